@@ -1,0 +1,96 @@
+# Makefile — the one source of truth for building, testing, serving and benchmarking lmlab.
+# Every target installs what it needs when it is missing (scripts/setup.sh).
+#   make wasm    build/lmlab.wasm (standalone, -O3 -msimd128, loaded by wasm_glue/)
+#   make native  the same C sources natively: static library + test binaries
+#   make test    native C tests under ASan+UBSan (float and double builds) and valgrind, then node --test
+#   make web     the static site in dist/          make demo   make web, then serve dist/ on 127.0.0.1:$(PORT)
+#   make bench   speed and memory figures          make clean
+SHELL := /bin/bash
+.DEFAULT_GOAL := wasm
+# Debian's emcc finds acorn only here (see ../shared/TOOLCHAIN.md).
+export NODE_PATH := /usr/share/nodejs
+PORT ?= 8080
+CC := gcc
+
+SRC := $(wildcard src/*.c)
+HDR := $(wildcard src/*.h)
+NATIVE_TEST_SRC := $(wildcard tests/native/test_*.c)
+NATIVE_TEST_NAMES := $(notdir $(basename $(NATIVE_TEST_SRC)))
+BENCH_NAMES := $(notdir $(basename $(wildcard scripts/bench/*.c)))
+
+WARN := -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter
+WASM_FLAGS := -O3 -msimd128 $(WARN) --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH \
+  -sABORTING_MALLOC=0 -sMAXIMUM_MEMORY=2GB -sINITIAL_MEMORY=16MB -sTOTAL_STACK=1MB \
+  -sEXPORTED_FUNCTIONS=_malloc,_free -sERROR_ON_UNDEFINED_SYMBOLS=1
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+.PHONY: wasm native test test-native test-node web demo bench clean setup-emcc setup-node
+.SECONDARY:
+
+setup-emcc:
+	@scripts/setup.sh emcc
+setup-node:
+	@scripts/setup.sh node
+
+# ---- WebAssembly -------------------------------------------------------------------------------
+wasm: build/lmlab.wasm
+build/lmlab.wasm: $(SRC) $(HDR) | setup-emcc
+	@mkdir -p build
+	emcc $(WASM_FLAGS) $(SRC) -o $@
+
+# ---- native ------------------------------------------------------------------------------------
+# fast: -O3 -march=native (benchmarks); san/dbl: sanitizers, float and double lm_float (tests);
+# vg: plain -O1 -g for valgrind (it does not mix with ASan).
+native: build/native/liblmlab.a $(NATIVE_TEST_NAMES:%=build/san/%) $(NATIVE_TEST_NAMES:%=build/dbl/%) $(NATIVE_TEST_NAMES:%=build/vg/%)
+
+build/native/liblmlab.a: $(SRC) $(HDR)
+	@mkdir -p build/native/obj
+	cd build/native/obj && $(CC) $(WARN) -O3 -march=native -c $(addprefix $(CURDIR)/,$(SRC))
+	ar rcs $@ build/native/obj/*.o
+
+build/san/%: tests/native/%.c tests/native/check.h $(SRC) $(HDR)
+	@mkdir -p build/san
+	$(CC) $(WARN) -O1 -g $(SAN) -Isrc -Itests/native $< $(SRC) -o $@ -lm
+build/dbl/%: tests/native/%.c tests/native/check.h $(SRC) $(HDR)
+	@mkdir -p build/dbl
+	$(CC) $(WARN) -O1 -g $(SAN) -DLM_DOUBLE -Isrc -Itests/native $< $(SRC) -o $@ -lm
+build/vg/%: tests/native/%.c tests/native/check.h $(SRC) $(HDR)
+	@mkdir -p build/vg
+	$(CC) $(WARN) -O1 -g -Isrc -Itests/native $< $(SRC) -o $@ -lm
+
+# ---- tests (the README's test command) -----------------------------------------------------------
+test: test-native test-node
+
+test-native: native
+	@set -e; for t in $(NATIVE_TEST_NAMES); do \
+	  echo "== native $$t (float, ASan+UBSan)"; ASAN_OPTIONS=detect_leaks=1 build/san/$$t; \
+	  echo "== native $$t (double, ASan+UBSan)"; ASAN_OPTIONS=detect_leaks=1 build/dbl/$$t; \
+	  echo "== native $$t (valgrind)"; valgrind -q --error-exitcode=1 --leak-check=full build/vg/$$t >/dev/null; \
+	done
+
+test-node: build/lmlab.wasm
+	@scripts/setup.sh all-tests
+	node --test --test-concurrency=1 tests/*.test.mjs
+
+# ---- web ---------------------------------------------------------------------------------------
+web: build/lmlab.wasm | setup-node
+	node scripts/build-web.mjs
+
+demo: web
+	node scripts/serve.mjs dist $(PORT)
+
+# ---- benchmark ---------------------------------------------------------------------------------
+# Native drivers (scripts/bench/*.c) in two builds: -march=native, and 128-bit vectors only
+# (-msse4.2 -mno-avx), the fair baseline for WASM's 128-bit SIMD.
+bench: build/lmlab.wasm $(BENCH_NAMES:%=build/bench/%) $(BENCH_NAMES:%=build/bench-sse/%) | setup-node
+	node scripts/bench.mjs
+
+build/bench/%: scripts/bench/%.c $(SRC) $(HDR)
+	@mkdir -p build/bench
+	$(CC) $(WARN) -O3 -march=native -Isrc $< $(SRC) -o $@ -lm
+build/bench-sse/%: scripts/bench/%.c $(SRC) $(HDR)
+	@mkdir -p build/bench-sse
+	$(CC) $(WARN) -O3 -msse4.2 -mno-avx -Isrc $< $(SRC) -o $@ -lm
+
+clean:
+	rm -rf build dist

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# setup.sh — install what a build or test step needs, only when it is missing (idempotent, quiet
+# when everything is there). Usage: scripts/setup.sh emcc|node|chromium|torch|all-tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_updated=0
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  if [ "$apt_updated" = 0 ]; then
+    echo "setup: apt-get update" >&2
+    $sudo apt-get update -qq >&2
+    apt_updated=1
+  fi
+  echo "setup: apt-get install $*" >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+need_emcc() { command -v emcc >/dev/null 2>&1 || apt_install emscripten; }
+need_chromium() { [ -x /usr/bin/chromium ] || apt_install chromium; }
+need_torch() {
+  /usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1 || apt_install python3-numpy python3-torch
+}
+need_node() {
+  # npm ci when node_modules is missing or older than the lock file.
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "setup: npm ci" >&2
+    npm ci --no-audit --no-fund --loglevel=error >&2
+  fi
+}
+
+for what in "$@"; do
+  case "$what" in
+    emcc) need_emcc ;;
+    node) need_node ;;
+    chromium) need_chromium ;;
+    torch) need_torch ;;
+    all-tests) need_emcc; need_node; need_chromium; need_torch ;;
+    *) echo "setup.sh: unknown target '$what' (emcc|node|chromium|torch|all-tests)" >&2; exit 2 ;;
+  esac
+done

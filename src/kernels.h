@@ -1,0 +1,27 @@
+/* kernels.h — the few dense kernels every layer uses. Row-major lm_float, all accumulate (+=) so a
+ * layer can sum contributions without temporaries. A plain scalar reference (lm_ref_*) and the fast
+ * path (lm_*) sit side by side; the fast path is chosen at build time and tested against the
+ * reference on odd shapes. M, K, N here are matrix sizes, not the batch letters. */
+#ifndef LM_KERNELS_H
+#define LM_KERNELS_H
+
+#include "lm_common.h"
+
+/* C (M, N) += A (M, K) · B (K, N) */
+void lm_matmul_nn(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N);
+/* C (M, N) += Aᵀ · B, with A (K, M), B (K, N) — weight gradients: dW += xᵀ·da */
+void lm_matmul_tn(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N);
+/* C (M, N) += A · Bᵀ, with A (M, K), B (N, K) — input gradients: dx = da·Wᵀ */
+void lm_matmul_nt(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N);
+
+/* The scalar references, always compiled, used by the kernel tests. */
+void lm_ref_matmul_nn(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N);
+void lm_ref_matmul_tn(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N);
+void lm_ref_matmul_nt(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N);
+
+/* Y (M, N) += 1 · b (N,) broadcast over rows */
+void lm_add_bias(lm_float *Y, const lm_float *b, int M, int N);
+/* db (N,) += column sums of dY (M, N) */
+void lm_sum_rows(lm_float *db, const lm_float *dY, int M, int N);
+
+#endif

@@ -1,0 +1,66 @@
+/* lm_common.h — what every lmlab C file shares: the float type, status codes, the error message,
+ * the export macro and the size limits. It allocates nothing and never prints.
+ *
+ * Shape letters used in every file: N batch, T time, V vocabulary, E embedding (the lab's D),
+ * H hidden, G gates, W window, L layers. Arrays are row-major and batch-first: h is (N, T, H). */
+#ifndef LM_COMMON_H
+#define LM_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#define LM_API EMSCRIPTEN_KEEPALIVE /* exported from the .wasm */
+#else
+#define LM_API
+#endif
+
+/* Training runs in float32. The native test build defines LM_DOUBLE so gradient checks can
+ * demand relative errors below 1e-6 (cs231n: float32 for training, float64 for checking). */
+#ifdef LM_DOUBLE
+typedef double lm_float;
+#else
+typedef float lm_float;
+#endif
+
+typedef enum {
+    LM_OK = 0,
+    LM_ERR_ARG = 1,       /* an argument is out of range or disagrees with another one */
+    LM_ERR_NOMEM = 2,     /* an allocation failed (or would pass a documented budget) */
+    LM_ERR_UTF8 = 3,      /* text is not valid UTF-8 */
+    LM_ERR_HANDLE = 4,    /* a pointer is not a live object of the expected kind */
+    LM_ERR_FORMAT = 5,    /* a model file is malformed, truncated or inconsistent */
+    LM_ERR_NONFINITE = 6, /* a loss, gradient or parameter became NaN or infinite */
+    LM_ERR_EMPTY = 7,     /* there is no data to work on (empty text, no sentences) */
+} lm_status;
+
+/* Limits checked at the API edge; documented in the README. */
+#define LM_MAX_DIM 4096          /* largest H, E or window width */
+#define LM_MAX_VOCAB 2000000     /* largest vocabulary (types) */
+#define LM_MAX_TOKEN_BYTES 1024  /* longest single token in bytes */
+
+/* The sentence saying why the last failing call failed ("" after a success-only history). */
+LM_API const char *lm_error_message(void);
+/* The status of the last failing call. */
+LM_API int lm_error_code(void);
+/* Forget the last error (the glue calls this before each call it wants to attribute). */
+LM_API void lm_clear_error(void);
+
+/* Record a failure: formats the message, stores the code and returns it, so callers can write
+ * `return lm_fail(LM_ERR_ARG, "N must be positive, got %d", N);`. */
+lm_status lm_fail(lm_status code, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Overflow-checked size product for allocations: 0 on overflow or when any factor is 0. */
+size_t lm_size_mul(size_t a, size_t b);
+
+/* WASM export of malloc/free for the glue is done by the linker flags; these helpers let the
+ * glue allocate lm_float arrays without knowing sizeof(lm_float). */
+LM_API void *lm_alloc(size_t bytes);
+LM_API void lm_free(void *p);
+
+#endif

@@ -1,0 +1,35 @@
+/* check.h — the smallest test harness that does the job: CHECK(cond, fmt, ...) records a failure with
+ * file:line and a message; check_summary() prints "N passed, N failed" and returns the exit code. */
+#ifndef LM_CHECK_H
+#define LM_CHECK_H
+
+#include <math.h>
+#include <stdio.h>
+
+static int check_passed, check_failed;
+
+#define CHECK(cond, ...)                                                   \
+    do {                                                                   \
+        if (cond) {                                                        \
+            check_passed++;                                                \
+        } else {                                                           \
+            check_failed++;                                                \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);           \
+            fprintf(stderr, __VA_ARGS__);                                  \
+            fputc('\n', stderr);                                           \
+        }                                                                  \
+    } while (0)
+
+/* |a - b| <= tol * max(1, |a|, |b|) */
+static inline int check_close(double a, double b, double tol) {
+    double scale = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
+    if (scale < 1) scale = 1;
+    return fabs(a - b) <= tol * scale;
+}
+
+static inline int check_summary(const char *suite) {
+    printf("%s: %d passed, %d failed\n", suite, check_passed, check_failed);
+    return check_failed ? 1 : 0;
+}
+
+#endif

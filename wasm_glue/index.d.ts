@@ -1,0 +1,254 @@
+// index.d.ts — the lmlab JavaScript API (Node and browser alike). Keep in step with the .mjs files.
+//
+//   import { loadLmlab } from 'lmlab';
+//   const lm = await loadLmlab();
+//   const vocab = lm.Vocab.build(text, { level: 'word' });
+//   const bigram = lm.Bigram.train(vocab, text, { k: 1 });
+//   bigram.evaluate(heldOut).perplexity;
+//
+// Every failing call throws an LmlabError whose message is the C core's sentence
+// (lm_error_message()) and whose `code` is the C status. Objects that own C memory have dispose();
+// using one after dispose() throws.
+
+export declare class LmlabError extends Error {
+  /** C status: 1 ARG, 2 NOMEM, 3 UTF8, 4 HANDLE, 5 FORMAT, 6 NONFINITE, 7 EMPTY (0: glue-level). */
+  code: number;
+}
+
+export interface LoadOptions {
+  /** Where the .wasm is: URL, file path (Node), bytes, or a compiled module. Default: ../build/lmlab.wasm next to the glue. */
+  wasm?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+}
+
+export declare function loadLmlab(options?: LoadOptions): Promise<Lmlab>;
+
+/** A dense float32 array with a shape, row-major, batch-first: h is (N, T, H). */
+export interface Tensor {
+  data: Float32Array;
+  shape: number[];
+}
+/** Anything a layer function accepts: a Tensor, or nested plain arrays (shape inferred). */
+export type TensorLike = Tensor | number[] | number[][] | number[][][];
+/** Integer ids, e.g. (N, T): an Int32Array with a shape, or nested arrays. */
+export interface IdTensor {
+  data: Int32Array;
+  shape: number[];
+}
+export type IdsLike = IdTensor | number[] | number[][];
+
+// ---------------------------------------------------------------------------------------------
+// Vocabulary (src/vocab.c)
+
+export interface VocabOptions {
+  /** 'char': tokens are Unicode code points. 'word': tokens from the tokenizer below. */
+  level: 'char' | 'word';
+  /** word level only. 'words' (default): words, numbers and punctuation as separate tokens;
+   *  'whitespace': split on white space only. */
+  tokenizer?: 'words' | 'whitespace';
+  /** word level only; default false. */
+  lowercase?: boolean;
+  /** word level only. 'lines' (default): one sentence per line; 'punctuation': split after . ! ? */
+  sentences?: 'lines' | 'punctuation';
+  /** Types seen fewer times become <unk> (word level; default 1). */
+  minCount?: number;
+  /** Keep at most this many types, most frequent first (specials included; default unlimited). */
+  maxSize?: number;
+}
+
+export declare class Vocab {
+  /** Build from training text (string or UTF-8 bytes). Invalid UTF-8 throws naming the byte offset. */
+  static build(text: string | Uint8Array, options: VocabOptions): Vocab;
+  /** Rebuild from toJSON() output (as stored in model files). */
+  static fromJSON(json: VocabJSON): Vocab;
+  readonly size: number;
+  readonly level: 'char' | 'word';
+  /** Ids of <s>, </s>, <unk> (word level; -1 where absent). */
+  readonly bos: number;
+  readonly eos: number;
+  readonly unk: number;
+  /** Token stream. Char level: one id per code point (unknown characters → <unk> if present, else throw).
+   *  Word level: sentences padded as <s> w1 … wn </s>, unknown words → <unk>. */
+  encode(text: string | Uint8Array): Int32Array;
+  /** Word level: one Int32Array per sentence, each padded with <s> … </s>. Char level: one per line. */
+  encodeSentences(text: string | Uint8Array): Int32Array[];
+  decode(ids: ArrayLike<number>): string;
+  idOf(token: string): number;
+  tokenOf(id: number): string;
+  /** Training count of each id: (V,) */
+  counts(): Int32Array;
+  toJSON(): VocabJSON;
+  dispose(): void;
+}
+export interface VocabJSON {
+  level: 'char' | 'word';
+  tokenizer?: string;
+  lowercase?: boolean;
+  sentences?: string;
+  tokens: string[];
+  counts: number[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bigram model (src/bigram.c)
+
+export interface EvalResult {
+  /** Mean cross-entropy in nats per predicted token. */
+  loss: number;
+  perplexity: number;
+  bitsPerToken: number;
+  tokens: number;
+}
+
+export interface MaskedPrediction {
+  token: string;
+  id: number;
+  /** normalised over all candidates */
+  prob: number;
+}
+
+export declare class Bigram {
+  /** Count bigrams of `text` (sentences per the vocabulary's options). k: add-k smoothing (default 1). */
+  static train(vocab: Vocab, text: string | Uint8Array, options?: { k?: number; denseLimitBytes?: number }): Bigram;
+  readonly vocab: Vocab;
+  readonly k: number;
+  /** true when counts are held sparse (the vocabulary is too large for the dense budget). */
+  readonly sparse: boolean;
+  /** P(next | prev); tokens as strings or ids; unknown words map to <unk>. */
+  prob(prev: string | number, next: string | number): number;
+  count(prev: string | number, next: string | number): number;
+  /** The full next-token distribution P(· | prev): (V,) */
+  distribution(prev: string | number): Float32Array;
+  /** Sum of natural-log probabilities of the sentence's predicted tokens. */
+  logProb(sentence: string): number;
+  evaluate(text: string | Uint8Array): EvalResult;
+  generate(options?: { seed?: number; temperature?: number; greedy?: boolean; maxLength?: number; count?: number }): string[];
+  /** Rank every candidate w for the single [MASK] (or ___) by P(w | prev)·P(next | w). */
+  predictMasked(sentence: string, options?: { topK?: number }): MaskedPrediction[];
+  /** Mask one random word in each sentence of `text`; top-1 and top-5 accuracy. */
+  maskedAccuracy(text: string | Uint8Array, options?: { seed?: number }): { top1: number; top5: number; sentences: number };
+  /** The topN most frequent tokens' rows × columns: counts or smoothed probabilities, (topN, topN). */
+  matrix(options?: { topN?: number; kind?: 'counts' | 'probs' }): { tokens: string[]; ids: Int32Array; values: Float32Array };
+  dispose(): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layer functions (src/layers.c) for autograders: plain functions on tensors, shapes validated.
+
+export interface Layers {
+  embedding_forward(ids: IdsLike, W: TensorLike): Tensor;                         // (N,T),(V,E) → (N,T,E)
+  embedding_backward(dout: TensorLike, ids: IdsLike, V: number): Tensor;           // → dW (V,E)
+  rnn_step_forward(x: TensorLike, h_prev: TensorLike, Wx: TensorLike, Wh: TensorLike, b: TensorLike): Tensor; // (N,H)
+  rnn_step_backward(dh: TensorLike, x: TensorLike, h_prev: TensorLike, h: TensorLike, Wx: TensorLike, Wh: TensorLike):
+    { dx: Tensor; dh_prev: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor };
+  rnn_forward(x: TensorLike, h0: TensorLike, Wx: TensorLike, Wh: TensorLike, b: TensorLike): Tensor; // (N,T,H)
+  rnn_backward(dh: TensorLike, x: TensorLike, h0: TensorLike, h: TensorLike, Wx: TensorLike, Wh: TensorLike):
+    { dx: Tensor; dh0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor };
+  temporal_affine_forward(h: TensorLike, W: TensorLike, b: TensorLike): Tensor;  // (N,T,V)
+  temporal_affine_backward(dout: TensorLike, h: TensorLike, W: TensorLike): { dh: Tensor; dW: Tensor; db: Tensor };
+  temporal_softmax_loss(scores: TensorLike, y: IdsLike, mask?: IdsLike): { loss: number; dscores: Tensor };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Neural models (src/model.c, src/optim.c, src/serialize.c, src/sample.c, src/probe.c)
+
+export interface ModelConfig {
+  cell: 'rnn' | 'lstm' | 'gru' | 'window';
+  vocabSize: number;
+  /** Embedding size; 0 = one-hot input (a row gather of Wx). */
+  embedding: number;
+  hidden: number;
+  /** Stacked recurrent layers (default 1). */
+  layers?: number;
+  /** Fixed-window model: number of previous tokens (default 0 for recurrent cells). */
+  window?: number;
+  seed: number;
+}
+
+export interface TrainOptions {
+  /** N parallel streams */
+  batch: number;
+  /** T, the truncated-BPTT window */
+  seq: number;
+  optimizer: 'sgd' | 'adagrad' | 'adam';
+  lr: number;
+  momentum?: number;
+  /** element-wise clip to [-clip, clip] ('value') or global norm ('norm'); 0 = off */
+  clip?: number;
+  clipMode?: 'value' | 'norm';
+  seed?: number;
+}
+
+export interface StepStats {
+  step: number;
+  loss: number;
+  /** gradient global norm before clipping */
+  gradNorm: number;
+  clipped: boolean;
+  /** total clip events since creation */
+  clipEvents: number;
+}
+
+export interface ParameterView {
+  /** PyTorch-style name used in the model file, e.g. 'rnn.weight_hh_l0' */
+  name: string;
+  /** our layout's shape, e.g. Wh (H, H) */
+  shape: number[];
+  /** zero-copy view into WASM memory; refetch after any call that may grow memory */
+  data: Float32Array;
+  grad: Float32Array;
+}
+
+export declare class Model {
+  static create(config: ModelConfig): Model;
+  /** Parse a safetensors model file; throws a clear LmlabError on any malformed input. */
+  static load(bytes: Uint8Array): Model;
+  readonly config: Readonly<ModelConfig>;
+  readonly parameterCount: number;
+  /** string metadata stored with the model (vocabulary JSON, training options, …) */
+  metadata: Record<string, string>;
+  parameters(): ParameterView[];
+  /** Forward + backward on ids (N, T+1): inputs [:, :T], targets [:, 1:]. Carries the hidden state. */
+  lossAndGrads(ids: Int32Array, N: number, T: number): number;
+  /** Forget the carried hidden state (the next window starts from zeros). */
+  resetState(): void;
+  /** Scores for the next token after `context` ids, from a zero state: (V,) log-probabilities. */
+  nextLogProbs(context: ArrayLike<number>): Float32Array;
+  /** Sample `length` ids after `prime` ids (seeded; temperature 0 = greedy; topK 0 = all). */
+  sample(prime: ArrayLike<number>, options: { length: number; temperature?: number; topK?: number; seed?: number; stopId?: number }): Int32Array;
+  /** Hidden states over a probe sequence from a zero state: (T, H) of the last layer. */
+  hiddenStates(ids: ArrayLike<number>): Tensor;
+  /** Per-step ||dL/dh_t|| of the last lossAndGrads: (T,) */
+  gradFlow(): Float32Array;
+  /** Numerical gradient check on a small batch: max relative error per parameter tensor. */
+  gradientCheck(ids: Int32Array, N: number, T: number, options?: { samples?: number; eps?: number }): { name: string; relError: number }[];
+  /** safetensors bytes: parameters (PyTorch names/layout), config, metadata, and the trainer's state if given. */
+  save(trainer?: Trainer): Uint8Array;
+  dispose(): void;
+}
+
+export declare class Trainer {
+  /** Train `model` on token stream `ids` with N streams of windows T. */
+  constructor(model: Model, ids: Int32Array, options: TrainOptions);
+  readonly step: number;
+  setLearningRate(lr: number): void;
+  /** Run `count` optimizer steps; refuses (throws LM_ERR_NONFINITE, parameters untouched) on a non-finite loss or gradient. */
+  train(count: number): StepStats;
+  /** Loss over held-out ids read as N streams with the state carried across windows (batch 1: one stream, every token after the first predicted). */
+  evaluate(ids: Int32Array, options?: { batch?: number; seq?: number }): EvalResult;
+  /** Restore optimizer state and step from a model file made by model.save(trainer). */
+  restore(bytes: Uint8Array): void;
+  dispose(): void;
+}
+
+export interface Lmlab {
+  Vocab: typeof Vocab;
+  Bigram: typeof Bigram;
+  Model: typeof Model;
+  Trainer: typeof Trainer;
+  layers: Layers;
+  LmlabError: typeof LmlabError;
+  /** The message of the last failing C call ('' if none). */
+  lastErrorMessage(): string;
+  /** Bytes of WebAssembly linear memory reserved now. */
+  memoryBytes(): number;
+}

@@ -1,0 +1,22 @@
+// index.mjs — the public entry point: `import { loadLmlab } from 'lmlab'`. It instantiates the
+// WebAssembly core once and assembles the API from one module per part of the C core. Each
+// module exports `install(core)` returning the names it adds.
+import { instantiateCore, LmlabError, STATUS_NAMES } from './loader.mjs';
+import { install as installCore } from './core_api.mjs';
+
+const MODULES = [installCore];
+
+/**
+ * Load lmlab. Works in Node (reads build/lmlab.wasm next to this package), in a page and in a
+ * Web Worker (fetches it relative to this file). Pass `{ wasm }` to use another URL, path, bytes
+ * or compiled WebAssembly.Module.
+ * @param {{ wasm?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module }} [options]
+ */
+export async function loadLmlab(options = {}) {
+  const core = await instantiateCore(options);
+  const api = { core, LmlabError, STATUS_NAMES };
+  for (const install of MODULES) Object.assign(api, install(core));
+  return Object.freeze(api);
+}
+
+export { LmlabError, STATUS_NAMES };

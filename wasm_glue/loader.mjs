@@ -1,0 +1,212 @@
+// loader.mjs — instantiate lmlab.wasm in Node, a browser page or a Web Worker, and give the other
+// glue modules one small `core` object: the raw exports, fresh memory views, scoped copies of typed
+// arrays in and out, C status codes turned into thrown errors, and a base class for C handles.
+// It knows nothing about models or pages.
+
+const IS_NODE = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+
+/** Error thrown for every failing C call; `code` is the C status (see lm_common.h). */
+export class LmlabError extends Error {
+  /** @param {string} message @param {number} code */
+  constructor(message, code) {
+    super(message);
+    this.name = 'LmlabError';
+    this.code = code;
+  }
+}
+
+export const STATUS_NAMES = Object.freeze({
+  1: 'LM_ERR_ARG', 2: 'LM_ERR_NOMEM', 3: 'LM_ERR_UTF8', 4: 'LM_ERR_HANDLE',
+  5: 'LM_ERR_FORMAT', 6: 'LM_ERR_NONFINITE', 7: 'LM_ERR_EMPTY',
+});
+
+async function readWasmBytes(source) {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source;
+  if (IS_NODE) {
+    const { readFile } = await import('node:fs/promises');
+    const { fileURLToPath } = await import('node:url');
+    const path = source instanceof URL || String(source).startsWith('file:') ? fileURLToPath(source) : String(source);
+    try {
+      return await readFile(path);
+    } catch (err) {
+      throw new LmlabError(`cannot read the WebAssembly module at ${path}: ${err.message} (run \`make wasm\` first)`, 0);
+    }
+  }
+  const response = await fetch(source);
+  if (!response.ok) throw new LmlabError(`cannot fetch the WebAssembly module at ${source}: HTTP ${response.status}`, 0);
+  return response;
+}
+
+async function instantiateModule(source, imports) {
+  const loaded = await readWasmBytes(source);
+  if (typeof Response !== 'undefined' && loaded instanceof Response) {
+    if (WebAssembly.instantiateStreaming) {
+      try {
+        return (await WebAssembly.instantiateStreaming(loaded.clone(), imports)).instance;
+      } catch {
+        // Wrong MIME type from a static host: fall back to compiling the bytes ourselves.
+      }
+    }
+    return (await WebAssembly.instantiate(await loaded.arrayBuffer(), imports)).instance;
+  }
+  if (loaded instanceof WebAssembly.Module) return WebAssembly.instantiate(loaded, imports);
+  return (await WebAssembly.instantiate(loaded, imports)).instance;
+}
+
+/**
+ * Instantiate the module and build the `core` used by the API modules.
+ * @param {{ wasm?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module }} [options]
+ */
+export async function instantiateCore(options = {}) {
+  const source = options.wasm ?? new URL('../build/lmlab.wasm', import.meta.url);
+  let views = null;
+  const refreshViews = () => { views = null; };
+  const trap = (name) => () => { throw new LmlabError(`lmlab.wasm called ${name}, which the core never should`, 0); };
+  const imports = {
+    env: { emscripten_notify_memory_growth: refreshViews },
+    wasi_snapshot_preview1: new Proxy({}, { get: (_, name) => trap(String(name)) }),
+  };
+  const instance = await instantiateModule(source, imports);
+  const exports = instance.exports;
+  exports._initialize?.();
+  return makeCore(exports, () => {
+    const buffer = exports.memory.buffer;
+    if (!views || views.buffer !== buffer) {
+      views = {
+        buffer,
+        u8: new Uint8Array(buffer),
+        i32: new Int32Array(buffer),
+        u32: new Uint32Array(buffer),
+        f32: new Float32Array(buffer),
+        f64: new Float64Array(buffer),
+      };
+    }
+    return views;
+  });
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+function makeCore(exports, memory) {
+  const errorMessage = () => {
+    const ptr = exports.lm_error_message();
+    const u8 = memory().u8;
+    let end = ptr;
+    while (u8[end] !== 0) end++;
+    return decoder.decode(u8.subarray(ptr, end));
+  };
+
+  /** Throw an LmlabError carrying lm_error_message() when `status` is not LM_OK. */
+  const check = (status) => {
+    if (status !== 0) throw new LmlabError(errorMessage() || `lmlab call failed with status ${status}`, status);
+    return status;
+  };
+
+  /** Read a NUL-terminated UTF-8 string from linear memory. */
+  const readCString = (ptr) => {
+    if (!ptr) return '';
+    const u8 = memory().u8;
+    let end = ptr;
+    while (u8[end] !== 0) end++;
+    return decoder.decode(u8.subarray(ptr, end));
+  };
+
+  /**
+   * Run `body(scope)` with temporary allocations that are all freed afterwards, even on throw.
+   * scope.f32(arrayOrLength) / scope.i32(...) / scope.u8(...) copy in (or zero-fill) and return a
+   * pointer; scope.str(text) copies a NUL-terminated UTF-8 string; scope.out(n) gives a pointer to
+   * an int32 slot (for C out-parameters); scope.read*(ptr, n) copy results out.
+   */
+  const scoped = (body) => {
+    const pointers = [];
+    const alloc = (bytes) => {
+      const ptr = exports.malloc(Math.max(bytes, 8));
+      if (!ptr) throw new LmlabError(`out of WebAssembly memory allocating ${bytes} bytes`, 2);
+      pointers.push(ptr);
+      return ptr;
+    };
+    const copyIn = (Type, key) => (source) => {
+      const length = typeof source === 'number' ? source : source.length;
+      const ptr = alloc(length * Type.BYTES_PER_ELEMENT);
+      const view = memory()[key];
+      const start = ptr / Type.BYTES_PER_ELEMENT;
+      if (typeof source === 'number') view.fill(0, start, start + length);
+      else view.set(source, start);
+      return ptr;
+    };
+    const scope = {
+      alloc,
+      f32: copyIn(Float32Array, 'f32'),
+      i32: copyIn(Int32Array, 'i32'),
+      u8: copyIn(Uint8Array, 'u8'),
+      str(text) {
+        const bytes = typeof text === 'string' ? encoder.encode(text) : text;
+        const ptr = alloc(bytes.length + 1);
+        const u8 = memory().u8;
+        u8.set(bytes, ptr);
+        u8[ptr + bytes.length] = 0;
+        return ptr;
+      },
+      out(count = 1) {
+        const ptr = alloc(8 * count);
+        memory().u8.fill(0, ptr, ptr + 8 * count);
+        return ptr;
+      },
+    };
+    try {
+      return body(scope);
+    } finally {
+      for (const ptr of pointers) exports.free(ptr);
+    }
+  };
+
+  return {
+    exports,
+    memory,
+    check,
+    errorMessage,
+    readCString,
+    scoped,
+    encoder,
+    decoder,
+    readF32: (ptr, n) => memory().f32.slice(ptr >> 2, (ptr >> 2) + n),
+    readI32: (ptr, n) => memory().i32.slice(ptr >> 2, (ptr >> 2) + n),
+    readU32: (ptr) => memory().u32[ptr >> 2],
+    readI32At: (ptr) => memory().i32[ptr >> 2],
+    readF64At: (ptr) => memory().f64[ptr >> 3],
+    readBytes: (ptr, n) => memory().u8.slice(ptr, ptr + n),
+  };
+}
+
+const finalizer = typeof FinalizationRegistry !== 'undefined'
+  ? new FinalizationRegistry(({ free, ptr }) => free(ptr))
+  : null;
+
+/**
+ * Base class for JS objects that own a C object. `dispose()` frees it; using it afterwards throws a
+ * clear error. A FinalizationRegistry frees forgotten objects as a safety net (call dispose anyway:
+ * garbage collection of WASM-side memory is not prompt).
+ */
+export class Handle {
+  /** @param {string} kind @param {number} ptr @param {(ptr:number)=>void} free */
+  constructor(kind, ptr, free) {
+    this._kind = kind;
+    this._ptr = ptr;
+    this._free = free;
+    finalizer?.register(this, { free, ptr }, this);
+  }
+  /** The C pointer; throws if the object was disposed. */
+  get ptr() {
+    if (!this._ptr) throw new LmlabError(`this ${this._kind} was disposed and cannot be used again`, 4);
+    return this._ptr;
+  }
+  get disposed() { return this._ptr === 0; }
+  dispose() {
+    if (!this._ptr) return;
+    finalizer?.unregister(this);
+    this._free(this._ptr);
+    this._ptr = 0;
+  }
+}
