@@ -6,6 +6,7 @@
 #include "check.h"
 #include "kernels.h"
 #include "layers.h"
+#include "layers_api.h"
 #include "lm_common.h"
 #include "rng.h"
 
@@ -495,6 +496,90 @@ static void test_shapes(void) {
     free(dWemb), free(xt), free(ht);
 }
 
+/* ---- the API edge: each documented error, and a success equal to the layer ----------------------- */
+
+/* The call failed with `code` and its message contains `text`. */
+#define CHECK_FAILS(call, code, text)                                                                      \
+    do {                                                                                                   \
+        lm_clear_error();                                                                                  \
+        int got_ = (call);                                                                                 \
+        CHECK(got_ == (code) && strstr(lm_error_message(), (text)) != NULL, "%s: status %d, message '%s'", \
+              #call, got_, lm_error_message());                                                            \
+    } while (0)
+
+static void test_api(void) {
+    const int N = 2, T = 3, E = 3, H = 4, V = 5;
+    lm_float *x = randn(N * T * E, 1), *h0 = randn(N * H, 1), *Wx = randn(E * H, 1), *Wh = randn(H * H, 1);
+    lm_float *b = randn(H, 1), *h = zeros(N * T * H), *h_ref = zeros(N * T * H), *W = randn(V * E, 1);
+    lm_float *dWx = zeros(E * H), *dWh = zeros(H * H), *db = zeros(H), *dx = zeros(N * T * E);
+    int32_t ids[6] = {0, 1, 2, 3, 4, 0};
+    double loss = -1;
+
+    /* sizes */
+    CHECK_FAILS(lm_layer_rnn_forward(h, x, h0, Wx, Wh, b, 0, T, E, H), LM_ERR_ARG,
+                "rnn_forward: N (batch) must be at least 1, got 0");
+    CHECK_FAILS(lm_layer_rnn_forward(h, x, h0, Wx, Wh, b, N, 0, E, H), LM_ERR_ARG,
+                "rnn_forward: T (time steps) must be at least 1, got 0");
+    CHECK_FAILS(lm_layer_rnn_step_forward(h, x, h0, Wx, Wh, b, N, E, LM_MAX_DIM + 1), LM_ERR_ARG,
+                "rnn_step_forward: H (hidden size) must be between 1 and 4096 (LM_MAX_DIM), got 4097");
+    CHECK_FAILS(lm_layer_rnn_step_backward(dx, NULL, dWx, dWh, db, h, x, h0, h, Wx, Wh, N, -2, H), LM_ERR_ARG,
+                "E (input size) must be between 1 and 4096");
+    CHECK_FAILS(lm_layer_embedding_forward(h, ids, W, N, T, LM_MAX_VOCAB + 1, E), LM_ERR_ARG,
+                "V (vocabulary size) must be between 1 and 2000000 (LM_MAX_VOCAB), got 2000001");
+    CHECK_FAILS(lm_layer_temporal_softmax_loss(&loss, NULL, h, ids, NULL, N, T, 0), LM_ERR_ARG,
+                "temporal_softmax_loss: V (vocabulary size) must be between 1");
+    CHECK_FAILS(lm_layer_rnn_forward(NULL, NULL, NULL, NULL, NULL, NULL, 1 << 16, 1 << 10, 1, 4096), LM_ERR_ARG,
+                "rnn_forward: h (N, T, H) would have 65536·1024·4096 elements, more than the 268435456");
+    CHECK_FAILS(lm_layer_temporal_affine_forward(NULL, NULL, NULL, NULL, 1 << 16, 1 << 8, 4, 1000), LM_ERR_ARG,
+                "scores (N, T, V) would have");
+    /* pointers */
+    CHECK_FAILS(lm_layer_rnn_forward(h, x, NULL, Wx, Wh, b, N, T, E, H), LM_ERR_ARG, "rnn_forward: h0 is NULL");
+    CHECK_FAILS(lm_layer_rnn_backward(dx, NULL, dWx, NULL, db, h, x, h0, h, Wx, Wh, N, T, E, H), LM_ERR_ARG,
+                "rnn_backward: dWh is NULL");
+    CHECK_FAILS(lm_layer_temporal_affine_backward(NULL, dWx, NULL, h, h, W, N, T, H, V), LM_ERR_ARG,
+                "temporal_affine_backward: db is NULL");
+    CHECK_FAILS(lm_layer_embedding_backward(W, NULL, ids, N, T, V, E), LM_ERR_ARG, "embedding_backward: dout is NULL");
+    /* ids */
+    ids[4] = V;
+    CHECK_FAILS(lm_layer_embedding_forward(h, ids, W, N, T, V, E), LM_ERR_ARG,
+                "embedding_forward: ids[n=1, t=1] = 5 is not a token id in [0, V) = [0, 5)");
+    ids[4] = -1;
+    CHECK_FAILS(lm_layer_embedding_backward(W, x, ids, N, T, V, E), LM_ERR_ARG, "ids[n=1, t=1] = -1 is not a token id");
+    lm_float *scores = randn(N * T * V, 1), *ds = zeros(N * T * V);
+    CHECK_FAILS(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, NULL, N, T, V), LM_ERR_ARG,
+                "temporal_softmax_loss: y[n=1, t=1] = -1");
+    uint8_t mask[6] = {1, 1, 1, 1, 0, 1}; /* a masked position's target is never read: any value is fine */
+    lm_clear_error();
+    CHECK(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, mask, N, T, V) == LM_OK && isfinite(loss),
+          "masked position may hold any target: %s", lm_error_message());
+    ids[4] = 4;
+    /* non-finite input */
+    x[7] = NAN;
+    CHECK_FAILS(lm_layer_rnn_forward(h, x, h0, Wx, Wh, b, N, T, E, H), LM_ERR_NONFINITE,
+                "rnn_forward: x[7] is NaN; inputs must be finite numbers");
+    x[7] = 0;
+    Wh[3] = -INFINITY;
+    CHECK_FAILS(lm_layer_rnn_step_forward(h, x, h0, Wx, Wh, b, N, E, H), LM_ERR_NONFINITE,
+                "rnn_step_forward: Wh[3] is -Infinity");
+    Wh[3] = 0.5;
+    scores[2] = INFINITY;
+    CHECK_FAILS(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, NULL, N, T, V), LM_ERR_NONFINITE,
+                "scores[2] is Infinity");
+    scores[2] = 0;
+
+    /* success: the same numbers as the layer itself */
+    lm_clear_error();
+    CHECK(lm_layer_rnn_forward(h, x, h0, Wx, Wh, b, N, T, E, H) == LM_OK && lm_error_code() == LM_OK, "api ok");
+    rnn_forward(h_ref, x, h0, Wx, Wh, b, N, T, E, H);
+    CHECK(memcmp(h, h_ref, (size_t)N * T * H * sizeof *h) == 0, "lm_layer_rnn_forward = rnn_forward");
+    CHECK(lm_layer_rnn_backward(dx, NULL, dWx, dWh, db, h, x, h0, h, Wx, Wh, N, T, E, H) == LM_OK, "api backward ok");
+    CHECK(lm_layer_temporal_softmax_loss(&loss, NULL, scores, ids, NULL, N, T, V) == LM_OK &&
+              check_close(loss, temporal_softmax_loss(NULL, scores, ids, NULL, N, T, V), 1e-12),
+          "api loss = layer loss");
+    free(x), free(h0), free(Wx), free(Wh), free(b), free(h), free(h_ref), free(W), free(dWx), free(dWh), free(db);
+    free(dx), free(scores), free(ds);
+}
+
 int main(void) {
     lm_rng_seed(&rng, 20261122);
     test_kernels();
@@ -505,6 +590,7 @@ int main(void) {
     test_temporal_affine();
     test_softmax_loss();
     test_shapes();
+    test_api();
 #ifdef LM_DOUBLE
     return check_summary("layers (double)");
 #else
