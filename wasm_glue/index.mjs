@@ -4,8 +4,9 @@
 import { instantiateCore, LmlabError, STATUS_NAMES } from './loader.mjs';
 import { install as installCore } from './core_api.mjs';
 import { install as installLayers } from './layers.mjs';
+import { install as installLayersGated } from './layers_gated.mjs';
 
-const MODULES = [installCore, installLayers];
+const MODULES = [installCore, installLayers, installLayersGated];
 
 /**
  * Load lmlab. Works in Node (reads build/lmlab.wasm next to this package), in a page and in a
@@ -16,7 +17,12 @@ const MODULES = [installCore, installLayers];
 export async function loadLmlab(options = {}) {
   const core = await instantiateCore(options);
   const api = { core, LmlabError, STATUS_NAMES };
-  for (const install of MODULES) Object.assign(api, install(core));
+  for (const install of MODULES) {
+    const part = install(core);
+    // Several modules add functions to the one `layers` object (layers.mjs, layers_gated.mjs).
+    if (part.layers && api.layers) part.layers = Object.freeze({ ...api.layers, ...part.layers });
+    Object.assign(api, part);
+  }
   return Object.freeze(api);
 }
 
