@@ -5,6 +5,7 @@
  * The JS side checks that array lengths agree with the shapes; C cannot see lengths.
  * Shapes as in layers_gated.h: N batch, T time, V vocabulary, E input, H hidden, W window. */
 #include "layers_gated.h"
+#include "layers_gated_api.h"
 
 #include <limits.h>
 #include <math.h>

@@ -6,27 +6,13 @@
 #include "check.h"
 #include "kernels.h"
 #include "layers_gated.h"
+#include "layers_gated_api.h"
 #include "lm_common.h"
 #include "rng.h"
 
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-
-int lm_layer_lstm_forward(lm_float *h, lm_float *cT, lm_float *cache, const lm_float *x, const lm_float *h0,
-                          const lm_float *c0, const lm_float *Wx, const lm_float *Wh, const lm_float *b, int N, int T,
-                          int E, int H);
-int lm_layer_lstm_backward(lm_float *dx, lm_float *dh0, lm_float *dc0, lm_float *dWx, lm_float *dWh, lm_float *db,
-                           lm_float *dh_norms, const lm_float *dh, const lm_float *dcT, const lm_float *x,
-                           const lm_float *h0, const lm_float *c0, const lm_float *h, const lm_float *cache,
-                           const lm_float *Wx, const lm_float *Wh, int N, int T, int E, int H);
-int lm_layer_gru_forward(lm_float *h, lm_float *cache, const lm_float *x, const lm_float *h0, const lm_float *Wx,
-                         const lm_float *Wh, const lm_float *b, const lm_float *bhn, int N, int T, int E, int H,
-                         int variant);
-int lm_layer_window_context(int32_t *ctx, const int32_t *stream, int start, int M, int W);
-int lm_layer_window_forward(lm_float *scores, lm_float *e, lm_float *h, const int32_t *ids, const lm_float *emb,
-                            const lm_float *Wh, const lm_float *b1, const lm_float *U, const lm_float *b2, int N,
-                            int W, int V, int E, int H);
 
 /* ---- tolerances: picked per build (as in test_layers.c) ---------------------------------------- */
 #ifdef LM_DOUBLE
