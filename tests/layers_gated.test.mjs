@@ -133,6 +133,7 @@ function gradCheck(what, loss, param, analytic) {
   }
   const err = gradError(analytic, numeric);
   assert.ok(err < TOL, `${what}: max error / max |gradient| = ${err} (bound ${TOL})`);
+  if (process.env.LM_TEST_VERBOSE) console.log(`  ${what.padEnd(28)} max error / max |gradient| ${err.toExponential(2)}`);
   let big = 0;
   numeric.forEach((v, i) => { if (Math.abs(v) > Math.abs(numeric[big])) big = i; });
   const wrong = Float64Array.from(analytic);
