@@ -11,18 +11,18 @@
 
 /* Buffer sizes in lm_float elements. For sizes already validated (the API edge checks them with
  * lm_size_mul); they do not guard against overflow themselves. */
-#define LM_SZ(x) ((size_t)(x))
-#define LSTM_CACHE_SIZE(N, T, H) (LM_SZ(N) * LM_SZ(T) * 6 * LM_SZ(H))
-#define LSTM_WORK_FORWARD_PROJECTED(N, H) (LM_SZ(N) * 5 * LM_SZ(H))
-#define LSTM_WORK_BACKWARD_PROJECTED(N, H) (LM_SZ(N) * 7 * LM_SZ(H))
-#define LSTM_WORK_FORWARD(N, T, H) (LM_SZ(N) * LM_SZ(T) * 4 * LM_SZ(H) + LSTM_WORK_FORWARD_PROJECTED(N, H))
-#define LSTM_WORK_BACKWARD(N, T, H) (LM_SZ(N) * LM_SZ(T) * 4 * LM_SZ(H) + LSTM_WORK_BACKWARD_PROJECTED(N, H))
-#define GRU_CACHE_SIZE(N, T, H) (LM_SZ(N) * LM_SZ(T) * 4 * LM_SZ(H))
-#define GRU_WORK_FORWARD_PROJECTED(N, H) (3 * LM_SZ(H) * LM_SZ(H) + LM_SZ(N) * 6 * LM_SZ(H))
-#define GRU_WORK_BACKWARD_PROJECTED(N, H) (6 * LM_SZ(H) * LM_SZ(H) + LM_SZ(N) * 11 * LM_SZ(H))
-#define GRU_WORK_FORWARD(N, T, H) (LM_SZ(N) * LM_SZ(T) * 3 * LM_SZ(H) + GRU_WORK_FORWARD_PROJECTED(N, H))
-#define GRU_WORK_BACKWARD(N, T, H) (LM_SZ(N) * LM_SZ(T) * 3 * LM_SZ(H) + GRU_WORK_BACKWARD_PROJECTED(N, H))
-#define WINDOW_WORK_BACKWARD(N, W, E, H) (LM_SZ(N) * (LM_SZ(H) + LM_SZ(W) * LM_SZ(E)))
+#define GATED_SZ(x) ((size_t)(x))
+#define LSTM_CACHE_SIZE(N, T, H) (GATED_SZ(N) * GATED_SZ(T) * 6 * GATED_SZ(H))
+#define LSTM_WORK_FORWARD_PROJECTED(N, H) (GATED_SZ(N) * 5 * GATED_SZ(H))
+#define LSTM_WORK_BACKWARD_PROJECTED(N, H) (GATED_SZ(N) * 7 * GATED_SZ(H))
+#define LSTM_WORK_FORWARD(N, T, H) (GATED_SZ(N) * GATED_SZ(T) * 4 * GATED_SZ(H) + LSTM_WORK_FORWARD_PROJECTED(N, H))
+#define LSTM_WORK_BACKWARD(N, T, H) (GATED_SZ(N) * GATED_SZ(T) * 4 * GATED_SZ(H) + LSTM_WORK_BACKWARD_PROJECTED(N, H))
+#define GRU_CACHE_SIZE(N, T, H) (GATED_SZ(N) * GATED_SZ(T) * 4 * GATED_SZ(H))
+#define GRU_WORK_FORWARD_PROJECTED(N, H) (3 * GATED_SZ(H) * GATED_SZ(H) + GATED_SZ(N) * 6 * GATED_SZ(H))
+#define GRU_WORK_BACKWARD_PROJECTED(N, H) (6 * GATED_SZ(H) * GATED_SZ(H) + GATED_SZ(N) * 11 * GATED_SZ(H))
+#define GRU_WORK_FORWARD(N, T, H) (GATED_SZ(N) * GATED_SZ(T) * 3 * GATED_SZ(H) + GRU_WORK_FORWARD_PROJECTED(N, H))
+#define GRU_WORK_BACKWARD(N, T, H) (GATED_SZ(N) * GATED_SZ(T) * 3 * GATED_SZ(H) + GRU_WORK_BACKWARD_PROJECTED(N, H))
+#define WINDOW_WORK_BACKWARD(N, W, E, H) (GATED_SZ(N) * (GATED_SZ(H) + GATED_SZ(W) * GATED_SZ(E)))
 
 /* ==== LSTM ====================================================================================
  * Gates packed (.., 4H) in PyTorch's order i, f, g, o (so weight_ih_l0 = Wxᵀ, weight_hh_l0 = Whᵀ,

@@ -227,7 +227,7 @@ for (const variant of ['lecture', 'torch']) {
     assert.deepEqual([fw.h.shape, fw.cache.shape, fw.gates.shape], [[N, T, H], [N, T, 4 * H], [N, T, 3 * H]]);
     const want = ref.gru(x.data, h0.data, Wx.data, Wh.data, b.data, bhn.data, N, T, E, H, variant);
     assert.ok(maxDiff(fw.h.data, want.h) < 1e-5, `h differs by ${maxDiff(fw.h.data, want.h)}`);
-    const g = L.gru_backward(Rh, x, h0, fw.h, fw.cache, Wx, Wh, { variant });
+    const g = L.gru_backward(Rh, x, h0, fw.h, fw.cache, Wx, Wh, opts); // the forward's options serve the backward
     const loss = () => dot(L.gru_forward(x, h0, Wx, Wh, b, opts).h.data, Rh.data);
     const pairs = [['dx', x, g.dx], ['dh0', h0, g.dh0], ['dWx', Wx, g.dWx], ['dWh', Wh, g.dWh], ['db', b, g.db]];
     if (variant === 'torch') pairs.push(['dbhn', bhn, g.dbhn]);

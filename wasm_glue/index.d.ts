@@ -161,11 +161,11 @@ export interface Layers {
   gru_step_forward(x: TensorLike, h_prev: TensorLike, Wx: TensorLike, Wh: TensorLike, b: TensorLike, options?: GruOptions):
     { h: Tensor; cache: Tensor };                                                   // (N,E),(N,H),(E,3H),(H,3H),(3H,) → (N,H),(N,4H)
   gru_step_backward(dh: TensorLike, x: TensorLike, h_prev: TensorLike, cache: TensorLike, Wx: TensorLike, Wh: TensorLike,
-    options?: { variant?: 'lecture' | 'torch' }): { dx: Tensor; dh_prev: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor; dbhn?: Tensor };
+    options?: GruOptions): { dx: Tensor; dh_prev: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor; dbhn?: Tensor };
   gru_forward(x: TensorLike, h0: TensorLike, Wx: TensorLike, Wh: TensorLike, b: TensorLike, options?: GruOptions):
     { h: Tensor; cache: Tensor; gates: Tensor };                                    // h (N,T,H), cache (N,T,4H), gates (N,T,3H)
   gru_backward(dh: TensorLike, x: TensorLike, h0: TensorLike, h: TensorLike, cache: TensorLike, Wx: TensorLike, Wh: TensorLike,
-    options?: { variant?: 'lecture' | 'torch' }): { dx: Tensor; dh0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor; dbhn?: Tensor; dh_norms: Tensor };
+    options?: GruOptions): { dx: Tensor; dh0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor; dbhn?: Tensor; dh_norms: Tensor };
   /** Contexts of a fixed-window LM over a stream (M,): (M, W), -1 (pad, a zero embedding) before the start. */
   window_context(stream: IdsLike, W: number): IdTensor;
   window_forward(ids: IdsLike, emb: TensorLike, Wh: TensorLike, b1: TensorLike, U: TensorLike, b2: TensorLike):
@@ -174,7 +174,8 @@ export interface Layers {
     { demb: Tensor; dWh: Tensor; db1: Tensor; dU: Tensor; db2: Tensor };
 }
 
-/** GRU variant: 'lecture' (default; reset before the matmul) or 'torch' (torch.nn.GRU exactly; needs bhn (H,), bias_hh's last H entries). */
+/** GRU variant: 'lecture' (default; reset before the matmul) or 'torch' (torch.nn.GRU exactly; the forwards need
+ *  bhn (H,), bias_hh's last H entries; the backwards ignore bhn, so one options object serves both). */
 export interface GruOptions {
   variant?: 'lecture' | 'torch';
   bhn?: TensorLike;

@@ -37,21 +37,25 @@ function checkWindowIds(fn, ids, V) {
   });
 }
 
-/** GRU options → { variant: 0 | 1, bhn: checked Tensor or null }. */
-function gruOptions(fn, options, s, bhnName = 'bhn') {
+/**
+ * GRU options → { variant: 0 | 1, bhn: checked Tensor or null }. The forward (`forward` true) needs
+ * options.bhn for 'torch' and refuses it for 'lecture'; the backwards ignore bhn, so the forward's
+ * options object can be passed to them unchanged.
+ */
+function gruOptions(fn, options, s, forward) {
   if (options !== undefined && (options === null || typeof options !== 'object')) fail(`${fn}: options must be an object, got ${options}`);
   const name = options?.variant ?? 'lecture';
-  if (!(name in GRU_VARIANTS)) fail(`${fn}: options.variant must be 'lecture' or 'torch', got ${JSON.stringify(name)}`);
+  if (!Object.hasOwn(GRU_VARIANTS, name)) fail(`${fn}: options.variant must be 'lecture' or 'torch', got ${JSON.stringify(name)}`);
   const variant = GRU_VARIANTS[name];
-  const given = options?.[bhnName];
-  if (variant === 0 && given !== undefined) fail(`${fn}: options.${bhnName} is only used by the 'torch' variant (the lecture's GRU has no bias inside the reset gate)`);
-  if (variant === 1 && bhnName === 'bhn') {
-    if (given === undefined) fail(`${fn}: the 'torch' variant needs options.bhn (H,), the bias inside the reset gate (bias_hh's last H entries)`);
-    const t = floats(fn, 'options.bhn', given);
-    bind(fn, 'options.bhn', t, ['H'], s);
-    return { variant, bhn: t };
+  if (!forward) return { variant, bhn: null };
+  if (variant === 0) {
+    if (options?.bhn !== undefined) fail(`${fn}: options.bhn is only used by the 'torch' variant (the lecture's GRU has no bias inside the reset gate)`);
+    return { variant, bhn: null };
   }
-  return { variant, bhn: null };
+  if (options?.bhn === undefined) fail(`${fn}: the 'torch' variant needs options.bhn (H,), the bias inside the reset gate (bias_hh's last H entries)`);
+  const bhn = floats(fn, 'options.bhn', options.bhn);
+  bind(fn, 'options.bhn', bhn, ['H'], s);
+  return { variant, bhn };
 }
 
 /** Rows (N·T) of width `from` → the first `width` values of each row: the gates out of a cache. */
@@ -240,7 +244,7 @@ export function install(core) {
       bind(fn, 'x', a.x, ['N', 'E'], s);
       bind(fn, 'h_prev', a.h0, ['N', 'H'], s);
       gruParams(fn, a, s);
-      const g = gruOptions(fn, options, s);
+      const g = gruOptions(fn, options, s, true);
       const r = gruForward(fn, a, s, g);
       return { h: tensor(r.h, [s.N, s.H]), cache: tensor(r.cache, [s.N, 4 * s.H]) };
     },
@@ -258,7 +262,7 @@ export function install(core) {
       bind(fn, 'dh', a.dh, ['N', 'H'], s);
       gruParams(fn, a, s);
       checkCache(fn, a.cache, s, 4 * s.H, true);
-      const g = gruOptions(fn, options, s, 'none');
+      const g = gruOptions(fn, options, s, false);
       a.h = a.h0;
       const r = gruBackward(fn, a, s, g);
       const out = { dx: tensor(r.dx, [s.N, s.E]), dh_prev: tensor(r.dh0, [s.N, s.H]), dWx: r.dWx, dWh: r.dWh, db: r.db };
@@ -278,7 +282,7 @@ export function install(core) {
       bind(fn, 'x', a.x, ['N', 'T', 'E'], s);
       bind(fn, 'h0', a.h0, ['N', 'H'], s);
       gruParams(fn, a, s);
-      const g = gruOptions(fn, options, s);
+      const g = gruOptions(fn, options, s, true);
       const r = gruForward(fn, a, s, g);
       const { N, T, H } = s;
       return {
@@ -301,7 +305,7 @@ export function install(core) {
       bind(fn, 'dh', a.dh, ['N', 'T', 'H'], s);
       gruParams(fn, a, s);
       checkCache(fn, a.cache, s, 4 * s.H, false);
-      const g = gruOptions(fn, options, s, 'none');
+      const g = gruOptions(fn, options, s, false);
       const r = gruBackward(fn, a, s, g);
       const { N, T, E, H } = s;
       const out = { dx: tensor(r.dx, [N, T, E]), dh0: tensor(r.dh0, [N, H]), dWx: r.dWx, dWh: r.dWh, db: r.db };
