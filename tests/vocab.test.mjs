@@ -179,3 +179,16 @@ test('a disposed vocabulary cannot be used again; a wrong handle is refused by C
     throwsCode(() => core.check(core.exports.lm_vocab_info(out, out)), 4, /not a live vocabulary/);
   });
 });
+
+test('vocabulary overflow: more distinct words than LM_MAX_VOCAB is a clear error', async () => {
+  const fresh = await loadLmlab(); // its own instance: the 2M-type attempt grows memory that stays reserved
+  const words = new Array(2_000_001);
+  for (let i = 0; i < words.length; i++) words[i] = i.toString(36);
+  throwsCode(() => fresh.Vocab.build(words.join(' '), { level: 'word', tokenizer: 'whitespace' }), 2,
+    /more than 1999997 distinct words, the vocabulary limit \(2000000 types/);
+  // with maxSize the same text is fine: the rarest types fold into <unk>
+  const capped = fresh.Vocab.build(words.slice(0, 1000).join(' '), { level: 'word', maxSize: 100 });
+  assert.equal(capped.size, 100);
+  assert.equal(capped.counts()[capped.unk], 903);
+  capped.dispose();
+});

@@ -27,6 +27,30 @@ function runNative(binary, path) {
   return best;
 }
 
+/** Char-level vocabulary on tinyshakespeare (from ../shared when present, else the Brown text):
+ *  build, encode and decode in WASM, best of REPEATS. The neural models encode their data this way. */
+function charLevelRow(lm, log) {
+  const shakespeare = join(ROOT, '..', 'shared', 'data', 'tinyshakespeare.txt');
+  const path = existsSync(shakespeare) ? shakespeare : brownCorpusPath();
+  const text = readFileSync(path, 'utf8');
+  let best = null;
+  for (let r = 0; r < REPEATS; r++) {
+    const t0 = performance.now();
+    const vocab = lm.Vocab.build(text, { level: 'char' });
+    const t1 = performance.now();
+    const ids = vocab.encode(text);
+    const t2 = performance.now();
+    const same = vocab.decode(ids) === text;
+    const t3 = performance.now();
+    vocab.dispose();
+    if (!same) throw new Error('char-level decode(encode(text)) differs from the text');
+    const ms = { build: t1 - t0, encode: t2 - t1, decode: t3 - t2 };
+    if (!best || ms.encode < best.encode) best = ms;
+  }
+  log(`char level, ${path.split('/').pop()} (${text.length} characters), WASM best of ${REPEATS}: build ${best.build.toFixed(1)} ms, encode ${best.encode.toFixed(1)} ms, decode ${best.decode.toFixed(1)} ms`);
+  return { build: 'wasm char-level vocab', file: path, characters: text.length, ...best };
+}
+
 /** @param {{ log: (line: string) => void }} options */
 export async function run({ log }) {
   const path = brownCorpusPath();
@@ -80,5 +104,6 @@ export async function run({ log }) {
     log(`WASM / native time: ${ratio.toFixed(2)}x (target <= 2x); WASM total ${rows[0].seconds.toFixed(3)} s (target < 1 s); perplexity ${agree ? 'identical' : 'DIFFERS'} across builds`);
     if (!agree) throw new Error('native and WASM perplexities differ');
   }
+  rows.push(charLevelRow(lm, log));
   return rows;
 }
