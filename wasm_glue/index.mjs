@@ -5,8 +5,10 @@ import { instantiateCore, LmlabError, STATUS_NAMES } from './loader.mjs';
 import { install as installCore } from './core_api.mjs';
 import { install as installLayers } from './layers.mjs';
 import { install as installLayersGated } from './layers_gated.mjs';
+import { install as installVocab } from './vocab.mjs';
+import { install as installBigram } from './bigram.mjs';
 
-const MODULES = [installCore, installLayers, installLayersGated];
+const MODULES = [installCore, installVocab, installBigram, installLayers, installLayersGated];
 
 /**
  * Load lmlab. Works in Node (reads build/lmlab.wasm next to this package), in a page and in a
