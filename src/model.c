@@ -525,7 +525,7 @@ lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, int N, int T,
             m->params[i] = saved;
             double numeric = (plus - minus) * scale / step, a = analytic[i];
             double denom = fabs(a) + fabs(numeric);
-            double floor_ = sizeof(lm_float) == sizeof(double) ? 1e-12 : 1e-4;
+            double floor_ = sizeof(lm_float) == sizeof(double) ? 1e-10 : 1e-4;
             double rel = fabs(a - numeric) / (denom > floor_ ? denom : floor_);
             if (rel > worst) worst = rel;
         }
