@@ -4,6 +4,7 @@
  * model_io.c. Results come back through out-pointers; doubles through 8-byte slots.
  * Shapes: N streams, T window, V vocabulary, E embedding (0 = one-hot), H hidden, L layers. */
 #include "handles.h"
+#include "rng.h"
 #include "model.h"
 #include "model_io.h"
 #include "sample.h"
@@ -344,4 +345,35 @@ LM_API int lm_net_trainer_restore(lm_trainer *t, const uint8_t *bytes, uint32_t 
     TRY(need_trainer(t));
     if (len > 0) TRY(need_ptr(bytes, "bytes"));
     return lm_trainer_restore(t, bytes, len);
+}
+
+/* ---- masked-word positions ---------------------------------------------------------------------- */
+
+/* The masking of the bigram's masked-accuracy (bigram_apps.c), reproduced so both models are scored
+ * on the same positions: one PCG32 stream seeded by seed; for each sentence (lengths (n,)) with real
+ * tokens [first, end) — word level skips <s> and </s> (skip_ends 1) — one draw picks the position
+ * (offset inside the sentence) into positions (n,); -1 for a sentence with no real token (no draw). */
+LM_API int lm_net_mask_positions(uint32_t seed, const int32_t *lengths, int n, int skip_ends, int32_t *positions) {
+    if (n < 0) return lm_fail(LM_ERR_ARG, "sentence count must be 0 or more, got %d", n);
+    if (n > 0) {
+        TRY(need_ptr(lengths, "lengths"));
+        TRY(need_ptr(positions, "positions"));
+    }
+    lm_rng rng;
+    lm_rng_seed(&rng, seed);
+    for (int s = 0; s < n; s++) {
+        if (lengths[s] < 0) return lm_fail(LM_ERR_ARG, "sentence %d has a negative length %d", s, (int)lengths[s]);
+        int32_t first = skip_ends ? 1 : 0, end = lengths[s] - (skip_ends ? 1 : 0);
+        positions[s] = end > first ? first + (int32_t)lm_rng_below(&rng, (uint32_t)(end - first)) : -1;
+    }
+    return LM_OK;
+}
+
+/* info (4,): step, clip events, stream position, wraps */
+LM_API int lm_net_trainer_info(const lm_trainer *t, double *info) {
+    TRY(need_trainer(t));
+    TRY(need_ptr(info, "info"));
+    double v[4] = {(double)t->opt.step, (double)t->opt.clip_events, (double)t->pos, (double)t->wraps};
+    memcpy(info, v, sizeof v);
+    return LM_OK;
 }
