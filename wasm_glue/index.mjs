@@ -3,8 +3,9 @@
 // module exports `install(core)` returning the names it adds.
 import { instantiateCore, LmlabError, STATUS_NAMES } from './loader.mjs';
 import { install as installCore } from './core_api.mjs';
+import { install as installLayers } from './layers.mjs';
 
-const MODULES = [installCore];
+const MODULES = [installCore, installLayers];
 
 /**
  * Load lmlab. Works in Node (reads build/lmlab.wasm next to this package), in a page and in a
