@@ -273,7 +273,7 @@ export function install(core) {
       checkRange('right', r, this._config.vocabSize);
       const V = this._config.vocabSize;
       const count = wholeNumber('candidates', options.candidates ?? 50, { min: 1, max: V });
-      const topK = wholeNumber('topK', options.topK ?? 5, { min: 1, max: count });
+      const topK = wholeNumber('topK', options.topK ?? Math.min(5, count), { min: 1, max: count });
       const exclude = new Set(options.exclude ?? []);
       const first = this.nextLogProbs(l);
       const order = Array.from(first.keys()).filter((id) => !exclude.has(id)).sort((a, b) => first[b] - first[a] || a - b).slice(0, count);
