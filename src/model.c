@@ -116,8 +116,9 @@ lm_status lm_model_new(lm_model **out, const lm_model_config *c) {
     size_t bytes = lm_size_mul(m->n_params, sizeof(lm_float));
     if (bytes == 0 || !(m->params = calloc(m->n_params, sizeof(lm_float))) ||
         !(m->grads = calloc(m->n_params, sizeof(lm_float)))) {
+        size_t count = m->n_params;
         lm_model_delete(m);
-        return lm_fail(LM_ERR_NOMEM, "out of memory for %zu parameters", m->n_params);
+        return lm_fail(LM_ERR_NOMEM, "out of memory for %zu parameters", count);
     }
     resolve_views(m);
     initialise(m);
@@ -293,9 +294,17 @@ static lm_status nonfinite_loss(const lm_model *m, double loss) {
         return lm_fail(LM_ERR_NONFINITE,
                        "the loss is %g because parameter %s (%s) holds a non-finite value: try a lower learning rate "
                        "or gradient clipping (e.g. clip 5)", loss, bad->name, bad->lecture);
+    /* every parameter is finite, so the scores overflowed: name the largest tensor as the likely cause */
+    const lm_param_info *big = &m->table[0];
+    double largest = 0;
+    for (int k = 0; k < m->n_tensors; k++)
+        for (size_t i = 0; i < m->table[k].count; i++) {
+            double v = fabs((double)m->params[m->table[k].offset + i]);
+            if (v > largest) { largest = v; big = &m->table[k]; }
+        }
     return lm_fail(LM_ERR_NONFINITE,
-                   "the loss became %g: the scores overflowed; try a lower learning rate or gradient clipping (e.g. clip 5)",
-                   loss);
+                   "the loss became %g: the scores overflowed (%s (%s) holds values up to %.3g); try a lower learning "
+                   "rate or gradient clipping (e.g. clip 5)", loss, big->name, big->lecture, largest);
 }
 
 static lm_status check_window(int N, int T) {
