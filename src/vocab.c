@@ -102,7 +102,7 @@ lm_status lm_vocab_clone(lm_vocab **out, const lm_vocab *v) {
 typedef struct {              /* one candidate type while building */
     const uint8_t *bytes;     /* into the counter's arena or a small buffer */
     uint32_t len;
-    uint32_t cp;              /* char level: the code point */
+    uint32_t cp;              /* char level: the code point; word level while counting: the hash */
     int64_t count;
 } candidate;
 
@@ -122,7 +122,7 @@ static void counter_free(counter *c) {
 }
 
 static lm_status counter_add(counter *c, const uint8_t *tok, size_t len) {
-    uint32_t i = hash_bytes(tok, len) & c->mask;
+    uint32_t hash = hash_bytes(tok, len), i = hash & c->mask;
     for (;; i = (i + 1) & c->mask) {
         int32_t id = c->slots[i];
         if (id < 0) break;
@@ -143,7 +143,7 @@ static lm_status counter_add(counter *c, const uint8_t *tok, size_t len) {
         c->cap_bytes = cap_bytes;
     }
     memcpy(c->bytes + c->nbytes, tok, len);
-    c->types[c->n] = (candidate){(const uint8_t *)(uintptr_t)c->nbytes, (uint32_t)len, 0, 1};
+    c->types[c->n] = (candidate){(const uint8_t *)(uintptr_t)c->nbytes, (uint32_t)len, hash, 1};
     c->nbytes += len;
     c->slots[i] = c->n++;
     if ((uint32_t)c->n * 2 > c->mask) { /* keep the load under one half */
@@ -152,8 +152,7 @@ static lm_status counter_add(counter *c, const uint8_t *tok, size_t len) {
         if (!slots) return lm_fail(LM_ERR_NOMEM, "out of memory counting word types");
         memset(slots, 0xFF, ((size_t)mask + 1) * sizeof *slots);
         for (int32_t id = 0; id < c->n; id++) {
-            const candidate *t = &c->types[id];
-            uint32_t j = hash_bytes(c->bytes + (size_t)t->bytes, t->len) & mask;
+            uint32_t j = c->types[id].cp & mask; /* the stored hash */
             while (slots[j] >= 0) j = (j + 1) & mask;
             slots[j] = id;
         }
@@ -186,7 +185,7 @@ static lm_status assemble(lm_vocab **out, int level, const int64_t *special_coun
     for (int32_t i = 0; i < nkept; i++) nbytes += kept[i].len;
     int64_t V64 = (int64_t)nspecial + nkept;
     if (V64 > LM_MAX_VOCAB)
-        return lm_fail(LM_ERR_NOMEM, "the text has %lld distinct tokens, more than the vocabulary limit of %d: pass a maxSize or a larger minCount",
+        return lm_fail(LM_ERR_NOMEM, "the vocabulary would have %lld types (specials included), more than the limit of %d: pass a maxSize or a larger minCount",
                        (long long)V64, LM_MAX_VOCAB);
     lm_vocab *v;
     lm_status st = vocab_alloc(&v, (int32_t)V64, nbytes);
@@ -231,7 +230,13 @@ static lm_status build_words(lm_vocab **out, const uint8_t *text, size_t len, in
         memset(c.slots, 0xFF, ((size_t)c.mask + 1) * sizeof *c.slots);
         lm_tokenizer_init(t, text, len, tokenizer, lowercase, sentences);
         for (lm_token_event ev; !st && (ev = lm_tokenizer_next(t)) != LM_EV_END;) {
-            if (ev == LM_EV_TOKEN) st = counter_add(&c, t->token, t->token_len), ntok++;
+            if (ev == LM_EV_TOKEN) {
+                st = counter_add(&c, t->token, t->token_len), ntok++;
+                /* Without maxSize or minCount every type is kept: fail as soon as they cannot fit. */
+                if (!st && !max_size && min_count == 1 && c.n > LM_MAX_VOCAB - 3)
+                    st = lm_fail(LM_ERR_NOMEM, "the text has more than %d distinct words, the vocabulary limit (%d types with <unk>, <s>, </s>): pass a maxSize or a larger minCount",
+                                 LM_MAX_VOCAB - 3, LM_MAX_VOCAB);
+            }
             else if (ev == LM_EV_SENTENCE_END) nsent++;
             else st = LM_ERR_ARG; /* message recorded by the tokenizer */
         }

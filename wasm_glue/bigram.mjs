@@ -142,6 +142,7 @@ export function install(core) {
       const maxLength = o.maxLength ?? (word ? 50 : 200), count = o.count ?? 1;
       if (!Number.isInteger(maxLength) || maxLength < 1) throw argError(`maxLength must be a whole number >= 1, got ${maxLength}`);
       if (!Number.isInteger(count) || count < 1) throw argError(`count must be a whole number >= 1, got ${count}`);
+      if (count * maxLength > 1e7) throw argError(`count x maxLength must be at most 10,000,000 tokens, got ${count} x ${maxLength}`);
       const ptr = this.ptr, tokens = this.vocab.tokens();
       return core.scoped((s) => {
         const ids = s.i32(maxLength * count), lengths = s.i32(count);
