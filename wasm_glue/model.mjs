@@ -147,7 +147,8 @@ export function install(core) {
       return data;
     }
 
-    /** Forward + backward on ids (N, T+1): inputs [:, :T], targets [:, 1:]. Carries the hidden state. */
+    /** Forward + backward on ids (N, T+1): inputs [:, :T], targets [:, 1:]. Carries the hidden state.
+     *  Returns the mean loss per token; the gradients are of the window sum averaged over streams (T times it). */
     lossAndGrads(ids, N, T) {
       const data = this._window(ids, N, T);
       const ptr = this.ptr;
