@@ -48,11 +48,11 @@ static int radix_sort(uint64_t *keys, uint64_t *tmp, size_t n, int bits) {
 }
 
 /* Pairs (ids[i], ids[i+1]) inside each sentence [starts[s], starts[s+1]). */
-#define FOR_EACH_PAIR(ids, starts, nsent, ...)                                    \
-    for (size_t s_ = 0; s_ < (nsent); s_++)                                       \
-        for (int32_t i_ = (starts)[s_]; i_ + 1 < (starts)[s_ + 1]; i_++) {        \
-            int32_t prev = (ids)[i_], next = (ids)[i_ + 1];                       \
-            __VA_ARGS__                                                                  \
+#define FOR_EACH_PAIR(ids, starts, nsent, ...)                                                       \
+    for (size_t s_ = 0; s_ < (nsent); s_++)                                                          \
+        for (int32_t i_ = (starts)[s_]; i_ + 1 < (starts)[s_ + 1]; i_++) {                           \
+            int32_t prev = (ids)[i_], next = (ids)[i_ + 1];                                          \
+            __VA_ARGS__                                                                              \
         }
 
 static lm_status count_sparse(lm_bigram *b, const int32_t *ids, const int32_t *starts, size_t nsent, size_t npairs) {

@@ -12,22 +12,22 @@
 #include <string.h>
 
 /* Visit the nonzero counts of row `prev` in ascending column order as (col, val). */
-#define FOR_ROW_NONZERO(b, prev, col, val, ...)                                                 \
-    do {                                                                                         \
-        if ((b)->sparse) {                                                                       \
-            for (uint32_t e_ = (b)->row_start[prev]; e_ < (b)->row_start[(prev) + 1]; e_++) {    \
-                int32_t col = (b)->cols[e_];                                                     \
-                uint32_t val = (b)->vals[e_];                                                    \
-                __VA_ARGS__                                                                             \
-            }                                                                                    \
-        } else {                                                                                 \
-            const uint32_t *row_ = (b)->dense + (size_t)(prev) * (size_t)(b)->V;                 \
-            for (int32_t col = 0; col < (b)->V; col++) {                                         \
-                uint32_t val = row_[col];                                                        \
-                if (!val) continue;                                                              \
-                __VA_ARGS__                                                                             \
-            }                                                                                    \
-        }                                                                                        \
+#define FOR_ROW_NONZERO(b, prev, col, val, ...)                                                      \
+    do {                                                                                             \
+        if ((b)->sparse) {                                                                           \
+            for (uint32_t e_ = (b)->row_start[prev]; e_ < (b)->row_start[(prev) + 1]; e_++) {        \
+                int32_t col = (b)->cols[e_];                                                         \
+                uint32_t val = (b)->vals[e_];                                                        \
+                __VA_ARGS__                                                                          \
+            }                                                                                        \
+        } else {                                                                                     \
+            const uint32_t *row_ = (b)->dense + (size_t)(prev) * (size_t)(b)->V;                     \
+            for (int32_t col = 0; col < (b)->V; col++) {                                             \
+                uint32_t val = row_[col];                                                            \
+                if (!val) continue;                                                                  \
+                __VA_ARGS__                                                                          \
+            }                                                                                        \
+        }                                                                                            \
     } while (0)
 
 static lm_status check_seed(double seed) {

@@ -162,6 +162,15 @@ test('dense and sparse models give identical answers everywhere', () => {
   assert.deepEqual(sparse.maskedAccuracy(held, { seed: 4 }), dense.maskedAccuracy(held, { seed: 4 }));
   assert.deepEqual(sparse.matrix({ topN: 10, kind: 'probs' }), dense.matrix({ topN: 10, kind: 'probs' }));
   vocab.dispose(); dense.dispose(); sparse.dispose();
+  const chars = Vocab.build(GARDEN, { level: 'char', unk: true });
+  const cd = Bigram.train(chars, GARDEN), cs = Bigram.train(chars, GARDEN, { denseLimitBytes: 0 });
+  assert.ok(!cd.sparse && cs.sparse);
+  assert.deepEqual(cs.evaluate('The cat ate a frog.\n'), cd.evaluate('The cat ate a frog.\n'));
+  assert.deepEqual(cs.generate({ seed: 9, count: 3 }), cd.generate({ seed: 9, count: 3 }));
+  assert.deepEqual(cs.maskedAccuracy(GARDEN, { seed: 2 }), cd.maskedAccuracy(GARDEN, { seed: 2 }));
+  assert.deepEqual(cs.predictMasked('the g[MASK]rden', { topK: 5 }), cd.predictMasked('the g[MASK]rden', { topK: 5 }));
+  assert.equal(cd.predictMasked('the g[MASK]rden', { topK: 1 })[0].token, 'a');
+  chars.dispose(); cd.dispose(); cs.dispose();
 });
 
 /** Build scripts/bench/bigram.c natively (once; again when a source is newer). */

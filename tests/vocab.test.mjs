@@ -152,6 +152,8 @@ test('bad input: invalid UTF-8 names the byte offset, empty text, limits, option
   throwsCode(() => Vocab.build(new Uint8Array([104, 105, 0xc3, 0x28]), { level: 'word' }), 3, /byte offset 3 \(byte 0x28/);
   throwsCode(() => Vocab.build(new Uint8Array([0x61, 0xff]), { level: 'char' }), 3, /byte offset 1/);
   throwsCode(() => Vocab.build(new Uint8Array([0xed, 0xa0, 0x80]), { level: 'char' }), 3, /surrogate/);
+  throwsCode(() => Vocab.build('ok \uD800 no', { level: 'word' }), 3, /lone UTF-16 surrogate at index 3/);
+  throwsCode(() => Vocab.build('😀\uDC00', { level: 'char' }), 3, /lone UTF-16 surrogate at index 2/);
   throwsCode(() => Vocab.build('', { level: 'word' }), 7, /empty/);
   throwsCode(() => Vocab.build(' \n \n', { level: 'word' }), 7, /no words/);
   throwsCode(() => Vocab.build('a b', { level: 'word', maxSize: 2_000_001 }), 1, /maxSize must be between 0 \(no limit\) and 2000000/);

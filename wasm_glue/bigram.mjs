@@ -3,18 +3,14 @@
 // Tokens may be given as strings or ids; unknown words map to <unk>. The model keeps its own copy of
 // the vocabulary (bigram.vocab), so disposing the vocabulary it was trained with is harmless.
 import { Handle } from './loader.mjs';
-import { argError, vocabClassFor } from './vocab.mjs';
+import { argError, utf8Of, vocabClassFor } from './vocab.mjs';
 
 /** @param {ReturnType<typeof import('./loader.mjs').instantiateCore> extends Promise<infer C> ? C : never} core */
 export function install(core) {
   const X = core.exports;
   const Vocab = vocabClassFor(core);
 
-  const textBytes = (text, what) => {
-    if (typeof text === 'string') return core.encoder.encode(text);
-    if (text instanceof Uint8Array) return text;
-    throw argError(`${what} must be a string or a Uint8Array, got ${text === null ? 'null' : typeof text}`);
-  };
+  const textBytes = (text, what) => utf8Of(core.encoder, text, what);
   const checkOptions = (options, allowed, where) => {
     if (options === undefined) return {};
     if (!options || typeof options !== 'object') throw argError(`${where} options must be an object`);

@@ -36,16 +36,24 @@ function wholeNumber(value, name, min, fallback) {
   return value;
 }
 
+/**
+ * UTF-8 bytes of a text argument: a Uint8Array as it is (C validates it), a string encoded. A string
+ * with a lone surrogate has no UTF-8 form: an error naming its index, not a silent U+FFFD.
+ * @param {TextEncoder} encoder @param {string | Uint8Array} text @param {string} what
+ */
+export function utf8Of(encoder, text, what) {
+  if (text instanceof Uint8Array) return text;
+  if (typeof text !== 'string') throw argError(`${what} must be a string or a Uint8Array, got ${text === null ? 'null' : typeof text}`);
+  if (!text.isWellFormed()) {
+    throw new LmlabError(`${what} has a lone UTF-16 surrogate at index ${text.search(/[\uD800-\uDFFF]/u)}, which is not Unicode text`, 3);
+  }
+  return encoder.encode(text);
+}
+
 /** @param {ReturnType<typeof import('./loader.mjs').instantiateCore> extends Promise<infer C> ? C : never} core */
 export function install(core) {
   const X = core.exports;
-
-  /** UTF-8 bytes of a string or Uint8Array argument. */
-  const textBytes = (text, what) => {
-    if (typeof text === 'string') return core.encoder.encode(text);
-    if (text instanceof Uint8Array) return text;
-    throw argError(`${what} must be a string or a Uint8Array, got ${text === null ? 'null' : typeof text}`);
-  };
+  const textBytes = (text, what) => utf8Of(core.encoder, text, what);
 
   /** Run C's lm_vocab_encode and copy the ids (and sentence starts) out. */
   const encodeRaw = (ptr, text, split) => core.scoped((s) => {
@@ -121,7 +129,7 @@ export function install(core) {
       if (!json || typeof json !== 'object') throw argError('Vocab.fromJSON needs an object from vocab.toJSON()');
       const level = pick(LEVELS, json.level, 'vocabulary level');
       const { tokens, counts } = json;
-      if (!Array.isArray(tokens) || !tokens.every((t) => typeof t === 'string')) throw argError('vocabulary tokens must be an array of strings');
+      if (!Array.isArray(tokens) || !tokens.every((t) => typeof t === 'string' && t.isWellFormed())) throw argError('vocabulary tokens must be an array of well-formed strings');
       if (!Array.isArray(counts) || counts.length !== tokens.length || !counts.every((c) => Number.isInteger(c) && c >= 0 && c < 2 ** 31)) {
         throw argError('vocabulary counts must be one whole number >= 0 per token');
       }
@@ -228,7 +236,7 @@ export function install(core) {
       if (typeof token !== 'string' || token.length === 0) throw argError(`a token must be a non-empty string, got ${JSON.stringify(token)}`);
       const ptr = this.ptr;
       return core.scoped((s) => {
-        const bytes = core.encoder.encode(token), out = s.out();
+        const bytes = textBytes(token, 'the token'), out = s.out();
         core.check(X.lm_vocab_id_of(ptr, s.u8(bytes), bytes.length, out));
         return core.readI32At(out);
       });
