@@ -1,89 +1,189 @@
-/* kernels.c — the dense kernels of kernels.h: the scalar references (lm_ref_*, the textbook triple
- * loop, kept only as the yardstick for tests) and the entry points the layers call (lm_*).
- * The entry points are plain C loops ordered so the innermost loop walks contiguous memory (the
- * compiler vectorises them natively); a WASM SIMD path will replace their bodies behind this same
- * seam. Everything accumulates (+=). Indices are computed in size_t: M·N may exceed INT_MAX. */
+/* kernels.c — the fast dense kernels of kernels.h, written once over a five-word vector vocabulary
+ * (vload, vstore, vbcast, vadd, vmadd) that the build maps to WASM SIMD128, AVX2+FMA, SSE2, or plain
+ * lm_float (the LM_DOUBLE gradient-check build, any other target). One algorithm for nn, tn and nt:
+ * B is copied a panel of (KC, NR) at a time into a contiguous stack buffer (transposed for nt,
+ * zero-padded past N), then an (MR, NR) tile of C is accumulated in registers over that panel, reading
+ * A by broadcast. The references are in kernels_ref.c. Everything accumulates (+=). */
 #include "kernels.h"
 
-/* ---- scalar references: one dot product per output element --------------------------------- */
+/* ---- the vector vocabulary of this build ---------------------------------------------------------
+ * VW floats per vector; the register tile is MR rows × NRV vectors, sized so accumulators, the NRV
+ * B vectors and one broadcast fit the target's 16 vector registers. */
+#if !defined(LM_DOUBLE) && defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#define LM_PATH "wasm-simd128"
+#define VW 4
+#define MR 4
+#define NRV 2
+typedef v128_t vec;
+static inline vec vload(const lm_float *p) { return wasm_v128_load(p); }
+static inline void vstore(lm_float *p, vec v) { wasm_v128_store(p, v); }
+static inline vec vbcast(const lm_float *p) { return wasm_v128_load32_splat(p); }
+static inline vec vzero(void) { return wasm_f32x4_splat(0.0f); }
+static inline vec vadd(vec a, vec b) { return wasm_f32x4_add(a, b); }
+/* no fused multiply-add in this WASM (no relaxed SIMD): multiply, then add */
+static inline vec vmadd(vec c, vec a, vec b) { return wasm_f32x4_add(c, wasm_f32x4_mul(a, b)); }
 
-void lm_ref_matmul_nn(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N) {
-    for (int i = 0; i < M; i++)
-        for (int j = 0; j < N; j++) {
-            lm_float s = 0;
-            for (int k = 0; k < K; k++) s += A[(size_t)i * K + k] * B[(size_t)k * N + j];
-            C[(size_t)i * N + j] += s;
+#elif !defined(LM_DOUBLE) && defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define LM_PATH "avx2-fma"
+#define VW 8
+#define MR 6
+#define NRV 2
+typedef __m256 vec;
+static inline vec vload(const lm_float *p) { return _mm256_loadu_ps(p); }
+static inline void vstore(lm_float *p, vec v) { _mm256_storeu_ps(p, v); }
+static inline vec vbcast(const lm_float *p) { return _mm256_broadcast_ss(p); }
+static inline vec vzero(void) { return _mm256_setzero_ps(); }
+static inline vec vadd(vec a, vec b) { return _mm256_add_ps(a, b); }
+static inline vec vmadd(vec c, vec a, vec b) { return _mm256_fmadd_ps(a, b, c); }
+
+#elif !defined(LM_DOUBLE) && defined(__SSE2__)
+#include <emmintrin.h>
+#define LM_PATH "sse2"
+#define VW 4
+#define MR 4
+#define NRV 2
+typedef __m128 vec;
+static inline vec vload(const lm_float *p) { return _mm_loadu_ps(p); }
+static inline void vstore(lm_float *p, vec v) { _mm_storeu_ps(p, v); }
+static inline vec vbcast(const lm_float *p) { return _mm_load1_ps(p); }
+static inline vec vzero(void) { return _mm_setzero_ps(); }
+static inline vec vadd(vec a, vec b) { return _mm_add_ps(a, b); }
+static inline vec vmadd(vec c, vec a, vec b) { return _mm_add_ps(c, _mm_mul_ps(a, b)); }
+
+#else /* portable: a "vector" of one lm_float; the blocking still keeps the tile in registers */
+#define LM_PATH "portable"
+#define VW 1
+#define MR 4
+#define NRV 4
+typedef lm_float vec;
+static inline vec vload(const lm_float *p) { return *p; }
+static inline void vstore(lm_float *p, vec v) { *p = v; }
+static inline vec vbcast(const lm_float *p) { return *p; }
+static inline vec vzero(void) { return 0; }
+static inline vec vadd(vec a, vec b) { return a + b; }
+static inline vec vmadd(vec c, vec a, vec b) { return c + a * b; }
+#endif
+
+#define NR (VW * NRV) /* columns of a tile and of a packed B panel */
+#define KC 256        /* rows of a packed B panel: KC·NR floats stay in L1 (8 KiB WASM, 16 KiB AVX2) */
+
+const char *lm_kernel_path(void) { return LM_PATH; }
+
+/* ---- packing and the register tile --------------------------------------------------------------- */
+
+/* Bp (kc, NR) = B[k0 .. k0+kc, j0 .. j0+nr] for B stored (K, N) (b_t = 0) or (N, K) (b_t = 1, i.e. the
+ * panel of Bᵀ), columns nr .. NR zero so a partial panel multiplies like a full one. */
+static inline void pack_b(lm_float *Bp, const lm_float *B, size_t ldb, int b_t, int k0, int kc, int j0, int nr) {
+    if (!b_t) {
+        for (int k = 0; k < kc; k++) {
+            const lm_float *src = B + (size_t)(k0 + k) * ldb + j0; // (nr,)
+            lm_float *dst = Bp + (size_t)k * NR;                   // (NR,)
+            if (nr == NR) {
+                for (int v = 0; v < NRV; v++) vstore(dst + v * VW, vload(src + v * VW));
+            } else {
+                int j = 0;
+                for (; j < nr; j++) dst[j] = src[j];
+                for (; j < NR; j++) dst[j] = 0;
+            }
         }
+    } else {
+        for (int j = 0; j < NR; j++) {
+            lm_float *dst = Bp + j; // column j of the panel, stride NR
+            if (j < nr) {
+                const lm_float *src = B + (size_t)(j0 + j) * ldb + k0; // (kc,) a row of B
+                for (int k = 0; k < kc; k++) dst[(size_t)k * NR] = src[k];
+            } else {
+                for (int k = 0; k < kc; k++) dst[(size_t)k * NR] = 0;
+            }
+        }
+    }
 }
 
-void lm_ref_matmul_tn(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N) {
-    for (int i = 0; i < M; i++)
-        for (int j = 0; j < N; j++) {
-            lm_float s = 0;
-            for (int k = 0; k < K; k++) s += A[(size_t)k * M + i] * B[(size_t)k * N + j];
-            C[(size_t)i * N + j] += s;
+/* C (mr, NR) at ldc += A (mr, kc) · Bp (kc, NR), with A's element (r, k) at A[r·sai + k·sak]. Rows
+ * mr .. MR of the tile repeat row mr-1 (always valid memory) and are never stored, so one code path
+ * serves every row edge; the caller handles a column edge by passing a scratch C. Every loop over r
+ * and v has a constant trip count, so the accumulators live in registers. */
+static inline void tile(lm_float *C, size_t ldc, const lm_float *A, size_t sai, size_t sak, const lm_float *Bp,
+                        int kc, int mr) {
+    const lm_float *a[MR];
+    for (int r = 0; r < MR; r++) a[r] = A + (size_t)(r < mr ? r : mr - 1) * sai;
+    vec acc[MR][NRV];
+    for (int r = 0; r < MR; r++)
+        for (int v = 0; v < NRV; v++) acc[r][v] = vzero();
+    for (int k = 0; k < kc; k++) {
+        const lm_float *b = Bp + (size_t)k * NR; // (NR,)
+        vec bv[NRV];
+        for (int v = 0; v < NRV; v++) bv[v] = vload(b + v * VW);
+        for (int r = 0; r < MR; r++) {
+            const vec s = vbcast(a[r] + (size_t)k * sak);
+            for (int v = 0; v < NRV; v++) acc[r][v] = vmadd(acc[r][v], s, bv[v]);
         }
+    }
+    for (int r = 0; r < MR; r++) {
+        if (r >= mr) break;
+        lm_float *c = C + (size_t)r * ldc; // (NR,)
+        for (int v = 0; v < NRV; v++) vstore(c + v * VW, vadd(vload(c + v * VW), acc[r][v]));
+    }
 }
 
-void lm_ref_matmul_nt(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N) {
-    for (int i = 0; i < M; i++)
-        for (int j = 0; j < N; j++) {
-            lm_float s = 0;
-            for (int k = 0; k < K; k++) s += A[(size_t)i * K + k] * B[(size_t)j * K + k];
-            C[(size_t)i * N + j] += s;
+/* C (M, N) += op(A) · op(B): a_t = 1 reads A stored (K, M), b_t = 1 reads B stored (N, K). Loop order:
+ * column panel, K block (pack once), then every row tile against the packed panel. a_t and b_t are
+ * constants at each call site, so each entry point compiles to its own specialised loop. */
+static inline void gemm(lm_float *C, size_t ldc, const lm_float *A, size_t lda, int a_t, const lm_float *B,
+                        size_t ldb, int b_t, int M, int K, int N) {
+    if (M <= 0 || N <= 0 || K <= 0) return;
+    _Alignas(64) lm_float Bp[KC * NR]; // (KC, NR)
+    const size_t sai = a_t ? 1 : lda, sak = a_t ? lda : 1;
+    for (int j0 = 0; j0 < N; j0 += NR) {
+        const int nr = N - j0 < NR ? N - j0 : NR;
+        for (int k0 = 0; k0 < K; k0 += KC) {
+            const int kc = K - k0 < KC ? K - k0 : KC;
+            pack_b(Bp, B, ldb, b_t, k0, kc, j0, nr);
+            for (int i0 = 0; i0 < M; i0 += MR) {
+                const int mr = M - i0 < MR ? M - i0 : MR;
+                const lm_float *Ai = A + (size_t)i0 * sai + (size_t)k0 * sak;
+                lm_float *Ci = C + (size_t)i0 * ldc + j0; // (mr, nr)
+                if (nr == NR) {
+                    tile(Ci, ldc, Ai, sai, sak, Bp, kc, mr);
+                } else { // the last column panel: full-width vectors go to a scratch tile, then nr columns to C
+                    lm_float Ct[MR * NR] = {0}; // (MR, NR)
+                    tile(Ct, NR, Ai, sai, sak, Bp, kc, mr);
+                    for (int r = 0; r < mr; r++)
+                        for (int j = 0; j < nr; j++) Ci[(size_t)r * ldc + j] += Ct[r * NR + j];
+                }
+            }
         }
+    }
 }
 
-/* ---- entry points: loop orders with a contiguous innermost loop ------------------------------ */
+/* ---- entry points ----------------------------------------------------------------------------------- */
 
-/* C (M, N) += A (M, K) · B (K, N): i-k-j, so the inner loop is an axpy over a row of B. */
+void lm_matmul_nn_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M, int K,
+                     int N) {
+    gemm(C, (size_t)ldc, A, (size_t)lda, 0, B, (size_t)ldb, 0, M, K, N);
+}
+void lm_matmul_tn_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M, int K,
+                     int N) {
+    gemm(C, (size_t)ldc, A, (size_t)lda, 1, B, (size_t)ldb, 0, M, K, N);
+}
+void lm_matmul_nt_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M, int K,
+                     int N) {
+    gemm(C, (size_t)ldc, A, (size_t)lda, 0, B, (size_t)ldb, 1, M, K, N);
+}
+
 void lm_matmul_nn(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N) {
-    for (int i = 0; i < M; i++) {
-        lm_float *c = C + (size_t)i * N;       // (N,)
-        const lm_float *a = A + (size_t)i * K; // (K,)
-        for (int k = 0; k < K; k++) {
-            const lm_float aik = a[k];
-            const lm_float *b = B + (size_t)k * N; // (N,)
-            for (int j = 0; j < N; j++) c[j] += aik * b[j];
-        }
-    }
+    lm_matmul_nn_ld(C, N, A, K, B, N, M, K, N);
 }
-
-/* C (M, N) += Aᵀ · B with A (K, M), B (K, N): k-i-j, a sum of K rank-one updates, each row of A and
- * B read once and every access contiguous. */
 void lm_matmul_tn(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N) {
-    for (int k = 0; k < K; k++) {
-        const lm_float *a = A + (size_t)k * M; // (M,)
-        const lm_float *b = B + (size_t)k * N; // (N,)
-        for (int i = 0; i < M; i++) {
-            const lm_float aki = a[i];
-            lm_float *c = C + (size_t)i * N; // (N,)
-            for (int j = 0; j < N; j++) c[j] += aki * b[j];
-        }
-    }
+    lm_matmul_tn_ld(C, N, A, M, B, N, M, K, N);
+}
+void lm_matmul_nt(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N) {
+    lm_matmul_nt_ld(C, N, A, K, B, K, M, K, N);
 }
 
-/* C (M, N) += A · Bᵀ with A (M, K), B (N, K): both operands are read along their rows, so each
- * output is a contiguous dot product. Sixteen independent partial sums (a fixed-length inner loop the
- * compiler maps onto vector registers: one AVX-512, four SSE/WASM) break the add dependency without
- * -ffast-math; measured 6 → 35 GFLOP/s natively (H = 256). */
-void lm_matmul_nt(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N) {
-    for (int i = 0; i < M; i++) {
-        const lm_float *a = A + (size_t)i * K; // (K,)
-        lm_float *c = C + (size_t)i * N;       // (N,)
-        for (int j = 0; j < N; j++) {
-            const lm_float *b = B + (size_t)j * K; // (K,)
-            lm_float acc[16] = {0};
-            int k = 0;
-            for (; k + 16 <= K; k += 16)
-                for (int l = 0; l < 16; l++) acc[l] += a[k + l] * b[k + l];
-            lm_float s = 0;
-            for (int l = 0; l < 16; l++) s += acc[l];
-            for (; k < K; k++) s += a[k] * b[k];
-            c[j] += s;
-        }
-    }
-}
+/* ---- element-wise helpers (contiguous loops the compiler vectorises) ------------------------------ */
 
 /* Y (M, N) += b (N,) on every row */
 void lm_add_bias(lm_float *Y, const lm_float *b, int M, int N) {

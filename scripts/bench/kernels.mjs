@@ -1,0 +1,145 @@
+// kernels.mjs — GFLOP/s of the dense kernels at the shapes the models use, in one run: native
+// -march=native, native 128-bit (-msse4.2 -mno-avx, the fair peer of WASM SIMD) and the .wasm in
+// Node; plus rnn_forward + rnn_backward in ms. Medians of 7 timed samples of ~15 ms each. Every
+// shape is first checked against the scalar reference, natively (scripts/bench/kernels.c) and in WASM.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { instantiateCore } from '../../wasm_glue/loader.mjs';
+
+export const title = 'Dense kernels: GFLOP/s (median of 7), native vs WebAssembly';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const OPS = { nn: 0, tn: 1, nt: 2 };
+
+// [spec, what it is in the models]; spec = op,M,K,N,lda,ldb,ldc (ld 0: contiguous rows).
+// A time slice of h (N=32, T=25, H=128) has rows T·H = 3200 apart.
+export const SHAPES = [
+  ['nn,256,256,256,0,0,0', '256×256×256 square'],
+  ['nn,32,128,128,0,0,0', '(32,128)·(128,128) step h·Wh'],
+  ['nn,32,128,128,3200,0,3200', 'same on (N,T,H) time slices'],
+  ['nn,32,128,65,0,0,0', '(32,128)·(128,65) step scores'],
+  ['nn,800,65,128,0,0,0', '(800,65)·(65,128) x·Wx, E=65'],
+  ['nn,800,32,128,0,0,0', '(800,32)·(32,128) x·Wx, E=32'],
+  ['nn,800,128,65,0,0,0', '(800,128)·(128,65) h·Wy scores'],
+  ['tn,65,800,128,0,0,0', 'dWx += xᵀ·da, K=N·T=800'],
+  ['tn,128,800,65,0,0,0', 'dWy += hᵀ·dscores, K=800'],
+  ['tn,128,32,128,3200,3200,0', 'dWh += h_{t-1}ᵀ·da_t, slices'],
+  ['nt,32,128,128,3200,0,0', 'carry da_t·Whᵀ, slices'],
+  ['nt,800,65,128,0,0,0', 'dh = dscores·Wyᵀ'],
+  ['nt,800,128,65,0,0,0', 'dx = da·Wxᵀ'],
+];
+export const RNN = 'rnn,32,25,65,128';
+
+const SAMPLES = 7;
+/** Median seconds per call of fn(): repeat count calibrated to ~15 ms per sample. */
+function timeCall(fn) {
+  fn();
+  let reps = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) fn();
+    const dt = (performance.now() - t0) / 1e3;
+    if (dt > 0.015 || reps > 1 << 24) break;
+    reps *= dt < 0.002 ? 8 : 2;
+  }
+  const s = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) fn();
+    s.push((performance.now() - t0) / 1e3 / reps);
+  }
+  return s.sort((a, b) => a - b)[SAMPLES >> 1];
+}
+
+/** Run one native driver; returns { path, bySpec: Map(spec → { seconds, gflops }) }. */
+function runNative(binary, specs) {
+  const out = execFileSync(binary, specs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+  return { path: lines[0].path, bySpec: new Map(lines.slice(1).map((l) => [l.spec, l])) };
+}
+
+/** The same measurements on the .wasm, through its exports. */
+async function runWasm(specs) {
+  const core = await instantiateCore();
+  const ex = core.exports;
+  let seed = 12345;
+  const fill = (ptr, n) => {
+    const f32 = core.memory().f32;
+    for (let i = 0; i < n; i++) {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      f32[(ptr >> 2) + i] = (seed >>> 8) * (2 / 16777216) - 1;
+    }
+    return ptr;
+  };
+  const alloc = (n) => { const p = ex.malloc(4 * n); if (!p) throw new Error('out of WASM memory'); return p; };
+  const bySpec = new Map();
+  for (const spec of specs) {
+    const [op, ...v] = spec.split(',');
+    if (op === 'rnn') {
+      const [N, T, E, H] = v.map(Number), NT = N * T;
+      const p = {};
+      for (const [k, n] of Object.entries({ x: NT * E, h0: N * H, Wx: E * H, Wh: H * H, b: H, h: NT * H, dh: NT * H,
+        dx: NT * E, dh0: N * H, dWx: E * H, dWh: H * H, db: H })) p[k] = fill(alloc(n), n);
+      const f32 = core.memory().f32;
+      f32.fill(0, p.x >> 2, (p.x >> 2) + NT * E);
+      for (let i = 0; i < NT; i++) f32[(p.x >> 2) + i * E + ((i * 7) % E)] = 1; // one-hot rows
+      for (let i = 0; i < H * H; i++) f32[(p.Wh >> 2) + i] *= 0.1;
+      const seconds = timeCall(() => {
+        core.check(ex.lm_layer_rnn_forward(p.h, p.x, p.h0, p.Wx, p.Wh, p.b, N, T, E, H));
+        core.check(ex.lm_layer_rnn_backward(p.dx, p.dh0, p.dWx, p.dWh, p.db, p.dh, p.x, p.h0, p.h, p.Wx, p.Wh, N, T, E, H));
+      });
+      for (const ptr of Object.values(p)) ex.free(ptr);
+      bySpec.set(spec, { spec, seconds });
+      continue;
+    }
+    const [M, K, N, lda0, ldb0, ldc0] = v.map(Number);
+    const [aRows, aCols] = op === 'tn' ? [K, M] : [M, K];
+    const [bRows, bCols] = op === 'nt' ? [N, K] : [K, N];
+    const lda = lda0 || aCols, ldb = ldb0 || bCols, ldc = ldc0 || N;
+    const A = fill(alloc(aRows * lda), aRows * lda), B = fill(alloc(bRows * ldb), bRows * ldb);
+    const C = fill(alloc(M * ldc), M * ldc), C2 = alloc(M * ldc);
+    core.memory().f32.copyWithin(C2 >> 2, C >> 2, (C >> 2) + M * ldc);
+    core.check(ex.lm_kernel_matmul(OPS[op], 0, C, ldc, A, lda, B, ldb, M, K, N));
+    core.check(ex.lm_kernel_matmul(OPS[op], 1, C2, ldc, A, lda, B, ldb, M, K, N));
+    const f32 = core.memory().f32;
+    let worst = 0;
+    for (let i = 0; i < M * ldc; i++) {
+      const e = Math.abs(f32[(C >> 2) + i] - f32[(C2 >> 2) + i]) / (1 + Math.abs(f32[(C2 >> 2) + i]));
+      worst = Math.max(worst, e);
+    }
+    if (!(worst <= 1e-5 * K)) throw new Error(`wasm ${spec} differs from the reference by ${worst}`);
+    const seconds = timeCall(() => ex.lm_kernel_matmul(OPS[op], 0, C, ldc, A, lda, B, ldb, M, K, N));
+    for (const ptr of [A, B, C, C2]) ex.free(ptr);
+    bySpec.set(spec, { spec, seconds, gflops: (2 * M * K * N) / seconds / 1e9 });
+  }
+  return { path: core.readCString(ex.lm_kernel_path()), bySpec };
+}
+
+const pad = (s, n) => String(s).padEnd(n);
+const num = (x, d = 1) => (x === undefined ? '-' : x.toFixed(d));
+
+/** @param {{ json: boolean, log: (line: string) => void }} opts */
+export async function run({ log }) {
+  execFileSync('make', ['-s', '--no-print-directory', 'build/lmlab.wasm', 'build/bench/kernels', 'build/bench-sse/kernels'],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const specs = [...SHAPES.map(([s]) => s), RNN];
+  const native = runNative(`${ROOT}build/bench/kernels`, specs);
+  const sse = runNative(`${ROOT}build/bench-sse/kernels`, specs);
+  const wasm = await runWasm(specs);
+  log(`paths: native ${native.path}, native-128 ${sse.path}, wasm ${wasm.path}`);
+  log(`${pad('op  M×K×N (ld)', 30)}${pad('use', 32)}${pad('native', 8)}${pad('nat-128', 8)}${pad('wasm', 8)}${pad('wasm/128', 9)}wasm/native`);
+  const rows = [];
+  for (const [spec, use] of SHAPES) {
+    const n = native.bySpec.get(spec)?.gflops, s = sse.bySpec.get(spec)?.gflops, w = wasm.bySpec.get(spec)?.gflops;
+    const [op, M, K, N, ...ld] = spec.split(',');
+    const label = `${op} ${M}×${K}×${N}${ld.some((x) => x !== '0') ? ` (ld ${ld.join('/')})` : ''}`;
+    log(`${pad(label, 30)}${pad(use, 32)}${pad(num(n), 8)}${pad(num(s), 8)}${pad(num(w), 8)}${pad(num(w / s, 2), 9)}${num(w / n, 2)}`);
+    rows.push({ spec, use, native_gflops: n, native128_gflops: s, wasm_gflops: w });
+  }
+  const ms = (r) => r.bySpec.get(RNN)?.seconds * 1e3;
+  const [nm, sm, wm] = [ms(native), ms(sse), ms(wasm)];
+  log(`rnn_forward+rnn_backward N=32 T=25 E=65 (one-hot) H=128: native ${num(nm, 2)} ms, native-128 ${num(sm, 2)} ms, ` +
+    `wasm ${num(wm, 2)} ms (wasm/native time ${num(wm / nm, 2)})`);
+  rows.push({ spec: RNN, native_ms: nm, native128_ms: sm, wasm_ms: wm });
+  return rows;
+}
