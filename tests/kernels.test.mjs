@@ -1,0 +1,120 @@
+// kernels.test.mjs — the fast matmul kernels of the .wasm (the WASM SIMD path) against a float64 JS
+// reference on odd shapes and strided rows, within the forward-error bound of a K-term float32 dot
+// product; NaN in the padding of A and B must not reach C and the padding of C must stay untouched.
+// Also every error message of lm_kernel_matmul (kernels_api.c), through core.check.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadLmlab, LmlabError } from '../wasm_glue/index.mjs';
+
+let core;
+before(async () => {
+  core = (await loadLmlab()).core;
+});
+
+const OPS = { nn: 0, tn: 1, nt: 2 };
+const EPS = 2 ** -23; // float32 epsilon
+const SENTINEL = -12345.5;
+let seed = 99;
+const rand = () => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return (seed >>> 8) / 8388608 - 1; };
+
+/** rows × ld float32 values: random in the first cols of a row, `pad` after. */
+function matrix(rows, cols, ld, pad) {
+  const m = new Float32Array(rows * ld);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < ld; c++) m[r * ld + c] = c < cols ? rand() : pad;
+  return m;
+}
+
+/** Runs op ('nn' | 'tn' | 'nt', or a raw number) on the .wasm (ref = 0: fast kernel); returns the new C. */
+function wasmMatmul(op, ref, C, ldc, A, lda, B, ldb, M, K, N) {
+  return core.scoped((s) => {
+    const c = s.f32(C);
+    core.check(core.exports.lm_kernel_matmul(OPS[op] ?? op, ref, c, ldc, s.f32(A), lda, s.f32(B), ldb, M, K, N));
+    return core.readF32(c, C.length);
+  });
+}
+
+/** Checks one product; returns a failure description or ''. */
+function checkProduct(op, M, K, N, pad) {
+  const [aRows, aCols] = op === 'tn' ? [K, M] : [M, K];
+  const [bRows, bCols] = op === 'nt' ? [N, K] : [K, N];
+  const lda = aCols + pad, ldb = bCols + 2 * pad, ldc = N + 3 * pad;
+  const A = matrix(aRows, aCols, lda, pad ? NaN : 0), B = matrix(bRows, bCols, ldb, pad ? NaN : 0);
+  const C0 = matrix(M, N, ldc, SENTINEL);
+  const C = wasmMatmul(op, 0, C0, ldc, A, lda, B, ldb, M, K, N);
+  const a = (i, k) => (op === 'tn' ? A[k * lda + i] : A[i * lda + k]);
+  const b = (k, j) => (op === 'nt' ? B[j * ldb + k] : B[k * ldb + j]);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < ldc; j++) {
+      const at = i * ldc + j;
+      if (j >= N) {
+        if (C[at] !== SENTINEL) return `${op} ${M}×${K}×${N} pad ${pad}: wrote C padding at (${i}, ${j})`;
+        continue;
+      }
+      let exact = C0[at], mag = Math.abs(C0[at]);
+      for (let k = 0; k < K; k++) { const p = a(i, k) * b(k, j); exact += p; mag += Math.abs(p); }
+      const bound = (K + 2) * EPS * mag;
+      if (!(Math.abs(C[at] - exact) <= bound)) {
+        return `${op} ${M}×${K}×${N} pad ${pad}: C(${i}, ${j}) = ${C[at]}, expected ${exact} ± ${bound}`;
+      }
+    }
+  }
+  return '';
+}
+
+test('the .wasm uses the SIMD path', () => {
+  assert.equal(core.readCString(core.exports.lm_kernel_path()), 'wasm-simd128');
+});
+
+test('fast matmuls match the reference on odd shapes (K past the 256 packing block), contiguous and strided', () => {
+  const sizes = [1, 3, 17, 65], ks = [1, 3, 17, 129, 300];
+  const failures = [];
+  for (const op of Object.keys(OPS)) {
+    for (const [ai, M] of sizes.entries()) for (const [bi, K] of ks.entries()) for (const [ci, N] of sizes.entries()) {
+      const f = checkProduct(op, M, K, N, (ai + bi + ci) % 2 ? 5 : 0);
+      if (f) failures.push(f);
+    }
+    for (const [M, K, N, pad] of [[129, 65, 3, 5], [3, 129, 129, 0], [129, 300, 17, 5]]) {
+      const f = checkProduct(op, M, K, N, pad);
+      if (f) failures.push(f);
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
+test("the models' shapes: time slices of (32, 25, 128) and N·T = 800 rows", () => {
+  const failures = [
+    checkProduct('nn', 32, 128, 128, 3200 - 128),
+    checkProduct('tn', 128, 32, 128, 3200 - 128),
+    checkProduct('nt', 32, 128, 128, 3200 - 128),
+    checkProduct('nn', 800, 65, 128, 0),
+    checkProduct('tn', 65, 800, 128, 0),
+    checkProduct('nt', 800, 128, 65, 0),
+  ].filter(Boolean);
+  assert.deepEqual(failures, []);
+});
+
+test('the check can fail: one term missing from a product is far outside the bound', () => {
+  const M = 5, K = 300, N = 9;
+  const A = matrix(M, K, K, 0), B = matrix(K, N, N, 0), C0 = new Float32Array(M * N);
+  const C = wasmMatmul('nn', 0, C0, N, A, K, B, N, M, K, N);
+  let exact = 0, mag = 0;
+  for (let k = 1; k < K; k++) { exact += A[k] * B[k * N]; mag += Math.abs(A[k] * B[k * N]); } // k = 0 left out
+  assert.ok(Math.abs(C[0] - exact) > (K + 2) * EPS * mag);
+});
+
+test('lm_kernel_matmul rejects bad arguments with a sentence naming them', () => {
+  const A = new Float32Array(6), B = new Float32Array(6), C = new Float32Array(4);
+  const cases = [
+    [[3, 0, C, 2, A, 3, B, 2, 2, 3, 2], /op must be 0 \(A·B\), 1 \(Aᵀ·B\) or 2 \(A·Bᵀ\), got 3/],
+    [['nn', 2, C, 2, A, 3, B, 2, 2, 3, 2], /ref must be 0 \(fast kernel\) or 1 \(reference\), got 2/],
+    [['nn', 0, C, 2, A, 3, B, 2, 0, 3, 2], /M must be between 1 and 16777216, got 0/],
+    [['nn', 0, C, 2, A, 3, B, 2, 2, -1, 2], /K must be between 1 and 16777216, got -1/],
+    [['nn', 0, C, 1, A, 3, B, 2, 2, 3, 2], /ldc = 1 is less than the 2 elements of one stored row of C/],
+    [['tn', 0, C, 2, A, 1, B, 2, 2, 3, 2], /lda = 1 is less than the 2 elements of one stored row of A/],
+    [['nt', 0, C, 2, A, 3, B, 2, 2, 3, 2], /ldb = 2 is less than the 3 elements of one stored row of B/],
+  ];
+  for (const [[op, ...rest], message] of cases) {
+    assert.throws(() => wasmMatmul(op, ...rest), (e) => e instanceof LmlabError && message.test(e.message));
+  }
+  assert.throws(() => core.check(core.exports.lm_kernel_matmul(0, 0, 0, 2, 8, 3, 8, 2, 2, 3, 2)), /C is NULL; it is required/);
+});

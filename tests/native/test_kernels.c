@@ -1,0 +1,198 @@
+/* test_kernels.c — every fast kernel of kernels.h against the scalar reference and a rounding bound, on
+ * odd shapes (1, 3, 17, 65, 129; K past the packing block of 256) and on strided rows, natively in the
+ * float build (the SSE2 path under the test flags) and the -DLM_DOUBLE build (the portable path).
+ * Padding between strided rows holds NaN in A and B (reading it would poison C) and a sentinel in C
+ * (writing it is caught). Also the validating edge of kernels_api.c, one test per message. */
+#include "check.h"
+#include "kernels.h"
+#include "kernels_api.h"
+#include "rng.h"
+
+#include <float.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef LM_DOUBLE
+#define EPS DBL_EPSILON
+#else
+#define EPS FLT_EPSILON
+#endif
+
+static lm_rng rng;
+static const lm_float SENTINEL = (lm_float)-12345.5;
+
+typedef void (*matmul_ld)(lm_float *, int, const lm_float *, int, const lm_float *, int, int, int, int);
+static const matmul_ld fast[3] = {lm_matmul_nn_ld, lm_matmul_tn_ld, lm_matmul_nt_ld};
+static const matmul_ld ref[3] = {lm_ref_matmul_nn_ld, lm_ref_matmul_tn_ld, lm_ref_matmul_nt_ld};
+static const char *names[3] = {"nn", "tn", "nt"};
+
+/* rows × ld elements: random in the first cols of each row, `pad` in the rest. */
+static lm_float *matrix(int rows, int cols, int ld, lm_float pad) {
+    lm_float *p = malloc((size_t)rows * ld * sizeof *p);
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < ld; c++) p[(size_t)r * ld + c] = c < cols ? (lm_float)lm_rng_normal(&rng) : pad;
+    return p;
+}
+
+/* A(i, k) and B(k, j) of op as stored. */
+static lm_float at_a(int op, const lm_float *A, int lda, int i, int k) {
+    return op == 1 ? A[(size_t)k * lda + i] : A[(size_t)i * lda + k];
+}
+static lm_float at_b(int op, const lm_float *B, int ldb, int k, int j) {
+    return op == 2 ? B[(size_t)j * ldb + k] : B[(size_t)k * ldb + j];
+}
+
+/* One product: the fast kernel against the reference, within the forward-error bound of a K-term
+ * dot product, |error| <= (K + 2)·eps·(Σ_k |a_ik·b_kj| + |c_ij|) (a wrong term is far above it). The
+ * padding of C must be untouched and no NaN from the padding of A or B may reach C. Returns 1 if ok. */
+static int check_product(int op, int M, int K, int N, int pad) {
+    const int a_rows = op == 1 ? K : M, a_cols = op == 1 ? M : K;
+    const int b_rows = op == 2 ? N : K, b_cols = op == 2 ? K : N;
+    const int lda = a_cols + pad, ldb = b_cols + 2 * pad, ldc = N + 3 * pad;
+    lm_float *A = matrix(a_rows, a_cols, lda, pad ? (lm_float)NAN : 0);
+    lm_float *B = matrix(b_rows, b_cols, ldb, pad ? (lm_float)NAN : 0);
+    lm_float *C1 = matrix(M, N, ldc, SENTINEL); /* nonzero: the kernels accumulate */
+    lm_float *C2 = malloc((size_t)M * ldc * sizeof *C2);
+    memcpy(C2, C1, (size_t)M * ldc * sizeof *C2);
+    fast[op](C1, ldc, A, lda, B, ldb, M, K, N);
+    ref[op](C2, ldc, A, lda, B, ldb, M, K, N);
+    int ok = 1;
+    double worst = 0;
+    for (int i = 0; i < M && ok; i++)
+        for (int j = 0; j < ldc; j++) {
+            const size_t at = (size_t)i * ldc + j;
+            if (j >= N) {
+                ok &= C1[at] == SENTINEL;
+                continue;
+            }
+            double mag = fabs((double)C2[at]);
+            for (int k = 0; k < K; k++) mag += fabs((double)at_a(op, A, lda, i, k) * at_b(op, B, ldb, k, j));
+            const double err = fabs((double)C1[at] - (double)C2[at]);
+            const double ratio = err / ((K + 2) * EPS * mag + DBL_MIN);
+            worst = ratio > worst ? ratio : worst;
+            ok &= isfinite(C1[at]) && ratio <= 1;
+        }
+    CHECK(ok, "matmul_%s_ld M=%d K=%d N=%d pad=%d: off the reference (worst %.3g of the bound) or wrote padding",
+          names[op], M, K, N, pad, worst);
+    free(A), free(B), free(C1), free(C2);
+    return ok;
+}
+
+static void test_matmul_shapes(void) {
+    static const int sizes[] = {1, 3, 17, 65};
+    static const int ks[] = {1, 3, 17, 129, 300}; /* 300: two K blocks of the packed panel */
+    for (int op = 0; op < 3; op++) {
+        for (int a = 0; a < 4; a++)
+            for (int b = 0; b < 5; b++)
+                for (int c = 0; c < 4; c++) check_product(op, sizes[a], ks[b], sizes[c], (a + b + c) % 2 ? 5 : 0);
+        check_product(op, 129, 65, 3, 5); /* 129 on each axis (kept out of the cross product for valgrind) */
+        check_product(op, 3, 129, 129, 0);
+        check_product(op, 129, 300, 17, 5);
+    }
+    /* The models' shapes, strided as a time slice of (N=32, T=25, H=128) and contiguous. */
+    check_product(0, 32, 128, 128, 3200 - 128);
+    check_product(1, 128, 32, 128, 3200 - 128);
+    check_product(2, 32, 128, 128, 3200 - 128);
+    check_product(0, 800, 65, 128, 0);
+    check_product(1, 65, 800, 128, 0);
+    check_product(2, 800, 128, 65, 0);
+}
+
+/* The plain entry points are the _ld ones with contiguous rows: same bits. */
+static void test_plain_forms(void) {
+    typedef void (*mm)(lm_float *, const lm_float *, const lm_float *, int, int, int);
+    const mm plain[3] = {lm_matmul_nn, lm_matmul_tn, lm_matmul_nt};
+    const int M = 19, K = 33, N = 21;
+    for (int op = 0; op < 3; op++) {
+        const int a_cols = op == 1 ? M : K, b_cols = op == 2 ? K : N;
+        lm_float *A = matrix(op == 1 ? K : M, a_cols, a_cols, 0), *B = matrix(op == 2 ? N : K, b_cols, b_cols, 0);
+        lm_float *C1 = matrix(M, N, N, 0), *C2 = malloc((size_t)M * N * sizeof *C2);
+        memcpy(C2, C1, (size_t)M * N * sizeof *C2);
+        plain[op](C1, A, B, M, K, N);
+        fast[op](C2, N, A, a_cols, B, b_cols, M, K, N);
+        CHECK(memcmp(C1, C2, (size_t)M * N * sizeof *C1) == 0, "lm_matmul_%s equals its _ld form", names[op]);
+        free(A), free(B), free(C1), free(C2);
+    }
+}
+
+static void test_elementwise(void) {
+    const int M = 17, N = 65;
+    lm_float *Y = matrix(M, N, N, 0), *Y0 = malloc((size_t)M * N * sizeof *Y0), *b = matrix(1, N, N, 0);
+    lm_float *db = matrix(1, N, N, 0), *db0 = malloc(N * sizeof *db0);
+    memcpy(Y0, Y, (size_t)M * N * sizeof *Y0);
+    memcpy(db0, db, N * sizeof *db0);
+    lm_add_bias(Y, b, M, N);
+    lm_sum_rows(db, Y0, M, N);
+    int ok_bias = 1, ok_sum = 1;
+    for (int j = 0; j < N; j++) {
+        double s = db0[j];
+        for (int i = 0; i < M; i++) {
+            ok_bias &= Y[(size_t)i * N + j] == Y0[(size_t)i * N + j] + b[j];
+            s += Y0[(size_t)i * N + j];
+        }
+        ok_sum &= fabs(db[j] - s) <= (M + 2) * EPS * (fabs(s) + M * 4);
+    }
+    CHECK(ok_bias, "lm_add_bias adds b to every row");
+    CHECK(ok_sum, "lm_sum_rows accumulates the column sums");
+    free(Y), free(Y0), free(b), free(db), free(db0);
+}
+
+static void test_path(void) {
+    const char *path = lm_kernel_path();
+#ifdef LM_DOUBLE
+    CHECK(strcmp(path, "portable") == 0, "the double build uses the portable path, got %s", path);
+#else
+    CHECK(path && path[0], "lm_kernel_path names the fast path");
+#endif
+}
+
+/* ---- the validating edge ---------------------------------------------------------------------- */
+
+static int fails_with(int status, const char *needle) {
+    return status == LM_ERR_ARG && strstr(lm_error_message(), needle) != NULL;
+}
+
+static void test_api(void) {
+    lm_float A[12] = {1, 2, 3, 4, 5, 6}, B[12] = {1, 0, 0, 1, 1, 1}, C[12] = {0};
+    /* (2, 3)·(3, 2) with rows 3 and 2 apart */
+    CHECK(lm_kernel_matmul(LM_KERNEL_NN, 0, C, 2, A, 3, B, 2, 2, 3, 2) == LM_OK, "valid call succeeds");
+    CHECK(C[0] == 4 && C[1] == 5 && C[2] == 10 && C[3] == 11, "API result [[4,5],[10,11]]");
+    lm_float R[4] = {0};
+    CHECK(lm_kernel_matmul(LM_KERNEL_NN, 1, R, 2, A, 3, B, 2, 2, 3, 2) == LM_OK && R[3] == 11, "ref through the API");
+    CHECK(fails_with(lm_kernel_matmul(3, 0, C, 2, A, 3, B, 2, 2, 3, 2), "op must be 0 (A·B), 1 (Aᵀ·B) or 2 (A·Bᵀ), got 3"),
+          "bad op: %s", lm_error_message());
+    CHECK(fails_with(lm_kernel_matmul(0, 2, C, 2, A, 3, B, 2, 2, 3, 2), "ref must be 0"), "bad ref: %s",
+          lm_error_message());
+    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 2, A, 3, B, 2, 0, 3, 2), "M must be between 1 and"), "M = 0: %s",
+          lm_error_message());
+    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 2, A, 3, B, 2, 2, -1, 2), "K must be between 1 and"), "K < 0: %s",
+          lm_error_message());
+    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 2, A, 3, B, 2, 2, 3, 1 << 25), "N must be between 1 and"), "N big: %s",
+          lm_error_message());
+    CHECK(fails_with(lm_kernel_matmul(0, 0, NULL, 2, A, 3, B, 2, 2, 3, 2), "C is NULL"), "NULL C: %s",
+          lm_error_message());
+    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 1, A, 3, B, 2, 2, 3, 2), "ldc = 1 is less than the 2 elements"),
+          "ldc: %s", lm_error_message());
+    /* tn stores A as (K, M): its rows have M elements */
+    CHECK(fails_with(lm_kernel_matmul(LM_KERNEL_TN, 0, C, 4, A, 3, B, 4, 4, 3, 4), "lda = 3 is less than the 4 elements"),
+          "lda (tn): %s", lm_error_message());
+    /* nt stores B as (N, K): its rows have K elements */
+    CHECK(fails_with(lm_kernel_matmul(LM_KERNEL_NT, 0, C, 2, A, 3, B, 2, 2, 3, 2), "ldb = 2 is less than the 3 elements"),
+          "ldb (nt): %s", lm_error_message());
+    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 2, A, 1 << 24, B, 2, 1 << 5, 3, 2), "A spans more than"),
+          "A too large: %s", lm_error_message());
+}
+
+int main(void) {
+    lm_rng_seed(&rng, 7);
+    test_matmul_shapes();
+    test_plain_forms();
+    test_elementwise();
+    test_path();
+    test_api();
+#ifdef LM_DOUBLE
+    return check_summary("kernels (double)");
+#else
+    return check_summary("kernels (float)");
+#endif
+}
