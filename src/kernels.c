@@ -13,8 +13,12 @@
 #include <wasm_simd128.h>
 #define LM_PATH "wasm-simd128"
 #define VW 4
-#define MR 4
-#define NRV 2
+#ifndef MR /* -DMR=… -DNRV=… let a benchmark try other tiles */
+#define MR 2
+#endif
+#ifndef NRV
+#define NRV 4
+#endif
 typedef v128_t vec;
 static inline vec vload(const lm_float *p) { return wasm_v128_load(p); }
 static inline void vstore(lm_float *p, vec v) { wasm_v128_store(p, v); }
@@ -42,8 +46,12 @@ static inline vec vmadd(vec c, vec a, vec b) { return _mm256_fmadd_ps(a, b, c); 
 #include <emmintrin.h>
 #define LM_PATH "sse2"
 #define VW 4
-#define MR 4
-#define NRV 2
+#ifndef MR
+#define MR 3
+#endif
+#ifndef NRV
+#define NRV 4
+#endif
 typedef __m128 vec;
 static inline vec vload(const lm_float *p) { return _mm_loadu_ps(p); }
 static inline void vstore(lm_float *p, vec v) { _mm_storeu_ps(p, v); }
@@ -66,6 +74,12 @@ static inline vec vadd(vec a, vec b) { return a + b; }
 static inline vec vmadd(vec c, vec a, vec b) { return c + a * b; }
 #endif
 
+#if defined(__GNUC__) || defined(__clang__)
+#define LM_INLINE static inline __attribute__((always_inline))
+#else
+#define LM_INLINE static inline
+#endif
+
 #define NR (VW * NRV) /* columns of a tile and of a packed B panel */
 #define KC 256        /* rows of a packed B panel: KC·NR floats stay in L1 (8 KiB WASM, 16 KiB AVX2) */
 
@@ -75,7 +89,7 @@ const char *lm_kernel_path(void) { return LM_PATH; }
 
 /* Bp (kc, NR) = B[k0 .. k0+kc, j0 .. j0+nr] for B stored (K, N) (b_t = 0) or (N, K) (b_t = 1, i.e. the
  * panel of Bᵀ), columns nr .. NR zero so a partial panel multiplies like a full one. */
-static inline void pack_b(lm_float *Bp, const lm_float *B, size_t ldb, int b_t, int k0, int kc, int j0, int nr) {
+LM_INLINE void pack_b(lm_float *Bp, const lm_float *B, size_t ldb, int b_t, int k0, int kc, int j0, int nr) {
     if (!b_t) {
         for (int k = 0; k < kc; k++) {
             const lm_float *src = B + (size_t)(k0 + k) * ldb + j0; // (nr,)
@@ -101,37 +115,60 @@ static inline void pack_b(lm_float *Bp, const lm_float *B, size_t ldb, int b_t, 
     }
 }
 
-/* C (mr, NR) at ldc += A (mr, kc) · Bp (kc, NR), with A's element (r, k) at A[r·sai + k·sak]. Rows
- * mr .. MR of the tile repeat row mr-1 (always valid memory) and are never stored, so one code path
- * serves every row edge; the caller handles a column edge by passing a scratch C. Every loop over r
- * and v has a constant trip count, so the accumulators live in registers. */
-static inline void tile(lm_float *C, size_t ldc, const lm_float *A, size_t sai, size_t sak, const lm_float *Bp,
-                        int kc, int mr) {
+/* C (mr, nv·VW) at ldc += A (mr, kc) · Bp (kc, NR)[:, :nv·VW], with A's element (r, k) at
+ * A[r·sai + k·sak]. Rows mr .. MR of the tile repeat row mr-1 (always valid memory) and are never
+ * stored, so one code path serves every row edge. nv (vectors per row, ≤ NRV) is a constant at each
+ * call, so every loop over r and v unrolls and the accumulators live in registers. */
+LM_INLINE void tile(lm_float *C, size_t ldc, const lm_float *A, size_t sai, size_t sak, const lm_float *Bp,
+                    int kc, int mr, int nv) {
     const lm_float *a[MR];
     for (int r = 0; r < MR; r++) a[r] = A + (size_t)(r < mr ? r : mr - 1) * sai;
     vec acc[MR][NRV];
     for (int r = 0; r < MR; r++)
-        for (int v = 0; v < NRV; v++) acc[r][v] = vzero();
-    for (int k = 0; k < kc; k++) {
-        const lm_float *b = Bp + (size_t)k * NR; // (NR,)
+        for (int v = 0; v < nv; v++) acc[r][v] = vzero();
+    /* pointer bumps rather than k·stride: a WASM address has one dynamic part, so every computed
+     * address costs an instruction; the offsets v·VW become constant immediates */
+    for (const lm_float *b = Bp, *end = Bp + (size_t)kc * NR; b != end; b += NR) { // b: (NR,)
         vec bv[NRV];
-        for (int v = 0; v < NRV; v++) bv[v] = vload(b + v * VW);
+        for (int v = 0; v < nv; v++) bv[v] = vload(b + v * VW);
         for (int r = 0; r < MR; r++) {
-            const vec s = vbcast(a[r] + (size_t)k * sak);
-            for (int v = 0; v < NRV; v++) acc[r][v] = vmadd(acc[r][v], s, bv[v]);
+            const vec s = vbcast(a[r]);
+            a[r] += sak;
+            for (int v = 0; v < nv; v++) acc[r][v] = vmadd(acc[r][v], s, bv[v]);
         }
     }
     for (int r = 0; r < MR; r++) {
         if (r >= mr) break;
-        lm_float *c = C + (size_t)r * ldc; // (NR,)
-        for (int v = 0; v < NRV; v++) vstore(c + v * VW, vadd(vload(c + v * VW), acc[r][v]));
+        lm_float *c = C + (size_t)r * ldc; // (nv·VW,)
+        for (int v = 0; v < nv; v++) vstore(c + v * VW, vadd(vload(c + v * VW), acc[r][v]));
     }
+}
+
+/* The last column panel (nr < NR columns): only the ceil(nr / VW) vectors that hold columns are
+ * computed, into a scratch tile whose first nr columns are then added to C. */
+LM_INLINE void tile_edge(lm_float *C, size_t ldc, const lm_float *A, size_t sai, size_t sak, const lm_float *Bp,
+                         int kc, int mr, int nr) {
+    lm_float Ct[MR * NR] = {0}; // (MR, NR)
+    switch ((nr + VW - 1) / VW) {
+#if NRV > 3
+    case 3: tile(Ct, NR, A, sai, sak, Bp, kc, mr, 3); break;
+#endif
+#if NRV > 2
+    case 2: tile(Ct, NR, A, sai, sak, Bp, kc, mr, 2); break;
+#endif
+#if NRV > 1
+    case 1: tile(Ct, NR, A, sai, sak, Bp, kc, mr, 1); break;
+#endif
+    default: tile(Ct, NR, A, sai, sak, Bp, kc, mr, NRV); break;
+    }
+    for (int r = 0; r < mr; r++)
+        for (int j = 0; j < nr; j++) C[(size_t)r * ldc + j] += Ct[r * NR + j];
 }
 
 /* C (M, N) += op(A) · op(B): a_t = 1 reads A stored (K, M), b_t = 1 reads B stored (N, K). Loop order:
  * column panel, K block (pack once), then every row tile against the packed panel. a_t and b_t are
  * constants at each call site, so each entry point compiles to its own specialised loop. */
-static inline void gemm(lm_float *C, size_t ldc, const lm_float *A, size_t lda, int a_t, const lm_float *B,
+LM_INLINE void gemm(lm_float *C, size_t ldc, const lm_float *A, size_t lda, int a_t, const lm_float *B,
                         size_t ldb, int b_t, int M, int K, int N) {
     if (M <= 0 || N <= 0 || K <= 0) return;
     _Alignas(64) lm_float Bp[KC * NR]; // (KC, NR)
@@ -145,14 +182,8 @@ static inline void gemm(lm_float *C, size_t ldc, const lm_float *A, size_t lda, 
                 const int mr = M - i0 < MR ? M - i0 : MR;
                 const lm_float *Ai = A + (size_t)i0 * sai + (size_t)k0 * sak;
                 lm_float *Ci = C + (size_t)i0 * ldc + j0; // (mr, nr)
-                if (nr == NR) {
-                    tile(Ci, ldc, Ai, sai, sak, Bp, kc, mr);
-                } else { // the last column panel: full-width vectors go to a scratch tile, then nr columns to C
-                    lm_float Ct[MR * NR] = {0}; // (MR, NR)
-                    tile(Ct, NR, Ai, sai, sak, Bp, kc, mr);
-                    for (int r = 0; r < mr; r++)
-                        for (int j = 0; j < nr; j++) Ci[(size_t)r * ldc + j] += Ct[r * NR + j];
-                }
+                if (nr == NR) tile(Ci, ldc, Ai, sai, sak, Bp, kc, mr, NRV);
+                else tile_edge(Ci, ldc, Ai, sai, sak, Bp, kc, mr, nr);
             }
         }
     }

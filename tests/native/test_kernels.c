@@ -1,5 +1,5 @@
 /* test_kernels.c — every fast kernel of kernels.h against the scalar reference and a rounding bound, on
- * odd shapes (1, 3, 17, 65, 129; K past the packing block of 256) and on strided rows, natively in the
+ * odd shapes (1, 3, 7, 11, 14, 17, 65, 129: every tile remainder; K past the packing block of 256) and on strided rows, natively in the
  * float build (the SSE2 path under the test flags) and the -DLM_DOUBLE build (the portable path).
  * Padding between strided rows holds NaN in A and B (reading it would poison C) and a sentinel in C
  * (writing it is caught). Also the validating edge of kernels_api.c, one test per message. */
@@ -79,12 +79,13 @@ static int check_product(int op, int M, int K, int N, int pad) {
 }
 
 static void test_matmul_shapes(void) {
-    static const int sizes[] = {1, 3, 17, 65};
-    static const int ks[] = {1, 3, 17, 129, 300}; /* 300: two K blocks of the packed panel */
+    /* M and N cover every remainder of the tiles (MR 2..6 rows; NR 16 columns in 1..4 vectors);
+     * K = 300 spans two blocks of the 256-row packed panel. */
+    static const int ms[] = {1, 3, 4, 17, 65}, ks[] = {1, 17, 129, 300}, ns[] = {1, 3, 7, 11, 14, 17, 65};
     for (int op = 0; op < 3; op++) {
-        for (int a = 0; a < 4; a++)
-            for (int b = 0; b < 5; b++)
-                for (int c = 0; c < 4; c++) check_product(op, sizes[a], ks[b], sizes[c], (a + b + c) % 2 ? 5 : 0);
+        for (int a = 0; a < 5; a++)
+            for (int b = 0; b < 4; b++)
+                for (int c = 0; c < 7; c++) check_product(op, ms[a], ks[b], ns[c], (a + b + c) % 2 ? 5 : 0);
         check_product(op, 129, 65, 3, 5); /* 129 on each axis (kept out of the cross product for valgrind) */
         check_product(op, 3, 129, 129, 0);
         check_product(op, 129, 300, 17, 5);
