@@ -4,6 +4,9 @@
  * B is copied a panel of (KC, NR) at a time into a contiguous stack buffer (transposed for nt,
  * zero-padded past N), then an (MR, NR) tile of C is accumulated in registers over that panel, reading
  * A by broadcast. The references are in kernels_ref.c. Everything accumulates (+=). */
+#include <math.h>
+#include <string.h>
+
 #include "kernels.h"
 
 /* ---- the vector vocabulary of this build ---------------------------------------------------------
@@ -230,4 +233,71 @@ void lm_sum_rows(lm_float *db, const lm_float *dY, int M, int N) {
         const lm_float *d = dY + (size_t)i * N;
         for (int j = 0; j < N; j++) db[j] += d[j];
     }
+}
+
+/* ---- activations ------------------------------------------------------------------------------------
+ * Float builds: libm's tanhf/expf are scalar calls (about 12 ns each in WASM, the larger part of an RNN
+ * step). These formulas are branch-free (both sides of every select are computed) so each loop below
+ * vectorises. Polynomial coefficients are our own weighted least-squares fits (relative error of the
+ * real-number formula: 5e-9 for tanh near 0, 4e-9 for exp), stored rounded to float. */
+#ifdef LM_DOUBLE
+static inline lm_float act_tanh(lm_float x) { return tanh(x); }
+static inline lm_float act_exp(lm_float x) { return exp(x); }
+#else
+/* e^y for y ≤ 88.5 (clamped below at -87.3, where e^y is already below FLT_MIN): y = n·ln2 + r with
+ * |r| ≤ ln2/2, e^r by a degree-6 polynomial, 2^n built in the exponent bits. NaN propagates. */
+static inline float act_exp(float y) {
+    y = isless(y, -87.3f) ? -87.3f : y; /* quiet comparisons (no FP exception on NaN): GCC then */
+    y = isgreater(y, 88.5f) ? 88.5f : y; /* turns the selects into blends and vectorises the loop */
+    const float n = (y * 1.44269504f + 12582912.0f) - 12582912.0f; // round to nearest (1.5·2^23 trick)
+    const float r = (y - n * 0.693145752f) - n * 1.42860677e-6f;   // ln2 split in two: r exact enough
+    const float p = 1.0f + r + r * r * (0.49999997f + r * (0.16666520f + r * (0.041667234f + r * (0.0083688991f + r * 0.0013879606f))));
+    const float nk = n == n ? n : 0.0f;                   // NaN has no integer value (p carries the NaN)
+    const int32_t bits = ((int32_t)nk + 127) * (1 << 23); // 2^n, n in [-126, 128)
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+/* tanh: |x| < 0.625 by the odd polynomial x + x³·P(x²) (no cancellation near 0); above, by
+ * 1 - 2/(e^{2|x|} + 1); |x| clamped at 10, past the point where tanh rounds to ±1. NaN propagates. */
+static inline float act_tanh(float x) {
+    float ax = fabsf(x);
+    ax = isgreater(ax, 10.0f) ? 10.0f : ax;
+    const float z = ax * ax;
+    const float small = ax + ax * z * (-0.33333281f + z * (0.13331389f + z * (-0.053736042f + z * (0.020628680f + z * -0.0056946385f))));
+    const float large = 1.0f - 2.0f / (act_exp(2.0f * ax) + 1.0f);
+    return copysignf(isless(ax, 0.625f) ? small : large, x);
+}
+#endif
+
+void lm_tanh_ld(lm_float *Y, int ldy, int M, int N) {
+    for (int i = 0; i < M; i++) {
+        lm_float *y = Y + (size_t)i * ldy; // (N,)
+        for (int j = 0; j < N; j++) y[j] = act_tanh(y[j]);
+    }
+}
+
+/* σ(x) = 1/(1 + e^{-x}) for x ≥ 0 and e^x/(1 + e^x) for x < 0: with e = e^{-|x|} ≤ 1, 1 + e never
+ * rounds away e's digits, so the error stays within about 2 ulps on both tails. */
+static inline lm_float act_sigmoid(lm_float x) {
+    const int neg = isless(x, 0);
+    const lm_float e = act_exp(neg ? x : -x); // e^{-|x|}
+    return (neg ? e : 1) / (1 + e);
+}
+
+void lm_sigmoid_ld(lm_float *Y, int ldy, int M, int N) {
+    for (int i = 0; i < M; i++) {
+        lm_float *y = Y + (size_t)i * ldy; // (N,)
+        for (int j = 0; j < N; j++) y[j] = act_sigmoid(y[j]);
+    }
+}
+
+double lm_exp_sum(lm_float *y, const lm_float *x, lm_float shift, int n) {
+    for (int j = 0; j < n; j++) y[j] = act_exp(x[j] - shift);
+    double s[4] = {0, 0, 0, 0}; // four partial sums: the double adds do not wait on each other
+    int j = 0;
+    for (; j + 4 <= n; j += 4)
+        for (int l = 0; l < 4; l++) s[l] += y[j + l];
+    for (; j < n; j++) s[0] += y[j];
+    return (s[0] + s[1]) + (s[2] + s[3]);
 }

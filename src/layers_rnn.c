@@ -7,7 +7,6 @@
 
 #include "kernels.h"
 #include "layers.h"
-#include "lm_math.h"
 
 /* ---- one step ----------------------------------------------------------------------------------- */
 
@@ -17,7 +16,7 @@ void rnn_step_forward(lm_float *h, const lm_float *x, const lm_float *h_prev, co
     for (int n = 0; n < N; n++) memcpy(h + (size_t)n * H, b, (size_t)H * sizeof *h); // a = b
     lm_matmul_nn(h, h_prev, Wh, N, H, H);                                          // a += h_prev·Wh
     lm_matmul_nn(h, x, Wx, N, E, H);                                               // a += x·Wx
-    for (size_t i = 0; i < (size_t)N * H; i++) h[i] = lm_tanh(h[i]);
+    lm_tanh_ld(h, H, N, H);
 }
 
 /* The lecture's chain rule, with da = dL/da = dh ⊙ (1 - h²) (tanh' from the cached output):
@@ -60,10 +59,7 @@ void rnn_forward_projected(lm_float *h, const lm_float *xw, const lm_float *h0, 
             for (int j = 0; j < H; j++) row[j] = x[j] + b[j];
         }
         lm_matmul_nn_ld(ht, ld, prev, ld_prev, Wh, H, N, H, H);
-        for (int n = 0; n < N; n++) {
-            lm_float *row = ht + (size_t)n * ld;
-            for (int j = 0; j < H; j++) row[j] = lm_tanh(row[j]);
-        }
+        lm_tanh_ld(ht, ld, N, H);
         prev = ht, ld_prev = ld;
     }
 }
@@ -87,11 +83,18 @@ void rnn_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dWh, lm_floa
             const size_t off = (size_t)n * ld + (size_t)t * H;
             const lm_float *dn = dnext + (size_t)n * H; // (H,)
             lm_float *da = dxw + off;                   // (H,)
-            for (int j = 0; j < H; j++) {
-                const lm_float g = dh[off + j] + dn[j];
-                const lm_float ht = h[off + j];
-                sq += (double)g * g;
-                da[j] = g * (1 - ht * ht);
+            if (dh_norms) {
+                for (int j = 0; j < H; j++) {
+                    const lm_float g = dh[off + j] + dn[j];
+                    const lm_float ht = h[off + j];
+                    sq += (double)g * g;
+                    da[j] = g * (1 - ht * ht);
+                }
+            } else { // without the norm's double reduction the loop vectorises
+                for (int j = 0; j < H; j++) {
+                    const lm_float ht = h[off + j];
+                    da[j] = (dh[off + j] + dn[j]) * (1 - ht * ht);
+                }
             }
         }
         if (t > 0 || dh0) { // the carry into h_{-1} is only needed for dh0

@@ -120,3 +120,56 @@ test('lm_kernel_matmul rejects bad arguments with a sentence naming them', () =>
   }
   assert.throws(() => core.check(core.exports.lm_kernel_matmul(0, 0, 0, 2, 8, 3, 8, 2, 2, 3, 2)), /C is NULL; it is required/);
 });
+
+// ---- activations ------------------------------------------------------------------------------------
+
+/** The error of y against the exact t in units of t's float32 spacing. */
+function ulps(y, t) {
+  const at = Math.max(Math.abs(t), 2 ** -126);
+  const f = Math.fround(at);
+  const spacing = f * 2 ** -23 > 2 ** -149 ? 2 ** (Math.floor(Math.log2(f)) - 23) : 2 ** -149;
+  return Math.abs(y - t) / spacing;
+}
+
+/** Applies lm_kernel_elementwise(fn) to Y (M, N) with rows ld apart; returns the new Y. */
+function wasmElementwise(fn, Y, ld, M, N) {
+  return core.scoped((s) => {
+    const p = s.f32(Y);
+    core.check(core.exports.lm_kernel_elementwise(fn, p, ld, M, N));
+    return core.readF32(p, Y.length);
+  });
+}
+
+test('tanh, sigmoid and exp of the .wasm are within 3 float ulps of the exact values, padding untouched', () => {
+  const M = 3, N = 4001, ld = N + 3;
+  const cases = [[0, -12, 12, Math.tanh], [1, -30, 30, (x) => 1 / (1 + Math.exp(-x))], [2, -87, 88, Math.exp]];
+  for (const [fn, lo, hi, exact] of cases) {
+    const X = new Float32Array(M * ld);
+    for (let i = 0; i < M; i++) for (let j = 0; j < ld; j++) X[i * ld + j] = j < N ? lo + ((hi - lo) * (j * M + i)) / (N * M) : SENTINEL;
+    const Y = wasmElementwise(fn, X, ld, M, N);
+    let worst = 0;
+    for (let i = 0; i < M; i++) for (let j = 0; j < ld; j++) {
+      if (j >= N) { assert.equal(Y[i * ld + j], SENTINEL, 'padding untouched'); continue; }
+      worst = Math.max(worst, ulps(Y[i * ld + j], exact(X[i * ld + j])));
+    }
+    assert.ok(worst <= 3, `fn ${fn}: ${worst} ulps`);
+  }
+});
+
+test('activations at special values: ±0, tiny, ±Infinity, NaN', () => {
+  const t = wasmElementwise(0, Float32Array.from([0, -0, 1e-30, -3e-8, Infinity, -Infinity, NaN, 100]), 8, 1, 8);
+  assert.ok(Object.is(t[0], 0) && Object.is(t[1], -0), 'tanh(±0) = ±0');
+  assert.equal(t[2], Math.fround(1e-30));
+  assert.equal(t[3], Math.fround(-3e-8));
+  assert.deepEqual([t[4], t[5], t[7]], [1, -1, 1]);
+  assert.ok(Number.isNaN(t[6]), 'tanh(NaN) is NaN');
+  const g = wasmElementwise(1, Float32Array.from([Infinity, -Infinity, NaN, 0]), 4, 1, 4);
+  assert.ok(g[0] === 1 && g[1] >= 0 && g[1] < 2e-38 && Number.isNaN(g[2]) && g[3] === 0.5, `sigmoid ${g}`);
+});
+
+test('lm_kernel_elementwise rejects bad arguments', () => {
+  const Y = new Float32Array(6);
+  assert.throws(() => wasmElementwise(3, Y, 3, 2, 2), /lm_kernel_elementwise: fn must be 0 \(tanh\), 1 \(sigmoid\) or 2 \(exp\), got 3/);
+  assert.throws(() => wasmElementwise(0, Y, 1, 2, 2), /lm_kernel_elementwise: ldy = 1 is less than the 2 elements of one stored row of Y/);
+  assert.throws(() => wasmElementwise(0, Y, 3, 0, 2), /lm_kernel_elementwise: M must be between 1 and 16777216, got 0/);
+});

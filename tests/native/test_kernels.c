@@ -2,7 +2,8 @@
  * odd shapes (1, 3, 7, 11, 14, 17, 65, 129: every tile remainder; K past the packing block of 256) and on strided rows, natively in the
  * float build (the SSE2 path under the test flags) and the -DLM_DOUBLE build (the portable path).
  * Padding between strided rows holds NaN in A and B (reading it would poison C) and a sentinel in C
- * (writing it is caught). Also the validating edge of kernels_api.c, one test per message. */
+ * (writing it is caught). The activations (tanh, sigmoid, exp) against libm in ulps over dense grids and
+ * at special values. Also the validating edge of kernels_api.c, one test per message. */
 #include "check.h"
 #include "kernels.h"
 #include "kernels_api.h"
@@ -138,6 +139,80 @@ static void test_elementwise(void) {
     free(Y), free(Y0), free(b), free(db), free(db0);
 }
 
+/* ---- activations ---------------------------------------------------------------------------------- */
+
+/* The error of y against the exact value t in units of t's float spacing (ulps of lm_float). */
+static double ulps(lm_float y, double t) {
+    const double at = fabs(t) < FLT_MIN ? FLT_MIN : fabs(t);
+    const double spacing = (double)nextafterf((float)at, INFINITY) - (float)at;
+    return fabs((double)y - t) / spacing;
+}
+
+static void test_activations(void) {
+    /* dense grids through every branch (tanh's polynomial below 0.625, exp above, the clamps) in a
+     * strided matrix whose padding must stay untouched */
+    const int M = 3, N = 20001, ld = N + 3;
+    lm_float *Y = malloc((size_t)M * ld * sizeof *Y), *X = malloc((size_t)M * ld * sizeof *X);
+    for (int which = 0; which < 3; which++) {
+        const double lo = which == 0 ? -12 : which == 1 ? -30 : -87, hi = which == 0 ? 12 : which == 1 ? 30 : 88;
+        for (int i = 0; i < M; i++)
+            for (int j = 0; j < ld; j++)
+                X[(size_t)i * ld + j] = j < N ? (lm_float)(lo + (hi - lo) * ((double)j * M + i) / ((double)N * M)) : SENTINEL;
+        memcpy(Y, X, (size_t)M * ld * sizeof *Y);
+        if (which == 0) lm_tanh_ld(Y, ld, M, N);
+        if (which == 1) lm_sigmoid_ld(Y, ld, M, N);
+        if (which == 2)
+            for (int i = 0; i < M; i++) lm_exp_sum(Y + (size_t)i * ld, Y + (size_t)i * ld, 0, N);
+        double worst = 0;
+        int pad_ok = 1, exact = 1;
+        for (int i = 0; i < M; i++)
+            for (int j = 0; j < ld; j++) {
+                const size_t at = (size_t)i * ld + j;
+                if (j >= N) {
+                    pad_ok &= Y[at] == SENTINEL;
+                    continue;
+                }
+                const double x = X[at];
+                const double t = which == 0 ? tanh(x) : which == 1 ? 1 / (1 + exp(-x)) : exp(x);
+                const double u = ulps(Y[at], t);
+                worst = u > worst ? u : worst;
+                exact &= Y[at] == (lm_float)t || u <= 0.5;
+            }
+        const char *name = which == 0 ? "tanh" : which == 1 ? "sigmoid" : "exp";
+        CHECK(pad_ok, "%s: wrote the padding between strided rows", name);
+#ifdef LM_DOUBLE
+        /* libm itself: correctly rounded or within an ulp */
+        CHECK(worst <= 1, "%s (double build, libm) is off by %.3g ulps", name, worst);
+        (void)exact;
+#else
+        /* measured: tanh 1.1, sigmoid 1.8, exp 1.2 ulps */
+        CHECK(worst <= 3, "%s is off by %.3g ulps (bound 3)", name, worst);
+#endif
+        if (getenv("LM_TEST_VERBOSE")) printf("  %-8s max error %.3g ulps\n", name, worst);
+    }
+    /* special values: signed zero kept, tiny values exact, saturation at ±Inf, NaN propagated */
+    lm_float t[8] = {0.0f, -0.0f, (lm_float)1e-30, (lm_float)-3e-8, INFINITY, -INFINITY, NAN, 100};
+    lm_tanh_ld(t, 8, 1, 8);
+    CHECK(t[0] == 0 && !signbit(t[0]) && t[1] == 0 && signbit(t[1]), "tanh(±0) = ±0");
+#ifndef LM_DOUBLE /* in float, tanh(x) rounds to x below about 2e-4 */
+    CHECK(t[2] == (lm_float)1e-30 && t[3] == (lm_float)-3e-8, "tanh(x) = x for tiny x: %g %g", t[2], t[3]);
+#endif
+    CHECK(t[4] == 1 && t[5] == -1 && t[7] == 1, "tanh saturates to ±1: %g %g %g", t[4], t[5], t[7]);
+    CHECK(isnan(t[6]), "tanh(NaN) is NaN, not a silent number");
+    lm_float g[5] = {INFINITY, -INFINITY, NAN, 0, -200};
+    lm_sigmoid_ld(g, 5, 1, 5);
+    CHECK(g[0] == 1 && g[1] >= 0 && g[1] < 2e-38 && isnan(g[2]) && g[3] == (lm_float)0.5 && g[4] >= 0 && g[4] < 2e-38,
+          "sigmoid at ±Inf, NaN, 0, -200: %g %g %g %g %g", g[0], g[1], g[2], g[3], g[4]);
+    /* the sum lm_exp_sum returns, and y = x in place */
+    lm_float e[37];
+    double want = 0;
+    for (int j = 0; j < 37; j++) e[j] = (lm_float)(j * 0.25 - 4), want += exp(j * 0.25 - 4 - 1.5);
+    const double got = lm_exp_sum(e, e, (lm_float)1.5, 37);
+    CHECK(fabs(got - want) <= 4 * EPS * want, "lm_exp_sum returns Σ exp(x - shift): %.9g vs %.9g", got, want);
+    CHECK(fabs(e[36] - exp(5.0 - 1.5)) <= 2 * EPS * exp(3.5), "lm_exp_sum writes exp(x - shift) in place");
+    free(X), free(Y);
+}
+
 static void test_path(void) {
     const char *path = lm_kernel_path();
 #ifdef LM_DOUBLE
@@ -182,6 +257,18 @@ static void test_api(void) {
           "ldb (nt): %s", lm_error_message());
     CHECK(fails_with(lm_kernel_matmul(0, 0, C, 2, A, 1 << 24, B, 2, 1 << 5, 3, 2), "A spans more than"),
           "A too large: %s", lm_error_message());
+    lm_float Y[6] = {0, 1, 2, 3, 4, 5};
+    CHECK(lm_kernel_elementwise(LM_KERNEL_TANH, Y, 3, 2, 2) == LM_OK && Y[2] == 2 && Y[5] == 5 &&
+              fabs(Y[1] - tanh(1.0)) < 1e-6,
+          "elementwise tanh on strided rows");
+    CHECK(fails_with(lm_kernel_elementwise(3, Y, 3, 2, 2), "lm_kernel_elementwise: fn must be 0 (tanh), 1 (sigmoid) or 2 (exp), got 3"),
+          "bad fn: %s", lm_error_message());
+    CHECK(fails_with(lm_kernel_elementwise(0, Y, 1, 2, 2), "lm_kernel_elementwise: ldy = 1 is less than the 2 elements"),
+          "ldy: %s", lm_error_message());
+    CHECK(fails_with(lm_kernel_elementwise(0, NULL, 2, 2, 2), "lm_kernel_elementwise: Y is NULL"), "NULL Y: %s",
+          lm_error_message());
+    CHECK(fails_with(lm_kernel_elementwise(1, Y, 2, 2, 0), "lm_kernel_elementwise: N must be between 1 and"),
+          "N = 0: %s", lm_error_message());
 }
 
 int main(void) {
@@ -189,6 +276,7 @@ int main(void) {
     test_matmul_shapes();
     test_plain_forms();
     test_elementwise();
+    test_activations();
     test_path();
     test_api();
 #ifdef LM_DOUBLE
