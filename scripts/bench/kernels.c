@@ -2,8 +2,9 @@
  * reads one JSON line per shape from stdout. Before timing, every shape's fast kernel is checked
  * against the scalar reference (a wrong kernel gets no speed reported: exit 1).
  * Usage: kernels SPEC...   SPEC = op,M,K,N,lda,ldb,ldc (op nn|tn|nt; an ld of 0 means contiguous rows,
- * otherwise a row stride, as for a time slice of (N, T, H)) or rnn,N,T,E,H (rnn_forward + rnn_backward
- * through the validating API, one-hot x). */
+ * otherwise a row stride, as for a time slice of (N, T, H)), rnn,N,T,E,H (rnn_forward + rnn_backward
+ * through the validating API, one-hot x) or lm,N,T,V,H (one training step of the lecture's RNN
+ * language model without the optimizer: rnn, affine, softmax loss, and back, one-hot x). */
 #define _POSIX_C_SOURCE 199309L /* clock_gettime under -std=c11 */
 #include <math.h>
 #include <stdio.h>
@@ -132,6 +133,42 @@ static int bench_rnn(const char *spec, int N, int T, int E, int H) {
     return 0;
 }
 
+typedef struct {
+    int N, T, V, H;
+    int32_t *y;
+    lm_float *x, *h0, *Wx, *Wh, *b, *h, *Wy, *by, *s, *ds, *dh, *dh0, *dWx, *dWh, *db, *dWy, *dby;
+} lm_ctx;
+static void run_lm(void *p) {
+    lm_ctx *c = p;
+    double loss;
+    int s = lm_layer_rnn_forward(c->h, c->x, c->h0, c->Wx, c->Wh, c->b, c->N, c->T, c->V, c->H);
+    s |= lm_layer_temporal_affine_forward(c->s, c->h, c->Wy, c->by, c->N, c->T, c->H, c->V);
+    s |= lm_layer_temporal_softmax_loss(&loss, c->ds, c->s, c->y, NULL, c->N, c->T, c->V);
+    s |= lm_layer_temporal_affine_backward(c->dh, c->dWy, c->dby, c->ds, c->h, c->Wy, c->N, c->T, c->H, c->V);
+    s |= lm_layer_rnn_backward(NULL, c->dh0, c->dWx, c->dWh, c->db, c->dh, c->x, c->h0, c->h, c->Wx, c->Wh, c->N, c->T,
+                               c->V, c->H);
+    if (s) abort(); // the inputs are valid by construction
+}
+
+static int bench_lm(const char *spec, int N, int T, int V, int H) {
+    if (N < 1 || T < 1 || V < 1 || H < 1) return fprintf(stderr, "kernels: bad spec %s\n", spec), 1;
+    lm_ctx c = {.N = N, .T = T, .V = V, .H = H};
+    const size_t NT = (size_t)N * T;
+    c.y = malloc(NT * sizeof *c.y);
+    c.x = calloc(NT * V, sizeof *c.x); // one-hot characters; the target is the next one
+    for (size_t i = 0; i < NT; i++) c.x[i * V + (i * 7) % V] = 1, c.y[i] = (int32_t)((i * 7 + 7) % V);
+    c.h0 = filled((size_t)N * H), c.Wx = filled((size_t)V * H), c.Wh = filled((size_t)H * H), c.b = filled(H);
+    for (size_t i = 0; i < (size_t)H * H; i++) c.Wh[i] *= 0.1f;
+    c.h = filled(NT * H), c.Wy = filled((size_t)H * V), c.by = filled(V), c.s = filled(NT * V), c.ds = filled(NT * V);
+    c.dh = filled(NT * H), c.dh0 = filled((size_t)N * H), c.dWx = filled((size_t)V * H), c.dWh = filled((size_t)H * H);
+    c.db = filled(H), c.dWy = filled((size_t)H * V), c.dby = filled(V);
+    double best, s = time_call(run_lm, &c, &best);
+    printf("{\"spec\":\"%s\",\"seconds\":%.9g,\"best_seconds\":%.9g}\n", spec, s, best);
+    free(c.y), free(c.x), free(c.h0), free(c.Wx), free(c.Wh), free(c.b), free(c.h), free(c.Wy), free(c.by);
+    free(c.s), free(c.ds), free(c.dh), free(c.dh0), free(c.dWx), free(c.dWh), free(c.db), free(c.dWy), free(c.dby);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     printf("{\"path\":\"%s\"}\n", lm_kernel_path());
     int failed = 0;
@@ -140,8 +177,9 @@ int main(int argc, char **argv) {
         int v[6] = {0};
         const int n = sscanf(argv[i], "%7[a-z],%d,%d,%d,%d,%d,%d", op, v, v + 1, v + 2, v + 3, v + 4, v + 5);
         if (n == 5 && !strcmp(op, "rnn")) failed |= bench_rnn(argv[i], v[0], v[1], v[2], v[3]);
+        else if (n == 5 && !strcmp(op, "lm")) failed |= bench_lm(argv[i], v[0], v[1], v[2], v[3]);
         else if (n == 7) failed |= bench_matmul(argv[i], op, v[0], v[1], v[2], v[3], v[4], v[5]);
-        else failed |= fprintf(stderr, "kernels: cannot read '%s' (op,M,K,N,lda,ldb,ldc or rnn,N,T,E,H)\n", argv[i]) > 0;
+        else failed |= fprintf(stderr, "kernels: cannot read '%s' (op,M,K,N,lda,ldb,ldc, rnn,N,T,E,H or lm,N,T,V,H)\n", argv[i]) > 0;
         fflush(stdout);
     }
     return failed;

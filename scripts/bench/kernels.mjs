@@ -29,6 +29,11 @@ export const SHAPES = [
   ['nt,800,128,65,0,0,0', 'dx = da·Wxᵀ'],
 ];
 export const RNN = 'rnn,32,25,65,128';
+// One training step of the lecture's RNN LM without the optimizer (one-hot chars, V = 65, H = 128).
+export const LM = 'lm,32,25,65,128';
+/** Matmul FLOPs of one LM step: rnn 2NT(VH + HH) forward, 2NT(2HH + VH) backward (no dx), affine
+ * 2NT·HV forward and twice that backward. */
+export const lmFlops = (N, T, V, H) => 2 * N * T * (5 * V * H + 3 * H * H);
 
 const SAMPLES = 7;
 /** Seconds of CPU time used by this process (all threads; the timed loop is the only busy one). Not
@@ -82,6 +87,28 @@ export async function runWasm(specs, wasm) {
   const bySpec = new Map();
   for (const spec of specs) {
     const [op, ...v] = spec.split(',');
+    if (op === 'lm') {
+      const [N, T, V, H] = v.map(Number), NT = N * T;
+      const p = {};
+      for (const [k, n] of Object.entries({ x: NT * V, h0: N * H, Wx: V * H, Wh: H * H, b: H, h: NT * H, Wy: H * V, by: V,
+        s: NT * V, ds: NT * V, dh: NT * H, dh0: N * H, dWx: V * H, dWh: H * H, db: H, dWy: H * V, dby: V, y: NT, loss: 2 })) {
+        p[k] = fill(alloc(n), n);
+      }
+      const f32 = core.memory().f32, i32 = core.memory().i32;
+      f32.fill(0, p.x >> 2, (p.x >> 2) + NT * V);
+      for (let i = 0; i < NT; i++) { f32[(p.x >> 2) + i * V + ((i * 7) % V)] = 1; i32[(p.y >> 2) + i] = (i * 7 + 7) % V; }
+      for (let i = 0; i < H * H; i++) f32[(p.Wh >> 2) + i] *= 0.1;
+      const t = timeCall(() => {
+        core.check(ex.lm_layer_rnn_forward(p.h, p.x, p.h0, p.Wx, p.Wh, p.b, N, T, V, H));
+        core.check(ex.lm_layer_temporal_affine_forward(p.s, p.h, p.Wy, p.by, N, T, H, V));
+        core.check(ex.lm_layer_temporal_softmax_loss(p.loss, p.ds, p.s, p.y, 0, N, T, V));
+        core.check(ex.lm_layer_temporal_affine_backward(p.dh, p.dWy, p.dby, p.ds, p.h, p.Wy, N, T, H, V));
+        core.check(ex.lm_layer_rnn_backward(0, p.dh0, p.dWx, p.dWh, p.db, p.dh, p.x, p.h0, p.h, p.Wx, p.Wh, N, T, V, H));
+      });
+      for (const ptr of Object.values(p)) ex.free(ptr);
+      bySpec.set(spec, { spec, ...t });
+      continue;
+    }
     if (op === 'rnn') {
       const [N, T, E, H] = v.map(Number), NT = N * T;
       const p = {};
@@ -138,7 +165,7 @@ export async function run({ log }) {
   } catch (e) {
     throw new Error(`building the benchmark failed:\n${e.stderr}`);
   }
-  const specs = [...SHAPES.map(([s]) => s), RNN];
+  const specs = [...SHAPES.map(([s]) => s), RNN, LM];
   const native = runNative(`${ROOT}build/bench/kernels`, specs);
   const sse = runNative(`${ROOT}build/bench-sse/kernels`, specs);
   const wasm = await runWasm(specs);
@@ -155,10 +182,22 @@ export async function run({ log }) {
       `${pad(`${num(w)}/${num(wb)}`, 13)}${pad(num(w / s, 2), 9)}${num(w / n, 2)}`);
     rows.push({ spec, use, native_gflops: n, native_best: nb, native128_gflops: s, native128_best: sb, wasm_gflops: w, wasm_best: wb });
   }
-  const ms = (r) => [r.bySpec.get(RNN).seconds * 1e3, r.bySpec.get(RNN).best_seconds * 1e3];
-  const [[nm, nmb], [sm, smb], [wm, wmb]] = [ms(native), ms(sse), ms(wasm)];
+  const ms = (r, spec) => [r.bySpec.get(spec).seconds * 1e3, r.bySpec.get(spec).best_seconds * 1e3];
+  const [[nm, nmb], [sm, smb], [wm, wmb]] = [ms(native, RNN), ms(sse, RNN), ms(wasm, RNN)];
   log(`rnn_forward+rnn_backward N=32 T=25 E=65 (one-hot) H=128, ms median/best: native ${num(nm, 2)}/${num(nmb, 2)}, ` +
     `native-128 ${num(sm, 2)}/${num(smb, 2)}, wasm ${num(wm, 2)}/${num(wmb, 2)} (wasm/native time ${num(wm / nm, 2)})`);
   rows.push({ spec: RNN, native_ms: nm, native_best_ms: nmb, native128_ms: sm, native128_best_ms: smb, wasm_ms: wm, wasm_best_ms: wmb });
+  // The training step's matmul work over its time, against the build's best kernel median (its peak).
+  const [, N, T, V, H] = LM.split(',').map(Number), flops = lmFlops(N, T, V, H);
+  const peak = (key) => Math.max(...rows.filter((r) => r[key] !== undefined).map((r) => r[key]));
+  const step = [['native', native, 'native_gflops'], ['native-128', sse, 'native128_gflops'], ['wasm', wasm, 'wasm_gflops']]
+    .map(([name, r, key]) => {
+      const [m] = ms(r, LM), g = flops / (m / 1e3) / 1e9, p = peak(key);
+      return { name, ms: m, gflops: g, peak: p, fraction: g / p };
+    });
+  log(`LM training step (rnn + affine + softmax loss, forward and backward; N=32 T=25 V=65 H=128; ${num(flops / 1e6)} MFLOP ` +
+    'of matmuls), median ms → effective GFLOP/s, fraction of the build\'s best kernel median:');
+  log(step.map((x) => `  ${pad(x.name, 11)} ${num(x.ms, 2)} ms → ${num(x.gflops)} GFLOP/s = ${num(100 * x.fraction, 0)}% of ${num(x.peak)}`).join('\n'));
+  rows.push({ spec: LM, mflop: flops / 1e6, step });
   return rows;
 }
