@@ -84,7 +84,13 @@ static inline vec vmadd(vec c, vec a, vec b) { return c + a * b; }
 #endif
 
 #define NR (VW * NRV) /* columns of a tile and of a packed B panel */
-#define KC 256        /* rows of a packed B panel: KC·NR floats stay in L1 (8 KiB WASM, 16 KiB AVX2) */
+#ifndef KC
+#define KC 256 /* rows of a packed B panel: KC·NR floats (16 KiB) stay in L1 */
+#endif
+#ifndef KC_TN
+#define KC_TN 128 /* for Aᵀ·B, where each k of a tile reads a new cache line of A: KC_TN lines of A plus
+                   * the panel fit L1 together, and the next row tiles find those lines still there */
+#endif
 
 const char *lm_kernel_path(void) { return LM_PATH; }
 
@@ -178,8 +184,9 @@ LM_INLINE void gemm(lm_float *C, size_t ldc, const lm_float *A, size_t lda, int 
     const size_t sai = a_t ? 1 : lda, sak = a_t ? lda : 1;
     for (int j0 = 0; j0 < N; j0 += NR) {
         const int nr = N - j0 < NR ? N - j0 : NR;
-        for (int k0 = 0; k0 < K; k0 += KC) {
-            const int kc = K - k0 < KC ? K - k0 : KC;
+        const int kcmax = a_t ? KC_TN : KC;
+        for (int k0 = 0; k0 < K; k0 += kcmax) {
+            const int kc = K - k0 < kcmax ? K - k0 : kcmax;
             pack_b(Bp, B, ldb, b_t, k0, kc, j0, nr);
             for (int i0 = 0; i0 < M; i0 += MR) {
                 const int mr = M - i0 < MR ? M - i0 : MR;
