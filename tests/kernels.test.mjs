@@ -173,3 +173,57 @@ test('lm_kernel_elementwise rejects bad arguments', () => {
   assert.throws(() => wasmElementwise(0, Y, 1, 2, 2), /lm_kernel_elementwise: ldy = 1 is less than the 2 elements of one stored row of Y/);
   assert.throws(() => wasmElementwise(0, Y, 3, 0, 2), /lm_kernel_elementwise: M must be between 1 and 16777216, got 0/);
 });
+
+// ---- the recurrence on the fast path -------------------------------------------------------------------
+
+/** Plain float64 RNN over T and its BPTT (h_t = tanh(x_t·Wx + h_{t-1}·Wh + b)), written from the lecture. */
+function rnnReference(x, h0, Wx, Wh, b, dh, N, T, E, H) {
+  const h = new Float64Array(N * T * H), da = new Float64Array(N * T * H);
+  for (let n = 0; n < N; n++) for (let t = 0; t < T; t++) for (let j = 0; j < H; j++) {
+    let a = b[j];
+    for (let e = 0; e < E; e++) a += x[(n * T + t) * E + e] * Wx[e * H + j];
+    for (let k = 0; k < H; k++) a += (t ? h[(n * T + t - 1) * H + k] : h0[n * H + k]) * Wh[k * H + j];
+    h[(n * T + t) * H + j] = Math.tanh(a);
+  }
+  const dx = new Float64Array(N * T * E), dWx = new Float64Array(E * H), dWh = new Float64Array(H * H), db = new Float64Array(H);
+  let carry = new Float64Array(N * H);
+  for (let t = T - 1; t >= 0; t--) {
+    const next = new Float64Array(N * H);
+    for (let n = 0; n < N; n++) for (let j = 0; j < H; j++) {
+      const i = (n * T + t) * H + j;
+      da[i] = (dh[i] + carry[n * H + j]) * (1 - h[i] * h[i]);
+    }
+    for (let n = 0; n < N; n++) for (let j = 0; j < H; j++) {
+      const g = da[(n * T + t) * H + j];
+      db[j] += g;
+      for (let k = 0; k < H; k++) {
+        const hp = t ? h[(n * T + t - 1) * H + k] : h0[n * H + k];
+        dWh[k * H + j] += hp * g;
+        next[n * H + k] += g * Wh[k * H + j];
+      }
+      for (let e = 0; e < E; e++) {
+        dWx[e * H + j] += x[(n * T + t) * E + e] * g;
+        dx[(n * T + t) * E + e] += g * Wx[e * H + j];
+      }
+    }
+    carry = next;
+  }
+  return { h, dx, dh0: carry, dWx, dWh, db };
+}
+
+test('rnn_forward / rnn_backward of the .wasm (strided time slices, full and edge panels) match a float64 reference', async () => {
+  const lm = await loadLmlab();
+  const [N, T, E, H] = [5, 4, 7, 37]; // H = 37: two full 16-column panels and an edge; N = 5: a partial row tile
+  const r = (n, s) => Float32Array.from({ length: n }, () => s * rand());
+  const x = r(N * T * E, 1), h0 = r(N * H, 1), Wx = r(E * H, 0.4), Wh = r(H * H, 0.3), b = r(H, 0.2), dh = r(N * T * H, 1);
+  const want = rnnReference(x, h0, Wx, Wh, b, dh, N, T, E, H);
+  const t = (data, shape) => ({ data, shape });
+  const h = lm.layers.rnn_forward(t(x, [N, T, E]), t(h0, [N, H]), t(Wx, [E, H]), t(Wh, [H, H]), t(b, [H]));
+  const g = lm.layers.rnn_backward(t(dh, [N, T, H]), t(x, [N, T, E]), t(h0, [N, H]), h, t(Wx, [E, H]), t(Wh, [H, H]));
+  const worst = (a, w) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - w[i]) / (1 + Math.abs(w[i]))), 0);
+  assert.ok(worst(h.data, want.h) < 1e-5, `h off by ${worst(h.data, want.h)}`);
+  for (const k of ['dx', 'dh0', 'dWx', 'dWh', 'db']) {
+    const e = worst(g[k].data, want[k]);
+    assert.ok(e < 1e-4, `${k} off by ${e}`); // float32 sums of up to N·T = 20 terms of size ~1
+  }
+});
