@@ -1,6 +1,7 @@
 // kernels.mjs — GFLOP/s of the dense kernels at the shapes the models use, in one run: native
 // -march=native, native 128-bit (-msse4.2 -mno-avx, the fair peer of WASM SIMD) and the .wasm in
-// Node; plus rnn_forward + rnn_backward in ms. Medians of 7 samples of ~15 ms of CPU time each. Every
+// Node (interleaved shape by shape); plus rnn_forward + rnn_backward and an LM training step in ms.
+// Medians of 7 samples of ~15 ms of CPU time each. Every
 // shape is first checked against the scalar reference, natively (scripts/bench/kernels.c) and in WASM.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -70,9 +71,9 @@ export function runNative(binary, specs) {
   return { path: lines[0].path, bySpec: new Map(lines.slice(1).map((l) => [l.spec, l])) };
 }
 
-/** The same measurements on the .wasm (default build/lmlab.wasm), through its exports. */
-export async function runWasm(specs, wasm) {
-  const core = await instantiateCore(wasm ? { wasm } : {});
+/** The same measurements on the .wasm (default build/lmlab.wasm, or an instantiated core), through its exports. */
+export async function runWasm(specs, wasm, instantiated) {
+  const core = instantiated ?? await instantiateCore(wasm ? { wasm } : {});
   const ex = core.exports;
   let seed = 12345;
   const fill = (ptr, n) => {
@@ -166,9 +167,16 @@ export async function run({ log }) {
     throw new Error(`building the benchmark failed:\n${e.stderr}`);
   }
   const specs = [...SHAPES.map(([s]) => s), RNN, LM];
-  const native = runNative(`${ROOT}build/bench/kernels`, specs);
-  const sse = runNative(`${ROOT}build/bench-sse/kernels`, specs);
-  const wasm = await runWasm(specs);
+  // Interleaved shape by shape, so a burst of load from other jobs hits all three builds alike.
+  const core = await instantiateCore();
+  const native = { bySpec: new Map() }, sse = { bySpec: new Map() }, wasm = { bySpec: new Map() };
+  for (const spec of specs) {
+    for (const [into, from] of [[native, runNative(`${ROOT}build/bench/kernels`, [spec])],
+      [sse, runNative(`${ROOT}build/bench-sse/kernels`, [spec])], [wasm, await runWasm([spec], undefined, core)]]) {
+      into.path = from.path;
+      for (const [k, v] of from.bySpec) into.bySpec.set(k, v);
+    }
+  }
   log(`paths: native ${native.path} (-O3 -march=native), native-128 ${sse.path} (-msse4.2 -mno-avx), wasm ${wasm.path}`);
   log('GFLOP/s as median/best of 7 samples; ratios of medians');
   log(`${pad('op  M×K×N (ld a/b/c)', 30)}${pad('use', 32)}${pad('native', 13)}${pad('native-128', 13)}${pad('wasm', 13)}${pad('wasm/128', 9)}wasm/native`);
