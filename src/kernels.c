@@ -54,8 +54,11 @@ LM_INLINE void pack_b(lm_float *Bp, const lm_float *B, size_t ldb, int b_t, int 
  * call, so every loop over r and v unrolls and the accumulators live in registers. */
 LM_INLINE void tile(lm_float *C, size_t ldc, const lm_float *A, size_t sai, size_t sak, const lm_float *Bp,
                     int kc, int mr, int nv) {
-    const lm_float *a[MR];
-    for (int r = 0; r < MR; r++) a[r] = A + (size_t)(r < mr ? r : mr - 1) * sai;
+    /* one moving pointer, rows at fixed offsets: for Aᵀ·B (sai = 1) in a full tile (mr = MR, both
+     * constants here) the offsets are immediates and one bump per k serves every row */
+    size_t off[MR];
+    for (int r = 0; r < MR; r++) off[r] = (size_t)(r < mr ? r : mr - 1) * sai;
+    const lm_float *ak = A; // A(·, k)
     vec acc[MR][NRV];
     for (int r = 0; r < MR; r++)
         for (int v = 0; v < nv; v++) acc[r][v] = vzero();
@@ -65,10 +68,10 @@ LM_INLINE void tile(lm_float *C, size_t ldc, const lm_float *A, size_t sai, size
         vec bv[NRV];
         for (int v = 0; v < nv; v++) bv[v] = vload(b + v * VW);
         for (int r = 0; r < MR; r++) {
-            const vec s = vbcast(a[r]);
-            a[r] += sak;
+            const vec s = vbcast(ak + off[r]);
             for (int v = 0; v < nv; v++) acc[r][v] = vmadd(acc[r][v], s, bv[v]);
         }
+        ak += sak;
     }
     for (int r = 0; r < MR; r++) {
         if (r >= mr) break;
@@ -116,7 +119,8 @@ LM_INLINE void gemm(lm_float *C, size_t ldc, const lm_float *A, size_t lda, int 
                 const int mr = M - i0 < MR ? M - i0 : MR;
                 const lm_float *Ai = A + (size_t)i0 * sai + (size_t)k0 * sak;
                 lm_float *Ci = C + (size_t)i0 * ldc + j0; // (mr, nr)
-                if (nr == NR) tile(Ci, ldc, Ai, sai, sak, Bp, kc, mr, NRV);
+                if (nr == NR && mr == MR) tile(Ci, ldc, Ai, sai, sak, Bp, kc, MR, NRV); // the common case
+                else if (nr == NR) tile(Ci, ldc, Ai, sai, sak, Bp, kc, mr, NRV);
                 else tile_edge(Ci, ldc, Ai, sai, sak, Bp, kc, mr, nr);
             }
         }
