@@ -1,6 +1,6 @@
 /* kernels.c (bench driver) — native timings for scripts/bench/kernels.mjs, which passes the shapes and
- * reads one JSON line per shape from stdout. Before timing, every shape's fast kernel is checked
- * against the scalar reference (a wrong kernel gets no speed reported: exit 1).
+ * reads one JSON line per shape (its timed samples) from stdout. Before timing, every shape's fast
+ * kernel is checked against the scalar reference (a wrong kernel gets no speed reported: exit 1).
  * Usage: kernels SPEC...   SPEC = op,M,K,N,lda,ldb,ldc (op nn|tn|nt; an ld of 0 means contiguous rows,
  * otherwise a row stride, as for a time slice of (N, T, H)), rnn,N,T,E,H (rnn_forward + rnn_backward
  * through the validating API, one-hot x) or lm,N,T,V,H (one training step of the lecture's RNN
@@ -36,15 +36,10 @@ static lm_float *filled(size_t n) {
     return p;
 }
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-#define SAMPLES 7
-/* Seconds per call of run(ctx): calibrate a repeat count for ~15 ms per sample; the median of SAMPLES
- * samples, and in *best the fastest (the machine is shared: the best shows what the kernel can do). */
-static double time_call(void (*run)(void *), void *ctx, double *best) {
+#define SAMPLES 5
+/* Seconds per call of run(ctx) in SAMPLES samples of ~15 ms each (repeat count calibrated first);
+ * printed as a JSON array, because kernels.mjs pools the samples of several interleaved rounds. */
+static void time_call(void (*run)(void *), void *ctx, double s[SAMPLES]) {
     run(ctx); // warm up caches
     int reps = 1;
     for (;;) {
@@ -54,15 +49,17 @@ static double time_call(void (*run)(void *), void *ctx, double *best) {
         if (dt > 0.015 || reps > (1 << 24)) break;
         reps *= dt < 0.002 ? 8 : 2;
     }
-    double s[SAMPLES];
     for (int i = 0; i < SAMPLES; i++) {
         double t0 = now_s();
         for (int r = 0; r < reps; r++) run(ctx);
         s[i] = (now_s() - t0) / reps;
     }
-    qsort(s, SAMPLES, sizeof *s, cmp_double);
-    *best = s[0];
-    return s[SAMPLES / 2];
+}
+
+static void print_samples(const char *spec, const double s[SAMPLES]) {
+    printf("{\"spec\":\"%s\",\"samples\":[", spec);
+    for (int i = 0; i < SAMPLES; i++) printf("%s%.9g", i ? "," : "", s[i]);
+    printf("]}\n");
 }
 
 typedef struct {
@@ -97,8 +94,9 @@ static int bench_matmul(const char *spec, const char *op, int M, int K, int N, i
     int bad = worst > 1e-5 * K;
     if (bad) fprintf(stderr, "kernels: %s differs from the reference by %g; not timing it\n", spec, worst);
     else {
-        double best, s = time_call(run_mm, &c, &best);
-        printf("{\"spec\":\"%s\",\"seconds\":%.9g,\"best_seconds\":%.9g}\n", spec, s, best);
+        double s[SAMPLES];
+        time_call(run_mm, &c, s);
+        print_samples(spec, s);
     }
     free(c.A), free(c.B), free(c.C), free(C2);
     return bad;
@@ -126,8 +124,9 @@ static int bench_rnn(const char *spec, int N, int T, int E, int H) {
     for (size_t i = 0; i < (size_t)H * H; i++) c.Wh[i] *= 0.1f;
     c.h = filled(NT * H), c.dh = filled(NT * H), c.dx = filled(NT * E), c.dh0 = filled((size_t)N * H);
     c.dWx = filled((size_t)E * H), c.dWh = filled((size_t)H * H), c.db = filled(H);
-    double best, s = time_call(run_rnn, &c, &best);
-    printf("{\"spec\":\"%s\",\"seconds\":%.9g,\"best_seconds\":%.9g}\n", spec, s, best);
+    double s[SAMPLES];
+    time_call(run_rnn, &c, s);
+    print_samples(spec, s);
     free(c.x), free(c.h0), free(c.Wx), free(c.Wh), free(c.b), free(c.h), free(c.dh), free(c.dx), free(c.dh0);
     free(c.dWx), free(c.dWh), free(c.db);
     return 0;
@@ -162,8 +161,9 @@ static int bench_lm(const char *spec, int N, int T, int V, int H) {
     c.h = filled(NT * H), c.Wy = filled((size_t)H * V), c.by = filled(V), c.s = filled(NT * V), c.ds = filled(NT * V);
     c.dh = filled(NT * H), c.dh0 = filled((size_t)N * H), c.dWx = filled((size_t)V * H), c.dWh = filled((size_t)H * H);
     c.db = filled(H), c.dWy = filled((size_t)H * V), c.dby = filled(V);
-    double best, s = time_call(run_lm, &c, &best);
-    printf("{\"spec\":\"%s\",\"seconds\":%.9g,\"best_seconds\":%.9g}\n", spec, s, best);
+    double s[SAMPLES];
+    time_call(run_lm, &c, s);
+    print_samples(spec, s);
     free(c.y), free(c.x), free(c.h0), free(c.Wx), free(c.Wh), free(c.b), free(c.h), free(c.Wy), free(c.by);
     free(c.s), free(c.ds), free(c.dh), free(c.dh0), free(c.dWx), free(c.dWh), free(c.db), free(c.dWy), free(c.dby);
     return 0;

@@ -1,13 +1,13 @@
 // kernels.mjs — GFLOP/s of the dense kernels at the shapes the models use, in one run: native
 // -march=native, native 128-bit (-msse4.2 -mno-avx, the fair peer of WASM SIMD) and the .wasm in
-// Node (interleaved shape by shape); plus rnn_forward + rnn_backward and an LM training step in ms.
-// Medians of 7 samples of ~15 ms of CPU time each. Every
+// Node; plus rnn_forward + rnn_backward and an LM training step in ms. Three rounds interleaved shape
+// by shape, 5 samples of ~15 ms of CPU time each per round, pooled into a median and a best. Every
 // shape is first checked against the scalar reference, natively (scripts/bench/kernels.c) and in WASM.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { instantiateCore } from '../../wasm_glue/loader.mjs';
 
-export const title = 'Dense kernels: GFLOP/s (CPU time, median/best of 7), native vs WebAssembly';
+export const title = 'Dense kernels: GFLOP/s (CPU time, median/best of 15 samples), native vs WebAssembly';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OPS = { nn: 0, tn: 1, nt: 2 };
@@ -36,14 +36,12 @@ export const LM = 'lm,32,25,65,128';
  * 2NT·HV forward and twice that backward. */
 export const lmFlops = (N, T, V, H) => 2 * N * T * (5 * V * H + 3 * H * H);
 
-const SAMPLES = 7;
+const SAMPLES = 5; // per round, as in kernels.c
+const ROUNDS = 3;  // interleaved rounds whose samples are pooled
 /** Seconds of CPU time used by this process (all threads; the timed loop is the only busy one). Not
  * wall time: the machine is shared, and wall time would count slices given to other jobs. */
 const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
-/**
- * Seconds per call of fn(): repeat count calibrated to ~15 ms per sample; { seconds: median,
- * best: fastest sample } (the machine is shared, the best shows what the kernel can do).
- */
+/** SAMPLES timings (seconds per call of fn) of ~15 ms each, after calibrating a repeat count. */
 function timeCall(fn) {
   fn();
   let reps = 1;
@@ -54,17 +52,16 @@ function timeCall(fn) {
     if (dt > 0.015 || reps > 1 << 24) break;
     reps *= dt < 0.002 ? 8 : 2;
   }
-  const s = [];
+  const samples = [];
   for (let i = 0; i < SAMPLES; i++) {
     const t0 = cpuSeconds();
     for (let r = 0; r < reps; r++) fn();
-    s.push((cpuSeconds() - t0) / reps);
+    samples.push((cpuSeconds() - t0) / reps);
   }
-  s.sort((a, b) => a - b);
-  return { seconds: s[SAMPLES >> 1], best_seconds: s[0] };
+  return { samples };
 }
 
-/** Run one native driver; returns { path, bySpec: Map(spec → { seconds, best_seconds }) }. */
+/** Run one native driver; returns { path, bySpec: Map(spec → { spec, samples }) }. */
 export function runNative(binary, specs) {
   const out = execFileSync(binary, specs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = out.trim().split('\n').map((l) => JSON.parse(l));
@@ -167,18 +164,30 @@ export async function run({ log }) {
     throw new Error(`building the benchmark failed:\n${e.stderr}`);
   }
   const specs = [...SHAPES.map(([s]) => s), RNN, LM];
-  // Interleaved shape by shape, so a burst of load from other jobs hits all three builds alike.
+  // Rounds interleaved shape by shape and build by build, so a burst of load from other jobs hits all
+  // three builds alike; each cell pools ROUNDS × SAMPLES samples into a median and a best.
   const core = await instantiateCore();
   const native = { bySpec: new Map() }, sse = { bySpec: new Map() }, wasm = { bySpec: new Map() };
-  for (const spec of specs) {
-    for (const [into, from] of [[native, runNative(`${ROOT}build/bench/kernels`, [spec])],
-      [sse, runNative(`${ROOT}build/bench-sse/kernels`, [spec])], [wasm, await runWasm([spec], undefined, core)]]) {
-      into.path = from.path;
-      for (const [k, v] of from.bySpec) into.bySpec.set(k, v);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const spec of specs) {
+      for (const [into, from] of [[native, runNative(`${ROOT}build/bench/kernels`, [spec])],
+        [sse, runNative(`${ROOT}build/bench-sse/kernels`, [spec])], [wasm, await runWasm([spec], undefined, core)]]) {
+        into.path = from.path;
+        const cell = into.bySpec.get(spec) ?? { spec, samples: [] };
+        cell.samples.push(...from.bySpec.get(spec).samples);
+        into.bySpec.set(spec, cell);
+      }
+    }
+  }
+  for (const r of [native, sse, wasm]) {
+    for (const cell of r.bySpec.values()) {
+      const s = [...cell.samples].sort((a, b) => a - b);
+      cell.seconds = s[s.length >> 1];
+      cell.best_seconds = s[0];
     }
   }
   log(`paths: native ${native.path} (-O3 -march=native), native-128 ${sse.path} (-msse4.2 -mno-avx), wasm ${wasm.path}`);
-  log('GFLOP/s as median/best of 7 samples; ratios of medians');
+  log(`GFLOP/s as median/best of ${ROUNDS} interleaved rounds × ${SAMPLES} samples; ratios of medians`);
   log(`${pad('op  M×K×N (ld a/b/c)', 30)}${pad('use', 32)}${pad('native', 13)}${pad('native-128', 13)}${pad('wasm', 13)}${pad('wasm/128', 9)}wasm/native`);
   const rows = [];
   for (const [spec, use] of SHAPES) {
