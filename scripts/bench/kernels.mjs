@@ -167,6 +167,9 @@ export async function run({ log }) {
   // Rounds interleaved shape by shape and build by build, so a burst of load from other jobs hits all
   // three builds alike; each cell pools ROUNDS × SAMPLES samples into a median and a best.
   const core = await instantiateCore();
+  // Warm-up pass, discarded: V8 first runs WASM in its baseline compiler and swaps in optimised code
+  // from a background thread, which a busy machine can delay by seconds. We measure the steady state.
+  await runWasm(specs, undefined, core);
   const native = { bySpec: new Map() }, sse = { bySpec: new Map() }, wasm = { bySpec: new Map() };
   for (let round = 0; round < ROUNDS; round++) {
     for (const spec of specs) {
