@@ -9,7 +9,7 @@
 
 #define NR (VW * NRV) /* columns of a tile and of a packed B panel */
 #ifndef KC
-#define KC 256 /* rows of a packed B panel: KC·NR floats (16 KiB) stay in L1 */
+#define KC 256 /* rows of a packed B panel: KC·NR floats (16 KiB in float builds) stay in L1 */
 #endif
 #ifndef KC_TN
 #define KC_TN 128 /* for Aᵀ·B, where each k of a tile reads a new cache line of A: KC_TN lines of A plus
@@ -104,8 +104,8 @@ LM_INLINE void tile_edge(lm_float *C, size_t ldc, const lm_float *A, size_t sai,
 /* C (M, N) += op(A) · op(B): a_t = 1 reads A stored (K, M), b_t = 1 reads B stored (N, K). Loop order:
  * column panel, K block (pack once), then every row tile against the packed panel. a_t and b_t are
  * constants at each call site, so each entry point compiles to its own specialised loop. */
-LM_INLINE void gemm(lm_float *C, size_t ldc, const lm_float *A, size_t lda, int a_t, const lm_float *B,
-                        size_t ldb, int b_t, int M, int K, int N) {
+LM_INLINE void gemm(lm_float *C, size_t ldc, const lm_float *A, size_t lda, int a_t, const lm_float *B, size_t ldb,
+                    int b_t, int M, int K, int N) {
     if (M <= 0 || N <= 0 || K <= 0) return;
     _Alignas(64) lm_float Bp[KC * NR]; // (KC, NR)
     const size_t sai = a_t ? 1 : lda, sak = a_t ? lda : 1;
