@@ -36,7 +36,17 @@ LM_INLINE void pack_b(lm_float *Bp, const lm_float *B, size_t ldb, int b_t, int 
             }
         }
     } else {
-        for (int j = 0; j < NR; j++) {
+        int j = 0;
+#ifdef LM_TRANSPOSE4
+        for (; j + 4 <= nr; j += 4) { // 4×4 blocks of B become 4×4 blocks of the panel
+            const lm_float *src = B + (size_t)(j0 + j) * ldb + k0;
+            int k = 0;
+            for (; k + 4 <= kc; k += 4) transpose4(Bp + (size_t)k * NR + j, NR, src + k, ldb);
+            for (; k < kc; k++)
+                for (int l = 0; l < 4; l++) Bp[(size_t)k * NR + j + l] = src[(size_t)l * ldb + k];
+        }
+#endif
+        for (; j < NR; j++) {
             lm_float *dst = Bp + j; // column j of the panel, stride NR
             if (j < nr) {
                 const lm_float *src = B + (size_t)(j0 + j) * ldb + k0; // (kc,) a row of B

@@ -133,4 +133,31 @@ static inline vec vadd(vec a, vec b) { return a + b; }
 static inline vec vmadd(vec c, vec a, vec b) { return c + a * b; }
 #endif
 
+/* dst rows 0..3 (ldd apart) = columns of the 4×4 block at src (rows lds apart): packing Bᵀ panels with
+ * four loads, a register transpose and four stores instead of sixteen scalar copies. */
+#if !defined(LM_DOUBLE) && defined(__wasm_simd128__)
+#define LM_TRANSPOSE4 1
+LM_INLINE void transpose4(lm_float *dst, size_t ldd, const lm_float *src, size_t lds) {
+    const v128_t r0 = wasm_v128_load(src), r1 = wasm_v128_load(src + lds);
+    const v128_t r2 = wasm_v128_load(src + 2 * lds), r3 = wasm_v128_load(src + 3 * lds);
+    const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+    const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+    wasm_v128_store(dst, wasm_i64x2_shuffle(t0, t1, 0, 2));
+    wasm_v128_store(dst + ldd, wasm_i64x2_shuffle(t0, t1, 1, 3));
+    wasm_v128_store(dst + 2 * ldd, wasm_i64x2_shuffle(t2, t3, 0, 2));
+    wasm_v128_store(dst + 3 * ldd, wasm_i64x2_shuffle(t2, t3, 1, 3));
+}
+#elif !defined(LM_DOUBLE) && defined(__SSE2__)
+#define LM_TRANSPOSE4 1
+LM_INLINE void transpose4(lm_float *dst, size_t ldd, const lm_float *src, size_t lds) {
+    __m128 r0 = _mm_loadu_ps(src), r1 = _mm_loadu_ps(src + lds);
+    __m128 r2 = _mm_loadu_ps(src + 2 * lds), r3 = _mm_loadu_ps(src + 3 * lds);
+    _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+    _mm_storeu_ps(dst, r0);
+    _mm_storeu_ps(dst + ldd, r1);
+    _mm_storeu_ps(dst + 2 * ldd, r2);
+    _mm_storeu_ps(dst + 3 * ldd, r3);
+}
+#endif
+
 #endif
