@@ -1,7 +1,8 @@
 // kernels.mjs — GFLOP/s of the dense kernels at the shapes the models use, in one run: native
 // -march=native, native 128-bit (-msse4.2 -mno-avx, the fair peer of WASM SIMD) and the .wasm in
 // Node; plus rnn_forward + rnn_backward and an LM training step in ms. Three rounds interleaved shape
-// by shape, 5 samples of ~15 ms of CPU time each per round, pooled into a median and a best. Every
+// by shape, 5 samples of ~15 ms each per round (CPU time natively; in Node the smaller of CPU and wall
+// time, see clock()), pooled into a median and a best. Every
 // shape is first checked against the scalar reference, natively (scripts/bench/kernels.c) and in WASM.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -38,25 +39,31 @@ export const lmFlops = (N, T, V, H) => 2 * N * T * (5 * V * H + 3 * H * H);
 
 const SAMPLES = 5; // per round, as in kernels.c
 const ROUNDS = 3;  // interleaved rounds whose samples are pooled
-/** Seconds of CPU time used by this process (all threads; the timed loop is the only busy one). Not
- * wall time: the machine is shared, and wall time would count slices given to other jobs. */
-const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+/**
+ * Seconds elapsed, as the smaller of process CPU time and wall time: CPU time leaves out the slices the
+ * scheduler gives other jobs on this shared machine but counts V8's background threads (compiling,
+ * collecting garbage on the other core), wall time the reverse; each overstates only in its own case.
+ */
+const clock = () => { const u = process.cpuUsage(); return [(u.user + u.system) / 1e6, performance.now() / 1e3]; };
+const since = ([c0, w0]) => { const [c1, w1] = clock(); return Math.min(c1 - c0, w1 - w0); };
 /** SAMPLES timings (seconds per call of fn) of ~15 ms each, after calibrating a repeat count. */
 function timeCall(fn) {
-  fn();
+  // settle for 50 ms first: V8 is still optimising the JS that filled the inputs, on this thread's core
+  const start = performance.now();
+  do fn(); while (performance.now() - start < 50);
   let reps = 1;
   for (;;) {
-    const t0 = cpuSeconds();
+    const t0 = clock();
     for (let r = 0; r < reps; r++) fn();
-    const dt = cpuSeconds() - t0;
+    const dt = since(t0);
     if (dt > 0.015 || reps > 1 << 24) break;
     reps *= dt < 0.002 ? 8 : 2;
   }
   const samples = [];
   for (let i = 0; i < SAMPLES; i++) {
-    const t0 = cpuSeconds();
+    const t0 = clock();
     for (let r = 0; r < reps; r++) fn();
-    samples.push((cpuSeconds() - t0) / reps);
+    samples.push(since(t0) / reps);
   }
   return { samples };
 }
