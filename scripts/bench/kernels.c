@@ -36,7 +36,7 @@ static lm_float *filled(size_t n) {
     return p;
 }
 
-#define SAMPLES 5
+#define SAMPLES 3
 /* Seconds per call of run(ctx) in SAMPLES samples of ~15 ms each (repeat count calibrated first);
  * printed as a JSON array, because kernels.mjs pools the samples of several interleaved rounds. */
 static void time_call(void (*run)(void *), void *ctx, double s[SAMPLES]) {

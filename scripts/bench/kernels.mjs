@@ -1,7 +1,7 @@
 // kernels.mjs — GFLOP/s of the dense kernels at the shapes the models use, in one run: native
 // -march=native, native 128-bit (-msse4.2 -mno-avx, the fair peer of WASM SIMD) and the .wasm in
-// Node; plus rnn_forward + rnn_backward and an LM training step in ms. Three rounds interleaved shape
-// by shape, 5 samples of ~15 ms each per round (CPU time natively; in Node the smaller of CPU and wall
+// Node; plus rnn_forward + rnn_backward and an LM training step in ms. Five rounds interleaved shape
+// by shape, 3 samples of ~15 ms each per round (CPU time natively; in Node the smaller of CPU and wall
 // time, see clock()), pooled into a median and a best. Every
 // shape is first checked against the scalar reference, natively (scripts/bench/kernels.c) and in WASM.
 import { execFileSync } from 'node:child_process';
@@ -37,8 +37,8 @@ export const LM = 'lm,32,25,65,128';
  * 2NT·HV forward and twice that backward. */
 export const lmFlops = (N, T, V, H) => 2 * N * T * (5 * V * H + 3 * H * H);
 
-const SAMPLES = 5; // per round, as in kernels.c
-const ROUNDS = 3;  // interleaved rounds whose samples are pooled
+const SAMPLES = 3; // per round, as in kernels.c
+const ROUNDS = 5;  // interleaved rounds whose samples are pooled
 /**
  * Seconds elapsed, as the smaller of process CPU time and wall time: CPU time leaves out the slices the
  * scheduler gives other jobs on this shared machine but counts V8's background threads (compiling,
