@@ -44,12 +44,13 @@ void lm_add_bias(lm_float *Y, const lm_float *b, int M, int N);
 void lm_sum_rows(lm_float *db, const lm_float *dY, int M, int N);
 
 /* Element-wise activations in place over strided rows: Y (M, N) with rows ldy apart. In float builds
- * they are branch-free polynomial/exp formulas the compiler vectorises (error ≤ a few float ulps,
- * NaN propagates, ±Inf saturates); under LM_DOUBLE they call libm, so gradient checks see exact math. */
+ * they are branch-free polynomial/exp formulas over the SIMD words (within 2.4 float ulps of the exact
+ * values, NaN propagates, ±Inf saturates; see kernels_act.c); under LM_DOUBLE they call libm, so
+ * gradient checks see exact math. */
 void lm_tanh_ld(lm_float *Y, int ldy, int M, int N);
 void lm_sigmoid_ld(lm_float *Y, int ldy, int M, int N);
-/* y (n,) = exp(x - shift) for x (n,) (x ≤ shift + 88, as after subtracting a row max); returns Σ y in
- * double. y may be x. The softmax kernel. */
+/* y (n,) = exp(x - shift) for x (n,) (x ≤ shift + 88, as after subtracting a row max; below
+ * shift - 87.3 the result is at most FLT_MIN rather than 0); returns Σ y in double. y may be x. */
 double lm_exp_sum(lm_float *y, const lm_float *x, lm_float shift, int n);
 
 /* Which fast path this build uses: "wasm-simd128", "avx2-fma", "sse2" or "portable". */
