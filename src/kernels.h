@@ -50,7 +50,8 @@ void lm_sum_rows(lm_float *db, const lm_float *dY, int M, int N);
 void lm_tanh_ld(lm_float *Y, int ldy, int M, int N);
 void lm_sigmoid_ld(lm_float *Y, int ldy, int M, int N);
 /* y (n,) = exp(x - shift) for x (n,) (x ≤ shift + 88, as after subtracting a row max; below
- * shift - 87.3 the result is at most FLT_MIN rather than 0); returns Σ y in double. y may be x. */
+ * shift - 87.3 the float result stays at about 1.2e-38 instead of reaching 0); returns Σ y in double.
+ * y may be x. */
 double lm_exp_sum(lm_float *y, const lm_float *x, lm_float shift, int n);
 
 /* Which fast path this build uses: "wasm-simd128", "avx2-fma", "sse2" or "portable". */
