@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { instantiateCore } from '../../wasm_glue/loader.mjs';
 
-export const title = 'Dense kernels: GFLOP/s (CPU time, median/best of 15 samples), native vs WebAssembly';
+export const title = 'Dense kernels: GFLOP/s (median/best of 15 samples), native vs WebAssembly';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OPS = { nn: 0, tn: 1, nt: 2 };
