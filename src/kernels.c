@@ -1,89 +1,168 @@
-/* kernels.c — the dense kernels of kernels.h: the scalar references (lm_ref_*, the textbook triple
- * loop, kept only as the yardstick for tests) and the entry points the layers call (lm_*).
- * The entry points are plain C loops ordered so the innermost loop walks contiguous memory (the
- * compiler vectorises them natively); a WASM SIMD path will replace their bodies behind this same
- * seam. Everything accumulates (+=). Indices are computed in size_t: M·N may exceed INT_MAX. */
+/* kernels.c — the fast matrix products of kernels.h, written once over the vector vocabulary of
+ * kernels_simd.h (WASM SIMD128, AVX2+FMA, SSE2, or plain lm_float for LM_DOUBLE and other targets).
+ * One algorithm for nn, tn and nt: B is copied a panel of (KC, NR) at a time into a contiguous stack
+ * buffer (transposed for nt, zero-padded past N), then an (MR, NR) tile of C is accumulated in
+ * registers over that panel, reading A by broadcast. Everything accumulates (+=). The references are in
+ * kernels_ref.c, the activations in kernels_act.c. */
 #include "kernels.h"
+#include "kernels_simd.h"
 
-/* ---- scalar references: one dot product per output element --------------------------------- */
+#define NR (VW * NRV) /* columns of a tile and of a packed B panel */
+#ifndef KC
+#define KC 256 /* rows of a packed B panel: KC·NR floats (16 KiB in float builds) stay in L1 */
+#endif
+#ifndef KC_TN
+#define KC_TN 128 /* for Aᵀ·B, where each k of a tile reads a new cache line of A: KC_TN lines of A plus
+                   * the panel fit L1 together, and the next row tiles find those lines still there */
+#endif
 
-void lm_ref_matmul_nn(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N) {
-    for (int i = 0; i < M; i++)
-        for (int j = 0; j < N; j++) {
-            lm_float s = 0;
-            for (int k = 0; k < K; k++) s += A[(size_t)i * K + k] * B[(size_t)k * N + j];
-            C[(size_t)i * N + j] += s;
+const char *lm_kernel_path(void) { return LM_PATH; }
+
+/* ---- packing and the register tile --------------------------------------------------------------- */
+
+/* Bp (kc, NR) = B[k0 .. k0+kc, j0 .. j0+nr] for B stored (K, N) (b_t = 0) or (N, K) (b_t = 1, i.e. the
+ * panel of Bᵀ), columns nr .. NR zero so a partial panel multiplies like a full one. */
+LM_INLINE void pack_b(lm_float *Bp, const lm_float *B, size_t ldb, int b_t, int k0, int kc, int j0, int nr) {
+    if (!b_t) {
+        for (int k = 0; k < kc; k++) {
+            const lm_float *src = B + (size_t)(k0 + k) * ldb + j0; // (nr,)
+            lm_float *dst = Bp + (size_t)k * NR;                   // (NR,)
+            if (nr == NR) {
+                for (int v = 0; v < NRV; v++) vstore(dst + v * VW, vload(src + v * VW));
+            } else {
+                int j = 0;
+                for (; j < nr; j++) dst[j] = src[j];
+                for (; j < NR; j++) dst[j] = 0;
+            }
         }
-}
-
-void lm_ref_matmul_tn(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N) {
-    for (int i = 0; i < M; i++)
-        for (int j = 0; j < N; j++) {
-            lm_float s = 0;
-            for (int k = 0; k < K; k++) s += A[(size_t)k * M + i] * B[(size_t)k * N + j];
-            C[(size_t)i * N + j] += s;
-        }
-}
-
-void lm_ref_matmul_nt(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N) {
-    for (int i = 0; i < M; i++)
-        for (int j = 0; j < N; j++) {
-            lm_float s = 0;
-            for (int k = 0; k < K; k++) s += A[(size_t)i * K + k] * B[(size_t)j * K + k];
-            C[(size_t)i * N + j] += s;
-        }
-}
-
-/* ---- entry points: loop orders with a contiguous innermost loop ------------------------------ */
-
-/* C (M, N) += A (M, K) · B (K, N): i-k-j, so the inner loop is an axpy over a row of B. */
-void lm_matmul_nn(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N) {
-    for (int i = 0; i < M; i++) {
-        lm_float *c = C + (size_t)i * N;       // (N,)
-        const lm_float *a = A + (size_t)i * K; // (K,)
-        for (int k = 0; k < K; k++) {
-            const lm_float aik = a[k];
-            const lm_float *b = B + (size_t)k * N; // (N,)
-            for (int j = 0; j < N; j++) c[j] += aik * b[j];
-        }
-    }
-}
-
-/* C (M, N) += Aᵀ · B with A (K, M), B (K, N): k-i-j, a sum of K rank-one updates, each row of A and
- * B read once and every access contiguous. */
-void lm_matmul_tn(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N) {
-    for (int k = 0; k < K; k++) {
-        const lm_float *a = A + (size_t)k * M; // (M,)
-        const lm_float *b = B + (size_t)k * N; // (N,)
-        for (int i = 0; i < M; i++) {
-            const lm_float aki = a[i];
-            lm_float *c = C + (size_t)i * N; // (N,)
-            for (int j = 0; j < N; j++) c[j] += aki * b[j];
-        }
-    }
-}
-
-/* C (M, N) += A · Bᵀ with A (M, K), B (N, K): both operands are read along their rows, so each
- * output is a contiguous dot product. Sixteen independent partial sums (a fixed-length inner loop the
- * compiler maps onto vector registers: one AVX-512, four SSE/WASM) break the add dependency without
- * -ffast-math; measured 6 → 35 GFLOP/s natively (H = 256). */
-void lm_matmul_nt(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N) {
-    for (int i = 0; i < M; i++) {
-        const lm_float *a = A + (size_t)i * K; // (K,)
-        lm_float *c = C + (size_t)i * N;       // (N,)
-        for (int j = 0; j < N; j++) {
-            const lm_float *b = B + (size_t)j * K; // (K,)
-            lm_float acc[16] = {0};
+    } else {
+        int j = 0;
+#ifdef LM_TRANSPOSE4
+        for (; j + 4 <= nr; j += 4) { // 4×4 blocks of B become 4×4 blocks of the panel
+            const lm_float *src = B + (size_t)(j0 + j) * ldb + k0;
             int k = 0;
-            for (; k + 16 <= K; k += 16)
-                for (int l = 0; l < 16; l++) acc[l] += a[k + l] * b[k + l];
-            lm_float s = 0;
-            for (int l = 0; l < 16; l++) s += acc[l];
-            for (; k < K; k++) s += a[k] * b[k];
-            c[j] += s;
+            for (; k + 4 <= kc; k += 4) transpose4(Bp + (size_t)k * NR + j, NR, src + k, ldb);
+            for (; k < kc; k++)
+                for (int l = 0; l < 4; l++) Bp[(size_t)k * NR + j + l] = src[(size_t)l * ldb + k];
+        }
+#endif
+        for (; j < NR; j++) {
+            lm_float *dst = Bp + j; // column j of the panel, stride NR
+            if (j < nr) {
+                const lm_float *src = B + (size_t)(j0 + j) * ldb + k0; // (kc,) a row of B
+                for (int k = 0; k < kc; k++) dst[(size_t)k * NR] = src[k];
+            } else {
+                for (int k = 0; k < kc; k++) dst[(size_t)k * NR] = 0;
+            }
         }
     }
 }
+
+/* C (mr, nv·VW) at ldc += A (mr, kc) · Bp (kc, NR)[:, :nv·VW], with A's element (r, k) at
+ * A[r·sai + k·sak]. Rows mr .. MR of the tile repeat row mr-1 (always valid memory) and are never
+ * stored, so one code path serves every row edge. nv (vectors per row, ≤ NRV) is a constant at each
+ * call, so every loop over r and v unrolls and the accumulators live in registers. */
+LM_INLINE void tile(lm_float *C, size_t ldc, const lm_float *A, size_t sai, size_t sak, const lm_float *Bp,
+                    int kc, int mr, int nv) {
+    /* one moving pointer, rows at fixed offsets: for Aᵀ·B (sai = 1) in a full tile (mr = MR, both
+     * constants here) the offsets are immediates and one bump per k serves every row */
+    size_t off[MR];
+    for (int r = 0; r < MR; r++) off[r] = (size_t)(r < mr ? r : mr - 1) * sai;
+    const lm_float *ak = A; // A(·, k)
+    vec acc[MR][NRV];
+    for (int r = 0; r < MR; r++)
+        for (int v = 0; v < nv; v++) acc[r][v] = vzero();
+    /* pointer bumps rather than k·stride: a WASM address has one dynamic part, so every computed
+     * address costs an instruction; the offsets v·VW become constant immediates */
+    for (const lm_float *b = Bp, *end = Bp + (size_t)kc * NR; b != end; b += NR) { // b: (NR,)
+        vec bv[NRV];
+        for (int v = 0; v < nv; v++) bv[v] = vload(b + v * VW);
+        for (int r = 0; r < MR; r++) {
+            const vec s = vbcast(ak + off[r]);
+            for (int v = 0; v < nv; v++) acc[r][v] = vmadd(acc[r][v], s, bv[v]);
+        }
+        ak += sak;
+    }
+    for (int r = 0; r < MR; r++) {
+        if (r >= mr) break;
+        lm_float *c = C + (size_t)r * ldc; // (nv·VW,)
+        for (int v = 0; v < nv; v++) vstore(c + v * VW, vadd(vload(c + v * VW), acc[r][v]));
+    }
+}
+
+/* The last column panel (nr < NR columns): only the ceil(nr / VW) vectors that hold columns are
+ * computed, into a scratch tile whose first nr columns are then added to C. */
+LM_INLINE void tile_edge(lm_float *C, size_t ldc, const lm_float *A, size_t sai, size_t sak, const lm_float *Bp,
+                         int kc, int mr, int nr) {
+    lm_float Ct[MR * NR] = {0}; // (MR, NR)
+    switch ((nr + VW - 1) / VW) {
+#if NRV > 3
+    case 3: tile(Ct, NR, A, sai, sak, Bp, kc, mr, 3); break;
+#endif
+#if NRV > 2
+    case 2: tile(Ct, NR, A, sai, sak, Bp, kc, mr, 2); break;
+#endif
+#if NRV > 1
+    case 1: tile(Ct, NR, A, sai, sak, Bp, kc, mr, 1); break;
+#endif
+    default: tile(Ct, NR, A, sai, sak, Bp, kc, mr, NRV); break;
+    }
+    for (int r = 0; r < mr; r++)
+        for (int j = 0; j < nr; j++) C[(size_t)r * ldc + j] += Ct[r * NR + j];
+}
+
+/* C (M, N) += op(A) · op(B): a_t = 1 reads A stored (K, M), b_t = 1 reads B stored (N, K). Loop order:
+ * column panel, K block (pack once), then every row tile against the packed panel. a_t and b_t are
+ * constants at each call site, so each entry point compiles to its own specialised loop. */
+LM_INLINE void gemm(lm_float *C, size_t ldc, const lm_float *A, size_t lda, int a_t, const lm_float *B, size_t ldb,
+                    int b_t, int M, int K, int N) {
+    if (M <= 0 || N <= 0 || K <= 0) return;
+    _Alignas(64) lm_float Bp[KC * NR]; // (KC, NR)
+    const size_t sai = a_t ? 1 : lda, sak = a_t ? lda : 1;
+    for (int j0 = 0; j0 < N; j0 += NR) {
+        const int nr = N - j0 < NR ? N - j0 : NR;
+        const int kcmax = a_t ? KC_TN : KC;
+        for (int k0 = 0; k0 < K; k0 += kcmax) {
+            const int kc = K - k0 < kcmax ? K - k0 : kcmax;
+            pack_b(Bp, B, ldb, b_t, k0, kc, j0, nr);
+            for (int i0 = 0; i0 < M; i0 += MR) {
+                const int mr = M - i0 < MR ? M - i0 : MR;
+                const lm_float *Ai = A + (size_t)i0 * sai + (size_t)k0 * sak;
+                lm_float *Ci = C + (size_t)i0 * ldc + j0; // (mr, nr)
+                if (nr == NR && mr == MR) tile(Ci, ldc, Ai, sai, sak, Bp, kc, MR, NRV); // the common case
+                else if (nr == NR) tile(Ci, ldc, Ai, sai, sak, Bp, kc, mr, NRV);
+                else tile_edge(Ci, ldc, Ai, sai, sak, Bp, kc, mr, nr);
+            }
+        }
+    }
+}
+
+/* ---- entry points ----------------------------------------------------------------------------------- */
+
+void lm_matmul_nn_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M, int K,
+                     int N) {
+    gemm(C, (size_t)ldc, A, (size_t)lda, 0, B, (size_t)ldb, 0, M, K, N);
+}
+void lm_matmul_tn_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M, int K,
+                     int N) {
+    gemm(C, (size_t)ldc, A, (size_t)lda, 1, B, (size_t)ldb, 0, M, K, N);
+}
+void lm_matmul_nt_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M, int K,
+                     int N) {
+    gemm(C, (size_t)ldc, A, (size_t)lda, 0, B, (size_t)ldb, 1, M, K, N);
+}
+
+void lm_matmul_nn(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N) {
+    lm_matmul_nn_ld(C, N, A, K, B, N, M, K, N);
+}
+void lm_matmul_tn(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N) {
+    lm_matmul_tn_ld(C, N, A, M, B, N, M, K, N);
+}
+void lm_matmul_nt(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N) {
+    lm_matmul_nt_ld(C, N, A, K, B, K, M, K, N);
+}
+
+/* ---- element-wise helpers (contiguous loops the compiler vectorises) ------------------------------ */
 
 /* Y (M, N) += b (N,) on every row */
 void lm_add_bias(lm_float *Y, const lm_float *b, int M, int N) {

@@ -7,7 +7,6 @@
 
 #include "kernels.h"
 #include "layers.h"
-#include "lm_math.h"
 
 /* ---- embedding ------------------------------------------------------------------------------------ */
 
@@ -75,12 +74,13 @@ double temporal_softmax_loss(lm_float *dscores, const lm_float *scores, const in
         for (int v = 1; v < V; v++) m = s[v] > m ? s[v] : m;
         double sum = 0;
         if (d) {
-            for (int v = 0; v < V; v++) sum += d[v] = lm_exp(s[v] - m);
+            sum = lm_exp_sum(d, s, m, V); // d = exp(s - m), vectorised
             const lm_float scale = (lm_float)(inv / sum);
             for (int v = 0; v < V; v++) d[v] *= scale;
             d[y[i]] -= (lm_float)inv;
-        } else {
-            for (int v = 0; v < V; v++) sum += lm_exp(s[v] - m);
+        } else { // loss only: exponentials through a small stack buffer
+            lm_float e[256];
+            for (int v0 = 0; v0 < V; v0 += 256) sum += lm_exp_sum(e, s + v0, m, V - v0 < 256 ? V - v0 : 256);
         }
         loss += log(sum) - ((double)s[y[i]] - m);
     }

@@ -7,7 +7,6 @@
 
 #include "kernels.h"
 #include "layers.h"
-#include "lm_math.h"
 
 /* ---- one step ----------------------------------------------------------------------------------- */
 
@@ -17,7 +16,7 @@ void rnn_step_forward(lm_float *h, const lm_float *x, const lm_float *h_prev, co
     for (int n = 0; n < N; n++) memcpy(h + (size_t)n * H, b, (size_t)H * sizeof *h); // a = b
     lm_matmul_nn(h, h_prev, Wh, N, H, H);                                          // a += h_prev·Wh
     lm_matmul_nn(h, x, Wx, N, E, H);                                               // a += x·Wx
-    for (size_t i = 0; i < (size_t)N * H; i++) h[i] = lm_tanh(h[i]);
+    lm_tanh_ld(h, H, N, H);
 }
 
 /* The lecture's chain rule, with da = dL/da = dh ⊙ (1 - h²) (tanh' from the cached output):
@@ -42,59 +41,73 @@ void rnn_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dWx, lm_float 
 
 /* ---- over T, input projection done by the caller ------------------------------------------------- */
 
-/* h_t = tanh(xw_t + b + h_{t-1}·Wh) for t = 0 … T-1 with h_{-1} = h0. Batch rows are independent, so
- * each sequence is walked on its own (a row of h is contiguous; a time slice is not). h may be the
- * same buffer as xw (rnn_forward does that): each row of xw is read before that row is written. */
+/* h_t = tanh(xw_t + b + h_{t-1}·Wh) for t = 0 … T-1 with h_{-1} = h0. The time slice h[:, t, :] is an
+ * (N, H) matrix whose rows are T·H apart, so each step is one strided (N, H)·(H, H) product (the
+ * kernel's register tile spans several sequences). h may be the same buffer as xw (rnn_forward does
+ * that): each element of xw is read before the same element of h is written. */
 void rnn_forward_projected(lm_float *h, const lm_float *xw, const lm_float *h0, const lm_float *Wh,
                            const lm_float *b, int N, int T, int H) {
-    for (int n = 0; n < N; n++) {
-        const lm_float *prev = h0 + (size_t)n * H; // (H,)
-        for (int t = 0; t < T; t++) {
-            const size_t off = ((size_t)n * T + t) * H;
-            lm_float *ht = h + off;         // (H,)
-            const lm_float *xt = xw + off;  // (H,)
-            for (int j = 0; j < H; j++) ht[j] = xt[j] + b[j];
-            lm_matmul_nn(ht, prev, Wh, 1, H, H);
-            for (int j = 0; j < H; j++) ht[j] = lm_tanh(ht[j]);
-            prev = ht;
+    const int ld = T * H; // row stride of a time slice
+    const lm_float *prev = h0; // (N, H), rows ld_prev apart
+    int ld_prev = H;
+    for (int t = 0; t < T; t++) {
+        lm_float *ht = h + (size_t)t * H;        // (N, H), rows ld apart
+        const lm_float *xt = xw + (size_t)t * H; // (N, H), rows ld apart
+        for (int n = 0; n < N; n++) {
+            lm_float *row = ht + (size_t)n * ld;
+            const lm_float *x = xt + (size_t)n * ld;
+            for (int j = 0; j < H; j++) row[j] = x[j] + b[j];
         }
+        lm_matmul_nn_ld(ht, ld, prev, ld_prev, Wh, H, N, H, H);
+        lm_tanh_ld(ht, ld, N, H);
+        prev = ht, ld_prev = ld;
     }
 }
 
 /* Backpropagation through time. At step t the total gradient of h_t is the upstream dh[:, t] plus the
- * carried dh_next = da_{t+1}·Whᵀ; da_t = that ⊙ (1 - h_t²) is stored in dxw[:, t]. Only the carried
- * term is sequential, so the weight gradients are summed after the walk in a few large products:
- * db += Σ da, dWh += Σ_t h_{t-1}ᵀ·da_t (h_{-1} = h0). dxw may be the same buffer as dh (each element
- * is read before it is written). work (N, H) holds dh_next. */
+ * carried dh_next = da_{t+1}·Whᵀ; da_t = that ⊙ (1 - h_t²) is stored in dxw[:, t]. Each step's carry is
+ * one strided (N, H)·(H, H)ᵀ product over the time slice (rows T·H apart). Only the carry is
+ * sequential, so the weight gradients are summed after the walk: db += Σ da in one pass and
+ * dWh += Σ_t h_{t-1}ᵀ·da_t (h_{-1} = h0) as T strided products with K = N. dxw may be the same buffer as
+ * dh (each element is read before it is written). work (N, H) holds dh_next. */
 void rnn_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dWh, lm_float *db, lm_float *dh_norms,
                             const lm_float *dh, const lm_float *h0, const lm_float *h, const lm_float *Wh,
                             lm_float *work, int N, int T, int H) {
+    const int ld = T * H; // row stride of a time slice
     lm_float *dnext = work; // (N, H)
     memset(dnext, 0, (size_t)N * H * sizeof *dnext);
     for (int t = T - 1; t >= 0; t--) {
         double sq = 0; // ||dL/dh_t||² over N and H
+        lm_float *dat = dxw + (size_t)t * H; // (N, H), rows ld apart
         for (int n = 0; n < N; n++) {
-            const size_t off = ((size_t)n * T + t) * H;
-            lm_float *dn = dnext + (size_t)n * H; // (H,)
-            lm_float *da = dxw + off;             // (H,)
-            for (int j = 0; j < H; j++) {
-                const lm_float g = dh[off + j] + dn[j];
-                const lm_float ht = h[off + j];
-                sq += (double)g * g;
-                da[j] = g * (1 - ht * ht);
+            const size_t off = (size_t)n * ld + (size_t)t * H;
+            const lm_float *dn = dnext + (size_t)n * H; // (H,)
+            lm_float *da = dxw + off;                   // (H,)
+            if (dh_norms) {
+                for (int j = 0; j < H; j++) {
+                    const lm_float g = dh[off + j] + dn[j];
+                    const lm_float ht = h[off + j];
+                    sq += (double)g * g;
+                    da[j] = g * (1 - ht * ht);
+                }
+            } else { // without the norm's double reduction the loop vectorises
+                for (int j = 0; j < H; j++) {
+                    const lm_float ht = h[off + j];
+                    da[j] = (dh[off + j] + dn[j]) * (1 - ht * ht);
+                }
             }
-            memset(dn, 0, (size_t)H * sizeof *dn);
-            lm_matmul_nt(dn, da, Wh, 1, H, H); // dh_{t-1} carried = da_t·Whᵀ
+        }
+        if (t > 0 || dh0) { // the carry into h_{-1} is only needed for dh0
+            memset(dnext, 0, (size_t)N * H * sizeof *dnext);
+            lm_matmul_nt_ld(dnext, H, dat, ld, Wh, H, N, H, H); // dh_{t-1} carried = da_t·Whᵀ
         }
         if (dh_norms) dh_norms[t] = (lm_float)sqrt(sq);
     }
     if (dh0) memcpy(dh0, dnext, (size_t)N * H * sizeof *dh0);
     lm_sum_rows(db, dxw, N * T, H);
-    for (int n = 0; n < N; n++) {
-        const lm_float *hn = h + (size_t)n * T * H;    // (T, H)
-        const lm_float *dan = dxw + (size_t)n * T * H; // (T, H)
-        lm_matmul_tn(dWh, h0 + (size_t)n * H, dan, H, 1, H);      // t = 0 pairs with h0
-        if (T > 1) lm_matmul_tn(dWh, hn, dan + H, H, T - 1, H); // t ≥ 1 pairs with h_{t-1}
+    for (int t = 0; t < T; t++) { // dWh += h_{t-1}ᵀ·da_t: A = h_{t-1} (N, H) rows apart, K = N
+        const lm_float *prev = t ? h + (size_t)(t - 1) * H : h0;
+        lm_matmul_tn_ld(dWh, H, prev, t ? ld : H, dxw + (size_t)t * H, ld, H, N, H);
     }
 }
 

@@ -294,6 +294,40 @@ static void test_rnn(void) {
     free(dx), free(dh0), free(dWx), free(dWh), free(db), free(work), free(dh_last);
 }
 
+/* The same checks at sizes that reach every path of the blocked kernels inside the recurrence: H = 19
+ * is a full 16-column panel plus an edge, N = 5 a partial row tile, and the time slices are strided. */
+static void test_rnn_wide(void) {
+    rnn_ctx c = {.N = 5, .T = 3, .E = 7, .H = 19};
+    const size_t NTE = (size_t)c.N * c.T * c.E, NTH = (size_t)c.N * c.T * c.H, NH = (size_t)c.N * c.H;
+    c.x = randn(NTE, 1), c.h0 = randn(NH, 1), c.Wx = randn((size_t)c.E * c.H, 0.3);
+    c.Wh = randn((size_t)c.H * c.H, 0.2), c.b = randn(c.H, 0.3), c.h = zeros(NTH), c.R = randn(NTH, 1);
+    rnn_loss(&c);
+    lm_float *xt = zeros((size_t)c.N * c.E), *prev = zeros(NH), *ht = zeros(NH);
+    memcpy(prev, c.h0, NH * sizeof *prev);
+    double worst = 0;
+    for (int t = 0; t < c.T; t++) {
+        for (int n = 0; n < c.N; n++) memcpy(xt + n * c.E, c.x + ((size_t)n * c.T + t) * c.E, c.E * sizeof *xt);
+        rnn_step_forward(ht, xt, prev, c.Wx, c.Wh, c.b, c.N, c.E, c.H);
+        for (int n = 0; n < c.N; n++)
+            for (int j = 0; j < c.H; j++) {
+                double e = fabs(ht[n * c.H + j] - c.h[((size_t)n * c.T + t) * c.H + j]);
+                worst = e > worst ? e : worst;
+            }
+        memcpy(prev, ht, NH * sizeof *prev);
+    }
+    CHECK(worst < 1e-5, "wide rnn_forward equals T one-step forwards (max diff %g)", worst);
+    lm_float *dx = filled(NTE, 5), *dh0 = filled(NH, 5), *dWx = zeros((size_t)c.E * c.H);
+    lm_float *dWh = zeros((size_t)c.H * c.H), *db = zeros(c.H), *work = zeros(NTH + NH);
+    rnn_backward(dx, dh0, dWx, dWh, db, c.R, c.x, c.h0, c.h, c.Wx, c.Wh, work, c.N, c.T, c.E, c.H);
+    check_grad("rnn (wide) dx", dx, c.x, NTE, rnn_loss, &c);
+    check_grad("rnn (wide) dh0", dh0, c.h0, NH, rnn_loss, &c);
+    check_grad("rnn (wide) dWx", dWx, c.Wx, (size_t)c.E * c.H, rnn_loss, &c);
+    check_grad("rnn (wide) dWh", dWh, c.Wh, (size_t)c.H * c.H, rnn_loss, &c);
+    check_grad("rnn (wide) db", db, c.b, c.H, rnn_loss, &c);
+    free(c.x), free(c.h0), free(c.Wx), free(c.Wh), free(c.b), free(c.h), free(c.R), free(xt), free(prev), free(ht);
+    free(dx), free(dh0), free(dWx), free(dWh), free(db), free(work);
+}
+
 /* ---- rnn over T with the projection done outside --------------------------------------------- */
 
 typedef struct {
@@ -586,6 +620,7 @@ int main(void) {
     test_embedding();
     test_rnn_step();
     test_rnn();
+    test_rnn_wide();
     test_rnn_projected();
     test_temporal_affine();
     test_softmax_loss();
