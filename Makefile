@@ -41,7 +41,10 @@ build/lmlab.wasm: $(SRC) $(HDR) | setup-emcc
 # ---- native ------------------------------------------------------------------------------------
 # fast: -O3 -march=native (benchmarks); san/dbl: sanitizers, float and double lm_float (tests);
 # vg: plain -O1 -g for valgrind (it does not mix with ASan).
-native: build/native/liblmlab.a $(NATIVE_TEST_NAMES:%=build/san/%) $(NATIVE_TEST_NAMES:%=build/dbl/%) $(NATIVE_TEST_NAMES:%=build/vg/%)
+# The kernels pick their SIMD path at compile time; without -march the tests cover SSE2 and portable
+# code only, so the kernel and layer tests also run built for this CPU (AVX2+FMA where it has them).
+MARCH_TESTS := test_kernels test_layers
+native: build/native/liblmlab.a $(NATIVE_TEST_NAMES:%=build/san/%) $(NATIVE_TEST_NAMES:%=build/dbl/%) $(NATIVE_TEST_NAMES:%=build/vg/%) $(MARCH_TESTS:%=build/march/%)
 
 build/native/liblmlab.a: $(SRC) $(HDR)
 	@mkdir -p build/native/obj
@@ -54,6 +57,9 @@ build/san/%: tests/native/%.c tests/native/check.h $(SRC) $(HDR)
 build/dbl/%: tests/native/%.c tests/native/check.h $(SRC) $(HDR)
 	@mkdir -p build/dbl
 	$(CC) $(WARN) -O1 -g $(SAN) -DLM_DOUBLE -Isrc -Itests/native $< $(SRC) -o $@ -lm
+build/march/%: tests/native/%.c tests/native/check.h $(SRC) $(HDR)
+	@mkdir -p build/march
+	$(CC) $(WARN) -O1 -g -march=native $(SAN) -Isrc -Itests/native $< $(SRC) -o $@ -lm
 build/vg/%: tests/native/%.c tests/native/check.h $(SRC) $(HDR)
 	@mkdir -p build/vg
 	$(CC) $(WARN) -O1 -g -Isrc -Itests/native $< $(SRC) -o $@ -lm
@@ -66,6 +72,9 @@ test-native: native
 	  echo "== native $$t (float, ASan+UBSan)"; ASAN_OPTIONS=detect_leaks=1 build/san/$$t; \
 	  echo "== native $$t (double, ASan+UBSan)"; ASAN_OPTIONS=detect_leaks=1 build/dbl/$$t; \
 	  echo "== native $$t (valgrind)"; valgrind -q --error-exitcode=1 --leak-check=full build/vg/$$t >/dev/null; \
+	done; \
+	for t in $(MARCH_TESTS); do \
+	  echo "== native $$t (-march=native, ASan+UBSan)"; build/march/$$t; \
 	done
 
 test-node: build/lmlab.wasm

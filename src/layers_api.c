@@ -82,7 +82,7 @@ static lm_status alloc_work(const char *fn, lm_float **work, size_t n) {
 
 int lm_layer_embedding_forward(lm_float *out, const int32_t *ids, const lm_float *W, int N, int T, int V, int E) {
     const char *fn = "embedding_forward";
-    size_t nout, nW;
+    size_t nout = 0, nW = 0; /* set by need_elems; zeroed for -O3's flow analysis */
     TRY(need_count(fn, "N", "batch", N));
     TRY(need_count(fn, "T", "time steps", T));
     TRY(need_vocab(fn, V));
@@ -100,7 +100,7 @@ int lm_layer_embedding_forward(lm_float *out, const int32_t *ids, const lm_float
 
 int lm_layer_embedding_backward(lm_float *dW, const lm_float *dout, const int32_t *ids, int N, int T, int V, int E) {
     const char *fn = "embedding_backward";
-    size_t nout, nW;
+    size_t nout = 0, nW = 0; /* set by need_elems; zeroed for -O3's flow analysis */
     TRY(need_count(fn, "N", "batch", N));
     TRY(need_count(fn, "T", "time steps", T));
     TRY(need_vocab(fn, V));
@@ -135,7 +135,7 @@ static lm_status rnn_sizes(const char *fn, int N, const int *T, int E, int H, si
 int lm_layer_rnn_step_forward(lm_float *h, const lm_float *x, const lm_float *h_prev, const lm_float *Wx,
                               const lm_float *Wh, const lm_float *b, int N, int E, int H) {
     const char *fn = "rnn_step_forward";
-    size_t nWx, nWh, nNH, nx;
+    size_t nWx = 0, nWh = 0, nNH = 0, nx = 0; /* set by need_elems; zeroed for -O3's flow analysis */
     TRY(rnn_sizes(fn, N, NULL, E, H, &nWx, &nWh, &nNH));
     TRY(need_elems(fn, "x (N, E)", &nx, N, E, 1));
     TRY(need_ptr(fn, "h", h));
@@ -157,7 +157,7 @@ int lm_layer_rnn_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dWx, l
                                const lm_float *dh, const lm_float *x, const lm_float *h_prev, const lm_float *h,
                                const lm_float *Wx, const lm_float *Wh, int N, int E, int H) {
     const char *fn = "rnn_step_backward";
-    size_t nWx, nWh, nNH, nx;
+    size_t nWx = 0, nWh = 0, nNH = 0, nx = 0; /* set by need_elems; zeroed for -O3's flow analysis */
     TRY(rnn_sizes(fn, N, NULL, E, H, &nWx, &nWh, &nNH));
     TRY(need_elems(fn, "x (N, E)", &nx, N, E, 1));
     TRY(need_ptr(fn, "dWx", dWx));
@@ -185,7 +185,7 @@ int lm_layer_rnn_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dWx, l
 int lm_layer_rnn_forward(lm_float *h, const lm_float *x, const lm_float *h0, const lm_float *Wx, const lm_float *Wh,
                          const lm_float *b, int N, int T, int E, int H) {
     const char *fn = "rnn_forward";
-    size_t nWx, nWh, nNH, nx, nh;
+    size_t nWx = 0, nWh = 0, nNH = 0, nx = 0, nh = 0; /* set by need_elems; zeroed for -O3's flow analysis */
     TRY(rnn_sizes(fn, N, &T, E, H, &nWx, &nWh, &nNH));
     TRY(need_elems(fn, "x (N, T, E)", &nx, N, T, E));
     TRY(need_elems(fn, "h (N, T, H)", &nh, N, T, H));
@@ -208,7 +208,7 @@ int lm_layer_rnn_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_float *
                           const lm_float *x, const lm_float *h0, const lm_float *h, const lm_float *Wx,
                           const lm_float *Wh, int N, int T, int E, int H) {
     const char *fn = "rnn_backward";
-    size_t nWx, nWh, nNH, nx, nh;
+    size_t nWx = 0, nWh = 0, nNH = 0, nx = 0, nh = 0; /* set by need_elems; zeroed for -O3's flow analysis */
     TRY(rnn_sizes(fn, N, &T, E, H, &nWx, &nWh, &nNH));
     TRY(need_elems(fn, "x (N, T, E)", &nx, N, T, E));
     TRY(need_elems(fn, "h (N, T, H)", &nh, N, T, H));
@@ -250,7 +250,7 @@ static lm_status affine_sizes(const char *fn, int N, int T, int H, int V, size_t
 int lm_layer_temporal_affine_forward(lm_float *out, const lm_float *h, const lm_float *W, const lm_float *b, int N,
                                      int T, int H, int V) {
     const char *fn = "temporal_affine_forward";
-    size_t nh, nW, nout;
+    size_t nh = 0, nW = 0, nout = 0; /* set by need_elems; zeroed for -O3's flow analysis */
     TRY(affine_sizes(fn, N, T, H, V, &nh, &nW, &nout));
     TRY(need_ptr(fn, "out", out));
     TRY(need_ptr(fn, "h", h));
@@ -266,7 +266,7 @@ int lm_layer_temporal_affine_forward(lm_float *out, const lm_float *h, const lm_
 int lm_layer_temporal_affine_backward(lm_float *dh, lm_float *dW, lm_float *db, const lm_float *dout,
                                       const lm_float *h, const lm_float *W, int N, int T, int H, int V) {
     const char *fn = "temporal_affine_backward";
-    size_t nh, nW, nout;
+    size_t nh = 0, nW = 0, nout = 0; /* set by need_elems; zeroed for -O3's flow analysis */
     TRY(affine_sizes(fn, N, T, H, V, &nh, &nW, &nout));
     TRY(need_ptr(fn, "dW", dW));
     TRY(need_ptr(fn, "db", db));
@@ -283,7 +283,7 @@ int lm_layer_temporal_affine_backward(lm_float *dh, lm_float *dW, lm_float *db, 
 int lm_layer_temporal_softmax_loss(double *loss, lm_float *dscores, const lm_float *scores, const int32_t *y,
                                    const uint8_t *mask, int N, int T, int V) {
     const char *fn = "temporal_softmax_loss";
-    size_t nout;
+    size_t nout = 0; /* set by need_elems; zeroed for -O3's flow analysis */
     TRY(need_count(fn, "N", "batch", N));
     TRY(need_count(fn, "T", "time steps", T));
     TRY(need_vocab(fn, V));
