@@ -1,0 +1,695 @@
+// app.mjs — the page's wiring: settings ⇄ controls ⇄ URL, the corpus inputs, the training worker
+// (started, restarted after a crash, checkpointed), and a 10 Hz draw timer that redraws the views
+// from the latest snapshots. It computes nothing about models itself: the worker does (protocol.mjs).
+import { defaultSettings, FIELDS, parseField, settingsFromQuery, settingsToQuery, structuralChanges } from './state.mjs';
+import { CorpusError, corpusStats, decodeCorpus, checkText, formatBytes, showChar, MAX_CORPUS_BYTES } from './corpus-check.mjs';
+import { PRESETS, presetById } from './presets.mjs';
+import { connect } from './protocol.mjs';
+import { LossChart, GradFlowChart, ParamGradChart } from './views/charts.mjs';
+import { Heatmap, fmt } from './views/heatmap.mjs';
+import { HiddenStatesView } from './views/hidden-states.mjs';
+import { renderBars } from './views/bars.mjs';
+import { renderColoredText } from './views/colored-text.mjs';
+import { VIRIDIS, RDBU, MAGMA } from './views/colormap.mjs';
+
+const $ = (id) => document.getElementById(id);
+const DRAW_MS = 100;
+const SAMPLE_EVERY_MS = 3000;
+const PROBE_EVERY_MS = 1500;
+const CHECKPOINT_EVERY_MS = 20000;
+
+// ---- state --------------------------------------------------------------------------------------
+
+const parsed = settingsFromQuery(location.search);
+/** @type {import('./state.mjs').Settings} */
+const settings = parsed.settings;
+const app = {
+  rpc: null, worker: null, cells: [], corpus: null /* { name, text, presetId } */, corpusInfo: null,
+  model: null /* ModelInfo */, running: false, step: 0, last: null, checkpoint: null,
+  lastSample: 0, lastProbe: 0, lastCheckpoint: 0, busy: new Set(), restarting: false,
+};
+
+// ---- views --------------------------------------------------------------------------------------
+
+const lossChart = new LossChart($('loss-chart'));
+const gradFlow = new GradFlowChart($('grad-flow'));
+const paramGrads = new ParamGradChart($('param-grads'));
+const hidden = new HiddenStatesView({
+  heatmap: $('hidden-heatmap'), text: $('neuron-text'), neuronLabel: $('neuron-label'), ranking: $('ranking'),
+  spanFrom: $('span-from'), spanTo: $('span-to'),
+});
+let bigramTokens = [];
+const bigramMap = new Heatmap($('bigram-heatmap'), {
+  colormap: VIRIDIS, label: 'Bigram probability matrix', square: true,
+  describe: (r, c, v) => `P('${showChar(bigramTokens[c])}' | '${showChar(bigramTokens[r])}') = ${fmt(v)}`,
+});
+let watchedShape = [1, 1];
+const describeWeight = (kind) => (r, c, v) => `${$('weight-param').value}${watchedShape.length > 1 ? `[${r}, ${c}]` : `[${c}]`} ${kind} = ${fmt(v)}`;
+const weightsMap = new Heatmap($('weights-heatmap'), { colormap: RDBU, label: 'Weight matrix values', cellHeight: 4, maxHeight: 300, describe: describeWeight('value') });
+const wgradsMap = new Heatmap($('wgrads-heatmap'), { colormap: RDBU, label: 'Weight matrix gradients', cellHeight: 4, maxHeight: 300, describe: describeWeight('gradient') });
+const heatmaps = [bigramMap, weightsMap, wgradsMap];
+
+// ---- messages -------------------------------------------------------------------------------------
+
+function setStatus(text) {
+  $('status').textContent = text;
+}
+
+/** A message above the views; `kind` 'error' for problems, 'info' for news. */
+function banner(text, kind = 'error') {
+  $('banner-text').textContent = text;
+  $('banner').dataset.kind = kind;
+  $('banner').hidden = false;
+}
+$('banner-close').addEventListener('click', () => { $('banner').hidden = true; });
+
+function showError(el, text) {
+  el.textContent = text;
+  el.hidden = !text;
+}
+
+// ---- the worker ---------------------------------------------------------------------------------
+
+async function startWorker() {
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  app.worker = worker;
+  app.rpc = connect(worker, onWorkerEvent);
+  worker.addEventListener('error', (event) => {
+    event.preventDefault();
+    restartWorker(event.message || 'an uncaught error');
+  });
+  const { cells } = await app.rpc.call('init');
+  app.cells = cells;
+  for (const option of $('model').options) {
+    const available = option.value === 'bigram' || cells.includes(option.value);
+    option.disabled = !available;
+    option.textContent = option.textContent.replace(/ \(not built yet\)$/, '') + (available ? '' : ' (not built yet)');
+  }
+}
+
+/** A crashed worker is replaced; the corpus and the last checkpoint are replayed into the new one. */
+async function restartWorker(reason) {
+  if (app.restarting) return;
+  app.restarting = true;
+  app.rpc?.failAll('the worker was restarted');
+  app.worker?.terminate();
+  app.running = false;
+  renderRunState();
+  banner(`The training worker crashed (${reason}) and was restarted.`);
+  try {
+    await startWorker();
+    if (app.corpus) await sendCorpus();
+    await configure(false);
+    if (app.checkpoint) {
+      const copy = app.checkpoint.bytes.slice(0);
+      await loadModelBytes(copy, 'the last checkpoint', false);
+      banner(`The training worker crashed (${reason}) and was restarted; the model was restored from the checkpoint at step ${app.checkpoint.step}.`, 'info');
+    }
+  } catch (err) {
+    banner(`The training worker crashed (${reason}) and could not be restarted: ${err.message}. Reload the page.`);
+  } finally {
+    app.restarting = false;
+  }
+}
+
+function onWorkerEvent(message) {
+  if (message.type === 'snapshot') onSnapshot(message);
+  else if (message.type === 'fault') {
+    if (message.kind === 'fatal') restartWorker(message.message);
+    else {
+      app.running = false;
+      renderRunState();
+      banner(message.kind === 'nonfinite' ? `The loss became NaN or infinite. ${message.message}` : message.message);
+    }
+  }
+}
+
+/** @param {import('./protocol.mjs').Snapshot} s */
+function onSnapshot(s) {
+  app.step = s.step;
+  app.last = s;
+  lossChart.append(s.firstStep, s.losses);
+  lossChart.addValidation(s.val);
+  if (s.paramGrads.length) paramGrads.add(s.step, s.paramGrads);
+  if (s.gradFlow) gradFlow.set(s.gradFlow);
+  if (s.watched) {
+    const [rows, cols] = s.watched.shape.length > 1 ? s.watched.shape : [1, s.watched.shape[0]];
+    watchedShape = s.watched.shape;
+    weightsMap.set({ values: s.watched.data, rows, cols: s.watched.data.length / rows });
+    wgradsMap.set({ values: s.watched.grad, rows, cols: s.watched.data.length / rows });
+  }
+  if (app.running !== s.running && !s.running) {
+    app.running = false;
+    renderRunState();
+  }
+  statsDirty = true;
+}
+
+// ---- corpus -------------------------------------------------------------------------------------
+
+function fillPresetSelect() {
+  const select = $('corpus');
+  for (const preset of PRESETS) select.append(new Option(preset.title, preset.id));
+  select.append(new Option('Your text (pasted or opened)', 'custom'));
+  select.querySelector('option[value="custom"]').disabled = true;
+}
+
+async function loadPreset(id) {
+  const preset = presetById(id);
+  if (!preset) throw new CorpusError(`there is no built-in corpus '${id}'`);
+  setStatus(`Loading ${preset.title}…`);
+  let text;
+  if (preset.generate) text = preset.generate();
+  else {
+    const response = await fetch(new URL(preset.file, document.baseURI));
+    if (!response.ok) throw new CorpusError(`could not fetch ${preset.file}: HTTP ${response.status}`);
+    text = decodeCorpus(new Uint8Array(await response.arrayBuffer()), preset.title);
+  }
+  return { name: preset.id, text, presetId: preset.id, note: preset.note };
+}
+
+async function sendCorpus() {
+  app.corpusInfo = await app.rpc.call('setCorpus', { name: app.corpus.name, text: app.corpus.text });
+  lossChart.setBigram(app.corpusInfo.bigram.loss);
+  statsDirty = true;
+}
+
+/** Make `corpus` the training text: stats, worker, bigram views, a fresh model. */
+async function useCorpus(corpus) {
+  showError($('corpus-error'), '');
+  const stats = corpusStats(corpus.text);
+  app.corpus = corpus;
+  setStatus('Counting bigrams…');
+  await sendCorpus();
+  renderCorpusStats(stats, corpus);
+  $('corpus').value = corpus.presetId ?? 'custom';
+  $('probe-text').value = defaultProbe(corpus.text);
+  await configure(true);
+  refreshBigramMatrix();
+}
+
+function renderCorpusStats(stats, corpus) {
+  const host = $('corpus-stats');
+  host.replaceChildren();
+  const info = app.corpusInfo;
+  const p = document.createElement('p');
+  p.innerHTML = '';
+  p.append(`${stats.chars.toLocaleString()} characters (${formatBytes(stats.bytes)}), vocabulary ${stats.vocabSize}. `);
+  p.append(info.heldOut ? `Last 10% (${info.valTokens.toLocaleString()} chars) held out for validation.` : 'Too short to hold text out: validation uses the training text.');
+  host.append(p);
+  if (corpus.note) {
+    const note = document.createElement('p');
+    note.className = 'muted small';
+    note.textContent = corpus.note;
+    host.append(note);
+  }
+  const chips = document.createElement('div');
+  chips.className = 'chips';
+  chips.setAttribute('aria-label', 'Most frequent characters');
+  for (const { char, count } of stats.top) {
+    const chip = document.createElement('span');
+    chip.className = 'chip';
+    chip.textContent = `${showChar(char)} ${((100 * count) / stats.chars).toFixed(1)}%`;
+    chips.append(chip);
+  }
+  host.append(chips);
+}
+
+/** A probe excerpt from the held-out part: starts at a line or sentence, about 100 characters. */
+function defaultProbe(text) {
+  const from = Math.floor(text.length * 0.92);
+  let start = text.indexOf('\n', from);
+  if (start < 0 || start > from + 400) start = from;
+  const excerpt = text.slice(start + 1, start + 1 + 160);
+  return [...excerpt].slice(0, 100).join('').replace(/\s+$/, '');
+}
+
+async function userCorpus(bytesOrText, name) {
+  try {
+    const text = typeof bytesOrText === 'string' ? checkText(bytesOrText, name) : decodeCorpus(bytesOrText, name);
+    await pauseTraining();
+    await useCorpus({ name: name.slice(0, 60), text, presetId: null, note: `${name}: not part of the link (links carry only built-in corpora).` });
+    setStatus(`Loaded ${name}.`);
+  } catch (err) {
+    showError($('corpus-error'), err.message);
+    setStatus('The previous corpus is still loaded.');
+  }
+}
+
+$('corpus').addEventListener('change', async () => {
+  const id = $('corpus').value;
+  const preset = presetById(id);
+  if (!preset) return;
+  try {
+    await pauseTraining();
+    const corpus = await loadPreset(id);
+    if (preset.suggest) for (const [key, value] of Object.entries(preset.suggest)) settings[key] = value;
+    settings.corpus = id;
+    writeControls();
+    writeUrl();
+    await useCorpus(corpus);
+  } catch (err) {
+    showError($('corpus-error'), err.message);
+  }
+});
+$('use-paste').addEventListener('click', () => userCorpus($('paste').value, 'The pasted text'));
+$('file').addEventListener('change', async () => {
+  const file = $('file').files[0];
+  if (file) await readUserFile(file);
+  $('file').value = '';
+});
+
+async function readUserFile(file) {
+  if (file.size > MAX_CORPUS_BYTES) {
+    showError($('corpus-error'), `${file.name} is ${formatBytes(file.size)}; the page holds at most ${formatBytes(MAX_CORPUS_BYTES)} of text in memory. Use an excerpt.`);
+    return;
+  }
+  await userCorpus(new Uint8Array(await file.arrayBuffer()), file.name);
+}
+
+const drop = $('drop');
+drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', async (e) => {
+  e.preventDefault();
+  drop.classList.remove('over');
+  const file = e.dataTransfer?.files?.[0];
+  if (file) await readUserFile(file);
+});
+
+// ---- settings ⇄ controls ⇄ URL -------------------------------------------------------------------
+
+function writeControls() {
+  for (const el of document.querySelectorAll('[data-setting]')) el.value = String(settings[el.dataset.setting]);
+  $('temp').value = String(settings.temp);
+  $('temp-out').textContent = settings.temp.toFixed(2);
+  $('prime').value = settings.prime;
+  const kind = settings.model;
+  $('window').disabled = kind !== 'window';
+  $('layers').disabled = kind === 'bigram' || kind === 'window';
+  for (const id of ['hidden', 'embed', 'seq', 'batch', 'opt', 'lr', 'clip', 'clipMode']) $(id).disabled = kind === 'bigram';
+}
+
+function writeUrl() {
+  history.replaceState(null, '', settingsToQuery(settings) + location.hash);
+}
+
+for (const el of document.querySelectorAll('[data-setting]')) {
+  el.addEventListener('change', async () => {
+    const key = el.dataset.setting;
+    const { value, error } = parseField(key, el.value);
+    el.setAttribute('aria-invalid', String(Boolean(error)));
+    if (error) {
+      showError($('settings-error'), `${error}.`);
+      return;
+    }
+    showError($('settings-error'), '');
+    const before = { ...settings };
+    settings[key] = value;
+    writeControls();
+    writeUrl();
+    if (key === 'lr') {
+      await app.rpc.call('setLr', { lr: value }).catch((err) => showError($('settings-error'), err.message));
+      return;
+    }
+    if (structuralChanges(before, settings).length) {
+      const wasRunning = app.running;
+      await configure(true);
+      if (wasRunning) await startTraining();
+    }
+  });
+}
+
+$('temp').addEventListener('input', () => {
+  settings.temp = Number($('temp').value);
+  $('temp-out').textContent = settings.temp.toFixed(2);
+  writeUrl();
+  refreshSample();
+});
+$('prime').addEventListener('change', () => {
+  const { value, error } = parseField('prime', $('prime').value);
+  if (error) { banner(error); return; }
+  settings.prime = value;
+  writeUrl();
+  refreshSample();
+});
+$('sample-now').addEventListener('click', () => refreshSample());
+
+// ---- model lifecycle ----------------------------------------------------------------------------
+
+/** Build the model for the current settings (a reset). */
+async function configure(clearCharts) {
+  if (!app.corpus) return;
+  if (settings.model !== 'bigram' && !app.cells.includes(settings.model)) {
+    banner(`The ${settings.model.toUpperCase()} is not built into this lmlab.wasm yet; showing the bigram.`);
+    settings.model = 'bigram';
+    writeControls();
+    writeUrl();
+  }
+  app.running = false;
+  try {
+    app.model = await app.rpc.call('configure', { settings: { ...settings } });
+    showError($('settings-error'), '');
+  } catch (err) {
+    showError($('settings-error'), `Cannot build this model: ${err.message}`);
+    app.model = null;
+  }
+  app.checkpoint = null;
+  app.step = 0;
+  if (clearCharts) resetCharts();
+  renderModelInfo();
+  renderRunState();
+  refreshAll();
+}
+
+function resetCharts() {
+  lossChart.reset();
+  lossChart.setBigram(app.corpusInfo?.bigram.loss ?? NaN);
+  paramGrads.reset(app.model?.params.map((p) => p.name) ?? []);
+  gradFlow.set(null);
+  weightsMap.clear();
+  wgradsMap.clear();
+  hidden.clear();
+  $('grad-check-result').replaceChildren();
+  statsDirty = true;
+}
+
+function renderModelInfo() {
+  const select = $('weight-param');
+  select.replaceChildren();
+  for (const p of app.model?.params ?? []) select.append(new Option(`${p.name} (${p.shape.join('×')})`, p.name));
+  const preferred = app.model?.params.find((p) => /weight_hh/.test(p.name)) ?? app.model?.params[0];
+  if (preferred) select.value = preferred.name;
+  statsDirty = true;
+}
+
+function renderRunState() {
+  const neural = Boolean(app.model?.trainable);
+  $('train').disabled = !neural;
+  $('step').disabled = !neural;
+  $('reset').disabled = !app.corpus;
+  $('save').disabled = !neural;
+  $('train').textContent = app.running ? 'Pause' : 'Train';
+  $('train').setAttribute('aria-pressed', String(app.running));
+  document.body.classList.toggle('running', app.running);
+  for (const id of ['grad-check', 'pin-flow', 'rank']) $(id).disabled = !neural;
+  if (!app.model) setStatus('No model.');
+  else if (!neural) setStatus('Bigram: counted from the corpus (nothing to train).');
+  else setStatus(app.running ? 'Training…' : app.step ? `Paused at step ${app.step}.` : 'Ready: press Train.');
+}
+
+async function startTraining() {
+  if (!app.model?.trainable) return;
+  $('banner').hidden = true;
+  await app.rpc.call('run');
+  app.running = true;
+  renderRunState();
+}
+
+async function pauseTraining() {
+  if (!app.running) return;
+  app.running = false;
+  renderRunState();
+  await app.rpc.call('pause').catch(() => {});
+}
+
+$('train').addEventListener('click', async () => {
+  try {
+    if (app.running) await pauseTraining();
+    else await startTraining();
+  } catch (err) {
+    banner(err.message);
+  }
+});
+$('step').addEventListener('click', async () => {
+  try {
+    app.running = false;
+    const { step } = await app.rpc.call('step');
+    app.step = step;
+    renderRunState();
+    refreshAll();
+  } catch (err) {
+    banner(err.message);
+  }
+});
+$('reset').addEventListener('click', async () => {
+  await configure(true);
+  setStatus('Model rebuilt from the seed.');
+});
+
+// ---- refreshers: samples, predictions, probes (requests, never overlapping per kind) ------------
+
+async function once(kind, fn) {
+  if (app.busy.has(kind)) { app.busy.add(`${kind}:again`); return; }
+  app.busy.add(kind);
+  try {
+    await fn();
+  } catch (err) {
+    if (!/restarted/.test(err.message)) console.warn(kind, err.message);
+  } finally {
+    app.busy.delete(kind);
+    if (app.busy.delete(`${kind}:again`)) once(kind, fn);
+  }
+}
+
+function refreshSample() {
+  return once('sample', async () => {
+    if (!app.model) return;
+    const { text, source } = await app.rpc.call('sample', { prime: settings.prime, temperature: settings.temp, seed: settings.seed, length: 280 });
+    app.lastSample = performance.now();
+    $('sample').textContent = settings.prime + text;
+    $('sample').dataset.source = source;
+    $('sample-note').textContent = source === 'bigram'
+      ? 'Sampled from the bigram: each character depends only on the one before.'
+      : `Sampled at step ${app.step} with seed ${settings.seed}; refreshed every few seconds while training.`;
+  });
+}
+
+function refreshPredict() {
+  return once('predict', async () => {
+    if (!app.model) return;
+    const text = $('predict-input').value;
+    const result = await app.rpc.call('predict', { text });
+    renderBars($('bars-neural'), result.neural, app.model.trainable ? 'Type something the vocabulary knows.' : 'Choose RNN, LSTM or GRU for the neural model.');
+    renderBars($('bars-bigram'), result.bigram, 'Type something the vocabulary knows.');
+    $('surprisal-model').textContent = result.neural ? 'neural model' : 'bigram';
+    if (result.surprisal) {
+      renderColoredText($('surprisal'), result.surprisal.chars, result.surprisal.bits, {
+        colormap: MAGMA, scale: 8,
+        describe: (i, v) => (Number.isFinite(v) ? `'${showChar(result.surprisal.chars[i])}': ${v.toFixed(2)} bits` : 'first character: no context'),
+      });
+    } else $('surprisal').replaceChildren();
+    $('predict-note').textContent = result.dropped ? `Not in the vocabulary, skipped: ${[...result.dropped].map(showChar).join(' ')}` : '';
+  });
+}
+
+function refreshProbe() {
+  return once('probe', async () => {
+    if (!app.model?.trainable) {
+      hidden.clear();
+      $('hidden-note').textContent = 'The bigram has no hidden state: choose RNN, LSTM or GRU to look inside.';
+      return;
+    }
+    const probe = await app.rpc.call('probe', { text: $('probe-text').value });
+    app.lastProbe = performance.now();
+    hidden.set(probe);
+    $('hidden-note').textContent = probe.dropped ? `Not in the vocabulary, skipped: ${probe.dropped}` : `Hidden states at step ${app.step}.`;
+  });
+}
+
+async function refreshBigramMatrix() {
+  const { tokens, values } = await app.rpc.call('bigramMatrix', { topN: 28 });
+  bigramTokens = tokens;
+  bigramMap.set({ values, rows: tokens.length, cols: tokens.length, rowLabels: tokens.map(showChar), colLabels: tokens.map(showChar) });
+}
+
+function refreshAll() {
+  refreshSample();
+  refreshPredict();
+  refreshProbe();
+}
+
+$('predict-input').addEventListener('input', () => refreshPredict());
+$('probe-text').addEventListener('input', () => refreshProbe());
+$('rank').addEventListener('click', () => {
+  try {
+    hidden.rank(Number($('span-from').value), Number($('span-to').value));
+  } catch (err) {
+    $('hidden-note').textContent = err.message;
+  }
+});
+$('pin-flow').addEventListener('click', () => {
+  if (!gradFlow.pin(`${settings.model.toUpperCase()} H${settings.hidden} @${app.step}`)) banner('Train a step first: there is no gradient flow to pin yet.', 'info');
+});
+$('unpin-flow').addEventListener('click', () => gradFlow.unpinAll());
+$('weight-param').addEventListener('change', () => app.rpc.call('watch', { param: $('weight-param').value }));
+
+$('grad-check').addEventListener('click', async () => {
+  const host = $('grad-check-result');
+  host.textContent = 'Checking…';
+  try {
+    const { results, ms } = await app.rpc.call('gradCheck');
+    const table = document.createElement('table');
+    table.className = 'gradcheck';
+    table.innerHTML = '<thead><tr><th scope="col">tensor</th><th scope="col">max relative error</th><th scope="col"></th></tr></thead>';
+    const body = document.createElement('tbody');
+    for (const { name, relError } of results) {
+      const row = document.createElement('tr');
+      const ok = relError < 1e-2;
+      row.innerHTML = '<td></td><td></td><td></td>';
+      row.cells[0].textContent = name;
+      row.cells[1].textContent = relError.toExponential(2);
+      row.cells[2].textContent = ok ? 'ok' : 'CHECK';
+      row.cells[2].className = ok ? 'ok' : 'bad';
+      body.append(row);
+    }
+    table.append(body);
+    const note = document.createElement('p');
+    note.className = 'muted small';
+    note.textContent = `float32 centred differences, ${ms.toFixed(0)} ms. Errors below 1e-2 are float32 rounding; a wrong backward gives errors near 1.`;
+    host.replaceChildren(table, note);
+  } catch (err) {
+    host.textContent = err.message;
+  }
+});
+
+// ---- save / load --------------------------------------------------------------------------------
+
+$('save').addEventListener('click', async () => {
+  try {
+    const { bytes, step } = await app.rpc.call('save');
+    app.checkpoint = { bytes: bytes.slice(0), step };
+    const blob = new Blob([bytes], { type: 'application/octet-stream' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `lmlab-${settings.model}-h${settings.hidden}-step${step}.safetensors`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    $('file-status').textContent = `Saved the model at step ${step} (${formatBytes(bytes.byteLength)}, optimizer state included).`;
+  } catch (err) {
+    $('file-status').textContent = `Could not save: ${err.message}`;
+  }
+});
+
+$('load').addEventListener('change', async () => {
+  const file = $('load').files[0];
+  $('load').value = '';
+  if (!file) return;
+  await pauseTraining();
+  try {
+    await loadModelBytes(await file.arrayBuffer(), file.name, true);
+  } catch (err) {
+    $('file-status').textContent = `${err.message} The current model is unchanged.`;
+    $('file-status').classList.add('error-text');
+  }
+});
+
+async function loadModelBytes(bytes, name, announce) {
+  const info = await app.rpc.call('load', { bytes, name }, [bytes]);
+  $('file-status').classList.remove('error-text');
+  app.model = info;
+  for (const [key, value] of Object.entries(info.settings ?? {})) {
+    if (!(key in FIELDS) || key === 'corpus') continue;
+    const check = parseField(key, String(value));
+    if (!check.error) settings[key] = check.value;
+  }
+  app.step = info.step;
+  writeControls();
+  writeUrl();
+  resetCharts();
+  renderModelInfo();
+  renderRunState();
+  refreshAll();
+  if (announce) $('file-status').textContent = `Loaded ${name}: ${info.kind.toUpperCase()}, ${info.parameterCount.toLocaleString()} parameters, step ${info.step}.${info.note ? ` (${info.note})` : ''}`;
+}
+
+// ---- drawing (10 Hz, decoupled from training) -----------------------------------------------------
+
+let statsDirty = true;
+function drawStats() {
+  if (!statsDirty) return;
+  statsDirty = false;
+  const s = app.last;
+  const bigram = app.corpusInfo?.bigram.loss;
+  const neural = app.model?.trainable;
+  const val = neural ? lossChart.lastValidation : bigram;
+  const shown = Number.isFinite(val) ? val : lossChart.lastSmoothed;
+  $('stat-step').textContent = String(app.step);
+  $('stat-loss').textContent = neural && Number.isFinite(lossChart.lastSmoothed) ? lossChart.lastSmoothed.toFixed(3) : '–';
+  $('stat-val').textContent = Number.isFinite(val) ? val.toFixed(3) : '–';
+  $('stat-ppl').textContent = Number.isFinite(shown) ? Math.exp(shown).toFixed(2) : '–';
+  $('stat-bpc').textContent = Number.isFinite(shown) ? (shown / Math.LN2).toFixed(3) : '–';
+  $('stat-bigram').textContent = Number.isFinite(bigram) ? `${bigram.toFixed(3)}` : '–';
+  $('stat-speed').textContent = neural && s?.charsPerSec ? Math.round(s.charsPerSec).toLocaleString() : '–';
+  $('stat-ms').textContent = neural && s?.msPerStep ? s.msPerStep.toFixed(2) : '–';
+  $('stat-params').textContent = app.model ? app.model.parameterCount.toLocaleString() : '–';
+  $('clip-count').textContent = String(s?.clipEvents ?? 0);
+  $('grad-norm').textContent = s && Number.isFinite(s.gradNorm) ? fmt(s.gradNorm) : '–';
+}
+
+function frame() {
+  try {
+    drawStats();
+    lossChart.draw();
+    gradFlow.draw();
+    paramGrads.draw();
+    hidden.draw();
+    for (const h of heatmaps) h.draw();
+  } catch (err) {
+    console.error(err);
+  }
+  const now = performance.now();
+  if (app.running) {
+    if (now - app.lastSample > SAMPLE_EVERY_MS) refreshSample();
+    if (now - app.lastProbe > PROBE_EVERY_MS) { app.lastProbe = now; refreshProbe(); refreshPredict(); }
+    if (now - app.lastCheckpoint > CHECKPOINT_EVERY_MS && app.step > 0) {
+      app.lastCheckpoint = now;
+      app.rpc.call('save').then(({ bytes, step }) => { app.checkpoint = { bytes, step }; }).catch(() => {});
+    }
+  }
+}
+
+// ---- start ----------------------------------------------------------------------------------------
+
+async function main() {
+  fillPresetSelect();
+  writeControls();
+  if (parsed.errors.length) banner(parsed.errors.join('; ') + '.');
+  setInterval(frame, DRAW_MS);
+  try {
+    setStatus('Starting the worker…');
+    await startWorker();
+  } catch (err) {
+    banner(`Could not start the training worker: ${err.message}`);
+    setStatus('Failed to start.');
+    return;
+  }
+  let corpus;
+  try {
+    corpus = await loadPreset(settings.corpus);
+  } catch (err) {
+    banner(`${err.message}; loading the Brown corpus instead.`);
+    settings.corpus = defaultSettings().corpus;
+    corpus = await loadPreset(settings.corpus);
+  }
+  writeUrl();
+  await useCorpus(corpus);
+  document.body.dataset.ready = 'true';
+}
+
+/** Hooks for the browser test and for curious users in the console. */
+window.lmlab = {
+  settings,
+  get step() { return app.step; },
+  get running() { return app.running; },
+  get model() { return app.model; },
+  lossChart,
+  crashWorker: () => app.rpc.call('debugCrash'),
+};
+
+main().catch((err) => {
+  banner(`The page could not start: ${err.message}`);
+  setStatus('Failed to start.');
+});
