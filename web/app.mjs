@@ -10,7 +10,7 @@ import { Heatmap, fmt } from './views/heatmap.mjs';
 import { HiddenStatesView } from './views/hidden-states.mjs';
 import { renderBars } from './views/bars.mjs';
 import { renderColoredText } from './views/colored-text.mjs';
-import { VIRIDIS, RDBU, MAGMA } from './views/colormap.mjs';
+import { VIRIDIS, RDBU, HEAT } from './views/colormap.mjs';
 
 const $ = (id) => document.getElementById(id);
 const DRAW_MS = 100;
@@ -40,13 +40,13 @@ const hidden = new HiddenStatesView({
 });
 let bigramTokens = [];
 const bigramMap = new Heatmap($('bigram-heatmap'), {
-  colormap: VIRIDIS, label: 'Bigram probability matrix', square: true,
+  colormap: VIRIDIS, label: 'Bigram probability matrix', square: true, gamma: 0.5,
   describe: (r, c, v) => `P('${showChar(bigramTokens[c])}' | '${showChar(bigramTokens[r])}') = ${fmt(v)}`,
 });
 let watchedShape = [1, 1];
 const describeWeight = (kind) => (r, c, v) => `${$('weight-param').value}${watchedShape.length > 1 ? `[${r}, ${c}]` : `[${c}]`} ${kind} = ${fmt(v)}`;
-const weightsMap = new Heatmap($('weights-heatmap'), { colormap: RDBU, label: 'Weight matrix values', cellHeight: 4, maxHeight: 300, describe: describeWeight('value') });
-const wgradsMap = new Heatmap($('wgrads-heatmap'), { colormap: RDBU, label: 'Weight matrix gradients', cellHeight: 4, maxHeight: 300, describe: describeWeight('gradient') });
+const weightsMap = new Heatmap($('weights-heatmap'), { colormap: RDBU, label: 'Weight matrix values', cellHeight: 'auto', maxHeight: 320, describe: describeWeight('value') });
+const wgradsMap = new Heatmap($('wgrads-heatmap'), { colormap: RDBU, label: 'Weight matrix gradients', cellHeight: 'auto', maxHeight: 320, describe: describeWeight('gradient') });
 const heatmaps = [bigramMap, weightsMap, wgradsMap];
 
 // ---- messages -------------------------------------------------------------------------------------
@@ -96,14 +96,16 @@ async function restartWorker(reason) {
   app.running = false;
   renderRunState();
   banner(`The training worker crashed (${reason}) and was restarted.`);
+  const checkpoint = app.checkpoint; // configure() below forgets it
   try {
     await startWorker();
     if (app.corpus) await sendCorpus();
     await configure(false);
-    if (app.checkpoint) {
-      const copy = app.checkpoint.bytes.slice(0);
+    if (checkpoint) {
+      app.checkpoint = checkpoint;
+      const copy = checkpoint.bytes.slice(0);
       await loadModelBytes(copy, 'the last checkpoint', false);
-      banner(`The training worker crashed (${reason}) and was restarted; the model was restored from the checkpoint at step ${app.checkpoint.step}.`, 'info');
+      banner(`The training worker crashed (${reason}) and was restarted; the model was restored from the checkpoint at step ${checkpoint.step}.`, 'info');
     }
   } catch (err) {
     banner(`The training worker crashed (${reason}) and could not be restarted: ${err.message}. Reload the page.`);
@@ -220,7 +222,8 @@ function defaultProbe(text) {
   const from = Math.floor(text.length * 0.92);
   let start = text.indexOf('\n', from);
   if (start < 0 || start > from + 400) start = from;
-  const excerpt = text.slice(start + 1, start + 1 + 160);
+  let excerpt = text.slice(start + 1, start + 1 + 160);
+  if (excerpt.trim().length < 20) excerpt = text.slice(0, 160); // tiny corpora: their beginning
   return [...excerpt].slice(0, 100).join('').replace(/\s+$/, '');
 }
 
@@ -347,6 +350,8 @@ async function configure(clearCharts) {
     writeUrl();
   }
   app.running = false;
+  // Clear first: the worker's first snapshot (validation at step 0) arrives before its reply.
+  if (clearCharts) resetCharts([]);
   try {
     app.model = await app.rpc.call('configure', { settings: { ...settings } });
     showError($('settings-error'), '');
@@ -356,16 +361,16 @@ async function configure(clearCharts) {
   }
   app.checkpoint = null;
   app.step = 0;
-  if (clearCharts) resetCharts();
+  paramGrads.reset(app.model?.params.map((p) => p.name) ?? []);
   renderModelInfo();
   renderRunState();
   refreshAll();
 }
 
-function resetCharts() {
+function resetCharts(paramNames) {
   lossChart.reset();
   lossChart.setBigram(app.corpusInfo?.bigram.loss ?? NaN);
-  paramGrads.reset(app.model?.params.map((p) => p.name) ?? []);
+  paramGrads.reset(paramNames);
   gradFlow.set(null);
   weightsMap.clear();
   wgradsMap.clear();
@@ -410,7 +415,8 @@ async function pauseTraining() {
   if (!app.running) return;
   app.running = false;
   renderRunState();
-  await app.rpc.call('pause').catch(() => {});
+  app.pausing = app.rpc.call('pause').catch(() => {});
+  await app.pausing;
 }
 
 $('train').addEventListener('click', async () => {
@@ -475,7 +481,7 @@ function refreshPredict() {
     $('surprisal-model').textContent = result.neural ? 'neural model' : 'bigram';
     if (result.surprisal) {
       renderColoredText($('surprisal'), result.surprisal.chars, result.surprisal.bits, {
-        colormap: MAGMA, scale: 8,
+        colormap: HEAT, scale: 8,
         describe: (i, v) => (Number.isFinite(v) ? `'${showChar(result.surprisal.chars[i])}': ${v.toFixed(2)} bits` : 'first character: no context'),
       });
     } else $('surprisal').replaceChildren();
@@ -490,7 +496,13 @@ function refreshProbe() {
       $('hidden-note').textContent = 'The bigram has no hidden state: choose RNN, LSTM or GRU to look inside.';
       return;
     }
-    const probe = await app.rpc.call('probe', { text: $('probe-text').value });
+    let probe;
+    try {
+      probe = await app.rpc.call('probe', { text: $('probe-text').value });
+    } catch (err) {
+      $('hidden-note').textContent = err.message;
+      return;
+    }
     app.lastProbe = performance.now();
     hidden.set(probe);
     $('hidden-note').textContent = probe.dropped ? `Not in the vocabulary, skipped: ${probe.dropped}` : `Hidden states at step ${app.step}.`;
@@ -587,7 +599,9 @@ $('load').addEventListener('change', async () => {
 });
 
 async function loadModelBytes(bytes, name, announce) {
+  const keep = bytes.slice(0); // the buffer moves to the worker; keep a copy as the crash checkpoint
   const info = await app.rpc.call('load', { bytes, name }, [bytes]);
+  app.checkpoint = { bytes: keep, step: info.step };
   $('file-status').classList.remove('error-text');
   app.model = info;
   for (const [key, value] of Object.entries(info.settings ?? {})) {
@@ -598,8 +612,9 @@ async function loadModelBytes(bytes, name, announce) {
   app.step = info.step;
   writeControls();
   writeUrl();
-  resetCharts();
+  resetCharts(info.params.map((p) => p.name));
   renderModelInfo();
+  await app.rpc.call('evaluate'); // a fresh snapshot (validation loss, weights) for the new model
   renderRunState();
   refreshAll();
   if (announce) $('file-status').textContent = `Loaded ${name}: ${info.kind.toUpperCase()}, ${info.parameterCount.toLocaleString()} parameters, step ${info.step}.${info.note ? ` (${info.note})` : ''}`;
@@ -684,6 +699,8 @@ window.lmlab = {
   settings,
   get step() { return app.step; },
   get running() { return app.running; },
+  /** Resolves once the worker has acknowledged the last pause (no more steps after it). */
+  settle: () => app.pausing ?? Promise.resolve(),
   get model() { return app.model; },
   lossChart,
   crashWorker: () => app.rpc.call('debugCrash'),

@@ -401,8 +401,6 @@ function load({ bytes, name }) {
     S.params = model.parameters().map(({ name: n, shape }) => ({ name: n, shape }));
     if (!S.params.some((p) => p.name === S.watch)) S.watch = pickDefaultWatch();
     resetStats();
-    evaluateValidation();
-    postSnapshot();
     return { ...modelInfo(note), settings: merged };
   } catch (err) {
     trainer?.dispose();

@@ -1,7 +1,7 @@
 // colormap.mjs — colour maps as 256-entry lookup tables (built once from d3-scale-chromatic), so
 // heatmaps fill thousands of cells without calling an interpolator per cell. Sequential maps take a
 // value in [0, 1]; the diverging map takes [-1, 1] with 0 white-ish (blue negative, red positive).
-import { interpolateViridis, interpolateRdBu, interpolateMagma, schemeTableau10 } from 'd3-scale-chromatic';
+import { interpolateViridis, interpolateRdBu, interpolateYlOrRd, schemeTableau10 } from 'd3-scale-chromatic';
 
 function lut(interpolate) {
   const table = new Uint8ClampedArray(256 * 3);
@@ -22,8 +22,8 @@ function hexToRgb(hex) {
 /** @typedef {{ table: Uint8ClampedArray, diverging: boolean }} Colormap */
 /** Probabilities, counts: dark purple (low) to yellow (high). */
 export const VIRIDIS = { table: lut(interpolateViridis), diverging: false };
-/** Surprisal: black-ish (expected) to bright (surprising); we use the upper part for legibility. */
-export const MAGMA = { table: lut((t) => interpolateMagma(0.25 + 0.75 * t)), diverging: false };
+/** Surprisal: pale yellow (expected) to deep red (surprising); dark text stays readable on most of it. */
+export const HEAT = { table: lut(interpolateYlOrRd), diverging: false };
 /** Activations, weights, gradients: blue (negative), near white (0), red (positive). */
 export const RDBU = { table: lut((t) => interpolateRdBu(1 - t)), diverging: true };
 /** Categorical colours for one line per parameter tensor. */

@@ -10,7 +10,7 @@ export class Heatmap {
   /**
    * @param {HTMLElement} host element to fill (a canvas and a tooltip are created inside)
    * @param {{ colormap: import('./colormap.mjs').Colormap, label: string,
-   *   cellHeight?: number, maxHeight?: number, square?: boolean,
+   *   cellHeight?: number | 'auto', maxHeight?: number, square?: boolean, gamma?: number,
    *   describe?: (r: number, c: number, v: number) => string, onSelect?: (r: number, c: number) => void }} options
    */
   constructor(host, options) {
@@ -88,7 +88,9 @@ export class Heatmap {
     const top = colLabels ? 16 : 0;
     const legend = 26;
     const cellW = Math.max(1, (width - left - 2) / cols);
-    let cellH = this.options.square ? cellW : (this.options.cellHeight ?? 6);
+    const wanted = this.options.cellHeight ?? 6;
+    // 'auto': square-ish cells, but never thinner than 4 px or taller than 10 px.
+    let cellH = this.options.square ? cellW : wanted === 'auto' ? Math.max(4, Math.min(10, cellW)) : wanted;
     if (this.options.maxHeight && rows * cellH > this.options.maxHeight) cellH = this.options.maxHeight / rows;
     const gridH = rows * cellH;
     const height = Math.ceil(top + gridH + legend);
@@ -101,8 +103,9 @@ export class Heatmap {
     // Cells: one pixel each in an offscreen image, scaled up crisp.
     const image = new ImageData(cols, rows);
     const table = colormap.table;
+    const gamma = this.options.gamma ?? 1;
     for (let i = 0; i < rows * cols; i++) {
-      const k = colorIndex(colormap, values[i], scale);
+      const k = colorIndex(colormap, gamma === 1 ? values[i] : Math.sign(values[i]) * Math.abs(values[i]) ** gamma, scale ** gamma);
       const o = 4 * i;
       if (k < 0) { image.data[o + 3] = 0; continue; }
       image.data[o] = table[3 * k];
@@ -144,7 +147,7 @@ export class Heatmap {
     const ly = top + gridH + 8;
     const lw = Math.min(220, width - left - 100);
     for (let x = 0; x < lw; x++) {
-      const k = Math.round((x / (lw - 1)) * 255);
+      const k = Math.round((x / (lw - 1)) * 255); // with gamma, ticks below are still the end values
       ctx.fillStyle = `rgb(${table[3 * k]},${table[3 * k + 1]},${table[3 * k + 2]})`;
       ctx.fillRect(left + x, ly, 1, 8);
     }

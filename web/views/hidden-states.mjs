@@ -20,8 +20,8 @@ export class HiddenStatesView {
     this.heatmap = new Heatmap(els.heatmap, {
       colormap: RDBU,
       label: 'Hidden state heatmap: one row per neuron, one column per probe character',
-      cellHeight: 4,
-      maxHeight: 360,
+      cellHeight: 'auto',
+      maxHeight: 380,
       describe: (r, c, v) => `neuron ${r}, char ${c} '${showChar(this.probe.chars[c])}': h = ${fmt(v)}`,
       onSelect: (r) => this.selectNeuron(r),
     });

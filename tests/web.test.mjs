@@ -1,0 +1,214 @@
+// web.test.mjs — the real page in headless Debian Chromium (playwright-core): build the site, serve it
+// on 127.0.0.1, load it, train an RNN until the validation loss clearly drops, check every view draws
+// (pixel variance, not a blank canvas), measure frame rate and click latency while training, pause /
+// step / resume, predictions as you type, opening a text file (good and bad), save → reload → load
+// gives the same sample, a corrupted model file is refused with the old model still working, and a
+// crashed worker is restarted. Screenshots of each view go to test-artifacts/ (git-ignored).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildWeb, PAGE_BUDGET_BYTES } from '../scripts/build-web.mjs';
+import { openBrowser } from './browser/harness.mjs';
+import { canvasVariance, frameRate, armClickLatency } from './browser/measure.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SITE = join(ROOT, 'build/web-test/site');
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+// Small, deterministic run: Brown prose, a 64-unit RNN, fixed seed.
+const RUN = '?corpus=brown&model=rnn&hidden=64&embed=0&layers=1&seq=32&batch=16&opt=adam&lr=0.01&clip=5&clipMode=norm&seed=11&temp=0.6&prime=The';
+
+let browser;
+let built;
+let page;
+
+const shot = (name, locator = page) => locator.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+const text = (selector) => page.locator(selector).innerText();
+const waitReady = (p) => p.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+const step = () => page.evaluate(() => window.lmlab.step);
+
+/** Wait until the canvas in `selector` has drawn something (luminance variance above `min`). */
+async function waitDrawn(selector, min = 20, p = page, timeout = 10000) {
+  const end = Date.now() + timeout;
+  let variance = -1;
+  while (Date.now() < end) {
+    variance = await p.evaluate(canvasVariance, selector);
+    if (variance > min) return variance;
+    await p.waitForTimeout(150);
+  }
+  assert.fail(`${selector} looks blank (luminance variance ${variance})`);
+}
+
+before(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  built = await buildWeb({ outDir: SITE, quiet: true });
+  // LMLAB_WEB_SITE serves an already built site instead (e.g. dist/ after `make web`).
+  browser = await openBrowser(process.env.LMLAB_WEB_SITE ?? SITE);
+  page = await browser.newPage(RUN);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('the site is small, loads fast and shows the bigram before any training', async () => {
+  assert.ok(built.pageBytes < PAGE_BUDGET_BYTES, `page weight ${built.pageBytes} bytes`);
+  await waitReady(page);
+  const paint = await page.evaluate(() => performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime ?? -1);
+  assert.ok(paint > 0 && paint < 1000, `first contentful paint ${paint} ms`);
+  console.log(`# page weight ${(built.pageBytes / 1024).toFixed(1)} KB, first contentful paint ${paint.toFixed(0)} ms`);
+  assert.match(await text('#corpus-stats'), /characters .* vocabulary \d+/);
+  assert.match(await text('#stat-bigram'), /^\d\.\d{3}$/);
+  await page.waitForFunction(() => document.querySelectorAll('#bars-bigram li').length === 10);
+  await waitDrawn('#bigram-heatmap', 100);
+  assert.deepEqual(page.errors, []);
+});
+
+test('training the RNN lowers the validation loss while the page stays responsive', async () => {
+  const start = await page.evaluate(() => window.lmlab.lossChart.firstValidation);
+  assert.ok(start > 3, `validation loss at step 0 is ${start}`);
+  await page.click('#train');
+  await page.waitForFunction(() => window.lmlab.running && window.lmlab.step > 5);
+  // Responsiveness while the worker trains: frames keep coming, a click is handled at once.
+  const frames = await page.evaluate(frameRate, 2000);
+  await page.evaluate(armClickLatency, '#sample-now');
+  await page.click('#sample-now');
+  const latency = await page.evaluate(() => window.__clickLatency);
+  console.log(`# while training: ${frames.fps.toFixed(1)} frames/s (longest gap ${frames.worstGapMs.toFixed(0)} ms), click handled after ${latency.toFixed(1)} ms`);
+  assert.ok(frames.fps >= 30, `frame rate ${frames.fps}`);
+  assert.ok(latency < 100, `click latency ${latency} ms`);
+  await page.waitForFunction((s) => window.lmlab.lossChart.lastValidation < s - 0.6, start, { timeout: 60000, polling: 250 });
+  const end = await page.evaluate(() => window.lmlab.lossChart.lastValidation);
+  console.log(`# validation loss ${start.toFixed(3)} → ${end.toFixed(3)} by step ${await step()}`);
+  assert.ok(end < start - 0.6);
+  assert.deepEqual(page.errors, []);
+});
+
+test('every view draws something', async () => {
+  await page.waitForTimeout(1800); // one probe / sample refresh after the last check
+  for (const selector of ['#loss-chart', '#grad-flow', '#param-grads', '#hidden-heatmap', '#weights-heatmap', '#wgrads-heatmap', '#bigram-heatmap']) {
+    await waitDrawn(selector);
+  }
+  assert.ok((await text('#sample')).length > 50, 'no sample text');
+  assert.ok(await page.locator('#neuron-text span').count() > 20, 'neuron text not coloured');
+  assert.ok(await page.locator('#surprisal span').count() > 20, 'surprisal text missing');
+  assert.equal(await page.locator('#bars-neural li').count(), 10);
+  assert.match(await text('#stat-speed'), /\d/);
+  assert.match(await text('#stat-params'), /\d/);
+});
+
+test('pause, step exactly once, resume', async () => {
+  await page.click('#train'); // pause
+  await page.waitForFunction(() => !window.lmlab.running);
+  await page.evaluate(() => window.lmlab.settle());
+  const paused = await step();
+  await page.waitForTimeout(600);
+  assert.equal(await step(), paused, 'steps advanced while paused');
+  await page.click('#step');
+  await page.waitForFunction((s) => window.lmlab.step === s + 1, paused);
+  await page.waitForTimeout(400);
+  assert.equal(await step(), paused + 1, 'Step ran more than one update');
+  await page.click('#train'); // resume
+  await page.waitForFunction((s) => window.lmlab.step > s + 5, paused + 1);
+  // Screenshots of each view while the model is mid-training.
+  await page.waitForTimeout(1600);
+  await page.click('#train');
+  await page.waitForFunction(() => !window.lmlab.running);
+  await page.locator('#rank').click();
+  await page.waitForTimeout(300);
+  for (const id of ['card-learning', 'card-samples', 'card-predict', 'card-hidden', 'card-gradients', 'card-bigram']) {
+    await shot(id.replace('card-', 'view-'), page.locator(`#${id}`));
+  }
+  await shot('page-full');
+});
+
+test('typing in the prediction box changes the bars', async () => {
+  const input = page.locator('#predict-input');
+  await input.fill('Th');
+  await page.waitForFunction(() => document.querySelector('#bars-neural li .bar-token')?.textContent.length > 0);
+  await page.waitForTimeout(300);
+  const before = await text('#bars-neural');
+  await input.press('End');
+  await input.pressSequentially('e q', { delay: 30 });
+  await page.waitForFunction((b) => document.querySelector('#bars-neural').innerText !== b, before);
+  assert.notEqual(await text('#bars-neural'), before);
+  assert.match(await text('#bars-bigram'), /%/);
+});
+
+test('gradient check runs in the worker and passes', async () => {
+  await page.click('#grad-check');
+  await page.waitForSelector('table.gradcheck', { timeout: 20000 });
+  const rows = await page.locator('table.gradcheck tbody tr').count();
+  assert.ok(rows >= 4, `${rows} tensors checked`);
+  assert.equal(await page.locator('table.gradcheck td.bad').count(), 0, await text('#grad-check-result'));
+  await shot('view-gradcheck', page.locator('#card-gradcheck'));
+});
+
+test('save, reload, load: the same sample for the same seed; a corrupted file is refused', async () => {
+  await page.click('#sample-now');
+  await page.waitForTimeout(500);
+  const sample = await text('#sample');
+  const downloading = page.waitForEvent('download');
+  await page.click('#save');
+  const download = await downloading;
+  const file = join(ARTIFACTS, 'model.safetensors');
+  await download.saveAs(file);
+  const bytes = await readFile(file);
+  assert.ok(bytes.length > 1000);
+
+  await page.reload();
+  await waitReady(page);
+  await page.setInputFiles('#load', file);
+  await page.waitForFunction(() => /Loaded/.test(document.querySelector('#file-status').textContent), null, { timeout: 20000 });
+  await page.click('#sample-now');
+  await page.waitForFunction((s) => document.querySelector('#sample').innerText === s, sample, { timeout: 10000 }).catch(() => {});
+  assert.equal(await text('#sample'), sample);
+
+  // Corrupt: cut the file in half. The page says so and keeps the loaded model.
+  const bad = join(ARTIFACTS, 'corrupted.safetensors');
+  await writeFile(bad, bytes.subarray(0, Math.floor(bytes.length / 2)));
+  await page.setInputFiles('#load', bad);
+  await page.waitForFunction(() => /unchanged/.test(document.querySelector('#file-status').textContent), null, { timeout: 10000 });
+  assert.match(await text('#file-status'), /corrupted\.safetensors is not a model file this page can load: .+ The current model is unchanged\./);
+  await shot('error-corrupted-model', page.locator('.controls'));
+  await page.click('#sample-now');
+  await page.waitForTimeout(500);
+  assert.equal(await text('#sample'), sample, 'the old model no longer samples the same text');
+});
+
+test('a crashed worker is restarted with a message and the checkpoint restored', async () => {
+  const sample = await text('#sample');
+  await page.evaluate(() => window.lmlab.crashWorker());
+  await page.waitForFunction(() => /restored from the checkpoint/.test(document.querySelector('#banner-text').textContent), null, { timeout: 20000 });
+  await page.click('#sample-now');
+  await page.waitForTimeout(500);
+  assert.equal(await text('#sample'), sample);
+});
+
+test('opening text files: a good one is loaded, a binary one is refused clearly', async () => {
+  const good = join(ARTIFACTS, 'my-notes.txt');
+  const body = 'the cat sat on the mat. the dog sat on the log.\n'.repeat(40);
+  await writeFile(good, body);
+  const chars = `${body.length.toLocaleString('en-US')} characters`;
+  await page.setInputFiles('#file', good);
+  await page.waitForFunction((c) => document.querySelector('#corpus-stats').textContent.includes(c), chars, { timeout: 20000 });
+  assert.match(await text('#corpus-stats'), new RegExp(`vocabulary ${new Set(body).size}\\b`));
+  const binary = join(ARTIFACTS, 'picture.png');
+  await writeFile(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
+  await page.setInputFiles('#file', binary);
+  await page.waitForSelector('#corpus-error:not([hidden])');
+  assert.match(await text('#corpus-error'), /picture\.png (looks like a binary file|is not valid UTF-8)/);
+  assert.ok((await text('#corpus-stats')).includes(chars), 'the previous corpus was replaced');
+  await shot('corpus-error', page.locator('.controls .panel').first());
+});
+
+test('the page fits a phone screen', async () => {
+  const phone = await browser.newPage(RUN.replace('brown', 'hello'), { width: 390, height: 844 });
+  await waitReady(phone);
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `page is ${overflow}px wider than the phone`);
+  await phone.screenshot({ path: join(ARTIFACTS, 'phone.png') });
+  assert.deepEqual(phone.errors, []);
+  await phone.close();
+});
