@@ -51,8 +51,11 @@ export interface VocabOptions {
   sentences?: 'lines' | 'punctuation';
   /** Types seen fewer times become <unk> (word level; default 1). */
   minCount?: number;
-  /** Keep at most this many types, most frequent first (specials included; default unlimited). */
+  /** Keep at most this many types, most frequent first (specials included; default 0 = unlimited). */
   maxSize?: number;
+  /** char level only: give the vocabulary an <unk> (id 0) even when no character was dropped, so
+   *  unseen characters in later text map to it instead of throwing (default false). */
+  unk?: boolean;
 }
 
 export declare class Vocab {
@@ -71,12 +74,18 @@ export declare class Vocab {
   encode(text: string | Uint8Array): Int32Array;
   /** Word level: one Int32Array per sentence, each padded with <s> … </s>. Char level: one per line. */
   encodeSentences(text: string | Uint8Array): Int32Array[];
+  /** Char level: the characters concatenated. Word level: words joined by spaces, <s> dropped,
+   *  </s> ends a line (no trailing newline). */
   decode(ids: ArrayLike<number>): string;
+  /** Id of a token (lower-cased first if the vocabulary lower-cases); unknown: <unk>, or -1 if there is none. */
   idOf(token: string): number;
   tokenOf(id: number): string;
+  /** Every token by id (cached; do not modify). */
+  tokens(): string[];
   /** Training count of each id: (V,) */
   counts(): Int32Array;
   toJSON(): VocabJSON;
+  /** Frees the vocabulary; a no-op on bigram.vocab, which its model owns and frees. */
   dispose(): void;
 }
 export interface VocabJSON {
@@ -111,18 +120,24 @@ export declare class Bigram {
   static train(vocab: Vocab, text: string | Uint8Array, options?: { k?: number; denseLimitBytes?: number }): Bigram;
   readonly vocab: Vocab;
   readonly k: number;
-  /** true when counts are held sparse (the vocabulary is too large for the dense budget). */
+  /** true when counts are held sparse (V*V*4 bytes above denseLimitBytes, default 64 MiB). */
   readonly sparse: boolean;
+  /** distinct pairs stored, training pairs counted, bytes of count storage */
+  readonly stats: { nonzero: number; pairs: number; countBytes: number };
   /** P(next | prev); tokens as strings or ids; unknown words map to <unk>. */
   prob(prev: string | number, next: string | number): number;
   count(prev: string | number, next: string | number): number;
-  /** The full next-token distribution P(· | prev): (V,) */
+  /** The full next-token distribution P(· | prev) over all V ids (<s> included, so it sums to 1): (V,) */
   distribution(prev: string | number): Float32Array;
-  /** Sum of natural-log probabilities of the sentence's predicted tokens. */
+  /** Sum of natural-log probabilities of the sentence's predicted tokens (-Infinity with k = 0 and an unseen pair). */
   logProb(sentence: string): number;
   evaluate(text: string | Uint8Array): EvalResult;
+  /** Word level: from <s> until </s>; char level: from a newline until a newline; at most maxLength
+   *  tokens (default 50 words / 200 characters). Defaults: seed 1, temperature 1, count 1.
+   *  temperature 0 or greedy: argmax (lowest id on ties). */
   generate(options?: { seed?: number; temperature?: number; greedy?: boolean; maxLength?: number; count?: number }): string[];
-  /** Rank every candidate w for the single [MASK] (or ___) by P(w | prev)·P(next | w). */
+  /** Rank every candidate w for the single [MASK] (or ___) by P(w | prev)·P(next | w) (word level:
+   *  <s> and </s> are not candidates); topK default 5, at most 1000. */
   predictMasked(sentence: string, options?: { topK?: number }): MaskedPrediction[];
   /** Mask one random word in each sentence of `text`; top-1 and top-5 accuracy. */
   maskedAccuracy(text: string | Uint8Array, options?: { seed?: number }): { top1: number; top5: number; sentences: number };

@@ -3,8 +3,10 @@
 // module exports `install(core)` returning the names it adds.
 import { instantiateCore, LmlabError, STATUS_NAMES } from './loader.mjs';
 import { install as installCore } from './core_api.mjs';
+import { install as installVocab } from './vocab.mjs';
+import { install as installBigram } from './bigram.mjs';
 
-const MODULES = [installCore];
+const MODULES = [installCore, installVocab, installBigram];
 
 /**
  * Load lmlab. Works in Node (reads build/lmlab.wasm next to this package), in a page and in a

@@ -1,0 +1,197 @@
+/* test_vocab.c — the vocabulary natively under sanitizers: tokenizer rules, id order, <unk> folding,
+ * encoding, UTF-8 errors with offsets, limits, (de)serialisation and handle checks. */
+#include "check.h"
+#include "handles.h"
+#include "lm_common.h"
+#include "vocab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static lm_vocab *build(const char *text, int level, int tokenizer, int lowercase, int sentences, int min_count,
+                       int max_size, int unk) {
+    lm_vocab *v = NULL;
+    lm_status st = lm_vocab_build(&v, (const uint8_t *)text, strlen(text), level, tokenizer, lowercase, sentences,
+                                  min_count, max_size, unk);
+    CHECK(st == LM_OK, "build '%s': %s", text, lm_error_message());
+    return v;
+}
+
+static const char *tok(const lm_vocab *v, int32_t id, char *buf) {
+    size_t n = v->offsets[id + 1] - v->offsets[id];
+    memcpy(buf, v->bytes + v->offsets[id], n);
+    buf[n] = 0;
+    return buf;
+}
+
+/* Encode and compare with the expected ids (and sentence count). */
+static void check_encode(const lm_vocab *v, const char *text, int split, const int32_t *want, int32_t nwant,
+                         int32_t want_sentences) {
+    int32_t *ids = NULL, *starts = NULL, n = 0, ns = 0;
+    lm_status st = lm_vocab_encode(v, (const uint8_t *)text, strlen(text), split, &ids, &n, &starts, &ns);
+    CHECK(st == LM_OK, "encode '%s': %s", text, lm_error_message());
+    int same = n == nwant;
+    for (int32_t i = 0; same && i < n; i++) same = ids[i] == want[i];
+    CHECK(same, "encode '%s': got %d ids", text, (int)n);
+    CHECK(ns == want_sentences, "encode '%s': %d sentences, want %d", text, (int)ns, (int)want_sentences);
+    CHECK(st || starts[ns] == n, "the last start is the end");
+    lm_free(ids);
+    lm_free(starts);
+}
+
+static void test_word_vocab(void) {
+    char buf[64];
+    lm_vocab *v = build("hello world\nhello there\n", LM_LEVEL_WORD, 0, 0, 0, 1, 0, 0);
+    CHECK(v->size == 6, "V = 3 specials + 3 words, got %d", (int)v->size);
+    CHECK(v->unk == 0 && v->bos == 1 && v->eos == 2, "special ids");
+    CHECK(strcmp(tok(v, 3, buf), "hello") == 0 && v->counts[3] == 2, "most frequent first: %s", tok(v, 3, buf));
+    CHECK(strcmp(tok(v, 4, buf), "there") == 0 && strcmp(tok(v, 5, buf), "world") == 0, "ties in byte order");
+    CHECK(v->counts[1] == 2 && v->counts[2] == 2 && v->counts[0] == 0, "specials count sentences");
+    const int32_t want[] = {1, 3, 5, 2, 1, 0, 2};
+    check_encode(v, "hello world\n\n  foo  \n", 0, want, 7, 2);
+    int32_t id = -5;
+    CHECK(lm_vocab_id_of(v, (const uint8_t *)"zebra", 5, &id) == LM_OK && id == 0, "unknown word -> <unk>");
+    CHECK(lm_vocab_id_of(v, (const uint8_t *)"Hello", 5, &id) == LM_OK && id == 0, "case-sensitive by default");
+    lm_vocab_free(v);
+
+    v = build("Hello HELLO hello ÀB àb", LM_LEVEL_WORD, 0, 1, 0, 1, 0, 0);
+    CHECK(v->size == 5, "lower-casing merges types, V = %d", (int)v->size);
+    CHECK(lm_vocab_id_of(v, (const uint8_t *)"HeLLo", 5, &id) == LM_OK && id == 3, "queries are lower-cased");
+    lm_vocab_free(v);
+}
+
+static void test_tokenizers(void) {
+    char buf[64];
+    lm_vocab *v = build("don't stop-it 3.14 1,000 ... Hi! 'quoted' -x", LM_LEVEL_WORD, 0, 0, 0, 1, 0, 0);
+    const char *expect[] = {"don't", "stop-it", "3.14", "1,000", "...", "Hi", "!", "'", "quoted", "-", "x"};
+    for (size_t i = 0; i < sizeof expect / sizeof *expect; i++)
+        CHECK(lm_vocab_lookup(v, (const uint8_t *)expect[i], strlen(expect[i])) >= 0, "words tokenizer keeps '%s'",
+              expect[i]);
+    CHECK(v->size == 3 + 11, "exactly those tokens, V = %d", (int)v->size);
+    lm_vocab_free(v);
+
+    v = build("a,b c\t<unk> d", LM_LEVEL_WORD, 1, 0, 0, 1, 0, 0);
+    CHECK(lm_vocab_lookup(v, (const uint8_t *)"a,b", 3) >= 0 && v->size == 3 + 3, "whitespace tokenizer, V = %d",
+          (int)v->size);
+    CHECK(v->counts[v->unk] == 1, "a literal <unk> is the special: %s", tok(v, 0, buf));
+    lm_vocab_free(v);
+
+    v = build("One two. Three!\nFour? Five\n\nSix", LM_LEVEL_WORD, 0, 0, 1, 1, 0, 0);
+    CHECK(v->counts[v->bos] == 5, "punctuation sentences (blank line ends one too): %d", (int)v->counts[v->bos]);
+    lm_vocab_free(v);
+
+    v = build("One two. Three!\nFour? Five\n\nSix", LM_LEVEL_WORD, 0, 0, 0, 1, 0, 0);
+    CHECK(v->counts[v->bos] == 3, "line sentences skip blank lines: %d", (int)v->counts[v->bos]);
+    lm_vocab_free(v);
+}
+
+static void test_min_count_max_size(void) {
+    lm_vocab *v = build("a a a b b c", LM_LEVEL_WORD, 0, 0, 0, 2, 0, 0);
+    CHECK(v->size == 5 && v->counts[v->unk] == 1, "minCount folds c into <unk>");
+    lm_vocab_free(v);
+    v = build("a a a b b c", LM_LEVEL_WORD, 0, 0, 0, 1, 4, 0);
+    CHECK(v->size == 4 && v->counts[v->unk] == 3, "maxSize keeps the most frequent");
+    lm_vocab_free(v);
+    lm_vocab *bad = NULL;
+    CHECK(lm_vocab_build(&bad, (const uint8_t *)"a b", 3, 1, 0, 0, 0, 1, 3, 0) == LM_ERR_ARG && !bad, "maxSize 3 is too small");
+    CHECK(strstr(lm_error_message(), "maxSize 3") != NULL, "%s", lm_error_message());
+    CHECK(lm_vocab_build(&bad, (const uint8_t *)"a b", 3, 1, 0, 0, 0, 1, LM_MAX_VOCAB + 1, 0) == LM_ERR_ARG,
+          "maxSize above the limit");
+    CHECK(lm_vocab_build(&bad, (const uint8_t *)"a b", 3, 1, 0, 0, 0, 0, 0, 0) == LM_ERR_ARG, "minCount 0");
+}
+
+static void test_char_vocab(void) {
+    lm_vocab *v = build("cab\nbé", LM_LEVEL_CHAR, 0, 0, 0, 1, 0, 0);
+    CHECK(v->size == 5 && v->unk < 0 && v->bos < 0 && v->eos < 0, "chars only, V = %d", (int)v->size);
+    CHECK(v->offsets[1] - v->offsets[0] == 1 && v->bytes[0] == '\n', "sorted by code point: newline first");
+    CHECK(v->offsets[5] - v->offsets[4] == 2, "é is one token of two bytes");
+    const int32_t stream[] = {3, 1, 2, 0, 2, 4};
+    check_encode(v, "cab\nbé", 0, stream, 6, 1);
+    const int32_t lines[] = {3, 1, 2, 2, 4};
+    check_encode(v, "cab\nbé\n", 1, lines, 5, 2);
+    int32_t *ids, *starts, n, ns;
+    CHECK(lm_vocab_encode(v, (const uint8_t *)"abz", 3, 0, &ids, &n, &starts, &ns) == LM_ERR_ARG, "unknown char, no <unk>");
+    CHECK(strstr(lm_error_message(), "U+007A at byte offset 2") != NULL, "%s", lm_error_message());
+    lm_vocab_free(v);
+    v = build("aab", LM_LEVEL_CHAR, 0, 0, 0, 2, 0, 0);
+    CHECK(v->size == 2 && v->unk == 0 && v->counts[0] == 1, "dropping a char adds <unk>");
+    const int32_t with_unk[] = {1, 0, 0};
+    check_encode(v, "abz", 0, with_unk, 3, 1);
+    lm_vocab_free(v);
+    v = build("ab", LM_LEVEL_CHAR, 0, 0, 0, 1, 0, 1);
+    CHECK(v->size == 3 && v->unk == 0, "unk on request");
+    lm_vocab_free(v);
+    lm_vocab *bad = NULL;
+    CHECK(lm_vocab_build(&bad, (const uint8_t *)"ab", 2, 0, 0, 1, 0, 1, 0, 0) == LM_ERR_ARG, "lowercase is word-level only");
+}
+
+static void test_bad_text(void) {
+    lm_vocab *v = NULL;
+    struct { const char *text; size_t len; const char *needle; } cases[] = {
+        {"ab\xff" "cd", 5, "byte offset 2"},
+        {"a\xc0\x80", 3, "byte offset 1"},
+        {"abc\xe2\x82", 5, "byte offset 3"},
+        {"\xed\xa0\x80", 3, "surrogate"},
+        {"ok \xf4\x90\x80\x80", 7, "above U+10FFFF"},
+        {"x\xe2(", 3, "byte offset 2"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        for (int level = 0; level < 2; level++) {
+            lm_status st = lm_vocab_build(&v, (const uint8_t *)cases[i].text, cases[i].len, level, 0, 0, 0, 1, 0, 0);
+            CHECK(st == LM_ERR_UTF8 && !v, "invalid UTF-8 case %zu rejected", i);
+            CHECK(strstr(lm_error_message(), cases[i].needle) != NULL, "case %zu: %s", i, lm_error_message());
+        }
+    }
+    CHECK(lm_vocab_build(&v, (const uint8_t *)"", 0, 1, 0, 0, 0, 1, 0, 0) == LM_ERR_EMPTY, "empty text");
+    CHECK(lm_vocab_build(&v, (const uint8_t *)" \n\t ", 4, 1, 0, 0, 0, 1, 0, 0) == LM_ERR_EMPTY, "white space only");
+    size_t n = LM_MAX_TOKEN_BYTES + 10;
+    char *big = malloc(n);
+    memset(big, 'x', n);
+    CHECK(lm_vocab_build(&v, (const uint8_t *)big, n, 1, 0, 0, 0, 1, 0, 0) == LM_ERR_ARG, "over-long token");
+    CHECK(strstr(lm_error_message(), "byte offset 0") != NULL, "%s", lm_error_message());
+    free(big);
+    CHECK(lm_vocab_build(&v, (const uint8_t *)"a", 1, 2, 0, 0, 0, 1, 0, 0) == LM_ERR_ARG, "bad level");
+    CHECK(lm_vocab_build(NULL, (const uint8_t *)"a", 1, 1, 0, 0, 0, 1, 0, 0) == LM_ERR_ARG, "null out");
+}
+
+static void test_from_tokens_and_handles(void) {
+    lm_vocab *v = build("the cat the dog\n", LM_LEVEL_WORD, 0, 0, 0, 1, 0, 0);
+    lm_vocab *copy = NULL;
+    int32_t lengths[16];
+    for (int32_t i = 0; i < v->size; i++) lengths[i] = (int32_t)(v->offsets[i + 1] - v->offsets[i]);
+    CHECK(lm_vocab_from_tokens(&copy, 1, 0, 0, 0, v->bytes, lengths, v->counts, v->size) == LM_OK, "%s",
+          lm_error_message());
+    CHECK(copy && copy->size == v->size && copy->bos == 1 && lm_vocab_lookup(copy, (const uint8_t *)"dog", 3) ==
+                                                                 lm_vocab_lookup(v, (const uint8_t *)"dog", 3),
+          "round trip");
+    lm_vocab_free(copy);
+    lengths[4] = lengths[3]; /* token 4 spelled like token 3 (same length, shifted bytes) */
+    int32_t dup_len[2] = {3, 3}, counts[2] = {1, 1};
+    CHECK(lm_vocab_from_tokens(&copy, 1, 0, 0, 0, (const uint8_t *)"catcat", dup_len, counts, 2) == LM_ERR_FORMAT,
+          "duplicate tokens rejected");
+    int32_t len3[3] = {5, 3, 4}, c3[3] = {0, 0, 0};
+    CHECK(lm_vocab_from_tokens(&copy, 1, 0, 0, 0, (const uint8_t *)"<unk>cat</s>", len3, c3, 3) == LM_ERR_FORMAT,
+          "word vocab needs <s>");
+    int32_t len2[2] = {2, 1};
+    CHECK(lm_vocab_from_tokens(&copy, 0, 0, 0, 0, (const uint8_t *)"abc", len2, counts, 2) == LM_ERR_FORMAT,
+          "char tokens are single characters");
+    int32_t neg[1] = {-1}, one[1] = {1};
+    CHECK(lm_vocab_from_tokens(&copy, 0, 0, 0, 0, (const uint8_t *)"a", one, neg, 1) == LM_ERR_FORMAT, "negative count");
+    CHECK(lm_vocab_free(v) == LM_OK, "free");
+    int32_t info[8];
+    CHECK(lm_vocab_info(v, info) == LM_ERR_HANDLE, "freed vocabulary rejected");
+    CHECK(strstr(lm_error_message(), "not a live vocabulary") != NULL, "%s", lm_error_message());
+    CHECK(lm_vocab_free(v) == LM_ERR_HANDLE, "double free rejected");
+    int not_a_vocab;
+    CHECK(lm_vocab_info((const lm_vocab *)&not_a_vocab, info) == LM_ERR_HANDLE, "foreign pointer rejected");
+}
+
+int main(void) {
+    test_word_vocab();
+    test_tokenizers();
+    test_min_count_max_size();
+    test_char_vocab();
+    test_bad_text();
+    test_from_tokens_and_handles();
+    return check_summary("test_vocab");
+}
