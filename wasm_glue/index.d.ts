@@ -190,12 +190,20 @@ export interface TrainOptions {
   /** element-wise clip to [-clip, clip] ('value') or global norm ('norm'); 0 = off */
   clip?: number;
   clipMode?: 'value' | 'norm';
+  /** not used by the stateful trainer: windows are taken in stream order, and the model's seed fixes initialisation */
   seed?: number;
 }
 
 export interface StepStats {
   step: number;
+  /** mean training loss (nats per token) over the steps of this train() call */
   loss: number;
+  /** loss of the last step of the call */
+  lastLoss: number;
+  /** offset of the next window inside every stream */
+  position: number;
+  /** times the streams wrapped to their starts (the state resets then) */
+  epochs: number;
   /** gradient global norm before clipping */
   gradNorm: number;
   clipped: boolean;
@@ -206,6 +214,8 @@ export interface StepStats {
 export interface ParameterView {
   /** PyTorch-style name used in the model file, e.g. 'rnn.weight_hh_l0' */
   name: string;
+  /** the lecture's name, e.g. 'Wh' */
+  lecture: string;
   /** our layout's shape, e.g. Wh (H, H) */
   shape: number[];
   /** zero-copy view into WASM memory; refetch after any call that may grow memory */
@@ -228,6 +238,16 @@ export declare class Model {
   resetState(): void;
   /** Scores for the next token after `context` ids, from a zero state: (V,) log-probabilities. */
   nextLogProbs(context: ArrayLike<number>): Float32Array;
+  /** Scores before the softmax for ids (N, T) from a zero state: (N, T, V). */
+  logits(ids: Int32Array, N: number, T: number): Tensor;
+  /** Summed log-probability of ids[n, 1:] given the tokens before, per row of ids (N, T+1), from a zero state: (N,). */
+  sequenceLogProbs(ids: Int32Array, N: number, T: number): Float64Array;
+  /** Held-out loss: ids read as `batch` streams (default 1: one stream from a zero state, every token after the first predicted), windows of `seq` (default 100). */
+  evaluate(ids: Int32Array, options?: { batch?: number; seq?: number }): EvalResult;
+  /** One masked token between `left` and `right` ids: the `candidates` (default 50) likeliest next tokens after `left`, re-ranked by the whole sentence's log-likelihood; prob normalised over the candidates. */
+  predictMasked(left: ArrayLike<number>, right: ArrayLike<number>, options?: { candidates?: number; topK?: number; exclude?: number[] }): { id: number; logProb: number; prob: number }[];
+  /** Mask one token per sentence (same positions as Bigram.maskedAccuracy for the same seed; wordLevel (default true) skips <s> and </s>); top-1/top-5 accuracy. */
+  maskedAccuracy(sentences: Int32Array[], options?: { seed?: number; candidates?: number; wordLevel?: boolean; exclude?: number[] }): { top1: number; top5: number; sentences: number };
   /** Sample `length` ids after `prime` ids (seeded; temperature 0 = greedy; topK 0 = all). */
   sample(prime: ArrayLike<number>, options: { length: number; temperature?: number; topK?: number; seed?: number; stopId?: number }): Int32Array;
   /** Hidden states over a probe sequence from a zero state: (T, H) of the last layer. */
@@ -244,11 +264,14 @@ export declare class Model {
 export declare class Trainer {
   /** Train `model` on token stream `ids` with N streams of windows T. */
   constructor(model: Model, ids: Int32Array, options: TrainOptions);
+  readonly model: Model;
+  /** the options in force (defaults filled in) */
+  readonly options: Readonly<Required<Omit<TrainOptions, 'seed'>>>;
   readonly step: number;
   setLearningRate(lr: number): void;
   /** Run `count` optimizer steps; refuses (throws LM_ERR_NONFINITE, parameters untouched) on a non-finite loss or gradient. */
   train(count: number): StepStats;
-  /** Loss over held-out ids read as N streams with the state carried across windows (batch 1: one stream, every token after the first predicted). */
+  /** Loss over held-out ids read as N streams (default: the trainer's batch and seq) with the state carried across windows (batch 1: one stream, every token after the first predicted). */
   evaluate(ids: Int32Array, options?: { batch?: number; seq?: number }): EvalResult;
   /** Restore optimizer state and step from a model file made by model.save(trainer). */
   restore(bytes: Uint8Array): void;

@@ -5,8 +5,10 @@ import { instantiateCore, LmlabError, STATUS_NAMES } from './loader.mjs';
 import { install as installCore } from './core_api.mjs';
 import { install as installVocab } from './vocab.mjs';
 import { install as installBigram } from './bigram.mjs';
+import { install as installLayers } from './layers.mjs';
+import { install as installModel } from './model.mjs';
 
-const MODULES = [installCore, installVocab, installBigram];
+const MODULES = [installCore, installVocab, installBigram, installLayers, installModel];
 
 /**
  * Load lmlab. Works in Node (reads build/lmlab.wasm next to this package), in a page and in a

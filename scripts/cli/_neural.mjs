@@ -1,0 +1,87 @@
+// _neural.mjs — what the train, eval and sample commands share: reading the corpus (a file, or the
+// built-in Brown text), the train/validation split, opening a model file with its vocabulary, reading
+// a file's header (config and training state), atomic writes, and number formatting.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { UsageError } from './_args.mjs';
+
+/** The corpus text: --data FILE, or the Brown corpus made by scripts/brown-corpus.mjs. */
+export async function readCorpus(path) {
+  if (path) {
+    try {
+      return { text: readFileSync(path, 'utf8'), name: path };
+    } catch (err) {
+      throw new UsageError(`cannot read --data ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    }
+  }
+  const { brownCorpusPath } = await import('../brown-corpus.mjs');
+  const brown = brownCorpusPath();
+  return { text: readFileSync(brown, 'utf8'), name: 'the Brown corpus (built in)' };
+}
+
+/** Split text into [train, validation]: the last `fraction` of the text, cut at a line break when one is near. */
+export function splitText(text, fraction) {
+  if (fraction <= 0) return [text, ''];
+  let cut = Math.floor(text.length * (1 - fraction));
+  const newline = text.indexOf('\n', cut);
+  if (newline >= 0 && newline - cut < 1000) cut = newline + 1;
+  return [text.slice(0, cut), text.slice(cut)];
+}
+
+/** The JSON header of a safetensors file (metadata included), or a UsageError saying why not. */
+export function readHeader(bytes, path) {
+  if (bytes.length < 8) throw new UsageError(`${path} is not a model file (too short)`);
+  const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+  if (n > bytes.length - 8) throw new UsageError(`${path} is truncated or not a model file`);
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  } catch {
+    throw new UsageError(`${path} has a corrupted header (not JSON)`);
+  }
+}
+
+/** Load a model file: { model, vocab, bytes, header }. The vocabulary comes from the metadata. */
+export function openModel(lm, path) {
+  let bytes;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (err) {
+    throw new UsageError(`cannot read --model ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+  }
+  const model = lm.Model.load(bytes); // throws the C core's sentence for a bad file
+  const header = readHeader(bytes, path);
+  if (!model.metadata.vocab) throw new UsageError(`${path} has no vocabulary in its metadata (not saved by lmlab train)`);
+  const vocab = lm.Vocab.fromJSON(JSON.parse(model.metadata.vocab));
+  if (vocab.size !== model.config.vocabSize) {
+    throw new UsageError(`${path}: its vocabulary has ${vocab.size} tokens but the model expects ${model.config.vocabSize}`);
+  }
+  return { model, vocab, bytes, header };
+}
+
+/** Write a file through a temporary name, so an interrupted write never leaves half a model. */
+export function writeAtomic(path, bytes) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, bytes);
+  renameSync(temporary, path);
+}
+
+/** Token ids of a prime text: word level drops the closing </s> so generation continues the sentence. */
+export function primeIds(vocab, prime) {
+  if (!prime) return vocab.level === 'word' ? Int32Array.of(vocab.bos) : new Int32Array(0);
+  const ids = vocab.encode(prime);
+  return vocab.level === 'word' && ids.length && ids[ids.length - 1] === vocab.eos ? ids.subarray(0, ids.length - 1) : ids;
+}
+
+/** Decode generated ids; word level drops <s> and </s>. */
+export function decodeIds(vocab, ids) {
+  if (vocab.level !== 'word') return vocab.decode(ids);
+  return vocab.decode(Array.from(ids).filter((id) => id !== vocab.bos && id !== vocab.eos));
+}
+
+export const fmt = (x, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+
+export function duration(seconds) {
+  if (!Number.isFinite(seconds)) return '?';
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(seconds / 3600)}h${String(Math.round((seconds % 3600) / 60)).padStart(2, '0')}m`;
+}

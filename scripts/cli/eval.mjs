@@ -1,0 +1,64 @@
+// eval.mjs — `lmlab eval`: held-out loss (mean cross-entropy in nats), perplexity and bits per
+// char/token of a model file on a text, read as --batch streams with the state carried across windows
+// (--batch 1: one stream from a zero state, every token after the first predicted); --masked adds the
+// masked-word accuracy (word level), comparable with the bigram's on the same seed.
+import { parseFlags, UsageError } from './_args.mjs';
+import { fmt, openModel, readCorpus, splitText } from './_neural.mjs';
+
+export const summary = 'evaluate a model file: loss, perplexity, bits per char/token';
+
+export const usage = `usage: node scripts/lmlab.mjs eval --model FILE [flags]
+
+  --model FILE        a model file saved by train (required)
+  --data FILE         text to score; default: the held-out end of the built-in Brown text
+  --val-fraction F    without --data: the share of Brown held out by train (default 0.1)
+  --batch N           parallel streams (default 1: one stream, every token after the first predicted)
+  --seq T             window length (default 100; the state is carried across windows)
+  --masked            also mask one word per sentence and report top-1/top-5 accuracy (word level)
+  --masked-sentences K  at most this many sentences for --masked (default 500)
+  --seed S            masking seed (default 1)
+  --json              print the result as JSON`;
+
+const spec = {
+  model: { type: 'string' },
+  data: { type: 'string' },
+  'val-fraction': { type: 'number', default: 0.1, min: 0, max: 1 },
+  batch: { type: 'int', default: 1, min: 1 },
+  seq: { type: 'int', default: 100, min: 1 },
+  masked: { type: 'bool', default: false },
+  'masked-sentences': { type: 'int', default: 500, min: 1 },
+  seed: { type: 'int', default: 1, min: 0, max: 4294967295 },
+  json: { type: 'bool', default: false },
+};
+
+export async function run(argv) {
+  const f = parseFlags(argv, spec);
+  if (!f.model) throw new UsageError('eval needs --model FILE');
+  const { loadLmlab } = await import('../../wasm_glue/index.mjs');
+  const lm = await loadLmlab();
+  const { model, vocab } = openModel(lm, f.model);
+  const corpus = await readCorpus(f.data);
+  const text = f.data ? corpus.text : splitText(corpus.text, f['val-fraction'])[1];
+  const ids = vocab.encode(text);
+  if (ids.length < 2 * f.batch) throw new UsageError(`the text has ${ids.length} tokens: too few for ${f.batch} streams`);
+  const t0 = performance.now();
+  const result = model.evaluate(ids, { batch: f.batch, seq: f.seq });
+  const seconds = (performance.now() - t0) / 1000;
+  const unit = vocab.level === 'char' ? 'char' : 'token';
+  const out = { model: f.model, data: corpus.name, level: vocab.level, loss: result.loss, perplexity: result.perplexity,
+    [`bitsPer${unit === 'char' ? 'Char' : 'Token'}`]: result.bitsPerToken, tokens: result.tokens, batch: f.batch, seq: f.seq, seconds };
+  if (f.masked) {
+    if (vocab.level !== 'word') throw new UsageError('--masked needs a word-level model');
+    const sentences = vocab.encodeSentences(text).slice(0, f['masked-sentences']);
+    const specials = [vocab.bos, vocab.eos, vocab.unk].filter((id) => id >= 0);
+    out.masked = model.maskedAccuracy(sentences, { seed: f.seed, exclude: specials });
+  }
+  if (f.json) {
+    console.log(JSON.stringify(out, null, 2));
+    return 0;
+  }
+  console.log(`${f.model} on ${corpus.name}${f.data ? '' : ' (held-out part)'}: ${result.tokens} ${unit}s predicted (batch ${f.batch}, seq ${f.seq})`);
+  console.log(`loss ${fmt(result.loss)} nats/${unit}   perplexity ${fmt(result.perplexity, 3)}   ${fmt(result.bitsPerToken)} bits/${unit}   (${fmt(seconds, 1)} s)`);
+  if (out.masked) console.log(`masked word: top-1 ${fmt(100 * out.masked.top1, 1)}%   top-5 ${fmt(100 * out.masked.top5, 1)}%   (${out.masked.sentences} sentences, seed ${f.seed})`);
+  return 0;
+}

@@ -1,0 +1,189 @@
+// train.mjs — `lmlab train`: train an RNN language model on a text file (or the built-in Brown text)
+// with N parallel streams and truncated BPTT, printing a live progress line (step, loss, smoothed
+// loss, validation loss every K steps, chars/s, ETA) and a sample every K steps; saves a model file
+// with the optimizer state so `--resume` continues exactly; Ctrl-C saves a checkpoint before exiting.
+import { parseFlags, UsageError } from './_args.mjs';
+import { decodeIds, duration, fmt, openModel, primeIds, readCorpus, splitText, writeAtomic } from './_neural.mjs';
+
+export const summary = 'train an RNN language model (char or word level) and save a model file';
+
+export const usage = `usage: node scripts/lmlab.mjs train [flags]
+
+  --data FILE          training text (UTF-8); default: the built-in Brown text
+  --level char|word    tokens (default char)
+  --min-count K        word level: rarer words become <unk> (default 1)
+  --hidden H           hidden size (default 128)
+  --embedding E        embedding size, 0 = one-hot input (default 0)
+  --layers L           stacked RNN layers (default 1)
+  --seq T              truncated-BPTT window (default 25)
+  --batch N            parallel streams (default 32)
+  --optimizer NAME     sgd | adagrad | adam (default adagrad)
+  --lr X               learning rate (default: adagrad 0.1, adam 0.002, sgd 0.01)
+  --momentum X         sgd only (default 0)
+  --clip C             clip gradients; 0 = off (default 5)
+  --clip-mode MODE     value (element-wise to [-C, C]) | norm (global norm) (default value)
+  --steps S            optimizer steps to run (default 1000 unless --minutes)
+  --minutes M          train for this long instead (wall clock)
+  --seed S             initialisation seed (default 1)
+  --val-fraction F     held-out share of the text, its end (default 0.1)
+  --every K            validation loss and a sample every K steps (default 200)
+  --val-tokens K       tokens of held-out text scored at each check (default 20000; all at the end)
+  --sample-length K    length of the periodic samples (default 200)
+  --out FILE           model file to write (default model.safetensors)
+  --resume FILE        continue training from a model file saved by train (same data)
+  --quiet              no progress line and no samples, only the final summary`;
+
+const spec = {
+  data: { type: 'string' },
+  level: { type: 'string', default: 'char', choices: ['char', 'word'] },
+  'min-count': { type: 'int', default: 1, min: 1 },
+  hidden: { type: 'int', default: 128, min: 1, max: 4096 },
+  embedding: { type: 'int', default: 0, min: 0, max: 4096 },
+  layers: { type: 'int', default: 1, min: 1, max: 4 },
+  seq: { type: 'int', min: 1, max: 100000 },
+  batch: { type: 'int', min: 1, max: 100000 },
+  optimizer: { type: 'string', choices: ['sgd', 'adagrad', 'adam'] },
+  lr: { type: 'number' },
+  momentum: { type: 'number', min: 0, max: 0.999999 },
+  clip: { type: 'number', min: 0 },
+  'clip-mode': { type: 'string', choices: ['value', 'norm'] },
+  steps: { type: 'int', min: 1 },
+  minutes: { type: 'number', min: 0 },
+  seed: { type: 'int', default: 1, min: 0, max: 4294967295 },
+  'val-fraction': { type: 'number', default: 0.1, min: 0, max: 0.5 },
+  every: { type: 'int', default: 200, min: 1 },
+  'val-tokens': { type: 'int', default: 20000, min: 2 },
+  'sample-length': { type: 'int', default: 200, min: 1 },
+  out: { type: 'string', default: 'model.safetensors' },
+  resume: { type: 'string' },
+  quiet: { type: 'bool', default: false },
+};
+
+export async function run(argv) {
+  const f = parseFlags(argv, spec);
+  if (f.lr !== undefined && !(f.lr > 0)) throw new UsageError(`--lr must be a positive number, got ${f.lr}`);
+  if (f.steps !== undefined && f.minutes !== undefined) throw new UsageError('give --steps or --minutes, not both');
+  if (f.minutes === 0) throw new UsageError('--minutes must be positive');
+  const { loadLmlab } = await import('../../wasm_glue/index.mjs');
+  const lm = await loadLmlab();
+  const corpus = await readCorpus(f.data);
+  const [trainText, valText] = splitText(corpus.text, f['val-fraction']);
+
+  // model and vocabulary: fresh, or from the checkpoint
+  let model;
+  let vocab;
+  let saved = null; // the checkpoint's training options
+  let resumeBytes = null;
+  if (f.resume) {
+    const opened = openModel(lm, f.resume);
+    ({ model, vocab } = opened);
+    resumeBytes = opened.bytes;
+    const trainer = opened.header.__metadata__?.trainer;
+    if (!trainer) throw new UsageError(`${f.resume} has no training state to resume (it was saved without a trainer)`);
+    saved = JSON.parse(trainer);
+  } else {
+    const options = f.level === 'word' ? { level: 'word', minCount: f['min-count'] } : { level: 'char' };
+    vocab = lm.Vocab.build(corpus.text, options); // the type inventory of all the text; counts as well
+    if (f.level === 'char' && vocab.size > 4096 && f.embedding === 0) {
+      throw new UsageError(`the text has ${vocab.size} distinct characters, more than one-hot input allows (4096): use --embedding 64`);
+    }
+    if (f.level === 'word' && f.embedding === 0 && vocab.size > 4096) {
+      throw new UsageError(`the word vocabulary has ${vocab.size} types: one-hot input allows 4096; use --embedding 128 or --min-count`);
+    }
+    model = lm.Model.create({ cell: 'rnn', vocabSize: vocab.size, embedding: f.embedding, hidden: f.hidden, layers: f.layers, seed: f.seed });
+  }
+  const optimizer = f.optimizer ?? saved?.optimizer ?? 'adagrad';
+  const options = {
+    batch: f.batch ?? saved?.batch ?? 32,
+    seq: f.seq ?? saved?.seq ?? 25,
+    optimizer,
+    lr: f.lr ?? saved?.lr ?? (optimizer === 'adagrad' ? 0.1 : optimizer === 'adam' ? 0.002 : 0.01),
+    momentum: f.momentum ?? saved?.momentum ?? 0,
+    clip: f.clip ?? saved?.clip ?? 5,
+    clipMode: f['clip-mode'] ?? saved?.clip_mode ?? 'value',
+  };
+  const trainIds = vocab.encode(trainText);
+  const valIds = valText ? vocab.encode(valText) : new Int32Array(0);
+  const trainer = new lm.Trainer(model, trainIds, options);
+  if (resumeBytes) trainer.restore(resumeBytes);
+  model.metadata = {
+    ...model.metadata,
+    vocab: JSON.stringify(vocab.toJSON()),
+    level: vocab.level,
+    data: corpus.name,
+    training: JSON.stringify({ ...options, valFraction: f['val-fraction'] }),
+  };
+
+  const log = f.quiet ? () => {} : (line) => process.stdout.write(`${line}\n`);
+  const tty = process.stdout.isTTY && !f.quiet;
+  const unit = vocab.level === 'char' ? 'chars' : 'tokens';
+  const V = vocab.size;
+  log(`data: ${corpus.name}: ${trainIds.length} training ${unit}, ${valIds.length} held out; vocabulary ${V} (${vocab.level})`);
+  log(`model: rnn, hidden ${model.config.hidden}, embedding ${model.config.embedding || 'one-hot'}, layers ${model.config.layers}, ${model.parameterCount} parameters`);
+  log(`training: ${options.optimizer} lr ${options.lr}, clip ${options.clip} (${options.clipMode}), batch ${options.batch} x seq ${options.seq}${resumeBytes ? `, resumed at step ${trainer.step}` : ''}`);
+
+  const valSlice = valIds.subarray(0, Math.min(valIds.length, f['val-tokens']));
+  const valBatch = (ids) => Math.max(1, Math.min(options.batch, Math.floor(ids.length / (options.seq + 1))));
+  const validate = (ids) => (ids.length >= 2 ? trainer.evaluate(ids, { batch: valBatch(ids), seq: options.seq }) : null);
+  const sampleText = () => {
+    const prime = primeIds(vocab, vocab.level === 'char' ? trainText.slice(0, 1) : '');
+    const ids = model.sample(prime, { length: f['sample-length'], temperature: 0.8, seed: trainer.step, stopId: vocab.level === 'word' ? vocab.eos : -1 });
+    return decodeIds(vocab, Int32Array.from([...prime, ...ids]));
+  };
+
+  const startStep = trainer.step;
+  const target = f.minutes !== undefined ? Infinity : (f.steps ?? 1000);
+  const deadline = f.minutes !== undefined ? Date.now() + f.minutes * 60000 : Infinity;
+  const perStep = options.batch * options.seq;
+  let smooth = Math.log(V);
+  let lastVal = null;
+  let interrupted = false;
+  let last = { loss: NaN };
+  const onSigint = () => { interrupted = true; };
+  process.on('SIGINT', onSigint);
+  const t0 = performance.now();
+  let chunk = 1;
+  try {
+    while (!interrupted && trainer.step - startStep < target && Date.now() < deadline) {
+      const done = trainer.step - startStep;
+      const untilCheck = f.every - (trainer.step % f.every);
+      const count = Math.max(1, Math.min(chunk, target - done, untilCheck));
+      const c0 = performance.now();
+      last = trainer.train(count);
+      const ms = performance.now() - c0;
+      chunk = Math.max(1, Math.min(1000, Math.round((count * 100) / Math.max(ms, 1)))); // ~0.1 s per call
+      smooth = smooth * 0.99 ** count + last.loss * (1 - 0.99 ** count);
+      const steps = trainer.step - startStep;
+      const seconds = (performance.now() - t0) / 1000;
+      const rate = (steps * perStep) / seconds;
+      const eta = f.minutes !== undefined ? (deadline - Date.now()) / 1000 : ((target - steps) * perStep) / rate;
+      if (trainer.step % f.every === 0) {
+        lastVal = validate(valSlice);
+        if (tty) process.stdout.write('\r\x1b[K');
+        log(`step ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth)}  val ${lastVal ? fmt(lastVal.loss) : '-'}  ${Math.round(rate)} ${unit}/s  clips ${last.clipEvents}`);
+        log(`---- sample at step ${trainer.step}:\n${sampleText()}\n----`);
+      } else if (tty) {
+        process.stdout.write(`\r\x1b[Kstep ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth)}  val ${lastVal ? fmt(lastVal.loss) : '-'}  ${Math.round(rate)} ${unit}/s  ETA ${duration(eta)}`);
+      }
+      await new Promise((resolve) => setImmediate(resolve)); // lets Ctrl-C through between calls
+    }
+  } catch (err) {
+    if (tty) process.stdout.write('\n');
+    writeAtomic(f.out, model.save(trainer));
+    err.message += ` (the last finite parameters were saved to ${f.out})`;
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  if (tty) process.stdout.write('\n');
+  writeAtomic(f.out, model.save(trainer));
+  const seconds = (performance.now() - t0) / 1000;
+  const steps = trainer.step - startStep;
+  const final = validate(valIds);
+  const rate = (steps * perStep) / Math.max(seconds, 1e-9);
+  const summaryLine = `${interrupted ? 'interrupted: checkpoint' : 'saved'} ${f.out} at step ${trainer.step}: train loss ${fmt(last.loss)}, ` +
+    `${final ? `val loss ${fmt(final.loss)} (perplexity ${fmt(final.perplexity, 2)}, ${fmt(final.bitsPerToken, 3)} bits/${vocab.level === 'char' ? 'char' : 'token'}), ` : ''}` +
+    `${steps} steps in ${duration(seconds)} (${Math.round(rate)} ${unit}/s, ${fmt((1000 * seconds) / Math.max(steps, 1), 2)} ms/step)`;
+  console.log(summaryLine);
+  return interrupted ? 130 : 0;
+}

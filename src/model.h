@@ -1,0 +1,119 @@
+/* model.h — a recurrent language model: config + one flat parameter buffer + one flat gradient buffer
+ * with a named-tensor table + caches sized once per (N, T) + the hidden state carried between windows
+ * (truncated BPTT over N parallel streams). Cells: the vanilla RNN now (L stacked layers); LSTM/GRU/
+ * window models plug into the same table, caches and loss_and_grads later. No validation of ids or
+ * sizes happens below the lm_model_* entry points that say so; the LM_API edge is model_api.c.
+ * Shapes: N batch (streams), T time, V vocabulary, E embedding (0 = one-hot), H hidden, L layers. */
+#ifndef LM_MODEL_H
+#define LM_MODEL_H
+
+#include "lm_common.h"
+#include "param_table.h"
+
+#define LM_MAX_LAYERS 4
+#define LM_MODEL_MAX_TENSORS (1 + 3 * LM_MAX_LAYERS + 2)
+
+typedef enum { LM_CELL_RNN = 0 } lm_cell; /* LSTM, GRU and the window model come in a later task */
+
+/* Initialisation (documented in the README): biases 0; Wx, Wh, Wy ~ N(0, 0.01²) as in the seed's
+ * min-char-rnn (small weights keep tanh linear and the first loss at log V); the trainable embedding
+ * ~ N(0, 1) as torch.nn.Embedding. Draws follow the table order from one PCG32 stream seeded by seed. */
+typedef struct {
+    lm_cell cell;
+    int V;         /* vocabulary */
+    int E;         /* embedding size; 0 = one-hot input: Wx is (V, H) and x·Wx is a row gather */
+    int H;         /* hidden size */
+    int L;         /* stacked layers, 1..LM_MAX_LAYERS */
+    uint32_t seed;
+} lm_model_config;
+
+typedef struct lm_model {
+    lm_model_config cfg;
+    lm_param_info table[LM_MODEL_MAX_TENSORS];
+    int n_tensors;
+    size_t n_params;
+    lm_float *params; /* (n_params,) */
+    lm_float *grads;  /* (n_params,) same layout */
+    /* Typed views into params / grads (resolved once at creation). */
+    lm_float *W_embed, *dW_embed;                /* (V, E) or NULL for one-hot */
+    lm_float *Wx[LM_MAX_LAYERS], *dWx[LM_MAX_LAYERS]; /* layer 0: (E or V, H); others (H, H) */
+    lm_float *Wh[LM_MAX_LAYERS], *dWh[LM_MAX_LAYERS]; /* (H, H) */
+    lm_float *b[LM_MAX_LAYERS], *db[LM_MAX_LAYERS];   /* (H,) */
+    lm_float *Wy, *dWy;                          /* (H, V) */
+    lm_float *by, *dby;                          /* (V,) */
+
+    int carry_N;     /* streams of the carried state (0: none yet) */
+    lm_float *carry; /* (L, carry_N, H) final hidden states of the last training window */
+
+    /* Caches: one arena, carved for the current (N, T); reallocated only when it must grow. */
+    int cache_N, cache_T;
+    size_t arena_bytes;
+    void *arena;
+    int32_t *inputs, *targets; /* (N, T) */
+    lm_float *x;               /* (N, T, E) embeddings, E > 0 only */
+    lm_float *xw;              /* (N, T, H) input projection of the layer being computed */
+    lm_float *h;               /* (L, N, T, H) hidden states of every layer */
+    lm_float *h0;              /* (L, N, H) the state each layer started from */
+    lm_float *scores;          /* (N, T, V) */
+    lm_float *dscores;         /* (N, T, V) */
+    lm_float *dh;              /* (N, T, H) */
+    lm_float *dxw;             /* (N, T, H) */
+    lm_float *dx;              /* (N, T, E), E > 0 only */
+    lm_float *work;            /* (N, H) */
+    lm_float *dh_norms;        /* (T,) ||dL/dh_t|| of the top layer, written by the backward */
+    lm_float *flow;            /* (flow_cap,) copy of dh_norms of the last loss_and_grads (survives other calls) */
+    int flow_cap, last_T;      /* last_T: valid length of flow */
+    double last_loss;
+
+    char *metadata_json; /* JSON object text of string metadata (from a loaded file or set by the glue) */
+} lm_model;
+
+/* Validates the config (sizes, limits) and builds an initialised model. */
+lm_status lm_model_new(lm_model **out, const lm_model_config *cfg);
+void lm_model_delete(lm_model *m);
+/* Width of layer l's input: E (or V for one-hot) for layer 0, H above. */
+int lm_model_input_width(const lm_model *m, int layer);
+
+/* Checks every id of ids (count,) is in [0, V); names the first bad one. */
+lm_status lm_model_check_ids(const lm_model *m, const int32_t *ids, size_t count);
+
+/* Forward and backward on ids (N, T+1): inputs ids[:, :T], targets ids[:, 1:]. Starts from the carried
+ * state (zeros after a reset or when N changes), carries the final state forward on success. *loss is
+ * the mean cross-entropy (nats). A non-finite loss or gradient gives LM_ERR_NONFINITE naming the tensor
+ * and leaves the carried state untouched. */
+lm_status lm_model_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T, double *loss);
+/* The same from an explicit start state h_start (L, N, H) (NULL = zeros), without touching the carry. */
+lm_status lm_model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
+                                       double *loss);
+/* Forward only: summed cross-entropy over ids (N, T+1). state (L, N, H) in/out, or NULL = zeros. */
+lm_status lm_model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_float *state, double *loss_sum);
+void lm_model_reset_state(lm_model *m);
+/* (Re)size the carried state for N streams (zeros when N changes; no-op otherwise). */
+lm_status lm_model_ensure_carry(lm_model *m, int N);
+/* Carry the final states of the last forward over (N, T) (the trainer calls it once a step is accepted). */
+void lm_model_commit_state(lm_model *m, int N, int T);
+
+/* Held-out evaluation: ids (len,) read as B streams (stream n starts at n·floor(len/B)), windows of T with
+ * the state carried from a zero start; every token after the first of each stream is predicted. */
+lm_status lm_model_evaluate(lm_model *m, const int32_t *ids, size_t len, int B, int T, double *loss_sum,
+                            double *count);
+
+/* Scores from a zero state: logits (N, T, V) for ids (N, T). */
+lm_status lm_model_logits(lm_model *m, const int32_t *ids, int N, int T, lm_float *logits);
+/* log P(next | context) (V,) from a zero state; an empty context gives softmax(by) (h = 0). */
+lm_status lm_model_next_logprobs(lm_model *m, const int32_t *ids, int n, lm_float *out);
+/* Hidden states of the top layer over ids (n,) from a zero state: out (n, H). */
+lm_status lm_model_hidden_states(lm_model *m, const int32_t *ids, int n, lm_float *out);
+/* Sum of log-probabilities of ids[:, 1:] given ids[:, :T] per row, from a zero state: out (N,). */
+lm_status lm_model_sequence_logprobs(lm_model *m, const int32_t *ids, int N, int T, double *out);
+
+/* One generation step for one stream: state (L, H) in/out, logits (V,) out for the next token. */
+lm_status lm_model_step(lm_model *m, int32_t id, lm_float *state, lm_float *logits);
+
+/* Centered finite differences against loss_and_grads on ids (N, T+1), from the carried state when it
+ * has N streams (else zeros), without changing it. rel_error (n_tensors,) receives, per tensor, the
+ * largest |a - n| / max(|a| + |n|, floor) over `samples` random entries. */
+lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps,
+                                  uint32_t seed, double *rel_error);
+
+#endif

@@ -1,0 +1,428 @@
+/* model_io.c — save/load behind model_io.h. Tensor names follow PyTorch (embedding.weight,
+ * rnn.weight_ih_l{k}, rnn.weight_hh_l{k}, rnn.bias_ih_l{k}, rnn.bias_hh_l{k}, decoder.weight,
+ * decoder.bias) so torch.nn.Embedding + torch.nn.RNN + torch.nn.Linear load the file directly;
+ * optimizer moments are "optim.<name>.m" / "optim.<name>.v" in the same layout as <name>, the carried
+ * state "state.h" (L, N, H). Shapes: V vocabulary, E embedding, H hidden, L layers, N streams. */
+#include "model_io.h"
+
+#include "json.h"
+#include "serialize.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FORMAT_TAG "lmlab-1"
+
+static const char *reserved_keys[] = {"format", "config", "trainer"};
+
+static int is_reserved(const char *key) {
+    for (size_t i = 0; i < sizeof reserved_keys / sizeof *reserved_keys; i++)
+        if (strcmp(key, reserved_keys[i]) == 0) return 1;
+    return 0;
+}
+
+lm_status lm_model_set_metadata(lm_model *m, const char *json) {
+    if (!json || !*json) {
+        free(m->metadata_json);
+        m->metadata_json = NULL;
+        return LM_OK;
+    }
+    lm_json v;
+    lm_status s = lm_json_parse(&v, json, strlen(json), "the model metadata");
+    if (s) return s;
+    if (v.type != LM_JSON_OBJECT) s = lm_fail(LM_ERR_ARG, "model metadata must be an object of strings");
+    for (size_t i = 0; !s && i < v.length; i++) {
+        if (v.items[i].type != LM_JSON_STRING)
+            s = lm_fail(LM_ERR_ARG, "model metadata '%s' must be a string", v.keys[i]);
+        else if (is_reserved(v.keys[i]))
+            s = lm_fail(LM_ERR_ARG, "model metadata key '%s' is reserved for lmlab itself", v.keys[i]);
+    }
+    lm_json_free(&v);
+    if (s) return s;
+    char *copy = malloc(strlen(json) + 1);
+    if (!copy) return lm_fail(LM_ERR_NOMEM, "out of memory storing model metadata");
+    strcpy(copy, json);
+    free(m->metadata_json);
+    m->metadata_json = copy;
+    return LM_OK;
+}
+
+/* ---- saving ------------------------------------------------------------------------------------- */
+
+static void config_json(lm_strbuf *sb, const lm_model_config *c) {
+    lm_sb_printf(sb, "{\"cell\":\"rnn\",\"vocab_size\":%d,\"embedding\":%d,\"hidden\":%d,\"layers\":%d,", c->V, c->E,
+                 c->H, c->L);
+    lm_sb_printf(sb, "\"seed\":%lu,\"init\":\"normal(0,0.01) weights, zero biases, normal(0,1) embedding\"}",
+                 (unsigned long)c->seed);
+}
+
+static const char *opt_name(lm_opt_kind k) { return k == LM_OPT_SGD ? "sgd" : k == LM_OPT_ADAGRAD ? "adagrad" : "adam"; }
+
+static void trainer_json(lm_strbuf *sb, const lm_trainer *t) {
+    const lm_optim_config *c = &t->opt.cfg;
+    lm_sb_printf(sb, "{\"optimizer\":\"%s\",\"lr\":%.17g,\"momentum\":%.17g,", opt_name(c->kind), c->lr, c->momentum);
+    lm_sb_printf(sb, "\"beta1\":%.17g,\"beta2\":%.17g,\"eps\":%.17g,", c->beta1, c->beta2, c->eps);
+    lm_sb_printf(sb, "\"clip\":%.17g,\"clip_mode\":\"%s\",", c->clip, c->clip_mode == LM_CLIP_NORM ? "norm" : "value");
+    lm_sb_printf(sb, "\"batch\":%d,\"seq\":%d,\"step\":%lld,", t->N, t->T, (long long)t->opt.step);
+    lm_sb_printf(sb, "\"clip_events\":%lld,\"position\":%llu,", (long long)t->opt.clip_events, (unsigned long long)t->pos);
+    lm_sb_printf(sb, "\"tokens\":%llu,\"wraps\":%llu}", (unsigned long long)t->len, (unsigned long long)t->wraps);
+}
+
+/* Tensor entry for a table slice of `base` (params or an optimizer state vector) in the file layout. */
+static lm_st_tensor table_tensor(const lm_param_info *p, const char *name, const lm_float *base) {
+    lm_st_tensor t;
+    memset(&t, 0, sizeof t);
+    t.name = name;
+    t.ndim = p->ndim;
+    t.shape[0] = p->transposed ? p->shape[1] : p->shape[0];
+    t.shape[1] = p->transposed ? p->shape[0] : p->shape[1];
+    t.source = p->transposed ? LM_ST_TRANSPOSE : LM_ST_COPY;
+    t.data = base + p->offset;
+    return t;
+}
+
+lm_status lm_model_save(const lm_model *m, const lm_trainer *tr, uint8_t **out, size_t *out_len) {
+    enum { MAX_OUT = 1 + 3 * LM_MODEL_MAX_TENSORS + LM_MAX_LAYERS + 1 };
+    lm_st_tensor tensors[MAX_OUT];
+    char names[MAX_OUT][LM_PARAM_NAME_MAX + 16];
+    int n = 0;
+    const lm_model_config *c = &m->cfg;
+    if (c->E == 0) { /* one-hot: the identity makes torch.nn.Embedding reproduce x = onehot(id) */
+        memset(&tensors[n], 0, sizeof tensors[n]);
+        tensors[n].name = "embedding.weight";
+        tensors[n].ndim = 2;
+        tensors[n].shape[0] = tensors[n].shape[1] = c->V;
+        tensors[n++].source = LM_ST_IDENTITY;
+    }
+    for (int k = 0; k < m->n_tensors; k++) {
+        const lm_param_info *p = &m->table[k];
+        tensors[n++] = table_tensor(p, p->name, m->params);
+        if (strncmp(p->name, "rnn.bias_ih_l", 13) == 0) { /* PyTorch has a second bias; ours is folded into b */
+            snprintf(names[n], sizeof names[n], "rnn.bias_hh_l%s", p->name + 13);
+            memset(&tensors[n], 0, sizeof tensors[n]);
+            tensors[n].name = names[n];
+            tensors[n].ndim = 1;
+            tensors[n].shape[0] = c->H;
+            tensors[n++].source = LM_ST_ZEROS;
+        }
+    }
+    if (tr) {
+        const lm_float *states[2] = {tr->opt.m, tr->opt.v};
+        const char *suffix[2] = {"m", "v"};
+        for (int s = 0; s < lm_optim_state_count(&tr->opt); s++) {
+            for (int k = 0; k < m->n_tensors; k++) {
+                snprintf(names[n], sizeof names[n], "optim.%s.%s", m->table[k].name, suffix[s]);
+                tensors[n] = table_tensor(&m->table[k], names[n], states[s]);
+                n++;
+            }
+        }
+        if (m->carry && m->carry_N == tr->N) {
+            memset(&tensors[n], 0, sizeof tensors[n]);
+            tensors[n].name = "state.h";
+            tensors[n].ndim = 3;
+            tensors[n].shape[0] = c->L;
+            tensors[n].shape[1] = tr->N;
+            tensors[n].shape[2] = c->H;
+            tensors[n].source = LM_ST_COPY;
+            tensors[n++].data = m->carry;
+        }
+    }
+    /* metadata: format, config, trainer, then the user's strings */
+    lm_strbuf config = {0}, trainer = {0};
+    config_json(&config, c);
+    if (tr) trainer_json(&trainer, tr);
+    lm_json user;
+    memset(&user, 0, sizeof user);
+    lm_status s = LM_OK;
+    if (m->metadata_json) s = lm_json_parse(&user, m->metadata_json, strlen(m->metadata_json), "the model metadata");
+    lm_st_meta *meta = NULL;
+    int n_meta = 0;
+    if (!s && (config.failed || trainer.failed)) s = lm_fail(LM_ERR_NOMEM, "out of memory writing the model config");
+    if (!s && !(meta = malloc((3 + user.length) * sizeof *meta))) s = lm_fail(LM_ERR_NOMEM, "out of memory saving");
+    if (!s) {
+        meta[n_meta++] = (lm_st_meta){"format", FORMAT_TAG};
+        meta[n_meta++] = (lm_st_meta){"config", config.data};
+        if (tr) meta[n_meta++] = (lm_st_meta){"trainer", trainer.data};
+        for (size_t i = 0; i < user.length; i++) meta[n_meta++] = (lm_st_meta){user.keys[i], user.items[i].string};
+        s = lm_st_write(out, out_len, tensors, n, meta, n_meta);
+    }
+    free(meta);
+    lm_json_free(&user);
+    free(config.data);
+    free(trainer.data);
+    return s;
+}
+
+/* ---- loading ------------------------------------------------------------------------------------ */
+
+static lm_status config_int(const lm_json *cfg, const char *key, int required, int fallback, int *out) {
+    const lm_json *v = lm_json_get(cfg, key);
+    if (!v) {
+        if (required) return lm_fail(LM_ERR_FORMAT, "model file config lacks '%s'", key);
+        *out = fallback;
+        return LM_OK;
+    }
+    if (v->type != LM_JSON_NUMBER || v->number != floor(v->number) || v->number < 0 || v->number > 4294967295.0)
+        return lm_fail(LM_ERR_FORMAT, "model file config '%s' must be a whole number", key);
+    *out = v->number > 2147483647.0 ? -1 : (int)v->number;
+    return LM_OK;
+}
+
+static lm_status read_config(const lm_st_file *f, lm_model_config *c) {
+    const char *text = lm_st_meta_get(f, "config");
+    if (!text) return lm_fail(LM_ERR_FORMAT, "model file has no 'config' metadata: it was not written by lmlab");
+    lm_json cfg;
+    lm_status s = lm_json_parse(&cfg, text, strlen(text), "the model file's config");
+    if (s) return s;
+    memset(c, 0, sizeof *c);
+    const lm_json *cell = lm_json_get(&cfg, "cell");
+    if (cfg.type != LM_JSON_OBJECT) s = lm_fail(LM_ERR_FORMAT, "model file config is not a JSON object");
+    else if (!cell || cell->type != LM_JSON_STRING) s = lm_fail(LM_ERR_FORMAT, "model file config lacks 'cell'");
+    else if (strcmp(cell->string, "rnn") != 0)
+        s = lm_fail(LM_ERR_FORMAT, "model file has cell '%s'; this build reads 'rnn' models only", cell->string);
+    if (!s) s = config_int(&cfg, "vocab_size", 1, 0, &c->V);
+    if (!s) s = config_int(&cfg, "embedding", 1, 0, &c->E);
+    if (!s) s = config_int(&cfg, "hidden", 1, 0, &c->H);
+    if (!s) s = config_int(&cfg, "layers", 0, 1, &c->L);
+    const lm_json *seed = lm_json_get(&cfg, "seed");
+    if (!s && seed && seed->type == LM_JSON_NUMBER && seed->number >= 0 && seed->number <= 4294967295.0)
+        c->seed = (uint32_t)seed->number;
+    c->cell = LM_CELL_RNN;
+    lm_json_free(&cfg);
+    return s;
+}
+
+static void shape_text(char *buf, size_t size, const int64_t *shape, int ndim) {
+    size_t used = (size_t)snprintf(buf, size, "[");
+    for (int d = 0; d < ndim && used < size; d++)
+        used += (size_t)snprintf(buf + used, size - used, d ? ", %lld" : "%lld", (long long)shape[d]);
+    if (used < size) snprintf(buf + used, size - used, "]");
+}
+
+/* The entry `name` must exist with exactly `shape` (ndim dims); explains the config otherwise. */
+static lm_status expect_tensor(const lm_st_file *f, const lm_model_config *c, const char *name, int ndim,
+                               const int64_t *shape, const lm_st_entry **out) {
+    const lm_st_entry *e = lm_st_find(f, name);
+    char want[64], got[64];
+    shape_text(want, sizeof want, shape, ndim);
+    if (!e)
+        return lm_fail(LM_ERR_FORMAT, "model file lacks tensor '%s' %s required by its config (V %d, E %d, H %d, L %d)",
+                       name, want, c->V, c->E, c->H, c->L);
+    int same = e->ndim == ndim;
+    for (int d = 0; same && d < ndim; d++) same = e->shape[d] == shape[d];
+    if (!same) {
+        shape_text(got, sizeof got, e->shape, e->ndim);
+        return lm_fail(LM_ERR_FORMAT,
+                       "model file tensor '%s' has shape %s but its config (vocab %d, embedding %d, hidden %d, "
+                       "layers %d) needs %s",
+                       name, got, c->V, c->E, c->H, c->L, want);
+    }
+    *out = e;
+    return LM_OK;
+}
+
+static void file_shape(const lm_param_info *p, int64_t *shape) {
+    shape[0] = p->transposed ? p->shape[1] : p->shape[0];
+    shape[1] = p->transposed ? p->shape[0] : p->shape[1];
+}
+
+/* Fold a non-identity one-hot embedding Emb (V, V) into Wx (V, H): onehot·Emb·Wx = row of Emb·Wx. */
+static lm_status fold_embedding(lm_model *m, const lm_st_file *f, const lm_st_entry *e) {
+    const int V = m->cfg.V, H = m->cfg.H;
+    lm_float *emb = malloc(lm_size_mul(lm_size_mul((size_t)V, (size_t)V), sizeof(lm_float)));
+    lm_float *wx = calloc((size_t)V * H, sizeof(lm_float));
+    lm_status s = (emb && wx) ? lm_st_load(f, e, emb, 0) : lm_fail(LM_ERR_NOMEM, "out of memory loading the embedding");
+    int identity = 1;
+    for (size_t i = 0; !s && identity && i < (size_t)V * V; i++)
+        identity = emb[i] == (i / (size_t)V == i % (size_t)V ? 1 : 0);
+    if (!s && !identity) {
+        for (int v = 0; v < V; v++)
+            for (int j = 0; j < V; j++) {
+                lm_float a = emb[(size_t)v * V + j];
+                if (a == 0) continue;
+                for (int k = 0; k < H; k++) wx[(size_t)v * H + k] += a * m->Wx[0][(size_t)j * H + k];
+            }
+        memcpy(m->Wx[0], wx, (size_t)V * H * sizeof(lm_float));
+    }
+    free(emb);
+    free(wx);
+    return s;
+}
+
+static int known_extra(const char *name) {
+    return strncmp(name, "optim.", 6) == 0 || strcmp(name, "state.h") == 0 || strncmp(name, "rnn.bias_hh_l", 13) == 0 ||
+           strcmp(name, "embedding.weight") == 0;
+}
+
+static lm_status load_into(lm_model *m, const lm_st_file *f) {
+    const lm_model_config *c = &m->cfg;
+    lm_status s = LM_OK;
+    for (int k = 0; k < m->n_tensors && !s; k++) {
+        const lm_param_info *p = &m->table[k];
+        int64_t shape[2];
+        file_shape(p, shape);
+        const lm_st_entry *e;
+        s = expect_tensor(f, c, p->name, p->ndim, shape, &e);
+        if (!s) s = lm_st_load(f, e, m->params + p->offset, p->transposed);
+    }
+    for (int l = 0; l < c->L && !s; l++) { /* PyTorch's second bias adds to ours */
+        char name[32];
+        snprintf(name, sizeof name, "rnn.bias_hh_l%d", l);
+        if (!lm_st_find(f, name)) continue;
+        int64_t shape[1] = {c->H};
+        const lm_st_entry *e;
+        lm_float *tmp = malloc((size_t)c->H * sizeof(lm_float));
+        s = tmp ? expect_tensor(f, c, name, 1, shape, &e) : lm_fail(LM_ERR_NOMEM, "out of memory loading %s", name);
+        if (!s) s = lm_st_load(f, e, tmp, 0);
+        for (int j = 0; !s && j < c->H; j++) m->b[l][j] += tmp[j];
+        free(tmp);
+    }
+    if (!s && c->E == 0) {
+        int64_t shape[2] = {c->V, c->V};
+        const lm_st_entry *e;
+        s = expect_tensor(f, c, "embedding.weight", 2, shape, &e);
+        if (!s) s = fold_embedding(m, f, e);
+    }
+    for (int i = 0; i < f->n_tensors && !s; i++) {
+        const char *name = f->tensors[i].name;
+        int ours = 0;
+        for (int k = 0; k < m->n_tensors && !ours; k++) ours = strcmp(m->table[k].name, name) == 0;
+        int layer_ok = 1;
+        if (strncmp(name, "rnn.bias_hh_l", 13) == 0) layer_ok = atoi(name + 13) < c->L;
+        if (!ours && (!known_extra(name) || !layer_ok))
+            s = lm_fail(LM_ERR_FORMAT, "model file has tensor '%s', which a config of %d layer(s) does not use", name, c->L);
+    }
+    return s;
+}
+
+/* The user metadata of a file: every string except the reserved keys, as a JSON object text. */
+static lm_status keep_metadata(lm_model *m, const lm_st_file *f) {
+    if (!f->meta) return LM_OK;
+    lm_strbuf sb = {0};
+    lm_sb_append(&sb, "{", 1);
+    int first = 1;
+    for (size_t i = 0; i < f->meta->length; i++) {
+        if (is_reserved(f->meta->keys[i])) continue;
+        if (!first) lm_sb_append(&sb, ",", 1);
+        first = 0;
+        lm_sb_json_string(&sb, f->meta->keys[i]);
+        lm_sb_append(&sb, ":", 1);
+        lm_sb_json_string(&sb, f->meta->items[i].string);
+    }
+    lm_sb_append(&sb, "}", 1);
+    if (sb.failed) {
+        free(sb.data);
+        return lm_fail(LM_ERR_NOMEM, "out of memory reading the model metadata");
+    }
+    m->metadata_json = sb.data;
+    return LM_OK;
+}
+
+lm_status lm_model_load(lm_model **out, const uint8_t *bytes, size_t len) {
+    *out = NULL;
+    lm_st_file f;
+    lm_status s = lm_st_read(&f, bytes, len);
+    if (s) return s;
+    lm_model_config c;
+    lm_model *m = NULL;
+    s = read_config(&f, &c);
+    if (!s) {
+        s = lm_model_new(&m, &c);
+        if (s) {
+            char why[256];
+            snprintf(why, sizeof why, "%s", lm_error_message());
+            s = lm_fail(LM_ERR_FORMAT, "model file config is invalid: %s", why);
+        }
+    }
+    if (!s) s = load_into(m, &f);
+    if (!s) s = keep_metadata(m, &f);
+    lm_st_free(&f);
+    if (s) {
+        lm_model_delete(m);
+        return s;
+    }
+    *out = m;
+    return LM_OK;
+}
+
+/* ---- resuming ----------------------------------------------------------------------------------- */
+
+static lm_status trainer_number(const lm_json *j, const char *key, double *out) {
+    const lm_json *v = lm_json_get(j, key);
+    if (!v || v->type != LM_JSON_NUMBER) return lm_fail(LM_ERR_FORMAT, "model file training state lacks '%s'", key);
+    *out = v->number;
+    return LM_OK;
+}
+
+lm_status lm_trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
+    lm_model *m = t->model;
+    lm_st_file f;
+    lm_status s = lm_st_read(&f, bytes, len);
+    if (s) return s;
+    const char *text = lm_st_meta_get(&f, "trainer");
+    lm_json j;
+    memset(&j, 0, sizeof j);
+    if (!text) s = lm_fail(LM_ERR_FORMAT, "model file has no training state: it was saved without a trainer");
+    if (!s) s = lm_json_parse(&j, text, strlen(text), "the model file's training state");
+    const lm_json *kind = lm_json_get(&j, "optimizer");
+    double batch = 0, seq = 0, step = 0, clips = 0, position = 0, tokens = 0, wraps = 0;
+    if (!s && (!kind || kind->type != LM_JSON_STRING)) s = lm_fail(LM_ERR_FORMAT, "model file training state lacks 'optimizer'");
+    if (!s && strcmp(kind->string, opt_name(t->opt.cfg.kind)) != 0)
+        s = lm_fail(LM_ERR_ARG, "the checkpoint was trained with %s but this trainer uses %s: use the same optimizer to resume",
+                    kind->string, opt_name(t->opt.cfg.kind));
+    if (!s) s = trainer_number(&j, "batch", &batch);
+    if (!s) s = trainer_number(&j, "seq", &seq);
+    if (!s) s = trainer_number(&j, "step", &step);
+    if (!s) s = trainer_number(&j, "clip_events", &clips);
+    if (!s) s = trainer_number(&j, "position", &position);
+    if (!s) s = trainer_number(&j, "tokens", &tokens);
+    if (!s) s = trainer_number(&j, "wraps", &wraps);
+    if (!s && (batch != t->N || seq != t->T))
+        s = lm_fail(LM_ERR_ARG, "the checkpoint was trained with batch %.0f and sequence length %.0f, this trainer has %d and %d",
+                    batch, seq, t->N, t->T);
+    /* Load the moments into temporaries first so that a failure leaves the trainer untouched. */
+    int states = lm_optim_state_count(&t->opt);
+    lm_float *tmp[2] = {NULL, NULL};
+    for (int v = 0; v < states && !s; v++)
+        if (!(tmp[v] = malloc(m->n_params * sizeof(lm_float)))) s = lm_fail(LM_ERR_NOMEM, "out of memory resuming");
+    for (int v = 0; v < states && !s; v++) {
+        for (int k = 0; k < m->n_tensors && !s; k++) {
+            const lm_param_info *p = &m->table[k];
+            char name[LM_PARAM_NAME_MAX + 16];
+            snprintf(name, sizeof name, "optim.%s.%s", p->name, v ? "v" : "m");
+            int64_t shape[2];
+            file_shape(p, shape);
+            const lm_st_entry *e;
+            s = expect_tensor(&f, &m->cfg, name, p->ndim, shape, &e);
+            if (!s) s = lm_st_load(&f, e, tmp[v] + p->offset, p->transposed);
+        }
+    }
+    const lm_st_entry *state = lm_st_find(&f, "state.h");
+    int64_t state_shape[3] = {m->cfg.L, t->N, m->cfg.H};
+    if (!s && state) s = expect_tensor(&f, &m->cfg, "state.h", 3, state_shape, &state);
+    if (!s) s = lm_model_ensure_carry(m, t->N);
+    lm_float *carry = NULL;
+    if (!s && state) {
+        carry = malloc((size_t)m->cfg.L * t->N * m->cfg.H * sizeof(lm_float));
+        s = carry ? lm_st_load(&f, state, carry, 0) : lm_fail(LM_ERR_NOMEM, "out of memory resuming");
+    }
+    if (!s) { /* commit */
+        if (tmp[0]) memcpy(t->opt.m, tmp[0], m->n_params * sizeof(lm_float));
+        if (tmp[1]) memcpy(t->opt.v, tmp[1], m->n_params * sizeof(lm_float));
+        t->opt.step = (int64_t)step;
+        t->opt.clip_events = (int64_t)clips;
+        int same_text = tokens == (double)t->len && position <= (double)t->stream_len;
+        t->pos = same_text ? (size_t)position : 0;
+        t->wraps = (uint64_t)wraps;
+        if (carry && same_text) memcpy(m->carry, carry, (size_t)m->cfg.L * t->N * m->cfg.H * sizeof(lm_float));
+        else lm_model_reset_state(m);
+    }
+    free(carry);
+    free(tmp[0]);
+    free(tmp[1]);
+    lm_json_free(&j);
+    lm_st_free(&f);
+    return s;
+}

@@ -1,0 +1,40 @@
+/* trainer.h — stateful training of a model over N parallel streams of one token stream: stream n
+ * starts at n·floor(len/N); each step takes the next (N, T+1) window of every stream, runs
+ * loss_and_grads (state carried), clips and updates. When a window would run past the end of the
+ * streams, all of them wrap to their starts and the state resets. It owns its optimizer and a copy of
+ * the ids; the model stays owned by the caller. Shapes: N streams, T window. */
+#ifndef LM_TRAINER_H
+#define LM_TRAINER_H
+
+#include "model.h"
+#include "optim.h"
+
+typedef struct {
+    lm_model *model;   /* not owned; checked live at each call from the API */
+    int32_t *ids;      /* (len,) copy of the training stream */
+    size_t len;
+    int N, T;
+    size_t stream_len; /* floor(len / N) */
+    size_t pos;        /* offset of the next window inside every stream */
+    lm_optimizer opt;
+    int32_t *window;   /* (N, T+1) the current batch */
+    uint64_t wraps;    /* times the streams wrapped (epochs) */
+} lm_trainer;
+
+typedef struct {
+    int64_t step;
+    double loss;      /* mean training loss over the steps of the call */
+    double last_loss; /* loss of the last step */
+    double grad_norm; /* of the last step, before clipping */
+    int clipped;      /* the last step was clipped */
+    int64_t clip_events;
+} lm_train_stats;
+
+/* Validates N, T (a corpus shorter than one window of every stream is an error), ids and the optimizer. */
+lm_status lm_trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, size_t len, int N, int T,
+                         const lm_optim_config *opt);
+void lm_trainer_delete(lm_trainer *t);
+/* Run `count` steps; on a refused step returns LM_ERR_NONFINITE with the stats of the steps done. */
+lm_status lm_trainer_train(lm_trainer *t, int count, lm_train_stats *stats);
+
+#endif

@@ -1,0 +1,60 @@
+"""torch_parity.py — independent reference for tests/torch_parity.test.mjs: load an lmlab model file
+into torch.nn.Embedding + torch.nn.RNN(batch_first=True) + torch.nn.Linear with load_state_dict(strict=True)
+(so every tensor name and shape must be PyTorch's) and print the logits for the given ids as JSON.
+
+usage: /usr/bin/python3 tests/torch_parity.py MODEL.safetensors IDS.json   (IDS.json: [[id, ...], ...], (N, T))
+The safetensors file is parsed here with struct + numpy (PyTorch 1.13 has no safetensors reader)."""
+import json
+import struct
+import sys
+
+import numpy as np
+import torch
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8 : 8 + n].decode("utf-8"))
+    meta = header.pop("__metadata__", {})
+    base = 8 + n
+    tensors = {}
+    for name, spec in header.items():
+        assert spec["dtype"] == "F32", name
+        begin, end = spec["data_offsets"]
+        array = np.frombuffer(data[base + begin : base + end], dtype="<f4").reshape(spec["shape"])
+        tensors[name] = torch.from_numpy(array.copy())
+    return tensors, meta
+
+
+class RNNLM(torch.nn.Module):
+    def __init__(self, vocab, embedding, hidden, layers):
+        super().__init__()
+        self.embedding = torch.nn.Embedding(vocab, embedding)
+        self.rnn = torch.nn.RNN(embedding, hidden, num_layers=layers, nonlinearity="tanh", batch_first=True)
+        self.decoder = torch.nn.Linear(hidden, vocab)
+
+    def forward(self, ids):
+        h, _ = self.rnn(self.embedding(ids))
+        return self.decoder(h)
+
+
+def main():
+    tensors, meta = read_safetensors(sys.argv[1])
+    config = json.loads(meta["config"])
+    assert config["cell"] == "rnn"
+    V, H, L = config["vocab_size"], config["hidden"], config.get("layers", 1)
+    E = config["embedding"] or V  # one-hot: the file holds the (V, V) identity
+    model = RNNLM(V, E, H, L)
+    state = {k: v for k, v in tensors.items() if not k.startswith("optim.") and k != "state.h"}
+    model.load_state_dict(state, strict=True)
+    with open(sys.argv[2]) as f:
+        ids = torch.tensor(json.load(f), dtype=torch.long)
+    with torch.no_grad():
+        logits = model(ids)
+    json.dump({"shape": list(logits.shape), "logits": logits.reshape(-1).tolist()}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,484 @@
+// model.mjs — Model and Trainer of index.d.ts over src/model_api.c: a recurrent LM with one flat
+// parameter buffer viewed zero-copy, loss and gradients, sampling, probes, masked-word prediction,
+// model files (safetensors), and stateful training over N parallel streams (count steps per call, in C).
+// Arguments are validated here with sentences naming them, and again in C. Shapes: N streams,
+// T window, V vocabulary, E embedding (0 = one-hot), H hidden, L layers.
+import { Handle, LmlabError } from './loader.mjs';
+
+const LM_ERR_ARG = 1;
+export const LM_MAX_DIM = 4096;
+const CELLS = ['rnn', 'lstm', 'gru', 'window'];
+const OPTIMIZERS = ['sgd', 'adagrad', 'adam'];
+const CLIP_MODES = ['value', 'norm'];
+
+const fail = (message) => { throw new LmlabError(message, LM_ERR_ARG); };
+
+function wholeNumber(name, value, { min = 0, max = 2 ** 31 - 1 } = {}) {
+  if (typeof value !== 'number' || !Number.isInteger(value)) fail(`${name} must be a whole number, got ${String(value)}`);
+  if (value < min || value > max) fail(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function positiveNumber(name, value) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) fail(`${name} must be a positive finite number, got ${String(value)}`);
+  return value;
+}
+
+/** ids → Int32Array of whole numbers (no silent truncation); `length` checked when given. */
+function toIds(name, value, length) {
+  if (!(value instanceof Int32Array) && !Array.isArray(value) && !ArrayBuffer.isView(value)) {
+    fail(`${name} must be an Int32Array or an array of token ids, got ${value === null ? 'null' : typeof value}`);
+  }
+  const ids = value instanceof Int32Array ? value : Int32Array.from(value, (v, i) => {
+    if (!Number.isInteger(v)) fail(`${name}[${i}] must be a whole token id, got ${v}`);
+    return v;
+  });
+  if (length !== undefined && ids.length !== length) fail(`${name} has ${ids.length} ids but ${length} are needed`);
+  return ids;
+}
+
+/**
+ * @param {Awaited<ReturnType<typeof import('./loader.mjs').instantiateCore>>} core
+ */
+export function install(core) {
+  const X = core.exports;
+  const { check, scoped } = core;
+  const u32At = (ptr) => core.memory().u32[ptr >> 2];
+
+  /** Check every id is in [0, V) with the position named (the C edge checks again). */
+  function checkRange(name, ids, V) {
+    for (let i = 0; i < ids.length; i++) {
+      if (ids[i] < 0 || ids[i] >= V) fail(`${name}[${i}] = ${ids[i]} is not a token id in [0, ${V})`);
+    }
+  }
+
+  class Model extends Handle {
+    /** @param {number} ptr */
+    constructor(ptr) {
+      super('model', ptr, (p) => X.lm_net_free(p));
+      this._info = scoped((s) => {
+        const info = s.out(4);
+        check(X.lm_net_info(ptr, info));
+        return Array.from(core.memory().u32.subarray(info >> 2, (info >> 2) + 8));
+      });
+      const [cell, V, E, H, L, seed] = this._info;
+      this._config = Object.freeze({ cell: CELLS[cell], vocabSize: V, embedding: E, hidden: H, layers: L, window: 0, seed });
+      /** string metadata stored with the model (vocabulary JSON, training options, …) */
+      this.metadata = scoped((s) => {
+        const out = s.out();
+        check(X.lm_net_metadata(ptr, out));
+        return JSON.parse(core.readCString(u32At(out)));
+      });
+    }
+
+    /**
+     * Create a model with freshly initialised weights (see the README's init scheme).
+     * @param {import('./index.d.ts').ModelConfig} config
+     */
+    static create(config) {
+      if (!config || typeof config !== 'object') fail('Model.create needs a config object');
+      const cell = config.cell ?? 'rnn';
+      if (!CELLS.includes(cell)) fail(`cell must be one of ${CELLS.join(', ')}, got '${cell}'`);
+      if (cell !== 'rnn') fail(`cell '${cell}' is not available yet: this build has the vanilla RNN ('rnn') only`);
+      const V = wholeNumber('vocabSize', config.vocabSize, { min: 2, max: 2000000 });
+      const E = wholeNumber('embedding', config.embedding ?? 0, { max: LM_MAX_DIM });
+      const H = wholeNumber('hidden', config.hidden, { min: 1, max: LM_MAX_DIM });
+      const L = wholeNumber('layers', config.layers ?? 1, { min: 1, max: 4 });
+      if (config.window) fail('window applies to the fixed-window model, not to an RNN');
+      const seed = wholeNumber('seed', config.seed ?? 0, { max: 2 ** 32 - 1 });
+      const ptr = scoped((s) => {
+        const out = s.out();
+        check(X.lm_net_create(0, V, E, H, L, seed, out));
+        return u32At(out);
+      });
+      return new Model(ptr);
+    }
+
+    /**
+     * Parse a safetensors model file; throws a clear LmlabError on any malformed input.
+     * @param {Uint8Array} bytes
+     */
+    static load(bytes) {
+      if (!(bytes instanceof Uint8Array)) fail(`Model.load needs the file's bytes as a Uint8Array, got ${typeof bytes}`);
+      const ptr = scoped((s) => {
+        const data = s.u8(bytes);
+        const out = s.out();
+        check(X.lm_net_load(data, bytes.length, out));
+        return u32At(out);
+      });
+      return new Model(ptr);
+    }
+
+    get config() { return this._config; }
+    get parameterCount() { return this._info[7]; }
+
+    /** Zero-copy views of every parameter tensor and its gradient; refetch after calls that may grow memory. */
+    parameters() {
+      const ptr = this.ptr;
+      return scoped((s) => {
+        const bufs = s.out(2);
+        check(X.lm_net_buffers(ptr, bufs, bufs + 4));
+        const params = u32At(bufs);
+        const grads = u32At(bufs + 4);
+        const info = s.out(3);
+        const names = s.out(2);
+        const views = [];
+        for (let k = 0; k < this._info[6]; k++) {
+          check(X.lm_net_tensor(ptr, k, info, names, names + 4));
+          const [ndim, r, c, offset, count] = core.memory().u32.subarray(info >> 2, (info >> 2) + 6);
+          const buffer = core.memory().buffer;
+          views.push({
+            name: core.readCString(u32At(names)),
+            lecture: core.readCString(u32At(names + 4)),
+            shape: ndim === 2 ? [r, c] : [r],
+            data: new Float32Array(buffer, params + 4 * offset, count),
+            grad: new Float32Array(buffer, grads + 4 * offset, count),
+          });
+        }
+        return views;
+      });
+    }
+
+    _window(ids, N, T) {
+      wholeNumber('N (batch)', N, { min: 1 });
+      wholeNumber('T (sequence length)', T, { min: 1 });
+      const data = toIds('ids', ids, N * (T + 1));
+      checkRange('ids', data, this._config.vocabSize);
+      return data;
+    }
+
+    /** Forward + backward on ids (N, T+1): inputs [:, :T], targets [:, 1:]. Carries the hidden state. */
+    lossAndGrads(ids, N, T) {
+      const data = this._window(ids, N, T);
+      const ptr = this.ptr;
+      return scoped((s) => {
+        const loss = s.out();
+        check(X.lm_net_loss_and_grads(ptr, s.i32(data), N, T, loss));
+        return core.readF64At(loss);
+      });
+    }
+
+    /** Forget the carried hidden state (the next window starts from zeros). */
+    resetState() { check(X.lm_net_reset_state(this.ptr)); }
+
+    /** log P(next | context) from a zero state: (V,); an empty context gives softmax(by). */
+    nextLogProbs(context) {
+      const data = toIds('context', context);
+      checkRange('context', data, this._config.vocabSize);
+      const V = this._config.vocabSize;
+      const ptr = this.ptr;
+      return scoped((s) => {
+        const out = s.f32(V);
+        check(X.lm_net_next_logprobs(ptr, data.length ? s.i32(data) : 0, data.length, out));
+        return core.readF32(out, V);
+      });
+    }
+
+    /** Scores before the softmax for ids (N, T) from a zero state: Tensor (N, T, V). */
+    logits(ids, N, T) {
+      wholeNumber('N (batch)', N, { min: 1 });
+      wholeNumber('T (sequence length)', T, { min: 1 });
+      const data = toIds('ids', ids, N * T);
+      checkRange('ids', data, this._config.vocabSize);
+      const V = this._config.vocabSize;
+      const ptr = this.ptr;
+      return scoped((s) => {
+        const out = s.f32(N * T * V);
+        check(X.lm_net_logits(ptr, s.i32(data), N, T, out));
+        return { data: core.readF32(out, N * T * V), shape: [N, T, V] };
+      });
+    }
+
+    /** Summed log-probability of ids[n, 1:] given the tokens before, per row, from a zero state: (N,). */
+    sequenceLogProbs(ids, N, T) {
+      const data = this._window(ids, N, T);
+      const ptr = this.ptr;
+      return scoped((s) => {
+        const out = s.out(N);
+        check(X.lm_net_sequence_logprobs(ptr, s.i32(data), N, T, out));
+        return core.memory().f64.slice(out >> 3, (out >> 3) + N);
+      });
+    }
+
+    /** Sample `length` ids after `prime` ids (seeded; temperature 0 = greedy; topK 0 = all; stops after stopId). */
+    sample(prime, options = {}) {
+      const data = toIds('prime', prime ?? []);
+      checkRange('prime', data, this._config.vocabSize);
+      const length = wholeNumber('length', options.length, { min: 1, max: 1 << 24 });
+      const temperature = options.temperature ?? 1;
+      if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature < 0) {
+        fail(`temperature must be 0 (greedy) or a positive number, got ${temperature}`);
+      }
+      const topK = wholeNumber('topK', options.topK ?? 0);
+      const seed = wholeNumber('seed', options.seed ?? 0, { max: 2 ** 32 - 1 });
+      const stopId = wholeNumber('stopId', options.stopId ?? -1, { min: -1, max: this._config.vocabSize - 1 });
+      const ptr = this.ptr;
+      return scoped((s) => {
+        const out = s.i32(length);
+        const n = s.out();
+        check(X.lm_net_generate(ptr, data.length ? s.i32(data) : 0, data.length, length, temperature, topK, seed, stopId, out, n));
+        return core.readI32(out, core.readI32At(n));
+      });
+    }
+
+    /** Hidden states of the top layer over a probe sequence from a zero state: (T, H). */
+    hiddenStates(ids) {
+      const data = toIds('ids', ids);
+      if (data.length === 0) fail('hiddenStates needs at least one id');
+      checkRange('ids', data, this._config.vocabSize);
+      const H = this._config.hidden;
+      const ptr = this.ptr;
+      return scoped((s) => {
+        const out = s.f32(data.length * H);
+        check(X.lm_net_hidden_states(ptr, s.i32(data), data.length, out));
+        return { data: core.readF32(out, data.length * H), shape: [data.length, H] };
+      });
+    }
+
+    /** Per-step ||dL/dh_t|| of the top layer in the last lossAndGrads / training step: (T,). */
+    gradFlow() {
+      const ptr = this.ptr;
+      return scoped((s) => {
+        const out = s.out(2);
+        check(X.lm_net_grad_flow(ptr, out, out + 4));
+        return core.readF32(u32At(out), core.readI32At(out + 4));
+      });
+    }
+
+    /** Numerical gradient check against lossAndGrads: max relative error per parameter tensor. */
+    gradientCheck(ids, N, T, options = {}) {
+      const data = this._window(ids, N, T);
+      const samples = wholeNumber('samples', options.samples ?? 5, { min: 1, max: 100000 });
+      const eps = positiveNumber('eps', options.eps ?? 1e-2);
+      const seed = wholeNumber('seed', options.seed ?? 1, { max: 2 ** 32 - 1 });
+      const ptr = this.ptr;
+      const count = this._info[6];
+      const errors = scoped((s) => {
+        const out = s.out(count);
+        check(X.lm_net_gradient_check(ptr, s.i32(data), N, T, samples, eps, seed, out));
+        return core.memory().f64.slice(out >> 3, (out >> 3) + count);
+      });
+      return this.parameters().map((p, k) => ({ name: p.name, relError: errors[k] }));
+    }
+
+    /**
+     * Candidates for one masked token between `left` and `right` (ids, e.g. <s> … and … </s>): the
+     * `candidates` most likely next tokens after `left`, re-ranked by the log-likelihood of the whole
+     * sentence with each in place. prob is normalised over the candidates.
+     */
+    predictMasked(left, right, options = {}) {
+      const l = toIds('left', left);
+      const r = toIds('right', right);
+      checkRange('left', l, this._config.vocabSize);
+      checkRange('right', r, this._config.vocabSize);
+      const V = this._config.vocabSize;
+      const count = wholeNumber('candidates', options.candidates ?? 50, { min: 1, max: V });
+      const topK = wholeNumber('topK', options.topK ?? Math.min(5, count), { min: 1, max: count });
+      const exclude = new Set(options.exclude ?? []);
+      const first = this.nextLogProbs(l);
+      const order = Array.from(first.keys()).filter((id) => !exclude.has(id)).sort((a, b) => first[b] - first[a] || a - b).slice(0, count);
+      if (order.length === 0) fail('every token is excluded: no candidate to rank');
+      const T = l.length + r.length; // row = left + [c] + right has T + 1 ids
+      let totals;
+      if (T === 0) {
+        totals = order.map((id) => first[id]);
+      } else {
+        const rows = new Int32Array(order.length * (T + 1));
+        order.forEach((id, n) => {
+          rows.set(l, n * (T + 1));
+          rows[n * (T + 1) + l.length] = id;
+          rows.set(r, n * (T + 1) + l.length + 1);
+        });
+        const sums = this.sequenceLogProbs(rows, order.length, T);
+        // the first id of a row is not predicted: with an empty left context that is the candidate itself
+        totals = order.map((id, n) => sums[n] + (l.length === 0 ? first[id] : 0));
+      }
+      const max = Math.max(...totals);
+      const z = totals.reduce((acc, t) => acc + Math.exp(t - max), 0);
+      return order
+        .map((id, n) => ({ id, logProb: totals[n], prob: Math.exp(totals[n] - max) / z }))
+        .sort((a, b) => b.logProb - a.logProb || a.id - b.id)
+        .slice(0, topK);
+    }
+
+    /**
+     * Mask one token in each sentence (the same positions as Bigram.maskedAccuracy for the same seed:
+     * word level skips <s> and </s>) and score top-1 / top-5 accuracy of predictMasked.
+     * @param {Int32Array[]} sentences from vocab.encodeSentences(text)
+     * @param {{ seed?: number, candidates?: number, wordLevel?: boolean, exclude?: number[] }} [options]
+     */
+    maskedAccuracy(sentences, options = {}) {
+      if (!Array.isArray(sentences)) fail('maskedAccuracy needs an array of sentences (Int32Array of ids each)');
+      const seed = wholeNumber('seed', options.seed ?? 1, { max: 2 ** 32 - 1 });
+      const wordLevel = options.wordLevel ?? true;
+      const lists = sentences.map((s, i) => toIds(`sentences[${i}]`, s));
+      const positions = scoped((s) => {
+        const out = s.i32(Math.max(lists.length, 1));
+        check(X.lm_net_mask_positions(seed, lists.length ? s.i32(lists.map((x) => x.length)) : 0, lists.length, wordLevel ? 1 : 0, out));
+        return core.readI32(out, lists.length);
+      });
+      let top1 = 0;
+      let top5 = 0;
+      let scored = 0;
+      lists.forEach((ids, i) => {
+        const pos = positions[i];
+        if (pos < 0) return;
+        const ranked = this.predictMasked(ids.subarray(0, pos), ids.subarray(pos + 1), {
+          candidates: options.candidates ?? 50, topK: Math.min(5, options.candidates ?? 50), exclude: options.exclude,
+        });
+        const rank = ranked.findIndex((c) => c.id === ids[pos]);
+        top1 += rank === 0;
+        top5 += rank >= 0 && rank < 5;
+        scored++;
+      });
+      if (scored === 0) throw new LmlabError('the held-out text has no sentence with a token to mask', 7);
+      return { top1: top1 / scored, top5: top5 / scored, sentences: scored };
+    }
+
+    /** safetensors bytes: parameters (PyTorch names/layout), config, metadata, and the trainer's state if given. */
+    save(trainer) {
+      if (trainer !== undefined && !(trainer instanceof Trainer)) fail('save(trainer) needs a Trainer or nothing');
+      const meta = this.metadata ?? {};
+      for (const [k, v] of Object.entries(meta)) {
+        if (typeof v !== 'string') fail(`metadata '${k}' must be a string (JSON.stringify objects first), got ${typeof v}`);
+      }
+      const ptr = this.ptr;
+      return scoped((s) => {
+        check(X.lm_net_set_metadata(ptr, s.str(JSON.stringify(meta))));
+        const out = s.out();
+        check(X.lm_net_save(ptr, trainer ? trainer.ptr : 0, out));
+        const bytesPtr = u32At(out);
+        try {
+          const view = s.out(2);
+          check(X.lm_net_bytes_view(bytesPtr, view, view + 4));
+          return core.readBytes(u32At(view), u32At(view + 4));
+        } finally {
+          X.lm_net_bytes_free(bytesPtr);
+        }
+      });
+    }
+  }
+
+  class Trainer extends Handle {
+    /**
+     * Train `model` on token stream `ids` with N parallel streams (stream n starts at n·floor(len/N))
+     * and windows of T, the hidden state carried from window to window.
+     * @param {Model} model @param {Int32Array} ids @param {import('./index.d.ts').TrainOptions} options
+     */
+    constructor(model, ids, options) {
+      if (!(model instanceof Model)) fail('Trainer needs a Model');
+      if (!options || typeof options !== 'object') fail('Trainer needs options { batch, seq, optimizer, lr }');
+      const N = wholeNumber('batch', options.batch, { min: 1 });
+      const T = wholeNumber('seq', options.seq, { min: 1 });
+      const optimizer = options.optimizer ?? 'adagrad';
+      if (!OPTIMIZERS.includes(optimizer)) fail(`optimizer must be one of ${OPTIMIZERS.join(', ')}, got '${optimizer}'`);
+      const lr = positiveNumber('lr (learning rate)', options.lr ?? (optimizer === 'adagrad' ? 0.1 : optimizer === 'adam' ? 0.002 : 0.01));
+      const momentum = options.momentum ?? 0;
+      if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) fail(`momentum must be in [0, 1), got ${momentum}`);
+      if (momentum > 0 && optimizer !== 'sgd') fail(`momentum applies to sgd only, not ${optimizer}`);
+      const clip = options.clip ?? 0;
+      if (typeof clip !== 'number' || !Number.isFinite(clip) || clip < 0) fail(`clip must be 0 (off) or a positive number, got ${clip}`);
+      const clipMode = options.clipMode ?? 'value';
+      if (!CLIP_MODES.includes(clipMode)) fail(`clipMode must be 'value' or 'norm', got '${clipMode}'`);
+      const data = toIds('ids', ids);
+      checkRange('ids', data, model.config.vocabSize);
+      if (Math.floor(data.length / N) < T + 1) {
+        throw new LmlabError(`the training text has ${data.length} tokens, too short for one window: ${N} streams of ${T}+1 tokens need at least ${N * (T + 1)}; use a smaller batch or sequence length, or more text`, 7);
+      }
+      const ptr = scoped((s) => {
+        const out = s.out();
+        check(X.lm_net_trainer_create(model.ptr, s.i32(data), data.length, N, T, OPTIMIZERS.indexOf(optimizer), lr, momentum, clip, CLIP_MODES.indexOf(clipMode), out));
+        return u32At(out);
+      });
+      super('trainer', ptr, (p) => X.lm_net_trainer_free(p));
+      this.model = model;
+      this.options = Object.freeze({ batch: N, seq: T, optimizer, lr, momentum, clip, clipMode });
+      this._step = 0;
+      this._clipEvents = 0;
+    }
+
+    get step() { return this._step; }
+
+    setLearningRate(lr) {
+      positiveNumber('lr (learning rate)', lr);
+      check(X.lm_net_trainer_set_lr(this.ptr, lr));
+      this.options = Object.freeze({ ...this.options, lr });
+    }
+
+    /**
+     * Run `count` optimizer steps in C. loss is the mean over these steps, lastLoss the last one's.
+     * A non-finite loss or gradient throws (code 6) and leaves the parameters at their last finite values.
+     * @returns {import('./index.d.ts').StepStats}
+     */
+    train(count = 1) {
+      wholeNumber('count', count, { min: 1, max: 1000000 });
+      const ptr = this.ptr;
+      return scoped((s) => {
+        const out = s.out(8);
+        const status = X.lm_net_trainer_train(ptr, count, out);
+        const v = core.memory().f64.slice(out >> 3, (out >> 3) + 8);
+        this._step = v[0];
+        this._clipEvents = v[5];
+        check(status);
+        return { step: v[0], loss: v[1], lastLoss: v[2], gradNorm: v[3], clipped: v[4] === 1, clipEvents: v[5], position: v[6], epochs: v[7] };
+      });
+    }
+
+    /**
+     * Loss over held-out ids read as `batch` streams (default: the trainer's) with the state carried
+     * across windows of `seq` from a zero start; batch 1: one stream, every token after the first predicted.
+     * @returns {import('./index.d.ts').EvalResult}
+     */
+    evaluate(ids, options = {}) {
+      const B = wholeNumber('batch', options.batch ?? this.options.batch, { min: 1 });
+      const T = wholeNumber('seq', options.seq ?? this.options.seq, { min: 1 });
+      return evaluateModel(this.model, ids, B, T);
+    }
+
+    /** Restore optimizer state, step, stream position and carried state from model.save(trainer) bytes. */
+    restore(bytes) {
+      if (!(bytes instanceof Uint8Array)) fail('restore needs the model file bytes as a Uint8Array');
+      const ptr = this.ptr;
+      scoped((s) => check(X.lm_net_trainer_restore(ptr, s.u8(bytes), bytes.length)));
+      this._readInfo();
+    }
+
+    /** step, clip events, stream position and wraps as C holds them. */
+    _readInfo() {
+      const ptr = this.ptr;
+      const v = scoped((s) => {
+        const out = s.out(4);
+        check(X.lm_net_trainer_info(ptr, out));
+        return core.memory().f64.slice(out >> 3, (out >> 3) + 4);
+      });
+      this._step = v[0];
+      this._clipEvents = v[1];
+      return { step: v[0], clipEvents: v[1], position: v[2], epochs: v[3] };
+    }
+  }
+
+  /** EvalResult of `model` over ids as B streams of windows T. */
+  function evaluateModel(model, ids, B, T) {
+    const data = toIds('ids', ids);
+    checkRange('ids', data, model.config.vocabSize);
+    if (Math.floor(data.length / B) < 2) {
+      throw new LmlabError(`held-out text of ${data.length} tokens is too short for ${B} streams (each needs 2 tokens)`, 7);
+    }
+    const [sum, count] = scoped((s) => {
+      const out = s.out(2);
+      check(X.lm_net_evaluate(model.ptr, s.i32(data), data.length, B, T, out));
+      return [core.readF64At(out), core.readF64At(out + 8)];
+    });
+    const loss = sum / count;
+    return { loss, perplexity: Math.exp(loss), bitsPerToken: loss / Math.LN2, tokens: count };
+  }
+
+  /** Evaluate any model on held-out ids: batch 1 (default) reads one stream from a zero state. */
+  Model.prototype.evaluate = function evaluate(ids, options = {}) {
+    const B = wholeNumber('batch', options.batch ?? 1, { min: 1 });
+    const T = wholeNumber('seq', options.seq ?? 100, { min: 1 });
+    return evaluateModel(this, ids, B, T);
+  };
+
+  return { Model, Trainer };
+}
