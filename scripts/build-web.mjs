@@ -43,13 +43,8 @@ async function sizeOfTree(dir, skip) {
 /** Write the Brown text to build/corpora/brown.txt (once) with the corpus script, return its path. */
 async function brownCorpus() {
   const script = join(ROOT, 'scripts/brown-corpus.mjs');
-  if (!(await exists(script))) throw new Error('scripts/brown-corpus.mjs is missing: it writes build/corpora/brown.txt for the page');
-  const module = await import(pathToFileURL(script).href);
-  const make = module.writeBrownCorpus ?? module.ensureBrownCorpus ?? module.buildBrownCorpus ?? module.default;
-  if (typeof make !== 'function') throw new Error('scripts/brown-corpus.mjs exports no function that writes the corpus');
-  const out = join(ROOT, 'build/corpora/brown.txt');
-  const returned = await make(out);
-  return typeof returned === 'string' && (await exists(returned)) ? returned : out;
+  const { brownCorpusPath } = await import(pathToFileURL(script).href);
+  return brownCorpusPath();
 }
 
 /**
@@ -70,7 +65,7 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
     format: 'esm',
     platform: 'browser',
     target: ['es2022'],
-    minify: true,
+    minify: process.env.LMLAB_WEB_MINIFY !== "0",
     legalComments: 'none',
     // The glue loads node:fs only under Node; in the browser that branch never runs.
     external: ['node:*'],

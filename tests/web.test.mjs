@@ -117,6 +117,8 @@ test('pause, step exactly once, resume', async () => {
   await page.waitForFunction(() => !window.lmlab.running);
   await page.locator('#rank').click();
   await page.waitForTimeout(300);
+  // The sticky top bar would cover the top of element screenshots.
+  await page.addStyleTag({ content: '.topbar { position: static !important; }' });
   for (const id of ['card-learning', 'card-samples', 'card-predict', 'card-hidden', 'card-gradients', 'card-bigram']) {
     await shot(id.replace('card-', 'view-'), page.locator(`#${id}`));
   }
@@ -141,7 +143,7 @@ test('gradient check runs in the worker and passes', async () => {
   await page.waitForSelector('table.gradcheck', { timeout: 20000 });
   const rows = await page.locator('table.gradcheck tbody tr').count();
   assert.ok(rows >= 4, `${rows} tensors checked`);
-  assert.equal(await page.locator('table.gradcheck td.bad').count(), 0, await text('#grad-check-result'));
+  assert.equal(await page.locator('table.gradcheck td.ok').count(), rows, await text('#grad-check-result'));
   await shot('view-gradcheck', page.locator('#card-gradcheck'));
 });
 

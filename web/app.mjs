@@ -45,8 +45,8 @@ const bigramMap = new Heatmap($('bigram-heatmap'), {
 });
 let watchedShape = [1, 1];
 const describeWeight = (kind) => (r, c, v) => `${$('weight-param').value}${watchedShape.length > 1 ? `[${r}, ${c}]` : `[${c}]`} ${kind} = ${fmt(v)}`;
-const weightsMap = new Heatmap($('weights-heatmap'), { colormap: RDBU, label: 'Weight matrix values', cellHeight: 'auto', maxHeight: 320, describe: describeWeight('value') });
-const wgradsMap = new Heatmap($('wgrads-heatmap'), { colormap: RDBU, label: 'Weight matrix gradients', cellHeight: 'auto', maxHeight: 320, describe: describeWeight('gradient') });
+const weightsMap = new Heatmap($('weights-heatmap'), { colormap: RDBU, label: 'Weight matrix values', cellHeight: 'auto', maxHeight: 320, robust: true, describe: describeWeight('value') });
+const wgradsMap = new Heatmap($('wgrads-heatmap'), { colormap: RDBU, label: 'Weight matrix gradients', cellHeight: 'auto', maxHeight: 320, robust: true, describe: describeWeight('gradient') });
 const heatmaps = [bigramMap, weightsMap, wgradsMap];
 
 // ---- messages -------------------------------------------------------------------------------------
@@ -133,7 +133,7 @@ function onSnapshot(s) {
   lossChart.append(s.firstStep, s.losses);
   lossChart.addValidation(s.val);
   if (s.paramGrads.length) paramGrads.add(s.step, s.paramGrads);
-  if (s.gradFlow) gradFlow.set(s.gradFlow);
+  if (s.gradFlow || s.gradLast) gradFlow.set(s.gradFlow, s.gradLast);
   if (s.watched) {
     const [rows, cols] = s.watched.shape.length > 1 ? s.watched.shape : [1, s.watched.shape[0]];
     watchedShape = s.watched.shape;
@@ -371,7 +371,7 @@ function resetCharts(paramNames) {
   lossChart.reset();
   lossChart.setBigram(app.corpusInfo?.bigram.loss ?? NaN);
   paramGrads.reset(paramNames);
-  gradFlow.set(null);
+  gradFlow.set(null, null);
   weightsMap.clear();
   wgradsMap.clear();
   hidden.clear();
@@ -540,25 +540,27 @@ $('grad-check').addEventListener('click', async () => {
   const host = $('grad-check-result');
   host.textContent = 'Checking…';
   try {
-    const { results, ms } = await app.rpc.call('gradCheck');
+    const { results, N, T, ms } = await app.rpc.call('gradCheck');
     const table = document.createElement('table');
     table.className = 'gradcheck';
     table.innerHTML = '<thead><tr><th scope="col">tensor</th><th scope="col">max relative error</th><th scope="col"></th></tr></thead>';
     const body = document.createElement('tbody');
     for (const { name, relError } of results) {
       const row = document.createElement('tr');
-      const ok = relError < 1e-2;
+      // float32 differences on a trained (saturated) network stay within a few 1e-2; a wrong
+      // backward pass is off by order 1.
+      const verdict = relError < 5e-2 ? ['ok', 'ok'] : relError < 0.2 ? ['doubtful', 'warn'] : ['wrong', 'bad'];
       row.innerHTML = '<td></td><td></td><td></td>';
       row.cells[0].textContent = name;
       row.cells[1].textContent = relError.toExponential(2);
-      row.cells[2].textContent = ok ? 'ok' : 'CHECK';
-      row.cells[2].className = ok ? 'ok' : 'bad';
+      row.cells[2].textContent = verdict[0];
+      row.cells[2].className = verdict[1];
       body.append(row);
     }
     table.append(body);
     const note = document.createElement('p');
     note.className = 'muted small';
-    note.textContent = `float32 centred differences, ${ms.toFixed(0)} ms. Errors below 1e-2 are float32 rounding; a wrong backward gives errors near 1.`;
+    note.textContent = `Centred differences (eps 0.01) at 12 random entries per tensor on a batch of ${N}×${T} characters, in float32, ${ms.toFixed(0)} ms. Up to a few 1e-2 is float32 rounding (more on a trained, saturated network); a wrong backward pass gives errors near 1.`;
     host.replaceChildren(table, note);
   } catch (err) {
     host.textContent = err.message;

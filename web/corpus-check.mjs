@@ -6,8 +6,9 @@
 /** The largest text the page accepts: it keeps the text, its UTF-16 copy, ids (4 bytes per
  * character) and the model in one tab, and WebAssembly memory is capped at 2 GB. */
 export const MAX_CORPUS_BYTES = 32 * 1024 * 1024;
-/** Fewer characters than this cannot fill even one small training window. */
-export const MIN_CORPUS_CHARS = 8;
+/** A model needs at least one (previous, next) pair; whether a text fills a training window of the
+ * chosen batch and length is the trainer's check, with its own message. */
+export const MIN_CORPUS_CHARS = 2;
 
 export class CorpusError extends Error {
   constructor(message) {

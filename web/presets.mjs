@@ -19,9 +19,9 @@ export const PRESETS = [
   {
     id: 'hello',
     title: '"hello" (the lecture\'s toy)',
-    note: 'The four-letter toy from the lecture: h, e, l, o. Learnt in a few dozen steps.',
+    note: 'The toy from the lecture: the RNN reads h, e, l, l and must answer e, l, l, o. One window of four steps; learnt in a few dozen updates.',
     file: 'corpora/hello.txt',
-    suggest: { hidden: 16, embed: 0, seq: 8, batch: 4, lr: 0.01 },
+    suggest: { hidden: 8, embed: 0, seq: 4, batch: 1, lr: 0.05 },
   },
   {
     id: 'brackets',
@@ -31,10 +31,11 @@ export const PRESETS = [
     suggest: { seq: 64, hidden: 64 },
   },
   {
-    id: 'fables',
-    title: 'Short fables (our own text)',
-    note: 'A few short fables written for lmlab: small, quick to learn, with dialogue in quotes.',
-    file: 'corpora/fables.txt',
+    id: 'garden',
+    title: 'The garden (a short text of our own)',
+    note: 'Four kilobytes of plain, repetitive English written for lmlab: learnt in a minute.',
+    file: 'corpora/garden.txt',
+    suggest: { hidden: 64, seq: 32, batch: 8 },
   },
 ];
 

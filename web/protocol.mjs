@@ -29,9 +29,11 @@
  * Unsolicited messages (worker → page):
  * @typedef {{ type: 'snapshot', step: number, running: boolean, firstStep: number, losses: Float32Array,
  *   val: { step: number, loss: number }[], gradNorm: number, clipEvents: number, msPerStep: number,
- *   charsPerSec: number, paramGrads: Float32Array, gradFlow: Float32Array | null,
+ *   charsPerSec: number, paramGrads: Float32Array, gradFlow: Float32Array | null, gradLast: Float32Array | null,
  *   watched: { name: string, shape: number[], data: Float32Array, grad: Float32Array } | null }} Snapshot
- *   losses: train loss of steps firstStep … firstStep+losses.length-1; paramGrads: (P,) in ModelInfo.params order
+ *   losses: train loss of steps firstStep … firstStep+losses.length-1; paramGrads: (P,) in ModelInfo.params order;
+ *   gradFlow: (T,) ||dL/dh_t|| of the last training step (all steps' losses); gradLast: (T,) ||∂L_T/∂h_t||
+ *   of the last step's loss only, averaged over held-out windows (one-layer RNN; null otherwise)
  * @typedef {{ type: 'fault', kind: 'nonfinite' | 'fatal', message: string }} Fault
  */
 

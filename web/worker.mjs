@@ -3,10 +3,12 @@
 // (pause, step, learning rate, probes) are answered between slices, and posts throttled snapshots
 // (≤10 per second) with transferable buffers. It never touches the DOM; protocol.mjs lists messages.
 import { loadLmlab } from '../wasm_glue/index.mjs';
+import { lastLossGradients, softmax } from './grad-through-time.mjs';
 
 const SLICE_MS = 30;          // train this long, then yield to the message queue
 const SNAPSHOT_MS = 100;      // at most 10 snapshots per second
-const VAL_EVERY_MS = 2000;    // validation loss cadence while running
+const VAL_EVERY_MS = 1000;    // validation loss cadence while running
+const PROBE_WINDOWS = 6;      // held-out windows averaged for the last-step gradient probe
 const VAL_TOKENS = 6000;      // validation subset (the same tokens every time)
 const HELD_OUT_MIN = 2000;    // smaller corpora are trained and validated on the whole text
 const PREDICT_CONTEXT = 256;  // characters of context for next-character predictions
@@ -229,6 +231,36 @@ function l2(array) {
   return Math.sqrt(sum);
 }
 
+/**
+ * ||∂L_T/∂h_t|| averaged over a few held-out windows of the training length (one-layer RNN only:
+ * the probe follows the tanh recurrence). (T,) or null for other models.
+ */
+function lastStepFlow(views) {
+  const { cell, layers, vocabSize: V, hidden: H } = S.model.config;
+  if (cell !== 'rnn' || layers !== 1) return null;
+  const Wh = views.find((p) => p.lecture === 'Wh');
+  const Wy = views.find((p) => p.lecture === 'Wy');
+  if (!Wh || !Wy) return null;
+  const Whd = Wh.data.slice();
+  const Wyd = Wy.data.slice();
+  const T = Math.min(S.settings.seq, S.valIds.length - 1);
+  if (T < 2) return null;
+  const sum = new Float32Array(T);
+  let windows = 0;
+  const span = S.valIds.length - T - 1;
+  for (let k = 0; k < PROBE_WINDOWS; k++) {
+    const start = Math.floor((span * k) / PROBE_WINDOWS);
+    const ids = S.valIds.subarray(start, start + T + 1);
+    const input = Int32Array.from(ids.subarray(0, T));
+    const states = S.model.hiddenStates(input).data;
+    const scores = S.model.logits(input, 1, T).data.subarray((T - 1) * V, T * V);
+    const norms = lastLossGradients(states, Whd, Wyd, softmax(scores), ids[T], T, H, V);
+    for (let t = 0; t < T; t++) sum[t] += norms[t];
+    windows++;
+  }
+  return sum.map((v) => v / windows);
+}
+
 function postSnapshot() {
   S.lastSnapshot = performance.now();
   const transfer = [];
@@ -236,6 +268,7 @@ function postSnapshot() {
   transfer.push(losses.buffer);
   let paramGrads = new Float32Array(0);
   let gradFlow = null;
+  let gradLast = null;
   let watched = null;
   if (S.model) {
     const views = S.model.parameters();
@@ -245,6 +278,8 @@ function postSnapshot() {
       gradFlow = Float32Array.from(S.model.gradFlow());
       transfer.push(gradFlow.buffer);
     }
+    gradLast = lastStepFlow(views);
+    if (gradLast) transfer.push(gradLast.buffer);
     const view = views.find((p) => p.name === S.watch);
     if (view) {
       watched = { name: view.name, shape: view.shape, data: view.data.slice(), grad: view.grad.slice() };
@@ -264,6 +299,7 @@ function postSnapshot() {
     charsPerSec: S.charsPerSec,
     paramGrads,
     gradFlow,
+    gradLast,
     watched,
   }, transfer);
   S.pendingLosses = [];
@@ -339,13 +375,15 @@ function bigramMatrix({ topN }) {
 
 function gradCheck() {
   if (!S.model) throw new Error('the gradient check needs a neural model (choose RNN, LSTM, GRU or window)');
-  const N = 2;
-  const T = Math.min(6, S.settings.seq);
+  // A batch like the training one (capped): with only a few tokens a trained model's gradient
+  // entries are tiny and float32 differences drown them.
+  const T = Math.min(32, S.settings.seq);
+  const N = Math.max(1, Math.min(16, S.settings.batch, Math.floor(S.trainIds.length / (T + 1))));
   if (S.trainIds.length < N * (T + 1)) throw new Error('the corpus is too short for a gradient check batch');
   const ids = Int32Array.from(S.trainIds.subarray(0, N * (T + 1)));
   const t0 = performance.now();
-  const results = S.model.gradientCheck(ids, N, T, { samples: 12 });
-  return { results, ms: performance.now() - t0 };
+  const results = S.model.gradientCheck(ids, N, T, { samples: 12, eps: 1e-2 });
+  return { results, N, T, ms: performance.now() - t0 };
 }
 
 // ---- save and load ----------------------------------------------------------------------------

@@ -28,6 +28,16 @@ function axis(label, extra = {}) {
   return { label, stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, labelSize: 18, ...extra };
 }
 
+/** A log y scale that stays valid with no data yet (uPlot's own range would be empty then). */
+const LOG_Y = {
+  distr: 3,
+  range: (self, min, max) => (min > 0 && max > 0 && Number.isFinite(min) && Number.isFinite(max)
+    ? uPlot.rangeLog(Math.max(min, LOG_FLOOR), Math.min(Math.max(max, LOG_FLOOR * 10), 1e12), 10, true) : [0.001, 1]),
+};
+/** uPlot's log ticks stop working far below 1e-12; a gradient that small has vanished anyway. */
+const LOG_FLOOR = 1e-12;
+const forLog = (v) => (v > 0 && Number.isFinite(v) ? Math.min(Math.max(v, LOG_FLOOR), 1e12) : null);
+
 const logTicks = (self, splits) => splits.map((v) => (v == null ? '' : v >= 0.01 && v < 1000 ? String(+v.toPrecision(2)) : v.toExponential(0)));
 
 export class LossChart {
@@ -142,34 +152,43 @@ export class GradFlowChart {
   /** @param {HTMLElement} host */
   constructor(host) {
     this.host = host;
-    this.current = null;
-    this.pinned = []; // { label, values }
+    this.total = null; // (T,) ||dL/dh_t||, all steps' losses (from the training step)
+    this.last = null;  // (T,) ||∂L_T/∂h_t||, the last step's loss only (one-layer RNN)
+    this.pinned = [];  // { label, values }
     this.dirty = true;
     this.build();
   }
 
   build() {
     this.plot?.destroy();
-    const series = [{ label: 'steps back' }, { label: 'now', stroke: '#d9534f', width: 2, points: { show: true, size: 4 } }];
+    const series = [
+      { label: 'steps back' },
+      { label: 'last step\'s loss ∂L_T/∂h_t', stroke: '#d9534f', width: 2, points: { show: true, size: 4 } },
+      { label: 'all steps\' losses (training)', stroke: '#8a96a8', width: 1.5, points: { show: false } },
+    ];
     this.pinned.forEach((p, i) => series.push({ label: p.label, stroke: CATEGORICAL[(i + 2) % 10], width: 1.5, dash: [5, 3], points: { show: false } }));
     this.plot = makePlot(this.host, {
       legend: { live: true },
-      scales: { x: { time: false }, y: { distr: 3 } },
-      axes: [axis('steps back in time from the window end'), axis('‖dL/dh_t‖', { size: 56, values: logTicks })],
+      scales: { x: { time: false }, y: LOG_Y },
+      axes: [axis('steps back in time from the window end'), axis('gradient norm', { size: 56, values: logTicks })],
       series,
-    }, this.data(), 240);
+    }, this.data(), 250);
   }
 
-  /** @param {Float32Array} flow (T,): norm at t = 0 … T-1 */
-  set(flow) {
-    this.current = flow;
+  /** @param {Float32Array|null} total (T,) @param {Float32Array|null} last (T,) both indexed t = 0 … T-1 */
+  set(total, last) {
+    this.total = total;
+    this.last = last;
     this.dirty = true;
   }
 
-  /** Keep the current curve for comparison (e.g. RNN vs LSTM). */
+  /** The curve worth comparing across models: the last-step one when there is one. */
+  get primary() { return this.last ?? this.total; }
+
+  /** Keep the current curve for comparison (e.g. RNN vs LSTM, or two learning rates). */
   pin(label) {
-    if (!this.current) return false;
-    this.pinned.push({ label, values: Float32Array.from(this.current) });
+    if (!this.primary) return false;
+    this.pinned.push({ label, values: Float32Array.from(this.primary) });
     if (this.pinned.length > 4) this.pinned.shift();
     this.build();
     return true;
@@ -181,13 +200,12 @@ export class GradFlowChart {
   }
 
   data() {
-    const curves = [this.current, ...this.pinned.map((p) => p.values)];
+    const curves = [this.last, this.total, ...this.pinned.map((p) => p.values)];
     const T = Math.max(2, ...curves.map((c) => (c ? c.length : 0)));
     const xs = Array.from({ length: T }, (_, k) => k);
     const column = (c) => xs.map((k) => {
       if (!c || k >= c.length) return null;
-      const v = c[c.length - 1 - k];
-      return v > 0 && Number.isFinite(v) ? v : null;
+      return forLog(c[c.length - 1 - k]);
     });
     return [xs, ...curves.map(column)];
   }
@@ -216,7 +234,7 @@ export class ParamGradChart {
     this.plot?.destroy();
     this.plot = makePlot(this.host, {
       legend: { live: true },
-      scales: { x: { time: false }, y: { distr: 3 } },
+      scales: { x: { time: false }, y: LOG_Y },
       axes: [axis('step'), axis('‖grad‖', { size: 56, values: logTicks })],
       series: [{ label: 'step' }, ...names.map((name, i) => ({ label: name, stroke: CATEGORICAL[i % 10], width: 1.5, points: { show: false } }))],
     }, this.data(), 240);
@@ -227,7 +245,7 @@ export class ParamGradChart {
     if (norms.length !== this.names.length || step === 0) return;
     if (this.steps.length && this.steps[this.steps.length - 1] === step) return;
     this.steps.push(step);
-    norms.forEach((v, i) => this.columns[i].push(v > 0 && Number.isFinite(v) ? v : null));
+    norms.forEach((v, i) => this.columns[i].push(forLog(v)));
     if (this.steps.length > 2000) {
       const keep = (a) => a.filter((_, i) => i % 2 === 1);
       this.steps = keep(this.steps);

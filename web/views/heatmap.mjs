@@ -10,7 +10,7 @@ export class Heatmap {
   /**
    * @param {HTMLElement} host element to fill (a canvas and a tooltip are created inside)
    * @param {{ colormap: import('./colormap.mjs').Colormap, label: string,
-   *   cellHeight?: number | 'auto', maxHeight?: number, square?: boolean, gamma?: number,
+   *   cellHeight?: number | 'auto', maxHeight?: number, square?: boolean, gamma?: number, robust?: boolean,
    *   describe?: (r: number, c: number, v: number) => string, onSelect?: (r: number, c: number) => void }} options
    */
   constructor(host, options) {
@@ -50,12 +50,10 @@ export class Heatmap {
   set(data) {
     let scale = data.scale;
     if (!(scale > 0)) {
-      scale = 0;
-      for (let i = 0; i < data.values.length; i++) {
-        const v = Math.abs(data.values[i]);
-        if (Number.isFinite(v) && v > scale) scale = v;
-      }
-      if (!(scale > 0)) scale = 1;
+      const mags = Float32Array.from(data.values, Math.abs).filter(Number.isFinite).sort();
+      // robust: the 99th percentile, so one outlier does not wash every other cell out to white
+      scale = mags.length ? mags[Math.min(mags.length - 1, Math.floor((this.options.robust ? 0.99 : 1) * (mags.length - 1)))] : 0;
+      if (!(scale > 0)) scale = mags.length && mags[mags.length - 1] > 0 ? mags[mags.length - 1] : 1;
     }
     this.data = { ...data, scale };
     this.dirty = true;
