@@ -25,7 +25,11 @@ let page;
 
 const shot = (name, locator = page) => locator.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 const text = (selector) => page.locator(selector).innerText();
-const waitReady = (p) => p.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+const waitReady = async (p) => {
+  await p.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  // The sticky top bar would cover the top of element screenshots.
+  await p.addStyleTag({ content: '.topbar { position: static !important; }' });
+};
 const step = () => page.evaluate(() => window.lmlab.step);
 
 /** Wait until the canvas in `selector` has drawn something (luminance variance above `min`). */
@@ -117,12 +121,12 @@ test('pause, step exactly once, resume', async () => {
   await page.waitForFunction(() => !window.lmlab.running);
   await page.locator('#rank').click();
   await page.waitForTimeout(300);
-  // The sticky top bar would cover the top of element screenshots.
-  await page.addStyleTag({ content: '.topbar { position: static !important; }' });
   for (const id of ['card-learning', 'card-samples', 'card-predict', 'card-hidden', 'card-gradients', 'card-bigram']) {
     await shot(id.replace('card-', 'view-'), page.locator(`#${id}`));
   }
-  await shot('page-full');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot('overview');
+  await page.screenshot({ path: join(ARTIFACTS, 'page-full.png'), fullPage: true });
 });
 
 test('typing in the prediction box changes the bars', async () => {
@@ -205,8 +209,25 @@ test('opening text files: a good one is loaded, a binary one is refused clearly'
   await shot('corpus-error', page.locator('.controls .panel').first());
 });
 
+test('a NaN loss pauses training with advice, and Reset recovers', async () => {
+  await page.evaluate(() => window.lmlab.poisonModel());
+  await page.click('#train');
+  await page.waitForSelector('#banner:not([hidden])', { timeout: 10000 });
+  await page.waitForFunction(() => !window.lmlab.running);
+  const message = await text('#banner-text');
+  assert.match(message, /Training paused at step \d+ \(learning rate 0\.01, clipping 5\); .*press Reset/);
+  assert.match(message, /nan|NaN|finite/);
+  await shot('error-nan', page.locator('#banner'));
+  await page.click('#reset');
+  await page.waitForFunction(() => window.lmlab.step === 0);
+  await page.click('#step');
+  await page.waitForFunction(() => window.lmlab.step === 1);
+  assert.ok(Number.isFinite(await page.evaluate(() => window.lmlab.lossChart.lastSmoothed)));
+  assert.deepEqual(page.errors, []);
+});
+
 test('the page fits a phone screen', async () => {
-  const phone = await browser.newPage(RUN.replace('brown', 'hello'), { width: 390, height: 844 });
+  const phone = await browser.newPage(RUN.replace('brown', 'garden'), { width: 390, height: 844 });
   await waitReady(phone);
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `page is ${overflow}px wider than the phone`);

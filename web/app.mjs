@@ -121,7 +121,7 @@ function onWorkerEvent(message) {
     else {
       app.running = false;
       renderRunState();
-      banner(message.kind === 'nonfinite' ? `The loss became NaN or infinite. ${message.message}` : message.message);
+      banner(message.message);
     }
   }
 }
@@ -461,7 +461,7 @@ async function once(kind, fn) {
 function refreshSample() {
   return once('sample', async () => {
     if (!app.model) return;
-    const { text, source } = await app.rpc.call('sample', { prime: settings.prime, temperature: settings.temp, seed: settings.seed, length: 280 });
+    const { text, source } = await app.rpc.call('sample', { prime: settings.prime, temperature: settings.temp, seed: settings.seed, length: 600 });
     app.lastSample = performance.now();
     $('sample').textContent = settings.prime + text;
     $('sample').dataset.source = source;
@@ -595,7 +595,7 @@ $('load').addEventListener('change', async () => {
   try {
     await loadModelBytes(await file.arrayBuffer(), file.name, true);
   } catch (err) {
-    $('file-status').textContent = `${err.message} The current model is unchanged.`;
+    $('file-status').textContent = `${err.message.replace(/\.?\s*$/, '.')} The current model is unchanged.`;
     $('file-status').classList.add('error-text');
   }
 });
@@ -706,6 +706,7 @@ window.lmlab = {
   get model() { return app.model; },
   lossChart,
   crashWorker: () => app.rpc.call('debugCrash'),
+  poisonModel: () => app.rpc.call('debugPoison'),
 };
 
 main().catch((err) => {

@@ -25,6 +25,11 @@ const S = {
 };
 
 const post = (message, transfer = []) => self.postMessage(message, transfer);
+/** A message as a sentence: capitalised, ending with a full stop. */
+const sentence = (text) => {
+  const t = String(text).trim();
+  return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? '' : '.');
+};
 
 // ---- corpus -----------------------------------------------------------------------------------
 
@@ -218,9 +223,9 @@ function trainingFailed(err) {
   postSnapshot();
   const nonfinite = err?.code === 6;
   const hint = nonfinite
-    ? `Training paused at step ${S.trainer.step}. Try a lower learning rate (now ${S.settings.lr}), turn on clipping, or press Reset.`
+    ? `Training paused at step ${S.trainer.step} (learning rate ${S.settings.lr}, clipping ${S.settings.clip > 0 ? S.settings.clip : 'off'}). Lower the learning rate or turn on clipping and continue, or press Reset to start again from the seed.`
     : 'Training paused.';
-  post({ type: 'fault', kind: nonfinite ? 'nonfinite' : 'error', message: `${err?.message ?? err} ${hint}` });
+  post({ type: 'fault', kind: nonfinite ? 'nonfinite' : 'error', message: `${sentence(err?.message ?? String(err))} ${hint}` });
 }
 
 // ---- snapshots --------------------------------------------------------------------------------
@@ -513,6 +518,12 @@ const handlers = {
   evaluate() {
     evaluateValidation();
     postSnapshot();
+    return {};
+  },
+  /** Test hook: make one weight NaN, so the next step exercises the non-finite refusal path. */
+  debugPoison() {
+    if (!S.model) throw new Error('no model to poison');
+    S.model.parameters()[0].data[0] = NaN;
     return {};
   },
   debugCrash() {

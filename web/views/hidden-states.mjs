@@ -16,6 +16,7 @@ export class HiddenStatesView {
     this.els = els;
     this.probe = null;
     this.neuron = 0;
+    this.picked = false; // true once the user chose a neuron
     this.textDirty = false;
     this.heatmap = new Heatmap(els.heatmap, {
       colormap: RDBU,
@@ -37,7 +38,8 @@ export class HiddenStatesView {
     const values = new Float32Array(H * T);
     for (let t = 0; t < T; t++) for (let h = 0; h < H; h++) values[h * T + t] = states[t * H + h];
     this.heatmap.set({ values, rows: H, cols: T, colLabels: chars.map(showChar), scale: 1 });
-    if (this.neuron >= H) this.neuron = 0;
+    // Until someone picks one, show the neuron that varies most over the probe text.
+    if (!this.picked || this.neuron >= H) this.neuron = this.mostVaried();
     this.heatmap.selectedRow = this.neuron;
     this.els.spanFrom.max = String(T - 1);
     this.els.spanTo.max = String(T - 1);
@@ -46,16 +48,32 @@ export class HiddenStatesView {
 
   clear() {
     this.probe = null;
+    this.picked = false;
     this.heatmap.clear();
     this.els.text.replaceChildren();
     this.els.ranking.replaceChildren();
   }
 
   selectNeuron(h) {
+    this.picked = true;
     this.neuron = h;
     this.heatmap.selectedRow = h;
     this.heatmap.dirty = true;
     this.textDirty = true;
+  }
+
+  /** The neuron with the largest activation variance over the probe. */
+  mostVaried() {
+    const { H } = this.probe;
+    let best = 0;
+    let bestVar = -1;
+    for (let h = 0; h < H; h++) {
+      const col = this.column(h);
+      const mean = col.reduce((a, b) => a + b, 0) / col.length;
+      const v = col.reduce((a, b) => a + (b - mean) ** 2, 0);
+      if (v > bestVar) { bestVar = v; best = h; }
+    }
+    return best;
   }
 
   /** Activation of neuron h at every position: (T,) */
