@@ -81,7 +81,7 @@ int lm_utf8_put(uint8_t *out, uint32_t cp) {
     return 4;
 }
 
-static int is_space(uint32_t cp) {
+static inline int is_space(uint32_t cp) {
     if (cp < 0x80) return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
     return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 ||
            cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
@@ -97,12 +97,16 @@ static int is_punct_wide(uint32_t cp) {
            (cp >= 0xFF5B && cp <= 0xFF65) || (cp >= 0x1F000 && cp <= 0x1FAFF);
 }
 
-static int is_word(uint32_t cp) {
-    if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '_';
+static inline int is_ascii_word(uint32_t cp) {
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '_';
+}
+
+static inline int is_word(uint32_t cp) {
+    if (cp < 0x80) return is_ascii_word(cp);
     return !is_space(cp) && !is_punct_wide(cp);
 }
 
-static int is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
+static inline int is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
 
 static uint32_t to_lower(uint32_t cp) {
     if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
@@ -130,7 +134,7 @@ void lm_tokenizer_init(lm_tokenizer *t, const uint8_t *text, size_t len, int tok
 }
 
 /* Peek the code point at pos (0 at the end). */
-static uint32_t peek(const lm_tokenizer *t, size_t pos, size_t *after) {
+static inline uint32_t peek(const lm_tokenizer *t, size_t pos, size_t *after) {
     if (pos >= t->len) {
         *after = pos;
         return 0;
@@ -142,6 +146,8 @@ static uint32_t peek(const lm_tokenizer *t, size_t pos, size_t *after) {
 static size_t scan_word(const lm_tokenizer *t, size_t pos) {
     uint32_t prev = 0;
     for (;;) {
+        /* ASCII fast path: most words are plain letters */
+        while (pos < t->len && t->text[pos] < 0x80 && is_ascii_word(t->text[pos])) prev = t->text[pos++];
         size_t after;
         uint32_t cp = peek(t, pos, &after);
         if (after == pos) return pos;

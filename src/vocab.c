@@ -17,6 +17,14 @@ static uint32_t hash_bytes(const uint8_t *p, size_t n) {
     return h ^ (h >> 15);
 }
 
+/* Byte equality for short tokens: an inline loop beats a libc call (musl's memcmp in WASM is a
+ * byte loop behind a call). */
+static inline int same_bytes(const uint8_t *a, const uint8_t *b, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
 static uint32_t table_size_for(size_t n) {
     uint32_t size = 16;
     while (size < 2 * n) size *= 2;
@@ -28,7 +36,7 @@ int32_t lm_vocab_lookup(const lm_vocab *v, const uint8_t *token, size_t len) {
         int32_t id = v->slots[i];
         if (id < 0) return -1;
         uint32_t a = v->offsets[id], b = v->offsets[id + 1];
-        if (b - a == len && memcmp(v->bytes + a, token, len) == 0) return id;
+        if (b - a == len && same_bytes(v->bytes + a, token, len)) return id;
     }
 }
 
@@ -127,7 +135,7 @@ static lm_status counter_add(counter *c, const uint8_t *tok, size_t len) {
         int32_t id = c->slots[i];
         if (id < 0) break;
         const candidate *t = &c->types[id];
-        if (t->len == len && memcmp(c->bytes + (size_t)t->bytes, tok, len) == 0) {
+        if (t->len == len && same_bytes(c->bytes + (size_t)t->bytes, tok, len)) {
             c->types[id].count++;
             return LM_OK;
         }
@@ -170,6 +178,19 @@ static int by_count_then_bytes(const void *pa, const void *pb) {
     int c = memcmp(a->bytes, b->bytes, n);
     if (c) return c;
     return (a->len > b->len) - (a->len < b->len);
+}
+
+/* Stable merge sort of a (n,) with scratch tmp (n,): musl's qsort (the WASM libc) is several times
+ * slower on the 50k word types of Brown. */
+static void merge_sort(candidate *a, candidate *tmp, size_t n, int (*before)(const void *, const void *)) {
+    if (n < 2) return;
+    size_t half = n / 2;
+    merge_sort(a, tmp, half, before);
+    merge_sort(a + half, tmp, n - half, before);
+    size_t i = 0, j = half, k = 0;
+    while (i < half && j < n) tmp[k++] = before(&a[j], &a[i]) < 0 ? a[j++] : a[i++];
+    while (i < half) tmp[k++] = a[i++];
+    memcpy(a, tmp, k * sizeof *a); /* the rest of the right half is already in place */
 }
 
 static int by_code_point(const void *pa, const void *pb) {
@@ -248,7 +269,13 @@ static lm_status build_words(lm_vocab **out, const uint8_t *text, size_t len, in
         return st;
     }
     for (int32_t i = 0; i < c.n; i++) c.types[i].bytes = c.bytes + (size_t)c.types[i].bytes; /* arena is final */
-    qsort(c.types, (size_t)c.n, sizeof *c.types, by_count_then_bytes);
+    candidate *tmp = malloc(((size_t)c.n + 1) * sizeof *tmp);
+    if (!tmp) {
+        counter_free(&c);
+        return lm_fail(LM_ERR_NOMEM, "out of memory sorting word types");
+    }
+    merge_sort(c.types, tmp, (size_t)c.n, by_count_then_bytes);
+    free(tmp);
     int64_t special[3] = {0, nsent, nsent};
     int32_t limit = max_size ? max_size - 3 : INT32_MAX, nkept = 0;
     for (int32_t i = 0; i < c.n; i++) {

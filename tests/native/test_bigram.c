@@ -6,6 +6,7 @@
 #include "handles.h"
 #include "lm_common.h"
 #include "rng.h"
+#include "tokenize.h"
 #include "vocab.h"
 
 #include <math.h>
@@ -257,6 +258,63 @@ static void test_errors(void) {
     lm_vocab_free(v);
 }
 
+/* Random texts from a mixed alphabet (ASCII, Latin-1, CJK, emoji, odd spaces, the special spellings),
+ * sometimes with a corrupted byte: every call succeeds or fails with a status, ids stay in range and
+ * smoothed rows sum to 1. Sanitizers and valgrind watch the memory. */
+static void test_random_texts(void) {
+    static const uint32_t alphabet[] = {'a', 'b', 'c', 'Z', '0', '9', ' ', '\n', '\t', '.', '!', '?', '\'', '-', ',', ':',
+                                        '_', '"', '(', 0xE9, 0xA0, 0x2019, 0x2014, 0x4E2D, 0x1F600, 0x3000, 0xFEFF, '<',
+                                        '>', '/', 's', 'u', 'n', 'k', 0};
+    const uint32_t na = sizeof alphabet / sizeof *alphabet;
+    lm_rng rng;
+    lm_rng_seed(&rng, 123);
+    uint8_t buf[2048];
+    int bad = 0, trained = 0;
+    for (int iter = 0; iter < 120; iter++) {
+        size_t n = 0, len = lm_rng_below(&rng, 300);
+        for (size_t i = 0; i < len; i++) n += (size_t)lm_utf8_put(buf + n, alphabet[lm_rng_below(&rng, na)]);
+        if (lm_rng_below(&rng, 10) == 0 && n) buf[lm_rng_below(&rng, (uint32_t)n)] = (uint8_t)lm_rng_u32(&rng);
+        for (int level = 0; level < 2; level++) {
+            lm_vocab *v = NULL;
+            int word = level == LM_LEVEL_WORD;
+            lm_status st = lm_vocab_build(&v, buf, n, level, word && lm_rng_below(&rng, 2), word && lm_rng_below(&rng, 2),
+                                          word && lm_rng_below(&rng, 2), 1 + (int32_t)lm_rng_below(&rng, 2),
+                                          lm_rng_below(&rng, 3) ? 0 : 6, (int)lm_rng_below(&rng, 2));
+            bad += (st != LM_OK) != (v == NULL);
+            if (st) continue;
+            lm_bigram *b = NULL;
+            double k = lm_rng_below(&rng, 3) * 0.5;
+            st = lm_bigram_train(&b, v, buf, n, k, lm_rng_below(&rng, 2) ? 0 : -1);
+            bad += (st != LM_OK) != (b == NULL);
+            if (!st) {
+                trained++;
+                double r[4], acc[3];
+                lm_bigram_evaluate(b, buf, n / 2, r);
+                lm_bigram_masked_accuracy(b, buf, n, 1, acc);
+                int32_t ids[4 * 20], lens[4];
+                if (lm_bigram_generate(b, iter, 0.5 + lm_rng_uniform(&rng), (int)lm_rng_below(&rng, 2), 20, 4, ids, lens) == LM_OK)
+                    for (int s = 0; s < 4; s++)
+                        for (int i = 0; i < lens[s]; i++) bad += ids[s * 20 + i] < 0 || ids[s * 20 + i] >= v->size;
+                int32_t top[10], nt;
+                double probs[10];
+                memcpy(buf + n, " [MASK] ", 8);
+                lm_bigram_predict_masked(b, buf + n / 3, n - n / 3 + 8, 10, top, probs, &nt);
+                float *dist = malloc(sizeof *dist * (size_t)v->size);
+                for (int32_t p = 0; p < v->size; p++) {
+                    lm_bigram_distribution(b, p, dist);
+                    double sum = 0;
+                    for (int32_t q = 0; q < v->size; q++) sum += dist[q];
+                    bad += k > 0 && fabs(sum - 1) > 1e-4;
+                }
+                free(dist);
+                lm_bigram_free(b);
+            }
+            lm_vocab_free(v);
+        }
+    }
+    CHECK(bad == 0 && trained > 100, "random texts: %d inconsistencies, %d models trained", bad, trained);
+}
+
 int main(void) {
     test_laplace_by_hand();
     test_rows_and_paths_agree();
@@ -265,5 +323,6 @@ int main(void) {
     test_masked();
     test_char_level();
     test_errors();
+    test_random_texts();
     return check_summary("test_bigram");
 }
