@@ -324,6 +324,12 @@ lm_status lm_model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, i
                             m->cfg.H, m->cfg.V);
     double value = temporal_softmax_loss(m->dscores, m->scores, m->targets, NULL, N, T, m->cfg.V);
     if (!isfinite(value)) return nonfinite_loss(m, value);
+    /* The objective is min-char-rnn's: the cross-entropy summed over the window, averaged over the N
+     * streams, i.e. T times the per-token mean the softmax loss returns. Its gradients keep the seed's
+     * scale, so Adagrad's eps (1e-8 inside the square root) and clip 5 mean what they mean there; with
+     * N = 1 a step is exactly a min-char-rnn step. */
+    const size_t NTV = (size_t)N * T * m->cfg.V;
+    for (size_t i = 0; i < NTV; i++) m->dscores[i] *= (lm_float)T;
     backward(m, N, T);
     const lm_param_info *bad = first_nonfinite(m, m->grads);
     if (bad)
@@ -514,8 +520,8 @@ lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, int N, int T,
     if (!s) memcpy(analytic, m->grads, m->n_params * sizeof(lm_float));
     lm_rng rng;
     lm_rng_seed(&rng, seed);
-    /* loss_and_grads returns the mean over N·T; loss_sum the sum: compare the mean. */
-    const double scale = 1.0 / ((double)N * T);
+    /* the gradients are of the objective sum over T, mean over N (see loss_and_grads); loss_sum sums all */
+    const double scale = 1.0 / (double)N;
     for (int k = 0; k < m->n_tensors && !s; k++) {
         const lm_param_info *t = &m->table[k];
         double worst = 0;

@@ -79,8 +79,9 @@ lm_status lm_model_check_ids(const lm_model *m, const int32_t *ids, size_t count
 
 /* Forward and backward on ids (N, T+1): inputs ids[:, :T], targets ids[:, 1:]. Starts from the carried
  * state (zeros after a reset or when N changes), carries the final state forward on success. *loss is
- * the mean cross-entropy (nats). A non-finite loss or gradient gives LM_ERR_NONFINITE naming the tensor
- * and leaves the carried state untouched. */
+ * the mean cross-entropy per token (nats); the gradients are those of min-char-rnn's objective, the
+ * cross-entropy summed over the window and averaged over the N streams (= T · *loss). A non-finite loss
+ * or gradient gives LM_ERR_NONFINITE naming the tensor and leaves the carried state untouched. */
 lm_status lm_model_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T, double *loss);
 /* The same from an explicit start state h_start (L, N, H) (NULL = zeros), without touching the carry. */
 lm_status lm_model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,

@@ -139,7 +139,7 @@ test('native and WASM agree on the same seed (the benchmark driver in --check mo
     // the same problem in WASM (see check() in scripts/bench/rnn.c)
     const ids = Int32Array.from({ length: 4000 }, (_, i) => (i * i + 3 * Math.floor(i / 7)) % 11);
     const m = lm.Model.create({ cell: 'rnn', vocabSize: 11, embedding: 0, hidden: 24, seed: 3 });
-    const t = new lm.Trainer(m, ids, { batch: 4, seq: 12, optimizer: 'sgd', lr: 1, clip: 5 });
+    const t = new lm.Trainer(m, ids, { batch: 4, seq: 12, optimizer: 'sgd', lr: 0.05, clip: 5 });
     const losses = Array.from({ length: 30 }, () => t.train(1).lastLoss);
     losses.forEach((l, i) => assert.ok(Math.abs(l - nativeRun.losses[i]) < 1e-5 * Math.abs(l), `step ${i + 1}: wasm ${l} native ${nativeRun.losses[i]}`));
     const sum = m.parameters().reduce((s, p) => s + p.data.reduce((a, v) => a + v, 0), 0);
@@ -182,6 +182,44 @@ test('CLI: train, eval (--json, --batch 1), sample (reproducible), resume', () =
     const resumed = cli(['train', '--data', data, '--resume', out, '--steps', '10', '--out', join(dir, 'm2.safetensors'), '--quiet']);
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.match(resumed.stdout, /at step 70/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('CLI: word level with masked-word accuracy; Ctrl-C saves a checkpoint', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lmlab-cli-'));
+  try {
+    const data = join(dir, 'words.txt');
+    const lines = ['the cat sat on the mat .', 'the dog sat on the rug .', 'a cat ran to the mat .', 'a dog ran to the rug .'];
+    writeFileSync(data, Array.from({ length: 120 }, (_, i) => lines[i % 4]).join('\n') + '\n');
+    const out = join(dir, 'w.safetensors');
+    const train = cli(['train', '--data', data, '--level', 'word', '--hidden', '24', '--batch', '4', '--seq', '10', '--optimizer', 'adam', '--lr', '0.01', '--steps', '150', '--every', '150', '--out', out]);
+    assert.equal(train.status, 0, train.stderr);
+    const evaluation = JSON.parse(cli(['eval', '--model', out, '--data', data, '--masked', '--json']).stdout);
+    assert.equal(evaluation.level, 'word');
+    assert.ok(evaluation.masked.sentences >= 100 && evaluation.masked.top5 > 0.5, JSON.stringify(evaluation.masked));
+    const sample = cli(['sample', '--model', out, '--temperature', '0', '--length', '30']);
+    assert.equal(sample.status, 0, sample.stderr);
+    assert.match(sample.stdout, /^(the|a) (cat|dog) /); // a sentence from <s>, stopped at </s>
+    // Ctrl-C: the run saves a checkpoint and exits with 130
+    const { spawn } = await import('node:child_process');
+    const ckpt = join(dir, 'ctrl-c.safetensors');
+    const child = spawn(process.execPath, ['scripts/lmlab.mjs', 'train', '--data', data, '--level', 'word', '--hidden', '16', '--batch', '4', '--seq', '10', '--minutes', '1', '--every', '20', '--out', ckpt]);
+    let stdout = '';
+    let sent = false;
+    const code = await new Promise((resolve) => {
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        if (!sent && stdout.includes('step 20')) { sent = true; child.kill('SIGINT'); }
+      });
+      child.on('exit', (c) => resolve(c));
+    });
+    assert.equal(code, 130, stdout);
+    assert.match(stdout, /interrupted: checkpoint .* at step \d+/);
+    const model = lm.Model.load(new Uint8Array(readFileSync(ckpt)));
+    assert.equal(model.config.hidden, 16);
+    model.dispose();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

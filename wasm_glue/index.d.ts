@@ -232,7 +232,9 @@ export declare class Model {
   /** string metadata stored with the model (vocabulary JSON, training options, …) */
   metadata: Record<string, string>;
   parameters(): ParameterView[];
-  /** Forward + backward on ids (N, T+1): inputs [:, :T], targets [:, 1:]. Carries the hidden state. */
+  /** Forward + backward on ids (N, T+1): inputs [:, :T], targets [:, 1:]. Carries the hidden state.
+   *  Returns the mean cross-entropy per token; the gradients are of min-char-rnn's objective, the loss
+   *  summed over the window and averaged over the N streams (T times the returned mean). */
   lossAndGrads(ids: Int32Array, N: number, T: number): number;
   /** Forget the carried hidden state (the next window starts from zeros). */
   resetState(): void;

@@ -147,7 +147,8 @@ export function install(core) {
       return data;
     }
 
-    /** Forward + backward on ids (N, T+1): inputs [:, :T], targets [:, 1:]. Carries the hidden state. */
+    /** Forward + backward on ids (N, T+1): inputs [:, :T], targets [:, 1:]. Carries the hidden state.
+     *  Returns the mean loss per token; the gradients are of the window sum averaged over streams (T times it). */
     lossAndGrads(ids, N, T) {
       const data = this._window(ids, N, T);
       const ptr = this.ptr;
@@ -272,7 +273,7 @@ export function install(core) {
       checkRange('left', l, this._config.vocabSize);
       checkRange('right', r, this._config.vocabSize);
       const V = this._config.vocabSize;
-      const count = wholeNumber('candidates', options.candidates ?? 50, { min: 1, max: V });
+      const count = wholeNumber('candidates', options.candidates ?? Math.min(50, V), { min: 1, max: V });
       const topK = wholeNumber('topK', options.topK ?? Math.min(5, count), { min: 1, max: count });
       const exclude = new Set(options.exclude ?? []);
       const first = this.nextLogProbs(l);
@@ -323,8 +324,9 @@ export function install(core) {
       lists.forEach((ids, i) => {
         const pos = positions[i];
         if (pos < 0) return;
+        const candidates = options.candidates ?? Math.min(50, this._config.vocabSize);
         const ranked = this.predictMasked(ids.subarray(0, pos), ids.subarray(pos + 1), {
-          candidates: options.candidates ?? 50, topK: Math.min(5, options.candidates ?? 50), exclude: options.exclude,
+          candidates, topK: Math.min(5, candidates), exclude: options.exclude,
         });
         const rank = ranked.findIndex((c) => c.id === ids[pos]);
         top1 += rank === 0;

@@ -168,15 +168,14 @@ export async function run(argv) {
       await new Promise((resolve) => setImmediate(resolve)); // lets Ctrl-C through between calls
     }
   } catch (err) {
-    if (tty) process.stdout.write('\n');
     writeAtomic(f.out, model.save(trainer));
     err.message += ` (the last finite parameters were saved to ${f.out})`;
     throw err;
   } finally {
-    process.off('SIGINT', onSigint);
+    if (tty) process.stdout.write('\n');
   }
-  if (tty) process.stdout.write('\n');
   writeAtomic(f.out, model.save(trainer));
+  process.off('SIGINT', onSigint); // a second Ctrl-C during the save above is ignored; now it stops us
   const seconds = (performance.now() - t0) / 1000;
   const steps = trainer.step - startStep;
   const final = validate(valIds);
