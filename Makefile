@@ -68,7 +68,7 @@ test-native: native
 	  echo "== native $$t (valgrind)"; valgrind -q --error-exitcode=1 --leak-check=full build/vg/$$t >/dev/null; \
 	done
 
-test-node: build/lmlab.wasm
+test-node: build/lmlab.wasm web
 	@scripts/setup.sh all-tests
 	node --test --test-concurrency=1 tests/*.test.mjs
 

@@ -215,7 +215,7 @@ test('a NaN loss pauses training with advice, and Reset recovers', async () => {
   await page.waitForSelector('#banner:not([hidden])', { timeout: 10000 });
   await page.waitForFunction(() => !window.lmlab.running);
   const message = await text('#banner-text');
-  assert.match(message, /Training paused at step \d+ \(learning rate 0\.01, clipping 5\); .*press Reset/);
+  assert.match(message, /Training paused at step \d+ \(learning rate 0\.01, clipping 5\): lower the learning rate .* or press Reset/);
   assert.match(message, /nan|NaN|finite/);
   await shot('error-nan', page.locator('#banner'));
   await page.click('#reset');

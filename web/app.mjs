@@ -140,9 +140,9 @@ function onSnapshot(s) {
     weightsMap.set({ values: s.watched.data, rows, cols: s.watched.data.length / rows });
     wgradsMap.set({ values: s.watched.grad, rows, cols: s.watched.data.length / rows });
   }
-  if (app.running !== s.running && !s.running) {
+  if (!s.running) {
     app.running = false;
-    renderRunState();
+    renderRunState(); // the status line names the step training stopped at
   }
   statsDirty = true;
 }

@@ -223,7 +223,7 @@ function trainingFailed(err) {
   postSnapshot();
   const nonfinite = err?.code === 6;
   const hint = nonfinite
-    ? `Training paused at step ${S.trainer.step} (learning rate ${S.settings.lr}, clipping ${S.settings.clip > 0 ? S.settings.clip : 'off'}). Lower the learning rate or turn on clipping and continue, or press Reset to start again from the seed.`
+    ? `Training paused at step ${S.trainer.step} (learning rate ${S.settings.lr}, clipping ${S.settings.clip > 0 ? S.settings.clip : 'off'}): lower the learning rate (it changes live) and press Train to go on, or press Reset to start again from the seed.`
     : 'Training paused.';
   post({ type: 'fault', kind: nonfinite ? 'nonfinite' : 'error', message: `${sentence(err?.message ?? String(err))} ${hint}` });
 }
