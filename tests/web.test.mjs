@@ -61,7 +61,8 @@ test('the site is small, loads fast and shows the bigram before any training', a
   await waitReady(page);
   const paint = await page.evaluate(() => performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime ?? -1);
   assert.ok(paint > 0 && paint < 1000, `first contentful paint ${paint} ms`);
-  console.log(`# page weight ${(built.pageBytes / 1024).toFixed(1)} KB, first contentful paint ${paint.toFixed(0)} ms`);
+  const ready = await page.evaluate(() => window.lmlab.readyMs);
+  console.log(`# page weight ${(built.pageBytes / 1024).toFixed(1)} KB, first contentful paint ${paint.toFixed(0)} ms, Brown loaded, counted and a model built after ${ready.toFixed(0)} ms`);
   assert.match(await text('#corpus-stats'), /characters .* vocabulary \d+/);
   assert.match(await text('#stat-bigram'), /^\d\.\d{3}$/);
   await page.waitForFunction(() => document.querySelectorAll('#bars-bigram li').length === 10);
@@ -152,6 +153,7 @@ test('gradient check runs in the worker and passes', async () => {
 });
 
 test('save, reload, load: the same sample for the same seed; a corrupted file is refused', async () => {
+  const trained = await page.evaluate(() => window.lmlab.lossChart.lastSmoothed);
   await page.click('#sample-now');
   await page.waitForTimeout(500);
   const sample = await text('#sample');
@@ -181,9 +183,27 @@ test('save, reload, load: the same sample for the same seed; a corrupted file is
   await page.click('#sample-now');
   await page.waitForTimeout(500);
   assert.equal(await text('#sample'), sample, 'the old model no longer samples the same text');
+
+  // Training resumes where it stopped: no loss spike from a cold optimizer or a reset stream.
+  const before = await step();
+  for (let i = 1; i <= 10; i++) {
+    await page.click('#step');
+    await page.waitForFunction((s) => window.lmlab.step === s, before + i);
+  }
+  const resumed = await page.evaluate(() => window.lmlab.lossChart.train.slice(-10));
+  const mean = resumed.reduce((a, b) => a + b, 0) / resumed.length;
+  const worst = Math.max(...resumed);
+  console.log(`# resumed at step ${before}: smoothed loss before saving ${trained.toFixed(3)}, next 10 steps mean ${mean.toFixed(3)}, worst ${worst.toFixed(3)}`);
+  assert.ok(mean < trained + 0.25 && worst < trained + 0.5, `loss after loading: mean ${mean}, worst ${worst} vs ${trained} before`);
 });
 
 test('a crashed worker is restarted with a message and the checkpoint restored', async () => {
+  // Downloading the model also keeps it as the page's checkpoint.
+  const downloading = page.waitForEvent('download');
+  await page.click('#save');
+  await downloading;
+  await page.click('#sample-now');
+  await page.waitForTimeout(500);
   const sample = await text('#sample');
   await page.evaluate(() => window.lmlab.crashWorker());
   await page.waitForFunction(() => /restored from the checkpoint/.test(document.querySelector('#banner-text').textContent), null, { timeout: 20000 });
@@ -224,6 +244,26 @@ test('a NaN loss pauses training with advice, and Reset recovers', async () => {
   await page.waitForFunction(() => window.lmlab.step === 1);
   assert.ok(Number.isFinite(await page.evaluate(() => window.lmlab.lossChart.lastSmoothed)));
   assert.deepEqual(page.errors, []);
+});
+
+test('a changed setting goes into the link, and the link restores it', async () => {
+  const params = Number((await text('#stat-params')).replace(/,/g, ''));
+  await page.locator('#hidden').fill('48');
+  await page.locator('#hidden').press('Tab');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('hidden') === '48');
+  await page.waitForFunction((p) => document.querySelector('#stat-params').textContent.replace(/,/g, '') !== String(p), params);
+  await page.locator('#seed').fill('-5');
+  await page.locator('#seed').press('Tab');
+  await page.waitForSelector('#settings-error:not([hidden])');
+  assert.match(await text('#settings-error'), /seed must be between 0 and 2147483647, got -5/);
+  assert.equal(await page.getAttribute('#seed', 'aria-invalid'), 'true');
+  const link = page.url();
+  const again = await browser.newPage(link.slice(link.indexOf('?')));
+  await waitReady(again);
+  assert.equal(await again.inputValue('#hidden'), '48');
+  assert.equal(await again.inputValue('#lr'), '0.01');
+  assert.equal(await again.inputValue('#prime'), 'The');
+  await again.close();
 });
 
 test('the page fits a phone screen', async () => {

@@ -398,6 +398,7 @@ function renderRunState() {
   $('train').setAttribute('aria-pressed', String(app.running));
   document.body.classList.toggle('running', app.running);
   for (const id of ['grad-check', 'pin-flow', 'rank']) $(id).disabled = !neural;
+  $('grad-note').textContent = neural ? '' : 'The bigram is counted, not trained by gradient descent: choose a neural model to see gradients.';
   if (!app.model) setStatus('No model.');
   else if (!neural) setStatus('Bigram: counted from the corpus (nothing to train).');
   else setStatus(app.running ? 'Training…' : app.step ? `Paused at step ${app.step}.` : 'Ready: press Train.');
@@ -694,6 +695,7 @@ async function main() {
   writeUrl();
   await useCorpus(corpus);
   document.body.dataset.ready = 'true';
+  window.lmlab.readyMs = performance.now();
 }
 
 /** Hooks for the browser test and for curious users in the console. */

@@ -90,7 +90,6 @@ export function settingsFromQuery(search) {
   const errors = [];
   const params = new URLSearchParams(search);
   for (const [key, raw] of params) {
-    if (key === 'debug') continue;
     if (!(key in FIELDS)) {
       errors.push(`ignored unknown setting '${key}' in the link`);
       continue;

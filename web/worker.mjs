@@ -323,9 +323,12 @@ function surprisal(ids) {
   const bits = new Float32Array(ids.length);
   bits[0] = NaN;
   if (S.model) {
+    // One forward pass from a zero state: scores (1, T, V); position t-1 predicts ids[t].
+    const V = S.model.config.vocabSize;
+    const scores = S.model.logits(Int32Array.from(ids), 1, ids.length).data;
     for (let t = 1; t < ids.length; t++) {
-      const logp = S.model.nextLogProbs(ids.slice(Math.max(0, t - 64), t));
-      bits[t] = -logp[ids[t]] / Math.LN2;
+      const p = softmax(scores.subarray((t - 1) * V, t * V));
+      bits[t] = -Math.log2(p[ids[t]]);
     }
   } else {
     for (let t = 1; t < ids.length; t++) bits[t] = -Math.log2(S.bigram.prob(ids[t - 1], ids[t]));
