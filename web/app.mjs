@@ -186,6 +186,9 @@ async function useCorpus(corpus) {
   renderCorpusStats(stats, corpus);
   $('corpus').value = corpus.presetId ?? 'custom';
   $('probe-text').value = defaultProbe(corpus.text);
+  // The prediction box keeps its text when the new corpus knows every character of it.
+  const known = new Set(corpus.text.slice(0, 200000));
+  if (![...$('predict-input').value].every((ch) => known.has(ch))) $('predict-input').value = [...$('probe-text').value].slice(0, 40).join('');
   await configure(true);
   refreshBigramMatrix();
 }

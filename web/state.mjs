@@ -23,9 +23,10 @@ export const FIELDS = Object.freeze({
   seq: { kind: 'int', def: 32, min: 2, max: 512, label: 'sequence length' },
   batch: { kind: 'int', def: 16, min: 1, max: 256, label: 'batch' },
   opt: { kind: 'choice', def: 'adam', choices: ['sgd', 'adagrad', 'adam'], label: 'optimizer' },
-  lr: { kind: 'number', def: 0.003, min: 1e-6, max: 100, label: 'learning rate' },
+  lr: { kind: 'number', def: 0.005, min: 1e-6, max: 100, label: 'learning rate' },
   clip: { kind: 'number', def: 5, min: 0, max: 1e4, label: 'clipping (0 = off)' },
-  clipMode: { kind: 'choice', def: 'norm', choices: ['norm', 'value'], label: 'clip mode' },
+  // min-char-rnn's clipping: every gradient element to [-5, 5] (the trainer sums the loss over the window)
+  clipMode: { kind: 'choice', def: 'value', choices: ['norm', 'value'], label: 'clip mode' },
   seed: { kind: 'int', def: 1, min: 0, max: 2147483647, label: 'seed' },
   temp: { kind: 'number', def: 0.8, min: 0, max: 3, label: 'temperature' },
   prime: { kind: 'text', def: '', maxLength: 200, label: 'prime text' },
