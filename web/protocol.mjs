@@ -14,7 +14,7 @@
  * @typedef {{ type: 'predict', text: string }} PredictRequest  → Prediction
  * @typedef {{ type: 'probe', text: string }} ProbeRequest      → Probe
  * @typedef {{ type: 'bigramMatrix', topN: number }} MatrixRequest → { tokens: string[], values: Float32Array }
- * @typedef {{ type: 'gradCheck' }} GradCheckRequest             → { results: { name: string, relError: number }[] }
+ * @typedef {{ type: 'gradCheck' }} GradCheckRequest             → { results: { name, median, max }[], N, T, runs, ms }
  * @typedef {{ type: 'save' }} SaveRequest                       → { bytes: ArrayBuffer, step: number }
  * @typedef {{ type: 'load', bytes: ArrayBuffer, name: string }} LoadRequest → ModelInfo & { settings?: object }
  *
