@@ -233,6 +233,15 @@ test('opening text files: a good one is loaded, a binary one is refused clearly'
   await page.waitForSelector('#corpus-error:not([hidden])');
   assert.match(await text('#corpus-error'), /picture\.png (looks like a binary file|is not valid UTF-8)/);
   assert.ok((await text('#corpus-stats')).includes(chars), 'the previous corpus was replaced');
+  // Dropping a file on the drop zone works like opening it.
+  const dropped = 'abc abd abe '.repeat(50);
+  await page.evaluate((content) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([content], 'dropped.txt', { type: 'text/plain' }));
+    document.querySelector('#drop').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, dropped);
+  await page.waitForFunction((c) => document.querySelector('#corpus-stats').textContent.includes(c), `${dropped.length} characters`, { timeout: 20000 });
+  assert.match(await text('#corpus-stats'), /dropped\.txt/);
   await shot('corpus-error', page.locator('.controls .panel').first());
 });
 
