@@ -11,8 +11,10 @@ import { PRESETS } from '../web/presets.mjs';
 test('every setting round-trips through the URL', () => {
   const s = { ...defaultSettings(), corpus: 'brackets', model: 'lstm', hidden: 77, embed: 12, layers: 2, window: 5, seq: 40,
     batch: 3, opt: 'sgd', lr: 0.0125, clip: 0, clipMode: 'value', seed: 123456, temp: 0.35, prime: 'Once upon & a=time?' };
-  const { settings, errors } = settingsFromQuery(settingsToQuery(s));
+  const { settings, errors, given } = settingsFromQuery(settingsToQuery(s));
   assert.deepEqual(errors, []);
+  assert.equal(given.size, Object.keys(FIELDS).length);
+  assert.deepEqual([...settingsFromQuery('?corpus=hello&seed=2&hidden=x').given], ['corpus', 'seed']);
   assert.deepEqual(settings, s);
   assert.deepEqual(Object.keys(settings).sort(), Object.keys(FIELDS).sort());
 });

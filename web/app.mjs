@@ -699,6 +699,11 @@ async function main() {
     setStatus('Failed to start.');
     return;
   }
+  // A preset's suggested settings fill in whatever the link does not set (e.g. '?corpus=hello').
+  for (const [key, value] of Object.entries(presetById(settings.corpus)?.suggest ?? {})) {
+    if (!parsed.given.has(key)) settings[key] = value;
+  }
+  writeControls();
   let corpus;
   try {
     corpus = await loadPreset(settings.corpus);

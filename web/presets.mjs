@@ -19,7 +19,7 @@ export const PRESETS = [
   {
     id: 'hello',
     title: '"hello" (the lecture\'s toy)',
-    note: 'The toy from the lecture: the RNN reads h, e, l, l and must answer e, l, l, o. One window of four steps; learnt in a few dozen updates.',
+    note: 'The toy from the lecture: the RNN reads h, e, l, l and must answer e, l, l, o. One window of four steps, learnt in about 20 updates: press Step rather than Train to watch it happen.',
     file: 'corpora/hello.txt',
     suggest: { hidden: 8, embed: 0, seq: 4, batch: 1, lr: 0.05 },
   },

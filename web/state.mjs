@@ -84,11 +84,12 @@ export function parseField(key, raw) {
  * Read settings from a query string ("?model=rnn&hidden=64"). Bad or unknown fields keep their
  * defaults and add a message; the page shows the messages.
  * @param {string} search
- * @returns {{ settings: Settings, errors: string[] }}
+ * @returns {{ settings: Settings, errors: string[], given: Set<string> }} given: the fields the link set
  */
 export function settingsFromQuery(search) {
   const settings = defaultSettings();
   const errors = [];
+  const given = new Set();
   const params = new URLSearchParams(search);
   for (const [key, raw] of params) {
     if (!(key in FIELDS)) {
@@ -97,9 +98,12 @@ export function settingsFromQuery(search) {
     }
     const { value, error } = parseField(key, raw);
     if (error) errors.push(`ignored the link's ${error}`);
-    else settings[key] = value;
+    else {
+      settings[key] = value;
+      given.add(key);
+    }
   }
-  return { settings, errors };
+  return { settings, errors, given };
 }
 
 /**
