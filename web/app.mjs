@@ -143,7 +143,8 @@ function onSnapshot(s) {
   lossChart.append(s.firstStep, s.losses);
   lossChart.addValidation(s.val);
   if (s.paramGrads.length) paramGrads.add(s.step, s.paramGrads);
-  if (s.gradFlow || s.gradLast) gradFlow.set(s.gradFlow, s.gradLast);
+  // gradLast is refreshed less often than snapshots arrive for big models: keep the last one.
+  if (s.gradFlow || s.gradLast) gradFlow.set(s.gradFlow ?? gradFlow.total, s.gradLast ?? gradFlow.last);
   if (s.watched) {
     const [rows, cols] = s.watched.shape.length > 1 ? s.watched.shape : [1, s.watched.shape[0]];
     watchedShape = s.watched.shape;

@@ -21,7 +21,8 @@ const S = {
   trainIds: null, valIds: null, heldOut: true, bigram: null, bigramLoss: NaN,
   settings: null, model: null, trainer: null, trainable: false, params: [],
   running: false, watch: '', pendingLosses: [], pendingFirst: 0, pendingVal: [],
-  msPerStep: 0, charsPerSec: 0, lastStats: null, lastSnapshot: 0, lastVal: 0,
+  msPerStep: 0, charsPerSec: 0, lastStats: null, lastSnapshot: 0, lastVal: 0, valEveryMs: VAL_EVERY_MS,
+  lastFlow: 0, flowEveryMs: SNAPSHOT_MS,
 };
 
 const post = (message, transfer = []) => self.postMessage(message, transfer);
@@ -177,9 +178,12 @@ function validationSlice() {
 function evaluateValidation() {
   if (!S.trainer) return;
   const { ids, batch, seq } = validationSlice();
+  const t0 = performance.now();
   const result = S.trainer.evaluate(ids, { batch, seq });
-  S.pendingVal.push({ step: S.trainer.step, loss: result.loss });
   S.lastVal = performance.now();
+  // Big models evaluate slowly: keep validation under a tenth of the training time.
+  S.valEveryMs = Math.max(VAL_EVERY_MS, 10 * (S.lastVal - t0));
+  S.pendingVal.push({ step: S.trainer.step, loss: result.loss });
 }
 
 // ---- training loop ----------------------------------------------------------------------------
@@ -208,7 +212,7 @@ function loop() {
   try {
     trainSteps(SLICE_MS);
     const now = performance.now();
-    if (now - S.lastVal >= VAL_EVERY_MS) evaluateValidation();
+    if (now - S.lastVal >= S.valEveryMs) evaluateValidation();
     if (now - S.lastSnapshot >= SNAPSHOT_MS) postSnapshot();
   } catch (err) {
     trainingFailed(err);
@@ -248,7 +252,7 @@ function lastStepFlow(views) {
   if (!Wh || !Wy) return null;
   const Whd = Wh.data.slice();
   const Wyd = Wy.data.slice();
-  const T = Math.min(S.settings.seq, S.valIds.length - 1);
+  const T = Math.min(S.settings.seq, 64, S.valIds.length - 1); // the decay shows within 64 steps
   if (T < 2) return null;
   const sum = new Float32Array(T);
   let windows = 0;
@@ -283,8 +287,14 @@ function postSnapshot() {
       gradFlow = Float32Array.from(S.model.gradFlow());
       transfer.push(gradFlow.buffer);
     }
-    gradLast = lastStepFlow(views);
-    if (gradLast) transfer.push(gradLast.buffer);
+    // The probe costs T·H² per window in JS: keep it under a tenth of the time (big models refresh it less often).
+    const now = performance.now();
+    if (now - S.lastFlow >= S.flowEveryMs || !S.running) {
+      gradLast = lastStepFlow(views);
+      S.lastFlow = performance.now();
+      S.flowEveryMs = Math.max(SNAPSHOT_MS, 10 * (S.lastFlow - now));
+      if (gradLast) transfer.push(gradLast.buffer);
+    }
     const view = views.find((p) => p.name === S.watch);
     if (view) {
       watched = { name: view.name, shape: view.shape, data: view.data.slice(), grad: view.grad.slice() };
