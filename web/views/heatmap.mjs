@@ -50,10 +50,18 @@ export class Heatmap {
   set(data) {
     let scale = data.scale;
     if (!(scale > 0)) {
-      const mags = Float32Array.from(data.values, Math.abs).filter(Number.isFinite).sort();
+      // At most 4096 evenly spaced cells decide the scale: sorting a 512×512 matrix on every
+      // snapshot would stall the page.
+      const stride = Math.max(1, Math.floor(data.values.length / 4096));
+      const mags = new Float32Array(Math.ceil(data.values.length / stride));
+      for (let i = 0, k = 0; i < data.values.length; i += stride) mags[k++] = Math.abs(data.values[i]);
+      mags.sort();
       // robust: the 99th percentile, so one outlier does not wash every other cell out to white
-      scale = mags.length ? mags[Math.min(mags.length - 1, Math.floor((this.options.robust ? 0.99 : 1) * (mags.length - 1)))] : 0;
-      if (!(scale > 0)) scale = mags.length && mags[mags.length - 1] > 0 ? mags[mags.length - 1] : 1;
+      // NaN sorts last; the quantile is taken among the finite values.
+      let finite = mags.length;
+      while (finite > 0 && !Number.isFinite(mags[finite - 1])) finite--;
+      scale = finite ? mags[Math.floor((this.options.robust ? 0.99 : 1) * (finite - 1))] : 0;
+      if (!(scale > 0)) scale = finite && mags[finite - 1] > 0 ? mags[finite - 1] : 1;
     }
     this.data = { ...data, scale };
     this.dirty = true;
