@@ -91,8 +91,7 @@ static void initialise(lm_model *m) {
     }
 }
 
-lm_status lm_model_new(lm_model **out, const lm_model_config *c) {
-    *out = NULL;
+lm_status lm_model_check_config(const lm_model_config *c) {
     if (c->cell != LM_CELL_RNN)
         return lm_fail(LM_ERR_ARG, "cell %d is not available yet: this build has the vanilla RNN (cell 'rnn') only",
                        (int)c->cell);
@@ -109,6 +108,13 @@ lm_status lm_model_new(lm_model **out, const lm_model_config *c) {
                        "use a trainable embedding (e.g. embedding 64)", LM_MAX_DIM, c->V);
     if (c->L < 1 || c->L > LM_MAX_LAYERS)
         return lm_fail(LM_ERR_ARG, "layers must be between 1 and %d, got %d", LM_MAX_LAYERS, c->L);
+    return LM_OK;
+}
+
+lm_status lm_model_new(lm_model **out, const lm_model_config *c) {
+    *out = NULL;
+    lm_status s = lm_model_check_config(c);
+    if (s) return s;
     lm_model *m = calloc(1, sizeof *m);
     if (!m) return lm_fail(LM_ERR_NOMEM, "out of memory for a model");
     m->cfg = *c;

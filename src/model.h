@@ -68,6 +68,8 @@ typedef struct lm_model {
     char *metadata_json; /* JSON object text of string metadata (from a loaded file or set by the glue) */
 } lm_model;
 
+/* Checks a config's sizes against the documented limits without allocating anything. */
+lm_status lm_model_check_config(const lm_model_config *cfg);
 /* Validates the config (sizes, limits) and builds an initialised model. */
 lm_status lm_model_new(lm_model **out, const lm_model_config *cfg);
 void lm_model_delete(lm_model *m);

@@ -328,6 +328,23 @@ lm_status lm_model_load(lm_model **out, const uint8_t *bytes, size_t len) {
     lm_model_config c;
     lm_model *m = NULL;
     s = read_config(&f, &c);
+    if (!s && lm_model_check_config(&c)) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", lm_error_message());
+        s = lm_fail(LM_ERR_FORMAT, "model file config is invalid: %s", why);
+    }
+    if (!s) { /* the config's values must roughly be in the file: bounds the allocation by the file size
+               * (small disagreements fall through to the tensor-by-tensor shape check, which names them) */
+        double V = c.V, E = c.E, H = c.H, need = (E > 0 ? V * E : 0) + H * V + V;
+        for (int l = 0; l < c.L && l < LM_MAX_LAYERS; l++) need += ((l == 0 ? (E > 0 ? E : V) : H) + H + 1) * H;
+        double have = 0;
+        for (int i = 0; i < f.n_tensors; i++) have += (double)f.tensors[i].count;
+        if (need > 2 * have + 4096)
+            s = lm_fail(LM_ERR_FORMAT,
+                        "model file config (vocab %d, embedding %d, hidden %d, layers %d) needs %.0f values but the file "
+                        "holds %.0f: truncated, or the config disagrees with the tensors",
+                        c.V, c.E, c.H, c.L, need, have);
+    }
     if (!s) {
         s = lm_model_new(&m, &c);
         if (s) {

@@ -163,7 +163,7 @@ test('CLI: train, eval (--json, --batch 1), sample (reproducible), resume', () =
     const out = join(dir, 'm.safetensors');
     const train = cli(['train', '--data', data, '--hidden', '24', '--batch', '4', '--seq', '16', '--steps', '60', '--every', '30', '--sample-length', '20', '--out', out]);
     assert.equal(train.status, 0, train.stderr);
-    assert.match(train.stdout, /step 30 {2}loss [\d.]+ {2}smooth [\d.]+ {2}val [\d.]+ {2}\d+ chars\/s/);
+    assert.match(train.stdout, /step 30 {2}loss [\d.]+ {2}smooth [\d.]+ {2}val [\d.]+ {2}\d+ chars\/s {2}ETA \d+s {2}clips \d+/);
     assert.match(train.stdout, /---- sample at step 60:/);
     assert.match(train.stdout, /saved .* at step 60: train loss [\d.]+, val loss [\d.]+ \(perplexity/);
     const evaluation = cli(['eval', '--model', out, '--data', data, '--json']);

@@ -160,7 +160,7 @@ export async function run(argv) {
       if (trainer.step % f.every === 0) {
         lastVal = validate(valSlice);
         if (tty) process.stdout.write('\r\x1b[K');
-        log(`step ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth)}  val ${lastVal ? fmt(lastVal.loss) : '-'}  ${Math.round(rate)} ${unit}/s  clips ${last.clipEvents}`);
+        log(`step ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth)}  val ${lastVal ? fmt(lastVal.loss) : '-'}  ${Math.round(rate)} ${unit}/s  ETA ${duration(eta)}  clips ${last.clipEvents}`);
         log(`---- sample at step ${trainer.step}:\n${sampleText()}\n----`);
       } else if (tty) {
         process.stdout.write(`\r\x1b[Kstep ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth)}  val ${lastVal ? fmt(lastVal.loss) : '-'}  ${Math.round(rate)} ${unit}/s  ETA ${duration(eta)}`);

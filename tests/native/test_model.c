@@ -312,6 +312,27 @@ static void test_save_load(void) {
     memset(copy + len - 4, 0xff, 4);
     CHECK(lm_model_load(&x, copy, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "decoder.bias"), "%s",
           lm_error_message());
+    /* random corruption: flipped bytes anywhere must give LM_OK or LM_ERR_FORMAT, never a crash or an
+     * out-of-bounds read (ASan and valgrind watch this loop) */
+    lm_rng r;
+    lm_rng_seed(&r, 123);
+    int clean = 1;
+    for (int trial = 0; trial < 3000; trial++) {
+        memcpy(copy, bytes, len);
+        int flips = 1 + (int)lm_rng_below(&r, 3);
+        for (int k = 0; k < flips; k++) {
+            /* mostly the header, where the structure is */
+            size_t at = lm_rng_below(&r, 4) ? lm_rng_below(&r, (uint32_t)(hl + 8)) : lm_rng_below(&r, (uint32_t)len);
+            copy[at] = (uint8_t)lm_rng_u32(&r);
+        }
+        lm_model *y = NULL;
+        lm_status s = lm_model_load(&y, copy, len - (trial % 7 == 0 ? lm_rng_below(&r, 16) : 0));
+        clean &= (s == LM_OK) == (y != NULL) && (s == LM_OK || s == LM_ERR_FORMAT);
+        if (!clean) fprintf(stderr, "trial %d: status %d: %s\n", trial, s, lm_error_message());
+        lm_model_delete(y);
+        if (!clean) break;
+    }
+    CHECK(clean, "corrupted files load or fail with LM_ERR_FORMAT");
     free(copy);
     free(bytes);
     lm_model_delete(m);
@@ -336,6 +357,11 @@ static void test_save_load(void) {
     lm_st_write(&bytes, &len, t, 6, meta, 1);
     CHECK(lm_model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "LM_MAX_DIM"), "%s",
           lm_error_message());
+    free(bytes);
+    meta[0].value = "{\"cell\":\"rnn\",\"vocab_size\":3000,\"embedding\":4000,\"hidden\":4000,\"layers\":4}";
+    lm_st_write(&bytes, &len, t, 6, meta, 1);
+    CHECK(lm_model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "values but the file holds 56"),
+          "a huge config is refused before allocating: %s", lm_error_message());
     free(bytes);
     CHECK(lm_st_write(&bytes, &len, t, 6, NULL, 0) == LM_OK, "write");
     CHECK(lm_model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "config"), "%s", lm_error_message());
