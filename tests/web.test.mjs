@@ -138,6 +138,28 @@ test('pause, step exactly once, resume', async () => {
   await page.screenshot({ path: join(ARTIFACTS, 'page-full.png'), fullPage: true });
 });
 
+test('the controls and heatmaps work from the keyboard', async () => {
+  // Space on the focused Train button starts and pauses training.
+  await page.focus('#train');
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => window.lmlab.running);
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => !window.lmlab.running);
+  await page.evaluate(() => window.lmlab.settle());
+  // Arrow keys walk the bigram heatmap's cells and show their values.
+  await page.focus('#bigram-heatmap canvas');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
+  const tip = page.locator('#bigram-heatmap .tooltip');
+  await tip.waitFor({ state: 'visible' });
+  assert.match(await tip.innerText(), /^P\('.+' \| '.+'\) = \d/);
+  // Enter on a hidden-state row colours the probe text by that neuron.
+  await page.focus('#hidden-heatmap canvas');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#neuron-label').textContent.startsWith('neuron 3 of'));
+});
+
 test('typing in the prediction box changes the bars', async () => {
   const input = page.locator('#predict-input');
   await input.fill('Th');
