@@ -137,3 +137,9 @@ test('the last-step gradient probe matches rnn_backward from the WASM layers, st
   }
   assert.ok(ours[0] < ours[T - 1], 'the probe should see some decay on this random RNN');
 });
+
+test('bracketScore counts complete lines only', async () => {
+  const { bracketScore } = await import('../web/corpora/synthetic.mjs');
+  assert.deepEqual(bracketScore('(ab)\n[cd}\nxyz\n<ef>\n'), { good: 2, total: 3 });
+  assert.deepEqual(bracketScore(''), { good: 0, total: 0 });
+});

@@ -4,6 +4,7 @@
 import { defaultSettings, FIELDS, parseField, settingsFromQuery, settingsToQuery, structuralChanges } from './state.mjs';
 import { CorpusError, corpusStats, decodeCorpus, checkText, formatBytes, showChar, MAX_CORPUS_BYTES } from './corpus-check.mjs';
 import { PRESETS, presetById } from './presets.mjs';
+import { bracketScore } from './corpora/synthetic.mjs';
 import { connect } from './protocol.mjs';
 import { LossChart, GradFlowChart, ParamGradChart } from './views/charts.mjs';
 import { Heatmap, fmt } from './views/heatmap.mjs';
@@ -480,9 +481,16 @@ function refreshSample() {
     app.lastSample = performance.now();
     $('sample').textContent = settings.prime + text;
     $('sample').dataset.source = source;
-    $('sample-note').textContent = source === 'bigram'
+    let note = source === 'bigram'
       ? 'Sampled from the bigram: each character depends only on the one before.'
       : `Sampled at step ${app.step} with seed ${settings.seed}; refreshed every few seconds while training.`;
+    if (app.corpus?.presetId === 'brackets') {
+      // The task's real score: does each closer match its opener? (Loss barely shows it.)
+      const whole = (settings.prime + text).split('\n').slice(1, -1).join('\n');
+      const { good, total } = bracketScore(whole);
+      if (total) note += ` Closers matching their openers: ${good} of ${total} lines (chance: 1 in 4).`;
+    }
+    $('sample-note').textContent = note;
   });
 }
 

@@ -46,6 +46,16 @@ export function bracketCorpus({ chars = 200_000, seed = 7, minSpan = 12, maxSpan
  * @param {string} text
  */
 export function bracketAccuracy(text) {
+  const { good, total } = bracketScore(text);
+  return total ? good / total : 0;
+}
+
+/**
+ * Count the complete bracket lines of `text` and those whose closer matches the opener.
+ * @param {string} text
+ * @returns {{ good: number, total: number }}
+ */
+export function bracketScore(text) {
   let good = 0;
   let total = 0;
   for (const line of text.split('\n')) {
@@ -56,5 +66,5 @@ export function bracketAccuracy(text) {
     total++;
     if (pair[1] === line[line.length - 1]) good++;
   }
-  return total ? good / total : 0;
+  return { good, total };
 }
