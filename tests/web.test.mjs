@@ -134,7 +134,12 @@ test('pause, step exactly once, resume', async () => {
     await shot(id.replace('card-', 'view-'), page.locator(`#${id}`));
   }
   await page.evaluate(() => window.scrollTo(0, 0));
-  await shot('overview');
+  // The README's picture: the top of the page, down to the hidden-state heatmap.
+  const bottom = await page.evaluate(() => {
+    const r = document.querySelector('#neuron-text').getBoundingClientRect();
+    return Math.ceil(r.bottom + window.scrollY + 12);
+  });
+  await page.screenshot({ path: join(ARTIFACTS, 'overview.png'), fullPage: true, clip: { x: 0, y: 0, width: 1400, height: bottom } });
   await page.screenshot({ path: join(ARTIFACTS, 'page-full.png'), fullPage: true });
 });
 
@@ -301,7 +306,20 @@ test('a changed setting goes into the link, and the link restores it', async () 
   assert.equal(await again.inputValue('#hidden'), '48');
   assert.equal(await again.inputValue('#lr'), '0.01');
   assert.equal(await again.inputValue('#prime'), 'The');
-  await again.close();
+  // The link reproduces the run: a second page opened from it takes the same first three steps.
+  const threeSteps = async (p) => {
+    for (let i = 1; i <= 3; i++) {
+      await p.click('#step');
+      await p.waitForFunction((n) => window.lmlab.step === n, i);
+    }
+    return p.evaluate(() => window.lmlab.lossChart.train.slice(-3));
+  };
+  const twin = await browser.newPage(link.slice(link.indexOf('?')));
+  await waitReady(twin);
+  const first = await threeSteps(again);
+  const second = await threeSteps(twin);
+  assert.deepEqual(second, first);
+  await Promise.all([again.close(), twin.close()]);
 });
 
 test('on a phone screen, the lecture\'s "hello" toy is learnt from a bare link', async () => {
