@@ -437,8 +437,10 @@ async function pauseTraining() {
 
 $('train').addEventListener('click', async () => {
   try {
-    if (app.running) await pauseTraining();
-    else await startTraining();
+    if (app.running) {
+      await pauseTraining();
+      refreshAll(); // samples, predictions and probes of the model as it stopped
+    } else await startTraining();
   } catch (err) {
     banner(err.message);
   }
