@@ -530,7 +530,10 @@ function refreshProbe() {
     }
     app.lastProbe = performance.now();
     hidden.set(probe);
-    $('hidden-note').textContent = probe.dropped ? `Not in the vocabulary, skipped: ${probe.dropped}` : `Hidden states at step ${app.step}.`;
+    const notes = [`Hidden states at step ${app.step}.`];
+    if (probe.dropped) notes.push(`Not in the vocabulary, skipped: ${[...probe.dropped].map(showChar).join(' ')}.`);
+    if (probe.cut) notes.push(`Only the first ${probe.T} characters are probed (${probe.cut} more left out).`);
+    $('hidden-note').textContent = notes.join(' ');
   });
 }
 

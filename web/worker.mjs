@@ -13,6 +13,7 @@ const VAL_TOKENS = 6000;      // validation subset (the same tokens every time)
 const HELD_OUT_MIN = 2000;    // smaller corpora are trained and validated on the whole text
 const PREDICT_CONTEXT = 256;  // characters of context for next-character predictions
 const SURPRISAL_CHARS = 400;  // longest text coloured by surprisal
+const PROBE_CHARS = 300;      // longest probe text (one heatmap column per character)
 
 let lm = null;
 /** Everything the worker holds; replaced piece by piece, disposed explicitly. */
@@ -376,12 +377,15 @@ function sample({ prime, temperature, seed, length }) {
 
 function probe({ text }) {
   if (!S.model) throw new Error('the bigram has no hidden state: choose RNN, LSTM or GRU to look inside');
-  const { ids, dropped } = encodeKnown(text);
+  const known = encodeKnown(text);
+  const { dropped } = known;
+  const ids = known.ids.slice(0, PROBE_CHARS);
   if (ids.length < 2) throw new Error('the probe text needs at least two characters the vocabulary knows');
   const states = S.model.hiddenStates(ids);
   const [T, H] = states.shape;
   const data = Float32Array.from(states.data);
-  return { result: { chars: ids.map((id) => S.tokens[id]), T, H, states: data, dropped }, transfer: [data.buffer] };
+  const cut = known.ids.length > PROBE_CHARS ? known.ids.length - PROBE_CHARS : 0;
+  return { result: { chars: ids.map((id) => S.tokens[id]), T, H, states: data, dropped, cut }, transfer: [data.buffer] };
 }
 
 function bigramMatrix({ topN }) {
