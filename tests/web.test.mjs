@@ -278,6 +278,10 @@ test('opening text files: a good one is loaded, a binary one is refused clearly'
   }, dropped);
   await page.waitForFunction((c) => document.querySelector('#corpus-stats').textContent.includes(c), `${dropped.length} characters`, { timeout: 20000 });
   assert.match(await text('#corpus-stats'), /dropped\.txt/);
+  // A model trained on Brown does not fit this corpus's vocabulary: refused, saying what to do.
+  await page.setInputFiles('#load', join(ARTIFACTS, 'model.safetensors'));
+  await page.waitForFunction(() => /unchanged/.test(document.querySelector('#file-status').textContent), null, { timeout: 10000 });
+  assert.match(await text('#file-status'), /model\.safetensors has a different vocabulary from the loaded corpus \(it was trained on the 'brown' corpus\): load that corpus first, then the model\. The current model is unchanged\./);
   await shot('corpus-error', page.locator('.controls .panel').first());
 });
 
