@@ -46,8 +46,8 @@ const bigramMap = new Heatmap($('bigram-heatmap'), {
 });
 let watchedShape = [1, 1];
 const describeWeight = (kind) => (r, c, v) => `${$('weight-param').value}${watchedShape.length > 1 ? `[${r}, ${c}]` : `[${c}]`} ${kind} = ${fmt(v)}`;
-const weightsMap = new Heatmap($('weights-heatmap'), { colormap: RDBU, label: 'Weight matrix values', cellHeight: 'auto', maxHeight: 320, robust: true, describe: describeWeight('value') });
-const wgradsMap = new Heatmap($('wgrads-heatmap'), { colormap: RDBU, label: 'Weight matrix gradients', cellHeight: 'auto', maxHeight: 320, robust: true, describe: describeWeight('gradient') });
+const weightsMap = new Heatmap($('weights-heatmap'), { colormap: RDBU, label: 'Weight matrix values', cellHeight: 'auto', maxHeight: 320, robust: true, rowTicks: true, describe: describeWeight('value') });
+const wgradsMap = new Heatmap($('wgrads-heatmap'), { colormap: RDBU, label: 'Weight matrix gradients', cellHeight: 'auto', maxHeight: 320, robust: true, rowTicks: true, describe: describeWeight('gradient') });
 const heatmaps = [bigramMap, weightsMap, wgradsMap];
 
 // ---- messages -------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ export class Heatmap {
    * @param {HTMLElement} host element to fill (a canvas and a tooltip are created inside)
    * @param {{ colormap: import('./colormap.mjs').Colormap, label: string,
    *   cellHeight?: number | 'auto', maxHeight?: number, square?: boolean, gamma?: number, robust?: boolean,
+   *   rowTicks?: boolean,
    *   describe?: (r: number, c: number, v: number) => string, onSelect?: (r: number, c: number) => void }} options
    */
   constructor(host, options) {
@@ -90,7 +91,9 @@ export class Heatmap {
     const { rows, cols, values, rowLabels, colLabels, scale } = this.data;
     const { colormap } = this.options;
     ctx.font = FONT;
-    const left = rowLabels ? Math.ceil(Math.max(...rowLabels.map((l) => ctx.measureText(l).width))) + 8 : 0;
+    const ticks = !rowLabels && this.options.rowTicks;
+    const left = rowLabels ? Math.ceil(Math.max(...rowLabels.map((l) => ctx.measureText(l).width))) + 8
+      : ticks ? Math.ceil(ctx.measureText(String(rows - 1)).width) + 8 : 0;
     const top = colLabels ? 16 : 0;
     const legend = 26;
     const cellW = Math.max(1, (width - left - 2) / cols);
@@ -133,6 +136,14 @@ export class Heatmap {
     if (rowLabels && cellH >= 9) {
       ctx.textAlign = 'right';
       rowLabels.forEach((label, r) => ctx.fillText(label, left - 4, top + (r + 0.5) * cellH));
+    }
+    if (ticks) {
+      // Row indices every k rows, k a round number that keeps them at least 12 px apart.
+      const k = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024].find((n) => n * cellH >= 12) ?? 2048;
+      ctx.textAlign = 'right';
+      ctx.fillStyle = muted;
+      for (let r = 0; r < rows; r += k) ctx.fillText(String(r), left - 4, top + (r + 0.5) * cellH);
+      ctx.fillStyle = ink;
     }
     if (colLabels && cellW >= 7) {
       ctx.textAlign = 'center';

@@ -23,6 +23,7 @@ export class HiddenStatesView {
       label: 'Hidden state heatmap: one row per neuron, one column per probe character',
       cellHeight: 'auto',
       maxHeight: 380,
+      rowTicks: true,
       describe: (r, c, v) => `neuron ${r}, char ${c} '${showChar(this.probe.chars[c])}': h = ${fmt(v)}`,
       onSelect: (r) => this.selectNeuron(r),
     });
