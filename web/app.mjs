@@ -2,18 +2,19 @@
 // (started, restarted after a crash, checkpointed), and a 10 Hz draw timer that redraws the views
 // from the latest snapshots. It computes nothing about models itself: the worker does (protocol.mjs).
 import { defaultSettings, FIELDS, parseField, settingsFromQuery, settingsToQuery, structuralChanges } from './state.mjs';
-import { CorpusError, corpusStats, decodeCorpus, checkText, formatBytes, showChar, MAX_CORPUS_BYTES } from './corpus-check.mjs';
-import { PRESETS, presetById } from './presets.mjs';
+import { corpusStats, decodeCorpus, checkText, formatBytes, showChar, MAX_CORPUS_BYTES } from './corpus-check.mjs';
+import { presetById } from './presets.mjs';
 import { bracketScore } from './corpora/synthetic.mjs';
 import { connect } from './protocol.mjs';
-import { LossChart, GradFlowChart, ParamGradChart } from './views/charts.mjs';
-import { Heatmap, fmt } from './views/heatmap.mjs';
-import { HiddenStatesView } from './views/hidden-states.mjs';
+import { fmt } from './views/heatmap.mjs';
 import { renderBars } from './views/bars.mjs';
 import { renderColoredText } from './views/colored-text.mjs';
-import { VIRIDIS, RDBU, HEAT } from './views/colormap.mjs';
+import { HEAT } from './views/colormap.mjs';
+import { $, setStatus, banner, showError, initBanner } from './page/dom.mjs';
+import { renderGradCheck } from './page/gradcheck-table.mjs';
+import { fillPresetSelect, loadPreset, renderCorpusStats, defaultProbe } from './page/corpus-panel.mjs';
+import { lossChart, gradFlow, paramGrads, hidden, setBigramMatrix, setWatched, resetViews, drawViews } from './page/views.mjs';
 
-const $ = (id) => document.getElementById(id);
 const DRAW_MS = 100;
 const SAMPLE_EVERY_MS = 3000;
 const PROBE_EVERY_MS = 1500;
@@ -29,45 +30,6 @@ const app = {
   model: null /* ModelInfo */, running: false, step: 0, last: null, checkpoint: null,
   lastSample: 0, lastProbe: 0, lastCheckpoint: 0, busy: new Set(), restarting: false,
 };
-
-// ---- views --------------------------------------------------------------------------------------
-
-const lossChart = new LossChart($('loss-chart'));
-const gradFlow = new GradFlowChart($('grad-flow'));
-const paramGrads = new ParamGradChart($('param-grads'));
-const hidden = new HiddenStatesView({
-  heatmap: $('hidden-heatmap'), text: $('neuron-text'), neuronLabel: $('neuron-label'), ranking: $('ranking'),
-  spanFrom: $('span-from'), spanTo: $('span-to'),
-});
-let bigramTokens = [];
-const bigramMap = new Heatmap($('bigram-heatmap'), {
-  colormap: VIRIDIS, label: 'Bigram probability matrix', square: true, gamma: 0.5,
-  describe: (r, c, v) => `P('${showChar(bigramTokens[c])}' | '${showChar(bigramTokens[r])}') = ${fmt(v)}`,
-});
-let watchedShape = [1, 1];
-const describeWeight = (kind) => (r, c, v) => `${$('weight-param').value}${watchedShape.length > 1 ? `[${r}, ${c}]` : `[${c}]`} ${kind} = ${fmt(v)}`;
-const weightsMap = new Heatmap($('weights-heatmap'), { colormap: RDBU, label: 'Weight matrix values', cellHeight: 'auto', maxHeight: 320, robust: true, rowTicks: true, describe: describeWeight('value') });
-const wgradsMap = new Heatmap($('wgrads-heatmap'), { colormap: RDBU, label: 'Weight matrix gradients', cellHeight: 'auto', maxHeight: 320, robust: true, rowTicks: true, describe: describeWeight('gradient') });
-const heatmaps = [bigramMap, weightsMap, wgradsMap];
-
-// ---- messages -------------------------------------------------------------------------------------
-
-function setStatus(text) {
-  $('status').textContent = text;
-}
-
-/** A message above the views; `kind` 'error' for problems, 'info' for news. */
-function banner(text, kind = 'error') {
-  $('banner-text').textContent = text;
-  $('banner').dataset.kind = kind;
-  $('banner').hidden = false;
-}
-$('banner-close').addEventListener('click', () => { $('banner').hidden = true; });
-
-function showError(el, text) {
-  el.textContent = text;
-  el.hidden = !text;
-}
 
 // ---- the worker ---------------------------------------------------------------------------------
 
@@ -146,12 +108,7 @@ function onSnapshot(s) {
   if (s.paramGrads.length) paramGrads.add(s.step, s.paramGrads);
   // gradLast is refreshed less often than snapshots arrive for big models: keep the last one.
   if (s.gradFlow || s.gradLast) gradFlow.set(s.gradFlow ?? gradFlow.total, s.gradLast ?? gradFlow.last);
-  if (s.watched) {
-    const [rows, cols] = s.watched.shape.length > 1 ? s.watched.shape : [1, s.watched.shape[0]];
-    watchedShape = s.watched.shape;
-    weightsMap.set({ values: s.watched.data, rows, cols: s.watched.data.length / rows });
-    wgradsMap.set({ values: s.watched.grad, rows, cols: s.watched.data.length / rows });
-  }
+  if (s.watched) setWatched(s.watched);
   if (!s.running) {
     app.running = false;
     renderRunState(); // the status line names the step training stopped at
@@ -161,25 +118,12 @@ function onSnapshot(s) {
 
 // ---- corpus -------------------------------------------------------------------------------------
 
-function fillPresetSelect() {
-  const select = $('corpus');
-  for (const preset of PRESETS) select.append(new Option(preset.title, preset.id));
-  select.append(new Option('Your text (pasted or opened)', 'custom'));
-  select.querySelector('option[value="custom"]').disabled = true;
-}
 
-async function loadPreset(id) {
-  const preset = presetById(id);
-  if (!preset) throw new CorpusError(`there is no built-in corpus '${id}'`);
-  setStatus(`Loading ${preset.title}…`);
-  let text;
-  if (preset.generate) text = preset.generate();
-  else {
-    const response = await fetch(new URL(preset.file, document.baseURI));
-    if (!response.ok) throw new CorpusError(`could not fetch ${preset.file}: HTTP ${response.status}`);
-    text = decodeCorpus(new Uint8Array(await response.arrayBuffer()), preset.title);
-  }
-  return { name: preset.id, text, presetId: preset.id, note: preset.note };
+
+/** loadPreset with a status line while it runs. */
+function fetchPreset(id) {
+  setStatus(`Loading ${presetById(id)?.title ?? id}…`);
+  return loadPreset(id);
 }
 
 async function sendCorpus() {
@@ -195,7 +139,7 @@ async function useCorpus(corpus) {
   app.corpus = corpus;
   setStatus('Counting bigrams…');
   await sendCorpus();
-  renderCorpusStats(stats, corpus);
+  renderCorpusStats(stats, corpus, app.corpusInfo);
   $('corpus').value = corpus.presetId ?? 'custom';
   $('probe-text').value = defaultProbe(corpus.text);
   // The prediction box keeps its text when the new corpus knows every character of it.
@@ -205,42 +149,7 @@ async function useCorpus(corpus) {
   refreshBigramMatrix();
 }
 
-function renderCorpusStats(stats, corpus) {
-  const host = $('corpus-stats');
-  host.replaceChildren();
-  const info = app.corpusInfo;
-  const p = document.createElement('p');
-  p.innerHTML = '';
-  p.append(`${stats.chars.toLocaleString()} characters (${formatBytes(stats.bytes)}), vocabulary ${stats.vocabSize}. `);
-  p.append(info.heldOut ? `Last 10% (${info.valTokens.toLocaleString()} chars) held out for validation.` : 'Too short to hold text out: validation uses the training text.');
-  host.append(p);
-  if (corpus.note) {
-    const note = document.createElement('p');
-    note.className = 'muted small';
-    note.textContent = corpus.note;
-    host.append(note);
-  }
-  const chips = document.createElement('div');
-  chips.className = 'chips';
-  chips.setAttribute('aria-label', 'Most frequent characters');
-  for (const { char, count } of stats.top) {
-    const chip = document.createElement('span');
-    chip.className = 'chip';
-    chip.textContent = `${showChar(char)} ${((100 * count) / stats.chars).toFixed(1)}%`;
-    chips.append(chip);
-  }
-  host.append(chips);
-}
 
-/** A probe excerpt from the held-out part: starts at a line or sentence, about 100 characters. */
-function defaultProbe(text) {
-  const from = Math.floor(text.length * 0.92);
-  let start = text.indexOf('\n', from);
-  if (start < 0 || start > from + 400) start = from;
-  let excerpt = text.slice(start + 1, start + 1 + 160);
-  if (excerpt.trim().length < 20) excerpt = text.slice(0, 160); // tiny corpora: their beginning
-  return [...excerpt].slice(0, 100).join('').replace(/\s+$/, '');
-}
 
 async function userCorpus(bytesOrText, name) {
   try {
@@ -260,7 +169,7 @@ $('corpus').addEventListener('change', async () => {
   if (!preset) return;
   try {
     await pauseTraining();
-    const corpus = await loadPreset(id);
+    const corpus = await fetchPreset(id);
     if (preset.suggest) for (const [key, value] of Object.entries(preset.suggest)) settings[key] = value;
     settings.corpus = id;
     writeControls();
@@ -383,13 +292,7 @@ async function configure(clearCharts) {
 }
 
 function resetCharts(paramNames) {
-  lossChart.reset();
-  lossChart.setBigram(app.corpusInfo?.bigram.loss ?? NaN);
-  paramGrads.reset(paramNames);
-  gradFlow.set(null, null);
-  weightsMap.clear();
-  wgradsMap.clear();
-  hidden.clear();
+  resetViews(paramNames, app.corpusInfo?.bigram.loss ?? NaN);
   $('grad-check-result').replaceChildren();
   statsDirty = true;
 }
@@ -539,8 +442,7 @@ function refreshProbe() {
 
 async function refreshBigramMatrix() {
   const { tokens, values } = await app.rpc.call('bigramMatrix', { topN: 28 });
-  bigramTokens = tokens;
-  bigramMap.set({ values, rows: tokens.length, cols: tokens.length, rowLabels: tokens.map(showChar), colLabels: tokens.map(showChar) });
+  setBigramMatrix(tokens, values);
 }
 
 function refreshAll() {
@@ -569,29 +471,7 @@ $('grad-check').addEventListener('click', async () => {
   host.textContent = 'Checking…';
   try {
     const { results, N, T, runs, ms } = await app.rpc.call('gradCheck');
-    const table = document.createElement('table');
-    table.className = 'gradcheck';
-    table.innerHTML = '<thead><tr><th scope="col">tensor</th><th scope="col">median rel. error</th><th scope="col">max</th><th scope="col">entries</th><th scope="col"></th></tr></thead>';
-    const body = document.createElement('tbody');
-    for (const { name, median, max, touched } of results) {
-      const row = document.createElement('tr');
-      // A wrong backward pass is off by order 1 on most entries; float32 rounding stays far below 1e-2
-      // on most entries but can reach 0.1 or more on a few tiny ones (hence the median).
-      const verdict = median < 1e-2 ? ['ok', 'ok'] : median < 0.1 ? ['doubtful', 'warn'] : ['wrong', 'bad'];
-      row.innerHTML = '<td></td><td></td><td></td><td></td><td></td>';
-      row.cells[0].textContent = name;
-      row.cells[1].textContent = median.toExponential(1);
-      row.cells[2].textContent = max.toExponential(1);
-      row.cells[3].textContent = `${touched}/${runs}`;
-      row.cells[4].textContent = touched ? verdict[0] : 'untouched';
-      row.cells[4].className = touched ? verdict[1] : 'warn';
-      body.append(row);
-    }
-    table.append(body);
-    const note = document.createElement('p');
-    note.className = 'muted small';
-    note.textContent = `Centred differences (eps 0.01) in float32 at ${runs} random entries per tensor, on a batch of ${N}×${T} characters from the current state, ${ms.toFixed(0)} ms. The median is over the entries the batch touches (an untouched entry has gradient 0 on both sides). A wrong backward pass gives errors near 1 on most entries; float32 rounding stays well below 1e-2 on most, though a few tiny ones can show more (the max).`;
-    host.replaceChildren(table, note);
+    renderGradCheck(host, { results, N, T, runs, ms });
   } catch (err) {
     host.textContent = err.message;
   }
@@ -679,11 +559,7 @@ function drawStats() {
 function frame() {
   try {
     drawStats();
-    lossChart.draw();
-    gradFlow.draw();
-    paramGrads.draw();
-    hidden.draw();
-    for (const h of heatmaps) h.draw();
+    drawViews();
   } catch (err) {
     console.error(err);
   }
@@ -701,6 +577,7 @@ function frame() {
 // ---- start ----------------------------------------------------------------------------------------
 
 async function main() {
+  initBanner();
   fillPresetSelect();
   writeControls();
   if (parsed.errors.length) banner(parsed.errors.join('; ') + '.');
@@ -720,11 +597,11 @@ async function main() {
   writeControls();
   let corpus;
   try {
-    corpus = await loadPreset(settings.corpus);
+    corpus = await fetchPreset(settings.corpus);
   } catch (err) {
     banner(`${err.message}; loading the Brown corpus instead.`);
     settings.corpus = defaultSettings().corpus;
-    corpus = await loadPreset(settings.corpus);
+    corpus = await fetchPreset(settings.corpus);
   }
   writeUrl();
   await useCorpus(corpus);
