@@ -161,6 +161,39 @@ export interface Layers {
   temporal_affine_forward(h: TensorLike, W: TensorLike, b: TensorLike): Tensor;  // (N,T,V)
   temporal_affine_backward(dout: TensorLike, h: TensorLike, W: TensorLike): { dh: Tensor; dW: Tensor; db: Tensor };
   temporal_softmax_loss(scores: TensorLike, y: IdsLike, mask?: IdsLike): { loss: number; dscores: Tensor };
+
+  // Gated cells and the fixed-window LM (src/layers_gated.h, wasm_glue/layers_gated.mjs).
+  // LSTM gates packed (.., 4H) as i, f, g, o; GRU gates (.., 3H) as r, z, g (PyTorch's orders).
+  // cache rows: LSTM [i f g o c tanh(c)] (6H), GRU [r z g s] (4H); `gates` is the cache's first 4H / 3H.
+  lstm_step_forward(x: TensorLike, h_prev: TensorLike, c_prev: TensorLike, Wx: TensorLike, Wh: TensorLike, b: TensorLike):
+    { h: Tensor; c: Tensor; cache: Tensor };                                        // (N,E),(N,H),(N,H),(E,4H),(H,4H),(4H,) → (N,H),(N,H),(N,6H)
+  lstm_step_backward(dh: TensorLike, dc: TensorLike | null, x: TensorLike, h_prev: TensorLike, c_prev: TensorLike, cache: TensorLike,
+    Wx: TensorLike, Wh: TensorLike): { dx: Tensor; dh_prev: Tensor; dc_prev: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor };
+  lstm_forward(x: TensorLike, h0: TensorLike, c0: TensorLike, Wx: TensorLike, Wh: TensorLike, b: TensorLike):
+    { h: Tensor; c: Tensor; cache: Tensor; gates: Tensor };                         // h (N,T,H), final c (N,H), cache (N,T,6H), gates (N,T,4H)
+  lstm_backward(dh: TensorLike, dc: TensorLike | null, x: TensorLike, h0: TensorLike, c0: TensorLike, h: TensorLike, cache: TensorLike,
+    Wx: TensorLike, Wh: TensorLike): { dx: Tensor; dh0: Tensor; dc0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor; dh_norms: Tensor };
+  gru_step_forward(x: TensorLike, h_prev: TensorLike, Wx: TensorLike, Wh: TensorLike, b: TensorLike, options?: GruOptions):
+    { h: Tensor; cache: Tensor };                                                   // (N,E),(N,H),(E,3H),(H,3H),(3H,) → (N,H),(N,4H)
+  gru_step_backward(dh: TensorLike, x: TensorLike, h_prev: TensorLike, cache: TensorLike, Wx: TensorLike, Wh: TensorLike,
+    options?: GruOptions): { dx: Tensor; dh_prev: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor; dbhn?: Tensor };
+  gru_forward(x: TensorLike, h0: TensorLike, Wx: TensorLike, Wh: TensorLike, b: TensorLike, options?: GruOptions):
+    { h: Tensor; cache: Tensor; gates: Tensor };                                    // h (N,T,H), cache (N,T,4H), gates (N,T,3H)
+  gru_backward(dh: TensorLike, x: TensorLike, h0: TensorLike, h: TensorLike, cache: TensorLike, Wx: TensorLike, Wh: TensorLike,
+    options?: GruOptions): { dx: Tensor; dh0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor; dbhn?: Tensor; dh_norms: Tensor };
+  /** Contexts of a fixed-window LM over a stream (M,): (M, W), -1 (pad, a zero embedding) before the start. */
+  window_context(stream: IdsLike, W: number): IdTensor;
+  window_forward(ids: IdsLike, emb: TensorLike, Wh: TensorLike, b1: TensorLike, U: TensorLike, b2: TensorLike):
+    { scores: Tensor; e: Tensor; h: Tensor };                                       // (N,W),(V,E),(W·E,H),(H,),(H,V),(V,) → (N,V),(N,W·E),(N,H)
+  window_backward(dscores: TensorLike, ids: IdsLike, e: TensorLike, h: TensorLike, Wh: TensorLike, U: TensorLike):
+    { demb: Tensor; dWh: Tensor; db1: Tensor; dU: Tensor; db2: Tensor };
+}
+
+/** GRU variant: 'lecture' (default; reset before the matmul) or 'torch' (torch.nn.GRU exactly; the forwards need
+ *  bhn (H,), bias_hh's last H entries; the backwards ignore bhn, so one options object serves both). */
+export interface GruOptions {
+  variant?: 'lecture' | 'torch';
+  bhn?: TensorLike;
 }
 
 // ---------------------------------------------------------------------------------------------

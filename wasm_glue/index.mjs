@@ -6,9 +6,10 @@ import { install as installCore } from './core_api.mjs';
 import { install as installVocab } from './vocab.mjs';
 import { install as installBigram } from './bigram.mjs';
 import { install as installLayers } from './layers.mjs';
+import { install as installLayersGated } from './layers_gated.mjs';
 import { install as installModel } from './model.mjs';
 
-const MODULES = [installCore, installVocab, installBigram, installLayers, installModel];
+const MODULES = [installCore, installVocab, installBigram, installLayers, installLayersGated, installModel];
 
 /**
  * Load lmlab. Works in Node (reads build/lmlab.wasm next to this package), in a page and in a
@@ -19,7 +20,12 @@ const MODULES = [installCore, installVocab, installBigram, installLayers, instal
 export async function loadLmlab(options = {}) {
   const core = await instantiateCore(options);
   const api = { core, LmlabError, STATUS_NAMES };
-  for (const install of MODULES) Object.assign(api, install(core));
+  for (const install of MODULES) {
+    const part = install(core);
+    // Several modules add functions to the one `layers` object (layers.mjs, layers_gated.mjs).
+    if (part.layers && api.layers) part.layers = Object.freeze({ ...api.layers, ...part.layers });
+    Object.assign(api, part);
+  }
   return Object.freeze(api);
 }
 

@@ -355,3 +355,6 @@ export function install(core) {
   };
   return { layers: Object.freeze(layers) };
 }
+
+// Tensor helpers shared with the other layer glue (layers_gated.mjs).
+export { fail, fmtShape, floats, ints, bind, tensor };

@@ -17,7 +17,7 @@ export const usage = `usage: node scripts/lmlab.mjs train [flags]
   --layers L           stacked RNN layers (default 1)
   --seq T              truncated-BPTT window (default 25)
   --batch N            parallel streams (default 32)
-  --optimizer NAME     sgd | adagrad | adam (default adagrad)
+  --optimizer NAME     sgd | adagrad | adam (default adam; adagrad 0.1 is min-char-rnn's setting)
   --lr X               learning rate (default: adagrad 0.1, adam 0.002, sgd 0.01)
   --momentum X         sgd only (default 0)
   --clip C             clip gradients; 0 = off (default 5)
@@ -92,7 +92,7 @@ export async function run(argv) {
     }
     model = lm.Model.create({ cell: 'rnn', vocabSize: vocab.size, embedding: f.embedding, hidden: f.hidden, layers: f.layers, seed: f.seed });
   }
-  const optimizer = f.optimizer ?? saved?.optimizer ?? 'adagrad';
+  const optimizer = f.optimizer ?? saved?.optimizer ?? 'adam';
   const options = {
     batch: f.batch ?? saved?.batch ?? 32,
     seq: f.seq ?? saved?.seq ?? 25,

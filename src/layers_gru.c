@@ -1,0 +1,221 @@
+/* layers_gru.c — the GRU cell in two variants (the lecture's, and torch.nn.GRU's reset-after-matmul
+ * form), one step and over T, forward and backward (equations, packing r|z|g and cache layout in
+ * layers_gated.h). A step is the sequence at T = 1. The lecture variant multiplies h and r⊙h by
+ * different column blocks of Wh (H, 3H); the kernels take whole contiguous matrices, so those blocks
+ * are copied once per call (O(H²)) rather than once per step. Shapes: N, T, E, H as usual. */
+#include "kernels.h"
+#include "layers_gated.h"
+#include "lm_math.h"
+
+#include <string.h>
+
+/* σ(a) without ever taking exp of a large positive number, so no overflow for any finite a. */
+static inline lm_float sigmoid(lm_float a) {
+    if (a >= 0) return 1 / (1 + lm_exp(-a));
+    lm_float e = lm_exp(a);
+    return e / (1 + e);
+}
+
+static void gather_rows(lm_float *dst, const lm_float *src, size_t stride, int N, int H) {
+    for (int n = 0; n < N; n++) memcpy(dst + (size_t)n * H, src + (size_t)n * stride, (size_t)H * sizeof *dst);
+}
+
+/* dst (rows, cols) = src[:, col0 : col0 + cols] of src (rows, src_cols) */
+static void copy_cols(lm_float *dst, const lm_float *src, int rows, int src_cols, int col0, int cols) {
+    for (int r = 0; r < rows; r++)
+        memcpy(dst + (size_t)r * cols, src + (size_t)r * src_cols + col0, (size_t)cols * sizeof *dst);
+}
+
+/* dst[:, col0 : col0 + cols] += src (rows, cols), dst (rows, dst_cols) */
+static void add_cols(lm_float *dst, const lm_float *src, int rows, int dst_cols, int col0, int cols) {
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) dst[(size_t)r * dst_cols + col0 + c] += src[(size_t)r * cols + c];
+}
+
+void gru_forward_projected(lm_float *h, lm_float *cache, const lm_float *xw, const lm_float *h0,
+                           const lm_float *Wh, const lm_float *b, const lm_float *bhn, lm_float *work, int N,
+                           int T, int H, lm_gru_variant variant) {
+    const size_t G = 3 * (size_t)H, NH = (size_t)N * H, HH = (size_t)H * H;
+    const int torch = variant == LM_GRU_TORCH;
+    lm_float *Wrz = work;                 /* Wrz: (H, 2H) Wh[:, 0:2H] (lecture) */
+    lm_float *Wg = work + 2 * HH;         /* Wg: (H, H) Wh[:, 2H:3H] (lecture) */
+    lm_float *hp = work + 3 * HH;         /* hp: (N, H) h_{t-1} contiguous */
+    lm_float *hw = hp + NH;               /* hw: (N, 3H) h_{t-1}·Wh (torch) or (N, 2H) ·Wrz (lecture) */
+    lm_float *rh = hw + 3 * NH;           /* rh: (N, H) r ⊙ h_{t-1} (lecture) */
+    lm_float *ag = rh + NH;               /* ag: (N, H) (r ⊙ h_{t-1})·Wg (lecture) */
+    if (!torch) {
+        copy_cols(Wrz, Wh, H, (int)G, 0, 2 * H);
+        copy_cols(Wg, Wh, H, (int)G, 2 * H, H);
+    }
+    for (int t = 0; t < T; t++) {
+        if (t == 0) memcpy(hp, h0, NH * sizeof *hp);
+        else gather_rows(hp, h + (size_t)(t - 1) * H, (size_t)T * H, N, H);
+        const size_t hw_cols = torch ? G : 2 * (size_t)H;
+        memset(hw, 0, (size_t)N * hw_cols * sizeof *hw);
+        lm_matmul_nn(hw, hp, torch ? Wh : Wrz, N, H, (int)hw_cols);
+        /* r and z, from x·Wx + h_{t-1}·Wh + b in both variants */
+        for (int n = 0; n < N; n++) {
+            size_t nt = (size_t)n * T + t;
+            const lm_float *xn = xw + nt * G, *hwn = hw + (size_t)n * hw_cols, *hpn = hp + (size_t)n * H;
+            lm_float *k = cache + nt * 4 * H; /* [r z g s] (4H,) */
+            for (int j = 0; j < H; j++) {
+                lm_float r = sigmoid(xn[j] + hwn[j] + b[j]);
+                k[j] = r;
+                k[H + j] = sigmoid(xn[H + j] + hwn[H + j] + b[H + j]);
+                if (torch) k[3 * H + j] = hwn[2 * H + j] + bhn[j];
+                else rh[(size_t)n * H + j] = k[3 * H + j] = r * hpn[j];
+            }
+        }
+        if (!torch) {
+            memset(ag, 0, NH * sizeof *ag);
+            lm_matmul_nn(ag, rh, Wg, N, H, H);
+        }
+        /* candidate g and the new state h = z ⊙ h_{t-1} + (1 − z) ⊙ g */
+        for (int n = 0; n < N; n++) {
+            size_t nt = (size_t)n * T + t;
+            const lm_float *xn = xw + nt * G, *hpn = hp + (size_t)n * H;
+            lm_float *k = cache + nt * 4 * H, *hn = h + nt * H;
+            for (int j = 0; j < H; j++) {
+                lm_float pre = xn[2 * H + j] + b[2 * H + j] +
+                               (torch ? k[j] * k[3 * H + j] : ag[(size_t)n * H + j]);
+                lm_float g = lm_tanh(pre), z = k[H + j];
+                k[2 * H + j] = g;
+                hn[j] = z * hpn[j] + (1 - z) * g;
+            }
+        }
+    }
+}
+
+void gru_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dWh, lm_float *db, lm_float *dbhn,
+                            lm_float *dh_norms, const lm_float *dh, const lm_float *h0, const lm_float *h,
+                            const lm_float *cache, const lm_float *Wh, lm_float *work, int N, int T, int H,
+                            lm_gru_variant variant) {
+    const size_t G = 3 * (size_t)H, NH = (size_t)N * H, HH = (size_t)H * H;
+    const int torch = variant == LM_GRU_TORCH;
+    lm_float *Wrz = work;             /* Wrz: (H, 2H) (lecture) */
+    lm_float *Wg = work + 2 * HH;     /* Wg: (H, H) (lecture) */
+    lm_float *dWrz = work + 3 * HH;   /* dWrz: (H, 2H) accumulated, added to dWh at the end (lecture) */
+    lm_float *dWg = work + 5 * HH;    /* dWg: (H, H) (lecture) */
+    lm_float *dhn = work + 6 * HH;    /* dhn: (N, H) dL/dh_t, then the carried dL/dh_{t-1} */
+    lm_float *hp = dhn + NH;          /* hp: (N, H) h_{t-1} */
+    lm_float *da = hp + NH;           /* da: (N, 3H) dL/d(pre-activations), the x-side part */
+    lm_float *dhw = da + 3 * NH;      /* dhw: (N, 3H) dL/d(h_{t-1}·Wh) (torch) or (N, 2H) for Wrz (lecture) */
+    lm_float *dag = dhw + 3 * NH;     /* dag: (N, H) dL/d((r ⊙ h)·Wg) (lecture) */
+    lm_float *drh = dag + NH;         /* drh: (N, H) dL/d(r ⊙ h) (lecture) */
+    lm_float *rh = drh + NH;          /* rh: (N, H) r ⊙ h_{t-1} (lecture) */
+    if (!torch) {
+        copy_cols(Wrz, Wh, H, (int)G, 0, 2 * H);
+        copy_cols(Wg, Wh, H, (int)G, 2 * H, H);
+        memset(dWrz, 0, 3 * HH * sizeof *dWrz); /* dWrz and dWg */
+    }
+    memset(dhn, 0, NH * sizeof *dhn);
+    for (int t = T - 1; t >= 0; t--) {
+        double norm2 = 0;
+        for (int n = 0; n < N; n++) {
+            const lm_float *up = dh + ((size_t)n * T + t) * H;
+            lm_float *d = dhn + (size_t)n * H;
+            for (int j = 0; j < H; j++) {
+                d[j] += up[j];
+                norm2 += (double)d[j] * d[j];
+            }
+        }
+        if (dh_norms) dh_norms[t] = (lm_float)sqrt(norm2);
+        if (t == 0) memcpy(hp, h0, NH * sizeof *hp);
+        else gather_rows(hp, h + (size_t)(t - 1) * H, (size_t)T * H, N, H);
+        if (torch) {
+            for (int n = 0; n < N; n++) {
+                const lm_float *k = cache + ((size_t)n * T + t) * 4 * H; /* [r z g s] */
+                const lm_float *hpn = hp + (size_t)n * H;
+                lm_float *d = dhn + (size_t)n * H, *dan = da + (size_t)n * G, *dhwn = dhw + (size_t)n * G;
+                for (int j = 0; j < H; j++) {
+                    lm_float r = k[j], z = k[H + j], g = k[2 * H + j], s = k[3 * H + j], dv = d[j];
+                    lm_float dpre = dv * (1 - z) * (1 - g * g);  /* dL/d(g's pre-activation) */
+                    lm_float dr = dpre * s;
+                    dan[j] = dhwn[j] = dr * r * (1 - r);
+                    dan[H + j] = dhwn[H + j] = dv * (hpn[j] - g) * z * (1 - z);
+                    dan[2 * H + j] = dpre;
+                    dhwn[2 * H + j] = dpre * r;
+                    dbhn[j] += dpre * r;
+                    d[j] = dv * z; /* the direct path h_{t-1} → h_t; the matmul path is added below */
+                }
+            }
+            lm_matmul_tn(dWh, hp, dhw, H, N, (int)G);
+            lm_matmul_nt(dhn, dhw, Wh, N, (int)G, H);
+        } else {
+            for (int n = 0; n < N; n++) {
+                const lm_float *k = cache + ((size_t)n * T + t) * 4 * H;
+                const lm_float *hpn = hp + (size_t)n * H;
+                lm_float *d = dhn + (size_t)n * H, *dan = da + (size_t)n * G, *drz = dhw + (size_t)n * 2 * H;
+                for (int j = 0; j < H; j++) {
+                    lm_float z = k[H + j], g = k[2 * H + j], dv = d[j];
+                    lm_float dpre = dv * (1 - z) * (1 - g * g);
+                    dan[2 * H + j] = dag[(size_t)n * H + j] = dpre;
+                    dan[H + j] = drz[H + j] = dv * (hpn[j] - g) * z * (1 - z);
+                    rh[(size_t)n * H + j] = k[3 * H + j];
+                    d[j] = dv * z;
+                }
+            }
+            memset(drh, 0, NH * sizeof *drh);
+            lm_matmul_nt(drh, dag, Wg, N, H, H);
+            lm_matmul_tn(dWg, rh, dag, H, N, H);
+            for (int n = 0; n < N; n++) {
+                const lm_float *k = cache + ((size_t)n * T + t) * 4 * H;
+                const lm_float *hpn = hp + (size_t)n * H, *drhn = drh + (size_t)n * H;
+                lm_float *d = dhn + (size_t)n * H, *dan = da + (size_t)n * G, *drz = dhw + (size_t)n * 2 * H;
+                for (int j = 0; j < H; j++) {
+                    lm_float r = k[j];
+                    dan[j] = drz[j] = drhn[j] * hpn[j] * r * (1 - r);
+                    d[j] += drhn[j] * r;
+                }
+            }
+            lm_matmul_tn(dWrz, hp, dhw, H, N, 2 * H);
+            lm_matmul_nt(dhn, dhw, Wrz, N, 2 * H, H);
+        }
+        lm_sum_rows(db, da, N, (int)G);
+        for (int n = 0; n < N; n++) memcpy(dxw + ((size_t)n * T + t) * G, da + (size_t)n * G, G * sizeof *da);
+    }
+    if (!torch) {
+        add_cols(dWh, dWrz, H, (int)G, 0, 2 * H);
+        add_cols(dWh, dWg, H, (int)G, 2 * H, H);
+    }
+    if (dh0) memcpy(dh0, dhn, NH * sizeof *dh0);
+}
+
+void gru_forward(lm_float *h, lm_float *cache, const lm_float *x, const lm_float *h0, const lm_float *Wx,
+                 const lm_float *Wh, const lm_float *b, const lm_float *bhn, lm_float *work, int N, int T, int E,
+                 int H, lm_gru_variant variant) {
+    size_t rows = (size_t)N * T;
+    lm_float *xw = work; /* xw: (N, T, 3H) */
+    memset(xw, 0, rows * 3 * H * sizeof *xw);
+    lm_matmul_nn(xw, x, Wx, (int)rows, E, 3 * H);
+    gru_forward_projected(h, cache, xw, h0, Wh, b, bhn, work + rows * 3 * H, N, T, H, variant);
+}
+
+void gru_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_float *dWh, lm_float *db, lm_float *dbhn,
+                  lm_float *dh_norms, const lm_float *dh, const lm_float *x, const lm_float *h0, const lm_float *h,
+                  const lm_float *cache, const lm_float *Wx, const lm_float *Wh, lm_float *work, int N, int T,
+                  int E, int H, lm_gru_variant variant) {
+    size_t rows = (size_t)N * T;
+    lm_float *dxw = work; /* dxw: (N, T, 3H) */
+    gru_backward_projected(dxw, dh0, dWh, db, dbhn, dh_norms, dh, h0, h, cache, Wh, work + rows * 3 * H, N, T,
+                           H, variant);
+    lm_matmul_tn(dWx, x, dxw, E, (int)rows, 3 * H);
+    if (dx) {
+        memset(dx, 0, rows * E * sizeof *dx);
+        lm_matmul_nt(dx, dxw, Wx, (int)rows, 3 * H, E);
+    }
+}
+
+void gru_step_forward(lm_float *h, lm_float *cache, const lm_float *x, const lm_float *h_prev, const lm_float *Wx,
+                      const lm_float *Wh, const lm_float *b, const lm_float *bhn, lm_float *work, int N, int E,
+                      int H, lm_gru_variant variant) {
+    gru_forward(h, cache, x, h_prev, Wx, Wh, b, bhn, work, N, 1, E, H, variant);
+}
+
+void gru_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dWx, lm_float *dWh, lm_float *db,
+                       lm_float *dbhn, const lm_float *dh, const lm_float *x, const lm_float *h_prev,
+                       const lm_float *cache, const lm_float *Wx, const lm_float *Wh, lm_float *work, int N,
+                       int E, int H, lm_gru_variant variant) {
+    gru_backward(dx, dh_prev, dWx, dWh, db, dbhn, NULL, dh, x, h_prev, NULL, cache, Wx, Wh, work, N, 1, E, H,
+                 variant);
+}

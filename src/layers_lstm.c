@@ -1,0 +1,154 @@
+/* layers_lstm.c — the LSTM cell, one step and over T, forward and backward (equations and cache
+ * layout in layers_gated.h). The sequence functions are the core; a step is the sequence at T = 1.
+ * Matmuls go through kernels.h on contiguous (N, ·) work buffers: rows of a batch-first (N, T, ·)
+ * array are strided by T, so h_prev is gathered once per step (O(N·H), against O(N·H·4H) flops).
+ * Shapes: N batch, T time, E input, H hidden. */
+#include "kernels.h"
+#include "layers_gated.h"
+#include "lm_math.h"
+
+#include <string.h>
+
+/* σ(a) without ever taking exp of a large positive number, so no overflow for any finite a. */
+static inline lm_float sigmoid(lm_float a) {
+    if (a >= 0) return 1 / (1 + lm_exp(-a));
+    lm_float e = lm_exp(a);
+    return e / (1 + e);
+}
+
+/* Gather dst (N, H) contiguous from rows src + n*stride. */
+static void gather_rows(lm_float *dst, const lm_float *src, size_t stride, int N, int H) {
+    for (int n = 0; n < N; n++) memcpy(dst + (size_t)n * H, src + (size_t)n * stride, (size_t)H * sizeof *dst);
+}
+
+void lstm_forward_projected(lm_float *h, lm_float *cT, lm_float *cache, const lm_float *xw, const lm_float *h0,
+                            const lm_float *c0, const lm_float *Wh, const lm_float *b, lm_float *work, int N,
+                            int T, int H) {
+    const size_t G = 4 * (size_t)H;
+    lm_float *hp = work;                   /* hp: (N, H) h_{t-1}, contiguous */
+    lm_float *a = work + (size_t)N * H;    /* a: (N, 4H) h_{t-1}·Wh */
+    for (int t = 0; t < T; t++) {
+        if (t == 0) memcpy(hp, h0, (size_t)N * H * sizeof *hp);
+        else gather_rows(hp, h + (size_t)(t - 1) * H, (size_t)T * H, N, H);
+        memset(a, 0, (size_t)N * G * sizeof *a);
+        lm_matmul_nn(a, hp, Wh, N, H, (int)G);
+        for (int n = 0; n < N; n++) {
+            size_t nt = (size_t)n * T + t;
+            const lm_float *an = a + (size_t)n * G;     /* (4H,) */
+            const lm_float *xn = xw + nt * G;           /* (4H,) */
+            const lm_float *cp = t == 0 ? c0 + (size_t)n * H : cache + (nt - 1) * 6 * H + 4 * H; /* (H,) */
+            lm_float *k = cache + nt * 6 * H;           /* [i f g o c tanh(c)] (6H,) */
+            lm_float *hn = h + nt * H;                  /* (H,) */
+            for (int j = 0; j < H; j++) {
+                lm_float i = sigmoid(an[j] + xn[j] + b[j]);
+                lm_float f = sigmoid(an[H + j] + xn[H + j] + b[H + j]);
+                lm_float g = lm_tanh(an[2 * H + j] + xn[2 * H + j] + b[2 * H + j]);
+                lm_float o = sigmoid(an[3 * H + j] + xn[3 * H + j] + b[3 * H + j]);
+                lm_float c = f * cp[j] + i * g;
+                lm_float tc = lm_tanh(c);
+                k[j] = i;
+                k[H + j] = f;
+                k[2 * H + j] = g;
+                k[3 * H + j] = o;
+                k[4 * H + j] = c;
+                k[5 * H + j] = tc;
+                hn[j] = o * tc;
+            }
+        }
+    }
+    if (cT)
+        for (int n = 0; n < N; n++)
+            memcpy(cT + (size_t)n * H, cache + ((size_t)n * T + T - 1) * 6 * H + 4 * H, (size_t)H * sizeof *cT);
+}
+
+void lstm_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dc0, lm_float *dWh, lm_float *db,
+                             lm_float *dh_norms, const lm_float *dh, const lm_float *dcT, const lm_float *h0,
+                             const lm_float *c0, const lm_float *h, const lm_float *cache, const lm_float *Wh,
+                             lm_float *work, int N, int T, int H) {
+    const size_t G = 4 * (size_t)H, NH = (size_t)N * H;
+    lm_float *dhn = work;          /* dhn: (N, H) dL/dh_t, then the carried dL/dh_{t-1} */
+    lm_float *dcn = work + NH;     /* dcn: (N, H) dL/dc_t carried backwards */
+    lm_float *hp = work + 2 * NH;  /* hp: (N, H) h_{t-1} contiguous */
+    lm_float *da = work + 3 * NH;  /* da: (N, 4H) dL/da_t */
+    memset(dhn, 0, NH * sizeof *dhn);
+    if (dcT) memcpy(dcn, dcT, NH * sizeof *dcn);
+    else memset(dcn, 0, NH * sizeof *dcn);
+    for (int t = T - 1; t >= 0; t--) {
+        double norm2 = 0;
+        for (int n = 0; n < N; n++) {
+            const lm_float *up = dh + ((size_t)n * T + t) * H; /* (H,) */
+            lm_float *d = dhn + (size_t)n * H;
+            for (int j = 0; j < H; j++) {
+                d[j] += up[j];
+                norm2 += (double)d[j] * d[j];
+            }
+        }
+        if (dh_norms) dh_norms[t] = (lm_float)sqrt(norm2);
+        if (t == 0) memcpy(hp, h0, NH * sizeof *hp);
+        else gather_rows(hp, h + (size_t)(t - 1) * H, (size_t)T * H, N, H);
+        for (int n = 0; n < N; n++) {
+            size_t nt = (size_t)n * T + t;
+            const lm_float *k = cache + nt * 6 * H;   /* [i f g o c tanh(c)] (6H,) */
+            const lm_float *cp = t == 0 ? c0 + (size_t)n * H : cache + (nt - 1) * 6 * H + 4 * H; /* (H,) */
+            const lm_float *d = dhn + (size_t)n * H;
+            lm_float *dc = dcn + (size_t)n * H;
+            lm_float *dan = da + (size_t)n * G;
+            for (int j = 0; j < H; j++) {
+                lm_float i = k[j], f = k[H + j], g = k[2 * H + j], o = k[3 * H + j], tc = k[5 * H + j];
+                lm_float dct = dc[j] + d[j] * o * (1 - tc * tc);
+                dan[j] = dct * g * i * (1 - i);
+                dan[H + j] = dct * cp[j] * f * (1 - f);
+                dan[2 * H + j] = dct * i * (1 - g * g);
+                dan[3 * H + j] = d[j] * tc * o * (1 - o);
+                dc[j] = dct * f;
+            }
+            memcpy(dxw + nt * G, dan, G * sizeof *dan);
+        }
+        lm_sum_rows(db, da, N, (int)G);
+        lm_matmul_tn(dWh, hp, da, H, N, (int)G);
+        memset(dhn, 0, NH * sizeof *dhn);
+        lm_matmul_nt(dhn, da, Wh, N, (int)G, H);
+    }
+    if (dh0) memcpy(dh0, dhn, NH * sizeof *dh0);
+    if (dc0) memcpy(dc0, dcn, NH * sizeof *dc0);
+}
+
+void lstm_forward(lm_float *h, lm_float *cT, lm_float *cache, const lm_float *x, const lm_float *h0,
+                  const lm_float *c0, const lm_float *Wx, const lm_float *Wh, const lm_float *b, lm_float *work,
+                  int N, int T, int E, int H) {
+    size_t rows = (size_t)N * T;
+    lm_float *xw = work; /* xw: (N, T, 4H), one matmul for all steps */
+    memset(xw, 0, rows * 4 * H * sizeof *xw);
+    lm_matmul_nn(xw, x, Wx, (int)rows, E, 4 * H);
+    lstm_forward_projected(h, cT, cache, xw, h0, c0, Wh, b, work + rows * 4 * H, N, T, H);
+}
+
+void lstm_backward(lm_float *dx, lm_float *dh0, lm_float *dc0, lm_float *dWx, lm_float *dWh, lm_float *db,
+                   lm_float *dh_norms, const lm_float *dh, const lm_float *dcT, const lm_float *x,
+                   const lm_float *h0, const lm_float *c0, const lm_float *h, const lm_float *cache,
+                   const lm_float *Wx, const lm_float *Wh, lm_float *work, int N, int T, int E, int H) {
+    size_t rows = (size_t)N * T;
+    lm_float *dxw = work; /* dxw: (N, T, 4H) */
+    lstm_backward_projected(dxw, dh0, dc0, dWh, db, dh_norms, dh, dcT, h0, c0, h, cache, Wh,
+                            work + rows * 4 * H, N, T, H);
+    lm_matmul_tn(dWx, x, dxw, E, (int)rows, 4 * H);
+    if (dx) {
+        memset(dx, 0, rows * E * sizeof *dx);
+        lm_matmul_nt(dx, dxw, Wx, (int)rows, 4 * H, E);
+    }
+}
+
+void lstm_step_forward(lm_float *h, lm_float *c, lm_float *cache, const lm_float *x, const lm_float *h_prev,
+                       const lm_float *c_prev, const lm_float *Wx, const lm_float *Wh, const lm_float *b,
+                       lm_float *work, int N, int E, int H) {
+    lstm_forward(h, c, cache, x, h_prev, c_prev, Wx, Wh, b, work, N, 1, E, H);
+}
+
+void lstm_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dc_prev, lm_float *dWx, lm_float *dWh,
+                        lm_float *db, const lm_float *dh, const lm_float *dc, const lm_float *x,
+                        const lm_float *h_prev, const lm_float *c_prev, const lm_float *cache,
+                        const lm_float *Wx, const lm_float *Wh, lm_float *work, int N, int E, int H) {
+    /* At T = 1 only h0 = h_prev is read as a previous hidden state, never h. */
+    lstm_backward(dx, dh_prev, dc_prev, dWx, dWh, db, NULL, dh, dc, x, h_prev, c_prev, NULL, cache, Wx, Wh,
+                  work, N, 1, E, H);
+}
