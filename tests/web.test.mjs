@@ -7,10 +7,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, dirname } from 'node:path';
+import { basename, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildWeb, PAGE_BUDGET_BYTES } from '../scripts/build-web.mjs';
 import { openBrowser } from './browser/harness.mjs';
+import { startStaticServer } from '../scripts/static-server.mjs';
 import { canvasVariance, frameRate, armClickLatency } from './browser/measure.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -335,9 +336,16 @@ test('a changed setting goes into the link, and the link restores it', async () 
   await Promise.all([again.close(), twin.close()]);
 });
 
-test('on a phone screen, the lecture\'s "hello" toy is learnt from a bare link', async () => {
+test('on a phone screen, under a sub-path, the lecture\'s "hello" toy is learnt from a bare link', async () => {
+  // The site served one directory down (http://host/site/): relative URLs must still resolve.
+  const { server, url } = await startStaticServer(dirname(process.env.LMLAB_WEB_SITE ?? SITE), 0);
+  const phone = await browser.context.newPage();
+  phone.errors = [];
+  phone.on('pageerror', (err) => phone.errors.push(`pageerror: ${err.message}`));
+  phone.on('console', (msg) => { if (msg.type() === 'error') phone.errors.push(`console: ${msg.text()}`); });
+  await phone.setViewportSize({ width: 390, height: 844 });
   // Only the corpus in the link: the preset's own settings (batch 1, 4 steps) fill in the rest.
-  const phone = await browser.newPage('?corpus=hello', { width: 390, height: 844 });
+  await phone.goto(`${url}${basename(process.env.LMLAB_WEB_SITE ?? SITE)}/?corpus=hello`);
   await waitReady(phone);
   assert.equal(await phone.inputValue('#seq'), '4');
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -349,4 +357,5 @@ test('on a phone screen, the lecture\'s "hello" toy is learnt from a bare link',
   await phone.screenshot({ path: join(ARTIFACTS, 'phone.png') });
   assert.deepEqual(phone.errors, []);
   await phone.close();
+  await new Promise((resolve) => server.close(resolve));
 });
