@@ -77,7 +77,7 @@ test-native: native
 	  echo "== native $$t (-march=native, ASan+UBSan)"; build/march/$$t; \
 	done
 
-test-node: build/lmlab.wasm
+test-node: build/lmlab.wasm web
 	@scripts/setup.sh all-tests
 	node --test --test-concurrency=1 tests/*.test.mjs
 

@@ -23,7 +23,9 @@ need_torch() {
   /usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1 || apt_install python3-numpy python3-torch
 }
 need_node() {
-  # npm ci when node_modules is missing or older than the lock file.
+  # npm ci when node_modules is missing or older than the lock file. A symlinked node_modules (a git
+  # worktree sharing another checkout's packages) belongs to that checkout: never reinstall through it.
+  [ -L node_modules ] && return 0
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "setup: npm ci" >&2
     npm ci --no-audit --no-fund --loglevel=error >&2

@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// build-web.mjs — `node scripts/build-web.mjs [outDir]`: build the static site (default dist/). esbuild
+// bundles the page (web/app.mjs) and the training worker (web/worker.mjs, a separate ES module) and
+// the stylesheet; it copies index.html, lmlab.wasm and the built-in corpora (the Brown text comes
+// from scripts/brown-corpus.mjs). Relative URLs only, so any static host and sub-path works.
+// Prints the page weight (everything but corpora) and fails above the 500 KB budget.
+import { build } from 'esbuild';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const PAGE_BUDGET_BYTES = 500 * 1024;
+
+async function exists(path) {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function sizeOfTree(dir, skip) {
+  let total = 0;
+  const files = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (skip(path)) continue;
+    if (entry.isDirectory()) {
+      const sub = await sizeOfTree(path, skip);
+      total += sub.total;
+      files.push(...sub.files);
+    } else {
+      const { size } = await stat(path);
+      total += size;
+      files.push({ path, size });
+    }
+  }
+  return { total, files };
+}
+
+/** Write the Brown text to build/corpora/brown.txt (once) with the corpus script, return its path. */
+async function brownCorpus() {
+  const script = join(ROOT, 'scripts/brown-corpus.mjs');
+  const { brownCorpusPath } = await import(pathToFileURL(script).href);
+  return brownCorpusPath();
+}
+
+/**
+ * Build the site into `outDir`. Returns the page weight in bytes and the file list.
+ * @param {{ outDir?: string, quiet?: boolean }} [options]
+ */
+export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = {}) {
+  const log = quiet ? () => {} : (line) => console.log(line);
+  const wasm = join(ROOT, 'build/lmlab.wasm');
+  if (!(await exists(wasm))) throw new Error('build/lmlab.wasm is missing: run `make wasm` first');
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(join(outDir, 'corpora'), { recursive: true });
+
+  await build({
+    entryPoints: { app: join(ROOT, 'web/app.mjs'), worker: join(ROOT, 'web/worker.mjs'), style: join(ROOT, 'web/style.css') },
+    outdir: outDir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022'],
+    minify: process.env.LMLAB_WEB_MINIFY !== "0",
+    legalComments: 'none',
+    // The glue loads node:fs only under Node; in the browser that branch never runs.
+    external: ['node:*'],
+    logLevel: 'warning',
+  });
+
+  await copyFile(join(ROOT, 'web/index.html'), join(outDir, 'index.html'));
+  await copyFile(wasm, join(outDir, 'lmlab.wasm'));
+  for (const name of await readdir(join(ROOT, 'web/corpora'))) {
+    if (name.endsWith('.txt')) await copyFile(join(ROOT, 'web/corpora', name), join(outDir, 'corpora', name));
+  }
+  await copyFile(await brownCorpus(), join(outDir, 'corpora/brown.txt'));
+
+  // Every preset file the page names must be in the site.
+  const { PRESETS } = await import(pathToFileURL(join(ROOT, 'web/presets.mjs')).href);
+  for (const preset of PRESETS) {
+    if (preset.file && !(await exists(join(outDir, preset.file)))) {
+      throw new Error(`preset '${preset.id}' needs ${preset.file}, which is not in ${relative(ROOT, outDir)}/ (web/corpora/ has no such file)`);
+    }
+  }
+  // Relative URLs only: no root-absolute src/href in the HTML.
+  const html = await readFile(join(outDir, 'index.html'), 'utf8');
+  const absolute = /(?:src|href)="\/(?!\/)/.exec(html);
+  if (absolute) throw new Error(`index.html uses a root-absolute URL (${absolute[0]}…): the site must work under any sub-path`);
+
+  const page = await sizeOfTree(outDir, (path) => path === join(outDir, 'corpora'));
+  const corpora = await sizeOfTree(join(outDir, 'corpora'), () => false);
+  await writeFile(join(outDir, 'build-info.json'), JSON.stringify({ pageBytes: page.total, corporaBytes: corpora.total }, null, 2));
+  log(`web: built ${relative(process.cwd(), outDir) || '.'}/`);
+  for (const f of page.files) log(`  ${relative(outDir, f.path).padEnd(18)} ${(f.size / 1024).toFixed(1).padStart(7)} KB`);
+  log(`  page weight ${(page.total / 1024).toFixed(1)} KB (budget ${PAGE_BUDGET_BYTES / 1024} KB); corpora ${(corpora.total / 1024 / 1024).toFixed(2)} MB`);
+  if (page.total > PAGE_BUDGET_BYTES) throw new Error(`page weight ${page.total} bytes is over the ${PAGE_BUDGET_BYTES}-byte budget`);
+  return { pageBytes: page.total, corporaBytes: corpora.total, files: page.files };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildWeb({ outDir: process.argv[2] ? resolve(process.argv[2]) : undefined }).catch((err) => {
+    console.error(`build-web: ${err.message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,145 @@
+// web-units.test.mjs — the page's pure modules under Node: settings ⇄ URL round trip and its error
+// messages, corpus validation (empty, binary, invalid UTF-8, too large), corpus statistics, and the
+// synthetic long-range corpus. The browser behaviour is tested in web.test.mjs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultSettings, parseField, settingsFromQuery, settingsToQuery, structuralChanges, FIELDS } from '../web/state.mjs';
+import { decodeCorpus, checkText, corpusStats, firstInvalidUtf8, CorpusError, MAX_CORPUS_BYTES, showChar } from '../web/corpus-check.mjs';
+import { bracketCorpus, bracketAccuracy } from '../web/corpora/synthetic.mjs';
+import { PRESETS } from '../web/presets.mjs';
+
+test('every setting round-trips through the URL', () => {
+  const s = { ...defaultSettings(), corpus: 'brackets', model: 'lstm', hidden: 77, embed: 12, layers: 2, window: 5, seq: 40,
+    batch: 3, opt: 'sgd', lr: 0.0125, clip: 0, clipMode: 'value', seed: 123456, temp: 0.35, prime: 'Once upon & a=time?' };
+  const { settings, errors, given } = settingsFromQuery(settingsToQuery(s));
+  assert.deepEqual(errors, []);
+  assert.equal(given.size, Object.keys(FIELDS).length);
+  assert.deepEqual([...settingsFromQuery('?corpus=hello&seed=2&hidden=x').given], ['corpus', 'seed']);
+  assert.deepEqual(settings, s);
+  assert.deepEqual(Object.keys(settings).sort(), Object.keys(FIELDS).sort());
+});
+
+test('bad URL fields keep their defaults and say why', () => {
+  const { settings, errors } = settingsFromQuery('?hidden=abc&lr=-1&model=transformer&seq=1&bogus=1&batch=2.5');
+  const d = defaultSettings();
+  assert.equal(settings.hidden, d.hidden);
+  assert.equal(settings.lr, d.lr);
+  assert.equal(settings.model, d.model);
+  assert.equal(settings.seq, d.seq);
+  assert.equal(settings.batch, d.batch);
+  const text = errors.join('\n');
+  assert.match(text, /hidden size must be a whole number, got 'abc'/);
+  assert.match(text, /learning rate must be between 0.000001 and 100, got -1|learning rate must be between 1e-6 and 100, got -1/);
+  assert.match(text, /model must be one of bigram, rnn, lstm, gru, window, got 'transformer'/);
+  assert.match(text, /sequence length must be between 2 and 512, got 1/);
+  assert.match(text, /unknown setting 'bogus'/);
+  assert.match(text, /batch must be a whole number, got '2.5'/);
+});
+
+test('parseField accepts exponents and rejects non-numbers', () => {
+  assert.equal(parseField('lr', '3e-4').value, 3e-4);
+  assert.match(parseField('lr', '1/0').error, /must be a number/);
+  assert.match(parseField('clip', 'NaN').error, /must be a number/);
+  assert.match(parseField('corpus', '../etc').error, /preset name/);
+  assert.match(parseField('nope', '1').error, /unknown setting/);
+});
+
+test('structural changes are the ones that rebuild the model', () => {
+  const a = defaultSettings();
+  assert.deepEqual(structuralChanges(a, { ...a, lr: 0.1, temp: 0.1, prime: 'x' }), []);
+  assert.deepEqual(structuralChanges(a, { ...a, hidden: 8, seed: 9 }), ['hidden', 'seed']);
+});
+
+test('corpus validation names each problem', () => {
+  const enc = (s) => new TextEncoder().encode(s);
+  assert.equal(decodeCorpus(enc('héllo wörld, ça va'), 'x.txt'), 'héllo wörld, ça va');
+  assert.throws(() => decodeCorpus(new Uint8Array(0), 'a.txt'), /a.txt is empty/);
+  assert.throws(() => decodeCorpus(Uint8Array.from([104, 105, 0, 1, 2, 3, 4, 5, 6]), 'b.bin'), /b.bin looks like a binary file \(a NUL byte at offset 2\)/);
+  assert.throws(() => decodeCorpus(Uint8Array.from([...enc('hello wor'), 0xff, 0x41]), 'c.txt'), /c.txt is not valid UTF-8 \(first bad byte 0xff at offset 9\)/);
+  assert.throws(() => decodeCorpus(Uint8Array.from([...enc('abcdefghi'), 0xe2, 0x82]), 'd.txt'), /offset 9/);
+  assert.throws(() => decodeCorpus(new Uint8Array(MAX_CORPUS_BYTES + 1).fill(97), 'big.txt'), /big.txt is 32.0 MB; the page holds at most 32.0 MB/);
+  assert.throws(() => checkText('    \n\n\t   ', 'The pasted text'), /only white space/);
+  assert.throws(() => checkText('a', 'The pasted text'), /has 1 characters; give the model at least 2/);
+  assert.throws(() => checkText('', 'The pasted text'), CorpusError);
+});
+
+test('firstInvalidUtf8 agrees with a fatal TextDecoder on tricky sequences', () => {
+  const cases = [[0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe0, 0x80, 0x80], [0xf0, 0x9f, 0x98, 0x80], [0xc3, 0xa9], [0x80]];
+  for (const bytes of cases) {
+    const u8 = Uint8Array.from(bytes);
+    let valid = true;
+    try { new TextDecoder('utf-8', { fatal: true }).decode(u8); } catch { valid = false; }
+    assert.equal(firstInvalidUtf8(u8) < 0, valid, `bytes ${bytes.map((b) => b.toString(16))}`);
+  }
+});
+
+test('corpus statistics count code points', () => {
+  const s = corpusStats('aab😀a\n');
+  assert.equal(s.chars, 6);
+  assert.equal(s.vocabSize, 4);
+  assert.deepEqual(s.top[0], { char: 'a', count: 3 });
+  assert.equal(showChar(' '), '␣');
+  assert.equal(showChar('\n'), '⏎');
+});
+
+test('the bracket corpus is deterministic and every closer matches its opener', () => {
+  const a = bracketCorpus({ chars: 5000, seed: 3 });
+  assert.equal(a, bracketCorpus({ chars: 5000, seed: 3 }));
+  assert.notEqual(a, bracketCorpus({ chars: 5000, seed: 4 }));
+  assert.ok(a.length >= 5000);
+  assert.equal(bracketAccuracy(a), 1);
+  const lines = a.trim().split('\n');
+  for (const line of lines) assert.ok(line.length - 2 >= 12 && line.length - 2 <= 48, line);
+  // A wrong closer is caught, so the accuracy measure can fail.
+  assert.equal(bracketAccuracy('(abc]\n[abc]\n'), 0.5);
+});
+
+test('presets have unique ids that the URL parser accepts', () => {
+  const ids = PRESETS.map((p) => p.id);
+  assert.equal(new Set(ids).size, ids.length);
+  for (const id of ids) assert.equal(parseField('corpus', id).value, id);
+  assert.ok(ids.includes(defaultSettings().corpus));
+});
+
+test('the last-step gradient probe matches rnn_backward from the WASM layers, step by step', async () => {
+  const { loadLmlab } = await import('../wasm_glue/index.mjs');
+  const { lastLossGradients, softmax } = await import('../web/grad-through-time.mjs');
+  const lm = await loadLmlab();
+  const [T, H, E, V] = [7, 5, 3, 6];
+  let seed = 42;
+  const rand = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648 - 0.5; };
+  const tensor = (shape, scale = 1) => ({ data: Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => scale * rand()), shape });
+  const x = tensor([1, T, E], 2);
+  const Wx = tensor([E, H], 1.5);
+  const Wh = tensor([H, H], 2.5); // large enough that the gradient does not vanish to nothing in 7 steps
+  const b = tensor([H], 0.5);
+  const Wy = tensor([H, V], 1.5);
+  const h0 = { data: new Float32Array(H), shape: [1, H] };
+  const h = lm.layers.rnn_forward(x, h0, Wx, Wh, b); // (1, T, H)
+  const scores = Array.from({ length: V }, (_, v) => { let s = 0; for (let i = 0; i < H; i++) s += h.data[(T - 1) * H + i] * Wy.data[i * V + v]; return s; });
+  const probs = softmax(scores);
+  const target = 2;
+  const ours = lastLossGradients(h.data, Wh.data, Wy.data, probs, target, T, H, V);
+  // Reference: for each t, backprop only the last step's gradient through steps t+1 … T-1 with h_t as h0.
+  const g = new Float32Array(H);
+  for (let i = 0; i < H; i++) for (let v = 0; v < V; v++) g[i] += Wy.data[i * V + v] * (probs[v] - (v === target ? 1 : 0));
+  const norm = (a) => Math.sqrt(a.reduce((s, v) => s + v * v, 0));
+  assert.ok(Math.abs(ours[T - 1] - norm(g)) < 1e-5);
+  for (let t = 0; t < T - 1; t++) {
+    const len = T - 1 - t;
+    const sub = (src, width) => ({ data: src.data.slice((t + 1) * width, T * width), shape: [1, len, width] });
+    const dh = { data: new Float32Array(len * H), shape: [1, len, H] };
+    dh.data.set(g, (len - 1) * H);
+    const start = { data: h.data.slice(t * H, (t + 1) * H), shape: [1, H] };
+    const { dh0 } = lm.layers.rnn_backward(dh, sub(x, E), start, sub(h, H), Wx, Wh);
+    const expected = norm(dh0.data);
+    assert.ok(Math.abs(ours[t] - expected) <= 1e-4 * Math.max(1, expected), `t=${t}: ${ours[t]} vs ${expected}`);
+  }
+  assert.ok(ours[0] < ours[T - 1], 'the probe should see some decay on this random RNN');
+});
+
+test('bracketScore counts complete lines only', async () => {
+  const { bracketScore } = await import('../web/corpora/synthetic.mjs');
+  assert.deepEqual(bracketScore('(ab)\n[cd}\nxyz\n<ef>\n'), { good: 2, total: 3 });
+  assert.deepEqual(bracketScore(''), { good: 0, total: 0 });
+});

@@ -1,0 +1,72 @@
+// corpus-panel.mjs — the corpus panel's pieces that need no worker: the preset list, fetching or
+// generating a preset's text (checked like any other input), the statistics under the inputs, and a
+// probe excerpt for the hidden-state view.
+import { $ } from './dom.mjs';
+import { CorpusError, decodeCorpus, formatBytes, showChar } from '../corpus-check.mjs';
+import { PRESETS, presetById } from '../presets.mjs';
+
+/** Fill the preset drop-down (plus a disabled entry shown for the user's own text). */
+export function fillPresetSelect() {
+  const select = $('corpus');
+  for (const preset of PRESETS) select.append(new Option(preset.title, preset.id));
+  select.append(new Option('Your text (pasted or opened)', 'custom'));
+  select.querySelector('option[value="custom"]').disabled = true;
+}
+
+/**
+ * The text of preset `id`: generated, or fetched next to the page and validated.
+ * @returns {Promise<{ name: string, text: string, presetId: string, note: string }>}
+ */
+export async function loadPreset(id) {
+  const preset = presetById(id);
+  if (!preset) throw new CorpusError(`there is no built-in corpus '${id}'`);
+    let text;
+  if (preset.generate) text = preset.generate();
+  else {
+    const response = await fetch(new URL(preset.file, document.baseURI));
+    if (!response.ok) throw new CorpusError(`could not fetch ${preset.file}: HTTP ${response.status}`);
+    text = decodeCorpus(new Uint8Array(await response.arrayBuffer()), preset.title);
+  }
+  return { name: preset.id, text, presetId: preset.id, note: preset.note };
+}
+
+/**
+ * Size, vocabulary, held-out split and the most frequent characters, under the corpus inputs.
+ * @param {ReturnType<typeof import('../corpus-check.mjs').corpusStats>} stats
+ * @param {{ note?: string }} corpus @param {{ heldOut: boolean, valTokens: number }} info from the worker
+ */
+export function renderCorpusStats(stats, corpus, info) {
+  const host = $('corpus-stats');
+  host.replaceChildren();
+  const p = document.createElement('p');
+  p.innerHTML = '';
+  p.append(`${stats.chars.toLocaleString()} characters (${formatBytes(stats.bytes)}), vocabulary ${stats.vocabSize}. `);
+  p.append(info.heldOut ? `Last 10% (${info.valTokens.toLocaleString()} chars) held out for validation.` : 'Too short to hold text out: validation uses the training text.');
+  host.append(p);
+  if (corpus.note) {
+    const note = document.createElement('p');
+    note.className = 'muted small';
+    note.textContent = corpus.note;
+    host.append(note);
+  }
+  const chips = document.createElement('div');
+  chips.className = 'chips';
+  chips.setAttribute('aria-label', 'Most frequent characters');
+  for (const { char, count } of stats.top) {
+    const chip = document.createElement('span');
+    chip.className = 'chip';
+    chip.textContent = `${showChar(char)} ${((100 * count) / stats.chars).toFixed(1)}%`;
+    chips.append(chip);
+  }
+  host.append(chips);
+}
+
+/** A probe excerpt from the held-out part: starts at a line or sentence, about 100 characters. */
+export function defaultProbe(text) {
+  const from = Math.floor(text.length * 0.92);
+  let start = text.indexOf('\n', from);
+  if (start < 0 || start > from + 400) start = from;
+  let excerpt = text.slice(start + 1, start + 1 + 160);
+  if (excerpt.trim().length < 20) excerpt = text.slice(0, 160); // tiny corpora: their beginning
+  return [...excerpt].slice(0, 100).join('').replace(/\s+$/, '');
+}

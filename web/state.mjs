@@ -1,0 +1,126 @@
+// state.mjs — the page's settings: every hyperparameter, the seed and the live knobs, with defaults,
+// limits, a strict parser for URL query strings and the inverse writer, so a link reproduces a run.
+// Pure functions, no DOM: the browser page and node --test use the same code. Unknown or malformed
+// fields never pass silently: the parser returns the defaults for them plus one sentence each.
+
+/**
+ * @typedef {'bigram'|'rnn'|'lstm'|'gru'|'window'} ModelKind
+ * @typedef {{
+ *   corpus: string, model: ModelKind, hidden: number, embed: number, layers: number, window: number,
+ *   seq: number, batch: number, opt: 'sgd'|'adagrad'|'adam', lr: number, clip: number,
+ *   clipMode: 'norm'|'value', seed: number, temp: number, prime: string
+ * }} Settings
+ */
+
+/** One entry per setting: its kind, limits and the label used in messages. */
+export const FIELDS = Object.freeze({
+  corpus: { kind: 'id', def: 'brown', label: 'corpus' },
+  model: { kind: 'choice', def: 'rnn', choices: ['bigram', 'rnn', 'lstm', 'gru', 'window'], label: 'model' },
+  hidden: { kind: 'int', def: 128, min: 2, max: 1024, label: 'hidden size' },
+  embed: { kind: 'int', def: 0, min: 0, max: 512, label: 'embedding size (0 = one-hot)' },
+  layers: { kind: 'int', def: 1, min: 1, max: 3, label: 'layers' },
+  window: { kind: 'int', def: 8, min: 1, max: 64, label: 'window' },
+  seq: { kind: 'int', def: 32, min: 2, max: 512, label: 'sequence length' },
+  batch: { kind: 'int', def: 16, min: 1, max: 256, label: 'batch' },
+  opt: { kind: 'choice', def: 'adam', choices: ['sgd', 'adagrad', 'adam'], label: 'optimizer' },
+  lr: { kind: 'number', def: 0.005, min: 1e-6, max: 100, label: 'learning rate' },
+  clip: { kind: 'number', def: 5, min: 0, max: 1e4, label: 'clipping (0 = off)' },
+  // min-char-rnn's clipping: every gradient element to [-5, 5] (the trainer sums the loss over the window)
+  clipMode: { kind: 'choice', def: 'value', choices: ['norm', 'value'], label: 'clip mode' },
+  seed: { kind: 'int', def: 1, min: 0, max: 2147483647, label: 'seed' },
+  temp: { kind: 'number', def: 0.8, min: 0, max: 3, label: 'temperature' },
+  prime: { kind: 'text', def: '', maxLength: 200, label: 'prime text' },
+});
+
+/** Settings that change the model or its trainer: changing one rebuilds the model. */
+export const STRUCTURAL = Object.freeze(['model', 'hidden', 'embed', 'layers', 'window', 'seq', 'batch', 'opt', 'clip', 'clipMode', 'seed']);
+
+/** @returns {Settings} a fresh copy of the defaults */
+export function defaultSettings() {
+  const out = {};
+  for (const [key, field] of Object.entries(FIELDS)) out[key] = field.def;
+  return /** @type {Settings} */ (out);
+}
+
+/**
+ * Validate one field's raw text. Returns { value } or { error } with a sentence naming the field.
+ * @param {string} key @param {string} raw
+ * @returns {{ value?: any, error?: string }}
+ */
+export function parseField(key, raw) {
+  const field = FIELDS[key];
+  if (!field) return { error: `unknown setting '${key}'` };
+  const text = String(raw).trim();
+  switch (field.kind) {
+    case 'int': {
+      if (!/^-?\d+$/.test(text)) return { error: `${field.label} must be a whole number, got '${raw}'` };
+      const value = Number(text);
+      if (value < field.min || value > field.max) return { error: `${field.label} must be between ${field.min} and ${field.max}, got ${value}` };
+      return { value };
+    }
+    case 'number': {
+      if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text)) return { error: `${field.label} must be a number, got '${raw}'` };
+      const value = Number(text);
+      if (!Number.isFinite(value) || value < field.min || value > field.max) {
+        return { error: `${field.label} must be between ${field.min} and ${field.max}, got ${text}` };
+      }
+      return { value };
+    }
+    case 'choice':
+      if (!field.choices.includes(text)) return { error: `${field.label} must be one of ${field.choices.join(', ')}, got '${raw}'` };
+      return { value: text };
+    case 'id':
+      if (!/^[a-z0-9-]{1,40}$/.test(text)) return { error: `${field.label} must be a preset name like 'brown', got '${raw}'` };
+      return { value: text };
+    case 'text':
+      if (String(raw).length > field.maxLength) return { error: `${field.label} must be at most ${field.maxLength} characters` };
+      return { value: String(raw) };
+    default:
+      return { error: `setting '${key}' has no parser` };
+  }
+}
+
+/**
+ * Read settings from a query string ("?model=rnn&hidden=64"). Bad or unknown fields keep their
+ * defaults and add a message; the page shows the messages.
+ * @param {string} search
+ * @returns {{ settings: Settings, errors: string[], given: Set<string> }} given: the fields the link set
+ */
+export function settingsFromQuery(search) {
+  const settings = defaultSettings();
+  const errors = [];
+  const given = new Set();
+  const params = new URLSearchParams(search);
+  for (const [key, raw] of params) {
+    if (!(key in FIELDS)) {
+      errors.push(`ignored unknown setting '${key}' in the link`);
+      continue;
+    }
+    const { value, error } = parseField(key, raw);
+    if (error) errors.push(`ignored the link's ${error}`);
+    else {
+      settings[key] = value;
+      given.add(key);
+    }
+  }
+  return { settings, errors, given };
+}
+
+/**
+ * Write every setting (defaults too, so a link stays exact if defaults change) as a query string.
+ * @param {Settings} settings
+ * @returns {string} starting with '?'
+ */
+export function settingsToQuery(settings) {
+  const params = new URLSearchParams();
+  for (const key of Object.keys(FIELDS)) params.set(key, String(settings[key]));
+  return `?${params.toString()}`;
+}
+
+/**
+ * Which structural settings differ between a and b (a change means: rebuild the model).
+ * @param {Settings} a @param {Settings} b
+ */
+export function structuralChanges(a, b) {
+  return STRUCTURAL.filter((key) => a[key] !== b[key]);
+}

@@ -1,0 +1,267 @@
+// charts.mjs — the time-series and curve views, drawn with uPlot (small, fast, canvas-based): the
+// loss curve (train, smoothed, validation, and the bigram's held-out loss as the line to beat), the
+// gradient-flow curve ||dL/dh_t|| against distance back in time on a log axis (with pinned curves to
+// compare cells), and per-parameter gradient norms over training. Data arrive from snapshots; draw()
+// runs on the page's 10 Hz timer and only when something changed.
+import uPlot from 'uplot';
+import { CATEGORICAL } from './colormap.mjs';
+
+const MAX_POINTS = 6000; // beyond this the history is thinned by 2 (every other point kept)
+
+/** Create a uPlot that follows its host's width. */
+function makePlot(host, options, data, height) {
+  const plot = new uPlot({ ...options, width: Math.max(200, host.clientWidth), height }, data, host);
+  new ResizeObserver(() => {
+    const width = Math.max(200, host.clientWidth);
+    if (Math.abs(width - plot.width) > 1) plot.setSize({ width, height });
+  }).observe(host);
+  return plot;
+}
+
+function cssVar(name, fallback) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
+function axis(label, extra = {}) {
+  const ink = cssVar('--muted', '#666');
+  const grid = cssVar('--grid', '#eee');
+  return { label, stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, labelSize: 18, ...extra };
+}
+
+/** A log y scale that stays valid with no data yet (uPlot's own range would be empty then). */
+const LOG_Y = {
+  distr: 3,
+  range: (self, min, max) => (min > 0 && max > 0 && Number.isFinite(min) && Number.isFinite(max)
+    ? uPlot.rangeLog(Math.max(min, LOG_FLOOR), Math.min(Math.max(max, LOG_FLOOR * 10), 1e12), 10, true) : [0.001, 1]),
+};
+/** uPlot's log ticks stop working far below 1e-12; a gradient that small has vanished anyway. */
+const LOG_FLOOR = 1e-12;
+const forLog = (v) => (v > 0 && Number.isFinite(v) ? Math.min(Math.max(v, LOG_FLOOR), 1e12) : null);
+
+const logTicks = (self, splits) => splits.map((v) => (v == null ? '' : v >= 0.01 && v < 1000 ? String(+v.toPrecision(2)) : v.toExponential(0)));
+
+export class LossChart {
+  /** @param {HTMLElement} host */
+  constructor(host) {
+    this.host = host;
+    this.reset();
+    this.bigram = NaN;
+    this.plot = makePlot(host, {
+      legend: { live: true },
+      cursor: { drag: { x: true, y: false } },
+      scales: { x: { time: false } },
+      axes: [axis('step'), axis('loss (nats / char)', { size: 56 })],
+      series: [
+        { label: 'step' },
+        { label: 'train', stroke: 'rgba(74, 144, 226, 0.35)', width: 1, points: { show: false } },
+        { label: 'train (smoothed)', stroke: '#2f6fcf', width: 2, points: { show: false } },
+        { label: 'validation', stroke: '#d9534f', width: 2, spanGaps: true, points: { show: true, size: 5 } },
+        { label: 'bigram (beat this)', stroke: '#3a9d5d', width: 1.5, dash: [6, 4], points: { show: false } },
+      ],
+    }, this.data(), 280);
+  }
+
+  reset() {
+    this.steps = [];
+    this.train = [];
+    this.smooth = [];
+    this.val = [];   // { step, loss }
+    this.ema = 0;
+    this.emaWeight = 0;
+    this.dirty = true;
+  }
+
+  setBigram(loss) {
+    this.bigram = loss;
+    this.dirty = true;
+  }
+
+  /** @param {number} firstStep @param {Float32Array} losses */
+  append(firstStep, losses) {
+    for (let i = 0; i < losses.length; i++) {
+      const loss = losses[i];
+      this.ema = 0.98 * this.ema + 0.02 * loss;
+      this.emaWeight = 0.98 * this.emaWeight + 0.02;
+      this.steps.push(firstStep + i);
+      this.train.push(loss);
+      this.smooth.push(this.ema / this.emaWeight);
+    }
+    if (this.steps.length > MAX_POINTS) {
+      const keep = (a) => a.filter((_, i) => i % 2 === 1 || i === a.length - 1);
+      this.steps = keep(this.steps);
+      this.train = keep(this.train);
+      this.smooth = keep(this.smooth);
+    }
+    this.dirty = this.dirty || losses.length > 0;
+  }
+
+  /** @param {{ step: number, loss: number }[]} points */
+  addValidation(points) {
+    for (const p of points) {
+      const last = this.val[this.val.length - 1];
+      if (last && last.step === p.step) last.loss = p.loss;
+      else this.val.push(p);
+    }
+    if (points.length) this.dirty = true;
+  }
+
+  get lastSmoothed() { return this.smooth.length ? this.smooth[this.smooth.length - 1] : NaN; }
+  get lastValidation() { return this.val.length ? this.val[this.val.length - 1].loss : NaN; }
+  get firstValidation() { return this.val.length ? this.val[0].loss : NaN; }
+
+  data() {
+    // x: training steps plus validation steps (validation at step 0 comes before any training).
+    const xs = [...this.steps];
+    for (const p of this.val) if (!xs.length || p.step < xs[0] || p.step > xs[xs.length - 1]) xs.push(p.step);
+    xs.sort((a, b) => a - b);
+    const index = new Map(xs.map((x, i) => [x, i]));
+    const train = new Array(xs.length).fill(null);
+    const smooth = new Array(xs.length).fill(null);
+    this.steps.forEach((s, i) => { train[index.get(s)] = this.train[i]; smooth[index.get(s)] = this.smooth[i]; });
+    const val = new Array(xs.length).fill(null);
+    for (const p of this.val) {
+      let i = index.get(p.step);
+      if (i === undefined) i = nearest(xs, p.step);
+      val[i] = p.loss;
+    }
+    if (xs.length === 0) xs.push(0, 1);
+    const bigram = xs.map(() => (Number.isFinite(this.bigram) ? this.bigram : null));
+    while (train.length < xs.length) { train.push(null); smooth.push(null); val.push(null); }
+    return [xs, train, smooth, val, bigram];
+  }
+
+  draw() {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.plot.setData(this.data());
+  }
+}
+
+function nearest(sorted, x) {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export class GradFlowChart {
+  /** @param {HTMLElement} host */
+  constructor(host) {
+    this.host = host;
+    this.total = null; // (T,) ||dL/dh_t||, all steps' losses (from the training step)
+    this.last = null;  // (T,) ||∂L_T/∂h_t||, the last step's loss only (one-layer RNN)
+    this.pinned = [];  // { label, values }
+    this.dirty = true;
+    this.build();
+  }
+
+  build() {
+    this.plot?.destroy();
+    const series = [
+      { label: 'steps back' },
+      { label: 'last step\'s loss ∂L_T/∂h_t', stroke: '#d9534f', width: 2, points: { show: true, size: 4 } },
+      { label: 'all steps\' losses (training)', stroke: '#8a96a8', width: 1.5, points: { show: false } },
+    ];
+    this.pinned.forEach((p, i) => series.push({ label: p.label, stroke: CATEGORICAL[(i + 2) % 10], width: 1.5, dash: [5, 3], points: { show: false } }));
+    this.plot = makePlot(this.host, {
+      legend: { live: true },
+      scales: { x: { time: false }, y: LOG_Y },
+      axes: [axis('steps back in time from the window end'), axis('gradient norm', { size: 56, values: logTicks })],
+      series,
+    }, this.data(), 250);
+  }
+
+  /** @param {Float32Array|null} total (T,) @param {Float32Array|null} last (T,) both indexed t = 0 … T-1 */
+  set(total, last) {
+    this.total = total;
+    this.last = last;
+    this.dirty = true;
+  }
+
+  /** The curve worth comparing across models: the last-step one when there is one. */
+  get primary() { return this.last ?? this.total; }
+
+  /** Keep the current curve for comparison (e.g. RNN vs LSTM, or two learning rates). */
+  pin(label) {
+    if (!this.primary) return false;
+    this.pinned.push({ label, values: Float32Array.from(this.primary) });
+    if (this.pinned.length > 4) this.pinned.shift();
+    this.build();
+    return true;
+  }
+
+  unpinAll() {
+    this.pinned = [];
+    this.build();
+  }
+
+  data() {
+    const curves = [this.last, this.total, ...this.pinned.map((p) => p.values)];
+    const T = Math.max(2, ...curves.map((c) => (c ? c.length : 0)));
+    const xs = Array.from({ length: T }, (_, k) => k);
+    const column = (c) => xs.map((k) => {
+      if (!c || k >= c.length) return null;
+      return forLog(c[c.length - 1 - k]);
+    });
+    return [xs, ...curves.map(column)];
+  }
+
+  draw() {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.plot.setData(this.data());
+  }
+}
+
+export class ParamGradChart {
+  /** @param {HTMLElement} host */
+  constructor(host) {
+    this.host = host;
+    this.names = [];
+    this.reset([]);
+  }
+
+  /** @param {string[]} names parameter tensor names, in snapshot order */
+  reset(names) {
+    this.names = names;
+    this.steps = [];
+    this.columns = names.map(() => []);
+    this.dirty = true;
+    this.plot?.destroy();
+    this.plot = makePlot(this.host, {
+      legend: { live: true },
+      scales: { x: { time: false }, y: LOG_Y },
+      axes: [axis('step'), axis('‖grad‖', { size: 56, values: logTicks })],
+      series: [{ label: 'step' }, ...names.map((name, i) => ({ label: name, stroke: CATEGORICAL[i % 10], width: 1.5, points: { show: false } }))],
+    }, this.data(), 240);
+  }
+
+  /** @param {number} step @param {Float32Array} norms (P,) */
+  add(step, norms) {
+    if (norms.length !== this.names.length || step === 0) return;
+    if (this.steps.length && this.steps[this.steps.length - 1] === step) return;
+    this.steps.push(step);
+    norms.forEach((v, i) => this.columns[i].push(forLog(v)));
+    if (this.steps.length > 2000) {
+      const keep = (a) => a.filter((_, i) => i % 2 === 1);
+      this.steps = keep(this.steps);
+      this.columns = this.columns.map(keep);
+    }
+    this.dirty = true;
+  }
+
+  data() {
+    if (!this.steps.length) return [[0], ...this.names.map(() => [null])];
+    return [this.steps, ...this.columns];
+  }
+
+  draw() {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.plot.setData(this.data());
+  }
+}

@@ -1,0 +1,160 @@
+// hidden-states.mjs — "inside the model": the heatmap of h_t (H neurons × T characters) over a
+// probe text, the probe text coloured by one chosen neuron's activation (the "this neuron tracks
+// quotes" view), and ranking neurons by how differently they fire inside a selected span. It reads a
+// probe result { chars, T, H, states (T, H) } and never talks to the worker itself.
+import { Heatmap, fmt } from './heatmap.mjs';
+import { RDBU } from './colormap.mjs';
+import { renderColoredText } from './colored-text.mjs';
+import { showChar } from '../corpus-check.mjs';
+
+export class HiddenStatesView {
+  /**
+   * @param {{ heatmap: HTMLElement, text: HTMLElement, neuronLabel: HTMLElement, ranking: HTMLElement,
+   *   spanFrom: HTMLInputElement, spanTo: HTMLInputElement }} els
+   */
+  constructor(els) {
+    this.els = els;
+    this.probe = null;
+    this.neuron = 0;
+    this.picked = false; // true once the user chose a neuron
+    this.textDirty = false;
+    this.heatmap = new Heatmap(els.heatmap, {
+      colormap: RDBU,
+      label: 'Hidden state heatmap: one row per neuron, one column per probe character',
+      cellHeight: 'auto',
+      maxHeight: 380,
+      rowTicks: true,
+      describe: (r, c, v) => `neuron ${r}, char ${c} '${showChar(this.probe.chars[c])}': h = ${fmt(v)}`,
+      onSelect: (r) => this.selectNeuron(r),
+    });
+    // A mouse selection inside the coloured text fills the span inputs.
+    document.addEventListener('selectionchange', () => this.readSelection());
+  }
+
+  /** @param {{ chars: string[], T: number, H: number, states: Float32Array }} probe states: (T, H) */
+  set(probe) {
+    this.probe = probe;
+    const { T, H, states, chars } = probe;
+    // The heatmap shows neurons as rows: transpose (T, H) → (H, T).
+    const values = new Float32Array(H * T);
+    for (let t = 0; t < T; t++) for (let h = 0; h < H; h++) values[h * T + t] = states[t * H + h];
+    this.heatmap.set({ values, rows: H, cols: T, colLabels: chars.map(showChar), scale: 1 });
+    // Until someone picks one, show the neuron that varies most over the probe text.
+    if (!this.picked || this.neuron >= H) this.neuron = this.mostVaried();
+    this.heatmap.selectedRow = this.neuron;
+    this.els.spanFrom.max = String(T - 1);
+    this.els.spanTo.max = String(T - 1);
+    this.textDirty = true;
+  }
+
+  clear() {
+    this.probe = null;
+    this.picked = false;
+    this.heatmap.clear();
+    this.els.text.replaceChildren();
+    this.els.ranking.replaceChildren();
+  }
+
+  selectNeuron(h) {
+    this.picked = true;
+    this.neuron = h;
+    this.heatmap.selectedRow = h;
+    this.heatmap.dirty = true;
+    this.textDirty = true;
+  }
+
+  /** The neuron with the largest activation variance over the probe. */
+  mostVaried() {
+    const { H } = this.probe;
+    let best = 0;
+    let bestVar = -1;
+    for (let h = 0; h < H; h++) {
+      const col = this.column(h);
+      const mean = col.reduce((a, b) => a + b, 0) / col.length;
+      const v = col.reduce((a, b) => a + (b - mean) ** 2, 0);
+      if (v > bestVar) { bestVar = v; best = h; }
+    }
+    return best;
+  }
+
+  /** Activation of neuron h at every position: (T,) */
+  column(h) {
+    const { T, H, states } = this.probe;
+    const out = new Float32Array(T);
+    for (let t = 0; t < T; t++) out[t] = states[t * H + h];
+    return out;
+  }
+
+  readSelection() {
+    const sel = document.getSelection();
+    if (!sel || sel.isCollapsed || !this.els.text.contains(sel.anchorNode)) return;
+    const index = (node) => Number((node.nodeType === 1 ? node : node.parentElement)?.closest('[data-i]')?.dataset.i);
+    const a = index(sel.anchorNode);
+    const b = index(sel.focusNode);
+    if (!Number.isFinite(a) || !Number.isFinite(b)) return;
+    this.els.spanFrom.value = String(Math.min(a, b));
+    this.els.spanTo.value = String(Math.max(a, b));
+  }
+
+  /**
+   * Rank neurons by how differently they fire inside [from, to] than outside it: the difference of
+   * means in units of the neuron's overall standard deviation. Returns the top `k`.
+   */
+  rank(from, to, k = 8) {
+    if (!this.probe) throw new Error('run a probe first');
+    const { T, H } = this.probe;
+    if (!(from >= 0 && to < T && from <= to)) throw new Error(`choose a span inside the probe text: 0 ≤ from ≤ to ≤ ${T - 1}`);
+    if (to - from + 1 === T) throw new Error('the span covers the whole probe text: select a part of it');
+    const scores = [];
+    for (let h = 0; h < H; h++) {
+      const col = this.column(h);
+      let inSum = 0;
+      let outSum = 0;
+      let all = 0;
+      for (let t = 0; t < T; t++) {
+        if (t >= from && t <= to) inSum += col[t]; else outSum += col[t];
+        all += col[t];
+      }
+      const mean = all / T;
+      let variance = 0;
+      for (let t = 0; t < T; t++) variance += (col[t] - mean) ** 2;
+      const sd = Math.sqrt(variance / T) + 1e-3;
+      const inside = to - from + 1;
+      scores.push({ neuron: h, score: (inSum / inside - outSum / (T - inside)) / sd });
+    }
+    scores.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+    const top = scores.slice(0, k);
+    this.renderRanking(top);
+    return top;
+  }
+
+  renderRanking(top) {
+    const list = document.createElement('ol');
+    list.className = 'ranking';
+    for (const { neuron, score } of top) {
+      const item = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'chip';
+      button.textContent = `neuron ${neuron}: ${score > 0 ? '+' : ''}${score.toFixed(2)} σ`;
+      button.addEventListener('click', () => this.selectNeuron(neuron));
+      item.append(button);
+      list.append(item);
+    }
+    this.els.ranking.replaceChildren(list);
+  }
+
+  draw() {
+    this.heatmap.draw();
+    if (this.textDirty && this.probe) {
+      this.textDirty = false;
+      const col = this.column(this.neuron);
+      this.els.neuronLabel.textContent = `neuron ${this.neuron} of ${this.probe.H}`;
+      renderColoredText(this.els.text, this.probe.chars, col, {
+        colormap: RDBU,
+        scale: 1,
+        describe: (i, v) => `'${showChar(this.probe.chars[i])}' (#${i}): h[${this.neuron}] = ${fmt(v)}`,
+      });
+    }
+  }
+}
