@@ -36,7 +36,9 @@ function loop() {
   try {
     trainSteps(SLICE_MS);
     const now = performance.now();
-    if (now - S.lastVal >= S.valEveryMs) evaluateValidation();
+    const dueByTime = now - S.lastVal >= S.valEveryMs;
+    const dueByStep = S.trainer.step >= S.nextValStep && now - S.lastVal >= 10 * S.valCostMs; // ≤ 10% of the time
+    if (dueByTime || dueByStep) evaluateValidation();
     if (now - S.lastSnapshot >= SNAPSHOT_MS) postSnapshot();
   } catch (err) {
     trainingFailed(err);

@@ -140,7 +140,11 @@ export function evaluateValidation() {
   const result = S.trainer.evaluate(ids, { batch, seq });
   S.lastVal = performance.now();
   // Big models evaluate slowly: keep validation under a tenth of the training time.
-  S.valEveryMs = Math.max(VAL_EVERY_MS, 10 * (S.lastVal - t0));
+  S.valCostMs = S.lastVal - t0;
+  S.valEveryMs = Math.max(VAL_EVERY_MS, 10 * S.valCostMs);
+  // Early on the loss falls fastest: also validate on a geometric step schedule (10, 22, 38, …), so
+  // the curve's start is not one straight segment when a small model runs hundreds of steps a second.
+  S.nextValStep = Math.ceil(S.trainer.step * 1.25) + 10;
   S.pendingVal.push({ step: S.trainer.step, loss: result.loss });
 }
 

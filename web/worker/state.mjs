@@ -12,7 +12,7 @@ export const S = {
   trainIds: null, valIds: null, heldOut: true, bigram: null, bigramLoss: NaN,
   settings: null, model: null, trainer: null, trainable: false, params: [],
   running: false, watch: '', pendingLosses: [], pendingFirst: 0, pendingVal: [],
-  msPerStep: 0, charsPerSec: 0, lastStats: null, lastSnapshot: 0, lastVal: 0, valEveryMs: VAL_EVERY_MS,
+  msPerStep: 0, charsPerSec: 0, lastStats: null, lastSnapshot: 0, lastVal: 0, valEveryMs: VAL_EVERY_MS, nextValStep: 0, valCostMs: 0,
   lastFlow: 0, flowEveryMs: SNAPSHOT_MS,
 };
 
