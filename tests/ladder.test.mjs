@@ -197,3 +197,49 @@ test('native and WASM agree on the same seed for LSTM, GRU (both variants) and t
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// ---- CLI -------------------------------------------------------------------------------------------
+
+const cli = (args) => spawnSync(process.execPath, ['scripts/lmlab.mjs', ...args], { encoding: 'utf8' });
+
+test('CLI: train --cell lstm --layers 2 then eval and sample it; compare writes its table as JSON; bad flags', async () => {
+  const { writeFileSync, readFileSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'lmlab-ladder-cli-'));
+  try {
+    const text = Array.from({ length: 300 }, (_, i) => `line ${i % 7} of the ladder, ${'abc'[i % 3]} end.\n`).join('');
+    const data = join(dir, 'text.txt');
+    writeFileSync(data, text);
+    const model = join(dir, 'lstm.safetensors');
+    let r = cli(['train', '--data', data, '--cell', 'lstm', '--layers', '2', '--hidden', '12', '--steps', '20', '--batch', '4', '--seq', '10', '--quiet', '--out', model]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /saved .* at step 20/);
+    r = cli(['eval', '--model', model, '--data', data, '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(Number.isFinite(JSON.parse(r.stdout).loss));
+    r = cli(['sample', '--model', model, '--length', '20', '--seed', '3']);
+    assert.equal(r.status, 0, r.stderr);
+    const out = join(dir, 'compare.json');
+    r = cli(['compare', '--data', data, '--steps', '3', '--hidden', '8', '--batch', '4', '--seq', '8', '--val-tokens', '500', '--json-out', out, '--quiet']);
+    assert.equal(r.status, 0, r.stderr);
+    const table = JSON.parse(readFileSync(out, 'utf8'));
+    assert.deepEqual(table.rows.map((row) => row.cell), ['bigram', 'window', 'rnn', 'lstm', 'gru']);
+    for (const row of table.rows) {
+      assert.ok(Number.isFinite(row.loss) && row.loss > 0, `${row.cell} loss ${row.loss}`);
+      assert.ok(Math.abs(row.perplexity - Math.exp(row.loss)) < 1e-9 * row.perplexity);
+      if (row.cell !== 'bigram') assert.equal(row.steps, 3);
+    }
+    assert.match(r.stdout, /\| model +\| parameters \| chars\/s/);
+    r = cli(['train', '--data', data, '--cell', 'window', '--window', '0', '--quiet']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--window must be at least 1, got 0/);
+    r = cli(['train', '--data', data, '--cell', 'rnn', '--window', '3', '--quiet']);
+    assert.match(r.stderr, /--window applies to --cell window/);
+    r = cli(['train', '--data', data, '--layers', '0', '--quiet']);
+    assert.match(r.stderr, /--layers must be at least 1, got 0/);
+    r = cli(['compare', '--data', data, '--cells', 'rnn,transformer']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /'transformer' is not one of bigram, window, rnn, lstm, gru/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -177,7 +177,7 @@ export function install(core) {
     /** Forget the carried hidden state (the next window starts from zeros). */
     resetState() { check(X.lm_net_reset_state(this.ptr)); }
 
-    /** log P(next | context) from a zero state: (V,); an empty context gives softmax(by). */
+    /** log P(next | context) from a zero state: (V,); an empty context gives softmax(by) (the window model: its all-pad context). */
     nextLogProbs(context) {
       const data = toIds('context', context);
       checkRange('context', data, this._config.vocabSize);

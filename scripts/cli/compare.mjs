@@ -101,7 +101,7 @@ export async function run(argv) {
   const rows = [];
   for (const cell of cells) {
     const row = cell === 'bigram' ? runBigram(lm, vocab, trainText, valText, word, sentences.length ? valText : null, f)
-      : runNeural(lm, cell, vocab, trainIds, valIds, sentences, budget, f, word, log);
+      : runNeural(lm, cell, vocab, trainIds, valIds, valText, sentences, budget, f, word, log);
     rows.push(row);
     log(`${cell}: ${row.description ?? row.model}: held-out loss ${fmt(row.loss)} (${row.seconds.toFixed(1)} s)`);
   }
@@ -154,7 +154,7 @@ function runBigram(lm, vocab, trainText, valText, word, maskedText, f) {
   return row;
 }
 
-function runNeural(lm, cell, vocab, trainIds, valIds, sentences, budget, f, word, log) {
+function runNeural(lm, cell, vocab, trainIds, valIds, valText, sentences, budget, f, word, log) {
   const model = lm.Model.create(modelConfig(rungConfig(cell, f, word), vocab.size));
   const trainer = new lm.Trainer(model, trainIds, { batch: f.batch, seq: f.seq, optimizer: f.optimizer, lr: f.lr, clip: 5 });
   const deadline = budget.minutes !== undefined ? performance.now() + budget.minutes * 60000 : Infinity;
@@ -168,8 +168,8 @@ function runNeural(lm, cell, vocab, trainIds, valIds, sentences, budget, f, word
     chunk = Math.max(1, Math.min(1000, Math.round((chunk * 100) / Math.max(performance.now() - c0, 1)))); // ~0.1 s a call
   }
   const seconds = (performance.now() - t0) / 1000;
-  const evalBatch = Math.max(1, Math.min(16, Math.floor(valIds.length / 101)));
-  const result = model.evaluate(valIds, { batch: evalBatch, seq: 100 });
+  const result = word ? sentenceEvaluate(model, vocab.encodeSentences(valText))
+    : model.evaluate(valIds, { batch: Math.max(1, Math.min(16, Math.floor(valIds.length / 101))), seq: 100 });
   const specials = [vocab.bos, vocab.eos, vocab.unk].filter((id) => id >= 0);
   const masked = sentences.length ? model.maskedAccuracy(sentences, { seed: f.seed, exclude: specials }) : null;
   const row = {
@@ -182,6 +182,22 @@ function runNeural(lm, cell, vocab, trainIds, valIds, sentences, budget, f, word
   model.dispose();
   log(`  ${cell}: ${row.steps} steps in ${seconds.toFixed(1)} s`);
   return row;
+}
+
+/**
+ * Word level, scored as the bigram scores it: every sentence <s> w1 … wn </s> on its own from a zero
+ * state, predicting w1 … wn and </s> (not the next <s>, which a stream evaluation would count).
+ */
+function sentenceEvaluate(model, sentences) {
+  let sum = 0;
+  let count = 0;
+  for (const s of sentences) {
+    if (s.length < 2) continue;
+    sum -= model.sequenceLogProbs(s, 1, s.length - 1)[0];
+    count += s.length - 1;
+  }
+  const loss = sum / count;
+  return { loss, perplexity: Math.exp(loss), bitsPerToken: loss / Math.LN2, tokens: count };
 }
 
 /** Short model label for the table, e.g. "lstm H128 oh", "window H128 E32 W8". */
