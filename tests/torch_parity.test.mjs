@@ -38,7 +38,7 @@ const cases = [
 ];
 
 for (const { name, config } of cases) {
-  test(`PyTorch gives our logits within 1e-4: ${name}`, { skip }, () => {
+  test(`PyTorch gives our logits, loss and gradients within 1e-4: ${name}`, { skip }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'lmlab-torch-'));
     try {
       const m = lm.Model.create({ cell: 'rnn', seed: 5, ...config });
@@ -51,7 +51,11 @@ for (const { name, config } of cases) {
       const ours = m.logits(x, N, T);
       writeFileSync(join(dir, 'm.safetensors'), m.save(t));
       writeFileSync(join(dir, 'ids.json'), JSON.stringify(Array.from({ length: N }, (_, n) => Array.from(x.subarray(n * T, n * T + T)))));
-      const out = JSON.parse(execFileSync(PYTHON, ['tests/torch_parity.py', join(dir, 'm.safetensors'), join(dir, 'ids.json')], { encoding: 'utf8' }));
+      // targets for the loss and gradient comparison below: (N, T+1)
+      const y = ids(N * (T + 1), config.vocabSize, 11);
+      writeFileSync(join(dir, 'y.json'), JSON.stringify(Array.from({ length: N }, (_, n) => Array.from(y.subarray(n * (T + 1), (n + 1) * (T + 1))))));
+      const out = JSON.parse(execFileSync(PYTHON, ['tests/torch_parity.py', join(dir, 'm.safetensors'), join(dir, 'ids.json'), join(dir, 'y.json')],
+        { encoding: 'utf8', maxBuffer: 1 << 26 }));
       assert.deepEqual(out.shape, [N, T, config.vocabSize]);
       let worst = 0;
       for (let i = 0; i < ours.data.length; i++) worst = Math.max(worst, Math.abs(ours.data[i] - out.logits[i]));
@@ -60,9 +64,7 @@ for (const { name, config } of cases) {
       const spread = Math.max(...ours.data) - Math.min(...ours.data);
       assert.ok(spread > 0.1, `logit spread ${spread}`);
       // loss and every gradient of the training objective against torch's autograd (float64)
-      const y = ids(N * (T + 1), config.vocabSize, 11);
-      writeFileSync(join(dir, 'y.json'), JSON.stringify(Array.from({ length: N }, (_, n) => Array.from(y.subarray(n * (T + 1), (n + 1) * (T + 1))))));
-      const ref = JSON.parse(execFileSync(PYTHON, ['tests/torch_parity.py', '--grads', join(dir, 'm.safetensors'), join(dir, 'y.json')], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+      const ref = out;
       m.resetState();
       const loss = m.lossAndGrads(y, N, T);
       assert.ok(Math.abs(loss - ref.loss) < 1e-5 * ref.loss, `loss ${loss} vs torch ${ref.loss}`);

@@ -333,7 +333,7 @@ static void test_corrupted_files(void) {
         lm_model_save(m, t, &bytes, &len);
         copy = malloc(len);
         int clean = 1;
-        for (int trial = 0; trial < 300 && clean; trial++) {
+        for (int trial = 0; trial < 150 && clean; trial++) {
             memcpy(copy, bytes, len);
             for (int k = 0; k < 1 + (int)lm_rng_below(&r, 3); k++) copy[lm_rng_below(&r, (uint32_t)len)] = (uint8_t)lm_rng_u32(&r);
             lm_model *y = NULL;
