@@ -3,6 +3,7 @@
  * validated with a sentence naming it, then the call goes to model.c / trainer.c / sample.c /
  * model_io.c. Results come back through out-pointers; doubles through 8-byte slots.
  * Shapes: N streams, T window, V vocabulary, E embedding (0 = one-hot), H hidden, L layers, W window. */
+#include "model_api.h"
 #include "handles.h"
 #include "rng.h"
 #include "model.h"
@@ -23,10 +24,6 @@
         if (s_ != LM_OK) return s_; \
     } while (0)
 
-typedef struct {
-    uint8_t *data;
-    size_t len;
-} lm_net_bytes;
 
 static lm_status need_model(const lm_model *m) { return lm_handle_check(m, LM_KIND_MODEL, "model"); }
 

@@ -4,6 +4,7 @@
  * resume round trips, the probes (gates, c_t), generation, and the bad configurations' error sentences.
  * Shapes: N streams, T window, V vocabulary, E embedding, H hidden, L layers, W window. */
 #include "check.h"
+#include "model_api.h"
 #include "model.h"
 #include "model_io.h"
 #include "sample.h"
@@ -21,9 +22,6 @@
 #define GRAD_EPS 1e-2
 #endif
 
-int lm_net_create(int cell, int V, int E, int H, int L, int W, int gru_variant, uint32_t seed, lm_model **out);
-int lm_net_free(lm_model *m);
-int lm_net_load(const uint8_t *bytes, uint32_t len, lm_model **out);
 
 typedef struct {
     const char *label;
