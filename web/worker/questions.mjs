@@ -2,11 +2,24 @@
 // distributions and surprisal, samples, hidden states over a probe text, the bigram matrix, and the
 // numerical gradient check. Each returns plain data (and transferable buffers).
 import { S, encodeKnown, requireCorpus, topK } from './state.mjs';
-import { softmax } from '../grad-through-time.mjs';
 
 const PREDICT_CONTEXT = 256;  // characters of context for next-character predictions
 const SURPRISAL_CHARS = 400;  // longest text coloured by surprisal
 const PROBE_CHARS = 300;      // longest probe text (one heatmap column per character)
+
+/** Softmax of one row of scores, stable (max subtracted). @param {ArrayLike<number>} scores */
+function softmax(scores) {
+  let max = -Infinity;
+  for (let i = 0; i < scores.length; i++) if (scores[i] > max) max = scores[i];
+  const out = new Float64Array(scores.length);
+  let sum = 0;
+  for (let i = 0; i < scores.length; i++) {
+    out[i] = Math.exp(scores[i] - max);
+    sum += out[i];
+  }
+  for (let i = 0; i < out.length; i++) out[i] /= sum;
+  return out;
+}
 
 
 /** Per-character surprisal in bits, -log2 P(c_t | c_<t), for t ≥ 1. */
