@@ -3,7 +3,7 @@
 // synthetic long-range corpus. The browser behaviour is tested in web.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultSettings, parseField, settingsFromQuery, settingsToQuery, structuralChanges, FIELDS } from '../web/state.mjs';
+import { defaultSettings, fitSettingsToModel, parseField, settingsFromQuery, settingsToQuery, structuralChanges, FIELDS, WINDOW_EMBED } from '../web/state.mjs';
 import { decodeCorpus, checkText, corpusStats, firstInvalidUtf8, CorpusError, MAX_CORPUS_BYTES, showChar } from '../web/corpus-check.mjs';
 import { bracketCorpus, bracketAccuracy } from '../web/corpora/synthetic.mjs';
 import { PRESETS } from '../web/presets.mjs';
@@ -34,6 +34,28 @@ test('bad URL fields keep their defaults and say why', () => {
   assert.match(text, /sequence length must be between 2 and 512, got 1/);
   assert.match(text, /unknown setting 'bogus'/);
   assert.match(text, /batch must be a whole number, got '2.5'/);
+});
+
+test('the window MLP gets valid settings: one layer, an embedding; a link is adjusted and says so', () => {
+  const s = { ...defaultSettings(), model: 'window', layers: 3, embed: 0 };
+  const notes = fitSettingsToModel(s);
+  assert.equal(s.layers, 1);
+  assert.equal(s.embed, WINDOW_EMBED);
+  assert.equal(notes.length, 2);
+  assert.match(notes[0], /exactly one hidden layer/);
+  assert.match(notes[1], /embedding size of at least 1/);
+  assert.deepEqual(fitSettingsToModel(s), [], 'valid settings are left alone');
+  const lstm = { ...defaultSettings(), model: 'lstm', layers: 3, embed: 0 };
+  assert.deepEqual(fitSettingsToModel(lstm), []);
+  assert.equal(lstm.layers, 3);
+  const { settings, errors } = settingsFromQuery('?model=window&layers=2&embed=0&window=5');
+  assert.deepEqual([settings.layers, settings.embed, settings.window], [1, WINDOW_EMBED, 5]);
+  assert.equal(errors.length, 2);
+  assert.ok(errors.every((e) => e.startsWith('adjusted the link: ')));
+  // the adjusted settings round-trip without further changes
+  const again = settingsFromQuery(settingsToQuery(settings));
+  assert.deepEqual(again.errors, []);
+  assert.deepEqual(again.settings, settings);
 });
 
 test('parseField accepts exponents and rejects non-numbers', () => {

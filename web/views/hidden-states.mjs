@@ -5,20 +5,21 @@
 // of h_t. It reads a probe result { chars, T, H, quantities: [{ key, data (T, H) }] } and never talks
 // to the worker itself.
 import { Heatmap, fmt } from './heatmap.mjs';
-import { RDBU } from './colormap.mjs';
+import { RDBU, VIRIDIS } from './colormap.mjs';
 import { renderColoredText } from './colored-text.mjs';
 import { showChar } from '../corpus-check.mjs';
 
-/** What each quantity of a probe is, for labels and tooltips; scale: the colour map's ±range (0 = from the data). */
+/** What each quantity of a probe is, for labels and tooltips; scale: the colour map's range (0 = from
+ * the data); gate: a sigmoid in (0, 1), drawn with a sequential map (dark = closed, yellow = open). */
 export const QUANTITIES = Object.freeze({
   h: { label: 'h_t hidden state', scale: 1 },
   c: { label: 'c_t cell state (LSTM memory)', scale: 0 },
-  i: { label: 'i input gate (0…1)', scale: 1 },
-  f: { label: 'f forget gate (0…1)', scale: 1 },
+  i: { label: 'i input gate (0…1)', scale: 1, gate: true },
+  f: { label: 'f forget gate (0…1)', scale: 1, gate: true },
   g: { label: 'g candidate (−1…1)', scale: 1 },
-  o: { label: 'o output gate (0…1)', scale: 1 },
-  r: { label: 'r reset gate (0…1)', scale: 1 },
-  z: { label: 'z update gate (0…1)', scale: 1 },
+  o: { label: 'o output gate (0…1)', scale: 1, gate: true },
+  r: { label: 'r reset gate (0…1)', scale: 1, gate: true },
+  z: { label: 'z update gate (0…1)', scale: 1, gate: true },
 });
 
 export class HiddenStatesView {
@@ -29,6 +30,8 @@ export class HiddenStatesView {
   constructor(els) {
     this.els = els;
     this.probe = null;
+    this.colormap = RDBU;
+    this.scale = 1;
     this.quantity = 'h'; // which of the probe's quantities the views show
     this.neuron = 0;
     this.picked = false; // true once the user chose a neuron
@@ -73,6 +76,8 @@ export class HiddenStatesView {
       scale = scale || 1;
     }
     this.scale = scale;
+    this.colormap = QUANTITIES[key]?.gate ? VIRIDIS : RDBU;
+    this.heatmap.options.colormap = this.colormap;
     // The heatmap shows neurons as rows: transpose (T, H) → (H, T).
     const values = new Float32Array(H * T);
     for (let t = 0; t < T; t++) for (let h = 0; h < H; h++) values[h * T + t] = found.data[t * H + h];
@@ -189,8 +194,13 @@ export class HiddenStatesView {
       this.textDirty = false;
       const col = this.column(this.neuron);
       this.els.neuronLabel.textContent = `neuron ${this.neuron} of ${this.probe.H}${this.quantity === 'h' ? '' : ` (${this.quantity})`}`;
+      const s = this.scale.toFixed(2);
+      if (this.els.legend) {
+        this.els.legend.textContent = this.colormap === VIRIDIS ? '(dark 0 = closed, yellow 1 = open; hover for values)'
+          : `(blue −${s}, white 0, red +${s}; hover for values)`;
+      }
       renderColoredText(this.els.text, this.probe.chars, col, {
-        colormap: RDBU,
+        colormap: this.colormap,
         scale: this.scale,
         describe: (i, v) => `'${showChar(this.probe.chars[i])}' (#${i}): ${this.quantity}[${this.neuron}] = ${fmt(v)}`,
       });
