@@ -46,7 +46,7 @@ async function startWorker() {
     event.preventDefault();
     restartWorker(event.message || 'an uncaught error');
   });
-  const { cells } = await app.rpc.call('init');
+  const { cells } = await app.rpc.call('init', { testHooks: TEST_HOOKS });
   app.cells = cells;
   for (const option of $('model').options) {
     const available = option.value === 'bigram' || cells.includes(option.value);

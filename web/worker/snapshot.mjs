@@ -4,6 +4,7 @@
 import { S, SNAPSHOT_MS, post, l2 } from './state.mjs';
 
 const PROBE_WINDOWS = 6;      // held-out windows averaged for the last-step gradient probe
+const NONFINITE = 6;          // LmlabError code of LM_ERR_NONFINITE
 
 /**
  * ||∂L_T/∂h_t|| of the last layer for the last step's loss alone (Model.gradFlowLastStep, C), averaged
@@ -18,7 +19,14 @@ function lastStepFlow() {
   const span = S.valIds.length - T - 1;
   for (let k = 0; k < PROBE_WINDOWS; k++) {
     const start = Math.floor((span * k) / PROBE_WINDOWS);
-    const { norms } = S.model.gradFlowLastStep(S.valIds.subarray(start, start + T + 1), 1, T);
+    let norms;
+    try {
+      ({ norms } = S.model.gradFlowLastStep(S.valIds.subarray(start, start + T + 1), 1, T));
+    } catch (err) {
+      // Non-finite parameters: the training step's refusal already tells the page; no curve meanwhile.
+      if (err?.code === NONFINITE) return null;
+      throw err;
+    }
     for (let t = 0; t < T; t++) sum[t] += norms[t];
   }
   return sum.map((v) => v / PROBE_WINDOWS);
