@@ -3,7 +3,10 @@
 // (pixel variance, not a blank canvas), measure frame rate and click latency while training, pause /
 // step / resume, predictions as you type, opening a text file (good and bad), save → reload → load
 // gives the same sample, a corrupted model file is refused with the old model still working, and a
-// crashed worker is restarted. Screenshots of each view go to test-artifacts/ (git-ignored).
+// crashed worker is restarted (the test hooks only behind ?testhooks=1). The ladder: a fresh LSTM's
+// last-step gradient 20 steps back beats the RNN's, an LSTM learns the bracket corpus and its c_t,
+// gate and gradient views draw, the GRU's gate selector, the window MLP's fitted settings.
+// Screenshots of each view go to test-artifacts/ (git-ignored).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
