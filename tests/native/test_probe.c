@@ -54,14 +54,12 @@ static double decoder_loss(const lm_model *m, const lm_float *h, int y) {
 /* ℓ_n as a function of the last layer's h_t: start from the state after ids[n, 0..t] with entry j of
  * that h moved by delta, step through ids[n, t+1 .. T-1], decode, score ids[n, T]. */
 static double loss_from(lm_model *m, const int32_t *row, int T, int t, int j, double delta) {
-    const size_t count = lm_model_state_count(m, 1);
-    lm_float state[256], logits[64];
+    lm_float state[256], logits[64]; /* state_count(1) ≤ 2·L·H and V are small in these cases */
     memset(state, 0, sizeof state);
     for (int k = 0; k <= t; k++) lm_model_step(m, row[k], state, logits);
     lm_float *top = state + (size_t)(m->cfg.L - 1) * m->cfg.H; /* RNN/GRU (L, 1, H); LSTM h part first */
     top[j] = (lm_float)(top[j] + delta);
     for (int k = t + 1; k < T; k++) lm_model_step(m, row[k], state, logits);
-    (void)count;
     return decoder_loss(m, top, row[T]);
 }
 
