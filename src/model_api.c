@@ -8,6 +8,7 @@
 #include "rng.h"
 #include "model.h"
 #include "model_io.h"
+#include "probe.h"
 #include "sample.h"
 #include "trainer.h"
 
@@ -178,6 +179,17 @@ LM_API int lm_net_sequence_logprobs(lm_model *m, const int32_t *ids, int N, int 
     TRY(need_ptr(out, "out"));
     TRY(lm_model_check_ids(m, ids, (size_t)N * (T + 1)));
     return lm_model_sequence_logprobs(m, ids, N, T, out);
+}
+
+/* ids (N, T+1) → out (T,) ||∂L_T/∂h_t|| of the last layer for the last position's loss alone (probe.h);
+ * loss (or NULL) receives L_T. Leaves the gradients and the carried state as they were. */
+LM_API int lm_net_grad_flow_last(lm_model *m, const int32_t *ids, int N, int T, lm_float *out, double *loss) {
+    TRY(need_model(m));
+    TRY(need_window(m, N, T));
+    TRY(need_ptr(ids, "ids"));
+    TRY(need_ptr(out, "out"));
+    TRY(lm_model_check_ids(m, ids, (size_t)N * (T + 1)));
+    return lm_model_grad_flow_last(m, ids, N, T, out, loss);
 }
 
 /* *flow points at (T,) ||dL/dh_t|| of the last loss_and_grads; *T = 0 before any. */
