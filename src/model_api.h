@@ -27,6 +27,7 @@ int lm_net_hidden_states(lm_model *m, const int32_t *ids, int n, lm_float *out);
 int lm_net_probe(lm_model *m, const int32_t *ids, int n, lm_float *h, lm_float *c, lm_float *gates);
 int lm_net_sequence_logprobs(lm_model *m, const int32_t *ids, int N, int T, double *out);
 int lm_net_grad_flow(const lm_model *m, lm_float **flow, int *T);
+int lm_net_grad_flow_last(lm_model *m, const int32_t *ids, int N, int T, lm_float *out, double *loss);
 int lm_net_generate(lm_model *m, const int32_t *prime, int n_prime, int length, double temperature, int top_k,
                     uint32_t seed, int stop_id, int32_t *out, int *n_out);
 int lm_net_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps, uint32_t seed,

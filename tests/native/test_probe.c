@@ -5,6 +5,7 @@
  * probes takes bit-identical steps); and the errors (window model, bad id, bad sizes).
  * Shapes: N streams, T window, V vocabulary, E embedding, H hidden, L layers. */
 #include "check.h"
+#include "model_api.h"
 #include "model.h"
 #include "probe.h"
 #include "rng.h"
@@ -20,9 +21,6 @@
 #define EPS 1e-2
 #endif
 
-int lm_net_create(int cell, int V, int E, int H, int L, int W, int gru_variant, uint32_t seed, lm_model **out);
-int lm_net_free(lm_model *m);
-int lm_net_grad_flow_last(lm_model *m, const int32_t *ids, int N, int T, lm_float *out, double *loss);
 
 /* A model with weights large enough that the gradients are not tiny (the default init is N(0, 0.01²)). */
 static lm_model *make(const lm_model_config *c) {
