@@ -1,12 +1,13 @@
-/* model.c — the RNN language model behind model.h: parameter table and initialisation, the cache arena,
- * forward (input projection, L tanh layers, decoder, softmax loss) and backward (the reversed chain,
- * BPTT inside rnn_backward_projected), the carried state, evaluation and the inference helpers.
- * It composes layers.c and kernels.c and implements no layer math of its own.
- * Shapes: N streams, T time, V vocabulary, E embedding (0 = one-hot), H hidden, L layers. */
+/* model.c — the language models behind model.h: config checks, parameter table and initialisation,
+ * the cache arena, the loss (softmax over the scores of model_cells.c) and its gradients, the carried
+ * state, evaluation, the inference helpers and probes, the whole-model gradient check. The cells'
+ * forward/backward live in model_cells.c; no layer math here.
+ * Shapes: N streams, T time, V vocabulary, E embedding (0 = one-hot), H hidden, L layers, G gates,
+ * W window. */
 #include "model.h"
 
-#include "kernels.h"
 #include "layers.h"
+#include "model_cells.h"
 #include "rng.h"
 
 #include <math.h>
@@ -30,26 +31,66 @@ static void add_tensor(lm_model *m, const char *name, const char *lecture, int r
 }
 
 int lm_model_input_width(const lm_model *m, int layer) {
+    if (m->cfg.cell == LM_CELL_WINDOW) return m->cfg.W * m->cfg.E;
     if (layer > 0) return m->cfg.H;
     return m->cfg.E > 0 ? m->cfg.E : m->cfg.V;
 }
 
-/* Table in file order; our shapes follow the lecture (Wx (E, H), Wh (H, H), Wy (H, V)); PyTorch keeps
- * weights as (out, in), hence `transposed` for every matrix but the embedding. */
+static const char *cell_names[LM_CELL_COUNT] = {"rnn", "lstm", "gru", "window"};
+
+const char *lm_model_cell_name(lm_cell cell) {
+    return (int)cell >= 0 && (int)cell < LM_CELL_COUNT ? cell_names[cell] : "unknown";
+}
+
+int lm_model_cell_from_name(const char *name) {
+    for (int k = 0; k < LM_CELL_COUNT; k++)
+        if (strcmp(name, cell_names[k]) == 0) return k;
+    return -1;
+}
+
+static void empty_state(const lm_model *m, lm_float *state, size_t count);
+
+static int gates_of(lm_cell cell) { return cell == LM_CELL_LSTM ? 4 : cell == LM_CELL_GRU ? 3 : 1; }
+
+size_t lm_model_state_count(const lm_model *m, int N) {
+    if (m->cfg.cell == LM_CELL_WINDOW) return (size_t)N * (size_t)(m->cfg.W - 1);
+    size_t per_layer = lm_size_mul((size_t)N, (size_t)m->cfg.H);
+    return lm_size_mul(per_layer, (size_t)m->cfg.L * (m->cfg.cell == LM_CELL_LSTM ? 2 : 1));
+}
+
+/* Table in file order; our shapes follow the lecture (Wx (E, G·H), Wh (H, G·H), Wy (H, V)); PyTorch
+ * keeps weights as (out, in), hence `transposed` for every matrix but the embedding. The torch GRU
+ * keeps PyTorch's second bias bias_hh (3H,) as a parameter: its last H entries are b_hn, which sits
+ * inside r ⊙ (h·Whg + b_hn), so it cannot be folded into bias_ih. The window model's names:
+ * embedding.weight (V, E), hidden.weight (W·E, H) = Linear(W·E, H).weightᵀ, hidden.bias (H,),
+ * decoder.weight, decoder.bias. */
 static void build_table(lm_model *m) {
     const lm_model_config *c = &m->cfg;
+    const int GH = m->G * c->H;
     char name[LM_PARAM_NAME_MAX], lecture[LM_PARAM_NAME_MAX];
     if (c->E > 0) add_tensor(m, "embedding.weight", "W_embed", c->V, c->E, 0);
+    if (c->cell == LM_CELL_WINDOW) {
+        add_tensor(m, "hidden.weight", "W", c->W * c->E, c->H, 1);
+        add_tensor(m, "hidden.bias", "b1", c->H, 0, 0);
+        add_tensor(m, "decoder.weight", "U", c->H, c->V, 1);
+        add_tensor(m, "decoder.bias", "b2", c->V, 0, 0);
+        return;
+    }
     for (int l = 0; l < c->L; l++) {
         snprintf(name, sizeof name, "rnn.weight_ih_l%d", l);
         snprintf(lecture, sizeof lecture, c->L > 1 ? "Wx%d" : "Wx", l);
-        add_tensor(m, name, lecture, lm_model_input_width(m, l), c->H, 1);
+        add_tensor(m, name, lecture, lm_model_input_width(m, l), GH, 1);
         snprintf(name, sizeof name, "rnn.weight_hh_l%d", l);
         snprintf(lecture, sizeof lecture, c->L > 1 ? "Wh%d" : "Wh", l);
-        add_tensor(m, name, lecture, c->H, c->H, 1);
+        add_tensor(m, name, lecture, c->H, GH, 1);
         snprintf(name, sizeof name, "rnn.bias_ih_l%d", l);
         snprintf(lecture, sizeof lecture, c->L > 1 ? "b%d" : "b", l);
-        add_tensor(m, name, lecture, c->H, 0, 0);
+        add_tensor(m, name, lecture, GH, 0, 0);
+        if (c->cell == LM_CELL_GRU && c->gru_variant == LM_GRU_TORCH) {
+            snprintf(name, sizeof name, "rnn.bias_hh_l%d", l);
+            snprintf(lecture, sizeof lecture, c->L > 1 ? "bh%d" : "bh", l);
+            add_tensor(m, name, lecture, GH, 0, 0);
+        }
     }
     add_tensor(m, "decoder.weight", "Wy", c->H, c->V, 1);
     add_tensor(m, "decoder.bias", "by", c->V, 0, 0);
@@ -62,13 +103,25 @@ static void resolve_views(lm_model *m) {
         m->dW_embed = m->grads + m->table[k].offset;
         k++;
     }
-    for (int l = 0; l < m->cfg.L; l++, k += 3) {
+    if (m->cfg.cell == LM_CELL_WINDOW) { /* hidden.weight and hidden.bias in the layer-0 slots */
+        m->Wx[0] = m->params + m->table[k].offset;
+        m->dWx[0] = m->grads + m->table[k].offset;
+        m->b[0] = m->params + m->table[k + 1].offset;
+        m->db[0] = m->grads + m->table[k + 1].offset;
+        k += 2;
+    }
+    const int torch_gru = m->cfg.cell == LM_CELL_GRU && m->cfg.gru_variant == LM_GRU_TORCH;
+    for (int l = 0; m->cfg.cell != LM_CELL_WINDOW && l < m->cfg.L; l++, k += 3 + torch_gru) {
         m->Wx[l] = m->params + m->table[k].offset;
         m->dWx[l] = m->grads + m->table[k].offset;
         m->Wh[l] = m->params + m->table[k + 1].offset;
         m->dWh[l] = m->grads + m->table[k + 1].offset;
         m->b[l] = m->params + m->table[k + 2].offset;
         m->db[l] = m->grads + m->table[k + 2].offset;
+        if (torch_gru) {
+            m->bh[l] = m->params + m->table[k + 3].offset;
+            m->dbh[l] = m->grads + m->table[k + 3].offset;
+        }
     }
     m->Wy = m->params + m->table[k].offset;
     m->dWy = m->grads + m->table[k].offset;
@@ -83,8 +136,10 @@ static void initialise(lm_model *m) {
         const lm_param_info *t = &m->table[k];
         lm_float *p = m->params + t->offset;
         double scale = strcmp(t->lecture, "W_embed") == 0 ? 1.0 : 0.01;
-        if (t->ndim == 1) { /* biases */
+        if (t->ndim == 1) { /* biases: 0, but the LSTM's forget gate (block f of i|f|g|o) starts at 1 */
             memset(p, 0, t->count * sizeof *p);
+            if (m->cfg.cell == LM_CELL_LSTM && strncmp(t->name, "rnn.bias_ih_l", 13) == 0)
+                for (int j = m->cfg.H; j < 2 * m->cfg.H; j++) p[j] = 1;
             continue;
         }
         for (size_t i = 0; i < t->count; i++) p[i] = (lm_float)(scale * lm_rng_normal(&rng));
@@ -92,9 +147,26 @@ static void initialise(lm_model *m) {
 }
 
 lm_status lm_model_check_config(const lm_model_config *c) {
-    if (c->cell != LM_CELL_RNN)
-        return lm_fail(LM_ERR_ARG, "cell %d is not available yet: this build has the vanilla RNN (cell 'rnn') only",
-                       (int)c->cell);
+    if ((int)c->cell < 0 || (int)c->cell >= LM_CELL_COUNT)
+        return lm_fail(LM_ERR_ARG, "cell %d is unknown: use 0 (rnn), 1 (lstm), 2 (gru) or 3 (window)", (int)c->cell);
+    if (c->gru_variant != LM_GRU_LECTURE && c->gru_variant != LM_GRU_TORCH)
+        return lm_fail(LM_ERR_ARG, "GRU variant %d is unknown: use 0 (lecture) or 1 (torch)", c->gru_variant);
+    if (c->cell == LM_CELL_WINDOW) {
+        if (c->W < 1 || c->W > LM_MAX_WINDOW)
+            return lm_fail(LM_ERR_ARG, "window W (previous tokens the window model sees) must be between 1 and %d, got %d",
+                           LM_MAX_WINDOW, c->W);
+        if (c->E < 1)
+            return lm_fail(LM_ERR_ARG, "the window model needs a trainable embedding: embedding E must be at least 1, "
+                           "got %d", c->E);
+        if (c->L != 1)
+            return lm_fail(LM_ERR_ARG, "the window model has one hidden layer: layers must be 1, got %d", c->L);
+        if ((size_t)c->W * (size_t)c->E > LM_MAX_DIM)
+            return lm_fail(LM_ERR_ARG, "window W x embedding E = %d x %d is more than %d inputs to the hidden layer",
+                           c->W, c->E, LM_MAX_DIM);
+    } else if (c->W != 0) {
+        return lm_fail(LM_ERR_ARG, "window W applies to the fixed-window model only; the %s cell needs W = 0, got %d",
+                       lm_model_cell_name(c->cell), c->W);
+    }
     if (c->V < 2 || c->V > LM_MAX_VOCAB)
         return lm_fail(LM_ERR_ARG, "vocabulary size must be between 2 and %d, got %d", LM_MAX_VOCAB, c->V);
     if (c->H < 1 || c->H > LM_MAX_DIM)
@@ -118,6 +190,7 @@ lm_status lm_model_new(lm_model **out, const lm_model_config *c) {
     lm_model *m = calloc(1, sizeof *m);
     if (!m) return lm_fail(LM_ERR_NOMEM, "out of memory for a model");
     m->cfg = *c;
+    m->G = gates_of(c->cell);
     build_table(m);
     size_t bytes = lm_size_mul(m->n_params, sizeof(lm_float));
     if (bytes == 0 || !(m->params = calloc(m->n_params, sizeof(lm_float))) ||
@@ -149,26 +222,37 @@ void lm_model_delete(lm_model *m) {
 static lm_status ensure_caches(lm_model *m, int N, int T) {
     if (m->arena && m->cache_N == N && m->cache_T == T) return LM_OK;
     const size_t L = (size_t)m->cfg.L, H = (size_t)m->cfg.H, V = (size_t)m->cfg.V, E = (size_t)m->cfg.E;
+    const size_t G = (size_t)m->G, W = (size_t)m->cfg.W, NH = lm_size_mul((size_t)N, H);
+    const int window = m->cfg.cell == LM_CELL_WINDOW;
     size_t NT = lm_size_mul((size_t)N, (size_t)T);
+    size_t gate_cols = m->cfg.cell == LM_CELL_LSTM ? 6 : m->cfg.cell == LM_CELL_GRU ? 4 : 0;
+    size_t work = NH; /* RNN */
+    if (m->cfg.cell == LM_CELL_LSTM) work = lm_size_mul(NH, 7);
+    if (m->cfg.cell == LM_CELL_GRU) work = GRU_WORK_BACKWARD_PROJECTED(lm_size_mul((size_t)N, 1), H);
+    if (window) work = lm_size_mul(NT, H + W * E);
     size_t counts[] = {
         lm_size_mul(NT, 1),        /* inputs (int32) */
         lm_size_mul(NT, 1),        /* targets (int32) */
-        E ? lm_size_mul(NT, E) : 1, /* x */
-        lm_size_mul(NT, H),        /* xw */
+        window ? lm_size_mul(NT, W) : 1,                  /* ctx (int32) */
+        window ? lm_size_mul((size_t)N, W - 1 + (size_t)T) : 1, /* hist (int32) */
+        E ? lm_size_mul(NT, window ? W * E : E) : 1, /* x */
+        window ? 1 : lm_size_mul(NT, G * H),              /* xw */
         lm_size_mul(lm_size_mul(NT, H), L), /* h */
-        lm_size_mul(lm_size_mul((size_t)N, H), L), /* h0 */
+        gate_cols ? lm_size_mul(lm_size_mul(NT, gate_cols * H), L) : 1, /* gates */
+        lm_model_state_count(m, N) + 1, /* h0 */
         lm_size_mul(NT, V),        /* scores */
         lm_size_mul(NT, V),        /* dscores */
         lm_size_mul(NT, H),        /* dh */
-        lm_size_mul(NT, H),        /* dxw */
-        E ? lm_size_mul(NT, E) : 1, /* dx */
-        lm_size_mul((size_t)N, H), /* work */
+        window ? 1 : lm_size_mul(NT, G * H), /* dxw */
+        E && !window ? lm_size_mul(NT, E) : 1, /* dx */
+        work,                      /* work */
         (size_t)T,                 /* dh_norms */
+        lm_size_mul(L, 3 * H),     /* bsum */
     };
     enum { NB = sizeof counts / sizeof counts[0] };
     size_t offsets[NB], total = 0;
     for (int i = 0; i < NB; i++) {
-        size_t elem = i < 2 ? sizeof(int32_t) : sizeof(lm_float);
+        size_t elem = i < 4 ? sizeof(int32_t) : sizeof(lm_float);
         size_t bytes = lm_size_mul(counts[i], elem);
         if (bytes == 0 || total > SIZE_MAX - bytes - 16)
             return lm_fail(LM_ERR_NOMEM, "batch %d x window %d is too large for this model's caches", N, T);
@@ -186,17 +270,21 @@ static lm_status ensure_caches(lm_model *m, int N, int T) {
     char *base = m->arena;
     m->inputs = (int32_t *)(void *)(base + offsets[0]);
     m->targets = (int32_t *)(void *)(base + offsets[1]);
-    m->x = (lm_float *)(void *)(base + offsets[2]);
-    m->xw = (lm_float *)(void *)(base + offsets[3]);
-    m->h = (lm_float *)(void *)(base + offsets[4]);
-    m->h0 = (lm_float *)(void *)(base + offsets[5]);
-    m->scores = (lm_float *)(void *)(base + offsets[6]);
-    m->dscores = (lm_float *)(void *)(base + offsets[7]);
-    m->dh = (lm_float *)(void *)(base + offsets[8]);
-    m->dxw = (lm_float *)(void *)(base + offsets[9]);
-    m->dx = (lm_float *)(void *)(base + offsets[10]);
-    m->work = (lm_float *)(void *)(base + offsets[11]);
-    m->dh_norms = (lm_float *)(void *)(base + offsets[12]);
+    m->ctx = (int32_t *)(void *)(base + offsets[2]);
+    m->hist = (int32_t *)(void *)(base + offsets[3]);
+    m->x = (lm_float *)(void *)(base + offsets[4]);
+    m->xw = (lm_float *)(void *)(base + offsets[5]);
+    m->h = (lm_float *)(void *)(base + offsets[6]);
+    m->gates = (lm_float *)(void *)(base + offsets[7]);
+    m->h0 = (lm_float *)(void *)(base + offsets[8]);
+    m->scores = (lm_float *)(void *)(base + offsets[9]);
+    m->dscores = (lm_float *)(void *)(base + offsets[10]);
+    m->dh = (lm_float *)(void *)(base + offsets[11]);
+    m->dxw = (lm_float *)(void *)(base + offsets[12]);
+    m->dx = (lm_float *)(void *)(base + offsets[13]);
+    m->work = (lm_float *)(void *)(base + offsets[14]);
+    m->dh_norms = (lm_float *)(void *)(base + offsets[15]);
+    m->bsum = (lm_float *)(void *)(base + offsets[16]);
     m->cache_N = N;
     m->cache_T = T;
     if (T > m->flow_cap) { /* grows with the largest training window only */
@@ -227,62 +315,6 @@ static void split_windows(lm_model *m, const int32_t *ids, int N, int T) {
         memcpy(m->inputs + (size_t)n * T, row, (size_t)T * sizeof *row);
         memcpy(m->targets + (size_t)n * T, row + 1, (size_t)T * sizeof *row);
     }
-}
-
-/* Hidden states of every layer for m->inputs (N, T) from h_start (L, N, H) or zeros. */
-static void forward_hidden(lm_model *m, int N, int T, const lm_float *h_start) {
-    const int H = m->cfg.H, V = m->cfg.V, E = m->cfg.E;
-    const size_t NTH = (size_t)N * T * H, NH = (size_t)N * H;
-    if (h_start) memcpy(m->h0, h_start, (size_t)m->cfg.L * NH * sizeof(lm_float));
-    else memset(m->h0, 0, (size_t)m->cfg.L * NH * sizeof(lm_float));
-    for (int l = 0; l < m->cfg.L; l++) {
-        lm_float *h = m->h + l * NTH; /* (N, T, H) */
-        if (l > 0) { /* xw (N·T, H) = h_below (N·T, H) · Wx (H, H) */
-            memset(m->xw, 0, NTH * sizeof(lm_float));
-            lm_matmul_nn(m->xw, m->h + (l - 1) * NTH, m->Wx[l], N * T, H, H);
-        } else if (E == 0) { /* one-hot: x·Wx is row ids of Wx (V, H) */
-            embedding_forward(m->xw, m->inputs, m->Wx[0], N, T, V, H);
-        } else {
-            embedding_forward(m->x, m->inputs, m->W_embed, N, T, V, E);
-            memset(m->xw, 0, NTH * sizeof(lm_float));
-            lm_matmul_nn(m->xw, m->x, m->Wx[0], N * T, E, H);
-        }
-        rnn_forward_projected(h, m->xw, m->h0 + l * NH, m->Wh[l], m->b[l], N, T, H);
-    }
-}
-
-/* Copy the final hidden state of each layer (L, N, H) out of h (L, N, T, H). */
-static void final_state(const lm_model *m, int N, int T, lm_float *state) {
-    const int H = m->cfg.H;
-    for (int l = 0; l < m->cfg.L; l++)
-        for (int n = 0; n < N; n++)
-            memcpy(state + ((size_t)l * N + n) * H, m->h + (((size_t)l * N + n) * T + (T - 1)) * H,
-                   (size_t)H * sizeof(lm_float));
-}
-
-static void backward(lm_model *m, int N, int T) {
-    const int H = m->cfg.H, V = m->cfg.V, E = m->cfg.E, L = m->cfg.L;
-    const size_t NTH = (size_t)N * T * H, NH = (size_t)N * H;
-    memset(m->grads, 0, m->n_params * sizeof(lm_float));
-    temporal_affine_backward(m->dh, m->dWy, m->dby, m->dscores, m->h + (L - 1) * NTH, m->Wy, N, T, H, V);
-    for (int l = L - 1; l >= 0; l--) {
-        rnn_backward_projected(m->dxw, NULL, m->dWh[l], m->db[l], l == L - 1 ? m->dh_norms : NULL, m->dh,
-                               m->h0 + l * NH, m->h + l * NTH, m->Wh[l], m->work, N, T, H);
-        if (l > 0) { /* dWx += h_belowᵀ·dxw; dh_below = dxw·Wxᵀ */
-            lm_matmul_tn(m->dWx[l], m->h + (l - 1) * NTH, m->dxw, H, N * T, H);
-            memset(m->dh, 0, NTH * sizeof(lm_float));
-            lm_matmul_nt(m->dh, m->dxw, m->Wx[l], N * T, H, H);
-        } else if (E == 0) {
-            embedding_backward(m->dWx[0], m->dxw, m->inputs, N, T, V, H);
-        } else {
-            lm_matmul_tn(m->dWx[0], m->x, m->dxw, E, N * T, H);
-            memset(m->dx, 0, (size_t)N * T * E * sizeof(lm_float));
-            lm_matmul_nt(m->dx, m->dxw, m->Wx[0], N * T, H, E);
-            embedding_backward(m->dW_embed, m->dx, m->inputs, N, T, V, E);
-        }
-    }
-    memcpy(m->flow, m->dh_norms, (size_t)T * sizeof(lm_float));
-    m->last_T = T;
 }
 
 static const lm_param_info *first_nonfinite(const lm_model *m, const lm_float *buf) {
@@ -325,9 +357,7 @@ lm_status lm_model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, i
     if (!s) s = ensure_caches(m, N, T);
     if (s) return s;
     split_windows(m, ids, N, T);
-    forward_hidden(m, N, T, h_start);
-    temporal_affine_forward(m->scores, m->h + (size_t)(m->cfg.L - 1) * N * T * m->cfg.H, m->Wy, m->by, N, T,
-                            m->cfg.H, m->cfg.V);
+    lm_cells_forward(m, N, T, h_start);
     double value = temporal_softmax_loss(m->dscores, m->scores, m->targets, NULL, N, T, m->cfg.V);
     if (!isfinite(value)) return nonfinite_loss(m, value);
     /* The objective is min-char-rnn's: the cross-entropy summed over the window, averaged over the N
@@ -336,7 +366,7 @@ lm_status lm_model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, i
      * N = 1 a step is exactly a min-char-rnn step. */
     const size_t NTV = (size_t)N * T * m->cfg.V;
     for (size_t i = 0; i < NTV; i++) m->dscores[i] *= (lm_float)T;
-    backward(m, N, T);
+    lm_cells_backward(m, N, T);
     const lm_param_info *bad = first_nonfinite(m, m->grads);
     if (bad)
         return lm_fail(LM_ERR_NONFINITE,
@@ -349,12 +379,13 @@ lm_status lm_model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, i
 
 lm_status lm_model_ensure_carry(lm_model *m, int N) {
     if (m->carry_N == N) return LM_OK;
-    size_t count = lm_size_mul(lm_size_mul((size_t)m->cfg.L, (size_t)N), (size_t)m->cfg.H);
-    lm_float *carry = count ? calloc(count, sizeof(lm_float)) : NULL;
+    size_t count = lm_model_state_count(m, N) + 1; /* + 1: never a zero-size allocation */
+    lm_float *carry = calloc(count, sizeof(lm_float));
     if (!carry) return lm_fail(LM_ERR_NOMEM, "out of memory for the carried state of %d streams", N);
     free(m->carry);
     m->carry = carry;
     m->carry_N = N;
+    lm_model_reset_state(m);
     return LM_OK;
 }
 
@@ -363,21 +394,28 @@ lm_status lm_model_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T,
     if (!s) s = lm_model_ensure_carry(m, N);
     if (!s) s = lm_model_loss_and_grads_from(m, ids, N, T, m->carry, loss);
     if (s) return s;
-    final_state(m, N, T, m->carry);
+    lm_cells_final_state(m, N, T, m->carry);
     return LM_OK;
 }
 
-void lm_model_commit_state(lm_model *m, int N, int T) { final_state(m, N, T, m->carry); }
+void lm_model_commit_state(lm_model *m, int N, int T) { lm_cells_final_state(m, N, T, m->carry); }
 
-void lm_model_reset_state(lm_model *m) {
-    if (m->carry) memset(m->carry, 0, (size_t)m->cfg.L * m->carry_N * m->cfg.H * sizeof(lm_float));
+static void empty_state(const lm_model *m, lm_float *state, size_t count) {
+    lm_float value = m->cfg.cell == LM_CELL_WINDOW ? (lm_float)LM_WINDOW_PAD : 0;
+    for (size_t i = 0; i < count; i++) state[i] = value;
 }
 
-/* Forward through the decoder only (no loss): scores for m->inputs from state or zeros. */
+void lm_model_empty_state(const lm_model *m, lm_float *state, int N) {
+    empty_state(m, state, lm_model_state_count(m, N));
+}
+
+void lm_model_reset_state(lm_model *m) {
+    if (m->carry) empty_state(m, m->carry, lm_model_state_count(m, m->carry_N));
+}
+
+/* Forward through the decoder (no loss): scores for m->inputs from state or the empty state. */
 static lm_status forward_scores(lm_model *m, int N, int T, const lm_float *state) {
-    forward_hidden(m, N, T, state);
-    temporal_affine_forward(m->scores, m->h + (size_t)(m->cfg.L - 1) * N * T * m->cfg.H, m->Wy, m->by, N, T,
-                            m->cfg.H, m->cfg.V);
+    lm_cells_forward(m, N, T, state);
     return LM_OK;
 }
 
@@ -389,7 +427,7 @@ lm_status lm_model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_fl
     forward_scores(m, N, T, state);
     double mean = temporal_softmax_loss(NULL, m->scores, m->targets, NULL, N, T, m->cfg.V);
     if (!isfinite(mean)) return nonfinite_loss(m, mean);
-    if (state) final_state(m, N, T, state);
+    if (state) lm_cells_final_state(m, N, T, state);
     *loss_sum = mean * N * T;
     return LM_OK;
 }
@@ -401,9 +439,10 @@ lm_status lm_model_evaluate(lm_model *m, const int32_t *ids, size_t len, int B, 
     size_t S = len / (size_t)B; /* tokens per stream */
     if (S < 2)
         return lm_fail(LM_ERR_EMPTY, "held-out text of %zu tokens is too short for %d streams (each needs 2 tokens)", len, B);
-    size_t state_count = lm_size_mul(lm_size_mul((size_t)m->cfg.L, (size_t)B), (size_t)m->cfg.H);
+    size_t state_count = lm_model_state_count(m, B);
     size_t window_count = lm_size_mul((size_t)B, (size_t)T + 1);
-    lm_float *state = state_count ? calloc(state_count, sizeof(lm_float)) : NULL;
+    lm_float *state = calloc(state_count + 1, sizeof(lm_float));
+    if (state) empty_state(m, state, state_count);
     int32_t *window = window_count ? malloc(window_count * sizeof(int32_t)) : NULL;
     if (!state || !window) {
         free(state);
@@ -449,9 +488,26 @@ static void log_softmax(lm_float *out, const lm_float *scores, int V) {
     for (int v = 0; v < V; v++) out[v] = (lm_float)((double)scores[v] - lse);
 }
 
+lm_status lm_model_empty_logits(lm_model *m, lm_float *logits) {
+    if (m->cfg.cell != LM_CELL_WINDOW) { /* zero state: h = 0 so the scores are the decoder bias */
+        memcpy(logits, m->by, (size_t)m->cfg.V * sizeof(lm_float));
+        return LM_OK;
+    }
+    /* the window model: the context of the first token is all pads (scores from tanh(b1)) */
+    lm_status s = ensure_caches(m, 1, 1);
+    if (s) return s;
+    for (int k = 0; k < m->cfg.W; k++) m->ctx[k] = LM_WINDOW_PAD;
+    window_forward(m->scores, m->x, m->h, m->ctx, m->W_embed, m->Wx[0], m->b[0], m->Wy, m->by, 1, m->cfg.W, m->cfg.V,
+                   m->cfg.E, m->cfg.H);
+    memcpy(logits, m->scores, (size_t)m->cfg.V * sizeof(lm_float));
+    return LM_OK;
+}
+
 lm_status lm_model_next_logprobs(lm_model *m, const int32_t *ids, int n, lm_float *out) {
-    if (n <= 0) { /* zero state: h = 0 so the scores are the decoder bias */
-        log_softmax(out, m->by, m->cfg.V);
+    if (n <= 0) {
+        lm_status s = lm_model_empty_logits(m, out);
+        if (s) return s;
+        log_softmax(out, out, m->cfg.V);
         return LM_OK;
     }
     lm_status s = ensure_caches(m, 1, n);
@@ -466,9 +522,28 @@ lm_status lm_model_hidden_states(lm_model *m, const int32_t *ids, int n, lm_floa
     lm_status s = check_window(1, n);
     if (!s) s = ensure_caches(m, 1, n);
     if (s) return s;
+    return lm_model_probe(m, ids, n, out, NULL, NULL);
+}
+
+lm_status lm_model_probe(lm_model *m, const int32_t *ids, int n, lm_float *h, lm_float *c, lm_float *gates) {
+    lm_status s = check_window(1, n);
+    if (!s) s = ensure_caches(m, 1, n);
+    if (s) return s;
+    const int H = m->cfg.H, L = m->cfg.L, G = m->G;
+    if (c && m->cfg.cell != LM_CELL_LSTM) return lm_fail(LM_ERR_ARG, "only the LSTM has a cell state c to probe");
+    if (gates && m->cfg.cell != LM_CELL_LSTM && m->cfg.cell != LM_CELL_GRU)
+        return lm_fail(LM_ERR_ARG, "the %s model has no gates to probe", lm_model_cell_name(m->cfg.cell));
     memcpy(m->inputs, ids, (size_t)n * sizeof(int32_t));
-    forward_hidden(m, 1, n, NULL);
-    memcpy(out, m->h + (size_t)(m->cfg.L - 1) * n * m->cfg.H, (size_t)n * m->cfg.H * sizeof(lm_float));
+    forward_scores(m, 1, n, NULL);
+    if (h) memcpy(h, m->h + (size_t)(L - 1) * n * H, (size_t)n * H * sizeof(lm_float));
+    if (c || gates) {
+        size_t width = m->cfg.cell == LM_CELL_LSTM ? 6 * (size_t)H : 4 * (size_t)H; /* cache row (see layers_gated.h) */
+        const lm_float *cache = m->gates + (size_t)(L - 1) * n * width;            /* (n, width) of the last layer */
+        for (int t = 0; t < n; t++) {
+            if (gates) memcpy(gates + (size_t)t * G * H, cache + t * width, (size_t)G * H * sizeof(lm_float));
+            if (c) memcpy(c + (size_t)t * H, cache + t * width + 4 * H, (size_t)H * sizeof(lm_float));
+        }
+    }
     return LM_OK;
 }
 
@@ -498,7 +573,7 @@ lm_status lm_model_step(lm_model *m, int32_t id, lm_float *state, lm_float *logi
     if (s) return s;
     m->inputs[0] = id;
     forward_scores(m, 1, 1, state);
-    final_state(m, 1, 1, state);
+    lm_cells_final_state(m, 1, 1, state);
     memcpy(logits, m->scores, (size_t)m->cfg.V * sizeof(lm_float));
     return LM_OK;
 }
@@ -511,8 +586,8 @@ lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, int N, int T,
     if (s) return s;
     if (samples < 1) return lm_fail(LM_ERR_ARG, "samples must be at least 1, got %d", samples);
     if (!(eps > 0) || !isfinite(eps)) return lm_fail(LM_ERR_ARG, "eps must be a positive number, got %g", eps);
-    size_t state_count = (size_t)m->cfg.L * N * m->cfg.H;
-    lm_float *start = calloc(state_count, sizeof(lm_float)), *state = calloc(state_count, sizeof(lm_float));
+    size_t state_count = lm_model_state_count(m, N);
+    lm_float *start = calloc(state_count + 1, sizeof(lm_float)), *state = calloc(state_count + 1, sizeof(lm_float));
     lm_float *analytic = malloc(m->n_params * sizeof(lm_float));
     if (!start || !state || !analytic) {
         free(start);
@@ -521,6 +596,7 @@ lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, int N, int T,
         return lm_fail(LM_ERR_NOMEM, "out of memory for the gradient check");
     }
     if (m->carry_N == N) memcpy(start, m->carry, state_count * sizeof(lm_float));
+    else if (start) empty_state(m, start, state_count);
     double loss;
     s = lm_model_loss_and_grads_from(m, ids, N, T, start, &loss);
     if (!s) memcpy(analytic, m->grads, m->n_params * sizeof(lm_float));

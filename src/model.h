@@ -1,30 +1,37 @@
-/* model.h — a recurrent language model: config + one flat parameter buffer + one flat gradient buffer
- * with a named-tensor table + caches sized once per (N, T) + the hidden state carried between windows
- * (truncated BPTT over N parallel streams). Cells: the vanilla RNN now (L stacked layers); LSTM/GRU/
- * window models plug into the same table, caches and loss_and_grads later. No validation of ids or
- * sizes happens below the lm_model_* entry points that say so; the LM_API edge is model_api.c.
- * Shapes: N batch (streams), T time, V vocabulary, E embedding (0 = one-hot), H hidden, L layers. */
+/* model.h — the model ladder behind one interface: config + one flat parameter buffer + one flat
+ * gradient buffer with a named-tensor table + caches sized once per (N, T) + the state carried between
+ * windows (truncated BPTT over N parallel streams). Cells: vanilla RNN, LSTM, GRU (L stacked layers
+ * each) and the fixed-window neural LM. No validation of ids or sizes happens below the lm_model_*
+ * entry points that say so; the LM_API edge is model_api.c.
+ * Shapes: N batch (streams), T time, V vocabulary, E embedding (0 = one-hot), H hidden, L layers,
+ * G gates (RNN 1, LSTM 4, GRU 3), W window. */
 #ifndef LM_MODEL_H
 #define LM_MODEL_H
 
 #include "lm_common.h"
+#include "layers_gated.h"
 #include "param_table.h"
 
 #define LM_MAX_LAYERS 4
-#define LM_MODEL_MAX_TENSORS (1 + 3 * LM_MAX_LAYERS + 2)
+#define LM_MAX_WINDOW 64
+#define LM_MODEL_MAX_TENSORS (1 + 4 * LM_MAX_LAYERS + 2)
 
-typedef enum { LM_CELL_RNN = 0 } lm_cell; /* LSTM, GRU and the window model come in a later task */
+typedef enum { LM_CELL_RNN = 0, LM_CELL_LSTM = 1, LM_CELL_GRU = 2, LM_CELL_WINDOW = 3 } lm_cell;
+#define LM_CELL_COUNT 4
 
-/* Initialisation (documented in the README): biases 0; Wx, Wh, Wy ~ N(0, 0.01²) as in the seed's
- * min-char-rnn (small weights keep tanh linear and the first loss at log V); the trainable embedding
- * ~ N(0, 1) as torch.nn.Embedding. Draws follow the table order from one PCG32 stream seeded by seed. */
+/* Initialisation (documented in the README): biases 0 except the LSTM forget gate's (1.0, so c is
+ * kept from the start); Wx, Wh, Wy ~ N(0, 0.01²) as in the seed's min-char-rnn (small weights keep
+ * tanh linear and the first loss at log V); the trainable embedding ~ N(0, 1) as torch.nn.Embedding.
+ * Draws follow the table order from one PCG32 stream seeded by seed. */
 typedef struct {
     lm_cell cell;
-    int V;         /* vocabulary */
-    int E;         /* embedding size; 0 = one-hot input: Wx is (V, H) and x·Wx is a row gather */
-    int H;         /* hidden size */
-    int L;         /* stacked layers, 1..LM_MAX_LAYERS */
+    int V;           /* vocabulary */
+    int E;           /* embedding size; 0 = one-hot input: Wx is (V, G·H) and x·Wx is a row gather */
+    int H;           /* hidden size */
+    int L;           /* stacked layers, 1..LM_MAX_LAYERS (the window model: 1) */
     uint32_t seed;
+    int W;           /* window model: previous tokens seen, 1..LM_MAX_WINDOW; 0 for recurrent cells */
+    int gru_variant; /* GRU: LM_GRU_LECTURE (0) or LM_GRU_TORCH (1); the glue and CLI default to torch */
 } lm_model_config;
 
 typedef struct lm_model {
@@ -36,30 +43,38 @@ typedef struct lm_model {
     lm_float *grads;  /* (n_params,) same layout */
     /* Typed views into params / grads (resolved once at creation). */
     lm_float *W_embed, *dW_embed;                /* (V, E) or NULL for one-hot */
-    lm_float *Wx[LM_MAX_LAYERS], *dWx[LM_MAX_LAYERS]; /* layer 0: (E or V, H); others (H, H) */
-    lm_float *Wh[LM_MAX_LAYERS], *dWh[LM_MAX_LAYERS]; /* (H, H) */
-    lm_float *b[LM_MAX_LAYERS], *db[LM_MAX_LAYERS];   /* (H,) */
-    lm_float *Wy, *dWy;                          /* (H, V) */
-    lm_float *by, *dby;                          /* (V,) */
+    lm_float *Wx[LM_MAX_LAYERS], *dWx[LM_MAX_LAYERS]; /* layer 0: (E or V, G·H); others (H, G·H);
+                                                   * window: Wx[0] is its hidden weight W (W·E, H) */
+    lm_float *Wh[LM_MAX_LAYERS], *dWh[LM_MAX_LAYERS]; /* (H, G·H) */
+    lm_float *b[LM_MAX_LAYERS], *db[LM_MAX_LAYERS];   /* (G·H,); window: b[0] is b1 (H,) */
+    lm_float *bh[LM_MAX_LAYERS], *dbh[LM_MAX_LAYERS]; /* (3H,) torch GRU's bias_hh (NULL otherwise) */
+    lm_float *Wy, *dWy;                          /* (H, V) (window: U) */
+    lm_float *by, *dby;                          /* (V,) (window: b2) */
+    int G;                                       /* gates per layer: 1 RNN and window, 4 LSTM, 3 GRU */
 
     int carry_N;     /* streams of the carried state (0: none yet) */
-    lm_float *carry; /* (L, carry_N, H) final hidden states of the last training window */
+    lm_float *carry; /* (lm_model_state_count(N)) the state at the end of the last training window */
 
     /* Caches: one arena, carved for the current (N, T); reallocated only when it must grow. */
     int cache_N, cache_T;
     size_t arena_bytes;
     void *arena;
     int32_t *inputs, *targets; /* (N, T) */
-    lm_float *x;               /* (N, T, E) embeddings, E > 0 only */
-    lm_float *xw;              /* (N, T, H) input projection of the layer being computed */
+    lm_float *x;               /* (N, T, E) embeddings, E > 0 only (window: (N, T, W·E) concatenated) */
+    lm_float *xw;              /* (N, T, G·H) input projection of the layer being computed */
     lm_float *h;               /* (L, N, T, H) hidden states of every layer */
-    lm_float *h0;              /* (L, N, H) the state each layer started from */
+    lm_float *gates;           /* (L, N, T, 6H) LSTM [i f g o c tanh c] / (L, N, T, 4H) GRU [r z g s] */
+    lm_float *h0;              /* (state_count(N)) the state the window started from */
     lm_float *scores;          /* (N, T, V) */
     lm_float *dscores;         /* (N, T, V) */
     lm_float *dh;              /* (N, T, H) */
-    lm_float *dxw;             /* (N, T, H) */
+    lm_float *dxw;             /* (N, T, G·H) */
     lm_float *dx;              /* (N, T, E), E > 0 only */
-    lm_float *work;            /* (N, H) */
+    lm_float *work;            /* layer workspace: RNN (N, H); LSTM (N, 7H); GRU 6H² + 11·N·H; window
+                                * N·T·(H + W·E) */
+    lm_float *bsum;            /* (L, 3H) torch GRU: bias_ih + [bias_hh r, z | 0] */
+    int32_t *ctx;              /* (N, T, W) window contexts */
+    int32_t *hist;             /* (N, W-1+T) window: carried ids then inputs, per stream */
     lm_float *dh_norms;        /* (T,) ||dL/dh_t|| of the top layer, written by the backward */
     lm_float *flow;            /* (flow_cap,) copy of dh_norms of the last loss_and_grads (survives other calls) */
     int flow_cap, last_T;      /* last_T: valid length of flow */
@@ -73,24 +88,36 @@ lm_status lm_model_check_config(const lm_model_config *cfg);
 /* Validates the config (sizes, limits) and builds an initialised model. */
 lm_status lm_model_new(lm_model **out, const lm_model_config *cfg);
 void lm_model_delete(lm_model *m);
-/* Width of layer l's input: E (or V for one-hot) for layer 0, H above. */
+/* Width of layer l's input: E (or V for one-hot) for layer 0, H above; window: W·E. */
 int lm_model_input_width(const lm_model *m, int layer);
+/* lm_float elements of a state for N streams (0 possible: the window model with W = 1). Layouts:
+ * RNN, GRU (L, N, H) hidden states; LSTM (2, L, N, H): h of every layer, then c of every layer;
+ * window (N, W-1): the previous W-1 token ids, stored exactly as lm_float (LM_WINDOW_PAD = none). */
+size_t lm_model_state_count(const lm_model *m, int N);
+/* Name of a cell ("rnn", "lstm", "gru", "window"); lm_model_cell_from_name returns -1 if unknown. */
+const char *lm_model_cell_name(lm_cell cell);
+int lm_model_cell_from_name(const char *name);
 
 /* Checks every id of ids (count,) is in [0, V); names the first bad one. */
 lm_status lm_model_check_ids(const lm_model *m, const int32_t *ids, size_t count);
 
-/* Forward and backward on ids (N, T+1): inputs ids[:, :T], targets ids[:, 1:]. Starts from the carried
+/* Forward and backward on ids (N, T+1): inputs ids[:, :T], targets ids[:, 1:]. The window model
+ * predicts target t from inputs t-W+1 .. t (earlier ones from the state, pads at a stream's start).
+ * Starts from the carried
  * state (zeros after a reset or when N changes), carries the final state forward on success. *loss is
  * the mean cross-entropy per token (nats); the gradients are those of min-char-rnn's objective, the
  * cross-entropy summed over the window and averaged over the N streams (= T · *loss). A non-finite loss
  * or gradient gives LM_ERR_NONFINITE naming the tensor and leaves the carried state untouched. */
 lm_status lm_model_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T, double *loss);
-/* The same from an explicit start state h_start (L, N, H) (NULL = zeros), without touching the carry. */
+/* The same from an explicit start state h_start (state_count(N)) (NULL = zeros / pads), without
+ * touching the carry. */
 lm_status lm_model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
                                        double *loss);
-/* Forward only: summed cross-entropy over ids (N, T+1). state (L, N, H) in/out, or NULL = zeros. */
+/* Forward only: summed cross-entropy over ids (N, T+1). state (state_count(N)) in/out, or NULL = zeros. */
 lm_status lm_model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_float *state, double *loss_sum);
 void lm_model_reset_state(lm_model *m);
+/* Fill state (state_count(N)) with the empty state: zeros, or pads for the window model. */
+void lm_model_empty_state(const lm_model *m, lm_float *state, int N);
 /* (Re)size the carried state for N streams (zeros when N changes; no-op otherwise). */
 lm_status lm_model_ensure_carry(lm_model *m, int N);
 /* Carry the final states of the last forward over (N, T) (the trainer calls it once a step is accepted). */
@@ -107,11 +134,17 @@ lm_status lm_model_logits(lm_model *m, const int32_t *ids, int N, int T, lm_floa
 lm_status lm_model_next_logprobs(lm_model *m, const int32_t *ids, int n, lm_float *out);
 /* Hidden states of the top layer over ids (n,) from a zero state: out (n, H). */
 lm_status lm_model_hidden_states(lm_model *m, const int32_t *ids, int n, lm_float *out);
+/* The probes of the last layer over ids (n,) from a zero state: h (n, H); c (n, H) the LSTM cell
+ * state (or NULL); gates (n, G·H) after their nonlinearity, LSTM i|f|g|o, GRU r|z|g (or NULL).
+ * c and gates must be NULL for cells that have none. */
+lm_status lm_model_probe(lm_model *m, const int32_t *ids, int n, lm_float *h, lm_float *c, lm_float *gates);
 /* Sum of log-probabilities of ids[:, 1:] given ids[:, :T] per row, from a zero state: out (N,). */
 lm_status lm_model_sequence_logprobs(lm_model *m, const int32_t *ids, int N, int T, double *out);
 
-/* One generation step for one stream: state (L, H) in/out, logits (V,) out for the next token. */
+/* One generation step for one stream: state (state_count(1)) in/out, logits (V,) out for the next token. */
 lm_status lm_model_step(lm_model *m, int32_t id, lm_float *state, lm_float *logits);
+/* Scores for the first token from an empty context (zero state): recurrent by, window its all-pad context. */
+lm_status lm_model_empty_logits(lm_model *m, lm_float *logits);
 
 /* Centered finite differences against loss_and_grads on ids (N, T+1), from the carried state when it
  * has N streams (else zeros), without changing it. rel_error (n_tensors,) receives, per tensor, the

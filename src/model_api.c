@@ -2,7 +2,7 @@
  * wasm_glue/model.mjs: every handle is checked against the registry, every size, id and option is
  * validated with a sentence naming it, then the call goes to model.c / trainer.c / sample.c /
  * model_io.c. Results come back through out-pointers; doubles through 8-byte slots.
- * Shapes: N streams, T window, V vocabulary, E embedding (0 = one-hot), H hidden, L layers. */
+ * Shapes: N streams, T window, V vocabulary, E embedding (0 = one-hot), H hidden, L layers, W window. */
 #include "handles.h"
 #include "rng.h"
 #include "model.h"
@@ -43,8 +43,10 @@ static lm_status need_ptr(const void *p, const char *what) {
 static lm_status need_window(const lm_model *m, int N, int T) {
     if (N < 1) return lm_fail(LM_ERR_ARG, "batch N must be at least 1, got %d", N);
     if (T < 1) return lm_fail(LM_ERR_ARG, "sequence length T must be at least 1, got %d", T);
-    int widest = m->cfg.V > m->cfg.H ? m->cfg.V : m->cfg.H;
+    /* the widest per-position array: scores V, an LSTM cache row 6H, the window model's W·E inputs */
+    int widest = m->cfg.V > 6 * m->cfg.H ? m->cfg.V : 6 * m->cfg.H;
     if (m->cfg.E > widest) widest = m->cfg.E;
+    if (m->cfg.W * m->cfg.E > widest) widest = m->cfg.W * m->cfg.E;
     size_t elems = lm_size_mul(lm_size_mul((size_t)N, (size_t)T), (size_t)widest);
     if (elems == 0 || elems > MAX_ELEMS)
         return lm_fail(LM_ERR_ARG, "batch %d x length %d x width %d is more than the %zu values one call handles", N, T,
@@ -54,10 +56,12 @@ static lm_status need_window(const lm_model *m, int N, int T) {
 
 /* ---- model -------------------------------------------------------------------------------------- */
 
-LM_API int lm_net_create(int cell, int V, int E, int H, int L, uint32_t seed, lm_model **out) {
+/* cell: 0 rnn, 1 lstm, 2 gru, 3 window; W: the window model's context (0 for recurrent cells);
+ * gru_variant: 0 lecture, 1 torch (GRU only, 0 or 1 otherwise). */
+LM_API int lm_net_create(int cell, int V, int E, int H, int L, int W, int gru_variant, uint32_t seed, lm_model **out) {
     TRY(need_ptr(out, "out"));
     *out = NULL;
-    lm_model_config c = {(lm_cell)cell, V, E, H, L, seed};
+    lm_model_config c = {(lm_cell)cell, V, E, H, L, seed, W, gru_variant};
     lm_model *m;
     TRY(lm_model_new(&m, &c));
     lm_status s = lm_handle_add(m, LM_KIND_MODEL);
@@ -76,12 +80,13 @@ LM_API int lm_net_free(lm_model *m) {
     return LM_OK;
 }
 
-/* info (8,): cell, V, E, H, L, seed, n_tensors, n_params */
+/* info (10,): cell, V, E, H, L, seed, n_tensors, n_params, W, gru_variant */
 LM_API int lm_net_info(const lm_model *m, uint32_t *info) {
     TRY(need_model(m));
     TRY(need_ptr(info, "info"));
-    uint32_t v[8] = {(uint32_t)m->cfg.cell, (uint32_t)m->cfg.V, (uint32_t)m->cfg.E, (uint32_t)m->cfg.H,
-                     (uint32_t)m->cfg.L, m->cfg.seed, (uint32_t)m->n_tensors, (uint32_t)m->n_params};
+    uint32_t v[10] = {(uint32_t)m->cfg.cell, (uint32_t)m->cfg.V, (uint32_t)m->cfg.E, (uint32_t)m->cfg.H,
+                      (uint32_t)m->cfg.L, m->cfg.seed, (uint32_t)m->n_tensors, (uint32_t)m->n_params,
+                      (uint32_t)m->cfg.W, (uint32_t)m->cfg.gru_variant};
     memcpy(info, v, sizeof v);
     return LM_OK;
 }
@@ -156,6 +161,16 @@ LM_API int lm_net_hidden_states(lm_model *m, const int32_t *ids, int n, lm_float
     TRY(need_ptr(out, "out"));
     TRY(lm_model_check_ids(m, ids, (size_t)n));
     return lm_model_hidden_states(m, ids, n, out);
+}
+
+/* ids (n,) → the last layer's h (n, H), the LSTM's c (n, H) or NULL, gates (n, G·H) or NULL */
+LM_API int lm_net_probe(lm_model *m, const int32_t *ids, int n, lm_float *h, lm_float *c, lm_float *gates) {
+    TRY(need_model(m));
+    TRY(need_window(m, 1, n));
+    TRY(need_ptr(ids, "ids"));
+    TRY(need_ptr(h, "h"));
+    TRY(lm_model_check_ids(m, ids, (size_t)n));
+    return lm_model_probe(m, ids, n, h, c, gates);
 }
 
 /* ids (N, T+1) → out (N,) summed log-probabilities of ids[:, 1:] from a zero state */

@@ -1,8 +1,10 @@
 /* model_io.c — save/load behind model_io.h. Tensor names follow PyTorch (embedding.weight,
  * rnn.weight_ih_l{k}, rnn.weight_hh_l{k}, rnn.bias_ih_l{k}, rnn.bias_hh_l{k}, decoder.weight,
- * decoder.bias) so torch.nn.Embedding + torch.nn.RNN + torch.nn.Linear load the file directly;
- * optimizer moments are "optim.<name>.m" / "optim.<name>.v" in the same layout as <name>, the carried
- * state "state.h" (L, N, H). Shapes: V vocabulary, E embedding, H hidden, L layers, N streams. */
+ * decoder.bias) so torch.nn.Embedding + torch.nn.RNN/LSTM/GRU + torch.nn.Linear load the file directly;
+ * the window model's are embedding.weight, hidden.weight, hidden.bias, decoder.*. Optimizer moments are
+ * "optim.<name>.m" / "optim.<name>.v" in the same layout as <name>; the carried state "state.h"
+ * (L, N, H), "state.c" (L, N, H) for the LSTM, "state.context" (N, W-1) ids for the window model.
+ * Shapes: V vocabulary, E embedding, H hidden, L layers, N streams, G gates, W window. */
 #include "model_io.h"
 
 #include "json.h"
@@ -52,10 +54,13 @@ lm_status lm_model_set_metadata(lm_model *m, const char *json) {
 /* ---- saving ------------------------------------------------------------------------------------- */
 
 static void config_json(lm_strbuf *sb, const lm_model_config *c) {
-    lm_sb_printf(sb, "{\"cell\":\"rnn\",\"vocab_size\":%d,\"embedding\":%d,\"hidden\":%d,\"layers\":%d,", c->V, c->E,
-                 c->H, c->L);
-    lm_sb_printf(sb, "\"seed\":%lu,\"init\":\"normal(0,0.01) weights, zero biases, normal(0,1) embedding\"}",
-                 (unsigned long)c->seed);
+    lm_sb_printf(sb, "{\"cell\":\"%s\",\"vocab_size\":%d,\"embedding\":%d,\"hidden\":%d,\"layers\":%d,",
+                 lm_model_cell_name(c->cell), c->V, c->E, c->H, c->L);
+    if (c->cell == LM_CELL_WINDOW) lm_sb_printf(sb, "\"window\":%d,", c->W);
+    if (c->cell == LM_CELL_GRU)
+        lm_sb_printf(sb, "\"gru_variant\":\"%s\",", c->gru_variant == LM_GRU_TORCH ? "torch" : "lecture");
+    lm_sb_printf(sb, "\"seed\":%lu,\"init\":\"normal(0,0.01) weights, zero biases%s, normal(0,1) embedding\"}",
+                 (unsigned long)c->seed, c->cell == LM_CELL_LSTM ? " but forget gate 1" : "");
 }
 
 static const char *opt_name(lm_opt_kind k) { return k == LM_OPT_SGD ? "sgd" : k == LM_OPT_ADAGRAD ? "adagrad" : "adam"; }
@@ -84,7 +89,7 @@ static lm_st_tensor table_tensor(const lm_param_info *p, const char *name, const
 }
 
 lm_status lm_model_save(const lm_model *m, const lm_trainer *tr, uint8_t **out, size_t *out_len) {
-    enum { MAX_OUT = 1 + 3 * LM_MODEL_MAX_TENSORS + LM_MAX_LAYERS + 1 };
+    enum { MAX_OUT = 1 + 3 * LM_MODEL_MAX_TENSORS + LM_MAX_LAYERS + 2 };
     lm_st_tensor tensors[MAX_OUT];
     char names[MAX_OUT][LM_PARAM_NAME_MAX + 16];
     int n = 0;
@@ -99,12 +104,13 @@ lm_status lm_model_save(const lm_model *m, const lm_trainer *tr, uint8_t **out, 
     for (int k = 0; k < m->n_tensors; k++) {
         const lm_param_info *p = &m->table[k];
         tensors[n++] = table_tensor(p, p->name, m->params);
-        if (strncmp(p->name, "rnn.bias_ih_l", 13) == 0) { /* PyTorch has a second bias; ours is folded into b */
+        /* PyTorch has a second bias; ours is folded into b (the torch GRU keeps its own in the table) */
+        if (strncmp(p->name, "rnn.bias_ih_l", 13) == 0 && !m->bh[0]) {
             snprintf(names[n], sizeof names[n], "rnn.bias_hh_l%s", p->name + 13);
             memset(&tensors[n], 0, sizeof tensors[n]);
             tensors[n].name = names[n];
             tensors[n].ndim = 1;
-            tensors[n].shape[0] = c->H;
+            tensors[n].shape[0] = m->G * c->H;
             tensors[n++].source = LM_ST_ZEROS;
         }
     }
@@ -118,13 +124,24 @@ lm_status lm_model_save(const lm_model *m, const lm_trainer *tr, uint8_t **out, 
                 n++;
             }
         }
-        if (m->carry && m->carry_N == tr->N) {
+        if (m->carry && m->carry_N == tr->N && c->cell != LM_CELL_WINDOW) {
+            for (int part = 0; part < (c->cell == LM_CELL_LSTM ? 2 : 1); part++) { /* h, then the LSTM's c */
+                memset(&tensors[n], 0, sizeof tensors[n]);
+                tensors[n].name = part ? "state.c" : "state.h";
+                tensors[n].ndim = 3;
+                tensors[n].shape[0] = c->L;
+                tensors[n].shape[1] = tr->N;
+                tensors[n].shape[2] = c->H;
+                tensors[n].source = LM_ST_COPY;
+                tensors[n++].data = m->carry + (size_t)part * c->L * tr->N * c->H;
+            }
+        }
+        if (m->carry && m->carry_N == tr->N && c->cell == LM_CELL_WINDOW && c->W > 1) {
             memset(&tensors[n], 0, sizeof tensors[n]);
-            tensors[n].name = "state.h";
-            tensors[n].ndim = 3;
-            tensors[n].shape[0] = c->L;
-            tensors[n].shape[1] = tr->N;
-            tensors[n].shape[2] = c->H;
+            tensors[n].name = "state.context"; /* the previous W-1 ids of every stream, -1 = none */
+            tensors[n].ndim = 2;
+            tensors[n].shape[0] = tr->N;
+            tensors[n].shape[1] = c->W - 1;
             tensors[n].source = LM_ST_COPY;
             tensors[n++].data = m->carry;
         }
@@ -178,18 +195,29 @@ static lm_status read_config(const lm_st_file *f, lm_model_config *c) {
     if (s) return s;
     memset(c, 0, sizeof *c);
     const lm_json *cell = lm_json_get(&cfg, "cell");
+    int kind = -1;
     if (cfg.type != LM_JSON_OBJECT) s = lm_fail(LM_ERR_FORMAT, "model file config is not a JSON object");
     else if (!cell || cell->type != LM_JSON_STRING) s = lm_fail(LM_ERR_FORMAT, "model file config lacks 'cell'");
-    else if (strcmp(cell->string, "rnn") != 0)
-        s = lm_fail(LM_ERR_FORMAT, "model file has cell '%s'; this build reads 'rnn' models only", cell->string);
+    else if ((kind = lm_model_cell_from_name(cell->string)) < 0)
+        s = lm_fail(LM_ERR_FORMAT, "model file has cell '%s', which this build does not know (it reads rnn, lstm, gru "
+                    "and window)", cell->string);
+    if (!s) c->cell = (lm_cell)kind;
     if (!s) s = config_int(&cfg, "vocab_size", 1, 0, &c->V);
     if (!s) s = config_int(&cfg, "embedding", 1, 0, &c->E);
     if (!s) s = config_int(&cfg, "hidden", 1, 0, &c->H);
     if (!s) s = config_int(&cfg, "layers", 0, 1, &c->L);
+    if (!s) s = config_int(&cfg, "window", c->cell == LM_CELL_WINDOW, 0, &c->W);
+    const lm_json *variant = lm_json_get(&cfg, "gru_variant");
+    if (!s && c->cell == LM_CELL_GRU) {
+        if (!variant || variant->type != LM_JSON_STRING)
+            s = lm_fail(LM_ERR_FORMAT, "model file config of a GRU lacks 'gru_variant' ('torch' or 'lecture')");
+        else if (strcmp(variant->string, "torch") == 0) c->gru_variant = LM_GRU_TORCH;
+        else if (strcmp(variant->string, "lecture") == 0) c->gru_variant = LM_GRU_LECTURE;
+        else s = lm_fail(LM_ERR_FORMAT, "model file config has gru_variant '%s'; use 'torch' or 'lecture'", variant->string);
+    }
     const lm_json *seed = lm_json_get(&cfg, "seed");
     if (!s && seed && seed->type == LM_JSON_NUMBER && seed->number >= 0 && seed->number <= 4294967295.0)
         c->seed = (uint32_t)seed->number;
-    c->cell = LM_CELL_RNN;
     lm_json_free(&cfg);
     return s;
 }
@@ -252,7 +280,8 @@ static lm_status fold_embedding(lm_model *m, const lm_st_file *f, const lm_st_en
 }
 
 static int known_extra(const char *name) {
-    return strncmp(name, "optim.", 6) == 0 || strcmp(name, "state.h") == 0 || strncmp(name, "rnn.bias_hh_l", 13) == 0 ||
+    return strncmp(name, "optim.", 6) == 0 || strcmp(name, "state.h") == 0 || strcmp(name, "state.c") == 0 ||
+           strcmp(name, "state.context") == 0 || strncmp(name, "rnn.bias_hh_l", 13) == 0 ||
            strcmp(name, "embedding.weight") == 0;
 }
 
@@ -267,16 +296,17 @@ static lm_status load_into(lm_model *m, const lm_st_file *f) {
         s = expect_tensor(f, c, p->name, p->ndim, shape, &e);
         if (!s) s = lm_st_load(f, e, m->params + p->offset, p->transposed);
     }
-    for (int l = 0; l < c->L && !s; l++) { /* PyTorch's second bias adds to ours */
+    for (int l = 0; l < c->L && !s && c->cell != LM_CELL_WINDOW && !m->bh[0]; l++) { /* PyTorch's second bias adds to ours */
         char name[32];
         snprintf(name, sizeof name, "rnn.bias_hh_l%d", l);
         if (!lm_st_find(f, name)) continue;
-        int64_t shape[1] = {c->H};
+        const int GH = m->G * c->H;
+        int64_t shape[1] = {GH};
         const lm_st_entry *e;
-        lm_float *tmp = malloc((size_t)c->H * sizeof(lm_float));
+        lm_float *tmp = malloc((size_t)GH * sizeof(lm_float));
         s = tmp ? expect_tensor(f, c, name, 1, shape, &e) : lm_fail(LM_ERR_NOMEM, "out of memory loading %s", name);
         if (!s) s = lm_st_load(f, e, tmp, 0);
-        for (int j = 0; !s && j < c->H; j++) m->b[l][j] += tmp[j];
+        for (int j = 0; !s && j < GH; j++) m->b[l][j] += tmp[j];
         free(tmp);
     }
     if (!s && c->E == 0) {
@@ -336,7 +366,10 @@ lm_status lm_model_load(lm_model **out, const uint8_t *bytes, size_t len) {
     if (!s) { /* the config's values must roughly be in the file: bounds the allocation by the file size
                * (small disagreements fall through to the tensor-by-tensor shape check, which names them) */
         double V = c.V, E = c.E, H = c.H, need = (E > 0 ? V * E : 0) + H * V + V;
-        for (int l = 0; l < c.L && l < LM_MAX_LAYERS; l++) need += ((l == 0 ? (E > 0 ? E : V) : H) + H + 1) * H;
+        double G = c.cell == LM_CELL_LSTM ? 4 : c.cell == LM_CELL_GRU ? 3 : 1;
+        if (c.cell == LM_CELL_WINDOW) need += ((double)c.W * E + 1) * H;
+        else
+            for (int l = 0; l < c.L && l < LM_MAX_LAYERS; l++) need += ((l == 0 ? (E > 0 ? E : V) : H) + H + 1) * G * H;
         double have = 0;
         for (int i = 0; i < f.n_tensors; i++) have += (double)f.tensors[i].count;
         if (need > 2 * have + 4096)
@@ -416,14 +449,22 @@ lm_status lm_trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
             if (!s) s = lm_st_load(&f, e, tmp[v] + p->offset, p->transposed);
         }
     }
-    const lm_st_entry *state = lm_st_find(&f, "state.h");
-    int64_t state_shape[3] = {m->cfg.L, t->N, m->cfg.H};
-    if (!s && state) s = expect_tensor(&f, &m->cfg, "state.h", 3, state_shape, &state);
+    /* the carried state: h (and the LSTM's c) or the window model's previous ids, all or none */
+    const int window = m->cfg.cell == LM_CELL_WINDOW, parts = m->cfg.cell == LM_CELL_LSTM ? 2 : 1;
+    const char *state_names[2] = {window ? "state.context" : "state.h", "state.c"};
+    const lm_st_entry *state[2] = {lm_st_find(&f, state_names[0]), parts == 2 ? lm_st_find(&f, state_names[1]) : NULL};
+    int have_state = state[0] != NULL && (parts == 1 || state[1] != NULL);
+    int64_t state_shape[3] = {m->cfg.L, t->N, m->cfg.H}, context_shape[2] = {t->N, m->cfg.W - 1};
+    for (int p = 0; p < parts && !s && have_state; p++)
+        s = window ? expect_tensor(&f, &m->cfg, state_names[p], 2, context_shape, &state[p])
+                   : expect_tensor(&f, &m->cfg, state_names[p], 3, state_shape, &state[p]);
     if (!s) s = lm_model_ensure_carry(m, t->N);
+    size_t part_count = window ? (size_t)t->N * (m->cfg.W - 1) : (size_t)m->cfg.L * t->N * m->cfg.H;
     lm_float *carry = NULL;
-    if (!s && state) {
-        carry = malloc((size_t)m->cfg.L * t->N * m->cfg.H * sizeof(lm_float));
-        s = carry ? lm_st_load(&f, state, carry, 0) : lm_fail(LM_ERR_NOMEM, "out of memory resuming");
+    if (!s && have_state) {
+        carry = malloc((parts * part_count + 1) * sizeof(lm_float));
+        if (!carry) s = lm_fail(LM_ERR_NOMEM, "out of memory resuming");
+        for (int p = 0; p < parts && !s; p++) s = lm_st_load(&f, state[p], carry + p * part_count, 0);
     }
     if (!s) { /* commit */
         if (tmp[0]) memcpy(t->opt.m, tmp[0], m->n_params * sizeof(lm_float));
@@ -433,7 +474,7 @@ lm_status lm_trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
         int same_text = tokens == (double)t->len && position <= (double)t->stream_len;
         t->pos = same_text ? (size_t)position : 0;
         t->wraps = (uint64_t)wraps;
-        if (carry && same_text) memcpy(m->carry, carry, (size_t)m->cfg.L * t->N * m->cfg.H * sizeof(lm_float));
+        if (carry && same_text) memcpy(m->carry, carry, parts * part_count * sizeof(lm_float));
         else lm_model_reset_state(m);
     }
     free(carry);

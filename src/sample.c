@@ -44,11 +44,12 @@ lm_status lm_model_generate(lm_model *m, const int32_t *prime, int n_prime, int 
                             int top_k, uint32_t seed, int32_t stop_id, int32_t *out, int *n_out) {
     *n_out = 0;
     const int V = m->cfg.V;
-    lm_float *state = calloc((size_t)m->cfg.L * m->cfg.H, sizeof(lm_float)); /* (L, H) */
+    lm_float *state = calloc(lm_model_state_count(m, 1) + 1, sizeof(lm_float)); /* (state_count(1)) */
     lm_float *logits = malloc((size_t)V * sizeof(lm_float));                 /* (V,) */
     lm_float *work = malloc((size_t)V * sizeof(lm_float));                   /* (V,) */
     lm_status s = (state && logits && work) ? LM_OK : lm_fail(LM_ERR_NOMEM, "out of memory for generation");
-    if (!s && n_prime == 0) memcpy(logits, m->by, (size_t)V * sizeof(lm_float)); /* h = 0 */
+    if (!s) lm_model_empty_state(m, state, 1);
+    if (!s && n_prime == 0) s = lm_model_empty_logits(m, logits);
     for (int i = 0; i < n_prime && !s; i++) s = lm_model_step(m, prime[i], state, logits);
     lm_rng rng;
     lm_rng_seed(&rng, seed);

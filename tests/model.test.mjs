@@ -234,7 +234,7 @@ test('bad model files: truncated, corrupted, shapes that disagree with the confi
 
 test('bad input gives clear errors (JS edge and C edge)', () => {
   throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: 0, hidden: 5000, seed: 1 }), /hidden must be between 1 and 4096/);
-  throwsWith(() => lm.Model.create({ cell: 'lstm', vocabSize: 10, embedding: 0, hidden: 5, seed: 1 }), /not available yet/);
+  throwsWith(() => lm.Model.create({ cell: 'lstmx', vocabSize: 10, embedding: 0, hidden: 5, seed: 1 }), /cell must be one of/);
   throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 5000, embedding: 0, hidden: 5, seed: 1 }), /one-hot.*at most 4096/);
   const m = lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: 0, hidden: 5, seed: 1 });
   throwsWith(() => m.lossAndGrads(new Int32Array(6), 2, 0), /T \(sequence length\) must be between 1/);
@@ -256,7 +256,7 @@ test('bad input gives clear errors (JS edge and C edge)', () => {
     assert.equal(X.lm_net_loss_and_grads(m.ptr, bad, 2, 2, loss), 1);
     assert.match(C.errorMessage(), /token id 10 at position 2 is outside the vocabulary/);
     const out = s.out();
-    assert.equal(X.lm_net_create(0, 10, 0, 5000, 1, 1, out), 1);
+    assert.equal(X.lm_net_create(0, 10, 0, 5000, 1, 0, 0, 1, out), 1);
     assert.match(C.errorMessage(), /hidden size H must be between 1 and 4096 \(LM_MAX_DIM\)/);
     assert.equal(X.lm_net_trainer_create(m.ptr, bad, 6, 1, 2, 1, 0, 0, 0, 0, out), 1);
     assert.match(C.errorMessage(), /learning rate must be a positive finite number/);

@@ -1,6 +1,7 @@
 """torch_parity.py — independent reference for tests/torch_parity.test.mjs: load an lmlab model file
-into torch.nn.Embedding + torch.nn.RNN(batch_first=True) + torch.nn.Linear with load_state_dict(strict=True)
-(so every tensor name and shape must be PyTorch's) and print the logits for the given ids as JSON.
+into torch.nn.Embedding + torch.nn.RNN / LSTM / GRU (batch_first=True) + torch.nn.Linear with
+load_state_dict(strict=True) (so every tensor name and shape must be PyTorch's) and print the logits for
+the given ids as JSON. A GRU file must be of the torch variant (the lecture variant is another cell).
 
 usage: /usr/bin/python3 tests/torch_parity.py MODEL.safetensors IDS.json   (IDS.json: [[id, ...], ...], (N, T))
 The safetensors file is parsed here with struct + numpy (PyTorch 1.13 has no safetensors reader)."""
@@ -28,11 +29,16 @@ def read_safetensors(path):
     return tensors, meta
 
 
-class RNNLM(torch.nn.Module):
-    def __init__(self, vocab, embedding, hidden, layers):
+class RecurrentLM(torch.nn.Module):
+    def __init__(self, cell, vocab, embedding, hidden, layers):
         super().__init__()
         self.embedding = torch.nn.Embedding(vocab, embedding)
-        self.rnn = torch.nn.RNN(embedding, hidden, num_layers=layers, nonlinearity="tanh", batch_first=True)
+        if cell == "rnn":
+            self.rnn = torch.nn.RNN(embedding, hidden, num_layers=layers, nonlinearity="tanh", batch_first=True)
+        elif cell == "lstm":
+            self.rnn = torch.nn.LSTM(embedding, hidden, num_layers=layers, batch_first=True)
+        else:
+            self.rnn = torch.nn.GRU(embedding, hidden, num_layers=layers, batch_first=True)
         self.decoder = torch.nn.Linear(hidden, vocab)
 
     def forward(self, ids):
@@ -43,11 +49,13 @@ class RNNLM(torch.nn.Module):
 def main():
     tensors, meta = read_safetensors(sys.argv[1])
     config = json.loads(meta["config"])
-    assert config["cell"] == "rnn"
+    cell = config["cell"]
+    assert cell in ("rnn", "lstm", "gru"), cell
+    assert cell != "gru" or config["gru_variant"] == "torch", "only the torch GRU variant is torch.nn.GRU"
     V, H, L = config["vocab_size"], config["hidden"], config.get("layers", 1)
     E = config["embedding"] or V  # one-hot: the file holds the (V, V) identity
-    model = RNNLM(V, E, H, L)
-    state = {k: v for k, v in tensors.items() if not k.startswith("optim.") and k != "state.h"}
+    model = RecurrentLM(cell, V, E, H, L)
+    state = {k: v for k, v in tensors.items() if not k.startswith("optim.") and not k.startswith("state.")}
     model.load_state_dict(state, strict=True)
     with open(sys.argv[2]) as f:
         ids = torch.tensor(json.load(f), dtype=torch.long)

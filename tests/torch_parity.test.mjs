@@ -1,6 +1,7 @@
-// torch_parity.test.mjs — a model saved by lmlab loads into torch.nn.Embedding + torch.nn.RNN +
-// torch.nn.Linear (strict state_dict names and shapes) and gives our logits within 1e-4, for one-hot,
-// trainable-embedding and stacked models, after some training and with a trainer's state in the file.
+// torch_parity.test.mjs — a model saved by lmlab loads into torch.nn.Embedding + torch.nn.RNN / LSTM /
+// GRU + torch.nn.Linear (strict state_dict names and shapes) and gives our logits within 1e-4, for
+// one-hot, trainable-embedding and stacked (L = 2) models of each cell (the GRU in its torch variant,
+// the default), after some training and with a trainer's state in the file.
 // Skips (with the reason) only when /usr/bin/python3 cannot import torch; `make test` installs it.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,6 +30,10 @@ const cases = [
   { name: 'one-hot', config: { vocabSize: 13, embedding: 0, hidden: 16 } },
   { name: 'embedding', config: { vocabSize: 20, embedding: 8, hidden: 12 } },
   { name: 'two layers', config: { vocabSize: 11, embedding: 0, hidden: 10, layers: 2 } },
+  { name: 'LSTM, two layers', config: { cell: 'lstm', vocabSize: 11, embedding: 0, hidden: 10, layers: 2 } },
+  { name: 'LSTM, embedding, two layers', config: { cell: 'lstm', vocabSize: 17, embedding: 6, hidden: 9, layers: 2 } },
+  { name: 'GRU (torch variant), two layers', config: { cell: 'gru', vocabSize: 11, embedding: 0, hidden: 10, layers: 2 } },
+  { name: 'GRU (torch variant), embedding, two layers', config: { cell: 'gru', vocabSize: 17, embedding: 6, hidden: 9, layers: 2, gruVariant: 'torch' } },
 ];
 
 for (const { name, config } of cases) {
@@ -36,6 +41,7 @@ for (const { name, config } of cases) {
     const dir = mkdtempSync(join(tmpdir(), 'lmlab-torch-'));
     try {
       const m = lm.Model.create({ cell: 'rnn', seed: 5, ...config });
+      assert.ok(m.config.cell !== 'gru' || m.config.gruVariant === 'torch');
       const t = new lm.Trainer(m, ids(3000, config.vocabSize, 2), { batch: 4, seq: 10, optimizer: 'adam', lr: 0.01, clip: 5 });
       t.train(40); // trained weights, not just the init
       const N = 3;

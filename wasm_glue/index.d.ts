@@ -202,14 +202,28 @@ export interface GruOptions {
 export interface ModelConfig {
   cell: 'rnn' | 'lstm' | 'gru' | 'window';
   vocabSize: number;
-  /** Embedding size; 0 = one-hot input (a row gather of Wx). */
+  /** Embedding size; 0 = one-hot input (a row gather of Wx). The window model needs ≥ 1. */
   embedding: number;
   hidden: number;
-  /** Stacked recurrent layers (default 1). */
+  /** Stacked recurrent layers (default 1; 1–4). The window model has exactly 1. */
   layers?: number;
-  /** Fixed-window model: number of previous tokens (default 0 for recurrent cells). */
+  /** Fixed-window model: number of previous tokens W (1–64); 0 / absent for recurrent cells. */
   window?: number;
+  /** GRU only: 'torch' (default; torch.nn.GRU exactly, files export to it) or 'lecture' (reset before the matmul). */
+  gruVariant?: 'torch' | 'lecture';
   seed: number;
+}
+
+/** Model.probe(): the last layer over a probe sequence from a zero state. */
+export interface Probe {
+  /** hidden states (T, H) (the window model: its tanh layer per position) */
+  h: Tensor;
+  /** LSTM only: cell state c_t (T, H) */
+  c?: Tensor;
+  /** LSTM and GRU: gate activations (T, G·H) after their nonlinearity, packed in gateNames' order */
+  gates?: Tensor;
+  /** LSTM ['i','f','g','o'], GRU ['r','z','g'], [] otherwise */
+  gateNames: string[];
 }
 
 export interface TrainOptions {
@@ -287,7 +301,9 @@ export declare class Model {
   sample(prime: ArrayLike<number>, options: { length: number; temperature?: number; topK?: number; seed?: number; stopId?: number }): Int32Array;
   /** Hidden states over a probe sequence from a zero state: (T, H) of the last layer. */
   hiddenStates(ids: ArrayLike<number>): Tensor;
-  /** Per-step ||dL/dh_t|| of the last lossAndGrads: (T,) */
+  /** Last layer's h (T, H), LSTM c (T, H), gates (T, G·H) over a probe sequence from a zero state. */
+  probe(ids: ArrayLike<number>): Probe;
+  /** Per-step ||dL/dh_t|| of the last lossAndGrads: (T,) (the window model: each position's own loss only) */
   gradFlow(): Float32Array;
   /** Numerical gradient check on a small batch: max relative error per parameter tensor. */
   gradientCheck(ids: Int32Array, N: number, T: number, options?: { samples?: number; eps?: number }): { name: string; relError: number }[];

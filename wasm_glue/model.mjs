@@ -1,13 +1,17 @@
-// model.mjs — Model and Trainer of index.d.ts over src/model_api.c: a recurrent LM with one flat
-// parameter buffer viewed zero-copy, loss and gradients, sampling, probes, masked-word prediction,
-// model files (safetensors), and stateful training over N parallel streams (count steps per call, in C).
+// model.mjs — Model and Trainer of index.d.ts over src/model_api.c: the model ladder (RNN, LSTM, GRU,
+// fixed-window LM) with one flat parameter buffer viewed zero-copy, loss and gradients, sampling,
+// probes (hidden states, gates, cell state, gradient flow), masked-word prediction, model files
+// (safetensors), and stateful training over N parallel streams (count steps per call, in C).
 // Arguments are validated here with sentences naming them, and again in C. Shapes: N streams,
-// T window, V vocabulary, E embedding (0 = one-hot), H hidden, L layers.
+// T window, V vocabulary, E embedding (0 = one-hot), H hidden, L layers, G gates, W window.
 import { Handle, LmlabError } from './loader.mjs';
 
 const LM_ERR_ARG = 1;
 export const LM_MAX_DIM = 4096;
 const CELLS = ['rnn', 'lstm', 'gru', 'window'];
+const GRU_VARIANTS = ['lecture', 'torch'];
+const GATE_NAMES = { lstm: ['i', 'f', 'g', 'o'], gru: ['r', 'z', 'g'] };
+export const LM_MAX_WINDOW = 64;
 const OPTIMIZERS = ['sgd', 'adagrad', 'adam'];
 const CLIP_MODES = ['value', 'norm'];
 
@@ -57,12 +61,14 @@ export function install(core) {
     constructor(ptr) {
       super('model', ptr, (p) => X.lm_net_free(p));
       this._info = scoped((s) => {
-        const info = s.out(4);
+        const info = s.out(5);
         check(X.lm_net_info(ptr, info));
-        return Array.from(core.memory().u32.subarray(info >> 2, (info >> 2) + 8));
+        return Array.from(core.memory().u32.subarray(info >> 2, (info >> 2) + 10));
       });
-      const [cell, V, E, H, L, seed] = this._info;
-      this._config = Object.freeze({ cell: CELLS[cell], vocabSize: V, embedding: E, hidden: H, layers: L, window: 0, seed });
+      const [cell, V, E, H, L, seed, , , W, variant] = this._info;
+      const config = { cell: CELLS[cell], vocabSize: V, embedding: E, hidden: H, layers: L, window: W, seed };
+      if (config.cell === 'gru') config.gruVariant = GRU_VARIANTS[variant];
+      this._config = Object.freeze(config);
       /** string metadata stored with the model (vocabulary JSON, training options, …) */
       this.metadata = scoped((s) => {
         const out = s.out();
@@ -79,16 +85,25 @@ export function install(core) {
       if (!config || typeof config !== 'object') fail('Model.create needs a config object');
       const cell = config.cell ?? 'rnn';
       if (!CELLS.includes(cell)) fail(`cell must be one of ${CELLS.join(', ')}, got '${cell}'`);
-      if (cell !== 'rnn') fail(`cell '${cell}' is not available yet: this build has the vanilla RNN ('rnn') only`);
       const V = wholeNumber('vocabSize', config.vocabSize, { min: 2, max: 2000000 });
       const E = wholeNumber('embedding', config.embedding ?? 0, { max: LM_MAX_DIM });
       const H = wholeNumber('hidden', config.hidden, { min: 1, max: LM_MAX_DIM });
       const L = wholeNumber('layers', config.layers ?? 1, { min: 1, max: 4 });
-      if (config.window) fail('window applies to the fixed-window model, not to an RNN');
+      let W = 0;
+      if (cell === 'window') {
+        W = wholeNumber('window', config.window, { min: 1, max: LM_MAX_WINDOW });
+        if (E < 1) fail('the window model needs a trainable embedding: embedding must be at least 1');
+        if (L !== 1) fail(`the window model has one hidden layer: layers must be 1, got ${L}`);
+      } else if (config.window) {
+        fail(`window applies to the fixed-window model, not to cell '${cell}'`);
+      }
+      const variant = config.gruVariant ?? 'torch';
+      if (!GRU_VARIANTS.includes(variant)) fail(`gruVariant must be 'torch' or 'lecture', got '${variant}'`);
+      if (config.gruVariant !== undefined && cell !== 'gru') fail(`gruVariant applies to the GRU only, not to cell '${cell}'`);
       const seed = wholeNumber('seed', config.seed ?? 0, { max: 2 ** 32 - 1 });
       const ptr = scoped((s) => {
         const out = s.out();
-        check(X.lm_net_create(0, V, E, H, L, seed, out));
+        check(X.lm_net_create(CELLS.indexOf(cell), V, E, H, L, W, cell === 'gru' ? GRU_VARIANTS.indexOf(variant) : 0, seed, out));
         return u32At(out);
       });
       return new Model(ptr);
@@ -162,7 +177,7 @@ export function install(core) {
     /** Forget the carried hidden state (the next window starts from zeros). */
     resetState() { check(X.lm_net_reset_state(this.ptr)); }
 
-    /** log P(next | context) from a zero state: (V,); an empty context gives softmax(by). */
+    /** log P(next | context) from a zero state: (V,); an empty context gives softmax(by) (the window model: its all-pad context). */
     nextLogProbs(context) {
       const data = toIds('context', context);
       checkRange('context', data, this._config.vocabSize);
@@ -233,6 +248,32 @@ export function install(core) {
         const out = s.f32(data.length * H);
         check(X.lm_net_hidden_states(ptr, s.i32(data), data.length, out));
         return { data: core.readF32(out, data.length * H), shape: [data.length, H] };
+      });
+    }
+
+    /**
+     * What the page draws over a probe sequence, from a zero state, for the last layer: h (T, H); the
+     * LSTM's cell state c (T, H); gate activations (T, G·H) packed as gateNames (LSTM i|f|g|o, GRU r|z|g).
+     * @returns {import('./index.d.ts').Probe}
+     */
+    probe(ids) {
+      const data = toIds('ids', ids);
+      if (data.length === 0) fail('probe needs at least one id');
+      checkRange('ids', data, this._config.vocabSize);
+      const { hidden: H, cell } = this._config;
+      const n = data.length;
+      const names = GATE_NAMES[cell] ?? [];
+      const G = names.length;
+      const ptr = this.ptr;
+      return scoped((s) => {
+        const h = s.f32(n * H);
+        const c = cell === 'lstm' ? s.f32(n * H) : 0;
+        const gates = G ? s.f32(n * G * H) : 0;
+        check(X.lm_net_probe(ptr, s.i32(data), n, h, c, gates));
+        const result = { h: { data: core.readF32(h, n * H), shape: [n, H] }, gateNames: names };
+        if (c) result.c = { data: core.readF32(c, n * H), shape: [n, H] };
+        if (G) result.gates = { data: core.readF32(gates, n * G * H), shape: [n, G * H] };
+        return result;
       });
     }
 

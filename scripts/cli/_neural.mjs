@@ -77,6 +77,21 @@ export function decodeIds(vocab, ids) {
   return vocab.decode(Array.from(ids).filter((id) => id !== vocab.bos && id !== vocab.eos));
 }
 
+/** ModelConfig from train/compare flags: cell, hidden, embedding, layers, window, gru-variant, seed. */
+export function modelConfig(f, vocabSize) {
+  const config = { cell: f.cell, vocabSize, embedding: f.embedding, hidden: f.hidden, layers: f.layers, seed: f.seed };
+  if (f.cell === 'window') config.window = f.window ?? 8;
+  if (f.cell === 'gru') config.gruVariant = f['gru-variant'] ?? 'torch';
+  return config;
+}
+
+/** One line about a model's shape, e.g. "lstm, hidden 128, embedding one-hot, layers 2". */
+export function describeModel(model) {
+  const c = model.config;
+  const extra = c.cell === 'window' ? `, window ${c.window}` : `, layers ${c.layers}${c.cell === 'gru' ? ` (${c.gruVariant} variant)` : ''}`;
+  return `${c.cell}, hidden ${c.hidden}, embedding ${c.embedding || 'one-hot'}${extra}`;
+}
+
 export const fmt = (x, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 
 export function duration(seconds) {

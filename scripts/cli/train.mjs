@@ -1,20 +1,23 @@
-// train.mjs — `lmlab train`: train an RNN language model on a text file (or the built-in Brown text)
+// train.mjs — `lmlab train`: train a neural language model (RNN, LSTM, GRU or fixed window) on a text file (or the built-in Brown text)
 // with N parallel streams and truncated BPTT, printing a live progress line (step, loss, smoothed
 // loss, validation loss every K steps, chars/s, ETA) and a sample every K steps; saves a model file
 // with the optimizer state so `--resume` continues exactly; Ctrl-C saves a checkpoint before exiting.
 import { parseFlags, UsageError } from './_args.mjs';
-import { decodeIds, duration, fmt, openModel, primeIds, readCorpus, splitText, writeAtomic } from './_neural.mjs';
+import { decodeIds, describeModel, duration, fmt, modelConfig, openModel, primeIds, readCorpus, splitText, writeAtomic } from './_neural.mjs';
 
-export const summary = 'train an RNN language model (char or word level) and save a model file';
+export const summary = 'train a neural language model (rnn, lstm, gru, window; char or word level) and save a model file';
 
 export const usage = `usage: node scripts/lmlab.mjs train [flags]
 
   --data FILE          training text (UTF-8); default: the built-in Brown text
   --level char|word    tokens (default char)
   --min-count K        word level: rarer words become <unk> (default 1)
+  --cell NAME          rnn | lstm | gru | window (default rnn)
   --hidden H           hidden size (default 128)
-  --embedding E        embedding size, 0 = one-hot input (default 0)
-  --layers L           stacked RNN layers (default 1)
+  --embedding E        embedding size, 0 = one-hot input (default 0; the window model: 32)
+  --layers L           stacked recurrent layers, 1-4 (default 1)
+  --window W           window model: previous tokens seen, 1-64 (default 8)
+  --gru-variant V      torch (default; exports exactly to torch.nn.GRU) | lecture
   --seq T              truncated-BPTT window (default 25)
   --batch N            parallel streams (default 32)
   --optimizer NAME     sgd | adagrad | adam (default adam; adagrad 0.1 is min-char-rnn's setting)
@@ -37,9 +40,12 @@ const spec = {
   data: { type: 'string' },
   level: { type: 'string', default: 'char', choices: ['char', 'word'] },
   'min-count': { type: 'int', default: 1, min: 1 },
+  cell: { type: 'string', default: 'rnn', choices: ['rnn', 'lstm', 'gru', 'window'] },
   hidden: { type: 'int', default: 128, min: 1, max: 4096 },
-  embedding: { type: 'int', default: 0, min: 0, max: 4096 },
+  embedding: { type: 'int', min: 0, max: 4096 },
   layers: { type: 'int', default: 1, min: 1, max: 4 },
+  window: { type: 'int', min: 1, max: 64 },
+  'gru-variant': { type: 'string', choices: ['torch', 'lecture'] },
   seq: { type: 'int', min: 1, max: 100000 },
   batch: { type: 'int', min: 1, max: 100000 },
   optimizer: { type: 'string', choices: ['sgd', 'adagrad', 'adam'] },
@@ -64,6 +70,11 @@ export async function run(argv) {
   if (f.lr !== undefined && !(f.lr > 0)) throw new UsageError(`--lr must be a positive number, got ${f.lr}`);
   if (f.steps !== undefined && f.minutes !== undefined) throw new UsageError('give --steps or --minutes, not both');
   if (f.minutes === 0) throw new UsageError('--minutes must be positive');
+  if (f.window !== undefined && f.cell !== 'window') throw new UsageError(`--window applies to --cell window, not ${f.cell}`);
+  if (f['gru-variant'] !== undefined && f.cell !== 'gru') throw new UsageError(`--gru-variant applies to --cell gru, not ${f.cell}`);
+  if (f.cell === 'window' && f.layers !== 1) throw new UsageError('the window model has one hidden layer: --layers must be 1');
+  if (f.cell === 'window' && f.embedding === 0) throw new UsageError('the window model needs a trainable embedding: --embedding must be at least 1');
+  f.embedding ??= f.cell === 'window' ? 32 : 0;
   const { loadLmlab } = await import('../../wasm_glue/index.mjs');
   const lm = await loadLmlab();
   const corpus = await readCorpus(f.data);
@@ -90,7 +101,7 @@ export async function run(argv) {
     if (f.level === 'word' && f.embedding === 0 && vocab.size > 4096) {
       throw new UsageError(`the word vocabulary has ${vocab.size} types: one-hot input allows 4096; use --embedding 128 or --min-count`);
     }
-    model = lm.Model.create({ cell: 'rnn', vocabSize: vocab.size, embedding: f.embedding, hidden: f.hidden, layers: f.layers, seed: f.seed });
+    model = lm.Model.create(modelConfig(f, vocab.size));
   }
   const optimizer = f.optimizer ?? saved?.optimizer ?? 'adam';
   const options = {
@@ -119,7 +130,7 @@ export async function run(argv) {
   const unit = vocab.level === 'char' ? 'chars' : 'tokens';
   const V = vocab.size;
   log(`data: ${corpus.name}: ${trainIds.length} training ${unit}, ${valIds.length} held out; vocabulary ${V} (${vocab.level})`);
-  log(`model: rnn, hidden ${model.config.hidden}, embedding ${model.config.embedding || 'one-hot'}, layers ${model.config.layers}, ${model.parameterCount} parameters`);
+  log(`model: ${describeModel(model)}, ${model.parameterCount} parameters`);
   log(`training: ${options.optimizer} lr ${options.lr}, clip ${options.clip} (${options.clipMode}), batch ${options.batch} x seq ${options.seq}${resumeBytes ? `, resumed at step ${trainer.step}` : ''}`);
 
   const valSlice = valIds.subarray(0, Math.min(valIds.length, f['val-tokens']));

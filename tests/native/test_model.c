@@ -24,7 +24,7 @@
 #endif
 
 /* The API edge (model_api.c) has no header of its own: declare what the tests call. */
-int lm_net_create(int cell, int V, int E, int H, int L, uint32_t seed, lm_model **out);
+int lm_net_create(int cell, int V, int E, int H, int L, int W, int gru_variant, uint32_t seed, lm_model **out);
 int lm_net_free(lm_model *m);
 int lm_net_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T, double *loss);
 int lm_net_trainer_create(lm_model *m, const int32_t *ids, uint32_t len, int N, int T, int optimizer, double lr,
@@ -36,7 +36,7 @@ int lm_net_generate(lm_model *m, const int32_t *prime, int n_prime, int length, 
 int lm_net_load(const uint8_t *bytes, uint32_t len, lm_model **out);
 
 static lm_model *make(int V, int E, int H, int L, uint32_t seed) {
-    lm_model_config c = {LM_CELL_RNN, V, E, H, L, seed};
+    lm_model_config c = {LM_CELL_RNN, V, E, H, L, seed, 0, 0};
     lm_model *m = NULL;
     lm_status s = lm_model_new(&m, &c);
     CHECK(s == LM_OK, "model_new: %s", lm_error_message());
@@ -423,7 +423,7 @@ static void test_training(void) {
     enum { LEN = 2000 };
     int32_t ids[LEN];
     for (int i = 0; i < LEN; i++) ids[i] = i % 4;
-    lm_model_config cfg = {LM_CELL_RNN, 4, 0, 16, 1, 1};
+    lm_model_config cfg = {LM_CELL_RNN, 4, 0, 16, 1, 1, 0, 0};
     lm_model *m;
     lm_model_new(&m, &cfg);
     lm_trainer *t;
@@ -468,10 +468,11 @@ static void test_sampling(void) {
 
 static void test_api_errors(void) {
     lm_model *m = NULL;
-    CHECK(lm_net_create(0, 10, 0, 5000, 1, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "LM_MAX_DIM"), "%s",
+    CHECK(lm_net_create(0, 10, 0, 5000, 1, 0, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "LM_MAX_DIM"), "%s",
           lm_error_message());
-    CHECK(lm_net_create(1, 10, 0, 8, 1, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "rnn"), "%s", lm_error_message());
-    CHECK(lm_net_create(0, 10, 0, 8, 1, 1, &m) == LM_OK, "%s", lm_error_message());
+    CHECK(lm_net_create(7, 10, 0, 8, 1, 0, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "cell 7 is unknown"), "%s",
+          lm_error_message());
+    CHECK(lm_net_create(0, 10, 0, 8, 1, 0, 0, 1, &m) == LM_OK, "%s", lm_error_message());
     int32_t ids[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1, 2};
     double loss, stats[8];
     CHECK(lm_net_loss_and_grads(m, ids, 2, 0, &loss) == LM_ERR_ARG && strstr(lm_error_message(), "T"), "%s", lm_error_message());
