@@ -23,7 +23,7 @@ export function encodeCorpus(lm, text) {
 /**
  * Train one model of `config` and time it. Speed mode (`steps`): 3 warm-up steps, then `steps`
  * timed steps. Budget mode (`seconds`): train until `budgetClock()` has advanced by `seconds`, then
- * evaluate the held-out ids as one stream (batch 1, windows of 100, state carried).
+ * evaluate the held-out ids as one stream (batch 1, windows of 100, state carried), and as 32 streams.
  * @param {any} lm loaded lmlab
  * @param {{ V: number, train: Int32Array, held: Int32Array }} ids
  * @param {{ cell: string, hidden: number, embedding: number, batch: number, seq: number,
@@ -64,6 +64,9 @@ export function trainRun(lm, ids, config, mode) {
       const e0 = mode.wallNow();
       result.heldOutLoss = model.evaluate(ids.held, { batch: 1, seq: 100 }).loss;
       result.heldOutTokens = ids.held.length - 1;
+      // the same text as 32 streams, each from a zero state: tells a state that went astray over the
+      // long single stream from a model that is simply worse
+      result.heldOutLoss32 = model.evaluate(ids.held, { batch: 32, seq: 25 }).loss;
       result.evalSeconds = mode.wallNow() - e0;
     }
     return result;
