@@ -32,6 +32,7 @@ export function encodeCorpus(lm, text) {
  *   clocks in seconds; cpuNow (Node) is the process CPU time, absent in a browser
  */
 export function trainRun(lm, ids, config, mode) {
+  const start = mode.wallNow();
   const model = lm.Model.create({ cell: config.cell, vocabSize: ids.V, embedding: config.embedding, hidden: config.hidden, seed: 1 });
   const trainer = new lm.Trainer(model, ids.train, { batch: config.batch, seq: config.seq, optimizer: config.optimizer,
     lr: config.lr, clip: config.clip, clipMode: config.clipMode });
@@ -69,6 +70,7 @@ export function trainRun(lm, ids, config, mode) {
       result.heldOutLoss32 = model.evaluate(ids.held, { batch: 32, seq: 25 }).loss;
       result.evalSeconds = mode.wallNow() - e0;
     }
+    result.totalWallSeconds = mode.wallNow() - start; // model creation and warm-up included
     return result;
   } finally {
     trainer.dispose();
