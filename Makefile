@@ -15,6 +15,7 @@ CC := gcc
 SRC := $(wildcard src/*.c)
 HDR := $(wildcard src/*.h)
 NATIVE_TEST_SRC := $(wildcard tests/native/test_*.c)
+TEST_HDR := $(wildcard tests/native/*.h)
 NATIVE_TEST_NAMES := $(notdir $(basename $(NATIVE_TEST_SRC)))
 BENCH_NAMES := $(notdir $(basename $(wildcard scripts/bench/*.c)))
 
@@ -51,16 +52,16 @@ build/native/liblmlab.a: $(SRC) $(HDR)
 	cd build/native/obj && $(CC) $(WARN) -O3 -march=native -c $(addprefix $(CURDIR)/,$(SRC))
 	ar rcs $@ build/native/obj/*.o
 
-build/san/%: tests/native/%.c tests/native/check.h $(SRC) $(HDR)
+build/san/%: tests/native/%.c $(TEST_HDR) $(SRC) $(HDR)
 	@mkdir -p build/san
 	$(CC) $(WARN) -O1 -g $(SAN) -Isrc -Itests/native $< $(SRC) -o $@ -lm
-build/dbl/%: tests/native/%.c tests/native/check.h $(SRC) $(HDR)
+build/dbl/%: tests/native/%.c $(TEST_HDR) $(SRC) $(HDR)
 	@mkdir -p build/dbl
 	$(CC) $(WARN) -O1 -g $(SAN) -DLM_DOUBLE -Isrc -Itests/native $< $(SRC) -o $@ -lm
-build/march/%: tests/native/%.c tests/native/check.h $(SRC) $(HDR)
+build/march/%: tests/native/%.c $(TEST_HDR) $(SRC) $(HDR)
 	@mkdir -p build/march
 	$(CC) $(WARN) -O1 -g -march=native $(SAN) -Isrc -Itests/native $< $(SRC) -o $@ -lm
-build/vg/%: tests/native/%.c tests/native/check.h $(SRC) $(HDR)
+build/vg/%: tests/native/%.c $(TEST_HDR) $(SRC) $(HDR)
 	@mkdir -p build/vg
 	$(CC) $(WARN) -O1 -g -Isrc -Itests/native $< $(SRC) -o $@ -lm
 

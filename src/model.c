@@ -219,7 +219,7 @@ void lm_model_delete(lm_model *m) {
 /* ---- caches ------------------------------------------------------------------------------------- */
 
 /* Carve the arena for (N, T); grow it only when the new shape needs more bytes. */
-static lm_status ensure_caches(lm_model *m, int N, int T) {
+lm_status lm_model_ensure_caches(lm_model *m, int N, int T) {
     if (m->arena && m->cache_N == N && m->cache_T == T) return LM_OK;
     const size_t L = (size_t)m->cfg.L, H = (size_t)m->cfg.H, V = (size_t)m->cfg.V, E = (size_t)m->cfg.E;
     const size_t G = (size_t)m->G, W = (size_t)m->cfg.W, NH = lm_size_mul((size_t)N, H);
@@ -354,7 +354,7 @@ static lm_status check_window(int N, int T) {
 lm_status lm_model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
                                        double *loss) {
     lm_status s = check_window(N, T);
-    if (!s) s = ensure_caches(m, N, T);
+    if (!s) s = lm_model_ensure_caches(m, N, T);
     if (s) return s;
     split_windows(m, ids, N, T);
     lm_cells_forward(m, N, T, h_start);
@@ -421,7 +421,7 @@ static lm_status forward_scores(lm_model *m, int N, int T, const lm_float *state
 
 lm_status lm_model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_float *state, double *loss_sum) {
     lm_status s = check_window(N, T);
-    if (!s) s = ensure_caches(m, N, T);
+    if (!s) s = lm_model_ensure_caches(m, N, T);
     if (s) return s;
     split_windows(m, ids, N, T);
     forward_scores(m, N, T, state);
@@ -471,7 +471,7 @@ lm_status lm_model_evaluate(lm_model *m, const int32_t *ids, size_t len, int B, 
 
 lm_status lm_model_logits(lm_model *m, const int32_t *ids, int N, int T, lm_float *logits) {
     lm_status s = check_window(N, T);
-    if (!s) s = ensure_caches(m, N, T);
+    if (!s) s = lm_model_ensure_caches(m, N, T);
     if (s) return s;
     memcpy(m->inputs, ids, (size_t)N * T * sizeof(int32_t));
     forward_scores(m, N, T, NULL);
@@ -494,7 +494,7 @@ lm_status lm_model_empty_logits(lm_model *m, lm_float *logits) {
         return LM_OK;
     }
     /* the window model: the context of the first token is all pads (scores from tanh(b1)) */
-    lm_status s = ensure_caches(m, 1, 1);
+    lm_status s = lm_model_ensure_caches(m, 1, 1);
     if (s) return s;
     for (int k = 0; k < m->cfg.W; k++) m->ctx[k] = LM_WINDOW_PAD;
     window_forward(m->scores, m->x, m->h, m->ctx, m->W_embed, m->Wx[0], m->b[0], m->Wy, m->by, 1, m->cfg.W, m->cfg.V,
@@ -510,7 +510,7 @@ lm_status lm_model_next_logprobs(lm_model *m, const int32_t *ids, int n, lm_floa
         log_softmax(out, out, m->cfg.V);
         return LM_OK;
     }
-    lm_status s = ensure_caches(m, 1, n);
+    lm_status s = lm_model_ensure_caches(m, 1, n);
     if (s) return s;
     memcpy(m->inputs, ids, (size_t)n * sizeof(int32_t));
     forward_scores(m, 1, n, NULL);
@@ -520,14 +520,14 @@ lm_status lm_model_next_logprobs(lm_model *m, const int32_t *ids, int n, lm_floa
 
 lm_status lm_model_hidden_states(lm_model *m, const int32_t *ids, int n, lm_float *out) {
     lm_status s = check_window(1, n);
-    if (!s) s = ensure_caches(m, 1, n);
+    if (!s) s = lm_model_ensure_caches(m, 1, n);
     if (s) return s;
     return lm_model_probe(m, ids, n, out, NULL, NULL);
 }
 
 lm_status lm_model_probe(lm_model *m, const int32_t *ids, int n, lm_float *h, lm_float *c, lm_float *gates) {
     lm_status s = check_window(1, n);
-    if (!s) s = ensure_caches(m, 1, n);
+    if (!s) s = lm_model_ensure_caches(m, 1, n);
     if (s) return s;
     const int H = m->cfg.H, L = m->cfg.L, G = m->G;
     if (c && m->cfg.cell != LM_CELL_LSTM) return lm_fail(LM_ERR_ARG, "only the LSTM has a cell state c to probe");
@@ -549,7 +549,7 @@ lm_status lm_model_probe(lm_model *m, const int32_t *ids, int n, lm_float *h, lm
 
 lm_status lm_model_sequence_logprobs(lm_model *m, const int32_t *ids, int N, int T, double *out) {
     lm_status s = check_window(N, T);
-    if (!s) s = ensure_caches(m, N, T);
+    if (!s) s = lm_model_ensure_caches(m, N, T);
     if (s) return s;
     split_windows(m, ids, N, T);
     forward_scores(m, N, T, NULL);
@@ -569,7 +569,7 @@ lm_status lm_model_sequence_logprobs(lm_model *m, const int32_t *ids, int N, int
 }
 
 lm_status lm_model_step(lm_model *m, int32_t id, lm_float *state, lm_float *logits) {
-    lm_status s = ensure_caches(m, 1, 1);
+    lm_status s = lm_model_ensure_caches(m, 1, 1);
     if (s) return s;
     m->inputs[0] = id;
     forward_scores(m, 1, 1, state);

@@ -147,8 +147,9 @@ lm_status lm_model_step(lm_model *m, int32_t id, lm_float *state, lm_float *logi
 lm_status lm_model_empty_logits(lm_model *m, lm_float *logits);
 
 /* Centered finite differences against loss_and_grads on ids (N, T+1), from the carried state when it
- * has N streams (else zeros), without changing it. rel_error (n_tensors,) receives, per tensor, the
- * largest |a - n| / max(|a| + |n|, floor) over `samples` random entries. */
+ * has N streams (else the empty state: zeros, or pads for the window model), without changing it.
+ * rel_error (n_tensors,) receives, per tensor, the largest |a - n| / max(|a| + |n|, floor) over
+ * `samples` random entries. */
 lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps,
                                   uint32_t seed, double *rel_error);
 

@@ -3,10 +3,12 @@
  * validated with a sentence naming it, then the call goes to model.c / trainer.c / sample.c /
  * model_io.c. Results come back through out-pointers; doubles through 8-byte slots.
  * Shapes: N streams, T window, V vocabulary, E embedding (0 = one-hot), H hidden, L layers, W window. */
+#include "model_api.h"
 #include "handles.h"
 #include "rng.h"
 #include "model.h"
 #include "model_io.h"
+#include "probe.h"
 #include "sample.h"
 #include "trainer.h"
 
@@ -23,10 +25,6 @@
         if (s_ != LM_OK) return s_; \
     } while (0)
 
-typedef struct {
-    uint8_t *data;
-    size_t len;
-} lm_net_bytes;
 
 static lm_status need_model(const lm_model *m) { return lm_handle_check(m, LM_KIND_MODEL, "model"); }
 
@@ -181,6 +179,17 @@ LM_API int lm_net_sequence_logprobs(lm_model *m, const int32_t *ids, int N, int 
     TRY(need_ptr(out, "out"));
     TRY(lm_model_check_ids(m, ids, (size_t)N * (T + 1)));
     return lm_model_sequence_logprobs(m, ids, N, T, out);
+}
+
+/* ids (N, T+1) → out (T,) ||∂L_T/∂h_t|| of the last layer for the last position's loss alone (probe.h);
+ * loss (or NULL) receives L_T. Leaves the gradients and the carried state as they were. */
+LM_API int lm_net_grad_flow_last(lm_model *m, const int32_t *ids, int N, int T, lm_float *out, double *loss) {
+    TRY(need_model(m));
+    TRY(need_window(m, N, T));
+    TRY(need_ptr(ids, "ids"));
+    TRY(need_ptr(out, "out"));
+    TRY(lm_model_check_ids(m, ids, (size_t)N * (T + 1)));
+    return lm_model_grad_flow_last(m, ids, N, T, out, loss);
 }
 
 /* *flow points at (T,) ||dL/dh_t|| of the last loss_and_grads; *T = 0 before any. */

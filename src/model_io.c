@@ -466,6 +466,12 @@ lm_status lm_trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
         if (!carry) s = lm_fail(LM_ERR_NOMEM, "out of memory resuming");
         for (int p = 0; p < parts && !s; p++) s = lm_st_load(&f, state[p], carry + p * part_count, 0);
     }
+    for (size_t i = 0; !s && window && carry && i < part_count; i++) { /* ids become array indices: check them */
+        lm_float id = carry[i];
+        if (!(id == (lm_float)LM_WINDOW_PAD || (id >= 0 && id < (lm_float)m->cfg.V && id == (lm_float)(int32_t)id)))
+            s = lm_fail(LM_ERR_FORMAT, "model file state.context holds %g, which is neither a token id in [0, %d) nor -1",
+                        (double)id, m->cfg.V);
+    }
     if (!s) { /* commit */
         if (tmp[0]) memcpy(t->opt.m, tmp[0], m->n_params * sizeof(lm_float));
         if (tmp[1]) memcpy(t->opt.v, tmp[1], m->n_params * sizeof(lm_float));

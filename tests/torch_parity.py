@@ -3,7 +3,10 @@ into torch.nn.Embedding + torch.nn.RNN / LSTM / GRU (batch_first=True) + torch.n
 load_state_dict(strict=True) (so every tensor name and shape must be PyTorch's) and print the logits for
 the given ids as JSON. A GRU file must be of the torch variant (the lecture variant is another cell).
 
-usage: /usr/bin/python3 tests/torch_parity.py MODEL.safetensors IDS.json   (IDS.json: [[id, ...], ...], (N, T))
+usage: /usr/bin/python3 tests/torch_parity.py MODEL.safetensors IDS.json [TARGETS.json]
+IDS.json: [[id, ...], ...] (N, T). With TARGETS.json, (N', T'+1) ids, it also prints the mean loss and
+every parameter's gradient (PyTorch's layout, by name, computed in float64) of min-char-rnn's objective
+on them: the cross-entropy summed over T' and averaged over N', from a zero state.
 The safetensors file is parsed here with struct + numpy (PyTorch 1.13 has no safetensors reader)."""
 import json
 import struct
@@ -47,7 +50,8 @@ class RecurrentLM(torch.nn.Module):
 
 
 def main():
-    tensors, meta = read_safetensors(sys.argv[1])
+    args = sys.argv[1:]
+    tensors, meta = read_safetensors(args[0])
     config = json.loads(meta["config"])
     cell = config["cell"]
     assert cell in ("rnn", "lstm", "gru"), cell
@@ -57,11 +61,22 @@ def main():
     model = RecurrentLM(cell, V, E, H, L)
     state = {k: v for k, v in tensors.items() if not k.startswith("optim.") and not k.startswith("state.")}
     model.load_state_dict(state, strict=True)
-    with open(sys.argv[2]) as f:
+    with open(args[1]) as f:
         ids = torch.tensor(json.load(f), dtype=torch.long)
     with torch.no_grad():
         logits = model(ids)
-    json.dump({"shape": list(logits.shape), "logits": logits.reshape(-1).tolist()}, sys.stdout)
+    out = {"shape": list(logits.shape), "logits": logits.reshape(-1).tolist()}
+    if len(args) > 2:
+        with open(args[2]) as f:
+            y = torch.tensor(json.load(f), dtype=torch.long)
+        model = model.double()  # the reference in float64
+        scores = model(y[:, :-1])
+        N, T = y.shape[0], y.shape[1] - 1
+        loss = torch.nn.functional.cross_entropy(scores.reshape(N * T, V), y[:, 1:].reshape(-1), reduction="sum") / N
+        loss.backward()
+        out["loss"] = loss.item() / T
+        out["grads"] = {name: p.grad.reshape(-1).tolist() for name, p in model.named_parameters()}
+    json.dump(out, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 // torch_parity.test.mjs — a model saved by lmlab loads into torch.nn.Embedding + torch.nn.RNN / LSTM /
 // GRU + torch.nn.Linear (strict state_dict names and shapes) and gives our logits within 1e-4, for
 // one-hot, trainable-embedding and stacked (L = 2) models of each cell (the GRU in its torch variant,
-// the default), after some training and with a trainer's state in the file.
+// the default), after some training and with a trainer's state in the file; and the loss and every
+// gradient of the training objective against torch's autograd in float64.
 // Skips (with the reason) only when /usr/bin/python3 cannot import torch; `make test` installs it.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,7 +38,7 @@ const cases = [
 ];
 
 for (const { name, config } of cases) {
-  test(`PyTorch gives our logits within 1e-4: ${name}`, { skip }, () => {
+  test(`PyTorch gives our logits, loss and gradients within 1e-4: ${name}`, { skip }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'lmlab-torch-'));
     try {
       const m = lm.Model.create({ cell: 'rnn', seed: 5, ...config });
@@ -50,7 +51,11 @@ for (const { name, config } of cases) {
       const ours = m.logits(x, N, T);
       writeFileSync(join(dir, 'm.safetensors'), m.save(t));
       writeFileSync(join(dir, 'ids.json'), JSON.stringify(Array.from({ length: N }, (_, n) => Array.from(x.subarray(n * T, n * T + T)))));
-      const out = JSON.parse(execFileSync(PYTHON, ['tests/torch_parity.py', join(dir, 'm.safetensors'), join(dir, 'ids.json')], { encoding: 'utf8' }));
+      // targets for the loss and gradient comparison below: (N, T+1)
+      const y = ids(N * (T + 1), config.vocabSize, 11);
+      writeFileSync(join(dir, 'y.json'), JSON.stringify(Array.from({ length: N }, (_, n) => Array.from(y.subarray(n * (T + 1), (n + 1) * (T + 1))))));
+      const out = JSON.parse(execFileSync(PYTHON, ['tests/torch_parity.py', join(dir, 'm.safetensors'), join(dir, 'ids.json'), join(dir, 'y.json')],
+        { encoding: 'utf8', maxBuffer: 1 << 26 }));
       assert.deepEqual(out.shape, [N, T, config.vocabSize]);
       let worst = 0;
       for (let i = 0; i < ours.data.length; i++) worst = Math.max(worst, Math.abs(ours.data[i] - out.logits[i]));
@@ -58,6 +63,34 @@ for (const { name, config } of cases) {
       // the logits are not trivially equal (the model is not near-constant)
       const spread = Math.max(...ours.data) - Math.min(...ours.data);
       assert.ok(spread > 0.1, `logit spread ${spread}`);
+      // loss and every gradient of the training objective against torch's autograd (float64)
+      const ref = out;
+      m.resetState();
+      const loss = m.lossAndGrads(y, N, T);
+      assert.ok(Math.abs(loss - ref.loss) < 1e-5 * ref.loss, `loss ${loss} vs torch ${ref.loss}`);
+      const views = m.parameters();
+      for (const p of views) {
+        if (p.name === 'embedding.weight' && !config.embedding) continue; // one-hot: torch's identity is not ours to train
+        const theirs = ref.grads[p.name];
+        assert.ok(theirs, `torch has no parameter ${p.name}`);
+        const [r, c] = p.shape;
+        let worst = 0;
+        let scale = 0;
+        for (let i = 0; i < p.grad.length; i++) {
+          // ours is (r, c); matrices other than the embedding are (c, r) in torch
+          const j = p.shape.length === 2 && p.name !== 'embedding.weight' ? (i % c) * r + Math.floor(i / c) : i;
+          worst = Math.max(worst, Math.abs(p.grad[i] - theirs[j]));
+          scale = Math.max(scale, Math.abs(theirs[j]));
+        }
+        assert.ok(worst <= 1e-4 * Math.max(scale, 1e-3), `${name}: gradient of ${p.name} off by ${worst} (largest ${scale})`);
+        // where we fold torch's second bias into ours, torch gives it the same gradient
+        const hh = p.name.replace('bias_ih', 'bias_hh');
+        if (hh !== p.name && !views.some((q) => q.name === hh)) {
+          let off = 0;
+          for (let i = 0; i < p.grad.length; i++) off = Math.max(off, Math.abs(p.grad[i] - ref.grads[hh][i]));
+          assert.ok(off <= 1e-4 * Math.max(scale, 1e-3), `${name}: ${hh} off by ${off}`);
+        }
+      }
       t.dispose();
       m.dispose();
     } finally {

@@ -3,7 +3,7 @@
 // synthetic long-range corpus. The browser behaviour is tested in web.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultSettings, parseField, settingsFromQuery, settingsToQuery, structuralChanges, FIELDS } from '../web/state.mjs';
+import { defaultSettings, fitSettingsToModel, parseField, settingsFromQuery, settingsToQuery, structuralChanges, FIELDS, WINDOW_EMBED } from '../web/state.mjs';
 import { decodeCorpus, checkText, corpusStats, firstInvalidUtf8, CorpusError, MAX_CORPUS_BYTES, showChar } from '../web/corpus-check.mjs';
 import { bracketCorpus, bracketAccuracy } from '../web/corpora/synthetic.mjs';
 import { PRESETS } from '../web/presets.mjs';
@@ -34,6 +34,28 @@ test('bad URL fields keep their defaults and say why', () => {
   assert.match(text, /sequence length must be between 2 and 512, got 1/);
   assert.match(text, /unknown setting 'bogus'/);
   assert.match(text, /batch must be a whole number, got '2.5'/);
+});
+
+test('the window MLP gets valid settings: one layer, an embedding; a link is adjusted and says so', () => {
+  const s = { ...defaultSettings(), model: 'window', layers: 3, embed: 0 };
+  const notes = fitSettingsToModel(s);
+  assert.equal(s.layers, 1);
+  assert.equal(s.embed, WINDOW_EMBED);
+  assert.equal(notes.length, 2);
+  assert.match(notes[0], /exactly one hidden layer/);
+  assert.match(notes[1], /embedding size of at least 1/);
+  assert.deepEqual(fitSettingsToModel(s), [], 'valid settings are left alone');
+  const lstm = { ...defaultSettings(), model: 'lstm', layers: 3, embed: 0 };
+  assert.deepEqual(fitSettingsToModel(lstm), []);
+  assert.equal(lstm.layers, 3);
+  const { settings, errors } = settingsFromQuery('?model=window&layers=2&embed=0&window=5');
+  assert.deepEqual([settings.layers, settings.embed, settings.window], [1, WINDOW_EMBED, 5]);
+  assert.equal(errors.length, 2);
+  assert.ok(errors.every((e) => e.startsWith('adjusted the link: ')));
+  // the adjusted settings round-trip without further changes
+  const again = settingsFromQuery(settingsToQuery(settings));
+  assert.deepEqual(again.errors, []);
+  assert.deepEqual(again.settings, settings);
 });
 
 test('parseField accepts exponents and rejects non-numbers', () => {
@@ -99,43 +121,6 @@ test('presets have unique ids that the URL parser accepts', () => {
   assert.equal(new Set(ids).size, ids.length);
   for (const id of ids) assert.equal(parseField('corpus', id).value, id);
   assert.ok(ids.includes(defaultSettings().corpus));
-});
-
-test('the last-step gradient probe matches rnn_backward from the WASM layers, step by step', async () => {
-  const { loadLmlab } = await import('../wasm_glue/index.mjs');
-  const { lastLossGradients, softmax } = await import('../web/grad-through-time.mjs');
-  const lm = await loadLmlab();
-  const [T, H, E, V] = [7, 5, 3, 6];
-  let seed = 42;
-  const rand = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648 - 0.5; };
-  const tensor = (shape, scale = 1) => ({ data: Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => scale * rand()), shape });
-  const x = tensor([1, T, E], 2);
-  const Wx = tensor([E, H], 1.5);
-  const Wh = tensor([H, H], 2.5); // large enough that the gradient does not vanish to nothing in 7 steps
-  const b = tensor([H], 0.5);
-  const Wy = tensor([H, V], 1.5);
-  const h0 = { data: new Float32Array(H), shape: [1, H] };
-  const h = lm.layers.rnn_forward(x, h0, Wx, Wh, b); // (1, T, H)
-  const scores = Array.from({ length: V }, (_, v) => { let s = 0; for (let i = 0; i < H; i++) s += h.data[(T - 1) * H + i] * Wy.data[i * V + v]; return s; });
-  const probs = softmax(scores);
-  const target = 2;
-  const ours = lastLossGradients(h.data, Wh.data, Wy.data, probs, target, T, H, V);
-  // Reference: for each t, backprop only the last step's gradient through steps t+1 … T-1 with h_t as h0.
-  const g = new Float32Array(H);
-  for (let i = 0; i < H; i++) for (let v = 0; v < V; v++) g[i] += Wy.data[i * V + v] * (probs[v] - (v === target ? 1 : 0));
-  const norm = (a) => Math.sqrt(a.reduce((s, v) => s + v * v, 0));
-  assert.ok(Math.abs(ours[T - 1] - norm(g)) < 1e-5);
-  for (let t = 0; t < T - 1; t++) {
-    const len = T - 1 - t;
-    const sub = (src, width) => ({ data: src.data.slice((t + 1) * width, T * width), shape: [1, len, width] });
-    const dh = { data: new Float32Array(len * H), shape: [1, len, H] };
-    dh.data.set(g, (len - 1) * H);
-    const start = { data: h.data.slice(t * H, (t + 1) * H), shape: [1, H] };
-    const { dh0 } = lm.layers.rnn_backward(dh, sub(x, E), start, sub(h, H), Wx, Wh);
-    const expected = norm(dh0.data);
-    assert.ok(Math.abs(ours[t] - expected) <= 1e-4 * Math.max(1, expected), `t=${t}: ${ours[t]} vs ${expected}`);
-  }
-  assert.ok(ours[0] < ours[T - 1], 'the probe should see some decay on this random RNN');
 });
 
 test('bracketScore counts complete lines only', async () => {

@@ -305,6 +305,10 @@ export declare class Model {
   probe(ids: ArrayLike<number>): Probe;
   /** Per-step ||dL/dh_t|| of the last lossAndGrads: (T,) (the window model: each position's own loss only) */
   gradFlow(): Float32Array;
+  /** Last-step gradient-flow probe (recurrent cells; the window model throws): ids (N, T+1) from a zero state,
+   *  L_T = the last position's cross-entropy (mean over the N streams); norms (T,) = ||∂L_T/∂h_t|| of the last
+   *  layer, t = 0 … T-1. Leaves the gradients, the carried state and gradFlow() unchanged. */
+  gradFlowLastStep(ids: Int32Array, N: number, T: number): { norms: Float32Array; loss: number };
   /** Numerical gradient check on a small batch: max relative error per parameter tensor. */
   gradientCheck(ids: Int32Array, N: number, T: number, options?: { samples?: number; eps?: number }): { name: string; relError: number }[];
   /** safetensors bytes: parameters (PyTorch names/layout), config, metadata, and the trainer's state if given. */

@@ -287,6 +287,27 @@ export function install(core) {
       });
     }
 
+    /**
+     * The last-step gradient-flow probe: ids (N, T+1) from a zero state, the loss of the LAST position
+     * only (mean over the N streams), ||∂L_T/∂h_t|| of the last layer for t = 0 … T-1 (entry T-1 is the
+     * decoder's own). Recurrent cells only. Leaves the gradients, the carried state and gradFlow() as
+     * they were, so it may run between training steps.
+     * @returns {{ norms: Float32Array, loss: number }}
+     */
+    gradFlowLastStep(ids, N, T) {
+      if (this._config.cell === 'window') {
+        fail('the window model has no recurrent hidden state, so no gradient flows back through time: gradFlowLastStep needs an rnn, lstm or gru model');
+      }
+      const data = this._window(ids, N, T);
+      const ptr = this.ptr;
+      return scoped((s) => {
+        const out = s.f32(T);
+        const loss = s.out(2);
+        check(X.lm_net_grad_flow_last(ptr, s.i32(data), N, T, out, loss));
+        return { norms: core.readF32(out, T), loss: core.readF64At(loss) };
+      });
+    }
+
     /** Numerical gradient check against lossAndGrads: max relative error per parameter tensor. */
     gradientCheck(ids, N, T, options = {}) {
       const data = this._window(ids, N, T);

@@ -1,12 +1,13 @@
 // app.mjs — the page's wiring: settings ⇄ controls ⇄ URL, the corpus inputs, the training worker
 // (started, restarted after a crash, checkpointed), and a 10 Hz draw timer that redraws the views
 // from the latest snapshots. It computes nothing about models itself: the worker does (protocol.mjs).
-import { defaultSettings, FIELDS, parseField, settingsFromQuery, settingsToQuery, structuralChanges } from './state.mjs';
+import { defaultSettings, FIELDS, fitSettingsToModel, parseField, settingsFromQuery, settingsToQuery, structuralChanges } from './state.mjs';
 import { corpusStats, decodeCorpus, checkText, formatBytes, showChar, MAX_CORPUS_BYTES } from './corpus-check.mjs';
 import { presetById } from './presets.mjs';
 import { bracketScore } from './corpora/synthetic.mjs';
 import { connect } from './protocol.mjs';
 import { fmt } from './views/heatmap.mjs';
+import { QUANTITIES } from './views/hidden-states.mjs';
 import { renderBars } from './views/bars.mjs';
 import { renderColoredText } from './views/colored-text.mjs';
 import { HEAT } from './views/colormap.mjs';
@@ -22,7 +23,11 @@ const CHECKPOINT_EVERY_MS = 20000;
 
 // ---- state --------------------------------------------------------------------------------------
 
-const parsed = settingsFromQuery(location.search);
+// ?testhooks=1 (the browser tests) exposes window.lmlab.poisonModel / crashWorker; it is not a setting.
+const query = new URLSearchParams(location.search);
+const TEST_HOOKS = query.get('testhooks') === '1';
+query.delete('testhooks');
+const parsed = settingsFromQuery(query.toString());
 /** @type {import('./state.mjs').Settings} */
 const settings = parsed.settings;
 const app = {
@@ -41,7 +46,7 @@ async function startWorker() {
     event.preventDefault();
     restartWorker(event.message || 'an uncaught error');
   });
-  const { cells } = await app.rpc.call('init');
+  const { cells } = await app.rpc.call('init', { testHooks: TEST_HOOKS });
   app.cells = cells;
   for (const option of $('model').options) {
     const available = option.value === 'bigram' || cells.includes(option.value);
@@ -214,11 +219,14 @@ function writeControls() {
   const kind = settings.model;
   $('window').disabled = kind !== 'window';
   $('layers').disabled = kind === 'bigram' || kind === 'window';
+  $('embed').min = kind === 'window' ? '1' : '0';
+  $('layers').title = kind === 'window' ? 'The window MLP has exactly one hidden layer' : '';
   for (const id of ['hidden', 'embed', 'seq', 'batch', 'opt', 'lr', 'clip', 'clipMode']) $(id).disabled = kind === 'bigram';
 }
 
 function writeUrl() {
-  history.replaceState(null, '', settingsToQuery(settings) + location.hash);
+  // the test flag stays in the tab's address (a reload keeps the hooks), never in the settings
+  history.replaceState(null, '', settingsToQuery(settings) + (TEST_HOOKS ? '&testhooks=1' : '') + location.hash);
 }
 
 for (const el of document.querySelectorAll('[data-setting]')) {
@@ -233,6 +241,15 @@ for (const el of document.querySelectorAll('[data-setting]')) {
     showError($('settings-error'), '');
     const before = { ...settings };
     settings[key] = value;
+    const notes = fitSettingsToModel(settings);
+    if (key === 'embed' && settings.embed !== value) {
+      // the user typed an invalid embedding for the window MLP: refuse it rather than silently replace it
+      settings.embed = before.embed;
+      showError($('settings-error'), 'The window MLP needs an embedding size of at least 1 (it concatenates the embeddings of its previous characters).');
+      writeControls();
+      return;
+    }
+    $('model-note').textContent = notes.length ? `${notes.map((n) => n[0].toUpperCase() + n.slice(1)).join('. ')}.` : '';
     writeControls();
     writeUrl();
     if (key === 'lr') {
@@ -316,7 +333,8 @@ function renderRunState() {
   $('train').setAttribute('aria-pressed', String(app.running));
   document.body.classList.toggle('running', app.running);
   for (const id of ['grad-check', 'pin-flow', 'rank']) $(id).disabled = !neural;
-  $('grad-note').textContent = neural ? '' : 'The bigram is counted, not trained by gradient descent: choose a neural model to see gradients.';
+  $('grad-note').textContent = !neural ? 'The bigram is counted, not trained by gradient descent: choose a neural model to see gradients.'
+    : app.model.kind === 'window' ? 'The window MLP has no recurrence, so nothing flows back through time: no red curve; grey is each position\'s own ‖∂L/∂h_t‖.' : '';
   if (!app.model) setStatus('No model.');
   else if (!neural) setStatus('Bigram: counted from the corpus (nothing to train).');
   else setStatus(app.running ? 'Training…' : app.step ? `Paused at step ${app.step}.` : 'Ready: press Train.');
@@ -422,6 +440,7 @@ function refreshProbe() {
     if (!app.model?.trainable) {
       hidden.clear();
       $('hidden-note').textContent = 'The bigram has no hidden state: choose RNN, LSTM or GRU to look inside.';
+      $('quantity-row').hidden = true;
       return;
     }
     let probe;
@@ -433,12 +452,30 @@ function refreshProbe() {
     }
     app.lastProbe = performance.now();
     hidden.set(probe);
+    renderQuantities();
     const notes = [`Hidden states at step ${app.step}.`];
+    if (probe.cell === 'window') notes.push('The window MLP has no recurrence: each column is its hidden layer for the window of characters ending there.');
     if (probe.dropped) notes.push(`Not in the vocabulary, skipped: ${[...probe.dropped].map(showChar).join(' ')}.`);
     if (probe.cut) notes.push(`Only the first ${probe.T} characters are probed (${probe.cut} more left out).`);
     $('hidden-note').textContent = notes.join(' ');
   });
 }
+
+/** The "Show" selector: h, the LSTM's c and the gates of the probe's model (hidden for RNN and window). */
+function renderQuantities() {
+  const keys = hidden.keys();
+  const select = $('hidden-quantity');
+  const current = [...select.options].map((o) => o.value).join();
+  if (current !== keys.join()) select.replaceChildren(...keys.map((k) => new Option(QUANTITIES[k]?.label ?? k, k)));
+  select.value = hidden.quantity;
+  $('quantity-row').hidden = keys.length < 2;
+  $('quantity-scale').textContent = hidden.quantity === 'c' ? `colour range ±${hidden.scale.toFixed(2)}` : '';
+}
+
+$('hidden-quantity').addEventListener('change', () => {
+  hidden.show($('hidden-quantity').value);
+  renderQuantities();
+});
 
 async function refreshBigramMatrix() {
   const { tokens, values } = await app.rpc.call('bigramMatrix', { topN: 28 });
@@ -618,9 +655,12 @@ window.lmlab = {
   settle: () => app.pausing ?? Promise.resolve(),
   get model() { return app.model; },
   lossChart,
-  crashWorker: () => app.rpc.call('debugCrash'),
-  poisonModel: () => app.rpc.call('debugPoison'),
+  gradFlow,
 };
+if (TEST_HOOKS) {
+  window.lmlab.crashWorker = () => app.rpc.call('debugCrash');
+  window.lmlab.poisonModel = () => app.rpc.call('debugPoison');
+}
 
 main().catch((err) => {
   banner(`The page could not start: ${err.message}`);

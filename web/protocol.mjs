@@ -4,7 +4,7 @@
 
 /**
  * Requests (page → worker): { id, type, ...payload }. The worker answers each with a Reply.
- * @typedef {{ type: 'init' }} InitRequest                       → { cells: string[] }
+ * @typedef {{ type: 'init', testHooks?: boolean }} InitRequest  → { cells: string[] } (testHooks: allow the debug requests)
  * @typedef {{ type: 'setCorpus', name: string, text: string }} CorpusRequest → CorpusInfo
  * @typedef {{ type: 'configure', settings: import('./state.mjs').Settings }} ConfigureRequest → ModelInfo
  * @typedef {{ type: 'run' } | { type: 'pause' } | { type: 'step' }} RunRequest     → { step: number }
@@ -24,7 +24,9 @@
  *   step: number, trainable: boolean, note?: string }} ModelInfo
  * @typedef {{ neural: { token: string, p: number }[] | null, bigram: { token: string, p: number }[] | null,
  *   context: string, dropped: string, surprisal: { chars: string[], bits: Float32Array } | null }} Prediction
- * @typedef {{ chars: string[], T: number, H: number, states: Float32Array }} Probe   states: (T, H)
+ * @typedef {{ chars: string[], T: number, H: number, cell: string, quantities: { key: string, data: Float32Array }[],
+ *   dropped: string, cut: number }} Probe   quantities: h, then the LSTM's c, then each gate (LSTM i f g o,
+ *   GRU r z g), every data (T, H), of the last layer
  *
  * Unsolicited messages (worker → page):
  * @typedef {{ type: 'snapshot', step: number, running: boolean, firstStep: number, losses: Float32Array,
@@ -33,7 +35,7 @@
  *   watched: { name: string, shape: number[], data: Float32Array, grad: Float32Array } | null }} Snapshot
  *   losses: train loss of steps firstStep … firstStep+losses.length-1; paramGrads: (P,) in ModelInfo.params order;
  *   gradFlow: (T,) ||dL/dh_t|| of the last training step (all steps' losses); gradLast: (T,) ||∂L_T/∂h_t||
- *   of the last step's loss only, averaged over held-out windows (one-layer RNN; null otherwise)
+ *   of the last step's loss only, averaged over held-out windows (recurrent cells; null for the window MLP)
  * @typedef {{ type: 'fault', kind: 'nonfinite' | 'fatal', message: string }} Fault
  */
 

@@ -35,6 +35,29 @@ export const FIELDS = Object.freeze({
 /** Settings that change the model or its trainer: changing one rebuilds the model. */
 export const STRUCTURAL = Object.freeze(['model', 'hidden', 'embed', 'layers', 'window', 'seq', 'batch', 'opt', 'clip', 'clipMode', 'seed']);
 
+/** The window MLP's embedding when the settings had none (it concatenates embeddings, so one-hot is out). */
+export const WINDOW_EMBED = 16;
+
+/**
+ * Make settings valid for their model, in place: the window MLP has exactly one hidden layer and needs
+ * an embedding (≥ 1). Returns one sentence per change (none when the settings were valid).
+ * @param {Settings} settings
+ * @returns {string[]}
+ */
+export function fitSettingsToModel(settings) {
+  const notes = [];
+  if (settings.model !== 'window') return notes;
+  if (settings.layers !== 1) {
+    notes.push(`the window MLP has exactly one hidden layer, so layers is 1 (was ${settings.layers})`);
+    settings.layers = 1;
+  }
+  if (settings.embed < 1) {
+    notes.push(`the window MLP concatenates the embeddings of its previous characters, so it needs an embedding size of at least 1: set to ${WINDOW_EMBED}`);
+    settings.embed = WINDOW_EMBED;
+  }
+  return notes;
+}
+
 /** @returns {Settings} a fresh copy of the defaults */
 export function defaultSettings() {
   const out = {};
@@ -103,6 +126,7 @@ export function settingsFromQuery(search) {
       given.add(key);
     }
   }
+  for (const note of fitSettingsToModel(settings)) errors.push(`adjusted the link: ${note}`);
   return { settings, errors, given };
 }
 

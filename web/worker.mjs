@@ -61,7 +61,8 @@ function trainingFailed(err) {
 // ---- dispatch ---------------------------------------------------------------------------------
 
 const handlers = {
-  async init() {
+  async init({ testHooks = false } = {}) {
+    S.testHooks = testHooks === true; // the debug requests below answer only a page opened with ?testhooks=1
     S.lm = await loadLmlab({ wasm: new URL('./lmlab.wasm', import.meta.url) });
     const cells = [];
     for (const cell of ['rnn', 'lstm', 'gru', 'window']) {
@@ -128,11 +129,13 @@ const handlers = {
   },
   /** Test hook: make one weight NaN, so the next step exercises the non-finite refusal path. */
   debugPoison() {
+    if (!S.testHooks) throw new Error('test hooks are off (open the page with ?testhooks=1)');
     if (!S.model) throw new Error('no model to poison');
     S.model.parameters()[0].data[0] = NaN;
     return {};
   },
   debugCrash() {
+    if (!S.testHooks) throw new Error('test hooks are off (open the page with ?testhooks=1)');
     setTimeout(() => { throw new Error('the worker was told to crash (test hook)'); });
     return {};
   },

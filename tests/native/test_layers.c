@@ -4,6 +4,7 @@
  * edge's error messages. Built twice by the Makefile: float, and -DLM_DOUBLE where the check demands
  * max relative error < 1e-6 (cs231n: float64 for gradient checking). */
 #include "check.h"
+#include "gradcheck.h"
 #include "kernels.h"
 #include "layers.h"
 #include "layers_api.h"
@@ -13,104 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- tolerances: picked per build -------------------------------------------------------------- */
-#ifdef LM_DOUBLE
-/* cs231n's elementwise relative error max |a - n| / max(|a| + |n|, 1e-8). */
-#define GRAD_EPS 1e-5
-#define GRAD_TOL 1e-6
-#define GRAD_METRIC "max relative error"
-#else
-/* In float32 a centered difference of a float loss carries ~1e-5 of rounding, so an elementwise
- * ratio is meaningless for near-zero entries; the error is measured against the tensor's largest
- * gradient instead. Observed <= 2e-4 (eps 1e-2); a 1% error in one entry (far subtler than a real bug) is 1e-2. */
-#define GRAD_EPS 1e-2
-#define GRAD_TOL 3e-3
-#define GRAD_METRIC "max error / max |gradient|"
-#endif
-
-static lm_rng rng;
-
-static lm_float *randn(size_t n, double scale) {
-    lm_float *p = malloc(n * sizeof *p);
-    for (size_t i = 0; i < n; i++) p[i] = (lm_float)(scale * lm_rng_normal(&rng));
-    return p;
-}
-static lm_float *zeros(size_t n) { return calloc(n, sizeof(lm_float)); }
 static lm_float *filled(size_t n, lm_float v) {
     lm_float *p = malloc(n * sizeof *p);
     for (size_t i = 0; i < n; i++) p[i] = v;
     return p;
 }
+
 static int32_t *rand_ids(size_t n, int V) {
     int32_t *p = malloc(n * sizeof *p);
     for (size_t i = 0; i < n; i++) p[i] = (int32_t)lm_rng_below(&rng, (uint32_t)V);
     return p;
-}
-
-/* Σ out·R in double: the scalar whose gradient wrt out is R, so backward(dout = R) must match. */
-static double dot(const lm_float *out, const lm_float *R, size_t n) {
-    double s = 0;
-    for (size_t i = 0; i < n; i++) s += (double)out[i] * R[i];
-    return s;
-}
-
-/* The error between an analytic gradient and a numerical one, in the build's metric. */
-static double grad_error(const lm_float *analytic, const double *numeric, size_t n) {
-    double worst = 0;
-#ifdef LM_DOUBLE
-    for (size_t i = 0; i < n; i++) {
-        double denom = fabs(analytic[i]) + fabs(numeric[i]);
-        double e = fabs(analytic[i] - numeric[i]) / (denom > 1e-8 ? denom : 1e-8);
-        if (e > worst) worst = e;
-    }
-#else
-    double scale = 1e-8;
-    for (size_t i = 0; i < n; i++) scale = fabs(numeric[i]) > scale ? fabs(numeric[i]) : scale;
-    for (size_t i = 0; i < n; i++) {
-        double e = fabs(analytic[i] - numeric[i]) / scale;
-        if (e > worst) worst = e;
-    }
-#endif
-    return worst;
-}
-
-/* A scalar function of the test's arrays (a context struct), and its centered difference with
- * respect to every element of one of them. */
-typedef double (*loss_fn)(void *ctx);
-
-static double *numeric_grad(lm_float *p, size_t n, loss_fn f, void *ctx) {
-    double *g = malloc(n * sizeof *g);
-    for (size_t i = 0; i < n; i++) {
-        const lm_float saved = p[i];
-        p[i] = (lm_float)(saved + GRAD_EPS);
-        const double plus = f(ctx);
-        p[i] = (lm_float)(saved - GRAD_EPS);
-        const double minus = f(ctx);
-        p[i] = saved;
-        /* divide by the step actually taken (in float, saved ± eps is rounded) */
-        g[i] = (plus - minus) / ((double)(lm_float)(saved + GRAD_EPS) - (double)(lm_float)(saved - GRAD_EPS));
-    }
-    f(ctx); /* leave the context's outputs as the unperturbed forward made them */
-    return g;
-}
-
-/* Compare, report and return the error; `what` names layer and tensor. */
-static double check_grad(const char *what, const lm_float *analytic, lm_float *p, size_t n, loss_fn f, void *ctx) {
-    double *num = numeric_grad(p, n, f, ctx);
-    double e = grad_error(analytic, num, n);
-    CHECK(e < GRAD_TOL, "%s: %s %.3g >= %.1g", what, GRAD_METRIC, e, GRAD_TOL);
-    if (getenv("LM_TEST_VERBOSE")) printf("  %-36s %s %.3g\n", what, GRAD_METRIC, e);
-    /* The check must be able to fail: the same gradient 1% off in its largest entry is rejected. */
-    size_t big = 0;
-    for (size_t i = 0; i < n; i++) big = fabs(num[i]) > fabs(num[big]) ? i : big;
-    lm_float *wrong = malloc(n * sizeof *wrong);
-    memcpy(wrong, analytic, n * sizeof *wrong);
-    wrong[big] = (lm_float)(wrong[big] * 1.01 + (wrong[big] == 0 ? 1e-3 : 0));
-    if (fabs(num[big]) > 1e-6)
-        CHECK(grad_error(wrong, num, n) > GRAD_TOL, "%s: a 1%% error in one entry went unnoticed", what);
-    free(wrong);
-    free(num);
-    return e;
 }
 
 /* ---- kernels against the references ---------------------------------------------------------- */

@@ -4,6 +4,7 @@
  * values checked in, the += / overwrite rules, exact workspace sizes (ASan catches an overrun), the
  * ||dL/dh_t|| probe, and the API edge's error messages. Built float and -DLM_DOUBLE by the Makefile. */
 #include "check.h"
+#include "gradcheck.h"
 #include "kernels.h"
 #include "layers_gated.h"
 #include "layers_gated_api.h"
@@ -14,51 +15,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- tolerances: picked per build (as in test_layers.c) ---------------------------------------- */
 #ifdef LM_DOUBLE
-/* cs231n's elementwise relative error max |a - n| / max(|a| + |n|, 1e-8). */
-#define GRAD_EPS 1e-5
-#define GRAD_TOL 1e-6
-#define GRAD_METRIC "max relative error"
 #define SAME_TOL 1e-12 /* two orders of the same sums */
 #else
-/* float32: a centered difference carries ~1e-5 of rounding, so the error is measured against the
- * tensor's largest gradient. Observed below 1e-3 here (eps 1e-2); a 1% error in one entry is 1e-2. */
-#define GRAD_EPS 1e-2
-#define GRAD_TOL 3e-3
-#define GRAD_METRIC "max error / max |gradient|"
 #define SAME_TOL 1e-5
 #endif
 
-static lm_rng rng;
-
-static lm_float *randn(size_t n, double scale) {
-    lm_float *p = malloc(n * sizeof *p);
-    for (size_t i = 0; i < n; i++) p[i] = (lm_float)(scale * lm_rng_normal(&rng));
-    return p;
-}
-static lm_float *zeros(size_t n) { return calloc(n ? n : 1, sizeof(lm_float)); }
 /* A buffer the code under test must overwrite completely: NaN everywhere. */
 static lm_float *poisoned(size_t n) {
     lm_float *p = malloc((n ? n : 1) * sizeof *p);
     for (size_t i = 0; i < n; i++) p[i] = (lm_float)NAN;
     return p;
 }
-static int all_finite(const lm_float *p, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(p[i])) return 0;
-    return 1;
-}
+
 static lm_float *copy_of(const lm_float *p, size_t n) {
     lm_float *q = malloc(n * sizeof *q);
     memcpy(q, p, n * sizeof *q);
     return q;
 }
-static double dot(const lm_float *a, const lm_float *b, size_t n) {
-    double s = 0;
-    for (size_t i = 0; i < n; i++) s += (double)a[i] * b[i];
-    return s;
-}
+
 /* max |a - b| / (1 + |b|) */
 static double max_diff(const lm_float *a, const lm_float *b, size_t n) {
     double worst = 0;
@@ -67,66 +42,6 @@ static double max_diff(const lm_float *a, const lm_float *b, size_t n) {
         worst = e > worst ? e : worst;
     }
     return worst;
-}
-
-/* ---- the gradient checker ---------------------------------------------------------------------- */
-
-static double grad_error(const lm_float *analytic, const double *numeric, size_t n) {
-    double worst = 0;
-#ifdef LM_DOUBLE
-    for (size_t i = 0; i < n; i++) {
-        double denom = fabs(analytic[i]) + fabs(numeric[i]);
-        double e = fabs(analytic[i] - numeric[i]) / (denom > 1e-8 ? denom : 1e-8);
-        if (e > worst) worst = e;
-    }
-#else
-    double scale = 1e-8;
-    for (size_t i = 0; i < n; i++) scale = fabs(numeric[i]) > scale ? fabs(numeric[i]) : scale;
-    for (size_t i = 0; i < n; i++) {
-        double e = fabs(analytic[i] - numeric[i]) / scale;
-        if (e > worst) worst = e;
-    }
-#endif
-    return worst;
-}
-
-typedef double (*loss_fn)(void *ctx);
-
-/* Centered differences of f with respect to every element of p (n elements). */
-static double *numeric_grad(lm_float *p, size_t n, loss_fn f, void *ctx) {
-    double *g = malloc(n * sizeof *g);
-    for (size_t i = 0; i < n; i++) {
-        const lm_float saved = p[i];
-        p[i] = (lm_float)(saved + GRAD_EPS);
-        const double plus = f(ctx);
-        p[i] = (lm_float)(saved - GRAD_EPS);
-        const double minus = f(ctx);
-        p[i] = saved;
-        g[i] = (plus - minus) / ((double)(lm_float)(saved + GRAD_EPS) - (double)(lm_float)(saved - GRAD_EPS));
-    }
-    f(ctx); /* restore the unperturbed outputs */
-    return g;
-}
-
-static double worst_grad_error;
-
-static void check_grad(const char *what, const lm_float *analytic, lm_float *p, size_t n, loss_fn f, void *ctx) {
-    double *num = numeric_grad(p, n, f, ctx);
-    double e = grad_error(analytic, num, n);
-    if (e > worst_grad_error) worst_grad_error = e;
-    CHECK(all_finite(analytic, n), "%s: the analytic gradient holds NaN (an element was never written)", what);
-    CHECK(e < GRAD_TOL, "%s: %s %.3g >= %.1g", what, GRAD_METRIC, e, GRAD_TOL);
-    if (getenv("LM_TEST_VERBOSE")) printf("  %-34s %s %.3g\n", what, GRAD_METRIC, e);
-    /* The check can fail: the same gradient 1% off in its largest entry is rejected. */
-    size_t big = 0;
-    for (size_t i = 0; i < n; i++) big = fabs(num[i]) > fabs(num[big]) ? i : big;
-    if (fabs(num[big]) > 1e-6) {
-        lm_float *wrong = copy_of(analytic, n);
-        wrong[big] = (lm_float)(wrong[big] * 1.01);
-        CHECK(grad_error(wrong, num, n) > GRAD_TOL, "%s: a 1%% error in one entry went unnoticed", what);
-        free(wrong);
-    }
-    free(num);
 }
 
 /* ---- one context for every recurrent case --------------------------------------------------- */

@@ -3,6 +3,7 @@
  * refused non-finite steps, safetensors round trips and malformed files, the JSON parser, sampling,
  * training convergence, and the API's error sentences. */
 #include "check.h"
+#include "model_api.h"
 #include "handles.h"
 #include "json.h"
 #include "model.h"
@@ -23,17 +24,6 @@
 #define GRAD_EPS 1e-2
 #endif
 
-/* The API edge (model_api.c) has no header of its own: declare what the tests call. */
-int lm_net_create(int cell, int V, int E, int H, int L, int W, int gru_variant, uint32_t seed, lm_model **out);
-int lm_net_free(lm_model *m);
-int lm_net_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T, double *loss);
-int lm_net_trainer_create(lm_model *m, const int32_t *ids, uint32_t len, int N, int T, int optimizer, double lr,
-                          double momentum, double clip, int clip_mode, lm_trainer **out);
-int lm_net_trainer_free(lm_trainer *t);
-int lm_net_trainer_train(lm_trainer *t, int count, double *stats);
-int lm_net_generate(lm_model *m, const int32_t *prime, int n_prime, int length, double temperature, int top_k,
-                    uint32_t seed, int stop_id, int32_t *out, int *n_out);
-int lm_net_load(const uint8_t *bytes, uint32_t len, lm_model **out);
 
 static lm_model *make(int V, int E, int H, int L, uint32_t seed) {
     lm_model_config c = {LM_CELL_RNN, V, E, H, L, seed, 0, 0};

@@ -12,7 +12,7 @@ export const lossChart = new LossChart($('loss-chart'));
 export const gradFlow = new GradFlowChart($('grad-flow'));
 export const paramGrads = new ParamGradChart($('param-grads'));
 export const hidden = new HiddenStatesView({
-  heatmap: $('hidden-heatmap'), text: $('neuron-text'), neuronLabel: $('neuron-label'), ranking: $('ranking'),
+  heatmap: $('hidden-heatmap'), text: $('neuron-text'), neuronLabel: $('neuron-label'), legend: $('neuron-legend'), ranking: $('ranking'),
   spanFrom: $('span-from'), spanTo: $('span-to'),
 });
 let bigramTokens = [];

@@ -153,7 +153,7 @@ export class GradFlowChart {
   constructor(host) {
     this.host = host;
     this.total = null; // (T,) ||dL/dh_t||, all steps' losses (from the training step)
-    this.last = null;  // (T,) ||∂L_T/∂h_t||, the last step's loss only (one-layer RNN)
+    this.last = null;  // (T,) ||∂L_T/∂h_t||, the last step's loss only (recurrent cells; Model.gradFlowLastStep)
     this.pinned = [];  // { label, values }
     this.dirty = true;
     this.build();

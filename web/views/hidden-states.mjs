@@ -1,11 +1,26 @@
 // hidden-states.mjs — "inside the model": the heatmap of h_t (H neurons × T characters) over a
 // probe text, the probe text coloured by one chosen neuron's activation (the "this neuron tracks
-// quotes" view), and ranking neurons by how differently they fire inside a selected span. It reads a
-// probe result { chars, T, H, states (T, H) } and never talks to the worker itself.
+// quotes" view), and ranking neurons by how differently they fire inside a selected span. For gated
+// cells the same views show the LSTM's cell state c_t or one gate (LSTM i f g o, GRU r z g) instead
+// of h_t. It reads a probe result { chars, T, H, quantities: [{ key, data (T, H) }] } and never talks
+// to the worker itself.
 import { Heatmap, fmt } from './heatmap.mjs';
-import { RDBU } from './colormap.mjs';
+import { RDBU, VIRIDIS } from './colormap.mjs';
 import { renderColoredText } from './colored-text.mjs';
 import { showChar } from '../corpus-check.mjs';
+
+/** What each quantity of a probe is, for labels and tooltips; scale: the colour map's range (0 = from
+ * the data); gate: a sigmoid in (0, 1), drawn with a sequential map (dark = closed, yellow = open). */
+export const QUANTITIES = Object.freeze({
+  h: { label: 'h_t hidden state', scale: 1 },
+  c: { label: 'c_t cell state (LSTM memory)', scale: 0 },
+  i: { label: 'i input gate (0…1)', scale: 1, gate: true },
+  f: { label: 'f forget gate (0…1)', scale: 1, gate: true },
+  g: { label: 'g candidate (−1…1)', scale: 1 },
+  o: { label: 'o output gate (0…1)', scale: 1, gate: true },
+  r: { label: 'r reset gate (0…1)', scale: 1, gate: true },
+  z: { label: 'z update gate (0…1)', scale: 1, gate: true },
+});
 
 export class HiddenStatesView {
   /**
@@ -15,6 +30,9 @@ export class HiddenStatesView {
   constructor(els) {
     this.els = els;
     this.probe = null;
+    this.colormap = RDBU;
+    this.scale = 1;
+    this.quantity = 'h'; // which of the probe's quantities the views show
     this.neuron = 0;
     this.picked = false; // true once the user chose a neuron
     this.textDirty = false;
@@ -24,21 +42,46 @@ export class HiddenStatesView {
       cellHeight: 'auto',
       maxHeight: 380,
       rowTicks: true,
-      describe: (r, c, v) => `neuron ${r}, char ${c} '${showChar(this.probe.chars[c])}': h = ${fmt(v)}`,
+      describe: (r, c, v) => `neuron ${r}, char ${c} '${showChar(this.probe.chars[c])}': ${this.quantity} = ${fmt(v)}`,
       onSelect: (r) => this.selectNeuron(r),
     });
     // A mouse selection inside the coloured text fills the span inputs.
     document.addEventListener('selectionchange', () => this.readSelection());
   }
 
-  /** @param {{ chars: string[], T: number, H: number, states: Float32Array }} probe states: (T, H) */
+  /**
+   * @param {{ chars: string[], T: number, H: number, quantities: { key: string, data: Float32Array }[] }} probe
+   *   every quantity's data is (T, H); the first is h
+   */
   set(probe) {
     this.probe = probe;
-    const { T, H, states, chars } = probe;
+    if (!probe.quantities.some((q) => q.key === this.quantity)) this.quantity = 'h';
+    this.show(this.quantity);
+  }
+
+  /** The keys of the quantities the current probe has (h first). */
+  keys() { return this.probe ? this.probe.quantities.map((q) => q.key) : []; }
+
+  /** Show quantity `key` (h, c or a gate name) in the heatmap, the coloured text and the ranking. */
+  show(key) {
+    const probe = this.probe;
+    const found = probe?.quantities.find((q) => q.key === key);
+    if (!found) throw new Error(`this model has no '${key}' to show`);
+    this.quantity = key;
+    const { T, H, chars } = probe;
+    this.states = found.data;
+    let scale = QUANTITIES[key]?.scale ?? 1;
+    if (!scale) { // c is unbounded: colour by its largest magnitude over the probe
+      for (const v of found.data) scale = Math.max(scale, Math.abs(v));
+      scale = scale || 1;
+    }
+    this.scale = scale;
+    this.colormap = QUANTITIES[key]?.gate ? VIRIDIS : RDBU;
+    this.heatmap.options.colormap = this.colormap;
     // The heatmap shows neurons as rows: transpose (T, H) → (H, T).
     const values = new Float32Array(H * T);
-    for (let t = 0; t < T; t++) for (let h = 0; h < H; h++) values[h * T + t] = states[t * H + h];
-    this.heatmap.set({ values, rows: H, cols: T, colLabels: chars.map(showChar), scale: 1 });
+    for (let t = 0; t < T; t++) for (let h = 0; h < H; h++) values[h * T + t] = found.data[t * H + h];
+    this.heatmap.set({ values, rows: H, cols: T, colLabels: chars.map(showChar), scale });
     // Until someone picks one, show the neuron that varies most over the probe text.
     if (!this.picked || this.neuron >= H) this.neuron = this.mostVaried();
     this.heatmap.selectedRow = this.neuron;
@@ -79,7 +122,8 @@ export class HiddenStatesView {
 
   /** Activation of neuron h at every position: (T,) */
   column(h) {
-    const { T, H, states } = this.probe;
+    const { T, H } = this.probe;
+    const states = this.states;
     const out = new Float32Array(T);
     for (let t = 0; t < T; t++) out[t] = states[t * H + h];
     return out;
@@ -149,11 +193,16 @@ export class HiddenStatesView {
     if (this.textDirty && this.probe) {
       this.textDirty = false;
       const col = this.column(this.neuron);
-      this.els.neuronLabel.textContent = `neuron ${this.neuron} of ${this.probe.H}`;
+      this.els.neuronLabel.textContent = `neuron ${this.neuron} of ${this.probe.H}${this.quantity === 'h' ? '' : ` (${this.quantity})`}`;
+      const s = this.scale.toFixed(2);
+      if (this.els.legend) {
+        this.els.legend.textContent = this.colormap === VIRIDIS ? '(dark 0 = closed, yellow 1 = open; hover for values)'
+          : `(blue −${s}, white 0, red +${s}; hover for values)`;
+      }
       renderColoredText(this.els.text, this.probe.chars, col, {
-        colormap: RDBU,
-        scale: 1,
-        describe: (i, v) => `'${showChar(this.probe.chars[i])}' (#${i}): h[${this.neuron}] = ${fmt(v)}`,
+        colormap: this.colormap,
+        scale: this.scale,
+        describe: (i, v) => `'${showChar(this.probe.chars[i])}' (#${i}): ${this.quantity}[${this.neuron}] = ${fmt(v)}`,
       });
     }
   }

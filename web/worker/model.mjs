@@ -183,7 +183,9 @@ export function load({ bytes, name }) {
     }
     let settings = null;
     try { settings = JSON.parse(meta['lmlab.settings'] ?? 'null'); } catch { settings = null; }
-    const merged = { ...S.settings, ...(settings ?? {}), model: model.config.cell, hidden: model.config.hidden, embed: model.config.embedding };
+    const { cell, hidden, embedding, layers, window } = model.config;
+    const merged = { ...S.settings, ...(settings ?? {}), model: cell, hidden, embed: embedding, layers: layers ?? 1 };
+    if (cell === 'window') merged.window = window;
     trainer = new S.lm.Trainer(model, S.trainIds, trainOptions(merged));
     let note;
     try {

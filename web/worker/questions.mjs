@@ -1,12 +1,25 @@
 // questions.mjs — what the views ask the worker between training slices: next-character
-// distributions and surprisal, samples, hidden states over a probe text, the bigram matrix, and the
+// distributions and surprisal, samples, hidden states (and the LSTM's c, the gates) over a probe text, the bigram matrix, and the
 // numerical gradient check. Each returns plain data (and transferable buffers).
 import { S, encodeKnown, requireCorpus, topK } from './state.mjs';
-import { softmax } from '../grad-through-time.mjs';
 
 const PREDICT_CONTEXT = 256;  // characters of context for next-character predictions
 const SURPRISAL_CHARS = 400;  // longest text coloured by surprisal
 const PROBE_CHARS = 300;      // longest probe text (one heatmap column per character)
+
+/** Softmax of one row of scores, stable (max subtracted). @param {ArrayLike<number>} scores */
+function softmax(scores) {
+  let max = -Infinity;
+  for (let i = 0; i < scores.length; i++) if (scores[i] > max) max = scores[i];
+  const out = new Float64Array(scores.length);
+  let sum = 0;
+  for (let i = 0; i < scores.length; i++) {
+    out[i] = Math.exp(scores[i] - max);
+    sum += out[i];
+  }
+  for (let i = 0; i < out.length; i++) out[i] /= sum;
+  return out;
+}
 
 
 /** Per-character surprisal in bits, -log2 P(c_t | c_<t), for t ≥ 1. */
@@ -61,11 +74,23 @@ export function probe({ text }) {
   const { dropped } = known;
   const ids = known.ids.slice(0, PROBE_CHARS);
   if (ids.length < 2) throw new Error('the probe text needs at least two characters the vocabulary knows');
-  const states = S.model.hiddenStates(ids);
-  const [T, H] = states.shape;
-  const data = Float32Array.from(states.data);
+  const probe = S.model.probe(ids);
+  const [T, H] = probe.h.shape;
+  // One (T, H) array per quantity the page can show: h, the LSTM's c, then each gate (sliced out of
+  // the packed (T, G·H) gates).
+  const quantities = [{ key: 'h', data: Float32Array.from(probe.h.data) }];
+  if (probe.c) quantities.push({ key: 'c', data: Float32Array.from(probe.c.data) });
+  const G = probe.gateNames.length;
+  probe.gateNames.forEach((name, g) => {
+    const data = new Float32Array(T * H);
+    for (let t = 0; t < T; t++) data.set(probe.gates.data.subarray((t * G + g) * H, (t * G + g + 1) * H), t * H);
+    quantities.push({ key: name, data });
+  });
   const cut = known.ids.length > PROBE_CHARS ? known.ids.length - PROBE_CHARS : 0;
-  return { result: { chars: ids.map((id) => S.tokens[id]), T, H, states: data, dropped, cut }, transfer: [data.buffer] };
+  return {
+    result: { chars: ids.map((id) => S.tokens[id]), T, H, cell: S.model.config.cell, quantities, dropped, cut },
+    transfer: quantities.map((q) => q.data.buffer),
+  };
 }
 
 export function bigramMatrix({ topN }) {

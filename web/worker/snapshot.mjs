@@ -2,39 +2,34 @@
 // per-parameter gradient norms, the trainer's gradient flow, the last-step gradient probe and the
 // watched weight matrix, posted with transferable buffers (throttled by the training loop).
 import { S, SNAPSHOT_MS, post, l2 } from './state.mjs';
-import { lastLossGradients, softmax } from '../grad-through-time.mjs';
 
 const PROBE_WINDOWS = 6;      // held-out windows averaged for the last-step gradient probe
-
+const NONFINITE = 6;          // LmlabError code of LM_ERR_NONFINITE
 
 /**
- * ||∂L_T/∂h_t|| averaged over a few held-out windows of the training length (one-layer RNN only:
- * the probe follows the tanh recurrence). (T,) or null for other models.
+ * ||∂L_T/∂h_t|| of the last layer for the last step's loss alone (Model.gradFlowLastStep, C), averaged
+ * over a few held-out windows of the training length from a zero state. (T,) or null for the window
+ * model (no recurrence) and before there is held-out text.
  */
-function lastStepFlow(views) {
-  const { cell, layers, vocabSize: V, hidden: H } = S.model.config;
-  if (cell !== 'rnn' || layers !== 1) return null;
-  const Wh = views.find((p) => p.lecture === 'Wh');
-  const Wy = views.find((p) => p.lecture === 'Wy');
-  if (!Wh || !Wy) return null;
-  const Whd = Wh.data.slice();
-  const Wyd = Wy.data.slice();
+function lastStepFlow() {
+  if (S.model.config.cell === 'window') return null;
   const T = Math.min(S.settings.seq, 64, S.valIds.length - 1); // the decay shows within 64 steps
   if (T < 2) return null;
   const sum = new Float32Array(T);
-  let windows = 0;
   const span = S.valIds.length - T - 1;
   for (let k = 0; k < PROBE_WINDOWS; k++) {
     const start = Math.floor((span * k) / PROBE_WINDOWS);
-    const ids = S.valIds.subarray(start, start + T + 1);
-    const input = Int32Array.from(ids.subarray(0, T));
-    const states = S.model.hiddenStates(input).data;
-    const scores = S.model.logits(input, 1, T).data.subarray((T - 1) * V, T * V);
-    const norms = lastLossGradients(states, Whd, Wyd, softmax(scores), ids[T], T, H, V);
+    let norms;
+    try {
+      ({ norms } = S.model.gradFlowLastStep(S.valIds.subarray(start, start + T + 1), 1, T));
+    } catch (err) {
+      // Non-finite parameters: the training step's refusal already tells the page; no curve meanwhile.
+      if (err?.code === NONFINITE) return null;
+      throw err;
+    }
     for (let t = 0; t < T; t++) sum[t] += norms[t];
-    windows++;
   }
-  return sum.map((v) => v / windows);
+  return sum.map((v) => v / PROBE_WINDOWS);
 }
 
 /** Post one snapshot and clear the pending losses and validation points. */
@@ -55,10 +50,10 @@ export function postSnapshot() {
       gradFlow = Float32Array.from(S.model.gradFlow());
       transfer.push(gradFlow.buffer);
     }
-    // The probe costs T·H² per window in JS: keep it under a tenth of the time (big models refresh it less often).
+    // The probe costs a forward and backward per window: keep it under a tenth of the time (big models refresh it less often).
     const now = performance.now();
     if (now - S.lastFlow >= S.flowEveryMs || !S.running) {
-      gradLast = lastStepFlow(views);
+      gradLast = lastStepFlow();
       S.lastFlow = performance.now();
       S.flowEveryMs = Math.max(SNAPSHOT_MS, 10 * (S.lastFlow - now));
       if (gradLast) transfer.push(gradLast.buffer);

@@ -14,6 +14,7 @@ export const S = {
   running: false, watch: '', pendingLosses: [], pendingFirst: 0, pendingVal: [],
   msPerStep: 0, charsPerSec: 0, lastStats: null, lastSnapshot: 0, lastVal: 0, valEveryMs: VAL_EVERY_MS, nextValStep: 0, valCostMs: 0,
   lastFlow: 0, flowEveryMs: SNAPSHOT_MS,
+  testHooks: false, // debugPoison / debugCrash allowed (the page was opened with ?testhooks=1)
 };
 
 /** @param {object} message @param {Transferable[]} [transfer] */
