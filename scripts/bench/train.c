@@ -88,8 +88,15 @@ static int parse(int argc, char **argv, options *o) {
         else if (!strcmp(k, "--steps")) o->steps = atoi(v);
         else if (!strcmp(k, "--lr")) { o->opt.lr = atof(v); lr_set = 1; }
         else if (!strcmp(k, "--clip")) o->opt.clip = atof(v);
-        else if (!strcmp(k, "--clip-mode")) o->opt.clip_mode = strcmp(v, "norm") ? LM_CLIP_VALUE : LM_CLIP_NORM;
+        else if (!strcmp(k, "--clip-mode")) {
+            if (strcmp(v, "norm") && strcmp(v, "value")) { fprintf(stderr, "train bench: --clip-mode value|norm, got '%s'\n", v); return 2; }
+            o->opt.clip_mode = strcmp(v, "norm") ? LM_CLIP_VALUE : LM_CLIP_NORM;
+        }
         else if (!strcmp(k, "--optimizer")) {
+            if (strcmp(v, "adam") && strcmp(v, "adagrad") && strcmp(v, "sgd")) {
+                fprintf(stderr, "train bench: --optimizer adam|adagrad|sgd, got '%s'\n", v);
+                return 2;
+            }
             lm_opt_kind kind = !strcmp(v, "adagrad") ? LM_OPT_ADAGRAD : !strcmp(v, "sgd") ? LM_OPT_SGD : LM_OPT_ADAM;
             double lr = o->opt.lr, clip = o->opt.clip;
             lm_clip_mode mode = o->opt.clip_mode;
