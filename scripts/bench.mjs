@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// bench.mjs — `make bench` / `node scripts/bench.mjs [--json] [--only NAME]`: runs every benchmark in
-// scripts/bench/<name>.mjs (each exports { title, run({ json }) → rows }) and prints one table per
-// benchmark, or all results as JSON. Speed targets live here, never in unit tests.
+// bench.mjs — `make bench` / `node scripts/bench.mjs [--json] [--only NAME] [flags]`: runs every benchmark
+// in scripts/bench/<name>.mjs (each exports { title, run({ json, args, log }) → rows; args is the command
+// line, for a benchmark's own flags such as train's --quick) and prints one table per benchmark, or all
+// results as JSON. Speed targets live here, never in unit tests.
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -22,6 +23,6 @@ for (const name of names) {
   if (only && name !== only) continue;
   const bench = await import(new URL(`./bench/${name}.mjs`, import.meta.url));
   if (!json) console.log(`\n## ${bench.title}`);
-  results[name] = await bench.run({ json, log: json ? () => {} : (line) => console.log(line) });
+  results[name] = await bench.run({ json, args, log: json ? () => {} : (line) => console.log(line) });
 }
 if (json) console.log(JSON.stringify({ date: new Date().toISOString(), results }, null, 2));

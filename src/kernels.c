@@ -2,7 +2,8 @@
  * kernels_simd.h (WASM SIMD128, AVX2+FMA, SSE2, or plain lm_float for LM_DOUBLE and other targets).
  * One algorithm for nn, tn and nt: B is copied a panel of (KC, NR) at a time into a contiguous stack
  * buffer (transposed for nt, zero-padded past N), then an (MR, NR) tile of C is accumulated in
- * registers over that panel, reading A by broadcast. Everything accumulates (+=). The references are in
+ * registers over that panel, reading A by broadcast; a single row of A (M = 1, a batch-1 step) takes a
+ * packing-free row path instead. Everything accumulates (+=). The references are in
  * kernels_ref.c, the activations in kernels_act.c. */
 #include "kernels.h"
 #include "kernels_simd.h"
@@ -111,12 +112,80 @@ LM_INLINE void tile_edge(lm_float *C, size_t ldc, const lm_float *A, size_t sai,
         for (int j = 0; j < nr; j++) C[(size_t)r * ldc + j] += Ct[r * NR + j];
 }
 
+/* ---- one row of A (M = 1: batch-1 recurrent steps) ----------------------------------------------- */
+
+/* c (N,) += a (K,) · B (K, N) at ldb, a's element k at a[k·sak]: rows of B streamed once into NR-wide
+ * register accumulators; no packing (it would copy all of B to use each element once) and no idle
+ * tile rows (a tile computes MR rows, M = 1 uses one). */
+LM_INLINE void row_nn(lm_float *c, const lm_float *a, size_t sak, const lm_float *B, size_t ldb, int K, int N) {
+    int j0 = 0;
+    for (; j0 + NR <= N; j0 += NR) {
+        vec acc[NRV];
+        for (int v = 0; v < NRV; v++) acc[v] = vzero();
+        const lm_float *b = B + j0, *ak = a;
+        for (int k = 0; k < K; k++, b += ldb, ak += sak) {
+            const vec s = vbcast(ak);
+            for (int v = 0; v < NRV; v++) acc[v] = vmadd(acc[v], s, vload(b + v * VW));
+        }
+        for (int v = 0; v < NRV; v++) vstore(c + j0 + v * VW, vadd(vload(c + j0 + v * VW), acc[v]));
+    }
+    for (; j0 + VW <= N; j0 += VW) {
+        vec acc = vzero();
+        const lm_float *b = B + j0, *ak = a;
+        for (int k = 0; k < K; k++, b += ldb, ak += sak) acc = vmadd(acc, vbcast(ak), vload(b));
+        vstore(c + j0, vadd(vload(c + j0), acc));
+    }
+    for (; j0 < N; j0++) {
+        lm_float sum = 0;
+        for (int k = 0; k < K; k++) sum += a[(size_t)k * sak] * B[(size_t)k * ldb + j0];
+        c[j0] += sum;
+    }
+}
+
+/* c (N,) += a (K,) · Bᵀ for B stored (N, K) at ldb: per column j the dot product of a with row j of B,
+ * four rows at a time, vectorised over k (a contiguous). */
+LM_INLINE void row_nt(lm_float *c, const lm_float *a, const lm_float *B, size_t ldb, int K, int N) {
+    int j = 0;
+    for (; j + 4 <= N; j += 4) {
+        const lm_float *b0 = B + (size_t)j * ldb, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
+        vec s0 = vzero(), s1 = vzero(), s2 = vzero(), s3 = vzero();
+        int k = 0;
+        for (; k + VW <= K; k += VW) {
+            const vec av = vload(a + k);
+            s0 = vmadd(s0, av, vload(b0 + k));
+            s1 = vmadd(s1, av, vload(b1 + k));
+            s2 = vmadd(s2, av, vload(b2 + k));
+            s3 = vmadd(s3, av, vload(b3 + k));
+        }
+        lm_float t[4][VW];
+        vstore(t[0], s0);
+        vstore(t[1], s1);
+        vstore(t[2], s2);
+        vstore(t[3], s3);
+        for (int r = 0; r < 4; r++) {
+            lm_float sum = 0;
+            for (int l = 0; l < VW; l++) sum += t[r][l];
+            const lm_float *br = B + (size_t)(j + r) * ldb;
+            for (int kk = k; kk < K; kk++) sum += a[kk] * br[kk];
+            c[j + r] += sum;
+        }
+    }
+    for (; j < N; j++) {
+        lm_float sum = 0;
+        const lm_float *br = B + (size_t)j * ldb;
+        for (int k = 0; k < K; k++) sum += a[k] * br[k];
+        c[j] += sum;
+    }
+}
+
 /* C (M, N) += op(A) · op(B): a_t = 1 reads A stored (K, M), b_t = 1 reads B stored (N, K). Loop order:
  * column panel, K block (pack once), then every row tile against the packed panel. a_t and b_t are
  * constants at each call site, so each entry point compiles to its own specialised loop. */
 LM_INLINE void gemm(lm_float *C, size_t ldc, const lm_float *A, size_t lda, int a_t, const lm_float *B, size_t ldb,
                     int b_t, int M, int K, int N) {
     if (M <= 0 || N <= 0 || K <= 0) return;
+    if (M == 1 && !b_t) { row_nn(C, A, a_t ? lda : 1, B, ldb, K, N); return; }
+    if (M == 1 && !a_t) { row_nt(C, A, B, ldb, K, N); return; }
     _Alignas(64) lm_float Bp[KC * NR]; // (KC, NR)
     const size_t sai = a_t ? 1 : lda, sak = a_t ? lda : 1;
     for (int j0 = 0; j0 < N; j0 += NR) {

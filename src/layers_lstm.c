@@ -5,16 +5,9 @@
  * Shapes: N batch, T time, E input, H hidden. */
 #include "kernels.h"
 #include "layers_gated.h"
-#include "lm_math.h"
 
+#include <math.h>
 #include <string.h>
-
-/* σ(a) without ever taking exp of a large positive number, so no overflow for any finite a. */
-static inline lm_float sigmoid(lm_float a) {
-    if (a >= 0) return 1 / (1 + lm_exp(-a));
-    lm_float e = lm_exp(a);
-    return e / (1 + e);
-}
 
 /* Gather dst (N, H) contiguous from rows src + n*stride. */
 static void gather_rows(lm_float *dst, const lm_float *src, size_t stride, int N, int H) {
@@ -32,28 +25,31 @@ void lstm_forward_projected(lm_float *h, lm_float *cT, lm_float *cache, const lm
         else gather_rows(hp, h + (size_t)(t - 1) * H, (size_t)T * H, N, H);
         memset(a, 0, (size_t)N * G * sizeof *a);
         lm_matmul_nn(a, hp, Wh, N, H, (int)G);
+        /* pre-activations into the cache's [i f g o] slots, then the activations in place over the N
+         * rows (kernels_act.c: vectorised, against a libm call per element) */
+        const size_t ld = (size_t)T * 6 * H; /* row stride of the cache at fixed t */
+        lm_float *kt = cache + (size_t)t * 6 * H; /* row n at kt + n·ld: [i f g o c tanh(c)] (6H,) */
+        for (int n = 0; n < N; n++) {
+            const lm_float *an = a + (size_t)n * G;              /* (4H,) */
+            const lm_float *xn = xw + ((size_t)n * T + t) * G;   /* (4H,) */
+            lm_float *k = kt + (size_t)n * ld;
+            for (size_t j = 0; j < G; j++) k[j] = an[j] + xn[j] + b[j];
+        }
+        lm_sigmoid_ld(kt, (int)ld, N, 2 * H); /* i, f */
+        lm_tanh_ld(kt + 2 * H, (int)ld, N, H); /* g */
+        lm_sigmoid_ld(kt + 3 * H, (int)ld, N, H); /* o */
         for (int n = 0; n < N; n++) {
             size_t nt = (size_t)n * T + t;
-            const lm_float *an = a + (size_t)n * G;     /* (4H,) */
-            const lm_float *xn = xw + nt * G;           /* (4H,) */
             const lm_float *cp = t == 0 ? c0 + (size_t)n * H : cache + (nt - 1) * 6 * H + 4 * H; /* (H,) */
-            lm_float *k = cache + nt * 6 * H;           /* [i f g o c tanh(c)] (6H,) */
-            lm_float *hn = h + nt * H;                  /* (H,) */
-            for (int j = 0; j < H; j++) {
-                lm_float i = sigmoid(an[j] + xn[j] + b[j]);
-                lm_float f = sigmoid(an[H + j] + xn[H + j] + b[H + j]);
-                lm_float g = lm_tanh(an[2 * H + j] + xn[2 * H + j] + b[2 * H + j]);
-                lm_float o = sigmoid(an[3 * H + j] + xn[3 * H + j] + b[3 * H + j]);
-                lm_float c = f * cp[j] + i * g;
-                lm_float tc = lm_tanh(c);
-                k[j] = i;
-                k[H + j] = f;
-                k[2 * H + j] = g;
-                k[3 * H + j] = o;
-                k[4 * H + j] = c;
-                k[5 * H + j] = tc;
-                hn[j] = o * tc;
-            }
+            lm_float *k = cache + nt * 6 * H;
+            for (int j = 0; j < H; j++) k[4 * H + j] = k[5 * H + j] = k[H + j] * cp[j] + k[j] * k[2 * H + j];
+        }
+        lm_tanh_ld(kt + 5 * H, (int)ld, N, H); /* tanh(c) */
+        for (int n = 0; n < N; n++) {
+            size_t nt = (size_t)n * T + t;
+            const lm_float *k = cache + nt * 6 * H;
+            lm_float *hn = h + nt * H; /* (H,) */
+            for (int j = 0; j < H; j++) hn[j] = k[3 * H + j] * k[5 * H + j];
         }
     }
     if (cT)

@@ -68,7 +68,9 @@ void rnn_forward_projected(lm_float *h, const lm_float *xw, const lm_float *h0, 
  * carried dh_next = da_{t+1}·Whᵀ; da_t = that ⊙ (1 - h_t²) is stored in dxw[:, t]. Each step's carry is
  * one strided (N, H)·(H, H)ᵀ product over the time slice (rows T·H apart). Only the carry is
  * sequential, so the weight gradients are summed after the walk: db += Σ da in one pass and
- * dWh += Σ_t h_{t-1}ᵀ·da_t (h_{-1} = h0) as T strided products with K = N. dxw may be the same buffer as
+ * dWh += Σ_t h_{t-1}ᵀ·da_t (h_{-1} = h0) as T strided products with K = N, or, with fewer streams than
+ * steps (batch 1), as one product per stream with K = T-1 (T rank-N updates of Wh would each read and
+ * write all of dWh). dxw may be the same buffer as
  * dh (each element is read before it is written). work (N, H) holds dh_next. */
 void rnn_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dWh, lm_float *db, lm_float *dh_norms,
                             const lm_float *dh, const lm_float *h0, const lm_float *h, const lm_float *Wh,
@@ -105,6 +107,14 @@ void rnn_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dWh, lm_floa
     }
     if (dh0) memcpy(dh0, dnext, (size_t)N * H * sizeof *dh0);
     lm_sum_rows(db, dxw, N * T, H);
+    if (N < T) { // few streams (batch 1): per stream, h0ᵀ·da_0 and one product over t = 1..T-1, K = T-1
+        for (int n = 0; n < N; n++) {
+            const lm_float *hn = h + (size_t)n * ld, *dan = dxw + (size_t)n * ld; // (T, H) each
+            lm_matmul_tn_ld(dWh, H, h0 + (size_t)n * H, H, dan, H, H, 1, H);
+            if (T > 1) lm_matmul_tn_ld(dWh, H, hn, H, dan + H, H, H, T - 1, H);
+        }
+        return;
+    }
     for (int t = 0; t < T; t++) { // dWh += h_{t-1}ᵀ·da_t: A = h_{t-1} (N, H) rows apart, K = N
         const lm_float *prev = t ? h + (size_t)(t - 1) * H : h0;
         lm_matmul_tn_ld(dWh, H, prev, t ? ld : H, dxw + (size_t)t * H, ld, H, N, H);

@@ -134,9 +134,9 @@ test('native and WASM agree on the same seed (the benchmark driver in --check mo
   const dir = mkdtempSync(join(tmpdir(), 'lmlab-native-'));
   try {
     const sources = readdirSync('src').filter((f) => f.endsWith('.c')).map((f) => join('src', f));
-    execFileSync('gcc', ['-std=c11', '-O1', '-Isrc', 'scripts/bench/rnn.c', ...sources, '-o', join(dir, 'rnn'), '-lm']);
-    const nativeRun = JSON.parse(execFileSync(join(dir, 'rnn'), ['--check'], { encoding: 'utf8' }));
-    // the same problem in WASM (see check() in scripts/bench/rnn.c)
+    execFileSync('gcc', ['-std=c11', '-O1', '-Isrc', 'scripts/bench/train.c', ...sources, '-o', join(dir, 'train'), '-lm']);
+    const nativeRun = JSON.parse(execFileSync(join(dir, 'train'), ['--check'], { encoding: 'utf8' }));
+    // the same problem in WASM (see check() in scripts/bench/train.c)
     const ids = Int32Array.from({ length: 4000 }, (_, i) => (i * i + 3 * Math.floor(i / 7)) % 11);
     const m = lm.Model.create({ cell: 'rnn', vocabSize: 11, embedding: 0, hidden: 24, seed: 3 });
     const t = new lm.Trainer(m, ids, { batch: 4, seq: 12, optimizer: 'sgd', lr: 0.05, clip: 5 });

@@ -1,16 +1,12 @@
 /* ladder.c — native driver for the model ladder. `--check`: a fixed small training run of every cell
  * (LSTM L2, GRU torch L2, GRU lecture, window W3), printed as JSON for tests/ladder.test.mjs to compare
- * with the same run in WASM. Without flags: training speed of each cell at one size (chars/s), as
- * JSON. Shapes: V vocabulary, E embedding, H hidden, L layers, W window, N streams, T window length. */
-#define _POSIX_C_SOURCE 199309L
+ * with the same run in WASM. Training speed per cell is measured by scripts/bench/train.c and .mjs.
+ * Shapes: V vocabulary, E embedding, H hidden, L layers, W window, N streams, T window length. */
 #include "model.h"
-#include "rng.h"
 #include "trainer.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct {
     const char *name;
@@ -31,7 +27,7 @@ static int fail(const char *where) {
 }
 
 /* The agreement problem (the test computes the same ids in JS): ids[i] = (i·i + 3·(i/7)) mod 11,
- * N 4, T 12, SGD lr 0.05 (see rnn.c for why not Adagrad), clip 5, 20 steps per cell. */
+ * N 4, T 12, SGD lr 0.05 (see train.c for why not Adagrad), clip 5, 20 steps per cell. */
 static int check(void) {
     enum { LEN = 4000, STEPS = 20 };
     static int32_t ids[LEN];
@@ -61,42 +57,8 @@ static int check(void) {
     return 0;
 }
 
-/* chars/s of each cell at V 65, H 128 (window: E 32, W 8), N 32, T 25, Adagrad, on random ids. */
-static int speed(void) {
-    enum { LEN = 200000, STEPS = 20 };
-    static int32_t ids[LEN];
-    lm_rng r;
-    lm_rng_seed(&r, 1);
-    for (int i = 0; i < LEN; i++) ids[i] = (int32_t)lm_rng_below(&r, 65);
-    const lm_model_config cfgs[] = {{LM_CELL_RNN, 65, 0, 128, 1, 1, 0, 0},
-                                    {LM_CELL_LSTM, 65, 0, 128, 1, 1, 0, 0},
-                                    {LM_CELL_GRU, 65, 0, 128, 1, 1, 0, LM_GRU_TORCH},
-                                    {LM_CELL_WINDOW, 65, 32, 128, 1, 1, 8, 0}};
-    printf("{");
-    for (size_t k = 0; k < sizeof cfgs / sizeof *cfgs; k++) {
-        lm_model *m;
-        lm_trainer *t;
-        if (lm_model_new(&m, &cfgs[k])) return fail("model");
-        lm_optim_config o = lm_optim_defaults(LM_OPT_ADAGRAD);
-        o.clip = 5;
-        if (lm_trainer_new(&t, m, ids, LEN, 32, 25, &o)) return fail("trainer");
-        lm_train_stats st;
-        lm_trainer_train(t, 2, &st); /* warm-up: caches allocated */
-        struct timespec a, b;
-        clock_gettime(CLOCK_MONOTONIC, &a);
-        if (lm_trainer_train(t, STEPS, &st)) return fail("train");
-        clock_gettime(CLOCK_MONOTONIC, &b);
-        double seconds = (double)(b.tv_sec - a.tv_sec) + 1e-9 * (double)(b.tv_nsec - a.tv_nsec);
-        printf("%s\"%s\":{\"params\":%zu,\"chars_per_s\":%.0f}", k ? "," : "", lm_model_cell_name(cfgs[k].cell), m->n_params,
-               STEPS * 32.0 * 25.0 / seconds);
-        lm_trainer_delete(t);
-        lm_model_delete(m);
-    }
-    printf("}\n");
-    return 0;
-}
-
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "--check") == 0) return check();
-    return speed();
+    fprintf(stderr, "usage: %s --check (training speed per cell: scripts/bench/train.c)\n", argv[0]);
+    return 2;
 }

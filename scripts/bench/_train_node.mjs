@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// _train_node.mjs — child process of the training benchmark (train.mjs): one WASM training run in a
+// fresh Node process, so its peak RSS is its own. Usage: node _train_node.mjs FILE CONFIG_JSON
+// (--steps S | --seconds X); prints one JSON object (see trainRun in _train_run.mjs).
+import { readFileSync } from 'node:fs';
+import { loadLmlab } from '../../wasm_glue/index.mjs';
+import { encodeCorpus, trainRun } from './_train_run.mjs';
+
+const [file, configJson, flag, value] = process.argv.slice(2);
+if (!file || !configJson || !['--steps', '--seconds'].includes(flag) || !(Number(value) > 0)) {
+  console.error('usage: node _train_node.mjs FILE CONFIG_JSON (--steps S | --seconds X)');
+  process.exit(2);
+}
+const lm = await loadLmlab();
+const ids = encodeCorpus(lm, readFileSync(file, 'utf8'));
+const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+const result = trainRun(lm, ids, JSON.parse(configJson), {
+  [flag.slice(2)]: Number(value), wallNow: () => performance.now() / 1000, cpuNow,
+});
+result.peakRssBytes = process.resourceUsage().maxRSS * 1024;
+console.log(JSON.stringify(result));
