@@ -4,6 +4,7 @@
  * different column blocks of Wh (H, 3H); the kernels take whole contiguous matrices, so those blocks
  * are copied once per call (O(H²)) rather than once per step. Shapes: N, T, E, H as usual. */
 #include "kernels.h"
+#include "layers_bptt.h"
 #include "layers_gated.h"
 #include "lm_math.h"
 
@@ -14,10 +15,6 @@ static inline lm_float sigmoid(lm_float a) {
     if (a >= 0) return 1 / (1 + lm_exp(-a));
     lm_float e = lm_exp(a);
     return e / (1 + e);
-}
-
-static void gather_rows(lm_float *dst, const lm_float *src, size_t stride, int N, int H) {
-    for (int n = 0; n < N; n++) memcpy(dst + (size_t)n * H, src + (size_t)n * stride, (size_t)H * sizeof *dst);
 }
 
 /* dst (rows, cols) = src[:, col0 : col0 + cols] of src (rows, src_cols) */
@@ -48,8 +45,7 @@ void gru_forward_projected(lm_float *h, lm_float *cache, const lm_float *xw, con
         copy_cols(Wg, Wh, H, (int)G, 2 * H, H);
     }
     for (int t = 0; t < T; t++) {
-        if (t == 0) memcpy(hp, h0, NH * sizeof *hp);
-        else gather_rows(hp, h + (size_t)(t - 1) * H, (size_t)T * H, N, H);
+        bptt_previous_h(hp, h, h0, t, N, T, H);
         const size_t hw_cols = torch ? G : 2 * (size_t)H;
         memset(hw, 0, (size_t)N * hw_cols * sizeof *hw);
         lm_matmul_nn(hw, hp, torch ? Wh : Wrz, N, H, (int)hw_cols);
@@ -110,18 +106,9 @@ void gru_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dWh, lm_floa
     }
     memset(dhn, 0, NH * sizeof *dhn);
     for (int t = T - 1; t >= 0; t--) {
-        double norm2 = 0;
-        for (int n = 0; n < N; n++) {
-            const lm_float *up = dh + ((size_t)n * T + t) * H;
-            lm_float *d = dhn + (size_t)n * H;
-            for (int j = 0; j < H; j++) {
-                d[j] += up[j];
-                norm2 += (double)d[j] * d[j];
-            }
-        }
-        if (dh_norms) dh_norms[t] = (lm_float)sqrt(norm2);
-        if (t == 0) memcpy(hp, h0, NH * sizeof *hp);
-        else gather_rows(hp, h + (size_t)(t - 1) * H, (size_t)T * H, N, H);
+        const lm_float norm = bptt_add_upstream(dhn, dh, t, N, T, H); /* dhn += dh[:, t] */
+        if (dh_norms) dh_norms[t] = norm;
+        bptt_previous_h(hp, h, h0, t, N, T, H);
         if (torch) {
             for (int n = 0; n < N; n++) {
                 const lm_float *k = cache + ((size_t)n * T + t) * 4 * H; /* [r z g s] */

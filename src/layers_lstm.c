@@ -4,15 +4,11 @@
  * array are strided by T, so h_prev is gathered once per step (O(N·H), against O(N·H·4H) flops).
  * Shapes: N batch, T time, E input, H hidden. */
 #include "kernels.h"
+#include "layers_bptt.h"
 #include "layers_gated.h"
 
 #include <math.h>
 #include <string.h>
-
-/* Gather dst (N, H) contiguous from rows src + n*stride. */
-static void gather_rows(lm_float *dst, const lm_float *src, size_t stride, int N, int H) {
-    for (int n = 0; n < N; n++) memcpy(dst + (size_t)n * H, src + (size_t)n * stride, (size_t)H * sizeof *dst);
-}
 
 void lstm_forward_projected(lm_float *h, lm_float *cT, lm_float *cache, const lm_float *xw, const lm_float *h0,
                             const lm_float *c0, const lm_float *Wh, const lm_float *b, lm_float *work, int N,
@@ -21,8 +17,7 @@ void lstm_forward_projected(lm_float *h, lm_float *cT, lm_float *cache, const lm
     lm_float *hp = work;                   /* hp: (N, H) h_{t-1}, contiguous */
     lm_float *a = work + (size_t)N * H;    /* a: (N, 4H) h_{t-1}·Wh */
     for (int t = 0; t < T; t++) {
-        if (t == 0) memcpy(hp, h0, (size_t)N * H * sizeof *hp);
-        else gather_rows(hp, h + (size_t)(t - 1) * H, (size_t)T * H, N, H);
+        bptt_previous_h(hp, h, h0, t, N, T, H);
         memset(a, 0, (size_t)N * G * sizeof *a);
         lm_matmul_nn(a, hp, Wh, N, H, (int)G);
         /* pre-activations into the cache's [i f g o] slots, then the activations in place over the N
@@ -70,18 +65,9 @@ void lstm_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dc0, lm_flo
     if (dcT) memcpy(dcn, dcT, NH * sizeof *dcn);
     else memset(dcn, 0, NH * sizeof *dcn);
     for (int t = T - 1; t >= 0; t--) {
-        double norm2 = 0;
-        for (int n = 0; n < N; n++) {
-            const lm_float *up = dh + ((size_t)n * T + t) * H; /* (H,) */
-            lm_float *d = dhn + (size_t)n * H;
-            for (int j = 0; j < H; j++) {
-                d[j] += up[j];
-                norm2 += (double)d[j] * d[j];
-            }
-        }
-        if (dh_norms) dh_norms[t] = (lm_float)sqrt(norm2);
-        if (t == 0) memcpy(hp, h0, NH * sizeof *hp);
-        else gather_rows(hp, h + (size_t)(t - 1) * H, (size_t)T * H, N, H);
+        const lm_float norm = bptt_add_upstream(dhn, dh, t, N, T, H); /* dhn += dh[:, t] */
+        if (dh_norms) dh_norms[t] = norm;
+        bptt_previous_h(hp, h, h0, t, N, T, H);
         for (int n = 0; n < N; n++) {
             size_t nt = (size_t)n * T + t;
             const lm_float *k = cache + nt * 6 * H;   /* [i f g o c tanh(c)] (6H,) */
