@@ -173,9 +173,9 @@ test('native and WASM agree on the same seed for LSTM, GRU (both variants) and t
   const dir = mkdtempSync(join(tmpdir(), 'lmlab-ladder-'));
   try {
     const sources = readdirSync('src').filter((f) => f.endsWith('.c')).map((f) => join('src', f));
-    execFileSync('gcc', ['-std=c11', '-O1', '-Isrc', 'scripts/bench/ladder.c', ...sources, '-o', join(dir, 'ladder'), '-lm']);
-    const native = JSON.parse(execFileSync(join(dir, 'ladder'), ['--check'], { encoding: 'utf8' }));
-    // the same runs in WASM (see check() in scripts/bench/ladder.c)
+    execFileSync('gcc', ['-std=c11', '-O1', '-Isrc', 'scripts/bench/train.c', ...sources, '-o', join(dir, 'train'), '-lm']);
+    const native = JSON.parse(execFileSync(join(dir, 'train'), ['--check'], { encoding: 'utf8' }));
+    // the same runs in WASM (see check() in scripts/bench/train.c)
     const stream = Int32Array.from({ length: 4000 }, (_, i) => (i * i + 3 * Math.floor(i / 7)) % 11);
     const configs = {
       lstm: { cell: 'lstm', vocabSize: 11, embedding: 0, hidden: 16, layers: 2 },

@@ -30,33 +30,50 @@ static int fail(const char *where) {
     return 1;
 }
 
-/* The agreement problem: V 11, H 24, one-hot, N 4, T 12, plain SGD lr 0.05, clip 5, seed 3, 30 steps on
- * ids[i] = (i·i + 3·(i/7)) mod 11 (the test computes the same ids in JS). SGD, not Adagrad: Adagrad's
- * first step moves every weight by ±lr whatever the gradient's size, so a rounding-level difference
- * in a near-zero gradient becomes a full step and the two runs part ways for reasons of no interest. */
+/* The agreement problem (tests/train.test.mjs and tests/ladder.test.mjs run the same in WASM): every
+ * cell below, N 4, T 12, plain SGD lr 0.05, clip 5, on ids[i] = (i·i + 3·(i/7)) mod 11 (the tests
+ * compute the same ids in JS). SGD, not Adagrad: Adagrad's first step moves every weight by ±lr whatever the gradient's size, so a rounding-level difference
+ * in a near-zero gradient becomes a full step and the two runs part ways for reasons of no interest.
+ * Columns: cell, V, E, H, L, seed, W, gru_variant; then the number of steps. */
+static const struct {
+    const char *name;
+    lm_model_config cfg;
+    int steps;
+} check_cases[] = {
+    {"rnn", {LM_CELL_RNN, 11, 0, 24, 1, 3, 0, 0}, 30},
+    {"lstm", {LM_CELL_LSTM, 11, 0, 16, 2, 3, 0, 0}, 20},
+    {"gru", {LM_CELL_GRU, 11, 6, 16, 2, 3, 0, LM_GRU_TORCH}, 20},
+    {"gru_lecture", {LM_CELL_GRU, 11, 0, 12, 1, 3, 0, LM_GRU_LECTURE}, 20},
+    {"window", {LM_CELL_WINDOW, 11, 6, 16, 1, 3, 3, 0}, 20},
+};
+
+/* Every case on the same problem, printed as {"rnn": {"losses": [...], "param_sum": x}, "lstm": …}. */
 static int check(void) {
-    enum { LEN = 4000, STEPS = 30 };
+    enum { LEN = 4000 };
     static int32_t ids[LEN];
     for (int i = 0; i < LEN; i++) ids[i] = (int32_t)(((long)i * i + 3L * (i / 7)) % 11);
-    lm_model_config c = {.cell = LM_CELL_RNN, .V = 11, .E = 0, .H = 24, .L = 1, .seed = 3};
-    lm_model *m;
-    lm_trainer *t;
-    if (lm_model_new(&m, &c)) return fail("model");
-    lm_optim_config o = lm_optim_defaults(LM_OPT_SGD);
-    o.lr = 0.05;
-    o.clip = 5;
-    if (lm_trainer_new(&t, m, ids, LEN, 4, 12, &o)) return fail("trainer");
-    printf("{\"losses\":[");
-    for (int s = 0; s < STEPS; s++) {
-        lm_train_stats st;
-        if (lm_trainer_train(t, 1, &st)) return fail("train");
-        printf(s ? ",%.9g" : "%.9g", st.last_loss);
+    printf("{");
+    for (size_t k = 0; k < sizeof check_cases / sizeof *check_cases; k++) {
+        lm_model *m;
+        lm_trainer *t;
+        if (lm_model_new(&m, &check_cases[k].cfg)) return fail("model");
+        lm_optim_config o = lm_optim_defaults(LM_OPT_SGD);
+        o.lr = 0.05;
+        o.clip = 5;
+        if (lm_trainer_new(&t, m, ids, LEN, 4, 12, &o)) return fail("trainer");
+        printf("%s\"%s\":{\"losses\":[", k ? "," : "", check_cases[k].name);
+        for (int step = 0; step < check_cases[k].steps; step++) {
+            lm_train_stats st;
+            if (lm_trainer_train(t, 1, &st)) return fail("train");
+            printf(step ? ",%.9g" : "%.9g", st.last_loss);
+        }
+        double sum = 0;
+        for (size_t i = 0; i < m->n_params; i++) sum += m->params[i];
+        printf("],\"param_sum\":%.9g}", sum);
+        lm_trainer_delete(t);
+        lm_model_delete(m);
     }
-    double sum = 0;
-    for (size_t i = 0; i < m->n_params; i++) sum += m->params[i];
-    printf("],\"param_sum\":%.9g}\n", sum);
-    lm_trainer_delete(t);
-    lm_model_delete(m);
+    printf("}\n");
     return 0;
 }
 
