@@ -1,6 +1,6 @@
 # Makefile — the one source of truth for building, testing, serving and benchmarking lmlab.
 # Every target installs what it needs when it is missing (scripts/setup.sh).
-#   make wasm    build/lmlab.wasm (standalone, -O3 -msimd128, loaded by wasm_glue/)
+#   make wasm    build/lmlab.wasm (standalone, SIMD128, loaded by wasm_glue/) and lmlab-kernels.wasm (+ kernel test exports)
 #   make native  the same C sources natively: static library + test binaries
 #   make test    native C tests under ASan+UBSan (float and double builds) and valgrind, then node --test
 #   make web     the static site in dist/          make demo   make web, then serve dist/ on 127.0.0.1:$(PORT)
@@ -20,9 +20,20 @@ NATIVE_TEST_NAMES := $(notdir $(basename $(NATIVE_TEST_SRC)))
 BENCH_NAMES := $(notdir $(basename $(wildcard scripts/bench/*.c)))
 
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter
-WASM_FLAGS := -O3 -msimd128 $(WARN) --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH \
+# The .wasm is built for size except where the time goes: each file gets the flags of its tier.
+# -O3: the kernels (hand-blocked SIMD: the register tiles need the compiler's unrolling) and the
+# optimizer's update loop; -O2 without unrolling: the layers and the cell steps; -Oz without
+# unrolling: the rest (model bookkeeping, vocabulary, bigram, files, JSON, API checks). The tiers were
+# chosen with the training benchmark against the all -O3 build (README: Speed).
+WASM_O3_SRC := src/kernels.c src/kernels_act.c src/optim.c
+WASM_O2_SRC := src/layers.c src/layers_rnn.c src/layers_lstm.c src/layers_gru.c src/model_cells.c
+WASM_FLAGS := -Oz -msimd128 --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH -sMALLOC=emmalloc \
   -sABORTING_MALLOC=0 -sMAXIMUM_MEMORY=2GB -sINITIAL_MEMORY=16MB -sTOTAL_STACK=1MB \
   -sEXPORTED_FUNCTIONS=_malloc,_free -sERROR_ON_UNDEFINED_SYMBOLS=1
+# src/kernels_api.c exports the bare kernels for their tests and benchmark only: it goes into a second
+# file, build/lmlab-kernels.wasm (the same objects plus it), so the page's .wasm does not carry it.
+WASM_TEST_ONLY_SRC := src/kernels_api.c
+WASM_OBJ := $(patsubst src/%.c,build/wasm-obj/%.o,$(filter-out $(WASM_TEST_ONLY_SRC),$(SRC)))
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: wasm native test test-native test-node web demo bench clean setup-emcc setup-node
@@ -34,10 +45,14 @@ setup-node:
 	@scripts/setup.sh node
 
 # ---- WebAssembly -------------------------------------------------------------------------------
-wasm: build/lmlab.wasm
-build/lmlab.wasm: $(SRC) $(HDR) | setup-emcc
-	@mkdir -p build
-	emcc $(WASM_FLAGS) $(SRC) -o $@
+wasm: build/lmlab.wasm build/lmlab-kernels.wasm
+build/wasm-obj/%.o: src/%.c $(HDR) Makefile | setup-emcc
+	@mkdir -p build/wasm-obj
+	emcc $(WASM_CFLAGS) -c $< -o $@
+build/lmlab.wasm: $(WASM_OBJ)
+	emcc $(WASM_FLAGS) $^ -o $@
+build/lmlab-kernels.wasm: $(WASM_OBJ) build/wasm-obj/kernels_api.o
+	emcc $(WASM_FLAGS) $^ -o $@
 
 # ---- native ------------------------------------------------------------------------------------
 # fast: -O3 -march=native (benchmarks); san/dbl: sanitizers, float and double lm_float (tests);
@@ -78,7 +93,7 @@ test-native: native
 	  echo "== native $$t (-march=native, ASan+UBSan)"; build/march/$$t; \
 	done
 
-test-node: build/lmlab.wasm web
+test-node: build/lmlab.wasm build/lmlab-kernels.wasm web
 	@scripts/setup.sh all-tests
 	node --test --test-concurrency=1 tests/*.test.mjs
 
@@ -92,7 +107,7 @@ demo: web
 # ---- benchmark ---------------------------------------------------------------------------------
 # Native drivers (scripts/bench/*.c) in two builds: -march=native, and 128-bit vectors only
 # (-msse4.2 -mno-avx), the fair baseline for WASM's 128-bit SIMD.
-bench: build/lmlab.wasm $(BENCH_NAMES:%=build/bench/%) $(BENCH_NAMES:%=build/bench-sse/%) | setup-node
+bench: build/lmlab.wasm build/lmlab-kernels.wasm $(BENCH_NAMES:%=build/bench/%) $(BENCH_NAMES:%=build/bench-sse/%) | setup-node
 	node scripts/bench.mjs
 
 build/bench/%: scripts/bench/%.c $(SRC) $(HDR)

@@ -2,6 +2,7 @@
  * masked-word prediction (rank w by P(w | prev) P(next | w)) with its top-1/top-5 accuracy helper, and
  * the top-N count/probability matrix for the page's heatmap. Per-step work allocates nothing: the
  * model carries (V,) scratch arrays. */
+#include "lm_math.h"
 #include "bigram.h"
 
 #include "handles.h"
@@ -56,10 +57,10 @@ static int32_t sample_next(const lm_bigram *b, int32_t prev, int32_t excluded, d
     FOR_ROW_NONZERO(b, prev, c, v, {
         nonzeros++;
         if (c == excluded) excluded_is_nonzero = 1;
-        else nonzero_mass += pow((double)v + k, inv_temp);
+        else nonzero_mass += lm_pow_positive((double)v + k, inv_temp);
     });
     int32_t zeros = b->V - nonzeros - (excluded >= 0 && !excluded_is_nonzero);
-    double zero_weight = k > 0 ? pow(k, inv_temp) : 0;
+    double zero_weight = k > 0 ? lm_pow_positive(k, inv_temp) : 0;
     double total = nonzero_mass + zeros * zero_weight;
     if (!(total > 0)) return -1;
     double u = lm_rng_uniform(rng) * total;
@@ -68,7 +69,7 @@ static int32_t sample_next(const lm_bigram *b, int32_t prev, int32_t excluded, d
         FOR_ROW_NONZERO(b, prev, c, v, {
             if (c != excluded && chosen < 0) {
                 last = c;
-                u -= pow((double)v + k, inv_temp);
+                u -= lm_pow_positive((double)v + k, inv_temp);
                 if (u < 0) chosen = c;
             }
         });

@@ -21,10 +21,18 @@ void lm_clear_error(void) {
 lm_status lm_fail(lm_status code, const char *fmt, ...) {
     va_list args;
     va_start(args, fmt);
-    vsnprintf(error_message, sizeof error_message, fmt, args);
+    lm_vsnprintf(error_message, sizeof error_message, fmt, args);
     va_end(args);
     error_code = code;
     return code;
+}
+
+int lm_snprintf(char *buf, size_t size, const char *fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    int n = lm_vsnprintf(buf, size, fmt, args);
+    va_end(args);
+    return n;
 }
 
 size_t lm_size_mul(size_t a, size_t b) {

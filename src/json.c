@@ -1,7 +1,9 @@
 /* json.c — recursive-descent JSON parser behind json.h. Every read is bounds-checked against the end
  * pointer; strings are unescaped (including surrogate pairs) into fresh allocations; numbers follow
- * the JSON grammar exactly before strtod sees them. */
+ * the JSON grammar exactly before decimal.c turns them into the nearest double. */
 #include "json.h"
+
+#include "decimal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -126,12 +128,7 @@ static lm_status parse_number(parser *ps, double *out) {
         if (s >= ps->end || *s < '0' || *s > '9') return fail_at(ps, "digit expected in exponent");
         while (s < ps->end && *s >= '0' && *s <= '9') s++;
     }
-    char tmp[64]; /* strtod needs a terminated copy: the buffer itself may end right after the digits */
-    size_t n = (size_t)(s - ps->p);
-    if (n >= sizeof tmp) return fail_at(ps, "number too long");
-    memcpy(tmp, ps->p, n);
-    tmp[n] = '\0';
-    *out = strtod(tmp, NULL);
+    *out = lm_decimal_to_double(ps->p, (size_t)(s - ps->p));
     ps->p = s;
     return LM_OK;
 }

@@ -16,6 +16,23 @@
 #define LM_API
 #endif
 
+/* Message formatting. In the .wasm, musl's vsnprintf prints long double (128-bit, emulated in
+ * software) and pulls ~10 KB of soft-float code into the file; Emscripten's __small_vsnprintf is
+ * the same formatter with long double taken as double, and lmlab never prints a long double. */
+#ifdef __EMSCRIPTEN__
+#include <stdarg.h>
+int __small_vsnprintf(char *buf, size_t size, const char *fmt, va_list args);
+#define lm_vsnprintf __small_vsnprintf
+#else
+#define lm_vsnprintf vsnprintf
+#endif
+/* snprintf through lm_vsnprintf: every formatted string in src/ goes through these two. */
+int lm_snprintf(char *buf, size_t size, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
 /* Training runs in float32. The native test build defines LM_DOUBLE so gradient checks can
  * demand relative errors below 1e-6 (cs231n: float32 for training, float64 for checking). */
 #ifdef LM_DOUBLE

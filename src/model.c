@@ -19,8 +19,8 @@
 
 static void add_tensor(lm_model *m, const char *name, const char *lecture, int rows, int cols, int transposed) {
     lm_param_info *t = &m->table[m->n_tensors++];
-    snprintf(t->name, sizeof t->name, "%s", name);
-    snprintf(t->lecture, sizeof t->lecture, "%s", lecture);
+    lm_snprintf(t->name, sizeof t->name, "%s", name);
+    lm_snprintf(t->lecture, sizeof t->lecture, "%s", lecture);
     t->ndim = cols > 0 ? 2 : 1;
     t->shape[0] = rows;
     t->shape[1] = cols > 0 ? cols : 1;
@@ -77,18 +77,18 @@ static void build_table(lm_model *m) {
         return;
     }
     for (int l = 0; l < c->L; l++) {
-        snprintf(name, sizeof name, "rnn.weight_ih_l%d", l);
-        snprintf(lecture, sizeof lecture, c->L > 1 ? "Wx%d" : "Wx", l);
+        lm_snprintf(name, sizeof name, "rnn.weight_ih_l%d", l);
+        lm_snprintf(lecture, sizeof lecture, c->L > 1 ? "Wx%d" : "Wx", l);
         add_tensor(m, name, lecture, lm_model_input_width(m, l), GH, 1);
-        snprintf(name, sizeof name, "rnn.weight_hh_l%d", l);
-        snprintf(lecture, sizeof lecture, c->L > 1 ? "Wh%d" : "Wh", l);
+        lm_snprintf(name, sizeof name, "rnn.weight_hh_l%d", l);
+        lm_snprintf(lecture, sizeof lecture, c->L > 1 ? "Wh%d" : "Wh", l);
         add_tensor(m, name, lecture, c->H, GH, 1);
-        snprintf(name, sizeof name, "rnn.bias_ih_l%d", l);
-        snprintf(lecture, sizeof lecture, c->L > 1 ? "b%d" : "b", l);
+        lm_snprintf(name, sizeof name, "rnn.bias_ih_l%d", l);
+        lm_snprintf(lecture, sizeof lecture, c->L > 1 ? "b%d" : "b", l);
         add_tensor(m, name, lecture, GH, 0, 0);
         if (c->cell == LM_CELL_GRU && c->gru_variant == LM_GRU_TORCH) {
-            snprintf(name, sizeof name, "rnn.bias_hh_l%d", l);
-            snprintf(lecture, sizeof lecture, c->L > 1 ? "bh%d" : "bh", l);
+            lm_snprintf(name, sizeof name, "rnn.bias_hh_l%d", l);
+            lm_snprintf(lecture, sizeof lecture, c->L > 1 ? "bh%d" : "bh", l);
             add_tensor(m, name, lecture, GH, 0, 0);
         }
     }

@@ -106,7 +106,7 @@ lm_status lm_model_save(const lm_model *m, const lm_trainer *tr, uint8_t **out, 
         tensors[n++] = table_tensor(p, p->name, m->params);
         /* PyTorch has a second bias; ours is folded into b (the torch GRU keeps its own in the table) */
         if (strncmp(p->name, "rnn.bias_ih_l", 13) == 0 && !m->bh[0]) {
-            snprintf(names[n], sizeof names[n], "rnn.bias_hh_l%s", p->name + 13);
+            lm_snprintf(names[n], sizeof names[n], "rnn.bias_hh_l%s", p->name + 13);
             memset(&tensors[n], 0, sizeof tensors[n]);
             tensors[n].name = names[n];
             tensors[n].ndim = 1;
@@ -119,7 +119,7 @@ lm_status lm_model_save(const lm_model *m, const lm_trainer *tr, uint8_t **out, 
         const char *suffix[2] = {"m", "v"};
         for (int s = 0; s < lm_optim_state_count(&tr->opt); s++) {
             for (int k = 0; k < m->n_tensors; k++) {
-                snprintf(names[n], sizeof names[n], "optim.%s.%s", m->table[k].name, suffix[s]);
+                lm_snprintf(names[n], sizeof names[n], "optim.%s.%s", m->table[k].name, suffix[s]);
                 tensors[n] = table_tensor(&m->table[k], names[n], states[s]);
                 n++;
             }
@@ -223,10 +223,10 @@ static lm_status read_config(const lm_st_file *f, lm_model_config *c) {
 }
 
 static void shape_text(char *buf, size_t size, const int64_t *shape, int ndim) {
-    size_t used = (size_t)snprintf(buf, size, "[");
+    size_t used = (size_t)lm_snprintf(buf, size, "[");
     for (int d = 0; d < ndim && used < size; d++)
-        used += (size_t)snprintf(buf + used, size - used, d ? ", %lld" : "%lld", (long long)shape[d]);
-    if (used < size) snprintf(buf + used, size - used, "]");
+        used += (size_t)lm_snprintf(buf + used, size - used, d ? ", %lld" : "%lld", (long long)shape[d]);
+    if (used < size) lm_snprintf(buf + used, size - used, "]");
 }
 
 /* The entry `name` must exist with exactly `shape` (ndim dims); explains the config otherwise. */
@@ -298,7 +298,7 @@ static lm_status load_into(lm_model *m, const lm_st_file *f) {
     }
     for (int l = 0; l < c->L && !s && c->cell != LM_CELL_WINDOW && !m->bh[0]; l++) { /* PyTorch's second bias adds to ours */
         char name[32];
-        snprintf(name, sizeof name, "rnn.bias_hh_l%d", l);
+        lm_snprintf(name, sizeof name, "rnn.bias_hh_l%d", l);
         if (!lm_st_find(f, name)) continue;
         const int GH = m->G * c->H;
         int64_t shape[1] = {GH};
@@ -360,7 +360,7 @@ lm_status lm_model_load(lm_model **out, const uint8_t *bytes, size_t len) {
     s = read_config(&f, &c);
     if (!s && lm_model_check_config(&c)) {
         char why[256];
-        snprintf(why, sizeof why, "%s", lm_error_message());
+        lm_snprintf(why, sizeof why, "%s", lm_error_message());
         s = lm_fail(LM_ERR_FORMAT, "model file config is invalid: %s", why);
     }
     if (!s) { /* the config's values must roughly be in the file: bounds the allocation by the file size
@@ -382,7 +382,7 @@ lm_status lm_model_load(lm_model **out, const uint8_t *bytes, size_t len) {
         s = lm_model_new(&m, &c);
         if (s) {
             char why[256];
-            snprintf(why, sizeof why, "%s", lm_error_message());
+            lm_snprintf(why, sizeof why, "%s", lm_error_message());
             s = lm_fail(LM_ERR_FORMAT, "model file config is invalid: %s", why);
         }
     }
@@ -441,7 +441,7 @@ lm_status lm_trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
         for (int k = 0; k < m->n_tensors && !s; k++) {
             const lm_param_info *p = &m->table[k];
             char name[LM_PARAM_NAME_MAX + 16];
-            snprintf(name, sizeof name, "optim.%s.%s", p->name, v ? "v" : "m");
+            lm_snprintf(name, sizeof name, "optim.%s.%s", p->name, v ? "v" : "m");
             int64_t shape[2];
             file_shape(p, shape);
             const lm_st_entry *e;

@@ -3,6 +3,7 @@
  * from the largest |g|, |p| and moment proves every new value finite (every ordinary step), the update
  * is written in one pass; otherwise it runs twice per element, a dry run proving each new value finite,
  * then the write. The arithmetic is lm_float's (float32 as in PyTorch), so the loops vectorise. The step is O(parameters), which matters at batch 1 (25 tokens per step). */
+#include "lm_math.h"
 #include "optim.h"
 
 #include <math.h>
@@ -262,8 +263,8 @@ lm_status lm_optim_step(lm_optimizer *opt, lm_float *params, lm_float *grads, co
     }
     if (lim > 0 && c->clip_mode == LM_CLIP_VALUE) clipped = gmax > lim;
     double t = (double)(opt->step + 1);
-    double bc1 = c->kind == LM_OPT_ADAM ? 1 - pow(c->beta1, t) : 1;
-    double bc2 = c->kind == LM_OPT_ADAM ? 1 - pow(c->beta2, t) : 1;
+    double bc1 = c->kind == LM_OPT_ADAM ? 1 - lm_pow_positive(c->beta1, t) : 1;
+    double bc2 = c->kind == LM_OPT_ADAM ? 1 - lm_pow_positive(c->beta2, t) : 1;
     double gbound = (double)gmax * scale;
     if (lim > 0 && c->clip_mode == LM_CLIP_VALUE && gbound > lim) gbound = lim;
     const constants k = constants_of(c, bc1, bc2);

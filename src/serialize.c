@@ -33,7 +33,7 @@ void lm_sb_printf(lm_strbuf *sb, const char *fmt, ...) {
     char tmp[256];
     va_list args;
     va_start(args, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, args);
+    int n = lm_vsnprintf(tmp, sizeof tmp, fmt, args);
     va_end(args);
     if (n < 0 || (size_t)n >= sizeof tmp) { sb->failed = 1; return; } /* callers format short numbers only */
     lm_sb_append(sb, tmp, (size_t)n);

@@ -1,14 +1,16 @@
 // kernels.test.mjs — the fast matmul kernels of the .wasm (the WASM SIMD path) against a float64 JS
 // reference on odd shapes and strided rows, within the forward-error bound of a K-term float32 dot
 // product; NaN in the padding of A and B must not reach C and the padding of C must stay untouched.
-// Also every error message of lm_kernel_matmul (kernels_api.c), through core.check.
+// Also every error message of lm_kernel_matmul (kernels_api.c), through core.check. These exports live
+// in build/lmlab-kernels.wasm: the same objects as build/lmlab.wasm plus kernels_api.c (see Makefile).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadLmlab, LmlabError } from '../wasm_glue/index.mjs';
 
+const KERNELS_WASM = new URL('../build/lmlab-kernels.wasm', import.meta.url);
 let core;
 before(async () => {
-  core = (await loadLmlab()).core;
+  core = (await loadLmlab({ wasm: KERNELS_WASM })).core;
 });
 
 const OPS = { nn: 0, tn: 1, nt: 2 };

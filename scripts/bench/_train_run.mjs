@@ -3,6 +3,12 @@
 // so both run exactly the same steps. No Node or DOM imports: it gets lmlab and the clocks passed in.
 // Shapes: N streams (batch), T window (seq), H hidden, E embedding (0 = one-hot).
 
+/** The linear learning-rate decay of `lrDecay: 'linear'` (and of `lmlab train --lr-decay linear`): the
+ *  multiplier of the base rate when `fraction` of the budget is spent, from 1 down to 1/50 at the end. */
+export function linearDecay(fraction) {
+  return Math.max(1 / 50, 1 - fraction);
+}
+
 /** Split as scripts/cli/_neural.mjs splitText does: the last `fraction`, cut at a line break within 1000 chars. */
 export function splitText(text, fraction) {
   let cut = Math.floor(text.length * (1 - fraction));
@@ -27,7 +33,8 @@ export function encodeCorpus(lm, text) {
  * @param {any} lm loaded lmlab
  * @param {{ V: number, train: Int32Array, held: Int32Array }} ids
  * @param {{ cell: string, hidden: number, embedding: number, batch: number, seq: number,
- *           optimizer: string, lr: number, clip: number, clipMode: string }} config
+ *           optimizer: string, lr: number, clip: number, clipMode: string, lrDecay?: 'linear' }} config
+ *   lrDecay 'linear' (budget mode): the rate falls linearly over the budget (linearDecay)
  * @param {{ steps?: number, seconds?: number, wallNow: () => number, cpuNow?: () => number }} mode
  *   clocks in seconds; cpuNow (Node) is the process CPU time, absent in a browser
  */
@@ -50,6 +57,7 @@ export function trainRun(lm, ids, config, mode) {
       // chunks of about 50 ms, so the budget is overrun by little
       let chunk = 1;
       while (cpu() - c0 < mode.seconds) {
+        if (config.lrDecay === 'linear') trainer.setLearningRate(config.lr * linearDecay((cpu() - c0) / mode.seconds));
         const t = mode.wallNow();
         stats = trainer.train(chunk);
         steps += chunk;

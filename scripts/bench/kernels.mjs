@@ -11,6 +11,7 @@ import { instantiateCore } from '../../wasm_glue/loader.mjs';
 export const title = 'Dense kernels: GFLOP/s (median/best of 15 samples), native vs WebAssembly';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const KERNELS_WASM = new URL('../../build/lmlab-kernels.wasm', import.meta.url); // lmlab.wasm plus kernels_api.c
 const OPS = { nn: 0, tn: 1, nt: 2 };
 
 // [spec, what it is in the models]; spec = op,M,K,N,lda,ldb,ldc (ld 0: contiguous rows).
@@ -75,9 +76,9 @@ export function runNative(binary, specs) {
   return { path: lines[0].path, bySpec: new Map(lines.slice(1).map((l) => [l.spec, l])) };
 }
 
-/** The same measurements on the .wasm (default build/lmlab.wasm, or an instantiated core), through its exports. */
+/** The same measurements on the .wasm (default build/lmlab-kernels.wasm, or an instantiated core), through its exports. */
 export async function runWasm(specs, wasm, instantiated) {
-  const core = instantiated ?? await instantiateCore(wasm ? { wasm } : {});
+  const core = instantiated ?? await instantiateCore({ wasm: wasm ?? KERNELS_WASM });
   const ex = core.exports;
   let seed = 12345;
   const fill = (ptr, n) => {
@@ -165,7 +166,7 @@ const gflops = (spec, seconds) => {
 /** @param {{ json: boolean, log: (line: string) => void }} opts */
 export async function run({ log }) {
   try {
-    execFileSync('make', ['-s', '--no-print-directory', 'build/lmlab.wasm', 'build/bench/kernels', 'build/bench-sse/kernels'],
+    execFileSync('make', ['-s', '--no-print-directory', 'build/lmlab-kernels.wasm', 'build/bench/kernels', 'build/bench-sse/kernels'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     throw new Error(`building the benchmark failed:\n${e.stderr}`);
@@ -173,7 +174,7 @@ export async function run({ log }) {
   const specs = [...SHAPES.map(([s]) => s), RNN, LM];
   // Rounds interleaved shape by shape and build by build, so a burst of load from other jobs hits all
   // three builds alike; each cell pools ROUNDS × SAMPLES samples into a median and a best.
-  const core = await instantiateCore();
+  const core = await instantiateCore({ wasm: KERNELS_WASM });
   // Warm-up pass, discarded: V8 first runs WASM in its baseline compiler and swaps in optimised code
   // from a background thread, which a busy machine can delay by seconds. We measure the steady state.
   await runWasm(specs, undefined, core);
