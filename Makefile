@@ -27,6 +27,8 @@ WARN := -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter
 # chosen with the training benchmark against the all -O3 build (README: Speed).
 WASM_O3_SRC := src/kernels.c src/kernels_act.c src/optim.c
 WASM_O2_SRC := src/layers.c src/layers_rnn.c src/layers_lstm.c src/layers_gru.c src/model_cells.c
+WASM_CFLAGS = $(WARN) -msimd128 \
+  $(if $(filter $(WASM_O3_SRC),$<),-O3,$(if $(filter $(WASM_O2_SRC),$<),-O2,-Oz) -fno-unroll-loops)
 WASM_FLAGS := -Oz -msimd128 --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH -sMALLOC=emmalloc \
   -sABORTING_MALLOC=0 -sMAXIMUM_MEMORY=2GB -sINITIAL_MEMORY=16MB -sTOTAL_STACK=1MB \
   -sEXPORTED_FUNCTIONS=_malloc,_free -sERROR_ON_UNDEFINED_SYMBOLS=1
