@@ -187,6 +187,32 @@ test('CLI: train, eval (--json, --batch 1), sample (reproducible), resume', () =
   }
 });
 
+test('CLI: --lr-decay linear lowers the rate over --steps and records it; a bad schedule is refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lmlab-decay-'));
+  try {
+    const data = join(dir, 'tiny.txt');
+    writeFileSync(data, 'abcabcabd\n'.repeat(200));
+    const out = join(dir, 'm.safetensors');
+    const run = cli(['train', '--data', data, '--hidden', '8', '--batch', '2', '--seq', '8', '--steps', '50', '--lr', '0.01',
+      '--lr-decay', 'linear', '--out', out]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /adam lr 0\.01 decaying linearly to 1\/50/);
+    const bytes = readFileSync(out);
+    const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8'));
+    const trainer = JSON.parse(header.__metadata__.trainer);
+    const training = JSON.parse(header.__metadata__.training);
+    // the rate of the last chunk: between the floor (1/50) and the base, well below the base near the end
+    assert.ok(trainer.lr >= 0.01 / 50 && trainer.lr < 0.01 * 0.5, `last rate ${trainer.lr}`);
+    assert.equal(training.lrDecay, 'linear');
+    assert.equal(training.lr, 0.01);
+    const bad = cli(['train', '--data', data, '--steps', '5', '--lr-decay', 'cosine', '--out', out]);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /lr-decay/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('CLI: word level with masked-word accuracy; Ctrl-C saves a checkpoint', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lmlab-cli-'));
   try {

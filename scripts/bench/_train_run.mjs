@@ -3,11 +3,7 @@
 // so both run exactly the same steps. No Node or DOM imports: it gets lmlab and the clocks passed in.
 // Shapes: N streams (batch), T window (seq), H hidden, E embedding (0 = one-hot).
 
-/** The linear learning-rate decay of `lrDecay: 'linear'` (and of `lmlab train --lr-decay linear`): the
- *  multiplier of the base rate when `fraction` of the budget is spent, from 1 down to 1/50 at the end. */
-export function linearDecay(fraction) {
-  return Math.max(1 / 50, 1 - fraction);
-}
+import { linearDecay } from '../cli/_schedule.mjs';
 
 /** Split as scripts/cli/_neural.mjs splitText does: the last `fraction`, cut at a line break within 1000 chars. */
 export function splitText(text, fraction) {

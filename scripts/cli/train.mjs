@@ -3,6 +3,7 @@
 // loss, validation loss every K steps, chars/s, ETA) and a sample every K steps; saves a model file
 // with the optimizer state so `--resume` continues exactly; Ctrl-C saves a checkpoint before exiting.
 import { parseFlags, UsageError } from './_args.mjs';
+import { linearDecay } from './_schedule.mjs';
 import { decodeIds, describeModel, duration, fmt, modelConfig, openModel, primeIds, readCorpus, splitText, writeAtomic } from './_neural.mjs';
 
 export const summary = 'train a neural language model (rnn, lstm, gru, window; char or word level) and save a model file';
@@ -22,6 +23,8 @@ export const usage = `usage: node scripts/lmlab.mjs train [flags]
   --batch N            parallel streams (default 32)
   --optimizer NAME     sgd | adagrad | adam (default adam; adagrad 0.1 is min-char-rnn's setting)
   --lr X               learning rate (default: adagrad 0.1, adam 0.002, sgd 0.01)
+  --lr-decay none|linear  linear: the rate falls from --lr to --lr/50 over --steps or --minutes
+                       (default none; the best 60 s results used it, see README)
   --momentum X         sgd only (default 0)
   --clip C             clip gradients; 0 = off (default 5)
   --clip-mode MODE     value (element-wise to [-C, C]) | norm (global norm) (default value)
@@ -50,6 +53,7 @@ const spec = {
   batch: { type: 'int', min: 1, max: 100000 },
   optimizer: { type: 'string', choices: ['sgd', 'adagrad', 'adam'] },
   lr: { type: 'number' },
+  'lr-decay': { type: 'string', default: 'none', choices: ['none', 'linear'] },
   momentum: { type: 'number', min: 0, max: 0.999999 },
   clip: { type: 'number', min: 0 },
   'clip-mode': { type: 'string', choices: ['value', 'norm'] },
@@ -122,7 +126,7 @@ export async function run(argv) {
     vocab: JSON.stringify(vocab.toJSON()),
     level: vocab.level,
     data: corpus.name,
-    training: JSON.stringify({ ...options, valFraction: f['val-fraction'] }),
+    training: JSON.stringify({ ...options, lrDecay: f['lr-decay'], valFraction: f['val-fraction'] }),
   };
 
   const log = f.quiet ? () => {} : (line) => process.stdout.write(`${line}\n`);
@@ -131,7 +135,7 @@ export async function run(argv) {
   const V = vocab.size;
   log(`data: ${corpus.name}: ${trainIds.length} training ${unit}, ${valIds.length} held out; vocabulary ${V} (${vocab.level})`);
   log(`model: ${describeModel(model)}, ${model.parameterCount} parameters`);
-  log(`training: ${options.optimizer} lr ${options.lr}, clip ${options.clip} (${options.clipMode}), batch ${options.batch} x seq ${options.seq}${resumeBytes ? `, resumed at step ${trainer.step}` : ''}`);
+  log(`training: ${options.optimizer} lr ${options.lr}${f['lr-decay'] === 'linear' ? ' decaying linearly to 1/50' : ''}, clip ${options.clip} (${options.clipMode}), batch ${options.batch} x seq ${options.seq}${resumeBytes ? `, resumed at step ${trainer.step}` : ''}`);
 
   const valSlice = valIds.subarray(0, Math.min(valIds.length, f['val-tokens']));
   const valBatch = (ids) => Math.max(1, Math.min(options.batch, Math.floor(ids.length / (options.seq + 1))));
@@ -158,7 +162,13 @@ export async function run(argv) {
     while (!interrupted && trainer.step - startStep < target && Date.now() < deadline) {
       const done = trainer.step - startStep;
       const untilCheck = f.every - (trainer.step % f.every);
-      const count = Math.max(1, Math.min(chunk, target - done, untilCheck));
+      // with --steps and a decay, at most 1/200 of the run between rate changes (chunks follow time otherwise)
+      const decayCap = f['lr-decay'] === 'linear' && f.minutes === undefined ? Math.ceil(target / 200) : Infinity;
+      const count = Math.max(1, Math.min(chunk, target - done, untilCheck, decayCap));
+      if (f['lr-decay'] === 'linear') {
+        const spent = f.minutes !== undefined ? 1 - (deadline - Date.now()) / (f.minutes * 60000) : done / target;
+        trainer.setLearningRate(options.lr * linearDecay(spent));
+      }
       const c0 = performance.now();
       last = trainer.train(count);
       const ms = performance.now() - c0;
