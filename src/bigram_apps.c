@@ -2,10 +2,10 @@
  * masked-word prediction (rank w by P(w | prev) P(next | w)) with its top-1/top-5 accuracy helper, and
  * the top-N count/probability matrix for the page's heatmap. Per-step work allocates nothing: the
  * model carries (V,) scratch arrays. */
-#include "lm_math.h"
 #include "bigram.h"
 
 #include "handles.h"
+#include "lm_math.h"
 #include "rng.h"
 
 #include <math.h>

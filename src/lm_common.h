@@ -17,8 +17,9 @@
 #endif
 
 /* Message formatting. In the .wasm, musl's vsnprintf prints long double (128-bit, emulated in
- * software) and pulls ~10 KB of soft-float code into the file; Emscripten's __small_vsnprintf is
- * the same formatter with long double taken as double, and lmlab never prints a long double. */
+ * software) and so pulls soft-float code into the file (with strtod's, 15 KB: see decimal.h);
+ * Emscripten's __small_vsnprintf is the same formatter with long double taken as double, and lmlab
+ * never prints a long double. */
 #ifdef __EMSCRIPTEN__
 #include <stdarg.h>
 int __small_vsnprintf(char *buf, size_t size, const char *fmt, va_list args);

@@ -3,8 +3,9 @@
  * from the largest |g|, |p| and moment proves every new value finite (every ordinary step), the update
  * is written in one pass; otherwise it runs twice per element, a dry run proving each new value finite,
  * then the write. The arithmetic is lm_float's (float32 as in PyTorch), so the loops vectorise. The step is O(parameters), which matters at batch 1 (25 tokens per step). */
-#include "lm_math.h"
 #include "optim.h"
+
+#include "lm_math.h"
 
 #include <math.h>
 #include <stdlib.h>
