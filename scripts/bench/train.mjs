@@ -16,7 +16,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHAKESPEARE = join(ROOT, '..', '..', 'shared', 'data', 'tinyshakespeare.txt');
 const SHARED = existsSync(SHAKESPEARE) ? SHAKESPEARE : join(ROOT, '..', 'shared', 'data', 'tinyshakespeare.txt');
 
-// The batched speed rows train with the CLI's Adam default: lr 2e-3 (the rate does not change the speed), embedding 32, global-norm
+// The batched speed rows train with embedding 32, Adam lr 2e-3 (the CLI's default rate; the rate does not change the speed), global-norm
 // clip 125 = 5·T (our gradients are of the loss summed over T = 25, PyTorch's of the mean: its clip 5).
 const ADAM = { embedding: 32, batch: 32, seq: 25, optimizer: 'adam', lr: 0.002, clip: 125, clipMode: 'norm' };
 /** name, label, config, characters per timed run (about a second natively) */
