@@ -5,9 +5,6 @@
 #include "kernels_api.h"
 #include "kernels.h"
 
-/* The largest matrix one call accepts, in elements, so every row offset fits an int. */
-#define MAX_ELEMS ((size_t)1 << 28)
-
 typedef void (*matmul_ld)(lm_float *, int, const lm_float *, int, const lm_float *, int, int, int, int);
 
 static lm_status need_size(const char *fn, const char *name, int v) {
@@ -25,8 +22,8 @@ static lm_status need_matrix(const char *fn, const char *name, const char *ld_na
                        "%s: %s = %d is less than the %d elements of one stored row of %s "
                        "(it is the distance between row starts)",
                        fn, ld_name, ld, cols, name);
-    if ((size_t)(rows - 1) * (size_t)ld + (size_t)cols > MAX_ELEMS)
-        return lm_fail(LM_ERR_ARG, "%s: %s spans more than the %zu elements one call accepts", fn, name, MAX_ELEMS);
+    if ((size_t)(rows - 1) * (size_t)ld + (size_t)cols > LM_MAX_CALL_ELEMS)
+        return lm_fail(LM_ERR_ARG, "%s: %s spans more than the %zu elements one call accepts", fn, name, LM_MAX_CALL_ELEMS);
     return LM_OK;
 }
 

@@ -8,16 +8,6 @@
 #include "layers.h"
 #include "layers_api.h"
 
-/* Largest array one call accepts, in elements: every index product then fits an int (the layers pass
- * N·T as a matrix height) and every byte count fits a 32-bit size_t (WASM). */
-#define MAX_ELEMS ((size_t)1 << 28)
-
-#define TRY(expr)                  \
-    do {                           \
-        lm_status s_ = (expr);     \
-        if (s_ != LM_OK) return s_; \
-    } while (0)
-
 static lm_status need_count(const char *fn, const char *name, const char *meaning, int v) {
     if (v < 1) return lm_fail(LM_ERR_ARG, "%s: %s (%s) must be at least 1, got %d", fn, name, meaning, v);
     return LM_OK;
@@ -37,12 +27,12 @@ static lm_status need_vocab(const char *fn, int V) {
     return LM_OK;
 }
 
-/* a·b·c elements must stay within MAX_ELEMS; *n receives the product. */
+/* a·b·c elements must stay within LM_MAX_CALL_ELEMS; *n receives the product. */
 static lm_status need_elems(const char *fn, const char *name, size_t *n, int a, int b, int c) {
     size_t p = lm_size_mul(lm_size_mul((size_t)a, (size_t)b), (size_t)c);
-    if (p == 0 || p > MAX_ELEMS)
+    if (p == 0 || p > LM_MAX_CALL_ELEMS)
         return lm_fail(LM_ERR_ARG, "%s: %s would have %d·%d·%d elements, more than the %zu one call accepts", fn,
-                       name, a, b, c, MAX_ELEMS);
+                       name, a, b, c, LM_MAX_CALL_ELEMS);
     *n = p;
     return LM_OK;
 }
@@ -83,17 +73,17 @@ static lm_status alloc_work(const char *fn, lm_float **work, size_t n) {
 int lm_layer_embedding_forward(lm_float *out, const int32_t *ids, const lm_float *W, int N, int T, int V, int E) {
     const char *fn = "embedding_forward";
     size_t nout = 0, nW = 0; /* set by need_elems; zeroed for -O3's flow analysis */
-    TRY(need_count(fn, "N", "batch", N));
-    TRY(need_count(fn, "T", "time steps", T));
-    TRY(need_vocab(fn, V));
-    TRY(need_dim(fn, "E", "embedding size", E));
-    TRY(need_elems(fn, "out (N, T, E)", &nout, N, T, E));
-    TRY(need_elems(fn, "W (V, E)", &nW, V, E, 1));
-    TRY(need_ptr(fn, "out", out));
-    TRY(need_ptr(fn, "ids", ids));
-    TRY(need_ptr(fn, "W", W));
-    TRY(need_ids(fn, "ids", ids, NULL, N, T, V));
-    TRY(need_finite(fn, "W", W, nW));
+    LM_TRY(need_count(fn, "N", "batch", N));
+    LM_TRY(need_count(fn, "T", "time steps", T));
+    LM_TRY(need_vocab(fn, V));
+    LM_TRY(need_dim(fn, "E", "embedding size", E));
+    LM_TRY(need_elems(fn, "out (N, T, E)", &nout, N, T, E));
+    LM_TRY(need_elems(fn, "W (V, E)", &nW, V, E, 1));
+    LM_TRY(need_ptr(fn, "out", out));
+    LM_TRY(need_ptr(fn, "ids", ids));
+    LM_TRY(need_ptr(fn, "W", W));
+    LM_TRY(need_ids(fn, "ids", ids, NULL, N, T, V));
+    LM_TRY(need_finite(fn, "W", W, nW));
     embedding_forward(out, ids, W, N, T, V, E);
     return LM_OK;
 }
@@ -101,17 +91,17 @@ int lm_layer_embedding_forward(lm_float *out, const int32_t *ids, const lm_float
 int lm_layer_embedding_backward(lm_float *dW, const lm_float *dout, const int32_t *ids, int N, int T, int V, int E) {
     const char *fn = "embedding_backward";
     size_t nout = 0, nW = 0; /* set by need_elems; zeroed for -O3's flow analysis */
-    TRY(need_count(fn, "N", "batch", N));
-    TRY(need_count(fn, "T", "time steps", T));
-    TRY(need_vocab(fn, V));
-    TRY(need_dim(fn, "E", "embedding size", E));
-    TRY(need_elems(fn, "dout (N, T, E)", &nout, N, T, E));
-    TRY(need_elems(fn, "dW (V, E)", &nW, V, E, 1));
-    TRY(need_ptr(fn, "dW", dW));
-    TRY(need_ptr(fn, "dout", dout));
-    TRY(need_ptr(fn, "ids", ids));
-    TRY(need_ids(fn, "ids", ids, NULL, N, T, V));
-    TRY(need_finite(fn, "dout", dout, nout));
+    LM_TRY(need_count(fn, "N", "batch", N));
+    LM_TRY(need_count(fn, "T", "time steps", T));
+    LM_TRY(need_vocab(fn, V));
+    LM_TRY(need_dim(fn, "E", "embedding size", E));
+    LM_TRY(need_elems(fn, "dout (N, T, E)", &nout, N, T, E));
+    LM_TRY(need_elems(fn, "dW (V, E)", &nW, V, E, 1));
+    LM_TRY(need_ptr(fn, "dW", dW));
+    LM_TRY(need_ptr(fn, "dout", dout));
+    LM_TRY(need_ptr(fn, "ids", ids));
+    LM_TRY(need_ids(fn, "ids", ids, NULL, N, T, V));
+    LM_TRY(need_finite(fn, "dout", dout, nout));
     embedding_backward(dW, dout, ids, N, T, V, E);
     return LM_OK;
 }
@@ -122,13 +112,13 @@ int lm_layer_embedding_backward(lm_float *dW, const lm_float *dout, const int32_
  * of Wx, Wh and one hidden state. */
 static lm_status rnn_sizes(const char *fn, int N, const int *T, int E, int H, size_t *nWx, size_t *nWh,
                            size_t *nNH) {
-    TRY(need_count(fn, "N", "batch", N));
-    if (T) TRY(need_count(fn, "T", "time steps", *T));
-    TRY(need_dim(fn, "E", "input size", E));
-    TRY(need_dim(fn, "H", "hidden size", H));
-    TRY(need_elems(fn, "Wx (E, H)", nWx, E, H, 1));
-    TRY(need_elems(fn, "Wh (H, H)", nWh, H, H, 1));
-    TRY(need_elems(fn, "h (N, H)", nNH, N, H, 1));
+    LM_TRY(need_count(fn, "N", "batch", N));
+    if (T) LM_TRY(need_count(fn, "T", "time steps", *T));
+    LM_TRY(need_dim(fn, "E", "input size", E));
+    LM_TRY(need_dim(fn, "H", "hidden size", H));
+    LM_TRY(need_elems(fn, "Wx (E, H)", nWx, E, H, 1));
+    LM_TRY(need_elems(fn, "Wh (H, H)", nWh, H, H, 1));
+    LM_TRY(need_elems(fn, "h (N, H)", nNH, N, H, 1));
     return LM_OK;
 }
 
@@ -136,19 +126,19 @@ int lm_layer_rnn_step_forward(lm_float *h, const lm_float *x, const lm_float *h_
                               const lm_float *Wh, const lm_float *b, int N, int E, int H) {
     const char *fn = "rnn_step_forward";
     size_t nWx = 0, nWh = 0, nNH = 0, nx = 0; /* set by need_elems; zeroed for -O3's flow analysis */
-    TRY(rnn_sizes(fn, N, NULL, E, H, &nWx, &nWh, &nNH));
-    TRY(need_elems(fn, "x (N, E)", &nx, N, E, 1));
-    TRY(need_ptr(fn, "h", h));
-    TRY(need_ptr(fn, "x", x));
-    TRY(need_ptr(fn, "h_prev", h_prev));
-    TRY(need_ptr(fn, "Wx", Wx));
-    TRY(need_ptr(fn, "Wh", Wh));
-    TRY(need_ptr(fn, "b", b));
-    TRY(need_finite(fn, "x", x, nx));
-    TRY(need_finite(fn, "h_prev", h_prev, nNH));
-    TRY(need_finite(fn, "Wx", Wx, nWx));
-    TRY(need_finite(fn, "Wh", Wh, nWh));
-    TRY(need_finite(fn, "b", b, (size_t)H));
+    LM_TRY(rnn_sizes(fn, N, NULL, E, H, &nWx, &nWh, &nNH));
+    LM_TRY(need_elems(fn, "x (N, E)", &nx, N, E, 1));
+    LM_TRY(need_ptr(fn, "h", h));
+    LM_TRY(need_ptr(fn, "x", x));
+    LM_TRY(need_ptr(fn, "h_prev", h_prev));
+    LM_TRY(need_ptr(fn, "Wx", Wx));
+    LM_TRY(need_ptr(fn, "Wh", Wh));
+    LM_TRY(need_ptr(fn, "b", b));
+    LM_TRY(need_finite(fn, "x", x, nx));
+    LM_TRY(need_finite(fn, "h_prev", h_prev, nNH));
+    LM_TRY(need_finite(fn, "Wx", Wx, nWx));
+    LM_TRY(need_finite(fn, "Wh", Wh, nWh));
+    LM_TRY(need_finite(fn, "b", b, (size_t)H));
     rnn_step_forward(h, x, h_prev, Wx, Wh, b, N, E, H);
     return LM_OK;
 }
@@ -158,25 +148,25 @@ int lm_layer_rnn_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dWx, l
                                const lm_float *Wx, const lm_float *Wh, int N, int E, int H) {
     const char *fn = "rnn_step_backward";
     size_t nWx = 0, nWh = 0, nNH = 0, nx = 0; /* set by need_elems; zeroed for -O3's flow analysis */
-    TRY(rnn_sizes(fn, N, NULL, E, H, &nWx, &nWh, &nNH));
-    TRY(need_elems(fn, "x (N, E)", &nx, N, E, 1));
-    TRY(need_ptr(fn, "dWx", dWx));
-    TRY(need_ptr(fn, "dWh", dWh));
-    TRY(need_ptr(fn, "db", db));
-    TRY(need_ptr(fn, "dh", dh));
-    TRY(need_ptr(fn, "x", x));
-    TRY(need_ptr(fn, "h_prev", h_prev));
-    TRY(need_ptr(fn, "h", h));
-    TRY(need_ptr(fn, "Wx", Wx));
-    TRY(need_ptr(fn, "Wh", Wh));
-    TRY(need_finite(fn, "dh", dh, nNH));
-    TRY(need_finite(fn, "x", x, nx));
-    TRY(need_finite(fn, "h_prev", h_prev, nNH));
-    TRY(need_finite(fn, "h", h, nNH));
-    TRY(need_finite(fn, "Wx", Wx, nWx));
-    TRY(need_finite(fn, "Wh", Wh, nWh));
+    LM_TRY(rnn_sizes(fn, N, NULL, E, H, &nWx, &nWh, &nNH));
+    LM_TRY(need_elems(fn, "x (N, E)", &nx, N, E, 1));
+    LM_TRY(need_ptr(fn, "dWx", dWx));
+    LM_TRY(need_ptr(fn, "dWh", dWh));
+    LM_TRY(need_ptr(fn, "db", db));
+    LM_TRY(need_ptr(fn, "dh", dh));
+    LM_TRY(need_ptr(fn, "x", x));
+    LM_TRY(need_ptr(fn, "h_prev", h_prev));
+    LM_TRY(need_ptr(fn, "h", h));
+    LM_TRY(need_ptr(fn, "Wx", Wx));
+    LM_TRY(need_ptr(fn, "Wh", Wh));
+    LM_TRY(need_finite(fn, "dh", dh, nNH));
+    LM_TRY(need_finite(fn, "x", x, nx));
+    LM_TRY(need_finite(fn, "h_prev", h_prev, nNH));
+    LM_TRY(need_finite(fn, "h", h, nNH));
+    LM_TRY(need_finite(fn, "Wx", Wx, nWx));
+    LM_TRY(need_finite(fn, "Wh", Wh, nWh));
     lm_float *work; // (N, H)
-    TRY(alloc_work(fn, &work, nNH));
+    LM_TRY(alloc_work(fn, &work, nNH));
     rnn_step_backward(dx, dh_prev, dWx, dWh, db, dh, x, h_prev, h, Wx, Wh, work, N, E, H);
     lm_free(work);
     return LM_OK;
@@ -186,20 +176,20 @@ int lm_layer_rnn_forward(lm_float *h, const lm_float *x, const lm_float *h0, con
                          const lm_float *b, int N, int T, int E, int H) {
     const char *fn = "rnn_forward";
     size_t nWx = 0, nWh = 0, nNH = 0, nx = 0, nh = 0; /* set by need_elems; zeroed for -O3's flow analysis */
-    TRY(rnn_sizes(fn, N, &T, E, H, &nWx, &nWh, &nNH));
-    TRY(need_elems(fn, "x (N, T, E)", &nx, N, T, E));
-    TRY(need_elems(fn, "h (N, T, H)", &nh, N, T, H));
-    TRY(need_ptr(fn, "h", h));
-    TRY(need_ptr(fn, "x", x));
-    TRY(need_ptr(fn, "h0", h0));
-    TRY(need_ptr(fn, "Wx", Wx));
-    TRY(need_ptr(fn, "Wh", Wh));
-    TRY(need_ptr(fn, "b", b));
-    TRY(need_finite(fn, "x", x, nx));
-    TRY(need_finite(fn, "h0", h0, nNH));
-    TRY(need_finite(fn, "Wx", Wx, nWx));
-    TRY(need_finite(fn, "Wh", Wh, nWh));
-    TRY(need_finite(fn, "b", b, (size_t)H));
+    LM_TRY(rnn_sizes(fn, N, &T, E, H, &nWx, &nWh, &nNH));
+    LM_TRY(need_elems(fn, "x (N, T, E)", &nx, N, T, E));
+    LM_TRY(need_elems(fn, "h (N, T, H)", &nh, N, T, H));
+    LM_TRY(need_ptr(fn, "h", h));
+    LM_TRY(need_ptr(fn, "x", x));
+    LM_TRY(need_ptr(fn, "h0", h0));
+    LM_TRY(need_ptr(fn, "Wx", Wx));
+    LM_TRY(need_ptr(fn, "Wh", Wh));
+    LM_TRY(need_ptr(fn, "b", b));
+    LM_TRY(need_finite(fn, "x", x, nx));
+    LM_TRY(need_finite(fn, "h0", h0, nNH));
+    LM_TRY(need_finite(fn, "Wx", Wx, nWx));
+    LM_TRY(need_finite(fn, "Wh", Wh, nWh));
+    LM_TRY(need_finite(fn, "b", b, (size_t)H));
     rnn_forward(h, x, h0, Wx, Wh, b, N, T, E, H);
     return LM_OK;
 }
@@ -209,26 +199,26 @@ int lm_layer_rnn_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_float *
                           const lm_float *Wh, int N, int T, int E, int H) {
     const char *fn = "rnn_backward";
     size_t nWx = 0, nWh = 0, nNH = 0, nx = 0, nh = 0; /* set by need_elems; zeroed for -O3's flow analysis */
-    TRY(rnn_sizes(fn, N, &T, E, H, &nWx, &nWh, &nNH));
-    TRY(need_elems(fn, "x (N, T, E)", &nx, N, T, E));
-    TRY(need_elems(fn, "h (N, T, H)", &nh, N, T, H));
-    TRY(need_ptr(fn, "dWx", dWx));
-    TRY(need_ptr(fn, "dWh", dWh));
-    TRY(need_ptr(fn, "db", db));
-    TRY(need_ptr(fn, "dh", dh));
-    TRY(need_ptr(fn, "x", x));
-    TRY(need_ptr(fn, "h0", h0));
-    TRY(need_ptr(fn, "h", h));
-    TRY(need_ptr(fn, "Wx", Wx));
-    TRY(need_ptr(fn, "Wh", Wh));
-    TRY(need_finite(fn, "dh", dh, nh));
-    TRY(need_finite(fn, "x", x, nx));
-    TRY(need_finite(fn, "h0", h0, nNH));
-    TRY(need_finite(fn, "h", h, nh));
-    TRY(need_finite(fn, "Wx", Wx, nWx));
-    TRY(need_finite(fn, "Wh", Wh, nWh));
+    LM_TRY(rnn_sizes(fn, N, &T, E, H, &nWx, &nWh, &nNH));
+    LM_TRY(need_elems(fn, "x (N, T, E)", &nx, N, T, E));
+    LM_TRY(need_elems(fn, "h (N, T, H)", &nh, N, T, H));
+    LM_TRY(need_ptr(fn, "dWx", dWx));
+    LM_TRY(need_ptr(fn, "dWh", dWh));
+    LM_TRY(need_ptr(fn, "db", db));
+    LM_TRY(need_ptr(fn, "dh", dh));
+    LM_TRY(need_ptr(fn, "x", x));
+    LM_TRY(need_ptr(fn, "h0", h0));
+    LM_TRY(need_ptr(fn, "h", h));
+    LM_TRY(need_ptr(fn, "Wx", Wx));
+    LM_TRY(need_ptr(fn, "Wh", Wh));
+    LM_TRY(need_finite(fn, "dh", dh, nh));
+    LM_TRY(need_finite(fn, "x", x, nx));
+    LM_TRY(need_finite(fn, "h0", h0, nNH));
+    LM_TRY(need_finite(fn, "h", h, nh));
+    LM_TRY(need_finite(fn, "Wx", Wx, nWx));
+    LM_TRY(need_finite(fn, "Wh", Wh, nWh));
     lm_float *work; // da (N, T, H) then dh_next (N, H)
-    TRY(alloc_work(fn, &work, nh + nNH));
+    LM_TRY(alloc_work(fn, &work, nh + nNH));
     rnn_backward(dx, dh0, dWx, dWh, db, dh, x, h0, h, Wx, Wh, work, N, T, E, H);
     lm_free(work);
     return LM_OK;
@@ -237,13 +227,13 @@ int lm_layer_rnn_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_float *
 /* ---- hidden to scores, loss ---------------------------------------------------------------------- */
 
 static lm_status affine_sizes(const char *fn, int N, int T, int H, int V, size_t *nh, size_t *nW, size_t *nout) {
-    TRY(need_count(fn, "N", "batch", N));
-    TRY(need_count(fn, "T", "time steps", T));
-    TRY(need_dim(fn, "H", "hidden size", H));
-    TRY(need_vocab(fn, V));
-    TRY(need_elems(fn, "h (N, T, H)", nh, N, T, H));
-    TRY(need_elems(fn, "W (H, V)", nW, H, V, 1));
-    TRY(need_elems(fn, "scores (N, T, V)", nout, N, T, V));
+    LM_TRY(need_count(fn, "N", "batch", N));
+    LM_TRY(need_count(fn, "T", "time steps", T));
+    LM_TRY(need_dim(fn, "H", "hidden size", H));
+    LM_TRY(need_vocab(fn, V));
+    LM_TRY(need_elems(fn, "h (N, T, H)", nh, N, T, H));
+    LM_TRY(need_elems(fn, "W (H, V)", nW, H, V, 1));
+    LM_TRY(need_elems(fn, "scores (N, T, V)", nout, N, T, V));
     return LM_OK;
 }
 
@@ -251,14 +241,14 @@ int lm_layer_temporal_affine_forward(lm_float *out, const lm_float *h, const lm_
                                      int T, int H, int V) {
     const char *fn = "temporal_affine_forward";
     size_t nh = 0, nW = 0, nout = 0; /* set by need_elems; zeroed for -O3's flow analysis */
-    TRY(affine_sizes(fn, N, T, H, V, &nh, &nW, &nout));
-    TRY(need_ptr(fn, "out", out));
-    TRY(need_ptr(fn, "h", h));
-    TRY(need_ptr(fn, "W", W));
-    TRY(need_ptr(fn, "b", b));
-    TRY(need_finite(fn, "h", h, nh));
-    TRY(need_finite(fn, "W", W, nW));
-    TRY(need_finite(fn, "b", b, (size_t)V));
+    LM_TRY(affine_sizes(fn, N, T, H, V, &nh, &nW, &nout));
+    LM_TRY(need_ptr(fn, "out", out));
+    LM_TRY(need_ptr(fn, "h", h));
+    LM_TRY(need_ptr(fn, "W", W));
+    LM_TRY(need_ptr(fn, "b", b));
+    LM_TRY(need_finite(fn, "h", h, nh));
+    LM_TRY(need_finite(fn, "W", W, nW));
+    LM_TRY(need_finite(fn, "b", b, (size_t)V));
     temporal_affine_forward(out, h, W, b, N, T, H, V);
     return LM_OK;
 }
@@ -267,15 +257,15 @@ int lm_layer_temporal_affine_backward(lm_float *dh, lm_float *dW, lm_float *db, 
                                       const lm_float *h, const lm_float *W, int N, int T, int H, int V) {
     const char *fn = "temporal_affine_backward";
     size_t nh = 0, nW = 0, nout = 0; /* set by need_elems; zeroed for -O3's flow analysis */
-    TRY(affine_sizes(fn, N, T, H, V, &nh, &nW, &nout));
-    TRY(need_ptr(fn, "dW", dW));
-    TRY(need_ptr(fn, "db", db));
-    TRY(need_ptr(fn, "dout", dout));
-    TRY(need_ptr(fn, "h", h));
-    TRY(need_ptr(fn, "W", W));
-    TRY(need_finite(fn, "dout", dout, nout));
-    TRY(need_finite(fn, "h", h, nh));
-    TRY(need_finite(fn, "W", W, nW));
+    LM_TRY(affine_sizes(fn, N, T, H, V, &nh, &nW, &nout));
+    LM_TRY(need_ptr(fn, "dW", dW));
+    LM_TRY(need_ptr(fn, "db", db));
+    LM_TRY(need_ptr(fn, "dout", dout));
+    LM_TRY(need_ptr(fn, "h", h));
+    LM_TRY(need_ptr(fn, "W", W));
+    LM_TRY(need_finite(fn, "dout", dout, nout));
+    LM_TRY(need_finite(fn, "h", h, nh));
+    LM_TRY(need_finite(fn, "W", W, nW));
     temporal_affine_backward(dh, dW, db, dout, h, W, N, T, H, V);
     return LM_OK;
 }
@@ -284,15 +274,15 @@ int lm_layer_temporal_softmax_loss(double *loss, lm_float *dscores, const lm_flo
                                    const uint8_t *mask, int N, int T, int V) {
     const char *fn = "temporal_softmax_loss";
     size_t nout = 0; /* set by need_elems; zeroed for -O3's flow analysis */
-    TRY(need_count(fn, "N", "batch", N));
-    TRY(need_count(fn, "T", "time steps", T));
-    TRY(need_vocab(fn, V));
-    TRY(need_elems(fn, "scores (N, T, V)", &nout, N, T, V));
-    TRY(need_ptr(fn, "loss", loss));
-    TRY(need_ptr(fn, "scores", scores));
-    TRY(need_ptr(fn, "y", y));
-    TRY(need_ids(fn, "y", y, mask, N, T, V));
-    TRY(need_finite(fn, "scores", scores, nout));
+    LM_TRY(need_count(fn, "N", "batch", N));
+    LM_TRY(need_count(fn, "T", "time steps", T));
+    LM_TRY(need_vocab(fn, V));
+    LM_TRY(need_elems(fn, "scores (N, T, V)", &nout, N, T, V));
+    LM_TRY(need_ptr(fn, "loss", loss));
+    LM_TRY(need_ptr(fn, "scores", scores));
+    LM_TRY(need_ptr(fn, "y", y));
+    LM_TRY(need_ids(fn, "y", y, mask, N, T, V));
+    LM_TRY(need_finite(fn, "scores", scores, nout));
     *loss = temporal_softmax_loss(dscores, scores, y, mask, N, T, V);
     return LM_OK;
 }

@@ -48,18 +48,12 @@ static lm_float *alloc_work(const char *fn, size_t count) {
     return p;
 }
 
-#define TRY(call)                        \
-    do {                                 \
-        lm_status s_ = (call);           \
-        if (s_ != LM_OK) return (int)s_; \
-    } while (0)
-
 /* The shared checks of a recurrent cell with G gates: sizes, then the inputs every call reads. */
 static lm_status check_cell_sizes(const char *fn, int N, int T, int E, int H, int G) {
-    TRY(check_dim(fn, "N (batch)", N, INT_MAX));
-    TRY(check_dim(fn, "T (time steps)", T, INT_MAX));
-    TRY(check_dim(fn, "E (input size)", E, LM_MAX_DIM));
-    TRY(check_dim(fn, "H (hidden size)", H, LM_MAX_DIM));
+    LM_TRY(check_dim(fn, "N (batch)", N, INT_MAX));
+    LM_TRY(check_dim(fn, "T (time steps)", T, INT_MAX));
+    LM_TRY(check_dim(fn, "E (input size)", E, LM_MAX_DIM));
+    LM_TRY(check_dim(fn, "H (hidden size)", H, LM_MAX_DIM));
     size_t widest = (size_t)G * H + 2 * (size_t)H;
     if ((size_t)E > widest) widest = (size_t)E;
     return check_rows(fn, N, T, widest);
@@ -73,22 +67,22 @@ LM_API int lm_layer_lstm_forward(lm_float *h, lm_float *cT, lm_float *cache, con
                                  const lm_float *h0, const lm_float *c0, const lm_float *Wx, const lm_float *Wh,
                                  const lm_float *b, int N, int T, int E, int H) {
     const char *fn = "lstm_forward";
-    TRY(check_cell_sizes(fn, N, T, E, H, 4));
+    LM_TRY(check_cell_sizes(fn, N, T, E, H, 4));
     const size_t NT = (size_t)N * T, NH = (size_t)N * H, G = 4 * (size_t)H;
-    TRY(check_ptr(fn, "h", h));
-    TRY(check_ptr(fn, "cache", cache));
-    TRY(check_ptr(fn, "x", x));
-    TRY(check_ptr(fn, "h0", h0));
-    TRY(check_ptr(fn, "c0", c0));
-    TRY(check_ptr(fn, "Wx", Wx));
-    TRY(check_ptr(fn, "Wh", Wh));
-    TRY(check_ptr(fn, "b", b));
-    TRY(check_finite(fn, "x", x, NT * E));
-    TRY(check_finite(fn, "h0", h0, NH));
-    TRY(check_finite(fn, "c0", c0, NH));
-    TRY(check_finite(fn, "Wx", Wx, (size_t)E * G));
-    TRY(check_finite(fn, "Wh", Wh, (size_t)H * G));
-    TRY(check_finite(fn, "b", b, G));
+    LM_TRY(check_ptr(fn, "h", h));
+    LM_TRY(check_ptr(fn, "cache", cache));
+    LM_TRY(check_ptr(fn, "x", x));
+    LM_TRY(check_ptr(fn, "h0", h0));
+    LM_TRY(check_ptr(fn, "c0", c0));
+    LM_TRY(check_ptr(fn, "Wx", Wx));
+    LM_TRY(check_ptr(fn, "Wh", Wh));
+    LM_TRY(check_ptr(fn, "b", b));
+    LM_TRY(check_finite(fn, "x", x, NT * E));
+    LM_TRY(check_finite(fn, "h0", h0, NH));
+    LM_TRY(check_finite(fn, "c0", c0, NH));
+    LM_TRY(check_finite(fn, "Wx", Wx, (size_t)E * G));
+    LM_TRY(check_finite(fn, "Wh", Wh, (size_t)H * G));
+    LM_TRY(check_finite(fn, "b", b, G));
     lm_float *work = alloc_work(fn, LSTM_WORK_FORWARD(N, T, H));
     if (!work) return LM_ERR_NOMEM;
     lstm_forward(h, cT, cache, x, h0, c0, Wx, Wh, b, work, N, T, E, H);
@@ -105,24 +99,24 @@ LM_API int lm_layer_lstm_backward(lm_float *dx, lm_float *dh0, lm_float *dc0, lm
                                   const lm_float *cache, const lm_float *Wx, const lm_float *Wh, int N, int T,
                                   int E, int H) {
     const char *fn = "lstm_backward";
-    TRY(check_cell_sizes(fn, N, T, E, H, 4));
+    LM_TRY(check_cell_sizes(fn, N, T, E, H, 4));
     const size_t NT = (size_t)N * T, NH = (size_t)N * H, G = 4 * (size_t)H;
-    TRY(check_ptr(fn, "dWx", dWx));
-    TRY(check_ptr(fn, "dWh", dWh));
-    TRY(check_ptr(fn, "db", db));
-    TRY(check_ptr(fn, "dh", dh));
-    TRY(check_ptr(fn, "x", x));
-    TRY(check_ptr(fn, "h0", h0));
-    TRY(check_ptr(fn, "c0", c0));
-    TRY(check_ptr(fn, "h", h));
-    TRY(check_ptr(fn, "cache", cache));
-    TRY(check_ptr(fn, "Wx", Wx));
-    TRY(check_ptr(fn, "Wh", Wh));
-    TRY(check_finite(fn, "dh", dh, NT * H));
-    TRY(check_finite(fn, "dcT", dcT, NH));
-    TRY(check_finite(fn, "cache", cache, NT * 6 * H));
-    TRY(check_finite(fn, "Wh", Wh, (size_t)H * G));
-    TRY(check_finite(fn, "Wx", Wx, (size_t)E * G));
+    LM_TRY(check_ptr(fn, "dWx", dWx));
+    LM_TRY(check_ptr(fn, "dWh", dWh));
+    LM_TRY(check_ptr(fn, "db", db));
+    LM_TRY(check_ptr(fn, "dh", dh));
+    LM_TRY(check_ptr(fn, "x", x));
+    LM_TRY(check_ptr(fn, "h0", h0));
+    LM_TRY(check_ptr(fn, "c0", c0));
+    LM_TRY(check_ptr(fn, "h", h));
+    LM_TRY(check_ptr(fn, "cache", cache));
+    LM_TRY(check_ptr(fn, "Wx", Wx));
+    LM_TRY(check_ptr(fn, "Wh", Wh));
+    LM_TRY(check_finite(fn, "dh", dh, NT * H));
+    LM_TRY(check_finite(fn, "dcT", dcT, NH));
+    LM_TRY(check_finite(fn, "cache", cache, NT * 6 * H));
+    LM_TRY(check_finite(fn, "Wh", Wh, (size_t)H * G));
+    LM_TRY(check_finite(fn, "Wx", Wx, (size_t)E * G));
     lm_float *work = alloc_work(fn, LSTM_WORK_BACKWARD(N, T, H));
     if (!work) return LM_ERR_NOMEM;
     lstm_backward(dx, dh0, dc0, dWx, dWh, db, dh_norms, dh, dcT, x, h0, c0, h, cache, Wx, Wh, work, N, T, E, H);
@@ -148,22 +142,22 @@ LM_API int lm_layer_gru_forward(lm_float *h, lm_float *cache, const lm_float *x,
                                 const lm_float *Wx, const lm_float *Wh, const lm_float *b, const lm_float *bhn,
                                 int N, int T, int E, int H, int variant) {
     const char *fn = "gru_forward";
-    TRY(check_cell_sizes(fn, N, T, E, H, 3));
-    TRY(check_variant(fn, variant, bhn, "bhn"));
+    LM_TRY(check_cell_sizes(fn, N, T, E, H, 3));
+    LM_TRY(check_variant(fn, variant, bhn, "bhn"));
     const size_t NT = (size_t)N * T, G = 3 * (size_t)H;
-    TRY(check_ptr(fn, "h", h));
-    TRY(check_ptr(fn, "cache", cache));
-    TRY(check_ptr(fn, "x", x));
-    TRY(check_ptr(fn, "h0", h0));
-    TRY(check_ptr(fn, "Wx", Wx));
-    TRY(check_ptr(fn, "Wh", Wh));
-    TRY(check_ptr(fn, "b", b));
-    TRY(check_finite(fn, "x", x, NT * E));
-    TRY(check_finite(fn, "h0", h0, (size_t)N * H));
-    TRY(check_finite(fn, "Wx", Wx, (size_t)E * G));
-    TRY(check_finite(fn, "Wh", Wh, (size_t)H * G));
-    TRY(check_finite(fn, "b", b, G));
-    if (variant == LM_GRU_TORCH) TRY(check_finite(fn, "bhn", bhn, (size_t)H));
+    LM_TRY(check_ptr(fn, "h", h));
+    LM_TRY(check_ptr(fn, "cache", cache));
+    LM_TRY(check_ptr(fn, "x", x));
+    LM_TRY(check_ptr(fn, "h0", h0));
+    LM_TRY(check_ptr(fn, "Wx", Wx));
+    LM_TRY(check_ptr(fn, "Wh", Wh));
+    LM_TRY(check_ptr(fn, "b", b));
+    LM_TRY(check_finite(fn, "x", x, NT * E));
+    LM_TRY(check_finite(fn, "h0", h0, (size_t)N * H));
+    LM_TRY(check_finite(fn, "Wx", Wx, (size_t)E * G));
+    LM_TRY(check_finite(fn, "Wh", Wh, (size_t)H * G));
+    LM_TRY(check_finite(fn, "b", b, G));
+    if (variant == LM_GRU_TORCH) LM_TRY(check_finite(fn, "bhn", bhn, (size_t)H));
     lm_float *work = alloc_work(fn, GRU_WORK_FORWARD(N, T, H));
     if (!work) return LM_ERR_NOMEM;
     gru_forward(h, cache, x, h0, Wx, Wh, b, variant == LM_GRU_TORCH ? bhn : NULL, work, N, T, E, H,
@@ -179,23 +173,23 @@ LM_API int lm_layer_gru_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_
                                  const lm_float *h0, const lm_float *h, const lm_float *cache, const lm_float *Wx,
                                  const lm_float *Wh, int N, int T, int E, int H, int variant) {
     const char *fn = "gru_backward";
-    TRY(check_cell_sizes(fn, N, T, E, H, 3));
-    TRY(check_variant(fn, variant, dbhn, "dbhn"));
+    LM_TRY(check_cell_sizes(fn, N, T, E, H, 3));
+    LM_TRY(check_variant(fn, variant, dbhn, "dbhn"));
     const size_t NT = (size_t)N * T, G = 3 * (size_t)H;
-    TRY(check_ptr(fn, "dWx", dWx));
-    TRY(check_ptr(fn, "dWh", dWh));
-    TRY(check_ptr(fn, "db", db));
-    TRY(check_ptr(fn, "dh", dh));
-    TRY(check_ptr(fn, "x", x));
-    TRY(check_ptr(fn, "h0", h0));
-    TRY(check_ptr(fn, "h", h));
-    TRY(check_ptr(fn, "cache", cache));
-    TRY(check_ptr(fn, "Wx", Wx));
-    TRY(check_ptr(fn, "Wh", Wh));
-    TRY(check_finite(fn, "dh", dh, NT * H));
-    TRY(check_finite(fn, "cache", cache, NT * 4 * H));
-    TRY(check_finite(fn, "Wh", Wh, (size_t)H * G));
-    TRY(check_finite(fn, "Wx", Wx, (size_t)E * G));
+    LM_TRY(check_ptr(fn, "dWx", dWx));
+    LM_TRY(check_ptr(fn, "dWh", dWh));
+    LM_TRY(check_ptr(fn, "db", db));
+    LM_TRY(check_ptr(fn, "dh", dh));
+    LM_TRY(check_ptr(fn, "x", x));
+    LM_TRY(check_ptr(fn, "h0", h0));
+    LM_TRY(check_ptr(fn, "h", h));
+    LM_TRY(check_ptr(fn, "cache", cache));
+    LM_TRY(check_ptr(fn, "Wx", Wx));
+    LM_TRY(check_ptr(fn, "Wh", Wh));
+    LM_TRY(check_finite(fn, "dh", dh, NT * H));
+    LM_TRY(check_finite(fn, "cache", cache, NT * 4 * H));
+    LM_TRY(check_finite(fn, "Wh", Wh, (size_t)H * G));
+    LM_TRY(check_finite(fn, "Wx", Wx, (size_t)E * G));
     lm_float *work = alloc_work(fn, GRU_WORK_BACKWARD(N, T, H));
     if (!work) return LM_ERR_NOMEM;
     gru_backward(dx, dh0, dWx, dWh, db, variant == LM_GRU_TORCH ? dbhn : NULL, dh_norms, dh, x, h0, h, cache, Wx,
@@ -207,11 +201,11 @@ LM_API int lm_layer_gru_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_
 /* ---- fixed-window LM --------------------------------------------------------------------------- */
 
 static lm_status check_window_sizes(const char *fn, int N, int W, int V, int E, int H) {
-    TRY(check_dim(fn, "N (rows)", N, INT_MAX));
-    TRY(check_dim(fn, "W (window width)", W, LM_MAX_DIM));
-    TRY(check_dim(fn, "V (vocabulary size)", V, LM_MAX_VOCAB));
-    TRY(check_dim(fn, "E (embedding size)", E, LM_MAX_DIM));
-    TRY(check_dim(fn, "H (hidden size)", H, LM_MAX_DIM));
+    LM_TRY(check_dim(fn, "N (rows)", N, INT_MAX));
+    LM_TRY(check_dim(fn, "W (window width)", W, LM_MAX_DIM));
+    LM_TRY(check_dim(fn, "V (vocabulary size)", V, LM_MAX_VOCAB));
+    LM_TRY(check_dim(fn, "E (embedding size)", E, LM_MAX_DIM));
+    LM_TRY(check_dim(fn, "H (hidden size)", H, LM_MAX_DIM));
     size_t widest = (size_t)W * E;
     if ((size_t)V > widest) widest = (size_t)V;
     if (widest > INT_MAX) return lm_fail(LM_ERR_ARG, "%s: W·E = %d·%d is too large", fn, W, E);
@@ -230,12 +224,12 @@ static lm_status check_ids(const char *fn, const int32_t *ids, size_t n, int V) 
  * stream[0]. stream holds start + M ids. */
 LM_API int lm_layer_window_context(int32_t *ctx, const int32_t *stream, int start, int M, int W) {
     const char *fn = "window_context";
-    TRY(check_dim(fn, "M (positions)", M, INT_MAX));
-    TRY(check_dim(fn, "W (window width)", W, LM_MAX_DIM));
+    LM_TRY(check_dim(fn, "M (positions)", M, INT_MAX));
+    LM_TRY(check_dim(fn, "W (window width)", W, LM_MAX_DIM));
     if (start < 0) return lm_fail(LM_ERR_ARG, "%s: start must be >= 0, got %d", fn, start);
-    TRY(check_rows(fn, M, 1, (size_t)W));
-    TRY(check_ptr(fn, "ctx", ctx));
-    TRY(check_ptr(fn, "stream", stream));
+    LM_TRY(check_rows(fn, M, 1, (size_t)W));
+    LM_TRY(check_ptr(fn, "ctx", ctx));
+    LM_TRY(check_ptr(fn, "stream", stream));
     window_context(ctx, stream + start, M, W, start);
     return LM_OK;
 }
@@ -246,22 +240,22 @@ LM_API int lm_layer_window_forward(lm_float *scores, lm_float *e, lm_float *h, c
                                    const lm_float *emb, const lm_float *Wh, const lm_float *b1, const lm_float *U,
                                    const lm_float *b2, int N, int W, int V, int E, int H) {
     const char *fn = "window_forward";
-    TRY(check_window_sizes(fn, N, W, V, E, H));
-    TRY(check_ptr(fn, "scores", scores));
-    TRY(check_ptr(fn, "e", e));
-    TRY(check_ptr(fn, "h", h));
-    TRY(check_ptr(fn, "ids", ids));
-    TRY(check_ptr(fn, "emb", emb));
-    TRY(check_ptr(fn, "Wh", Wh));
-    TRY(check_ptr(fn, "b1", b1));
-    TRY(check_ptr(fn, "U", U));
-    TRY(check_ptr(fn, "b2", b2));
-    TRY(check_ids(fn, ids, (size_t)N * W, V));
-    TRY(check_finite(fn, "emb", emb, (size_t)V * E));
-    TRY(check_finite(fn, "Wh", Wh, (size_t)W * E * H));
-    TRY(check_finite(fn, "b1", b1, (size_t)H));
-    TRY(check_finite(fn, "U", U, (size_t)H * V));
-    TRY(check_finite(fn, "b2", b2, (size_t)V));
+    LM_TRY(check_window_sizes(fn, N, W, V, E, H));
+    LM_TRY(check_ptr(fn, "scores", scores));
+    LM_TRY(check_ptr(fn, "e", e));
+    LM_TRY(check_ptr(fn, "h", h));
+    LM_TRY(check_ptr(fn, "ids", ids));
+    LM_TRY(check_ptr(fn, "emb", emb));
+    LM_TRY(check_ptr(fn, "Wh", Wh));
+    LM_TRY(check_ptr(fn, "b1", b1));
+    LM_TRY(check_ptr(fn, "U", U));
+    LM_TRY(check_ptr(fn, "b2", b2));
+    LM_TRY(check_ids(fn, ids, (size_t)N * W, V));
+    LM_TRY(check_finite(fn, "emb", emb, (size_t)V * E));
+    LM_TRY(check_finite(fn, "Wh", Wh, (size_t)W * E * H));
+    LM_TRY(check_finite(fn, "b1", b1, (size_t)H));
+    LM_TRY(check_finite(fn, "U", U, (size_t)H * V));
+    LM_TRY(check_finite(fn, "b2", b2, (size_t)V));
     window_forward(scores, e, h, ids, emb, Wh, b1, U, b2, N, W, V, E, H);
     return LM_OK;
 }
@@ -273,22 +267,22 @@ LM_API int lm_layer_window_backward(lm_float *demb, lm_float *dWh, lm_float *db1
                                     const lm_float *h, const lm_float *Wh, const lm_float *U, int N, int W, int V,
                                     int E, int H) {
     const char *fn = "window_backward";
-    TRY(check_window_sizes(fn, N, W, V, E, H));
-    TRY(check_ptr(fn, "demb", demb));
-    TRY(check_ptr(fn, "dWh", dWh));
-    TRY(check_ptr(fn, "db1", db1));
-    TRY(check_ptr(fn, "dU", dU));
-    TRY(check_ptr(fn, "db2", db2));
-    TRY(check_ptr(fn, "dscores", dscores));
-    TRY(check_ptr(fn, "ids", ids));
-    TRY(check_ptr(fn, "e", e));
-    TRY(check_ptr(fn, "h", h));
-    TRY(check_ptr(fn, "Wh", Wh));
-    TRY(check_ptr(fn, "U", U));
-    TRY(check_ids(fn, ids, (size_t)N * W, V));
-    TRY(check_finite(fn, "dscores", dscores, (size_t)N * V));
-    TRY(check_finite(fn, "e", e, (size_t)N * W * E));
-    TRY(check_finite(fn, "h", h, (size_t)N * H));
+    LM_TRY(check_window_sizes(fn, N, W, V, E, H));
+    LM_TRY(check_ptr(fn, "demb", demb));
+    LM_TRY(check_ptr(fn, "dWh", dWh));
+    LM_TRY(check_ptr(fn, "db1", db1));
+    LM_TRY(check_ptr(fn, "dU", dU));
+    LM_TRY(check_ptr(fn, "db2", db2));
+    LM_TRY(check_ptr(fn, "dscores", dscores));
+    LM_TRY(check_ptr(fn, "ids", ids));
+    LM_TRY(check_ptr(fn, "e", e));
+    LM_TRY(check_ptr(fn, "h", h));
+    LM_TRY(check_ptr(fn, "Wh", Wh));
+    LM_TRY(check_ptr(fn, "U", U));
+    LM_TRY(check_ids(fn, ids, (size_t)N * W, V));
+    LM_TRY(check_finite(fn, "dscores", dscores, (size_t)N * V));
+    LM_TRY(check_finite(fn, "e", e, (size_t)N * W * E));
+    LM_TRY(check_finite(fn, "h", h, (size_t)N * H));
     lm_float *work = alloc_work(fn, WINDOW_WORK_BACKWARD(N, W, E, H));
     if (!work) return LM_ERR_NOMEM;
     window_backward(demb, dWh, db1, dU, db2, dscores, ids, e, h, Wh, U, work, N, W, V, E, H);

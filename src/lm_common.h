@@ -57,6 +57,16 @@ typedef enum {
 #define LM_MAX_DIM 4096          /* largest H, E or window width */
 #define LM_MAX_VOCAB 2000000     /* largest vocabulary (types) */
 #define LM_MAX_TOKEN_BYTES 1024  /* longest single token in bytes */
+/* Largest array one API call accepts, in elements: every index product then fits an int (the layers
+ * pass N·T as a matrix height) and every byte count fits a 32-bit size_t (WASM). */
+#define LM_MAX_CALL_ELEMS ((size_t)1 << 28)
+
+/* Return the status of `expr` from the calling function unless it is LM_OK. */
+#define LM_TRY(expr)                \
+    do {                            \
+        lm_status s_ = (expr);      \
+        if (s_ != LM_OK) return s_; \
+    } while (0)
 
 /* The sentence saying why the last failing call failed ("" after a success-only history). */
 LM_API const char *lm_error_message(void);
