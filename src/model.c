@@ -30,7 +30,7 @@ static void add_tensor(lm_model *m, const char *name, const char *lecture, int r
     m->n_params += t->count;
 }
 
-int lm_model_input_width(const lm_model *m, int layer) {
+int model_input_width(const lm_model *m, int layer) {
     if (m->cfg.cell == LM_CELL_WINDOW) return m->cfg.W * m->cfg.E;
     if (layer > 0) return m->cfg.H;
     return m->cfg.E > 0 ? m->cfg.E : m->cfg.V;
@@ -38,11 +38,11 @@ int lm_model_input_width(const lm_model *m, int layer) {
 
 static const char *cell_names[LM_CELL_COUNT] = {"rnn", "lstm", "gru", "window"};
 
-const char *lm_model_cell_name(lm_cell cell) {
+const char *model_cell_name(lm_cell cell) {
     return (int)cell >= 0 && (int)cell < LM_CELL_COUNT ? cell_names[cell] : "unknown";
 }
 
-int lm_model_cell_from_name(const char *name) {
+int model_cell_from_name(const char *name) {
     for (int k = 0; k < LM_CELL_COUNT; k++)
         if (strcmp(name, cell_names[k]) == 0) return k;
     return -1;
@@ -52,7 +52,7 @@ static void empty_state(const lm_model *m, lm_float *state, size_t count);
 
 static int gates_of(lm_cell cell) { return cell == LM_CELL_LSTM ? 4 : cell == LM_CELL_GRU ? 3 : 1; }
 
-size_t lm_model_state_count(const lm_model *m, int N) {
+size_t model_state_count(const lm_model *m, int N) {
     if (m->cfg.cell == LM_CELL_WINDOW) return (size_t)N * (size_t)(m->cfg.W - 1);
     size_t per_layer = lm_size_mul((size_t)N, (size_t)m->cfg.H);
     return lm_size_mul(per_layer, (size_t)m->cfg.L * (m->cfg.cell == LM_CELL_LSTM ? 2 : 1));
@@ -79,7 +79,7 @@ static void build_table(lm_model *m) {
     for (int l = 0; l < c->L; l++) {
         lm_snprintf(name, sizeof name, "rnn.weight_ih_l%d", l);
         lm_snprintf(lecture, sizeof lecture, c->L > 1 ? "Wx%d" : "Wx", l);
-        add_tensor(m, name, lecture, lm_model_input_width(m, l), GH, 1);
+        add_tensor(m, name, lecture, model_input_width(m, l), GH, 1);
         lm_snprintf(name, sizeof name, "rnn.weight_hh_l%d", l);
         lm_snprintf(lecture, sizeof lecture, c->L > 1 ? "Wh%d" : "Wh", l);
         add_tensor(m, name, lecture, c->H, GH, 1);
@@ -146,7 +146,7 @@ static void initialise(lm_model *m) {
     }
 }
 
-lm_status lm_model_check_config(const lm_model_config *c) {
+lm_status model_check_config(const lm_model_config *c) {
     if ((int)c->cell < 0 || (int)c->cell >= LM_CELL_COUNT)
         return lm_fail(LM_ERR_ARG, "cell %d is unknown: use 0 (rnn), 1 (lstm), 2 (gru) or 3 (window)", (int)c->cell);
     if (c->gru_variant != LM_GRU_LECTURE && c->gru_variant != LM_GRU_TORCH)
@@ -165,7 +165,7 @@ lm_status lm_model_check_config(const lm_model_config *c) {
                            c->W, c->E, LM_MAX_DIM);
     } else if (c->W != 0) {
         return lm_fail(LM_ERR_ARG, "window W applies to the fixed-window model only; the %s cell needs W = 0, got %d",
-                       lm_model_cell_name(c->cell), c->W);
+                       model_cell_name(c->cell), c->W);
     }
     if (c->V < 2 || c->V > LM_MAX_VOCAB)
         return lm_fail(LM_ERR_ARG, "vocabulary size must be between 2 and %d, got %d", LM_MAX_VOCAB, c->V);
@@ -183,9 +183,9 @@ lm_status lm_model_check_config(const lm_model_config *c) {
     return LM_OK;
 }
 
-lm_status lm_model_new(lm_model **out, const lm_model_config *c) {
+lm_status model_new(lm_model **out, const lm_model_config *c) {
     *out = NULL;
-    lm_status s = lm_model_check_config(c);
+    lm_status s = model_check_config(c);
     if (s) return s;
     lm_model *m = calloc(1, sizeof *m);
     if (!m) return lm_fail(LM_ERR_NOMEM, "out of memory for a model");
@@ -196,7 +196,7 @@ lm_status lm_model_new(lm_model **out, const lm_model_config *c) {
     if (bytes == 0 || !(m->params = calloc(m->n_params, sizeof(lm_float))) ||
         !(m->grads = calloc(m->n_params, sizeof(lm_float)))) {
         size_t count = m->n_params;
-        lm_model_delete(m);
+        model_delete(m);
         return lm_fail(LM_ERR_NOMEM, "out of memory for %zu parameters", count);
     }
     resolve_views(m);
@@ -205,7 +205,7 @@ lm_status lm_model_new(lm_model **out, const lm_model_config *c) {
     return LM_OK;
 }
 
-void lm_model_delete(lm_model *m) {
+void model_delete(lm_model *m) {
     if (!m) return;
     free(m->params);
     free(m->grads);
@@ -219,7 +219,7 @@ void lm_model_delete(lm_model *m) {
 /* ---- caches ------------------------------------------------------------------------------------- */
 
 /* Carve the arena for (N, T); grow it only when the new shape needs more bytes. */
-lm_status lm_model_ensure_caches(lm_model *m, int N, int T) {
+lm_status model_ensure_caches(lm_model *m, int N, int T) {
     if (m->arena && m->cache_N == N && m->cache_T == T) return LM_OK;
     const size_t L = (size_t)m->cfg.L, H = (size_t)m->cfg.H, V = (size_t)m->cfg.V, E = (size_t)m->cfg.E;
     const size_t G = (size_t)m->G, W = (size_t)m->cfg.W, NH = lm_size_mul((size_t)N, H);
@@ -239,7 +239,7 @@ lm_status lm_model_ensure_caches(lm_model *m, int N, int T) {
         window ? 1 : lm_size_mul(NT, G * H),              /* xw */
         lm_size_mul(lm_size_mul(NT, H), L), /* h */
         gate_cols ? lm_size_mul(lm_size_mul(NT, gate_cols * H), L) : 1, /* gates */
-        lm_model_state_count(m, N) + 1, /* h0 */
+        model_state_count(m, N) + 1, /* h0 */
         lm_size_mul(NT, V),        /* scores */
         lm_size_mul(NT, V),        /* dscores */
         lm_size_mul(NT, H),        /* dh */
@@ -300,7 +300,7 @@ lm_status lm_model_ensure_caches(lm_model *m, int N, int T) {
 
 /* ---- forward and backward ----------------------------------------------------------------------- */
 
-lm_status lm_model_check_ids(const lm_model *m, const int32_t *ids, size_t count) {
+lm_status model_check_ids(const lm_model *m, const int32_t *ids, size_t count) {
     for (size_t i = 0; i < count; i++)
         if (ids[i] < 0 || ids[i] >= m->cfg.V)
             return lm_fail(LM_ERR_ARG, "token id %d at position %zu is outside the vocabulary [0, %d)", (int)ids[i], i,
@@ -351,10 +351,10 @@ static lm_status check_window(int N, int T) {
     return LM_OK;
 }
 
-lm_status lm_model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
+lm_status model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
                                        double *loss) {
     lm_status s = check_window(N, T);
-    if (!s) s = lm_model_ensure_caches(m, N, T);
+    if (!s) s = model_ensure_caches(m, N, T);
     if (s) return s;
     split_windows(m, ids, N, T);
     lm_cells_forward(m, N, T, h_start);
@@ -377,40 +377,40 @@ lm_status lm_model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, i
     return LM_OK;
 }
 
-lm_status lm_model_ensure_carry(lm_model *m, int N) {
+lm_status model_ensure_carry(lm_model *m, int N) {
     if (m->carry_N == N) return LM_OK;
-    size_t count = lm_model_state_count(m, N) + 1; /* + 1: never a zero-size allocation */
+    size_t count = model_state_count(m, N) + 1; /* + 1: never a zero-size allocation */
     lm_float *carry = calloc(count, sizeof(lm_float));
     if (!carry) return lm_fail(LM_ERR_NOMEM, "out of memory for the carried state of %d streams", N);
     free(m->carry);
     m->carry = carry;
     m->carry_N = N;
-    lm_model_reset_state(m);
+    model_reset_state(m);
     return LM_OK;
 }
 
-lm_status lm_model_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T, double *loss) {
+lm_status model_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T, double *loss) {
     lm_status s = check_window(N, T);
-    if (!s) s = lm_model_ensure_carry(m, N);
-    if (!s) s = lm_model_loss_and_grads_from(m, ids, N, T, m->carry, loss);
+    if (!s) s = model_ensure_carry(m, N);
+    if (!s) s = model_loss_and_grads_from(m, ids, N, T, m->carry, loss);
     if (s) return s;
     lm_cells_final_state(m, N, T, m->carry);
     return LM_OK;
 }
 
-void lm_model_commit_state(lm_model *m, int N, int T) { lm_cells_final_state(m, N, T, m->carry); }
+void model_commit_state(lm_model *m, int N, int T) { lm_cells_final_state(m, N, T, m->carry); }
 
 static void empty_state(const lm_model *m, lm_float *state, size_t count) {
     lm_float value = m->cfg.cell == LM_CELL_WINDOW ? (lm_float)LM_WINDOW_PAD : 0;
     for (size_t i = 0; i < count; i++) state[i] = value;
 }
 
-void lm_model_empty_state(const lm_model *m, lm_float *state, int N) {
-    empty_state(m, state, lm_model_state_count(m, N));
+void model_empty_state(const lm_model *m, lm_float *state, int N) {
+    empty_state(m, state, model_state_count(m, N));
 }
 
-void lm_model_reset_state(lm_model *m) {
-    if (m->carry) empty_state(m, m->carry, lm_model_state_count(m, m->carry_N));
+void model_reset_state(lm_model *m) {
+    if (m->carry) empty_state(m, m->carry, model_state_count(m, m->carry_N));
 }
 
 /* Forward through the decoder (no loss): scores for m->inputs from state or the empty state. */
@@ -419,9 +419,9 @@ static lm_status forward_scores(lm_model *m, int N, int T, const lm_float *state
     return LM_OK;
 }
 
-lm_status lm_model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_float *state, double *loss_sum) {
+lm_status model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_float *state, double *loss_sum) {
     lm_status s = check_window(N, T);
-    if (!s) s = lm_model_ensure_caches(m, N, T);
+    if (!s) s = model_ensure_caches(m, N, T);
     if (s) return s;
     split_windows(m, ids, N, T);
     forward_scores(m, N, T, state);
@@ -432,14 +432,14 @@ lm_status lm_model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_fl
     return LM_OK;
 }
 
-lm_status lm_model_evaluate(lm_model *m, const int32_t *ids, size_t len, int B, int T, double *loss_sum,
+lm_status model_evaluate(lm_model *m, const int32_t *ids, size_t len, int B, int T, double *loss_sum,
                             double *count) {
     lm_status s = check_window(B, T);
     if (s) return s;
     size_t S = len / (size_t)B; /* tokens per stream */
     if (S < 2)
         return lm_fail(LM_ERR_EMPTY, "held-out text of %zu tokens is too short for %d streams (each needs 2 tokens)", len, B);
-    size_t state_count = lm_model_state_count(m, B);
+    size_t state_count = model_state_count(m, B);
     size_t window_count = lm_size_mul((size_t)B, (size_t)T + 1);
     lm_float *state = calloc(state_count + 1, sizeof(lm_float));
     if (state) empty_state(m, state, state_count);
@@ -455,7 +455,7 @@ lm_status lm_model_evaluate(lm_model *m, const int32_t *ids, size_t len, int B, 
         for (int n = 0; n < B; n++)
             memcpy(window + (size_t)n * (Tw + 1), ids + (size_t)n * S + pos, (size_t)(Tw + 1) * sizeof(int32_t));
         double sum = 0;
-        s = lm_model_loss_sum(m, window, B, Tw, state, &sum);
+        s = model_loss_sum(m, window, B, Tw, state, &sum);
         total += sum;
         predicted += (double)B * Tw;
     }
@@ -469,9 +469,9 @@ lm_status lm_model_evaluate(lm_model *m, const int32_t *ids, size_t len, int B, 
 
 /* ---- inference helpers -------------------------------------------------------------------------- */
 
-lm_status lm_model_logits(lm_model *m, const int32_t *ids, int N, int T, lm_float *logits) {
+lm_status model_logits(lm_model *m, const int32_t *ids, int N, int T, lm_float *logits) {
     lm_status s = check_window(N, T);
-    if (!s) s = lm_model_ensure_caches(m, N, T);
+    if (!s) s = model_ensure_caches(m, N, T);
     if (s) return s;
     memcpy(m->inputs, ids, (size_t)N * T * sizeof(int32_t));
     forward_scores(m, N, T, NULL);
@@ -488,13 +488,13 @@ static void log_softmax(lm_float *out, const lm_float *scores, int V) {
     for (int v = 0; v < V; v++) out[v] = (lm_float)((double)scores[v] - lse);
 }
 
-lm_status lm_model_empty_logits(lm_model *m, lm_float *logits) {
+lm_status model_empty_logits(lm_model *m, lm_float *logits) {
     if (m->cfg.cell != LM_CELL_WINDOW) { /* zero state: h = 0 so the scores are the decoder bias */
         memcpy(logits, m->by, (size_t)m->cfg.V * sizeof(lm_float));
         return LM_OK;
     }
     /* the window model: the context of the first token is all pads (scores from tanh(b1)) */
-    lm_status s = lm_model_ensure_caches(m, 1, 1);
+    lm_status s = model_ensure_caches(m, 1, 1);
     if (s) return s;
     for (int k = 0; k < m->cfg.W; k++) m->ctx[k] = LM_WINDOW_PAD;
     window_forward(m->scores, m->x, m->h, m->ctx, m->W_embed, m->Wx[0], m->b[0], m->Wy, m->by, 1, m->cfg.W, m->cfg.V,
@@ -503,14 +503,14 @@ lm_status lm_model_empty_logits(lm_model *m, lm_float *logits) {
     return LM_OK;
 }
 
-lm_status lm_model_next_logprobs(lm_model *m, const int32_t *ids, int n, lm_float *out) {
+lm_status model_next_logprobs(lm_model *m, const int32_t *ids, int n, lm_float *out) {
     if (n <= 0) {
-        lm_status s = lm_model_empty_logits(m, out);
+        lm_status s = model_empty_logits(m, out);
         if (s) return s;
         log_softmax(out, out, m->cfg.V);
         return LM_OK;
     }
-    lm_status s = lm_model_ensure_caches(m, 1, n);
+    lm_status s = model_ensure_caches(m, 1, n);
     if (s) return s;
     memcpy(m->inputs, ids, (size_t)n * sizeof(int32_t));
     forward_scores(m, 1, n, NULL);
@@ -518,21 +518,21 @@ lm_status lm_model_next_logprobs(lm_model *m, const int32_t *ids, int n, lm_floa
     return LM_OK;
 }
 
-lm_status lm_model_hidden_states(lm_model *m, const int32_t *ids, int n, lm_float *out) {
+lm_status model_hidden_states(lm_model *m, const int32_t *ids, int n, lm_float *out) {
     lm_status s = check_window(1, n);
-    if (!s) s = lm_model_ensure_caches(m, 1, n);
+    if (!s) s = model_ensure_caches(m, 1, n);
     if (s) return s;
-    return lm_model_probe(m, ids, n, out, NULL, NULL);
+    return model_probe(m, ids, n, out, NULL, NULL);
 }
 
-lm_status lm_model_probe(lm_model *m, const int32_t *ids, int n, lm_float *h, lm_float *c, lm_float *gates) {
+lm_status model_probe(lm_model *m, const int32_t *ids, int n, lm_float *h, lm_float *c, lm_float *gates) {
     lm_status s = check_window(1, n);
-    if (!s) s = lm_model_ensure_caches(m, 1, n);
+    if (!s) s = model_ensure_caches(m, 1, n);
     if (s) return s;
     const int H = m->cfg.H, L = m->cfg.L, G = m->G;
     if (c && m->cfg.cell != LM_CELL_LSTM) return lm_fail(LM_ERR_ARG, "only the LSTM has a cell state c to probe");
     if (gates && m->cfg.cell != LM_CELL_LSTM && m->cfg.cell != LM_CELL_GRU)
-        return lm_fail(LM_ERR_ARG, "the %s model has no gates to probe", lm_model_cell_name(m->cfg.cell));
+        return lm_fail(LM_ERR_ARG, "the %s model has no gates to probe", model_cell_name(m->cfg.cell));
     memcpy(m->inputs, ids, (size_t)n * sizeof(int32_t));
     forward_scores(m, 1, n, NULL);
     if (h) memcpy(h, m->h + (size_t)(L - 1) * n * H, (size_t)n * H * sizeof(lm_float));
@@ -547,9 +547,9 @@ lm_status lm_model_probe(lm_model *m, const int32_t *ids, int n, lm_float *h, lm
     return LM_OK;
 }
 
-lm_status lm_model_sequence_logprobs(lm_model *m, const int32_t *ids, int N, int T, double *out) {
+lm_status model_sequence_logprobs(lm_model *m, const int32_t *ids, int N, int T, double *out) {
     lm_status s = check_window(N, T);
-    if (!s) s = lm_model_ensure_caches(m, N, T);
+    if (!s) s = model_ensure_caches(m, N, T);
     if (s) return s;
     split_windows(m, ids, N, T);
     forward_scores(m, N, T, NULL);
@@ -568,8 +568,8 @@ lm_status lm_model_sequence_logprobs(lm_model *m, const int32_t *ids, int N, int
     return LM_OK;
 }
 
-lm_status lm_model_step(lm_model *m, int32_t id, lm_float *state, lm_float *logits) {
-    lm_status s = lm_model_ensure_caches(m, 1, 1);
+lm_status model_step(lm_model *m, int32_t id, lm_float *state, lm_float *logits) {
+    lm_status s = model_ensure_caches(m, 1, 1);
     if (s) return s;
     m->inputs[0] = id;
     forward_scores(m, 1, 1, state);
@@ -580,13 +580,13 @@ lm_status lm_model_step(lm_model *m, int32_t id, lm_float *state, lm_float *logi
 
 /* ---- gradient check ----------------------------------------------------------------------------- */
 
-lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps,
+lm_status model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps,
                                   uint32_t seed, double *rel_error) {
     lm_status s = check_window(N, T);
     if (s) return s;
     if (samples < 1) return lm_fail(LM_ERR_ARG, "samples must be at least 1, got %d", samples);
     if (!(eps > 0) || !isfinite(eps)) return lm_fail(LM_ERR_ARG, "eps must be a positive number, got %g", eps);
-    size_t state_count = lm_model_state_count(m, N);
+    size_t state_count = model_state_count(m, N);
     lm_float *start = calloc(state_count + 1, sizeof(lm_float)), *state = calloc(state_count + 1, sizeof(lm_float));
     lm_float *analytic = malloc(m->n_params * sizeof(lm_float));
     if (!start || !state || !analytic) {
@@ -598,7 +598,7 @@ lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, int N, int T,
     if (m->carry_N == N) memcpy(start, m->carry, state_count * sizeof(lm_float));
     else if (start) empty_state(m, start, state_count);
     double loss;
-    s = lm_model_loss_and_grads_from(m, ids, N, T, start, &loss);
+    s = model_loss_and_grads_from(m, ids, N, T, start, &loss);
     if (!s) memcpy(analytic, m->grads, m->n_params * sizeof(lm_float));
     lm_rng rng;
     lm_rng_seed(&rng, seed);
@@ -613,10 +613,10 @@ lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, int N, int T,
             double plus = 0, minus = 0;
             m->params[i] = (lm_float)(saved + eps);
             memcpy(state, start, state_count * sizeof(lm_float));
-            s = lm_model_loss_sum(m, ids, N, T, state, &plus);
+            s = model_loss_sum(m, ids, N, T, state, &plus);
             m->params[i] = (lm_float)(saved - eps);
             memcpy(state, start, state_count * sizeof(lm_float));
-            if (!s) s = lm_model_loss_sum(m, ids, N, T, state, &minus);
+            if (!s) s = model_loss_sum(m, ids, N, T, state, &minus);
             /* the step actually taken, after rounding to lm_float */
             double step = (double)(lm_float)(saved + eps) - (double)(lm_float)(saved - eps);
             m->params[i] = saved;

@@ -1,8 +1,8 @@
 /* model.h — the model ladder behind one interface: config + one flat parameter buffer + one flat
  * gradient buffer with a named-tensor table + caches sized once per (N, T) + the state carried between
  * windows (truncated BPTT over N parallel streams). Cells: vanilla RNN, LSTM, GRU (L stacked layers
- * each) and the fixed-window neural LM. No validation of ids or sizes happens below the lm_model_*
- * entry points that say so; the LM_API edge is model_api.c.
+ * each) and the fixed-window neural LM. These model_* functions are internal and
+ * validate only where they say so; the exported, validating edge is lm_model_* in model_api.c.
  * Shapes: N batch (streams), T time, V vocabulary, E embedding (0 = one-hot), H hidden, L layers,
  * G gates (RNN 1, LSTM 4, GRU 3), W window. */
 #ifndef LM_MODEL_H
@@ -53,7 +53,7 @@ typedef struct lm_model {
     int G;                                       /* gates per layer: 1 RNN and window, 4 LSTM, 3 GRU */
 
     int carry_N;     /* streams of the carried state (0: none yet) */
-    lm_float *carry; /* (lm_model_state_count(N)) the state at the end of the last training window */
+    lm_float *carry; /* (model_state_count(N)) the state at the end of the last training window */
 
     /* Caches: one arena, carved for the current (N, T); reallocated only when it must grow. */
     int cache_N, cache_T;
@@ -84,22 +84,22 @@ typedef struct lm_model {
 } lm_model;
 
 /* Checks a config's sizes against the documented limits without allocating anything. */
-lm_status lm_model_check_config(const lm_model_config *cfg);
+lm_status model_check_config(const lm_model_config *cfg);
 /* Validates the config (sizes, limits) and builds an initialised model. */
-lm_status lm_model_new(lm_model **out, const lm_model_config *cfg);
-void lm_model_delete(lm_model *m);
+lm_status model_new(lm_model **out, const lm_model_config *cfg);
+void model_delete(lm_model *m);
 /* Width of layer l's input: E (or V for one-hot) for layer 0, H above; window: W·E. */
-int lm_model_input_width(const lm_model *m, int layer);
+int model_input_width(const lm_model *m, int layer);
 /* lm_float elements of a state for N streams (0 possible: the window model with W = 1). Layouts:
  * RNN, GRU (L, N, H) hidden states; LSTM (2, L, N, H): h of every layer, then c of every layer;
  * window (N, W-1): the previous W-1 token ids, stored exactly as lm_float (LM_WINDOW_PAD = none). */
-size_t lm_model_state_count(const lm_model *m, int N);
-/* Name of a cell ("rnn", "lstm", "gru", "window"); lm_model_cell_from_name returns -1 if unknown. */
-const char *lm_model_cell_name(lm_cell cell);
-int lm_model_cell_from_name(const char *name);
+size_t model_state_count(const lm_model *m, int N);
+/* Name of a cell ("rnn", "lstm", "gru", "window"); model_cell_from_name returns -1 if unknown. */
+const char *model_cell_name(lm_cell cell);
+int model_cell_from_name(const char *name);
 
 /* Checks every id of ids (count,) is in [0, V); names the first bad one. */
-lm_status lm_model_check_ids(const lm_model *m, const int32_t *ids, size_t count);
+lm_status model_check_ids(const lm_model *m, const int32_t *ids, size_t count);
 
 /* Forward and backward on ids (N, T+1): inputs ids[:, :T], targets ids[:, 1:]. The window model
  * predicts target t from inputs t-W+1 .. t (earlier ones from the state, pads at a stream's start).
@@ -108,49 +108,49 @@ lm_status lm_model_check_ids(const lm_model *m, const int32_t *ids, size_t count
  * the mean cross-entropy per token (nats); the gradients are those of min-char-rnn's objective, the
  * cross-entropy summed over the window and averaged over the N streams (= T · *loss). A non-finite loss
  * or gradient gives LM_ERR_NONFINITE naming the tensor and leaves the carried state untouched. */
-lm_status lm_model_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T, double *loss);
+lm_status model_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T, double *loss);
 /* The same from an explicit start state h_start (state_count(N)) (NULL = zeros / pads), without
  * touching the carry. */
-lm_status lm_model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
+lm_status model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
                                        double *loss);
 /* Forward only: summed cross-entropy over ids (N, T+1). state (state_count(N)) in/out, or NULL = zeros. */
-lm_status lm_model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_float *state, double *loss_sum);
-void lm_model_reset_state(lm_model *m);
+lm_status model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_float *state, double *loss_sum);
+void model_reset_state(lm_model *m);
 /* Fill state (state_count(N)) with the empty state: zeros, or pads for the window model. */
-void lm_model_empty_state(const lm_model *m, lm_float *state, int N);
+void model_empty_state(const lm_model *m, lm_float *state, int N);
 /* (Re)size the carried state for N streams (zeros when N changes; no-op otherwise). */
-lm_status lm_model_ensure_carry(lm_model *m, int N);
+lm_status model_ensure_carry(lm_model *m, int N);
 /* Carry the final states of the last forward over (N, T) (the trainer calls it once a step is accepted). */
-void lm_model_commit_state(lm_model *m, int N, int T);
+void model_commit_state(lm_model *m, int N, int T);
 
 /* Held-out evaluation: ids (len,) read as B streams (stream n starts at n·floor(len/B)), windows of T with
  * the state carried from a zero start; every token after the first of each stream is predicted. */
-lm_status lm_model_evaluate(lm_model *m, const int32_t *ids, size_t len, int B, int T, double *loss_sum,
+lm_status model_evaluate(lm_model *m, const int32_t *ids, size_t len, int B, int T, double *loss_sum,
                             double *count);
 
 /* Scores from a zero state: logits (N, T, V) for ids (N, T). */
-lm_status lm_model_logits(lm_model *m, const int32_t *ids, int N, int T, lm_float *logits);
+lm_status model_logits(lm_model *m, const int32_t *ids, int N, int T, lm_float *logits);
 /* log P(next | context) (V,) from a zero state; an empty context gives softmax(by) (h = 0). */
-lm_status lm_model_next_logprobs(lm_model *m, const int32_t *ids, int n, lm_float *out);
+lm_status model_next_logprobs(lm_model *m, const int32_t *ids, int n, lm_float *out);
 /* Hidden states of the top layer over ids (n,) from a zero state: out (n, H). */
-lm_status lm_model_hidden_states(lm_model *m, const int32_t *ids, int n, lm_float *out);
+lm_status model_hidden_states(lm_model *m, const int32_t *ids, int n, lm_float *out);
 /* The probes of the last layer over ids (n,) from a zero state: h (n, H); c (n, H) the LSTM cell
  * state (or NULL); gates (n, G·H) after their nonlinearity, LSTM i|f|g|o, GRU r|z|g (or NULL).
  * c and gates must be NULL for cells that have none. */
-lm_status lm_model_probe(lm_model *m, const int32_t *ids, int n, lm_float *h, lm_float *c, lm_float *gates);
+lm_status model_probe(lm_model *m, const int32_t *ids, int n, lm_float *h, lm_float *c, lm_float *gates);
 /* Sum of log-probabilities of ids[:, 1:] given ids[:, :T] per row, from a zero state: out (N,). */
-lm_status lm_model_sequence_logprobs(lm_model *m, const int32_t *ids, int N, int T, double *out);
+lm_status model_sequence_logprobs(lm_model *m, const int32_t *ids, int N, int T, double *out);
 
 /* One generation step for one stream: state (state_count(1)) in/out, logits (V,) out for the next token. */
-lm_status lm_model_step(lm_model *m, int32_t id, lm_float *state, lm_float *logits);
+lm_status model_step(lm_model *m, int32_t id, lm_float *state, lm_float *logits);
 /* Scores for the first token from an empty context (zero state): recurrent by, window its all-pad context. */
-lm_status lm_model_empty_logits(lm_model *m, lm_float *logits);
+lm_status model_empty_logits(lm_model *m, lm_float *logits);
 
 /* Centered finite differences against loss_and_grads on ids (N, T+1), from the carried state when it
  * has N streams (else the empty state: zeros, or pads for the window model), without changing it.
  * rel_error (n_tensors,) receives, per tensor, the largest |a - n| / max(|a| + |n|, floor) over
  * `samples` random entries. */
-lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps,
+lm_status model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps,
                                   uint32_t seed, double *rel_error);
 
 #endif

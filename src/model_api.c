@@ -46,30 +46,30 @@ static lm_status need_window(const lm_model *m, int N, int T) {
 
 /* cell: 0 rnn, 1 lstm, 2 gru, 3 window; W: the window model's context (0 for recurrent cells);
  * gru_variant: 0 lecture, 1 torch (GRU only, 0 or 1 otherwise). */
-LM_API int lm_net_create(int cell, int V, int E, int H, int L, int W, int gru_variant, uint32_t seed, lm_model **out) {
+LM_API int lm_model_create(int cell, int V, int E, int H, int L, int W, int gru_variant, uint32_t seed, lm_model **out) {
     LM_TRY(need_ptr(out, "out"));
     *out = NULL;
     lm_model_config c = {(lm_cell)cell, V, E, H, L, seed, W, gru_variant};
     lm_model *m;
-    LM_TRY(lm_model_new(&m, &c));
+    LM_TRY(model_new(&m, &c));
     lm_status s = lm_handle_add(m, LM_KIND_MODEL);
     if (s) {
-        lm_model_delete(m);
+        model_delete(m);
         return s;
     }
     *out = m;
     return LM_OK;
 }
 
-LM_API int lm_net_free(lm_model *m) {
+LM_API int lm_model_free(lm_model *m) {
     LM_TRY(need_model(m));
     lm_handle_remove(m);
-    lm_model_delete(m);
+    model_delete(m);
     return LM_OK;
 }
 
 /* info (10,): cell, V, E, H, L, seed, n_tensors, n_params, W, gru_variant */
-LM_API int lm_net_info(const lm_model *m, uint32_t *info) {
+LM_API int lm_model_info(const lm_model *m, uint32_t *info) {
     LM_TRY(need_model(m));
     LM_TRY(need_ptr(info, "info"));
     uint32_t v[10] = {(uint32_t)m->cfg.cell, (uint32_t)m->cfg.V, (uint32_t)m->cfg.E, (uint32_t)m->cfg.H,
@@ -79,7 +79,7 @@ LM_API int lm_net_info(const lm_model *m, uint32_t *info) {
     return LM_OK;
 }
 
-LM_API int lm_net_buffers(const lm_model *m, lm_float **params, lm_float **grads) {
+LM_API int lm_model_buffers(const lm_model *m, lm_float **params, lm_float **grads) {
     LM_TRY(need_model(m));
     LM_TRY(need_ptr(params, "params"));
     LM_TRY(need_ptr(grads, "grads"));
@@ -89,7 +89,7 @@ LM_API int lm_net_buffers(const lm_model *m, lm_float **params, lm_float **grads
 }
 
 /* info (6,): ndim, shape0, shape1, offset, count, transposed; names point into the model. */
-LM_API int lm_net_tensor(const lm_model *m, int k, uint32_t *info, const char **name, const char **lecture) {
+LM_API int lm_model_tensor(const lm_model *m, int k, uint32_t *info, const char **name, const char **lecture) {
     LM_TRY(need_model(m));
     if (k < 0 || k >= m->n_tensors)
         return lm_fail(LM_ERR_ARG, "tensor index %d is outside [0, %d)", k, m->n_tensors);
@@ -103,87 +103,87 @@ LM_API int lm_net_tensor(const lm_model *m, int k, uint32_t *info, const char **
     return LM_OK;
 }
 
-LM_API int lm_net_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T, double *loss) {
+LM_API int lm_model_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T, double *loss) {
     LM_TRY(need_model(m));
     LM_TRY(need_window(m, N, T));
     LM_TRY(need_ptr(ids, "ids"));
     LM_TRY(need_ptr(loss, "loss"));
-    LM_TRY(lm_model_check_ids(m, ids, (size_t)N * (T + 1)));
-    return lm_model_loss_and_grads(m, ids, N, T, loss);
+    LM_TRY(model_check_ids(m, ids, (size_t)N * (T + 1)));
+    return model_loss_and_grads(m, ids, N, T, loss);
 }
 
-LM_API int lm_net_reset_state(lm_model *m) {
+LM_API int lm_model_reset_state(lm_model *m) {
     LM_TRY(need_model(m));
-    lm_model_reset_state(m);
+    model_reset_state(m);
     return LM_OK;
 }
 
 /* ids (n,), n ≥ 0; out (V,) log-probabilities */
-LM_API int lm_net_next_logprobs(lm_model *m, const int32_t *ids, int n, lm_float *out) {
+LM_API int lm_model_next_logprobs(lm_model *m, const int32_t *ids, int n, lm_float *out) {
     LM_TRY(need_model(m));
     LM_TRY(need_ptr(out, "out"));
     if (n < 0) return lm_fail(LM_ERR_ARG, "context length must be 0 or more, got %d", n);
     if (n > 0) {
         LM_TRY(need_window(m, 1, n));
         LM_TRY(need_ptr(ids, "ids"));
-        LM_TRY(lm_model_check_ids(m, ids, (size_t)n));
+        LM_TRY(model_check_ids(m, ids, (size_t)n));
     }
-    return lm_model_next_logprobs(m, ids, n, out);
+    return model_next_logprobs(m, ids, n, out);
 }
 
 /* ids (N, T) → logits (N, T, V) from a zero state */
-LM_API int lm_net_logits(lm_model *m, const int32_t *ids, int N, int T, lm_float *out) {
+LM_API int lm_model_logits(lm_model *m, const int32_t *ids, int N, int T, lm_float *out) {
     LM_TRY(need_model(m));
     LM_TRY(need_window(m, N, T));
     LM_TRY(need_ptr(ids, "ids"));
     LM_TRY(need_ptr(out, "out"));
-    LM_TRY(lm_model_check_ids(m, ids, (size_t)N * T));
-    return lm_model_logits(m, ids, N, T, out);
+    LM_TRY(model_check_ids(m, ids, (size_t)N * T));
+    return model_logits(m, ids, N, T, out);
 }
 
 /* ids (n,) → out (n, H) top-layer hidden states from a zero state */
-LM_API int lm_net_hidden_states(lm_model *m, const int32_t *ids, int n, lm_float *out) {
+LM_API int lm_model_hidden_states(lm_model *m, const int32_t *ids, int n, lm_float *out) {
     LM_TRY(need_model(m));
     LM_TRY(need_window(m, 1, n));
     LM_TRY(need_ptr(ids, "ids"));
     LM_TRY(need_ptr(out, "out"));
-    LM_TRY(lm_model_check_ids(m, ids, (size_t)n));
-    return lm_model_hidden_states(m, ids, n, out);
+    LM_TRY(model_check_ids(m, ids, (size_t)n));
+    return model_hidden_states(m, ids, n, out);
 }
 
 /* ids (n,) → the last layer's h (n, H), the LSTM's c (n, H) or NULL, gates (n, G·H) or NULL */
-LM_API int lm_net_probe(lm_model *m, const int32_t *ids, int n, lm_float *h, lm_float *c, lm_float *gates) {
+LM_API int lm_model_probe(lm_model *m, const int32_t *ids, int n, lm_float *h, lm_float *c, lm_float *gates) {
     LM_TRY(need_model(m));
     LM_TRY(need_window(m, 1, n));
     LM_TRY(need_ptr(ids, "ids"));
     LM_TRY(need_ptr(h, "h"));
-    LM_TRY(lm_model_check_ids(m, ids, (size_t)n));
-    return lm_model_probe(m, ids, n, h, c, gates);
+    LM_TRY(model_check_ids(m, ids, (size_t)n));
+    return model_probe(m, ids, n, h, c, gates);
 }
 
 /* ids (N, T+1) → out (N,) summed log-probabilities of ids[:, 1:] from a zero state */
-LM_API int lm_net_sequence_logprobs(lm_model *m, const int32_t *ids, int N, int T, double *out) {
+LM_API int lm_model_sequence_logprobs(lm_model *m, const int32_t *ids, int N, int T, double *out) {
     LM_TRY(need_model(m));
     LM_TRY(need_window(m, N, T));
     LM_TRY(need_ptr(ids, "ids"));
     LM_TRY(need_ptr(out, "out"));
-    LM_TRY(lm_model_check_ids(m, ids, (size_t)N * (T + 1)));
-    return lm_model_sequence_logprobs(m, ids, N, T, out);
+    LM_TRY(model_check_ids(m, ids, (size_t)N * (T + 1)));
+    return model_sequence_logprobs(m, ids, N, T, out);
 }
 
 /* ids (N, T+1) → out (T,) ||∂L_T/∂h_t|| of the last layer for the last position's loss alone (probe.h);
  * loss (or NULL) receives L_T. Leaves the gradients and the carried state as they were. */
-LM_API int lm_net_grad_flow_last(lm_model *m, const int32_t *ids, int N, int T, lm_float *out, double *loss) {
+LM_API int lm_model_grad_flow_last(lm_model *m, const int32_t *ids, int N, int T, lm_float *out, double *loss) {
     LM_TRY(need_model(m));
     LM_TRY(need_window(m, N, T));
     LM_TRY(need_ptr(ids, "ids"));
     LM_TRY(need_ptr(out, "out"));
-    LM_TRY(lm_model_check_ids(m, ids, (size_t)N * (T + 1)));
-    return lm_model_grad_flow_last(m, ids, N, T, out, loss);
+    LM_TRY(model_check_ids(m, ids, (size_t)N * (T + 1)));
+    return model_grad_flow_last(m, ids, N, T, out, loss);
 }
 
 /* *flow points at (T,) ||dL/dh_t|| of the last loss_and_grads; *T = 0 before any. */
-LM_API int lm_net_grad_flow(const lm_model *m, lm_float **flow, int *T) {
+LM_API int lm_model_grad_flow(const lm_model *m, lm_float **flow, int *T) {
     LM_TRY(need_model(m));
     LM_TRY(need_ptr(flow, "flow"));
     LM_TRY(need_ptr(T, "T"));
@@ -192,7 +192,7 @@ LM_API int lm_net_grad_flow(const lm_model *m, lm_float **flow, int *T) {
     return LM_OK;
 }
 
-LM_API int lm_net_generate(lm_model *m, const int32_t *prime, int n_prime, int length, double temperature, int top_k,
+LM_API int lm_model_generate(lm_model *m, const int32_t *prime, int n_prime, int length, double temperature, int top_k,
                            uint32_t seed, int stop_id, int32_t *out, int *n_out) {
     LM_TRY(need_model(m));
     LM_TRY(need_ptr(out, "out"));
@@ -206,38 +206,38 @@ LM_API int lm_net_generate(lm_model *m, const int32_t *prime, int n_prime, int l
         return lm_fail(LM_ERR_ARG, "stop id %d is not -1 (none) or a token id in [0, %d)", stop_id, m->cfg.V);
     if (n_prime > 0) {
         LM_TRY(need_ptr(prime, "prime"));
-        LM_TRY(lm_model_check_ids(m, prime, (size_t)n_prime));
+        LM_TRY(model_check_ids(m, prime, (size_t)n_prime));
     }
-    return lm_model_generate(m, prime, n_prime, length, temperature, top_k, seed, stop_id, out, n_out);
+    return model_generate(m, prime, n_prime, length, temperature, top_k, seed, stop_id, out, n_out);
 }
 
 /* out (n_tensors,) largest relative error per tensor */
-LM_API int lm_net_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps, uint32_t seed,
+LM_API int lm_model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps, uint32_t seed,
                                  double *out) {
     LM_TRY(need_model(m));
     LM_TRY(need_window(m, N, T));
     LM_TRY(need_ptr(ids, "ids"));
     LM_TRY(need_ptr(out, "out"));
-    LM_TRY(lm_model_check_ids(m, ids, (size_t)N * (T + 1)));
-    return lm_model_gradient_check(m, ids, N, T, samples, eps, seed, out);
+    LM_TRY(model_check_ids(m, ids, (size_t)N * (T + 1)));
+    return model_gradient_check(m, ids, N, T, samples, eps, seed, out);
 }
 
 /* ids (len,) as B streams, windows T; out (2,): summed nats, predicted tokens */
-LM_API int lm_net_evaluate(lm_model *m, const int32_t *ids, uint32_t len, int B, int T, double *out) {
+LM_API int lm_model_evaluate(lm_model *m, const int32_t *ids, uint32_t len, int B, int T, double *out) {
     LM_TRY(need_model(m));
     LM_TRY(need_window(m, B, T));
     LM_TRY(need_ptr(out, "out"));
     if (len > 0) LM_TRY(need_ptr(ids, "ids"));
-    LM_TRY(lm_model_check_ids(m, ids, len));
-    return lm_model_evaluate(m, ids, len, B, T, &out[0], &out[1]);
+    LM_TRY(model_check_ids(m, ids, len));
+    return model_evaluate(m, ids, len, B, T, &out[0], &out[1]);
 }
 
-LM_API int lm_net_set_metadata(lm_model *m, const char *json) {
+LM_API int lm_model_set_metadata(lm_model *m, const char *json) {
     LM_TRY(need_model(m));
-    return lm_model_set_metadata(m, json);
+    return model_set_metadata(m, json);
 }
 
-LM_API int lm_net_metadata(const lm_model *m, const char **json) {
+LM_API int lm_model_metadata(const lm_model *m, const char **json) {
     LM_TRY(need_model(m));
     LM_TRY(need_ptr(json, "json"));
     *json = m->metadata_json ? m->metadata_json : "{}";
@@ -246,8 +246,8 @@ LM_API int lm_net_metadata(const lm_model *m, const char **json) {
 
 /* ---- model files -------------------------------------------------------------------------------- */
 
-/* trainer may be NULL; *out is a byte buffer to read with lm_net_bytes_view and free with lm_net_bytes_free. */
-LM_API int lm_net_save(const lm_model *m, const lm_trainer *trainer, lm_net_bytes **out) {
+/* trainer may be NULL; *out is a byte buffer to read with lm_bytes_view and free with lm_bytes_free. */
+LM_API int lm_model_save(const lm_model *m, const lm_trainer *trainer, lm_bytes **out) {
     LM_TRY(need_model(m));
     LM_TRY(need_ptr(out, "out"));
     *out = NULL;
@@ -255,9 +255,9 @@ LM_API int lm_net_save(const lm_model *m, const lm_trainer *trainer, lm_net_byte
         LM_TRY(need_trainer(trainer));
         if (trainer->model != m) return lm_fail(LM_ERR_ARG, "the trainer given to save() trains another model");
     }
-    lm_net_bytes *b = calloc(1, sizeof *b);
+    lm_bytes *b = calloc(1, sizeof *b);
     if (!b) return lm_fail(LM_ERR_NOMEM, "out of memory saving the model");
-    lm_status s = lm_model_save(m, trainer, &b->data, &b->len);
+    lm_status s = model_save(m, trainer, &b->data, &b->len);
     if (!s) s = lm_handle_add(b, LM_KIND_BYTES);
     if (s) {
         free(b->data);
@@ -268,7 +268,7 @@ LM_API int lm_net_save(const lm_model *m, const lm_trainer *trainer, lm_net_byte
     return LM_OK;
 }
 
-LM_API int lm_net_bytes_view(const lm_net_bytes *b, uint8_t **data, uint32_t *len) {
+LM_API int lm_bytes_view(const lm_bytes *b, uint8_t **data, uint32_t *len) {
     LM_TRY(lm_handle_check(b, LM_KIND_BYTES, "byte buffer"));
     LM_TRY(need_ptr(data, "data"));
     LM_TRY(need_ptr(len, "len"));
@@ -277,7 +277,7 @@ LM_API int lm_net_bytes_view(const lm_net_bytes *b, uint8_t **data, uint32_t *le
     return LM_OK;
 }
 
-LM_API int lm_net_bytes_free(lm_net_bytes *b) {
+LM_API int lm_bytes_free(lm_bytes *b) {
     LM_TRY(lm_handle_check(b, LM_KIND_BYTES, "byte buffer"));
     lm_handle_remove(b);
     free(b->data);
@@ -285,15 +285,15 @@ LM_API int lm_net_bytes_free(lm_net_bytes *b) {
     return LM_OK;
 }
 
-LM_API int lm_net_load(const uint8_t *bytes, uint32_t len, lm_model **out) {
+LM_API int lm_model_load(const uint8_t *bytes, uint32_t len, lm_model **out) {
     LM_TRY(need_ptr(out, "out"));
     *out = NULL;
     if (len > 0) LM_TRY(need_ptr(bytes, "bytes"));
     lm_model *m;
-    LM_TRY(lm_model_load(&m, bytes, len));
+    LM_TRY(model_load(&m, bytes, len));
     lm_status s = lm_handle_add(m, LM_KIND_MODEL);
     if (s) {
-        lm_model_delete(m);
+        model_delete(m);
         return s;
     }
     *out = m;
@@ -303,7 +303,7 @@ LM_API int lm_net_load(const uint8_t *bytes, uint32_t len, lm_model **out) {
 /* ---- trainer ------------------------------------------------------------------------------------ */
 
 /* optimizer: 0 sgd, 1 adagrad, 2 adam; clip_mode: 0 value, 1 norm; clip 0 = off */
-LM_API int lm_net_trainer_create(lm_model *m, const int32_t *ids, uint32_t len, int N, int T, int optimizer, double lr,
+LM_API int lm_trainer_create(lm_model *m, const int32_t *ids, uint32_t len, int N, int T, int optimizer, double lr,
                                  double momentum, double clip, int clip_mode, lm_trainer **out) {
     LM_TRY(need_model(m));
     LM_TRY(need_ptr(out, "out"));
@@ -318,47 +318,47 @@ LM_API int lm_net_trainer_create(lm_model *m, const int32_t *ids, uint32_t len, 
     c.clip_mode = (lm_clip_mode)clip_mode;
     LM_TRY(lm_optim_validate(&c));
     lm_trainer *t;
-    LM_TRY(lm_trainer_new(&t, m, ids, len, N, T, &c));
+    LM_TRY(trainer_new(&t, m, ids, len, N, T, &c));
     lm_status s = lm_handle_add(t, LM_KIND_OPTIMIZER);
     if (s) {
-        lm_trainer_delete(t);
+        trainer_delete(t);
         return s;
     }
     *out = t;
     return LM_OK;
 }
 
-LM_API int lm_net_trainer_free(lm_trainer *t) {
+LM_API int lm_trainer_free(lm_trainer *t) {
     LM_TRY(lm_handle_check(t, LM_KIND_OPTIMIZER, "trainer"));
     lm_handle_remove(t);
-    lm_trainer_delete(t);
+    trainer_delete(t);
     return LM_OK;
 }
 
 /* stats (8,): step, mean loss, last loss, grad norm, clipped, clip events, position, wraps */
-LM_API int lm_net_trainer_train(lm_trainer *t, int count, double *stats) {
+LM_API int lm_trainer_train(lm_trainer *t, int count, double *stats) {
     LM_TRY(need_trainer(t));
     LM_TRY(need_ptr(stats, "stats"));
     if (count < 1 || count > 1000000) return lm_fail(LM_ERR_ARG, "step count must be between 1 and 1000000, got %d", count);
     lm_train_stats st;
-    lm_status s = lm_trainer_train(t, count, &st);
+    lm_status s = trainer_train(t, count, &st);
     double v[8] = {(double)st.step, st.loss, st.last_loss, st.grad_norm, st.clipped, (double)st.clip_events,
                    (double)t->pos, (double)t->wraps};
     memcpy(stats, v, sizeof v);
     return s;
 }
 
-LM_API int lm_net_trainer_set_lr(lm_trainer *t, double lr) {
+LM_API int lm_trainer_set_lr(lm_trainer *t, double lr) {
     LM_TRY(need_trainer(t));
     if (!(lr > 0) || !isfinite(lr)) return lm_fail(LM_ERR_ARG, "learning rate must be a positive finite number, got %g", lr);
     t->opt.cfg.lr = lr;
     return LM_OK;
 }
 
-LM_API int lm_net_trainer_restore(lm_trainer *t, const uint8_t *bytes, uint32_t len) {
+LM_API int lm_trainer_restore(lm_trainer *t, const uint8_t *bytes, uint32_t len) {
     LM_TRY(need_trainer(t));
     if (len > 0) LM_TRY(need_ptr(bytes, "bytes"));
-    return lm_trainer_restore(t, bytes, len);
+    return trainer_restore(t, bytes, len);
 }
 
 /* ---- masked-word positions ---------------------------------------------------------------------- */
@@ -367,7 +367,7 @@ LM_API int lm_net_trainer_restore(lm_trainer *t, const uint8_t *bytes, uint32_t 
  * on the same positions: one PCG32 stream seeded by seed; for each sentence (lengths (n,)) with real
  * tokens [first, end) — word level skips <s> and </s> (skip_ends 1) — one draw picks the position
  * (offset inside the sentence) into positions (n,); -1 for a sentence with no real token (no draw). */
-LM_API int lm_net_mask_positions(uint32_t seed, const int32_t *lengths, int n, int skip_ends, int32_t *positions) {
+LM_API int lm_mask_positions(uint32_t seed, const int32_t *lengths, int n, int skip_ends, int32_t *positions) {
     if (n < 0) return lm_fail(LM_ERR_ARG, "sentence count must be 0 or more, got %d", n);
     if (n > 0) {
         LM_TRY(need_ptr(lengths, "lengths"));
@@ -384,7 +384,7 @@ LM_API int lm_net_mask_positions(uint32_t seed, const int32_t *lengths, int n, i
 }
 
 /* info (4,): step, clip events, stream position, wraps */
-LM_API int lm_net_trainer_info(const lm_trainer *t, double *info) {
+LM_API int lm_trainer_info(const lm_trainer *t, double *info) {
     LM_TRY(need_trainer(t));
     LM_TRY(need_ptr(info, "info"));
     double v[4] = {(double)t->opt.step, (double)t->opt.clip_events, (double)t->pos, (double)t->wraps};

@@ -111,7 +111,7 @@ static const lm_float *gru_bias(lm_model *m, int l) {
 
 static void recurrent_forward(lm_model *m, int N, int T, const lm_float *start) {
     const int H = m->cfg.H, L = m->cfg.L;
-    size_t count = lm_model_state_count(m, N);
+    size_t count = model_state_count(m, N);
     if (start) memcpy(m->h0, start, count * sizeof(lm_float));
     else memset(m->h0, 0, count * sizeof(lm_float));
     for (int l = 0; l < L; l++) {

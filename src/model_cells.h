@@ -8,7 +8,7 @@
 #include "model.h"
 
 /* Carves the cache arena for (N, T) (grown only when it must; model.c). */
-lm_status lm_model_ensure_caches(lm_model *m, int N, int T);
+lm_status model_ensure_caches(lm_model *m, int N, int T);
 /* Scores (N, T, V) for m->inputs (N, T), every layer's h (L, N, T, H) and gate caches, from start
  * (state_count(N)) or the zero / all-pad state when NULL. The caches must be carved for (N, T). */
 void lm_cells_forward(lm_model *m, int N, int T, const lm_float *start);

@@ -25,7 +25,7 @@ static int is_reserved(const char *key) {
     return 0;
 }
 
-lm_status lm_model_set_metadata(lm_model *m, const char *json) {
+lm_status model_set_metadata(lm_model *m, const char *json) {
     if (!json || !*json) {
         free(m->metadata_json);
         m->metadata_json = NULL;
@@ -55,7 +55,7 @@ lm_status lm_model_set_metadata(lm_model *m, const char *json) {
 
 static void config_json(lm_strbuf *sb, const lm_model_config *c) {
     lm_sb_printf(sb, "{\"cell\":\"%s\",\"vocab_size\":%d,\"embedding\":%d,\"hidden\":%d,\"layers\":%d,",
-                 lm_model_cell_name(c->cell), c->V, c->E, c->H, c->L);
+                 model_cell_name(c->cell), c->V, c->E, c->H, c->L);
     if (c->cell == LM_CELL_WINDOW) lm_sb_printf(sb, "\"window\":%d,", c->W);
     if (c->cell == LM_CELL_GRU)
         lm_sb_printf(sb, "\"gru_variant\":\"%s\",", c->gru_variant == LM_GRU_TORCH ? "torch" : "lecture");
@@ -88,7 +88,7 @@ static lm_st_tensor table_tensor(const lm_param_info *p, const char *name, const
     return t;
 }
 
-lm_status lm_model_save(const lm_model *m, const lm_trainer *tr, uint8_t **out, size_t *out_len) {
+lm_status model_save(const lm_model *m, const lm_trainer *tr, uint8_t **out, size_t *out_len) {
     enum { MAX_OUT = 1 + 3 * LM_MODEL_MAX_TENSORS + LM_MAX_LAYERS + 2 };
     lm_st_tensor tensors[MAX_OUT];
     char names[MAX_OUT][LM_PARAM_NAME_MAX + 16];
@@ -198,7 +198,7 @@ static lm_status read_config(const lm_st_file *f, lm_model_config *c) {
     int kind = -1;
     if (cfg.type != LM_JSON_OBJECT) s = lm_fail(LM_ERR_FORMAT, "model file config is not a JSON object");
     else if (!cell || cell->type != LM_JSON_STRING) s = lm_fail(LM_ERR_FORMAT, "model file config lacks 'cell'");
-    else if ((kind = lm_model_cell_from_name(cell->string)) < 0)
+    else if ((kind = model_cell_from_name(cell->string)) < 0)
         s = lm_fail(LM_ERR_FORMAT, "model file has cell '%s', which this build does not know (it reads rnn, lstm, gru "
                     "and window)", cell->string);
     if (!s) c->cell = (lm_cell)kind;
@@ -350,7 +350,7 @@ static lm_status keep_metadata(lm_model *m, const lm_st_file *f) {
     return LM_OK;
 }
 
-lm_status lm_model_load(lm_model **out, const uint8_t *bytes, size_t len) {
+lm_status model_load(lm_model **out, const uint8_t *bytes, size_t len) {
     *out = NULL;
     lm_st_file f;
     lm_status s = lm_st_read(&f, bytes, len);
@@ -358,7 +358,7 @@ lm_status lm_model_load(lm_model **out, const uint8_t *bytes, size_t len) {
     lm_model_config c;
     lm_model *m = NULL;
     s = read_config(&f, &c);
-    if (!s && lm_model_check_config(&c)) {
+    if (!s && model_check_config(&c)) {
         char why[256];
         lm_snprintf(why, sizeof why, "%s", lm_error_message());
         s = lm_fail(LM_ERR_FORMAT, "model file config is invalid: %s", why);
@@ -379,7 +379,7 @@ lm_status lm_model_load(lm_model **out, const uint8_t *bytes, size_t len) {
                         c.V, c.E, c.H, c.L, need, have);
     }
     if (!s) {
-        s = lm_model_new(&m, &c);
+        s = model_new(&m, &c);
         if (s) {
             char why[256];
             lm_snprintf(why, sizeof why, "%s", lm_error_message());
@@ -390,7 +390,7 @@ lm_status lm_model_load(lm_model **out, const uint8_t *bytes, size_t len) {
     if (!s) s = keep_metadata(m, &f);
     lm_st_free(&f);
     if (s) {
-        lm_model_delete(m);
+        model_delete(m);
         return s;
     }
     *out = m;
@@ -406,7 +406,7 @@ static lm_status trainer_number(const lm_json *j, const char *key, double *out) 
     return LM_OK;
 }
 
-lm_status lm_trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
+lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
     lm_model *m = t->model;
     lm_st_file f;
     lm_status s = lm_st_read(&f, bytes, len);
@@ -458,7 +458,7 @@ lm_status lm_trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
     for (int p = 0; p < parts && !s && have_state; p++)
         s = window ? expect_tensor(&f, &m->cfg, state_names[p], 2, context_shape, &state[p])
                    : expect_tensor(&f, &m->cfg, state_names[p], 3, state_shape, &state[p]);
-    if (!s) s = lm_model_ensure_carry(m, t->N);
+    if (!s) s = model_ensure_carry(m, t->N);
     size_t part_count = window ? (size_t)t->N * (m->cfg.W - 1) : (size_t)m->cfg.L * t->N * m->cfg.H;
     lm_float *carry = NULL;
     if (!s && have_state) {
@@ -481,7 +481,7 @@ lm_status lm_trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
         t->pos = same_text ? (size_t)position : 0;
         t->wraps = (uint64_t)wraps;
         if (carry && same_text) memcpy(m->carry, carry, parts * part_count * sizeof(lm_float));
-        else lm_model_reset_state(m);
+        else model_reset_state(m);
     }
     free(carry);
     free(tmp[0]);

@@ -9,19 +9,19 @@
 
 /* Replace the model's string metadata with `json`, a JSON object whose values are all strings
  * (keys "format", "config" and "trainer" are reserved). NULL or "" clears it. */
-lm_status lm_model_set_metadata(lm_model *m, const char *json);
+lm_status model_set_metadata(lm_model *m, const char *json);
 
 /* Serialise the model (and trainer's optimizer moments, step, stream position and carried state when
  * trainer is not NULL) into a fresh malloc'ed buffer. */
-lm_status lm_model_save(const lm_model *m, const lm_trainer *trainer, uint8_t **out, size_t *out_len);
+lm_status model_save(const lm_model *m, const lm_trainer *trainer, uint8_t **out, size_t *out_len);
 
 /* Build a model from a file: config from metadata, every tensor's presence and shape checked against it.
  * A PyTorch bias_hh is folded into b; a non-identity one-hot embedding is folded into Wx. */
-lm_status lm_model_load(lm_model **out, const uint8_t *bytes, size_t len);
+lm_status model_load(lm_model **out, const uint8_t *bytes, size_t len);
 
 /* Restore optimizer moments, step, clip count, stream position and carried state saved with
- * lm_model_save(m, trainer). The trainer's batch, window and optimizer kind must match the file's.
+ * model_save(m, trainer). The trainer's batch, window and optimizer kind must match the file's.
  * On failure the trainer is unchanged. */
-lm_status lm_trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len);
+lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len);
 
 #endif

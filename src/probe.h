@@ -11,7 +11,7 @@
  * given ids[:, :T]; out (T,) receives ||∂L_T/∂h_t|| of the last layer (Frobenius over N and H; entry
  * T-1 is the decoder's own). *loss (or NULL) receives L_T. The gradient buffer, the trainer's carried
  * state and the trainer's gradient flow are left exactly as they were. Recurrent cells only: the
- * window model fails with a sentence. ids must have been checked (lm_model_check_ids). */
-lm_status lm_model_grad_flow_last(lm_model *m, const int32_t *ids, int N, int T, lm_float *out, double *loss);
+ * window model fails with a sentence. ids must have been checked (model_check_ids). */
+lm_status model_grad_flow_last(lm_model *m, const int32_t *ids, int N, int T, lm_float *out, double *loss);
 
 #endif

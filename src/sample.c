@@ -40,17 +40,17 @@ int32_t lm_sample_logits(const lm_float *logits, int V, double temperature, int 
     return last; /* u landed on the rounding slack at the very top */
 }
 
-lm_status lm_model_generate(lm_model *m, const int32_t *prime, int n_prime, int length, double temperature,
+lm_status model_generate(lm_model *m, const int32_t *prime, int n_prime, int length, double temperature,
                             int top_k, uint32_t seed, int32_t stop_id, int32_t *out, int *n_out) {
     *n_out = 0;
     const int V = m->cfg.V;
-    lm_float *state = calloc(lm_model_state_count(m, 1) + 1, sizeof(lm_float)); /* (state_count(1)) */
+    lm_float *state = calloc(model_state_count(m, 1) + 1, sizeof(lm_float)); /* (state_count(1)) */
     lm_float *logits = malloc((size_t)V * sizeof(lm_float));                 /* (V,) */
     lm_float *work = malloc((size_t)V * sizeof(lm_float));                   /* (V,) */
     lm_status s = (state && logits && work) ? LM_OK : lm_fail(LM_ERR_NOMEM, "out of memory for generation");
-    if (!s) lm_model_empty_state(m, state, 1);
-    if (!s && n_prime == 0) s = lm_model_empty_logits(m, logits);
-    for (int i = 0; i < n_prime && !s; i++) s = lm_model_step(m, prime[i], state, logits);
+    if (!s) model_empty_state(m, state, 1);
+    if (!s && n_prime == 0) s = model_empty_logits(m, logits);
+    for (int i = 0; i < n_prime && !s; i++) s = model_step(m, prime[i], state, logits);
     lm_rng rng;
     lm_rng_seed(&rng, seed);
     int n = 0;
@@ -58,7 +58,7 @@ lm_status lm_model_generate(lm_model *m, const int32_t *prime, int n_prime, int 
         int32_t id = lm_sample_logits(logits, V, temperature, top_k, &rng, work);
         out[n++] = id;
         if (id == stop_id) break;
-        if (n < length) s = lm_model_step(m, id, state, logits);
+        if (n < length) s = model_step(m, id, state, logits);
     }
     free(state);
     free(logits);

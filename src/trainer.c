@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-lm_status lm_trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, size_t len, int N, int T,
+lm_status trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, size_t len, int N, int T,
                          const lm_optim_config *opt) {
     *out = NULL;
     if (N < 1) return lm_fail(LM_ERR_ARG, "batch N (parallel streams) must be at least 1, got %d", N);
@@ -15,7 +15,7 @@ lm_status lm_trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, 
                        "the training text has %zu tokens, too short for one window: %d streams of %d+1 tokens need at "
                        "least %zu; use a smaller batch or sequence length, or more text",
                        len, N, T, (size_t)N * ((size_t)T + 1));
-    lm_status s = lm_model_check_ids(model, ids, len);
+    lm_status s = model_check_ids(model, ids, len);
     if (s) return s;
     lm_trainer *t = calloc(1, sizeof *t);
     if (!t) return lm_fail(LM_ERR_NOMEM, "out of memory for a trainer");
@@ -27,7 +27,7 @@ lm_status lm_trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, 
     t->ids = malloc(len * sizeof(int32_t));
     t->window = malloc((size_t)N * ((size_t)T + 1) * sizeof(int32_t));
     if (!t->ids || !t->window) {
-        lm_trainer_delete(t);
+        trainer_delete(t);
         return lm_fail(LM_ERR_NOMEM, "out of memory copying %zu training tokens", len);
     }
     memcpy(t->ids, ids, len * sizeof(int32_t));
@@ -36,12 +36,12 @@ lm_status lm_trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, 
     t->N = N;
     t->T = T;
     t->stream_len = len / (size_t)N;
-    lm_model_reset_state(model);
+    model_reset_state(model);
     *out = t;
     return LM_OK;
 }
 
-void lm_trainer_delete(lm_trainer *t) {
+void trainer_delete(lm_trainer *t) {
     if (!t) return;
     lm_optim_free(&t->opt);
     free(t->ids);
@@ -54,7 +54,7 @@ static void next_window(lm_trainer *t) {
     if (t->pos + (size_t)t->T + 1 > t->stream_len) {
         t->pos = 0;
         t->wraps++;
-        lm_model_reset_state(t->model);
+        model_reset_state(t->model);
     }
     for (int n = 0; n < t->N; n++) {
         size_t start = (size_t)n * t->stream_len + t->pos;
@@ -62,7 +62,7 @@ static void next_window(lm_trainer *t) {
     }
 }
 
-lm_status lm_trainer_train(lm_trainer *t, int count, lm_train_stats *stats) {
+lm_status trainer_train(lm_trainer *t, int count, lm_train_stats *stats) {
     memset(stats, 0, sizeof *stats);
     if (count < 1) return lm_fail(LM_ERR_ARG, "step count must be at least 1, got %d", count);
     lm_model *m = t->model;
@@ -73,11 +73,11 @@ lm_status lm_trainer_train(lm_trainer *t, int count, lm_train_stats *stats) {
         next_window(t);
         /* the carry changes only once the step is accepted, so a refused step leaves it as it was */
         double loss;
-        s = lm_model_ensure_carry(m, t->N);
-        if (!s) s = lm_model_loss_and_grads_from(m, t->window, t->N, t->T, m->carry, &loss);
+        s = model_ensure_carry(m, t->N);
+        if (!s) s = model_loss_and_grads_from(m, t->window, t->N, t->T, m->carry, &loss);
         if (!s) s = lm_optim_step(&t->opt, m->params, m->grads, m->table, m->n_tensors);
         if (s) break;
-        lm_model_commit_state(m, t->N, t->T);
+        model_commit_state(m, t->N, t->T);
         t->pos += (size_t)t->T;
         sum += loss;
         stats->last_loss = loss;

@@ -31,10 +31,10 @@ typedef struct {
 } lm_train_stats;
 
 /* Validates N, T (a corpus shorter than one window of every stream is an error), ids and the optimizer. */
-lm_status lm_trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, size_t len, int N, int T,
+lm_status trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, size_t len, int N, int T,
                          const lm_optim_config *opt);
-void lm_trainer_delete(lm_trainer *t);
+void trainer_delete(lm_trainer *t);
 /* Run `count` steps; on a refused step returns LM_ERR_NONFINITE with the stats of the steps done. */
-lm_status lm_trainer_train(lm_trainer *t, int count, lm_train_stats *stats);
+lm_status trainer_train(lm_trainer *t, int count, lm_train_stats *stats);
 
 #endif

@@ -153,9 +153,9 @@ test('bad configurations give clear errors (JS edge, C edge, model files)', () =
   // the C edge says the same without the JS checks
   const X = lm.core.exports;
   const status = (fn) => lm.core.scoped((s) => fn(s.out()));
-  assert.equal(status((out) => X.lm_net_create(3, 10, 4, 5, 1, 0, 0, 1, out)), 1);
+  assert.equal(status((out) => X.lm_model_create(3, 10, 4, 5, 1, 0, 0, 1, out)), 1);
   assert.match(lm.lastErrorMessage(), /window W .* between 1 and 64, got 0/);
-  assert.equal(status((out) => X.lm_net_create(1, 10, 0, 5, 0, 0, 0, 1, out)), 1);
+  assert.equal(status((out) => X.lm_model_create(1, 10, 0, 5, 0, 0, 0, 1, out)), 1);
   assert.match(lm.lastErrorMessage(), /layers must be between 1 and 4, got 0/);
   // a model file whose cell is unknown
   const m = lm.Model.create({ cell: 'lstm', vocabSize: 5, embedding: 0, hidden: 3, seed: 1 });

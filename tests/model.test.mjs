@@ -249,18 +249,18 @@ test('bad input gives clear errors (JS edge and C edge)', () => {
   C.scoped((s) => {
     const loss = s.out();
     const bad = s.i32(Int32Array.from([1, 2, 10, 3, 4, 5]));
-    assert.equal(X.lm_net_loss_and_grads(m.ptr, bad, 2, 0, loss), 1);
+    assert.equal(X.lm_model_loss_and_grads(m.ptr, bad, 2, 0, loss), 1);
     assert.match(C.errorMessage(), /sequence length T must be at least 1/);
-    assert.equal(X.lm_net_loss_and_grads(m.ptr, bad, 0, 2, loss), 1);
+    assert.equal(X.lm_model_loss_and_grads(m.ptr, bad, 0, 2, loss), 1);
     assert.match(C.errorMessage(), /batch N must be at least 1/);
-    assert.equal(X.lm_net_loss_and_grads(m.ptr, bad, 2, 2, loss), 1);
+    assert.equal(X.lm_model_loss_and_grads(m.ptr, bad, 2, 2, loss), 1);
     assert.match(C.errorMessage(), /token id 10 at position 2 is outside the vocabulary/);
     const out = s.out();
-    assert.equal(X.lm_net_create(0, 10, 0, 5000, 1, 0, 0, 1, out), 1);
+    assert.equal(X.lm_model_create(0, 10, 0, 5000, 1, 0, 0, 1, out), 1);
     assert.match(C.errorMessage(), /hidden size H must be between 1 and 4096 \(LM_MAX_DIM\)/);
-    assert.equal(X.lm_net_trainer_create(m.ptr, bad, 6, 1, 2, 1, 0, 0, 0, 0, out), 1);
+    assert.equal(X.lm_trainer_create(m.ptr, bad, 6, 1, 2, 1, 0, 0, 0, 0, out), 1);
     assert.match(C.errorMessage(), /learning rate must be a positive finite number/);
-    assert.equal(X.lm_net_loss_and_grads(12345, bad, 2, 2, loss), 4);
+    assert.equal(X.lm_model_loss_and_grads(12345, bad, 2, 2, loss), 4);
     assert.match(C.errorMessage(), /not a live neural model/);
   });
   const stream = ids(100, 10, 1);

@@ -59,10 +59,10 @@ export function install(core) {
   class Model extends Handle {
     /** @param {number} ptr */
     constructor(ptr) {
-      super('model', ptr, (p) => X.lm_net_free(p));
+      super('model', ptr, (p) => X.lm_model_free(p));
       this._info = scoped((s) => {
         const info = s.out(5);
-        check(X.lm_net_info(ptr, info));
+        check(X.lm_model_info(ptr, info));
         return Array.from(core.memory().u32.subarray(info >> 2, (info >> 2) + 10));
       });
       const [cell, V, E, H, L, seed, , , W, variant] = this._info;
@@ -72,7 +72,7 @@ export function install(core) {
       /** string metadata stored with the model (vocabulary JSON, training options, …) */
       this.metadata = scoped((s) => {
         const out = s.out();
-        check(X.lm_net_metadata(ptr, out));
+        check(X.lm_model_metadata(ptr, out));
         return JSON.parse(core.readCString(u32At(out)));
       });
     }
@@ -103,7 +103,7 @@ export function install(core) {
       const seed = wholeNumber('seed', config.seed ?? 0, { max: 2 ** 32 - 1 });
       const ptr = scoped((s) => {
         const out = s.out();
-        check(X.lm_net_create(CELLS.indexOf(cell), V, E, H, L, W, cell === 'gru' ? GRU_VARIANTS.indexOf(variant) : 0, seed, out));
+        check(X.lm_model_create(CELLS.indexOf(cell), V, E, H, L, W, cell === 'gru' ? GRU_VARIANTS.indexOf(variant) : 0, seed, out));
         return u32At(out);
       });
       return new Model(ptr);
@@ -118,7 +118,7 @@ export function install(core) {
       const ptr = scoped((s) => {
         const data = s.u8(bytes);
         const out = s.out();
-        check(X.lm_net_load(data, bytes.length, out));
+        check(X.lm_model_load(data, bytes.length, out));
         return u32At(out);
       });
       return new Model(ptr);
@@ -132,14 +132,14 @@ export function install(core) {
       const ptr = this.ptr;
       return scoped((s) => {
         const bufs = s.out(2);
-        check(X.lm_net_buffers(ptr, bufs, bufs + 4));
+        check(X.lm_model_buffers(ptr, bufs, bufs + 4));
         const params = u32At(bufs);
         const grads = u32At(bufs + 4);
         const info = s.out(3);
         const names = s.out(2);
         const views = [];
         for (let k = 0; k < this._info[6]; k++) {
-          check(X.lm_net_tensor(ptr, k, info, names, names + 4));
+          check(X.lm_model_tensor(ptr, k, info, names, names + 4));
           const [ndim, r, c, offset, count] = core.memory().u32.subarray(info >> 2, (info >> 2) + 6);
           const buffer = core.memory().buffer;
           views.push({
@@ -169,13 +169,13 @@ export function install(core) {
       const ptr = this.ptr;
       return scoped((s) => {
         const loss = s.out();
-        check(X.lm_net_loss_and_grads(ptr, s.i32(data), N, T, loss));
+        check(X.lm_model_loss_and_grads(ptr, s.i32(data), N, T, loss));
         return core.readF64At(loss);
       });
     }
 
     /** Forget the carried hidden state (the next window starts from zeros). */
-    resetState() { check(X.lm_net_reset_state(this.ptr)); }
+    resetState() { check(X.lm_model_reset_state(this.ptr)); }
 
     /** log P(next | context) from a zero state: (V,); an empty context gives softmax(by) (the window model: its all-pad context). */
     nextLogProbs(context) {
@@ -185,7 +185,7 @@ export function install(core) {
       const ptr = this.ptr;
       return scoped((s) => {
         const out = s.f32(V);
-        check(X.lm_net_next_logprobs(ptr, data.length ? s.i32(data) : 0, data.length, out));
+        check(X.lm_model_next_logprobs(ptr, data.length ? s.i32(data) : 0, data.length, out));
         return core.readF32(out, V);
       });
     }
@@ -200,7 +200,7 @@ export function install(core) {
       const ptr = this.ptr;
       return scoped((s) => {
         const out = s.f32(N * T * V);
-        check(X.lm_net_logits(ptr, s.i32(data), N, T, out));
+        check(X.lm_model_logits(ptr, s.i32(data), N, T, out));
         return { data: core.readF32(out, N * T * V), shape: [N, T, V] };
       });
     }
@@ -211,7 +211,7 @@ export function install(core) {
       const ptr = this.ptr;
       return scoped((s) => {
         const out = s.out(N);
-        check(X.lm_net_sequence_logprobs(ptr, s.i32(data), N, T, out));
+        check(X.lm_model_sequence_logprobs(ptr, s.i32(data), N, T, out));
         return core.memory().f64.slice(out >> 3, (out >> 3) + N);
       });
     }
@@ -232,7 +232,7 @@ export function install(core) {
       return scoped((s) => {
         const out = s.i32(length);
         const n = s.out();
-        check(X.lm_net_generate(ptr, data.length ? s.i32(data) : 0, data.length, length, temperature, topK, seed, stopId, out, n));
+        check(X.lm_model_generate(ptr, data.length ? s.i32(data) : 0, data.length, length, temperature, topK, seed, stopId, out, n));
         return core.readI32(out, core.readI32At(n));
       });
     }
@@ -246,7 +246,7 @@ export function install(core) {
       const ptr = this.ptr;
       return scoped((s) => {
         const out = s.f32(data.length * H);
-        check(X.lm_net_hidden_states(ptr, s.i32(data), data.length, out));
+        check(X.lm_model_hidden_states(ptr, s.i32(data), data.length, out));
         return { data: core.readF32(out, data.length * H), shape: [data.length, H] };
       });
     }
@@ -269,7 +269,7 @@ export function install(core) {
         const h = s.f32(n * H);
         const c = cell === 'lstm' ? s.f32(n * H) : 0;
         const gates = G ? s.f32(n * G * H) : 0;
-        check(X.lm_net_probe(ptr, s.i32(data), n, h, c, gates));
+        check(X.lm_model_probe(ptr, s.i32(data), n, h, c, gates));
         const result = { h: { data: core.readF32(h, n * H), shape: [n, H] }, gateNames: names };
         if (c) result.c = { data: core.readF32(c, n * H), shape: [n, H] };
         if (G) result.gates = { data: core.readF32(gates, n * G * H), shape: [n, G * H] };
@@ -282,7 +282,7 @@ export function install(core) {
       const ptr = this.ptr;
       return scoped((s) => {
         const out = s.out(2);
-        check(X.lm_net_grad_flow(ptr, out, out + 4));
+        check(X.lm_model_grad_flow(ptr, out, out + 4));
         return core.readF32(u32At(out), core.readI32At(out + 4));
       });
     }
@@ -303,7 +303,7 @@ export function install(core) {
       return scoped((s) => {
         const out = s.f32(T);
         const loss = s.out(2);
-        check(X.lm_net_grad_flow_last(ptr, s.i32(data), N, T, out, loss));
+        check(X.lm_model_grad_flow_last(ptr, s.i32(data), N, T, out, loss));
         return { norms: core.readF32(out, T), loss: core.readF64At(loss) };
       });
     }
@@ -318,7 +318,7 @@ export function install(core) {
       const count = this._info[6];
       const errors = scoped((s) => {
         const out = s.out(count);
-        check(X.lm_net_gradient_check(ptr, s.i32(data), N, T, samples, eps, seed, out));
+        check(X.lm_model_gradient_check(ptr, s.i32(data), N, T, samples, eps, seed, out));
         return core.memory().f64.slice(out >> 3, (out >> 3) + count);
       });
       return this.parameters().map((p, k) => ({ name: p.name, relError: errors[k] }));
@@ -377,7 +377,7 @@ export function install(core) {
       const lists = sentences.map((s, i) => toIds(`sentences[${i}]`, s));
       const positions = scoped((s) => {
         const out = s.i32(Math.max(lists.length, 1));
-        check(X.lm_net_mask_positions(seed, lists.length ? s.i32(lists.map((x) => x.length)) : 0, lists.length, wordLevel ? 1 : 0, out));
+        check(X.lm_mask_positions(seed, lists.length ? s.i32(lists.map((x) => x.length)) : 0, lists.length, wordLevel ? 1 : 0, out));
         return core.readI32(out, lists.length);
       });
       let top1 = 0;
@@ -408,16 +408,16 @@ export function install(core) {
       }
       const ptr = this.ptr;
       return scoped((s) => {
-        check(X.lm_net_set_metadata(ptr, s.str(JSON.stringify(meta))));
+        check(X.lm_model_set_metadata(ptr, s.str(JSON.stringify(meta))));
         const out = s.out();
-        check(X.lm_net_save(ptr, trainer ? trainer.ptr : 0, out));
+        check(X.lm_model_save(ptr, trainer ? trainer.ptr : 0, out));
         const bytesPtr = u32At(out);
         try {
           const view = s.out(2);
-          check(X.lm_net_bytes_view(bytesPtr, view, view + 4));
+          check(X.lm_bytes_view(bytesPtr, view, view + 4));
           return core.readBytes(u32At(view), u32At(view + 4));
         } finally {
-          X.lm_net_bytes_free(bytesPtr);
+          X.lm_bytes_free(bytesPtr);
         }
       });
     }
@@ -451,10 +451,10 @@ export function install(core) {
       }
       const ptr = scoped((s) => {
         const out = s.out();
-        check(X.lm_net_trainer_create(model.ptr, s.i32(data), data.length, N, T, OPTIMIZERS.indexOf(optimizer), lr, momentum, clip, CLIP_MODES.indexOf(clipMode), out));
+        check(X.lm_trainer_create(model.ptr, s.i32(data), data.length, N, T, OPTIMIZERS.indexOf(optimizer), lr, momentum, clip, CLIP_MODES.indexOf(clipMode), out));
         return u32At(out);
       });
-      super('trainer', ptr, (p) => X.lm_net_trainer_free(p));
+      super('trainer', ptr, (p) => X.lm_trainer_free(p));
       this.model = model;
       this.options = Object.freeze({ batch: N, seq: T, optimizer, lr, momentum, clip, clipMode });
       this._step = 0;
@@ -465,7 +465,7 @@ export function install(core) {
 
     setLearningRate(lr) {
       positiveNumber('lr (learning rate)', lr);
-      check(X.lm_net_trainer_set_lr(this.ptr, lr));
+      check(X.lm_trainer_set_lr(this.ptr, lr));
       this.options = Object.freeze({ ...this.options, lr });
     }
 
@@ -479,7 +479,7 @@ export function install(core) {
       const ptr = this.ptr;
       return scoped((s) => {
         const out = s.out(8);
-        const status = X.lm_net_trainer_train(ptr, count, out);
+        const status = X.lm_trainer_train(ptr, count, out);
         const v = core.memory().f64.slice(out >> 3, (out >> 3) + 8);
         this._step = v[0];
         this._clipEvents = v[5];
@@ -503,7 +503,7 @@ export function install(core) {
     restore(bytes) {
       if (!(bytes instanceof Uint8Array)) fail('restore needs the model file bytes as a Uint8Array');
       const ptr = this.ptr;
-      scoped((s) => check(X.lm_net_trainer_restore(ptr, s.u8(bytes), bytes.length)));
+      scoped((s) => check(X.lm_trainer_restore(ptr, s.u8(bytes), bytes.length)));
       this._readInfo();
     }
 
@@ -512,7 +512,7 @@ export function install(core) {
       const ptr = this.ptr;
       const v = scoped((s) => {
         const out = s.out(4);
-        check(X.lm_net_trainer_info(ptr, out));
+        check(X.lm_trainer_info(ptr, out));
         return core.memory().f64.slice(out >> 3, (out >> 3) + 4);
       });
       this._step = v[0];
@@ -530,7 +530,7 @@ export function install(core) {
     }
     const [sum, count] = scoped((s) => {
       const out = s.out(2);
-      check(X.lm_net_evaluate(model.ptr, s.i32(data), data.length, B, T, out));
+      check(X.lm_model_evaluate(model.ptr, s.i32(data), data.length, B, T, out));
       return [core.readF64At(out), core.readF64At(out + 8)];
     });
     const loss = sum / count;

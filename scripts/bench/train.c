@@ -56,22 +56,22 @@ static int check(void) {
     for (size_t k = 0; k < sizeof check_cases / sizeof *check_cases; k++) {
         lm_model *m;
         lm_trainer *t;
-        if (lm_model_new(&m, &check_cases[k].cfg)) return fail("model");
+        if (model_new(&m, &check_cases[k].cfg)) return fail("model");
         lm_optim_config o = lm_optim_defaults(LM_OPT_SGD);
         o.lr = 0.05;
         o.clip = 5;
-        if (lm_trainer_new(&t, m, ids, LEN, 4, 12, &o)) return fail("trainer");
+        if (trainer_new(&t, m, ids, LEN, 4, 12, &o)) return fail("trainer");
         printf("%s\"%s\":{\"losses\":[", k ? "," : "", check_cases[k].name);
         for (int step = 0; step < check_cases[k].steps; step++) {
             lm_train_stats st;
-            if (lm_trainer_train(t, 1, &st)) return fail("train");
+            if (trainer_train(t, 1, &st)) return fail("train");
             printf(step ? ",%.9g" : "%.9g", st.last_loss);
         }
         double sum = 0;
         for (size_t i = 0; i < m->n_params; i++) sum += m->params[i];
         printf("],\"param_sum\":%.9g}", sum);
-        lm_trainer_delete(t);
-        lm_model_delete(m);
+        trainer_delete(t);
+        model_delete(m);
     }
     printf("}\n");
     return 0;
@@ -95,7 +95,7 @@ static int parse(int argc, char **argv, options *o) {
         const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v) { fprintf(stderr, "train bench: %s needs a value\n", k); return 2; }
         if (!strcmp(k, "--cell")) {
-            int cell = lm_model_cell_from_name(v);
+            int cell = model_cell_from_name(v);
             if (cell < 0 || cell == LM_CELL_WINDOW) { fprintf(stderr, "train bench: --cell rnn|lstm|gru, got '%s'\n", v); return 2; }
             o->model.cell = (lm_cell)cell;
         } else if (!strcmp(k, "--hidden")) o->model.H = atoi(v);
@@ -157,12 +157,12 @@ int main(int argc, char **argv) {
     o.model.V = vocab->size;
     lm_model *m;
     lm_trainer *t;
-    if (lm_model_new(&m, &o.model)) return fail("model");
-    if (lm_trainer_new(&t, m, train, n_train, o.N, o.T, &o.opt)) return fail("trainer");
+    if (model_new(&m, &o.model)) return fail("model");
+    if (trainer_new(&t, m, train, n_train, o.N, o.T, &o.opt)) return fail("trainer");
     lm_train_stats st;
-    if (lm_trainer_train(t, 3, &st)) return fail("warm-up"); /* caches allocated, pages touched */
+    if (trainer_train(t, 3, &st)) return fail("warm-up"); /* caches allocated, pages touched */
     double w0 = clock_seconds(CLOCK_MONOTONIC), c0 = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
-    if (lm_trainer_train(t, o.steps, &st)) return fail("train");
+    if (trainer_train(t, o.steps, &st)) return fail("train");
     double wall = clock_seconds(CLOCK_MONOTONIC) - w0, cpu = clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
@@ -171,8 +171,8 @@ int main(int argc, char **argv) {
            "\"ms_per_step\":%.5f,\"train_loss\":%.6f,\"peak_rss_bytes\":%ld}\n",
            vocab->size, m->n_params, o.steps, wall, cpu, chars / cpu, 1000 * cpu / o.steps, st.last_loss,
            (long)ru.ru_maxrss * 1024L);
-    lm_trainer_delete(t);
-    lm_model_delete(m);
+    trainer_delete(t);
+    model_delete(m);
     lm_vocab_free(vocab);
     free(train);
     free(text);

@@ -28,7 +28,7 @@
 static lm_model *make(int V, int E, int H, int L, uint32_t seed) {
     lm_model_config c = {LM_CELL_RNN, V, E, H, L, seed, 0, 0};
     lm_model *m = NULL;
-    lm_status s = lm_model_new(&m, &c);
+    lm_status s = model_new(&m, &c);
     CHECK(s == LM_OK, "model_new: %s", lm_error_message());
     /* larger weights than the default init so the gradients are not all tiny */
     for (int k = 0; m && k < m->n_tensors; k++) /* the embedding is N(0, 1) already */
@@ -54,31 +54,31 @@ static void test_gradient_check(void) {
         random_ids(ids, sizeof ids / sizeof *ids, V, 5 + (uint32_t)c);
         double loss;
         /* one step first so that the check starts from a non-zero carried state */
-        CHECK(lm_model_loss_and_grads(m, ids, N, T, &loss) == LM_OK, "%s", lm_error_message());
+        CHECK(model_loss_and_grads(m, ids, N, T, &loss) == LM_OK, "%s", lm_error_message());
         random_ids(ids, sizeof ids / sizeof *ids, V, 50 + (uint32_t)c);
         double rel[LM_MODEL_MAX_TENSORS];
-        CHECK(lm_model_gradient_check(m, ids, N, T, 40, GRAD_EPS, 3, rel) == LM_OK, "%s", lm_error_message());
+        CHECK(model_gradient_check(m, ids, N, T, 40, GRAD_EPS, 3, rel) == LM_OK, "%s", lm_error_message());
         for (int k = 0; k < m->n_tensors; k++)
             CHECK(rel[k] < GRAD_TOL, "config %zu: %s (%s) relative error %.3g", c, m->table[k].name, m->table[k].lecture,
                   rel[k]);
-        lm_model_delete(m);
+        model_delete(m);
     }
     /* the check must catch a real bug: corrupt one gradient and compare by hand */
     lm_model *m = make(5, 0, 3, 1, 2);
     int32_t ids[2 * 4];
     random_ids(ids, 8, 5, 9);
     double loss, plus, minus;
-    lm_model_loss_and_grads_from(m, ids, 2, 3, NULL, &loss);
+    model_loss_and_grads_from(m, ids, 2, 3, NULL, &loss);
     size_t i = m->table[1].offset + 4; /* an entry of Wh */
     lm_float saved = m->params[i], g = m->grads[i];
     m->params[i] = saved + (lm_float)GRAD_EPS;
-    lm_model_loss_sum(m, ids, 2, 3, NULL, &plus);
+    model_loss_sum(m, ids, 2, 3, NULL, &plus);
     m->params[i] = saved - (lm_float)GRAD_EPS;
-    lm_model_loss_sum(m, ids, 2, 3, NULL, &minus);
+    model_loss_sum(m, ids, 2, 3, NULL, &minus);
     m->params[i] = saved;
     double numeric = (plus - minus) / 2 / (2 * GRAD_EPS); /* objective: sum over T, mean over N = 2 */
     CHECK(fabs(numeric - g) <= 1e-3 * fabs(numeric) + 1e-6, "Wh[4] numeric %g analytic %g", numeric, (double)g);
-    lm_model_delete(m);
+    model_delete(m);
 }
 
 /* Carrying the state across two windows equals one window of twice the length. */
@@ -94,19 +94,19 @@ static void test_truncated_bptt(void) {
             if (t >= 3) b[n * 4 + t - 3] = stream[n][t];
         }
     double la, lb, lone;
-    lm_model_reset_state(m);
-    CHECK(lm_model_loss_and_grads(m, a, N, T, &la) == LM_OK, "%s", lm_error_message());
-    CHECK(lm_model_loss_and_grads(m, b, N, T, &lb) == LM_OK, "%s", lm_error_message());
-    lm_model_reset_state(m);
-    CHECK(lm_model_loss_and_grads(m, one, N, 2 * T, &lone) == LM_OK, "%s", lm_error_message());
+    model_reset_state(m);
+    CHECK(model_loss_and_grads(m, a, N, T, &la) == LM_OK, "%s", lm_error_message());
+    CHECK(model_loss_and_grads(m, b, N, T, &lb) == LM_OK, "%s", lm_error_message());
+    model_reset_state(m);
+    CHECK(model_loss_and_grads(m, one, N, 2 * T, &lone) == LM_OK, "%s", lm_error_message());
     CHECK(check_close((la + lb) / 2, lone, 1e-5), "two windows %.9g vs one %.9g", (la + lb) / 2, lone);
     /* and without carrying (reset in between) the second window differs */
-    lm_model_reset_state(m);
-    lm_model_loss_and_grads(m, a, N, T, &la);
-    lm_model_reset_state(m);
-    lm_model_loss_and_grads(m, b, N, T, &lb);
+    model_reset_state(m);
+    model_loss_and_grads(m, a, N, T, &la);
+    model_reset_state(m);
+    model_loss_and_grads(m, b, N, T, &lb);
     CHECK(!check_close((la + lb) / 2, lone, 1e-7), "reset must change the loss");
-    lm_model_delete(m);
+    model_delete(m);
 }
 
 static void test_optimizers(void) {
@@ -250,28 +250,28 @@ static void test_json(void) {
 
 static void test_save_load(void) {
     lm_model *m = make(7, 0, 4, 2, 8);
-    CHECK(lm_model_set_metadata(m, "{\"vocab\":\"{\\\"level\\\":\\\"char\\\"}\",\"note\":\"h\\u00e9\"}") == LM_OK, "%s",
+    CHECK(model_set_metadata(m, "{\"vocab\":\"{\\\"level\\\":\\\"char\\\"}\",\"note\":\"h\\u00e9\"}") == LM_OK, "%s",
           lm_error_message());
-    CHECK(lm_model_set_metadata(m, "{\"config\":\"x\"}") == LM_ERR_ARG, "reserved key");
-    CHECK(lm_model_set_metadata(m, "{\"a\":1}") == LM_ERR_ARG, "non-string metadata");
+    CHECK(model_set_metadata(m, "{\"config\":\"x\"}") == LM_ERR_ARG, "reserved key");
+    CHECK(model_set_metadata(m, "{\"a\":1}") == LM_ERR_ARG, "non-string metadata");
     uint8_t *bytes;
     size_t len;
-    CHECK(lm_model_save(m, NULL, &bytes, &len) == LM_OK, "%s", lm_error_message());
+    CHECK(model_save(m, NULL, &bytes, &len) == LM_OK, "%s", lm_error_message());
     lm_model *back = NULL;
-    CHECK(lm_model_load(&back, bytes, len) == LM_OK, "%s", lm_error_message());
+    CHECK(model_load(&back, bytes, len) == LM_OK, "%s", lm_error_message());
     int32_t ids[2 * 5];
     random_ids(ids, 10, 7, 3);
     lm_float l1[2 * 5 * 7], l2[2 * 5 * 7];
-    lm_model_logits(m, ids, 2, 5, l1);
+    model_logits(m, ids, 2, 5, l1);
     if (back) {
-        lm_model_logits(back, ids, 2, 5, l2);
+        model_logits(back, ids, 2, 5, l2);
         int same = 1;
         /* exact in float32; the double build stores float32 in the file */
         for (int i = 0; i < 70; i++) same &= check_close(l1[i], l2[i], sizeof(lm_float) == 4 ? 0 : 1e-6);
         CHECK(same, "save -> load -> same logits");
         CHECK(back->metadata_json && strstr(back->metadata_json, "\"note\":\"h\xc3\xa9\""), "metadata %s",
               back->metadata_json);
-        lm_model_delete(back);
+        model_delete(back);
     }
     /* header is an 8-aligned JSON text */
     uint64_t hl = 0;
@@ -281,26 +281,26 @@ static void test_save_load(void) {
     int all_fail = 1;
     for (size_t cut = 0; cut < len; cut += (cut < 64 ? 1 : 97)) {
         lm_model *x = NULL;
-        lm_status s = lm_model_load(&x, bytes, cut);
+        lm_status s = model_load(&x, bytes, cut);
         all_fail &= s == LM_ERR_FORMAT && x == NULL;
-        if (x) lm_model_delete(x);
+        if (x) model_delete(x);
     }
     CHECK(all_fail, "truncated files are rejected");
     lm_model *x = NULL;
-    lm_model_load(&x, bytes, len - 3);
+    model_load(&x, bytes, len - 3);
     CHECK(strstr(lm_error_message(), "truncated") || strstr(lm_error_message(), "corrupted"), "%s", lm_error_message());
     /* corrupt the header length and a byte of the JSON */
     uint8_t *copy = malloc(len);
     memcpy(copy, bytes, len);
     copy[0] ^= 0x40;
-    CHECK(lm_model_load(&x, copy, len) == LM_ERR_FORMAT, "bad header length");
+    CHECK(model_load(&x, copy, len) == LM_ERR_FORMAT, "bad header length");
     memcpy(copy, bytes, len);
     copy[9] = '[';
-    CHECK(lm_model_load(&x, copy, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "JSON"), "%s", lm_error_message());
+    CHECK(model_load(&x, copy, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "JSON"), "%s", lm_error_message());
     /* a NaN in the data is refused with the tensor's name */
     memcpy(copy, bytes, len);
     memset(copy + len - 4, 0xff, 4);
-    CHECK(lm_model_load(&x, copy, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "decoder.bias"), "%s",
+    CHECK(model_load(&x, copy, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "decoder.bias"), "%s",
           lm_error_message());
     /* random corruption: flipped bytes anywhere must give LM_OK or LM_ERR_FORMAT, never a crash or an
      * out-of-bounds read (ASan and valgrind watch this loop) */
@@ -316,16 +316,16 @@ static void test_save_load(void) {
             copy[at] = (uint8_t)lm_rng_u32(&r);
         }
         lm_model *y = NULL;
-        lm_status s = lm_model_load(&y, copy, len - (trial % 7 == 0 ? lm_rng_below(&r, 16) : 0));
+        lm_status s = model_load(&y, copy, len - (trial % 7 == 0 ? lm_rng_below(&r, 16) : 0));
         clean &= (s == LM_OK) == (y != NULL) && (s == LM_OK || s == LM_ERR_FORMAT);
         if (!clean) fprintf(stderr, "trial %d: status %d: %s\n", trial, s, lm_error_message());
-        lm_model_delete(y);
+        model_delete(y);
         if (!clean) break;
     }
     CHECK(clean, "corrupted files load or fail with LM_ERR_FORMAT");
     free(copy);
     free(bytes);
-    lm_model_delete(m);
+    model_delete(m);
 
     /* shapes that disagree with the config: write a file whose config says hidden 5 but tensors have 4 */
     lm_float zeros[64] = {0};
@@ -334,27 +334,27 @@ static void test_save_load(void) {
                         {"decoder.bias", 1, {3}, LM_ST_COPY, zeros}, {"embedding.weight", 2, {3, 3}, LM_ST_IDENTITY, NULL}};
     lm_st_meta meta[] = {{"config", "{\"cell\":\"rnn\",\"vocab_size\":3,\"embedding\":0,\"hidden\":5,\"layers\":1}"}};
     CHECK(lm_st_write(&bytes, &len, t, 6, meta, 1) == LM_OK, "write");
-    CHECK(lm_model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "rnn.weight_ih_l0") &&
+    CHECK(model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "rnn.weight_ih_l0") &&
               strstr(lm_error_message(), "[4, 3]") && strstr(lm_error_message(), "hidden 5"),
           "%s", lm_error_message());
     free(bytes);
     meta[0].value = "{\"cell\":\"rnn\",\"vocab_size\":3,\"embedding\":0,\"hidden\":4,\"layers\":1}";
     CHECK(lm_st_write(&bytes, &len, t, 6, meta, 1) == LM_OK, "write");
-    CHECK(lm_model_load(&x, bytes, len) == LM_OK, "the consistent file loads: %s", lm_error_message());
-    lm_model_delete(x);
+    CHECK(model_load(&x, bytes, len) == LM_OK, "the consistent file loads: %s", lm_error_message());
+    model_delete(x);
     free(bytes);
     meta[0].value = "{\"cell\":\"rnn\",\"vocab_size\":3,\"embedding\":0,\"hidden\":99999,\"layers\":1}";
     lm_st_write(&bytes, &len, t, 6, meta, 1);
-    CHECK(lm_model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "LM_MAX_DIM"), "%s",
+    CHECK(model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "LM_MAX_DIM"), "%s",
           lm_error_message());
     free(bytes);
     meta[0].value = "{\"cell\":\"rnn\",\"vocab_size\":3000,\"embedding\":4000,\"hidden\":4000,\"layers\":4}";
     lm_st_write(&bytes, &len, t, 6, meta, 1);
-    CHECK(lm_model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "values but the file holds 56"),
+    CHECK(model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "values but the file holds 56"),
           "a huge config is refused before allocating: %s", lm_error_message());
     free(bytes);
     CHECK(lm_st_write(&bytes, &len, t, 6, NULL, 0) == LM_OK, "write");
-    CHECK(lm_model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "config"), "%s", lm_error_message());
+    CHECK(model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "config"), "%s", lm_error_message());
     free(bytes);
 }
 
@@ -367,45 +367,45 @@ static void test_resume(void) {
     lm_optim_config c = lm_optim_defaults(LM_OPT_ADAM);
     c.clip = 5;
     lm_trainer *ta;
-    CHECK(lm_trainer_new(&ta, a, ids, LEN, 4, 6, &c) == LM_OK, "%s", lm_error_message());
+    CHECK(trainer_new(&ta, a, ids, LEN, 4, 6, &c) == LM_OK, "%s", lm_error_message());
     lm_train_stats st;
-    lm_trainer_train(ta, 7, &st);
+    trainer_train(ta, 7, &st);
     uint8_t *bytes;
     size_t len;
-    CHECK(lm_model_save(a, ta, &bytes, &len) == LM_OK, "%s", lm_error_message());
+    CHECK(model_save(a, ta, &bytes, &len) == LM_OK, "%s", lm_error_message());
     lm_model *b = NULL;
-    CHECK(lm_model_load(&b, bytes, len) == LM_OK, "%s", lm_error_message());
+    CHECK(model_load(&b, bytes, len) == LM_OK, "%s", lm_error_message());
     lm_trainer *tb;
-    lm_trainer_new(&tb, b, ids, LEN, 4, 6, &c);
-    CHECK(lm_trainer_restore(tb, bytes, len) == LM_OK, "%s", lm_error_message());
+    trainer_new(&tb, b, ids, LEN, 4, 6, &c);
+    CHECK(trainer_restore(tb, bytes, len) == LM_OK, "%s", lm_error_message());
     lm_train_stats sa, sb;
-    lm_trainer_train(ta, 3, &sa);
-    lm_trainer_train(tb, 3, &sb);
+    trainer_train(ta, 3, &sa);
+    trainer_train(tb, 3, &sb);
     CHECK(sa.step == 10 && sb.step == 10, "steps %lld %lld", (long long)sa.step, (long long)sb.step);
     double tol = sizeof(lm_float) == 4 ? 0 : 1e-6; /* the file holds float32 */
     CHECK(check_close(sa.loss, sb.loss, tol) && check_close(sa.last_loss, sb.last_loss, tol), "resumed loss %.9g vs %.9g",
           sb.loss, sa.loss);
     /* a mismatched trainer is refused and unchanged */
     lm_trainer *tc;
-    lm_trainer_new(&tc, b, ids, LEN, 2, 6, &c);
-    CHECK(lm_trainer_restore(tc, bytes, len) == LM_ERR_ARG && strstr(lm_error_message(), "batch"), "%s", lm_error_message());
+    trainer_new(&tc, b, ids, LEN, 2, 6, &c);
+    CHECK(trainer_restore(tc, bytes, len) == LM_ERR_ARG && strstr(lm_error_message(), "batch"), "%s", lm_error_message());
     CHECK(tc->opt.step == 0, "unchanged");
-    lm_trainer_delete(tc);
+    trainer_delete(tc);
     lm_optim_config g = lm_optim_defaults(LM_OPT_SGD);
-    lm_trainer_new(&tc, b, ids, LEN, 4, 6, &g);
-    CHECK(lm_trainer_restore(tc, bytes, len) == LM_ERR_ARG && strstr(lm_error_message(), "adam"), "%s", lm_error_message());
-    lm_trainer_delete(tc);
+    trainer_new(&tc, b, ids, LEN, 4, 6, &g);
+    CHECK(trainer_restore(tc, bytes, len) == LM_ERR_ARG && strstr(lm_error_message(), "adam"), "%s", lm_error_message());
+    trainer_delete(tc);
     free(bytes);
-    lm_model_save(a, NULL, &bytes, &len);
-    lm_trainer_new(&tc, b, ids, LEN, 4, 6, &c);
-    CHECK(lm_trainer_restore(tc, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "without a trainer"), "%s",
+    model_save(a, NULL, &bytes, &len);
+    trainer_new(&tc, b, ids, LEN, 4, 6, &c);
+    CHECK(trainer_restore(tc, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "without a trainer"), "%s",
           lm_error_message());
-    lm_trainer_delete(tc);
+    trainer_delete(tc);
     free(bytes);
-    lm_trainer_delete(ta);
-    lm_trainer_delete(tb);
-    lm_model_delete(a);
-    lm_model_delete(b);
+    trainer_delete(ta);
+    trainer_delete(tb);
+    model_delete(a);
+    model_delete(b);
 }
 
 static void test_training(void) {
@@ -415,25 +415,25 @@ static void test_training(void) {
     for (int i = 0; i < LEN; i++) ids[i] = i % 4;
     lm_model_config cfg = {LM_CELL_RNN, 4, 0, 16, 1, 1, 0, 0};
     lm_model *m;
-    lm_model_new(&m, &cfg);
+    model_new(&m, &cfg);
     lm_trainer *t;
     lm_optim_config c = lm_optim_defaults(LM_OPT_ADAGRAD);
     c.clip = 5;
-    CHECK(lm_trainer_new(&t, m, ids, LEN, 4, 10, &c) == LM_OK, "%s", lm_error_message());
+    CHECK(trainer_new(&t, m, ids, LEN, 4, 10, &c) == LM_OK, "%s", lm_error_message());
     lm_train_stats st;
-    lm_trainer_train(t, 150, &st);
+    trainer_train(t, 150, &st);
     CHECK(st.last_loss < 0.1 * log(4.0), "pattern loss %g", st.last_loss);
     double out[2];
-    CHECK(lm_model_evaluate(m, ids, 300, 1, 25, &out[0], &out[1]) == LM_OK && out[1] == 299, "eval count %g", out[1]);
+    CHECK(model_evaluate(m, ids, 300, 1, 25, &out[0], &out[1]) == LM_OK && out[1] == 299, "eval count %g", out[1]);
     CHECK(out[0] / out[1] < 0.1 * log(4.0), "eval loss %g", out[0] / out[1]);
     /* greedy generation continues the pattern */
     int32_t prime[2] = {0, 1}, gen[6];
     int n;
-    CHECK(lm_model_generate(m, prime, 2, 6, 0, 0, 1, -1, gen, &n) == LM_OK && n == 6, "generate");
+    CHECK(model_generate(m, prime, 2, 6, 0, 0, 1, -1, gen, &n) == LM_OK && n == 6, "generate");
     CHECK(gen[0] == 2 && gen[1] == 3 && gen[2] == 0 && gen[5] == 3, "greedy %d %d %d", gen[0], gen[1], gen[2]);
-    CHECK(lm_model_generate(m, prime, 2, 6, 0, 0, 1, 0, gen, &n) == LM_OK && n == 3 && gen[2] == 0, "stops at stop id");
-    lm_trainer_delete(t);
-    lm_model_delete(m);
+    CHECK(model_generate(m, prime, 2, 6, 0, 0, 1, 0, gen, &n) == LM_OK && n == 3 && gen[2] == 0, "stops at stop id");
+    trainer_delete(t);
+    model_delete(m);
 }
 
 static void test_sampling(void) {
@@ -458,35 +458,35 @@ static void test_sampling(void) {
 
 static void test_api_errors(void) {
     lm_model *m = NULL;
-    CHECK(lm_net_create(0, 10, 0, 5000, 1, 0, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "LM_MAX_DIM"), "%s",
+    CHECK(lm_model_create(0, 10, 0, 5000, 1, 0, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "LM_MAX_DIM"), "%s",
           lm_error_message());
-    CHECK(lm_net_create(7, 10, 0, 8, 1, 0, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "cell 7 is unknown"), "%s",
+    CHECK(lm_model_create(7, 10, 0, 8, 1, 0, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "cell 7 is unknown"), "%s",
           lm_error_message());
-    CHECK(lm_net_create(0, 10, 0, 8, 1, 0, 0, 1, &m) == LM_OK, "%s", lm_error_message());
+    CHECK(lm_model_create(0, 10, 0, 8, 1, 0, 0, 1, &m) == LM_OK, "%s", lm_error_message());
     int32_t ids[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1, 2};
     double loss, stats[8];
-    CHECK(lm_net_loss_and_grads(m, ids, 2, 0, &loss) == LM_ERR_ARG && strstr(lm_error_message(), "T"), "%s", lm_error_message());
-    CHECK(lm_net_loss_and_grads(m, ids, 0, 3, &loss) == LM_ERR_ARG && strstr(lm_error_message(), "N"), "%s", lm_error_message());
-    CHECK(lm_net_loss_and_grads(m, ids, 2, 5, &loss) == LM_ERR_ARG && strstr(lm_error_message(), "id 10"), "%s",
+    CHECK(lm_model_loss_and_grads(m, ids, 2, 0, &loss) == LM_ERR_ARG && strstr(lm_error_message(), "T"), "%s", lm_error_message());
+    CHECK(lm_model_loss_and_grads(m, ids, 0, 3, &loss) == LM_ERR_ARG && strstr(lm_error_message(), "N"), "%s", lm_error_message());
+    CHECK(lm_model_loss_and_grads(m, ids, 2, 5, &loss) == LM_ERR_ARG && strstr(lm_error_message(), "id 10"), "%s",
           lm_error_message());
     lm_trainer *t = NULL;
-    CHECK(lm_net_trainer_create(m, ids, 12, 2, 3, 1, 0, 0, 5, 0, &t) == LM_ERR_ARG && strstr(lm_error_message(), "learning rate"),
+    CHECK(lm_trainer_create(m, ids, 12, 2, 3, 1, 0, 0, 5, 0, &t) == LM_ERR_ARG && strstr(lm_error_message(), "learning rate"),
           "%s", lm_error_message());
     ids[9] = 0;
-    CHECK(lm_net_trainer_create(m, ids, 12, 2, 8, 1, 0.1, 0, 5, 0, &t) == LM_ERR_EMPTY &&
+    CHECK(lm_trainer_create(m, ids, 12, 2, 8, 1, 0.1, 0, 5, 0, &t) == LM_ERR_EMPTY &&
               strstr(lm_error_message(), "too short"), "%s", lm_error_message());
-    CHECK(lm_net_trainer_create(m, ids, 12, 2, 3, 1, 0.1, 0, 5, 0, &t) == LM_OK, "%s", lm_error_message());
-    CHECK(lm_net_trainer_train(t, 2, stats) == LM_OK && stats[0] == 2, "%s", lm_error_message());
+    CHECK(lm_trainer_create(m, ids, 12, 2, 3, 1, 0.1, 0, 5, 0, &t) == LM_OK, "%s", lm_error_message());
+    CHECK(lm_trainer_train(t, 2, stats) == LM_OK && stats[0] == 2, "%s", lm_error_message());
     int32_t out[4];
     int n;
-    CHECK(lm_net_generate(m, ids, 2, 4, -1, 0, 1, -1, out, &n) == LM_ERR_ARG && strstr(lm_error_message(), "temperature"), "%s",
+    CHECK(lm_model_generate(m, ids, 2, 4, -1, 0, 1, -1, out, &n) == LM_ERR_ARG && strstr(lm_error_message(), "temperature"), "%s",
           lm_error_message());
     lm_model *none = NULL;
-    CHECK(lm_net_load((const uint8_t *)"abc", 3, &none) == LM_ERR_FORMAT && none == NULL && strstr(lm_error_message(), "truncated"), "%s",
+    CHECK(lm_model_load((const uint8_t *)"abc", 3, &none) == LM_ERR_FORMAT && none == NULL && strstr(lm_error_message(), "truncated"), "%s",
           lm_error_message());
-    lm_net_free(m);
-    CHECK(lm_net_trainer_train(t, 1, stats) == LM_ERR_HANDLE && strstr(lm_error_message(), "dispose"), "%s", lm_error_message());
-    CHECK(lm_net_trainer_free(t) == LM_OK, "free trainer after its model");
+    lm_model_free(m);
+    CHECK(lm_trainer_train(t, 1, stats) == LM_ERR_HANDLE && strstr(lm_error_message(), "dispose"), "%s", lm_error_message());
+    CHECK(lm_trainer_free(t) == LM_OK, "free trainer after its model");
 }
 
 int main(void) {

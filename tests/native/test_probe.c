@@ -1,6 +1,6 @@
 /* test_probe.c — the last-step gradient-flow probe (probe.h) for every recurrent cell: ||∂L_T/∂h_t|| of
  * the last layer against centered finite differences that perturb h_t inside the state and run the rest
- * of the window with lm_model_step (double build: rel error < 1e-6), for L = 1 and 2, N = 1 and 2; that
+ * of the window with model_step (double build: rel error < 1e-6), for L = 1 and 2, N = 1 and 2; that
  * the probe leaves gradients, carried state and the trainer's flow untouched (a twin model that never
  * probes takes bit-identical steps); and the errors (window model, bad id, bad sizes).
  * Shapes: N streams, T window, V vocabulary, E embedding, H hidden, L layers. */
@@ -25,7 +25,7 @@
 /* A model with weights large enough that the gradients are not tiny (the default init is N(0, 0.01²)). */
 static lm_model *make(const lm_model_config *c) {
     lm_model *m = NULL;
-    CHECK(lm_model_new(&m, c) == LM_OK, "model_new: %s", lm_error_message());
+    CHECK(model_new(&m, c) == LM_OK, "model_new: %s", lm_error_message());
     for (size_t i = 0; m && i < m->n_params; i++) m->params[i] = m->params[i] * 50 + (lm_float)(0.05 * ((int)(i % 5) - 2));
     return m;
 }
@@ -54,10 +54,10 @@ static double decoder_loss(const lm_model *m, const lm_float *h, int y) {
 static double loss_from(lm_model *m, const int32_t *row, int T, int t, int j, double delta) {
     lm_float state[256], logits[64]; /* state_count(1) ≤ 2·L·H and V are small in these cases */
     memset(state, 0, sizeof state);
-    for (int k = 0; k <= t; k++) lm_model_step(m, row[k], state, logits);
+    for (int k = 0; k <= t; k++) model_step(m, row[k], state, logits);
     lm_float *top = state + (size_t)(m->cfg.L - 1) * m->cfg.H; /* RNN/GRU (L, 1, H); LSTM h part first */
     top[j] = (lm_float)(top[j] + delta);
-    for (int k = t + 1; k < T; k++) lm_model_step(m, row[k], state, logits);
+    for (int k = t + 1; k < T; k++) model_step(m, row[k], state, logits);
     return decoder_loss(m, top, row[T]);
 }
 
@@ -68,7 +68,7 @@ static void check_against_differences(const char *label, const lm_model_config *
     lm_float *norms = malloc((size_t)T * sizeof *norms);
     random_ids(ids, (size_t)N * (T + 1), c->V, 11u + (uint32_t)c->cell);
     double loss = 0;
-    CHECK(lm_model_grad_flow_last(m, ids, N, T, norms, &loss) == LM_OK, "%s: %s", label, lm_error_message());
+    CHECK(model_grad_flow_last(m, ids, N, T, norms, &loss) == LM_OK, "%s: %s", label, lm_error_message());
     double loss_direct = 0, worst = 0;
     for (int n = 0; n < N; n++) loss_direct += loss_from(m, ids + (size_t)n * (T + 1), T, T - 1, 0, 0) / N;
     CHECK(check_close(loss, loss_direct, TOL * 10), "%s: L_T %.12g vs stepped %.12g", label, loss, loss_direct);
@@ -88,7 +88,7 @@ static void check_against_differences(const char *label, const lm_model_config *
     CHECK(norms[0] > 0 && norms[T - 1] > 0, "%s: the norms are not all zero", label);
     free(ids);
     free(norms);
-    lm_model_delete(m);
+    model_delete(m);
 }
 
 /* The probe between two training windows changes nothing a twin model without probes would see. */
@@ -100,45 +100,45 @@ static void check_undisturbed(const char *label, const lm_model_config *c) {
     random_ids(ids[0], sizeof ids / sizeof(int32_t), c->V, 5);
     random_ids(probe_ids, PT + 1, c->V, 6);
     double la = 0, lb = 0;
-    lm_model_loss_and_grads(a, ids[0], N, T, &la);
-    lm_model_loss_and_grads(b, ids[0], N, T, &lb);
-    const size_t P = a->n_params, S = lm_model_state_count(a, N);
+    model_loss_and_grads(a, ids[0], N, T, &la);
+    model_loss_and_grads(b, ids[0], N, T, &lb);
+    const size_t P = a->n_params, S = model_state_count(a, N);
     lm_float *grads = malloc(P * sizeof *grads), *carry = malloc(S * sizeof *carry), flow[T], norms[PT];
     memcpy(grads, a->grads, P * sizeof *grads);
     memcpy(carry, a->carry, S * sizeof *carry);
     memcpy(flow, a->flow, sizeof flow);
-    CHECK(lm_model_grad_flow_last(a, probe_ids, 1, PT, norms, NULL) == LM_OK, "%s: %s", label, lm_error_message());
+    CHECK(model_grad_flow_last(a, probe_ids, 1, PT, norms, NULL) == LM_OK, "%s: %s", label, lm_error_message());
     CHECK(memcmp(grads, a->grads, P * sizeof *grads) == 0, "%s: the gradient buffer changed", label);
     CHECK(memcmp(carry, a->carry, S * sizeof *carry) == 0, "%s: the carried state changed", label);
     CHECK(a->last_T == T && memcmp(flow, a->flow, sizeof flow) == 0, "%s: the trainer's flow changed", label);
-    lm_model_loss_and_grads(a, ids[1], N, T, &la);
-    lm_model_loss_and_grads(b, ids[1], N, T, &lb);
+    model_loss_and_grads(a, ids[1], N, T, &la);
+    model_loss_and_grads(b, ids[1], N, T, &lb);
     CHECK(la == lb, "%s: the next window's loss differs after a probe (%.17g vs %.17g)", label, la, lb);
     CHECK(memcmp(a->grads, b->grads, P * sizeof *grads) == 0, "%s: the next window's gradients differ", label);
     free(grads);
     free(carry);
-    lm_model_delete(a);
-    lm_model_delete(b);
+    model_delete(a);
+    model_delete(b);
 }
 
 static void check_errors(void) {
     lm_model *w = NULL, *r = NULL;
     int32_t ids[5] = {0, 1, 2, 3, 4};
     lm_float out[4];
-    CHECK(lm_net_create(LM_CELL_WINDOW, 6, 2, 4, 1, 3, 0, 1, &w) == LM_OK, "%s", lm_error_message());
-    CHECK(lm_net_grad_flow_last(w, ids, 1, 4, out, NULL) == LM_ERR_ARG &&
+    CHECK(lm_model_create(LM_CELL_WINDOW, 6, 2, 4, 1, 3, 0, 1, &w) == LM_OK, "%s", lm_error_message());
+    CHECK(lm_model_grad_flow_last(w, ids, 1, 4, out, NULL) == LM_ERR_ARG &&
               strstr(lm_error_message(), "window model has no recurrent hidden state"),
           "window model: %s", lm_error_message());
-    CHECK(lm_net_create(LM_CELL_LSTM, 4, 0, 3, 1, 0, 0, 1, &r) == LM_OK, "%s", lm_error_message());
-    CHECK(lm_net_grad_flow_last(r, ids, 1, 4, out, NULL) == LM_ERR_ARG &&
+    CHECK(lm_model_create(LM_CELL_LSTM, 4, 0, 3, 1, 0, 0, 1, &r) == LM_OK, "%s", lm_error_message());
+    CHECK(lm_model_grad_flow_last(r, ids, 1, 4, out, NULL) == LM_ERR_ARG &&
               strstr(lm_error_message(), "token id 4 at position 4 is outside the vocabulary"),
           "bad id: %s", lm_error_message());
-    CHECK(lm_net_grad_flow_last(r, ids, 1, 0, out, NULL) == LM_ERR_ARG && strstr(lm_error_message(), "at least 1"),
+    CHECK(lm_model_grad_flow_last(r, ids, 1, 0, out, NULL) == LM_ERR_ARG && strstr(lm_error_message(), "at least 1"),
           "T = 0: %s", lm_error_message());
-    CHECK(lm_net_grad_flow_last(r, ids, 1, 3, NULL, NULL) == LM_ERR_ARG, "out NULL: %s", lm_error_message());
-    CHECK(lm_net_grad_flow_last(NULL, ids, 1, 3, out, NULL) != LM_OK, "no model");
-    lm_net_free(w);
-    lm_net_free(r);
+    CHECK(lm_model_grad_flow_last(r, ids, 1, 3, NULL, NULL) == LM_ERR_ARG, "out NULL: %s", lm_error_message());
+    CHECK(lm_model_grad_flow_last(NULL, ids, 1, 3, out, NULL) != LM_OK, "no model");
+    lm_model_free(w);
+    lm_model_free(r);
 }
 
 int main(void) {
