@@ -3,10 +3,10 @@ torch costs seconds here) runs a plan and writes what it saw as JSON.
 
 usage: /usr/bin/python3 tests/torch_bridge.py PLAN.json OUT.json
 PLAN: {"commands": [[lmlab_torch argv…], …],      run in order through cli.main (stdout/stderr captured)
-       "logits": {"ids": [[id, …], …], "models": [path, …]},  the bridge's logits (N, T, V) of each
-                                                              model from a zero state, flattened
-       "encode": {"text": path, "vocabs": [path, …]}}         the bridge's ids of the text per vocabulary
-OUT:  {"commands": [{"status", "log": [line, …], "stderr"}], "logits": {path: […]}, "encode": [[…] or error]}"""
+       "logits": [{"model": path, "ids": [[id, …], …]}, …],  the bridge's logits (N, T, V) of the model
+                                                             for ids (N, T) from a zero state, flattened
+       "encode": [{"text": path, "vocab": path}, …]}          the bridge's ids of the text (or the error)
+OUT:  {"commands": [{"status", "log": [line, …], "stderr"}], "logits": [[…], …], "encode": [[…] or "error", …]}"""
 import contextlib
 import io
 import json
@@ -33,7 +33,7 @@ def main():
     plan_path, out_path = sys.argv[1:]
     with open(plan_path) as f:
         plan = json.load(f)
-    result = {"commands": [], "logits": {}, "encode": []}
+    result = {"commands": [], "logits": [], "encode": []}
     for argv in plan.get("commands", []):
         log, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(log), contextlib.redirect_stderr(err):
@@ -42,17 +42,15 @@ def main():
             except SystemExit as exit_:  # argparse refusing a flag
                 status = exit_.code
         result["commands"].append({"status": status, "log": log.getvalue().splitlines(), "stderr": err.getvalue()})
-    if "logits" in plan:
-        for path in plan["logits"]["models"]:
-            result["logits"][path] = logits(path, plan["logits"]["ids"])
-    if "encode" in plan:
-        text = read_text(plan["encode"]["text"])
-        for vocab_path in plan["encode"]["vocabs"]:
-            with open(vocab_path, encoding="utf-8") as f:
-                try:
-                    result["encode"].append(Vocab(json.load(f)).encode(text).tolist())
-                except VocabError as err:
-                    result["encode"].append(str(err))
+    for item in plan.get("logits", []):
+        result["logits"].append(logits(item["model"], item["ids"]) if os.path.exists(item["model"]) else None)
+    for item in plan.get("encode", []):
+        with open(item["vocab"], encoding="utf-8") as f:
+            vocab = Vocab(json.load(f))
+        try:
+            result["encode"].append(vocab.encode(read_text(item["text"])).tolist())
+        except VocabError as err:
+            result["encode"].append(str(err))
     with open(out_path, "w") as f:
         json.dump(result, f)
 
