@@ -7,5 +7,7 @@ model file lmlab and its page load back. Usage: docs/pytorch-bridge.md, or
 Files: safetensors.py (the file format), modelfile.py (lmlab's tensors and metadata), modules.py (the
 nn.Modules), vocab.py (text -> ids as lmlab), data.py (the streams), optim.py (lmlab's optimizers),
 grow.py (bigger models), train.py (the loop), cli.py (the commands)."""
-from .modelfile import load, save  # noqa: F401
-from .modules import Config  # noqa: F401
+from .modelfile import load, save
+from .modules import Config
+
+__all__ = ["load", "save", "Config"]

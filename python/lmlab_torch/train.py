@@ -8,7 +8,6 @@ Shapes: N streams (N_local per rank), T window, V vocabulary."""
 import json
 import math
 import os
-import sys
 import time
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ import torch.nn.functional as F
 
 from . import data, grow, modelfile, modules
 from .optim import Optimizer, RefusedStep
+from .vocab import from_metadata
 
 
 @dataclass
@@ -134,7 +134,6 @@ def _train(o, run, say):
     if o.steps < 0:
         raise ValueError(f"--steps must be 0 (only grow and write) or more, got {o.steps}")
     loaded = modelfile.load(o.model)
-    from .vocab import from_metadata
     vocab = from_metadata(loaded.metadata)
     if vocab.size != loaded.config.V:
         raise ValueError(f"{o.model}: its vocabulary has {vocab.size} tokens but the model expects {loaded.config.V}")

@@ -12,6 +12,7 @@ other non-space character is punctuation and a run of the same one is one token;
 `whitespace` tokenizer, runs of non-space), lmlab's lower-casing (A-Z, À-Þ, Α-Ω, Ѐ-Я only), sentences
 by line or after a token of only . ! ? (and at a blank line), each sentence as <s> w1 … wn </s>,
 unknown words <unk>. tests/torch-bridge.test.mjs checks this against lmlab's own encoder."""
+import json
 import re
 
 import numpy as np
@@ -121,8 +122,6 @@ class Vocab:
 
 def from_metadata(metadata):
     """The model's vocabulary from its metadata ("vocab" from `lmlab train`, "lmlab.vocab" from the page)."""
-    import json
-
     for key in ("vocab", "lmlab.vocab"):
         if key in metadata:
             try:
