@@ -1,7 +1,7 @@
 // app.mjs — the page's wiring: settings ⇄ controls ⇄ URL, the corpus inputs, the training worker
 // (started, restarted after a crash, checkpointed), and a 10 Hz draw timer that redraws the views
 // from the latest snapshots. It computes nothing about models itself: the worker does (protocol.mjs).
-import { defaultSettings, FIELDS, fitSettingsToModel, parseField, settingsFromQuery, settingsToQuery, structuralChanges } from './state.mjs';
+import { defaultSettings, FIELDS, fitSettingsToModel, parseField, settingsFromQuery, settingsToQuery, structuralChanges } from './settings.mjs';
 import { corpusStats, decodeCorpus, checkText, formatBytes, showChar, MAX_CORPUS_BYTES } from './corpus-check.mjs';
 import { presetById } from './presets.mjs';
 import { bracketScore } from './corpora/synthetic.mjs';
@@ -28,7 +28,7 @@ const query = new URLSearchParams(location.search);
 const TEST_HOOKS = query.get('testhooks') === '1';
 query.delete('testhooks');
 const parsed = settingsFromQuery(query.toString());
-/** @type {import('./state.mjs').Settings} */
+/** @type {import('./settings.mjs').Settings} */
 const settings = parsed.settings;
 const app = {
   rpc: null, worker: null, cells: [], corpus: null /* { name, text, presetId } */, corpusInfo: null,
