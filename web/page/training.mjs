@@ -23,12 +23,7 @@ export async function startWorker(app) {
   app.worker = worker;
   app.rpc = connect(worker, (event) => {
     if (event.type === 'snapshot') onSnapshot(app, event);
-    else if (event.kind === 'fatal') restartWorker(app, event.message);
-    else {
-      app.running = false;
-      renderRunState(app);
-      banner(event.message);
-    }
+    else if (event.type === 'fault') onFault(app, event);
   });
   worker.addEventListener('error', (event) => {
     event.preventDefault();
@@ -97,6 +92,21 @@ function onSnapshot(app, s) {
     renderRunState(app); // the status line names the step training stopped at
   }
   app.statsDirty = true;
+}
+
+/**
+ * Training stopped on its own: a fatal fault replaces the worker; the others pause with the worker's
+ * sentence (what went wrong and what to try).
+ * @param {AppState} app @param {import('../protocol.mjs').Fault} fault
+ */
+function onFault(app, fault) {
+  if (fault.kind === 'fatal') {
+    restartWorker(app, fault.message);
+    return;
+  }
+  app.running = false;
+  renderRunState(app);
+  banner(fault.message);
 }
 
 // ---- corpus and model ---------------------------------------------------------------------------
