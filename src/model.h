@@ -20,9 +20,9 @@ typedef enum { LM_CELL_RNN = 0, LM_CELL_LSTM = 1, LM_CELL_GRU = 2, LM_CELL_WINDO
 #define LM_CELL_COUNT 4
 
 /* Initialisation (documented in the README): biases 0 except the LSTM forget gate's (1.0, so c is
- * kept from the start); Wx, Wh, Wy (window: W, U) ~ N(0, 0.01²) as in the min-char-rnn notes (small weights keep
- * tanh linear and the first loss at log V); the trainable embedding ~ N(0, 1) as torch.nn.Embedding.
- * Draws follow the table order from one PCG32 stream seeded by seed. */
+ * kept from the start); Wx, Wh, Wy (window: W, U) ~ N(0, 0.01²) as in the min-char-rnn notes (small
+ * weights keep tanh linear and the first loss at log V); the trainable embedding ~ N(0, 1) as
+ * torch.nn.Embedding. Draws follow the table order from one PCG32 stream seeded by seed. */
 typedef struct {
     lm_cell cell;
     int V;           /* vocabulary */
