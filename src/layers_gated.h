@@ -92,8 +92,7 @@ void lstm_backward(lm_float *dx, lm_float *dh0, lm_float *dc0, lm_float *dWx, lm
  *   bias_ih and bias_hh is equivalent; import by summing them into b).
  * cache (N, T, 4H): row (n*T + t)*4H holds [r | z | g | s], each H wide, after the nonlinearity,
  * where s = r ⊙ h_prev (lecture) or s = h_prev·Whg + bhn (torch). A probe reads r_t[j] at +j,
- * z_t[j] at +H + j. */
-typedef enum { LM_GRU_LECTURE = 0, LM_GRU_TORCH = 1 } lm_gru_variant;
+ * z_t[j] at +H + j. The variant is an lm_gru_variant (lmlab.h). */
 
 /* One step (the sequence functions at T = 1). h (N, H), cache (N, 4H) out; x (N, E);
  * h_prev (N, H); bhn (H,) (torch) or NULL (lecture); work GRU_WORK_FORWARD(N, 1, H). */
@@ -136,8 +135,7 @@ void gru_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_float *dWh, lm_
  * Parameters: emb (V, E), Wh (W·E, H), b1 (H,), U (H, V), b2 (V,). PyTorch: emb is an
  * nn.Embedding weight, Wh = Linear(W·E, H).weightᵀ, U = Linear(H, V).weightᵀ.
  * Before the start of a stream the context holds LM_WINDOW_PAD: "no token", a zero embedding that
- * gets no gradient (so no vocabulary entry is reserved for it). */
-#define LM_WINDOW_PAD (-1)
+ * gets no gradient (so no vocabulary entry is reserved for it); LM_WINDOW_PAD is in lmlab.h. */
 
 /* ctx (M, W) out: ctx[t][k] = stream[t - W + k], the W tokens before position t, or LM_WINDOW_PAD
  * where that index is before -history. stream (M,) points at the first predicted position; the
