@@ -165,6 +165,10 @@ test('bad input: invalid UTF-8 names the byte offset, empty text, limits, option
   throwsCode(() => Vocab.build('a', { level: 'words' }), 1, /level must be one of 'char', 'word'/);
   throwsCode(() => Vocab.build('a', { level: 'char', tokenizer: 'words' }), 1, /word-level vocabularies only/);
   throwsCode(() => Vocab.build('a', { level: 'word', colour: 'red' }), 1, /unknown Vocab option 'colour'/);
+  const v = Vocab.build('a b', { level: 'word' });
+  throwsCode(() => v.idOf(''), 1, /^vocab_id_of: len \(token bytes\) must be between 1 and 1024, got 0$/);
+  throwsCode(() => v.idOf(7), 1, /a token must be a string/);
+  v.dispose();
   throwsCode(() => Vocab.build(42, { level: 'word' }), 1, /string or a Uint8Array/);
   throwsCode(() => Vocab.build('a'), 1, /needs options/);
 });

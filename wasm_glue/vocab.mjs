@@ -107,8 +107,8 @@ export function install(core) {
           if (options[key] !== undefined && options[key] !== false) throw argError(`the ${key} option applies to word-level vocabularies only`);
         }
       }
-      const tokenizer = pick(TOKENIZERS, options.tokenizer, 'tokenizer', 0);
-      const sentences = pick(SENTENCE_SPLITS, options.sentences, 'sentences', 0);
+      const tokenizer = pick(TOKENIZERS, options.tokenizer, 'tokenizer', TOKENIZER_KIND.WORDS);
+      const sentences = pick(SENTENCE_SPLITS, options.sentences, 'sentences', SENTENCES.LINES);
       if (options.lowercase !== undefined && typeof options.lowercase !== 'boolean') throw argError('lowercase must be true or false');
       if (options.unk !== undefined && typeof options.unk !== 'boolean') throw argError('unk must be true or false');
       const minCount = wholeNumber(options.minCount, 'minCount', 1);
@@ -142,8 +142,8 @@ export function install(core) {
       for (const b of encoded) { bytes.set(b, at); at += b.length; }
       const ptr = core.scoped((s) => {
         const out = s.out();
-        core.check(X.lm_vocab_from_tokens(out, level, pick(TOKENIZERS, json.tokenizer, 'tokenizer', 0), json.lowercase ? 1 : 0,
-          pick(SENTENCE_SPLITS, json.sentences, 'sentences', 0), s.u8(bytes), s.i32(encoded.map((b) => b.length)),
+        core.check(X.lm_vocab_from_tokens(out, level, pick(TOKENIZERS, json.tokenizer, 'tokenizer', TOKENIZER_KIND.WORDS), json.lowercase ? 1 : 0,
+          pick(SENTENCE_SPLITS, json.sentences, 'sentences', SENTENCES.LINES), s.u8(bytes), s.i32(encoded.map((b) => b.length)),
           s.i32(counts), tokens.length));
         return core.readI32At(out);
       });
@@ -236,7 +236,7 @@ export function install(core) {
 
     /** Id of a token; unknown tokens give <unk> (or -1 when the vocabulary has none). @param {string} token */
     idOf(token) {
-      if (typeof token !== 'string' || token.length === 0) throw argError(`a token must be a non-empty string, got ${JSON.stringify(token)}`);
+      if (typeof token !== 'string') throw argError(`a token must be a string, got ${JSON.stringify(token)}`);
       const ptr = this.ptr;
       return core.scoped((s) => {
         const bytes = textBytes(token, 'the token'), out = s.out();
