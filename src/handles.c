@@ -1,4 +1,4 @@
-/* handles.c — the live-object registry behind lm_handle_check(). A small open list: programs hold
+/* handles.c — the live-object registry behind lm_check_handle(). A small open list: programs hold
  * a handful of models and vocabularies, so a linear scan is cheaper than anything clever. */
 #include "handles.h"
 
