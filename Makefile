@@ -57,6 +57,12 @@ build/lmlab.wasm: $(WASM_OBJ)
 build/lmlab-kernels.wasm: $(WASM_OBJ) build/wasm-obj/kernels_api.o
 	emcc $(WASM_FLAGS) $^ -o $@
 
+# wasm_glue/constants.mjs: the C constants for the glue, generated from the public header (committed,
+# so the glue works without a build; tests/constants.test.mjs checks it against the header and the .wasm).
+wasm: wasm_glue/constants.mjs
+wasm_glue/constants.mjs: src/lmlab.h scripts/gen-constants.mjs
+	node scripts/gen-constants.mjs
+
 # ---- native ------------------------------------------------------------------------------------
 # fast: -O3 -march=native (benchmarks); san/dbl: sanitizers, float and double lm_float (tests);
 # vg: plain -O1 -g for valgrind (it does not mix with ASan).

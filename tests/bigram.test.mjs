@@ -275,8 +275,9 @@ test('matrix: the top-N tokens by count, counts and probabilities', () => {
 
 test('bad input: each documented error, with a clear message and no crash', () => {
   const vocab = Vocab.build('hello world\n', { level: 'word' });
-  throwsCode(() => Bigram.train(vocab, 'hello world', { k: -1 }), 1, /k must be a finite number >= 0/);
-  throwsCode(() => Bigram.train(vocab, 'hello world', { k: NaN }), 1, /k must be/);
+  throwsCode(() => Bigram.train(vocab, 'hello world', { k: -1 }), 1, /^bigram_train: k \(add-k smoothing\) must be a finite number >= 0, got -1$/);
+  throwsCode(() => Bigram.train(vocab, 'hello world', { k: '1' }), 1, /^k must be a number, got string$/);
+  throwsCode(() => Bigram.train(vocab, 'hello world', { k: NaN }), 1, /k \(add-k smoothing\) must be a finite number >= 0, got nan/);
   throwsCode(() => Bigram.train(vocab, ''), 7, /empty/);
   throwsCode(() => Bigram.train(vocab, new Uint8Array([0x68, 0x69, 0x20, 0xf0, 0x9f])), 3, /byte offset 3/);
   throwsCode(() => Bigram.train({}, 'hello'), 1, /needs a Vocab/);
@@ -286,10 +287,13 @@ test('bad input: each documented error, with a clear message and no crash', () =
   const single = Bigram.train(vocab, 'hello\n'); // <s> hello </s>: a single word still has two bigrams
   assert.equal(single.prob('<s>', 'hello'), 2 / 6);
   throwsCode(() => single.evaluate('   '), 7, /no tokens to predict/);
-  throwsCode(() => single.prob(99, 0), 1, /outside the vocabulary/);
+  throwsCode(() => single.prob(99, 0), 1, /^bigram_prob: prev = 99 is not a token id in \[0, V\) = \[0, \d+\)$/);
+  throwsCode(() => single.distribution(-1), 1, /^bigram_distribution: prev = -1 is not a token id/);
+  throwsCode(() => single.generate({ maxLength: 100001 }), 1, /^bigram_generate: max_length must be between 1 and 100000, got 100001$/);
+  throwsCode(() => single.predictMasked('[MASK] x', { topK: 0 }), 1, /^bigram_predict_masked: top_k must be between 1 and 1000, got 0$/);
   throwsCode(() => single.generate({ temperature: -1 }), 1, /temperature/);
-  throwsCode(() => single.generate({ seed: -2 }), 1, /seed/);
-  // The C edge checks the same things without the JS checks in front of it.
+  throwsCode(() => single.generate({ seed: -2 }), 1, /^bigram_generate: seed must be a whole number from 0 to 9007199254740991, got -2$/);
+  // The raw C edge gives the same sentences.
   const { core } = lm;
   core.scoped((s) => {
     const out = s.out(), text = s.str('hello');
