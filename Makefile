@@ -40,7 +40,7 @@ endef
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: FORCE help wasm native test test-native test-node check check-native check-node web demo bench clean \
-  setup-emcc setup-node
+  typecheck format format-check setup-emcc setup-node setup-clang-format
 .SECONDARY:
 
 help:
@@ -52,6 +52,9 @@ help:
 	@echo '                   then every node test (headless Chromium, PyTorch parity); installs what is missing'
 	@echo 'make web           the static site in dist/        make demo   make web, then serve it on 127.0.0.1:$(PORT)'
 	@echo 'make bench         speed and memory figures        make clean  remove build/ and dist/'
+	@echo 'make typecheck     tsc --noEmit over wasm_glue/ and web/ (JSDoc, checkJs) against wasm_glue/index.d.ts'
+	@echo 'make format-check  report C (clang-format) and JS (Prettier) files that are not formatted'
+	@echo 'make format        format them in place'
 	@echo
 	@echo 'One test (T= narrows check, test, check-native, test-native, check-node, test-node):'
 	@echo '  make check T=layers                  tests/native/test_layers.c (float; double too, it gradient-checks)'
@@ -67,6 +70,8 @@ setup-emcc:
 	@scripts/setup.sh emcc
 setup-node:
 	@scripts/setup.sh node
+setup-clang-format:
+	@scripts/setup.sh clang-format
 
 # ---- WebAssembly -------------------------------------------------------------------------------
 # The .wasm is built for size except where the time goes: each file gets the flags of its tier.
@@ -224,5 +229,22 @@ build/bench-sse/%: scripts/bench/%.c build/bench-sse/liblmlab.a
 
 clean:
 	rm -rf build dist
+
+# ---- type-check and format -------------------------------------------------------------------------
+# tsc checks the JSDoc types of the glue and the page (tsconfig.json: the page's DOM; tsconfig.worker.json:
+# the worker's scope) and that the glue gives what wasm_glue/index.d.ts declares (tests/types/).
+# clang-format (.clang-format) formats the C; Prettier (.prettierrc.json) the JS, TS and JSON.
+C_FORMAT_FILES = $(wildcard src/*.c src/*.h tests/native/*.c tests/native/*.h scripts/bench/*.c)
+JS_FORMAT_FILES := '**/*.{mjs,js,ts,json}'
+typecheck: | setup-node
+	@rc=0; for p in tsconfig.json tsconfig.worker.json; do echo "tsc -p $$p"; node_modules/.bin/tsc -p $$p || rc=1; done; exit $$rc
+format-check: | setup-node setup-clang-format
+	@c=$$(for f in $(C_FORMAT_FILES); do clang-format "$$f" | cmp -s - "$$f" || echo "$$f"; done); \
+	  [ -z "$$c" ] || { echo "clang-format would change:"; printf '  %s\n' $$c; }; \
+	  node_modules/.bin/prettier --check --log-level warn $(JS_FORMAT_FILES) || js=1; \
+	  if [ -n "$$c$$js" ]; then echo "format-check: run make format"; exit 1; fi
+format: | setup-node setup-clang-format
+	clang-format -i $(C_FORMAT_FILES)
+	node_modules/.bin/prettier --write --log-level warn $(JS_FORMAT_FILES)
 
 -include $(wildcard build/*/obj/*.d build/*/tests/*.d build/wasm-obj/*.d build/bench/*.d build/bench-sse/*.d)
