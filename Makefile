@@ -108,10 +108,10 @@ build/lmlab-kernels.wasm: $(WASM_OBJ) build/wasm-obj/kernels_api.o
 # against it, so a change to one source recompiles one object per flavour.
 #   native     -O3 -march=native: the benchmark drivers (build/bench/*)
 #   bench-sse  -O3 with 128-bit vectors only, the fair baseline for WASM's 128-bit SIMD (build/bench-sse/*)
-#   san        ASan+UBSan, float lm_float: every native suite
+#   san        ASan+UBSan, float lm_float: every native suite, and the benchmark drivers that node
+#              tests compare with WASM (build/drivers/*, see tests/native-driver.mjs)
 #   dbl        ASan+UBSan, double lm_float: every suite (gradient checks at a relative error below 1e-6)
-#   vg         plain -O1 -g: every suite under valgrind (it does not mix with ASan), and the benchmark
-#              drivers that node tests compare with WASM (build/drivers/*, see tests/native-driver.mjs)
+#   vg         plain -O1 -g for valgrind (it does not mix with ASan): every suite
 #   march      ASan+UBSan built for this CPU: the kernels pick their SIMD path at compile time, and the
 #              other test builds cover SSE2 and portable code only, so the kernel and layer suites also
 #              run on this CPU's path (AVX2+FMA where it has them)
@@ -147,9 +147,11 @@ NATIVE_TEST_BINS := $(foreach f,$(TEST_FLAVOURS),$(NATIVE_TEST_NAMES:%=build/$(f
 NATIVE_DRIVERS := $(BENCH_NAMES:%=build/drivers/%)
 native: build/native/liblmlab.a $(NATIVE_TEST_BINS) $(NATIVE_DRIVERS)
 
-build/drivers/%: scripts/bench/%.c build/vg/liblmlab.a
-	@mkdir -p $(@D)
-	$(CC) $(WARN) $(FLAGS_vg) $(DEPFLAGS) -MF $@.d -MT $@ -Isrc $< build/vg/liblmlab.a -o $@ -lm
+DRIVER_CMD = $(CC) $(WARN) $(FLAGS_san) $(DEPFLAGS) -Isrc
+build/drivers/flags: FORCE
+	$(call write_flags,$(DRIVER_CMD) build/san/liblmlab.a)
+build/drivers/%: scripts/bench/%.c build/san/liblmlab.a build/drivers/flags
+	$(DRIVER_CMD) -MF $@.d -MT $@ $< build/san/liblmlab.a -o $@ -lm
 
 # ---- tests ---------------------------------------------------------------------------------------
 # `make test` is the full suite (the README's test command, and .ci/run's); `make check` the quick
@@ -220,11 +222,11 @@ demo: web
 bench: build/lmlab.wasm build/lmlab-kernels.wasm $(BENCH_NAMES:%=build/bench/%) $(BENCH_NAMES:%=build/bench-sse/%) | setup-node
 	node scripts/bench.mjs
 
-build/bench/%: scripts/bench/%.c build/native/liblmlab.a
-	@mkdir -p $(@D)
+build/bench/flags: FORCE
+	$(call write_flags,$(CC) $(WARN) $(FLAGS_native) build/native/liblmlab.a)
+build/bench/%: scripts/bench/%.c build/native/liblmlab.a build/bench/flags
 	$(CC) $(WARN) $(FLAGS_native) $(DEPFLAGS) -MF $@.d -MT $@ -Isrc $< build/native/liblmlab.a -o $@ -lm
-build/bench-sse/%: scripts/bench/%.c build/bench-sse/liblmlab.a
-	@mkdir -p $(@D)
+build/bench-sse/%: scripts/bench/%.c build/bench-sse/liblmlab.a build/bench-sse/flags
 	$(CC) $(WARN) $(FLAGS_bench-sse) $(DEPFLAGS) -MF $@.d -MT $@ -Isrc $< build/bench-sse/liblmlab.a -o $@ -lm
 
 clean:

@@ -1,8 +1,9 @@
 // native-driver.mjs — the benchmark drivers (scripts/bench/<name>.c) built natively, for the tests that
 // compare native and WASM results on the same seed. `make check` and `make test` build them once
-// against the plain -O1 library (build/vg/liblmlab.a) and pass their directory in LMLAB_NATIVE_DRIVERS;
-// a test file run by hand builds the driver here with the same flags, into build/test-native/ (again
-// when a source is newer). Plain -O1 without -march: the SSE2 path, not this CPU's AVX2+FMA one.
+// against the -O1 ASan+UBSan library (build/san/liblmlab.a) and pass their directory in
+// LMLAB_NATIVE_DRIVERS; a test file run by hand builds the driver here at plain -O1, into
+// build/test-native/ (again when a source is newer). Both without -march: the SSE2 path, not this
+// CPU's AVX2+FMA one, and the sanitizers do not change the arithmetic.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
