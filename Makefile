@@ -32,7 +32,8 @@ WARN := -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter
 # header rebuilds exactly the objects that include it.
 DEPFLAGS := -MMD -MP
 # build/<dir>/flags holds the compiler command of a build; it changes (and rebuilds that build) only
-# when the flags do, so editing the Makefile elsewhere recompiles nothing.
+# when the flags do, so editing the Makefile elsewhere recompiles nothing. build/<dir>/sources, the
+# list of src/*.c, likewise re-archives a library when a source file is added or removed.
 define write_flags
 @mkdir -p $(@D)
 @echo '$(1)' | cmp -s - $@ || echo '$(1)' > $@
@@ -97,10 +98,12 @@ build/wasm-obj/flags: FORCE
 	$(call write_flags,emcc $(WARN) -msimd128 O3=$(WASM_O3_SRC) O2=$(WASM_O2_SRC) link=$(WASM_FLAGS))
 build/wasm-obj/%.o: src/%.c build/wasm-obj/flags | setup-emcc
 	emcc $(WASM_CFLAGS) $(DEPFLAGS) -c $< -o $@
-build/lmlab.wasm: $(WASM_OBJ)
-	emcc $(WASM_FLAGS) $^ -o $@
-build/lmlab-kernels.wasm: $(WASM_OBJ) build/wasm-obj/kernels_api.o
-	emcc $(WASM_FLAGS) $^ -o $@
+build/wasm-obj/sources: FORCE
+	$(call write_flags,$(SRC))
+build/lmlab.wasm: $(WASM_OBJ) build/wasm-obj/sources
+	emcc $(WASM_FLAGS) $(filter %.o,$^) -o $@
+build/lmlab-kernels.wasm: $(WASM_OBJ) build/wasm-obj/kernels_api.o build/wasm-obj/sources
+	emcc $(WASM_FLAGS) $(filter %.o,$^) -o $@
 
 # ---- native: one static library per build flavour -----------------------------------------------
 # Each src/*.c is compiled once per flavour into build/<flavour>/obj/ and archived into
@@ -132,9 +135,11 @@ build/$(1)/flags: FORCE
 build/$(1)/obj/%.o: src/%.c build/$(1)/flags
 	@mkdir -p $$(@D)
 	$$(CC) $$(WARN) $$(FLAGS_$(1)) $$(DEPFLAGS) -c $$< -o $$@
-build/$(1)/liblmlab.a: $$(SRC:src/%.c=build/$(1)/obj/%.o)
+build/$(1)/sources: FORCE
+	$$(call write_flags,$$(SRC))
+build/$(1)/liblmlab.a: $$(SRC:src/%.c=build/$(1)/obj/%.o) build/$(1)/sources
 	@rm -f $$@
-	ar rcs $$@ $$^
+	ar rcs $$@ $$(filter %.o,$$^)
 build/$(1)/tests/%.o: tests/native/%.c build/$(1)/flags
 	@mkdir -p $$(@D)
 	$$(CC) $$(WARN) $$(FLAGS_$(1)) $$(DEPFLAGS) -Isrc -Itests/native -c $$< -o $$@
@@ -184,10 +189,10 @@ run_bins = $(foreach r,$(1),build/$(subst :,/,$(r)))
 run_native = $(if $(strip $(1)),scripts/run-ordered.sh $(JOBS) $(foreach r,$(1),'$(call RUN_$(word 1,$(subst :, ,$(r))),$(word 2,$(subst :, ,$(r))))'),\
   echo "$(2): T=$(T) names none of its native suites")
 NODE_ALONE := tests/web.test.mjs
-NODE_ENV := LMLAB_NATIVE_DRIVERS=$(CURDIR)/build/drivers
+NODE_TEST_ENV := LMLAB_NATIVE_DRIVERS=$(CURDIR)/build/drivers
 run_node = $(if $(strip $(1)),true \
-  $(if $(filter-out $(NODE_ALONE),$(1)),&& $(NODE_ENV) node --test --test-concurrency=$(JOBS) $(filter-out $(NODE_ALONE),$(1))) \
-  $(if $(filter $(NODE_ALONE),$(1)),&& $(NODE_ENV) node --test --test-concurrency=1 $(filter $(NODE_ALONE),$(1))),\
+  $(if $(filter-out $(NODE_ALONE),$(1)),&& $(NODE_TEST_ENV) node --test --test-concurrency=$(JOBS) $(filter-out $(NODE_ALONE),$(1))) \
+  $(if $(filter $(NODE_ALONE),$(1)),&& $(NODE_TEST_ENV) node --test --test-concurrency=1 $(filter $(NODE_ALONE),$(1))),\
   echo "$(2): T=$(T) names none of its node tests")
 # Inside `make test` / `make check` the runs wait for every build of the goal (order-only), so no
 # compiler line lands in the middle of a suite's output and the node tests start after the native ones.
