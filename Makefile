@@ -47,7 +47,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 help:
 	@echo 'make wasm          build/lmlab.wasm (the page and glue) and build/lmlab-kernels.wasm (+ kernel test exports)'
 	@echo 'make native        every native library flavour and test binary (build/<flavour>/)'
-	@echo 'make check         the quick loop (~1 min once built): native suites under ASan+UBSan (float, and'
+	@echo 'make check         the quick loop: native suites under ASan+UBSan (float, and'
 	@echo '                   double for the gradient-check suites), node tests without Chromium or PyTorch'
 	@echo 'make test          the full suite: native float+double under ASan+UBSan, valgrind, -march=native,'
 	@echo '                   then every node test (headless Chromium, PyTorch parity); installs what is missing'
@@ -152,11 +152,12 @@ NATIVE_TEST_BINS := $(foreach f,$(TEST_FLAVOURS),$(NATIVE_TEST_NAMES:%=build/$(f
 NATIVE_DRIVERS := $(BENCH_NAMES:%=build/drivers/%)
 native: build/native/liblmlab.a $(NATIVE_TEST_BINS) $(NATIVE_DRIVERS)
 
-DRIVER_CMD = $(CC) $(WARN) $(FLAGS_san) $(DEPFLAGS) -Isrc
 build/drivers/flags: FORCE
-	$(call write_flags,$(DRIVER_CMD) build/san/liblmlab.a)
-build/drivers/%: scripts/bench/%.c build/san/liblmlab.a build/drivers/flags
-	$(DRIVER_CMD) -MF $@.d -MT $@ $< build/san/liblmlab.a -o $@ -lm
+	$(call write_flags,$(CC) $(WARN) $(FLAGS_san))
+build/drivers/%.o: scripts/bench/%.c build/drivers/flags
+	$(CC) $(WARN) $(FLAGS_san) $(DEPFLAGS) -Isrc -c $< -o $@
+build/drivers/%: build/drivers/%.o build/san/liblmlab.a
+	$(CC) $(FLAGS_san) $^ -o $@ -lm
 
 # ---- tests ---------------------------------------------------------------------------------------
 # `make test` is the full suite (the README's test command, and .ci/run's); `make check` the quick
@@ -254,4 +255,4 @@ format: | setup-node setup-clang-format
 	clang-format -i $(C_FORMAT_FILES)
 	node_modules/.bin/prettier --write --log-level warn $(JS_FORMAT_FILES)
 
--include $(wildcard build/*/obj/*.d build/*/tests/*.d build/wasm-obj/*.d build/bench/*.d build/bench-sse/*.d)
+-include $(wildcard build/*/obj/*.d build/*/tests/*.d build/wasm-obj/*.d build/drivers/*.d build/bench/*.d build/bench-sse/*.d)
