@@ -209,10 +209,10 @@ test-native: $(call run_bins,$(TEST_NATIVE_RUNS)) | $(call IN_GOAL,test,$(TEST_B
 check-native: $(call run_bins,$(CHECK_NATIVE_RUNS)) | $(call IN_GOAL,check,$(CHECK_BUILDS))
 	@$(call run_native,$(CHECK_NATIVE_RUNS),check-native)
 
-test-node: $(TEST_BUILDS) $(NATIVE_DRIVERS) | $(call IN_GOAL,test,test-native)
+test-node: $(TEST_BUILDS) | $(call IN_GOAL,test,test-native)
 	@scripts/setup.sh all-tests
 	@$(call run_node,$(TEST_NODE_FILES),test-node)
-check-node: $(CHECK_BUILDS) $(NATIVE_DRIVERS) | setup-node $(call IN_GOAL,check,check-native)
+check-node: $(CHECK_BUILDS) | setup-node $(call IN_GOAL,check,check-native)
 	@$(call run_node,$(CHECK_NODE_FILES),check-node)
 
 # ---- web ---------------------------------------------------------------------------------------
@@ -225,8 +225,9 @@ demo: web
 # ---- benchmark ---------------------------------------------------------------------------------
 # Native drivers (scripts/bench/*.c) in two builds: -march=native (the native library), and 128-bit
 # vectors only (-msse4.2 -mno-avx), the fair baseline for WASM's 128-bit SIMD.
+# MAKEFLAGS is cleared for it: the benchmarks call make themselves, outside this make's job server.
 bench: build/lmlab.wasm build/lmlab-kernels.wasm $(BENCH_NAMES:%=build/bench/%) $(BENCH_NAMES:%=build/bench-sse/%) | setup-node
-	node scripts/bench.mjs
+	MAKEFLAGS= node scripts/bench.mjs
 
 build/bench/flags: FORCE
 	$(call write_flags,$(CC) $(WARN) $(FLAGS_native) build/native/liblmlab.a)
