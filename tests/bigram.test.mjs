@@ -5,13 +5,14 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadLmlab } from '../wasm_glue/index.mjs';
 import { splitHeldOut } from '../scripts/cli/bigram.mjs';
 import { detokenize } from '../scripts/brown-corpus.mjs';
+import { nativeDriver } from './native-driver.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const lm = await loadLmlab();
@@ -173,24 +174,12 @@ test('dense and sparse models give identical answers everywhere', () => {
   chars.dispose(); cd.dispose(); cs.dispose();
 });
 
-/** Build scripts/bench/bigram.c natively (once; again when a source is newer). */
-function nativeDriver() {
-  const out = join(ROOT, 'build', 'test-native', 'bigram-driver');
-  const sources = [join(ROOT, 'scripts/bench/bigram.c'), ...readdirSync(join(ROOT, 'src')).map((f) => join(ROOT, 'src', f))];
-  const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
-  if (!existsSync(out) || statSync(out).mtimeMs < newest) {
-    mkdirSync(join(ROOT, 'build', 'test-native'), { recursive: true });
-    execFileSync('gcc', ['-std=c11', '-O2', `-I${join(ROOT, 'src')}`, sources[0], ...sources.filter((f) => f.endsWith('.c')).slice(1), '-o', out, '-lm']);
-  }
-  return out;
-}
-
 test('native and WASM builds agree (bench driver compiled natively, same split and seeds)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lmlab-bigram-'));
   const path = join(dir, 'corpus.txt');
   writeFileSync(path, GARDEN + randomText(31, 200, 120));
   for (const level of ['word', 'char']) {
-    const native = JSON.parse(execFileSync(nativeDriver(), [path, '--level', level], { encoding: 'utf8' }));
+    const native = JSON.parse(execFileSync(nativeDriver('bigram'), [path, '--level', level], { encoding: 'utf8' }));
     const { train: trainBytes, heldOut } = splitHeldOut(readFileSync(path));
     const vocab = Vocab.build(trainBytes, level === 'word' ? { level } : { level, unk: true });
     const model = Bigram.train(vocab, trainBytes);

@@ -5,10 +5,11 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CELL, loadLmlab, LmlabError } from '../wasm_glue/index.mjs';
+import { nativeDriver, nativeDriverMissing } from './native-driver.mjs';
 
 let lm;
 before(async () => { lm = await loadLmlab(); });
@@ -174,32 +175,25 @@ test('bad configurations give clear errors (JS option strings, C ranges, model f
 });
 
 test('native and WASM agree on the same seed for LSTM, GRU (both variants) and the window model', (ctx) => {
-  if (spawnSync('gcc', ['--version']).status !== 0) { ctx.skip('skipped: gcc is not available to build the native driver'); return; }
-  const dir = mkdtempSync(join(tmpdir(), 'lmlab-ladder-'));
-  try {
-    const sources = readdirSync('src').filter((f) => f.endsWith('.c')).map((f) => join('src', f));
-    execFileSync('gcc', ['-std=c11', '-O1', '-Isrc', 'scripts/bench/train.c', ...sources, '-o', join(dir, 'train'), '-lm']);
-    const native = JSON.parse(execFileSync(join(dir, 'train'), ['--check'], { encoding: 'utf8' }));
-    // the same runs in WASM (see check() in scripts/bench/train.c)
-    const stream = Int32Array.from({ length: 4000 }, (_, i) => (i * i + 3 * Math.floor(i / 7)) % 11);
-    const configs = {
-      lstm: { cell: 'lstm', vocabSize: 11, embedding: 0, hidden: 16, layers: 2 },
-      gru: { cell: 'gru', vocabSize: 11, embedding: 6, hidden: 16, layers: 2, gruVariant: 'torch' },
-      gru_lecture: { cell: 'gru', vocabSize: 11, embedding: 0, hidden: 12, gruVariant: 'lecture' },
-      window: { cell: 'window', vocabSize: 11, embedding: 6, hidden: 16, window: 3 },
-    };
-    for (const [name, cfg] of Object.entries(configs)) {
-      const m = lm.Model.create({ seed: 3, ...cfg });
-      const t = new lm.Trainer(m, stream, { batch: 4, seq: 12, optimizer: 'sgd', lr: 0.05, clip: 5 });
-      const losses = Array.from({ length: 20 }, () => t.train(1).lastLoss);
-      losses.forEach((l, i) => assert.ok(Math.abs(l - native[name].losses[i]) < 1e-5 * l, `${name} step ${i + 1}: wasm ${l} native ${native[name].losses[i]}`));
-      const sum = m.parameters().reduce((s, p) => s + p.data.reduce((a, v) => a + v, 0), 0);
-      assert.ok(Math.abs(sum - native[name].param_sum) < 1e-3 * Math.max(1, Math.abs(sum)), `${name} parameter sums ${sum} vs ${native[name].param_sum}`);
-      t.dispose();
-      m.dispose();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  if (nativeDriverMissing()) { ctx.skip(nativeDriverMissing()); return; }
+  const native = JSON.parse(execFileSync(nativeDriver('train'), ['--check'], { encoding: 'utf8' }));
+  // the same runs in WASM (see check() in scripts/bench/train.c)
+  const stream = Int32Array.from({ length: 4000 }, (_, i) => (i * i + 3 * Math.floor(i / 7)) % 11);
+  const configs = {
+    lstm: { cell: 'lstm', vocabSize: 11, embedding: 0, hidden: 16, layers: 2 },
+    gru: { cell: 'gru', vocabSize: 11, embedding: 6, hidden: 16, layers: 2, gruVariant: 'torch' },
+    gru_lecture: { cell: 'gru', vocabSize: 11, embedding: 0, hidden: 12, gruVariant: 'lecture' },
+    window: { cell: 'window', vocabSize: 11, embedding: 6, hidden: 16, window: 3 },
+  };
+  for (const [name, cfg] of Object.entries(configs)) {
+    const m = lm.Model.create({ seed: 3, ...cfg });
+    const t = new lm.Trainer(m, stream, { batch: 4, seq: 12, optimizer: 'sgd', lr: 0.05, clip: 5 });
+    const losses = Array.from({ length: 20 }, () => t.train(1).lastLoss);
+    losses.forEach((l, i) => assert.ok(Math.abs(l - native[name].losses[i]) < 1e-5 * l, `${name} step ${i + 1}: wasm ${l} native ${native[name].losses[i]}`));
+    const sum = m.parameters().reduce((s, p) => s + p.data.reduce((a, v) => a + v, 0), 0);
+    assert.ok(Math.abs(sum - native[name].param_sum) < 1e-3 * Math.max(1, Math.abs(sum)), `${name} parameter sums ${sum} vs ${native[name].param_sum}`);
+    t.dispose();
+    m.dispose();
   }
 });
 

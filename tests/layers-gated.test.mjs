@@ -1,4 +1,4 @@
-// layers_gated.test.mjs — the gated cells and the fixed-window LM of the `layers` API on the WASM
+// layers-gated.test.mjs — the gated cells and the fixed-window LM of the `layers` API on the WASM
 // (float32) build: forwards against a plain float64 JS implementation of the equations (below,
 // written from the lecture, not from the C code), centered-difference gradient checks of every
 // backward in float32 with a bound that a 1% error in one entry fails, shapes, the gate layout a
