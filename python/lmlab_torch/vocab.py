@@ -11,7 +11,8 @@ space blocks are word characters; ' U+2019 - join two word characters; . , : joi
 other non-space character is punctuation and a run of the same one is one token; or, with the
 `whitespace` tokenizer, runs of non-space), lmlab's lower-casing (A-Z, À-Þ, Α-Ω, Ѐ-Я only), sentences
 by line or after a token of only . ! ? (and at a blank line), each sentence as <s> w1 … wn </s>,
-unknown words <unk>. tests/torch-bridge.test.mjs checks this against lmlab's own encoder."""
+unknown words <unk> (an error naming the word and its byte offset when the vocabulary has no <unk>).
+tests/torch-bridge.test.mjs checks this against lmlab's own encoder."""
 import json
 import re
 
@@ -58,8 +59,8 @@ class Vocab:
         self.sentences = spec.get("sentences", "lines")
         if self.level == "word":
             self.bos, self.eos = self.index.get("<s>", -1), self.index.get("</s>", -1)
-            if min(self.unk, self.bos, self.eos) < 0:
-                raise VocabError("a word-level vocabulary must contain <unk>, <s> and </s>")
+            if min(self.bos, self.eos) < 0:  # <unk> may be absent (lmlab's unk 'never')
+                raise VocabError("a word-level vocabulary must contain <s> and </s>")
             if self.tokenizer not in ("words", "whitespace") or self.sentences not in ("lines", "punctuation"):
                 raise VocabError(f"unknown word-level options: tokenizer '{self.tokenizer}', sentences '{self.sentences}'")
         else:
@@ -111,7 +112,14 @@ class Vocab:
             if not in_sentence:
                 ids.append(self.bos)
                 in_sentence = True
-            ids.append(self.index.get(lower(token), self.unk))
+            id_ = self.index.get(lower(token), self.unk)
+            if id_ < 0:
+                raw = token.encode("utf-8")
+                shown = raw[:64].decode("utf-8", "ignore") + ("…" if len(raw) > 64 else "")
+                offset = len(text[: m.start(2)].encode("utf-8"))
+                raise VocabError(f"the text has the word '{shown}' at byte offset {offset}, which is not in the "
+                                 "vocabulary (and the vocabulary has no <unk>)")
+            ids.append(id_)
             if by_punct and _CLOSES.fullmatch(token):
                 ids.append(self.eos)
                 in_sentence = False
