@@ -23,8 +23,8 @@ NATIVE_TEST_NAMES := $(notdir $(basename $(NATIVE_TEST_SRC)))
 # The suites whose checks change with the precision of lm_float (gradient checks at 1e-6 in double).
 GRADCHECK_TESTS := $(notdir $(basename $(shell grep -l LM_DOUBLE $(NATIVE_TEST_SRC) /dev/null)))
 NODE_TESTS := $(wildcard tests/*.test.mjs)
-# Node tests that only `make test` runs: the page in Chromium, and the PyTorch parity.
-NODE_ONLY_IN_TEST := tests/web.test.mjs tests/torch-parity.test.mjs
+# Node tests that only `make test` runs: the page in Chromium, the PyTorch parity and bridge.
+NODE_ONLY_IN_TEST := tests/web.test.mjs tests/torch-parity.test.mjs tests/torch-bridge.test.mjs tests/torch-bridge-page.test.mjs
 BENCH_NAMES := $(notdir $(basename $(wildcard scripts/bench/*.c)))
 
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter
