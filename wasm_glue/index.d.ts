@@ -63,7 +63,8 @@ export declare const MASKED: Readonly<{ TOP1: number; TOP5: number; SENTENCES: n
 export declare const C_CONSTANTS: ReadonlyArray<readonly [string, number]>;
 
 export interface LoadOptions {
-  /** Where the .wasm is: URL, file path (Node), bytes, or a compiled module. Default: ../build/lmlab.wasm next to the glue. */
+  /** Where the .wasm is: URL, file path (Node), bytes, or a compiled module. Default: ../build/lmlab.wasm next to the glue;
+   * in a bundle made by a bundler that does not copy it (esbuild), lmlab.wasm beside the bundle (wasm_glue/wasm-url.mjs). */
   wasm?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
 }
 
