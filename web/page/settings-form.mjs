@@ -31,6 +31,7 @@ export function writeControls(app) {
   const kind = settings.model;
   const layers = $('layers', HTMLInputElement);
   $('window', HTMLInputElement).disabled = kind !== 'window';
+  $('gru', HTMLSelectElement).disabled = kind !== 'gru';
   layers.disabled = kind === 'bigram' || kind === 'window';
   $('embed', HTMLInputElement).min = kind === 'window' ? '1' : '0';
   layers.title = kind === 'window' ? 'The window MLP has exactly one hidden layer' : '';
