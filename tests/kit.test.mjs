@@ -111,3 +111,96 @@ test('createTrainer checks its options before anything starts', () => {
   assert.throws(() => splitOptions({ maxSteps: 2.5 }), /maxSteps must be a whole number/);
   assert.throws(() => splitOptions({ speed: -1 }), /speed must be a number ≥ 0/);
 });
+
+test('the formula view\'s equations compute what the C cells compute (probe values, every cell)', async () => {
+  const { equationsFor, evaluate, paramValue, symbolsFor, toMathML } = await import('../web/kit/equations.mjs');
+  const lm = await loadLmlab();
+  const V = 7;
+  const ids = [0, 3, 1, 4, 1, 5, 2, 6, 5, 3, 5, 0];
+  const T = ids.length;
+  let seed = 11;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const cases = [
+    { cell: 'rnn', embed: 0 }, { cell: 'rnn', embed: 5 }, { cell: 'lstm', embed: 0 }, { cell: 'lstm', embed: 6 },
+    { cell: 'gru', gru: 'torch', embed: 0 }, { cell: 'gru', gru: 'lecture', embed: 4 }, { cell: 'window', embed: 4, window: 3 },
+  ];
+  for (const k of cases) {
+    const H = 6;
+    const config = { cell: k.cell, gru: k.gru ?? 'torch', vocabSize: V, embed: k.embed, hidden: H, layers: 1, window: k.window ?? 0 };
+    const model = lm.Model.create({ cell: k.cell, vocabSize: V, embedding: k.embed, hidden: H, window: k.window ?? 0, seed: 3, ...(k.cell === 'gru' ? { gruVariant: k.gru } : {}) });
+    // Weights well away from their small initial values, so every gate and nonlinearity is exercised.
+    for (const p of model.parameters()) for (let i = 0; i < p.data.length; i++) p.data[i] = (random() - 0.5) * 1.6;
+    const params = model.parameters().map((p) => ({ name: p.name, shape: p.shape, data: Float64Array.from(p.data) }));
+    const probe = model.probe(ids);
+    const symbols = symbolsFor(config);
+    const lines = equationsFor(config);
+    // every symbol an equation names is described, and the MathML names them all
+    const ml = toMathML(config).join('');
+    for (const { lhs } of lines) assert.ok(ml.includes(`data-symbol="${lhs}"`), `${k.cell}: ${lhs} in the MathML`);
+    /** @type {Record<string, any>} */
+    const env = {};
+    for (const [id, info] of Object.entries(symbols)) if (info.source.kind === 'param') env[id] = paramValue(params, info.source, H);
+    const embedding = params.find((p) => p.name === 'embedding.weight');
+    const xOf = (id) => (k.embed > 0 ? embedding.data.slice(id * k.embed, (id + 1) * k.embed) : Float64Array.from({ length: V }, (_, v) => (v === id ? 1 : 0)));
+    let hprev = new Float64Array(H);
+    let cprev = new Float64Array(H);
+    let worst = 0;
+    const G = probe.gateNames.length;
+    for (let t = 0; t < T; t++) {
+      Object.assign(env, { x: xOf(ids[t]), hprev, cprev });
+      for (const { lhs, rhs } of lines) {
+        if (lhs === 's' || lhs === 'p') continue; // the output: checked against logits below
+        env[lhs] = evaluate(rhs, env, (back) => (t - back >= 0 ? xOf(ids[t - back]) : null));
+        const key = lhs;
+        let want = null;
+        if (key === 'h') want = probe.h.data.subarray(t * H, (t + 1) * H);
+        else if (key === 'c') want = probe.c.data.subarray(t * H, (t + 1) * H);
+        else if (probe.gateNames.includes(key)) {
+          const g = probe.gateNames.indexOf(key);
+          want = probe.gates.data.subarray((t * G + g) * H, (t * G + g + 1) * H);
+        }
+        assert.ok(want, `${k.cell}: nothing probed for ${key}`);
+        for (let j = 0; j < H; j++) worst = Math.max(worst, Math.abs(env[key][j] - want[j]));
+      }
+      // the output lines against the model's own logits (s_t, then p_t)
+      const scores = model.logits(Int32Array.from(ids), 1, T).data.subarray(t * V, (t + 1) * V);
+      const s = evaluate(lines.find((l) => l.lhs === 's').rhs, env);
+      for (let v = 0; v < V; v++) worst = Math.max(worst, Math.abs(s[v] - scores[v]));
+      hprev = env.h;
+      cprev = env.c ?? cprev;
+    }
+    assert.ok(worst < 2e-5, `${k.cell}${k.gru ? ` (${k.gru})` : ''} embed ${k.embed}: the equations differ from C by ${worst}`);
+    model.dispose();
+  }
+  // The check can fail: the lecture's GRU equations do not compute the torch GRU.
+  const torch = { cell: 'gru', gru: 'torch', vocabSize: V, embed: 0, hidden: 6, layers: 1, window: 0 };
+  const model = lm.Model.create({ cell: 'gru', vocabSize: V, embedding: 0, hidden: 6, seed: 3, gruVariant: 'torch' });
+  for (const p of model.parameters()) for (let i = 0; i < p.data.length; i++) p.data[i] = (random() - 0.5) * 1.6;
+  const params = model.parameters().map((p) => ({ name: p.name, shape: p.shape, data: Float64Array.from(p.data) }));
+  const lecture = equationsFor({ ...torch, gru: 'lecture' });
+  const env = {};
+  for (const [id, info] of Object.entries(symbolsFor({ ...torch, gru: 'lecture' }))) if (info.source.kind === 'param') env[id] = paramValue(params, info.source, 6);
+  Object.assign(env, { x: Float64Array.from({ length: V }, (_, v) => (v === 2 ? 1 : 0)), hprev: Float64Array.from({ length: 6 }, () => random() - 0.5) });
+  const probe = model.probe([5, 2]);
+  // from h_0 of the probe, the lecture's g_1 and h_1 disagree with the torch cell's
+  env.hprev = Float64Array.from(probe.h.data.subarray(0, 6));
+  for (const { lhs, rhs } of lecture.slice(0, 4)) env[lhs] = evaluate(rhs, env);
+  const h1 = probe.h.data.subarray(6, 12);
+  assert.ok(Math.max(...env.h.map((v, j) => Math.abs(v - h1[j]))) > 1e-3, 'the torch GRU matched the lecture\'s equations');
+  model.dispose();
+});
+
+test('the MathML puts every product in the order and grouping the code computes', async () => {
+  const { toMathML } = await import('../web/kit/equations.mjs');
+  const text = (ml) => ml.replace(/<mo>&#x206[12];<\/mo>/g, ' ').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+  const base = { vocabSize: 5, embed: 0, hidden: 4, layers: 1, window: 3 };
+  const lecture = toMathML({ ...base, cell: 'gru', gru: 'lecture' }).map(text);
+  assert.equal(lecture[2], 'gt=tanh (xt Wxg+(rt⊙ht−1) Whg+bg)');
+  const torch = toMathML({ ...base, cell: 'gru', gru: 'torch' }).map(text);
+  assert.equal(torch[2], 'gt=tanh (xt Wxg+bg+rt⊙(ht−1 Whg+bhg))');
+  assert.equal(torch[3], 'ht=zt⊙ht−1+(1−zt)⊙gt');
+  const lstm = toMathML({ ...base, cell: 'lstm' }).map(text);
+  assert.deepEqual(lstm.slice(4, 6), ['ct=ft⊙ct−1+it⊙gt', 'ht=ot⊙tanh (ct)']);
+  assert.equal(toMathML({ ...base, cell: 'rnn' }).map(text)[0], 'ht=tanh (xt Wx+ht−1 Wh+b)');
+  assert.equal(toMathML({ ...base, cell: 'window', embed: 2 }).map(text)[0], 'ht=tanh ([xt−2;…;xt] W+b1)');
+});

@@ -196,6 +196,7 @@ test('gradient check runs in the worker and passes', async () => {
   await page.waitForSelector('table.gradcheck', { timeout: 20000 });
   const rows = await page.locator('table.gradcheck tbody tr').count();
   assert.ok(rows >= 4, `${rows} tensors checked`);
+  console.log(`# gradient check: ${(await text('table.gradcheck tbody tr:first-child')).replace(/\s+/g, ' ')}`);
   assert.equal(await page.locator('table.gradcheck td.ok').count(), rows, await text('#grad-check-result'));
   await shot('view-gradcheck', page.locator('#card-gradcheck'));
 });

@@ -63,6 +63,8 @@ const app = {
   busy: new Set(),
   /** the numbers above the loss chart need redrawing */
   statsDirty: true,
+  /** @type {string | null} the weight the reader chose, while the formula view points at another */
+  pointedFrom: /** @type {string | null} */ (null),
 };
 /** @typedef {typeof app} AppState */
 registerTrainer(app.trainer, 'default');

@@ -1,13 +1,15 @@
 // corpora.mjs — the texts a trainer can name without shipping a file: the matching-brackets task
-// (generated, the long-range test that tells a vanilla RNN from an LSTM) and the lecture's "hello".
-// Other texts come inline (`text`) or from a URL (`src`, checked like any upload); and the probe
-// excerpt views show by default. No DOM beyond fetch.
+// (generated, the long-range test that tells a vanilla RNN from an LSTM: closers 12–48 characters
+// after their openers, as the page's preset; or 8–24, which a 32-unit LSTM learns in a few hundred to
+// a couple of thousand updates) and the lecture's "hello". Other texts come inline (`text`) or from a
+// URL (`src`, checked like any upload); and the probe excerpt views show by default. No DOM beyond fetch.
 import { bracketCorpus } from '../corpora/synthetic.mjs';
 import { checkText, decodeCorpus } from '../corpus-check.mjs';
 
 /** @type {Readonly<Record<string, () => string>>} generated corpora by name */
 export const BUILT_IN = Object.freeze({
   brackets: () => bracketCorpus({ chars: 200_000, seed: 7 }),
+  'brackets-short': () => bracketCorpus({ chars: 200_000, seed: 7, minSpan: 8, maxSpan: 24 }),
   hello: () => 'hello',
 });
 
@@ -30,7 +32,7 @@ export async function resolveText({ text, corpus, src }) {
     const name = url.pathname.split('/').pop() || 'text';
     return { text: decodeCorpus(new Uint8Array(await response.arrayBuffer()), name), name };
   }
-  throw new Error('a trainer needs a text: give text, corpus (brackets or hello) or src (a URL)');
+  throw new Error(`a trainer needs a text: give text, corpus (${Object.keys(BUILT_IN).join(', ')}) or src (a URL)`);
 }
 
 /**

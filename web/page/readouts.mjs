@@ -1,7 +1,8 @@
 // readouts.mjs — what the page asks the trainer about the current model beyond what the kit's
 // elements fetch themselves: samples (with the bracket task's score), the probe text the hidden-state
-// element shows, the weight matrix the snapshots carry, and the gradient check. Requests of one kind
-// never overlap: a refresh asked for while one runs is done once after it.
+// element shows, the weight matrix the snapshots carry (and the one the formula view points at), and
+// the gradient check. Requests of one kind never overlap: a refresh asked for while one runs is done
+// once after it.
 import { bracketScore } from '../corpora/synthetic.mjs';
 import { $ } from './dom.mjs';
 import { renderGradCheck } from './gradcheck-table.mjs';
@@ -63,6 +64,26 @@ export function changeProbeText(app) {
 /** Snapshots carry the parameter chosen in the list. @param {AppState} app */
 export function watchParam(app) {
   return app.trainer.watch($('weight-param', HTMLSelectElement).value);
+}
+
+/**
+ * The formula view points at a parameter: show it in the weight view (outlined) until it points
+ * elsewhere, then go back to the reader's choice.
+ * @param {AppState} app @param {{ param?: string } | null} target
+ */
+export function highlightParam(app, target) {
+  const select = $('weight-param', HTMLSelectElement);
+  const known = target?.param && [...select.options].some((o) => o.value === target.param);
+  if (known) {
+    app.pointedFrom ??= select.value;
+    select.value = /** @type {string} */ (target?.param);
+    watchParam(app).catch(() => {});
+  } else if (app.pointedFrom !== null) {
+    select.value = app.pointedFrom;
+    app.pointedFrom = null;
+    watchParam(app).catch(() => {});
+  }
+  $('weights').classList.toggle('lm-lit', Boolean(known));
 }
 
 /** Compare the backward pass with finite differences, in the worker. @param {AppState} app */

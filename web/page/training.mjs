@@ -5,7 +5,7 @@
 // restarts become banners. The kit's elements follow the trainer themselves.
 import { structuralChanges } from '../settings.mjs';
 import { $, banner, hideBanner, setStatus, showError } from './dom.mjs';
-import { refreshAll } from './readouts.mjs';
+import { highlightParam, refreshAll } from './readouts.mjs';
 import { adoptSettings, readSettingControl, showAvailableCells, writeControls, writeUrl } from './settings-form.mjs';
 import { renderModelInfo, renderRunState } from './status.mjs';
 
@@ -24,9 +24,11 @@ export async function startTrainer(app) {
     renderRunState(app);
   });
   trainer.on('model', () => {
+    app.pointedFrom = null;
     renderModelInfo(app);
     renderRunState(app);
   });
+  trainer.on('highlight', (target) => highlightParam(app, target));
   await trainer.start();
   app.cells = trainer.cells;
   showAvailableCells(trainer.cells);

@@ -151,7 +151,8 @@ export class LmHiddenStatesElement extends LmView {
   }
 
   /**
-   * The formula view points at a tensor: show it if the probe has it; null restores the reader's choice.
+   * The formula view points at a tensor: show it if the probe has it, outline its character; null
+   * restores the reader's choice.
    * @param {{ quantity?: string, t?: number } | null} target
    */
   onHighlight(target) {
@@ -163,6 +164,10 @@ export class LmHiddenStatesElement extends LmView {
       this.renderQuantities();
     }
     this.classList.toggle('lm-lit', Boolean(target?.quantity && keys.includes(target.quantity)));
+    // outline the character the formula points at (h_{t−1}: the one before), else the selection
+    const sel = this.trainer?.selection;
+    const t = target?.t ?? (sel ? sel.t : -1);
+    this.view.highlight(t >= 0 && t < (this.view.probe?.T ?? 0) ? t : -1);
     this.invalidate();
   }
 

@@ -1,7 +1,8 @@
 // next-token.mjs — <lm-next-token>: type (attribute text: the starting text), and watch the model and
 // the bigram guess the next character — the top ten of each as bars — and the typed text coloured by
 // its surprisal, −log₂ p per character. Attribute parts: any of "input neural bigram surprisal"
-// (default all). Refreshed as you type, when the model changes, after a step and every 1.5 s while
+// (default all); multiline: a text box that takes line breaks (the model reads them like any
+// character). Refreshed as you type, when the model changes, after a step and every 1.5 s while
 // training. Fed directly (trainer="none"): set(prediction) with a predict reply.
 import { LmView, coalesce, whileTraining } from '../element.mjs';
 import { renderBars } from '../../views/bars.mjs';
@@ -32,8 +33,11 @@ export class LmNextTokenElement extends LmView {
     const id = `lm-nt-${Math.random().toString(36).slice(2, 8)}`;
     const label = part('label', 'lm-nt-label', this.getAttribute('label') ?? 'Type, and watch the models guess what comes next');
     label.setAttribute('for', id);
-    this.input = /** @type {HTMLInputElement} */ (part('input', 'lm-input lm-nt-input'));
-    Object.assign(this.input, { id, type: 'text', value: this.getAttribute('text') ?? '', autocomplete: 'off', spellcheck: false });
+    const multiline = this.hasAttribute('multiline');
+    this.input = /** @type {HTMLInputElement} */ (part(multiline ? 'textarea' : 'input', 'lm-input lm-nt-input'));
+    Object.assign(this.input, { id, value: this.getAttribute('text') ?? '', autocomplete: 'off', spellcheck: false });
+    if (multiline) /** @type {HTMLTextAreaElement} */ (/** @type {unknown} */ (this.input)).rows = Math.min(6, (this.input.value.match(/\n/g)?.length ?? 0) + 1);
+    else this.input.type = 'text';
     this.input.addEventListener('input', () => this.refresh());
     const two = part('div', 'lm-two');
     const column = (/** @type {string} */ title, /** @type {string} */ cls) => {
