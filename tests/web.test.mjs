@@ -434,3 +434,48 @@ test('the LSTM learns the bracket corpus; its cell state, gates and last-step gr
   assert.deepEqual(lstm.errors, []);
   await lstm.close();
 });
+
+test('a lesson link: a locked RNN-vs-LSTM comparison in the compact layout, trained to step 150 on its own', async () => {
+  const link = '?corpus=brackets&model=rnn&hidden=32&embed=0&seq=48&batch=16&lr=0.01&seed=5'
+    + '&compare=lstm&lock=corpus,model&hide=file&autoplay=1&stop=150&cards=learning,gradients'
+    + '&note=Which+one+keeps+its+gradient+20+steps+back%3F&layout=compact&utm_source=newsletter';
+  const lesson = await browser.newPage(link, { width: 720, height: 800 });
+  // (not waitReady: its static top bar would undo the compact layout's sticky one)
+  await lesson.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  assert.equal(await lesson.locator('#lesson-note').innerText(), 'Which one keeps its gradient 20 steps back?');
+  assert.equal(await lesson.locator('#banner').isVisible(), false, 'the tracking parameter is ignored quietly');
+  // only the chosen cards; the model and corpus controls locked, the file panel hidden
+  const shown = await lesson.$$eval('main .card', (cards) => cards.filter((c) => !c.hidden).map((c) => c.id));
+  assert.deepEqual(shown, ['card-learning', 'card-gradients']);
+  assert.ok(await lesson.isDisabled('#model') && await lesson.isDisabled('#hidden') && await lesson.isDisabled('#corpus'));
+  assert.equal(await lesson.isVisible('[data-panel="file"]'), false);
+  // autoplay, both models, stopped at 150 exactly
+  await lesson.waitForFunction(() => window.lmlab.trainer.steps === 150 && window.lmlab.compare.steps === 150 && !window.lmlab.running, null, { timeout: 90000, polling: 250 });
+  await lesson.waitForTimeout(800);
+  assert.deepEqual(await lesson.evaluate(() => [window.lmlab.model.kind, window.lmlab.compare.model.kind]), ['rnn', 'lstm']);
+  assert.match(await lesson.locator('#status').innerText(), /Paused: RNN at step 150, LSTM at step 150\./);
+  // both curves on the loss chart and on the gradient chart (the comparison is pinned for the student)
+  assert.equal(await lesson.evaluate(() => document.querySelector('#loss-chart').chart.runs.length), 2);
+  assert.deepEqual(await lesson.evaluate(() => document.querySelector('#grad-flow').chart.others.map((o) => o.label)), ['LSTM']);
+  await waitDrawn('#loss-chart', 20, lesson);
+  await waitDrawn('#grad-flow', 20, lesson);
+  // compact: the views come before the settings, and the run buttons stay in view while scrolling
+  const [views, controls] = await lesson.evaluate(() => ['#views', '.controls'].map((s) => document.querySelector(s).getBoundingClientRect().top));
+  assert.ok(views < controls, 'the settings come after the views');
+  await lesson.screenshot({ path: join(ARTIFACTS, 'lesson-compare.png') });
+  await lesson.mouse.wheel(0, 1500);
+  await lesson.waitForTimeout(300);
+  const train = await lesson.locator('#train').boundingBox();
+  assert.ok(train && train.y >= 0 && train.y < 80, `the Train button scrolled away (${train?.y})`);
+  await lesson.screenshot({ path: join(ARTIFACTS, 'lesson-compare-scrolled.png') });
+  // the link keeps the lesson (and drops the tracking parameter)
+  assert.match(lesson.url(), /compare=lstm&note=.*&layout=compact/);
+  assert.doesNotMatch(lesson.url(), /utm_source/);
+  assert.deepEqual(lesson.errors, []);
+  await lesson.close();
+  // a bad value of a lesson field is named in the page
+  const bad = await browser.newPage('?corpus=hello&stop=-3&cards=learning,weights');
+  await waitReady(bad);
+  assert.match(await bad.locator('#banner-text').innerText(), /stop must be a step number from 1 to 10000000, got '-3'.*cards must be a comma list of/);
+  await bad.close();
+});

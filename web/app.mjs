@@ -10,9 +10,11 @@
 //   model-files.mjs    download a model, load one
 //   readouts.mjs       samples, the probe text, the watched weights, the gradient check
 //   settings-form.mjs  settings ⇄ controls ⇄ URL (the schema and parser: settings.mjs)
+//   lesson.mjs         a lesson link's cards, hidden or locked panels, note, layout, comparison
+//                      (the link's schema: ../lesson.mjs)
 //   status.mjs         run buttons, status line, the numbers above the loss chart
 // Every page function takes `app` as its first argument; only this file creates it.
-import { settingsFromQuery } from './settings.mjs';
+import { lessonFromQuery } from './lesson.mjs';
 import { createTrainer, registerTrainer } from './kit/index.mjs';
 import { choosePreset, dragLeave, dragOver, dropCorpusFile, loadStartCorpus, openCorpusFile, usePastedText } from './page/corpus.mjs';
 import { fillPresetSelect } from './page/corpus-panel.mjs';
@@ -20,8 +22,9 @@ import { banner, hideBanner, on, setStatus } from './page/dom.mjs';
 import { downloadModel, loadModelFile } from './page/model-files.mjs';
 import { changeProbeText, refreshSample, runGradCheck, watchParam } from './page/readouts.mjs';
 import { changePrime, changeTemperature, writeControls } from './page/settings-form.mjs';
+import { applyLessonLayout, createCompare } from './page/lesson.mjs';
 import { drawStats } from './page/status.mjs';
-import { changeSetting, resetModel, startTrainer, stepOnce, toggleTraining } from './page/training.mjs';
+import { changeSetting, resetModel, startTrainer, startTraining, stepOnce, toggleTraining } from './page/training.mjs';
 import { createPageViews } from './page/views.mjs';
 
 const DRAW_MS = 100;                 // redraw the page's own views ten times a second, whatever training does
@@ -33,8 +36,8 @@ const SAMPLE_EVERY_MS = 3000;        // while training: a new sample
 const query = new URLSearchParams(location.search);
 const TEST_HOOKS = query.get('testhooks') === '1';
 query.delete('testhooks');
-/** The link's settings; its errors (bad values of known fields) are shown once the page starts. */
-const linked = settingsFromQuery(query.toString());
+/** The link's settings and lesson; its errors (bad values of known fields) are shown once the page starts. */
+const linked = lessonFromQuery(query.toString());
 
 /** Everything the page holds. Fields are changed in place, never added. */
 const app = {
@@ -42,7 +45,11 @@ const app = {
   /** the test hooks are on (?testhooks=1): the worker accepts debugPoison / debugCrash */
   testHooks: TEST_HOOKS,
   /** the page's trainer: the kit's client, registered as the default trainer of the view elements */
-  trainer: createTrainer({ testHooks: TEST_HOOKS, label: 'model' }),
+  trainer: createTrainer({ testHooks: TEST_HOOKS }),
+  /** @type {import('./kit/trainer.mjs').Trainer | null} a lesson link's second model, trained beside the first (page/lesson.mjs) */
+  compare: /** @type {import('./kit/trainer.mjs').Trainer | null} */ (null),
+  /** what the lesson link asks of the page (nothing, for a plain link) */
+  lesson: linked.lesson,
   /** the page's views: the kit elements in index.html and the page's own views (page/views.mjs) */
   views: createPageViews(),
 
@@ -68,6 +75,8 @@ const app = {
 };
 /** @typedef {typeof app} AppState */
 registerTrainer(app.trainer, 'default');
+app.compare = createCompare(app, TEST_HOOKS);
+if (app.lesson.stop) for (const t of [app.trainer, app.compare]) t?.setLimit('maxSteps', app.lesson.stop);
 
 // ---- controls -----------------------------------------------------------------------------------
 
@@ -121,6 +130,7 @@ function frame() {
 const hooks = {
   settings: app.settings,
   trainer: app.trainer,
+  get compare() { return app.compare; },
   get step() { return app.trainer.steps; },
   get running() { return app.trainer.running; },
   /** Resolves once the worker has acknowledged the last pause (no more steps after it). */
@@ -139,6 +149,7 @@ const hooks = {
 };
 
 async function main() {
+  applyLessonLayout(app);
   wireControls();
   fillPresetSelect();
   writeControls(app);
@@ -155,6 +166,7 @@ async function main() {
   await loadStartCorpus(app, linked.given);
   document.body.dataset.ready = 'true';
   hooks.readyMs = performance.now();
+  if (app.lesson.autoplay) await startTraining(app).catch((err) => banner(err.message));
 }
 
 Object.assign(window, { lmlab: hooks });

@@ -10,6 +10,7 @@ import { loadPreset, renderCorpusStats } from './corpus-panel.mjs';
 import { defaultProbe } from '../kit/corpora.mjs';
 import { writeControls, writeUrl } from './settings-form.mjs';
 import { configure, pauseTraining, sendCorpus } from './training.mjs';
+import { locked } from './lesson.mjs';
 
 /** @typedef {import('../app.mjs').AppState} AppState */
 /** @typedef {import('./corpus-panel.mjs').Corpus} Corpus */
@@ -30,7 +31,7 @@ async function useCorpus(app, corpus) {
   app.corpus = corpus;
   setStatus('Counting bigrams…');
   const probeText = $('probe-text', HTMLTextAreaElement);
-  probeText.value = defaultProbe(corpus.text);
+  probeText.value = app.lesson.probe ?? defaultProbe(corpus.text);
   app.views.hidden.probeText = probeText.value;
   // The prediction box keeps its text when the new corpus knows every character of it.
   const predict = app.views.predict;
@@ -61,6 +62,7 @@ async function userCorpus(app, bytesOrText, name) {
 
 /** A file from the open button or a drop; too large ones are refused before reading. @param {AppState} app @param {File} file */
 async function readUserFile(app, file) {
+  if (locked(app, 'corpus')) return;
   if (file.size > MAX_CORPUS_BYTES) {
     showError($('corpus-error'), `${file.name} is ${formatBytes(file.size)}; the page holds at most ${formatBytes(MAX_CORPUS_BYTES)} of text in memory. Use an excerpt.`);
     return;
@@ -125,6 +127,18 @@ export async function dropCorpusFile(app, event) {
  */
 export async function loadStartCorpus(app, given) {
   const { settings } = app;
+  if (app.lesson.text !== null) {
+    // the lesson's own text (checked like a pasted one; a bad one falls back to the link's corpus)
+    try {
+      const text = checkText(app.lesson.text, 'The link\'s text');
+      writeControls(app);
+      writeUrl(app);
+      await useCorpus(app, { name: 'lesson', text, presetId: null, note: 'The text this lesson link carries.' });
+      return;
+    } catch (err) {
+      banner(`${err.message}; loading the link's corpus instead.`);
+    }
+  }
   for (const [key, value] of Object.entries(presetById(settings.corpus)?.suggest ?? {})) {
     if (!given.has(key)) /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (settings))[key] = value;
   }

@@ -4,6 +4,7 @@
 // trainer client's state, never asks the worker.
 import { fmt } from '../views/heatmap.mjs';
 import { $, setStatus } from './dom.mjs';
+import { trainers } from './lesson.mjs';
 
 /** @typedef {import('../app.mjs').AppState} AppState */
 
@@ -15,20 +16,24 @@ export function renderRunState(app) {
   const { trainer } = app;
   const model = trainer.model;
   const neural = Boolean(model?.trainable);
+  const running = trainers(app).some((t) => t.running);
   const button = (/** @type {string} */ id) => $(id, HTMLButtonElement);
   button('train').disabled = !neural;
   button('step').disabled = !neural;
   button('reset').disabled = !app.corpus;
   button('save').disabled = !neural;
-  button('train').textContent = trainer.running ? 'Pause' : 'Train';
-  button('train').setAttribute('aria-pressed', String(trainer.running));
-  document.body.classList.toggle('running', trainer.running);
+  button('train').textContent = running ? 'Pause' : 'Train';
+  button('train').setAttribute('aria-pressed', String(running));
+  document.body.classList.toggle('running', running);
   button('grad-check').disabled = !neural;
   $('grad-note').textContent = !neural ? 'The bigram is counted, not trained by gradient descent: choose a neural model to see gradients.'
     : model?.kind === 'window' ? 'The window MLP has no recurrence, so nothing flows back through time: no red curve; grey is each position\'s own ‖∂L/∂h_t‖.' : '';
   if (!model) setStatus('No model.');
   else if (!neural) setStatus('Bigram: counted from the corpus (nothing to train).');
-  else setStatus(trainer.running ? 'Training…' : trainer.steps ? `Paused at step ${trainer.steps}.` : 'Ready: press Train.');
+  else if (app.compare) {
+    const both = trainers(app).map((t) => `${t.name} at step ${t.steps}`).join(', ');
+    setStatus(running ? `Training (${both})…` : trainer.steps ? `Paused: ${both}.` : `Ready: press Train to train both (${trainers(app).map((t) => t.name).join(' and ')}).`);
+  } else setStatus(trainer.running ? 'Training…' : trainer.steps ? `Paused at step ${trainer.steps}.` : 'Ready: press Train.');
   app.statsDirty = true;
 }
 

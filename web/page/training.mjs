@@ -2,12 +2,15 @@
 // ../kit/trainer.mjs): start it, send it the corpus, build the model for the settings (offering only
 // the cells this lmlab.wasm has), run / pause / step, apply a changed setting, load model bytes; and
 // show what it reports — snapshots feed the page's own views and the numbers, faults and crash
-// restarts become banners. The kit's elements follow the trainer themselves.
+// restarts become banners. A lesson link's comparison trainer (app.compare) gets the same corpus and
+// settings (with its own cell) and the same run, pause, step and reset. The kit's elements follow the
+// trainers themselves.
 import { structuralChanges } from '../settings.mjs';
 import { $, banner, hideBanner, setStatus, showError } from './dom.mjs';
 import { highlightParam, refreshAll } from './readouts.mjs';
 import { adoptSettings, readSettingControl, showAvailableCells, writeControls, writeUrl } from './settings-form.mjs';
 import { renderModelInfo, renderRunState } from './status.mjs';
+import { compareSettings, trainers } from './lesson.mjs';
 
 /** @typedef {import('../app.mjs').AppState} AppState */
 
@@ -29,7 +32,12 @@ export async function startTrainer(app) {
     renderRunState(app);
   });
   trainer.on('highlight', (target) => highlightParam(app, target));
-  await trainer.start();
+  if (app.compare) {
+    app.compare.on('state', () => renderRunState(app));
+    app.compare.on('fault', (fault) => banner(`${app.compare?.name}: ${fault.message}`));
+    app.compare.on('snapshot', () => { app.statsDirty = true; });
+  }
+  await Promise.all(trainers(app).map((t) => t.start()));
   app.cells = trainer.cells;
   showAvailableCells(trainer.cells);
 }
@@ -50,7 +58,7 @@ function onSnapshot(app, s) {
 /** Send app.corpus to the trainer (no model yet: configure builds it). @param {AppState} app */
 export async function sendCorpus(app) {
   const corpus = /** @type {import('./corpus-panel.mjs').Corpus} */ (app.corpus);
-  await app.trainer.setText(corpus.text, { name: corpus.name, configure: false });
+  await Promise.all(trainers(app).map((t) => t.setText(corpus.text, { name: corpus.name, configure: false })));
   app.statsDirty = true;
 }
 
@@ -73,6 +81,10 @@ export async function configure(app) {
     showError($('settings-error'), '');
   } catch (err) {
     showError($('settings-error'), `Cannot build this model: ${err.message}`);
+  }
+  if (app.compare) {
+    await app.compare.configure(compareSettings(app))
+      .catch((err) => showError($('settings-error'), `Cannot build the ${app.lesson.compare.toUpperCase()} to compare: ${err.message}`));
   }
   app.views.paramGrads.reset(app.trainer.model?.params.map((p) => p.name) ?? []);
   renderModelInfo(app);
@@ -110,24 +122,30 @@ export async function loadModelBytes(app, bytes, name) {
 
 // ---- run, pause, step, settings -----------------------------------------------------------------
 
-/** @param {AppState} app */
+/** Train every trainer of the page that has a neural model. @param {AppState} app */
 export async function startTraining(app) {
-  if (!app.trainer.model?.trainable) return;
+  const ready = trainers(app).filter((t) => t.model?.trainable);
+  if (!ready.length) return;
   hideBanner();
-  await app.trainer.run();
+  await Promise.all(ready.map((t) => t.run()));
   renderRunState(app);
 }
 
-/** Ask the trainer to stop; resolves once it has. @param {AppState} app */
+/** Ask the trainers to stop; resolves once they have. @param {AppState} app */
 export async function pauseTraining(app) {
-  await app.trainer.pause();
+  await Promise.all(trainers(app).map((t) => t.pause()));
   renderRunState(app);
+}
+
+/** Is any of the page's trainers training? @param {AppState} app */
+export function anyRunning(app) {
+  return trainers(app).some((t) => t.running);
 }
 
 /** The Train / Pause button. @param {AppState} app */
 export async function toggleTraining(app) {
   try {
-    if (app.trainer.running) {
+    if (anyRunning(app)) {
       await pauseTraining(app);
       refreshAll(app); // the sample of the model as it stopped
     } else await startTraining(app);
@@ -139,7 +157,7 @@ export async function toggleTraining(app) {
 /** The Step button: exactly one optimizer update. @param {AppState} app */
 export async function stepOnce(app) {
   try {
-    await app.trainer.step();
+    await Promise.all(trainers(app).filter((t) => t.model?.trainable).map((t) => t.step()));
     renderRunState(app);
     refreshAll(app);
   } catch (err) {
@@ -162,11 +180,11 @@ export async function changeSetting(app, el) {
   const change = readSettingControl(app, el);
   if (!change) return;
   if (change.key === 'lr') {
-    await app.trainer.setLr(app.settings.lr).catch((err) => showError($('settings-error'), err.message));
+    await Promise.all(trainers(app).map((t) => t.setLr(app.settings.lr))).catch((err) => showError($('settings-error'), err.message));
     return;
   }
   if (structuralChanges(change.before, app.settings).length) {
-    const wasRunning = app.trainer.running;
+    const wasRunning = anyRunning(app);
     await configure(app);
     if (wasRunning) await startTraining(app);
   }
