@@ -5,7 +5,9 @@
 // gives the same sample, a corrupted model file is refused with the old model still working, and a
 // crashed worker is restarted (the test hooks only behind ?testhooks=1). The ladder: a fresh LSTM's
 // last-step gradient 20 steps back beats the RNN's, an LSTM learns the bracket corpus and its c_t,
-// gate and gradient views draw, the GRU's gate selector, the window MLP's fitted settings.
+// gate and gradient views draw, the GRU's gate selector, the window MLP's fitted settings; a lesson
+// link (a locked RNN-vs-LSTM comparison in the compact layout). The page's views are the kit's
+// elements (web/kit/), so their parts are found by class inside them (#hidden-states .lm-hs-heatmap).
 // Screenshots of each view go to test-artifacts/ (git-ignored).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
