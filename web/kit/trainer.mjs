@@ -447,11 +447,10 @@ export class Trainer extends EventTarget {
     try {
       if (this.text !== null) {
         this.corpus = await this.call('setCorpus', { name: this.corpusName, text: this.text });
-        const history = this.history;
+        // not this.configure(): the curves so far stay on screen until the checkpoint replaces them
         const info = await this.call('configure', { settings: /** @type {any} */ (this.given) });
         this.model = info;
         this.steps = info.step;
-        this.history = history; // the curves so far stay on screen
         if (checkpoint) await this.load(checkpoint.bytes.slice(0), 'the last checkpoint');
         else this.emit('model', info);
       }
