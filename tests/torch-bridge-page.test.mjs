@@ -73,7 +73,7 @@ test('a page model continues in PyTorch, grows, and comes back to the page bigge
   await page.click('#step');
   await page.waitForFunction((s) => window.lmlab.step === s + 1, at);
   await page.click('#sample-now');
-  for (const selector of ['#hidden-heatmap', '#grad-flow', '#param-grads']) {
+  for (const selector of ['#hidden-states .lm-hs-heatmap', '#grad-flow', '#param-grads']) {
     let variance = 0;
     for (let i = 0; i < 40 && variance <= 20; i++) {
       variance = await page.evaluate(canvasVariance, selector);
