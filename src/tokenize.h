@@ -2,7 +2,7 @@
  * span: each call yields the next token (a byte span, lower-cased into a small buffer if asked) or a
  * sentence end. It allocates nothing and never looks tokens up: that is vocab.c's job.
  *
- * Tokenizers (documented in the README):
+ * Tokenizers (documented in docs/text-models.md):
  *   LM_TOK_WORDS       words, numbers and punctuation as separate tokens (see tokenize.c for the rules)
  *   LM_TOK_WHITESPACE  maximal runs of non-white-space, for corpora that come tokenized
  * Sentences: LM_SENT_LINES (each non-blank line) or LM_SENT_PUNCT (after a token made only of

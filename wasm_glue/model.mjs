@@ -78,7 +78,7 @@ export function install(core) {
     }
 
     /**
-     * Create a model with freshly initialised weights (see the README's init scheme).
+     * Create a model with freshly initialised weights (see the init scheme in docs/training.md).
      * @param {import('./index.d.ts').ModelConfig} config
      */
     static create(config) {

@@ -31,7 +31,7 @@ export const CONFIGS = [
 // Quality runs: held-out loss after the budget, each with the learning rate that did best in 60 s and a
 // linear decay over the budget (linearDecay in _train_run.mjs). Measured on 2026-11-22, 60 s, E 32,
 // held-out one stream: RNN H 128 constant 2e-3 1.735, decayed 4e-3 1.702; LSTM H 256 decayed 4e-3 3.50
-// (the one-stream latch, see the README), 8e-3 1.680, 1.5e-2 1.797; LSTM H 128 decayed 4e-3 1.810,
+// (the one-stream latch, see docs/benchmarks.md), 8e-3 1.680, 1.5e-2 1.797; LSTM H 128 decayed 4e-3 1.810,
 // 8e-3 1.659, 1.5e-2 1.659. The LSTM H 128 row is there because it learns more per minute here.
 const QUALITY = [
   { name: 'rnn128', label: 'RNN H 128, E 32, Adam 4e-3 decayed', hidden: 128, lr: 0.004 },
@@ -245,7 +245,7 @@ export function targets({ rows, quality }) {
   return out;
 }
 
-/** The Markdown tables (and the target lines) of a result, as printed and as the README carries them. */
+/** The Markdown tables (and the target lines) of a result, as printed and as docs/benchmarks.md carries them. */
 export function formatTables(result) {
   const { rows, quality } = result;
   const lines = [];

@@ -206,7 +206,7 @@ function label(c) {
   return `${c.cell}${c.layers > 1 ? ` L${c.layers}` : ''} H${c.hidden} ${c.embedding ? `E${c.embedding}` : 'one-hot'}`;
 }
 
-/** The table as aligned text (a Markdown table, so it pastes into the README as is). */
+/** The table as aligned text (a Markdown table, so it pastes into docs/ladder.md as is). */
 export function formatTable(rows, word) {
   const unit = word ? 'token' : 'char';
   const head = ['model', 'parameters', `${unit}s/s`, 'steps', 'held-out loss (nats)', 'perplexity', `bits/${unit}`];

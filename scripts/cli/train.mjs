@@ -24,7 +24,7 @@ export const usage = `usage: node scripts/lmlab.mjs train [flags]
   --optimizer NAME     sgd | adagrad | adam (default adam; adagrad 0.1 is min-char-rnn's setting)
   --lr X               learning rate (default: adagrad 0.1, adam 0.002, sgd 0.01)
   --lr-decay none|linear  linear: the rate falls from --lr to --lr/50 over --steps or --minutes
-                       (default none; the best 60 s results used it, see README)
+                       (default none; the best 60 s results used it, see docs/benchmarks.md)
   --momentum X         sgd only (default 0)
   --clip C             clip gradients; 0 = off (default 5)
   --clip-mode MODE     value (element-wise to [-C, C]) | norm (global norm) (default value)
