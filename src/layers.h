@@ -1,4 +1,4 @@
-/* layers.h — forward/backward pairs with the lecture's names and shapes (Lab 2, cs231n style).
+/* layers.h — forward/backward pairs with Lab 2's names and shapes (cs231n style).
  * Argument order: outputs, then inputs, then parameters, then workspace, then sizes.
  * Forward functions overwrite their outputs. Backward functions overwrite input gradients
  * (dx, dh_prev, dh0, dh) and ACCUMULATE (+=) parameter gradients (dW*, db*), because a weight used
@@ -41,7 +41,7 @@ void rnn_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dWh, lm_floa
                             const lm_float *dh, const lm_float *h0, const lm_float *h, const lm_float *Wh,
                             lm_float *work, int N, int T, int H);
 
-/* ---- RNN over T, the lecture's interface ------------------------------------------------------ */
+/* ---- RNN over T, Lab 2's interface ------------------------------------------------------------ */
 /* h (N, T, H); x (N, T, E); h0 (N, H); Wx (E, H); Wh (H, H); b (H,) */
 void rnn_forward(lm_float *h, const lm_float *x, const lm_float *h0, const lm_float *Wx, const lm_float *Wh,
                  const lm_float *b, int N, int T, int E, int H);

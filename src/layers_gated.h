@@ -30,12 +30,24 @@
  *   a = x·Wx + h_prev·Wh + b;  i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o)
  *   c = f ⊙ c_prev + i ⊙ g;    h = o ⊙ tanh(c)
  * Parameters: Wx (E, 4H), Wh (H, 4H), b (4H,).
- * cache (N, T, 6H), written by the forward, read by the backward and by probes: for batch row n
- * and step t the row cache + (n*T + t)*6H holds [i | f | g | o | c | tanh(c)], each H wide and
- * after the nonlinearity — so i_t[j] = cache[(n*T+t)*6H + j], f at +H, g at +2H, o at +3H, the
- * cell state c_t at +4H and tanh(c_t) at +5H. */
+ * cache (N, T, 6H), written by the forward, read by the backward and by probes: row (n, t) starts at
+ * cache + (n*T + t)*6H and holds [i | f | g | o | c | tanh(c)], each H wide and after the
+ * nonlinearity. Slot k of a row is at +k·H (the enum); lstm_cache_row gives the six views by name. */
+enum { LSTM_I, LSTM_F, LSTM_G, LSTM_O, LSTM_C, LSTM_TANH_C, LSTM_SLOTS };
+typedef struct {
+    lm_float *i, *f, *g, *o; /* (H,) each: the gates after σ (tanh for g) */
+    lm_float *c, *tanh_c;    /* (H,) each: the cell state c_t and tanh(c_t) */
+} lstm_row;
+/* The views of row nt = n*T + t of cache (N, T, 6H). As strchr does, it takes the cache const and
+ * hands back writable views: the forward writes through them, the backward and probes only read. */
+static inline lstm_row lstm_cache_row(const lm_float *cache, size_t nt, int H) {
+    lm_float *k = (lm_float *)cache + nt * LSTM_SLOTS * (size_t)H;
+    const size_t h = (size_t)H;
+    return (lstm_row){k + LSTM_I * h, k + LSTM_F * h, k + LSTM_G * h, k + LSTM_O * h, k + LSTM_C * h,
+                      k + LSTM_TANH_C * h};
+}
 
-/* One step, the lecture's interface (the sequence functions at T = 1).
+/* One step, with the interface of Lab 2's RNN step (the sequence functions at T = 1).
  * h (N, H), c (N, H), cache (N, 6H) out; x (N, E); h_prev (N, H); c_prev (N, H);
  * work LSTM_WORK_FORWARD(N, 1, H). */
 void lstm_step_forward(lm_float *h, lm_float *c, lm_float *cache, const lm_float *x, const lm_float *h_prev,
@@ -66,7 +78,7 @@ void lstm_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dc0, lm_flo
                              const lm_float *c0, const lm_float *h, const lm_float *cache, const lm_float *Wh,
                              lm_float *work, int N, int T, int H);
 
-/* Over T, the lecture's interface. x (N, T, E) is the layer input: embeddings, or the h of the
+/* Over T, with the interface of Lab 2's rnn_forward. x (N, T, E) is the layer input: embeddings, or the h of the
  * layer below when stacked. h (N, T, H), cT (N, H) or NULL, cache (N, T, 6H) out;
  * work LSTM_WORK_FORWARD(N, T, H). */
 void lstm_forward(lm_float *h, lm_float *cT, lm_float *cache, const lm_float *x, const lm_float *h0,
@@ -83,16 +95,27 @@ void lstm_backward(lm_float *dx, lm_float *dh0, lm_float *dc0, lm_float *dWx, lm
  * Gates packed (.., 3H) in PyTorch's order r, z, g (PyTorch calls g "n"), so weight_ih_l0 = Wxᵀ
  * (3H, E) and weight_hh_l0 = Whᵀ (3H, H) for either variant. Parameters: Wx (E, 3H), Wh (H, 3H),
  * b (3H,), and bhn (H,) for the PyTorch variant only.
- * LM_GRU_LECTURE (the lecture's equations; reset before the matmul):
+ * LM_GRU_LECTURE (the equations of the PyTorch-terms notes, after Géron; reset before the matmul):
  *   r = σ(x·Wxr + h·Whr + br), z = σ(x·Wxz + h·Whz + bz),
  *   g = tanh(x·Wxg + (r ⊙ h)·Whg + bg),  h' = z ⊙ h + (1 − z) ⊙ g
  * LM_GRU_TORCH (torch.nn.GRU exactly; reset after the matmul, with its own bias b_hn):
  *   r, z as above; g = tanh(x·Wxg + bg + r ⊙ (h·Whg + bhn)),  h' = z ⊙ h + (1 − z) ⊙ g
  *   Export: bias_ih_l0 = b, bias_hh_l0 = [0 | 0 | bhn] (any split of the r, z biases between
  *   bias_ih and bias_hh is equivalent; import by summing them into b).
- * cache (N, T, 4H): row (n*T + t)*4H holds [r | z | g | s], each H wide, after the nonlinearity,
- * where s = r ⊙ h_prev (lecture) or s = h_prev·Whg + bhn (torch). A probe reads r_t[j] at +j,
- * z_t[j] at +H + j. */
+ * cache (N, T, 4H): row (n, t) starts at cache + (n*T + t)*4H and holds [r | z | g | s], each H
+ * wide, after the nonlinearity, where s = r ⊙ h_prev (lecture) or s = h_prev·Whg + bhn (torch): the
+ * part of g's pre-activation that the backward needs. Slot k at +k·H; gru_cache_row names them. */
+enum { GRU_R, GRU_Z, GRU_G, GRU_S, GRU_SLOTS };
+typedef struct {
+    lm_float *r, *z, *g; /* (H,) each: reset and update gates after σ, the candidate after tanh */
+    lm_float *s;         /* (H,) r ⊙ h_prev (lecture) or h_prev·Whg + bhn (torch) */
+} gru_row;
+/* The views of row nt = n*T + t of cache (N, T, 4H); const in, writable out, as lstm_cache_row. */
+static inline gru_row gru_cache_row(const lm_float *cache, size_t nt, int H) {
+    lm_float *k = (lm_float *)cache + nt * GRU_SLOTS * (size_t)H;
+    const size_t h = (size_t)H;
+    return (gru_row){k + GRU_R * h, k + GRU_Z * h, k + GRU_G * h, k + GRU_S * h};
+}
 typedef enum { LM_GRU_LECTURE = 0, LM_GRU_TORCH = 1 } lm_gru_variant;
 
 /* One step (the sequence functions at T = 1). h (N, H), cache (N, 4H) out; x (N, E);
@@ -130,7 +153,7 @@ void gru_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_float *dWh, lm_
                   const lm_float *cache, const lm_float *Wx, const lm_float *Wh, lm_float *work, int N, int T,
                   int E, int H, lm_gru_variant variant);
 
-/* ==== fixed-window neural LM (Bengio et al. 2003; the lecture's "fixed-window neural LM") =======
+/* ==== fixed-window neural LM (Bengio et al. 2003; the neural-LM notes' "fixed-window neural LM") ==
  *   e = [emb[x_1]; …; emb[x_W]] (N, W·E),  h = tanh(e·Wh + b1) (N, H),  scores = h·U + b2 (N, V)
  * The softmax loss is temporal_softmax_loss (layers.h) with T = 1.
  * Parameters: emb (V, E), Wh (W·E, H), b1 (H,), U (H, V), b2 (V,). PyTorch: emb is an

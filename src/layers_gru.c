@@ -1,8 +1,9 @@
-/* layers_gru.c — the GRU cell in two variants (the lecture's, and torch.nn.GRU's reset-after-matmul
- * form), one step and over T, forward and backward (equations, packing r|z|g and cache layout in
- * layers_gated.h). A step is the sequence at T = 1. The lecture variant multiplies h and r⊙h by
- * different column blocks of Wh (H, 3H); the kernels take whole contiguous matrices, so those blocks
- * are copied once per call (O(H²)) rather than once per step. Shapes: N, T, E, H as usual. */
+/* layers_gru.c — the GRU cell in two variants (the PyTorch-terms notes' "lecture" GRU, and
+ * torch.nn.GRU's reset-after-matmul form), one step and over T, forward and backward (equations,
+ * packing r|z|g and cache layout in layers_gated.h). A step is the sequence at T = 1. The lecture
+ * variant multiplies h and r⊙h by different column blocks of Wh (H, 3H); the kernels take whole
+ * contiguous matrices, so those blocks are copied once per call (O(H²)) rather than once per step.
+ * Shapes: N, T, E, H as usual. */
 #include "kernels.h"
 #include "layers_bptt.h"
 #include "layers_gated.h"
@@ -39,7 +40,8 @@ void gru_forward_projected(lm_float *h, lm_float *cache, const lm_float *xw, con
     lm_float *hp = work + 3 * HH;         /* hp: (N, H) h_{t-1} contiguous */
     lm_float *hw = hp + NH;               /* hw: (N, 3H) h_{t-1}·Wh (torch) or (N, 2H) ·Wrz (lecture) */
     lm_float *rh = hw + 3 * NH;           /* rh: (N, H) r ⊙ h_{t-1} (lecture) */
-    lm_float *ag = rh + NH;               /* ag: (N, H) (r ⊙ h_{t-1})·Wg (lecture) */
+    lm_float *rhW = rh + NH;              /* rhW: (N, H) (r ⊙ h_{t-1})·Wg (lecture) */
+    const lm_float *b_r = b, *b_z = b + H, *b_g = b + 2 * H; /* (H,) each */
     if (!torch) {
         copy_cols(Wrz, Wh, H, (int)G, 0, 2 * H);
         copy_cols(Wg, Wh, H, (int)G, 2 * H, H);
@@ -49,39 +51,50 @@ void gru_forward_projected(lm_float *h, lm_float *cache, const lm_float *xw, con
         const size_t hw_cols = torch ? G : 2 * (size_t)H;
         memset(hw, 0, (size_t)N * hw_cols * sizeof *hw);
         lm_matmul_nn(hw, hp, torch ? Wh : Wrz, N, H, (int)hw_cols);
-        /* r and z, from x·Wx + h_{t-1}·Wh + b in both variants */
+        /* r = σ(x·Wxr + h_{t-1}·Whr + b_r), z = σ(x·Wxz + h_{t-1}·Whz + b_z) in both variants, and s */
         for (int n = 0; n < N; n++) {
             size_t nt = (size_t)n * T + t;
-            const lm_float *xn = xw + nt * G, *hwn = hw + (size_t)n * hw_cols, *hpn = hp + (size_t)n * H;
-            lm_float *k = cache + nt * 4 * H; /* [r z g s] (4H,) */
+            const lm_float *xWr = xw + nt * G, *xWz = xWr + H;           /* (H,) x·Wxr, x·Wxz */
+            const lm_float *hWr = hw + (size_t)n * hw_cols, *hWz = hWr + H; /* (H,) h_{t-1}·Whr, ·Whz */
+            const lm_float *hWg = hWr + 2 * H;                             /* (H,) h_{t-1}·Whg (torch) */
+            const lm_float *h_prev = hp + (size_t)n * H;                   /* (H,) */
+            const gru_row k = gru_cache_row(cache, nt, H); /* r z g s of row (n, t) */
             for (int j = 0; j < H; j++) {
-                lm_float r = sigmoid(xn[j] + hwn[j] + b[j]);
-                k[j] = r;
-                k[H + j] = sigmoid(xn[H + j] + hwn[H + j] + b[H + j]);
-                if (torch) k[3 * H + j] = hwn[2 * H + j] + bhn[j];
-                else rh[(size_t)n * H + j] = k[3 * H + j] = r * hpn[j];
+                lm_float r = sigmoid(xWr[j] + hWr[j] + b_r[j]);
+                k.r[j] = r;
+                k.z[j] = sigmoid(xWz[j] + hWz[j] + b_z[j]);
+                if (torch) k.s[j] = hWg[j] + bhn[j];                 /* h_{t-1}·Whg + b_hn */
+                else rh[(size_t)n * H + j] = k.s[j] = r * h_prev[j]; /* r ⊙ h_{t-1} */
             }
         }
         if (!torch) {
-            memset(ag, 0, NH * sizeof *ag);
-            lm_matmul_nn(ag, rh, Wg, N, H, H);
+            memset(rhW, 0, NH * sizeof *rhW);
+            lm_matmul_nn(rhW, rh, Wg, N, H, H);
         }
-        /* candidate g and the new state h = z ⊙ h_{t-1} + (1 − z) ⊙ g */
+        /* the candidate g = tanh(x·Wxg + b_g + r ⊙ s) (torch) or tanh(x·Wxg + b_g + (r ⊙ h_{t-1})·Whg)
+         * (lecture), and the new state h = z ⊙ h_{t-1} + (1 − z) ⊙ g */
         for (int n = 0; n < N; n++) {
             size_t nt = (size_t)n * T + t;
-            const lm_float *xn = xw + nt * G, *hpn = hp + (size_t)n * H;
-            lm_float *k = cache + nt * 4 * H, *hn = h + nt * H;
+            const lm_float *xWg = xw + nt * G + 2 * H, *h_prev = hp + (size_t)n * H; /* (H,) each */
+            const gru_row k = gru_cache_row(cache, nt, H);
+            lm_float *hn = h + nt * H; /* (H,) */
             for (int j = 0; j < H; j++) {
-                lm_float pre = xn[2 * H + j] + b[2 * H + j] +
-                               (torch ? k[j] * k[3 * H + j] : ag[(size_t)n * H + j]);
-                lm_float g = lm_tanh(pre), z = k[H + j];
-                k[2 * H + j] = g;
-                hn[j] = z * hpn[j] + (1 - z) * g;
+                lm_float a_g = xWg[j] + b_g[j] + (torch ? k.r[j] * k.s[j] : rhW[(size_t)n * H + j]);
+                lm_float g = lm_tanh(a_g), z = k.z[j];
+                k.g[j] = g;
+                hn[j] = z * h_prev[j] + (1 - z) * g;
             }
         }
     }
 }
 
+/* The chain rule of the forward's equations, walking t = T-1 … 0, with dh_t the total dL/dh_t and
+ * da_r, da_z, da_g the gradients of the gates' pre-activations:
+ *   da_g = dh_t ⊙ (1 − z) ⊙ (1 − g²)      da_z = dh_t ⊙ (h_{t-1} − g) ⊙ z(1 − z)
+ *   torch:   da_r = da_g ⊙ s ⊙ r(1 − r),  d(h_{t-1}·Whg + b_hn) = da_g ⊙ r
+ *   lecture: d(r ⊙ h_{t-1}) = da_g·Whgᵀ,  da_r = d(r ⊙ h_{t-1}) ⊙ h_{t-1} ⊙ r(1 − r)
+ *   dh_{t-1} = dh_t ⊙ z + (the products through Wh) [+ d(r ⊙ h_{t-1}) ⊙ r, lecture]
+ * The x-side da = [da_r da_z da_g] goes to dxw and db; the h-side to dWh and dh_{t-1}. */
 void gru_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dWh, lm_float *db, lm_float *dbhn,
                             lm_float *dh_norms, const lm_float *dh, const lm_float *h0, const lm_float *h,
                             const lm_float *cache, const lm_float *Wh, lm_float *work, int N, int T, int H,
@@ -96,8 +109,8 @@ void gru_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dWh, lm_floa
     lm_float *hp = dhn + NH;          /* hp: (N, H) h_{t-1} */
     lm_float *da = hp + NH;           /* da: (N, 3H) dL/d(pre-activations), the x-side part */
     lm_float *dhw = da + 3 * NH;      /* dhw: (N, 3H) dL/d(h_{t-1}·Wh) (torch) or (N, 2H) for Wrz (lecture) */
-    lm_float *dag = dhw + 3 * NH;     /* dag: (N, H) dL/d((r ⊙ h)·Wg) (lecture) */
-    lm_float *drh = dag + NH;         /* drh: (N, H) dL/d(r ⊙ h) (lecture) */
+    lm_float *da_gs = dhw + 3 * NH;   /* da_gs: (N, H) da_g again, contiguous for the Wg products (lecture) */
+    lm_float *drh = da_gs + NH;       /* drh: (N, H) dL/d(r ⊙ h_{t-1}) (lecture) */
     lm_float *rh = drh + NH;          /* rh: (N, H) r ⊙ h_{t-1} (lecture) */
     if (!torch) {
         copy_cols(Wrz, Wh, H, (int)G, 0, 2 * H);
@@ -111,48 +124,53 @@ void gru_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dWh, lm_floa
         bptt_previous_h(hp, h, h0, t, N, T, H);
         if (torch) {
             for (int n = 0; n < N; n++) {
-                const lm_float *k = cache + ((size_t)n * T + t) * 4 * H; /* [r z g s] */
-                const lm_float *hpn = hp + (size_t)n * H;
-                lm_float *d = dhn + (size_t)n * H, *dan = da + (size_t)n * G, *dhwn = dhw + (size_t)n * G;
+                const gru_row k = gru_cache_row(cache, (size_t)n * T + t, H);
+                const lm_float *h_prev = hp + (size_t)n * H;
+                lm_float *dcarry = dhn + (size_t)n * H; /* (H,) in: dL/dh_t; out: its path into h_{t-1} */
+                lm_float *dan = da + (size_t)n * G, *dhwn = dhw + (size_t)n * G; /* (3H,) each */
+                lm_float *da_r = dan, *da_z = dan + H, *da_g = dan + 2 * H;
+                lm_float *dhw_r = dhwn, *dhw_z = dhwn + H, *dhw_g = dhwn + 2 * H;
                 for (int j = 0; j < H; j++) {
-                    lm_float r = k[j], z = k[H + j], g = k[2 * H + j], s = k[3 * H + j], dv = d[j];
-                    lm_float dpre = dv * (1 - z) * (1 - g * g);  /* dL/d(g's pre-activation) */
-                    lm_float dr = dpre * s;
-                    dan[j] = dhwn[j] = dr * r * (1 - r);
-                    dan[H + j] = dhwn[H + j] = dv * (hpn[j] - g) * z * (1 - z);
-                    dan[2 * H + j] = dpre;
-                    dhwn[2 * H + j] = dpre * r;
-                    dbhn[j] += dpre * r;
-                    d[j] = dv * z; /* the direct path h_{t-1} → h_t; the matmul path is added below */
+                    lm_float r = k.r[j], z = k.z[j], g = k.g[j], s = k.s[j], dh_t = dcarry[j];
+                    lm_float dag = dh_t * (1 - z) * (1 - g * g);
+                    lm_float dr = dag * s;
+                    da_r[j] = dhw_r[j] = dr * r * (1 - r);
+                    da_z[j] = dhw_z[j] = dh_t * (h_prev[j] - g) * z * (1 - z);
+                    da_g[j] = dag;
+                    dhw_g[j] = dag * r;
+                    dbhn[j] += dag * r;
+                    dcarry[j] = dh_t * z; /* the direct path h_{t-1} → h_t; the matmul path is added below */
                 }
             }
             lm_matmul_tn(dWh, hp, dhw, H, N, (int)G);
             lm_matmul_nt(dhn, dhw, Wh, N, (int)G, H);
         } else {
             for (int n = 0; n < N; n++) {
-                const lm_float *k = cache + ((size_t)n * T + t) * 4 * H;
-                const lm_float *hpn = hp + (size_t)n * H;
-                lm_float *d = dhn + (size_t)n * H, *dan = da + (size_t)n * G, *drz = dhw + (size_t)n * 2 * H;
+                const gru_row k = gru_cache_row(cache, (size_t)n * T + t, H);
+                const lm_float *h_prev = hp + (size_t)n * H;
+                lm_float *dcarry = dhn + (size_t)n * H; /* (H,) in: dL/dh_t; out: its path into h_{t-1} */
+                lm_float *dan = da + (size_t)n * G, *dhwn = dhw + (size_t)n * 2 * H; /* (3H,), (2H,) */
+                lm_float *da_z = dan + H, *da_g = dan + 2 * H, *dhw_z = dhwn + H;
                 for (int j = 0; j < H; j++) {
-                    lm_float z = k[H + j], g = k[2 * H + j], dv = d[j];
-                    lm_float dpre = dv * (1 - z) * (1 - g * g);
-                    dan[2 * H + j] = dag[(size_t)n * H + j] = dpre;
-                    dan[H + j] = drz[H + j] = dv * (hpn[j] - g) * z * (1 - z);
-                    rh[(size_t)n * H + j] = k[3 * H + j];
-                    d[j] = dv * z;
+                    lm_float z = k.z[j], g = k.g[j], dh_t = dcarry[j];
+                    lm_float dag = dh_t * (1 - z) * (1 - g * g);
+                    da_g[j] = da_gs[(size_t)n * H + j] = dag;
+                    da_z[j] = dhw_z[j] = dh_t * (h_prev[j] - g) * z * (1 - z);
+                    rh[(size_t)n * H + j] = k.s[j];
+                    dcarry[j] = dh_t * z;
                 }
             }
             memset(drh, 0, NH * sizeof *drh);
-            lm_matmul_nt(drh, dag, Wg, N, H, H);
-            lm_matmul_tn(dWg, rh, dag, H, N, H);
+            lm_matmul_nt(drh, da_gs, Wg, N, H, H);
+            lm_matmul_tn(dWg, rh, da_gs, H, N, H);
             for (int n = 0; n < N; n++) {
-                const lm_float *k = cache + ((size_t)n * T + t) * 4 * H;
-                const lm_float *hpn = hp + (size_t)n * H, *drhn = drh + (size_t)n * H;
-                lm_float *d = dhn + (size_t)n * H, *dan = da + (size_t)n * G, *drz = dhw + (size_t)n * 2 * H;
+                const gru_row k = gru_cache_row(cache, (size_t)n * T + t, H);
+                const lm_float *h_prev = hp + (size_t)n * H, *drhn = drh + (size_t)n * H;
+                lm_float *dcarry = dhn + (size_t)n * H, *da_r = da + (size_t)n * G, *dhw_r = dhw + (size_t)n * 2 * H;
                 for (int j = 0; j < H; j++) {
-                    lm_float r = k[j];
-                    dan[j] = drz[j] = drhn[j] * hpn[j] * r * (1 - r);
-                    d[j] += drhn[j] * r;
+                    lm_float r = k.r[j];
+                    da_r[j] = dhw_r[j] = drhn[j] * h_prev[j] * r * (1 - r);
+                    dcarry[j] += drhn[j] * r;
                 }
             }
             lm_matmul_tn(dWrz, hp, dhw, H, N, 2 * H);

@@ -15,43 +15,52 @@ void lstm_forward_projected(lm_float *h, lm_float *cT, lm_float *cache, const lm
                             int T, int H) {
     const size_t G = 4 * (size_t)H;
     lm_float *hp = work;                   /* hp: (N, H) h_{t-1}, contiguous */
-    lm_float *a = work + (size_t)N * H;    /* a: (N, 4H) h_{t-1}·Wh */
+    lm_float *hw = work + (size_t)N * H;   /* hw: (N, 4H) h_{t-1}·Wh */
     for (int t = 0; t < T; t++) {
         bptt_previous_h(hp, h, h0, t, N, T, H);
-        memset(a, 0, (size_t)N * G * sizeof *a);
-        lm_matmul_nn(a, hp, Wh, N, H, (int)G);
-        /* pre-activations into the cache's [i f g o] slots, then the activations in place over the N
-         * rows (kernels_act.c: vectorised, against a libm call per element) */
-        const size_t ld = (size_t)T * 6 * H; /* row stride of the cache at fixed t */
-        lm_float *kt = cache + (size_t)t * 6 * H; /* row n at kt + n·ld: [i f g o c tanh(c)] (6H,) */
+        memset(hw, 0, (size_t)N * G * sizeof *hw);
+        lm_matmul_nn(hw, hp, Wh, N, H, (int)G);
+        /* a = x·Wx + h_{t-1}·Wh + b for the four gates at once, into the cache's [i f g o] slots; then
+         * the activations in place over the N rows (kernels_act.c: vectorised, against a libm call
+         * per element) */
+        const size_t ld = (size_t)T * LSTM_SLOTS * H; /* row stride of the cache at fixed t */
+        lm_float *kt = cache + (size_t)t * LSTM_SLOTS * H; /* row (n, t) at kt + n·ld (6H,) */
         for (int n = 0; n < N; n++) {
-            const lm_float *an = a + (size_t)n * G;              /* (4H,) */
+            const lm_float *hwn = hw + (size_t)n * G;            /* (4H,) */
             const lm_float *xn = xw + ((size_t)n * T + t) * G;   /* (4H,) */
-            lm_float *k = kt + (size_t)n * ld;
-            for (size_t j = 0; j < G; j++) k[j] = an[j] + xn[j] + b[j];
+            lm_float *a = kt + (size_t)n * ld;                   /* (4H,) [a_i a_f a_g a_o] */
+            for (size_t j = 0; j < G; j++) a[j] = hwn[j] + xn[j] + b[j];
         }
-        lm_sigmoid_ld(kt, (int)ld, N, 2 * H); /* i, f */
-        lm_tanh_ld(kt + 2 * H, (int)ld, N, H); /* g */
-        lm_sigmoid_ld(kt + 3 * H, (int)ld, N, H); /* o */
+        lm_sigmoid_ld(kt + LSTM_I * H, (int)ld, N, 2 * H); /* i = σ(a_i), f = σ(a_f) (adjacent slots) */
+        lm_tanh_ld(kt + LSTM_G * H, (int)ld, N, H);        /* g = tanh(a_g) */
+        lm_sigmoid_ld(kt + LSTM_O * H, (int)ld, N, H);     /* o = σ(a_o) */
+        /* c = f ⊙ c_prev + i ⊙ g, written to the tanh(c) slot too, where the activation runs in place */
         for (int n = 0; n < N; n++) {
             size_t nt = (size_t)n * T + t;
-            const lm_float *cp = t == 0 ? c0 + (size_t)n * H : cache + (nt - 1) * 6 * H + 4 * H; /* (H,) */
-            lm_float *k = cache + nt * 6 * H;
-            for (int j = 0; j < H; j++) k[4 * H + j] = k[5 * H + j] = k[H + j] * cp[j] + k[j] * k[2 * H + j];
+            const lstm_row k = lstm_cache_row(cache, nt, H); /* i f g o c tanh_c of row (n, t) */
+            const lm_float *c_prev = t == 0 ? c0 + (size_t)n * H : lstm_cache_row(cache, nt - 1, H).c; /* (H,) */
+            for (int j = 0; j < H; j++) k.c[j] = k.tanh_c[j] = k.f[j] * c_prev[j] + k.i[j] * k.g[j];
         }
-        lm_tanh_ld(kt + 5 * H, (int)ld, N, H); /* tanh(c) */
+        lm_tanh_ld(kt + LSTM_TANH_C * H, (int)ld, N, H); /* tanh(c) */
+        /* h = o ⊙ tanh(c) */
         for (int n = 0; n < N; n++) {
             size_t nt = (size_t)n * T + t;
-            const lm_float *k = cache + nt * 6 * H;
+            const lstm_row k = lstm_cache_row(cache, nt, H);
             lm_float *hn = h + nt * H; /* (H,) */
-            for (int j = 0; j < H; j++) hn[j] = k[3 * H + j] * k[5 * H + j];
+            for (int j = 0; j < H; j++) hn[j] = k.o[j] * k.tanh_c[j];
         }
     }
     if (cT)
         for (int n = 0; n < N; n++)
-            memcpy(cT + (size_t)n * H, cache + ((size_t)n * T + T - 1) * 6 * H + 4 * H, (size_t)H * sizeof *cT);
+            memcpy(cT + (size_t)n * H, lstm_cache_row(cache, (size_t)n * T + T - 1, H).c, (size_t)H * sizeof *cT);
 }
 
+/* The chain rule of the forward's equations, walking t = T-1 … 0. With dh_t the total dL/dh_t and
+ * dc_next the dL/dc_t carried from step t+1:
+ *   dc = dc_next + dh_t ⊙ o ⊙ (1 − tanh²(c))        dc_prev = dc ⊙ f
+ *   da_i = dc ⊙ g ⊙ i(1 − i)    da_f = dc ⊙ c_prev ⊙ f(1 − f)
+ *   da_g = dc ⊙ i ⊙ (1 − g²)    da_o = dh_t ⊙ tanh(c) ⊙ o(1 − o)
+ * and da = [da_i da_f da_g da_o] goes to dxw, db, dWh += h_prevᵀ·da and dh_prev = da·Whᵀ. */
 void lstm_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dc0, lm_float *dWh, lm_float *db,
                              lm_float *dh_norms, const lm_float *dh, const lm_float *dcT, const lm_float *h0,
                              const lm_float *c0, const lm_float *h, const lm_float *cache, const lm_float *Wh,
@@ -70,19 +79,20 @@ void lstm_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dc0, lm_flo
         bptt_previous_h(hp, h, h0, t, N, T, H);
         for (int n = 0; n < N; n++) {
             size_t nt = (size_t)n * T + t;
-            const lm_float *k = cache + nt * 6 * H;   /* [i f g o c tanh(c)] (6H,) */
-            const lm_float *cp = t == 0 ? c0 + (size_t)n * H : cache + (nt - 1) * 6 * H + 4 * H; /* (H,) */
-            const lm_float *d = dhn + (size_t)n * H;
-            lm_float *dc = dcn + (size_t)n * H;
-            lm_float *dan = da + (size_t)n * G;
+            const lstm_row k = lstm_cache_row(cache, nt, H);
+            const lm_float *c_prev = t == 0 ? c0 + (size_t)n * H : lstm_cache_row(cache, nt - 1, H).c; /* (H,) */
+            const lm_float *dh_t = dhn + (size_t)n * H; /* (H,) dL/dh_t */
+            lm_float *dc_next = dcn + (size_t)n * H;    /* (H,) in: dL/dc_t from t+1; out: dc_prev */
+            lm_float *dan = da + (size_t)n * G;         /* (4H,) [da_i da_f da_g da_o] */
+            lm_float *da_i = dan, *da_f = dan + H, *da_g = dan + 2 * H, *da_o = dan + 3 * H;
             for (int j = 0; j < H; j++) {
-                lm_float i = k[j], f = k[H + j], g = k[2 * H + j], o = k[3 * H + j], tc = k[5 * H + j];
-                lm_float dct = dc[j] + d[j] * o * (1 - tc * tc);
-                dan[j] = dct * g * i * (1 - i);
-                dan[H + j] = dct * cp[j] * f * (1 - f);
-                dan[2 * H + j] = dct * i * (1 - g * g);
-                dan[3 * H + j] = d[j] * tc * o * (1 - o);
-                dc[j] = dct * f;
+                lm_float i = k.i[j], f = k.f[j], g = k.g[j], o = k.o[j], tanh_c = k.tanh_c[j];
+                lm_float dc = dc_next[j] + dh_t[j] * o * (1 - tanh_c * tanh_c);
+                da_i[j] = dc * g * i * (1 - i);
+                da_f[j] = dc * c_prev[j] * f * (1 - f);
+                da_g[j] = dc * i * (1 - g * g);
+                da_o[j] = dh_t[j] * tanh_c * o * (1 - o);
+                dc_next[j] = dc * f;
             }
             memcpy(dxw + nt * G, dan, G * sizeof *dan);
         }

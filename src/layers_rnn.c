@@ -1,5 +1,5 @@
 /* layers_rnn.c — the vanilla RNN of Lab 2: one step forward/backward, the projected recurrence over T
- * (input projection xw = x·Wx done by the caller) and the lecture's full rnn_forward/rnn_backward on
+ * (input projection xw = x·Wx done by the caller) and Lab 2's full rnn_forward/rnn_backward on
  * top of it. No validation (layers_api.c and model.c do it), no allocation (work is passed in).
  * Shapes: N batch, T time, E input (the lab's D), H hidden; h is (N, T, H), row (n, t) at (n·T + t)·H. */
 #include <math.h>
@@ -19,7 +19,7 @@ void rnn_step_forward(lm_float *h, const lm_float *x, const lm_float *h_prev, co
     lm_tanh_ld(h, H, N, H);
 }
 
-/* The lecture's chain rule, with da = dL/da = dh ⊙ (1 - h²) (tanh' from the cached output):
+/* Lab 2's chain rule, with da = dL/da = dh ⊙ (1 - h²) (tanh' from the cached output):
  * dx = da·Wxᵀ, dh_prev = da·Whᵀ, dWx += xᵀ·da, dWh += h_prevᵀ·da, db += Σ_n da. */
 void rnn_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dWx, lm_float *dWh, lm_float *db,
                        const lm_float *dh, const lm_float *x, const lm_float *h_prev, const lm_float *h,
@@ -121,7 +121,7 @@ void rnn_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dWh, lm_floa
     }
 }
 
-/* ---- over T, the lecture's interface --------------------------------------------------------------- */
+/* ---- over T, Lab 2's interface ---------------------------------------------------------------------- */
 
 /* One (N·T, E)·(E, H) product for every step's x·Wx, written straight into h, then the recurrence
  * in place. */

@@ -1,4 +1,4 @@
-/* layers_window.c — the fixed-window neural LM of the lecture (Bengio et al. 2003): concatenated
+/* layers_window.c — the fixed-window neural LM of the neural-LM notes (Bengio et al. 2003): concatenated
  * embeddings of the previous W tokens, a tanh hidden layer, scores over V; plus the helper that cuts
  * a token stream into padded contexts. Equations and parameter shapes in layers_gated.h.
  * Shapes: N rows (predicted positions), W window, V vocabulary, E embedding, H hidden. */

@@ -2,7 +2,21 @@
  * the export macro and the size limits. It allocates nothing and never prints.
  *
  * Shape letters used in every file: N batch, T time, V vocabulary, E embedding (the lab's D),
- * H hidden, G gates, W window, L layers. Arrays are row-major and batch-first: h is (N, T, H). */
+ * H hidden, G gates, W window, L layers. Arrays are row-major and batch-first: h is (N, T, H).
+ *
+ * The formulas, names and shapes come from five sets of lecture notes on language models; comments
+ * cite them by these short names:
+ * - Lab 2: the add-one smoothed bigram and its applications (bigram.c, bigram_apps.c); the RNN LM from
+ *   scratch, one step and the whole sequence, forward and backward, hidden-to-scores, softmax loss
+ *   (layers.h, layers_rnn.c). Our names Wx, Wh, b, Wy, by and shapes like Wx (E, H) are its.
+ * - the neural-LM notes: the fixed-window neural LM (layers_window.c), the RNN LM, cross-entropy with
+ *   teacher forcing, mini-batches, truncated backpropagation through time (trainer.c).
+ * - the min-char-rnn notes: a minimal character-level RNN: Adagrad, clipping at ±5, hidden 100,
+ *   sequence length 25, small initial weights, sampling (optim.c, model.c, sample.c).
+ * - the BPTT notes: feed-forward vs recurrent LMs, backpropagation through time and vanishing or
+ *   exploding gradients (the gradient-flow probe, probe.c), seq2seq with attention.
+ * - the PyTorch-terms notes: RNN LMs in PyTorch terms, the LSTM, the GRU equations (layers_gated.h;
+ *   the "lecture" GRU variant is theirs), cross-entropy cost, mini-batch SGD. */
 #ifndef LM_COMMON_H
 #define LM_COMMON_H
 

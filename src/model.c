@@ -58,7 +58,7 @@ size_t model_state_count(const lm_model *m, int N) {
     return lm_size_mul(per_layer, (size_t)m->cfg.L * (m->cfg.cell == LM_CELL_LSTM ? 2 : 1));
 }
 
-/* Table in file order; our shapes follow the lecture (Wx (E, G·H), Wh (H, G·H), Wy (H, V)); PyTorch
+/* Table in file order; our shapes follow Lab 2 (Wx (E, G·H), Wh (H, G·H), Wy (H, V)); PyTorch
  * keeps weights as (out, in), hence `transposed` for every matrix but the embedding. The torch GRU
  * keeps PyTorch's second bias bias_hh (3H,) as a parameter: its last H entries are b_hn, which sits
  * inside r ⊙ (h·Whg + b_hn), so it cannot be folded into bias_ih. The window model's names:
@@ -96,37 +96,32 @@ static void build_table(lm_model *m) {
     add_tensor(m, "decoder.bias", "by", c->V, 0, 0);
 }
 
+/* *p, *g = the params and grads views of table entry k. */
+static void view(lm_model *m, int k, lm_float **p, lm_float **g) {
+    *p = m->params + m->table[k].offset;
+    *g = m->grads + m->table[k].offset;
+}
+
+/* The typed views of model.h, in build_table's order. */
 static void resolve_views(lm_model *m) {
     int k = 0;
-    if (m->cfg.E > 0) {
-        m->W_embed = m->params + m->table[k].offset;
-        m->dW_embed = m->grads + m->table[k].offset;
-        k++;
-    }
-    if (m->cfg.cell == LM_CELL_WINDOW) { /* hidden.weight and hidden.bias in the layer-0 slots */
-        m->Wx[0] = m->params + m->table[k].offset;
-        m->dWx[0] = m->grads + m->table[k].offset;
-        m->b[0] = m->params + m->table[k + 1].offset;
-        m->db[0] = m->grads + m->table[k + 1].offset;
-        k += 2;
+    if (m->cfg.E > 0) view(m, k++, &m->W_embed, &m->dW_embed);
+    if (m->cfg.cell == LM_CELL_WINDOW) { /* hidden.weight, hidden.bias, decoder.weight, decoder.bias */
+        view(m, k++, &m->W_win, &m->dW_win);
+        view(m, k++, &m->b1, &m->db1);
+        view(m, k++, &m->U, &m->dU);
+        view(m, k, &m->b2, &m->db2);
+        return;
     }
     const int torch_gru = m->cfg.cell == LM_CELL_GRU && m->cfg.gru_variant == LM_GRU_TORCH;
-    for (int l = 0; m->cfg.cell != LM_CELL_WINDOW && l < m->cfg.L; l++, k += 3 + torch_gru) {
-        m->Wx[l] = m->params + m->table[k].offset;
-        m->dWx[l] = m->grads + m->table[k].offset;
-        m->Wh[l] = m->params + m->table[k + 1].offset;
-        m->dWh[l] = m->grads + m->table[k + 1].offset;
-        m->b[l] = m->params + m->table[k + 2].offset;
-        m->db[l] = m->grads + m->table[k + 2].offset;
-        if (torch_gru) {
-            m->bh[l] = m->params + m->table[k + 3].offset;
-            m->dbh[l] = m->grads + m->table[k + 3].offset;
-        }
+    for (int l = 0; l < m->cfg.L; l++) {
+        view(m, k++, &m->Wx[l], &m->dWx[l]);
+        view(m, k++, &m->Wh[l], &m->dWh[l]);
+        view(m, k++, &m->b[l], &m->db[l]);
+        if (torch_gru) view(m, k++, &m->bh[l], &m->dbh[l]);
     }
-    m->Wy = m->params + m->table[k].offset;
-    m->dWy = m->grads + m->table[k].offset;
-    m->by = m->params + m->table[k + 1].offset;
-    m->dby = m->grads + m->table[k + 1].offset;
+    view(m, k++, &m->Wy, &m->dWy);
+    view(m, k, &m->by, &m->dby);
 }
 
 static void initialise(lm_model *m) {
@@ -138,8 +133,10 @@ static void initialise(lm_model *m) {
         double scale = strcmp(t->lecture, "W_embed") == 0 ? 1.0 : 0.01;
         if (t->ndim == 1) { /* biases: 0, but the LSTM's forget gate (block f of i|f|g|o) starts at 1 */
             memset(p, 0, t->count * sizeof *p);
-            if (m->cfg.cell == LM_CELL_LSTM && strncmp(t->name, "rnn.bias_ih_l", 13) == 0)
-                for (int j = m->cfg.H; j < 2 * m->cfg.H; j++) p[j] = 1;
+            if (m->cfg.cell == LM_CELL_LSTM && strncmp(t->name, "rnn.bias_ih_l", 13) == 0) {
+                lm_float *b_f = p + LSTM_F * m->cfg.H; /* (H,) */
+                for (int j = 0; j < m->cfg.H; j++) b_f[j] = 1;
+            }
             continue;
         }
         for (size_t i = 0; i < t->count; i++) p[i] = (lm_float)(scale * lm_rng_normal(&rng));
@@ -361,9 +358,9 @@ lm_status model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int 
     double value = temporal_softmax_loss(m->dscores, m->scores, m->targets, NULL, N, T, m->cfg.V);
     if (!isfinite(value)) return nonfinite_loss(m, value);
     /* The objective is min-char-rnn's: the cross-entropy summed over the window, averaged over the N
-     * streams, i.e. T times the per-token mean the softmax loss returns. Its gradients keep the seed's
-     * scale, so Adagrad's eps (1e-8 inside the square root) and clip 5 mean what they mean there; with
-     * N = 1 a step is exactly a min-char-rnn step. */
+     * streams, i.e. T times the per-token mean the softmax loss returns. Its gradients keep the scale
+     * of the min-char-rnn notes, so Adagrad's eps (1e-8 inside the square root) and clip 5 mean what
+     * they mean there; with N = 1 a step is exactly a min-char-rnn step. */
     const size_t NTV = (size_t)N * T * m->cfg.V;
     for (size_t i = 0; i < NTV; i++) m->dscores[i] *= (lm_float)T;
     lm_cells_backward(m, N, T);
@@ -497,7 +494,7 @@ lm_status model_empty_logits(lm_model *m, lm_float *logits) {
     lm_status s = model_ensure_caches(m, 1, 1);
     if (s) return s;
     for (int k = 0; k < m->cfg.W; k++) m->ctx[k] = LM_WINDOW_PAD;
-    window_forward(m->scores, m->x, m->h, m->ctx, m->W_embed, m->Wx[0], m->b[0], m->Wy, m->by, 1, m->cfg.W, m->cfg.V,
+    window_forward(m->scores, m->x, m->h, m->ctx, m->W_embed, m->W_win, m->b1, m->U, m->b2, 1, m->cfg.W, m->cfg.V,
                    m->cfg.E, m->cfg.H);
     memcpy(logits, m->scores, (size_t)m->cfg.V * sizeof(lm_float));
     return LM_OK;
@@ -536,12 +533,13 @@ lm_status model_probe(lm_model *m, const int32_t *ids, int n, lm_float *h, lm_fl
     memcpy(m->inputs, ids, (size_t)n * sizeof(int32_t));
     forward_scores(m, 1, n, NULL);
     if (h) memcpy(h, m->h + (size_t)(L - 1) * n * H, (size_t)n * H * sizeof(lm_float));
-    if (c || gates) {
-        size_t width = m->cfg.cell == LM_CELL_LSTM ? 6 * (size_t)H : 4 * (size_t)H; /* cache row (see layers_gated.h) */
-        const lm_float *cache = m->gates + (size_t)(L - 1) * n * width;            /* (n, width) of the last layer */
-        for (int t = 0; t < n; t++) {
+    if (c || gates) { /* the cache rows of layers_gated.h: LSTM [i f g o c tanh(c)], GRU [r z g s] */
+        const int lstm = m->cfg.cell == LM_CELL_LSTM;
+        const size_t width = (size_t)(lstm ? LSTM_SLOTS : GRU_SLOTS) * H;
+        const lm_float *cache = m->gates + (size_t)(L - 1) * n * width; /* (n, width) of the last layer */
+        for (int t = 0; t < n; t++) { /* the G gates are the first G slots of either row */
             if (gates) memcpy(gates + (size_t)t * G * H, cache + t * width, (size_t)G * H * sizeof(lm_float));
-            if (c) memcpy(c + (size_t)t * H, cache + t * width + 4 * H, (size_t)H * sizeof(lm_float));
+            if (c) memcpy(c + (size_t)t * H, lstm_cache_row(cache, (size_t)t, H).c, (size_t)H * sizeof(lm_float));
         }
     }
     return LM_OK;

@@ -20,9 +20,9 @@ typedef enum { LM_CELL_RNN = 0, LM_CELL_LSTM = 1, LM_CELL_GRU = 2, LM_CELL_WINDO
 #define LM_CELL_COUNT 4
 
 /* Initialisation (documented in docs/training.md): biases 0 except the LSTM forget gate's (1.0, so c is
- * kept from the start); Wx, Wh, Wy ~ N(0, 0.01²) as in the seed's min-char-rnn (small weights keep
- * tanh linear and the first loss at log V); the trainable embedding ~ N(0, 1) as torch.nn.Embedding.
- * Draws follow the table order from one PCG32 stream seeded by seed. */
+ * kept from the start); Wx, Wh, Wy (window: W, U) ~ N(0, 0.01²) as in the min-char-rnn notes (small
+ * weights keep tanh linear and the first loss at log V); the trainable embedding ~ N(0, 1) as
+ * torch.nn.Embedding. Draws follow the table order from one PCG32 stream seeded by seed. */
 typedef struct {
     lm_cell cell;
     int V;           /* vocabulary */
@@ -41,16 +41,21 @@ typedef struct lm_model {
     size_t n_params;
     lm_float *params; /* (n_params,) */
     lm_float *grads;  /* (n_params,) same layout */
-    /* Typed views into params / grads (resolved once at creation). */
-    lm_float *W_embed, *dW_embed;                /* (V, E) or NULL for one-hot */
-    lm_float *Wx[LM_MAX_LAYERS], *dWx[LM_MAX_LAYERS]; /* layer 0: (E or V, G·H); others (H, G·H);
-                                                   * window: Wx[0] is its hidden weight W (W·E, H) */
+    /* Typed views into params / grads (resolved once at creation); NULL where the cell has none. */
+    lm_float *W_embed, *dW_embed;                     /* (V, E) or NULL for one-hot */
+    /* recurrent cells (RNN, LSTM, GRU): layer l's input weight, hidden weight, biases; the decoder */
+    lm_float *Wx[LM_MAX_LAYERS], *dWx[LM_MAX_LAYERS]; /* layer 0: (E or V, G·H); others (H, G·H) */
     lm_float *Wh[LM_MAX_LAYERS], *dWh[LM_MAX_LAYERS]; /* (H, G·H) */
-    lm_float *b[LM_MAX_LAYERS], *db[LM_MAX_LAYERS];   /* (G·H,); window: b[0] is b1 (H,) */
+    lm_float *b[LM_MAX_LAYERS], *db[LM_MAX_LAYERS];   /* (G·H,) */
     lm_float *bh[LM_MAX_LAYERS], *dbh[LM_MAX_LAYERS]; /* (3H,) torch GRU's bias_hh (NULL otherwise) */
-    lm_float *Wy, *dWy;                          /* (H, V) (window: U) */
-    lm_float *by, *dby;                          /* (V,) (window: b2) */
-    int G;                                       /* gates per layer: 1 RNN and window, 4 LSTM, 3 GRU */
+    lm_float *Wy, *dWy;                               /* (H, V) */
+    lm_float *by, *dby;                               /* (V,) */
+    /* the fixed-window model, named as in the neural-LM notes: h = tanh(e·W + b1), scores = h·U + b2 */
+    lm_float *W_win, *dW_win;                         /* (W·E, H) the hidden layer's W */
+    lm_float *b1, *db1;                               /* (H,) */
+    lm_float *U, *dU;                                 /* (H, V) */
+    lm_float *b2, *db2;                               /* (V,) */
+    int G;                                            /* gates per layer: 1 RNN and window, 4 LSTM, 3 GRU */
 
     int carry_N;     /* streams of the carried state (0: none yet) */
     lm_float *carry; /* (model_state_count(N)) the state at the end of the last training window */

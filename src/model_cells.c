@@ -31,16 +31,16 @@ static void window_contexts(lm_model *m, int N, int T, const lm_float *start) {
 static void window_forward_all(lm_model *m, int N, int T, const lm_float *start) {
     const int W = m->cfg.W, V = m->cfg.V, E = m->cfg.E, H = m->cfg.H;
     window_contexts(m, N, T, start);
-    window_forward(m->scores, m->x, m->h, m->ctx, m->W_embed, m->Wx[0], m->b[0], m->Wy, m->by, N * T, W, V, E, H);
+    window_forward(m->scores, m->x, m->h, m->ctx, m->W_embed, m->W_win, m->b1, m->U, m->b2, N * T, W, V, E, H);
 }
 
 static void window_backward_all(lm_model *m, int N, int T) {
     const int W = m->cfg.W, V = m->cfg.V, E = m->cfg.E, H = m->cfg.H;
-    window_backward(m->dW_embed, m->dWx[0], m->db[0], m->dWy, m->dby, m->dscores, m->ctx, m->x, m->h, m->Wx[0],
-                    m->Wy, m->work, N * T, W, V, E, H);
+    window_backward(m->dW_embed, m->dW_win, m->db1, m->dU, m->db2, m->dscores, m->ctx, m->x, m->h, m->W_win, m->U,
+                    m->work, N * T, W, V, E, H);
     /* the gradient-flow probe: dL/dh_t = dscores_t·Uᵀ (each position's own loss only; nothing is carried) */
     memset(m->dh, 0, (size_t)N * T * H * sizeof(lm_float));
-    lm_matmul_nt(m->dh, m->dscores, m->Wy, N * T, V, H);
+    lm_matmul_nt(m->dh, m->dscores, m->U, N * T, V, H);
     for (int t = 0; t < T; t++) {
         double norm2 = 0;
         for (int n = 0; n < N; n++) {
@@ -58,8 +58,10 @@ static lm_float *layer_h0(const lm_model *m, int N, int l) { return m->h0 + (siz
 static lm_float *layer_c0(const lm_model *m, int N, int l) {
     return m->h0 + (size_t)(m->cfg.L + l) * N * m->cfg.H;
 }
+/* Width of a cache row of layers_gated.h: LSTM [i f g o c tanh(c)] 6H, GRU [r z g s] 4H, none for the RNN. */
 static size_t gate_width(const lm_model *m) {
-    return m->cfg.cell == LM_CELL_LSTM ? 6 * (size_t)m->cfg.H : m->cfg.cell == LM_CELL_GRU ? 4 * (size_t)m->cfg.H : 0;
+    const int slots = m->cfg.cell == LM_CELL_LSTM ? LSTM_SLOTS : m->cfg.cell == LM_CELL_GRU ? GRU_SLOTS : 0;
+    return (size_t)slots * m->cfg.H;
 }
 static lm_float *layer_gates(const lm_model *m, int N, int T, int l) {
     return m->gates + (size_t)l * N * T * gate_width(m);
@@ -192,8 +194,9 @@ void lm_cells_final_state(const lm_model *m, int N, int T, lm_float *state) {
         for (int n = 0; n < N; n++) {
             memcpy(state + ((size_t)l * N + n) * H, m->h + (((size_t)l * N + n) * T + (T - 1)) * H,
                    (size_t)H * sizeof(lm_float));
-            if (m->cfg.cell == LM_CELL_LSTM) /* c_T sits at +4H of the last step's cache row */
-                memcpy(state + ((size_t)(L + l) * N + n) * H,
-                       layer_gates(m, N, T, l) + ((size_t)n * T + (T - 1)) * 6 * H + 4 * H, (size_t)H * sizeof(lm_float));
+            if (m->cfg.cell == LM_CELL_LSTM) { /* c_T: the c of the last step's cache row */
+                const lstm_row last = lstm_cache_row(layer_gates(m, N, T, l), (size_t)n * T + (T - 1), H);
+                memcpy(state + ((size_t)(L + l) * N + n) * H, last.c, (size_t)H * sizeof(lm_float));
+            }
         }
 }

@@ -10,7 +10,7 @@
 
 typedef struct {
     char name[LM_PARAM_NAME_MAX];    /* PyTorch name, e.g. "rnn.weight_hh_l0" */
-    char lecture[LM_PARAM_NAME_MAX]; /* the lecture's name, e.g. "Wh" */
+    char lecture[LM_PARAM_NAME_MAX]; /* the notes' name (Lab 2's, lm_common.h), e.g. "Wh" */
     int ndim;                        /* 1 or 2 */
     int shape[2];                    /* our layout, e.g. Wh (H, H), Wx (E, H) */
     size_t offset, count;            /* slice of the flat buffer */

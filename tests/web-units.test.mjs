@@ -3,7 +3,7 @@
 // synthetic long-range corpus. The browser behaviour is tested in web.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultSettings, fitSettingsToModel, parseField, settingsFromQuery, settingsToQuery, structuralChanges, FIELDS, WINDOW_EMBED } from '../web/state.mjs';
+import { defaultSettings, fitSettingsToModel, parseField, settingsFromQuery, settingsToQuery, structuralChanges, FIELDS, WINDOW_EMBED } from '../web/settings.mjs';
 import { decodeCorpus, checkText, corpusStats, firstInvalidUtf8, CorpusError, MAX_CORPUS_BYTES, showChar } from '../web/corpus-check.mjs';
 import { bracketCorpus, bracketAccuracy } from '../web/corpora/synthetic.mjs';
 import { PRESETS } from '../web/presets.mjs';

@@ -10,7 +10,9 @@ export const MAX_CORPUS_BYTES = 32 * 1024 * 1024;
  * chosen batch and length is the trainer's check, with its own message. */
 export const MIN_CORPUS_CHARS = 2;
 
+/** Input that is not usable training text; the message is the sentence the page shows. */
 export class CorpusError extends Error {
+  /** @param {string} message */
   constructor(message) {
     super(message);
     this.name = 'CorpusError';
@@ -24,7 +26,7 @@ export function formatBytes(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** Offset of the first byte that breaks UTF-8 (the same rules as a fatal TextDecoder), or -1. */
+/** Offset of the first byte that breaks UTF-8 (the same rules as a fatal TextDecoder), or -1. @param {Uint8Array} bytes */
 export function firstInvalidUtf8(bytes) {
   let i = 0;
   const n = bytes.length;
@@ -110,7 +112,7 @@ export function corpusStats(text, top = 12) {
   };
 }
 
-/** How a character is shown in labels: visible stand-ins for space, newline and tab. */
+/** How a character is shown in labels: visible stand-ins for space, newline and tab. @param {string} ch */
 export function showChar(ch) {
   if (ch === ' ') return '␣';
   if (ch === '\n') return '⏎';

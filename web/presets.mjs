@@ -5,7 +5,7 @@ import { bracketCorpus } from './corpora/synthetic.mjs';
 
 /**
  * @typedef {{ id: string, title: string, note: string, file?: string, generate?: () => string,
- *   suggest?: Partial<import('./state.mjs').Settings> }} Preset
+ *   suggest?: Partial<import('./settings.mjs').Settings> }} Preset
  */
 
 /** @type {Preset[]} */

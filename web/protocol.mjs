@@ -1,46 +1,189 @@
-// protocol.mjs — the messages between the page and the training worker, typed in JSDoc, and the
-// page-side caller that pairs each request with its reply. The worker owns the WASM instance; the
-// page only sends these requests and receives replies, snapshots and faults. Keep it small.
+// protocol.mjs — the messages between a page and the training worker (worker.mjs), and connect(), the
+// page-side caller that pairs each request with its reply. The worker owns the WASM instance; a page
+// only sends requests and receives replies, snapshots and faults. Every message is typed below, and
+// both sides are annotated with these types, so `tsc --checkJs` holds the page and the worker to them.
+// No DOM here beyond the Worker it is given. Shapes: T probe length, H hidden, P parameter tensors.
+
+/** @typedef {import('./settings.mjs').Settings} Settings */
+/** @typedef {import('./settings.mjs').ModelKind} ModelKind */
+/** @typedef {Exclude<ModelKind, 'bigram'>} CellKind  a neural model's cell */
+
+// ---- what replies carry -------------------------------------------------------------------------
+
+/** @typedef {{ token: string, p: number }} TokenProb  one entry of a top-k next-token list */
+/** @typedef {{ name: string, shape: number[] }} ParamInfo  one parameter tensor of the model */
 
 /**
- * Requests (page → worker): { id, type, ...payload }. The worker answers each with a Reply.
- * @typedef {{ type: 'init', testHooks?: boolean }} InitRequest  → { cells: string[] } (testHooks: allow the debug requests)
- * @typedef {{ type: 'setCorpus', name: string, text: string }} CorpusRequest → CorpusInfo
- * @typedef {{ type: 'configure', settings: import('./state.mjs').Settings }} ConfigureRequest → ModelInfo
- * @typedef {{ type: 'run' } | { type: 'pause' } | { type: 'step' }} RunRequest     → { step: number }
- * @typedef {{ type: 'setLr', lr: number }} LrRequest
- * @typedef {{ type: 'watch', param: string }} WatchRequest      which weight matrix snapshots carry
- * @typedef {{ type: 'sample', prime: string, temperature: number, seed: number, length: number }} SampleRequest → { text, source }
- * @typedef {{ type: 'predict', text: string }} PredictRequest  → Prediction
- * @typedef {{ type: 'probe', text: string }} ProbeRequest      → Probe
- * @typedef {{ type: 'bigramMatrix', topN: number }} MatrixRequest → { tokens: string[], values: Float32Array }
- * @typedef {{ type: 'gradCheck' }} GradCheckRequest             → { results: { name, median, max }[], N, T, runs, ms }
- * @typedef {{ type: 'save' }} SaveRequest                       → { bytes: ArrayBuffer, step: number }
- * @typedef {{ type: 'load', bytes: ArrayBuffer, name: string }} LoadRequest → ModelInfo & { settings?: object }
- *
- * @typedef {{ chars: number, vocabSize: number, trainTokens: number, valTokens: number, heldOut: boolean,
- *   bigram: { loss: number, perplexity: number, bitsPerToken: number } }} CorpusInfo
- * @typedef {{ kind: string, parameterCount: number, params: { name: string, shape: number[] }[],
- *   step: number, trainable: boolean, note?: string }} ModelInfo
- * @typedef {{ neural: { token: string, p: number }[] | null, bigram: { token: string, p: number }[] | null,
- *   context: string, dropped: string, surprisal: { chars: string[], bits: Float32Array } | null }} Prediction
- * @typedef {{ chars: string[], T: number, H: number, cell: string, quantities: { key: string, data: Float32Array }[],
- *   dropped: string, cut: number }} Probe   quantities: h, then the LSTM's c, then each gate (LSTM i f g o,
- *   GRU r z g), every data (T, H), of the last layer
- *
- * Unsolicited messages (worker → page):
- * @typedef {{ type: 'snapshot', step: number, running: boolean, firstStep: number, losses: Float32Array,
- *   val: { step: number, loss: number }[], gradNorm: number, clipEvents: number, msPerStep: number,
- *   charsPerSec: number, paramGrads: Float32Array, gradFlow: Float32Array | null, gradLast: Float32Array | null,
- *   watched: { name: string, shape: number[], data: Float32Array, grad: Float32Array } | null }} Snapshot
- *   losses: train loss of steps firstStep … firstStep+losses.length-1; paramGrads: (P,) in ModelInfo.params order;
- *   gradFlow: (T,) ||dL/dh_t|| of the last training step (all steps' losses); gradLast: (T,) ||∂L_T/∂h_t||
- *   of the last step's loss only, averaged over held-out windows (recurrent cells; null for the window MLP)
- * @typedef {{ type: 'fault', kind: 'nonfinite' | 'fatal', message: string }} Fault
+ * The reply to setCorpus: the corpus as the worker split it, and its bigram baseline.
+ * @typedef {object} CorpusInfo
+ * @property {number} chars characters trained and validated on
+ * @property {number} vocabSize
+ * @property {number} trainTokens
+ * @property {number} valTokens
+ * @property {boolean} heldOut false: too short to hold text out, validation uses the training text
+ * @property {{ loss: number, perplexity: number, bitsPerToken: number }} bigram on the validation text
  */
 
-/** A request that failed in the worker: carries the worker's sentence. */
+/**
+ * The reply to configure and load: the model the worker now holds.
+ * @typedef {object} ModelInfo
+ * @property {ModelKind} kind
+ * @property {number} parameterCount
+ * @property {ParamInfo[]} params in the order of Snapshot.paramGrads
+ * @property {number} step optimizer steps taken
+ * @property {boolean} trainable false for the bigram (counted, not trained)
+ * @property {number} bigramLoss the corpus's bigram validation loss
+ * @property {string} [note] what loading a file could not restore
+ */
+
+/**
+ * The reply to predict: what comes after the text, by both models, and its surprisal.
+ * @typedef {object} Prediction
+ * @property {TokenProb[] | null} neural top 10, or null without a neural model or known characters
+ * @property {TokenProb[] | null} bigram top 10 after the last known character
+ * @property {string} context the text used (its last 256 characters)
+ * @property {string} dropped characters the vocabulary does not know, each once
+ * @property {{ chars: string[], bits: Float32Array } | null} surprisal -log2 p per character (bits[0] NaN)
+ */
+
+/**
+ * The reply to probe: hidden states over a text. quantities: h, then the LSTM's c, then each gate
+ * (LSTM i f g o, GRU r z g) of the last layer, every data (T, H).
+ * @typedef {object} Probe
+ * @property {string[]} chars the probed characters, (T,)
+ * @property {number} T
+ * @property {number} H
+ * @property {CellKind} cell
+ * @property {{ key: string, data: Float32Array }[]} quantities
+ * @property {string} dropped characters the vocabulary does not know, each once
+ * @property {number} cut characters left out beyond the longest probe
+ */
+
+/**
+ * The reply to gradCheck: per parameter tensor, relative errors of the backward pass against centred
+ * differences at `runs` random entries.
+ * @typedef {object} GradCheck
+ * @property {{ name: string, median: number, max: number, touched: number }[]} results median over the
+ *   entries the batch touches; touched: how many of the runs touched one
+ * @property {number} N batch of the check
+ * @property {number} T window of the check
+ * @property {number} runs
+ * @property {number} ms time taken
+ */
+
+/**
+ * The reply to load: the new model, and the settings it was trained with (the file's, merged over the
+ * current ones).
+ * @typedef {ModelInfo & { settings: Settings }} LoadedModel
+ */
+
+// ---- requests: each type, its payload and its reply ---------------------------------------------
+
+/**
+ * Every request the worker answers, by type: what the page sends with it and what the reply carries.
+ * @typedef {object} Requests
+ * @property {{ payload: { testHooks?: boolean }, result: { cells: CellKind[] } }} init load lmlab.wasm
+ *   and say which cells it has; testHooks allows the debug requests (a page opened with ?testhooks=1)
+ * @property {{ payload: { name: string, text: string }, result: CorpusInfo }} setCorpus split and encode
+ *   a checked text, count its bigram; drops the model
+ * @property {{ payload: { settings: Settings }, result: ModelInfo }} configure build the model and
+ *   trainer for these settings (a reset); posts a first snapshot
+ * @property {{ payload: {}, result: { step: number } }} run train in time slices until paused
+ * @property {{ payload: {}, result: { step: number } }} pause stop after the current slice; posts a snapshot
+ * @property {{ payload: {}, result: { step: number } }} step one optimizer update; posts a snapshot
+ * @property {{ payload: { lr: number }, result: {} }} setLr change the learning rate live
+ * @property {{ payload: { param: string }, result: {} }} watch which parameter snapshots carry (by name)
+ * @property {{ payload: { prime: string, temperature: number, seed: number, length: number },
+ *   result: { text: string, source: 'bigram' | 'model' } }} sample text after the prime (not included)
+ * @property {{ payload: { text: string }, result: Prediction }} predict
+ * @property {{ payload: { text: string }, result: Probe }} probe
+ * @property {{ payload: { topN: number }, result: { tokens: string[], values: Float32Array } }} bigramMatrix
+ *   P(next | previous) of the topN most frequent tokens: values (n, n), rows = previous
+ * @property {{ payload: {}, result: GradCheck }} gradCheck
+ * @property {{ payload: {}, result: { bytes: ArrayBuffer, step: number } }} save the model file
+ *   (safetensors, optimizer state included)
+ * @property {{ payload: { bytes: ArrayBuffer, name: string }, result: LoadedModel }} load a model file
+ *   (transfer the bytes); a bad file is refused and the current model kept
+ * @property {{ payload: {}, result: {} }} evaluate validation loss now; posts a snapshot
+ * @property {{ payload: {}, result: {} }} debugPoison test hook: one weight becomes NaN
+ * @property {{ payload: {}, result: {} }} debugCrash test hook: the worker throws outside any request
+ */
+
+/** @typedef {keyof Requests} RequestType */
+/**
+ * @template {RequestType} K
+ * @typedef {Requests[K]['payload']} Payload
+ */
+/**
+ * @template {RequestType} K
+ * @typedef {Requests[K]['result']} Result
+ */
+/**
+ * What the page posts: { id, type, ...payload }; the worker answers each with one Reply of that id.
+ * @typedef {{ [K in RequestType]: { id: number, type: K } & Payload<K> }[RequestType]} Request
+ */
+
+// ---- what the worker posts ----------------------------------------------------------------------
+
+/**
+ * The answer to request `id`: its result, or the worker's sentence and the LmlabError code (0: none).
+ * @typedef {{ type: 'reply', id: number, ok: true, result: unknown }
+ *   | { type: 'reply', id: number, ok: false, error: string, code: number }} Reply
+ */
+
+/**
+ * Posted at most ten times a second while training, and after configure, pause, step, watch and
+ * evaluate. losses: training loss of steps firstStep … firstStep + losses.length - 1; val: validation
+ * points since the last snapshot; paramGrads: (P,) gradient norms in ModelInfo.params order (empty for
+ * the bigram); gradFlow: (T,) ||dL/dh_t|| of the last training step (all steps' losses), null before
+ * the first step; gradLast: (T,) ||∂L_T/∂h_t|| of the last step's loss only, averaged over held-out
+ * windows, null when not refreshed in this snapshot (big models refresh it less often) and for the
+ * window MLP; watched: the parameter chosen by `watch`, with its gradient.
+ * @typedef {object} Snapshot
+ * @property {'snapshot'} type
+ * @property {number} step
+ * @property {boolean} running
+ * @property {number} firstStep
+ * @property {Float32Array} losses
+ * @property {{ step: number, loss: number }[]} val
+ * @property {number} gradNorm the last step's gradient norm before clipping (NaN before any step)
+ * @property {number} clipEvents
+ * @property {number} msPerStep smoothed
+ * @property {number} charsPerSec smoothed
+ * @property {Float32Array} paramGrads
+ * @property {Float32Array | null} gradFlow
+ * @property {Float32Array | null} gradLast
+ * @property {{ name: string, shape: number[], data: Float32Array, grad: Float32Array } | null} watched
+ */
+
+/**
+ * Training stopped on its own. kind 'nonfinite': a step was refused because the loss or a gradient
+ * became NaN or infinite (the model is as before that step; the message says what to try); 'error':
+ * any other failure of a training step (training is paused); 'fatal': the WebAssembly instance failed
+ * while answering a request (a trap or a RangeError), so the page should replace the worker.
+ * @typedef {{ type: 'fault', kind: 'nonfinite' | 'error' | 'fatal', message: string }} Fault
+ */
+
+/** @typedef {Snapshot | Fault} WorkerEvent  what the worker posts unasked */
+/** @typedef {Reply | WorkerEvent} WorkerMessage  everything the worker posts */
+
+// ---- the worker's side --------------------------------------------------------------------------
+
+/**
+ * A handler's answer: the result, or the result with buffers to transfer rather than copy.
+ * @template T
+ * @typedef {T | { result: T, transfer: Transferable[] }} Answer
+ */
+/**
+ * The worker's request handlers: one per request type, taking its payload and answering its result.
+ * @typedef {{ [K in RequestType]: (payload: Payload<K>) => Answer<Result<K>> | Promise<Answer<Result<K>>> }} Handlers
+ */
+
+// ---- the page's side ----------------------------------------------------------------------------
+
+/** A request that failed in the worker: carries the worker's sentence and its LmlabError code. */
 export class WorkerError extends Error {
+  /** @param {string} message @param {number} [code] 0 unless the C library gave a status */
   constructor(message, code = 0) {
     super(message);
     this.name = 'WorkerError';
@@ -49,34 +192,43 @@ export class WorkerError extends Error {
 }
 
 /**
- * Wrap a Worker: call(type, payload, transfer) → Promise of the reply; other messages go to onEvent.
- * @param {Worker} worker @param {(message: any) => void} onEvent
+ * @typedef {object} Connection
+ * @property {<K extends RequestType>(type: K, payload?: Payload<K>, transfer?: Transferable[]) => Promise<Result<K>>} call
+ *   send a request; resolves with its result or rejects with a WorkerError
+ * @property {(message: string) => void} failAll reject every outstanding request (the worker died)
+ */
+
+/**
+ * Wrap a Worker: call(type, payload, transfer) → a promise of the reply's result; snapshots and
+ * faults go to onEvent.
+ * @param {Worker} worker
+ * @param {(event: WorkerEvent) => void} onEvent
+ * @returns {Connection}
  */
 export function connect(worker, onEvent) {
   let nextId = 1;
+  /** @type {Map<number, { resolve: (result: any) => void, reject: (error: WorkerError) => void }>} */
   const pending = new Map();
   worker.addEventListener('message', (event) => {
-    const message = event.data;
+    const message = /** @type {WorkerMessage} */ (event.data);
     if (message.type === 'reply') {
       const entry = pending.get(message.id);
       if (!entry) return;
       pending.delete(message.id);
-      if (message.ok) entry.resolve(message.result);
-      else entry.reject(new WorkerError(message.error, message.code));
+      if ('error' in message) entry.reject(new WorkerError(message.error, message.code));
+      else entry.resolve(message.result);
     } else {
       onEvent(message);
     }
   });
   return {
-    /** @param {string} type @param {object} [payload] @param {Transferable[]} [transfer] */
-    call(type, payload = {}, transfer = []) {
+    call(type, payload, transfer = []) {
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
         worker.postMessage({ id, type, ...payload }, transfer);
       });
     },
-    /** Reject every outstanding request (the worker died). */
     failAll(message) {
       for (const entry of pending.values()) entry.reject(new WorkerError(message));
       pending.clear();

@@ -1,9 +1,10 @@
 // worker.mjs — the training worker: it owns the lmlab WebAssembly instance, the corpus ids, the
 // bigram baseline, the neural model and its trainer. It trains in time slices (≈30 ms) so requests
 // (pause, step, learning rate, probes) are answered between slices, and posts throttled snapshots
-// (≤10 per second) with transferable buffers. It never touches the DOM; protocol.mjs lists messages.
+// (≤10 per second) with transferable buffers. It never touches the DOM; protocol.mjs types every
+// message, and `handlers` below is checked against it. Its state is in worker/worker-state.mjs.
 import { loadLmlab } from '../wasm_glue/index.mjs';
-import { S, SNAPSHOT_MS, post, sentence } from './worker/state.mjs';
+import { S, SNAPSHOT_MS, post, sentence } from './worker/worker-state.mjs';
 import { postSnapshot } from './worker/snapshot.mjs';
 import { setCorpus, configure, evaluateValidation, save, load } from './worker/model.mjs';
 import { predict, sample, probe, bigramMatrix, gradCheck } from './worker/questions.mjs';
@@ -16,6 +17,10 @@ const tick = new MessageChannel();
 tick.port1.onmessage = () => loop();
 const schedule = () => tick.port2.postMessage(0);
 
+/**
+ * Train one step at a time until `deadlineMs` has passed (at least one step, at most maxSteps).
+ * @param {number} deadlineMs @param {number} [maxSteps]
+ */
 function trainSteps(deadlineMs, maxSteps = Infinity) {
   const t0 = performance.now();
   let steps = 0;
@@ -47,7 +52,11 @@ function loop() {
   schedule();
 }
 
-/** A refused step (NaN/inf) pauses training and says what to try; anything else is a fault too. */
+/**
+ * A refused step (NaN/inf) pauses training and says what to try (fault 'nonfinite'); any other failure
+ * of a step pauses it too (fault 'error').
+ * @param {any} err
+ */
 function trainingFailed(err) {
   S.running = false;
   postSnapshot();
@@ -60,12 +69,14 @@ function trainingFailed(err) {
 
 // ---- dispatch ---------------------------------------------------------------------------------
 
+/** One handler per request type of protocol.mjs. @type {import('./protocol.mjs').Handlers} */
 const handlers = {
   async init({ testHooks = false } = {}) {
     S.testHooks = testHooks === true; // the debug requests below answer only a page opened with ?testhooks=1
     S.lm = await loadLmlab({ wasm: new URL('./lmlab.wasm', import.meta.url) });
+    /** @type {import('./protocol.mjs').CellKind[]} */
     const cells = [];
-    for (const cell of ['rnn', 'lstm', 'gru', 'window']) {
+    for (const cell of /** @type {const} */ (['rnn', 'lstm', 'gru', 'window'])) {
       try {
         S.lm.Model.create({ cell, vocabSize: 4, embedding: 2, hidden: 2, window: cell === 'window' ? 2 : 0, seed: 1 }).dispose();
         cells.push(cell);
@@ -142,12 +153,13 @@ const handlers = {
 };
 
 self.onmessage = async (event) => {
-  const { id, type, ...payload } = event.data;
-  const handler = handlers[type];
+  const { id, type, ...payload } = /** @type {import('./protocol.mjs').Request} */ (event.data);
+  // Own properties only: a request named after an Object method is unknown, not a call to it.
+  const handler = /** @type {((payload: object) => unknown) | undefined} */ (Object.hasOwn(handlers, type) ? handlers[type] : undefined);
   try {
     if (!handler) throw new Error(`unknown request '${type}'`);
     if (!S.lm && type !== 'init') throw new Error('the worker is still loading lmlab.wasm');
-    const out = await handler(payload);
+    const out = /** @type {any} */ (await handler(payload));
     const { result, transfer } = out && 'transfer' in out ? out : { result: out, transfer: [] };
     post({ type: 'reply', id, ok: true, result }, transfer);
   } catch (err) {

@@ -2,8 +2,8 @@
 // lecture's min-char-rnn settings; RNN H 128 and 256, LSTM H 256, GRU H 256 at batch 32; T 25) on
 // ../shared/data/tinyshakespeare.txt when present (else the Brown text), trained on its first 90%:
 // the same C training loop natively (build/bench/train -O3 -march=native, build/bench-sse/train
-// -msse4.2 -mno-avx), as WASM in Node (a child process per run: _train_node.mjs) and as WASM in a
-// headless-Chromium module Web Worker (_train_worker.mjs), interleaved run by run, medians of rounds.
+// -msse4.2 -mno-avx), as WASM in Node (a child process per run: _train-node.mjs) and as WASM in a
+// headless-Chromium module Web Worker (_train-worker.mjs), interleaved run by run, medians of rounds.
 // Then (unless --quick) the quality runs: held-out loss (last 10%, one stream, batch 1) after a
 // CPU-time budget of WASM training in Node for the RNN H 128 and the LSTM H 256.
 // Flags: --quick (no quality runs), --rounds R (3), --budget S (60), --no-browser.
@@ -29,7 +29,7 @@ export const CONFIGS = [
   { name: 'gru256', label: 'GRU H 256, N 32', chars: 40000, config: { cell: 'gru', hidden: 256, ...ADAM } },
 ];
 // Quality runs: held-out loss after the budget, each with the learning rate that did best in 60 s and a
-// linear decay over the budget (linearDecay in _train_run.mjs). Measured on 2026-11-22, 60 s, E 32,
+// linear decay over the budget (linearDecay in _train-run.mjs). Measured on 2026-11-22, 60 s, E 32,
 // held-out one stream: RNN H 128 constant 2e-3 1.735, decayed 4e-3 1.702; LSTM H 256 decayed 4e-3 3.50
 // (the one-stream latch, see docs/benchmarks.md), 8e-3 1.680, 1.5e-2 1.797; LSTM H 128 decayed 4e-3 1.810,
 // 8e-3 1.659, 1.5e-2 1.659. The LSTM H 128 row is there because it learns more per minute here.
@@ -68,7 +68,7 @@ function nativeRun(binary, path, c, steps) {
 
 /** One WASM run in a fresh Node: chars/s of min(CPU, wall) (CPU time also counts V8's helper threads). */
 function nodeRun(path, c, steps) {
-  const r = runJson(process.execPath, [join(ROOT, 'scripts/bench/_train_node.mjs'), path, JSON.stringify(c), '--steps', String(steps)], 'WASM run');
+  const r = runJson(process.execPath, [join(ROOT, 'scripts/bench/_train-node.mjs'), path, JSON.stringify(c), '--steps', String(steps)], 'WASM run');
   const seconds = Math.min(r.cpuSeconds, r.wallSeconds);
   return { charsPerSecond: r.chars / seconds, wallCharsPerSecond: r.chars / r.wallSeconds, msPerStep: (1000 * seconds) / steps,
     peakBytes: r.peakRssBytes, wasmMemoryBytes: r.wasmMemoryBytes, params: r.params };
@@ -98,7 +98,7 @@ function descendantsCpuSeconds() {
   return ticks / 100; // USER_HZ is 100 on Linux
 }
 
-/** Chromium with a module worker running _train_worker.mjs on the repo root; null if it cannot start. */
+/** Chromium with a module worker running _train-worker.mjs on the repo root; null if it cannot start. */
 async function openWorker(text, log) {
   let openBrowser;
   try {
@@ -110,9 +110,9 @@ async function openWorker(text, log) {
   let browser;
   try {
     browser = await openBrowser(ROOT);
-    const page = await browser.newPage('scripts/bench/_train_browser.html');
+    const page = await browser.newPage('scripts/bench/_train-browser.html');
     await page.evaluate(async (corpus) => {
-      const worker = new Worker(new URL('_train_worker.mjs', location.href), { type: 'module' });
+      const worker = new Worker(new URL('_train-worker.mjs', location.href), { type: 'module' });
       let next = 0;
       const waiting = new Map();
       worker.onmessage = ({ data }) => {
@@ -154,7 +154,7 @@ async function openWorker(text, log) {
 
 /** One quality run: WASM in a fresh Node, `seconds` of CPU time, then the held-out loss (one stream). */
 function qualityRun(path, c, seconds) {
-  return runJson(process.execPath, [join(ROOT, 'scripts/bench/_train_node.mjs'), path, JSON.stringify(c), '--seconds', String(seconds)], 'quality run');
+  return runJson(process.execPath, [join(ROOT, 'scripts/bench/_train-node.mjs'), path, JSON.stringify(c), '--seconds', String(seconds)], 'quality run');
 }
 
 const fmt = (x, digits = 0) => (x === null || x === undefined ? '-' : x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));

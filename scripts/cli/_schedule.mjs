@@ -1,5 +1,5 @@
 // _schedule.mjs — the learning-rate decay of `lmlab train --lr-decay linear` and of the benchmark's
-// quality runs (scripts/bench/_train_run.mjs). No Node or DOM imports: the benchmark's browser worker
+// quality runs (scripts/bench/_train-run.mjs). No Node or DOM imports: the benchmark's browser worker
 // loads it too. On a fixed budget, a rate that falls to nearly nothing by the end lets the last steps
 // settle instead of bouncing: measured on tinyshakespeare in 60 s, RNN H 128 held-out 1.735 → 1.702
 // (see docs/benchmarks.md: Training).

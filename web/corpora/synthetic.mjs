@@ -7,7 +7,7 @@
 const PAIRS = [['(', ')'], ['[', ']'], ['{', '}'], ['<', '>']];
 const BODY = 'abcdefgh ';
 
-/** mulberry32: a tiny seeded generator, good enough for a data set (not for the model's RNG). */
+/** mulberry32: a tiny seeded generator, good enough for a data set (not for the model's RNG). @param {number} seed */
 function rng(seed) {
   let a = seed >>> 0;
   return () => {

@@ -1,32 +1,42 @@
 // corpus-panel.mjs — the corpus panel's pieces that need no worker: the preset list, fetching or
 // generating a preset's text (checked like any other input), the statistics under the inputs, and a
-// probe excerpt for the hidden-state view.
+// probe excerpt for the hidden-state view. corpus.mjs uses them to handle a new corpus.
 import { $ } from './dom.mjs';
 import { CorpusError, decodeCorpus, formatBytes, showChar } from '../corpus-check.mjs';
 import { PRESETS, presetById } from '../presets.mjs';
 
+/**
+ * A checked training text and where it came from.
+ * @typedef {object} Corpus
+ * @property {string} name what the worker and saved model files call it
+ * @property {string} text
+ * @property {string | null} presetId the built-in corpus it is, null for the user's own text (not in links)
+ * @property {string} [note] shown under the statistics
+ */
+
 /** Fill the preset drop-down (plus a disabled entry shown for the user's own text). */
 export function fillPresetSelect() {
-  const select = $('corpus');
+  const select = $('corpus', HTMLSelectElement);
   for (const preset of PRESETS) select.append(new Option(preset.title, preset.id));
   select.append(new Option('Your text (pasted or opened)', 'custom'));
-  select.querySelector('option[value="custom"]').disabled = true;
+  /** @type {HTMLOptionElement} */ (select.querySelector('option[value="custom"]')).disabled = true;
 }
 
 /**
  * The text of preset `id`: generated, or fetched next to the page and validated.
- * @returns {Promise<{ name: string, text: string, presetId: string, note: string }>}
+ * @param {string} id
+ * @returns {Promise<Corpus>}
  */
 export async function loadPreset(id) {
   const preset = presetById(id);
   if (!preset) throw new CorpusError(`there is no built-in corpus '${id}'`);
-    let text;
+  let text;
   if (preset.generate) text = preset.generate();
-  else {
+  else if (preset.file) {
     const response = await fetch(new URL(preset.file, document.baseURI));
     if (!response.ok) throw new CorpusError(`could not fetch ${preset.file}: HTTP ${response.status}`);
     text = decodeCorpus(new Uint8Array(await response.arrayBuffer()), preset.title);
-  }
+  } else throw new CorpusError(`built-in corpus '${id}' has neither a file nor a generator`);
   return { name: preset.id, text, presetId: preset.id, note: preset.note };
 }
 
@@ -34,12 +44,12 @@ export async function loadPreset(id) {
  * Size, vocabulary, held-out split and the most frequent characters, under the corpus inputs.
  * @param {ReturnType<typeof import('../corpus-check.mjs').corpusStats>} stats
  * @param {{ note?: string }} corpus @param {{ heldOut: boolean, valTokens: number }} info from the worker
+ *   (setCorpus)
  */
 export function renderCorpusStats(stats, corpus, info) {
   const host = $('corpus-stats');
   host.replaceChildren();
   const p = document.createElement('p');
-  p.innerHTML = '';
   p.append(`${stats.chars.toLocaleString()} characters (${formatBytes(stats.bytes)}), vocabulary ${stats.vocabSize}. `);
   p.append(info.heldOut ? `Last 10% (${info.valTokens.toLocaleString()} chars) held out for validation.` : 'Too short to hold text out: validation uses the training text.');
   host.append(p);
@@ -61,7 +71,10 @@ export function renderCorpusStats(stats, corpus, info) {
   host.append(chips);
 }
 
-/** A probe excerpt from the held-out part: starts at a line or sentence, about 100 characters. */
+/**
+ * A probe excerpt from the held-out part: starts at a line or sentence, about 100 characters.
+ * @param {string} text the corpus
+ */
 export function defaultProbe(text) {
   const from = Math.floor(text.length * 0.92);
   let start = text.indexOf('\n', from);

@@ -8,7 +8,11 @@ import { CATEGORICAL } from './colormap.mjs';
 
 const MAX_POINTS = 6000; // beyond this the history is thinned by 2 (every other point kept)
 
-/** Create a uPlot that follows its host's width. */
+/**
+ * Create a uPlot that follows its host's width.
+ * @param {HTMLElement} host @param {Omit<uPlot.Options, 'width' | 'height'>} options
+ * @param {uPlot.AlignedData} data @param {number} height
+ */
 function makePlot(host, options, data, height) {
   const plot = new uPlot({ ...options, width: Math.max(200, host.clientWidth), height }, data, host);
   new ResizeObserver(() => {
@@ -18,27 +22,31 @@ function makePlot(host, options, data, height) {
   return plot;
 }
 
+/** A CSS custom property of the page (its theme), or `fallback`. @param {string} name @param {string} fallback */
 function cssVar(name, fallback) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 }
 
+/** An axis in the page's colours. @param {string} label @param {Partial<uPlot.Axis>} [extra] @returns {uPlot.Axis} */
 function axis(label, extra = {}) {
   const ink = cssVar('--muted', '#666');
   const grid = cssVar('--grid', '#eee');
   return { label, stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, labelSize: 18, ...extra };
 }
 
-/** A log y scale that stays valid with no data yet (uPlot's own range would be empty then). */
+/** A log y scale that stays valid with no data yet (uPlot's own range would be empty then). @type {uPlot.Scale} */
 const LOG_Y = {
   distr: 3,
-  range: (self, min, max) => (min > 0 && max > 0 && Number.isFinite(min) && Number.isFinite(max)
+  range: (_self, min, max) => (min > 0 && max > 0 && Number.isFinite(min) && Number.isFinite(max)
     ? uPlot.rangeLog(Math.max(min, LOG_FLOOR), Math.min(Math.max(max, LOG_FLOOR * 10), 1e12), 10, true) : [0.001, 1]),
 };
 /** uPlot's log ticks stop working far below 1e-12; a gradient that small has vanished anyway. */
 const LOG_FLOOR = 1e-12;
+/** @param {number} v @returns {number | null} */
 const forLog = (v) => (v > 0 && Number.isFinite(v) ? Math.min(Math.max(v, LOG_FLOOR), 1e12) : null);
 
-const logTicks = (self, splits) => splits.map((v) => (v == null ? '' : v >= 0.01 && v < 1000 ? String(+v.toPrecision(2)) : v.toExponential(0)));
+/** @param {uPlot} _self @param {number[]} splits */
+const logTicks = (_self, splits) => splits.map((v) => (v == null ? '' : v >= 0.01 && v < 1000 ? String(+v.toPrecision(2)) : v.toExponential(0)));
 
 export class LossChart {
   /** @param {HTMLElement} host */
@@ -61,16 +69,22 @@ export class LossChart {
     }, this.data(), 280);
   }
 
+  /** Forget the history (a new model). */
   reset() {
+    /** @type {number[]} training steps, (S,) */
     this.steps = [];
+    /** @type {number[]} their losses, (S,) */
     this.train = [];
+    /** @type {number[]} the losses' exponential moving average, (S,) */
     this.smooth = [];
-    this.val = [];   // { step, loss }
+    /** @type {{ step: number, loss: number }[]} validation points */
+    this.val = [];
     this.ema = 0;
     this.emaWeight = 0;
     this.dirty = true;
   }
 
+  /** The bigram's held-out loss, drawn as the line to beat (NaN: none). @param {number} loss */
   setBigram(loss) {
     this.bigram = loss;
     this.dirty = true;
@@ -87,7 +101,7 @@ export class LossChart {
       this.smooth.push(this.ema / this.emaWeight);
     }
     if (this.steps.length > MAX_POINTS) {
-      const keep = (a) => a.filter((_, i) => i % 2 === 1 || i === a.length - 1);
+      const keep = (/** @type {number[]} */ a) => a.filter((_, i) => i % 2 === 1 || i === a.length - 1);
       this.steps = keep(this.steps);
       this.train = keep(this.train);
       this.smooth = keep(this.smooth);
@@ -117,7 +131,7 @@ export class LossChart {
     const index = new Map(xs.map((x, i) => [x, i]));
     const train = new Array(xs.length).fill(null);
     const smooth = new Array(xs.length).fill(null);
-    this.steps.forEach((s, i) => { train[index.get(s)] = this.train[i]; smooth[index.get(s)] = this.smooth[i]; });
+    this.steps.forEach((/** @type {number} */ s, /** @type {number} */ i) => { train[index.get(s)] = this.train[i]; smooth[index.get(s)] = this.smooth[i]; });
     const val = new Array(xs.length).fill(null);
     for (const p of this.val) {
       let i = index.get(p.step);
@@ -127,7 +141,7 @@ export class LossChart {
     if (xs.length === 0) xs.push(0, 1);
     const bigram = xs.map(() => (Number.isFinite(this.bigram) ? this.bigram : null));
     while (train.length < xs.length) { train.push(null); smooth.push(null); val.push(null); }
-    return [xs, train, smooth, val, bigram];
+    return /** @type {uPlot.AlignedData} */ ([xs, train, smooth, val, bigram]);
   }
 
   draw() {
@@ -137,6 +151,7 @@ export class LossChart {
   }
 }
 
+/** Index of the first entry ≥ x in a sorted array (the last one if none). @param {number[]} sorted @param {number} x */
 function nearest(sorted, x) {
   let lo = 0;
   let hi = sorted.length - 1;
@@ -152,15 +167,19 @@ export class GradFlowChart {
   /** @param {HTMLElement} host */
   constructor(host) {
     this.host = host;
-    this.total = null; // (T,) ||dL/dh_t||, all steps' losses (from the training step)
-    this.last = null;  // (T,) ||∂L_T/∂h_t||, the last step's loss only (recurrent cells; Model.gradFlowLastStep)
-    this.pinned = [];  // { label, values }
+    /** @type {Float32Array | null} (T,) ||dL/dh_t||, all steps' losses (from the training step) */
+    this.total = null;
+    /** @type {Float32Array | null} (T,) ||∂L_T/∂h_t||, the last step's loss only (recurrent cells; Model.gradFlowLastStep) */
+    this.last = null;
+    /** @type {{ label: string, values: Float32Array }[]} curves kept to compare */
+    this.pinned = [];
     this.dirty = true;
     this.build();
   }
 
   build() {
     this.plot?.destroy();
+    /** @type {uPlot.Series[]} */
     const series = [
       { label: 'steps back' },
       { label: 'last step\'s loss ∂L_T/∂h_t', stroke: '#d9534f', width: 2, points: { show: true, size: 4 } },
@@ -185,7 +204,10 @@ export class GradFlowChart {
   /** The curve worth comparing across models: the last-step one when there is one. */
   get primary() { return this.last ?? this.total; }
 
-  /** Keep the current curve for comparison (e.g. RNN vs LSTM, or two learning rates). */
+  /**
+   * Keep the current curve for comparison (e.g. RNN vs LSTM, or two learning rates).
+   * @param {string} label @returns {boolean} false when there is no curve yet
+   */
   pin(label) {
     if (!this.primary) return false;
     this.pinned.push({ label, values: Float32Array.from(this.primary) });
@@ -203,11 +225,11 @@ export class GradFlowChart {
     const curves = [this.last, this.total, ...this.pinned.map((p) => p.values)];
     const T = Math.max(2, ...curves.map((c) => (c ? c.length : 0)));
     const xs = Array.from({ length: T }, (_, k) => k);
-    const column = (c) => xs.map((k) => {
+    const column = (/** @type {Float32Array | null} */ c) => xs.map((k) => {
       if (!c || k >= c.length) return null;
       return forLog(c[c.length - 1 - k]);
     });
-    return [xs, ...curves.map(column)];
+    return /** @type {uPlot.AlignedData} */ ([xs, ...curves.map(column)]);
   }
 
   draw() {
@@ -221,6 +243,7 @@ export class ParamGradChart {
   /** @param {HTMLElement} host */
   constructor(host) {
     this.host = host;
+    /** @type {string[]} */
     this.names = [];
     this.reset([]);
   }
@@ -228,8 +251,10 @@ export class ParamGradChart {
   /** @param {string[]} names parameter tensor names, in snapshot order */
   reset(names) {
     this.names = names;
+    /** @type {number[]} */
     this.steps = [];
-    this.columns = names.map(() => []);
+    /** @type {(number | null)[][]} per tensor, its gradient norm at each step */
+    this.columns = names.map(() => /** @type {(number | null)[]} */ ([]));
     this.dirty = true;
     this.plot?.destroy();
     this.plot = makePlot(this.host, {
@@ -247,7 +272,7 @@ export class ParamGradChart {
     this.steps.push(step);
     norms.forEach((v, i) => this.columns[i].push(forLog(v)));
     if (this.steps.length > 2000) {
-      const keep = (a) => a.filter((_, i) => i % 2 === 1);
+      const keep = (/** @type {any[]} */ a) => a.filter((_, i) => i % 2 === 1);
       this.steps = keep(this.steps);
       this.columns = this.columns.map(keep);
     }
@@ -255,8 +280,8 @@ export class ParamGradChart {
   }
 
   data() {
-    if (!this.steps.length) return [[0], ...this.names.map(() => [null])];
-    return [this.steps, ...this.columns];
+    if (!this.steps.length) return /** @type {uPlot.AlignedData} */ ([[0], ...this.names.map(() => /** @type {null[]} */ ([null]))]);
+    return /** @type {uPlot.AlignedData} */ ([this.steps, ...this.columns]);
   }
 
   draw() {

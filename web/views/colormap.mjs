@@ -3,6 +3,7 @@
 // value in [0, 1]; the diverging map takes [-1, 1] with 0 white-ish (blue negative, red positive).
 import { interpolateViridis, interpolateRdBu, interpolateYlOrRd, schemeTableau10 } from 'd3-scale-chromatic';
 
+/** @param {(t: number) => string} interpolate a colour ('rgb(…)' or '#rrggbb') for t in [0, 1] */
 function lut(interpolate) {
   const table = new Uint8ClampedArray(256 * 3);
   for (let i = 0; i < 256; i++) {
@@ -14,6 +15,7 @@ function lut(interpolate) {
   return table;
 }
 
+/** @param {string} hex '#rrggbb' @returns {[string, number, number, number]} shaped like a regex match */
 function hexToRgb(hex) {
   const v = parseInt(hex.slice(1), 16);
   return [hex, (v >> 16) & 255, (v >> 8) & 255, v & 255];
@@ -25,7 +27,7 @@ export const VIRIDIS = { table: lut(interpolateViridis), diverging: false };
 /** Surprisal: pale yellow (expected) to deep red (surprising); dark text stays readable on most of it. */
 export const HEAT = { table: lut(interpolateYlOrRd), diverging: false };
 /** Activations, weights, gradients: blue (negative), near white (0), red (positive). */
-export const RDBU = { table: lut((t) => interpolateRdBu(1 - t)), diverging: true };
+export const RDBU = { table: lut((/** @type {number} */ t) => interpolateRdBu(1 - t)), diverging: true };
 /** Categorical colours for one line per parameter tensor. */
 export const CATEGORICAL = schemeTableau10;
 
@@ -41,7 +43,7 @@ export function colorIndex(map, value, scale) {
   return Math.max(0, Math.min(255, Math.round(t * 255)));
 }
 
-/** CSS colour for a value (for DOM views such as coloured text). */
+/** CSS colour for a value (for DOM views such as coloured text). @param {Colormap} map @param {number} value @param {number} scale */
 export function cssColor(map, value, scale) {
   const i = colorIndex(map, value, scale);
   if (i < 0) return 'transparent';
@@ -49,7 +51,7 @@ export function cssColor(map, value, scale) {
   return `rgb(${t[3 * i]}, ${t[3 * i + 1]}, ${t[3 * i + 2]})`;
 }
 
-/** Black or white text, whichever reads better on that background. */
+/** Black or white text, whichever reads better on that background. @param {Colormap} map @param {number} value @param {number} scale */
 export function textColorOn(map, value, scale) {
   const i = colorIndex(map, value, scale);
   if (i < 0) return 'inherit';

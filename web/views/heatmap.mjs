@@ -27,6 +27,7 @@ export class Heatmap {
     this.tip.hidden = true;
     host.append(this.canvas, this.tip);
     this.data = null;
+    /** @type {{ r: number, c: number } | null} the keyboard cursor's cell */
     this.cursor = null;
     this.selectedRow = -1;
     this.dirty = false;
@@ -175,6 +176,7 @@ export class Heatmap {
     this.layout = { width, left, top, cellW, cellH, rows, cols };
   }
 
+  /** The cell under the mouse, or null. @param {MouseEvent} event @returns {{ r: number, c: number } | null} */
   cellAt(event) {
     const L = this.layout;
     if (!L?.cols) return null;
@@ -187,12 +189,14 @@ export class Heatmap {
     return { r, c };
   }
 
+  /** @param {MouseEvent} event */
   hover(event) {
     const cell = this.cellAt(event);
     if (!cell) { this.tip.hidden = true; return; }
     this.showTip(cell);
   }
 
+  /** The tooltip of cell (r, c), above it. @param {{ r: number, c: number }} cell */
   showTip({ r, c }) {
     const L = this.layout;
     const v = this.data.values[r * this.data.cols + c];
@@ -206,9 +210,11 @@ export class Heatmap {
     this.tip.style.top = `${Math.max(0, y - this.tip.offsetHeight - 6)}px`;
   }
 
+  /** Arrows move the cursor, Enter or space selects its row. @param {KeyboardEvent} event */
   key(event) {
     const L = this.layout;
     if (!L?.cols) return;
+    /** @type {Record<string, [number, number]>} */
     const moves = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
     if (event.key in moves) {
       event.preventDefault();
@@ -224,7 +230,7 @@ export class Heatmap {
   }
 }
 
-/** Compact number formatting for labels and tooltips. */
+/** Compact number formatting for labels and tooltips. @param {number} v */
 export function fmt(v) {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);

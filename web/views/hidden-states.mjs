@@ -10,7 +10,8 @@ import { renderColoredText } from './colored-text.mjs';
 import { showChar } from '../corpus-check.mjs';
 
 /** What each quantity of a probe is, for labels and tooltips; scale: the colour map's range (0 = from
- * the data); gate: a sigmoid in (0, 1), drawn with a sequential map (dark = closed, yellow = open). */
+ * the data); gate: a sigmoid in (0, 1), drawn with a sequential map (dark = closed, yellow = open).
+ * @type {Readonly<Record<string, { label: string, scale: number, gate?: boolean }>>} */
 export const QUANTITIES = Object.freeze({
   h: { label: 'h_t hidden state', scale: 1 },
   c: { label: 'c_t cell state (LSTM memory)', scale: 0 },
@@ -25,7 +26,8 @@ export const QUANTITIES = Object.freeze({
 export class HiddenStatesView {
   /**
    * @param {{ heatmap: HTMLElement, text: HTMLElement, neuronLabel: HTMLElement, ranking: HTMLElement,
-   *   spanFrom: HTMLInputElement, spanTo: HTMLInputElement }} els
+   *   spanFrom: HTMLInputElement, spanTo: HTMLInputElement, legend?: HTMLElement }} els legend: the colour
+   *   key under the neuron's text, reworded for gates
    */
   constructor(els) {
     this.els = els;
@@ -62,7 +64,7 @@ export class HiddenStatesView {
   /** The keys of the quantities the current probe has (h first). */
   keys() { return this.probe ? this.probe.quantities.map((q) => q.key) : []; }
 
-  /** Show quantity `key` (h, c or a gate name) in the heatmap, the coloured text and the ranking. */
+  /** Show quantity `key` (h, c or a gate name) in the heatmap, the coloured text and the ranking. @param {string} key */
   show(key) {
     const probe = this.probe;
     const found = probe?.quantities.find((q) => q.key === key);
@@ -98,6 +100,7 @@ export class HiddenStatesView {
     this.els.ranking.replaceChildren();
   }
 
+  /** Colour the text by neuron h (a click or Enter on its heatmap row). @param {number} h */
   selectNeuron(h) {
     this.picked = true;
     this.neuron = h;
@@ -120,7 +123,7 @@ export class HiddenStatesView {
     return best;
   }
 
-  /** Activation of neuron h at every position: (T,) */
+  /** Activation of neuron h at every position: (T,) @param {number} h */
   column(h) {
     const { T, H } = this.probe;
     const states = this.states;
@@ -129,10 +132,11 @@ export class HiddenStatesView {
     return out;
   }
 
+  /** A mouse selection inside the coloured text fills the span inputs. */
   readSelection() {
     const sel = document.getSelection();
     if (!sel || sel.isCollapsed || !this.els.text.contains(sel.anchorNode)) return;
-    const index = (node) => Number((node.nodeType === 1 ? node : node.parentElement)?.closest('[data-i]')?.dataset.i);
+    const index = (/** @type {any} */ node) => Number((node.nodeType === 1 ? node : node.parentElement)?.closest('[data-i]')?.dataset.i);
     const a = index(sel.anchorNode);
     const b = index(sel.focusNode);
     if (!Number.isFinite(a) || !Number.isFinite(b)) return;
@@ -143,6 +147,8 @@ export class HiddenStatesView {
   /**
    * Rank neurons by how differently they fire inside [from, to] than outside it: the difference of
    * means in units of the neuron's overall standard deviation. Returns the top `k`.
+   * @param {number} from @param {number} to inclusive @param {number} [k]
+   * @returns {{ neuron: number, score: number }[]}
    */
   rank(from, to, k = 8) {
     if (!this.probe) throw new Error('run a probe first');
@@ -172,6 +178,7 @@ export class HiddenStatesView {
     return top;
   }
 
+  /** @param {{ neuron: number, score: number }[]} top */
   renderRanking(top) {
     const list = document.createElement('ol');
     list.className = 'ranking';

@@ -1,13 +1,16 @@
 // model.mjs — the worker's corpus and model lifecycle: split and encode a corpus, count its bigram,
 // build a model and trainer from the page's settings, evaluate the held-out loss, save the model
 // file and load one back (refusing a bad file without touching the current model).
-import { S, VAL_EVERY_MS, requireCorpus } from './state.mjs';
+import { S, VAL_EVERY_MS, requireCorpus } from './worker-state.mjs';
 import { postSnapshot } from './snapshot.mjs';
+
+/** @typedef {import('../protocol.mjs').Requests} Requests */
+/** @typedef {import('../settings.mjs').Settings} Settings */
 
 const VAL_TOKENS = 6000;      // validation subset (the same tokens every time)
 const HELD_OUT_MIN = 2000;    // smaller corpora are trained and validated on the whole text
 
-/** Split at 90% of the text, never inside a surrogate pair. */
+/** Split at 90% of the text, never inside a surrogate pair. @param {string} text */
 function splitPoint(text) {
   let cut = Math.floor(text.length * 0.9);
   const code = text.charCodeAt(cut);
@@ -15,6 +18,7 @@ function splitPoint(text) {
   return cut;
 }
 
+/** Free the model and its trainer (the bigram stays: it belongs to the corpus). */
 export function disposeModel() {
   S.running = false;
   S.trainer?.dispose();
@@ -24,6 +28,12 @@ export function disposeModel() {
   S.params = [];
 }
 
+/**
+ * Make `text` the corpus: split, encode, count the bigram; the old corpus and model are freed only
+ * once the new one is built.
+ * @param {Requests['setCorpus']['payload']} payload
+ * @returns {Requests['setCorpus']['result']}
+ */
 export function setCorpus({ name, text }) {
   const vocab = S.lm.Vocab.build(text, { level: 'char' });
   let bigram = null;
@@ -56,7 +66,11 @@ export function setCorpus({ name, text }) {
   }
 }
 
-
+/**
+ * The trainer's options for the page's settings.
+ * @param {Settings} settings
+ * @returns {import('lmlab').TrainOptions}
+ */
 export function trainOptions(settings) {
   return {
     batch: settings.batch, seq: settings.seq, optimizer: settings.opt, lr: settings.lr,
@@ -64,6 +78,11 @@ export function trainOptions(settings) {
   };
 }
 
+/**
+ * What the page is told about the current model (the bigram when there is none).
+ * @param {string} [note] what loading a file could not restore
+ * @returns {import('../protocol.mjs').ModelInfo}
+ */
 export function modelInfo(note) {
   const kind = S.model ? S.model.config.cell : 'bigram';
   return {
@@ -77,6 +96,7 @@ export function modelInfo(note) {
   };
 }
 
+/** Forget the pending snapshot data and the speed averages (a new or reloaded model). */
 export function resetStats() {
   S.pendingLosses = [];
   S.pendingFirst = S.trainer ? S.trainer.step + 1 : 1;
@@ -86,7 +106,11 @@ export function resetStats() {
   S.lastStats = null;
 }
 
-
+/**
+ * Build the model and trainer for `settings` (a reset from the seed); the bigram needs neither.
+ * @param {Requests['configure']['payload']} payload
+ * @returns {Requests['configure']['result']}
+ */
 export function configure({ settings }) {
   requireCorpus();
   disposeModel();
@@ -133,6 +157,7 @@ function validationSlice() {
   return { ids, batch, seq: useSeq };
 }
 
+/** The validation loss now, queued for the next snapshot; sets when the next one is due. */
 export function evaluateValidation() {
   if (!S.trainer) return;
   const { ids, batch, seq } = validationSlice();
@@ -148,6 +173,10 @@ export function evaluateValidation() {
   S.pendingVal.push({ step: S.trainer.step, loss: result.loss });
 }
 
+/**
+ * The model file: weights, optimizer state, vocabulary, settings and corpus name.
+ * @returns {{ result: Requests['save']['result'], transfer: Transferable[] }}
+ */
 export function save() {
   if (!S.model) throw new Error('the bigram is rebuilt from the corpus in an instant; choose a neural model to save one');
   S.model.metadata = {
@@ -161,6 +190,12 @@ export function save() {
   return { result: { bytes: copy.buffer, step: S.trainer.step }, transfer: [copy.buffer] };
 }
 
+/**
+ * Replace the model with the one in a model file; a bad file or another vocabulary is refused with a
+ * sentence and the current model is kept.
+ * @param {Requests['load']['payload']} payload
+ * @returns {Requests['load']['result']}
+ */
 export function load({ bytes, name }) {
   requireCorpus();
   const data = new Uint8Array(bytes);
@@ -173,6 +208,7 @@ export function load({ bytes, name }) {
   let trainer = null;
   try {
     const meta = model.metadata ?? {};
+    /** @type {string[] | null} the tokens of the vocabulary the file was trained with */
     let savedVocab = null;
     if (meta['lmlab.vocab']) {
       try { savedVocab = JSON.parse(meta['lmlab.vocab']).tokens; } catch { savedVocab = null; }

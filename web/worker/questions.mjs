@@ -1,7 +1,10 @@
 // questions.mjs — what the views ask the worker between training slices: next-character
-// distributions and surprisal, samples, hidden states (and the LSTM's c, the gates) over a probe text, the bigram matrix, and the
-// numerical gradient check. Each returns plain data (and transferable buffers).
-import { S, encodeKnown, requireCorpus, topK } from './state.mjs';
+// distributions and surprisal, samples, hidden states (and the LSTM's c, the gates) over a probe
+// text, the bigram matrix, and the numerical gradient check. Each returns plain data (and
+// transferable buffers), typed by the request of the same name in ../protocol.mjs.
+import { S, encodeKnown, requireCorpus, topK } from './worker-state.mjs';
+
+/** @typedef {import('../protocol.mjs').Requests} Requests */
 
 const PREDICT_CONTEXT = 256;  // characters of context for next-character predictions
 const SURPRISAL_CHARS = 400;  // longest text coloured by surprisal
@@ -22,7 +25,7 @@ function softmax(scores) {
 }
 
 
-/** Per-character surprisal in bits, -log2 P(c_t | c_<t), for t ≥ 1. */
+/** Per-character surprisal in bits, -log2 P(c_t | c_<t), for t ≥ 1; bits[0] is NaN. @param {number[]} ids */
 function surprisal(ids) {
   const bits = new Float32Array(ids.length);
   bits[0] = NaN;
@@ -40,6 +43,11 @@ function surprisal(ids) {
   return bits;
 }
 
+/**
+ * The next character after `text` by both models, and the surprisal of its characters.
+ * @param {Requests['predict']['payload']} payload
+ * @returns {Requests['predict']['result']}
+ */
 export function predict({ text }) {
   requireCorpus();
   const context = [...text].slice(-PREDICT_CONTEXT).join('');
@@ -56,6 +64,11 @@ export function predict({ text }) {
   return { neural, bigram, context, dropped, surprisal: surprisalResult };
 }
 
+/**
+ * A sample of `length` characters after the prime, from the neural model or the bigram.
+ * @param {Requests['sample']['payload']} payload
+ * @returns {Requests['sample']['result']}
+ */
 export function sample({ prime, temperature, seed, length }) {
   requireCorpus();
   if (!S.model) {
@@ -68,6 +81,11 @@ export function sample({ prime, temperature, seed, length }) {
   return { text: S.vocab.decode(out), source: 'model' };
 }
 
+/**
+ * The last layer's hidden states (and the LSTM's c, each gate) over the known characters of `text`.
+ * @param {Requests['probe']['payload']} payload
+ * @returns {{ result: Requests['probe']['result'], transfer: Transferable[] }}
+ */
 export function probe({ text }) {
   if (!S.model) throw new Error('the bigram has no hidden state: choose RNN, LSTM or GRU to look inside');
   const known = encodeKnown(text);
@@ -93,6 +111,11 @@ export function probe({ text }) {
   };
 }
 
+/**
+ * P(next | previous) among the topN most frequent tokens.
+ * @param {Requests['bigramMatrix']['payload']} payload
+ * @returns {{ result: Requests['bigramMatrix']['result'], transfer: Transferable[] }}
+ */
 export function bigramMatrix({ topN }) {
   requireCorpus();
   const { tokens, values } = S.bigram.matrix({ topN: Math.min(topN, S.vocab.size), kind: 'probs' });
@@ -105,6 +128,7 @@ export function bigramMatrix({ topN }) {
  * tensor gets RUNS independent relative errors: their median is robust to float32 noise on tiny
  * gradient entries (which makes the max jump on a trained network); the max is reported too.
  */
+/** @returns {Requests['gradCheck']['result']} */
 export function gradCheck() {
   if (!S.model) throw new Error('the gradient check needs a neural model (choose RNN, LSTM, GRU or window)');
   const RUNS = 21;
@@ -118,7 +142,9 @@ export function gradCheck() {
   const stride = Math.floor((S.trainIds.length - (T + 1)) / N);
   for (let n = 0; n < N; n++) ids.set(S.trainIds.subarray(n * stride, n * stride + T + 1), n * (T + 1));
   const t0 = performance.now();
+  /** @type {number[][]} per tensor, its relative error in each run */
   const errors = [];
+  /** @type {string[]} */
   let names = [];
   for (let run = 1; run <= RUNS; run++) {
     const result = S.model.gradientCheck(ids, N, T, { samples: 1, eps: 1e-2, seed: run });

@@ -1,7 +1,7 @@
 // snapshot.mjs — the worker's compact report to the page: new training losses, validation points,
 // per-parameter gradient norms, the trainer's gradient flow, the last-step gradient probe and the
 // watched weight matrix, posted with transferable buffers (throttled by the training loop).
-import { S, SNAPSHOT_MS, post, l2 } from './state.mjs';
+import { S, SNAPSHOT_MS, post, l2 } from './worker-state.mjs';
 
 const PROBE_WINDOWS = 6;      // held-out windows averaged for the last-step gradient probe
 const NONFINITE = 6;          // LmlabError code of LM_ERR_NONFINITE
@@ -32,7 +32,7 @@ function lastStepFlow() {
   return sum.map((v) => v / PROBE_WINDOWS);
 }
 
-/** Post one snapshot and clear the pending losses and validation points. */
+/** Post one snapshot (protocol.mjs: Snapshot) and clear the pending losses and validation points. */
 export function postSnapshot() {
   S.lastSnapshot = performance.now();
   const transfer = [];

@@ -1,7 +1,8 @@
-// state.mjs — the page's settings: every hyperparameter, the seed and the live knobs, with defaults,
-// limits, a strict parser for URL query strings and the inverse writer, so a link reproduces a run.
-// Pure functions, no DOM: the browser page and node --test use the same code. Unknown or malformed
-// fields never pass silently: the parser returns the defaults for them plus one sentence each.
+// settings.mjs — the page's settings schema: every hyperparameter, the seed and the live knobs, with
+// defaults, limits, a strict parser for URL query strings and the inverse writer, so a link
+// reproduces a run. Pure functions, no DOM: the browser page and node --test use the same code.
+// Unknown or malformed fields never pass silently: the parser returns the defaults for them plus one
+// sentence each. (page/settings-form.mjs shows settings in the form; the worker gets a copy.)
 
 /**
  * @typedef {'bigram'|'rnn'|'lstm'|'gru'|'window'} ModelKind
@@ -12,7 +13,21 @@
  * }} Settings
  */
 
-/** One entry per setting: its kind, limits and the label used in messages. */
+/**
+ * How one setting is parsed: its kind, default, limits and the label used in messages.
+ * @typedef {{ kind: 'int' | 'number', def: number, min: number, max: number, label: string }
+ *   | { kind: 'choice', def: string, choices: string[], label: string }
+ *   | { kind: 'id', def: string, label: string }
+ *   | { kind: 'text', def: string, maxLength: number, label: string }} Field
+ */
+
+/**
+ * Settings by name, for the loops over FIELDS (values are checked by parseField first).
+ * @param {Settings} settings @returns {Record<string, unknown>}
+ */
+const byName = (settings) => /** @type {Record<string, unknown>} */ (settings);
+
+/** One entry per setting (every key of Settings). @type {Readonly<Record<string, Field>>} */
 export const FIELDS = Object.freeze({
   corpus: { kind: 'id', def: 'brown', label: 'corpus' },
   model: { kind: 'choice', def: 'rnn', choices: ['bigram', 'rnn', 'lstm', 'gru', 'window'], label: 'model' },
@@ -45,6 +60,7 @@ export const WINDOW_EMBED = 16;
  * @returns {string[]}
  */
 export function fitSettingsToModel(settings) {
+  /** @type {string[]} */
   const notes = [];
   if (settings.model !== 'window') return notes;
   if (settings.layers !== 1) {
@@ -60,9 +76,10 @@ export function fitSettingsToModel(settings) {
 
 /** @returns {Settings} a fresh copy of the defaults */
 export function defaultSettings() {
+  /** @type {Record<string, unknown>} */
   const out = {};
   for (const [key, field] of Object.entries(FIELDS)) out[key] = field.def;
-  return /** @type {Settings} */ (out);
+  return /** @type {Settings} */ (/** @type {unknown} */ (out));
 }
 
 /**
@@ -122,7 +139,7 @@ export function settingsFromQuery(search) {
     const { value, error } = parseField(key, raw);
     if (error) errors.push(`ignored the link's ${error}`);
     else {
-      settings[key] = value;
+      byName(settings)[key] = value;
       given.add(key);
     }
   }
@@ -137,7 +154,7 @@ export function settingsFromQuery(search) {
  */
 export function settingsToQuery(settings) {
   const params = new URLSearchParams();
-  for (const key of Object.keys(FIELDS)) params.set(key, String(settings[key]));
+  for (const key of Object.keys(FIELDS)) params.set(key, String(byName(settings)[key]));
   return `?${params.toString()}`;
 }
 
@@ -146,5 +163,5 @@ export function settingsToQuery(settings) {
  * @param {Settings} a @param {Settings} b
  */
 export function structuralChanges(a, b) {
-  return STRUCTURAL.filter((key) => a[key] !== b[key]);
+  return STRUCTURAL.filter((key) => byName(a)[key] !== byName(b)[key]);
 }

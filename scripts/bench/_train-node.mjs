@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-// _train_node.mjs — child process of the training benchmark (train.mjs): one WASM training run in a
-// fresh Node process, so its peak RSS is its own. Usage: node _train_node.mjs FILE CONFIG_JSON
-// (--steps S | --seconds X); prints one JSON object (see trainRun in _train_run.mjs).
+// _train-node.mjs — child process of the training benchmark (train.mjs): one WASM training run in a
+// fresh Node process, so its peak RSS is its own. Usage: node _train-node.mjs FILE CONFIG_JSON
+// (--steps S | --seconds X); prints one JSON object (see trainRun in _train-run.mjs).
 import { readFileSync } from 'node:fs';
 import { loadLmlab } from '../../wasm_glue/index.mjs';
-import { encodeCorpus, trainRun } from './_train_run.mjs';
+import { encodeCorpus, trainRun } from './_train-run.mjs';
 
 const [file, configJson, flag, value] = process.argv.slice(2);
 if (!file || !configJson || !['--steps', '--seconds'].includes(flag) || !(Number(value) > 0)) {
-  console.error('usage: node _train_node.mjs FILE CONFIG_JSON (--steps S | --seconds X)');
+  console.error('usage: node _train-node.mjs FILE CONFIG_JSON (--steps S | --seconds X)');
   process.exit(2);
 }
 const lm = await loadLmlab();

@@ -1,5 +1,5 @@
-// _train_run.mjs — one measured training run on the WASM build, shared by the Node child
-// (_train_node.mjs) and the browser worker (_train_worker.mjs) of the training benchmark (train.mjs),
+// _train-run.mjs — one measured training run on the WASM build, shared by the Node child
+// (_train-node.mjs) and the browser worker (_train-worker.mjs) of the training benchmark (train.mjs),
 // so both run exactly the same steps. No Node or DOM imports: it gets lmlab and the clocks passed in.
 // Shapes: N streams (batch), T window (seq), H hidden, E embedding (0 = one-hot).
 

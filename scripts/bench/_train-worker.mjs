@@ -1,8 +1,8 @@
-// _train_worker.mjs — the browser side of the training benchmark: a module Web Worker (as the page
+// _train-worker.mjs — the browser side of the training benchmark: a module Web Worker (as the page
 // trains) that loads lmlab, receives the corpus once, then runs trainRun for each request and posts
 // the result back. Messages in: { text } then { id, config, steps }; out: { id, result } or { id, error }.
 import { loadLmlab } from '../../wasm_glue/index.mjs';
-import { encodeCorpus, trainRun } from './_train_run.mjs';
+import { encodeCorpus, trainRun } from './_train-run.mjs';
 
 const ready = loadLmlab();
 let ids = null;

@@ -1,0 +1,142 @@
+// corpus.mjs — handling a new training text: a built-in preset (with the settings it suggests), pasted
+// text, an opened or dropped file. Each is checked first (../corpus-check.mjs: empty, too large,
+// binary, broken UTF-8 get one sentence and the old corpus stays); a good one goes to the worker, the
+// statistics and probe text follow, and a fresh model is built. corpus-panel.mjs has the pieces.
+import { checkText, corpusStats, decodeCorpus, formatBytes, MAX_CORPUS_BYTES } from '../corpus-check.mjs';
+import { defaultSettings } from '../settings.mjs';
+import { presetById } from '../presets.mjs';
+import { $, banner, setStatus, showError } from './dom.mjs';
+import { defaultProbe, loadPreset, renderCorpusStats } from './corpus-panel.mjs';
+import { refreshBigramMatrix } from './readouts.mjs';
+import { writeControls, writeUrl } from './settings-form.mjs';
+import { configure, pauseTraining, sendCorpus } from './training.mjs';
+
+/** @typedef {import('../app.mjs').AppState} AppState */
+/** @typedef {import('./corpus-panel.mjs').Corpus} Corpus */
+
+/** loadPreset with a status line while it runs. @param {string} id */
+function fetchPreset(id) {
+  setStatus(`Loading ${presetById(id)?.title ?? id}…`);
+  return loadPreset(id);
+}
+
+/**
+ * Make `corpus` the training text: stats, worker, bigram views, a fresh model.
+ * @param {AppState} app @param {Corpus} corpus
+ */
+async function useCorpus(app, corpus) {
+  showError($('corpus-error'), '');
+  const stats = corpusStats(corpus.text);
+  app.corpus = corpus;
+  setStatus('Counting bigrams…');
+  await sendCorpus(app);
+  renderCorpusStats(stats, corpus, app.corpusInfo);
+  $('corpus', HTMLSelectElement).value = corpus.presetId ?? 'custom';
+  const probeText = $('probe-text', HTMLTextAreaElement);
+  const predictInput = $('predict-input', HTMLInputElement);
+  probeText.value = defaultProbe(corpus.text);
+  // The prediction box keeps its text when the new corpus knows every character of it.
+  const known = new Set(corpus.text.slice(0, 200000));
+  if (![...predictInput.value].every((ch) => known.has(ch))) predictInput.value = [...probeText.value].slice(0, 40).join('');
+  await configure(app, true);
+  refreshBigramMatrix(app);
+}
+
+/**
+ * The user's own text (pasted, or a file's bytes): checked, then trained on; a bad one is refused
+ * with a sentence and the previous corpus stays.
+ * @param {AppState} app @param {string | Uint8Array} bytesOrText @param {string} name for messages
+ */
+async function userCorpus(app, bytesOrText, name) {
+  try {
+    const text = typeof bytesOrText === 'string' ? checkText(bytesOrText, name) : decodeCorpus(bytesOrText, name);
+    await pauseTraining(app);
+    await useCorpus(app, { name: name.slice(0, 60), text, presetId: null, note: `${name}: not part of the link (links carry only built-in corpora).` });
+    setStatus(`Loaded ${name}.`);
+  } catch (err) {
+    showError($('corpus-error'), err.message);
+    setStatus('The previous corpus is still loaded.');
+  }
+}
+
+/** A file from the open button or a drop; too large ones are refused before reading. @param {AppState} app @param {File} file */
+async function readUserFile(app, file) {
+  if (file.size > MAX_CORPUS_BYTES) {
+    showError($('corpus-error'), `${file.name} is ${formatBytes(file.size)}; the page holds at most ${formatBytes(MAX_CORPUS_BYTES)} of text in memory. Use an excerpt.`);
+    return;
+  }
+  await userCorpus(app, new Uint8Array(await file.arrayBuffer()), file.name);
+}
+
+/** The preset list changed: load it, take its suggested settings. @param {AppState} app */
+export async function choosePreset(app) {
+  const id = $('corpus', HTMLSelectElement).value;
+  const preset = presetById(id);
+  if (!preset) return;
+  try {
+    await pauseTraining(app);
+    const corpus = await fetchPreset(id);
+    if (preset.suggest) Object.assign(app.settings, preset.suggest);
+    app.settings.corpus = id;
+    writeControls(app);
+    writeUrl(app);
+    await useCorpus(app, corpus);
+  } catch (err) {
+    showError($('corpus-error'), err.message);
+  }
+}
+
+/** "Train on this text" under the paste box. @param {AppState} app */
+export function usePastedText(app) {
+  return userCorpus(app, $('paste', HTMLTextAreaElement).value, 'The pasted text');
+}
+
+/** A file chosen with "Open a text file…". @param {AppState} app */
+export async function openCorpusFile(app) {
+  const input = $('file', HTMLInputElement);
+  const file = input.files?.[0];
+  if (file) await readUserFile(app, file);
+  input.value = '';
+}
+
+/** A file dragged over the drop zone. @param {DragEvent} event */
+export function dragOver(event) {
+  event.preventDefault();
+  $('drop').classList.add('over');
+}
+
+/** The drag left the drop zone. */
+export function dragLeave() {
+  $('drop').classList.remove('over');
+}
+
+/** A file dropped on the drop zone. @param {AppState} app @param {DragEvent} event */
+export async function dropCorpusFile(app, event) {
+  event.preventDefault();
+  $('drop').classList.remove('over');
+  const file = event.dataTransfer?.files?.[0];
+  if (file) await readUserFile(app, file);
+}
+
+/**
+ * The corpus the page starts with: the link's (its suggested settings fill in whatever the link does
+ * not set, e.g. '?corpus=hello'), or the Brown corpus when that one cannot be loaded.
+ * @param {AppState} app @param {Set<string>} given the settings the link set
+ */
+export async function loadStartCorpus(app, given) {
+  const { settings } = app;
+  for (const [key, value] of Object.entries(presetById(settings.corpus)?.suggest ?? {})) {
+    if (!given.has(key)) /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (settings))[key] = value;
+  }
+  writeControls(app);
+  let corpus;
+  try {
+    corpus = await fetchPreset(settings.corpus);
+  } catch (err) {
+    banner(`${err.message}; loading the Brown corpus instead.`);
+    settings.corpus = defaultSettings().corpus;
+    corpus = await fetchPreset(settings.corpus);
+  }
+  writeUrl(app);
+  await useCorpus(app, corpus);
+}
