@@ -1,4 +1,4 @@
-/* layers_attention.h — attention (the lecture's seq2seq chapter; Bahdanau et al. 2015) as a
+/* layers_attention.h — attention (the BPTT notes' seq2seq chapter; Bahdanau et al. 2015) as a
  * forward/backward pair with the conventions of layers.h: outputs, then inputs, then parameters, then
  * workspace, then sizes; forwards overwrite their outputs; backwards OVERWRITE the input gradients
  * (dq, dk) and ACCUMULATE (+=) into parameter gradients (dWq, dWk, dv); "or NULL" pointers may be NULL.
@@ -31,7 +31,7 @@ typedef enum { LM_ATTN_NONE = 0, LM_ATTN_DOT = 1, LM_ATTN_ADDITIVE = 2 } lm_attn
 #define ATTN_WORK_FORWARD(N, Tq, Tk, A) (ATTN_SZ(N) * ATTN_SZ(Tk) * ATTN_SZ(A) + ATTN_WORK_FORWARD_PROJECTED(N, Tq, A))
 #define ATTN_WORK_BACKWARD(N, Tq, Tk, A) (ATTN_SZ(N) * ATTN_SZ(Tk) * ATTN_SZ(A) + ATTN_WORK_BACKWARD_PROJECTED(N, Tq, Tk, A))
 
-/* ---- the lecture's interface -------------------------------------------------------------------- */
+/* ---- the notes' interface ------------------------------------------------------------------------- */
 
 /* c (N, Tq, H), alpha (N, Tq, Tk) out; cache (N, Tq, Tk, A) out (additive; NULL for dot); q (N, Tq, H);
  * k (N, Tk, H); mask (N, Tk) or NULL (every key real); Wq (H, A), Wk (H, A), v (A,) for additive (NULL
@@ -58,7 +58,7 @@ void attention_forward_projected(lm_float *c, lm_float *alpha, lm_float *cache, 
                                  const lm_float *v, lm_float *work, int N, int Tq, int Tk, int H, int A,
                                  lm_attn_score score);
 /* dq (N, Tq, H) overwritten (or NULL). dk (N, Tk, H) and dkw (N, Tk, A) ACCUMULATE (+=) here, unlike the
- * lecture's interface: the decoder reads the same keys at every step, so their gradient is the sum over
+ * notes' interface: the decoder reads the same keys at every step, so their gradient is the sum over
  * the steps, added in place step by step. dWq (H, A), dv (A,) +=; dkw, dWq, dv are NULL for dot.
  * work ATTN_WORK_BACKWARD_PROJECTED(N, Tq, Tk, A), with A = 0 for dot. */
 void attention_backward_projected(lm_float *dq, lm_float *dk, lm_float *dkw, lm_float *dWq, lm_float *dv,

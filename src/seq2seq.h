@@ -1,4 +1,4 @@
-/* seq2seq.h — the encoder–decoder model of the lecture's last chapter, over the cells we have (RNN,
+/* seq2seq.h — the encoder–decoder model of the BPTT notes' last chapter, over the cells we have (RNN,
  * LSTM, GRU; L stacked layers on each side): config, one flat parameter buffer and one flat gradient
  * buffer with a named-tensor table (PyTorch-style names), caches sized per (N, Ts, Tt), the loss with
  * teacher forcing and its gradients, scoring, greedy decoding and beam search. Internal: these

@@ -1,7 +1,7 @@
 /* test_attention.c — the attention layer pair of layers_attention.h, natively: every gradient (dot and
- * additive; masks; Tq = 1 and Tq > 1; the lecture's interface and the projected one) against centered
+ * additive; masks; Tq = 1 and Tq > 1; the notes' interface and the projected one) against centered
  * finite differences, each check shown able to fail; masked keys get exactly zero weight and gradient;
- * the lecture's worked example; the += / overwrite rules; steps one at a time equal the batch of steps;
+ * the BPTT notes' worked example; the += / overwrite rules; steps one at a time equal the batch of steps;
  * a fully masked row gives zeros, not NaN; huge scores do not overflow. Workspaces are allocated at
  * exactly their documented sizes so ASan catches an overrun. Built float and -DLM_DOUBLE.
  * The double build checks with five-point differences (gradcheck.h's check_grad_fine): a key with little
@@ -122,7 +122,7 @@ static size_t bwork_size(const att_ctx *a) {
 static void grads_alloc(att_grads *g, const att_ctx *a) {
     const size_t A = a->A ? (size_t)a->A : 1;
     g->dq = poisoned((size_t)a->N * a->Tq * a->H); /* overwritten */
-    /* overwritten by the lecture's interface, accumulated by the projected one */
+    /* overwritten by the notes' interface, accumulated by the projected one */
     g->dk = a->projected ? zeros((size_t)a->N * a->Tk * a->H) : poisoned((size_t)a->N * a->Tk * a->H);
     g->dkw = zeros((size_t)a->N * a->Tk * A);
     g->dWq = zeros((size_t)a->H * A);
@@ -309,7 +309,7 @@ static void test_steps_equal_batch(lm_attn_score score) {
     att_free(&a), att_free(&s);
 }
 
-/* ---- the lecture's worked example -------------------------------------------------------------
+/* ---- the BPTT notes' worked example----------------------------------------------------------
  * The notes score four encoder states e = [1.5, 0.9, 0.3, -0.5] and print α = [0.51, 0.28, 0.14, 0.07].
  * softmax(e) is [0.5037, 0.2764, 0.1517, 0.0682], which rounds to [0.50, 0.28, 0.15, 0.07]: the slide's
  * first and third figures are off by 0.006 and 0.012 (they still sum to 1, as if rounded by hand). We
@@ -342,7 +342,7 @@ static void test_worked_example(void) {
     lm_float dc[2] = {1, 0}, dq[2], dk[8];
     attention_backward(dq, dk, NULL, NULL, NULL, dc, q, k, alpha, NULL, NULL, NULL, NULL, work, 1, 1, 4, 2, 0,
                        LM_ATTN_DOT);
-    CHECK(all_finite(dq, 2) && all_finite(dk, 8), "worked example: the backward runs on the lecture's shapes");
+    CHECK(all_finite(dq, 2) && all_finite(dk, 8), "worked example: the backward runs on the notes' shapes");
 }
 
 /* Scores far beyond exp's range: the max is subtracted first, so α stays finite and exact. */
