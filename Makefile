@@ -26,7 +26,8 @@ WARN := -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter
 # unrolling: the rest (model bookkeeping, vocabulary, bigram, files, JSON, API checks). The tiers were
 # chosen with the training benchmark against the all -O3 build (README: Speed).
 WASM_O3_SRC := src/kernels.c src/kernels_act.c src/optim.c
-WASM_O2_SRC := src/layers.c src/layers_rnn.c src/layers_lstm.c src/layers_gru.c src/model_cells.c
+WASM_O2_SRC := src/layers.c src/layers_rnn.c src/layers_lstm.c src/layers_gru.c src/model_cells.c \
+  src/layers_attention.c src/seq2seq_cells.c src/seq2seq_forward.c src/seq2seq_backward.c
 WASM_CFLAGS = $(WARN) -msimd128 \
   $(if $(filter $(WASM_O3_SRC),$<),-O3,$(if $(filter $(WASM_O2_SRC),$<),-O2,-Oz) -fno-unroll-loops)
 # Linked at -Os: wasm-opt at -Oz over the whole module cost the batch-1 RNN 16 % for 1.8 KB.
