@@ -4,7 +4,7 @@
  * Generation, masked-word prediction and the heatmap matrix live in bigram_apps.c. */
 #include "bigram.h"
 
-#include "handles.h"
+#include "lm_check.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -111,14 +111,14 @@ static lm_status count_sparse(lm_bigram *b, const int32_t *ids, const int32_t *s
 
 LM_API lm_status lm_bigram_train(lm_bigram **out, const lm_vocab *vocab, const uint8_t *text, size_t len, double k,
                                  double dense_limit_bytes) {
-    if (!out) return lm_fail(LM_ERR_ARG, "lm_bigram_train: the output pointer is null");
+    const char *fn = "bigram_train";
+    LM_TRY(lm_check_ptr(fn, "out", out));
     *out = NULL;
-    lm_status st = lm_handle_check(vocab, LM_KIND_VOCAB, "the vocabulary");
-    if (st) return st;
-    if (!(k >= 0) || !isfinite(k)) return lm_fail(LM_ERR_ARG, "the smoothing constant k must be a finite number >= 0, got %g", k);
-    if (isnan(dense_limit_bytes)) return lm_fail(LM_ERR_ARG, "denseLimitBytes must be a number");
-    if (!text && len) return lm_fail(LM_ERR_ARG, "lm_bigram_train: the text pointer is null");
-    if (len == 0) return lm_fail(LM_ERR_EMPTY, "the training text is empty");
+    LM_TRY(lm_check_handle(fn, "vocab", vocab, LM_KIND_VOCAB));
+    LM_TRY(lm_check_nonneg(fn, "k (add-k smoothing)", k));
+    if (isnan(dense_limit_bytes)) return lm_fail(LM_ERR_ARG, "%s: dense_limit_bytes is NaN; it must be a number", fn);
+    LM_TRY(lm_check_text(fn, text, len, 1));
+    lm_status st;
     int32_t *ids = NULL, *starts = NULL;
     size_t n = 0, nsent = 0, npairs = 0;
     st = lm_vocab_encode_text(vocab, text, len, 0, &ids, &n, &starts, &nsent, "the training text");
@@ -139,7 +139,7 @@ LM_API lm_status lm_bigram_train(lm_bigram **out, const lm_vocab *vocab, const u
     if (!b->sparse) {
         b->dense = calloc(cells, sizeof *b->dense);
         if (!b->dense) {
-            st = lm_fail(LM_ERR_NOMEM, "out of memory for a dense %zu x %zu count matrix (%zu bytes): use a smaller denseLimitBytes",
+            st = lm_fail(LM_ERR_NOMEM, "out of memory for a dense %zu x %zu count matrix (%zu bytes): use a smaller dense_limit_bytes",
                          V, V, dense_bytes);
             goto fail;
         }
@@ -189,53 +189,50 @@ fail:
 }
 
 LM_API lm_status lm_bigram_free(lm_bigram *b) {
-    lm_status st = lm_handle_check(b, LM_KIND_BIGRAM, "the bigram model");
-    if (st) return st;
+    LM_TRY(lm_check_handle("bigram_free", "bigram", b, LM_KIND_BIGRAM));
     lm_handle_remove(b);
     bigram_destroy(b);
     return LM_OK;
 }
 
 LM_API lm_status lm_bigram_info(const lm_bigram *b, double *info) {
-    lm_status st = lm_handle_check(b, LM_KIND_BIGRAM, "the bigram model");
-    if (st) return st;
-    if (!info) return lm_fail(LM_ERR_ARG, "lm_bigram_info: the output pointer is null");
-    double V = b->V, bytes = b->sparse ? (double)b->nnz * 16 + (V + 1) * 8 : V * V * 4;
-    double values[6] = {V, b->k, b->sparse, (double)b->nnz, b->pairs, bytes};
-    memcpy(info, values, sizeof values);
+    const char *fn = "bigram_info";
+    LM_TRY(lm_check_handle(fn, "bigram", b, LM_KIND_BIGRAM));
+    LM_TRY(lm_check_ptr(fn, "info", info));
+    double V = b->V;
+    info[LM_BIGRAM_INFO_V] = V;
+    info[LM_BIGRAM_INFO_K] = b->k;
+    info[LM_BIGRAM_INFO_SPARSE] = b->sparse;
+    info[LM_BIGRAM_INFO_NONZERO] = (double)b->nnz;
+    info[LM_BIGRAM_INFO_PAIRS] = b->pairs;
+    info[LM_BIGRAM_INFO_COUNT_BYTES] = b->sparse ? (double)b->nnz * 16 + (V + 1) * 8 : V * V * 4;
     return LM_OK;
 }
 
 LM_API lm_status lm_bigram_vocab(const lm_bigram *b, const lm_vocab **vocab) {
-    lm_status st = lm_handle_check(b, LM_KIND_BIGRAM, "the bigram model");
-    if (st) return st;
-    if (!vocab) return lm_fail(LM_ERR_ARG, "lm_bigram_vocab: the output pointer is null");
+    const char *fn = "bigram_vocab";
+    LM_TRY(lm_check_handle(fn, "bigram", b, LM_KIND_BIGRAM));
+    LM_TRY(lm_check_ptr(fn, "vocab", vocab));
     *vocab = b->vocab;
     return LM_OK;
 }
 
-static lm_status check_id(const lm_bigram *b, int32_t id, const char *what) {
-    if (id < 0 || id >= b->V)
-        return lm_fail(LM_ERR_ARG, "%s id %d is outside the vocabulary [0, %d)", what, (int)id, (int)b->V);
-    return LM_OK;
-}
-
-static lm_status check_pair(const lm_bigram *b, int32_t prev, int32_t next, const void *out) {
-    lm_status st = lm_handle_check(b, LM_KIND_BIGRAM, "the bigram model");
-    if (!st) st = check_id(b, prev, "the previous token's");
-    if (!st) st = check_id(b, next, "the next token's");
-    if (!st && !out) st = lm_fail(LM_ERR_ARG, "the output pointer is null");
-    return st;
+/* The checks of a call about one pair (prev, next) of token ids. */
+static lm_status check_pair(const char *fn, const lm_bigram *b, int32_t prev, int32_t next, const void *out) {
+    LM_TRY(lm_check_handle(fn, "bigram", b, LM_KIND_BIGRAM));
+    LM_TRY(lm_check_ids(fn, "prev", &prev, 1, -1, b->V, NULL, 0));
+    LM_TRY(lm_check_ids(fn, "next", &next, 1, -1, b->V, NULL, 0));
+    return lm_check_ptr(fn, "out", out);
 }
 
 LM_API lm_status lm_bigram_count(const lm_bigram *b, int32_t prev, int32_t next, double *count) {
-    lm_status st = check_pair(b, prev, next, count);
+    lm_status st = check_pair("bigram_count", b, prev, next, count);
     if (!st) *count = lm_bigram_count_of(b, prev, next);
     return st;
 }
 
 LM_API lm_status lm_bigram_prob(const lm_bigram *b, int32_t prev, int32_t next, double *prob) {
-    lm_status st = check_pair(b, prev, next, prob);
+    lm_status st = check_pair("bigram_prob", b, prev, next, prob);
     if (!st) *prob = lm_bigram_p(b, prev, next);
     return st;
 }
@@ -251,10 +248,10 @@ void lm_bigram_expand(const lm_bigram *b, int32_t prev, int32_t next, int clear)
 }
 
 LM_API lm_status lm_bigram_distribution(const lm_bigram *b, int32_t prev, float *dist) {
-    lm_status st = lm_handle_check(b, LM_KIND_BIGRAM, "the bigram model");
-    if (!st) st = check_id(b, prev, "the context token's");
-    if (!st && !dist) st = lm_fail(LM_ERR_ARG, "lm_bigram_distribution: the output pointer is null");
-    if (st) return st;
+    const char *fn = "bigram_distribution";
+    LM_TRY(lm_check_handle(fn, "bigram", b, LM_KIND_BIGRAM));
+    LM_TRY(lm_check_ids(fn, "prev", &prev, 1, -1, b->V, NULL, 0));
+    LM_TRY(lm_check_ptr(fn, "dist", dist));
     size_t V = (size_t)b->V;
     double inv = b->inv_den[prev], base = b->k * inv;
     if (b->sparse) {
@@ -285,31 +282,33 @@ static lm_status score_text(const lm_bigram *b, const uint8_t *text, size_t len,
     return LM_OK;
 }
 
-static lm_status check_text_call(const lm_bigram *b, const uint8_t *text, size_t len, const void *out) {
-    lm_status st = lm_handle_check(b, LM_KIND_BIGRAM, "the bigram model");
-    if (!st && !out) st = lm_fail(LM_ERR_ARG, "the output pointer is null");
-    if (!st && !text && len) st = lm_fail(LM_ERR_ARG, "the text pointer is null");
-    return st;
+/* The checks of a call that scores a text into out. */
+static lm_status check_text_call(const char *fn, const lm_bigram *b, const uint8_t *text, size_t len,
+                                 const void *out) {
+    LM_TRY(lm_check_handle(fn, "bigram", b, LM_KIND_BIGRAM));
+    LM_TRY(lm_check_ptr(fn, "out", out));
+    return lm_check_text(fn, text, len, 0);
 }
 
 LM_API lm_status lm_bigram_evaluate(const lm_bigram *b, const uint8_t *text, size_t len, double *result) {
-    lm_status st = check_text_call(b, text, len, result);
+    lm_status st = check_text_call("bigram_evaluate", b, text, len, result);
     double log_prob, tokens;
     if (!st) st = score_text(b, text, len, &log_prob, &tokens);
     if (st) return st;
     if (tokens == 0) return lm_fail(LM_ERR_EMPTY, "the held-out text has no tokens to predict");
     double loss = -log_prob / tokens;
-    result[0] = loss;
-    result[1] = exp(loss);
-    result[2] = loss / log(2.0);
-    result[3] = tokens;
+    result[LM_BIGRAM_EVAL_LOSS] = loss;
+    result[LM_BIGRAM_EVAL_PERPLEXITY] = exp(loss);
+    result[LM_BIGRAM_EVAL_BITS] = loss / log(2.0);
+    result[LM_BIGRAM_EVAL_TOKENS] = tokens;
     return LM_OK;
 }
 
 LM_API lm_status lm_bigram_log_prob(const lm_bigram *b, const uint8_t *text, size_t len, double *log_prob,
                                     double *tokens) {
-    lm_status st = check_text_call(b, text, len, log_prob);
-    if (!st && !tokens) st = lm_fail(LM_ERR_ARG, "the output pointer is null");
+    const char *fn = "bigram_log_prob";
+    lm_status st = check_text_call(fn, b, text, len, log_prob);
+    if (!st) st = lm_check_ptr(fn, "tokens", tokens);
     if (!st) st = score_text(b, text, len, log_prob, tokens);
     return st;
 }

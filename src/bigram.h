@@ -14,49 +14,8 @@
 /* Dense counts while V * V * 4 bytes stays within this budget (64 MiB: V up to 4096). */
 #define LM_BIGRAM_DENSE_LIMIT ((double)(64u << 20))
 
-typedef struct lm_bigram lm_bigram;
-
-/* Count the bigrams of text with (a private copy of) vocab. k >= 0; dense_limit_bytes < 0 means
- * LM_BIGRAM_DENSE_LIMIT, 0 forces the sparse path, a huge value forces dense (if memory allows). */
-LM_API lm_status lm_bigram_train(lm_bigram **out, const lm_vocab *vocab, const uint8_t *text, size_t len, double k,
-                                 double dense_limit_bytes);
-LM_API lm_status lm_bigram_free(lm_bigram *b);
-/* info: (6,) = V, k, sparse (0/1), stored nonzero pairs, training pairs, bytes of count storage. */
-LM_API lm_status lm_bigram_info(const lm_bigram *b, double *info);
-/* The model's own vocabulary copy (a live vocabulary handle until the model is freed). */
-LM_API lm_status lm_bigram_vocab(const lm_bigram *b, const lm_vocab **vocab);
-LM_API lm_status lm_bigram_count(const lm_bigram *b, int32_t prev, int32_t next, double *count);
-LM_API lm_status lm_bigram_prob(const lm_bigram *b, int32_t prev, int32_t next, double *prob);
-/* P(. | prev) for every token: dist (V,). */
-LM_API lm_status lm_bigram_distribution(const lm_bigram *b, int32_t prev, float *dist);
-/* Held-out evaluation: result (4,) = mean NLL in nats per predicted token, perplexity, bits per
- * token, predicted tokens. Word level predicts w1 … wn and </s> of every sentence; char level every
- * code point after the first. LM_ERR_EMPTY when nothing is predicted. */
-LM_API lm_status lm_bigram_evaluate(const lm_bigram *b, const uint8_t *text, size_t len, double *result);
-/* Sum of natural-log probabilities of the text's predicted tokens (same convention); tokens: (1,). */
-LM_API lm_status lm_bigram_log_prob(const lm_bigram *b, const uint8_t *text, size_t len, double *log_prob,
-                                    double *tokens);
-
-/* ---- bigram_apps.c: generation, masked-word prediction, the heatmap matrix ---- */
-/* count sentences of at most max_length tokens: ids (count, max_length), lengths (count,). Word level
- * samples from <s> until </s>; char level from a newline until a newline. temperature > 0 scales
- * log-probabilities by 1/temperature; greedy (or temperature 0) takes the argmax (lowest id on ties). */
-LM_API lm_status lm_bigram_generate(const lm_bigram *b, double seed, double temperature, int greedy,
-                                    int32_t max_length, int32_t count, int32_t *ids, int32_t *lengths);
-/* Rank every candidate w for the one [MASK] (or ___) in text by P(w | prev) P(next | w); the best
- * top_k (normalised over all candidates) into ids (top_k,), probs (top_k,); *n how many were written. */
-LM_API lm_status lm_bigram_predict_masked(const lm_bigram *b, const uint8_t *text, size_t len, int32_t top_k,
-                                          int32_t *ids, double *probs, int32_t *n);
-/* Mask one random token in each sentence (word level) or line (char level) of text: result (3,) =
- * top-1 accuracy, top-5 accuracy, sentences scored. */
-LM_API lm_status lm_bigram_masked_accuracy(const lm_bigram *b, const uint8_t *text, size_t len, double seed,
-                                           double *result);
-/* The top_n most frequent tokens (training counts; ties: lower id): ids (top_n,), values (top_n, top_n)
- * of counts (kind 0) or smoothed P(column | row) (kind 1); *n = min(top_n, V). */
-LM_API lm_status lm_bigram_matrix(const lm_bigram *b, int32_t top_n, int kind, int32_t *ids, float *values,
-                                  int32_t *n);
-
-/* ---- internal ---- */
+/* The exported functions (lm_bigram_train, …) are in lmlab.h; this header holds the struct and the
+ * count lookups bigram.c and bigram_apps.c share. */
 struct lm_bigram {
     lm_vocab *vocab;       /* owned copy, registered as a vocabulary handle */
     int32_t V;

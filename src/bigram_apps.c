@@ -4,7 +4,7 @@
  * model carries (V,) scratch arrays. */
 #include "bigram.h"
 
-#include "handles.h"
+#include "lm_check.h"
 #include "lm_math.h"
 #include "rng.h"
 
@@ -31,11 +31,8 @@
         }                                                                                            \
     } while (0)
 
-static lm_status check_seed(double seed) {
-    if (!(seed >= 0 && seed <= 9007199254740991.0) || seed != floor(seed))
-        return lm_fail(LM_ERR_ARG, "the seed must be a whole number from 0 to 2^53-1, got %g", seed);
-    return LM_OK;
-}
+/* Seeds travel as doubles (JS numbers): whole numbers up to 2^53 - 1. */
+#define MAX_SEED 9007199254740991.0
 
 /* One step from context prev: weight(w) = (C(prev w) + k)^(1/T), never `excluded`; -1 when the row has
  * no mass (k = 0 and prev never seen as a context). Zero-count columns share one weight, so a step
@@ -96,14 +93,16 @@ static int32_t most_frequent(const lm_vocab *v) {
 
 LM_API lm_status lm_bigram_generate(const lm_bigram *b, double seed, double temperature, int greedy,
                                     int32_t max_length, int32_t count, int32_t *ids, int32_t *lengths) {
-    lm_status st = lm_handle_check(b, LM_KIND_BIGRAM, "the bigram model");
-    if (st || (st = check_seed(seed))) return st;
-    if (!(temperature >= 0) || !isfinite(temperature))
-        return lm_fail(LM_ERR_ARG, "the temperature must be a finite number >= 0 (0 means greedy), got %g", temperature);
-    if (max_length < 1 || max_length > 100000)
-        return lm_fail(LM_ERR_ARG, "maxLength must be between 1 and 100000, got %d", (int)max_length);
-    if (count < 1 || count > 10000) return lm_fail(LM_ERR_ARG, "count must be between 1 and 10000, got %d", (int)count);
-    if (!ids || !lengths) return lm_fail(LM_ERR_ARG, "lm_bigram_generate: an output pointer is null");
+    const char *fn = "bigram_generate";
+    size_t n_ids;
+    LM_TRY(lm_check_handle(fn, "bigram", b, LM_KIND_BIGRAM));
+    LM_TRY(lm_check_whole(fn, "seed", seed, MAX_SEED));
+    LM_TRY(lm_check_nonneg(fn, "temperature (0 = greedy)", temperature));
+    LM_TRY(lm_check_range(fn, "max_length", max_length, 1, LM_MAX_GEN_LENGTH));
+    LM_TRY(lm_check_range(fn, "count (sentences)", count, 1, LM_MAX_GEN_COUNT));
+    LM_TRY(lm_check_elems(fn, "ids (count, max_length)", &n_ids, (size_t)count, (size_t)max_length, 1));
+    LM_TRY(lm_check_ptr(fn, "ids", ids));
+    LM_TRY(lm_check_ptr(fn, "lengths", lengths));
     lm_rng rng;
     lm_rng_seed(&rng, (uint64_t)seed);
     int word = b->vocab->level == LM_LEVEL_WORD;
@@ -206,10 +205,14 @@ static lm_status mask_neighbours(const lm_bigram *b, const uint8_t *text, size_t
 
 LM_API lm_status lm_bigram_predict_masked(const lm_bigram *b, const uint8_t *text, size_t len, int32_t top_k,
                                           int32_t *ids, double *probs, int32_t *n) {
-    lm_status st = lm_handle_check(b, LM_KIND_BIGRAM, "the bigram model");
-    if (st) return st;
-    if (!ids || !probs || !n || (!text && len)) return lm_fail(LM_ERR_ARG, "lm_bigram_predict_masked: a pointer is null");
-    if (top_k < 1 || top_k > 1000) return lm_fail(LM_ERR_ARG, "topK must be between 1 and 1000, got %d", (int)top_k);
+    const char *fn = "bigram_predict_masked";
+    LM_TRY(lm_check_handle(fn, "bigram", b, LM_KIND_BIGRAM));
+    LM_TRY(lm_check_text(fn, text, len, 0));
+    LM_TRY(lm_check_range(fn, "top_k", top_k, 1, LM_MAX_TOP_K));
+    LM_TRY(lm_check_ptr(fn, "ids", ids));
+    LM_TRY(lm_check_ptr(fn, "probs", probs));
+    LM_TRY(lm_check_ptr(fn, "n", n));
+    lm_status st;
     *n = 0;
     size_t at = 0, mask_len = 0;
     int32_t prev, next;
@@ -232,11 +235,14 @@ LM_API lm_status lm_bigram_predict_masked(const lm_bigram *b, const uint8_t *tex
 
 LM_API lm_status lm_bigram_masked_accuracy(const lm_bigram *b, const uint8_t *text, size_t len, double seed,
                                            double *result) {
-    lm_status st = lm_handle_check(b, LM_KIND_BIGRAM, "the bigram model");
-    if (st || (st = check_seed(seed))) return st;
-    if (!result || (!text && len)) return lm_fail(LM_ERR_ARG, "lm_bigram_masked_accuracy: a pointer is null");
+    const char *fn = "bigram_masked_accuracy";
+    LM_TRY(lm_check_handle(fn, "bigram", b, LM_KIND_BIGRAM));
+    LM_TRY(lm_check_whole(fn, "seed", seed, MAX_SEED));
+    LM_TRY(lm_check_ptr(fn, "result", result));
+    LM_TRY(lm_check_text(fn, text, len, 0));
     int32_t *ids, *starts;
     size_t n, nsent;
+    lm_status st;
     if ((st = lm_vocab_encode_text(b->vocab, text, len, 1, &ids, &n, &starts, &nsent, "the held-out text"))) return st;
     int word = b->vocab->level == LM_LEVEL_WORD;
     lm_rng rng;
@@ -257,7 +263,9 @@ LM_API lm_status lm_bigram_masked_accuracy(const lm_bigram *b, const uint8_t *te
     }
     free(ids), free(starts);
     if (scored == 0) return lm_fail(LM_ERR_EMPTY, "the held-out text has no sentence with a token to mask");
-    result[0] = top1 / scored, result[1] = top5 / scored, result[2] = scored;
+    result[LM_MASKED_TOP1] = top1 / scored;
+    result[LM_MASKED_TOP5] = top5 / scored;
+    result[LM_MASKED_SENTENCES] = scored;
     return LM_OK;
 }
 
@@ -275,11 +283,13 @@ static int by_count_desc(const void *pa, const void *pb) {
 
 LM_API lm_status lm_bigram_matrix(const lm_bigram *b, int32_t top_n, int kind, int32_t *ids, float *values,
                                   int32_t *n) {
-    lm_status st = lm_handle_check(b, LM_KIND_BIGRAM, "the bigram model");
-    if (st) return st;
-    if (top_n < 1 || top_n > 4096) return lm_fail(LM_ERR_ARG, "topN must be between 1 and 4096, got %d", (int)top_n);
-    if (kind != 0 && kind != 1) return lm_fail(LM_ERR_ARG, "kind must be 0 (counts) or 1 (probabilities), got %d", kind);
-    if (!ids || !values || !n) return lm_fail(LM_ERR_ARG, "lm_bigram_matrix: an output pointer is null");
+    const char *fn = "bigram_matrix";
+    LM_TRY(lm_check_handle(fn, "bigram", b, LM_KIND_BIGRAM));
+    LM_TRY(lm_check_range(fn, "top_n", top_n, 1, LM_MAX_DIM));
+    LM_TRY(lm_check_choice(fn, "kind", kind, 2, "0 (counts) or 1 (probabilities)"));
+    LM_TRY(lm_check_ptr(fn, "ids", ids));
+    LM_TRY(lm_check_ptr(fn, "values", values));
+    LM_TRY(lm_check_ptr(fn, "n", n));
     ranked *order = malloc((size_t)b->V * sizeof *order); /* (V,) */
     if (!order) return lm_fail(LM_ERR_NOMEM, "out of memory ranking tokens");
     for (int32_t i = 0; i < b->V; i++) order[i] = (ranked){b->vocab->counts[i], i};

@@ -1,4 +1,4 @@
-/* handles.c — the live-object registry behind lm_handle_check(). A small open list: programs hold
+/* handles.c — the live-object registry behind lm_check_handle(). A small open list: programs hold
  * a handful of models and vocabularies, so a linear scan is cheaper than anything clever. */
 #include "handles.h"
 
@@ -17,8 +17,7 @@ static const char *kind_name(lm_kind kind) {
     case LM_KIND_VOCAB: return "vocabulary";
     case LM_KIND_BIGRAM: return "bigram model";
     case LM_KIND_MODEL: return "neural model";
-    case LM_KIND_OPTIMIZER: return "optimizer";
-    case LM_KIND_SAMPLER: return "sampler";
+    case LM_KIND_TRAINER: return "trainer";
     case LM_KIND_BYTES: return "byte buffer";
     }
     return "object";
@@ -52,14 +51,14 @@ void lm_handle_remove(const void *object) {
     }
 }
 
-lm_status lm_handle_check(const void *object, lm_kind kind, const char *what) {
-    if (!object) return lm_fail(LM_ERR_HANDLE, "%s is a null handle, expected a %s", what, kind_name(kind));
+lm_status lm_check_handle(const char *fn, const char *what, const void *object, lm_kind kind) {
+    if (!object) return lm_fail(LM_ERR_HANDLE, "%s: %s is NULL, expected a %s", fn, what, kind_name(kind));
     for (size_t i = 0; i < count; i++) {
         if (entries[i].object != object) continue;
         if (entries[i].kind == kind) return LM_OK;
-        return lm_fail(LM_ERR_HANDLE, "%s is a %s, expected a %s", what, kind_name(entries[i].kind),
+        return lm_fail(LM_ERR_HANDLE, "%s: %s is a %s, expected a %s", fn, what, kind_name(entries[i].kind),
                        kind_name(kind));
     }
-    return lm_fail(LM_ERR_HANDLE, "%s is not a live %s (freed already, or never created)", what,
+    return lm_fail(LM_ERR_HANDLE, "%s: %s is not a live %s (freed already, or never created)", fn, what,
                    kind_name(kind));
 }

@@ -10,14 +10,14 @@ typedef enum {
     LM_KIND_VOCAB = 1,
     LM_KIND_BIGRAM = 2,
     LM_KIND_MODEL = 3,
-    LM_KIND_OPTIMIZER = 4,
-    LM_KIND_SAMPLER = 5,
-    LM_KIND_BYTES = 6, /* a result buffer handed to JS (serialised file, JSON text) */
+    LM_KIND_TRAINER = 4,
+    LM_KIND_BYTES = 5, /* a result buffer handed to the caller (a saved model file) */
 } lm_kind;
 
 lm_status lm_handle_add(const void *object, lm_kind kind);
 void lm_handle_remove(const void *object);
-/* LM_OK when `object` is live and of `kind`; otherwise records "<what> is not a live <kind>". */
-lm_status lm_handle_check(const void *object, lm_kind kind, const char *what);
+/* The handle rule of lm_check.h: LM_OK when `object` is live and of `kind`; otherwise records
+ * "<fn>: <what> is not a live <kind> (…)" (or is NULL, or is another kind) and returns LM_ERR_HANDLE. */
+lm_status lm_check_handle(const char *fn, const char *what, const void *object, lm_kind kind);
 
 #endif

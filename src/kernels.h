@@ -54,7 +54,4 @@ void lm_sigmoid_ld(lm_float *Y, int ldy, int M, int N);
  * y may be x. */
 double lm_exp_sum(lm_float *y, const lm_float *x, lm_float shift, int n);
 
-/* Which fast path this build uses: "wasm-simd128", "avx2-fma", "sse2" or "portable". */
-LM_API const char *lm_kernel_path(void);
-
 #endif

@@ -4,7 +4,7 @@
  * (dx, dh_prev, dh0, dh) and ACCUMULATE (+=) parameter gradients (dW*, db*), because a weight used
  * at every time step has the sum of those uses as its gradient; the model zeroes them once a step.
  * Pointers documented "or NULL" may be NULL to skip that output. These functions do not validate:
- * the API edge (layers_api.c, model.c) checks sizes before calling them.
+ * the API edge (layers_api.c, model_api.c) checks sizes before calling them.
  * Shapes: N batch, T time, V vocabulary, E input/embedding (the lab's D), H hidden. */
 #ifndef LM_LAYERS_H
 #define LM_LAYERS_H

@@ -104,7 +104,8 @@ void lstm_backward(lm_float *dx, lm_float *dh0, lm_float *dc0, lm_float *dWx, lm
  *   bias_ih and bias_hh is equivalent; import by summing them into b).
  * cache (N, T, 4H): row (n, t) starts at cache + (n*T + t)*4H and holds [r | z | g | s], each H
  * wide, after the nonlinearity, where s = r ⊙ h_prev (lecture) or s = h_prev·Whg + bhn (torch): the
- * part of g's pre-activation that the backward needs. Slot k at +k·H; gru_cache_row names them. */
+ * part of g's pre-activation that the backward needs. Slot k at +k·H; gru_cache_row names them.
+ * The variant is an lm_gru_variant (lmlab.h). */
 enum { GRU_R, GRU_Z, GRU_G, GRU_S, GRU_SLOTS };
 typedef struct {
     lm_float *r, *z, *g; /* (H,) each: reset and update gates after σ, the candidate after tanh */
@@ -116,7 +117,6 @@ static inline gru_row gru_cache_row(const lm_float *cache, size_t nt, int H) {
     const size_t h = (size_t)H;
     return (gru_row){k + GRU_R * h, k + GRU_Z * h, k + GRU_G * h, k + GRU_S * h};
 }
-typedef enum { LM_GRU_LECTURE = 0, LM_GRU_TORCH = 1 } lm_gru_variant;
 
 /* One step (the sequence functions at T = 1). h (N, H), cache (N, 4H) out; x (N, E);
  * h_prev (N, H); bhn (H,) (torch) or NULL (lecture); work GRU_WORK_FORWARD(N, 1, H). */
@@ -159,8 +159,7 @@ void gru_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_float *dWh, lm_
  * Parameters: emb (V, E), Wh (W·E, H), b1 (H,), U (H, V), b2 (V,). PyTorch: emb is an
  * nn.Embedding weight, Wh = Linear(W·E, H).weightᵀ, U = Linear(H, V).weightᵀ.
  * Before the start of a stream the context holds LM_WINDOW_PAD: "no token", a zero embedding that
- * gets no gradient (so no vocabulary entry is reserved for it). */
-#define LM_WINDOW_PAD (-1)
+ * gets no gradient (so no vocabulary entry is reserved for it); LM_WINDOW_PAD is in lmlab.h. */
 
 /* ctx (M, W) out: ctx[t][k] = stream[t - W + k], the W tokens before position t, or LM_WINDOW_PAD
  * where that index is before -history. stream (M,) points at the first predicted position; the

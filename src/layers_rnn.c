@@ -1,6 +1,6 @@
 /* layers_rnn.c — the vanilla RNN of Lab 2: one step forward/backward, the projected recurrence over T
  * (input projection xw = x·Wx done by the caller) and Lab 2's full rnn_forward/rnn_backward on
- * top of it. No validation (layers_api.c and model.c do it), no allocation (work is passed in).
+ * top of it. No validation (the edge, layers_api.c and model_api.c, does it), no allocation (work is passed in).
  * Shapes: N batch, T time, E input (the lab's D), H hidden; h is (N, T, H), row (n, t) at (n·T + t)·H. */
 #include <math.h>
 #include <string.h>

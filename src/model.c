@@ -7,6 +7,7 @@
 #include "model.h"
 
 #include "layers.h"
+#include "lm_check.h"
 #include "model_cells.h"
 #include "rng.h"
 
@@ -143,47 +144,35 @@ static void initialise(lm_model *m) {
     }
 }
 
-lm_status model_check_config(const lm_model_config *c) {
-    if ((int)c->cell < 0 || (int)c->cell >= LM_CELL_COUNT)
-        return lm_fail(LM_ERR_ARG, "cell %d is unknown: use 0 (rnn), 1 (lstm), 2 (gru) or 3 (window)", (int)c->cell);
-    if (c->gru_variant != LM_GRU_LECTURE && c->gru_variant != LM_GRU_TORCH)
-        return lm_fail(LM_ERR_ARG, "GRU variant %d is unknown: use 0 (lecture) or 1 (torch)", c->gru_variant);
+lm_status model_check_config(const lm_model_config *c, const char *fn) {
+    LM_TRY(lm_check_choice(fn, "cell", (int)c->cell, LM_CELL_COUNT, "0 (rnn), 1 (lstm), 2 (gru) or 3 (window)"));
+    LM_TRY(lm_check_choice(fn, "gru_variant", c->gru_variant, 2, "0 (lecture) or 1 (torch)"));
+    LM_TRY(lm_check_vocab(fn, c->V, 2));
+    LM_TRY(lm_check_range(fn, "E (embedding size; 0 = one-hot)", c->E, 0, LM_MAX_DIM));
+    LM_TRY(lm_check_dim(fn, "H (hidden size)", c->H));
+    LM_TRY(lm_check_range(fn, "L (layers)", c->L, 1, LM_MAX_LAYERS));
     if (c->cell == LM_CELL_WINDOW) {
-        if (c->W < 1 || c->W > LM_MAX_WINDOW)
-            return lm_fail(LM_ERR_ARG, "window W (previous tokens the window model sees) must be between 1 and %d, got %d",
-                           LM_MAX_WINDOW, c->W);
+        LM_TRY(lm_check_range(fn, "W (window: previous tokens the model sees)", c->W, 1, LM_MAX_WINDOW));
         if (c->E < 1)
-            return lm_fail(LM_ERR_ARG, "the window model needs a trainable embedding: embedding E must be at least 1, "
-                           "got %d", c->E);
+            return lm_fail(LM_ERR_ARG, "%s: the window model needs a trainable embedding: E (embedding size) must be at "
+                           "least 1, got %d", fn, c->E);
         if (c->L != 1)
-            return lm_fail(LM_ERR_ARG, "the window model has one hidden layer: layers must be 1, got %d", c->L);
-        if ((size_t)c->W * (size_t)c->E > LM_MAX_DIM)
-            return lm_fail(LM_ERR_ARG, "window W x embedding E = %d x %d is more than %d inputs to the hidden layer",
+            return lm_fail(LM_ERR_ARG, "%s: the window model has one hidden layer: L (layers) must be 1, got %d", fn, c->L);
+        if (c->W * c->E > LM_MAX_DIM)
+            return lm_fail(LM_ERR_ARG, "%s: W·E = %d·%d inputs to the window model's hidden layer is more than %d", fn,
                            c->W, c->E, LM_MAX_DIM);
     } else if (c->W != 0) {
-        return lm_fail(LM_ERR_ARG, "window W applies to the fixed-window model only; the %s cell needs W = 0, got %d",
-                       model_cell_name(c->cell), c->W);
+        return lm_fail(LM_ERR_ARG, "%s: W (window) applies to the window model only; the %s cell needs W = 0, got %d",
+                       fn, model_cell_name(c->cell), c->W);
     }
-    if (c->V < 2 || c->V > LM_MAX_VOCAB)
-        return lm_fail(LM_ERR_ARG, "vocabulary size must be between 2 and %d, got %d", LM_MAX_VOCAB, c->V);
-    if (c->H < 1 || c->H > LM_MAX_DIM)
-        return lm_fail(LM_ERR_ARG, "hidden size H must be between 1 and %d (LM_MAX_DIM), got %d", LM_MAX_DIM, c->H);
-    if (c->E < 0 || c->E > LM_MAX_DIM)
-        return lm_fail(LM_ERR_ARG, "embedding size E must be 0 (one-hot) or up to %d (LM_MAX_DIM), got %d",
-                       LM_MAX_DIM, c->E);
     if (c->E == 0 && c->V > LM_MAX_DIM)
-        return lm_fail(LM_ERR_ARG,
-                       "one-hot input (embedding 0) needs a vocabulary of at most %d types, got %d: "
-                       "use a trainable embedding (e.g. embedding 64)", LM_MAX_DIM, c->V);
-    if (c->L < 1 || c->L > LM_MAX_LAYERS)
-        return lm_fail(LM_ERR_ARG, "layers must be between 1 and %d, got %d", LM_MAX_LAYERS, c->L);
+        return lm_fail(LM_ERR_ARG, "%s: one-hot input (E = 0) needs V (vocabulary size) of at most %d, got %d: use a "
+                       "trainable embedding (e.g. E = 64)", fn, LM_MAX_DIM, c->V);
     return LM_OK;
 }
 
 lm_status model_new(lm_model **out, const lm_model_config *c) {
     *out = NULL;
-    lm_status s = model_check_config(c);
-    if (s) return s;
     lm_model *m = calloc(1, sizeof *m);
     if (!m) return lm_fail(LM_ERR_NOMEM, "out of memory for a model");
     m->cfg = *c;
@@ -297,14 +286,6 @@ lm_status model_ensure_caches(lm_model *m, int N, int T) {
 
 /* ---- forward and backward ----------------------------------------------------------------------- */
 
-lm_status model_check_ids(const lm_model *m, const int32_t *ids, size_t count) {
-    for (size_t i = 0; i < count; i++)
-        if (ids[i] < 0 || ids[i] >= m->cfg.V)
-            return lm_fail(LM_ERR_ARG, "token id %d at position %zu is outside the vocabulary [0, %d)", (int)ids[i], i,
-                           m->cfg.V);
-    return LM_OK;
-}
-
 /* Split ids (N, T+1) into inputs (N, T) and targets (N, T). */
 static void split_windows(lm_model *m, const int32_t *ids, int N, int T) {
     for (int n = 0; n < N; n++) {
@@ -342,16 +323,9 @@ static lm_status nonfinite_loss(const lm_model *m, double loss) {
                    "rate or gradient clipping (e.g. clip 5)", loss, big->name, big->lecture, largest);
 }
 
-static lm_status check_window(int N, int T) {
-    if (N < 1) return lm_fail(LM_ERR_ARG, "batch N must be at least 1, got %d", N);
-    if (T < 1) return lm_fail(LM_ERR_ARG, "window T must be at least 1, got %d", T);
-    return LM_OK;
-}
-
 lm_status model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
                                        double *loss) {
-    lm_status s = check_window(N, T);
-    if (!s) s = model_ensure_caches(m, N, T);
+    lm_status s = model_ensure_caches(m, N, T);
     if (s) return s;
     split_windows(m, ids, N, T);
     lm_cells_forward(m, N, T, h_start);
@@ -387,8 +361,7 @@ lm_status model_ensure_carry(lm_model *m, int N) {
 }
 
 lm_status model_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T, double *loss) {
-    lm_status s = check_window(N, T);
-    if (!s) s = model_ensure_carry(m, N);
+    lm_status s = model_ensure_carry(m, N);
     if (!s) s = model_loss_and_grads_from(m, ids, N, T, m->carry, loss);
     if (s) return s;
     lm_cells_final_state(m, N, T, m->carry);
@@ -417,8 +390,7 @@ static lm_status forward_scores(lm_model *m, int N, int T, const lm_float *state
 }
 
 lm_status model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_float *state, double *loss_sum) {
-    lm_status s = check_window(N, T);
-    if (!s) s = model_ensure_caches(m, N, T);
+    lm_status s = model_ensure_caches(m, N, T);
     if (s) return s;
     split_windows(m, ids, N, T);
     forward_scores(m, N, T, state);
@@ -431,8 +403,6 @@ lm_status model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_float
 
 lm_status model_evaluate(lm_model *m, const int32_t *ids, size_t len, int B, int T, double *loss_sum,
                             double *count) {
-    lm_status s = check_window(B, T);
-    if (s) return s;
     size_t S = len / (size_t)B; /* tokens per stream */
     if (S < 2)
         return lm_fail(LM_ERR_EMPTY, "held-out text of %zu tokens is too short for %d streams (each needs 2 tokens)", len, B);
@@ -447,6 +417,7 @@ lm_status model_evaluate(lm_model *m, const int32_t *ids, size_t len, int B, int
         return lm_fail(LM_ERR_NOMEM, "out of memory evaluating with %d streams", B);
     }
     double total = 0, predicted = 0;
+    lm_status s = LM_OK;
     for (size_t pos = 0; pos + 1 < S && !s; pos += (size_t)T) {
         int Tw = (int)((S - 1 - pos) < (size_t)T ? (S - 1 - pos) : (size_t)T);
         for (int n = 0; n < B; n++)
@@ -467,8 +438,7 @@ lm_status model_evaluate(lm_model *m, const int32_t *ids, size_t len, int B, int
 /* ---- inference helpers -------------------------------------------------------------------------- */
 
 lm_status model_logits(lm_model *m, const int32_t *ids, int N, int T, lm_float *logits) {
-    lm_status s = check_window(N, T);
-    if (!s) s = model_ensure_caches(m, N, T);
+    lm_status s = model_ensure_caches(m, N, T);
     if (s) return s;
     memcpy(m->inputs, ids, (size_t)N * T * sizeof(int32_t));
     forward_scores(m, N, T, NULL);
@@ -516,20 +486,15 @@ lm_status model_next_logprobs(lm_model *m, const int32_t *ids, int n, lm_float *
 }
 
 lm_status model_hidden_states(lm_model *m, const int32_t *ids, int n, lm_float *out) {
-    lm_status s = check_window(1, n);
-    if (!s) s = model_ensure_caches(m, 1, n);
+    lm_status s = model_ensure_caches(m, 1, n);
     if (s) return s;
     return model_probe(m, ids, n, out, NULL, NULL);
 }
 
 lm_status model_probe(lm_model *m, const int32_t *ids, int n, lm_float *h, lm_float *c, lm_float *gates) {
-    lm_status s = check_window(1, n);
-    if (!s) s = model_ensure_caches(m, 1, n);
+    lm_status s = model_ensure_caches(m, 1, n);
     if (s) return s;
     const int H = m->cfg.H, L = m->cfg.L, G = m->G;
-    if (c && m->cfg.cell != LM_CELL_LSTM) return lm_fail(LM_ERR_ARG, "only the LSTM has a cell state c to probe");
-    if (gates && m->cfg.cell != LM_CELL_LSTM && m->cfg.cell != LM_CELL_GRU)
-        return lm_fail(LM_ERR_ARG, "the %s model has no gates to probe", model_cell_name(m->cfg.cell));
     memcpy(m->inputs, ids, (size_t)n * sizeof(int32_t));
     forward_scores(m, 1, n, NULL);
     if (h) memcpy(h, m->h + (size_t)(L - 1) * n * H, (size_t)n * H * sizeof(lm_float));
@@ -546,8 +511,7 @@ lm_status model_probe(lm_model *m, const int32_t *ids, int n, lm_float *h, lm_fl
 }
 
 lm_status model_sequence_logprobs(lm_model *m, const int32_t *ids, int N, int T, double *out) {
-    lm_status s = check_window(N, T);
-    if (!s) s = model_ensure_caches(m, N, T);
+    lm_status s = model_ensure_caches(m, N, T);
     if (s) return s;
     split_windows(m, ids, N, T);
     forward_scores(m, N, T, NULL);
@@ -580,10 +544,6 @@ lm_status model_step(lm_model *m, int32_t id, lm_float *state, lm_float *logits)
 
 lm_status model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps,
                                   uint32_t seed, double *rel_error) {
-    lm_status s = check_window(N, T);
-    if (s) return s;
-    if (samples < 1) return lm_fail(LM_ERR_ARG, "samples must be at least 1, got %d", samples);
-    if (!(eps > 0) || !isfinite(eps)) return lm_fail(LM_ERR_ARG, "eps must be a positive number, got %g", eps);
     size_t state_count = model_state_count(m, N);
     lm_float *start = calloc(state_count + 1, sizeof(lm_float)), *state = calloc(state_count + 1, sizeof(lm_float));
     lm_float *analytic = malloc(m->n_params * sizeof(lm_float));
@@ -596,7 +556,7 @@ lm_status model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, in
     if (m->carry_N == N) memcpy(start, m->carry, state_count * sizeof(lm_float));
     else if (start) empty_state(m, start, state_count);
     double loss;
-    s = model_loss_and_grads_from(m, ids, N, T, start, &loss);
+    lm_status s = model_loss_and_grads_from(m, ids, N, T, start, &loss);
     if (!s) memcpy(analytic, m->grads, m->n_params * sizeof(lm_float));
     lm_rng rng;
     lm_rng_seed(&rng, seed);

@@ -1,8 +1,8 @@
 /* model.h — the model ladder behind one interface: config + one flat parameter buffer + one flat
  * gradient buffer with a named-tensor table + caches sized once per (N, T) + the state carried between
  * windows (truncated BPTT over N parallel streams). Cells: vanilla RNN, LSTM, GRU (L stacked layers
- * each) and the fixed-window neural LM. These model_* functions are internal and
- * validate only where they say so; the exported, validating edge is lm_model_* in model_api.c.
+ * each) and the fixed-window neural LM. These model_* functions are internal and trust their
+ * callers (sizes, ids, options): the exported edge lm_model_* (model_api.c) checks each rule once.
  * Shapes: N batch (streams), T time, V vocabulary, E embedding (0 = one-hot), H hidden, L layers,
  * G gates (RNN 1, LSTM 4, GRU 3), W window. */
 #ifndef LM_MODEL_H
@@ -12,12 +12,8 @@
 #include "layers_gated.h"
 #include "param_table.h"
 
-#define LM_MAX_LAYERS 4
-#define LM_MAX_WINDOW 64
+/* LM_MAX_LAYERS, LM_MAX_WINDOW and lm_cell are public: lmlab.h. */
 #define LM_MODEL_MAX_TENSORS (1 + 4 * LM_MAX_LAYERS + 2)
-
-typedef enum { LM_CELL_RNN = 0, LM_CELL_LSTM = 1, LM_CELL_GRU = 2, LM_CELL_WINDOW = 3 } lm_cell;
-#define LM_CELL_COUNT 4
 
 /* Initialisation (documented in docs/training.md): biases 0 except the LSTM forget gate's (1.0, so c is
  * kept from the start); Wx, Wh, Wy (window: W, U) ~ N(0, 0.01²) as in the min-char-rnn notes (small
@@ -88,9 +84,10 @@ typedef struct lm_model {
     char *metadata_json; /* JSON object text of string metadata (from a loaded file or set by the glue) */
 } lm_model;
 
-/* Checks a config's sizes against the documented limits without allocating anything. */
-lm_status model_check_config(const lm_model_config *cfg);
-/* Validates the config (sizes, limits) and builds an initialised model. */
+/* The one check of a config against the documented limits (lmlab.h), allocating nothing; the
+ * sentence starts with fn (the caller that was given the settings, e.g. "model_create"). */
+lm_status model_check_config(const lm_model_config *cfg, const char *fn);
+/* Builds an initialised model from a config that passed model_check_config. */
 lm_status model_new(lm_model **out, const lm_model_config *cfg);
 void model_delete(lm_model *m);
 /* Width of layer l's input: E (or V for one-hot) for layer 0, H above; window: W·E. */
@@ -102,9 +99,6 @@ size_t model_state_count(const lm_model *m, int N);
 /* Name of a cell ("rnn", "lstm", "gru", "window"); model_cell_from_name returns -1 if unknown. */
 const char *model_cell_name(lm_cell cell);
 int model_cell_from_name(const char *name);
-
-/* Checks every id of ids (count,) is in [0, V); names the first bad one. */
-lm_status model_check_ids(const lm_model *m, const int32_t *ids, size_t count);
 
 /* Forward and backward on ids (N, T+1): inputs ids[:, :T], targets ids[:, 1:]. The window model
  * predicts target t from inputs t-W+1 .. t (earlier ones from the state, pads at a stream's start).

@@ -243,8 +243,7 @@ static lm_status expect_tensor(const lm_st_file *f, const lm_model_config *c, co
     if (!same) {
         shape_text(got, sizeof got, e->shape, e->ndim);
         return lm_fail(LM_ERR_FORMAT,
-                       "model file tensor '%s' has shape %s but its config (vocab %d, embedding %d, hidden %d, "
-                       "layers %d) needs %s",
+                       "model file tensor '%s' has shape %s but its config (V %d, E %d, H %d, L %d) needs %s",
                        name, got, c->V, c->E, c->H, c->L, want);
     }
     *out = e;
@@ -358,10 +357,10 @@ lm_status model_load(lm_model **out, const uint8_t *bytes, size_t len) {
     lm_model_config c;
     lm_model *m = NULL;
     s = read_config(&f, &c);
-    if (!s && model_check_config(&c)) {
+    if (!s && model_check_config(&c, "model file config is invalid")) { /* a bad file, not a bad argument */
         char why[256];
         lm_snprintf(why, sizeof why, "%s", lm_error_message());
-        s = lm_fail(LM_ERR_FORMAT, "model file config is invalid: %s", why);
+        s = lm_fail(LM_ERR_FORMAT, "%s", why);
     }
     if (!s) { /* the config's values must roughly be in the file: bounds the allocation by the file size
                * (small disagreements fall through to the tensor-by-tensor shape check, which names them) */
@@ -374,18 +373,11 @@ lm_status model_load(lm_model **out, const uint8_t *bytes, size_t len) {
         for (int i = 0; i < f.n_tensors; i++) have += (double)f.tensors[i].count;
         if (need > 2 * have + 4096)
             s = lm_fail(LM_ERR_FORMAT,
-                        "model file config (vocab %d, embedding %d, hidden %d, layers %d) needs %.0f values but the file "
+                        "model file config (V %d, E %d, H %d, L %d) needs %.0f values but the file "
                         "holds %.0f: truncated, or the config disagrees with the tensors",
                         c.V, c.E, c.H, c.L, need, have);
     }
-    if (!s) {
-        s = model_new(&m, &c);
-        if (s) {
-            char why[256];
-            lm_snprintf(why, sizeof why, "%s", lm_error_message());
-            s = lm_fail(LM_ERR_FORMAT, "model file config is invalid: %s", why);
-        }
-    }
+    if (!s) s = model_new(&m, &c);
     if (!s) s = load_into(m, &f);
     if (!s) s = keep_metadata(m, &f);
     lm_st_free(&f);

@@ -5,6 +5,7 @@
  * then the write. The arithmetic is lm_float's (float32 as in PyTorch), so the loops vectorise. The step is O(parameters), which matters at batch 1 (25 tokens per step). */
 #include "optim.h"
 
+#include "lm_check.h"
 #include "lm_math.h"
 
 #include <math.h>
@@ -34,22 +35,17 @@ lm_optim_config lm_optim_defaults(lm_opt_kind kind) {
     return c;
 }
 
-lm_status lm_optim_validate(const lm_optim_config *c) {
-    if (c->kind != LM_OPT_SGD && c->kind != LM_OPT_ADAGRAD && c->kind != LM_OPT_ADAM)
-        return lm_fail(LM_ERR_ARG, "optimizer must be sgd (0), adagrad (1) or adam (2), got %d", (int)c->kind);
-    if (!(c->lr > 0) || !isfinite(c->lr))
-        return lm_fail(LM_ERR_ARG, "learning rate must be a positive finite number, got %g", c->lr);
-    if (!(c->momentum >= 0 && c->momentum < 1))
-        return lm_fail(LM_ERR_ARG, "momentum must be in [0, 1), got %g", c->momentum);
-    if (!(c->beta1 >= 0 && c->beta1 < 1) || !(c->beta2 >= 0 && c->beta2 < 1))
-        return lm_fail(LM_ERR_ARG, "Adam betas must be in [0, 1), got %g and %g", c->beta1, c->beta2);
-    if (!(c->eps > 0) || !isfinite(c->eps)) return lm_fail(LM_ERR_ARG, "eps must be positive, got %g", c->eps);
-    if (c->clip_mode != LM_CLIP_VALUE && c->clip_mode != LM_CLIP_NORM)
-        return lm_fail(LM_ERR_ARG, "clip mode must be value (0) or norm (1), got %d", (int)c->clip_mode);
-    if (!(c->clip >= 0) || !isfinite(c->clip))
-        return lm_fail(LM_ERR_ARG, "clip must be 0 (off) or a positive number, got %g", c->clip);
+lm_status lm_optim_validate(const lm_optim_config *c, const char *fn) {
+    LM_TRY(lm_check_choice(fn, "optimizer", (int)c->kind, 3, "0 (sgd), 1 (adagrad) or 2 (adam)"));
+    LM_TRY(lm_check_positive(fn, "lr (learning rate)", c->lr));
+    LM_TRY(lm_check_fraction(fn, "momentum", c->momentum));
+    LM_TRY(lm_check_fraction(fn, "beta1 (Adam)", c->beta1));
+    LM_TRY(lm_check_fraction(fn, "beta2 (Adam)", c->beta2));
+    LM_TRY(lm_check_positive(fn, "eps", c->eps));
+    LM_TRY(lm_check_choice(fn, "clip_mode", (int)c->clip_mode, 2, "0 (value) or 1 (norm)"));
+    LM_TRY(lm_check_nonneg(fn, "clip (0 = off)", c->clip));
     if (c->momentum > 0 && c->kind != LM_OPT_SGD)
-        return lm_fail(LM_ERR_ARG, "momentum applies to sgd only, not %s", kind_name(c->kind));
+        return lm_fail(LM_ERR_ARG, "%s: momentum applies to sgd only, not %s", fn, kind_name(c->kind));
     return LM_OK;
 }
 
@@ -64,8 +60,6 @@ int lm_optim_state_count(const lm_optimizer *opt) {
 
 lm_status lm_optim_init(lm_optimizer *opt, const lm_optim_config *cfg, size_t n) {
     memset(opt, 0, sizeof *opt);
-    lm_status s = lm_optim_validate(cfg);
-    if (s) return s;
     opt->cfg = *cfg;
     opt->n = n;
     int states = lm_optim_state_count(opt);

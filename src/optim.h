@@ -8,9 +8,7 @@
 #include "lm_common.h"
 #include "param_table.h"
 
-typedef enum { LM_OPT_SGD = 0, LM_OPT_ADAGRAD = 1, LM_OPT_ADAM = 2 } lm_opt_kind;
-typedef enum { LM_CLIP_VALUE = 0, LM_CLIP_NORM = 1 } lm_clip_mode;
-
+/* lm_opt_kind and lm_clip_mode are public: lmlab.h. */
 typedef struct {
     lm_opt_kind kind;
     double lr;       /* > 0 */
@@ -34,8 +32,10 @@ typedef struct {
 
 /* Defaults for a kind: lr 0.1 (adagrad), 0.01 (sgd), 0.002 (adam); eps 1e-8; betas 0.9/0.999. */
 lm_optim_config lm_optim_defaults(lm_opt_kind kind);
-/* Checks every field with a sentence naming the bad one (lr <= 0, momentum >= 1, ...). */
-lm_status lm_optim_validate(const lm_optim_config *cfg);
+/* Checks every field with lm_check.h's sentence naming the bad one (lr <= 0, momentum >= 1, …),
+ * starting with fn (the exported function that was given the settings). */
+lm_status lm_optim_validate(const lm_optim_config *cfg, const char *fn);
+/* cfg must have passed lm_optim_validate. */
 lm_status lm_optim_init(lm_optimizer *opt, const lm_optim_config *cfg, size_t n);
 void lm_optim_free(lm_optimizer *opt);
 /* Number of state vectors of size n this optimizer keeps (0, 1 or 2). */

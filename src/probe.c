@@ -13,11 +13,6 @@
 #include <string.h>
 
 lm_status model_grad_flow_last(lm_model *m, const int32_t *ids, int N, int T, lm_float *out, double *loss) {
-    if (m->cfg.cell == LM_CELL_WINDOW)
-        return lm_fail(LM_ERR_ARG, "the window model has no recurrent hidden state, so no gradient flows back through "
-                                   "time: the last-step gradient probe needs an rnn, lstm or gru model");
-    if (N < 1) return lm_fail(LM_ERR_ARG, "batch N must be at least 1, got %d", N);
-    if (T < 1) return lm_fail(LM_ERR_ARG, "window T must be at least 1, got %d", T);
     lm_status s = model_ensure_caches(m, N, T);
     if (s) return s;
     const size_t P = m->n_params, NT = (size_t)N * T;

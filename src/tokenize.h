@@ -12,9 +12,7 @@
 
 #include "lm_common.h"
 
-enum { LM_TOK_WORDS = 0, LM_TOK_WHITESPACE = 1 };
-enum { LM_SENT_LINES = 0, LM_SENT_PUNCT = 1 };
-
+/* lm_tokenizer_kind (LM_TOK_*) and lm_sentences (LM_SENT_*) are public: lmlab.h. */
 /* Check that text[0, len) is UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). On failure
  * records "<what> is not valid UTF-8 at byte offset N (...)" and returns LM_ERR_UTF8. */
 lm_status lm_utf8_validate(const uint8_t *text, size_t len, const char *what);

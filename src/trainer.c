@@ -8,18 +8,14 @@
 lm_status trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, size_t len, int N, int T,
                          const lm_optim_config *opt) {
     *out = NULL;
-    if (N < 1) return lm_fail(LM_ERR_ARG, "batch N (parallel streams) must be at least 1, got %d", N);
-    if (T < 1) return lm_fail(LM_ERR_ARG, "window T (sequence length) must be at least 1, got %d", T);
     if (len / (size_t)N < (size_t)T + 1)
         return lm_fail(LM_ERR_EMPTY,
                        "the training text has %zu tokens, too short for one window: %d streams of %d+1 tokens need at "
                        "least %zu; use a smaller batch or sequence length, or more text",
                        len, N, T, (size_t)N * ((size_t)T + 1));
-    lm_status s = model_check_ids(model, ids, len);
-    if (s) return s;
     lm_trainer *t = calloc(1, sizeof *t);
     if (!t) return lm_fail(LM_ERR_NOMEM, "out of memory for a trainer");
-    s = lm_optim_init(&t->opt, opt, model->n_params);
+    lm_status s = lm_optim_init(&t->opt, opt, model->n_params);
     if (s) {
         free(t);
         return s;
@@ -64,7 +60,6 @@ static void next_window(lm_trainer *t) {
 
 lm_status trainer_train(lm_trainer *t, int count, lm_train_stats *stats) {
     memset(stats, 0, sizeof *stats);
-    if (count < 1) return lm_fail(LM_ERR_ARG, "step count must be at least 1, got %d", count);
     lm_model *m = t->model;
     double sum = 0;
     int done = 0;

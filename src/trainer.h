@@ -9,7 +9,7 @@
 #include "model.h"
 #include "optim.h"
 
-typedef struct {
+struct lm_trainer {
     lm_model *model;   /* not owned; checked live at each call from the API */
     int32_t *ids;      /* (len,) copy of the training stream */
     size_t len;
@@ -19,7 +19,7 @@ typedef struct {
     lm_optimizer opt;
     int32_t *window;   /* (N, T+1) the current batch */
     uint64_t wraps;    /* times the streams wrapped (epochs) */
-} lm_trainer;
+};
 
 typedef struct {
     int64_t step;
@@ -30,11 +30,12 @@ typedef struct {
     int64_t clip_events;
 } lm_train_stats;
 
-/* Validates N, T (a corpus shorter than one window of every stream is an error), ids and the optimizer. */
+/* N, T ≥ 1, ids in [0, V) and a validated optimizer config (the edge checks them); a corpus shorter
+ * than one window of every stream is LM_ERR_EMPTY. */
 lm_status trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, size_t len, int N, int T,
                          const lm_optim_config *opt);
 void trainer_delete(lm_trainer *t);
-/* Run `count` steps; on a refused step returns LM_ERR_NONFINITE with the stats of the steps done. */
+/* Run `count` (≥ 1) steps; on a refused step returns LM_ERR_NONFINITE with the stats of the steps done. */
 lm_status trainer_train(lm_trainer *t, int count, lm_train_stats *stats);
 
 #endif

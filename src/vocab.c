@@ -3,7 +3,7 @@
  * (char level: plus a direct table for ASCII), so the per-token path never allocates. */
 #include "vocab.h"
 
-#include "handles.h"
+#include "lm_check.h"
 #include "tokenize.h"
 
 #include <stdlib.h>
@@ -331,26 +331,22 @@ static lm_status build_chars(lm_vocab **out, const uint8_t *text, size_t len, in
 
 LM_API lm_status lm_vocab_build(lm_vocab **out, const uint8_t *text, size_t len, int level, int tokenizer,
                                 int lowercase, int sentences, int32_t min_count, int32_t max_size, int unk) {
-    if (!out) return lm_fail(LM_ERR_ARG, "lm_vocab_build: the output pointer is null");
+    const char *fn = "vocab_build";
+    LM_TRY(lm_check_ptr(fn, "out", out));
     *out = NULL;
-    if (level != LM_LEVEL_CHAR && level != LM_LEVEL_WORD)
-        return lm_fail(LM_ERR_ARG, "level must be 0 (char) or 1 (word), got %d", level);
-    if (tokenizer != LM_TOK_WORDS && tokenizer != LM_TOK_WHITESPACE)
-        return lm_fail(LM_ERR_ARG, "tokenizer must be 0 (words) or 1 (whitespace), got %d", tokenizer);
-    if (sentences != LM_SENT_LINES && sentences != LM_SENT_PUNCT)
-        return lm_fail(LM_ERR_ARG, "sentences must be 0 (lines) or 1 (punctuation), got %d", sentences);
-    if (lowercase != 0 && lowercase != 1) return lm_fail(LM_ERR_ARG, "lowercase must be 0 or 1, got %d", lowercase);
+    LM_TRY(lm_check_choice(fn, "level", level, 2, "0 (char) or 1 (word)"));
+    LM_TRY(lm_check_choice(fn, "tokenizer", tokenizer, 2, "0 (words) or 1 (whitespace)"));
+    LM_TRY(lm_check_choice(fn, "lowercase", lowercase, 2, "0 or 1"));
+    LM_TRY(lm_check_choice(fn, "sentences", sentences, 2, "0 (lines) or 1 (punctuation)"));
     if (level == LM_LEVEL_CHAR && (tokenizer || lowercase || sentences))
-        return lm_fail(LM_ERR_ARG, "tokenizer, lowercase and sentences apply to word-level vocabularies only");
-    if (min_count < 1) return lm_fail(LM_ERR_ARG, "minCount must be at least 1, got %d", (int)min_count);
+        return lm_fail(LM_ERR_ARG, "%s: tokenizer, lowercase and sentences apply to word-level vocabularies only", fn);
+    LM_TRY(lm_check_min(fn, "min_count", min_count, 1));
+    LM_TRY(lm_check_range(fn, "max_size (0 = no limit)", max_size, 0, LM_MAX_VOCAB));
     int nspecial = level == LM_LEVEL_WORD ? 3 : (unk ? 1 : 0);
-    if (max_size < 0 || max_size > LM_MAX_VOCAB)
-        return lm_fail(LM_ERR_ARG, "maxSize must be between 0 (no limit) and %d, got %d", LM_MAX_VOCAB, (int)max_size);
     if (max_size && max_size < nspecial + 1 + (level == LM_LEVEL_CHAR))
-        return lm_fail(LM_ERR_ARG, "maxSize %d leaves no room for tokens next to the special tokens", (int)max_size);
-    if (!text && len) return lm_fail(LM_ERR_ARG, "lm_vocab_build: the text pointer is null");
-    if (len > INT32_MAX) return lm_fail(LM_ERR_ARG, "the text is %zu bytes, more than the 2 GiB limit", len);
-    if (len == 0) return lm_fail(LM_ERR_EMPTY, "the training text is empty");
+        return lm_fail(LM_ERR_ARG, "%s: max_size %d leaves no room for tokens next to the special tokens", fn,
+                       (int)max_size);
+    LM_TRY(lm_check_text(fn, text, len, 1));
     lm_status st = lm_utf8_validate(text, len, "the training text");
     if (st) return st;
     lm_vocab *v = NULL;
@@ -369,25 +365,30 @@ LM_API lm_status lm_vocab_build(lm_vocab **out, const uint8_t *text, size_t len,
 LM_API lm_status lm_vocab_from_tokens(lm_vocab **out, int level, int tokenizer, int lowercase, int sentences,
                                       const uint8_t *bytes, const int32_t *lengths, const int32_t *counts,
                                       int32_t V) {
-    if (!out) return lm_fail(LM_ERR_ARG, "lm_vocab_from_tokens: the output pointer is null");
+    const char *fn = "vocab_from_tokens";
+    LM_TRY(lm_check_ptr(fn, "out", out));
     *out = NULL;
+    /* the settings and tokens come from a model file: out of range, the file is malformed */
     if (level != LM_LEVEL_CHAR && level != LM_LEVEL_WORD)
-        return lm_fail(LM_ERR_FORMAT, "vocabulary level must be 0 (char) or 1 (word), got %d", level);
+        return lm_fail(LM_ERR_FORMAT, "%s: level must be 0 (char) or 1 (word), got %d", fn, level);
     if ((tokenizer != 0 && tokenizer != 1) || (sentences != 0 && sentences != 1) || (lowercase != 0 && lowercase != 1))
-        return lm_fail(LM_ERR_FORMAT, "vocabulary options out of range (tokenizer %d, sentences %d, lowercase %d)",
-                       tokenizer, sentences, lowercase);
+        return lm_fail(LM_ERR_FORMAT, "%s: tokenizer %d, sentences %d or lowercase %d is not 0 or 1", fn, tokenizer,
+                       sentences, lowercase);
     if (V < 1 || V > LM_MAX_VOCAB)
-        return lm_fail(LM_ERR_FORMAT, "a vocabulary needs between 1 and %d tokens, got %d", LM_MAX_VOCAB, (int)V);
-    if (!lengths || !counts) return lm_fail(LM_ERR_ARG, "lm_vocab_from_tokens: null lengths or counts");
+        return lm_fail(LM_ERR_FORMAT, "%s: V (vocabulary size) must be between 1 and %d, got %d", fn, LM_MAX_VOCAB,
+                       (int)V);
+    LM_TRY(lm_check_ptr(fn, "lengths", lengths));
+    LM_TRY(lm_check_ptr(fn, "counts", counts));
     size_t nbytes = 0;
     for (int32_t i = 0; i < V; i++) {
         if (lengths[i] < 1 || lengths[i] > LM_MAX_TOKEN_BYTES)
-            return lm_fail(LM_ERR_FORMAT, "token %d is %d bytes long; tokens must be 1 to %d bytes", (int)i,
+            return lm_fail(LM_ERR_FORMAT, "%s: token %d is %d bytes long; tokens must be 1 to %d bytes", fn, (int)i,
                            (int)lengths[i], LM_MAX_TOKEN_BYTES);
-        if (counts[i] < 0) return lm_fail(LM_ERR_FORMAT, "token %d has a negative count %d", (int)i, (int)counts[i]);
+        if (counts[i] < 0)
+            return lm_fail(LM_ERR_FORMAT, "%s: token %d has a negative count %d", fn, (int)i, (int)counts[i]);
         nbytes += (size_t)lengths[i];
     }
-    if (!bytes) return lm_fail(LM_ERR_ARG, "lm_vocab_from_tokens: the token bytes pointer is null");
+    LM_TRY(lm_check_ptr(fn, "bytes", bytes));
     lm_status st = lm_utf8_validate(bytes, nbytes, "the vocabulary's token text");
     if (st) return st;
     lm_vocab *v;
@@ -419,38 +420,47 @@ LM_API lm_status lm_vocab_from_tokens(lm_vocab **out, int level, int tokenizer, 
 }
 
 LM_API lm_status lm_vocab_free(lm_vocab *v) {
-    lm_status st = lm_handle_check(v, LM_KIND_VOCAB, "the vocabulary");
-    if (st) return st;
-    if (v->owned) return lm_fail(LM_ERR_ARG, "this vocabulary belongs to a bigram model: free the model instead");
+    const char *fn = "vocab_free";
+    LM_TRY(lm_check_handle(fn, "vocab", v, LM_KIND_VOCAB));
+    if (v->owned) return lm_fail(LM_ERR_ARG, "%s: this vocabulary belongs to a bigram model: free the model instead", fn);
     lm_handle_remove(v);
     lm_vocab_destroy(v);
     return LM_OK;
 }
 
 LM_API lm_status lm_vocab_info(const lm_vocab *v, int32_t *info) {
-    lm_status st = lm_handle_check(v, LM_KIND_VOCAB, "the vocabulary");
-    if (st) return st;
-    if (!info) return lm_fail(LM_ERR_ARG, "lm_vocab_info: the output pointer is null");
-    int32_t values[8] = {v->size, v->level, v->tokenizer, v->lowercase, v->sentences, v->unk, v->bos, v->eos};
-    memcpy(info, values, sizeof values);
+    const char *fn = "vocab_info";
+    LM_TRY(lm_check_handle(fn, "vocab", v, LM_KIND_VOCAB));
+    LM_TRY(lm_check_ptr(fn, "info", info));
+    info[LM_VOCAB_INFO_SIZE] = v->size;
+    info[LM_VOCAB_INFO_LEVEL] = v->level;
+    info[LM_VOCAB_INFO_TOKENIZER] = v->tokenizer;
+    info[LM_VOCAB_INFO_LOWERCASE] = v->lowercase;
+    info[LM_VOCAB_INFO_SENTENCES] = v->sentences;
+    info[LM_VOCAB_INFO_UNK] = v->unk;
+    info[LM_VOCAB_INFO_BOS] = v->bos;
+    info[LM_VOCAB_INFO_EOS] = v->eos;
     return LM_OK;
 }
 
 LM_API lm_status lm_vocab_views(const lm_vocab *v, const uint8_t **bytes, const uint32_t **offsets,
                                 const int32_t **counts) {
-    lm_status st = lm_handle_check(v, LM_KIND_VOCAB, "the vocabulary");
-    if (st) return st;
-    if (!bytes || !offsets || !counts) return lm_fail(LM_ERR_ARG, "lm_vocab_views: an output pointer is null");
+    const char *fn = "vocab_views";
+    LM_TRY(lm_check_handle(fn, "vocab", v, LM_KIND_VOCAB));
+    LM_TRY(lm_check_ptr(fn, "bytes", bytes));
+    LM_TRY(lm_check_ptr(fn, "offsets", offsets));
+    LM_TRY(lm_check_ptr(fn, "counts", counts));
     *bytes = v->bytes, *offsets = v->offsets, *counts = v->counts;
     return LM_OK;
 }
 
 LM_API lm_status lm_vocab_id_of(const lm_vocab *v, const uint8_t *token, size_t len, int32_t *id) {
-    lm_status st = lm_handle_check(v, LM_KIND_VOCAB, "the vocabulary");
-    if (st) return st;
-    if (!id || (!token && len)) return lm_fail(LM_ERR_ARG, "lm_vocab_id_of: a pointer is null");
-    if (len == 0 || len > LM_MAX_TOKEN_BYTES)
-        return lm_fail(LM_ERR_ARG, "a token must be 1 to %d bytes long, got %zu", LM_MAX_TOKEN_BYTES, len);
+    const char *fn = "vocab_id_of";
+    LM_TRY(lm_check_handle(fn, "vocab", v, LM_KIND_VOCAB));
+    LM_TRY(lm_check_ptr(fn, "id", id));
+    LM_TRY(lm_check_range(fn, "len (token bytes)", len > INT32_MAX ? INT32_MAX : (int)len, 1, LM_MAX_TOKEN_BYTES));
+    LM_TRY(lm_check_ptr(fn, "token", token));
+    lm_status st;
     if ((st = lm_utf8_validate(token, len, "the token"))) return st;
     int32_t found = lm_vocab_lookup(v, token, len);
     if (found < 0 && v->lowercase) {

@@ -2,7 +2,7 @@
  * every sentence becomes <s> w1 … wn </s>, unknown words <unk>. Char level: one id per code point;
  * a character the vocabulary lacks is <unk> when it has one, otherwise an error naming the offset.
  * Output arrays grow by doubling; the per-token work is a hash lookup and a store. */
-#include "handles.h"
+#include "lm_check.h"
 #include "tokenize.h"
 #include "vocab.h"
 
@@ -102,7 +102,6 @@ static lm_status encode_chars(const lm_vocab *v, const uint8_t *text, size_t len
 lm_status lm_vocab_encode_text(const lm_vocab *v, const uint8_t *text, size_t len, int split, int32_t **ids_out,
                                size_t *n_out, int32_t **starts_out, size_t *n_sentences, const char *what) {
     *ids_out = NULL, *starts_out = NULL, *n_out = 0, *n_sentences = 0;
-    if (len > INT32_MAX) return lm_fail(LM_ERR_ARG, "%s is %zu bytes, more than the 2 GiB limit", what, len);
     lm_status st = lm_utf8_validate(text, len, what);
     if (st) return st;
     ibuf ids = {0}, starts = {0};
@@ -128,13 +127,16 @@ lm_status lm_vocab_encode_text(const lm_vocab *v, const uint8_t *text, size_t le
 
 LM_API lm_status lm_vocab_encode(const lm_vocab *v, const uint8_t *text, size_t len, int split, int32_t **ids,
                                  int32_t *n, int32_t **starts, int32_t *n_sentences) {
-    lm_status st = lm_handle_check(v, LM_KIND_VOCAB, "the vocabulary");
-    if (st) return st;
-    if (!ids || !n || !starts || !n_sentences) return lm_fail(LM_ERR_ARG, "lm_vocab_encode: an output pointer is null");
+    const char *fn = "vocab_encode";
+    LM_TRY(lm_check_handle(fn, "vocab", v, LM_KIND_VOCAB));
+    LM_TRY(lm_check_ptr(fn, "ids", ids));
+    LM_TRY(lm_check_ptr(fn, "n", n));
+    LM_TRY(lm_check_ptr(fn, "starts", starts));
+    LM_TRY(lm_check_ptr(fn, "n_sentences", n_sentences));
     *ids = NULL, *starts = NULL, *n = 0, *n_sentences = 0;
-    if (!text && len) return lm_fail(LM_ERR_ARG, "lm_vocab_encode: the text pointer is null");
+    LM_TRY(lm_check_text(fn, text, len, 0));
     size_t count, sentences;
-    st = lm_vocab_encode_text(v, text, len, split != 0, ids, &count, starts, &sentences, "the text");
+    lm_status st = lm_vocab_encode_text(v, text, len, split != 0, ids, &count, starts, &sentences, "the text");
     if (st) return st;
     *n = (int32_t)count, *n_sentences = (int32_t)sentences;
     return LM_OK;

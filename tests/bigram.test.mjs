@@ -5,13 +5,14 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadLmlab } from '../wasm_glue/index.mjs';
 import { splitHeldOut } from '../scripts/cli/bigram.mjs';
 import { detokenize } from '../scripts/brown-corpus.mjs';
+import { nativeDriver } from './native-driver.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const lm = await loadLmlab();
@@ -173,24 +174,12 @@ test('dense and sparse models give identical answers everywhere', () => {
   chars.dispose(); cd.dispose(); cs.dispose();
 });
 
-/** Build scripts/bench/bigram.c natively (once; again when a source is newer). */
-function nativeDriver() {
-  const out = join(ROOT, 'build', 'test-native', 'bigram-driver');
-  const sources = [join(ROOT, 'scripts/bench/bigram.c'), ...readdirSync(join(ROOT, 'src')).map((f) => join(ROOT, 'src', f))];
-  const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
-  if (!existsSync(out) || statSync(out).mtimeMs < newest) {
-    mkdirSync(join(ROOT, 'build', 'test-native'), { recursive: true });
-    execFileSync('gcc', ['-std=c11', '-O2', `-I${join(ROOT, 'src')}`, sources[0], ...sources.filter((f) => f.endsWith('.c')).slice(1), '-o', out, '-lm']);
-  }
-  return out;
-}
-
 test('native and WASM builds agree (bench driver compiled natively, same split and seeds)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lmlab-bigram-'));
   const path = join(dir, 'corpus.txt');
   writeFileSync(path, GARDEN + randomText(31, 200, 120));
   for (const level of ['word', 'char']) {
-    const native = JSON.parse(execFileSync(nativeDriver(), [path, '--level', level], { encoding: 'utf8' }));
+    const native = JSON.parse(execFileSync(nativeDriver('bigram'), [path, '--level', level], { encoding: 'utf8' }));
     const { train: trainBytes, heldOut } = splitHeldOut(readFileSync(path));
     const vocab = Vocab.build(trainBytes, level === 'word' ? { level } : { level, unk: true });
     const model = Bigram.train(vocab, trainBytes);
@@ -275,8 +264,9 @@ test('matrix: the top-N tokens by count, counts and probabilities', () => {
 
 test('bad input: each documented error, with a clear message and no crash', () => {
   const vocab = Vocab.build('hello world\n', { level: 'word' });
-  throwsCode(() => Bigram.train(vocab, 'hello world', { k: -1 }), 1, /k must be a finite number >= 0/);
-  throwsCode(() => Bigram.train(vocab, 'hello world', { k: NaN }), 1, /k must be/);
+  throwsCode(() => Bigram.train(vocab, 'hello world', { k: -1 }), 1, /^bigram_train: k \(add-k smoothing\) must be a finite number >= 0, got -1$/);
+  throwsCode(() => Bigram.train(vocab, 'hello world', { k: '1' }), 1, /^k must be a number, got string$/);
+  throwsCode(() => Bigram.train(vocab, 'hello world', { k: NaN }), 1, /k \(add-k smoothing\) must be a finite number >= 0, got nan/);
   throwsCode(() => Bigram.train(vocab, ''), 7, /empty/);
   throwsCode(() => Bigram.train(vocab, new Uint8Array([0x68, 0x69, 0x20, 0xf0, 0x9f])), 3, /byte offset 3/);
   throwsCode(() => Bigram.train({}, 'hello'), 1, /needs a Vocab/);
@@ -286,10 +276,13 @@ test('bad input: each documented error, with a clear message and no crash', () =
   const single = Bigram.train(vocab, 'hello\n'); // <s> hello </s>: a single word still has two bigrams
   assert.equal(single.prob('<s>', 'hello'), 2 / 6);
   throwsCode(() => single.evaluate('   '), 7, /no tokens to predict/);
-  throwsCode(() => single.prob(99, 0), 1, /outside the vocabulary/);
+  throwsCode(() => single.prob(99, 0), 1, /^bigram_prob: prev = 99 is not a token id in \[0, V\) = \[0, \d+\)$/);
+  throwsCode(() => single.distribution(-1), 1, /^bigram_distribution: prev = -1 is not a token id/);
+  throwsCode(() => single.generate({ maxLength: 100001 }), 1, /^bigram_generate: max_length must be between 1 and 100000, got 100001$/);
+  throwsCode(() => single.predictMasked('[MASK] x', { topK: 0 }), 1, /^bigram_predict_masked: top_k must be between 1 and 1000, got 0$/);
   throwsCode(() => single.generate({ temperature: -1 }), 1, /temperature/);
-  throwsCode(() => single.generate({ seed: -2 }), 1, /seed/);
-  // The C edge checks the same things without the JS checks in front of it.
+  throwsCode(() => single.generate({ seed: -2 }), 1, /^bigram_generate: seed must be a whole number from 0 to 9007199254740991, got -2$/);
+  // The raw C edge gives the same sentences.
   const { core } = lm;
   core.scoped((s) => {
     const out = s.out(), text = s.str('hello');

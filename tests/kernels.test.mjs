@@ -5,7 +5,7 @@
 // in build/lmlab-kernels.wasm: the same objects as build/lmlab.wasm plus kernels_api.c (see Makefile).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadLmlab, LmlabError } from '../wasm_glue/index.mjs';
+import { KERNEL_OP, loadLmlab, LmlabError } from '../wasm_glue/index.mjs';
 
 const KERNELS_WASM = new URL('../build/lmlab-kernels.wasm', import.meta.url);
 let core;
@@ -13,7 +13,7 @@ before(async () => {
   core = (await loadLmlab({ wasm: KERNELS_WASM })).core;
 });
 
-const OPS = { nn: 0, tn: 1, nt: 2 };
+const OPS = { nn: KERNEL_OP.NN, tn: KERNEL_OP.TN, nt: KERNEL_OP.NT };
 const EPS = 2 ** -23; // float32 epsilon
 const SENTINEL = -12345.5;
 let seed = 99;
@@ -111,8 +111,8 @@ test('lm_kernel_matmul rejects bad arguments with a sentence naming them', () =>
   const cases = [
     [[3, 0, C, 2, A, 3, B, 2, 2, 3, 2], /op must be 0 \(A·B\), 1 \(Aᵀ·B\) or 2 \(A·Bᵀ\), got 3/],
     [['nn', 2, C, 2, A, 3, B, 2, 2, 3, 2], /ref must be 0 \(fast kernel\) or 1 \(reference\), got 2/],
-    [['nn', 0, C, 2, A, 3, B, 2, 0, 3, 2], /M must be between 1 and 16777216, got 0/],
-    [['nn', 0, C, 2, A, 3, B, 2, 2, -1, 2], /K must be between 1 and 16777216, got -1/],
+    [['nn', 0, C, 2, A, 3, B, 2, 0, 3, 2], /^kernel_matmul: M must be at least 1, got 0$/],
+    [['nn', 0, C, 2, A, 3, B, 2, 2, -1, 2], /^kernel_matmul: K must be at least 1, got -1$/],
     [['nn', 0, C, 1, A, 3, B, 2, 2, 3, 2], /ldc = 1 is less than the 2 elements of one stored row of C/],
     [['tn', 0, C, 2, A, 1, B, 2, 2, 3, 2], /lda = 1 is less than the 2 elements of one stored row of A/],
     [['nt', 0, C, 2, A, 3, B, 2, 2, 3, 2], /ldb = 2 is less than the 3 elements of one stored row of B/],
@@ -120,7 +120,10 @@ test('lm_kernel_matmul rejects bad arguments with a sentence naming them', () =>
   for (const [[op, ...rest], message] of cases) {
     assert.throws(() => wasmMatmul(op, ...rest), (e) => e instanceof LmlabError && message.test(e.message));
   }
-  assert.throws(() => core.check(core.exports.lm_kernel_matmul(0, 0, 0, 2, 8, 3, 8, 2, 2, 3, 2)), /C is NULL; it is required/);
+  assert.throws(() => core.check(core.exports.lm_kernel_matmul(0, 0, 0, 2, 8, 3, 8, 2, 2, 3, 2)), /kernel_matmul: C is NULL; it is required$/);
+  // the one size rule: a matrix's span (rows - 1)·ld + cols within LIMITS.MAX_CALL_ELEMS
+  assert.throws(() => core.check(core.exports.lm_kernel_matmul(0, 0, 8, 2, 8, 1 << 24, 8, 2, 32, 3, 2)),
+    /kernel_matmul: A \(32 rows, lda = 16777216\) spans more than the 268435456 elements one call accepts$/);
 });
 
 // ---- activations ------------------------------------------------------------------------------------
@@ -180,9 +183,9 @@ test('activations at special values: ±0, tiny, ±Infinity, NaN', () => {
 
 test('lm_kernel_elementwise rejects bad arguments', () => {
   const Y = new Float32Array(6);
-  assert.throws(() => wasmElementwise(3, Y, 3, 2, 2), /lm_kernel_elementwise: fn must be 0 \(tanh\), 1 \(sigmoid\) or 2 \(exp\), got 3/);
-  assert.throws(() => wasmElementwise(0, Y, 1, 2, 2), /lm_kernel_elementwise: ldy = 1 is less than the 2 elements of one stored row of Y/);
-  assert.throws(() => wasmElementwise(0, Y, 3, 0, 2), /lm_kernel_elementwise: M must be between 1 and 16777216, got 0/);
+  assert.throws(() => wasmElementwise(3, Y, 3, 2, 2), /kernel_elementwise: fn must be 0 \(tanh\), 1 \(sigmoid\) or 2 \(exp\), got 3/);
+  assert.throws(() => wasmElementwise(0, Y, 1, 2, 2), /kernel_elementwise: ldy = 1 is less than the 2 elements of one stored row of Y/);
+  assert.throws(() => wasmElementwise(0, Y, 3, 0, 2), /kernel_elementwise: M must be at least 1, got 0$/);
 });
 
 // ---- the recurrence on the fast path -------------------------------------------------------------------

@@ -5,10 +5,11 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadLmlab, LmlabError } from '../wasm_glue/index.mjs';
+import { CELL, loadLmlab, LmlabError } from '../wasm_glue/index.mjs';
+import { nativeDriver, nativeDriverMissing } from './native-driver.mjs';
 
 let lm;
 before(async () => { lm = await loadLmlab(); });
@@ -122,8 +123,8 @@ test('probes: hidden states, gates (T, G·H) with their names, the LSTM cell sta
   assert.equal(r.gates, undefined);
   const win = lm.Model.create({ cell: 'window', vocabSize: 6, embedding: 3, hidden: 4, window: 2, seed: 1 });
   assert.deepEqual(win.probe(probe).h.shape, [6, 4]);
-  throwsWith(() => lstm.probe([]), /at least one id/, 1);
-  throwsWith(() => lstm.probe([9]), /not a token id/, 1);
+  throwsWith(() => lstm.probe([]), /^model_probe: n \(ids\) must be at least 1, got 0$/, lm.STATUS.ARG);
+  throwsWith(() => lstm.probe([9]), /^model_probe: ids\[0\] = 9 is not a token id/, lm.STATUS.ARG);
   for (const m of [lstm, gru, rnn, win]) m.dispose();
 });
 
@@ -142,21 +143,26 @@ test('save -> load round trip for every cell: config, parameters and logits', ()
   }
 });
 
-test('bad configurations give clear errors (JS edge, C edge, model files)', () => {
-  throwsWith(() => lm.Model.create({ cell: 'window', vocabSize: 10, embedding: 4, hidden: 5, window: 0, seed: 1 }), /window must be between 1 and 64, got 0/, 1);
-  throwsWith(() => lm.Model.create({ cell: 'lstm', vocabSize: 10, embedding: 0, hidden: 5, layers: 0, seed: 1 }), /layers must be between 1 and 4, got 0/, 1);
-  throwsWith(() => lm.Model.create({ cell: 'window', vocabSize: 10, embedding: 0, hidden: 5, window: 3, seed: 1 }), /needs a trainable embedding/, 1);
-  throwsWith(() => lm.Model.create({ cell: 'window', vocabSize: 10, embedding: 4, hidden: 5, window: 3, layers: 2, seed: 1 }), /one hidden layer/, 1);
-  throwsWith(() => lm.Model.create({ cell: 'gru', vocabSize: 10, embedding: 0, hidden: 5, gruVariant: 'keras', seed: 1 }), /gruVariant must be/, 1);
-  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: 0, hidden: 5, window: 3, seed: 1 }), /window applies to the fixed-window model/, 1);
-  throwsWith(() => lm.Model.create({ cell: 'transformer', vocabSize: 10, embedding: 0, hidden: 5, seed: 1 }), /cell must be one of rnn, lstm, gru, window/, 1);
-  // the C edge says the same without the JS checks
+test('bad configurations give clear errors (JS option strings, C ranges, model files)', () => {
+  const ARG = lm.STATUS.ARG;
+  throwsWith(() => lm.Model.create({ cell: 'window', vocabSize: 10, embedding: 4, hidden: 5, window: 0, seed: 1 }),
+    /^model_create: W \(window: previous tokens the model sees\) must be between 1 and 64, got 0$/, ARG);
+  throwsWith(() => lm.Model.create({ cell: 'lstm', vocabSize: 10, embedding: 0, hidden: 5, layers: 0, seed: 1 }),
+    /^model_create: L \(layers\) must be between 1 and 4, got 0$/, ARG);
+  throwsWith(() => lm.Model.create({ cell: 'window', vocabSize: 10, embedding: 0, hidden: 5, window: 3, seed: 1 }), /needs a trainable embedding/, ARG);
+  throwsWith(() => lm.Model.create({ cell: 'window', vocabSize: 10, embedding: 4, hidden: 5, window: 3, layers: 2, seed: 1 }), /one hidden layer/, ARG);
+  throwsWith(() => lm.Model.create({ cell: 'gru', vocabSize: 10, embedding: 0, hidden: 5, gruVariant: 'keras', seed: 1 }), /gruVariant must be/, ARG);
+  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: 0, hidden: 5, gruVariant: 'torch', seed: 1 }), /gruVariant applies to the GRU only/, ARG);
+  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: 0, hidden: 5, window: 3, seed: 1 }),
+    /^model_create: W \(window\) applies to the window model only; the rnn cell needs W = 0, got 3$/, ARG);
+  throwsWith(() => lm.Model.create({ cell: 'transformer', vocabSize: 10, embedding: 0, hidden: 5, seed: 1 }), /cell must be one of rnn, lstm, gru, window/, ARG);
+  // the raw C edge gives the same sentences
   const X = lm.core.exports;
   const status = (fn) => lm.core.scoped((s) => fn(s.out()));
-  assert.equal(status((out) => X.lm_model_create(3, 10, 4, 5, 1, 0, 0, 1, out)), 1);
-  assert.match(lm.lastErrorMessage(), /window W .* between 1 and 64, got 0/);
-  assert.equal(status((out) => X.lm_model_create(1, 10, 0, 5, 0, 0, 0, 1, out)), 1);
-  assert.match(lm.lastErrorMessage(), /layers must be between 1 and 4, got 0/);
+  assert.equal(status((out) => X.lm_model_create(CELL.WINDOW, 10, 4, 5, 1, 0, 0, 1, out)), ARG);
+  assert.equal(lm.lastErrorMessage(), 'model_create: W (window: previous tokens the model sees) must be between 1 and 64, got 0');
+  assert.equal(status((out) => X.lm_model_create(CELL.LSTM, 10, 0, 5, 0, 0, 0, 1, out)), ARG);
+  assert.equal(lm.lastErrorMessage(), 'model_create: L (layers) must be between 1 and 4, got 0');
   // a model file whose cell is unknown
   const m = lm.Model.create({ cell: 'lstm', vocabSize: 5, embedding: 0, hidden: 3, seed: 1 });
   const bytes = m.save();
@@ -169,32 +175,25 @@ test('bad configurations give clear errors (JS edge, C edge, model files)', () =
 });
 
 test('native and WASM agree on the same seed for LSTM, GRU (both variants) and the window model', (ctx) => {
-  if (spawnSync('gcc', ['--version']).status !== 0) { ctx.skip('skipped: gcc is not available to build the native driver'); return; }
-  const dir = mkdtempSync(join(tmpdir(), 'lmlab-ladder-'));
-  try {
-    const sources = readdirSync('src').filter((f) => f.endsWith('.c')).map((f) => join('src', f));
-    execFileSync('gcc', ['-std=c11', '-O1', '-Isrc', 'scripts/bench/train.c', ...sources, '-o', join(dir, 'train'), '-lm']);
-    const native = JSON.parse(execFileSync(join(dir, 'train'), ['--check'], { encoding: 'utf8' }));
-    // the same runs in WASM (see check() in scripts/bench/train.c)
-    const stream = Int32Array.from({ length: 4000 }, (_, i) => (i * i + 3 * Math.floor(i / 7)) % 11);
-    const configs = {
-      lstm: { cell: 'lstm', vocabSize: 11, embedding: 0, hidden: 16, layers: 2 },
-      gru: { cell: 'gru', vocabSize: 11, embedding: 6, hidden: 16, layers: 2, gruVariant: 'torch' },
-      gru_lecture: { cell: 'gru', vocabSize: 11, embedding: 0, hidden: 12, gruVariant: 'lecture' },
-      window: { cell: 'window', vocabSize: 11, embedding: 6, hidden: 16, window: 3 },
-    };
-    for (const [name, cfg] of Object.entries(configs)) {
-      const m = lm.Model.create({ seed: 3, ...cfg });
-      const t = new lm.Trainer(m, stream, { batch: 4, seq: 12, optimizer: 'sgd', lr: 0.05, clip: 5 });
-      const losses = Array.from({ length: 20 }, () => t.train(1).lastLoss);
-      losses.forEach((l, i) => assert.ok(Math.abs(l - native[name].losses[i]) < 1e-5 * l, `${name} step ${i + 1}: wasm ${l} native ${native[name].losses[i]}`));
-      const sum = m.parameters().reduce((s, p) => s + p.data.reduce((a, v) => a + v, 0), 0);
-      assert.ok(Math.abs(sum - native[name].param_sum) < 1e-3 * Math.max(1, Math.abs(sum)), `${name} parameter sums ${sum} vs ${native[name].param_sum}`);
-      t.dispose();
-      m.dispose();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  if (nativeDriverMissing()) { ctx.skip(nativeDriverMissing()); return; }
+  const native = JSON.parse(execFileSync(nativeDriver('train'), ['--check'], { encoding: 'utf8' }));
+  // the same runs in WASM (see check() in scripts/bench/train.c)
+  const stream = Int32Array.from({ length: 4000 }, (_, i) => (i * i + 3 * Math.floor(i / 7)) % 11);
+  const configs = {
+    lstm: { cell: 'lstm', vocabSize: 11, embedding: 0, hidden: 16, layers: 2 },
+    gru: { cell: 'gru', vocabSize: 11, embedding: 6, hidden: 16, layers: 2, gruVariant: 'torch' },
+    gru_lecture: { cell: 'gru', vocabSize: 11, embedding: 0, hidden: 12, gruVariant: 'lecture' },
+    window: { cell: 'window', vocabSize: 11, embedding: 6, hidden: 16, window: 3 },
+  };
+  for (const [name, cfg] of Object.entries(configs)) {
+    const m = lm.Model.create({ seed: 3, ...cfg });
+    const t = new lm.Trainer(m, stream, { batch: 4, seq: 12, optimizer: 'sgd', lr: 0.05, clip: 5 });
+    const losses = Array.from({ length: 20 }, () => t.train(1).lastLoss);
+    losses.forEach((l, i) => assert.ok(Math.abs(l - native[name].losses[i]) < 1e-5 * l, `${name} step ${i + 1}: wasm ${l} native ${native[name].losses[i]}`));
+    const sum = m.parameters().reduce((s, p) => s + p.data.reduce((a, v) => a + v, 0), 0);
+    assert.ok(Math.abs(sum - native[name].param_sum) < 1e-3 * Math.max(1, Math.abs(sum)), `${name} parameter sums ${sum} vs ${native[name].param_sum}`);
+    t.dispose();
+    m.dispose();
   }
 });
 

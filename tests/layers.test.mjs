@@ -312,8 +312,8 @@ function throwsLm(fn, pattern, code = 1) {
 test('bad input gives an error naming the argument and the expected vs given shape', () => {
   const x = T_(randn(8, 41), [2, 4]), hp = T_(randn(6, 42), [2, 3]), Wx = T_(randn(12, 43), [4, 3]);
   const Wh = T_(randn(9, 44), [3, 3]), b = T_(randn(3, 45), [3]);
-  // N = 0 and T = 0
-  throwsLm(() => L.rnn_step_forward(T_([], [0, 4]), hp, Wx, Wh, b), /^rnn_step_forward: N \(batch\) must be at least 1, got 0 \(from x of shape \(0, 4\)\)$/);
+  // N = 0 and T = 0: the shapes agree, so the glue passes the call on and C's sentence comes back
+  throwsLm(() => L.rnn_step_forward(T_([], [0, 4]), T_([], [0, 3]), Wx, Wh, b), /^rnn_step_forward: N \(batch\) must be at least 1, got 0$/);
   throwsLm(() => L.rnn_forward(T_([], [2, 0, 4]), hp, Wx, Wh, b), /^rnn_forward: T \(time steps\) must be at least 1, got 0/);
   throwsLm(() => L.temporal_softmax_loss(T_([], [2, 0, 4]), { data: new Int32Array(0), shape: [2, 0] }), /temporal_softmax_loss: T \(time steps\) must be at least 1, got 0/);
   // mismatched shapes
@@ -330,28 +330,30 @@ test('bad input gives an error naming the argument and the expected vs given sha
   throwsLm(() => L.rnn_step_forward([[1, 2, 3, 4], [1, 2]], hp, Wx, Wh, b), /x is not rectangular: x\[1\] has length 2, expected length 4/);
   throwsLm(() => L.rnn_step_forward('x', hp, Wx, Wh, b), /x must be a Tensor \{data, shape\} or nested arrays of numbers, got string/);
   // ids out of range
-  throwsLm(() => L.embedding_forward([[0, 5]], T_(randn(15, 1), [5, 3])), /^embedding_forward: ids\[n=0, t=1\] = 5 is not a token id in \[0, V\) = \[0, 5\)$/);
-  throwsLm(() => L.embedding_backward(T_(randn(6, 1), [1, 2, 3]), [[-1, 0]], 5), /ids\[n=0, t=0\] = -1 is not a token id/);
+  throwsLm(() => L.embedding_forward([[0, 5]], T_(randn(15, 1), [5, 3])), /^embedding_forward: ids\[0, 1\] = 5 is not a token id in \[0, V\) = \[0, 5\)$/);
+  throwsLm(() => L.embedding_backward(T_(randn(6, 1), [1, 2, 3]), [[-1, 0]], 5), /^embedding_backward: ids\[0, 0\] = -1 is not a token id/);
   throwsLm(() => L.embedding_forward([[0, 1.5]], T_(randn(15, 1), [5, 3])), /ids\[1\] must be an integer, got 1.5/);
-  throwsLm(() => L.embedding_backward(T_(randn(6, 1), [1, 2, 3]), [[0, 0]], 0), /V \(vocabulary size\) must be an integer between 1 and 2000000/);
-  throwsLm(() => L.temporal_softmax_loss(T_(randn(8, 1), [1, 2, 4]), [[4, 0]]), /y\[n=0, t=0\] = 4 is not a token id in \[0, V\) = \[0, 4\)/);
+  throwsLm(() => L.embedding_backward(T_(randn(6, 1), [1, 2, 3]), [[0, 0]], 0), /^embedding_backward: V \(vocabulary size\) must be between 1 and 2000000, got 0$/);
+  throwsLm(() => L.embedding_backward(T_(randn(6, 1), [1, 2, 3]), [[0, 0]], 2.5), /^embedding_backward: V \(vocabulary size\) must be a whole number, got 2.5$/);
+  throwsLm(() => L.temporal_softmax_loss(T_(randn(8, 1), [1, 2, 4]), [[4, 0]]), /^temporal_softmax_loss: y\[0, 0\] = 4 is not a token id in \[0, V\) = \[0, 4\)$/);
   throwsLm(() => L.temporal_softmax_loss(T_(randn(8, 1), [1, 2, 4]), [[1, 0]], [[1, 2]]), /mask\[1\] must be 0 or 1, got 2/);
   // a masked position's target is never read, so it may be a padding id
   assert.ok(Number.isFinite(L.temporal_softmax_loss(T_(randn(8, 1), [1, 2, 4]), [[1, -1]], [[1, 0]]).loss));
   // H over LM_MAX_DIM
-  throwsLm(() => L.rnn_step_forward(T_([1], [1, 1]), T_(new Float32Array(4097), [1, 4097]), T_(new Float32Array(4097), [1, 4097]), Wh, b),
-    /rnn_step_forward: H \(hidden size\) must be between 1 and 4096 \(LM_MAX_DIM\), got 4097/);
-  // non-finite input
+  throwsLm(() => L.temporal_affine_forward(T_(new Float32Array(4097), [1, 1, 4097]), T_(new Float32Array(4097), [4097, 1]), [0]),
+    /^temporal_affine_forward: H \(hidden size\) must be between 1 and 4096, got 4097$/);
+  // non-finite input (C checks it; 1e39 becomes Infinity in float32, and C sees that too)
   const bad = randn(8, 1);
   bad[5] = NaN;
-  throwsLm(() => L.rnn_step_forward(T_(bad, [2, 4]), hp, Wx, Wh, b), /rnn_step_forward: x contains a non-finite value \(NaN\) at index 5/, 6);
-  throwsLm(() => L.temporal_affine_forward([[[1, Infinity]]], [[1], [2]], [0]), /h contains a non-finite value \(Infinity\) at index 1/, 6);
+  throwsLm(() => L.rnn_step_forward(T_(bad, [2, 4]), hp, Wx, Wh, b), /^rnn_step_forward: x\[5\] is NaN; inputs must be finite numbers$/, 6);
+  throwsLm(() => L.temporal_affine_forward([[[1, Infinity]]], [[1], [2]], [0]), /^temporal_affine_forward: h\[1\] is Infinity/, 6);
+  throwsLm(() => L.rnn_step_forward(x, hp, Wx, Wh, [0, 1e39, 0]), /^rnn_step_forward: b\[1\] is Infinity/, 6);
 });
 
-test('the C edge validates too (a caller bypassing the JS checks gets a sentence, not a crash)', () => {
+test('the C edge validates (a caller of the raw exports gets the same sentence, not a crash)', () => {
   const ex = lm.core.exports;
   assert.equal(ex.lm_layer_rnn_step_forward(0, 0, 0, 0, 0, 0, 1, 1, 5000), 1);
-  assert.match(lm.lastErrorMessage(), /^rnn_step_forward: H \(hidden size\) must be between 1 and 4096 \(LM_MAX_DIM\), got 5000$/);
+  assert.match(lm.lastErrorMessage(), /^rnn_step_forward: H \(hidden size\) must be between 1 and 4096, got 5000$/);
   assert.equal(ex.lm_layer_rnn_forward(0, 0, 0, 0, 0, 0, 2, 3, 4, 5), 1);
   assert.match(lm.lastErrorMessage(), /^rnn_forward: h is NULL; it is required$/);
   assert.equal(ex.lm_layer_temporal_softmax_loss(0, 0, 0, 0, 0, 1, 0, 3), 1);

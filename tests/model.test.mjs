@@ -221,7 +221,7 @@ test('bad model files: truncated, corrupted, shapes that disagree with the confi
   const wrongHidden = withHeader(bytes, (h) => {
     h.__metadata__.config = JSON.stringify({ ...JSON.parse(h.__metadata__.config), hidden: 3 });
   });
-  throwsWith(() => lm.Model.load(wrongHidden), /shape \[4, 5\] but its config .*hidden 3.* needs \[3, 5\]/, 5);
+  throwsWith(() => lm.Model.load(wrongHidden), /shape \[4, 5\] but its config .*H 3.* needs \[3, 5\]/, 5);
   const noConfig = withHeader(bytes, (h) => { delete h.__metadata__.config; });
   throwsWith(() => lm.Model.load(noConfig), /no 'config' metadata/, 5);
   const missing = withHeader(bytes, (h) => { h.__metadata__.config = JSON.stringify({ cell: 'rnn', vocab_size: 5, embedding: 0, hidden: 4, layers: 2 }); });
@@ -232,42 +232,58 @@ test('bad model files: truncated, corrupted, shapes that disagree with the confi
   m.dispose();
 });
 
-test('bad input gives clear errors (JS edge and C edge)', () => {
-  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: 0, hidden: 5000, seed: 1 }), /hidden must be between 1 and 4096/);
+test('bad input gives clear errors: the glue checks JS types and lengths, C the rest, in one sentence', () => {
+  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: 0, hidden: 5000, seed: 1 }),
+    /^model_create: H \(hidden size\) must be between 1 and 4096, got 5000$/);
   throwsWith(() => lm.Model.create({ cell: 'lstmx', vocabSize: 10, embedding: 0, hidden: 5, seed: 1 }), /cell must be one of/);
-  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 5000, embedding: 0, hidden: 5, seed: 1 }), /one-hot.*at most 4096/);
+  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: 0, hidden: 5.5, seed: 1 }), /^hidden must be a whole number, got 5.5$/);
+  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 2 ** 32, embedding: 0, hidden: 5, seed: 1 }), /^vocabSize must be a whole number, got 4294967296$/);
+  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 5000, embedding: 0, hidden: 5, seed: 1 }),
+    /^model_create: one-hot input \(E = 0\) needs V \(vocabulary size\) of at most 4096, got 5000/);
+  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 1, embedding: 0, hidden: 5, seed: 1 }),
+    /^model_create: V \(vocabulary size\) must be between 2 and 2000000, got 1$/);
+  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: -1, hidden: 5, seed: 1 }),
+    /^model_create: E \(embedding size; 0 = one-hot\) must be between 0 and 4096, got -1$/);
   const m = lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: 0, hidden: 5, seed: 1 });
-  throwsWith(() => m.lossAndGrads(new Int32Array(6), 2, 0), /T \(sequence length\) must be between 1/);
-  throwsWith(() => m.lossAndGrads(new Int32Array(6), 0, 2), /N \(batch\) must be between 1/);
-  throwsWith(() => m.lossAndGrads(Int32Array.from([1, 2, 10, 3, 4, 5]), 2, 2), /ids\[2\] = 10 is not a token id in \[0, 10\)/);
+  throwsWith(() => m.lossAndGrads(new Int32Array(6), 2, 0), /^model_loss_and_grads: T \(time steps\) must be at least 1, got 0$/);
+  throwsWith(() => m.lossAndGrads(new Int32Array(6), 0, 2), /^model_loss_and_grads: N \(batch\) must be at least 1, got 0$/);
+  throwsWith(() => m.lossAndGrads(Int32Array.from([1, 2, 10, 3, 4, 5]), 2, 2), /^model_loss_and_grads: ids\[0, 2\] = 10 is not a token id in \[0, V\) = \[0, 10\)$/);
   throwsWith(() => m.lossAndGrads(new Int32Array(5), 2, 2), /5 ids but 6 are needed/);
   throwsWith(() => m.nextLogProbs([1.5]), /whole token id/);
-  throwsWith(() => m.sample([1], { length: 5, temperature: -1 }), /temperature/);
-  // the C edge on its own says the same things (bypassing the JS checks)
+  throwsWith(() => m.nextLogProbs([10]), /^model_next_logprobs: ids\[0\] = 10 is not a token id/);
+  throwsWith(() => m.sample([1], { length: 5, temperature: -1 }), /^model_generate: temperature \(0 = greedy\) must be a finite number >= 0, got -1$/);
+  throwsWith(() => m.sample([1], { length: 5, stopId: 10 }), /^model_generate: stop_id \(-1 = none\) must be between -1 and 9, got 10$/);
+  throwsWith(() => m.gradientCheck(Int32Array.from([1, 2, 3]), 1, 2, { samples: 0 }), /^model_gradient_check: samples must be between 1 and 100000, got 0$/);
+  // the raw C exports give exactly the sentences the glue passed through
   const X = lm.core.exports;
   const C = lm.core;
   C.scoped((s) => {
     const loss = s.out();
     const bad = s.i32(Int32Array.from([1, 2, 10, 3, 4, 5]));
-    assert.equal(X.lm_model_loss_and_grads(m.ptr, bad, 2, 0, loss), 1);
-    assert.match(C.errorMessage(), /sequence length T must be at least 1/);
-    assert.equal(X.lm_model_loss_and_grads(m.ptr, bad, 0, 2, loss), 1);
-    assert.match(C.errorMessage(), /batch N must be at least 1/);
-    assert.equal(X.lm_model_loss_and_grads(m.ptr, bad, 2, 2, loss), 1);
-    assert.match(C.errorMessage(), /token id 10 at position 2 is outside the vocabulary/);
+    assert.equal(X.lm_model_loss_and_grads(m.ptr, bad, 2, 0, loss), lm.STATUS.ARG);
+    assert.equal(C.errorMessage(), 'model_loss_and_grads: T (time steps) must be at least 1, got 0');
+    assert.equal(X.lm_model_loss_and_grads(m.ptr, bad, 2, 2, loss), lm.STATUS.ARG);
+    assert.equal(C.errorMessage(), 'model_loss_and_grads: ids[0, 2] = 10 is not a token id in [0, V) = [0, 10)');
     const out = s.out();
-    assert.equal(X.lm_model_create(0, 10, 0, 5000, 1, 0, 0, 1, out), 1);
-    assert.match(C.errorMessage(), /hidden size H must be between 1 and 4096 \(LM_MAX_DIM\)/);
-    assert.equal(X.lm_trainer_create(m.ptr, bad, 6, 1, 2, 1, 0, 0, 0, 0, out), 1);
-    assert.match(C.errorMessage(), /learning rate must be a positive finite number/);
-    assert.equal(X.lm_model_loss_and_grads(12345, bad, 2, 2, loss), 4);
-    assert.match(C.errorMessage(), /not a live neural model/);
+    assert.equal(X.lm_model_create(0, 10, 0, 5000, 1, 0, 0, 1, out), lm.STATUS.ARG);
+    assert.equal(C.errorMessage(), 'model_create: H (hidden size) must be between 1 and 4096, got 5000');
+    assert.equal(X.lm_trainer_create(m.ptr, bad, 6, 1, 2, 1, 0, 0, 0, 0, out), lm.STATUS.ARG);
+    assert.equal(C.errorMessage(), 'trainer_create: lr (learning rate) must be a positive finite number, got 0');
+    assert.equal(X.lm_model_loss_and_grads(12345, bad, 2, 2, loss), lm.STATUS.HANDLE);
+    assert.match(C.errorMessage(), /^model_loss_and_grads: model is not a live neural model/);
   });
   const stream = ids(100, 10, 1);
   throwsWith(() => new lm.Trainer(m, stream, { batch: 2, seq: 5, optimizer: 'adagrad', lr: 0 }), /lr \(learning rate\) must be a positive/);
   throwsWith(() => new lm.Trainer(m, stream, { batch: 2, seq: 5, optimizer: 'adagrad', lr: -0.1 }), /positive/);
   throwsWith(() => new lm.Trainer(m, stream, { batch: 2, seq: 5, optimizer: 'rmsprop', lr: 0.1 }), /optimizer must be one of/);
-  throwsWith(() => new lm.Trainer(m, stream.subarray(0, 20), { batch: 4, seq: 5, optimizer: 'adagrad', lr: 0.1 }), /too short for one window/, 7);
+  throwsWith(() => new lm.Trainer(m, stream, { batch: 2, seq: 5, optimizer: 'adam', lr: 0.1, momentum: 0.9 }), /^trainer_create: momentum applies to sgd only, not adam$/);
+  throwsWith(() => new lm.Trainer(m, stream, { batch: 2, seq: 5, optimizer: 'sgd', lr: 0.1, clip: -1 }), /^trainer_create: clip \(0 = off\) must be a finite number >= 0, got -1$/);
+  throwsWith(() => new lm.Trainer(m, stream.subarray(0, 20), { batch: 4, seq: 5, optimizer: 'adagrad', lr: 0.1 }), /too short for one window/, lm.STATUS.EMPTY);
+  const t = new lm.Trainer(m, stream, { batch: 2, seq: 5, optimizer: 'adagrad', lr: 0.1 });
+  throwsWith(() => t.train(0), /^trainer_train: count \(steps\) must be between 1 and 1000000, got 0$/);
+  throwsWith(() => t.setLearningRate(NaN), /^trainer_set_lr: lr \(learning rate\) must be a positive finite number, got nan$/);
+  throwsWith(() => t.evaluate(stream.subarray(0, 3), { batch: 2 }), /too short for 2 streams/, lm.STATUS.EMPTY);
+  t.dispose();
   m.dispose();
   throwsWith(() => m.nextLogProbs([1]), /disposed/);
 });

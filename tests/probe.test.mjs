@@ -78,9 +78,9 @@ test('gradFlowLastStep errors: the window model, bad ids, bad sizes', () => {
   const win = lm.Model.create({ cell: 'window', vocabSize: 5, embedding: 2, hidden: 4, window: 3, seed: 1 });
   assert.throws(() => win.gradFlowLastStep(Int32Array.from([0, 1, 2]), 1, 2), /window model has no recurrent hidden state/);
   const m = lm.Model.create({ cell: 'lstm', vocabSize: 5, embedding: 0, hidden: 4, seed: 1 });
-  assert.throws(() => m.gradFlowLastStep(Int32Array.from([0, 1, 7]), 1, 2), /7/);
-  assert.throws(() => m.gradFlowLastStep(Int32Array.from([0, 1, 2]), 1, 3), /ids/);
-  assert.throws(() => m.gradFlowLastStep(Int32Array.from([0]), 1, 0), /T \(sequence length\) must be between 1/);
+  assert.throws(() => m.gradFlowLastStep(Int32Array.from([0, 1, 7]), 1, 2), /model_grad_flow_last: ids\[0, 2\] = 7 is not a token id/);
+  assert.throws(() => m.gradFlowLastStep(Int32Array.from([0, 1, 2]), 1, 3), /ids has 3 ids but 4 are needed/);
+  assert.throws(() => m.gradFlowLastStep(Int32Array.from([0]), 1, 0), /model_grad_flow_last: T \(time steps\) must be at least 1, got 0/);
   win.dispose();
   m.dispose();
 });

@@ -1,4 +1,4 @@
-"""torch_parity.py — independent reference for tests/torch_parity.test.mjs: load an lmlab model file
+"""torch_parity.py — independent reference for tests/torch-parity.test.mjs: load an lmlab model file
 into torch.nn.Embedding + torch.nn.RNN / LSTM / GRU (batch_first=True) + torch.nn.Linear with
 load_state_dict(strict=True) (so every tensor name and shape must be PyTorch's) and print the logits for
 the given ids as JSON. A GRU file must be of the torch variant (the lecture variant is another cell).

@@ -5,10 +5,11 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLmlab, LmlabError } from '../wasm_glue/index.mjs';
+import { nativeDriver, nativeDriverMissing } from './native-driver.mjs';
 
 let lm;
 before(async () => { lm = await loadLmlab(); });
@@ -130,25 +131,18 @@ test('a non-finite step is refused: the error names the tensor and the parameter
 });
 
 test('native and WASM agree on the same seed (the benchmark driver in --check mode)', (ctx) => {
-  if (spawnSync('gcc', ['--version']).status !== 0) { ctx.skip('skipped: gcc is not available to build the native driver'); return; }
-  const dir = mkdtempSync(join(tmpdir(), 'lmlab-native-'));
-  try {
-    const sources = readdirSync('src').filter((f) => f.endsWith('.c')).map((f) => join('src', f));
-    execFileSync('gcc', ['-std=c11', '-O1', '-Isrc', 'scripts/bench/train.c', ...sources, '-o', join(dir, 'train'), '-lm']);
-    const nativeRun = JSON.parse(execFileSync(join(dir, 'train'), ['--check'], { encoding: 'utf8' })).rnn;
-    // the same problem in WASM (see check() in scripts/bench/train.c)
-    const ids = Int32Array.from({ length: 4000 }, (_, i) => (i * i + 3 * Math.floor(i / 7)) % 11);
-    const m = lm.Model.create({ cell: 'rnn', vocabSize: 11, embedding: 0, hidden: 24, seed: 3 });
-    const t = new lm.Trainer(m, ids, { batch: 4, seq: 12, optimizer: 'sgd', lr: 0.05, clip: 5 });
-    const losses = Array.from({ length: 30 }, () => t.train(1).lastLoss);
-    losses.forEach((l, i) => assert.ok(Math.abs(l - nativeRun.losses[i]) < 1e-5 * Math.abs(l), `step ${i + 1}: wasm ${l} native ${nativeRun.losses[i]}`));
-    const sum = m.parameters().reduce((s, p) => s + p.data.reduce((a, v) => a + v, 0), 0);
-    assert.ok(Math.abs(sum - nativeRun.param_sum) < 1e-3 * Math.max(1, Math.abs(sum)), `parameter sums ${sum} vs ${nativeRun.param_sum}`);
-    t.dispose();
-    m.dispose();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  if (nativeDriverMissing()) { ctx.skip(nativeDriverMissing()); return; }
+  const nativeRun = JSON.parse(execFileSync(nativeDriver('train'), ['--check'], { encoding: 'utf8' })).rnn;
+  // the same problem in WASM (see check() in scripts/bench/train.c)
+  const ids = Int32Array.from({ length: 4000 }, (_, i) => (i * i + 3 * Math.floor(i / 7)) % 11);
+  const m = lm.Model.create({ cell: 'rnn', vocabSize: 11, embedding: 0, hidden: 24, seed: 3 });
+  const t = new lm.Trainer(m, ids, { batch: 4, seq: 12, optimizer: 'sgd', lr: 0.05, clip: 5 });
+  const losses = Array.from({ length: 30 }, () => t.train(1).lastLoss);
+  losses.forEach((l, i) => assert.ok(Math.abs(l - nativeRun.losses[i]) < 1e-5 * Math.abs(l), `step ${i + 1}: wasm ${l} native ${nativeRun.losses[i]}`));
+  const sum = m.parameters().reduce((s, p) => s + p.data.reduce((a, v) => a + v, 0), 0);
+  assert.ok(Math.abs(sum - nativeRun.param_sum) < 1e-3 * Math.max(1, Math.abs(sum)), `parameter sums ${sum} vs ${nativeRun.param_sum}`);
+  t.dispose();
+  m.dispose();
 });
 
 // ---- CLI ---------------------------------------------------------------------------------------------

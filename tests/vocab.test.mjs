@@ -144,11 +144,12 @@ test('minCount and maxSize fold types into <unk>; toJSON/fromJSON round-trips', 
 
 test('fromJSON rejects malformed vocabularies with clear messages', () => {
   throwsCode(() => Vocab.fromJSON({ level: 'bytes', tokens: [], counts: [] }), 1, /level must be one of/);
-  throwsCode(() => Vocab.fromJSON({ level: 'char', tokens: ['a'], counts: [] }), 1, /one whole number >= 0 per token/);
+  throwsCode(() => Vocab.fromJSON({ level: 'char', tokens: ['a'], counts: [] }), 1, /one whole number per token/);
+  throwsCode(() => Vocab.fromJSON({ level: 'char', tokens: ['a'], counts: [-1] }), 5, /^vocab_from_tokens: token 0 has a negative count -1$/);
   throwsCode(() => Vocab.fromJSON({ level: 'char', tokens: ['a', 'a'], counts: [1, 1] }), 5, /appears twice/);
   throwsCode(() => Vocab.fromJSON({ level: 'char', tokens: ['ab'], counts: [1] }), 5, /not a single character/);
   throwsCode(() => Vocab.fromJSON({ level: 'word', tokens: ['a'], counts: [1] }), 5, /<unk>, <s> and <\/s>/);
-  throwsCode(() => Vocab.fromJSON({ level: 'char', tokens: [], counts: [] }), 5, /between 1 and/);
+  throwsCode(() => Vocab.fromJSON({ level: 'char', tokens: [], counts: [] }), 5, /^vocab_from_tokens: V \(vocabulary size\) must be between 1 and 2000000, got 0$/);
 });
 
 test('bad input: invalid UTF-8 names the byte offset, empty text, limits, options', () => {
@@ -157,15 +158,20 @@ test('bad input: invalid UTF-8 names the byte offset, empty text, limits, option
   throwsCode(() => Vocab.build(new Uint8Array([0xed, 0xa0, 0x80]), { level: 'char' }), 3, /surrogate/);
   throwsCode(() => Vocab.build('ok \uD800 no', { level: 'word' }), 3, /lone UTF-16 surrogate at index 3/);
   throwsCode(() => Vocab.build('😀\uDC00', { level: 'char' }), 3, /lone UTF-16 surrogate at index 2/);
-  throwsCode(() => Vocab.build('', { level: 'word' }), 7, /empty/);
+  throwsCode(() => Vocab.build('', { level: 'word' }), 7, /^vocab_build: the text is empty$/);
   throwsCode(() => Vocab.build(' \n \n', { level: 'word' }), 7, /no words/);
-  throwsCode(() => Vocab.build('a b', { level: 'word', maxSize: 2_000_001 }), 1, /maxSize must be between 0 \(no limit\) and 2000000/);
+  throwsCode(() => Vocab.build('a b', { level: 'word', maxSize: 2_000_001 }), 1, /^vocab_build: max_size \(0 = no limit\) must be between 0 and 2000000, got 2000001$/);
   throwsCode(() => Vocab.build('a b', { level: 'word', maxSize: 3 }), 1, /leaves no room/);
   throwsCode(() => Vocab.build('x'.repeat(2000), { level: 'word' }), 1, /longer than the limit of 1024 bytes|more than the limit of 1024 bytes/);
-  throwsCode(() => Vocab.build('a', { level: 'word', minCount: 0 }), 1, /minCount/);
+  throwsCode(() => Vocab.build('a', { level: 'word', minCount: 0 }), 1, /^vocab_build: min_count must be at least 1, got 0$/);
+  throwsCode(() => Vocab.build('a', { level: 'word', minCount: 1.5 }), 1, /^minCount must be a whole number, got 1.5$/);
   throwsCode(() => Vocab.build('a', { level: 'words' }), 1, /level must be one of 'char', 'word'/);
   throwsCode(() => Vocab.build('a', { level: 'char', tokenizer: 'words' }), 1, /word-level vocabularies only/);
   throwsCode(() => Vocab.build('a', { level: 'word', colour: 'red' }), 1, /unknown Vocab option 'colour'/);
+  const v = Vocab.build('a b', { level: 'word' });
+  throwsCode(() => v.idOf(''), 1, /^vocab_id_of: len \(token bytes\) must be between 1 and 1024, got 0$/);
+  throwsCode(() => v.idOf(7), 1, /a token must be a string/);
+  v.dispose();
   throwsCode(() => Vocab.build(42, { level: 'word' }), 1, /string or a Uint8Array/);
   throwsCode(() => Vocab.build('a'), 1, /needs options/);
 });

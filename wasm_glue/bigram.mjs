@@ -2,7 +2,10 @@
 // distributions, held-out evaluation, generation, masked-word prediction and the heatmap matrix.
 // Tokens may be given as strings or ids; unknown words map to <unk>. The model keeps its own copy of
 // the vocabulary (bigram.vocab), so disposing the vocabulary it was trained with is harmless.
+// Here only what C cannot see is checked (option names, JS types, token strings); C checks the values
+// (src/bigram.c, src/bigram_apps.c) and its sentence is passed through.
 import { Handle } from './loader.mjs';
+import { BIGRAM_EVAL, BIGRAM_INFO, LIMITS, MASKED } from './constants.mjs';
 import { argError, utf8Of, vocabClassFor } from './vocab.mjs';
 
 /** @param {ReturnType<typeof import('./loader.mjs').instantiateCore> extends Promise<infer C> ? C : never} core */
@@ -19,22 +22,23 @@ export function install(core) {
     }
     return options;
   };
-  const seedOf = (seed, fallback) => {
-    if (seed === undefined) return fallback;
-    if (!Number.isSafeInteger(seed) || seed < 0) throw argError(`seed must be a whole number >= 0, got ${seed}`);
-    return seed;
+  /** A JS number for a C double or int (C checks its range; integer-ness of ints is checked here). */
+  const numberOf = (value, name, fallback, integer = false) => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number') throw argError(`${name} must be a number, got ${typeof value}`);
+    if (integer && (!Number.isInteger(value) || Math.abs(value) >= 2 ** 31)) throw argError(`${name} must be a whole number, got ${value}`);
+    return value;
   };
 
   class Bigram extends Handle {
     /** @private use Bigram.train */
     constructor(ptr) {
       super('Bigram', ptr, (p) => core.check(X.lm_bigram_free(p)));
-      const info = core.scoped((s) => {
-        const out = s.out(6);
+      this._info = core.scoped((s) => { // by BIGRAM_INFO
+        const out = s.out(BIGRAM_INFO.COUNT);
         core.check(X.lm_bigram_info(ptr, out));
-        return Array.from({ length: 6 }, (_, i) => core.readF64At(out + 8 * i));
+        return Array.from({ length: BIGRAM_INFO.COUNT }, (_, i) => core.readF64At(out + 8 * i));
       });
-      this._info = info; // V, k, sparse, nonzero pairs, training pairs, count bytes
       const vocabPtr = core.scoped((s) => {
         const out = s.out();
         core.check(X.lm_bigram_vocab(ptr, out));
@@ -51,9 +55,8 @@ export function install(core) {
      */
     static train(vocab, text, options) {
       if (!(vocab instanceof Vocab)) throw argError('Bigram.train needs a Vocab as its first argument');
-      const { k = 1, denseLimitBytes = -1 } = checkOptions(options, ['k', 'denseLimitBytes'], 'Bigram.train');
-      if (typeof k !== 'number' || !Number.isFinite(k) || k < 0) throw argError(`the smoothing constant k must be a finite number >= 0, got ${k}`);
-      if (typeof denseLimitBytes !== 'number' || Number.isNaN(denseLimitBytes)) throw argError(`denseLimitBytes must be a number, got ${denseLimitBytes}`);
+      const o = checkOptions(options, ['k', 'denseLimitBytes'], 'Bigram.train');
+      const k = numberOf(o.k, 'k', 1), denseLimitBytes = numberOf(o.denseLimitBytes, 'denseLimitBytes', -1);
       const vocabPtr = vocab.ptr;
       const ptr = core.scoped((s) => {
         const bytes = textBytes(text, 'the training text');
@@ -66,18 +69,18 @@ export function install(core) {
 
     /** The model's own vocabulary (disposed with the model). */
     get vocab() { this.ptr; return this._vocab; }
-    get k() { this.ptr; return this._info[1]; }
-    get sparse() { this.ptr; return this._info[2] === 1; }
+    get k() { this.ptr; return this._info[BIGRAM_INFO.K]; }
+    get sparse() { this.ptr; return this._info[BIGRAM_INFO.SPARSE] === 1; }
     /** Distinct pairs stored, training pairs counted, bytes of count storage. */
-    get stats() { this.ptr; return { nonzero: this._info[3], pairs: this._info[4], countBytes: this._info[5] }; }
+    get stats() {
+      this.ptr;
+      const i = this._info;
+      return { nonzero: i[BIGRAM_INFO.NONZERO], pairs: i[BIGRAM_INFO.PAIRS], countBytes: i[BIGRAM_INFO.COUNT_BYTES] };
+    }
 
-    /** A token (string, unknown -> <unk>) or an id, checked. */
+    /** A token (string, unknown -> <unk>) or an id (its range is C's to check). */
     _id(token, what) {
-      const V = this._info[0];
-      if (typeof token === 'number') {
-        if (!Number.isInteger(token) || token < 0 || token >= V) throw argError(`${what} id ${token} is outside the vocabulary [0, ${V})`);
-        return token;
-      }
+      if (typeof token === 'number') return numberOf(token, `${what} id`, 0, true);
       const id = this.vocab.idOf(token);
       if (id < 0) throw argError(`${what} ${JSON.stringify(token)} is not in the vocabulary (and it has no <unk>)`);
       return id;
@@ -99,7 +102,7 @@ export function install(core) {
 
     /** The full next-token distribution P(. | prev): (V,) */
     distribution(prev) {
-      const id = this._id(prev, 'the context token'), ptr = this.ptr, V = this._info[0];
+      const id = this._id(prev, 'the context token'), ptr = this.ptr, V = this._info[BIGRAM_INFO.V];
       return core.scoped((s) => {
         const out = s.f32(V);
         core.check(X.lm_bigram_distribution(ptr, id, out));
@@ -121,10 +124,13 @@ export function install(core) {
     evaluate(text) {
       const ptr = this.ptr;
       return core.scoped((s) => {
-        const bytes = textBytes(text, 'the held-out text'), out = s.out(4);
+        const bytes = textBytes(text, 'the held-out text'), out = s.out(BIGRAM_EVAL.COUNT);
         core.check(X.lm_bigram_evaluate(ptr, s.u8(bytes), bytes.length, out));
-        const [loss, perplexity, bitsPerToken, tokens] = [0, 1, 2, 3].map((i) => core.readF64At(out + 8 * i));
-        return { loss, perplexity, bitsPerToken, tokens };
+        const at = (i) => core.readF64At(out + 8 * i);
+        return {
+          loss: at(BIGRAM_EVAL.LOSS), perplexity: at(BIGRAM_EVAL.PERPLEXITY), bitsPerToken: at(BIGRAM_EVAL.BITS),
+          tokens: at(BIGRAM_EVAL.TOKENS),
+        };
       });
     }
 
@@ -132,16 +138,14 @@ export function install(core) {
     generate(options) {
       const o = checkOptions(options, ['seed', 'temperature', 'greedy', 'maxLength', 'count'], 'generate');
       const word = this.vocab.level === 'word';
-      const seed = seedOf(o.seed, 1);
-      const temperature = o.temperature ?? 1;
-      if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature < 0) throw argError(`temperature must be a finite number >= 0, got ${temperature}`);
-      const maxLength = o.maxLength ?? (word ? 50 : 200), count = o.count ?? 1;
-      if (!Number.isInteger(maxLength) || maxLength < 1) throw argError(`maxLength must be a whole number >= 1, got ${maxLength}`);
-      if (!Number.isInteger(count) || count < 1) throw argError(`count must be a whole number >= 1, got ${count}`);
-      if (count * maxLength > 1e7) throw argError(`count x maxLength must be at most 10,000,000 tokens, got ${count} x ${maxLength}`);
+      const seed = numberOf(o.seed, 'seed', 1);
+      const temperature = numberOf(o.temperature, 'temperature', 1);
+      const maxLength = numberOf(o.maxLength, 'maxLength', word ? 50 : 200, true), count = numberOf(o.count, 'count', 1, true);
       const ptr = this.ptr, tokens = this.vocab.tokens();
       return core.scoped((s) => {
-        const ids = s.i32(maxLength * count), lengths = s.i32(count);
+        // ids (count, maxLength): sized only when C will accept the sizes, else C's sentence comes first
+        const sized = maxLength >= 1 && count >= 1 && count * maxLength <= LIMITS.MAX_CALL_ELEMS;
+        const ids = s.i32(sized ? maxLength * count : 0), lengths = s.i32(sized ? count : 0);
         core.check(X.lm_bigram_generate(ptr, seed, temperature, o.greedy ? 1 : 0, maxLength, count, ids, lengths));
         const all = core.readI32(ids, maxLength * count), lens = core.readI32(lengths, count);
         return Array.from(lens, (n, i) => Array.from(all.subarray(i * maxLength, i * maxLength + n), (id) => tokens[id]).join(word ? ' ' : ''));
@@ -150,12 +154,11 @@ export function install(core) {
 
     /** Rank every candidate for the one [MASK] (or ___) by P(w | prev) P(next | w), normalised. */
     predictMasked(sentence, options) {
-      const { topK = 5 } = checkOptions(options, ['topK'], 'predictMasked');
-      if (!Number.isInteger(topK) || topK < 1) throw argError(`topK must be a whole number >= 1, got ${topK}`);
+      const topK = numberOf(checkOptions(options, ['topK'], 'predictMasked').topK, 'topK', 5, true);
       const ptr = this.ptr, tokens = this.vocab.tokens(), k = Math.min(topK, tokens.length);
       return core.scoped((s) => {
         const bytes = textBytes(sentence, 'the sentence');
-        const ids = s.i32(k), probs = s.out(k), n = s.out();
+        const ids = s.i32(Math.max(k, 0)), probs = s.out(Math.max(k, 0)), n = s.out();
         core.check(X.lm_bigram_predict_masked(ptr, s.u8(bytes), bytes.length, k, ids, probs, n));
         const got = core.readI32(ids, core.readI32At(n));
         return Array.from(got, (id, i) => ({ token: tokens[id], id, prob: core.readF64At(probs + 8 * i) }));
@@ -164,22 +167,24 @@ export function install(core) {
 
     /** Mask one random token per held-out sentence; top-1 and top-5 accuracy. */
     maskedAccuracy(text, options) {
-      const seed = seedOf(checkOptions(options, ['seed'], 'maskedAccuracy').seed, 0), ptr = this.ptr;
+      const seed = numberOf(checkOptions(options, ['seed'], 'maskedAccuracy').seed, 'seed', 0), ptr = this.ptr;
       return core.scoped((s) => {
-        const bytes = textBytes(text, 'the held-out text'), out = s.out(3);
+        const bytes = textBytes(text, 'the held-out text'), out = s.out(MASKED.COUNT);
         core.check(X.lm_bigram_masked_accuracy(ptr, s.u8(bytes), bytes.length, seed, out));
-        return { top1: core.readF64At(out), top5: core.readF64At(out + 8), sentences: core.readF64At(out + 16) };
+        const at = (i) => core.readF64At(out + 8 * i);
+        return { top1: at(MASKED.TOP1), top5: at(MASKED.TOP5), sentences: at(MASKED.SENTENCES) };
       });
     }
 
     /** The topN most frequent tokens' rows x columns: counts or smoothed probabilities, (n, n). */
     matrix(options) {
-      const { topN = 20, kind = 'counts' } = checkOptions(options, ['topN', 'kind'], 'matrix');
-      if (!Number.isInteger(topN) || topN < 1) throw argError(`topN must be a whole number >= 1, got ${topN}`);
+      const o = checkOptions(options, ['topN', 'kind'], 'matrix');
+      const topN = numberOf(o.topN, 'topN', 20, true), kind = o.kind ?? 'counts';
       if (kind !== 'counts' && kind !== 'probs') throw argError(`kind must be 'counts' or 'probs', got ${JSON.stringify(kind)}`);
       const ptr = this.ptr, tokens = this.vocab.tokens(), m = Math.min(topN, tokens.length);
       return core.scoped((s) => {
-        const ids = s.i32(m), values = s.f32(m * m), n = s.out();
+        const side = m >= 1 && m <= LIMITS.MAX_DIM ? m : 0; // values (m, m), sized when C accepts m
+        const ids = s.i32(side), values = s.f32(side * side), n = s.out();
         core.check(X.lm_bigram_matrix(ptr, m, kind === 'counts' ? 0 : 1, ids, values, n));
         const got = core.readI32(ids, m);
         return { tokens: Array.from(got, (id) => tokens[id]), ids: got, values: core.readF32(values, m * m) };

@@ -7,13 +7,58 @@
 //   bigram.evaluate(heldOut).perplexity;
 //
 // Every failing call throws an LmlabError whose message is the C core's sentence
-// (lm_error_message()) and whose `code` is the C status. Objects that own C memory have dispose();
-// using one after dispose() throws.
+// (lm_error_message(), starting with the C function's name, e.g. "model_create: H (hidden size) must
+// be between 1 and 4096, got 0") and whose `code` is the C status (STATUS). The glue itself refuses only
+// what C cannot see (JS types, option strings, array lengths against shapes). Objects that own C memory
+// have dispose(); using one after dispose() throws.
 
 export declare class LmlabError extends Error {
-  /** C status: 1 ARG, 2 NOMEM, 3 UTF8, 4 HANDLE, 5 FORMAT, 6 NONFINITE, 7 EMPTY (0: glue-level). */
+  /** The C status, a value of STATUS (ARG, NOMEM, UTF8, HANDLE, FORMAT, NONFINITE, EMPTY); 0 (STATUS.OK)
+   *  for a failure outside C (reading or fetching the .wasm). */
   code: number;
 }
+
+// ---------------------------------------------------------------------------------------------
+// C constants (wasm_glue/constants.mjs, generated from src/lmlab.h; tests/constants.test.mjs checks
+// this block's names against it). Each info-array index object ends with COUNT, the array length.
+
+/** lm_status: every LmlabError's code. */
+export declare const STATUS: Readonly<{ OK: number; ARG: number; NOMEM: number; UTF8: number; HANDLE: number; FORMAT: number; NONFINITE: number; EMPTY: number }>;
+/** The C name of each status code, e.g. STATUS_NAMES[6] === 'LM_ERR_NONFINITE'. */
+export declare const STATUS_NAMES: Readonly<Record<number, string>>;
+/** The C core's limits (lmlab.h LM_MAX_*). */
+export declare const LIMITS: Readonly<{ MAX_DIM: number; MAX_VOCAB: number; MAX_TOKEN_BYTES: number; MAX_CALL_ELEMS: number; MAX_LAYERS: number; MAX_WINDOW: number; MAX_TRAIN_STEPS: number; MAX_GRAD_SAMPLES: number; MAX_GEN_LENGTH: number; MAX_GEN_COUNT: number; MAX_TOP_K: number }>;
+/** The window model's "no token" id (-1). */
+export declare const WINDOW_PAD: number;
+export declare const CELL: Readonly<{ RNN: number; LSTM: number; GRU: number; WINDOW: number; COUNT: number }>;
+export declare const GRU_VARIANT: Readonly<{ LECTURE: number; TORCH: number }>;
+export declare const OPT_KIND: Readonly<{ SGD: number; ADAGRAD: number; ADAM: number }>;
+export declare const CLIP_MODE: Readonly<{ VALUE: number; NORM: number }>;
+export declare const LEVEL: Readonly<{ CHAR: number; WORD: number }>;
+export declare const TOKENIZER_KIND: Readonly<{ WORDS: number; WHITESPACE: number }>;
+export declare const SENTENCES: Readonly<{ LINES: number; PUNCT: number }>;
+export declare const KERNEL_OP: Readonly<{ NN: number; TN: number; NT: number }>;
+export declare const KERNEL_FN: Readonly<{ TANH: number; SIGMOID: number; EXP: number }>;
+/** Indices of lm_model_info's array. */
+export declare const MODEL_INFO: Readonly<{ CELL: number; V: number; E: number; H: number; L: number; SEED: number; TENSORS: number; PARAMS: number; W: number; GRU_VARIANT: number; COUNT: number }>;
+/** Indices of lm_model_tensor's array. */
+export declare const TENSOR_INFO: Readonly<{ NDIM: number; ROWS: number; COLS: number; OFFSET: number; ELEMS: number; TRANSPOSED: number; COUNT: number }>;
+/** Indices of lm_model_evaluate's array. */
+export declare const MODEL_EVAL: Readonly<{ NATS: number; TOKENS: number; COUNT: number }>;
+/** Indices of lm_trainer_train's stats. */
+export declare const TRAIN_STATS: Readonly<{ STEP: number; LOSS: number; LAST_LOSS: number; GRAD_NORM: number; CLIPPED: number; CLIP_EVENTS: number; POSITION: number; WRAPS: number; COUNT: number }>;
+/** Indices of lm_trainer_info's array. */
+export declare const TRAINER_INFO: Readonly<{ STEP: number; CLIP_EVENTS: number; POSITION: number; WRAPS: number; COUNT: number }>;
+/** Indices of lm_vocab_info's array. */
+export declare const VOCAB_INFO: Readonly<{ SIZE: number; LEVEL: number; TOKENIZER: number; LOWERCASE: number; SENTENCES: number; UNK: number; BOS: number; EOS: number; COUNT: number }>;
+/** Indices of lm_bigram_info's array. */
+export declare const BIGRAM_INFO: Readonly<{ V: number; K: number; SPARSE: number; NONZERO: number; PAIRS: number; COUNT_BYTES: number; COUNT: number }>;
+/** Indices of lm_bigram_evaluate's array. */
+export declare const BIGRAM_EVAL: Readonly<{ LOSS: number; PERPLEXITY: number; BITS: number; TOKENS: number; COUNT: number }>;
+/** Indices of lm_bigram_masked_accuracy's array. */
+export declare const MASKED: Readonly<{ TOP1: number; TOP5: number; SENTENCES: number; COUNT: number }>;
+/** Every constant by its C name, in the order lm_constants reports them. */
+export declare const C_CONSTANTS: ReadonlyArray<readonly [string, number]>;
 
 export interface LoadOptions {
   /** Where the .wasm is: URL, file path (Node), bytes, or a compiled module. Default: ../build/lmlab.wasm next to the glue. */
@@ -162,7 +207,7 @@ export interface Layers {
   temporal_affine_backward(dout: TensorLike, h: TensorLike, W: TensorLike): { dh: Tensor; dW: Tensor; db: Tensor };
   temporal_softmax_loss(scores: TensorLike, y: IdsLike, mask?: IdsLike): { loss: number; dscores: Tensor };
 
-  // Gated cells and the fixed-window LM (src/layers_gated.h, wasm_glue/layers_gated.mjs).
+  // Gated cells and the fixed-window LM (src/layers_gated.h, wasm_glue/layers-gated.mjs).
   // LSTM gates packed (.., 4H) as i, f, g, o; GRU gates (.., 3H) as r, z, g (PyTorch's orders).
   // cache rows: LSTM [i f g o c tanh(c)] (6H), GRU [r z g s] (4H); `gates` is the cache's first 4H / 3H.
   lstm_step_forward(x: TensorLike, h_prev: TensorLike, c_prev: TensorLike, Wx: TensorLike, Wh: TensorLike, b: TensorLike):
@@ -324,7 +369,7 @@ export declare class Trainer {
   readonly options: Readonly<Required<Omit<TrainOptions, 'seed'>>>;
   readonly step: number;
   setLearningRate(lr: number): void;
-  /** Run `count` optimizer steps; refuses (throws LM_ERR_NONFINITE, parameters untouched) on a non-finite loss or gradient. */
+  /** Run `count` (1 … LIMITS.MAX_TRAIN_STEPS) optimizer steps; refuses (throws STATUS.NONFINITE, parameters untouched) on a non-finite loss or gradient. */
   train(count: number): StepStats;
   /** Loss over held-out ids read as N streams (default: the trainer's batch and seq) with the state carried across windows (batch 1: one stream, every token after the first predicted). */
   evaluate(ids: Int32Array, options?: { batch?: number; seq?: number }): EvalResult;
@@ -340,6 +385,9 @@ export interface Lmlab {
   Trainer: typeof Trainer;
   layers: Layers;
   LmlabError: typeof LmlabError;
+  STATUS: typeof STATUS;
+  STATUS_NAMES: typeof STATUS_NAMES;
+  LIMITS: typeof LIMITS;
   /** The message of the last failing C call ('' if none). */
   lastErrorMessage(): string;
   /** Bytes of WebAssembly linear memory reserved now. */

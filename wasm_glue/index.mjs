@@ -1,12 +1,14 @@
 // index.mjs — the public entry point: `import { loadLmlab } from 'lmlab'`. It instantiates the
 // WebAssembly core once and assembles the API from one module per part of the C core. Each
-// module exports `install(core)` returning the names it adds.
-import { instantiateCore, LmlabError, STATUS_NAMES } from './loader.mjs';
-import { install as installCore } from './core_api.mjs';
+// module exports `install(core)` returning the names it adds. The C constants (status codes, limits,
+// choices, info-array indices) are re-exported from constants.mjs, generated from src/lmlab.h.
+import { instantiateCore, LmlabError } from './loader.mjs';
+import { STATUS, STATUS_NAMES, LIMITS } from './constants.mjs';
+import { install as installCore } from './core-api.mjs';
 import { install as installVocab } from './vocab.mjs';
 import { install as installBigram } from './bigram.mjs';
 import { install as installLayers } from './layers.mjs';
-import { install as installLayersGated } from './layers_gated.mjs';
+import { install as installLayersGated } from './layers-gated.mjs';
 import { install as installModel } from './model.mjs';
 
 const MODULES = [installCore, installVocab, installBigram, installLayers, installLayersGated, installModel];
@@ -19,14 +21,15 @@ const MODULES = [installCore, installVocab, installBigram, installLayers, instal
  */
 export async function loadLmlab(options = {}) {
   const core = await instantiateCore(options);
-  const api = { core, LmlabError, STATUS_NAMES };
+  const api = { core, LmlabError, STATUS, STATUS_NAMES, LIMITS };
   for (const install of MODULES) {
     const part = install(core);
-    // Several modules add functions to the one `layers` object (layers.mjs, layers_gated.mjs).
+    // Several modules add functions to the one `layers` object (layers.mjs, layers-gated.mjs).
     if (part.layers && api.layers) part.layers = Object.freeze({ ...api.layers, ...part.layers });
     Object.assign(api, part);
   }
   return Object.freeze(api);
 }
 
-export { LmlabError, STATUS_NAMES };
+export { LmlabError };
+export * from './constants.mjs';

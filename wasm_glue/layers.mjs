@@ -1,25 +1,14 @@
 // layers.mjs — the `layers` object of index.d.ts: the lecture's layer functions (src/layers.h) as plain
 // functions on tensors, for Node autograders and the page. Arguments are Tensors {data, shape} or
-// nested arrays; shapes are checked here with messages naming the argument and the expected vs given
-// shape, then the validating C edge (src/layers_api.c) runs on copies in WASM memory. Results are new
+// nested arrays. Here only what C cannot see is checked: JS types (nested arrays, non-integer ids) and
+// that the shapes agree with each other and with the data's length, with messages naming the argument
+// and the expected vs given shape; the C edge (src/layers_api.c, lmlab.h) then checks sizes, ids and
+// finiteness on copies in WASM memory and its sentence is passed through unchanged. Results are new
 // Tensors (float32); gradients come back fresh (zero-initialised, so the C `+=` gives the gradient).
 import { LmlabError } from './loader.mjs';
+import { STATUS } from './constants.mjs';
 
-const LM_ERR_ARG = 1;
-const LM_ERR_NONFINITE = 6;
-/** Size limits of src/lm_common.h. */
-export const LM_MAX_DIM = 4096;
-export const LM_MAX_VOCAB = 2000000;
-
-const LETTERS = {
-  N: { meaning: 'batch', max: Infinity },
-  T: { meaning: 'time steps', max: Infinity },
-  E: { meaning: 'input size', max: LM_MAX_DIM, limit: 'LM_MAX_DIM' },
-  H: { meaning: 'hidden size', max: LM_MAX_DIM, limit: 'LM_MAX_DIM' },
-  V: { meaning: 'vocabulary size', max: LM_MAX_VOCAB, limit: 'LM_MAX_VOCAB' },
-};
-
-const fail = (message, code = LM_ERR_ARG) => { throw new LmlabError(message, code); };
+const fail = (message) => { throw new LmlabError(message, STATUS.ARG); };
 const fmtShape = (shape) => (shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`);
 const describe = (value) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);
 
@@ -66,15 +55,9 @@ function toArray(fn, name, value, Type) {
   return fail(`${fn}: ${name} must be a Tensor {data, shape} or nested arrays of numbers, got ${describe(value)}`);
 }
 
-/** Float input: converted to float32 and refused if any value is NaN or infinite. */
+/** Float input, converted to float32 (C refuses NaN and infinities, also those the conversion makes). */
 function floats(fn, name, value) {
-  const t = toArray(fn, name, value, Float32Array);
-  for (let i = 0; i < t.data.length; i++) {
-    if (!Number.isFinite(t.data[i])) {
-      fail(`${fn}: ${name} contains a non-finite value (${t.data[i]}) at index ${i}; inputs must be finite numbers`, LM_ERR_NONFINITE);
-    }
-  }
-  return t;
+  return toArray(fn, name, value, Float32Array);
 }
 
 /** Integer input (ids, mask): every value must already be an integer (no silent truncation). */
@@ -87,9 +70,17 @@ function ints(fn, name, value) {
   return { data: Int32Array.from(t.data), shape: t.shape };
 }
 
+/** A size given as a JS number: a whole number a C int holds (C checks its range). */
+function int32(fn, name, value) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 31) {
+    fail(`${fn}: ${name} must be a whole number, got ${typeof value === 'number' ? value : describe(value)}`);
+  }
+  return value;
+}
+
 /**
  * Check `tensor` against the letters in `dims` (e.g. ['H', 'H']), binding letters not yet known from
- * this tensor's shape into `sizes` and range-checking each as it is bound.
+ * this tensor's shape into `sizes` (their ranges are C's to check).
  */
 function bind(fn, name, tensor, dims, sizes) {
   const letters = fmtShape(dims);
@@ -97,27 +88,11 @@ function bind(fn, name, tensor, dims, sizes) {
     fail(`${fn}: ${name} must be ${dims.length}-D ${letters}, got shape ${fmtShape(tensor.shape)}`);
   }
   dims.forEach((letter, i) => {
-    if (sizes[letter] !== undefined) return;
-    const v = tensor.shape[i];
-    const { meaning, max, limit } = LETTERS[letter];
-    if (v < 1) fail(`${fn}: ${letter} (${meaning}) must be at least 1, got ${v} (from ${name} of shape ${fmtShape(tensor.shape)})`);
-    if (v > max) fail(`${fn}: ${letter} (${meaning}) must be between 1 and ${max} (${limit}), got ${v} (from ${name} of shape ${fmtShape(tensor.shape)})`);
-    sizes[letter] = v;
+    if (sizes[letter] === undefined) sizes[letter] = tensor.shape[i];
   });
   const want = dims.map((letter) => sizes[letter]);
   if (want.some((v, i) => v !== tensor.shape[i])) {
     fail(`${fn}: ${name} must be ${letters} = ${fmtShape(want)}, got ${fmtShape(tensor.shape)}`);
-  }
-}
-
-function checkIds(fn, name, ids, V, mask) {
-  for (let i = 0; i < ids.data.length; i++) {
-    if (mask && !mask.data[i]) continue; // a masked position's target is never read
-    const id = ids.data[i];
-    if (id < 0 || id >= V) {
-      const T = ids.shape[ids.shape.length - 1] || 1;
-      fail(`${fn}: ${name}[n=${Math.floor(i / T)}, t=${i % T}] = ${id} is not a token id in [0, V) = [0, ${V})`);
-    }
   }
 }
 
@@ -141,7 +116,6 @@ export function install(core) {
       const w = floats(fn, 'W', W);
       bind(fn, 'W', w, ['V', 'E'], s);
       bind(fn, 'ids', id, ['N', 'T'], s);
-      checkIds(fn, 'ids', id, s.V);
       const n = s.N * s.T * s.E;
       return run((m) => {
         const out = m.f32(n);
@@ -157,16 +131,12 @@ export function install(core) {
      */
     embedding_backward(dout, ids, V) {
       const fn = 'embedding_backward';
-      if (!Number.isInteger(V) || V < 1 || V > LM_MAX_VOCAB) {
-        fail(`${fn}: V (vocabulary size) must be an integer between 1 and ${LM_MAX_VOCAB} (LM_MAX_VOCAB), got ${V}`);
-      }
-      const s = { V };
+      const s = { V: int32(fn, 'V (vocabulary size)', V) };
       const id = ints(fn, 'ids', ids);
       const d = floats(fn, 'dout', dout);
       bind(fn, 'ids', id, ['N', 'T'], s);
       bind(fn, 'dout', d, ['N', 'T', 'E'], s);
-      checkIds(fn, 'ids', id, V);
-      const n = V * s.E;
+      const n = Math.max(V, 0) * s.E;
       return run((m) => {
         const dW = m.f32(n);
         core.check(ex.lm_layer_embedding_backward(dW, m.f32(d.data), m.i32(id.data), s.N, s.T, V, s.E));
@@ -340,10 +310,10 @@ export function install(core) {
       if (mask !== undefined && mask !== null) {
         mk = ints(fn, 'mask', mask);
         bind(fn, 'mask', mk, ['N', 'T'], s);
+        // C reads the mask as bytes: a value other than 0 or 1 would wrap in the conversion
         const bad = mk.data.findIndex((v) => v !== 0 && v !== 1);
         if (bad >= 0) fail(`${fn}: mask[${bad}] must be 0 or 1, got ${mk.data[bad]}`);
       }
-      checkIds(fn, 'y', ys, s.V, mk);
       const n = s.N * s.T * s.V;
       return run((m) => {
         const loss = m.out(1), ds = m.f32(n);
@@ -356,5 +326,5 @@ export function install(core) {
   return { layers: Object.freeze(layers) };
 }
 
-// Tensor helpers shared with the other layer glue (layers_gated.mjs).
-export { fail, fmtShape, floats, ints, bind, tensor };
+// Tensor helpers shared with the other layer glue (layers-gated.mjs).
+export { fail, fmtShape, floats, ints, int32, bind, tensor };

@@ -2,10 +2,14 @@
 // glue modules one small `core` object: the raw exports, fresh memory views, scoped copies of typed
 // arrays in and out, C status codes turned into thrown errors, and a base class for C handles.
 // It knows nothing about models or pages.
+import { STATUS } from './constants.mjs';
+
+/** The code of a failure outside C (reading or fetching the .wasm): 0, which no failing C call returns. */
+const GLUE_FAILURE = STATUS.OK;
 
 const IS_NODE = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
-/** Error thrown for every failing C call; `code` is the C status (see lm_common.h). */
+/** Error thrown for every failing C call; `code` is the C status (STATUS of constants.mjs, lm_status of lmlab.h). */
 export class LmlabError extends Error {
   /** @param {string} message @param {number} code */
   constructor(message, code) {
@@ -14,11 +18,6 @@ export class LmlabError extends Error {
     this.code = code;
   }
 }
-
-export const STATUS_NAMES = Object.freeze({
-  1: 'LM_ERR_ARG', 2: 'LM_ERR_NOMEM', 3: 'LM_ERR_UTF8', 4: 'LM_ERR_HANDLE',
-  5: 'LM_ERR_FORMAT', 6: 'LM_ERR_NONFINITE', 7: 'LM_ERR_EMPTY',
-});
 
 async function readWasmBytes(source) {
   if (source instanceof WebAssembly.Module) return source;
@@ -30,11 +29,11 @@ async function readWasmBytes(source) {
     try {
       return await readFile(path);
     } catch (err) {
-      throw new LmlabError(`cannot read the WebAssembly module at ${path}: ${err.message} (run \`make wasm\` first)`, 0);
+      throw new LmlabError(`cannot read the WebAssembly module at ${path}: ${err.message} (run \`make wasm\` first)`, GLUE_FAILURE);
     }
   }
   const response = await fetch(source);
-  if (!response.ok) throw new LmlabError(`cannot fetch the WebAssembly module at ${source}: HTTP ${response.status}`, 0);
+  if (!response.ok) throw new LmlabError(`cannot fetch the WebAssembly module at ${source}: HTTP ${response.status}`, GLUE_FAILURE);
   return response;
 }
 
@@ -62,7 +61,7 @@ export async function instantiateCore(options = {}) {
   const source = options.wasm ?? new URL('../build/lmlab.wasm', import.meta.url);
   let views = null;
   const refreshViews = () => { views = null; };
-  const trap = (name) => () => { throw new LmlabError(`lmlab.wasm called ${name}, which the core never should`, 0); };
+  const trap = (name) => () => { throw new LmlabError(`lmlab.wasm called ${name}, which the core never should`, GLUE_FAILURE); };
   const imports = {
     env: { emscripten_notify_memory_growth: refreshViews },
     wasi_snapshot_preview1: new Proxy({}, { get: (_, name) => trap(String(name)) }),
@@ -100,7 +99,7 @@ function makeCore(exports, memory) {
 
   /** Throw an LmlabError carrying lm_error_message() when `status` is not LM_OK. */
   const check = (status) => {
-    if (status !== 0) throw new LmlabError(errorMessage() || `lmlab call failed with status ${status}`, status);
+    if (status !== STATUS.OK) throw new LmlabError(errorMessage() || `lmlab call failed with status ${status}`, status);
     return status;
   };
 
@@ -123,7 +122,7 @@ function makeCore(exports, memory) {
     const pointers = [];
     const alloc = (bytes) => {
       const ptr = exports.malloc(Math.max(bytes, 8));
-      if (!ptr) throw new LmlabError(`out of WebAssembly memory allocating ${bytes} bytes`, 2);
+      if (!ptr) throw new LmlabError(`out of WebAssembly memory allocating ${bytes} bytes`, STATUS.NOMEM);
       pointers.push(ptr);
       return ptr;
     };
@@ -199,7 +198,7 @@ export class Handle {
   }
   /** The C pointer; throws if the object was disposed. */
   get ptr() {
-    if (!this._ptr) throw new LmlabError(`this ${this._kind} was disposed and cannot be used again`, 4);
+    if (!this._ptr) throw new LmlabError(`this ${this._kind} was disposed and cannot be used again`, STATUS.HANDLE);
     return this._ptr;
   }
   get disposed() { return this._ptr === 0; }

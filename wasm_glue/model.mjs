@@ -2,33 +2,56 @@
 // fixed-window LM) with one flat parameter buffer viewed zero-copy, loss and gradients, sampling,
 // probes (hidden states, gates, cell state, gradient flow), masked-word prediction, model files
 // (safetensors), and stateful training over N parallel streams (count steps per call, in C).
-// Arguments are validated here with sentences naming them, and again in C. Shapes: N streams,
+// Here only what C cannot see is checked (JS types: strings for the choices, non-integer or
+// out-of-int32 numbers, non-numbers; array lengths against N and T); C checks every range, id and
+// option once (src/model_api.c) and its sentence is passed through unchanged. Shapes: N streams,
 // T window, V vocabulary, E embedding (0 = one-hot), H hidden, L layers, G gates, W window.
 import { Handle, LmlabError } from './loader.mjs';
+import {
+  CELL, CLIP_MODE, GRU_VARIANT, MODEL_EVAL, MODEL_INFO, OPT_KIND, STATUS, TENSOR_INFO, TRAINER_INFO, TRAIN_STATS,
+} from './constants.mjs';
 
-const LM_ERR_ARG = 1;
-export const LM_MAX_DIM = 4096;
-const CELLS = ['rnn', 'lstm', 'gru', 'window'];
-const GRU_VARIANTS = ['lecture', 'torch'];
+/** JS option strings → the C choices of lmlab.h. */
+const CELLS = { rnn: CELL.RNN, lstm: CELL.LSTM, gru: CELL.GRU, window: CELL.WINDOW };
+const GRU_VARIANTS = { lecture: GRU_VARIANT.LECTURE, torch: GRU_VARIANT.TORCH };
+const OPTIMIZERS = { sgd: OPT_KIND.SGD, adagrad: OPT_KIND.ADAGRAD, adam: OPT_KIND.ADAM };
+const CLIP_MODES = { value: CLIP_MODE.VALUE, norm: CLIP_MODE.NORM };
 const GATE_NAMES = { lstm: ['i', 'f', 'g', 'o'], gru: ['r', 'z', 'g'] };
-export const LM_MAX_WINDOW = 64;
-const OPTIMIZERS = ['sgd', 'adagrad', 'adam'];
-const CLIP_MODES = ['value', 'norm'];
+/** The option string of a C choice value. */
+const nameOf = (table, value) => Object.keys(table).find((k) => table[k] === value);
 
-const fail = (message) => { throw new LmlabError(message, LM_ERR_ARG); };
+const fail = (message) => { throw new LmlabError(message, STATUS.ARG); };
 
-function wholeNumber(name, value, { min = 0, max = 2 ** 31 - 1 } = {}) {
-  if (typeof value !== 'number' || !Number.isInteger(value)) fail(`${name} must be a whole number, got ${String(value)}`);
-  if (value < min || value > max) fail(`${name} must be between ${min} and ${max}, got ${value}`);
+/** One of the option strings of `table`. */
+function choice(name, value, table) {
+  if (!Object.hasOwn(table, value)) fail(`${name} must be one of ${Object.keys(table).join(', ')}, got '${value}'`);
+  return table[value];
+}
+
+/** A whole number the C parameter holds (int32, or uint32 for seeds); C checks its range. */
+function wholeNumber(name, value, { unsigned = false } = {}) {
+  const [lo, hi] = unsigned ? [0, 2 ** 32 - 1] : [-(2 ** 31), 2 ** 31 - 1];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < lo || value > hi) {
+    fail(`${name} must be a whole number${unsigned ? ' from 0 to 4294967295' : ''}, got ${String(value)}`);
+  }
   return value;
 }
 
-function positiveNumber(name, value) {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) fail(`${name} must be a positive finite number, got ${String(value)}`);
+/** A whole number in [lo, hi], for options the glue itself uses (no C call sees them). */
+function inRange(name, value, lo, hi) {
+  wholeNumber(name, value);
+  if (value < lo || value > hi) fail(`${name} must be between ${lo} and ${hi}, got ${value}`);
   return value;
 }
 
-/** ids → Int32Array of whole numbers (no silent truncation); `length` checked when given. */
+/** A JS number for a C double (C checks its range; NaN reaches C and is refused there). */
+function number(name, value) {
+  if (typeof value !== 'number') fail(`${name} must be a number, got ${String(value)}`);
+  return value;
+}
+
+/** ids → Int32Array of whole numbers (no silent truncation); `length` checked when given and
+ *  meaningful (a negative or zero size is C's to report). */
 function toIds(name, value, length) {
   if (!(value instanceof Int32Array) && !Array.isArray(value) && !ArrayBuffer.isView(value)) {
     fail(`${name} must be an Int32Array or an array of token ids, got ${value === null ? 'null' : typeof value}`);
@@ -37,7 +60,7 @@ function toIds(name, value, length) {
     if (!Number.isInteger(v)) fail(`${name}[${i}] must be a whole token id, got ${v}`);
     return v;
   });
-  if (length !== undefined && ids.length !== length) fail(`${name} has ${ids.length} ids but ${length} are needed`);
+  if (length !== undefined && length > 0 && ids.length !== length) fail(`${name} has ${ids.length} ids but ${length} are needed`);
   return ids;
 }
 
@@ -48,26 +71,23 @@ export function install(core) {
   const X = core.exports;
   const { check, scoped } = core;
   const u32At = (ptr) => core.memory().u32[ptr >> 2];
-
-  /** Check every id is in [0, V) with the position named (the C edge checks again). */
-  function checkRange(name, ids, V) {
-    for (let i = 0; i < ids.length; i++) {
-      if (ids[i] < 0 || ids[i] >= V) fail(`${name}[${i}] = ${ids[i]} is not a token id in [0, ${V})`);
-    }
-  }
+  const f64s = (ptr, n) => core.memory().f64.slice(ptr >> 3, (ptr >> 3) + n);
 
   class Model extends Handle {
     /** @param {number} ptr */
     constructor(ptr) {
       super('model', ptr, (p) => X.lm_model_free(p));
       this._info = scoped((s) => {
-        const info = s.out(5);
+        const info = s.out(MODEL_INFO.COUNT);
         check(X.lm_model_info(ptr, info));
-        return Array.from(core.memory().u32.subarray(info >> 2, (info >> 2) + 10));
+        return Array.from(core.memory().u32.subarray(info >> 2, (info >> 2) + MODEL_INFO.COUNT));
       });
-      const [cell, V, E, H, L, seed, , , W, variant] = this._info;
-      const config = { cell: CELLS[cell], vocabSize: V, embedding: E, hidden: H, layers: L, window: W, seed };
-      if (config.cell === 'gru') config.gruVariant = GRU_VARIANTS[variant];
+      const i = this._info;
+      const config = {
+        cell: nameOf(CELLS, i[MODEL_INFO.CELL]), vocabSize: i[MODEL_INFO.V], embedding: i[MODEL_INFO.E],
+        hidden: i[MODEL_INFO.H], layers: i[MODEL_INFO.L], window: i[MODEL_INFO.W], seed: i[MODEL_INFO.SEED],
+      };
+      if (config.cell === 'gru') config.gruVariant = nameOf(GRU_VARIANTS, i[MODEL_INFO.GRU_VARIANT]);
       this._config = Object.freeze(config);
       /** string metadata stored with the model (vocabulary JSON, training options, …) */
       this.metadata = scoped((s) => {
@@ -84,26 +104,19 @@ export function install(core) {
     static create(config) {
       if (!config || typeof config !== 'object') fail('Model.create needs a config object');
       const cell = config.cell ?? 'rnn';
-      if (!CELLS.includes(cell)) fail(`cell must be one of ${CELLS.join(', ')}, got '${cell}'`);
-      const V = wholeNumber('vocabSize', config.vocabSize, { min: 2, max: 2000000 });
-      const E = wholeNumber('embedding', config.embedding ?? 0, { max: LM_MAX_DIM });
-      const H = wholeNumber('hidden', config.hidden, { min: 1, max: LM_MAX_DIM });
-      const L = wholeNumber('layers', config.layers ?? 1, { min: 1, max: 4 });
-      let W = 0;
-      if (cell === 'window') {
-        W = wholeNumber('window', config.window, { min: 1, max: LM_MAX_WINDOW });
-        if (E < 1) fail('the window model needs a trainable embedding: embedding must be at least 1');
-        if (L !== 1) fail(`the window model has one hidden layer: layers must be 1, got ${L}`);
-      } else if (config.window) {
-        fail(`window applies to the fixed-window model, not to cell '${cell}'`);
-      }
-      const variant = config.gruVariant ?? 'torch';
-      if (!GRU_VARIANTS.includes(variant)) fail(`gruVariant must be 'torch' or 'lecture', got '${variant}'`);
+      const c = choice('cell', cell, CELLS);
+      const V = wholeNumber('vocabSize', config.vocabSize);
+      const E = wholeNumber('embedding', config.embedding ?? 0);
+      const H = wholeNumber('hidden', config.hidden);
+      const L = wholeNumber('layers', config.layers ?? 1);
+      const W = wholeNumber('window', config.window ?? 0);
+      // the option's absence is invisible to C (which gets a variant for every cell): checked here
       if (config.gruVariant !== undefined && cell !== 'gru') fail(`gruVariant applies to the GRU only, not to cell '${cell}'`);
-      const seed = wholeNumber('seed', config.seed ?? 0, { max: 2 ** 32 - 1 });
+      const variant = choice('gruVariant', config.gruVariant ?? 'torch', GRU_VARIANTS);
+      const seed = wholeNumber('seed', config.seed ?? 0, { unsigned: true });
       const ptr = scoped((s) => {
         const out = s.out();
-        check(X.lm_model_create(CELLS.indexOf(cell), V, E, H, L, W, cell === 'gru' ? GRU_VARIANTS.indexOf(variant) : 0, seed, out));
+        check(X.lm_model_create(c, V, E, H, L, W, cell === 'gru' ? variant : GRU_VARIANT.LECTURE, seed, out));
         return u32At(out);
       });
       return new Model(ptr);
@@ -125,7 +138,7 @@ export function install(core) {
     }
 
     get config() { return this._config; }
-    get parameterCount() { return this._info[7]; }
+    get parameterCount() { return this._info[MODEL_INFO.PARAMS]; }
 
     /** Zero-copy views of every parameter tensor and its gradient; refetch after calls that may grow memory. */
     parameters() {
@@ -135,12 +148,14 @@ export function install(core) {
         check(X.lm_model_buffers(ptr, bufs, bufs + 4));
         const params = u32At(bufs);
         const grads = u32At(bufs + 4);
-        const info = s.out(3);
+        const info = s.out(TENSOR_INFO.COUNT);
         const names = s.out(2);
         const views = [];
-        for (let k = 0; k < this._info[6]; k++) {
+        for (let k = 0; k < this._info[MODEL_INFO.TENSORS]; k++) {
           check(X.lm_model_tensor(ptr, k, info, names, names + 4));
-          const [ndim, r, c, offset, count] = core.memory().u32.subarray(info >> 2, (info >> 2) + 6);
+          const t = core.memory().u32.subarray(info >> 2, (info >> 2) + TENSOR_INFO.COUNT);
+          const [ndim, r, c] = [t[TENSOR_INFO.NDIM], t[TENSOR_INFO.ROWS], t[TENSOR_INFO.COLS]];
+          const [offset, count] = [t[TENSOR_INFO.OFFSET], t[TENSOR_INFO.ELEMS]];
           const buffer = core.memory().buffer;
           views.push({
             name: core.readCString(u32At(names)),
@@ -154,12 +169,11 @@ export function install(core) {
       });
     }
 
+    /** ids (N, T+1) as an Int32Array of that length (N and T themselves are C's to check). */
     _window(ids, N, T) {
-      wholeNumber('N (batch)', N, { min: 1 });
-      wholeNumber('T (sequence length)', T, { min: 1 });
-      const data = toIds('ids', ids, N * (T + 1));
-      checkRange('ids', data, this._config.vocabSize);
-      return data;
+      wholeNumber('N (batch)', N);
+      wholeNumber('T (time steps)', T);
+      return toIds('ids', ids, N >= 1 && T >= 1 ? N * (T + 1) : undefined);
     }
 
     /** Forward + backward on ids (N, T+1): inputs [:, :T], targets [:, 1:]. Carries the hidden state.
@@ -180,7 +194,6 @@ export function install(core) {
     /** log P(next | context) from a zero state: (V,); an empty context gives softmax(by) (the window model: its all-pad context). */
     nextLogProbs(context) {
       const data = toIds('context', context);
-      checkRange('context', data, this._config.vocabSize);
       const V = this._config.vocabSize;
       const ptr = this.ptr;
       return scoped((s) => {
@@ -192,14 +205,13 @@ export function install(core) {
 
     /** Scores before the softmax for ids (N, T) from a zero state: Tensor (N, T, V). */
     logits(ids, N, T) {
-      wholeNumber('N (batch)', N, { min: 1 });
-      wholeNumber('T (sequence length)', T, { min: 1 });
-      const data = toIds('ids', ids, N * T);
-      checkRange('ids', data, this._config.vocabSize);
+      wholeNumber('N (batch)', N);
+      wholeNumber('T (time steps)', T);
+      const data = toIds('ids', ids, N >= 1 && T >= 1 ? N * T : undefined);
       const V = this._config.vocabSize;
       const ptr = this.ptr;
       return scoped((s) => {
-        const out = s.f32(N * T * V);
+        const out = s.f32(Math.max(N * T, 0) * V);
         check(X.lm_model_logits(ptr, s.i32(data), N, T, out));
         return { data: core.readF32(out, N * T * V), shape: [N, T, V] };
       });
@@ -212,25 +224,21 @@ export function install(core) {
       return scoped((s) => {
         const out = s.out(N);
         check(X.lm_model_sequence_logprobs(ptr, s.i32(data), N, T, out));
-        return core.memory().f64.slice(out >> 3, (out >> 3) + N);
+        return f64s(out, N);
       });
     }
 
     /** Sample `length` ids after `prime` ids (seeded; temperature 0 = greedy; topK 0 = all; stops after stopId). */
     sample(prime, options = {}) {
       const data = toIds('prime', prime ?? []);
-      checkRange('prime', data, this._config.vocabSize);
-      const length = wholeNumber('length', options.length, { min: 1, max: 1 << 24 });
-      const temperature = options.temperature ?? 1;
-      if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature < 0) {
-        fail(`temperature must be 0 (greedy) or a positive number, got ${temperature}`);
-      }
+      const length = wholeNumber('length', options.length);
+      const temperature = number('temperature', options.temperature ?? 1);
       const topK = wholeNumber('topK', options.topK ?? 0);
-      const seed = wholeNumber('seed', options.seed ?? 0, { max: 2 ** 32 - 1 });
-      const stopId = wholeNumber('stopId', options.stopId ?? -1, { min: -1, max: this._config.vocabSize - 1 });
+      const seed = wholeNumber('seed', options.seed ?? 0, { unsigned: true });
+      const stopId = wholeNumber('stopId', options.stopId ?? -1);
       const ptr = this.ptr;
       return scoped((s) => {
-        const out = s.i32(length);
+        const out = s.i32(Math.max(length, 0));
         const n = s.out();
         check(X.lm_model_generate(ptr, data.length ? s.i32(data) : 0, data.length, length, temperature, topK, seed, stopId, out, n));
         return core.readI32(out, core.readI32At(n));
@@ -240,8 +248,6 @@ export function install(core) {
     /** Hidden states of the top layer over a probe sequence from a zero state: (T, H). */
     hiddenStates(ids) {
       const data = toIds('ids', ids);
-      if (data.length === 0) fail('hiddenStates needs at least one id');
-      checkRange('ids', data, this._config.vocabSize);
       const H = this._config.hidden;
       const ptr = this.ptr;
       return scoped((s) => {
@@ -258,8 +264,6 @@ export function install(core) {
      */
     probe(ids) {
       const data = toIds('ids', ids);
-      if (data.length === 0) fail('probe needs at least one id');
-      checkRange('ids', data, this._config.vocabSize);
       const { hidden: H, cell } = this._config;
       const n = data.length;
       const names = GATE_NAMES[cell] ?? [];
@@ -295,13 +299,10 @@ export function install(core) {
      * @returns {{ norms: Float32Array, loss: number }}
      */
     gradFlowLastStep(ids, N, T) {
-      if (this._config.cell === 'window') {
-        fail('the window model has no recurrent hidden state, so no gradient flows back through time: gradFlowLastStep needs an rnn, lstm or gru model');
-      }
       const data = this._window(ids, N, T);
       const ptr = this.ptr;
       return scoped((s) => {
-        const out = s.f32(T);
+        const out = s.f32(Math.max(T, 0));
         const loss = s.out(2);
         check(X.lm_model_grad_flow_last(ptr, s.i32(data), N, T, out, loss));
         return { norms: core.readF32(out, T), loss: core.readF64At(loss) };
@@ -311,15 +312,15 @@ export function install(core) {
     /** Numerical gradient check against lossAndGrads: max relative error per parameter tensor. */
     gradientCheck(ids, N, T, options = {}) {
       const data = this._window(ids, N, T);
-      const samples = wholeNumber('samples', options.samples ?? 5, { min: 1, max: 100000 });
-      const eps = positiveNumber('eps', options.eps ?? 1e-2);
-      const seed = wholeNumber('seed', options.seed ?? 1, { max: 2 ** 32 - 1 });
+      const samples = wholeNumber('samples', options.samples ?? 5);
+      const eps = number('eps', options.eps ?? 1e-2);
+      const seed = wholeNumber('seed', options.seed ?? 1, { unsigned: true });
       const ptr = this.ptr;
-      const count = this._info[6];
+      const count = this._info[MODEL_INFO.TENSORS];
       const errors = scoped((s) => {
         const out = s.out(count);
         check(X.lm_model_gradient_check(ptr, s.i32(data), N, T, samples, eps, seed, out));
-        return core.memory().f64.slice(out >> 3, (out >> 3) + count);
+        return f64s(out, count);
       });
       return this.parameters().map((p, k) => ({ name: p.name, relError: errors[k] }));
     }
@@ -332,11 +333,10 @@ export function install(core) {
     predictMasked(left, right, options = {}) {
       const l = toIds('left', left);
       const r = toIds('right', right);
-      checkRange('left', l, this._config.vocabSize);
-      checkRange('right', r, this._config.vocabSize);
       const V = this._config.vocabSize;
-      const count = wholeNumber('candidates', options.candidates ?? Math.min(50, V), { min: 1, max: V });
-      const topK = wholeNumber('topK', options.topK ?? Math.min(5, count), { min: 1, max: count });
+      // predictMasked runs in JS (over C's log-probabilities): its options are checked here
+      const count = inRange('candidates', options.candidates ?? Math.min(50, V), 1, V);
+      const topK = inRange('topK', options.topK ?? Math.min(5, count), 1, count);
       const exclude = new Set(options.exclude ?? []);
       const first = this.nextLogProbs(l);
       const order = Array.from(first.keys()).filter((id) => !exclude.has(id)).sort((a, b) => first[b] - first[a] || a - b).slice(0, count);
@@ -372,7 +372,7 @@ export function install(core) {
      */
     maskedAccuracy(sentences, options = {}) {
       if (!Array.isArray(sentences)) fail('maskedAccuracy needs an array of sentences (Int32Array of ids each)');
-      const seed = wholeNumber('seed', options.seed ?? 1, { max: 2 ** 32 - 1 });
+      const seed = wholeNumber('seed', options.seed ?? 1, { unsigned: true });
       const wordLevel = options.wordLevel ?? true;
       const lists = sentences.map((s, i) => toIds(`sentences[${i}]`, s));
       const positions = scoped((s) => {
@@ -395,7 +395,7 @@ export function install(core) {
         top5 += rank >= 0 && rank < 5;
         scored++;
       });
-      if (scored === 0) throw new LmlabError('the held-out text has no sentence with a token to mask', 7);
+      if (scored === 0) throw new LmlabError('the held-out text has no sentence with a token to mask', STATUS.EMPTY);
       return { top1: top1 / scored, top5: top5 / scored, sentences: scored };
     }
 
@@ -432,26 +432,19 @@ export function install(core) {
     constructor(model, ids, options) {
       if (!(model instanceof Model)) fail('Trainer needs a Model');
       if (!options || typeof options !== 'object') fail('Trainer needs options { batch, seq, optimizer, lr }');
-      const N = wholeNumber('batch', options.batch, { min: 1 });
-      const T = wholeNumber('seq', options.seq, { min: 1 });
+      const N = wholeNumber('batch', options.batch);
+      const T = wholeNumber('seq', options.seq);
       const optimizer = options.optimizer ?? 'adagrad';
-      if (!OPTIMIZERS.includes(optimizer)) fail(`optimizer must be one of ${OPTIMIZERS.join(', ')}, got '${optimizer}'`);
-      const lr = positiveNumber('lr (learning rate)', options.lr ?? (optimizer === 'adagrad' ? 0.1 : optimizer === 'adam' ? 0.002 : 0.01));
-      const momentum = options.momentum ?? 0;
-      if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) fail(`momentum must be in [0, 1), got ${momentum}`);
-      if (momentum > 0 && optimizer !== 'sgd') fail(`momentum applies to sgd only, not ${optimizer}`);
-      const clip = options.clip ?? 0;
-      if (typeof clip !== 'number' || !Number.isFinite(clip) || clip < 0) fail(`clip must be 0 (off) or a positive number, got ${clip}`);
+      const kind = choice('optimizer', optimizer, OPTIMIZERS);
+      const lr = number('lr', options.lr ?? (optimizer === 'adagrad' ? 0.1 : optimizer === 'adam' ? 0.002 : 0.01));
+      const momentum = number('momentum', options.momentum ?? 0);
+      const clip = number('clip', options.clip ?? 0);
       const clipMode = options.clipMode ?? 'value';
-      if (!CLIP_MODES.includes(clipMode)) fail(`clipMode must be 'value' or 'norm', got '${clipMode}'`);
+      const mode = choice('clipMode', clipMode, CLIP_MODES);
       const data = toIds('ids', ids);
-      checkRange('ids', data, model.config.vocabSize);
-      if (Math.floor(data.length / N) < T + 1) {
-        throw new LmlabError(`the training text has ${data.length} tokens, too short for one window: ${N} streams of ${T}+1 tokens need at least ${N * (T + 1)}; use a smaller batch or sequence length, or more text`, 7);
-      }
       const ptr = scoped((s) => {
         const out = s.out();
-        check(X.lm_trainer_create(model.ptr, s.i32(data), data.length, N, T, OPTIMIZERS.indexOf(optimizer), lr, momentum, clip, CLIP_MODES.indexOf(clipMode), out));
+        check(X.lm_trainer_create(model.ptr, s.i32(data), data.length, N, T, kind, lr, momentum, clip, mode, out));
         return u32At(out);
       });
       super('trainer', ptr, (p) => X.lm_trainer_free(p));
@@ -464,27 +457,34 @@ export function install(core) {
     get step() { return this._step; }
 
     setLearningRate(lr) {
-      positiveNumber('lr (learning rate)', lr);
+      number('lr', lr);
       check(X.lm_trainer_set_lr(this.ptr, lr));
       this.options = Object.freeze({ ...this.options, lr });
     }
 
     /**
      * Run `count` optimizer steps in C. loss is the mean over these steps, lastLoss the last one's.
-     * A non-finite loss or gradient throws (code 6) and leaves the parameters at their last finite values.
+     * A non-finite loss or gradient throws (STATUS.NONFINITE) and leaves the parameters at their last
+     * finite values.
      * @returns {import('./index.d.ts').StepStats}
      */
     train(count = 1) {
-      wholeNumber('count', count, { min: 1, max: 1000000 });
+      wholeNumber('count', count);
       const ptr = this.ptr;
       return scoped((s) => {
-        const out = s.out(8);
+        const out = s.out(TRAIN_STATS.COUNT);
         const status = X.lm_trainer_train(ptr, count, out);
-        const v = core.memory().f64.slice(out >> 3, (out >> 3) + 8);
-        this._step = v[0];
-        this._clipEvents = v[5];
+        const v = f64s(out, TRAIN_STATS.COUNT);
+        if (status === STATUS.OK || status === STATUS.NONFINITE) { // the stats of the steps done
+          this._step = v[TRAIN_STATS.STEP];
+          this._clipEvents = v[TRAIN_STATS.CLIP_EVENTS];
+        }
         check(status);
-        return { step: v[0], loss: v[1], lastLoss: v[2], gradNorm: v[3], clipped: v[4] === 1, clipEvents: v[5], position: v[6], epochs: v[7] };
+        return {
+          step: v[TRAIN_STATS.STEP], loss: v[TRAIN_STATS.LOSS], lastLoss: v[TRAIN_STATS.LAST_LOSS],
+          gradNorm: v[TRAIN_STATS.GRAD_NORM], clipped: v[TRAIN_STATS.CLIPPED] === 1,
+          clipEvents: v[TRAIN_STATS.CLIP_EVENTS], position: v[TRAIN_STATS.POSITION], epochs: v[TRAIN_STATS.WRAPS],
+        };
       });
     }
 
@@ -494,8 +494,8 @@ export function install(core) {
      * @returns {import('./index.d.ts').EvalResult}
      */
     evaluate(ids, options = {}) {
-      const B = wholeNumber('batch', options.batch ?? this.options.batch, { min: 1 });
-      const T = wholeNumber('seq', options.seq ?? this.options.seq, { min: 1 });
+      const B = wholeNumber('batch', options.batch ?? this.options.batch);
+      const T = wholeNumber('seq', options.seq ?? this.options.seq);
       return evaluateModel(this.model, ids, B, T);
     }
 
@@ -511,27 +511,27 @@ export function install(core) {
     _readInfo() {
       const ptr = this.ptr;
       const v = scoped((s) => {
-        const out = s.out(4);
+        const out = s.out(TRAINER_INFO.COUNT);
         check(X.lm_trainer_info(ptr, out));
-        return core.memory().f64.slice(out >> 3, (out >> 3) + 4);
+        return f64s(out, TRAINER_INFO.COUNT);
       });
-      this._step = v[0];
-      this._clipEvents = v[1];
-      return { step: v[0], clipEvents: v[1], position: v[2], epochs: v[3] };
+      this._step = v[TRAINER_INFO.STEP];
+      this._clipEvents = v[TRAINER_INFO.CLIP_EVENTS];
+      return {
+        step: v[TRAINER_INFO.STEP], clipEvents: v[TRAINER_INFO.CLIP_EVENTS], position: v[TRAINER_INFO.POSITION],
+        epochs: v[TRAINER_INFO.WRAPS],
+      };
     }
   }
 
   /** EvalResult of `model` over ids as B streams of windows T. */
   function evaluateModel(model, ids, B, T) {
     const data = toIds('ids', ids);
-    checkRange('ids', data, model.config.vocabSize);
-    if (Math.floor(data.length / B) < 2) {
-      throw new LmlabError(`held-out text of ${data.length} tokens is too short for ${B} streams (each needs 2 tokens)`, 7);
-    }
     const [sum, count] = scoped((s) => {
-      const out = s.out(2);
+      const out = s.out(MODEL_EVAL.COUNT);
       check(X.lm_model_evaluate(model.ptr, s.i32(data), data.length, B, T, out));
-      return [core.readF64At(out), core.readF64At(out + 8)];
+      const v = f64s(out, MODEL_EVAL.COUNT);
+      return [v[MODEL_EVAL.NATS], v[MODEL_EVAL.TOKENS]];
     });
     const loss = sum / count;
     return { loss, perplexity: Math.exp(loss), bitsPerToken: loss / Math.LN2, tokens: count };
@@ -539,8 +539,8 @@ export function install(core) {
 
   /** Evaluate any model on held-out ids: batch 1 (default) reads one stream from a zero state. */
   Model.prototype.evaluate = function evaluate(ids, options = {}) {
-    const B = wholeNumber('batch', options.batch ?? 1, { min: 1 });
-    const T = wholeNumber('seq', options.seq ?? 100, { min: 1 });
+    const B = wholeNumber('batch', options.batch ?? 1);
+    const T = wholeNumber('seq', options.seq ?? 100);
     return evaluateModel(this, ids, B, T);
   };
 

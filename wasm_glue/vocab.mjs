@@ -1,11 +1,14 @@
 // vocab.mjs — the Vocab class over src/vocab.c: build from text, (de)serialise for model files,
 // encode text to ids (the heavy work happens in C: a 1 MB text is a few milliseconds), decode ids, look
-// tokens up. Options are validated here with specific messages, and again in C.
+// tokens up. Here only what C cannot see is checked (option names and strings, JS types, options given
+// at the wrong level); C checks the values (src/vocab.c) and its sentence is passed through.
 import { Handle, LmlabError } from './loader.mjs';
+import { LEVEL, SENTENCES, STATUS, TOKENIZER_KIND, VOCAB_INFO } from './constants.mjs';
 
-const LEVELS = { char: 0, word: 1 };
-const TOKENIZERS = { words: 0, whitespace: 1 };
-const SENTENCES = { lines: 0, punctuation: 1 };
+/** JS option strings → the C choices of lmlab.h. */
+const LEVELS = { char: LEVEL.CHAR, word: LEVEL.WORD };
+const TOKENIZERS = { words: TOKENIZER_KIND.WORDS, whitespace: TOKENIZER_KIND.WHITESPACE };
+const SENTENCE_SPLITS = { lines: SENTENCES.LINES, punctuation: SENTENCES.PUNCT };
 const BUILD_OPTIONS = new Set(['level', 'tokenizer', 'lowercase', 'sentences', 'minCount', 'maxSize', 'unk']);
 
 const VOCAB_CLASSES = new WeakMap(); // core -> its Vocab class, for bigram.mjs and other modules
@@ -17,9 +20,9 @@ export function vocabClassFor(core) {
   return Vocab;
 }
 
-/** Throw a glue-level argument error (code 1, like C's LM_ERR_ARG). */
+/** A glue-level argument error (code STATUS.ARG, like C's LM_ERR_ARG). */
 export function argError(message) {
-  return new LmlabError(message, 1);
+  return new LmlabError(message, STATUS.ARG);
 }
 
 function pick(table, value, name, fallback) {
@@ -30,9 +33,10 @@ function pick(table, value, name, fallback) {
   return table[value];
 }
 
-function wholeNumber(value, name, min, fallback) {
+/** A whole number a C int32 holds (C checks its range). */
+function wholeNumber(value, name, fallback) {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min) throw argError(`${name} must be a whole number >= ${min}, got ${value}`);
+  if (!Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 31) throw argError(`${name} must be a whole number, got ${value}`);
   return value;
 }
 
@@ -45,7 +49,7 @@ export function utf8Of(encoder, text, what) {
   if (text instanceof Uint8Array) return text;
   if (typeof text !== 'string') throw argError(`${what} must be a string or a Uint8Array, got ${text === null ? 'null' : typeof text}`);
   if (!text.isWellFormed()) {
-    throw new LmlabError(`${what} has a lone UTF-16 surrogate at index ${text.search(/[\uD800-\uDFFF]/u)}, which is not Unicode text`, 3);
+    throw new LmlabError(`${what} has a lone UTF-16 surrogate at index ${text.search(/[\uD800-\uDFFF]/u)}, which is not Unicode text`, STATUS.UTF8);
   }
   return encoder.encode(text);
 }
@@ -77,12 +81,11 @@ export function install(core) {
     constructor(ptr, owned = true) {
       super('Vocab', ptr, owned ? (p) => core.check(X.lm_vocab_free(p)) : noFree);
       this._owned = owned;
-      const info = core.scoped((s) => {
-        const out = s.i32(8);
+      this._info = core.scoped((s) => { // by VOCAB_INFO
+        const out = s.i32(VOCAB_INFO.COUNT);
         core.check(X.lm_vocab_info(ptr, out));
-        return core.readI32(out, 8);
+        return core.readI32(out, VOCAB_INFO.COUNT);
       });
-      this._info = info; // size, level, tokenizer, lowercase, sentences, unk, bos, eos
       this._tokens = null;
       this._counts = null;
     }
@@ -99,17 +102,17 @@ export function install(core) {
       }
       if (options.level === undefined) throw argError("Vocab.build: options.level is required ('char' or 'word')");
       const level = pick(LEVELS, options.level, 'level');
-      if (level === 0) {
+      if (level === LEVEL.CHAR) { // C sees only values: an explicit default given at char level is caught here
         for (const key of ['tokenizer', 'sentences', 'lowercase']) {
           if (options[key] !== undefined && options[key] !== false) throw argError(`the ${key} option applies to word-level vocabularies only`);
         }
       }
-      const tokenizer = pick(TOKENIZERS, options.tokenizer, 'tokenizer', 0);
-      const sentences = pick(SENTENCES, options.sentences, 'sentences', 0);
+      const tokenizer = pick(TOKENIZERS, options.tokenizer, 'tokenizer', TOKENIZER_KIND.WORDS);
+      const sentences = pick(SENTENCE_SPLITS, options.sentences, 'sentences', SENTENCES.LINES);
       if (options.lowercase !== undefined && typeof options.lowercase !== 'boolean') throw argError('lowercase must be true or false');
       if (options.unk !== undefined && typeof options.unk !== 'boolean') throw argError('unk must be true or false');
-      const minCount = wholeNumber(options.minCount, 'minCount', 1, 1);
-      const maxSize = wholeNumber(options.maxSize, 'maxSize', 0, 0);
+      const minCount = wholeNumber(options.minCount, 'minCount', 1);
+      const maxSize = wholeNumber(options.maxSize, 'maxSize', 0);
       const ptr = core.scoped((s) => {
         const bytes = textBytes(text, 'the training text');
         const out = s.out();
@@ -130,8 +133,8 @@ export function install(core) {
       const level = pick(LEVELS, json.level, 'vocabulary level');
       const { tokens, counts } = json;
       if (!Array.isArray(tokens) || !tokens.every((t) => typeof t === 'string' && t.isWellFormed())) throw argError('vocabulary tokens must be an array of well-formed strings');
-      if (!Array.isArray(counts) || counts.length !== tokens.length || !counts.every((c) => Number.isInteger(c) && c >= 0 && c < 2 ** 31)) {
-        throw argError('vocabulary counts must be one whole number >= 0 per token');
+      if (!Array.isArray(counts) || counts.length !== tokens.length || !counts.every((c) => Number.isInteger(c) && Math.abs(c) < 2 ** 31)) {
+        throw argError('vocabulary counts must be one whole number per token');
       }
       const encoded = tokens.map((t) => core.encoder.encode(t));
       const bytes = new Uint8Array(encoded.reduce((n, b) => n + b.length, 0));
@@ -139,8 +142,8 @@ export function install(core) {
       for (const b of encoded) { bytes.set(b, at); at += b.length; }
       const ptr = core.scoped((s) => {
         const out = s.out();
-        core.check(X.lm_vocab_from_tokens(out, level, pick(TOKENIZERS, json.tokenizer, 'tokenizer', 0), json.lowercase ? 1 : 0,
-          pick(SENTENCES, json.sentences, 'sentences', 0), s.u8(bytes), s.i32(encoded.map((b) => b.length)),
+        core.check(X.lm_vocab_from_tokens(out, level, pick(TOKENIZERS, json.tokenizer, 'tokenizer', TOKENIZER_KIND.WORDS), json.lowercase ? 1 : 0,
+          pick(SENTENCE_SPLITS, json.sentences, 'sentences', SENTENCES.LINES), s.u8(bytes), s.i32(encoded.map((b) => b.length)),
           s.i32(counts), tokens.length));
         return core.readI32At(out);
       });
@@ -158,11 +161,11 @@ export function install(core) {
     _detach() { this._ptr = 0; }
     dispose() { if (this._owned) super.dispose(); }
 
-    get size() { this.ptr; return this._info[0]; }
-    get level() { this.ptr; return this._info[1] === 0 ? 'char' : 'word'; }
-    get unk() { this.ptr; return this._info[5]; }
-    get bos() { this.ptr; return this._info[6]; }
-    get eos() { this.ptr; return this._info[7]; }
+    get size() { this.ptr; return this._info[VOCAB_INFO.SIZE]; }
+    get level() { this.ptr; return this._info[VOCAB_INFO.LEVEL] === LEVEL.CHAR ? 'char' : 'word'; }
+    get unk() { this.ptr; return this._info[VOCAB_INFO.UNK]; }
+    get bos() { this.ptr; return this._info[VOCAB_INFO.BOS]; }
+    get eos() { this.ptr; return this._info[VOCAB_INFO.EOS]; }
 
     /** Every token as a string, by id (cached: the vocabulary never changes). */
     tokens() {
@@ -233,7 +236,7 @@ export function install(core) {
 
     /** Id of a token; unknown tokens give <unk> (or -1 when the vocabulary has none). @param {string} token */
     idOf(token) {
-      if (typeof token !== 'string' || token.length === 0) throw argError(`a token must be a non-empty string, got ${JSON.stringify(token)}`);
+      if (typeof token !== 'string') throw argError(`a token must be a string, got ${JSON.stringify(token)}`);
       const ptr = this.ptr;
       return core.scoped((s) => {
         const bytes = textBytes(token, 'the token'), out = s.out();
@@ -253,9 +256,9 @@ export function install(core) {
     toJSON() {
       const json = { level: this.level };
       if (json.level === 'word') {
-        json.tokenizer = this._info[2] ? 'whitespace' : 'words';
-        json.lowercase = this._info[3] === 1;
-        json.sentences = this._info[4] ? 'punctuation' : 'lines';
+        json.tokenizer = this._info[VOCAB_INFO.TOKENIZER] === TOKENIZER_KIND.WHITESPACE ? 'whitespace' : 'words';
+        json.lowercase = this._info[VOCAB_INFO.LOWERCASE] === 1;
+        json.sentences = this._info[VOCAB_INFO.SENTENCES] === SENTENCES.PUNCT ? 'punctuation' : 'lines';
       }
       json.tokens = this.tokens().slice();
       json.counts = Array.from(this._counts);

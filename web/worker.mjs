@@ -3,7 +3,7 @@
 // (pause, step, learning rate, probes) are answered between slices, and posts throttled snapshots
 // (≤10 per second) with transferable buffers. It never touches the DOM; protocol.mjs types every
 // message, and `handlers` below is checked against it. Its state is in worker/worker-state.mjs.
-import { loadLmlab } from '../wasm_glue/index.mjs';
+import { loadLmlab, STATUS } from '../wasm_glue/index.mjs';
 import { S, SNAPSHOT_MS, post, sentence } from './worker/worker-state.mjs';
 import { postSnapshot } from './worker/snapshot.mjs';
 import { setCorpus, configure, evaluateValidation, save, load } from './worker/model.mjs';
@@ -60,7 +60,7 @@ function loop() {
 function trainingFailed(err) {
   S.running = false;
   postSnapshot();
-  const nonfinite = err?.code === 6;
+  const nonfinite = err?.code === STATUS.NONFINITE;
   const hint = nonfinite
     ? `Training paused at step ${S.trainer.step} (learning rate ${S.settings.lr}, clipping ${S.settings.clip > 0 ? S.settings.clip : 'off'}): lower the learning rate (it changes live) and press Train to go on, or press Reset to start again from the seed.`
     : 'Training paused.';

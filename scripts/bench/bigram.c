@@ -5,6 +5,7 @@
  * the results, the seconds per stage and the peak RSS.
  *   usage: bigram FILE [--level word|char] [--k K] [--dense-limit BYTES] [--no-masked] */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime under -std=c11 */
+#include "lmlab.h"
 #include "bigram.h"
 #include "vocab.h"
 

@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "kernels.h"
-#include "layers_api.h"
+#include "lmlab.h"
 
 typedef void (*matmul_ld)(lm_float *, int, const lm_float *, int, const lm_float *, int, int, int, int);
 

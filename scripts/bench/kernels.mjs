@@ -7,12 +7,13 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { instantiateCore } from '../../wasm_glue/loader.mjs';
+import { KERNEL_OP } from '../../wasm_glue/constants.mjs';
 
 export const title = 'Dense kernels: GFLOP/s (median/best of 15 samples), native vs WebAssembly';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const KERNELS_WASM = new URL('../../build/lmlab-kernels.wasm', import.meta.url); // lmlab.wasm plus kernels_api.c
-const OPS = { nn: 0, tn: 1, nt: 2 };
+const OPS = { nn: KERNEL_OP.NN, tn: KERNEL_OP.TN, nt: KERNEL_OP.NT };
 
 // [spec, what it is in the models]; spec = op,M,K,N,lda,ldb,ldc (ld 0: contiguous rows).
 // A time slice of h (N=32, T=25, H=128) has rows T·H = 3200 apart.

@@ -9,6 +9,7 @@
  * `train --check` trains a fixed synthetic problem and prints the loss of every step (the agreement
  * test in tests/train.test.mjs runs the same steps in WASM). */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, getrusage under -std=c11 */
+#include "lmlab.h"
 #include "model.h"
 #include "trainer.h"
 #include "vocab.h"

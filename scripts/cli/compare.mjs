@@ -4,6 +4,7 @@
 // table (parameters, training chars/s, held-out loss, perplexity, bits/char, masked-word top-1 at
 // word level), also written as JSON with --json-out.
 import { writeFileSync } from 'node:fs';
+import { LIMITS } from '../../wasm_glue/constants.mjs';
 import { parseFlags, UsageError } from './_args.mjs';
 import { describeModel, fmt, modelConfig, readCorpus, splitText } from './_neural.mjs';
 
@@ -40,9 +41,9 @@ const spec = {
   minutes: { type: 'number', min: 0 },
   steps: { type: 'int', min: 1 },
   cells: { type: 'string', default: ALL.join(',') },
-  hidden: { type: 'int', default: 128, min: 1, max: 4096 },
-  embedding: { type: 'int', min: 0, max: 4096 },
-  window: { type: 'int', min: 1, max: 64 },
+  hidden: { type: 'int', default: 128, min: 1, max: LIMITS.MAX_DIM },
+  embedding: { type: 'int', min: 0, max: LIMITS.MAX_DIM },
+  window: { type: 'int', min: 1, max: LIMITS.MAX_WINDOW },
   optimizer: { type: 'string', default: 'adagrad', choices: ['sgd', 'adagrad', 'adam'] },
   lr: { type: 'number' },
   batch: { type: 'int', default: 32, min: 1, max: 100000 },

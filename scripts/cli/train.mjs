@@ -2,6 +2,7 @@
 // with N parallel streams and truncated BPTT, printing a live progress line (step, loss, smoothed
 // loss, validation loss every K steps, chars/s, ETA) and a sample every K steps; saves a model file
 // with the optimizer state so `--resume` continues exactly; Ctrl-C saves a checkpoint before exiting.
+import { LIMITS } from '../../wasm_glue/constants.mjs';
 import { parseFlags, UsageError } from './_args.mjs';
 import { linearDecay } from './_schedule.mjs';
 import { decodeIds, describeModel, duration, fmt, modelConfig, openModel, primeIds, readCorpus, splitText, writeAtomic } from './_neural.mjs';
@@ -44,10 +45,10 @@ const spec = {
   level: { type: 'string', default: 'char', choices: ['char', 'word'] },
   'min-count': { type: 'int', default: 1, min: 1 },
   cell: { type: 'string', default: 'rnn', choices: ['rnn', 'lstm', 'gru', 'window'] },
-  hidden: { type: 'int', default: 128, min: 1, max: 4096 },
-  embedding: { type: 'int', min: 0, max: 4096 },
-  layers: { type: 'int', default: 1, min: 1, max: 4 },
-  window: { type: 'int', min: 1, max: 64 },
+  hidden: { type: 'int', default: 128, min: 1, max: LIMITS.MAX_DIM },
+  embedding: { type: 'int', min: 0, max: LIMITS.MAX_DIM },
+  layers: { type: 'int', default: 1, min: 1, max: LIMITS.MAX_LAYERS },
+  window: { type: 'int', min: 1, max: LIMITS.MAX_WINDOW },
   'gru-variant': { type: 'string', choices: ['torch', 'lecture'] },
   seq: { type: 'int', min: 1, max: 100000 },
   batch: { type: 'int', min: 1, max: 100000 },
@@ -99,11 +100,12 @@ export async function run(argv) {
   } else {
     const options = f.level === 'word' ? { level: 'word', minCount: f['min-count'] } : { level: 'char' };
     vocab = lm.Vocab.build(corpus.text, options); // the type inventory of all the text; counts as well
-    if (f.level === 'char' && vocab.size > 4096 && f.embedding === 0) {
-      throw new UsageError(`the text has ${vocab.size} distinct characters, more than one-hot input allows (4096): use --embedding 64`);
+    // the same rule as C's model_check_config, said in the CLI's flags
+    if (f.level === 'char' && vocab.size > LIMITS.MAX_DIM && f.embedding === 0) {
+      throw new UsageError(`the text has ${vocab.size} distinct characters, more than one-hot input allows (${LIMITS.MAX_DIM}): use --embedding 64`);
     }
-    if (f.level === 'word' && f.embedding === 0 && vocab.size > 4096) {
-      throw new UsageError(`the word vocabulary has ${vocab.size} types: one-hot input allows 4096; use --embedding 128 or --min-count`);
+    if (f.level === 'word' && f.embedding === 0 && vocab.size > LIMITS.MAX_DIM) {
+      throw new UsageError(`the word vocabulary has ${vocab.size} types: one-hot input allows ${LIMITS.MAX_DIM}; use --embedding 128 or --min-count`);
     }
     model = lm.Model.create(modelConfig(f, vocab.size));
   }

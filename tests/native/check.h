@@ -1,7 +1,7 @@
 /* check.h — the smallest test harness that does the job: CHECK(cond, fmt, ...) records a failure with
  * file:line and a message; check_summary() prints "N passed, N failed" and returns the exit code. */
-#ifndef LM_CHECK_H
-#define LM_CHECK_H
+#ifndef LM_TEST_CHECK_H
+#define LM_TEST_CHECK_H
 
 #include <math.h>
 #include <stdio.h>

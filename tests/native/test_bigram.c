@@ -1,6 +1,7 @@
 /* test_bigram.c — the bigram model natively under sanitizers: the lab's Laplace fractions, rows summing
  * to 1, perplexity = exp(mean NLL), dense and sparse agreeing everywhere, k = 0, generation, masked-word
  * ranking, the heatmap matrix, and every documented error. */
+#include "lmlab.h"
 #include "bigram.h"
 #include "check.h"
 #include "handles.h"
@@ -233,7 +234,7 @@ static void test_errors(void) {
     lm_vocab *v = vocab_of(text, LM_LEVEL_WORD);
     lm_bigram *b = NULL;
     CHECK(lm_bigram_train(&b, v, (const uint8_t *)text, 2, -1, -1) == LM_ERR_ARG && !b, "k < 0");
-    CHECK(strstr(lm_error_message(), "k must be") != NULL, "%s", lm_error_message());
+    CHECK(strstr(lm_error_message(), "bigram_train: k (add-k smoothing) must be") != NULL, "%s", lm_error_message());
     CHECK(lm_bigram_train(&b, v, (const uint8_t *)text, 2, NAN, -1) == LM_ERR_ARG, "k NaN");
     CHECK(lm_bigram_train(&b, v, (const uint8_t *)"", 0, 1, -1) == LM_ERR_EMPTY, "empty text");
     CHECK(lm_bigram_train(&b, v, (const uint8_t *)"a\xff", 2, 1, -1) == LM_ERR_UTF8, "invalid UTF-8");

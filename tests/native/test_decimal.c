@@ -1,6 +1,7 @@
 /* test_decimal.c — lm_decimal_to_double (the JSON reader's number parser) gives the same bits as the
  * C library's strtod: on random doubles written with %.17g (what our files hold), %.15g and %.6g, on
  * random short decimals, and on the hard cases (ties, the subnormal edge, DBL_MAX, overflow). */
+#include "lmlab.h"
 #include "check.h"
 #include "decimal.h"
 #include "rng.h"

@@ -6,7 +6,7 @@
  * at special values. Also the validating edge of kernels_api.c, one test per message. */
 #include "check.h"
 #include "kernels.h"
-#include "kernels_api.h"
+#include "lmlab.h"
 #include "rng.h"
 
 #include <float.h>
@@ -249,12 +249,14 @@ static void test_api(void) {
           "bad op: %s", lm_error_message());
     CHECK(fails_with(lm_kernel_matmul(0, 2, C, 2, A, 3, B, 2, 2, 3, 2), "ref must be 0"), "bad ref: %s",
           lm_error_message());
-    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 2, A, 3, B, 2, 0, 3, 2), "M must be between 1 and"), "M = 0: %s",
+    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 2, A, 3, B, 2, 0, 3, 2), "kernel_matmul: M must be at least 1, got 0"), "M = 0: %s",
           lm_error_message());
-    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 2, A, 3, B, 2, 2, -1, 2), "K must be between 1 and"), "K < 0: %s",
+    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 2, A, 3, B, 2, 2, -1, 2), "kernel_matmul: K must be at least 1, got -1"), "K < 0: %s",
           lm_error_message());
-    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 2, A, 3, B, 2, 2, 3, 1 << 25), "N must be between 1 and"), "N big: %s",
-          lm_error_message());
+    /* no size has a limit of its own: the one rule is the span of each matrix (LM_MAX_CALL_ELEMS) */
+    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 1 << 29, A, 3, B, 1 << 29, 2, 3, 1 << 29),
+                     "kernel_matmul: C (2 rows, ldc = 536870912) spans more than the 268435456 elements"),
+          "N big: %s", lm_error_message());
     CHECK(fails_with(lm_kernel_matmul(0, 0, NULL, 2, A, 3, B, 2, 2, 3, 2), "C is NULL"), "NULL C: %s",
           lm_error_message());
     CHECK(fails_with(lm_kernel_matmul(0, 0, C, 1, A, 3, B, 2, 2, 3, 2), "ldc = 1 is less than the 2 elements"),
@@ -265,19 +267,19 @@ static void test_api(void) {
     /* nt stores B as (N, K): its rows have K elements */
     CHECK(fails_with(lm_kernel_matmul(LM_KERNEL_NT, 0, C, 2, A, 3, B, 2, 2, 3, 2), "ldb = 2 is less than the 3 elements"),
           "ldb (nt): %s", lm_error_message());
-    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 2, A, 1 << 24, B, 2, 1 << 5, 3, 2), "A spans more than"),
+    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 2, A, 1 << 24, B, 2, 1 << 5, 3, 2), "kernel_matmul: A (32 rows, lda = 16777216) spans more than the 268435456 elements"),
           "A too large: %s", lm_error_message());
     lm_float Y[6] = {0, 1, 2, 3, 4, 5};
     CHECK(lm_kernel_elementwise(LM_KERNEL_TANH, Y, 3, 2, 2) == LM_OK && Y[2] == 2 && Y[5] == 5 &&
               fabs(Y[1] - tanh(1.0)) < 1e-6,
           "elementwise tanh on strided rows");
-    CHECK(fails_with(lm_kernel_elementwise(3, Y, 3, 2, 2), "lm_kernel_elementwise: fn must be 0 (tanh), 1 (sigmoid) or 2 (exp), got 3"),
+    CHECK(fails_with(lm_kernel_elementwise(3, Y, 3, 2, 2), "kernel_elementwise: fn must be 0 (tanh), 1 (sigmoid) or 2 (exp), got 3"),
           "bad fn: %s", lm_error_message());
-    CHECK(fails_with(lm_kernel_elementwise(0, Y, 1, 2, 2), "lm_kernel_elementwise: ldy = 1 is less than the 2 elements"),
+    CHECK(fails_with(lm_kernel_elementwise(0, Y, 1, 2, 2), "kernel_elementwise: ldy = 1 is less than the 2 elements"),
           "ldy: %s", lm_error_message());
-    CHECK(fails_with(lm_kernel_elementwise(0, NULL, 2, 2, 2), "lm_kernel_elementwise: Y is NULL"), "NULL Y: %s",
+    CHECK(fails_with(lm_kernel_elementwise(0, NULL, 2, 2, 2), "kernel_elementwise: Y is NULL; it is required"), "NULL Y: %s",
           lm_error_message());
-    CHECK(fails_with(lm_kernel_elementwise(1, Y, 2, 2, 0), "lm_kernel_elementwise: N must be between 1 and"),
+    CHECK(fails_with(lm_kernel_elementwise(1, Y, 2, 2, 0), "kernel_elementwise: N must be at least 1, got 0"),
           "N = 0: %s", lm_error_message());
 }
 

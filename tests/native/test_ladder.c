@@ -4,7 +4,7 @@
  * resume round trips, the probes (gates, c_t), generation, and the bad configurations' error sentences.
  * Shapes: N streams, T window, V vocabulary, E embedding, H hidden, L layers, W window. */
 #include "check.h"
-#include "model_api.h"
+#include "lmlab.h"
 #include "model.h"
 #include "model_io.h"
 #include "sample.h"
@@ -215,14 +215,19 @@ static void test_probes(void) {
             worst = fmax(worst, fabs(h[t * 4 + j] - (z * prev + (1 - z) * cand)));
         }
     CHECK(worst < 1e-5, "GRU probe: h = z h_prev + (1 - z) g off by %g", worst);
-    CHECK(model_probe(m, ids, 7, h, c, NULL) == LM_ERR_ARG && strstr(lm_error_message(), "cell state"), "%s",
-          lm_error_message());
     model_delete(m);
-    lm_model_config rc = {LM_CELL_RNN, 6, 0, 4, 1, 9, 0, 0};
-    m = make(&rc);
-    CHECK(model_probe(m, ids, 7, h, NULL, g) == LM_ERR_ARG && strstr(lm_error_message(), "no gates"), "%s",
+    /* the edge refuses probes a cell does not have */
+    CHECK(lm_model_create(LM_CELL_GRU, 6, 0, 4, 1, 0, LM_GRU_TORCH, 9, &m) == LM_OK, "%s", lm_error_message());
+    CHECK(lm_model_probe(m, ids, 7, h, c, NULL) == LM_ERR_ARG && strstr(lm_error_message(), "model_probe: c must be NULL"),
+          "%s", lm_error_message());
+    lm_model_free(m);
+    CHECK(lm_model_create(LM_CELL_RNN, 6, 0, 4, 1, 0, 0, 9, &m) == LM_OK, "%s", lm_error_message());
+    CHECK(lm_model_probe(m, ids, 7, h, NULL, g) == LM_ERR_ARG && strstr(lm_error_message(), "no gates"), "%s",
           lm_error_message());
-    model_delete(m);
+    CHECK(lm_model_probe(m, ids, 0, h, NULL, NULL) == LM_ERR_ARG &&
+              strstr(lm_error_message(), "model_probe: n (ids) must be at least 1, got 0"),
+          "%s", lm_error_message());
+    lm_model_free(m);
 }
 
 /* The window model learns a pattern a bigram cannot (next = f(previous two)); the LSTM forget bias is 1. */
@@ -259,7 +264,7 @@ static char *find_bytes(uint8_t *hay, size_t len, const char *needle, size_t n) 
 
 static void test_bad_configs(void) {
     lm_model *m = NULL;
-    CHECK(lm_model_create(LM_CELL_WINDOW, 10, 4, 8, 1, 0, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "window W") &&
+    CHECK(lm_model_create(LM_CELL_WINDOW, 10, 4, 8, 1, 0, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "W (window") &&
               strstr(lm_error_message(), "got 0"), "%s", lm_error_message());
     CHECK(lm_model_create(LM_CELL_LSTM, 10, 0, 8, 0, 0, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "layers") &&
               strstr(lm_error_message(), "got 0"), "%s", lm_error_message());
@@ -267,9 +272,9 @@ static void test_bad_configs(void) {
           "%s", lm_error_message());
     CHECK(lm_model_create(LM_CELL_WINDOW, 10, 4, 8, 2, 3, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "one hidden layer"),
           "%s", lm_error_message());
-    CHECK(lm_model_create(LM_CELL_RNN, 10, 4, 8, 1, 3, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "window W applies"),
+    CHECK(lm_model_create(LM_CELL_RNN, 10, 4, 8, 1, 3, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "W (window) applies"),
           "%s", lm_error_message());
-    CHECK(lm_model_create(LM_CELL_GRU, 10, 4, 8, 1, 0, 5, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "GRU variant 5"),
+    CHECK(lm_model_create(LM_CELL_GRU, 10, 4, 8, 1, 0, 5, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "gru_variant must be 0 (lecture) or 1 (torch), got 5"),
           "%s", lm_error_message());
     CHECK(lm_model_create(LM_CELL_WINDOW, 10, 4, 8, 1, 65, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "64"), "%s",
           lm_error_message());
@@ -304,7 +309,8 @@ static void test_bad_configs(void) {
     model_delete(m);
     at = find_bytes(bytes, len, "\\\"window\\\":2", 12);
     if (at) at[11] = '0';
-    CHECK(at && lm_model_load(bytes, (uint32_t)len, &x) == LM_ERR_FORMAT && strstr(lm_error_message(), "window W"), "%s",
+    CHECK(at && lm_model_load(bytes, (uint32_t)len, &x) == LM_ERR_FORMAT &&
+                  strstr(lm_error_message(), "model file config is invalid: W (window"), "%s",
           lm_error_message());
     free(bytes);
 }

@@ -7,7 +7,7 @@
 #include "gradcheck.h"
 #include "kernels.h"
 #include "layers.h"
-#include "layers_api.h"
+#include "lmlab.h"
 #include "lm_common.h"
 #include "rng.h"
 
@@ -468,11 +468,11 @@ static void test_api(void) {
     CHECK_FAILS(lm_layer_rnn_forward(h, x, h0, Wx, Wh, b, N, 0, E, H), LM_ERR_ARG,
                 "rnn_forward: T (time steps) must be at least 1, got 0");
     CHECK_FAILS(lm_layer_rnn_step_forward(h, x, h0, Wx, Wh, b, N, E, LM_MAX_DIM + 1), LM_ERR_ARG,
-                "rnn_step_forward: H (hidden size) must be between 1 and 4096 (LM_MAX_DIM), got 4097");
+                "rnn_step_forward: H (hidden size) must be between 1 and 4096, got 4097");
     CHECK_FAILS(lm_layer_rnn_step_backward(dx, NULL, dWx, dWh, db, h, x, h0, h, Wx, Wh, N, -2, H), LM_ERR_ARG,
                 "E (input size) must be between 1 and 4096");
     CHECK_FAILS(lm_layer_embedding_forward(h, ids, W, N, T, LM_MAX_VOCAB + 1, E), LM_ERR_ARG,
-                "V (vocabulary size) must be between 1 and 2000000 (LM_MAX_VOCAB), got 2000001");
+                "embedding_forward: V (vocabulary size) must be between 1 and 2000000, got 2000001");
     CHECK_FAILS(lm_layer_temporal_softmax_loss(&loss, NULL, h, ids, NULL, N, T, 0), LM_ERR_ARG,
                 "temporal_softmax_loss: V (vocabulary size) must be between 1");
     CHECK_FAILS(lm_layer_rnn_forward(NULL, NULL, NULL, NULL, NULL, NULL, 1 << 16, 1 << 10, 1, 4096), LM_ERR_ARG,
@@ -489,12 +489,12 @@ static void test_api(void) {
     /* ids */
     ids[4] = V;
     CHECK_FAILS(lm_layer_embedding_forward(h, ids, W, N, T, V, E), LM_ERR_ARG,
-                "embedding_forward: ids[n=1, t=1] = 5 is not a token id in [0, V) = [0, 5)");
+                "embedding_forward: ids[1, 1] = 5 is not a token id in [0, V) = [0, 5)");
     ids[4] = -1;
-    CHECK_FAILS(lm_layer_embedding_backward(W, x, ids, N, T, V, E), LM_ERR_ARG, "ids[n=1, t=1] = -1 is not a token id");
+    CHECK_FAILS(lm_layer_embedding_backward(W, x, ids, N, T, V, E), LM_ERR_ARG, "embedding_backward: ids[1, 1] = -1 is not a token id");
     lm_float *scores = randn(N * T * V, 1), *ds = zeros(N * T * V);
     CHECK_FAILS(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, NULL, N, T, V), LM_ERR_ARG,
-                "temporal_softmax_loss: y[n=1, t=1] = -1");
+                "temporal_softmax_loss: y[1, 1] = -1");
     uint8_t mask[6] = {1, 1, 1, 1, 0, 1}; /* a masked position's target is never read: any value is fine */
     lm_clear_error();
     CHECK(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, mask, N, T, V) == LM_OK && isfinite(loss),

@@ -7,7 +7,7 @@
 #include "gradcheck.h"
 #include "kernels.h"
 #include "layers_gated.h"
-#include "layers_gated_api.h"
+#include "lmlab.h"
 #include "lm_common.h"
 #include "rng.h"
 
@@ -512,12 +512,14 @@ static void test_api_errors(void) {
     s = lm_layer_lstm_forward(h, cT, cache, x, h0, h0, Wx, Wh, b, N, T, LM_MAX_DIM + 1, H);
     CHECK(s == LM_ERR_ARG && message_has("E (input size) must be between 1 and 4096"), "%s", lm_error_message());
     s = lm_layer_lstm_forward(h, cT, cache, x, h0, h0, Wx, Wh, b, INT_MAX, INT_MAX, E, H);
-    CHECK(s == LM_ERR_ARG && message_has("too large to address"), "%s", lm_error_message());
+    CHECK(s == LM_ERR_ARG && message_has("lstm_forward: x (N, T, E) would have 2147483647·2147483647·2 elements, more "
+                                         "than the 268435456 one call accepts"),
+          "%s", lm_error_message());
     s = lm_layer_lstm_forward(h, cT, cache, x, NULL, h0, Wx, Wh, b, N, T, E, H);
     CHECK(s == LM_ERR_ARG && message_has("h0 is NULL"), "%s", lm_error_message());
     Wh[5] = (lm_float)NAN;
     s = lm_layer_lstm_forward(h, cT, cache, x, h0, h0, Wx, Wh, b, N, T, E, H);
-    CHECK(s == LM_ERR_NONFINITE && message_has("Wh holds a non-finite value (NaN or infinity) at index 5"), "%s",
+    CHECK(s == LM_ERR_NONFINITE && message_has("lstm_forward: Wh[5] is NaN; inputs must be finite numbers"), "%s",
           lm_error_message());
     Wh[5] = 0;
     lm_float *dWx = zeros((size_t)E * 4 * H), *dWh = zeros((size_t)H * 4 * H), *db = zeros(4 * (size_t)H);
@@ -525,6 +527,12 @@ static void test_api_errors(void) {
     CHECK(s == LM_ERR_ARG && message_has("lstm_backward: db is NULL"), "%s", lm_error_message());
     s = lm_layer_lstm_backward(NULL, NULL, NULL, dWx, dWh, db, NULL, h, NULL, x, h0, h0, h, cache, Wx, Wh, N, T, E, H);
     CHECK(s == LM_OK, "lm_layer_lstm_backward with the optional outputs NULL");
+    x[4] = (lm_float)INFINITY; /* the backward reads x for dWx: it is checked like every input */
+    s = lm_layer_lstm_backward(NULL, NULL, NULL, dWx, dWh, db, NULL, h, NULL, x, h0, h0, h, cache, Wx, Wh, N, T, E, H);
+    CHECK(s == LM_ERR_NONFINITE && message_has("lstm_backward: x[4] is Infinity"), "%s", lm_error_message());
+    s = lm_layer_gru_backward(NULL, NULL, dWx, dWh, db, NULL, NULL, h, x, h0, h, cache, Wx, Wh, N, T, E, H, 0);
+    CHECK(s == LM_ERR_NONFINITE && message_has("gru_backward: x[4] is Infinity"), "%s", lm_error_message());
+    x[4] = 0;
     s = lm_layer_gru_forward(h, cache, x, h0, Wx, Wh, b, NULL, N, T, E, H, 2);
     CHECK(s == LM_ERR_ARG && message_has("variant must be 0 (the lecture's GRU) or 1 (torch.nn.GRU), got 2"), "%s",
           lm_error_message());
@@ -539,13 +547,13 @@ static void test_api_errors(void) {
     CHECK(s == LM_ERR_ARG && message_has("window_forward: W (window width) must be between 1 and 4096, got 0"), "%s",
           lm_error_message());
     s = lm_layer_window_forward(scores, e, h, ids, emb, W1, b, U, b, 2, 2, 7, 2, 3);
-    CHECK(s == LM_ERR_ARG && message_has("ids[3] = 9 is outside the vocabulary [0, 7) and is not the pad id -1"), "%s",
+    CHECK(s == LM_ERR_ARG && message_has("window_forward: ids[1, 1] = 9 is neither a token id in [0, V) = [0, 7) nor the pad id -1"), "%s",
           lm_error_message());
     ids[3] = 6;
     s = lm_layer_window_forward(scores, e, h, ids, emb, W1, b, U, b, 2, 2, 7, 2, 3);
     CHECK(s == LM_OK, "lm_layer_window_forward accepts the pad id");
     s = lm_layer_window_context(ctx, ids, -1, 2, 2);
-    CHECK(s == LM_ERR_ARG && message_has("start must be >= 0"), "%s", lm_error_message());
+    CHECK(s == LM_ERR_ARG && message_has("window_context: start must be at least 0, got -1"), "%s", lm_error_message());
     free(x), free(h0), free(Wx), free(Wh), free(b), free(h), free(cT), free(cache), free(dWx), free(dWh), free(db);
     free(emb), free(W1), free(U), free(scores), free(e);
 }

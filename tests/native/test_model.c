@@ -3,7 +3,7 @@
  * refused non-finite steps, safetensors round trips and malformed files, the JSON parser, sampling,
  * training convergence, and the API's error sentences. */
 #include "check.h"
-#include "model_api.h"
+#include "lmlab.h"
 #include "handles.h"
 #include "json.h"
 #include "model.h"
@@ -221,9 +221,9 @@ static void test_optimizers(void) {
 
     c = lm_optim_defaults(LM_OPT_ADAGRAD);
     c.lr = 0;
-    CHECK(lm_optim_validate(&c) == LM_ERR_ARG && strstr(lm_error_message(), "learning rate"), "lr 0");
+    CHECK(lm_optim_validate(&c, "f") == LM_ERR_ARG && strstr(lm_error_message(), "learning rate"), "lr 0");
     c.lr = -1;
-    CHECK(lm_optim_validate(&c) == LM_ERR_ARG, "lr < 0");
+    CHECK(lm_optim_validate(&c, "f") == LM_ERR_ARG, "lr < 0");
 }
 
 static void test_json(void) {
@@ -335,7 +335,7 @@ static void test_save_load(void) {
     lm_st_meta meta[] = {{"config", "{\"cell\":\"rnn\",\"vocab_size\":3,\"embedding\":0,\"hidden\":5,\"layers\":1}"}};
     CHECK(lm_st_write(&bytes, &len, t, 6, meta, 1) == LM_OK, "write");
     CHECK(model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "rnn.weight_ih_l0") &&
-              strstr(lm_error_message(), "[4, 3]") && strstr(lm_error_message(), "hidden 5"),
+              strstr(lm_error_message(), "[4, 3]") && strstr(lm_error_message(), "H 5"),
           "%s", lm_error_message());
     free(bytes);
     meta[0].value = "{\"cell\":\"rnn\",\"vocab_size\":3,\"embedding\":0,\"hidden\":4,\"layers\":1}";
@@ -345,7 +345,9 @@ static void test_save_load(void) {
     free(bytes);
     meta[0].value = "{\"cell\":\"rnn\",\"vocab_size\":3,\"embedding\":0,\"hidden\":99999,\"layers\":1}";
     lm_st_write(&bytes, &len, t, 6, meta, 1);
-    CHECK(model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "LM_MAX_DIM"), "%s",
+    CHECK(model_load(&x, bytes, len) == LM_ERR_FORMAT &&
+              strstr(lm_error_message(), "model file config is invalid: H (hidden size) must be between 1 and 4096"),
+          "%s",
           lm_error_message());
     free(bytes);
     meta[0].value = "{\"cell\":\"rnn\",\"vocab_size\":3000,\"embedding\":4000,\"hidden\":4000,\"layers\":4}";
@@ -458,17 +460,24 @@ static void test_sampling(void) {
 
 static void test_api_errors(void) {
     lm_model *m = NULL;
-    CHECK(lm_model_create(0, 10, 0, 5000, 1, 0, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "LM_MAX_DIM"), "%s",
-          lm_error_message());
-    CHECK(lm_model_create(7, 10, 0, 8, 1, 0, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "cell 7 is unknown"), "%s",
-          lm_error_message());
+    CHECK(lm_model_create(0, 10, 0, 5000, 1, 0, 0, 1, &m) == LM_ERR_ARG &&
+              strstr(lm_error_message(), "model_create: H (hidden size) must be between 1 and 4096, got 5000"),
+          "%s", lm_error_message());
+    CHECK(lm_model_create(7, 10, 0, 8, 1, 0, 0, 1, &m) == LM_ERR_ARG &&
+              strstr(lm_error_message(), "cell must be 0 (rnn), 1 (lstm), 2 (gru) or 3 (window), got 7"),
+          "%s", lm_error_message());
     CHECK(lm_model_create(0, 10, 0, 8, 1, 0, 0, 1, &m) == LM_OK, "%s", lm_error_message());
     int32_t ids[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1, 2};
     double loss, stats[8];
-    CHECK(lm_model_loss_and_grads(m, ids, 2, 0, &loss) == LM_ERR_ARG && strstr(lm_error_message(), "T"), "%s", lm_error_message());
-    CHECK(lm_model_loss_and_grads(m, ids, 0, 3, &loss) == LM_ERR_ARG && strstr(lm_error_message(), "N"), "%s", lm_error_message());
-    CHECK(lm_model_loss_and_grads(m, ids, 2, 5, &loss) == LM_ERR_ARG && strstr(lm_error_message(), "id 10"), "%s",
-          lm_error_message());
+    CHECK(lm_model_loss_and_grads(m, ids, 2, 0, &loss) == LM_ERR_ARG &&
+              strstr(lm_error_message(), "model_loss_and_grads: T (time steps) must be at least 1, got 0"),
+          "%s", lm_error_message());
+    CHECK(lm_model_loss_and_grads(m, ids, 0, 3, &loss) == LM_ERR_ARG &&
+              strstr(lm_error_message(), "model_loss_and_grads: N (batch) must be at least 1, got 0"),
+          "%s", lm_error_message());
+    CHECK(lm_model_loss_and_grads(m, ids, 2, 5, &loss) == LM_ERR_ARG &&
+              strstr(lm_error_message(), "model_loss_and_grads: ids[1, 3] = 10 is not a token id"),
+          "%s", lm_error_message());
     lm_trainer *t = NULL;
     CHECK(lm_trainer_create(m, ids, 12, 2, 3, 1, 0, 0, 5, 0, &t) == LM_ERR_ARG && strstr(lm_error_message(), "learning rate"),
           "%s", lm_error_message());

@@ -1,5 +1,6 @@
 /* test_vocab.c — the vocabulary natively under sanitizers: tokenizer rules, id order, <unk> folding,
  * encoding, UTF-8 errors with offsets, limits, (de)serialisation and handle checks. */
+#include "lmlab.h"
 #include "check.h"
 #include "handles.h"
 #include "lm_common.h"
@@ -94,7 +95,7 @@ static void test_min_count_max_size(void) {
     lm_vocab_free(v);
     lm_vocab *bad = NULL;
     CHECK(lm_vocab_build(&bad, (const uint8_t *)"a b", 3, 1, 0, 0, 0, 1, 3, 0) == LM_ERR_ARG && !bad, "maxSize 3 is too small");
-    CHECK(strstr(lm_error_message(), "maxSize 3") != NULL, "%s", lm_error_message());
+    CHECK(strstr(lm_error_message(), "max_size 3") != NULL, "%s", lm_error_message());
     CHECK(lm_vocab_build(&bad, (const uint8_t *)"a b", 3, 1, 0, 0, 0, 1, LM_MAX_VOCAB + 1, 0) == LM_ERR_ARG,
           "maxSize above the limit");
     CHECK(lm_vocab_build(&bad, (const uint8_t *)"a b", 3, 1, 0, 0, 0, 0, 0, 0) == LM_ERR_ARG, "minCount 0");

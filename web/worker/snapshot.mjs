@@ -1,10 +1,10 @@
 // snapshot.mjs — the worker's compact report to the page: new training losses, validation points,
 // per-parameter gradient norms, the trainer's gradient flow, the last-step gradient probe and the
 // watched weight matrix, posted with transferable buffers (throttled by the training loop).
+import { STATUS } from '../../wasm_glue/index.mjs';
 import { S, SNAPSHOT_MS, post, l2 } from './worker-state.mjs';
 
 const PROBE_WINDOWS = 6;      // held-out windows averaged for the last-step gradient probe
-const NONFINITE = 6;          // LmlabError code of LM_ERR_NONFINITE
 
 /**
  * ||∂L_T/∂h_t|| of the last layer for the last step's loss alone (Model.gradFlowLastStep, C), averaged
@@ -24,7 +24,7 @@ function lastStepFlow() {
       ({ norms } = S.model.gradFlowLastStep(S.valIds.subarray(start, start + T + 1), 1, T));
     } catch (err) {
       // Non-finite parameters: the training step's refusal already tells the page; no curve meanwhile.
-      if (err?.code === NONFINITE) return null;
+      if (err?.code === STATUS.NONFINITE) return null;
       throw err;
     }
     for (let t = 0; t < T; t++) sum[t] += norms[t];

@@ -1,4 +1,4 @@
-// core_api.mjs — the small API of the shared plumbing: the last error, and memory use.
+// core-api.mjs — the small API of the shared plumbing: the last error, and memory use.
 /** @param {ReturnType<typeof import('./loader.mjs').instantiateCore> extends Promise<infer C> ? C : never} core */
 export function install(core) {
   return {

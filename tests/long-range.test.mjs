@@ -1,4 +1,4 @@
-// long_range.test.mjs — the ladder's point, measured: on the synthetic bracket task (web/corpora/
+// long-range.test.mjs — the ladder's point, measured: on the synthetic bracket task (web/corpora/
 // synthetic.mjs: a line opens one of ( [ { <, runs 8–24 characters of noise, then closes with the
 // matching bracket) an LSTM learns which closer to write and a vanilla RNN of the same size, trained
 // identically, does not. Fixed seeds and a fixed budget of steps (not seconds), so the result does not

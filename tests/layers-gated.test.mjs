@@ -1,4 +1,4 @@
-// layers_gated.test.mjs — the gated cells and the fixed-window LM of the `layers` API on the WASM
+// layers-gated.test.mjs — the gated cells and the fixed-window LM of the `layers` API on the WASM
 // (float32) build: forwards against a plain float64 JS implementation of the equations (below,
 // written from the lecture, not from the C code), centered-difference gradient checks of every
 // backward in float32 with a bound that a 1% error in one entry fails, shapes, the gate layout a
@@ -290,9 +290,12 @@ test('bad input: W = 0, mismatched shapes, wrong cache, NaN, bad GRU options, id
   const r = rng(8);
   const [N, T, E, H] = [2, 2, 3, 2];
   const x = r([N, T, E]), h0 = r([N, H]), Wx = r([E, 4 * H]), Wh = r([H, 4 * H]), b = r([4 * H]);
-  // window width 0: in the ids, in window_context, and straight at the C edge
-  throwsArg(() => L.window_forward({ data: new Int32Array(0), shape: [2, 0] }, [[1, 2]], [[1]], [0], [[1]], [0]), /window_forward: W \(window width\) must be between 1 and 4096/);
-  throwsArg(() => L.window_context([1, 2], 0), /window_context: W \(window width\) must be an integer between 1 and 4096/);
+  // window width 0 (shapes that agree with it): the glue passes it on, C's sentence comes back
+  throwsArg(() => L.window_forward({ data: new Int32Array(0), shape: [2, 0] }, [[1, 2]], { data: new Float32Array(0), shape: [0, 1] }, [0], [[1]], [0]),
+    /^window_forward: W \(window width\) must be between 1 and 4096, got 0$/);
+  throwsArg(() => L.window_context([1, 2], 0), /^window_context: W \(window width\) must be between 1 and 4096, got 0$/);
+  throwsArg(() => L.window_context([1, 2], 1.5), /^window_context: W \(window width\) must be a whole number, got 1.5$/);
+  throwsArg(() => L.window_context([], 2), /^window_context: M \(positions\) must be at least 1, got 0$/);
   throwsArg(() => lm.core.check(lm.core.exports.lm_layer_window_forward(0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 7, 2, 3)), /^window_forward: W \(window width\) must be between 1 and 4096, got 0$/);
   // mismatched shapes
   throwsArg(() => L.lstm_forward(x, h0, h0, r([E, 3 * H]), Wh, b), /lstm_forward: Wx must be \(E, 4H\) = \(3, 8\), got \(3, 6\)/);
@@ -308,7 +311,10 @@ test('bad input: W = 0, mismatched shapes, wrong cache, NaN, bad GRU options, id
   // non-finite input
   const bad = r([E, 4 * H]);
   bad.data[3] = NaN;
-  throwsArg(() => L.lstm_forward(x, h0, h0, bad, Wh, b), /lstm_forward: Wx contains a non-finite value \(NaN\) at index 3/, 6);
+  throwsArg(() => L.lstm_forward(x, h0, h0, bad, Wh, b), /^lstm_forward: Wx\[3\] is NaN; inputs must be finite numbers$/, 6);
+  const badX = r([N, T, E]);
+  badX.data[1] = Infinity; // the backward reads x (for dWx): C checks it there too
+  throwsArg(() => L.lstm_backward(fw.h, null, badX, h0, h0, fw.h, fw.cache, Wx, Wh), /^lstm_backward: x\[1\] is Infinity/, 6);
   // GRU options
   const Wg = r([E, 3 * H]), Whg = r([H, 3 * H]), bg = r([3 * H]);
   throwsArg(() => L.gru_forward(x, h0, Wg, Whg, bg, { variant: 'pytorch' }), /options.variant must be 'lecture' or 'torch', got "pytorch"/);
@@ -317,7 +323,7 @@ test('bad input: W = 0, mismatched shapes, wrong cache, NaN, bad GRU options, id
   throwsArg(() => L.gru_forward(x, h0, Wg, Whg, bg, { variant: 'torch', bhn: r([H + 1]) }), /options.bhn must be \(H,\) = \(2,\), got \(3,\)/);
   throwsArg(() => lm.core.check(lm.core.exports.lm_layer_gru_forward(8, 8, 8, 8, 8, 8, 8, 0, 1, 1, 1, 1, 7)), /gru_forward: variant must be 0 \(the lecture's GRU\) or 1 \(torch.nn.GRU\), got 7/);
   // ids
-  throwsArg(() => L.window_forward([[0, 9]], r([3, 2]), r([4, 4]), r([4]), r([4, 3]), r([3])), /window_forward: ids\[n=0, k=1\] = 9 is neither a token id in \[0, V\) = \[0, 3\) nor the pad id -1/);
+  throwsArg(() => L.window_forward([[0, 9]], r([3, 2]), r([4, 4]), r([4]), r([4, 3]), r([3])), /^window_forward: ids\[0, 1\] = 9 is neither a token id in \[0, V\) = \[0, 3\) nor the pad id -1$/);
   throwsArg(() => L.window_forward([[0, 1.5]], r([3, 2]), r([4, 4]), r([4]), r([4, 3]), r([3])), /ids\[1\] must be an integer, got 1.5/);
   // an oversized dimension reaches the C edge's range check
   throwsArg(() => lm.core.check(lm.core.exports.lm_layer_lstm_forward(8, 8, 8, 8, 8, 8, 8, 8, 8, 1, 1, 1, 5000)), /lstm_forward: H \(hidden size\) must be between 1 and 4096, got 5000/);

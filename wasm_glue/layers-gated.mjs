@@ -1,12 +1,13 @@
-// layers_gated.mjs — the gated cells (LSTM, GRU in the lecture's and torch.nn.GRU's variants) and the
+// layers-gated.mjs — the gated cells (LSTM, GRU in the lecture's and torch.nn.GRU's variants) and the
 // fixed-window neural LM, added to the same `layers` object as layers.mjs: plain functions on Tensors
-// {data, shape} or nested arrays, shapes checked here with the tensor helpers of layers.mjs, then the
-// validating C edge (src/layers_gated_api.c) runs on copies in WASM memory. Results are new float32
+// {data, shape} or nested arrays. As in layers.mjs, only what C cannot see is checked here (JS types,
+// shapes against each other and the data); the C edge (src/layers_gated_api.c) checks sizes, ids and
+// finiteness on copies in WASM memory and its sentence is passed through. Results are new float32
 // Tensors; gradients start from zeros, so the C `+=` gives the gradient. Letters: N T E H V W.
-import { LM_MAX_DIM, bind, fail, floats, fmtShape, ints, tensor } from './layers.mjs';
+import { bind, fail, floats, fmtShape, int32, ints, tensor } from './layers.mjs';
+import { GRU_VARIANT } from './constants.mjs';
 
-const LM_WINDOW_PAD = -1;
-const GRU_VARIANTS = { lecture: 0, torch: 1 };
+const GRU_VARIANTS = { lecture: GRU_VARIANT.LECTURE, torch: GRU_VARIANT.TORCH };
 
 /** A packed-gate parameter: (rows, G·H) when `rows` names a letter, (G·H,) otherwise. */
 function packed(fn, name, t, rows, G, s) {
@@ -17,25 +18,6 @@ function packed(fn, name, t, rows, G, s) {
   }
 }
 
-/** Bind the window width W from a shape entry (1 … LM_MAX_DIM). */
-function bindWindow(fn, name, t, s) {
-  if (t.shape.length !== 2) fail(`${fn}: ${name} must be 2-D (N, W), got shape ${fmtShape(t.shape)}`);
-  const W = t.shape[1];
-  if (W < 1 || W > LM_MAX_DIM) {
-    fail(`${fn}: W (window width) must be between 1 and ${LM_MAX_DIM} (LM_MAX_DIM), got ${W} (from ${name} of shape ${fmtShape(t.shape)})`);
-  }
-  s.W = W;
-}
-
-/** Window ids: each in [0, V) or the pad id -1 (before the start of the stream). */
-function checkWindowIds(fn, ids, V) {
-  const W = ids.shape[1];
-  ids.data.forEach((id, i) => {
-    if (id !== LM_WINDOW_PAD && (id < 0 || id >= V)) {
-      fail(`${fn}: ids[n=${Math.floor(i / W)}, k=${i % W}] = ${id} is neither a token id in [0, V) = [0, ${V}) nor the pad id ${LM_WINDOW_PAD}`);
-    }
-  });
-}
 
 /**
  * GRU options → { variant: 0 | 1, bhn: checked Tensor or null }. The forward (`forward` true) needs
@@ -48,7 +30,7 @@ function gruOptions(fn, options, s, forward) {
   if (!Object.hasOwn(GRU_VARIANTS, name)) fail(`${fn}: options.variant must be 'lecture' or 'torch', got ${JSON.stringify(name)}`);
   const variant = GRU_VARIANTS[name];
   if (!forward) return { variant, bhn: null };
-  if (variant === 0) {
+  if (variant === GRU_VARIANT.LECTURE) {
     if (options?.bhn !== undefined) fail(`${fn}: options.bhn is only used by the 'torch' variant (the lecture's GRU has no bias inside the reset gate)`);
     return { variant, bhn: null };
   }
@@ -122,7 +104,7 @@ export function install(core) {
         dx: core.readF32(dx, N * T * E), dh0: core.readF32(dh0, N * H),
         dWx: read(m, dWx, [E, 3 * H]), dWh: read(m, dWh, [H, 3 * H]), db: read(m, db, [3 * H]), dh_norms: read(m, norms, [T]),
       };
-      if (g.variant === 1) out.dbhn = read(m, dbhn, [H]);
+      if (g.variant === GRU_VARIANT.TORCH) out.dbhn = read(m, dbhn, [H]);
       return out;
     });
   }
@@ -322,12 +304,12 @@ export function install(core) {
      */
     window_context(stream, W) {
       const fn = 'window_context';
-      if (!Number.isInteger(W) || W < 1 || W > LM_MAX_DIM) fail(`${fn}: W (window width) must be an integer between 1 and ${LM_MAX_DIM} (LM_MAX_DIM), got ${W}`);
+      int32(fn, 'W (window width)', W);
       const ids = ints(fn, 'stream', stream);
-      if (ids.shape.length !== 1 || ids.shape[0] < 1) fail(`${fn}: stream must be a non-empty 1-D array of ids (M,), got shape ${fmtShape(ids.shape)}`);
+      if (ids.shape.length !== 1) fail(`${fn}: stream must be a 1-D array of ids (M,), got shape ${fmtShape(ids.shape)}`);
       const M = ids.shape[0];
       return run((m) => {
-        const ctx = m.i32(M * W);
+        const ctx = m.i32(M * Math.max(W, 0));
         core.check(ex.lm_layer_window_context(ctx, m.i32(ids.data), 0, M, W));
         return { data: core.readI32(ctx, M * W), shape: [M, W] };
       });
@@ -346,11 +328,9 @@ export function install(core) {
       const s = {};
       const id = ints(fn, 'ids', ids);
       const a = { emb: floats(fn, 'emb', emb), Wh: floats(fn, 'Wh', Wh), b1: floats(fn, 'b1', b1), U: floats(fn, 'U', U), b2: floats(fn, 'b2', b2) };
-      bindWindow(fn, 'ids', id, s);
       bind(fn, 'ids', id, ['N', 'W'], s);
       bind(fn, 'emb', a.emb, ['V', 'E'], s);
       windowParams(fn, a, s);
-      checkWindowIds(fn, id, s.V);
       const { N, W, V, E, H } = s;
       return run((m) => {
         const sc = m.f32(N * V), e = m.f32(N * W * E), h = m.f32(N * H);
@@ -369,7 +349,6 @@ export function install(core) {
       const s = {};
       const id = ints(fn, 'ids', ids);
       const a = { dscores: floats(fn, 'dscores', dscores), e: floats(fn, 'e', e), h: floats(fn, 'h', h), Wh: floats(fn, 'Wh', Wh), U: floats(fn, 'U', U) };
-      bindWindow(fn, 'ids', id, s);
       bind(fn, 'ids', id, ['N', 'W'], s);
       bind(fn, 'h', a.h, ['N', 'H'], s);
       bind(fn, 'U', a.U, ['H', 'V'], s);
@@ -382,7 +361,6 @@ export function install(core) {
       if (a.e.shape.length !== 2 || a.e.shape[0] !== s.N || a.e.shape[1] !== s.W * s.E) {
         fail(`${fn}: e must be (N, W·E) = (${s.N}, ${s.W * s.E}), got ${fmtShape(a.e.shape)}`);
       }
-      checkWindowIds(fn, id, s.V);
       const { N, W, V, E, H } = s;
       return run((m) => {
         const demb = m.f32(V * E), dWh = m.f32(W * E * H), db1 = m.f32(H), dU = m.f32(H * V), db2 = m.f32(V);
@@ -395,15 +373,11 @@ export function install(core) {
 
   /** Wh (W·E, H), b1 (H,), U (H, V), b2 (V,) against the letters bound so far (W and E known). */
   function windowParams(fn, a, s) {
-    if (s.E < 1 || s.E > LM_MAX_DIM) fail(`${fn}: E (embedding size) must be between 1 and ${LM_MAX_DIM} (LM_MAX_DIM), got ${s.E}`);
     const [rows, H] = a.Wh.shape;
     if (a.Wh.shape.length !== 2 || rows !== s.W * s.E || (s.H !== undefined && H !== s.H)) {
       fail(`${fn}: Wh must be (W·E, H) = (${s.W * s.E}, ${s.H ?? 'H'}), got ${fmtShape(a.Wh.shape)}`);
     }
-    if (s.H === undefined) {
-      if (H < 1 || H > LM_MAX_DIM) fail(`${fn}: H (hidden size) must be between 1 and ${LM_MAX_DIM} (LM_MAX_DIM), got ${H} (from Wh of shape ${fmtShape(a.Wh.shape)})`);
-      s.H = H;
-    }
+    if (s.H === undefined) s.H = H;
     if (a.b1) bind(fn, 'b1', a.b1, ['H'], s);
     bind(fn, 'U', a.U, ['H', 'V'], s);
     if (a.b2) bind(fn, 'b2', a.b2, ['V'], s);

@@ -1,4 +1,4 @@
-// torch_parity.test.mjs — a model saved by lmlab loads into torch.nn.Embedding + torch.nn.RNN / LSTM /
+// torch-parity.test.mjs — a model saved by lmlab loads into torch.nn.Embedding + torch.nn.RNN / LSTM /
 // GRU + torch.nn.Linear (strict state_dict names and shapes) and gives our logits within 1e-4, for
 // one-hot, trainable-embedding and stacked (L = 2) models of each cell (the GRU in its torch variant,
 // the default), after some training and with a trainer's state in the file; and the loss and every
