@@ -19,7 +19,6 @@
 
 #include "lm_common.h"
 
-typedef enum { LM_ATTN_NONE = 0, LM_ATTN_DOT = 1, LM_ATTN_ADDITIVE = 2 } lm_attn_score;
 
 /* Buffer sizes in lm_float elements, for sizes already validated (no overflow guard here). The cache
  * holds tanh(q_i·W_q + k_j·W_k) for every (n, i, j): the additive backward reads it; the dot product

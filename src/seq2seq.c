@@ -28,48 +28,48 @@ int seq2seq_attention_from_name(const char *name) {
 
 static int gates_of(lm_cell cell) { return cell == LM_CELL_LSTM ? 4 : cell == LM_CELL_GRU ? 3 : 1; }
 
-lm_status seq2seq_check_config(const lm_seq2seq_config *c) {
+lm_status seq2seq_check_config(const lm_seq2seq_config *c, const char *fn) {
     if (c->cell != LM_CELL_RNN && c->cell != LM_CELL_LSTM && c->cell != LM_CELL_GRU)
-        return lm_fail(LM_ERR_ARG, "seq2seq: cell %d is unknown: use 0 (rnn), 1 (lstm) or 2 (gru)", (int)c->cell);
+        return lm_fail(LM_ERR_ARG, "%s: cell %d is unknown: use 0 (rnn), 1 (lstm) or 2 (gru)", fn, (int)c->cell);
     if (c->gru_variant != LM_GRU_LECTURE && c->gru_variant != LM_GRU_TORCH)
-        return lm_fail(LM_ERR_ARG, "seq2seq: GRU variant %d is unknown: use 0 (lecture) or 1 (torch)", c->gru_variant);
+        return lm_fail(LM_ERR_ARG, "%s: GRU variant %d is unknown: use 0 (lecture) or 1 (torch)", fn, c->gru_variant);
     if (c->Vs < 2 || c->Vs > LM_MAX_VOCAB || c->Vt < 4 || c->Vt > LM_MAX_VOCAB)
         return lm_fail(LM_ERR_ARG,
-                       "seq2seq: vocabulary sizes must be 2 .. %d (source) and 4 .. %d (target: <pad>, <s>, </s> and a "
-                       "token), got %d and %d", LM_MAX_VOCAB, LM_MAX_VOCAB, c->Vs, c->Vt);
+                       "%s: vocabulary sizes must be 2 .. %d (source) and 4 .. %d (target: <pad>, <s>, </s> and a "
+                       "token), got %d and %d", fn, LM_MAX_VOCAB, LM_MAX_VOCAB, c->Vs, c->Vt);
     if (c->E < 1 || c->E > LM_MAX_DIM)
-        return lm_fail(LM_ERR_ARG, "seq2seq: embedding size E must be between 1 and %d, got %d", LM_MAX_DIM, c->E);
+        return lm_fail(LM_ERR_ARG, "%s: embedding size E must be between 1 and %d, got %d", fn, LM_MAX_DIM, c->E);
     if (c->H < 1 || c->H > LM_MAX_DIM)
-        return lm_fail(LM_ERR_ARG, "seq2seq: hidden size H must be between 1 and %d, got %d", LM_MAX_DIM, c->H);
+        return lm_fail(LM_ERR_ARG, "%s: hidden size H must be between 1 and %d, got %d", fn, LM_MAX_DIM, c->H);
     if ((size_t)c->E + (size_t)c->H > LM_MAX_DIM)
-        return lm_fail(LM_ERR_ARG, "seq2seq: embedding E + hidden H = %d + %d is more than %d decoder inputs", c->E,
+        return lm_fail(LM_ERR_ARG, "%s: embedding E + hidden H = %d + %d is more than %d decoder inputs", fn, c->E,
                        c->H, LM_MAX_DIM);
-    if (c->L < 1 || c->L > LM_S2S_MAX_LAYERS)
-        return lm_fail(LM_ERR_ARG, "seq2seq: layers must be between 1 and %d, got %d", LM_S2S_MAX_LAYERS, c->L);
+    if (c->L < 1 || c->L > LM_MAX_S2S_LAYERS)
+        return lm_fail(LM_ERR_ARG, "%s: layers must be between 1 and %d, got %d", fn, LM_MAX_S2S_LAYERS, c->L);
     if (c->attention != LM_ATTN_NONE && c->attention != LM_ATTN_DOT && c->attention != LM_ATTN_ADDITIVE)
-        return lm_fail(LM_ERR_ARG, "seq2seq: attention %d is unknown: use 0 (none), 1 (dot) or 2 (additive)",
+        return lm_fail(LM_ERR_ARG, "%s: attention %d is unknown: use 0 (none), 1 (dot) or 2 (additive)", fn,
                        (int)c->attention);
     if (c->attention == LM_ATTN_ADDITIVE && (c->A < 1 || c->A > LM_MAX_DIM))
-        return lm_fail(LM_ERR_ARG, "seq2seq: additive attention needs a width A between 1 and %d, got %d", LM_MAX_DIM,
+        return lm_fail(LM_ERR_ARG, "%s: additive attention needs a width A between 1 and %d, got %d", fn, LM_MAX_DIM,
                        c->A);
     if (c->attention != LM_ATTN_ADDITIVE && c->A != 0)
-        return lm_fail(LM_ERR_ARG, "seq2seq: attention width A applies to additive attention only; %s needs A = 0, got %d",
-                       seq2seq_attention_name(c->attention), c->A);
+        return lm_fail(LM_ERR_ARG, "%s: attention width A applies to additive attention only; %s needs A = 0, got %d",
+                       fn, seq2seq_attention_name(c->attention), c->A);
     if (c->out_context != 0 && c->out_context != 1)
-        return lm_fail(LM_ERR_ARG, "seq2seq: out_context must be 0 or 1, got %d", c->out_context);
+        return lm_fail(LM_ERR_ARG, "%s: out_context must be 0 or 1, got %d", fn, c->out_context);
     if (c->out_context && c->attention == LM_ATTN_NONE)
-        return lm_fail(LM_ERR_ARG, "seq2seq: out_context feeds the attention context to the output layer; without "
-                       "attention there is none: use out_context 0");
+        return lm_fail(LM_ERR_ARG, "%s: out_context feeds the attention context to the output layer; without "
+                       "attention there is none: use out_context 0", fn);
     if (c->src_pad < 0 || c->src_pad >= c->Vs)
-        return lm_fail(LM_ERR_ARG, "seq2seq: source <pad> id %d is outside the source vocabulary [0, %d)", c->src_pad, c->Vs);
+        return lm_fail(LM_ERR_ARG, "%s: source <pad> id %d is outside the source vocabulary [0, %d)", fn, c->src_pad, c->Vs);
     const int ids[3] = {c->tgt_pad, c->tgt_bos, c->tgt_eos};
     const char *names[3] = {"<pad>", "<s>", "</s>"};
     for (int k = 0; k < 3; k++)
         if (ids[k] < 0 || ids[k] >= c->Vt)
-            return lm_fail(LM_ERR_ARG, "seq2seq: target %s id %d is outside the target vocabulary [0, %d)", names[k], ids[k],
+            return lm_fail(LM_ERR_ARG, "%s: target %s id %d is outside the target vocabulary [0, %d)", fn, names[k], ids[k],
                            c->Vt);
     if (c->tgt_pad == c->tgt_bos || c->tgt_pad == c->tgt_eos || c->tgt_bos == c->tgt_eos)
-        return lm_fail(LM_ERR_ARG, "seq2seq: target <pad>, <s> and </s> need three different ids, got %d, %d and %d",
+        return lm_fail(LM_ERR_ARG, "%s: target <pad>, <s> and </s> need three different ids, got %d, %d and %d", fn,
                        c->tgt_pad, c->tgt_bos, c->tgt_eos);
     return LM_OK;
 }
@@ -193,7 +193,6 @@ static void initialise(lm_seq2seq *m) {
 
 lm_status seq2seq_new(lm_seq2seq **out, const lm_seq2seq_config *c) {
     *out = NULL;
-    LM_TRY(seq2seq_check_config(c));
     lm_seq2seq *m = calloc(1, sizeof *m);
     if (!m) return lm_fail(LM_ERR_NOMEM, "out of memory for a seq2seq model");
     m->cfg = *c;
@@ -345,58 +344,58 @@ lm_status seq2seq_ensure_caches(lm_seq2seq *m, int N, int Ts, int Tt) {
 
 /* ---- batches ------------------------------------------------------------------------------------ */
 
-lm_status seq2seq_check_sources(const lm_seq2seq *m, const int32_t *src, int N, int Ts) {
+lm_status seq2seq_check_sources(const lm_seq2seq *m, const int32_t *src, int N, int Ts, const char *fn) {
     const lm_seq2seq_config *c = &m->cfg;
-    if (N < 1) return lm_fail(LM_ERR_ARG, "seq2seq: a batch needs at least 1 source, got N = %d", N);
-    if (Ts < 1 || Ts > LM_S2S_MAX_LEN)
-        return lm_fail(LM_ERR_ARG, "seq2seq: source length Ts must be between 1 and %d, got %d", LM_S2S_MAX_LEN, Ts);
-    if (!src) return lm_fail(LM_ERR_ARG, "seq2seq: the source ids are NULL");
+    if (N < 1) return lm_fail(LM_ERR_ARG, "%s: a batch needs at least 1 source, got N = %d", fn, N);
+    if (Ts < 1 || Ts > LM_MAX_S2S_LEN)
+        return lm_fail(LM_ERR_ARG, "%s: source length Ts must be between 1 and %d, got %d", fn, LM_MAX_S2S_LEN, Ts);
+    if (!src) return lm_fail(LM_ERR_ARG, "%s: the source ids are NULL", fn);
     for (int n = 0; n < N; n++) {
         const int32_t *s = src + (size_t)n * Ts;
         int padded = 0;
         for (int t = 0; t < Ts; t++) {
             if (s[t] < 0 || s[t] >= c->Vs)
-                return lm_fail(LM_ERR_ARG, "seq2seq: source row %d, position %d: id %d is outside the source vocabulary "
-                               "[0, %d)", n, t, (int)s[t], c->Vs);
+                return lm_fail(LM_ERR_ARG, "%s: source row %d, position %d: id %d is outside the source vocabulary "
+                               "[0, %d)", fn, n, t, (int)s[t], c->Vs);
             if (s[t] == c->src_pad) padded = 1;
             else if (padded)
-                return lm_fail(LM_ERR_ARG, "seq2seq: source row %d has a token at position %d after <pad>: padding must "
-                               "come after the real tokens", n, t);
+                return lm_fail(LM_ERR_ARG, "%s: source row %d has a token at position %d after <pad>: padding must "
+                               "come after the real tokens", fn, n, t);
         }
         if (s[0] == c->src_pad)
-            return lm_fail(LM_ERR_ARG, "seq2seq: source row %d is all <pad>: every source needs at least one token", n);
+            return lm_fail(LM_ERR_ARG, "%s: source row %d is all <pad>: every source needs at least one token", fn, n);
     }
     return LM_OK;
 }
 
-lm_status seq2seq_check_batch(const lm_seq2seq *m, const lm_s2s_batch *b) {
+lm_status seq2seq_check_batch(const lm_seq2seq *m, const lm_s2s_batch *b, const char *fn) {
     const lm_seq2seq_config *c = &m->cfg;
-    LM_TRY(seq2seq_check_sources(m, b->src, b->N, b->Ts));
-    if (b->Tt < 1 || b->Tt > LM_S2S_MAX_LEN)
-        return lm_fail(LM_ERR_ARG, "seq2seq: target steps Tt must be between 1 and %d, got %d", LM_S2S_MAX_LEN, b->Tt);
-    if (!b->tgt) return lm_fail(LM_ERR_ARG, "seq2seq: the target ids are NULL");
+    LM_TRY(seq2seq_check_sources(m, b->src, b->N, b->Ts, fn));
+    if (b->Tt < 1 || b->Tt > LM_MAX_S2S_LEN)
+        return lm_fail(LM_ERR_ARG, "%s: target steps Tt must be between 1 and %d, got %d", fn, LM_MAX_S2S_LEN, b->Tt);
+    if (!b->tgt) return lm_fail(LM_ERR_ARG, "%s: the target ids are NULL", fn);
     size_t scored = 0;
     for (int n = 0; n < b->N; n++) {
         const int32_t *y = b->tgt + (size_t)n * (b->Tt + 1);
         if (y[0] != c->tgt_bos)
-            return lm_fail(LM_ERR_ARG, "seq2seq: target row %d starts with id %d, not <s> (id %d): the decoder's first "
-                           "input is <s>", n, (int)y[0], c->tgt_bos);
+            return lm_fail(LM_ERR_ARG, "%s: target row %d starts with id %d, not <s> (id %d): the decoder's first "
+                           "input is <s>", fn, n, (int)y[0], c->tgt_bos);
         int padded = 0;
         for (int t = 0; t <= b->Tt; t++) {
             if (y[t] < 0 || y[t] >= c->Vt)
-                return lm_fail(LM_ERR_ARG, "seq2seq: target row %d, position %d: id %d is outside the target vocabulary "
-                               "[0, %d)", n, t, (int)y[t], c->Vt);
+                return lm_fail(LM_ERR_ARG, "%s: target row %d, position %d: id %d is outside the target vocabulary "
+                               "[0, %d)", fn, n, t, (int)y[t], c->Vt);
             if (y[t] == c->tgt_pad) padded = 1;
             else if (padded)
-                return lm_fail(LM_ERR_ARG, "seq2seq: target row %d has a token at position %d after <pad>: padding must "
-                               "come at the end", n, t);
+                return lm_fail(LM_ERR_ARG, "%s: target row %d has a token at position %d after <pad>: padding must "
+                               "come at the end", fn, n, t);
             if (t > 0 && y[t] == c->tgt_bos)
-                return lm_fail(LM_ERR_ARG, "seq2seq: target row %d has <s> at position %d: <s> only starts a target", n, t);
+                return lm_fail(LM_ERR_ARG, "%s: target row %d has <s> at position %d: <s> only starts a target", fn, n, t);
             if (t > 0 && y[t] != c->tgt_pad) scored++;
         }
     }
     if (scored == 0)
-        return lm_fail(LM_ERR_EMPTY, "seq2seq: the batch has no target token to predict (every target is <s> then <pad>)");
+        return lm_fail(LM_ERR_EMPTY, "%s: the batch has no target token to predict (every target is <s> then <pad>)", fn);
     return LM_OK;
 }
 
@@ -519,8 +518,6 @@ static lm_status mean_loss(lm_seq2seq *m, const lm_s2s_batch *b, double *loss) {
 
 lm_status seq2seq_gradient_check(lm_seq2seq *m, const lm_s2s_batch *b, int samples, double eps, uint32_t seed,
                                  double *rel_error) {
-    if (samples < 1) return lm_fail(LM_ERR_ARG, "seq2seq: samples must be at least 1, got %d", samples);
-    if (!(eps > 0) || !isfinite(eps)) return lm_fail(LM_ERR_ARG, "seq2seq: eps must be a positive number, got %g", eps);
     lm_float *analytic = malloc(m->n_params * sizeof(lm_float));
     if (!analytic) return lm_fail(LM_ERR_NOMEM, "seq2seq: out of memory for the gradient check");
     double loss;

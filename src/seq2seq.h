@@ -25,10 +25,8 @@
 #include "model.h"
 #include "param_table.h"
 
-#define LM_S2S_MAX_LAYERS 2
-#define LM_S2S_MAX_TENSORS (2 + 2 * 4 * LM_S2S_MAX_LAYERS + 3 + 2)
-#define LM_S2S_MAX_LEN 1024 /* longest source or target sequence a batch may hold */
-#define LM_S2S_MAX_BEAM 64
+/* LM_MAX_S2S_LAYERS, LM_MAX_S2S_LEN and LM_MAX_S2S_BEAM are public limits (lmlab.h). */
+#define LM_S2S_MAX_TENSORS (2 + 2 * 4 * LM_MAX_S2S_LAYERS + 3 + 2)
 
 typedef struct {
     lm_cell cell;            /* LM_CELL_RNN, LM_CELL_LSTM or LM_CELL_GRU (the same on both sides) */
@@ -36,7 +34,7 @@ typedef struct {
     int Vs, Vt;              /* source and target vocabulary sizes (the same ids when shared) */
     int E;                   /* embedding size, both sides, >= 1 */
     int H;                   /* hidden size, both sides (the decoder starts from the encoder's state) */
-    int L;                   /* layers on each side, 1 .. LM_S2S_MAX_LAYERS */
+    int L;                   /* layers on each side, 1 .. LM_MAX_S2S_LAYERS */
     lm_attn_score attention; /* LM_ATTN_NONE (the bottleneck), LM_ATTN_DOT or LM_ATTN_ADDITIVE */
     int A;                   /* additive attention width (>= 1); 0 otherwise */
     int out_context;         /* attention only: 1 = the output layer reads [h^D_i; c_i], 0 = h^D_i */
@@ -50,10 +48,10 @@ typedef struct {
     lm_cell cell;
     int gru_variant, L, H, G;
     int in0;                                        /* layer 0's input width: E, or E + H (attention decoder) */
-    lm_float *Wx[LM_S2S_MAX_LAYERS], *dWx[LM_S2S_MAX_LAYERS]; /* (in, G·H): in = in0 for layer 0, else H */
-    lm_float *Wh[LM_S2S_MAX_LAYERS], *dWh[LM_S2S_MAX_LAYERS]; /* (H, G·H) */
-    lm_float *b[LM_S2S_MAX_LAYERS], *db[LM_S2S_MAX_LAYERS];   /* (G·H,) */
-    lm_float *bh[LM_S2S_MAX_LAYERS], *dbh[LM_S2S_MAX_LAYERS]; /* (G·H,) torch GRU's bias_hh, else NULL */
+    lm_float *Wx[LM_MAX_S2S_LAYERS], *dWx[LM_MAX_S2S_LAYERS]; /* (in, G·H): in = in0 for layer 0, else H */
+    lm_float *Wh[LM_MAX_S2S_LAYERS], *dWh[LM_MAX_S2S_LAYERS]; /* (H, G·H) */
+    lm_float *b[LM_MAX_S2S_LAYERS], *db[LM_MAX_S2S_LAYERS];   /* (G·H,) */
+    lm_float *bh[LM_MAX_S2S_LAYERS], *dbh[LM_MAX_S2S_LAYERS]; /* (G·H,) torch GRU's bias_hh, else NULL */
     lm_float *bsum;                                 /* (L, 3H) torch GRU: bias_ih + [bias_hh r, z | 0] */
 } lm_s2s_stack;
 
@@ -133,21 +131,23 @@ typedef struct {
     int N, Ts, Tt;
 } lm_s2s_batch;
 
-/* Checks a config against the documented limits without allocating. */
-lm_status seq2seq_check_config(const lm_seq2seq_config *cfg);
+/* Checks a config against the documented limits without allocating; a sentence starting with fn. */
+lm_status seq2seq_check_config(const lm_seq2seq_config *cfg, const char *fn);
+/* Builds an initialised model from a config that passed seq2seq_check_config. */
 lm_status seq2seq_new(lm_seq2seq **out, const lm_seq2seq_config *cfg);
 void seq2seq_delete(lm_seq2seq *m);
 /* "none", "dot", "additive"; seq2seq_attention_from_name returns -1 if unknown. */
 const char *seq2seq_attention_name(lm_attn_score a);
 int seq2seq_attention_from_name(const char *name);
 
-/* Every rule a batch must follow, with a sentence naming the first row and position that breaks one:
+/* Every rule a batch must follow, with a sentence (starting with fn) naming the first row and position
+ * that breaks one:
  * sizes, ids in range, source padding only after the real tokens and at least one real token per row,
  * every target row starting with <s>, target padding only at the end, <pad> and <s> never as targets,
  * at least one target to score in the batch. */
-lm_status seq2seq_check_batch(const lm_seq2seq *m, const lm_s2s_batch *b);
+lm_status seq2seq_check_batch(const lm_seq2seq *m, const lm_s2s_batch *b, const char *fn);
 /* The source part of those rules, for src (N, Ts) alone (decoding). */
-lm_status seq2seq_check_sources(const lm_seq2seq *m, const int32_t *src, int N, int Ts);
+lm_status seq2seq_check_sources(const lm_seq2seq *m, const int32_t *src, int N, int Ts, const char *fn);
 
 /* Teacher-forced forward and backward on a checked batch: *loss = the mean over the real target
  * tokens of −log p(y_i | y_<i, x); the gradient buffer receives the gradient of that mean (zeroed
@@ -159,14 +159,14 @@ lm_status seq2seq_loss_sum(lm_seq2seq *m, const lm_s2s_batch *b, double *loss_su
 /* Per row: out (N,) = Σ_i log p(y_i | y_<i, x) over the row's real targets (teacher forcing). */
 lm_status seq2seq_sequence_logprobs(lm_seq2seq *m, const lm_s2s_batch *b, double *out);
 
-/* Greedy decoding of src (N, Ts): at each step the most probable token other than <pad> and <s>,
+/* Greedy decoding of checked sources src (N, Ts), max_len in 1 … LM_MAX_S2S_LEN: at each step the most probable token other than <pad> and <s>,
  * fed back as the next input, until </s> or max_len tokens. out (N, max_len) receives the tokens
  * (</s> included when produced, then tgt_pad); out_len (N,) the count before any padding; alpha
  * (N, max_len, Ts) or NULL the attention weights of every step (zeros after the end, and zeros
  * everywhere without attention); logprob (N,) or NULL the sum of the chosen tokens' log-probabilities. */
 lm_status seq2seq_greedy(lm_seq2seq *m, const int32_t *src, int N, int Ts, int max_len, int32_t *out,
                          int32_t *out_len, lm_float *alpha, double *logprob);
-/* Beam search of width K over one source src (Ts,): hypotheses are scored by the sum of their tokens'
+/* Beam search of width K (1 … LM_MAX_S2S_BEAM) over one checked source src (Ts,): hypotheses are scored by the sum of their tokens'
  * log-probabilities (no length normalisation); a hypothesis ends at </s>; the search stops when K have
  * ended, when the best ended one scores at least the best live one (scores only fall), or at max_len.
  * The best ended hypothesis is returned (the best live one if none ended): out (max_len,), *out_len,

@@ -10,14 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static lm_status check_decode(const lm_seq2seq *m, const int32_t *src, int N, int Ts, int max_len) {
-    LM_TRY(seq2seq_check_sources(m, src, N, Ts));
-    if (max_len < 1 || max_len > LM_S2S_MAX_LEN)
-        return lm_fail(LM_ERR_ARG, "seq2seq: the output length cap must be between 1 and %d, got %d", LM_S2S_MAX_LEN,
-                       max_len);
-    return LM_OK;
-}
-
 /* One decoder step for every row from the state in slot 0 and the tokens in yin: scores (N, Vt). */
 static void step(lm_seq2seq *m) {
     s2s_decoder_inputs(m);
@@ -49,7 +41,6 @@ static void advance_state(lm_seq2seq *m, const int *parent) {
 
 lm_status seq2seq_greedy(lm_seq2seq *m, const int32_t *src, int N, int Ts, int max_len, int32_t *out,
                          int32_t *out_len, lm_float *alpha, double *logprob) {
-    LM_TRY(check_decode(m, src, N, Ts, max_len));
     LM_TRY(seq2seq_ensure_caches(m, N, Ts, 1));
     const int Vt = m->cfg.Vt, attention = m->cfg.attention != LM_ATTN_NONE;
     s2s_load_sources(m, src);
@@ -101,9 +92,6 @@ static int better(const candidate *a, const candidate *b) {
 
 lm_status seq2seq_beam(lm_seq2seq *m, const int32_t *src, int Ts, int K, int max_len, int32_t *out,
                        int32_t *out_len, lm_float *alpha, double *logprob) {
-    if (K < 1 || K > LM_S2S_MAX_BEAM)
-        return lm_fail(LM_ERR_ARG, "seq2seq: beam width must be between 1 and %d, got %d", LM_S2S_MAX_BEAM, K);
-    LM_TRY(check_decode(m, src, 1, Ts, max_len));
     const int Vt = m->cfg.Vt, keep_alpha = alpha && m->cfg.attention != LM_ATTN_NONE;
     /* bookkeeping: token and α histories of the K beams (current and next), scores, candidates */
     const size_t hist_n = lm_size_mul((size_t)K, (size_t)max_len);

@@ -305,10 +305,10 @@ lm_status seq2seq_load(lm_seq2seq **out, const uint8_t *bytes, size_t len) {
     lm_seq2seq_config c;
     lm_seq2seq *m = NULL;
     lm_status s = read_config(&f, &c);
-    if (!s && seq2seq_check_config(&c)) {
+    if (!s && seq2seq_check_config(&c, "seq2seq file config is invalid")) { /* a bad file, not a bad argument */
         char why[256];
         lm_snprintf(why, sizeof why, "%s", lm_error_message());
-        s = lm_fail(LM_ERR_FORMAT, "seq2seq file config is invalid: %s", why);
+        s = lm_fail(LM_ERR_FORMAT, "%s", why);
     }
     if (!s) { /* the config's sizes must roughly be in the file: bounds the allocation by the file size */
         double have = 0, G = c.cell == LM_CELL_LSTM ? 4 : c.cell == LM_CELL_GRU ? 3 : 1, H = c.H;

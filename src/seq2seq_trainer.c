@@ -7,30 +7,43 @@
 #include <stdlib.h>
 #include <string.h>
 
-static lm_status check_pair(const lm_seq2seq *m, size_t p, const int32_t *s, int sl, const int32_t *y, int yl) {
+/* Pair p's rules; fn starts the sentence. */
+static lm_status check_pair(const lm_seq2seq *m, size_t p, const int32_t *s, int sl, const int32_t *y, int yl,
+                            const char *fn) {
     const lm_seq2seq_config *c = &m->cfg;
-    if (sl < 1 || sl > LM_S2S_MAX_LEN)
-        return lm_fail(LM_ERR_ARG, "seq2seq: pair %zu: the source has %d tokens; it needs 1 to %d", p, sl, LM_S2S_MAX_LEN);
-    if (yl < 2 || yl > LM_S2S_MAX_LEN + 1)
-        return lm_fail(LM_ERR_ARG, "seq2seq: pair %zu: the target has %d ids with <s> and </s>; it needs 2 to %d", p, yl,
-                       LM_S2S_MAX_LEN + 1);
+    if (sl < 1 || sl > LM_MAX_S2S_LEN)
+        return lm_fail(LM_ERR_ARG, "%s: pair %zu: the source has %d tokens; it needs 1 to %d", fn, p, sl, LM_MAX_S2S_LEN);
+    if (yl < 2 || yl > LM_MAX_S2S_LEN + 1)
+        return lm_fail(LM_ERR_ARG, "%s: pair %zu: the target has %d ids with <s> and </s>; it needs 2 to %d", fn, p, yl,
+                       LM_MAX_S2S_LEN + 1);
     for (int t = 0; t < sl; t++) {
         if (s[t] < 0 || s[t] >= c->Vs)
-            return lm_fail(LM_ERR_ARG, "seq2seq: pair %zu: source id %d at position %d is outside the source vocabulary "
-                           "[0, %d)", p, (int)s[t], t, c->Vs);
-        if (s[t] == c->src_pad)
-            return lm_fail(LM_ERR_ARG, "seq2seq: pair %zu: the source holds <pad> at position %d", p, t);
+            return lm_fail(LM_ERR_ARG, "%s: pair %zu: source id %d at position %d is outside the source vocabulary "
+                           "[0, %d)", fn, p, (int)s[t], t, c->Vs);
+        if (s[t] == c->src_pad) return lm_fail(LM_ERR_ARG, "%s: pair %zu: the source holds <pad> at position %d", fn, p, t);
     }
     if (y[0] != c->tgt_bos)
-        return lm_fail(LM_ERR_ARG, "seq2seq: pair %zu: the target must start with <s> (id %d), got %d", p, c->tgt_bos,
+        return lm_fail(LM_ERR_ARG, "%s: pair %zu: the target must start with <s> (id %d), got %d", fn, p, c->tgt_bos,
                        (int)y[0]);
     for (int t = 0; t < yl; t++) {
         if (y[t] < 0 || y[t] >= c->Vt)
-            return lm_fail(LM_ERR_ARG, "seq2seq: pair %zu: target id %d at position %d is outside the target vocabulary "
-                           "[0, %d)", p, (int)y[t], t, c->Vt);
+            return lm_fail(LM_ERR_ARG, "%s: pair %zu: target id %d at position %d is outside the target vocabulary "
+                           "[0, %d)", fn, p, (int)y[t], t, c->Vt);
         if (y[t] == c->tgt_pad || (t > 0 && y[t] == c->tgt_bos))
-            return lm_fail(LM_ERR_ARG, "seq2seq: pair %zu: the target holds %s at position %d", p,
+            return lm_fail(LM_ERR_ARG, "%s: pair %zu: the target holds %s at position %d", fn, p,
                            y[t] == c->tgt_pad ? "<pad>" : "a second <s>", t);
+    }
+    return LM_OK;
+}
+
+lm_status seq2seq_check_pairs(const lm_seq2seq *m, const int32_t *src, const int32_t *src_len, const int32_t *tgt,
+                              const int32_t *tgt_len, size_t P, const char *fn) {
+    if (P < 1) return lm_fail(LM_ERR_EMPTY, "%s: there are no training pairs", fn);
+    size_t ns = 0, nt = 0;
+    for (size_t p = 0; p < P; p++) {
+        LM_TRY(check_pair(m, p, src + ns, src_len[p], tgt + nt, tgt_len[p], fn));
+        ns += (size_t)src_len[p];
+        nt += (size_t)tgt_len[p];
     }
     return LM_OK;
 }
@@ -52,13 +65,9 @@ lm_status seq2seq_trainer_new(lm_s2s_trainer **out, lm_seq2seq *m, const int32_t
                               const int32_t *tgt, const int32_t *tgt_len, size_t P, int N,
                               const lm_optim_config *opt, uint32_t seed) {
     *out = NULL;
-    if (N < 1 || N > 65536) return lm_fail(LM_ERR_ARG, "seq2seq: batch size must be between 1 and 65536 pairs, got %d", N);
-    if (P < 1) return lm_fail(LM_ERR_EMPTY, "seq2seq: there are no training pairs");
-    if (P > UINT32_MAX) return lm_fail(LM_ERR_ARG, "seq2seq: %zu pairs are more than this trainer indexes", P);
     size_t ns = 0, nt = 0;
     int max_src = 0, max_tgt = 0;
     for (size_t p = 0; p < P; p++) {
-        LM_TRY(check_pair(m, p, src + ns, src_len[p], tgt + nt, tgt_len[p]));
         ns += (size_t)src_len[p];
         nt += (size_t)tgt_len[p];
         max_src = src_len[p] > max_src ? src_len[p] : max_src;
@@ -150,7 +159,6 @@ static lm_s2s_batch next_batch(lm_s2s_trainer *t, double *tokens) {
 
 lm_status seq2seq_trainer_train(lm_s2s_trainer *t, int count, lm_s2s_train_stats *stats) {
     memset(stats, 0, sizeof *stats);
-    if (count < 1) return lm_fail(LM_ERR_ARG, "seq2seq: step count must be at least 1, got %d", count);
     lm_seq2seq *m = t->model;
     double sum = 0;
     int done = 0;

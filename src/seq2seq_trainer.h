@@ -9,7 +9,7 @@
 #include "optim.h"
 #include "seq2seq.h"
 
-typedef struct {
+typedef struct lm_s2s_trainer { /* lmlab.h's lm_seq2seq_trainer */
     lm_seq2seq *model;  /* not owned */
     size_t P;           /* pairs */
     int32_t *src, *tgt; /* concatenated ids of every source / target (targets with <s> … </s>) */
@@ -37,14 +37,18 @@ typedef struct {
     uint64_t epoch;
 } lm_s2s_train_stats;
 
-/* pairs: src (Σ src_len,) and tgt (Σ tgt_len,) concatenated, src_len (P,), tgt_len (P,). Every source
- * needs 1 .. LM_S2S_MAX_LEN tokens, none of them <pad>; every target 2 .. LM_S2S_MAX_LEN + 1 tokens,
- * starting with <s>, without <pad> or a second <s>. The first bad pair is named in the error. */
+/* The rules of the pairs: src (Σ src_len,) and tgt (Σ tgt_len,) concatenated, src_len (P,), tgt_len (P,),
+ * P ≥ 1. Every source needs 1 .. LM_MAX_S2S_LEN tokens, none of them <pad>; every target 2 ..
+ * LM_MAX_S2S_LEN + 1 ids, starting with <s>, without <pad> or a second <s>. Names the first bad pair. */
+lm_status seq2seq_check_pairs(const lm_seq2seq *m, const int32_t *src, const int32_t *src_len, const int32_t *tgt,
+                              const int32_t *tgt_len, size_t P, const char *fn);
+/* A trainer over pairs that passed seq2seq_check_pairs, N ≥ 1 pairs per batch, an optimizer config that
+ * passed lm_optim_validate. */
 lm_status seq2seq_trainer_new(lm_s2s_trainer **out, lm_seq2seq *model, const int32_t *src, const int32_t *src_len,
                               const int32_t *tgt, const int32_t *tgt_len, size_t P, int N,
                               const lm_optim_config *opt, uint32_t seed);
 void seq2seq_trainer_delete(lm_s2s_trainer *t);
-/* Run `count` steps; a refused step stops there with LM_ERR_NONFINITE and the stats of the steps done. */
+/* Run `count` (≥ 1) steps; a refused step stops there with LM_ERR_NONFINITE and the stats of the steps done. */
 lm_status seq2seq_trainer_train(lm_s2s_trainer *t, int count, lm_s2s_train_stats *stats);
 /* Move to (epoch, cursor) of a saved run (the order of that epoch is rebuilt from the seed). */
 lm_status seq2seq_trainer_seek(lm_s2s_trainer *t, uint64_t epoch, size_t cursor);

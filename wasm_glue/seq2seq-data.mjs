@@ -26,7 +26,7 @@ export const TASKS = Object.freeze({
 
 const MAX_LENGTH = 1000; // the C core's LM_S2S_MAX_LEN is 1024 ids, with room for </s>
 
-/** Throw an Error whose message is one sentence naming the problem. */
+/** Throw an Error whose message is one sentence naming the problem. @param {string} message @returns {never} */
 function fail(message) {
   throw new RangeError(message);
 }
@@ -87,6 +87,7 @@ function checkTask(task) {
   if (!Object.hasOwn(TASKS, task)) fail(`task must be one of ${Object.keys(TASKS).join(', ')}, got ${JSON.stringify(task)}`);
 }
 
+/** @param {string} task @param {number[] | undefined} lengths @param {string} what @returns {[number, number] | null} */
 function checkLengths(task, lengths, what) {
   if (!TASKS[task].lengths) return null;
   const [min, max] = lengths ?? TASKS[task].lengths;
@@ -99,7 +100,7 @@ function checkLengths(task, lengths, what) {
 /**
  * `count` pairs of a built-in task from `seed`.
  * @param {'reverse' | 'sort' | 'dates'} task
- * @param {{ count: number, seed?: number, lengths?: [number, number] }} options lengths: source lengths (reverse, sort)
+ * @param {{ count?: number, seed?: number, lengths?: [number, number] }} options count is required; lengths: source lengths (reverse, sort)
  * @returns {{ source: string, target: string }[]}
  */
 export function generatePairs(task, { count, seed = 1, lengths } = {}) {
@@ -120,9 +121,8 @@ export function generatePairs(task, { count, seed = 1, lengths } = {}) {
  */
 export function taskSplit(task, { seed = 1, train = 10000, test = 500, trainLengths, testLengths } = {}) {
   checkTask(task);
-  for (const [name, n] of [['train', train], ['test', test]]) {
-    if (!Number.isInteger(n) || n < 0) fail(`${name} must be a whole number of pairs >= 0, got ${n}`);
-  }
+  if (!Number.isInteger(train) || train < 0) fail(`train must be a whole number of pairs >= 0, got ${train}`);
+  if (!Number.isInteger(test) || test < 0) fail(`test must be a whole number of pairs >= 0, got ${test}`);
   const trainRange = checkLengths(task, trainLengths, 'trainLengths');
   const testRange = checkLengths(task, testLengths ?? trainRange ?? undefined, 'testLengths');
   const trainPairs = generatePairs(task, { count: train, seed, lengths: trainRange ?? undefined });

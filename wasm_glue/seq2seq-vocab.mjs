@@ -3,6 +3,7 @@
 // frequency; and the encoding of (source, target) pairs into the id sequences the C core trains on:
 // a source is its tokens then </s>, a target <s>, its tokens, </s>. Plain JS (no WebAssembly), saved as
 // JSON in a model file's metadata.
+import { tokenize } from './seq2seq-data.mjs';
 
 /** The special tokens, at ids 0 … 3 of every vocabulary. */
 export const SPECIALS = Object.freeze(['<pad>', '<s>', '</s>', '<unk>']);
@@ -50,7 +51,8 @@ export class PairVocab {
   /** Tokens of ids up to the first </s>, without <pad> and <s>. @param {ArrayLike<number>} ids */
   decode(ids) {
     const out = [];
-    for (const id of ids) {
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
       if (id === EOS) break;
       if (id === PAD || id === BOS) continue;
       if (!Number.isInteger(id) || id < 0 || id >= this.size) throw new RangeError(`id ${id} is outside the vocabulary [0, ${this.size})`);
@@ -84,13 +86,28 @@ export function encodePairs(pairs, srcVocab, tgtVocab) {
   const srcLen = new Int32Array(pairs.length), tgtLen = new Int32Array(pairs.length);
   let s = 0, t = 0, unknown = 0;
   pairs.forEach((p, i) => {
-    for (const tok of p.source) unknown += (src[s++] = srcVocab.id(tok)) === UNK;
+    for (const tok of p.source) unknown += Number((src[s++] = srcVocab.id(tok)) === UNK);
     src[s++] = EOS;
     srcLen[i] = p.source.length + 1;
     tgt[t++] = BOS;
-    for (const tok of p.target) unknown += (tgt[t++] = tgtVocab.id(tok)) === UNK;
+    for (const tok of p.target) unknown += Number((tgt[t++] = tgtVocab.id(tok)) === UNK);
     tgt[t++] = EOS;
     tgtLen[i] = p.target.length + 2;
   });
   return { src, srcLen, tgt, tgtLen, unknown };
+}
+
+/**
+ * The vocabularies of (source, target) text pairs at a level: one per side, or one for both (`shared`,
+ * for tasks whose two sides use the same tokens, e.g. reversing a string).
+ * @param {{ source: string, target: string }[]} pairs @param {{ level: 'char' | 'word', shared?: boolean, maxSize?: number }} options
+ * @returns {{ src: PairVocab, tgt: PairVocab }}
+ */
+export function buildVocabularies(pairs, { level, shared = false, maxSize }) {
+  const sources = pairs.map((p) => tokenize(p.source, level)), targets = pairs.map((p) => tokenize(p.target, level));
+  if (shared) {
+    const both = PairVocab.build([...sources, ...targets], { maxSize });
+    return { src: both, tgt: both };
+  }
+  return { src: PairVocab.build(sources, { maxSize }), tgt: PairVocab.build(targets, { maxSize }) };
 }

@@ -354,6 +354,52 @@ static void test_large_scores(void) {
           "α = [%g %g %g]", (double)alpha[0], (double)alpha[1], (double)alpha[2]);
 }
 
+/* ---- the exported edge: each rule once, each failure one sentence ------------------------------ */
+
+static int message_has(const char *needle) { return strstr(lm_error_message(), needle) != NULL; }
+
+static void test_api(void) {
+    enum { N = 2, Tq = 1, Tk = 3, H = 2, A = 2 };
+    lm_float q[N * Tq * H] = {1, 0, 0, 1}, k[N * Tk * H] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    lm_float W[H * A] = {0.1, 0.2, 0.3, 0.4}, v[A] = {1, -1}, c[N * Tq * H], alpha[N * Tq * Tk], cache[N * Tq * Tk * A];
+    uint8_t mask[N * Tk] = {1, 1, 0, 1, 0, 0};
+    CHECK(lm_layer_attention_forward(c, alpha, cache, q, k, mask, W, W, v, N, Tq, Tk, H, A, LM_ATTN_ADDITIVE) == LM_OK,
+          "%s", lm_error_message());
+    CHECK(alpha[2] == 0 && alpha[4] == 0 && alpha[5] == 0 && alpha[3] == 1, "the edge's forward masks padding");
+    CHECK(lm_layer_attention_forward(c, alpha, NULL, q, k, mask, NULL, NULL, NULL, N, Tq, Tk, H, 0, LM_ATTN_DOT) == LM_OK,
+          "%s", lm_error_message());
+    mask[3] = 0;
+    CHECK(lm_layer_attention_forward(c, alpha, NULL, q, k, mask, NULL, NULL, NULL, N, Tq, Tk, H, 0, LM_ATTN_DOT) ==
+                  LM_ERR_ARG && message_has("attention_forward: mask row 1 has no real key (all 0)"),
+          "%s", lm_error_message());
+    mask[3] = 2;
+    CHECK(lm_layer_attention_forward(c, alpha, NULL, q, k, mask, NULL, NULL, NULL, N, Tq, Tk, H, 0, LM_ATTN_DOT) ==
+                  LM_ERR_ARG && message_has("mask[1, 0] = 2; it must be 0 (padding) or 1"), "%s", lm_error_message());
+    mask[3] = 1;
+    CHECK(lm_layer_attention_forward(c, alpha, NULL, q, k, mask, NULL, NULL, NULL, N, Tq, Tk, H, 0, LM_ATTN_NONE) ==
+                  LM_ERR_ARG && message_has("score must be 1 (dot) or 2 (additive), got 0"), "%s", lm_error_message());
+    CHECK(lm_layer_attention_forward(c, alpha, NULL, q, k, mask, NULL, NULL, NULL, N, Tq, Tk, H, 3, LM_ATTN_DOT) ==
+                  LM_ERR_ARG && message_has("the dot product needs A = 0, got 3"), "%s", lm_error_message());
+    CHECK(lm_layer_attention_forward(c, alpha, cache, q, k, mask, W, NULL, v, N, Tq, Tk, H, A, LM_ATTN_ADDITIVE) ==
+                  LM_ERR_ARG && message_has("attention_forward: Wk is NULL"), "%s", lm_error_message());
+    CHECK(lm_layer_attention_forward(c, alpha, NULL, q, k, mask, NULL, NULL, NULL, N, Tq, Tk, 0, 0, LM_ATTN_DOT) ==
+                  LM_ERR_ARG && message_has("H (hidden size) must be between 1 and 4096, got 0"), "%s", lm_error_message());
+    k[4] = (lm_float)NAN;
+    CHECK(lm_layer_attention_forward(c, alpha, NULL, q, k, mask, NULL, NULL, NULL, N, Tq, Tk, H, 0, LM_ATTN_DOT) ==
+                  LM_ERR_NONFINITE && message_has("attention_forward: k[4] is NaN"), "%s", lm_error_message());
+    k[4] = 5;
+    lm_float dc[N * Tq * H] = {1, 1, 1, 1}, dq[N * Tq * H], dk[N * Tk * H], dW[H * A] = {0}, dW2[H * A] = {0}, dv[A] = {0};
+    CHECK(lm_layer_attention_forward(c, alpha, cache, q, k, mask, W, W, v, N, Tq, Tk, H, A, LM_ATTN_ADDITIVE) == LM_OK,
+          "%s", lm_error_message());
+    CHECK(lm_layer_attention_backward(dq, dk, dW, dW2, dv, dc, q, k, alpha, cache, W, W, v, N, Tq, Tk, H, A,
+                                      LM_ATTN_ADDITIVE) == LM_OK, "%s", lm_error_message());
+    CHECK(lm_layer_attention_backward(dq, dk, NULL, dW2, dv, dc, q, k, alpha, cache, W, W, v, N, Tq, Tk, H, A,
+                                      LM_ATTN_ADDITIVE) == LM_ERR_ARG && message_has("attention_backward: dWq is NULL"),
+          "%s", lm_error_message());
+    CHECK(lm_layer_attention_backward(dq, dk, NULL, NULL, NULL, dc, q, k, alpha, NULL, NULL, NULL, NULL, N, Tq, Tk, H, 0,
+                                      LM_ATTN_DOT) == LM_OK, "%s", lm_error_message());
+}
+
 int main(void) {
     lm_rng_seed(&rng, 77);
     const lm_attn_score scores[2] = {LM_ATTN_DOT, LM_ATTN_ADDITIVE};
@@ -370,6 +416,7 @@ int main(void) {
     }
     test_worked_example();
     test_large_scores();
+    test_api();
     printf("worst gradient-check error: %.3g (%s, bound %.0e)\n", worst_grad_error, GRAD_METRIC, GRAD_TOL);
     return check_summary("test_attention");
 }

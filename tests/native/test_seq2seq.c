@@ -407,54 +407,98 @@ static void test_files(void) {
 
 /* ---- errors ----------------------------------------------------------------------------------- */
 
+/* The exported edge (seq2seq_api.c): every rule once, each failure one sentence naming the function. */
 static void test_errors(void) {
     lm_seq2seq *m = NULL;
-    lm_seq2seq_config c = {LM_CELL_LSTM, 1, 7, 8, 4, 5, 1, LM_ATTN_NONE, 0, 1, SPAD, TPAD, BOS, EOS, 1};
-    CHECK(seq2seq_new(&m, &c) == LM_ERR_ARG && message_has("without attention there is none"), "%s", lm_error_message());
-    c.out_context = 0, c.attention = LM_ATTN_ADDITIVE;
-    CHECK(seq2seq_new(&m, &c) == LM_ERR_ARG && message_has("additive attention needs a width A"), "%s", lm_error_message());
-    c.attention = LM_ATTN_DOT, c.tgt_eos = BOS;
-    CHECK(seq2seq_new(&m, &c) == LM_ERR_ARG && message_has("three different ids"), "%s", lm_error_message());
-    c.tgt_eos = EOS, c.L = 3;
-    CHECK(seq2seq_new(&m, &c) == LM_ERR_ARG && message_has("layers must be between 1 and 2"), "%s", lm_error_message());
-    c.L = 1;
-    CHECK(seq2seq_new(&m, &c) == LM_OK, "%s", lm_error_message());
+    CHECK(lm_seq2seq_create(LM_CELL_LSTM, 1, 7, 8, 4, 5, 1, LM_ATTN_NONE, 0, 1, SPAD, TPAD, BOS, EOS, 1, &m) == LM_ERR_ARG &&
+              message_has("seq2seq_create: out_context feeds the attention context to the output layer; without attention"),
+          "%s", lm_error_message());
+    CHECK(lm_seq2seq_create(LM_CELL_LSTM, 1, 7, 8, 4, 5, 1, LM_ATTN_ADDITIVE, 0, 0, SPAD, TPAD, BOS, EOS, 1, &m) == LM_ERR_ARG &&
+              message_has("seq2seq_create: additive attention needs a width A"), "%s", lm_error_message());
+    CHECK(lm_seq2seq_create(LM_CELL_LSTM, 1, 7, 8, 4, 5, 1, LM_ATTN_DOT, 0, 0, SPAD, TPAD, BOS, BOS, 1, &m) == LM_ERR_ARG &&
+              message_has("three different ids"), "%s", lm_error_message());
+    CHECK(lm_seq2seq_create(LM_CELL_LSTM, 1, 7, 8, 4, 5, 3, LM_ATTN_DOT, 0, 0, SPAD, TPAD, BOS, EOS, 1, &m) == LM_ERR_ARG &&
+              message_has("layers must be between 1 and 2"), "%s", lm_error_message());
+    CHECK(lm_seq2seq_create(LM_CELL_WINDOW, 1, 7, 8, 4, 5, 1, LM_ATTN_DOT, 0, 0, SPAD, TPAD, BOS, EOS, 1, &m) == LM_ERR_ARG &&
+              message_has("cell 3 is unknown"), "%s", lm_error_message());
+    CHECK(lm_seq2seq_create(LM_CELL_LSTM, 1, 7, 8, 4, 5, 1, LM_ATTN_DOT, 0, 0, SPAD, TPAD, BOS, EOS, 1, &m) == LM_OK, "%s",
+          lm_error_message());
     int32_t src[2 * 3] = {2, 3, 1, 4, SPAD, 5}, tgt[2 * 3] = {BOS, 3, EOS, BOS, 4, EOS};
-    lm_s2s_batch b = {src, tgt, 2, 3, 2};
-    CHECK(seq2seq_check_batch(m, &b) == LM_ERR_ARG && message_has("source row 1 has a token at position 2 after <pad>"),
-          "%s", lm_error_message());
+    double loss, lp[2];
+    CHECK(lm_seq2seq_loss_and_grads(m, src, 2, 3, tgt, 2, &loss) == LM_ERR_ARG &&
+              message_has("seq2seq_loss_and_grads: source row 1 has a token at position 2 after <pad>"), "%s",
+          lm_error_message());
     src[5] = SPAD, src[3] = SPAD;
-    CHECK(seq2seq_check_batch(m, &b) == LM_ERR_ARG && message_has("source row 1 is all <pad>"), "%s", lm_error_message());
-    src[3] = 9;
-    CHECK(seq2seq_check_batch(m, &b) == LM_ERR_ARG && message_has("id 9 is outside the source vocabulary [0, 7)"), "%s",
-          lm_error_message());
-    src[3] = 4, tgt[3] = 3;
-    CHECK(seq2seq_check_batch(m, &b) == LM_ERR_ARG && message_has("target row 1 starts with id 3, not <s>"), "%s",
-          lm_error_message());
-    tgt[3] = BOS, tgt[4] = TPAD;
-    CHECK(seq2seq_check_batch(m, &b) == LM_ERR_ARG && message_has("target row 1 has a token at position 2 after <pad>"),
+    CHECK(lm_seq2seq_loss_and_grads(m, src, 2, 3, tgt, 2, &loss) == LM_ERR_ARG && message_has("source row 1 is all <pad>"),
           "%s", lm_error_message());
+    src[3] = 9;
+    CHECK(lm_seq2seq_loss_and_grads(m, src, 2, 3, tgt, 2, &loss) == LM_ERR_ARG &&
+              message_has("id 9 is outside the source vocabulary [0, 7)"), "%s", lm_error_message());
+    src[3] = 4, tgt[3] = 3;
+    CHECK(lm_seq2seq_sequence_logprobs(m, src, 2, 3, tgt, 2, lp) == LM_ERR_ARG &&
+              message_has("seq2seq_sequence_logprobs: target row 1 starts with id 3, not <s>"), "%s", lm_error_message());
+    tgt[3] = BOS, tgt[4] = TPAD;
+    CHECK(lm_seq2seq_loss_and_grads(m, src, 2, 3, tgt, 2, &loss) == LM_ERR_ARG &&
+              message_has("target row 1 has a token at position 2 after <pad>"), "%s", lm_error_message());
     tgt[1] = TPAD, tgt[2] = TPAD, tgt[5] = TPAD;
-    CHECK(seq2seq_check_batch(m, &b) == LM_ERR_EMPTY && message_has("no target token to predict"), "%s",
+    CHECK(lm_seq2seq_loss_and_grads(m, src, 2, 3, tgt, 2, &loss) == LM_ERR_EMPTY && message_has("no target token to predict"),
+          "%s", lm_error_message());
+    CHECK(lm_seq2seq_loss_and_grads(m, src, 2, 0, tgt, 2, &loss) == LM_ERR_ARG &&
+              message_has("seq2seq_loss_and_grads: Ts (source steps) must be between 1 and 1024, got 0"), "%s",
+          lm_error_message());
+    CHECK(lm_seq2seq_loss_and_grads(m, NULL, 2, 3, tgt, 2, &loss) == LM_ERR_ARG && message_has("src is NULL"), "%s",
           lm_error_message());
     int32_t out[4], len;
-    CHECK(seq2seq_beam(m, src, 3, 0, 4, out, &len, NULL, NULL) == LM_ERR_ARG && message_has("beam width must be"), "%s",
-          lm_error_message());
-    CHECK(seq2seq_greedy(m, src, 1, 3, 0, out, &len, NULL, NULL) == LM_ERR_ARG && message_has("length cap"), "%s",
-          lm_error_message());
+    CHECK(lm_seq2seq_beam(m, src, 3, 0, 4, out, &len, NULL, NULL) == LM_ERR_ARG &&
+              message_has("seq2seq_beam: K (beam width) must be between 1 and 64, got 0"), "%s", lm_error_message());
+    CHECK(lm_seq2seq_greedy(m, src, 1, 3, 0, out, &len, NULL, NULL) == LM_ERR_ARG &&
+              message_has("seq2seq_greedy: max_len (output length cap) must be between 1 and 1024"), "%s", lm_error_message());
+    CHECK(lm_seq2seq_greedy((lm_seq2seq *)src, src, 1, 3, 4, out, &len, NULL, NULL) == LM_ERR_HANDLE &&
+              message_has("seq2seq_greedy: model is not a live seq2seq model"), "%s", lm_error_message());
+    double rel[LM_S2S_MAX_TENSORS];
+    tgt[1] = 3, tgt[2] = EOS, tgt[4] = 4, tgt[5] = EOS;
+    CHECK(lm_seq2seq_gradient_check(m, src, 2, 3, tgt, 2, 0, 1e-3, 1, rel) == LM_ERR_ARG && message_has("samples must be"),
+          "%s", lm_error_message());
     /* pairs for the trainer: the first bad one is named */
     int32_t ps[4] = {2, 3, 4, SPAD}, pl[2] = {2, 2}, pt[6] = {BOS, 3, EOS, BOS, 4, EOS}, ptl[2] = {3, 3};
-    lm_optim_config oc = lm_optim_defaults(LM_OPT_ADAM);
-    lm_s2s_trainer *t = NULL;
-    CHECK(seq2seq_trainer_new(&t, m, ps, pl, pt, ptl, 2, 4, &oc, 1) == LM_ERR_ARG &&
-              message_has("pair 1: the source holds <pad> at position 1"), "%s", lm_error_message());
+    lm_seq2seq_trainer *t = NULL;
+    CHECK(lm_seq2seq_trainer_create(m, ps, pl, pt, ptl, 2, 4, LM_OPT_ADAM, 0.01, 0, 0, 0, 1, &t) == LM_ERR_ARG &&
+              message_has("seq2seq_trainer_create: pair 1: the source holds <pad> at position 1"), "%s", lm_error_message());
     ps[3] = 5, pt[5] = BOS;
-    CHECK(seq2seq_trainer_new(&t, m, ps, pl, pt, ptl, 2, 4, &oc, 1) == LM_ERR_ARG &&
+    CHECK(lm_seq2seq_trainer_create(m, ps, pl, pt, ptl, 2, 4, LM_OPT_ADAM, 0.01, 0, 0, 0, 1, &t) == LM_ERR_ARG &&
               message_has("pair 1: the target holds a second <s> at position 2"), "%s", lm_error_message());
     pt[5] = EOS;
-    CHECK(seq2seq_trainer_new(&t, m, ps, pl, pt, ptl, 2, 4, &oc, 1) == LM_OK, "%s", lm_error_message());
-    seq2seq_trainer_delete(t);
-    seq2seq_delete(m);
+    CHECK(lm_seq2seq_trainer_create(m, ps, pl, pt, ptl, 2, 4, LM_OPT_ADAM, -1, 0, 0, 0, 1, &t) == LM_ERR_ARG &&
+              message_has("seq2seq_trainer_create: lr"), "%s", lm_error_message());
+    CHECK(lm_seq2seq_trainer_create(m, ps, pl, pt, ptl, 0, 4, LM_OPT_ADAM, 0.01, 0, 0, 0, 1, &t) == LM_ERR_EMPTY &&
+              message_has("no training pairs"), "%s", lm_error_message());
+    CHECK(lm_seq2seq_trainer_create(m, ps, pl, pt, ptl, 2, 4, LM_OPT_ADAM, 0.01, 0, 0, 0, 1, &t) == LM_OK, "%s",
+          lm_error_message());
+    double stats[LM_S2S_STATS_COUNT];
+    CHECK(lm_seq2seq_trainer_train(t, 3, stats) == LM_OK && stats[LM_S2S_STATS_STEP] == 3 && stats[LM_S2S_STATS_PAIRS] == 12,
+          "train through the edge: %s", lm_error_message());
+    lm_bytes *file = NULL;
+    uint8_t *data;
+    uint32_t flen;
+    CHECK(lm_seq2seq_save(m, t, &file) == LM_OK && lm_bytes_view(file, &data, &flen) == LM_OK, "%s", lm_error_message());
+    lm_seq2seq *back = NULL;
+    CHECK(lm_seq2seq_load(data, flen, &back) == LM_OK, "%s", lm_error_message());
+    CHECK(lm_seq2seq_load(data, 7, &back) == LM_ERR_FORMAT, "a 7-byte file: %s", lm_error_message());
+    lm_model *lm = NULL; /* a seq2seq file is not a language model file, and the other way round */
+    CHECK(lm_model_load(data, flen, &lm) == LM_ERR_FORMAT, "a seq2seq file as a language model: %s", lm_error_message());
+    lm_bytes_free(file);
+    CHECK(lm_model_create(LM_CELL_RNN, 5, 0, 3, 1, 0, 0, 1, &lm) == LM_OK && lm_model_save(lm, NULL, &file) == LM_OK &&
+              lm_bytes_view(file, &data, &flen) == LM_OK, "%s", lm_error_message());
+    lm_seq2seq *wrong = NULL;
+    CHECK(lm_seq2seq_load(data, flen, &wrong) == LM_ERR_FORMAT && message_has("it is a language model; load it as one"),
+          "%s", lm_error_message());
+    lm_bytes_free(file);
+    lm_model_free(lm);
+    CHECK(lm_seq2seq_free(m) == LM_OK, "free");
+    CHECK(lm_seq2seq_trainer_train(t, 1, stats) == LM_ERR_HANDLE && message_has("dispose the trainer before its model"),
+          "%s", lm_error_message());
+    lm_seq2seq_trainer_free(t);
+    lm_seq2seq_free(back);
 }
 
 int main(void) {
