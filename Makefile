@@ -24,7 +24,7 @@ NATIVE_TEST_NAMES := $(notdir $(basename $(NATIVE_TEST_SRC)))
 GRADCHECK_TESTS := $(notdir $(basename $(shell grep -l LM_DOUBLE $(NATIVE_TEST_SRC) /dev/null)))
 NODE_TESTS := $(wildcard tests/*.test.mjs)
 # Node tests that only `make test` runs: the page in Chromium, and the PyTorch parity.
-NODE_ONLY_IN_TEST := tests/web.test.mjs tests/torch-parity.test.mjs
+NODE_ONLY_IN_TEST := tests/web.test.mjs tests/torch-parity.test.mjs tests/seq2seq-parity.test.mjs
 BENCH_NAMES := $(notdir $(basename $(wildcard scripts/bench/*.c)))
 
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter

@@ -1,7 +1,8 @@
 """seq2seq_parity.py — an independent PyTorch reference for tests/seq2seq.test.mjs: build the encoder–decoder
 of docs/seq2seq.md from torch.nn modules (Embedding, RNN/LSTM/GRU, Linear), load an lmlab seq2seq file into it
 with load_state_dict(strict=True) (so every tensor name and shape must be PyTorch's), run one batch with
-teacher forcing in float64, and print the loss and every parameter's gradient as JSON.
+teacher forcing in float64, and print the loss and every parameter's gradient (shape and values, PyTorch's
+layout) as JSON.
 
 The encoder runs through pack_padded_sequence, so a row's final state is the state at its last real token
 (lmlab freezes the state instead: two routes to the same value). Attention is written out from the
@@ -110,7 +111,8 @@ def main():
     Vt = cfg["tgt_vocab_size"]
     loss = nn.functional.cross_entropy(scores.reshape(-1, Vt), tgt[:, 1:].reshape(-1), ignore_index=cfg["tgt_pad"])
     loss.backward()
-    out = {"loss": loss.item(), "grads": {name: p.grad.reshape(-1).tolist() for name, p in model.named_parameters()}}
+    grads = {name: {"shape": list(p.grad.shape), "data": p.grad.reshape(-1).tolist()} for name, p in model.named_parameters()}
+    out = {"loss": loss.item(), "grads": grads}
     json.dump(out, sys.stdout)
 
 
