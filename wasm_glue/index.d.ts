@@ -498,6 +498,17 @@ export interface Translation {
   alpha: Tensor;
 }
 
+/** Seq2Seq.accuracy(): a decoded output counts when it ended with </s> and equals the target. */
+export interface Seq2SeqAccuracy {
+  exactMatch: number;
+  exact: number;
+  pairs: number;
+  /** by source length in tokens (</s> not counted), shortest first */
+  byLength: { length: number; pairs: number; exact: number; accuracy: number }[];
+  /** every decoded output, in the pairs' order */
+  outputs: Translation[];
+}
+
 export declare class Seq2Seq {
   static create(config: Seq2SeqConfig): Seq2Seq;
   /** A model from a file saved by save(); throws on a malformed or foreign file. */
@@ -522,6 +533,8 @@ export declare class Seq2Seq {
   /** Greedy (beam 1, default) or beam-search decoding, stopping at </s> or maxLength (default 2·source + 10). */
   translate(source: string, options?: { beam?: number; maxLength?: number }): Translation;
   translateMany(sources: string[], options?: { beam?: number; maxLength?: number; batch?: number }): Translation[];
+  /** Exact-match accuracy of decoding (greedy, or beam) against the targets, overall and by source length in tokens. */
+  accuracy(pairs: Pair[], options?: { beam?: number; maxLength?: number; batch?: number }): Seq2SeqAccuracy;
   /** Numerical gradient check: the largest relative error per tensor. */
   gradientCheck(data: Pair[] | Seq2SeqBatch, options?: { samples?: number; eps?: number; seed?: number }): { name: string; relError: number }[];
   /** safetensors bytes: parameters, config, vocabularies, metadata, and the trainer's state if given. */

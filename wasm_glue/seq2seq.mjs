@@ -344,6 +344,32 @@ export function install(core) {
       return results;
     }
 
+    /**
+     * Exact-match accuracy of decoding the pairs' sources against their targets, overall and by source
+     * length in tokens (without </s>), greedy (beam 1) or by beam search.
+     * @param {{ source: string, target: string }[]} pairs @param {{ beam?: number, maxLength?: number, batch?: number }} [options]
+     * @returns {import('./index.d.ts').Seq2SeqAccuracy}
+     */
+    accuracy(pairs, options = {}) {
+      checkPairs('accuracy', pairs);
+      const outputs = this.translateMany(pairs.map((p) => p.source), options);
+      const groups = new Map();
+      let exact = 0;
+      outputs.forEach((o, i) => {
+        const want = detokenize(tokenize(pairs[i].target, this.level), this.level);
+        const right = o.ended && o.output === want;
+        exact += Number(right);
+        const length = o.sourceTokens.length - 1;
+        const g = groups.get(length) ?? { length, pairs: 0, exact: 0, accuracy: 0 };
+        g.pairs++;
+        g.exact += Number(right);
+        groups.set(length, g);
+      });
+      const byLength = [...groups.values()].sort((a, b) => a.length - b.length);
+      for (const g of byLength) g.accuracy = g.exact / g.pairs;
+      return { exactMatch: exact / pairs.length, exact, pairs: pairs.length, byLength, outputs };
+    }
+
     /** Centered differences against lossAndGrads on a batch: the largest relative error per tensor. */
     gradientCheck(data, { samples = 10, eps = 1e-2, seed = 1 } = {}) {
       const b = this._batchOf(data), ptr = this.ptr;
