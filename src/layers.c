@@ -49,11 +49,12 @@ void temporal_affine_backward(lm_float *dh, lm_float *dW, lm_float *db, const lm
 
 /* ---- softmax cross-entropy -------------------------------------------------------------------- */
 
-/* loss = (1/count) Σ_unmasked [log Σ_v exp(s_v - m) - (s_y - m)], m the row max (so exp never
- * overflows); dscores = (softmax(s) - onehot(y)) / count, fused because that is the whole gradient.
- * Sums are kept in double: V can be large and the loss is reported to the user. */
+/* loss = (1/D) Σ_unmasked [log Σ_v exp(s_v - m) - (s_y - m)], m the row max (so exp never
+ * overflows), D the count of unmasked positions or N; dscores = (softmax(s) - onehot(y)) / D, fused
+ * because that is the whole gradient. Sums are kept in double: V can be large and the loss is
+ * reported to the user. */
 double temporal_softmax_loss(lm_float *dscores, const lm_float *scores, const int32_t *y, const uint8_t *mask,
-                             int N, int T, int V) {
+                             int N, int T, int V, lm_loss_reduction reduction) {
     const size_t M = (size_t)N * T;
     size_t count = 0;
     for (size_t i = 0; i < M; i++) count += !mask || mask[i];
@@ -61,7 +62,7 @@ double temporal_softmax_loss(lm_float *dscores, const lm_float *scores, const in
         if (dscores) memset(dscores, 0, M * V * sizeof *dscores);
         return 0;
     }
-    const double inv = 1.0 / (double)count;
+    const double inv = 1.0 / (reduction == LM_LOSS_SUM_OVER_N ? (double)N : (double)count);
     double loss = 0;
     for (size_t i = 0; i < M; i++) {
         const lm_float *s = scores + i * V;        // (V,)

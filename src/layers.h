@@ -60,11 +60,12 @@ void temporal_affine_backward(lm_float *dh, lm_float *dW, lm_float *db, const lm
                               const lm_float *W, int N, int T, int H, int V);
 
 /* ---- softmax cross-entropy ------------------------------------------------------------------ */
-/* Mean over unmasked positions of -log softmax(scores)[y], computed stably (row max subtracted).
- * dscores (N, T, V) or NULL receives (p - onehot(y)) / count at unmasked positions and 0 elsewhere.
- * scores (N, T, V); y (N, T) in [0, V); mask (N, T) or NULL (NULL: every position counts).
- * Returns 0 when no position is unmasked. */
+/* The sum over unmasked positions of -log softmax(scores)[y], computed stably (row max subtracted),
+ * divided by the count of those positions (LM_LOSS_MEAN_UNMASKED, lmlab's) or by N
+ * (LM_LOSS_SUM_OVER_N, cs231n's). dscores (N, T, V) or NULL receives (p - onehot(y)) / that divisor
+ * at unmasked positions and 0 elsewhere. scores (N, T, V); y (N, T) in [0, V); mask (N, T) or NULL
+ * (NULL: every position counts). Returns 0 when no position is unmasked. */
 double temporal_softmax_loss(lm_float *dscores, const lm_float *scores, const int32_t *y, const uint8_t *mask,
-                             int N, int T, int V);
+                             int N, int T, int V, lm_loss_reduction reduction);
 
 #endif

@@ -208,7 +208,7 @@ lm_status lm_layer_temporal_affine_backward(lm_float *dh, lm_float *dW, lm_float
 }
 
 lm_status lm_layer_temporal_softmax_loss(double *loss, lm_float *dscores, const lm_float *scores, const int32_t *y,
-                                   const uint8_t *mask, int N, int T, int V) {
+                                   const uint8_t *mask, int N, int T, int V, int reduction) {
     const char *fn = "temporal_softmax_loss";
     size_t nout = 0; /* set by lm_check_elems; zeroed for -O3's flow analysis */
     LM_TRY(lm_check_min(fn, "N (batch)", N, 1));
@@ -220,6 +220,8 @@ lm_status lm_layer_temporal_softmax_loss(double *loss, lm_float *dscores, const 
     LM_TRY(lm_check_ptr(fn, "y", y));
     LM_TRY(lm_check_ids(fn, "y", y, (size_t)N * T, T, V, mask, 0));
     LM_TRY(lm_check_finite(fn, "scores", scores, nout));
-    *loss = temporal_softmax_loss(dscores, scores, y, mask, N, T, V);
+    LM_TRY(lm_check_choice(fn, "reduction", reduction, 2,
+                           "0 (the mean over the unmasked positions) or 1 (the sum over them divided by N, cs231n's)"));
+    *loss = temporal_softmax_loss(dscores, scores, y, mask, N, T, V, (lm_loss_reduction)reduction);
     return LM_OK;
 }

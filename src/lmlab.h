@@ -75,11 +75,19 @@ typedef enum { LM_GRU_LECTURE = 0, LM_GRU_TORCH = 1 } lm_gru_variant;
 typedef enum { LM_OPT_SGD = 0, LM_OPT_ADAGRAD = 1, LM_OPT_ADAM = 2 } lm_opt_kind;
 /* Clipping of the gradient: each element to [-clip, clip], or its global norm to clip. */
 typedef enum { LM_CLIP_VALUE = 0, LM_CLIP_NORM = 1 } lm_clip_mode;
+/* The softmax loss's reduction over the (N, T) positions: the mean over the unmasked positions
+ * (lmlab's); or the sum over the unmasked positions divided by N (cs231n's temporal_softmax_loss). */
+typedef enum { LM_LOSS_MEAN_UNMASKED = 0, LM_LOSS_SUM_OVER_N = 1 } lm_loss_reduction;
 typedef enum { LM_LEVEL_CHAR = 0, LM_LEVEL_WORD = 1 } lm_level;
 /* Word-level tokenizers: words, numbers and punctuation apart; or maximal runs of non-white-space. */
 typedef enum { LM_TOK_WORDS = 0, LM_TOK_WHITESPACE = 1 } lm_tokenizer_kind;
 /* Word-level sentences: each non-blank line; or after a token made of . ! ? and at a blank line. */
 typedef enum { LM_SENT_LINES = 0, LM_SENT_PUNCT = 1 } lm_sentences;
+/* Whether a vocabulary has <unk>: AUTO — word level always, char level when min_count or max_size
+ * dropped a character; ALWAYS — always (char level: text with unseen characters still encodes);
+ * NEVER — never (for graders that need V exactly): every type must be kept, and an unknown token is an
+ * error when encoding. */
+typedef enum { LM_UNK_AUTO = 0, LM_UNK_ALWAYS = 1, LM_UNK_NEVER = 2 } lm_unk_rule;
 /* lm_kernel_matmul's product and lm_kernel_elementwise's function. */
 typedef enum { LM_KERNEL_NN = 0, LM_KERNEL_TN = 1, LM_KERNEL_NT = 2 } lm_kernel_op;
 typedef enum { LM_KERNEL_TANH = 0, LM_KERNEL_SIGMOID = 1, LM_KERNEL_EXP = 2 } lm_kernel_fn;
@@ -197,10 +205,13 @@ LM_API lm_status lm_layer_temporal_affine_forward(lm_float *out, const lm_float 
 /* dh (N, T, H) (may be NULL); dW (H, V), db (V,) +=; dout (N, T, V). */
 LM_API lm_status lm_layer_temporal_affine_backward(lm_float *dh, lm_float *dW, lm_float *db, const lm_float *dout,
                                                    const lm_float *h, const lm_float *W, int N, int T, int H, int V);
-/* *loss = mean cross-entropy over the positions with mask 1 (mask (N, T) or NULL = all); dscores
- * (N, T, V) (may be NULL) = (p - onehot(y)) / count; y (N, T) in [0, V) where counted. */
+/* *loss = the cross-entropy over the positions with mask 1 (mask (N, T) or NULL = all), reduced by
+ * reduction (an lm_loss_reduction): divided by the count of those positions (LM_LOSS_MEAN_UNMASKED) or
+ * by N (LM_LOSS_SUM_OVER_N, cs231n's); dscores (N, T, V) (may be NULL) = (p - onehot(y)) / that divisor
+ * at counted positions, 0 elsewhere; y (N, T) in [0, V) where counted. */
 LM_API lm_status lm_layer_temporal_softmax_loss(double *loss, lm_float *dscores, const lm_float *scores,
-                                                const int32_t *y, const uint8_t *mask, int N, int T, int V);
+                                                const int32_t *y, const uint8_t *mask, int N, int T, int V,
+                                                int reduction);
 /* LSTM over T steps, gates i, f, g, o packed (PyTorch's order): h (N, T, H), cT (N, H) or NULL, cache
  * (N, T, 6H) = [i f g o c tanh(c)] out; x (N, T, E); h0, c0 (N, H); Wx (E, 4H); Wh (H, 4H); b (4H,). */
 LM_API lm_status lm_layer_lstm_forward(lm_float *h, lm_float *cT, lm_float *cache, const lm_float *x,
@@ -415,12 +426,13 @@ LM_API lm_status lm_seq2seq_trainer_restore(lm_seq2seq_trainer *t, const uint8_t
 /* ---- vocabulary --------------------------------------------------------------------------------- */
 /* *out = a vocabulary of text (len,) (UTF-8). level an lm_level; tokenizer, lowercase (0/1) and
  * sentences (an lm_sentences) apply to word level (0 at char level); min_count ≥ 1: rarer types become
- * <unk>; max_size: at most this many types, specials included (0 = no limit); unk: give a char-level
- * vocabulary an <unk> even when nothing was dropped. */
+ * <unk>; max_size: at most this many types, specials included (0 = no limit); unk an lm_unk_rule
+ * (LM_UNK_NEVER: min_count and max_size must keep every type). */
 LM_API lm_status lm_vocab_build(lm_vocab **out, const uint8_t *text, size_t len, int level, int tokenizer,
                                 int lowercase, int sentences, int32_t min_count, int32_t max_size, int unk);
 /* *out = the vocabulary of a token list (the model file form): bytes = the V tokens concatenated,
- * lengths (V,), counts (V,). A malformed list is LM_ERR_FORMAT. */
+ * lengths (V,), counts (V,); specials are recognised by their spelling (word level needs <s> and
+ * </s>; without <unk>, unknown tokens are an error when encoding). A malformed list is LM_ERR_FORMAT. */
 LM_API lm_status lm_vocab_from_tokens(lm_vocab **out, int level, int tokenizer, int lowercase, int sentences,
                                       const uint8_t *bytes, const int32_t *lengths, const int32_t *counts,
                                       int32_t V);
@@ -435,7 +447,8 @@ LM_API lm_status lm_vocab_views(const lm_vocab *v, const uint8_t **bytes, const 
 /* *id of one token (lower-cased first when the vocabulary lower-cases): <unk>, or -1 without one. */
 LM_API lm_status lm_vocab_id_of(const lm_vocab *v, const uint8_t *token, size_t len, int32_t *id);
 /* Text → *ids (*n,) and sentence starts *starts (*n_sentences + 1,), both allocated: free with lm_free.
- * Word level pads sentences <s> … </s>; char level with split drops newlines, one sentence a line. */
+ * Word level pads sentences <s> … </s>; char level with split drops newlines, one sentence a line.
+ * A token the vocabulary lacks is <unk>, or an error naming it and its byte offset without one. */
 LM_API lm_status lm_vocab_encode(const lm_vocab *v, const uint8_t *text, size_t len, int split, int32_t **ids,
                                  int32_t *n, int32_t **starts, int32_t *n_sentences);
 

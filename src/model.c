@@ -329,7 +329,7 @@ lm_status model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int 
     if (s) return s;
     split_windows(m, ids, N, T);
     lm_cells_forward(m, N, T, h_start);
-    double value = temporal_softmax_loss(m->dscores, m->scores, m->targets, NULL, N, T, m->cfg.V);
+    double value = temporal_softmax_loss(m->dscores, m->scores, m->targets, NULL, N, T, m->cfg.V, LM_LOSS_MEAN_UNMASKED);
     if (!isfinite(value)) return nonfinite_loss(m, value);
     /* The objective is min-char-rnn's: the cross-entropy summed over the window, averaged over the N
      * streams, i.e. T times the per-token mean the softmax loss returns. Its gradients keep the scale
@@ -394,7 +394,7 @@ lm_status model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_float
     if (s) return s;
     split_windows(m, ids, N, T);
     forward_scores(m, N, T, state);
-    double mean = temporal_softmax_loss(NULL, m->scores, m->targets, NULL, N, T, m->cfg.V);
+    double mean = temporal_softmax_loss(NULL, m->scores, m->targets, NULL, N, T, m->cfg.V, LM_LOSS_MEAN_UNMASKED);
     if (!isfinite(mean)) return nonfinite_loss(m, mean);
     if (state) lm_cells_final_state(m, N, T, state);
     *loss_sum = mean * N * T;

@@ -198,11 +198,11 @@ static int by_code_point(const void *pa, const void *pb) {
     return (a->cp > b->cp) - (a->cp < b->cp);
 }
 
-/* Assemble a vocabulary: `nspecial` specials (with counts) then `kept` types in order. */
-static lm_status assemble(lm_vocab **out, int level, const int64_t *special_counts, int nspecial,
-                          const candidate *kept, int32_t nkept) {
+/* Assemble a vocabulary: `nspecial` specials (names (nspecial,) with counts) then `kept` types in order. */
+static lm_status assemble(lm_vocab **out, int level, const char *const *names, const int64_t *special_counts,
+                          int nspecial, const candidate *kept, int32_t nkept) {
     size_t nbytes = 0;
-    for (int s = 0; s < nspecial; s++) nbytes += strlen(SPECIAL_NAMES[s]);
+    for (int s = 0; s < nspecial; s++) nbytes += strlen(names[s]);
     for (int32_t i = 0; i < nkept; i++) nbytes += kept[i].len;
     int64_t V64 = (int64_t)nspecial + nkept;
     if (V64 > LM_MAX_VOCAB)
@@ -215,9 +215,9 @@ static lm_status assemble(lm_vocab **out, int level, const int64_t *special_coun
     size_t pos = 0;
     int32_t id = 0;
     for (int s = 0; s < nspecial; s++, id++) {
-        size_t n = strlen(SPECIAL_NAMES[s]);
+        size_t n = strlen(names[s]);
         v->offsets[id] = (uint32_t)pos;
-        memcpy(v->bytes + pos, SPECIAL_NAMES[s], n);
+        memcpy(v->bytes + pos, names[s], n);
         pos += n;
         v->counts[id] = (int32_t)special_counts[s];
     }
@@ -237,7 +237,7 @@ static lm_status assemble(lm_vocab **out, int level, const int64_t *special_coun
 }
 
 static lm_status build_words(lm_vocab **out, const uint8_t *text, size_t len, int tokenizer, int lowercase,
-                             int sentences, int32_t min_count, int32_t max_size) {
+                             int sentences, int32_t min_count, int32_t max_size, lm_unk_rule unk) {
     counter c = {0};
     c.cap = 1024, c.cap_bytes = 8192, c.mask = 2047;
     c.types = malloc((size_t)c.cap * sizeof *c.types);
@@ -277,22 +277,31 @@ static lm_status build_words(lm_vocab **out, const uint8_t *text, size_t len, in
     merge_sort(c.types, tmp, (size_t)c.n, by_count_then_bytes);
     free(tmp);
     int64_t special[3] = {0, nsent, nsent};
-    int32_t limit = max_size ? max_size - 3 : INT32_MAX, nkept = 0;
+    const int nspecial = unk == LM_UNK_NEVER ? 2 : 3; /* without <unk>: <s> and </s> only */
+    int32_t limit = max_size ? max_size - nspecial : INT32_MAX, nkept = 0, dropped = 0;
     for (int32_t i = 0; i < c.n; i++) {
         const candidate *ty = &c.types[i];
         int s = 0;
         while (s < 3 && !(ty->len == strlen(SPECIAL_NAMES[s]) && memcmp(ty->bytes, SPECIAL_NAMES[s], ty->len) == 0)) s++;
         if (s < 3) special[s] += ty->count; /* a literal <unk> (as in pre-tokenized corpora) is the special */
         else if (ty->count >= min_count && nkept < limit) c.types[nkept++] = *ty;
-        else special[0] += ty->count;
+        else special[0] += ty->count, dropped++;
     }
-    st = assemble(out, LM_LEVEL_WORD, special, 3, c.types, nkept);
+    if (unk == LM_UNK_NEVER && (dropped || special[0])) {
+        st = dropped ? lm_fail(LM_ERR_ARG, "vocab_build: min_count %d and max_size %d would fold %d of the %d word types "
+                                           "into <unk>, but unk is 'never' (no <unk>): keep every type (min_count 1, "
+                                           "max_size 0) or allow <unk>", (int)min_count, (int)max_size, (int)dropped, (int)c.n)
+                     : lm_fail(LM_ERR_ARG, "vocab_build: the text contains the token <unk>, but unk is 'never' (no "
+                                           "<unk>): remove it from the text or allow <unk>");
+    } else {
+        st = assemble(out, LM_LEVEL_WORD, SPECIAL_NAMES + (3 - nspecial), special + (3 - nspecial), nspecial, c.types, nkept);
+    }
     counter_free(&c);
     return st;
 }
 
 static lm_status build_chars(lm_vocab **out, const uint8_t *text, size_t len, int32_t min_count, int32_t max_size,
-                             int unk) {
+                             lm_unk_rule unk) {
     uint32_t *count = calloc(0x110000, sizeof *count); /* (0x110000,) per code point; 4.4 MB, briefly */
     if (!count) return lm_fail(LM_ERR_NOMEM, "out of memory counting characters");
     int32_t distinct = 0;
@@ -317,13 +326,22 @@ static lm_status build_chars(lm_vocab **out, const uint8_t *text, size_t len, in
     qsort(types, (size_t)n, sizeof *types, by_count_then_bytes);
     int32_t eligible = 0;
     while (eligible < n && types[eligible].count >= min_count) eligible++;
-    int need_unk = unk || eligible < n || (max_size && eligible > max_size);
+    int drops = eligible < n || (max_size && eligible > max_size);
+    if (unk == LM_UNK_NEVER && drops) {
+        int32_t kept = max_size && eligible > max_size ? max_size : eligible;
+        free(types);
+        free(utf8);
+        return lm_fail(LM_ERR_ARG, "vocab_build: min_count %d and max_size %d would fold %d of the %d characters into "
+                                   "<unk>, but unk is 'never' (no <unk>): keep every character (min_count 1, max_size 0) "
+                                   "or allow <unk>", (int)min_count, (int)max_size, (int)(n - kept), (int)n);
+    }
+    int need_unk = unk == LM_UNK_ALWAYS || (unk == LM_UNK_AUTO && drops);
     int32_t limit = max_size ? max_size - need_unk : INT32_MAX;
     int32_t nkept = eligible < limit ? eligible : limit;
     int64_t special[1] = {0};
     for (int32_t i = nkept; i < n; i++) special[0] += types[i].count;
     qsort(types, (size_t)nkept, sizeof *types, by_code_point);
-    lm_status st = assemble(out, LM_LEVEL_CHAR, special, need_unk, types, nkept);
+    lm_status st = assemble(out, LM_LEVEL_CHAR, SPECIAL_NAMES, special, need_unk, types, nkept);
     free(types);
     free(utf8);
     return st;
@@ -342,7 +360,9 @@ LM_API lm_status lm_vocab_build(lm_vocab **out, const uint8_t *text, size_t len,
         return lm_fail(LM_ERR_ARG, "%s: tokenizer, lowercase and sentences apply to word-level vocabularies only", fn);
     LM_TRY(lm_check_min(fn, "min_count", min_count, 1));
     LM_TRY(lm_check_range(fn, "max_size (0 = no limit)", max_size, 0, LM_MAX_VOCAB));
-    int nspecial = level == LM_LEVEL_WORD ? 3 : (unk ? 1 : 0);
+    LM_TRY(lm_check_choice(fn, "unk", unk, 3, "0 (auto: word level always, char level when a character is dropped), "
+                                              "1 (always) or 2 (never)"));
+    int nspecial = level == LM_LEVEL_WORD ? (unk == LM_UNK_NEVER ? 2 : 3) : (unk == LM_UNK_ALWAYS ? 1 : 0);
     if (max_size && max_size < nspecial + 1 + (level == LM_LEVEL_CHAR))
         return lm_fail(LM_ERR_ARG, "%s: max_size %d leaves no room for tokens next to the special tokens", fn,
                        (int)max_size);
@@ -350,8 +370,9 @@ LM_API lm_status lm_vocab_build(lm_vocab **out, const uint8_t *text, size_t len,
     lm_status st = lm_utf8_validate(text, len, "the training text");
     if (st) return st;
     lm_vocab *v = NULL;
-    st = level == LM_LEVEL_WORD ? build_words(&v, text, len, tokenizer, lowercase, sentences, min_count, max_size)
-                                : build_chars(&v, text, len, min_count, max_size, unk);
+    st = level == LM_LEVEL_WORD ? build_words(&v, text, len, tokenizer, lowercase, sentences, min_count, max_size,
+                                              (lm_unk_rule)unk)
+                                : build_chars(&v, text, len, min_count, max_size, (lm_unk_rule)unk);
     if (st) return st;
     v->tokenizer = tokenizer, v->lowercase = lowercase, v->sentences = sentences;
     if ((st = lm_handle_add(v, LM_KIND_VOCAB))) {
@@ -408,8 +429,8 @@ LM_API lm_status lm_vocab_from_tokens(lm_vocab **out, int level, int tokenizer, 
     }
     v->offsets[V] = (uint32_t)pos;
     if (!st) st = vocab_index(v);
-    if (!st && level == LM_LEVEL_WORD && (v->unk < 0 || v->bos < 0 || v->eos < 0))
-        st = lm_fail(LM_ERR_FORMAT, "a word-level vocabulary must contain <unk>, <s> and </s>");
+    if (!st && level == LM_LEVEL_WORD && (v->bos < 0 || v->eos < 0)) /* <unk> may be absent (LM_UNK_NEVER) */
+        st = lm_fail(LM_ERR_FORMAT, "%s: a word-level vocabulary must contain <s> and </s>", fn);
     if (!st) st = lm_handle_add(v, LM_KIND_VOCAB);
     if (st) {
         lm_vocab_destroy(v);

@@ -1,5 +1,6 @@
 /* vocab_encode.c — text -> ids with a built vocabulary (see lm_vocab_encode in vocab.h). Word level:
- * every sentence becomes <s> w1 … wn </s>, unknown words <unk>. Char level: one id per code point;
+ * every sentence becomes <s> w1 … wn </s>, unknown words <unk> (an error naming the word and its offset
+ * when the vocabulary has none, LM_UNK_NEVER). Char level: one id per code point;
  * a character the vocabulary lacks is <unk> when it has one, otherwise an error naming the offset.
  * Output arrays grow by doubling; the per-token work is a hash lookup and a store. */
 #include "lm_check.h"
@@ -28,7 +29,18 @@ static inline int ibuf_push(ibuf *b, int32_t x) {
     return 1;
 }
 
-static lm_status encode_words(const lm_vocab *v, const uint8_t *text, size_t len, ibuf *ids, ibuf *starts) {
+/* A word the vocabulary lacks, without <unk>: the error names it as written (at most 64 bytes, cut at a
+ * character boundary) and its byte offset. */
+static lm_status unknown_word(const lm_tokenizer *t, const char *what) {
+    size_t shown = t->token_len < 64 ? t->token_len : 64;
+    while (shown < t->token_len && shown > 0 && (t->text[t->token_offset + shown] & 0xC0) == 0x80) shown--;
+    return lm_fail(LM_ERR_ARG, "%s has the word '%.*s%s' at byte offset %zu, which is not in the vocabulary (and the "
+                               "vocabulary has no <unk>)", what, (int)shown, (const char *)t->text + t->token_offset,
+                   shown < t->token_len ? "…" : "", t->token_offset);
+}
+
+static lm_status encode_words(const lm_vocab *v, const uint8_t *text, size_t len, ibuf *ids, ibuf *starts,
+                              const char *what) {
     lm_tokenizer *t = malloc(sizeof *t);
     if (!t) return lm_fail(LM_ERR_NOMEM, "out of memory encoding text");
     lm_tokenizer_init(t, text, len, v->tokenizer, v->lowercase, v->sentences);
@@ -41,6 +53,10 @@ static lm_status encode_words(const lm_vocab *v, const uint8_t *text, size_t len
                 in_sentence = 1;
             }
             int32_t id = lm_vocab_lookup(v, t->token, t->token_len);
+            if (id < 0 && v->unk < 0) {
+                st = unknown_word(t, what);
+                break;
+            }
             ok = ok && ibuf_push(ids, id >= 0 ? id : v->unk);
         } else if (ev == LM_EV_SENTENCE_END) {
             ok = ibuf_push(ids, v->eos);
@@ -106,7 +122,7 @@ lm_status lm_vocab_encode_text(const lm_vocab *v, const uint8_t *text, size_t le
     if (st) return st;
     ibuf ids = {0}, starts = {0};
     if (v->level == LM_LEVEL_WORD) {
-        st = encode_words(v, text, len, &ids, &starts);
+        st = encode_words(v, text, len, &ids, &starts, what);
         if (!st && !ibuf_push(&starts, (int32_t)ids.n)) st = lm_fail(LM_ERR_NOMEM, "out of memory encoding text");
     } else {
         st = encode_chars(v, text, len, split, &ids, &starts, what);

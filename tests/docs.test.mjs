@@ -96,8 +96,9 @@ test('every CLI command and flag shown in a code block exists', async () => {
   let checked = 0;
   for (const page of PAGES) {
     const joined = code(read(page)).replace(/\\\n\s*/g, ' '); // continuation lines
-    for (const [, name, rest] of joined.matchAll(/node scripts\/lmlab\.mjs (\S+)([^\n]*)/g)) {
-      if (name.startsWith('<')) continue; // the synopsis `<command> [flags]`
+    // In the repository `node scripts/lmlab.mjs`, installed `npx lmlab` (docs/install.md).
+    for (const [, name, rest] of joined.matchAll(/(?:node scripts\/lmlab\.mjs|npx lmlab) (\S+)([^\n]*)/g)) {
+      if (name.startsWith('<') || name.startsWith('-')) continue; // the synopsis `<command> [flags]`; --help, --version
       assert.ok(commands.includes(name), `${page}: 'lmlab ${name}' is not a command (${commands.join(', ')})`);
       const args = rest.split('#')[0]; // drop shell comments
       for (const [flag] of args.matchAll(/(?<=\s|\[)--[a-z][a-z-]*/g)) {

@@ -73,11 +73,13 @@ const ref = {
     return { dx, dh0: dnext, dWx, dWh, db };
   },
   affine(h, W, b, M, H, V) { return mm(M, H, V, (i, k) => h[i * H + k], (k, j) => W[k * V + j]).map((v, i) => v + b[i % V]); },
-  softmax_loss(s, y, mask, M, V) {
+  /** reduction 'mean-unmasked' divides by the count of unmasked positions, 'sum-over-N' by N (cs231n). */
+  softmax_loss(s, y, mask, M, V, reduction = 'mean-unmasked', N = 1) {
     let loss = 0;
     let count = 0;
     const ds = new Float64Array(M * V);
     for (let i = 0; i < M; i++) if (!mask || mask[i]) count++;
+    if (reduction === 'sum-over-N') count = N;
     for (let i = 0; i < M; i++) {
       if (mask && !mask[i]) continue;
       const row = Array.from(s.subarray(i * V, (i + 1) * V));
@@ -170,12 +172,20 @@ test('embedding, temporal affine and softmax loss match the JS reference', () =>
   close(g.dW.data, mm(H, N * T, V, (i, k) => h[k * H + i], (k, j) => ds[k * V + j]), 1e-6, 'dW');
 
   const y = [[1, 0, 4], [3, 3, 2]];
-  for (const mask of [undefined, [[1, 0, 1], [1, 1, 0]]]) {
-    const res = L.temporal_softmax_loss(s, y, mask);
-    const rr = ref.softmax_loss(s.data, y.flat(), mask?.flat(), N * T, V);
-    assert.ok(Math.abs(res.loss - rr.loss) < 1e-6, `loss ${res.loss} vs ${rr.loss}`);
-    close(res.dscores.data, rr.ds, 1e-7, mask ? 'dscores (masked)' : 'dscores');
+  for (const reduction of ['mean-unmasked', 'sum-over-N']) {
+    for (const mask of [undefined, [[1, 0, 1], [1, 1, 0]]]) {
+      const res = L.temporal_softmax_loss(s, y, mask, { reduction });
+      const rr = ref.softmax_loss(s.data, y.flat(), mask?.flat(), N * T, V, reduction, N);
+      assert.ok(Math.abs(res.loss - rr.loss) < 1e-6, `${reduction}: loss ${res.loss} vs ${rr.loss}`);
+      close(res.dscores.data, rr.ds, 1e-7, `${reduction} ${mask ? 'dscores (masked)' : 'dscores'}`);
+    }
   }
+  // the default is the mean over the unmasked positions; sum-over-N is it times count / N (here 4 of 6, N 2)
+  const mask = [[1, 0, 1], [1, 1, 0]];
+  const mean = L.temporal_softmax_loss(s, y, mask).loss;
+  assert.equal(L.temporal_softmax_loss(s, y, mask, { reduction: 'mean-unmasked' }).loss, mean);
+  assert.ok(Math.abs(L.temporal_softmax_loss(s, y, mask, { reduction: 'sum-over-N' }).loss - (mean * 4) / 2) < 1e-6);
+  assert.equal(L.temporal_softmax_loss(s, y, null, { reduction: 'sum-over-N' }).loss, L.temporal_softmax_loss(s, y, undefined, { reduction: 'sum-over-N' }).loss);
   // stable: huge scores give the exact uniform loss instead of Infinity/NaN
   const big = L.temporal_softmax_loss({ data: new Float32Array(8).fill(3e4), shape: [1, 2, 4] }, [[0, 3]]);
   assert.ok(Math.abs(big.loss - Math.log(4)) < 1e-6, `stable loss ${big.loss}`);
@@ -263,9 +273,12 @@ test('gradient check: embedding, temporal affine, softmax loss with and without 
   gradCheck('affine db', ga.db, by, fa);
 
   const scores = randn(N * T * V, 27, 2), y = [[1, 2, 3], [4, 5, 0]];
-  for (const mask of [undefined, [[1, 1, 0], [0, 1, 1]]]) {
-    const { dscores } = L.temporal_softmax_loss(T_(scores, [N, T, V]), y, mask);
-    gradCheck(mask ? 'dscores (masked)' : 'dscores', dscores, scores, () => L.temporal_softmax_loss(T_(scores, [N, T, V]), y, mask).loss);
+  for (const reduction of ['mean-unmasked', 'sum-over-N']) {
+    for (const mask of [undefined, [[1, 1, 0], [0, 1, 1]]]) {
+      const { dscores } = L.temporal_softmax_loss(T_(scores, [N, T, V]), y, mask, { reduction });
+      gradCheck(`${reduction} ${mask ? 'dscores (masked)' : 'dscores'}`, dscores, scores,
+        () => L.temporal_softmax_loss(T_(scores, [N, T, V]), y, mask, { reduction }).loss);
+    }
   }
 });
 
@@ -337,6 +350,10 @@ test('bad input gives an error naming the argument and the expected vs given sha
   throwsLm(() => L.embedding_backward(T_(randn(6, 1), [1, 2, 3]), [[0, 0]], 2.5), /^embedding_backward: V \(vocabulary size\) must be a whole number, got 2.5$/);
   throwsLm(() => L.temporal_softmax_loss(T_(randn(8, 1), [1, 2, 4]), [[4, 0]]), /^temporal_softmax_loss: y\[0, 0\] = 4 is not a token id in \[0, V\) = \[0, 4\)$/);
   throwsLm(() => L.temporal_softmax_loss(T_(randn(8, 1), [1, 2, 4]), [[1, 0]], [[1, 2]]), /mask\[1\] must be 0 or 1, got 2/);
+  // an unknown reduction: named choices in JS, the numbers in C
+  throwsLm(() => L.temporal_softmax_loss(T_(randn(8, 1), [1, 2, 4]), [[1, 0]], null, { reduction: 'mean' }),
+    /^temporal_softmax_loss: reduction must be 'mean-unmasked' \(the mean over the unmasked positions\) or 'sum-over-N' \(the sum over them divided by N, cs231n's\), got "mean"$/);
+  throwsLm(() => L.temporal_softmax_loss(T_(randn(8, 1), [1, 2, 4]), [[1, 0]], null, 'sum-over-N'), /options must be an object like \{ reduction: 'sum-over-N' \}, got string/);
   // a masked position's target is never read, so it may be a padding id
   assert.ok(Number.isFinite(L.temporal_softmax_loss(T_(randn(8, 1), [1, 2, 4]), [[1, -1]], [[1, 0]]).loss));
   // H over LM_MAX_DIM
@@ -356,8 +373,13 @@ test('the C edge validates (a caller of the raw exports gets the same sentence, 
   assert.match(lm.lastErrorMessage(), /^rnn_step_forward: H \(hidden size\) must be between 1 and 4096, got 5000$/);
   assert.equal(ex.lm_layer_rnn_forward(0, 0, 0, 0, 0, 0, 2, 3, 4, 5), 1);
   assert.match(lm.lastErrorMessage(), /^rnn_forward: h is NULL; it is required$/);
-  assert.equal(ex.lm_layer_temporal_softmax_loss(0, 0, 0, 0, 0, 1, 0, 3), 1);
+  assert.equal(ex.lm_layer_temporal_softmax_loss(0, 0, 0, 0, 0, 1, 0, 3, 0), 1);
   assert.match(lm.lastErrorMessage(), /T \(time steps\) must be at least 1, got 0/);
+  lm.core.scoped((m) => {
+    const loss = m.out(1), s = m.f32(Float32Array.from([0.5, -1])), y = m.i32(Int32Array.from([1]));
+    assert.equal(ex.lm_layer_temporal_softmax_loss(loss, 0, s, y, 0, 1, 1, 2, 7), 1);
+    assert.match(lm.lastErrorMessage(), /^temporal_softmax_loss: reduction must be 0 \(the mean over the unmasked positions\) or 1 \(the sum over them divided by N, cs231n's\), got 7$/);
+  });
   // NaN reaches C only through raw pointers: it is refused with LM_ERR_NONFINITE
   lm.core.scoped((m) => {
     const x = m.f32(Float32Array.from([1, NaN])), h = m.f32(2), w = m.f32(Float32Array.from([1])), z = m.f32(2);

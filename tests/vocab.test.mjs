@@ -142,13 +142,43 @@ test('minCount and maxSize fold types into <unk>; toJSON/fromJSON round-trips', 
   for (const v of [v1, v2, back, chars, charsBack]) v.dispose();
 });
 
+test("unk 'never': V is exactly the types plus <s> and </s>; unknown words throw naming them; nothing is folded", () => {
+  const text = 'the cat sat\nthe dog sat\n';
+  const v = Vocab.build(text, { level: 'word', unk: 'never' });
+  assert.equal(v.size, 6); // <s>, </s>, the, sat, cat, dog
+  assert.deepEqual([v.unk, v.bos, v.eos], [-1, 0, 1]);
+  assert.deepEqual(v.tokens().slice(0, 3), ['<s>', '</s>', 'sat']);
+  assert.deepEqual(Array.from(v.encode('the dog sat')), [0, v.idOf('the'), v.idOf('dog'), v.idOf('sat'), 1]);
+  assert.equal(v.idOf('zebra'), -1);
+  throwsCode(() => v.encode('the cat sat\nthe zebra sat'), 1,
+    /^the text has the word 'zebra' at byte offset 16, which is not in the vocabulary \(and the vocabulary has no <unk>\)$/);
+  // the model-file form round-trips without <unk>
+  const back = Vocab.fromJSON(v.toJSON());
+  assert.deepEqual([back.size, back.unk, back.bos, back.eos], [6, -1, 0, 1]);
+  assert.deepEqual(back.tokens(), v.tokens());
+  // the same text with the default rule has <unk> first
+  const auto = Vocab.build(text, { level: 'word' });
+  assert.deepEqual([auto.size, auto.unk, auto.bos, auto.eos], [7, 0, 1, 2]);
+  assert.deepEqual(Array.from(Vocab.build(text, { level: 'word', unk: 'auto' }).tokens()), auto.tokens());
+  // nothing may be folded into a missing <unk>
+  throwsCode(() => Vocab.build('a a b c\n', { level: 'word', unk: 'never', minCount: 2 }), 1,
+    /^vocab_build: min_count 2 and max_size 0 would fold 2 of the 3 word types into <unk>, but unk is 'never'/);
+  throwsCode(() => Vocab.build('aabc', { level: 'char', unk: 'never', maxSize: 2 }), 1, /would fold 1 of the 3 characters into <unk>/);
+  throwsCode(() => Vocab.build('a b', { level: 'word', unk: 'sometimes' }), 1, /^unk must be 'auto', 'always' or 'never' \(or true \/ false\), got "sometimes"$/);
+  // char level: 'always' (or true) gives <unk>, 'never' and 'auto' do not when nothing is dropped
+  assert.equal(Vocab.build('ab', { level: 'char', unk: 'always' }).unk, 0);
+  assert.equal(Vocab.build('ab', { level: 'char', unk: true }).unk, 0);
+  assert.equal(Vocab.build('ab', { level: 'char', unk: 'never' }).unk, -1);
+  for (const x of [v, back, auto]) x.dispose();
+});
+
 test('fromJSON rejects malformed vocabularies with clear messages', () => {
   throwsCode(() => Vocab.fromJSON({ level: 'bytes', tokens: [], counts: [] }), 1, /level must be one of/);
   throwsCode(() => Vocab.fromJSON({ level: 'char', tokens: ['a'], counts: [] }), 1, /one whole number per token/);
   throwsCode(() => Vocab.fromJSON({ level: 'char', tokens: ['a'], counts: [-1] }), 5, /^vocab_from_tokens: token 0 has a negative count -1$/);
   throwsCode(() => Vocab.fromJSON({ level: 'char', tokens: ['a', 'a'], counts: [1, 1] }), 5, /appears twice/);
   throwsCode(() => Vocab.fromJSON({ level: 'char', tokens: ['ab'], counts: [1] }), 5, /not a single character/);
-  throwsCode(() => Vocab.fromJSON({ level: 'word', tokens: ['a'], counts: [1] }), 5, /<unk>, <s> and <\/s>/);
+  throwsCode(() => Vocab.fromJSON({ level: 'word', tokens: ['a'], counts: [1] }), 5, /^vocab_from_tokens: a word-level vocabulary must contain <s> and <\/s>$/);
   throwsCode(() => Vocab.fromJSON({ level: 'char', tokens: [], counts: [] }), 5, /^vocab_from_tokens: V \(vocabulary size\) must be between 1 and 2000000, got 0$/);
 });
 

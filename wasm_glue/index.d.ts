@@ -34,9 +34,11 @@ export declare const CELL: Readonly<{ RNN: number; LSTM: number; GRU: number; WI
 export declare const GRU_VARIANT: Readonly<{ LECTURE: number; TORCH: number }>;
 export declare const OPT_KIND: Readonly<{ SGD: number; ADAGRAD: number; ADAM: number }>;
 export declare const CLIP_MODE: Readonly<{ VALUE: number; NORM: number }>;
+export declare const LOSS_REDUCTION: Readonly<{ MEAN_UNMASKED: number; SUM_OVER_N: number }>;
 export declare const LEVEL: Readonly<{ CHAR: number; WORD: number }>;
 export declare const TOKENIZER_KIND: Readonly<{ WORDS: number; WHITESPACE: number }>;
 export declare const SENTENCES: Readonly<{ LINES: number; PUNCT: number }>;
+export declare const UNK_RULE: Readonly<{ AUTO: number; ALWAYS: number; NEVER: number }>;
 export declare const KERNEL_OP: Readonly<{ NN: number; TN: number; NT: number }>;
 export declare const KERNEL_FN: Readonly<{ TANH: number; SIGMOID: number; EXP: number }>;
 /** Attention scores: none (a seq2seq model without attention), dot, additive. */
@@ -69,7 +71,8 @@ export declare const S2S_LOSS: Readonly<{ NATS: number; TOKENS: number; COUNT: n
 export declare const C_CONSTANTS: ReadonlyArray<readonly [string, number]>;
 
 export interface LoadOptions {
-  /** Where the .wasm is: URL, file path (Node), bytes, or a compiled module. Default: ../build/lmlab.wasm next to the glue. */
+  /** Where the .wasm is: URL, file path (Node), bytes, or a compiled module. Default: ../build/lmlab.wasm next to the glue;
+   * in a bundle made by a bundler that does not copy it (esbuild), lmlab.wasm beside the bundle (wasm_glue/wasm-url.mjs). */
   wasm?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
 }
 
@@ -88,6 +91,8 @@ export interface IdTensor {
   shape: number[];
 }
 export type IdsLike = IdTensor | number[] | number[][];
+/** The softmax loss's reduction: 'mean-unmasked' (lmlab's) or 'sum-over-N' (cs231n's). */
+export type LossReduction = 'mean-unmasked' | 'sum-over-N';
 
 // ---------------------------------------------------------------------------------------------
 // Vocabulary (src/vocab.c)
@@ -106,9 +111,12 @@ export interface VocabOptions {
   minCount?: number;
   /** Keep at most this many types, most frequent first (specials included; default 0 = unlimited). */
   maxSize?: number;
-  /** char level only: give the vocabulary an <unk> (id 0) even when no character was dropped, so
-   *  unseen characters in later text map to it instead of throwing (default false). */
-  unk?: boolean;
+  /** Whether the vocabulary has <unk>. 'auto' (default; also false): word level always, char level
+   *  when minCount or maxSize dropped a character. 'always' (also true): char level too, so unseen
+   *  characters in later text map to it (id 0) instead of throwing. 'never': no <unk> — word level is
+   *  <s> (id 0), </s> (id 1) and the words, so V is exactly the types plus 2 (for graders); every type
+   *  must be kept (minCount 1, no maxSize cut) and an unknown token throws, naming it and its offset. */
+  unk?: boolean | 'auto' | 'always' | 'never';
 }
 
 export declare class Vocab {
@@ -213,7 +221,10 @@ export interface Layers {
     { dx: Tensor; dh0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor };
   temporal_affine_forward(h: TensorLike, W: TensorLike, b: TensorLike): Tensor;  // (N,T,V)
   temporal_affine_backward(dout: TensorLike, h: TensorLike, W: TensorLike): { dh: Tensor; dW: Tensor; db: Tensor };
-  temporal_softmax_loss(scores: TensorLike, y: IdsLike, mask?: IdsLike): { loss: number; dscores: Tensor };
+  /** Softmax cross-entropy over the unmasked positions (mask omitted or null: all), reduced by
+   *  options.reduction: 'mean-unmasked' (default) divides the sum by the count of unmasked positions;
+   *  'sum-over-N' divides it by N (cs231n's temporal_softmax_loss). dscores = (p - onehot(y)) / that divisor. */
+  temporal_softmax_loss(scores: TensorLike, y: IdsLike, mask?: IdsLike | null, options?: { reduction?: LossReduction }): { loss: number; dscores: Tensor };
 
   // Gated cells and the fixed-window LM (src/layers_gated.h, wasm_glue/layers-gated.mjs).
   // LSTM gates packed (.., 4H) as i, f, g, o; GRU gates (.., 3H) as r, z, g (PyTorch's orders).

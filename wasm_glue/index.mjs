@@ -18,8 +18,8 @@ const MODULES = [installCore, installVocab, installBigram, installLayers, instal
 
 /**
  * Load lmlab. Works in Node (reads build/lmlab.wasm next to this package), in a page and in a
- * Web Worker (fetches it relative to this file). Pass `{ wasm }` to use another URL, path, bytes
- * or compiled WebAssembly.Module.
+ * Web Worker (fetches it relative to this file, or beside the bundle: wasm-url.mjs). Pass `{ wasm }`
+ * to use another URL, path, bytes or compiled WebAssembly.Module.
  * @param {{ wasm?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module }} [options]
  */
 export async function loadLmlab(options = {}) {

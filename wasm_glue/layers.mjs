@@ -6,7 +6,10 @@
 // finiteness on copies in WASM memory and its sentence is passed through unchanged. Results are new
 // Tensors (float32); gradients come back fresh (zero-initialised, so the C `+=` gives the gradient).
 import { LmlabError } from './loader.mjs';
-import { STATUS } from './constants.mjs';
+import { LOSS_REDUCTION, STATUS } from './constants.mjs';
+
+/** The softmax loss's reductions by name (lmlab.h lm_loss_reduction). */
+const REDUCTIONS = Object.freeze({ 'mean-unmasked': LOSS_REDUCTION.MEAN_UNMASKED, 'sum-over-N': LOSS_REDUCTION.SUM_OVER_N });
 
 const fail = (message) => { throw new LmlabError(message, STATUS.ARG); };
 const fmtShape = (shape) => (shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`);
@@ -294,13 +297,20 @@ export function install(core) {
     },
 
     /**
-     * Mean softmax cross-entropy over the unmasked positions, and dscores = (p - onehot(y)) / count.
+     * Softmax cross-entropy summed over the unmasked positions and divided by their count
+     * ('mean-unmasked', lmlab's default) or by N ('sum-over-N', cs231n's); dscores = (p - onehot(y)) / that.
      * @param {import('./index.d.ts').TensorLike} scores (N, T, V) @param {import('./index.d.ts').IdsLike} y (N, T)
-     * @param {import('./index.d.ts').IdsLike} [mask] (N, T) of 0/1; omitted: every position counts
+     * @param {import('./index.d.ts').IdsLike | null} [mask] (N, T) of 0/1; omitted or null: every position counts
+     * @param {{ reduction?: import('./index.d.ts').LossReduction }} [options]
      * @returns {{loss: number, dscores: import('./index.d.ts').Tensor}}
      */
-    temporal_softmax_loss(scores, y, mask) {
+    temporal_softmax_loss(scores, y, mask, options = {}) {
       const fn = 'temporal_softmax_loss';
+      if (!options || typeof options !== 'object') fail(`${fn}: options must be an object like { reduction: 'sum-over-N' }, got ${describe(options)}`);
+      const reductionName = options.reduction ?? 'mean-unmasked';
+      if (!Object.hasOwn(REDUCTIONS, reductionName)) {
+        fail(`${fn}: reduction must be 'mean-unmasked' (the mean over the unmasked positions) or 'sum-over-N' (the sum over them divided by N, cs231n's), got ${JSON.stringify(reductionName)}`);
+      }
       const s = {};
       const sc = floats(fn, 'scores', scores);
       const ys = ints(fn, 'y', y);
@@ -318,7 +328,7 @@ export function install(core) {
       return run((m) => {
         const loss = m.out(1), ds = m.f32(n);
         core.check(ex.lm_layer_temporal_softmax_loss(loss, ds, m.f32(sc.data), m.i32(ys.data),
-          mk ? m.u8(Uint8Array.from(mk.data)) : 0, s.N, s.T, s.V));
+          mk ? m.u8(Uint8Array.from(mk.data)) : 0, s.N, s.T, s.V, REDUCTIONS[reductionName]));
         return { loss: core.readF64At(loss), dscores: tensor(core.readF32(ds, n), [s.N, s.T, s.V]) };
       });
     },

@@ -3,6 +3,7 @@
 // arrays in and out, C status codes turned into thrown errors, and a base class for C handles.
 // It knows nothing about models or pages.
 import { STATUS } from './constants.mjs';
+import { defaultWasmUrl } from './wasm-url.mjs';
 
 /** The code of a failure outside C (reading or fetching the .wasm): 0, which no failing C call returns. */
 const GLUE_FAILURE = STATUS.OK;
@@ -23,17 +24,20 @@ async function readWasmBytes(source) {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source;
   if (IS_NODE) {
-    const { readFile } = await import('node:fs/promises');
-    const { fileURLToPath } = await import('node:url');
+    // getBuiltinModule, not import('node:…'): a bundler targeting browsers sees no node: import to resolve.
+    const { readFile } = process.getBuiltinModule('node:fs/promises');
+    const { fileURLToPath } = process.getBuiltinModule('node:url');
     const path = source instanceof URL || String(source).startsWith('file:') ? fileURLToPath(source) : String(source);
     try {
       return await readFile(path);
     } catch (err) {
-      throw new LmlabError(`cannot read the WebAssembly module at ${path}: ${err.message} (run \`make wasm\` first)`, GLUE_FAILURE);
+      throw new LmlabError(`cannot read the WebAssembly module at ${path}: ${err.message} (in a clone of the repository, run \`make wasm\` first)`, GLUE_FAILURE);
     }
   }
   const response = await fetch(source);
-  if (!response.ok) throw new LmlabError(`cannot fetch the WebAssembly module at ${source}: HTTP ${response.status}`, GLUE_FAILURE);
+  if (!response.ok) {
+    throw new LmlabError(`cannot fetch the WebAssembly module at ${source}: HTTP ${response.status} (put lmlab.wasm there, it is build/lmlab.wasm in the lmlab package, or pass loadLmlab({ wasm: url }))`, GLUE_FAILURE);
+  }
   return response;
 }
 
@@ -58,7 +62,8 @@ async function instantiateModule(source, imports) {
  * @param {{ wasm?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module }} [options]
  */
 export async function instantiateCore(options = {}) {
-  const source = options.wasm ?? new URL('../build/lmlab.wasm', import.meta.url);
+  const source = options.wasm ?? defaultWasmUrl();
+  if (source instanceof Error) throw new LmlabError(source.message, GLUE_FAILURE);
   let views = null;
   const refreshViews = () => { views = null; };
   const trap = (name) => () => { throw new LmlabError(`lmlab.wasm called ${name}, which the core never should`, GLUE_FAILURE); };

@@ -3,7 +3,7 @@
 // tokens up. Here only what C cannot see is checked (option names and strings, JS types, options given
 // at the wrong level); C checks the values (src/vocab.c) and its sentence is passed through.
 import { Handle, LmlabError } from './loader.mjs';
-import { LEVEL, SENTENCES, STATUS, TOKENIZER_KIND, VOCAB_INFO } from './constants.mjs';
+import { LEVEL, SENTENCES, STATUS, TOKENIZER_KIND, UNK_RULE, VOCAB_INFO } from './constants.mjs';
 
 /** JS option strings → the C choices of lmlab.h. */
 const LEVELS = { char: LEVEL.CHAR, word: LEVEL.WORD };
@@ -52,6 +52,19 @@ export function utf8Of(encoder, text, what) {
     throw new LmlabError(`${what} has a lone UTF-16 surrogate at index ${text.search(/[\uD800-\uDFFF]/u)}, which is not Unicode text`, STATUS.UTF8);
   }
   return encoder.encode(text);
+}
+
+/**
+ * The C lm_unk_rule of the `unk` option: 'auto' (or false, or absent): word level always has <unk>,
+ * char level when minCount or maxSize dropped a character; 'always' (or true); 'never': no <unk>,
+ * every type kept, unknown tokens an error when encoding.
+ * @param {boolean | 'auto' | 'always' | 'never' | undefined} value
+ */
+function unkRule(value) {
+  if (value === undefined || value === false || value === 'auto') return UNK_RULE.AUTO;
+  if (value === true || value === 'always') return UNK_RULE.ALWAYS;
+  if (value === 'never') return UNK_RULE.NEVER;
+  throw argError(`unk must be 'auto', 'always' or 'never' (or true / false), got ${JSON.stringify(value)}`);
 }
 
 /** @param {ReturnType<typeof import('./loader.mjs').instantiateCore> extends Promise<infer C> ? C : never} core */
@@ -110,14 +123,14 @@ export function install(core) {
       const tokenizer = pick(TOKENIZERS, options.tokenizer, 'tokenizer', TOKENIZER_KIND.WORDS);
       const sentences = pick(SENTENCE_SPLITS, options.sentences, 'sentences', SENTENCES.LINES);
       if (options.lowercase !== undefined && typeof options.lowercase !== 'boolean') throw argError('lowercase must be true or false');
-      if (options.unk !== undefined && typeof options.unk !== 'boolean') throw argError('unk must be true or false');
+      const unk = unkRule(options.unk);
       const minCount = wholeNumber(options.minCount, 'minCount', 1);
       const maxSize = wholeNumber(options.maxSize, 'maxSize', 0);
       const ptr = core.scoped((s) => {
         const bytes = textBytes(text, 'the training text');
         const out = s.out();
         core.check(X.lm_vocab_build(out, s.u8(bytes), bytes.length, level, tokenizer, options.lowercase ? 1 : 0,
-          sentences, minCount, maxSize, options.unk ? 1 : 0));
+          sentences, minCount, maxSize, unk));
         return core.readI32At(out);
       });
       return new Vocab(ptr);

@@ -142,7 +142,7 @@ static void run_lm(void *p) {
     double loss;
     int s = lm_layer_rnn_forward(c->h, c->x, c->h0, c->Wx, c->Wh, c->b, c->N, c->T, c->V, c->H);
     s |= lm_layer_temporal_affine_forward(c->s, c->h, c->Wy, c->by, c->N, c->T, c->H, c->V);
-    s |= lm_layer_temporal_softmax_loss(&loss, c->ds, c->s, c->y, NULL, c->N, c->T, c->V);
+    s |= lm_layer_temporal_softmax_loss(&loss, c->ds, c->s, c->y, NULL, c->N, c->T, c->V, LM_LOSS_MEAN_UNMASKED);
     s |= lm_layer_temporal_affine_backward(c->dh, c->dWy, c->dby, c->ds, c->h, c->Wy, c->N, c->T, c->H, c->V);
     s |= lm_layer_rnn_backward(NULL, c->dh0, c->dWx, c->dWh, c->db, c->dh, c->x, c->h0, c->h, c->Wx, c->Wh, c->N, c->T,
                                c->V, c->H);

@@ -108,7 +108,7 @@ export async function runWasm(specs, wasm, instantiated) {
       const t = timeCall(() => {
         core.check(ex.lm_layer_rnn_forward(p.h, p.x, p.h0, p.Wx, p.Wh, p.b, N, T, V, H));
         core.check(ex.lm_layer_temporal_affine_forward(p.s, p.h, p.Wy, p.by, N, T, H, V));
-        core.check(ex.lm_layer_temporal_softmax_loss(p.loss, p.ds, p.s, p.y, 0, N, T, V));
+        core.check(ex.lm_layer_temporal_softmax_loss(p.loss, p.ds, p.s, p.y, 0, N, T, V, 0));
         core.check(ex.lm_layer_temporal_affine_backward(p.dh, p.dWy, p.dby, p.ds, p.h, p.Wy, N, T, H, V));
         core.check(ex.lm_layer_rnn_backward(0, p.dh0, p.dWx, p.dWh, p.db, p.dh, p.x, p.h0, p.h, p.Wx, p.Wh, N, T, V, H));
       });

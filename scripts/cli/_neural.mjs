@@ -13,9 +13,18 @@ export async function readCorpus(path) {
       throw new UsageError(`cannot read --data ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
     }
   }
-  const { brownCorpusPath } = await import('../brown-corpus.mjs');
-  const brown = brownCorpusPath();
-  return { text: readFileSync(brown, 'utf8'), name: 'the Brown corpus (built in)' };
+  return { text: readFileSync(await builtInCorpusPath(), 'utf8'), name: 'the Brown corpus (built in)' };
+}
+
+/** The built-in Brown text (made once, in a cache, by scripts/brown-corpus.mjs), or a UsageError naming --data. */
+export async function builtInCorpusPath() {
+  const { brownCorpusPath, BrownCorpusError } = await import('../brown-corpus.mjs');
+  try {
+    return brownCorpusPath();
+  } catch (err) {
+    if (!(err instanceof BrownCorpusError)) throw err;
+    throw new UsageError(`without --data the built-in Brown corpus is used, but ${err.message}: pass --data FILE to use your own text`);
+  }
 }
 
 /** Split text into [train, validation]: the last `fraction` of the text, cut at a line break when one is near. */

@@ -103,7 +103,7 @@ export async function run(argv) {
     throw new UsageError('--tokenizer, --sentences and --lowercase apply to --level word only');
   }
   let dataPath = flags.data;
-  if (!dataPath) dataPath = (await import('../brown-corpus.mjs')).brownCorpusPath();
+  if (!dataPath) dataPath = await (await import('./_neural.mjs')).builtInCorpusPath();
   const data = readText(dataPath, '--data');
   let train, heldOut, split;
   if (flags.eval) {

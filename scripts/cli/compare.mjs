@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { LIMITS } from '../../wasm_glue/constants.mjs';
 import { parseFlags, UsageError } from './_args.mjs';
 import { describeModel, fmt, modelConfig, readCorpus, splitText } from './_neural.mjs';
+import { programName } from './_program.mjs';
 
 export const summary = 'train bigram, window, rnn, lstm and gru for the same budget each and print one comparison table';
 
@@ -110,7 +111,7 @@ export async function run(argv) {
   console.log(table);
   if (f['json-out']) {
     const out = {
-      command: `node scripts/lmlab.mjs compare ${argv.join(' ')}`,
+      command: `${programName()} compare ${argv.join(' ')}`,
       data: corpus.name, level: vocab.level, vocabSize: vocab.size,
       trainTokens: trainIds.length, heldOutTokens: valIds.length, budget, rows,
     };

@@ -329,14 +329,16 @@ typedef struct {
     lm_float *scores;
     int32_t *y;
     uint8_t *mask;
+    lm_loss_reduction reduction;
 } sm_ctx;
 
 static double sm_loss(void *p) {
     sm_ctx *c = p;
-    return temporal_softmax_loss(NULL, c->scores, c->y, c->mask, c->N, c->T, c->V);
+    return temporal_softmax_loss(NULL, c->scores, c->y, c->mask, c->N, c->T, c->V, c->reduction);
 }
 
-/* The definition, computed the long way: mean over counted positions of -log(exp(s_y) / Σ exp(s)). */
+/* The definition, computed the long way: the sum over counted positions of -log(exp(s_y) / Σ exp(s)),
+ * divided by their count (mean-unmasked) or by N (sum-over-N, cs231n's). */
 static double sm_naive(const sm_ctx *c) {
     double total = 0;
     int count = 0;
@@ -347,6 +349,7 @@ static double sm_naive(const sm_ctx *c) {
         total -= log(exp((double)c->scores[(size_t)i * c->V + c->y[i]]) / z);
         count++;
     }
+    if (c->reduction == LM_LOSS_SUM_OVER_N) return total / c->N;
     return count ? total / count : 0;
 }
 
@@ -355,14 +358,17 @@ static void test_softmax_loss(void) {
     const size_t NT = (size_t)c.N * c.T, NTV = NT * c.V;
     c.scores = randn(NTV, 1.5), c.y = rand_ids(NT, c.V);
     lm_float *ds = filled(NTV, 42);
-    for (int pass = 0; pass < 2; pass++) {
+    for (int pass = 0; pass < 4; pass++) { /* unmasked, masked; mean-unmasked, then sum-over-N */
         uint8_t mask[12] = {1, 1, 0, 1, 0, 0, 1, 1, 1, 0, 1, 1};
-        c.mask = pass ? mask : NULL;
-        const char *name = pass ? "softmax_loss (masked) dscores" : "softmax_loss dscores";
-        double loss = temporal_softmax_loss(ds, c.scores, c.y, c.mask, c.N, c.T, c.V);
+        c.mask = pass & 1 ? mask : NULL;
+        c.reduction = pass < 2 ? LM_LOSS_MEAN_UNMASKED : LM_LOSS_SUM_OVER_N;
+        const char *names[4] = {"softmax_loss dscores", "softmax_loss (masked) dscores",
+                                "softmax_loss (sum over N) dscores", "softmax_loss (masked, sum over N) dscores"};
+        const char *name = names[pass];
+        double loss = temporal_softmax_loss(ds, c.scores, c.y, c.mask, c.N, c.T, c.V, c.reduction);
         CHECK(check_close(loss, sm_naive(&c), 1e-6), "%s: loss %.9g vs naive %.9g", name, loss, sm_naive(&c));
         check_grad(name, ds, c.scores, NTV, sm_loss, &c);
-        if (pass) {
+        if (pass & 1) {
             int zero = 1;
             for (int v = 0; v < c.V; v++) zero &= ds[2 * c.V + v] == 0;
             CHECK(zero, "masked positions get zero dscores");
@@ -375,17 +381,32 @@ static void test_softmax_loss(void) {
     /* Stable: scores of 1000 (exp overflows without the row max) give the exact uniform loss log V. */
     lm_float big[3 * 4] = {1000, 1000, 1000, 1000, -1000, 999, 1000, 998, 1e4, 1e4, 1e4, 1e4};
     int32_t yb[3] = {0, 1, 3};
-    double lb = temporal_softmax_loss(NULL, big, yb, NULL, 1, 3, 4);
+    double lb = temporal_softmax_loss(NULL, big, yb, NULL, 1, 3, 4, LM_LOSS_MEAN_UNMASKED);
     double expect = (log(4.0) + (1 + log(1 + exp(-1.0) + exp(-2.0))) + log(4.0)) / 3;
     CHECK(isfinite(lb) && check_close(lb, expect, 1e-5), "stable loss with huge scores: %g vs %g", lb, expect);
 
-    /* All masked: loss 0 and dscores 0. */
+    /* The two reductions differ by exactly count / N: the masked sum over N is the unmasked mean
+     * times 8 / 3 (8 of the 12 positions count, N = 3), in the loss and in every dscores entry. */
+    uint8_t eight[12] = {1, 1, 0, 1, 0, 0, 1, 1, 1, 0, 1, 1};
+    lm_float *ds_sum = zeros(NTV);
+    double mean = temporal_softmax_loss(ds, c.scores, c.y, eight, c.N, c.T, c.V, LM_LOSS_MEAN_UNMASKED);
+    double sum_n = temporal_softmax_loss(ds_sum, c.scores, c.y, eight, c.N, c.T, c.V, LM_LOSS_SUM_OVER_N);
+    CHECK(check_close(sum_n, mean * 8 / 3, 1e-6), "sum over N = mean x count / N: %.9g vs %.9g", sum_n, mean * 8 / 3);
+    double worst = 0;
+    for (size_t i = 0; i < NTV; i++) worst = fmax(worst, fabs((double)ds_sum[i] - (double)ds[i] * 8 / 3));
+    CHECK(worst < 1e-6, "dscores (sum over N) = dscores (mean) x count / N, off by %g", worst);
+    free(ds_sum);
+
+    /* All masked: loss 0 and dscores 0, in both reductions. */
     uint8_t none[12] = {0};
     c.mask = none;
-    CHECK(temporal_softmax_loss(ds, c.scores, c.y, c.mask, c.N, c.T, c.V) == 0, "all masked: loss 0");
-    int zero = 1;
-    for (size_t i = 0; i < NTV; i++) zero &= ds[i] == 0;
-    CHECK(zero, "all masked: dscores 0");
+    for (int r = 0; r < 2; r++) {
+        CHECK(temporal_softmax_loss(ds, c.scores, c.y, c.mask, c.N, c.T, c.V, (lm_loss_reduction)r) == 0,
+              "all masked: loss 0 (reduction %d)", r);
+        int zero = 1;
+        for (size_t i = 0; i < NTV; i++) zero &= ds[i] == 0;
+        CHECK(zero, "all masked: dscores 0 (reduction %d)", r);
+    }
     free(c.scores), free(c.y), free(ds);
 }
 
@@ -423,7 +444,7 @@ static void test_shapes(void) {
     temporal_affine_forward(s, h, Wy, by, N, T, H, V);
     CHECK(written(s, NTV), "temporal_affine_forward writes exactly (N, T, V)");
     lm_float *ds = out_buf(NTV);
-    double loss = temporal_softmax_loss(ds, s, ids, NULL, N, T, V);
+    double loss = temporal_softmax_loss(ds, s, ids, NULL, N, T, V, LM_LOSS_MEAN_UNMASKED);
     CHECK(isfinite(loss) && loss > 0 && written(ds, NTV), "softmax loss: scalar and dscores (N, T, V)");
     lm_float *dh = out_buf(NTH), *dWy = zeros((size_t)H * V + 8), *dby = zeros(V);
     temporal_affine_backward(dh, dWy, dby, ds, h, Wy, N, T, H, V);
@@ -445,15 +466,6 @@ static void test_shapes(void) {
 
 /* ---- the API edge: each documented error, and a success equal to the layer ----------------------- */
 
-/* The call failed with `code` and its message contains `text`. */
-#define CHECK_FAILS(call, code, text)                                                                      \
-    do {                                                                                                   \
-        lm_clear_error();                                                                                  \
-        int got_ = (call);                                                                                 \
-        CHECK(got_ == (code) && strstr(lm_error_message(), (text)) != NULL, "%s: status %d, message '%s'", \
-              #call, got_, lm_error_message());                                                            \
-    } while (0)
-
 static void test_api(void) {
     const int N = 2, T = 3, E = 3, H = 4, V = 5;
     lm_float *x = randn(N * T * E, 1), *h0 = randn(N * H, 1), *Wx = randn(E * H, 1), *Wh = randn(H * H, 1);
@@ -473,7 +485,7 @@ static void test_api(void) {
                 "E (input size) must be between 1 and 4096");
     CHECK_FAILS(lm_layer_embedding_forward(h, ids, W, N, T, LM_MAX_VOCAB + 1, E), LM_ERR_ARG,
                 "embedding_forward: V (vocabulary size) must be between 1 and 2000000, got 2000001");
-    CHECK_FAILS(lm_layer_temporal_softmax_loss(&loss, NULL, h, ids, NULL, N, T, 0), LM_ERR_ARG,
+    CHECK_FAILS(lm_layer_temporal_softmax_loss(&loss, NULL, h, ids, NULL, N, T, 0, LM_LOSS_MEAN_UNMASKED), LM_ERR_ARG,
                 "temporal_softmax_loss: V (vocabulary size) must be between 1");
     CHECK_FAILS(lm_layer_rnn_forward(NULL, NULL, NULL, NULL, NULL, NULL, 1 << 16, 1 << 10, 1, 4096), LM_ERR_ARG,
                 "rnn_forward: h (N, T, H) would have 65536·1024·4096 elements, more than the 268435456");
@@ -493,11 +505,11 @@ static void test_api(void) {
     ids[4] = -1;
     CHECK_FAILS(lm_layer_embedding_backward(W, x, ids, N, T, V, E), LM_ERR_ARG, "embedding_backward: ids[1, 1] = -1 is not a token id");
     lm_float *scores = randn(N * T * V, 1), *ds = zeros(N * T * V);
-    CHECK_FAILS(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, NULL, N, T, V), LM_ERR_ARG,
+    CHECK_FAILS(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, NULL, N, T, V, LM_LOSS_MEAN_UNMASKED), LM_ERR_ARG,
                 "temporal_softmax_loss: y[1, 1] = -1");
     uint8_t mask[6] = {1, 1, 1, 1, 0, 1}; /* a masked position's target is never read: any value is fine */
     lm_clear_error();
-    CHECK(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, mask, N, T, V) == LM_OK && isfinite(loss),
+    CHECK(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, mask, N, T, V, LM_LOSS_SUM_OVER_N) == LM_OK && isfinite(loss),
           "masked position may hold any target: %s", lm_error_message());
     ids[4] = 4;
     /* non-finite input */
@@ -510,9 +522,15 @@ static void test_api(void) {
                 "rnn_step_forward: Wh[3] is -Infinity");
     Wh[3] = 0.5;
     scores[2] = INFINITY;
-    CHECK_FAILS(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, NULL, N, T, V), LM_ERR_NONFINITE,
+    CHECK_FAILS(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, NULL, N, T, V, LM_LOSS_MEAN_UNMASKED), LM_ERR_NONFINITE,
                 "scores[2] is Infinity");
     scores[2] = 0;
+    /* an unknown reduction */
+    CHECK_FAILS(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, NULL, N, T, V, 2), LM_ERR_ARG,
+                "temporal_softmax_loss: reduction must be 0 (the mean over the unmasked positions) or 1 (the sum over "
+                "them divided by N, cs231n's), got 2");
+    CHECK_FAILS(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, NULL, N, T, V, -1), LM_ERR_ARG,
+                "temporal_softmax_loss: reduction must be 0");
 
     /* success: the same numbers as the layer itself */
     lm_clear_error();
@@ -520,9 +538,10 @@ static void test_api(void) {
     rnn_forward(h_ref, x, h0, Wx, Wh, b, N, T, E, H);
     CHECK(memcmp(h, h_ref, (size_t)N * T * H * sizeof *h) == 0, "lm_layer_rnn_forward = rnn_forward");
     CHECK(lm_layer_rnn_backward(dx, NULL, dWx, dWh, db, h, x, h0, h, Wx, Wh, N, T, E, H) == LM_OK, "api backward ok");
-    CHECK(lm_layer_temporal_softmax_loss(&loss, NULL, scores, ids, NULL, N, T, V) == LM_OK &&
-              check_close(loss, temporal_softmax_loss(NULL, scores, ids, NULL, N, T, V), 1e-12),
-          "api loss = layer loss");
+    for (int r = 0; r < 2; r++)
+        CHECK(lm_layer_temporal_softmax_loss(&loss, NULL, scores, ids, NULL, N, T, V, r) == LM_OK &&
+                  check_close(loss, temporal_softmax_loss(NULL, scores, ids, NULL, N, T, V, (lm_loss_reduction)r), 1e-12),
+              "api loss = layer loss (reduction %d)", r);
     free(x), free(h0), free(Wx), free(Wh), free(b), free(h), free(h_ref), free(W), free(dWx), free(dWh), free(db);
     free(dx), free(scores), free(ds);
 }

@@ -171,8 +171,8 @@ static void test_from_tokens_and_handles(void) {
     CHECK(lm_vocab_from_tokens(&copy, 1, 0, 0, 0, (const uint8_t *)"catcat", dup_len, counts, 2) == LM_ERR_FORMAT,
           "duplicate tokens rejected");
     int32_t len3[3] = {5, 3, 4}, c3[3] = {0, 0, 0};
-    CHECK(lm_vocab_from_tokens(&copy, 1, 0, 0, 0, (const uint8_t *)"<unk>cat</s>", len3, c3, 3) == LM_ERR_FORMAT,
-          "word vocab needs <s>");
+    CHECK_FAILS(lm_vocab_from_tokens(&copy, 1, 0, 0, 0, (const uint8_t *)"<unk>cat</s>", len3, c3, 3), LM_ERR_FORMAT,
+                "vocab_from_tokens: a word-level vocabulary must contain <s> and </s>");
     int32_t len2[2] = {2, 1};
     CHECK(lm_vocab_from_tokens(&copy, 0, 0, 0, 0, (const uint8_t *)"abc", len2, counts, 2) == LM_ERR_FORMAT,
           "char tokens are single characters");
@@ -187,6 +187,71 @@ static void test_from_tokens_and_handles(void) {
     CHECK(lm_vocab_info((const lm_vocab *)&not_a_vocab, info) == LM_ERR_HANDLE, "foreign pointer rejected");
 }
 
+/* LM_UNK_NEVER: no <unk> (graders that need V exactly): V = types + <s> + </s>, an unknown word or
+ * character is an error naming it and its byte offset, and nothing may be folded into <unk>. */
+static void test_no_unk(void) {
+    char buf[64];
+    lm_vocab *v = build("hello world\nhello there\n", LM_LEVEL_WORD, 0, 0, 0, 1, 0, LM_UNK_NEVER);
+    CHECK(v->size == 5, "V = <s>, </s> + 3 words, got %d", (int)v->size);
+    CHECK(v->unk == -1 && v->bos == 0 && v->eos == 1, "no <unk>: <s> is 0, </s> is 1 (got %d %d %d)", (int)v->unk,
+          (int)v->bos, (int)v->eos);
+    CHECK(strcmp(tok(v, 2, buf), "hello") == 0 && v->counts[0] == 2 && v->counts[1] == 2, "words after the specials");
+    const int32_t want[] = {0, 2, 4, 1};
+    check_encode(v, "hello world", 0, want, 4, 1);
+    int32_t *ids = NULL, *starts = NULL, n = 0, ns = 0;
+    const char *text = "hello world\nhello zebra-crossing world";
+    CHECK_FAILS(lm_vocab_encode(v, (const uint8_t *)text, strlen(text), 0, &ids, &n, &starts, &ns), LM_ERR_ARG,
+                "the text has the word 'zebra-crossing' at byte offset 18, which is not in the vocabulary (and the "
+                "vocabulary has no <unk>)");
+    CHECK(!ids && !starts && n == 0, "nothing handed back after the error");
+    int32_t id = 7;
+    CHECK(lm_vocab_id_of(v, (const uint8_t *)"zebra", 5, &id) == LM_OK && id == -1, "id_of an unknown word: -1");
+    int32_t info[LM_VOCAB_INFO_COUNT];
+    CHECK(lm_vocab_info(v, info) == LM_OK && info[LM_VOCAB_INFO_UNK] == -1 && info[LM_VOCAB_INFO_BOS] == 0, "info");
+    /* the model-file form round-trips without <unk> */
+    int32_t lengths[8];
+    for (int32_t i = 0; i < v->size; i++) lengths[i] = (int32_t)(v->offsets[i + 1] - v->offsets[i]);
+    lm_vocab *copy = NULL;
+    CHECK(lm_vocab_from_tokens(&copy, 1, 0, 0, 0, v->bytes, lengths, v->counts, v->size) == LM_OK && copy &&
+              copy->unk == -1 && copy->bos == 0 && copy->eos == 1,
+          "from_tokens keeps a vocabulary without <unk>: %s", lm_error_message());
+    lm_vocab_free(copy);
+    lm_vocab_free(v);
+
+    /* a long unknown word is shown cut at 64 bytes on a character boundary */
+    v = build("a b\n", LM_LEVEL_WORD, 1, 0, 0, 1, 0, LM_UNK_NEVER);
+    char longword[200] = "a ";
+    for (int i = 0; i < 40; i++) strcat(longword, "é"); /* 80 bytes, 2 per character */
+    CHECK_FAILS(lm_vocab_encode(v, (const uint8_t *)longword, strlen(longword), 0, &ids, &n, &starts, &ns), LM_ERR_ARG,
+                "the text has the word 'éééééééééééééééééééééééééééééééé…' at byte offset 2");
+    lm_vocab_free(v);
+
+    /* nothing may be folded into <unk>: min_count, max_size or a literal <unk> in the text */
+    lm_vocab *bad = NULL;
+    CHECK_FAILS(lm_vocab_build(&bad, (const uint8_t *)"a a b c\n", 8, 1, 0, 0, 0, 2, 0, LM_UNK_NEVER), LM_ERR_ARG,
+                "vocab_build: min_count 2 and max_size 0 would fold 2 of the 3 word types into <unk>, but unk is "
+                "'never' (no <unk>): keep every type (min_count 1, max_size 0) or allow <unk>");
+    CHECK_FAILS(lm_vocab_build(&bad, (const uint8_t *)"a a b c\n", 8, 1, 0, 0, 0, 1, 4, LM_UNK_NEVER), LM_ERR_ARG,
+                "would fold 1 of the 3 word types");
+    CHECK_FAILS(lm_vocab_build(&bad, (const uint8_t *)"a <unk> b\n", 10, 1, 1, 0, 0, 1, 0, LM_UNK_NEVER), LM_ERR_ARG,
+                "vocab_build: the text contains the token <unk>, but unk is 'never'");
+    CHECK_FAILS(lm_vocab_build(&bad, (const uint8_t *)"aab", 3, 0, 0, 0, 0, 2, 0, LM_UNK_NEVER), LM_ERR_ARG,
+                "vocab_build: min_count 2 and max_size 0 would fold 1 of the 2 characters into <unk>");
+    CHECK_FAILS(lm_vocab_build(&bad, (const uint8_t *)"ab", 2, 0, 0, 0, 0, 1, 0, 3), LM_ERR_ARG,
+                "vocab_build: unk must be 0 (auto: word level always, char level when a character is dropped), 1 "
+                "(always) or 2 (never), got 3");
+    CHECK(!bad, "no vocabulary after a refusal");
+    /* char level: no <unk> unless asked; max_size counts the 2 word specials */
+    v = build("abcab", LM_LEVEL_CHAR, 0, 0, 0, 1, 0, LM_UNK_NEVER);
+    CHECK(v->size == 3 && v->unk == -1, "char level without <unk>: V 3, got %d", (int)v->size);
+    CHECK_FAILS(lm_vocab_encode(v, (const uint8_t *)"abz", 3, 0, &ids, &n, &starts, &ns), LM_ERR_ARG,
+                "the text has the character U+007A at byte offset 2, which is not in the vocabulary");
+    lm_vocab_free(v);
+    v = build("a a b c\n", LM_LEVEL_WORD, 0, 0, 0, 1, 5, LM_UNK_NEVER);
+    CHECK(v->size == 5, "max_size 5 = <s>, </s> + 3 words keeps every type, V %d", (int)v->size);
+    lm_vocab_free(v);
+}
+
 int main(void) {
     test_word_vocab();
     test_tokenizers();
@@ -194,5 +259,6 @@ int main(void) {
     test_char_vocab();
     test_bad_text();
     test_from_tokens_and_handles();
+    test_no_unk();
     return check_summary("test_vocab");
 }
