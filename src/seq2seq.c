@@ -463,7 +463,8 @@ lm_status seq2seq_loss_and_grads(lm_seq2seq *m, const lm_s2s_batch *b, double *l
     LM_TRY(load_batch(m, b));
     forward(m);
     /* (Tt·N) rows; the mean over the real targets, so dscores already holds the gradient of that mean */
-    double value = temporal_softmax_loss(m->dscores, m->scores, m->yout, m->tmask, m->cache_Tt, m->cache_N, m->cfg.Vt);
+    double value = temporal_softmax_loss(m->dscores, m->scores, m->yout, m->tmask, m->cache_Tt, m->cache_N, m->cfg.Vt,
+                                         LM_LOSS_MEAN_UNMASKED);
     if (!isfinite(value)) return nonfinite_loss(m, value);
     s2s_backward(m);
     const lm_param_info *bad = first_nonfinite(m, m->grads);
@@ -479,7 +480,8 @@ lm_status seq2seq_loss_and_grads(lm_seq2seq *m, const lm_s2s_batch *b, double *l
 lm_status seq2seq_loss_sum(lm_seq2seq *m, const lm_s2s_batch *b, double *loss_sum, double *count) {
     LM_TRY(load_batch(m, b));
     forward(m);
-    double mean = temporal_softmax_loss(NULL, m->scores, m->yout, m->tmask, m->cache_Tt, m->cache_N, m->cfg.Vt);
+    double mean = temporal_softmax_loss(NULL, m->scores, m->yout, m->tmask, m->cache_Tt, m->cache_N, m->cfg.Vt,
+                                        LM_LOSS_MEAN_UNMASKED);
     if (!isfinite(mean)) return nonfinite_loss(m, mean);
     double n = count_targets(m);
     *loss_sum = mean * n;
