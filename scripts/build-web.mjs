@@ -2,8 +2,11 @@
 // build-web.mjs — `node scripts/build-web.mjs [outDir]`: build the static site (default dist/). esbuild
 // bundles the page (web/app.mjs) and the training worker (web/worker.mjs, a separate ES module) and
 // the stylesheet; it copies index.html, lmlab.wasm and the built-in corpora (the Brown text comes
-// from scripts/brown-corpus.mjs). Relative URLs only, so any static host and sub-path works.
-// Prints the page weight (everything but corpora) and fails above the 500 KB budget.
+// from scripts/brown-corpus.mjs). It also builds the kit (web/kit/index.mjs → kit/lmlab-kit.js, a
+// self-contained ES module with uPlot and d3 inside, and the worker and lmlab.wasm beside it) and the
+// tutorials (web/tutorials/* → tutorials/, pages that use only the kit). Relative URLs only, so any
+// static host and sub-path works. Prints the page weight (the page's own files, without corpora, kit
+// and tutorials) and fails above the 500 KB budget; prints the kit's weight too.
 import { build } from 'esbuild';
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -20,6 +23,38 @@ async function exists(path) {
     return false;
   }
 }
+
+/**
+ * esbuild plugin: a .css file imported from JavaScript arrives as its text (the kit adds its styles to
+ * the page itself); CSS @import rules are left to the CSS loader.
+ * @type {import('esbuild').Plugin}
+ */
+const cssAsText = {
+  name: 'css-as-text',
+  setup(b) {
+    b.onResolve({ filter: /\.css$/ }, async (args) => {
+      if (args.kind !== 'import-statement') return undefined;
+      const result = await b.resolve(args.path, { kind: 'import-rule', resolveDir: args.resolveDir });
+      if (result.errors.length) return { errors: result.errors };
+      return { path: result.path, namespace: 'css-text' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'css-text' }, async (args) => ({ contents: await readFile(args.path, 'utf8'), loader: 'text' }));
+  },
+};
+
+/** esbuild options every bundle shares. @type {import('esbuild').BuildOptions} */
+const COMMON = {
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['es2022'],
+  minify: process.env.LMLAB_WEB_MINIFY !== '0',
+  legalComments: 'none',
+  // The glue loads node:fs only under Node; in the browser that branch never runs.
+  external: ['node:*'],
+  logLevel: 'warning',
+  plugins: [cssAsText],
+};
 
 async function sizeOfTree(dir, skip) {
   let total = 0;
@@ -59,18 +94,26 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
   await mkdir(join(outDir, 'corpora'), { recursive: true });
 
   await build({
+    ...COMMON,
     entryPoints: { app: join(ROOT, 'web/app.mjs'), worker: join(ROOT, 'web/worker.mjs'), style: join(ROOT, 'web/style.css') },
     outdir: outDir,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: ['es2022'],
-    minify: process.env.LMLAB_WEB_MINIFY !== "0",
-    legalComments: 'none',
-    // The glue loads node:fs only under Node; in the browser that branch never runs.
-    external: ['node:*'],
-    logLevel: 'warning',
   });
+  // The kit: one module for authors' pages, the worker and the .wasm beside it (their URLs are
+  // relative to the module: import.meta.url).
+  const kitDir = join(outDir, 'kit');
+  await build({
+    ...COMMON,
+    entryPoints: { 'lmlab-kit': join(ROOT, 'web/kit/index.mjs'), worker: join(ROOT, 'web/worker.mjs') },
+    outdir: kitDir,
+  });
+  await copyFile(wasm, join(kitDir, 'lmlab.wasm'));
+  // The tutorials: plain pages over the kit (../../kit/lmlab-kit.js).
+  const tutorials = join(ROOT, 'web/tutorials');
+  await mkdir(join(outDir, 'tutorials'), { recursive: true });
+  for (const name of await readdir(tutorials)) {
+    await mkdir(join(outDir, 'tutorials', name), { recursive: true });
+    for (const file of await readdir(join(tutorials, name))) await copyFile(join(tutorials, name, file), join(outDir, 'tutorials', name, file));
+  }
 
   await copyFile(join(ROOT, 'web/index.html'), join(outDir, 'index.html'));
   await copyFile(wasm, join(outDir, 'lmlab.wasm'));
@@ -86,19 +129,24 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
       throw new Error(`preset '${preset.id}' needs ${preset.file}, which is not in ${relative(ROOT, outDir)}/ (web/corpora/ has no such file)`);
     }
   }
-  // Relative URLs only: no root-absolute src/href in the HTML.
-  const html = await readFile(join(outDir, 'index.html'), 'utf8');
-  const absolute = /(?:src|href)="\/(?!\/)/.exec(html);
-  if (absolute) throw new Error(`index.html uses a root-absolute URL (${absolute[0]}…): the site must work under any sub-path`);
+  // Relative URLs only: no root-absolute src/href in any page.
+  const pages = [join(outDir, 'index.html'), ...(await readdir(join(outDir, 'tutorials'))).map((name) => join(outDir, 'tutorials', name, 'index.html'))];
+  for (const file of pages) {
+    const html = await readFile(file, 'utf8');
+    const absolute = /(?:src|href)="\/(?!\/)/.exec(html);
+    if (absolute) throw new Error(`${relative(outDir, file)} uses a root-absolute URL (${absolute[0]}…): the site must work under any sub-path`);
+  }
 
-  const page = await sizeOfTree(outDir, (path) => path === join(outDir, 'corpora'));
+  const notPage = new Set(['corpora', 'kit', 'tutorials'].map((d) => join(outDir, d)));
+  const page = await sizeOfTree(outDir, (path) => notPage.has(path));
+  const kit = await sizeOfTree(kitDir, () => false);
   const corpora = await sizeOfTree(join(outDir, 'corpora'), () => false);
-  await writeFile(join(outDir, 'build-info.json'), JSON.stringify({ pageBytes: page.total, corporaBytes: corpora.total }, null, 2));
+  await writeFile(join(outDir, 'build-info.json'), JSON.stringify({ pageBytes: page.total, kitBytes: kit.total, corporaBytes: corpora.total }, null, 2));
   log(`web: built ${relative(process.cwd(), outDir) || '.'}/`);
-  for (const f of page.files) log(`  ${relative(outDir, f.path).padEnd(18)} ${(f.size / 1024).toFixed(1).padStart(7)} KB`);
-  log(`  page weight ${(page.total / 1024).toFixed(1)} KB (budget ${PAGE_BUDGET_BYTES / 1024} KB); corpora ${(corpora.total / 1024 / 1024).toFixed(2)} MB`);
+  for (const f of [...page.files, ...kit.files]) log(`  ${relative(outDir, f.path).padEnd(20)} ${(f.size / 1024).toFixed(1).padStart(7)} KB`);
+  log(`  page weight ${(page.total / 1024).toFixed(1)} KB (budget ${PAGE_BUDGET_BYTES / 1024} KB); kit ${(kit.total / 1024).toFixed(1)} KB; corpora ${(corpora.total / 1024 / 1024).toFixed(2)} MB`);
   if (page.total > PAGE_BUDGET_BYTES) throw new Error(`page weight ${page.total} bytes is over the ${PAGE_BUDGET_BYTES}-byte budget`);
-  return { pageBytes: page.total, corporaBytes: corpora.total, files: page.files };
+  return { pageBytes: page.total, kitBytes: kit.total, corporaBytes: corpora.total, files: page.files };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

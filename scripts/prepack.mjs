@@ -85,6 +85,15 @@ function runMake(goals) {
   }
 }
 
+/** One built file matching an export pattern such as dist/kit/* (the part before '*' is a folder). */
+function patternSample(root, pattern, why) {
+  const folder = pattern.slice(0, pattern.indexOf('*'));
+  const full = join(root, folder);
+  const names = existsSync(full) && statSync(full).isDirectory() ? readdirSync(full).filter((n) => statSync(join(full, n)).isFile()) : [];
+  if (names.length === 0) throw new PackError(`${why} points at ${pattern}, but the build made no file in ${folder}`);
+  return folder + names[0];
+}
+
 /**
  * After the build: every target exists and "files" includes it; "files" packs no part of dist/
  * that no export points into. Throws a PackError; returns the targets' paths.
@@ -92,7 +101,10 @@ function runMake(goals) {
  */
 export function checkPackage(root = ROOT) {
   const { targets, files } = packageTargets(root);
-  for (const { path, why } of targets) {
+  for (const target of targets) {
+    // A subpath pattern ("./kit/*" → "dist/kit/*") points at its folder's files: check one of them.
+    const { why } = target;
+    const path = target.path.includes('*') ? patternSample(root, target.path, why) : target.path;
     const full = join(root, path);
     if (!existsSync(full) || statSync(full).size === 0) throw new PackError(`${why} points at ${path}, which the build did not make`);
     if (!ALWAYS_PACKED.test(path) && !files.some((entry) => filesEntryIncludes(entry, path))) {

@@ -19,7 +19,7 @@ test('every setting round-trips through the URL', () => {
   assert.deepEqual(Object.keys(settings).sort(), Object.keys(FIELDS).sort());
 });
 
-test('bad URL fields keep their defaults and say why', () => {
+test('bad URL values keep their defaults and say why; unknown names are ignored', () => {
   const { settings, errors } = settingsFromQuery('?hidden=abc&lr=-1&model=transformer&seq=1&bogus=1&batch=2.5');
   const d = defaultSettings();
   assert.equal(settings.hidden, d.hidden);
@@ -32,7 +32,8 @@ test('bad URL fields keep their defaults and say why', () => {
   assert.match(text, /learning rate must be between 0.000001 and 100, got -1|learning rate must be between 1e-6 and 100, got -1/);
   assert.match(text, /model must be one of bigram, rnn, lstm, gru, window, got 'transformer'/);
   assert.match(text, /sequence length must be between 2 and 512, got 1/);
-  assert.match(text, /unknown setting 'bogus'/);
+  assert.doesNotMatch(text, /bogus/, 'a name that is not a setting is ignored quietly (lesson links carry their own)');
+  assert.equal(errors.length, 5);
   assert.match(text, /batch must be a whole number, got '2.5'/);
 });
 
@@ -127,4 +128,39 @@ test('bracketScore counts complete lines only', async () => {
   const { bracketScore } = await import('../web/corpora/synthetic.mjs');
   assert.deepEqual(bracketScore('(ab)\n[cd}\nxyz\n<ef>\n'), { good: 2, total: 3 });
   assert.deepEqual(bracketScore(''), { good: 0, total: 0 });
+});
+
+test('a lesson link: a locked RNN-vs-LSTM comparison round-trips, unknown names are ignored, bad values named', async () => {
+  const { lessonFromQuery, lessonToQuery, defaultLesson, CARDS, PANELS } = await import('../web/lesson.mjs');
+  const link = '?corpus=brackets&model=rnn&hidden=32&seq=48&compare=lstm&lock=all&hide=file&autoplay=1&stop=200'
+    + '&cards=learning,gradients,hidden&probe=(ab+cd)%0A[ef]&note=Which+one+remembers+the+bracket%3F&layout=compact&utm_source=newsletter&fbclid=x1';
+  const { settings, lesson, errors, given } = lessonFromQuery(link);
+  assert.deepEqual(errors, [], 'tracking parameters are ignored quietly');
+  assert.equal(settings.model, 'rnn');
+  assert.equal(settings.hidden, 32);
+  assert.deepEqual(lesson, {
+    cards: ['learning', 'gradients', 'hidden'], hide: ['file'], lock: [...PANELS], autoplay: true, stop: 200,
+    compare: 'lstm', probe: '(ab cd)\n[ef]', note: 'Which one remembers the bracket?', text: null, layout: 'compact',
+  });
+  assert.ok(given.has('compare') && given.has('hidden') && !given.has('utm_source'));
+  // written back and read again: the same settings and the same lesson
+  const again = lessonFromQuery(lessonToQuery(settings, lesson));
+  assert.deepEqual(again.errors, []);
+  assert.deepEqual(again.settings, settings);
+  assert.deepEqual(again.lesson, lesson);
+  // a plain page writes no lesson fields
+  assert.doesNotMatch(lessonToQuery(settings, defaultLesson()), /cards|lock|hide|autoplay|stop|compare|probe|note|layout|text=/);
+  // bad values of lesson fields are named, and their defaults kept
+  const bad = lessonFromQuery('?cards=learning,weights&lock=everything&stop=-3&compare=transformer&autoplay=maybe&model=lstm&note=' + 'x'.repeat(501));
+  assert.deepEqual(bad.lesson, defaultLesson());
+  const text = bad.errors.join('\n');
+  assert.match(text, new RegExp(`cards must be a comma list of ${CARDS.join(', ')} \\(or all\\), got 'weights'`));
+  assert.match(text, /lock must be a comma list of corpus, model, file, run \(or all\), got 'everything'/);
+  assert.match(text, /stop must be a step number from 1 to 10000000, got '-3'/);
+  assert.match(text, /compare must be one of rnn, lstm, gru, window, got 'transformer'/);
+  assert.match(text, /autoplay must be 1 or 0, got 'maybe'/);
+  assert.match(text, /note must be at most 500 characters, got 501/);
+  assert.equal(bad.errors.length, 6);
+  // comparing a model with itself is refused
+  assert.match(lessonFromQuery('?model=lstm&compare=lstm').errors.join(), /compare=lstm: it is the model itself/);
 });

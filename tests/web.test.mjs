@@ -5,7 +5,9 @@
 // gives the same sample, a corrupted model file is refused with the old model still working, and a
 // crashed worker is restarted (the test hooks only behind ?testhooks=1). The ladder: a fresh LSTM's
 // last-step gradient 20 steps back beats the RNN's, an LSTM learns the bracket corpus and its c_t,
-// gate and gradient views draw, the GRU's gate selector, the window MLP's fitted settings.
+// gate and gradient views draw, the GRU's gate selector, the window MLP's fitted settings; a lesson
+// link (a locked RNN-vs-LSTM comparison in the compact layout). The page's views are the kit's
+// elements (web/kit/), so their parts are found by class inside them (#hidden-states .lm-hs-heatmap).
 // Screenshots of each view go to test-artifacts/ (git-ignored).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -77,7 +79,7 @@ test('the site is small, loads fast and shows the bigram before any training', a
   console.log(`# page weight ${(built.pageBytes / 1024).toFixed(1)} KB, first contentful paint ${paint.toFixed(0)} ms, Brown loaded, counted and a model built after ${ready.toFixed(0)} ms`);
   assert.match(await text('#corpus-stats'), /characters .* vocabulary \d+/);
   assert.match(await text('#stat-bigram'), /^\d\.\d{3}$/);
-  await page.waitForFunction(() => document.querySelectorAll('#bars-bigram li').length === 10);
+  await page.waitForFunction(() => document.querySelectorAll('#predict .lm-nt-bigram li').length === 10);
   await waitDrawn('#bigram-heatmap', 100);
   assert.deepEqual(page.errors, []);
 });
@@ -113,13 +115,13 @@ test('training the RNN lowers the validation loss while the page stays responsiv
 
 test('every view draws something', async () => {
   await page.waitForTimeout(1800); // one probe / sample refresh after the last check
-  for (const selector of ['#loss-chart', '#grad-flow', '#param-grads', '#hidden-heatmap', '#weights-heatmap', '#wgrads-heatmap', '#bigram-heatmap']) {
+  for (const selector of ['#loss-chart', '#grad-flow', '#param-grads', '#hidden-states .lm-hs-heatmap', '#weights-heatmap', '#wgrads-heatmap', '#bigram-heatmap']) {
     await waitDrawn(selector);
   }
   assert.ok((await text('#sample')).length > 50, 'no sample text');
-  assert.ok(await page.locator('#neuron-text span').count() > 20, 'neuron text not coloured');
-  assert.ok(await page.locator('#surprisal span').count() > 20, 'surprisal text missing');
-  assert.equal(await page.locator('#bars-neural li').count(), 10);
+  assert.ok(await page.locator('#hidden-states .lm-hs-text span').count() > 20, 'neuron text not coloured');
+  assert.ok(await page.locator('#predict .lm-nt-surprisal span').count() > 20, 'surprisal text missing');
+  assert.equal(await page.locator('#predict .lm-nt-neural li').count(), 10);
   assert.match(await text('#stat-speed'), /\d/);
   assert.match(await text('#stat-params'), /\d/);
 });
@@ -141,7 +143,7 @@ test('pause, step exactly once, resume', async () => {
   await page.waitForTimeout(1600);
   await page.click('#train');
   await page.waitForFunction(() => !window.lmlab.running);
-  await page.locator('#rank').click();
+  await page.locator('#hidden-states .lm-hs-rank').click();
   await page.waitForTimeout(300);
   for (const id of ['card-learning', 'card-samples', 'card-predict', 'card-hidden', 'card-gradients', 'card-bigram']) {
     await shot(id.replace('card-', 'view-'), page.locator(`#${id}`));
@@ -149,7 +151,7 @@ test('pause, step exactly once, resume', async () => {
   await page.evaluate(() => window.scrollTo(0, 0));
   // The README's picture: the top of the page, down to the hidden-state heatmap.
   const bottom = await page.evaluate(() => {
-    const r = document.querySelector('#neuron-text').getBoundingClientRect();
+    const r = document.querySelector('#hidden-states .lm-hs-text').getBoundingClientRect();
     return Math.ceil(r.bottom + window.scrollY + 12);
   });
   await page.screenshot({ path: join(ARTIFACTS, 'overview.png'), fullPage: true, clip: { x: 0, y: 0, width: 1400, height: bottom } });
@@ -172,23 +174,23 @@ test('the controls and heatmaps work from the keyboard', async () => {
   await tip.waitFor({ state: 'visible' });
   assert.match(await tip.innerText(), /^P\('.+' \| '.+'\) = \d/);
   // Enter on a hidden-state row colours the probe text by that neuron.
-  await page.focus('#hidden-heatmap canvas');
+  await page.focus('#hidden-states .lm-hs-heatmap canvas');
   for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.querySelector('#neuron-label').textContent.startsWith('neuron 3 of'));
+  await page.waitForFunction(() => document.querySelector('#hidden-states .lm-hs-label').textContent.startsWith('neuron 3 of'));
 });
 
 test('typing in the prediction box changes the bars', async () => {
-  const input = page.locator('#predict-input');
+  const input = page.locator('#predict .lm-nt-input');
   await input.fill('Th');
-  await page.waitForFunction(() => document.querySelector('#bars-neural li .bar-token')?.textContent.length > 0);
+  await page.waitForFunction(() => document.querySelector('#predict .lm-nt-neural li .bar-token')?.textContent.length > 0);
   await page.waitForTimeout(300);
-  const before = await text('#bars-neural');
+  const before = await text('#predict .lm-nt-neural');
   await input.press('End');
   await input.pressSequentially('e q', { delay: 30 });
-  await page.waitForFunction((b) => document.querySelector('#bars-neural').innerText !== b, before);
-  assert.notEqual(await text('#bars-neural'), before);
-  assert.match(await text('#bars-bigram'), /%/);
+  await page.waitForFunction((b) => document.querySelector('#predict .lm-nt-neural').innerText !== b, before);
+  assert.notEqual(await text('#predict .lm-nt-neural'), before);
+  assert.match(await text('#predict .lm-nt-bigram'), /%/);
 });
 
 test('gradient check runs in the worker and passes', async () => {
@@ -196,6 +198,7 @@ test('gradient check runs in the worker and passes', async () => {
   await page.waitForSelector('table.gradcheck', { timeout: 20000 });
   const rows = await page.locator('table.gradcheck tbody tr').count();
   assert.ok(rows >= 4, `${rows} tensors checked`);
+  console.log(`# gradient check: ${(await text('table.gradcheck tbody tr:first-child')).replace(/\s+/g, ' ')}`);
   assert.equal(await page.locator('table.gradcheck td.ok').count(), rows, await text('#grad-check-result'));
   await shot('view-gradcheck', page.locator('#card-gradcheck'));
 });
@@ -392,12 +395,12 @@ test('the LSTM learns the bracket corpus; its cell state, gates and last-step gr
   const last = await lstm.evaluate(() => Array.from(window.lmlab.gradFlow.last));
   assert.ok(last.every((v) => Number.isFinite(v) && v > 0), 'last-step gradient curve');
   await waitDrawn('#grad-flow', 20, lstm);
-  await lstm.waitForSelector('#quantity-row:not([hidden])');
-  assert.deepEqual(await lstm.$$eval('#hidden-quantity option', (os) => os.map((o) => o.value)), ['h', 'c', 'i', 'f', 'g', 'o']);
+  await lstm.waitForSelector('#hidden-states .lm-hs-quantity-row:not([hidden])');
+  assert.deepEqual(await lstm.$$eval('#hidden-states .lm-hs-quantity option', (os) => os.map((o) => o.value)), ['h', 'c', 'i', 'f', 'g', 'o']);
   for (const key of ['c', 'f', 'i']) {
-    await lstm.selectOption('#hidden-quantity', key);
-    await lstm.waitForFunction((k) => document.querySelector('#neuron-label').textContent.endsWith(`(${k})`), key);
-    await waitDrawn('#hidden-heatmap', 20, lstm);
+    await lstm.selectOption('#hidden-states .lm-hs-quantity', key);
+    await lstm.waitForFunction((k) => document.querySelector('#hidden-states .lm-hs-label').textContent.endsWith(`(${k})`), key);
+    await waitDrawn('#hidden-states .lm-hs-heatmap', 20, lstm);
   }
   await lstm.locator('#card-hidden').screenshot({ path: join(ARTIFACTS, 'lstm-input-gate.png') });
   await lstm.locator('#card-gradients').screenshot({ path: join(ARTIFACTS, 'lstm-gradients.png') });
@@ -408,7 +411,7 @@ test('the LSTM learns the bracket corpus; its cell state, gates and last-step gr
   await lstm.click('#step');
   await lstm.waitForFunction(() => window.lmlab.step === 1);
   await lstm.waitForFunction(() => window.lmlab.gradFlow.last?.length === 48, null, { timeout: 10000 });
-  await lstm.waitForFunction(() => [...document.querySelectorAll('#hidden-quantity option')].map((o) => o.value).join() === 'h,r,z,g', null, { timeout: 10000 });
+  await lstm.waitForFunction(() => [...document.querySelectorAll('#hidden-states .lm-hs-quantity option')].map((o) => o.value).join() === 'h,r,z,g', null, { timeout: 10000 });
   await lstm.selectOption('#model', 'window');
   await lstm.waitForFunction(() => window.lmlab.model?.kind === 'window');
   assert.equal(await lstm.inputValue('#embed'), '16');
@@ -421,8 +424,8 @@ test('the LSTM learns the bracket corpus; its cell state, gates and last-step gr
   }
   const windowLoss = await lstm.evaluate(() => window.lmlab.lossChart.train.at(-1));
   assert.ok(Number.isFinite(windowLoss) && windowLoss > 0, `window MLP loss ${windowLoss}`);
-  await lstm.waitForSelector('#quantity-row', { state: 'hidden' });
-  await waitDrawn('#hidden-heatmap', 20, lstm);
+  await lstm.waitForSelector('#hidden-states .lm-hs-quantity-row', { state: 'hidden' });
+  await waitDrawn('#hidden-states .lm-hs-heatmap', 20, lstm);
   assert.equal(await lstm.evaluate(() => window.lmlab.gradFlow.last), null);
   assert.match(await lstm.locator('#grad-note').innerText(), /no recurrence/);
   // An invalid embedding for the window MLP is refused with a sentence, not replaced silently.
@@ -432,4 +435,49 @@ test('the LSTM learns the bracket corpus; its cell state, gates and last-step gr
   assert.equal(await lstm.inputValue('#embed'), '16');
   assert.deepEqual(lstm.errors, []);
   await lstm.close();
+});
+
+test('a lesson link: a locked RNN-vs-LSTM comparison in the compact layout, trained to step 150 on its own', async () => {
+  const link = '?corpus=brackets&model=rnn&hidden=32&embed=0&seq=48&batch=16&lr=0.01&seed=5'
+    + '&compare=lstm&lock=corpus,model&hide=file&autoplay=1&stop=150&cards=learning,gradients'
+    + '&note=Which+one+keeps+its+gradient+20+steps+back%3F&layout=compact&utm_source=newsletter';
+  const lesson = await browser.newPage(link, { width: 720, height: 800 });
+  // (not waitReady: its static top bar would undo the compact layout's sticky one)
+  await lesson.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  assert.equal(await lesson.locator('#lesson-note').innerText(), 'Which one keeps its gradient 20 steps back?');
+  assert.equal(await lesson.locator('#banner').isVisible(), false, 'the tracking parameter is ignored quietly');
+  // only the chosen cards; the model and corpus controls locked, the file panel hidden
+  const shown = await lesson.$$eval('main .card', (cards) => cards.filter((c) => !c.hidden).map((c) => c.id));
+  assert.deepEqual(shown, ['card-learning', 'card-gradients']);
+  assert.ok(await lesson.isDisabled('#model') && await lesson.isDisabled('#hidden') && await lesson.isDisabled('#corpus'));
+  assert.equal(await lesson.isVisible('[data-panel="file"]'), false);
+  // autoplay, both models, stopped at 150 exactly
+  await lesson.waitForFunction(() => window.lmlab.trainer.steps === 150 && window.lmlab.compare.steps === 150 && !window.lmlab.running, null, { timeout: 90000, polling: 250 });
+  await lesson.waitForTimeout(800);
+  assert.deepEqual(await lesson.evaluate(() => [window.lmlab.model.kind, window.lmlab.compare.model.kind]), ['rnn', 'lstm']);
+  assert.match(await lesson.locator('#status').innerText(), /Paused: RNN at step 150, LSTM at step 150\./);
+  // both curves on the loss chart and on the gradient chart (the comparison is pinned for the student)
+  assert.equal(await lesson.evaluate(() => document.querySelector('#loss-chart').chart.runs.length), 2);
+  assert.deepEqual(await lesson.evaluate(() => document.querySelector('#grad-flow').chart.others.map((o) => o.label)), ['LSTM']);
+  await waitDrawn('#loss-chart', 20, lesson);
+  await waitDrawn('#grad-flow', 20, lesson);
+  // compact: the views come before the settings, and the run buttons stay in view while scrolling
+  const [views, controls] = await lesson.evaluate(() => ['#views', '.controls'].map((s) => document.querySelector(s).getBoundingClientRect().top));
+  assert.ok(views < controls, 'the settings come after the views');
+  await lesson.screenshot({ path: join(ARTIFACTS, 'lesson-compare.png') });
+  await lesson.mouse.wheel(0, 1500);
+  await lesson.waitForTimeout(300);
+  const train = await lesson.locator('#train').boundingBox();
+  assert.ok(train && train.y >= 0 && train.y < 80, `the Train button scrolled away (${train?.y})`);
+  await lesson.screenshot({ path: join(ARTIFACTS, 'lesson-compare-scrolled.png') });
+  // the link keeps the lesson (and drops the tracking parameter)
+  assert.match(lesson.url(), /compare=lstm&note=.*&layout=compact/);
+  assert.doesNotMatch(lesson.url(), /utm_source/);
+  assert.deepEqual(lesson.errors, []);
+  await lesson.close();
+  // a bad value of a lesson field is named in the page
+  const bad = await browser.newPage('?corpus=hello&stop=-3&cards=learning,weights');
+  await waitReady(bad);
+  assert.match(await bad.locator('#banner-text').innerText(), /stop must be a step number from 1 to 10000000, got '-3'.*cards must be a comma list of/);
+  await bad.close();
 });

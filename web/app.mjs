@@ -1,30 +1,34 @@
-// app.mjs — the page's wiring, and the file to read first. The page trains a model in a Web Worker
-// (worker.mjs, which owns the WASM instance; every message is typed in protocol.mjs) and shows it
-// through views (views/, created over this page's elements by page/views.mjs). This file declares the
-// page's whole state (`app`), attaches every control's listener (wireControls), runs the 10 Hz draw
-// timer (frame) and starts the page (main). What the controls do lives in page/:
-//   training.mjs       the worker (restarted after a crash), the model, run/pause/step, snapshots
-//   corpus.mjs         presets, pasted text, opened and dropped files → checked → the worker
-//   model-files.mjs    download a model, load one, the crash checkpoint
-//   readouts.mjs       samples, predictions, hidden states, the bigram matrix, the gradient check
+// app.mjs — the page's wiring, and the file to read first. The page is built on the kit's public
+// pieces (web/kit/, docs/kit.md): a trainer client (createTrainer; it owns the shared training worker,
+// replays it after a crash and keeps the loss history) registered as the page's default trainer, and
+// view elements in index.html bound to it (<lm-loss-chart>, <lm-hidden-states>, <lm-gradient-flow>,
+// <lm-bigram-matrix>, <lm-next-token>), which draw themselves. This file declares the page's whole
+// state (`app`), attaches every control's listener (wireControls), runs the 10 Hz timer of the page's
+// own views (frame) and starts the page (main). What the controls do lives in page/:
+//   training.mjs       the model, run/pause/step, snapshots, faults, crash notices
+//   corpus.mjs         presets, pasted text, opened and dropped files → checked → the trainer
+//   model-files.mjs    download a model, load one
+//   readouts.mjs       samples, the probe text, the watched weights, the gradient check
 //   settings-form.mjs  settings ⇄ controls ⇄ URL (the schema and parser: settings.mjs)
+//   lesson.mjs         a lesson link's cards, hidden or locked panels, note, layout, comparison
+//                      (the link's schema: ../lesson.mjs)
 //   status.mjs         run buttons, status line, the numbers above the loss chart
 // Every page function takes `app` as its first argument; only this file creates it.
-import { settingsFromQuery } from './settings.mjs';
+import { lessonFromQuery } from './lesson.mjs';
+import { createTrainer, registerTrainer } from './kit/index.mjs';
 import { choosePreset, dragLeave, dragOver, dropCorpusFile, loadStartCorpus, openCorpusFile, usePastedText } from './page/corpus.mjs';
 import { fillPresetSelect } from './page/corpus-panel.mjs';
 import { banner, hideBanner, on, setStatus } from './page/dom.mjs';
-import { downloadModel, loadModelFile, saveCheckpoint } from './page/model-files.mjs';
-import { pinFlow, rankNeurons, refreshPredict, refreshProbe, refreshSample, runGradCheck, showQuantity, unpinFlows, watchParam } from './page/readouts.mjs';
+import { downloadModel, loadModelFile } from './page/model-files.mjs';
+import { changeProbeText, refreshSample, runGradCheck, watchParam } from './page/readouts.mjs';
 import { changePrime, changeTemperature, writeControls } from './page/settings-form.mjs';
+import { applyLessonLayout, createCompare } from './page/lesson.mjs';
 import { drawStats } from './page/status.mjs';
-import { changeSetting, resetModel, startWorker, stepOnce, toggleTraining } from './page/training.mjs';
+import { changeSetting, resetModel, startTrainer, startTraining, stepOnce, toggleTraining } from './page/training.mjs';
 import { createPageViews } from './page/views.mjs';
 
-const DRAW_MS = 100;                 // redraw the views ten times a second, whatever training does
+const DRAW_MS = 100;                 // redraw the page's own views ten times a second, whatever training does
 const SAMPLE_EVERY_MS = 3000;        // while training: a new sample
-const PROBE_EVERY_MS = 1500;         // while training: new hidden states and predictions
-const CHECKPOINT_EVERY_MS = 20000;   // while training: a new crash checkpoint
 
 // ---- state --------------------------------------------------------------------------------------
 
@@ -32,66 +36,47 @@ const CHECKPOINT_EVERY_MS = 20000;   // while training: a new crash checkpoint
 const query = new URLSearchParams(location.search);
 const TEST_HOOKS = query.get('testhooks') === '1';
 query.delete('testhooks');
-/** The link's settings; its errors (bad or unknown fields) are shown once the page starts. */
-const linked = settingsFromQuery(query.toString());
+/** The link's settings and lesson; its errors (bad values of known fields) are shown once the page starts. */
+const linked = lessonFromQuery(query.toString());
 
 /** Everything the page holds. Fields are changed in place, never added. */
 const app = {
   // -- fixed when the page starts --
   /** the test hooks are on (?testhooks=1): the worker accepts debugPoison / debugCrash */
   testHooks: TEST_HOOKS,
-  /** the built worker, next to the built app.js (dist/) */
-  workerUrl: new URL('./worker.js', import.meta.url),
-  /** the page's views over their elements (page/views.mjs) */
+  /** the page's trainer: the kit's client, registered as the default trainer of the view elements */
+  trainer: createTrainer({ testHooks: TEST_HOOKS }),
+  /** @type {import('./kit/trainer.mjs').Trainer | null} a lesson link's second model, trained beside the first (page/lesson.mjs) */
+  compare: /** @type {import('./kit/trainer.mjs').Trainer | null} */ (null),
+  /** what the lesson link asks of the page (nothing, for a plain link) */
+  lesson: linked.lesson,
+  /** the page's views: the kit elements in index.html and the page's own views (page/views.mjs) */
   views: createPageViews(),
 
   // -- what the user chose --
-  /** the live settings: the controls and the URL show them, the worker gets a copy (never replaced) */
+  /** the live settings: the controls and the URL show them, the trainer gets a copy (never replaced) */
   settings: linked.settings,
   /** @type {import('./page/corpus-panel.mjs').Corpus | null} the training text */
   corpus: null,
 
-  // -- the worker --
-  /** @type {Worker | null} */
-  worker: null,
-  /** @type {import('./protocol.mjs').Connection | null} requests to the worker, typed by protocol.mjs */
-  rpc: null,
+  // -- what the trainer said --
   /** @type {import('./protocol.mjs').CellKind[]} the neural cells this lmlab.wasm has */
-  cells: [],
-  /** a crashed worker is being replaced */
-  restarting: false,
-  /** @type {number[]} when the recent crashes happened (performance.now()); too many stop restarts */
-  crashes: [],
-
-  // -- what the worker said --
-  /** @type {import('./protocol.mjs').CorpusInfo | null} the corpus as the worker split it */
-  corpusInfo: null,
-  /** @type {import('./protocol.mjs').ModelInfo | null} the model it holds (null: none could be built) */
-  model: null,
-  /** the model's optimizer step */
-  step: 0,
-  /** the worker is training (told to run, no snapshot has said it stopped) */
-  running: false,
-  /** @type {Promise<unknown> | null} the last pause request; resolves once the worker stopped */
-  pausing: null,
-  /** @type {import('./protocol.mjs').Snapshot | null} the last snapshot (the numbers above the chart) */
-  last: null,
-  /** @type {{ bytes: ArrayBuffer, step: number } | null} the model as last saved or loaded, replayed into a restarted worker */
-  checkpoint: null,
+  cells: /** @type {import('./protocol.mjs').CellKind[]} */ ([]),
 
   // -- cadences (performance.now() times) --
   /** when the sample was last refreshed */
   lastSample: 0,
-  /** when the hidden states and predictions were last refreshed */
-  lastProbe: 0,
-  /** when the last crash checkpoint was asked for */
-  lastCheckpoint: 0,
   /** @type {Set<string>} request kinds in flight, and 'kind:again' for one asked for meanwhile */
   busy: new Set(),
   /** the numbers above the loss chart need redrawing */
   statsDirty: true,
+  /** @type {string | null} the weight the reader chose, while the formula view points at another */
+  pointedFrom: /** @type {string | null} */ (null),
 };
 /** @typedef {typeof app} AppState */
+registerTrainer(app.trainer, 'default');
+app.compare = createCompare(app, TEST_HOOKS);
+if (app.lesson.stop) for (const t of [app.trainer, app.compare]) t?.setLimit('maxSteps', app.lesson.stop);
 
 // ---- controls -----------------------------------------------------------------------------------
 
@@ -119,21 +104,16 @@ function wireControls() {
   on('temp', 'input', () => changeTemperature(app));
   on('prime', 'change', () => changePrime(app));
   on('sample-now', 'click', () => refreshSample(app));
-  // next character and hidden states
-  on('predict-input', 'input', () => refreshPredict(app));
-  on('probe-text', 'input', () => refreshProbe(app));
-  on('hidden-quantity', 'change', () => showQuantity(app));
-  on('rank', 'click', () => rankNeurons(app));
+  // hidden states: the probe text
+  on('probe-text', 'input', () => changeProbeText(app));
   // gradients
-  on('pin-flow', 'click', () => pinFlow(app));
-  on('unpin-flow', 'click', () => unpinFlows(app));
   on('weight-param', 'change', () => watchParam(app));
   on('grad-check', 'click', () => runGradCheck(app));
 }
 
 // ---- drawing (10 Hz, decoupled from training) ---------------------------------------------------
 
-/** Redraw what changed; while training, refresh samples, probes and the checkpoint on their cadences. */
+/** Redraw the page's own views; while training, refresh the sample on its cadence. */
 function frame() {
   try {
     drawStats(app);
@@ -141,18 +121,7 @@ function frame() {
   } catch (err) {
     console.error(err);
   }
-  if (!app.running) return;
-  const now = performance.now();
-  if (now - app.lastSample > SAMPLE_EVERY_MS) refreshSample(app);
-  if (now - app.lastProbe > PROBE_EVERY_MS) {
-    app.lastProbe = now;
-    refreshProbe(app);
-    refreshPredict(app);
-  }
-  if (now - app.lastCheckpoint > CHECKPOINT_EVERY_MS && app.step > 0) {
-    app.lastCheckpoint = now;
-    saveCheckpoint(app);
-  }
+  if (app.trainer.running && performance.now() - app.lastSample > SAMPLE_EVERY_MS) refreshSample(app);
 }
 
 // ---- start --------------------------------------------------------------------------------------
@@ -160,22 +129,27 @@ function frame() {
 /** Hooks for the browser tests and for curious users in the console: window.lmlab. */
 const hooks = {
   settings: app.settings,
-  get step() { return app.step; },
-  get running() { return app.running; },
+  trainer: app.trainer,
+  get compare() { return app.compare; },
+  get step() { return app.trainer.steps; },
+  get running() { return app.trainer.running; },
   /** Resolves once the worker has acknowledged the last pause (no more steps after it). */
-  settle: () => app.pausing ?? Promise.resolve(),
-  get model() { return app.model; },
-  lossChart: app.views.lossChart,
-  gradFlow: app.views.gradFlow,
+  settle: () => app.trainer.pausing ?? Promise.resolve(),
+  get model() { return app.trainer.model; },
+  /** the loss history the loss chart draws (steps, train, smooth, val; firstValidation, lastValidation) */
+  get lossChart() { return app.trainer.history; },
+  /** the latest gradient curves (total, last) */
+  get gradFlow() { return app.trainer.gradFlow; },
   /** @type {number | undefined} when the page was ready (performance.now()) */
   readyMs: undefined,
   ...(TEST_HOOKS ? {
-    crashWorker: () => app.rpc?.call('debugCrash'),
-    poisonModel: () => app.rpc?.call('debugPoison'),
+    crashWorker: () => app.trainer.call('debugCrash'),
+    poisonModel: () => app.trainer.call('debugPoison'),
   } : {}),
 };
 
 async function main() {
+  applyLessonLayout(app);
   wireControls();
   fillPresetSelect();
   writeControls(app);
@@ -183,7 +157,7 @@ async function main() {
   setInterval(frame, DRAW_MS);
   try {
     setStatus('Starting the worker…');
-    await startWorker(app);
+    await startTrainer(app);
   } catch (err) {
     banner(`Could not start the training worker: ${err.message}`);
     setStatus('Failed to start.');
@@ -192,6 +166,7 @@ async function main() {
   await loadStartCorpus(app, linked.given);
   document.body.dataset.ready = 'true';
   hooks.readyMs = performance.now();
+  if (app.lesson.autoplay) await startTraining(app).catch((err) => banner(err.message));
 }
 
 Object.assign(window, { lmlab: hooks });

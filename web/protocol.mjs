@@ -1,8 +1,12 @@
 // protocol.mjs — the messages between a page and the training worker (worker.mjs), and connect(), the
 // page-side caller that pairs each request with its reply. The worker owns the WASM instance; a page
-// only sends requests and receives replies, snapshots and faults. Every message is typed below, and
-// both sides are annotated with these types, so `tsc --checkJs` holds the page and the worker to them.
-// No DOM here beyond the Worker it is given. Shapes: T probe length, H hidden, P parameter tensors.
+// only sends requests and receives replies, snapshots and faults. One worker serves several trainers:
+// every request and every snapshot or fault names its session (a number the client picks; the worker
+// opens a session on its first request and `close` frees it). The protocol is self-contained: a
+// configure carries only the settings a client cares about (the worker fills in the defaults and
+// checks every field: settings.mjs resolveSettings). Every message is typed below, and both sides are
+// annotated with these types, so `tsc --checkJs` holds the page and the worker to them. No DOM here
+// beyond the Worker it is given. Shapes: T probe length, H hidden, E embedding, P parameter tensors.
 
 /** @typedef {import('./settings.mjs').Settings} Settings */
 /** @typedef {import('./settings.mjs').ModelKind} ModelKind */
@@ -25,9 +29,22 @@
  */
 
 /**
+ * How the training text is cut (worker/streams.mjs): N streams of streamLength tokens; ring: the
+ * streams wrap past the text's end so every character is a target; coverage: the fraction of the
+ * training text that is a target each epoch; heldOut false: the text is too short to hold text out
+ * and validation reads the training text.
+ * @typedef {{ streams: number, streamLength: number, ring: boolean, coverage: number, heldOut: boolean, trainTokens: number }} StreamInfo
+ */
+
+/**
  * The reply to configure and load: the model the worker now holds.
  * @typedef {object} ModelInfo
  * @property {ModelKind} kind
+ * @property {{ vocabSize: number, hidden: number, embed: number, layers: number, window: number, gru: 'torch' | 'lecture' }} config
+ *   the model's sizes (the formulas' shapes)
+ * @property {Settings} settings the complete settings it was built with (defaults filled in)
+ * @property {StreamInfo | null} layout null for the bigram
+ * @property {number} threads cores its engine trains on (0: nothing to train)
  * @property {number} parameterCount
  * @property {ParamInfo[]} params in the order of Snapshot.paramGrads
  * @property {number} step optimizer steps taken
@@ -47,14 +64,21 @@
  */
 
 /**
- * The reply to probe: hidden states over a text. quantities: h, then the LSTM's c, then each gate
- * (LSTM i f g o, GRU r z g) of the last layer, every data (T, H).
+ * The reply to probe: hidden states over a text, in a heatmap's orientation (rows are neurons,
+ * columns characters: no transposing). quantities: h, then the LSTM's c, then each gate (LSTM i f g
+ * o, GRU r z g) of the last layer, every data (H, T). inputs: x_t of a one-layer model with an
+ * embedding, (E, T), else null (one-hot input: the character id is x_t). next: p_t's likeliest
+ * characters after each position (position t predicts character t + 1).
  * @typedef {object} Probe
  * @property {string[]} chars the probed characters, (T,)
+ * @property {number[]} ids their vocabulary ids, (T,)
  * @property {number} T
  * @property {number} H
+ * @property {number} E embedding size (0: one-hot)
  * @property {CellKind} cell
- * @property {{ key: string, data: Float32Array }[]} quantities
+ * @property {{ key: string, data: Float32Array }[]} quantities each (H, T)
+ * @property {Float32Array | null} inputs (E, T) or null
+ * @property {TokenProb[][]} next (T,) lists of the 5 likeliest next characters
  * @property {string} dropped characters the vocabulary does not know, each once
  * @property {number} cut characters left out beyond the longest probe
  */
@@ -72,25 +96,30 @@
  */
 
 /**
- * The reply to load: the new model, and the settings it was trained with (the file's, merged over the
- * current ones).
- * @typedef {ModelInfo & { settings: Settings }} LoadedModel
+ * The reply to load: the new model; its settings are the file's, merged over the current ones.
+ * @typedef {ModelInfo} LoadedModel
  */
 
 // ---- requests: each type, its payload and its reply ---------------------------------------------
 
 /**
  * Every request the worker answers, by type: what the page sends with it and what the reply carries.
+ * All but init concern the request's session.
  * @typedef {object} Requests
- * @property {{ payload: { testHooks?: boolean }, result: { cells: CellKind[] } }} init load lmlab.wasm
- *   and say which cells it has; testHooks allows the debug requests (a page opened with ?testhooks=1)
+ * @property {{ payload: { testHooks?: boolean }, result: { cells: CellKind[], threads: number } }} init
+ *   load lmlab.wasm (once per worker) and say which cells it has; testHooks allows the debug requests
+ *   (a page opened with ?testhooks=1)
  * @property {{ payload: { name: string, text: string }, result: CorpusInfo }} setCorpus split and encode
  *   a checked text, count its bigram; drops the model
- * @property {{ payload: { settings: Settings }, result: ModelInfo }} configure build the model and
- *   trainer for these settings (a reset); posts a first snapshot
- * @property {{ payload: {}, result: { step: number } }} run train in time slices until paused
+ * @property {{ payload: { settings: Partial<Record<keyof Settings, number | string>> }, result: ModelInfo }} configure
+ *   build the model and its engine (a reset): an open settings object, missing fields get their
+ *   defaults, a bad or unknown one is refused with a sentence; posts a first snapshot
+ * @property {{ payload: { until?: number, speed?: number }, result: { step: number } }} run train in time
+ *   slices until paused, or until the step reaches `until` (0: no limit; the snapshot then says
+ *   stopped 'until'), at most `speed` steps per second (0: no limit); while running, updates the limits
  * @property {{ payload: {}, result: { step: number } }} pause stop after the current slice; posts a snapshot
- * @property {{ payload: {}, result: { step: number } }} step one optimizer update; posts a snapshot
+ * @property {{ payload: { count?: number }, result: { step: number } }} step exactly `count` (default 1)
+ *   optimizer updates; posts a snapshot
  * @property {{ payload: { lr: number }, result: {} }} setLr change the learning rate live
  * @property {{ payload: { param: string }, result: {} }} watch which parameter snapshots carry (by name)
  * @property {{ payload: { prime: string, temperature: number, seed: number, length: number },
@@ -107,6 +136,7 @@
  * @property {{ payload: {}, result: {} }} evaluate validation loss now; posts a snapshot
  * @property {{ payload: {}, result: {} }} debugPoison test hook: one weight becomes NaN
  * @property {{ payload: {}, result: {} }} debugCrash test hook: the worker throws outside any request
+ * @property {{ payload: {}, result: {} }} close free the session (its model, corpus and bigram)
  */
 
 /** @typedef {keyof Requests} RequestType */
@@ -119,8 +149,9 @@
  * @typedef {Requests[K]['result']} Result
  */
 /**
- * What the page posts: { id, type, ...payload }; the worker answers each with one Reply of that id.
- * @typedef {{ [K in RequestType]: { id: number, type: K } & Payload<K> }[RequestType]} Request
+ * What the page posts: { id, session, type, ...payload }; the worker answers each with one Reply of
+ * that id.
+ * @typedef {{ [K in RequestType]: { id: number, session: number, type: K } & Payload<K> }[RequestType]} Request
  */
 
 // ---- what the worker posts ----------------------------------------------------------------------
@@ -132,8 +163,8 @@
  */
 
 /**
- * Posted at most ten times a second while training, and after configure, pause, step, watch and
- * evaluate. losses: training loss of steps firstStep … firstStep + losses.length - 1; val: validation
+ * Posted for one session at most ten times a second while it trains, and after configure, pause, step,
+ * watch and evaluate. stopped 'until': training reached the run's `until` step and stopped. losses: training loss of steps firstStep … firstStep + losses.length - 1; val: validation
  * points since the last snapshot; paramGrads: (P,) gradient norms in ModelInfo.params order (empty for
  * the bigram); gradFlow: (T,) ||dL/dh_t|| of the last training step (all steps' losses), null before
  * the first step; gradLast: (T,) ||∂L_T/∂h_t|| of the last step's loss only, averaged over held-out
@@ -141,8 +172,10 @@
  * window MLP; watched: the parameter chosen by `watch`, with its gradient.
  * @typedef {object} Snapshot
  * @property {'snapshot'} type
+ * @property {number} session
  * @property {number} step
  * @property {boolean} running
+ * @property {'until' | ''} stopped
  * @property {number} firstStep
  * @property {Float32Array} losses
  * @property {{ step: number, loss: number }[]} val
@@ -157,11 +190,12 @@
  */
 
 /**
- * Training stopped on its own. kind 'nonfinite': a step was refused because the loss or a gradient
- * became NaN or infinite (the model is as before that step; the message says what to try); 'error':
- * any other failure of a training step (training is paused); 'fatal': the WebAssembly instance failed
- * while answering a request (a trap or a RangeError), so the page should replace the worker.
- * @typedef {{ type: 'fault', kind: 'nonfinite' | 'error' | 'fatal', message: string }} Fault
+ * Training of a session stopped on its own. kind 'nonfinite': a step was refused because the loss or a
+ * gradient became NaN or infinite (the model is as before that step; the message says what to try);
+ * 'error': any other failure of a training step (training is paused); 'fatal': the WebAssembly
+ * instance failed while answering a request (a trap or a RangeError), so the page should replace the
+ * worker (every session on it).
+ * @typedef {{ type: 'fault', session: number, kind: 'nonfinite' | 'error' | 'fatal', message: string }} Fault
  */
 
 /** @typedef {Snapshot | Fault} WorkerEvent  what the worker posts unasked */
@@ -175,8 +209,10 @@
  * @typedef {T | { result: T, transfer: Transferable[] }} Answer
  */
 /**
- * The worker's request handlers: one per request type, taking its payload and answering its result.
- * @typedef {{ [K in RequestType]: (payload: Payload<K>) => Answer<Result<K>> | Promise<Answer<Result<K>>> }} Handlers
+ * The worker's request handlers: one per request type, taking the session and the payload and
+ * answering the result.
+ * @typedef {import('./worker/worker-state.mjs').Session} Session
+ * @typedef {{ [K in RequestType]: (session: Session, payload: Payload<K>) => Answer<Result<K>> | Promise<Answer<Result<K>>> }} Handlers
  */
 
 // ---- the page's side ----------------------------------------------------------------------------
@@ -193,14 +229,14 @@ export class WorkerError extends Error {
 
 /**
  * @typedef {object} Connection
- * @property {<K extends RequestType>(type: K, payload?: Payload<K>, transfer?: Transferable[]) => Promise<Result<K>>} call
- *   send a request; resolves with its result or rejects with a WorkerError
+ * @property {<K extends RequestType>(session: number, type: K, payload?: Payload<K>, transfer?: Transferable[]) => Promise<Result<K>>} call
+ *   send a request about a session; resolves with its result or rejects with a WorkerError
  * @property {(message: string) => void} failAll reject every outstanding request (the worker died)
  */
 
 /**
- * Wrap a Worker: call(type, payload, transfer) → a promise of the reply's result; snapshots and
- * faults go to onEvent.
+ * Wrap a Worker: call(session, type, payload, transfer) → a promise of the reply's result; snapshots
+ * and faults go to onEvent.
  * @param {Worker} worker
  * @param {(event: WorkerEvent) => void} onEvent
  * @returns {Connection}
@@ -222,11 +258,11 @@ export function connect(worker, onEvent) {
     }
   });
   return {
-    call(type, payload, transfer = []) {
+    call(session, type, payload, transfer = []) {
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ id, type, ...payload }, transfer);
+        worker.postMessage({ ...payload, id, session, type }, transfer);
       });
     },
     failAll(message) {

@@ -1,14 +1,16 @@
 // settings.mjs — the page's settings schema: every hyperparameter, the seed and the live knobs, with
 // defaults, limits, a strict parser for URL query strings and the inverse writer, so a link
 // reproduces a run. Pure functions, no DOM: the browser page and node --test use the same code.
-// Unknown or malformed fields never pass silently: the parser returns the defaults for them plus one
-// sentence each. (page/settings-form.mjs shows settings in the form; the worker gets a copy.)
+// Malformed values never pass silently: the parser returns the defaults for them plus one sentence
+// each; in a link, names that are not settings are skipped (lesson.mjs reads the lesson's own). The
+// worker completes and checks the open objects programs send with resolveSettings.
+// (page/settings-form.mjs shows settings in the form.)
 
 /**
  * @typedef {'bigram'|'rnn'|'lstm'|'gru'|'window'} ModelKind
  * @typedef {{
  *   corpus: string, model: ModelKind, hidden: number, embed: number, layers: number, window: number,
- *   seq: number, batch: number, opt: 'sgd'|'adagrad'|'adam', lr: number, clip: number,
+ *   gru: 'torch'|'lecture', seq: number, batch: number, opt: 'sgd'|'adagrad'|'adam', lr: number, clip: number,
  *   clipMode: 'norm'|'value', seed: number, temp: number, prime: string
  * }} Settings
  */
@@ -35,6 +37,8 @@ export const FIELDS = Object.freeze({
   embed: { kind: 'int', def: 0, min: 0, max: 512, label: 'embedding size (0 = one-hot)' },
   layers: { kind: 'int', def: 1, min: 1, max: 3, label: 'layers' },
   window: { kind: 'int', def: 8, min: 1, max: 64, label: 'window' },
+  // torch: torch.nn.GRU (reset gate after the matmul, its own b_hn); lecture: the notes' GRU (before it)
+  gru: { kind: 'choice', def: 'torch', choices: ['torch', 'lecture'], label: 'GRU variant' },
   seq: { kind: 'int', def: 32, min: 2, max: 512, label: 'sequence length' },
   batch: { kind: 'int', def: 16, min: 1, max: 256, label: 'batch' },
   opt: { kind: 'choice', def: 'adam', choices: ['sgd', 'adagrad', 'adam'], label: 'optimizer' },
@@ -48,7 +52,7 @@ export const FIELDS = Object.freeze({
 });
 
 /** Settings that change the model or its trainer: changing one rebuilds the model. */
-export const STRUCTURAL = Object.freeze(['model', 'hidden', 'embed', 'layers', 'window', 'seq', 'batch', 'opt', 'clip', 'clipMode', 'seed']);
+export const STRUCTURAL = Object.freeze(['model', 'hidden', 'embed', 'layers', 'window', 'gru', 'seq', 'batch', 'opt', 'clip', 'clipMode', 'seed']);
 
 /** The window MLP's embedding when the settings had none (it concatenates embeddings, so one-hot is out). */
 export const WINDOW_EMBED = 16;
@@ -121,8 +125,10 @@ export function parseField(key, raw) {
 }
 
 /**
- * Read settings from a query string ("?model=rnn&hidden=64"). Bad or unknown fields keep their
- * defaults and add a message; the page shows the messages.
+ * Read settings from a query string ("?model=rnn&hidden=64"). A bad value of a known field keeps its
+ * default and adds a message (the page shows the messages); names that are not settings are skipped
+ * quietly: a lesson link carries other parameters too (lesson.mjs), and a link may gain tracking
+ * parameters on its way to a student.
  * @param {string} search
  * @returns {{ settings: Settings, errors: string[], given: Set<string> }} given: the fields the link set
  */
@@ -132,10 +138,7 @@ export function settingsFromQuery(search) {
   const given = new Set();
   const params = new URLSearchParams(search);
   for (const [key, raw] of params) {
-    if (!(key in FIELDS)) {
-      errors.push(`ignored unknown setting '${key}' in the link`);
-      continue;
-    }
+    if (!Object.hasOwn(FIELDS, key)) continue;
     const { value, error } = parseField(key, raw);
     if (error) errors.push(`ignored the link's ${error}`);
     else {
@@ -145,6 +148,36 @@ export function settingsFromQuery(search) {
   }
   for (const note of fitSettingsToModel(settings)) errors.push(`adjusted the link: ${note}`);
   return { settings, errors, given };
+}
+
+/**
+ * Complete and check an open settings object, as a program sends it (the worker's configure, the kit's
+ * createTrainer): every field optional (defaults filled in), values as numbers or strings, each checked
+ * by parseField; the window MLP's rules applied. Throws one sentence naming every bad or unknown field.
+ * @param {Record<string, unknown>} [given]
+ * @returns {{ settings: Settings, notes: string[] }} notes: what fitSettingsToModel changed
+ */
+export function resolveSettings(given = {}) {
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new TypeError('settings must be an object of fields like { model: "lstm", hidden: 64 }');
+  const settings = defaultSettings();
+  const errors = [];
+  for (const [key, raw] of Object.entries(given)) {
+    if (raw === undefined) continue;
+    if (!Object.hasOwn(FIELDS, key)) {
+      errors.push(`unknown setting '${key}' (known: ${Object.keys(FIELDS).join(', ')})`);
+      continue;
+    }
+    if (typeof raw !== 'number' && typeof raw !== 'string') {
+      errors.push(`${FIELDS[key].label} must be a number or a string, got ${raw === null ? 'null' : typeof raw}`);
+      continue;
+    }
+    const { value, error } = parseField(key, String(raw));
+    if (error) errors.push(error);
+    else byName(settings)[key] = value;
+  }
+  if (errors.length) throw new Error(`${errors.join('; ')}.`);
+  const notes = fitSettingsToModel(settings);
+  return { settings, notes };
 }
 
 /**

@@ -1,6 +1,6 @@
 // corpus-panel.mjs — the corpus panel's pieces that need no worker: the preset list, fetching or
-// generating a preset's text (checked like any other input), the statistics under the inputs, and a
-// probe excerpt for the hidden-state view. corpus.mjs uses them to handle a new corpus.
+// generating a preset's text (checked like any other input) and the statistics under the inputs.
+// corpus.mjs uses them to handle a new corpus.
 import { $ } from './dom.mjs';
 import { CorpusError, decodeCorpus, formatBytes, showChar } from '../corpus-check.mjs';
 import { PRESETS, presetById } from '../presets.mjs';
@@ -51,7 +51,8 @@ export function renderCorpusStats(stats, corpus, info) {
   host.replaceChildren();
   const p = document.createElement('p');
   p.append(`${stats.chars.toLocaleString()} characters (${formatBytes(stats.bytes)}), vocabulary ${stats.vocabSize}. `);
-  p.append(info.heldOut ? `Last 10% (${info.valTokens.toLocaleString()} chars) held out for validation.` : 'Too short to hold text out: validation uses the training text.');
+  p.append(info.heldOut ? `Last 10% (${info.valTokens.toLocaleString()} chars) held out for validation.`
+    : 'Under 2,000 characters, too short to hold text out: trained and validated on all of it (the streams wrap around its end, so every character is trained on).');
   host.append(p);
   if (corpus.note) {
     const note = document.createElement('p');
@@ -69,17 +70,4 @@ export function renderCorpusStats(stats, corpus, info) {
     chips.append(chip);
   }
   host.append(chips);
-}
-
-/**
- * A probe excerpt from the held-out part: starts at a line or sentence, about 100 characters.
- * @param {string} text the corpus
- */
-export function defaultProbe(text) {
-  const from = Math.floor(text.length * 0.92);
-  let start = text.indexOf('\n', from);
-  if (start < 0 || start > from + 400) start = from;
-  let excerpt = text.slice(start + 1, start + 1 + 160);
-  if (excerpt.trim().length < 20) excerpt = text.slice(0, 160); // tiny corpora: their beginning
-  return [...excerpt].slice(0, 100).join('').replace(/\s+$/, '');
 }

@@ -1,15 +1,16 @@
 // corpus.mjs — handling a new training text: a built-in preset (with the settings it suggests), pasted
 // text, an opened or dropped file. Each is checked first (../corpus-check.mjs: empty, too large,
-// binary, broken UTF-8 get one sentence and the old corpus stays); a good one goes to the worker, the
-// statistics and probe text follow, and a fresh model is built. corpus-panel.mjs has the pieces.
+// binary, broken UTF-8 get one sentence and the old corpus stays); a good one goes to the trainer,
+// the statistics and probe text follow, and a fresh model is built. corpus-panel.mjs has the pieces.
 import { checkText, corpusStats, decodeCorpus, formatBytes, MAX_CORPUS_BYTES } from '../corpus-check.mjs';
 import { defaultSettings } from '../settings.mjs';
 import { presetById } from '../presets.mjs';
 import { $, banner, setStatus, showError } from './dom.mjs';
-import { defaultProbe, loadPreset, renderCorpusStats } from './corpus-panel.mjs';
-import { refreshBigramMatrix } from './readouts.mjs';
+import { loadPreset, renderCorpusStats } from './corpus-panel.mjs';
+import { defaultProbe } from '../kit/corpora.mjs';
 import { writeControls, writeUrl } from './settings-form.mjs';
 import { configure, pauseTraining, sendCorpus } from './training.mjs';
+import { locked } from './lesson.mjs';
 
 /** @typedef {import('../app.mjs').AppState} AppState */
 /** @typedef {import('./corpus-panel.mjs').Corpus} Corpus */
@@ -21,7 +22,7 @@ function fetchPreset(id) {
 }
 
 /**
- * Make `corpus` the training text: stats, worker, bigram views, a fresh model.
+ * Make `corpus` the training text: stats, the trainer (the elements follow it), a fresh model.
  * @param {AppState} app @param {Corpus} corpus
  */
 async function useCorpus(app, corpus) {
@@ -29,17 +30,17 @@ async function useCorpus(app, corpus) {
   const stats = corpusStats(corpus.text);
   app.corpus = corpus;
   setStatus('Counting bigrams…');
-  await sendCorpus(app);
-  renderCorpusStats(stats, corpus, app.corpusInfo);
-  $('corpus', HTMLSelectElement).value = corpus.presetId ?? 'custom';
   const probeText = $('probe-text', HTMLTextAreaElement);
-  const predictInput = $('predict-input', HTMLInputElement);
-  probeText.value = defaultProbe(corpus.text);
+  probeText.value = app.lesson.probe ?? defaultProbe(corpus.text);
+  app.views.hidden.probeText = probeText.value;
   // The prediction box keeps its text when the new corpus knows every character of it.
+  const predict = app.views.predict;
   const known = new Set(corpus.text.slice(0, 200000));
-  if (![...predictInput.value].every((ch) => known.has(ch))) predictInput.value = [...probeText.value].slice(0, 40).join('');
-  await configure(app, true);
-  refreshBigramMatrix(app);
+  if (![...predict.text].every((ch) => known.has(ch))) predict.text = [...probeText.value].slice(0, 40).join('');
+  await sendCorpus(app);
+  renderCorpusStats(stats, corpus, /** @type {import('../protocol.mjs').CorpusInfo} */ (app.trainer.corpus));
+  $('corpus', HTMLSelectElement).value = corpus.presetId ?? 'custom';
+  await configure(app);
 }
 
 /**
@@ -61,6 +62,7 @@ async function userCorpus(app, bytesOrText, name) {
 
 /** A file from the open button or a drop; too large ones are refused before reading. @param {AppState} app @param {File} file */
 async function readUserFile(app, file) {
+  if (locked(app, 'corpus')) return;
   if (file.size > MAX_CORPUS_BYTES) {
     showError($('corpus-error'), `${file.name} is ${formatBytes(file.size)}; the page holds at most ${formatBytes(MAX_CORPUS_BYTES)} of text in memory. Use an excerpt.`);
     return;
@@ -125,6 +127,18 @@ export async function dropCorpusFile(app, event) {
  */
 export async function loadStartCorpus(app, given) {
   const { settings } = app;
+  if (app.lesson.text !== null) {
+    // the lesson's own text (checked like a pasted one; a bad one falls back to the link's corpus)
+    try {
+      const text = checkText(app.lesson.text, 'The link\'s text');
+      writeControls(app);
+      writeUrl(app);
+      await useCorpus(app, { name: 'lesson', text, presetId: null, note: 'The text this lesson link carries.' });
+      return;
+    } catch (err) {
+      banner(`${err.message}; loading the link's corpus instead.`);
+    }
+  }
   for (const [key, value] of Object.entries(presetById(settings.corpus)?.suggest ?? {})) {
     if (!given.has(key)) /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (settings))[key] = value;
   }

@@ -1,7 +1,8 @@
 // model-files.mjs — the model as a file: download it (safetensors with the optimizer state, the
-// vocabulary and the settings), load one back (a bad file is refused and the current model kept), and
-// the checkpoint the page keeps in memory so a crashed worker can be restored (training.mjs replays
-// it). The worker reads and writes the bytes; this module moves them between it and the user.
+// vocabulary and the settings), load one back (a bad file is refused and the current model kept).
+// The trainer client keeps the last saved or loaded file as its crash checkpoint (and makes one every
+// 20 s while training); the worker reads and writes the bytes; this module moves them between the
+// trainer and the user.
 import { formatBytes } from '../corpus-check.mjs';
 import { $ } from './dom.mjs';
 import { loadModelBytes, pauseTraining } from './training.mjs';
@@ -12,8 +13,7 @@ import { loadModelBytes, pauseTraining } from './training.mjs';
 export async function downloadModel(app) {
   const status = $('file-status');
   try {
-    const { bytes, step } = await app.rpc.call('save');
-    app.checkpoint = { bytes: bytes.slice(0), step };
+    const { bytes, step } = await app.trainer.save();
     const blob = new Blob([bytes], { type: 'application/octet-stream' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
@@ -44,9 +44,4 @@ export async function loadModelFile(app) {
     status.textContent = `${err.message.replace(/\.?\s*$/, '.')} The current model is unchanged.`;
     status.classList.add('error-text');
   }
-}
-
-/** Keep the model as it is now as the crash checkpoint (while training, every 20 s). @param {AppState} app */
-export function saveCheckpoint(app) {
-  app.rpc.call('save').then(({ bytes, step }) => { app.checkpoint = { bytes, step }; }).catch(() => {});
 }

@@ -1,21 +1,15 @@
-// readouts.mjs — what the page asks the worker about the current model, beyond the snapshots it
-// pushes: samples, next-character predictions with surprisal, hidden states over the probe text, the
-// bigram matrix and the gradient check; and the controls of the views that show them (the quantity
-// shown, neuron ranking, pinned gradient curves, the watched parameter). Requests of one kind never
-// overlap: a refresh asked for while one runs is done once after it.
+// readouts.mjs — what the page asks the trainer about the current model beyond what the kit's
+// elements fetch themselves: samples (with the bracket task's score), the probe text the hidden-state
+// element shows, the weight matrix the snapshots carry (and the one the formula view points at), and
+// the gradient check. Requests of one kind never overlap: a refresh asked for while one runs is done
+// once after it.
 import { bracketScore } from '../corpora/synthetic.mjs';
-import { showChar } from '../corpus-check.mjs';
-import { renderBars } from '../views/bars.mjs';
-import { renderColoredText } from '../views/colored-text.mjs';
-import { HEAT } from '../views/colormap.mjs';
-import { QUANTITIES } from '../views/hidden-states.mjs';
-import { $, banner } from './dom.mjs';
+import { $ } from './dom.mjs';
 import { renderGradCheck } from './gradcheck-table.mjs';
 
 /** @typedef {import('../app.mjs').AppState} AppState */
 
 const SAMPLE_LENGTH = 600;   // characters per sample
-const MATRIX_TOKENS = 28;    // the bigram matrix shows the most frequent characters only
 
 /**
  * Run `fn` unless a request of this kind is in flight; if one is, run it once more after that one.
@@ -38,15 +32,15 @@ async function once(app, kind, fn) {
 /** A new sample with the current temperature, prime and seed. @param {AppState} app */
 export function refreshSample(app) {
   return once(app, 'sample', async () => {
-    if (!app.model) return;
-    const { settings } = app;
-    const { text, source } = await app.rpc.call('sample', { prime: settings.prime, temperature: settings.temp, seed: settings.seed, length: SAMPLE_LENGTH });
+    const { trainer, settings } = app;
+    if (!trainer.model) return;
+    const { text, source } = await trainer.sample({ prime: settings.prime, temperature: settings.temp, seed: settings.seed, length: SAMPLE_LENGTH });
     app.lastSample = performance.now();
     $('sample').textContent = settings.prime + text;
     $('sample').dataset.source = source;
     let note = source === 'bigram'
       ? 'Sampled from the bigram: each character depends only on the one before.'
-      : `Sampled at step ${app.step} with seed ${settings.seed}; refreshed every few seconds while training.`;
+      : `Sampled at step ${trainer.steps} with seed ${settings.seed}; refreshed every few seconds while training.`;
     if (app.corpus?.presetId === 'brackets') {
       // The task's real score: does each closer match its opener? (Loss barely shows it.)
       const whole = (settings.prime + text).split('\n').slice(1, -1).join('\n');
@@ -57,114 +51,39 @@ export function refreshSample(app) {
   });
 }
 
-/** Both models' guesses after the typed text, and its surprisal. @param {AppState} app */
-export function refreshPredict(app) {
-  return once(app, 'predict', async () => {
-    if (!app.model) return;
-    const text = $('predict-input', HTMLInputElement).value;
-    const result = await app.rpc.call('predict', { text });
-    renderBars($('bars-neural'), result.neural, app.model.trainable ? 'Type something the vocabulary knows.' : 'Choose RNN, LSTM or GRU for the neural model.');
-    renderBars($('bars-bigram'), result.bigram, 'Type something the vocabulary knows.');
-    $('surprisal-model').textContent = result.neural ? 'neural model' : 'bigram';
-    const { surprisal } = result;
-    if (surprisal) {
-      renderColoredText($('surprisal'), surprisal.chars, surprisal.bits, {
-        colormap: HEAT, scale: 8,
-        describe: (i, v) => (Number.isFinite(v) ? `'${showChar(surprisal.chars[i])}': ${v.toFixed(2)} bits` : 'first character: no context'),
-      });
-    } else $('surprisal').replaceChildren();
-    $('predict-note').textContent = result.dropped ? `Not in the vocabulary, skipped: ${[...result.dropped].map(showChar).join(' ')}` : '';
-  });
-}
-
-/** The hidden states over the probe text (nothing to show for the bigram). @param {AppState} app */
-export function refreshProbe(app) {
-  return once(app, 'probe', async () => {
-    const { hidden } = app.views;
-    if (!app.model?.trainable) {
-      hidden.clear();
-      $('hidden-note').textContent = 'The bigram has no hidden state: choose RNN, LSTM or GRU to look inside.';
-      $('quantity-row').hidden = true;
-      return;
-    }
-    let probe;
-    try {
-      probe = await app.rpc.call('probe', { text: $('probe-text', HTMLTextAreaElement).value });
-    } catch (err) {
-      $('hidden-note').textContent = err.message;
-      return;
-    }
-    app.lastProbe = performance.now();
-    hidden.set(probe);
-    renderQuantities(app);
-    const notes = [`Hidden states at step ${app.step}.`];
-    if (probe.cell === 'window') notes.push('The window MLP has no recurrence: each column is its hidden layer for the window of characters ending there.');
-    if (probe.dropped) notes.push(`Not in the vocabulary, skipped: ${[...probe.dropped].map(showChar).join(' ')}.`);
-    if (probe.cut) notes.push(`Only the first ${probe.T} characters are probed (${probe.cut} more left out).`);
-    $('hidden-note').textContent = notes.join(' ');
-  });
-}
-
-/** Samples, predictions and probes of the model as it is now. @param {AppState} app */
+/** The model as it is now: a new sample (the elements refresh their own views). @param {AppState} app */
 export function refreshAll(app) {
   refreshSample(app);
-  refreshPredict(app);
-  refreshProbe(app);
 }
 
-/** The bigram matrix of the current corpus. @param {AppState} app */
-export async function refreshBigramMatrix(app) {
-  const { tokens, values } = await app.rpc.call('bigramMatrix', { topN: MATRIX_TOKENS });
-  app.views.setBigramMatrix(tokens, values);
-}
-
-/**
- * The "Show" selector: h, the LSTM's c and the gates of the probe's model (hidden for RNN and window).
- * @param {AppState} app
- */
-function renderQuantities(app) {
-  const { hidden } = app.views;
-  const keys = hidden.keys();
-  const select = $('hidden-quantity', HTMLSelectElement);
-  const current = [...select.options].map((o) => o.value).join();
-  if (current !== keys.join()) {
-    select.replaceChildren(...keys.map((k) => new Option(QUANTITIES[/** @type {keyof QUANTITIES} */ (k)]?.label ?? k, k)));
-  }
-  select.value = hidden.quantity;
-  $('quantity-row').hidden = keys.length < 2;
-  $('quantity-scale').textContent = hidden.quantity === 'c' ? `colour range ±${hidden.scale.toFixed(2)}` : '';
-}
-
-/** The "Show" selector changed. @param {AppState} app */
-export function showQuantity(app) {
-  app.views.hidden.show($('hidden-quantity', HTMLSelectElement).value);
-  renderQuantities(app);
-}
-
-/** Rank the neurons by how differently they fire inside the chosen span. @param {AppState} app */
-export function rankNeurons(app) {
-  try {
-    app.views.hidden.rank(Number($('span-from', HTMLInputElement).value), Number($('span-to', HTMLInputElement).value));
-  } catch (err) {
-    $('hidden-note').textContent = err.message;
-  }
-}
-
-/** Keep the current gradient-flow curve, labelled with the model, to compare. @param {AppState} app */
-export function pinFlow(app) {
-  if (!app.views.gradFlow.pin(`${app.settings.model.toUpperCase()} H${app.settings.hidden} @${app.step}`)) {
-    banner('Train a step first: there is no gradient flow to pin yet.', 'info');
-  }
-}
-
-/** Drop every pinned curve. @param {AppState} app */
-export function unpinFlows(app) {
-  app.views.gradFlow.unpinAll();
+/** The probe text box changed: the hidden-state element shows the states over it. @param {AppState} app */
+export function changeProbeText(app) {
+  app.views.hidden.probeText = $('probe-text', HTMLTextAreaElement).value;
 }
 
 /** Snapshots carry the parameter chosen in the list. @param {AppState} app */
 export function watchParam(app) {
-  return app.rpc.call('watch', { param: $('weight-param', HTMLSelectElement).value });
+  return app.trainer.watch($('weight-param', HTMLSelectElement).value);
+}
+
+/**
+ * The formula view points at a parameter: show it in the weight view (outlined) until it points
+ * elsewhere, then go back to the reader's choice.
+ * @param {AppState} app @param {{ param?: string } | null} target
+ */
+export function highlightParam(app, target) {
+  const select = $('weight-param', HTMLSelectElement);
+  const known = target?.param && [...select.options].some((o) => o.value === target.param);
+  if (known) {
+    app.pointedFrom ??= select.value;
+    select.value = /** @type {string} */ (target?.param);
+    watchParam(app).catch(() => {});
+  } else if (app.pointedFrom !== null) {
+    select.value = app.pointedFrom;
+    app.pointedFrom = null;
+    watchParam(app).catch(() => {});
+  }
+  $('weights').classList.toggle('lm-lit', Boolean(known));
 }
 
 /** Compare the backward pass with finite differences, in the worker. @param {AppState} app */
@@ -172,7 +91,7 @@ export async function runGradCheck(app) {
   const host = $('grad-check-result');
   host.textContent = 'Checking…';
   try {
-    renderGradCheck(host, await app.rpc.call('gradCheck'));
+    renderGradCheck(host, await app.trainer.gradCheck());
   } catch (err) {
     host.textContent = err.message;
   }

@@ -2,7 +2,8 @@
 // bar, read one changed control back (validated by ../settings.mjs, with a sentence for a bad value),
 // the sampling knobs (temperature, prime), the model options this lmlab.wasm lacks, and adopting the
 // settings a model file carries. What a change does to the model is training.mjs's business.
-import { FIELDS, fitSettingsToModel, parseField, settingsToQuery } from '../settings.mjs';
+import { FIELDS, fitSettingsToModel, parseField } from '../settings.mjs';
+import { lessonToQuery } from '../lesson.mjs';
 import { $, banner, showError } from './dom.mjs';
 import { refreshSample } from './readouts.mjs';
 
@@ -31,6 +32,7 @@ export function writeControls(app) {
   const kind = settings.model;
   const layers = $('layers', HTMLInputElement);
   $('window', HTMLInputElement).disabled = kind !== 'window';
+  $('gru', HTMLSelectElement).disabled = kind !== 'gru';
   layers.disabled = kind === 'bigram' || kind === 'window';
   $('embed', HTMLInputElement).min = kind === 'window' ? '1' : '0';
   layers.title = kind === 'window' ? 'The window MLP has exactly one hidden layer' : '';
@@ -40,12 +42,12 @@ export function writeControls(app) {
 }
 
 /**
- * Put app.settings into the address bar, so the link reproduces the run. The test flag stays in the
- * tab's address (a reload keeps the hooks), never in the settings.
+ * Put app.settings (and the lesson, if the link had one) into the address bar, so the link reproduces
+ * the run. The test flag stays in the tab's address (a reload keeps the hooks), never in the settings.
  * @param {AppState} app
  */
 export function writeUrl(app) {
-  history.replaceState(null, '', settingsToQuery(app.settings) + (app.testHooks ? '&testhooks=1' : '') + location.hash);
+  history.replaceState(null, '', lessonToQuery(app.settings, app.lesson) + (app.testHooks ? '&testhooks=1' : '') + location.hash);
 }
 
 /**

@@ -1,31 +1,35 @@
-// views.mjs — every view of the page, created once over its element by createPageViews(): the loss
-// chart, the gradient charts, the hidden-state view and the heatmaps (bigram matrix, a weight matrix
-// and its gradient). The page feeds them snapshots and probe results; draw() runs on the 10 Hz timer.
-// The view classes themselves (../views/) know nothing of this page's element ids or of the worker.
+// views.mjs — the page's views: the kit's elements in index.html (the loss chart, the gradient flow,
+// the hidden states, the bigram matrix, the next-character bars: bound to the page's trainer, they
+// draw themselves) and the page's own views, created once here over their elements: the gradient norm
+// per parameter and the heatmaps of a weight matrix and its gradient, fed by snapshots and drawn on
+// the page's 10 Hz timer. The view classes (../views/) know nothing of this page's element ids.
 import { $ } from './dom.mjs';
-import { LossChart, GradFlowChart, ParamGradChart } from '../views/charts.mjs';
+import { ParamGradChart } from '../views/charts.mjs';
 import { Heatmap, fmt } from '../views/heatmap.mjs';
-import { HiddenStatesView } from '../views/hidden-states.mjs';
-import { VIRIDIS, RDBU } from '../views/colormap.mjs';
-import { showChar } from '../corpus-check.mjs';
+import { RDBU } from '../views/colormap.mjs';
 
 /** @typedef {ReturnType<typeof createPageViews>} PageViews */
 
-/** Create the page's views over their elements (once, when the page starts). */
+/** The kit element with this id. @template {HTMLElement} E @param {string} id @param {string} tag @returns {E} */
+function element(id, tag) {
+  const el = $(id);
+  if (el.tagName.toLowerCase() !== tag) throw new Error(`#${id} should be a <${tag}>`);
+  return /** @type {E} */ (el);
+}
+
+/** Find the page's elements and create its own views (once, when the page starts). */
 export function createPageViews() {
-  const lossChart = new LossChart($('loss-chart'));
-  const gradFlow = new GradFlowChart($('grad-flow'));
+  /** @type {import('../kit/elements/loss-chart.mjs').LmLossChartElement} */
+  const loss = element('loss-chart', 'lm-loss-chart');
+  /** @type {import('../kit/elements/gradient-flow.mjs').LmGradientFlowElement} */
+  const gradFlow = element('grad-flow', 'lm-gradient-flow');
+  /** @type {import('../kit/elements/hidden-states.mjs').LmHiddenStatesElement} */
+  const hidden = element('hidden-states', 'lm-hidden-states');
+  /** @type {import('../kit/elements/bigram-matrix.mjs').LmBigramMatrixElement} */
+  const bigram = element('bigram-heatmap', 'lm-bigram-matrix');
+  /** @type {import('../kit/elements/next-token.mjs').LmNextTokenElement} */
+  const predict = element('predict', 'lm-next-token');
   const paramGrads = new ParamGradChart($('param-grads'));
-  const hidden = new HiddenStatesView({
-    heatmap: $('hidden-heatmap'), text: $('neuron-text'), neuronLabel: $('neuron-label'), legend: $('neuron-legend'),
-    ranking: $('ranking'), spanFrom: $('span-from', HTMLInputElement), spanTo: $('span-to', HTMLInputElement),
-  });
-  /** @type {string[]} the bigram matrix's tokens, for its tooltips */
-  let bigramTokens = [];
-  const bigramMap = new Heatmap($('bigram-heatmap'), {
-    colormap: VIRIDIS, label: 'Bigram probability matrix', square: true, gamma: 0.5,
-    describe: (r, c, v) => `P('${showChar(bigramTokens[c])}' | '${showChar(bigramTokens[r])}') = ${fmt(v)}`,
-  });
   /** @type {number[]} the watched parameter's shape, for its tooltips */
   let watchedShape = [1, 1];
   /** @param {string} kind */
@@ -33,22 +37,14 @@ export function createPageViews() {
     `${$('weight-param', HTMLSelectElement).value}${watchedShape.length > 1 ? `[${r}, ${c}]` : `[${c}]`} ${kind} = ${fmt(v)}`;
   const weightsMap = new Heatmap($('weights-heatmap'), { colormap: RDBU, label: 'Weight matrix values', cellHeight: 'auto', maxHeight: 320, robust: true, rowTicks: true, describe: describeWeight('value') });
   const wgradsMap = new Heatmap($('wgrads-heatmap'), { colormap: RDBU, label: 'Weight matrix gradients', cellHeight: 'auto', maxHeight: 320, robust: true, rowTicks: true, describe: describeWeight('gradient') });
-  const heatmaps = [bigramMap, weightsMap, wgradsMap];
 
   return {
-    lossChart,
+    loss,
     gradFlow,
-    paramGrads,
     hidden,
-
-    /**
-     * Show the bigram matrix of the most frequent tokens.
-     * @param {string[]} tokens (n,) @param {Float32Array} values (n, n), rows = previous token
-     */
-    setBigramMatrix(tokens, values) {
-      bigramTokens = tokens;
-      bigramMap.set({ values, rows: tokens.length, cols: tokens.length, rowLabels: tokens.map(showChar), colLabels: tokens.map(showChar) });
-    },
+    bigram,
+    predict,
+    paramGrads,
 
     /**
      * Show a weight tensor and its gradient (1-D tensors as one row).
@@ -62,26 +58,20 @@ export function createPageViews() {
     },
 
     /**
-     * Empty every model view (a new model is coming).
-     * @param {string[]} paramNames the new model's tensors @param {number} bigramLoss the line to beat
+     * Empty the page's own model views (a new model is coming).
+     * @param {string[]} paramNames the new model's tensors
      */
-    reset(paramNames, bigramLoss) {
-      lossChart.reset();
-      lossChart.setBigram(bigramLoss);
+    reset(paramNames) {
       paramGrads.reset(paramNames);
-      gradFlow.set(null, null);
       weightsMap.clear();
       wgradsMap.clear();
-      hidden.clear();
     },
 
-    /** Redraw whatever changed (the page calls this about ten times a second). */
+    /** Redraw the page's own views (the page calls this about ten times a second). */
     draw() {
-      lossChart.draw();
-      gradFlow.draw();
       paramGrads.draw();
-      hidden.draw();
-      for (const h of heatmaps) h.draw();
+      weightsMap.draw();
+      wgradsMap.draw();
     },
   };
 }

@@ -1,12 +1,12 @@
 // charts.mjs — the time-series and curve views, drawn with uPlot (small, fast, canvas-based): the
-// loss curve (train, smoothed, validation, and the bigram's held-out loss as the line to beat), the
-// gradient-flow curve ||dL/dh_t|| against distance back in time on a log axis (with pinned curves to
-// compare cells), and per-parameter gradient norms over training. Data arrive from snapshots; draw()
-// runs on the page's 10 Hz timer and only when something changed.
+// loss curve (train, smoothed, validation, and the bigram's held-out loss as the line to beat) of one
+// run or several compared, the gradient-flow curve ||dL/dh_t|| against distance back in time on a log
+// axis (with pinned curves, or several trainers' curves, to compare cells), and per-parameter gradient
+// norms over training. Data arrive from snapshots; draw() redraws only when something changed (the
+// kit's elements call it from their own animation frames, the page's own views on its timer).
 import uPlot from 'uplot';
 import { CATEGORICAL } from './colormap.mjs';
-
-const MAX_POINTS = 6000; // beyond this the history is thinned by 2 (every other point kept)
+import { LossHistory } from '../kit/history.mjs';
 
 /**
  * Create a uPlot that follows its host's width.
@@ -29,8 +29,8 @@ function cssVar(name, fallback) {
 
 /** An axis in the page's colours. @param {string} label @param {Partial<uPlot.Axis>} [extra] @returns {uPlot.Axis} */
 function axis(label, extra = {}) {
-  const ink = cssVar('--muted', '#666');
-  const grid = cssVar('--grid', '#eee');
+  const ink = cssVar('--lm-muted', '#666');
+  const grid = cssVar('--lm-grid', '#eee');
   return { label, stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, labelSize: 18, ...extra };
 }
 
@@ -48,12 +48,17 @@ const forLog = (v) => (v > 0 && Number.isFinite(v) ? Math.min(Math.max(v, LOG_FL
 /** @param {uPlot} _self @param {number[]} splits */
 const logTicks = (_self, splits) => splits.map((v) => (v == null ? '' : v >= 0.01 && v < 1000 ? String(+v.toPrecision(2)) : v.toExponential(0)));
 
+/**
+ * The loss curve of one run: training loss (raw and smoothed), validation points, and the bigram's
+ * held-out loss as the line to beat. It draws a LossHistory (../kit/history.mjs): the trainer client's
+ * (the whole run, whenever the chart appears) or one fed directly.
+ */
 export class LossChart {
-  /** @param {HTMLElement} host */
-  constructor(host) {
+  /** @param {HTMLElement} host @param {LossHistory} [history] */
+  constructor(host, history = new LossHistory()) {
     this.host = host;
-    this.reset();
-    this.bigram = NaN;
+    this.history = history;
+    this.drawn = -1;
     this.plot = makePlot(host, {
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },
@@ -69,84 +74,110 @@ export class LossChart {
     }, this.data(), 280);
   }
 
-  /** Forget the history (a new model). */
-  reset() {
-    /** @type {number[]} training steps, (S,) */
-    this.steps = [];
-    /** @type {number[]} their losses, (S,) */
-    this.train = [];
-    /** @type {number[]} the losses' exponential moving average, (S,) */
-    this.smooth = [];
-    /** @type {{ step: number, loss: number }[]} validation points */
-    this.val = [];
-    this.ema = 0;
-    this.emaWeight = 0;
-    this.dirty = true;
+  /** Draw another history (a trainer's, after binding). @param {LossHistory} history */
+  setHistory(history) {
+    this.history = history;
+    this.drawn = -1;
   }
-
-  /** The bigram's held-out loss, drawn as the line to beat (NaN: none). @param {number} loss */
-  setBigram(loss) {
-    this.bigram = loss;
-    this.dirty = true;
-  }
-
-  /** @param {number} firstStep @param {Float32Array} losses */
-  append(firstStep, losses) {
-    for (let i = 0; i < losses.length; i++) {
-      const loss = losses[i];
-      this.ema = 0.98 * this.ema + 0.02 * loss;
-      this.emaWeight = 0.98 * this.emaWeight + 0.02;
-      this.steps.push(firstStep + i);
-      this.train.push(loss);
-      this.smooth.push(this.ema / this.emaWeight);
-    }
-    if (this.steps.length > MAX_POINTS) {
-      const keep = (/** @type {number[]} */ a) => a.filter((_, i) => i % 2 === 1 || i === a.length - 1);
-      this.steps = keep(this.steps);
-      this.train = keep(this.train);
-      this.smooth = keep(this.smooth);
-    }
-    this.dirty = this.dirty || losses.length > 0;
-  }
-
-  /** @param {{ step: number, loss: number }[]} points */
-  addValidation(points) {
-    for (const p of points) {
-      const last = this.val[this.val.length - 1];
-      if (last && last.step === p.step) last.loss = p.loss;
-      else this.val.push(p);
-    }
-    if (points.length) this.dirty = true;
-  }
-
-  get lastSmoothed() { return this.smooth.length ? this.smooth[this.smooth.length - 1] : NaN; }
-  get lastValidation() { return this.val.length ? this.val[this.val.length - 1].loss : NaN; }
-  get firstValidation() { return this.val.length ? this.val[0].loss : NaN; }
 
   data() {
+    const h = this.history;
     // x: training steps plus validation steps (validation at step 0 comes before any training).
-    const xs = [...this.steps];
-    for (const p of this.val) if (!xs.length || p.step < xs[0] || p.step > xs[xs.length - 1]) xs.push(p.step);
+    const xs = [...h.steps];
+    for (const p of h.val) if (!xs.length || p.step < xs[0] || p.step > xs[xs.length - 1]) xs.push(p.step);
     xs.sort((a, b) => a - b);
     const index = new Map(xs.map((x, i) => [x, i]));
     const train = new Array(xs.length).fill(null);
     const smooth = new Array(xs.length).fill(null);
-    this.steps.forEach((/** @type {number} */ s, /** @type {number} */ i) => { train[index.get(s)] = this.train[i]; smooth[index.get(s)] = this.smooth[i]; });
+    h.steps.forEach((s, i) => { train[/** @type {number} */ (index.get(s))] = h.train[i]; smooth[/** @type {number} */ (index.get(s))] = h.smooth[i]; });
     const val = new Array(xs.length).fill(null);
-    for (const p of this.val) {
+    for (const p of h.val) {
       let i = index.get(p.step);
       if (i === undefined) i = nearest(xs, p.step);
       val[i] = p.loss;
     }
     if (xs.length === 0) xs.push(0, 1);
-    const bigram = xs.map(() => (Number.isFinite(this.bigram) ? this.bigram : null));
+    const bigram = xs.map(() => (Number.isFinite(h.bigram) ? h.bigram : null));
     while (train.length < xs.length) { train.push(null); smooth.push(null); val.push(null); }
     return /** @type {uPlot.AlignedData} */ ([xs, train, smooth, val, bigram]);
   }
 
+  /** Redraw when the history changed. */
   draw() {
-    if (!this.dirty) return;
-    this.dirty = false;
+    if (this.drawn === this.history.version) return;
+    this.drawn = this.history.version;
+    this.plot.setData(this.data());
+  }
+}
+
+/**
+ * Several runs on one loss chart (RNN vs LSTM): each run's smoothed training loss (thin) and its
+ * validation points (thick), in its own colour, and the first run's bigram line.
+ */
+export class LossCompareChart {
+  /** @param {HTMLElement} host */
+  constructor(host) {
+    this.host = host;
+    /** @type {{ label: string, history: LossHistory }[]} */
+    this.runs = [];
+    this.drawn = '';
+    /** @type {uPlot | null} */
+    this.plot = null;
+  }
+
+  /** @param {{ label: string, history: LossHistory }[]} runs */
+  setRuns(runs) {
+    this.runs = runs;
+    this.plot?.destroy();
+    /** @type {uPlot.Series[]} */
+    const series = [{ label: 'step' }];
+    runs.forEach((run, i) => {
+      const colour = CATEGORICAL[i % 10];
+      series.push(
+        { label: `${run.label} train (smoothed)`, stroke: colour, width: 1.2, alpha: 0.55, points: { show: false } },
+        { label: `${run.label} validation`, stroke: colour, width: 2.5, spanGaps: true, points: { show: true, size: 5 } },
+      );
+    });
+    series.push({ label: 'bigram (beat this)', stroke: '#3a9d5d', width: 1.5, dash: [6, 4], points: { show: false } });
+    this.plot = makePlot(this.host, {
+      legend: { live: true },
+      scales: { x: { time: false } },
+      axes: [axis('step'), axis('loss (nats / char)', { size: 56 })],
+      series,
+    }, this.data(), 280);
+    this.drawn = '';
+  }
+
+  data() {
+    // Each run's smoothed loss, at most ~1500 points (every k-th step), plus its validation steps.
+    const xsSet = new Set();
+    const thinned = this.runs.map(({ history: h }) => {
+      const k = Math.max(1, Math.ceil(h.steps.length / 1500));
+      const map = new Map();
+      for (let i = 0; i < h.steps.length; i += k) map.set(h.steps[i], h.smooth[i]);
+      if (h.steps.length) map.set(h.steps[h.steps.length - 1], h.smooth[h.smooth.length - 1]);
+      for (const x of map.keys()) xsSet.add(x);
+      for (const p of h.val) xsSet.add(p.step);
+      return map;
+    });
+    const xs = [...xsSet].sort((a, b) => a - b);
+    if (xs.length === 0) xs.push(0, 1);
+    /** @type {(number | null)[][]} */
+    const columns = [];
+    this.runs.forEach(({ history: h }, r) => {
+      columns.push(xs.map((x) => thinned[r].get(x) ?? null));
+      const val = new Map(h.val.map((p) => [p.step, p.loss]));
+      columns.push(xs.map((x) => val.get(x) ?? null));
+    });
+    const bigram = this.runs[0]?.history.bigram ?? NaN;
+    columns.push(xs.map(() => (Number.isFinite(bigram) ? bigram : null)));
+    return /** @type {uPlot.AlignedData} */ ([xs, ...columns]);
+  }
+
+  draw() {
+    const key = this.runs.map((r) => r.history.version).join();
+    if (!this.plot || key === this.drawn) return;
+    this.drawn = key;
     this.plot.setData(this.data());
   }
 }
@@ -173,6 +204,10 @@ export class GradFlowChart {
     this.last = null;
     /** @type {{ label: string, values: Float32Array }[]} curves kept to compare */
     this.pinned = [];
+    /** @type {{ label: string, values: Float32Array | null }[]} other trainers' live last-step curves */
+    this.others = [];
+    /** prefixed to the first curves' labels when other trainers are drawn too */
+    this.name = '';
     this.dirty = true;
     this.build();
   }
@@ -182,9 +217,10 @@ export class GradFlowChart {
     /** @type {uPlot.Series[]} */
     const series = [
       { label: 'steps back' },
-      { label: 'last step\'s loss ∂L_T/∂h_t', stroke: '#d9534f', width: 2, points: { show: true, size: 4 } },
-      { label: 'all steps\' losses (training)', stroke: '#8a96a8', width: 1.5, points: { show: false } },
+      { label: `${this.name ? `${this.name}: ` : ''}last step\'s loss ∂L_T/∂h_t`, stroke: '#d9534f', width: 2, points: { show: true, size: 4 } },
+      { label: `${this.name ? `${this.name}: ` : ''}all steps\' losses (training)`, stroke: '#8a96a8', width: 1.5, points: { show: false } },
     ];
+    this.others.forEach((o, i) => series.push({ label: `${o.label}: last step's loss`, stroke: CATEGORICAL[i % 10], width: 2, points: { show: true, size: 4 } }));
     this.pinned.forEach((p, i) => series.push({ label: p.label, stroke: CATEGORICAL[(i + 2) % 10], width: 1.5, dash: [5, 3], points: { show: false } }));
     this.plot = makePlot(this.host, {
       legend: { live: true },
@@ -198,6 +234,18 @@ export class GradFlowChart {
   set(total, last) {
     this.total = total;
     this.last = last;
+    this.dirty = true;
+  }
+
+  /**
+   * Other trainers' last-step curves, drawn live beside this one (RNN vs LSTM), and this one's name.
+   * @param {string} name @param {{ label: string, values: Float32Array | null }[]} others
+   */
+  setOthers(name, others) {
+    const relabel = name !== this.name || others.map((o) => o.label).join() !== this.others.map((o) => o.label).join();
+    this.name = name;
+    this.others = others;
+    if (relabel) this.build();
     this.dirty = true;
   }
 
@@ -222,7 +270,7 @@ export class GradFlowChart {
   }
 
   data() {
-    const curves = [this.last, this.total, ...this.pinned.map((p) => p.values)];
+    const curves = [this.last, this.total, ...this.others.map((o) => o.values), ...this.pinned.map((p) => p.values)];
     const T = Math.max(2, ...curves.map((c) => (c ? c.length : 0)));
     const xs = Array.from({ length: T }, (_, k) => k);
     const column = (/** @type {Float32Array | null} */ c) => xs.map((k) => {

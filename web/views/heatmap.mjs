@@ -1,7 +1,9 @@
 // heatmap.mjs — one reusable Canvas 2D heatmap: a (rows, cols) float matrix drawn through a colour
 // lookup table at one pixel per cell and scaled up without smoothing, optional row/column labels, a
 // colour legend, a hover tooltip, and a keyboard cursor (arrows move, Enter selects) so every cell is
-// reachable without a mouse. It draws only in draw(), which the page calls on its 10 Hz timer.
+// reachable without a mouse; a selected row and a highlighted column are outlined (the hidden-state
+// view's neuron and the character the formula view points at). It draws only in draw(), which its
+// owner calls from an animation frame or a timer.
 import { colorIndex } from './colormap.mjs';
 
 const FONT = '11px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
@@ -12,7 +14,9 @@ export class Heatmap {
    * @param {{ colormap: import('./colormap.mjs').Colormap, label: string,
    *   cellHeight?: number | 'auto', maxHeight?: number, square?: boolean, gamma?: number, robust?: boolean,
    *   rowTicks?: boolean,
-   *   describe?: (r: number, c: number, v: number) => string, onSelect?: (r: number, c: number) => void }} options
+   *   describe?: (r: number, c: number, v: number) => string, onSelect?: (r: number, c: number) => void,
+   *   onCursor?: (r: number, c: number) => void }} options onCursor: the cell under the mouse or the
+   *   keyboard cursor
    */
   constructor(host, options) {
     this.options = options;
@@ -30,6 +34,8 @@ export class Heatmap {
     /** @type {{ r: number, c: number } | null} the keyboard cursor's cell */
     this.cursor = null;
     this.selectedRow = -1;
+    /** a column outlined (-1: none) */
+    this.highlightCol = -1;
     this.dirty = false;
     this.layout = null;
     this.canvas.addEventListener('mousemove', (e) => this.hover(e));
@@ -129,8 +135,8 @@ export class Heatmap {
     ctx.drawImage(off, left, top, cols * cellW, gridH);
 
     const styles = getComputedStyle(this.host);
-    const ink = styles.getPropertyValue('--ink').trim() || '#222';
-    const muted = styles.getPropertyValue('--muted').trim() || '#666';
+    const ink = styles.getPropertyValue('--lm-ink').trim() || '#222';
+    const muted = styles.getPropertyValue('--lm-muted').trim() || '#666';
     ctx.font = FONT;
     ctx.fillStyle = ink;
     ctx.textBaseline = 'middle';
@@ -154,6 +160,11 @@ export class Heatmap {
       ctx.strokeStyle = ink;
       ctx.lineWidth = 1.5;
       ctx.strokeRect(left - 0.5, top + this.selectedRow * cellH - 0.5, cols * cellW + 1, Math.max(cellH, 2) + 1);
+    }
+    if (this.highlightCol >= 0 && this.highlightCol < cols) {
+      ctx.strokeStyle = '#e8590c';
+      ctx.lineWidth = 2;
+      ctx.strokeRect(left + this.highlightCol * cellW - 1, top - 1, Math.max(cellW, 2) + 2, gridH + 2);
     }
     if (this.cursor && document.activeElement === this.canvas) {
       ctx.strokeStyle = '#f5a623';
@@ -194,6 +205,7 @@ export class Heatmap {
     const cell = this.cellAt(event);
     if (!cell) { this.tip.hidden = true; return; }
     this.showTip(cell);
+    this.options.onCursor?.(cell.r, cell.c);
   }
 
   /** The tooltip of cell (r, c), above it. @param {{ r: number, c: number }} cell */
@@ -222,6 +234,7 @@ export class Heatmap {
       const cur = this.cursor ?? { r: 0, c: 0 };
       this.cursor = { r: Math.max(0, Math.min(L.rows - 1, cur.r + dr)), c: Math.max(0, Math.min(L.cols - 1, cur.c + dc)) };
       this.showTip(this.cursor);
+      this.options.onCursor?.(this.cursor.r, this.cursor.c);
       this.dirty = true;
     } else if ((event.key === 'Enter' || event.key === ' ') && this.cursor) {
       event.preventDefault();

@@ -2,8 +2,8 @@
 // probe text, the probe text coloured by one chosen neuron's activation (the "this neuron tracks
 // quotes" view), and ranking neurons by how differently they fire inside a selected span. For gated
 // cells the same views show the LSTM's cell state c_t or one gate (LSTM i f g o, GRU r z g) instead
-// of h_t. It reads a probe result { chars, T, H, quantities: [{ key, data (T, H) }] } and never talks
-// to the worker itself.
+// of h_t. It reads a probe result { chars, T, H, quantities: [{ key, data (H, T) }] } — the worker
+// sends them as the heatmap draws them, neurons as rows — and never talks to the worker itself.
 import { Heatmap, fmt } from './heatmap.mjs';
 import { RDBU, VIRIDIS } from './colormap.mjs';
 import { renderColoredText } from './colored-text.mjs';
@@ -26,10 +26,13 @@ export const QUANTITIES = Object.freeze({
 export class HiddenStatesView {
   /**
    * @param {{ heatmap: HTMLElement, text: HTMLElement, neuronLabel: HTMLElement, ranking: HTMLElement,
-   *   spanFrom: HTMLInputElement, spanTo: HTMLInputElement, legend?: HTMLElement }} els legend: the colour
-   *   key under the neuron's text, reworded for gates
+   *   spanFrom?: HTMLInputElement, spanTo?: HTMLInputElement, legend?: HTMLElement }} els legend: the colour
+   *   key under the neuron's text, reworded for gates; spanFrom/spanTo: the ranking's span inputs (a
+   *   mouse selection in the text fills them)
+   * @param {{ onCursor?: (t: number) => void }} [options] onCursor: the character under the mouse or
+   *   the keyboard cursor
    */
-  constructor(els) {
+  constructor(els, options = {}) {
     this.els = els;
     this.probe = null;
     this.colormap = RDBU;
@@ -46,14 +49,15 @@ export class HiddenStatesView {
       rowTicks: true,
       describe: (r, c, v) => `neuron ${r}, char ${c} '${showChar(this.probe.chars[c])}': ${this.quantity} = ${fmt(v)}`,
       onSelect: (r) => this.selectNeuron(r),
+      onCursor: (_r, c) => options.onCursor?.(c),
     });
     // A mouse selection inside the coloured text fills the span inputs.
-    document.addEventListener('selectionchange', () => this.readSelection());
+    if (els.spanFrom && els.spanTo) document.addEventListener('selectionchange', () => this.readSelection());
   }
 
   /**
    * @param {{ chars: string[], T: number, H: number, quantities: { key: string, data: Float32Array }[] }} probe
-   *   every quantity's data is (T, H); the first is h
+   *   every quantity's data is (H, T), rows = neurons; the first is h
    */
   set(probe) {
     this.probe = probe;
@@ -80,15 +84,12 @@ export class HiddenStatesView {
     this.scale = scale;
     this.colormap = QUANTITIES[key]?.gate ? VIRIDIS : RDBU;
     this.heatmap.options.colormap = this.colormap;
-    // The heatmap shows neurons as rows: transpose (T, H) → (H, T).
-    const values = new Float32Array(H * T);
-    for (let t = 0; t < T; t++) for (let h = 0; h < H; h++) values[h * T + t] = found.data[t * H + h];
-    this.heatmap.set({ values, rows: H, cols: T, colLabels: chars.map(showChar), scale });
+    this.heatmap.set({ values: found.data, rows: H, cols: T, colLabels: chars.map(showChar), scale });
     // Until someone picks one, show the neuron that varies most over the probe text.
     if (!this.picked || this.neuron >= H) this.neuron = this.mostVaried();
     this.heatmap.selectedRow = this.neuron;
-    this.els.spanFrom.max = String(T - 1);
-    this.els.spanTo.max = String(T - 1);
+    if (this.els.spanFrom) this.els.spanFrom.max = String(T - 1);
+    if (this.els.spanTo) this.els.spanTo.max = String(T - 1);
     this.textDirty = true;
   }
 
@@ -123,19 +124,22 @@ export class HiddenStatesView {
     return best;
   }
 
-  /** Activation of neuron h at every position: (T,) @param {number} h */
+  /** Activation of neuron h at every position: (T,), row h of the (H, T) states. @param {number} h */
   column(h) {
-    const { T, H } = this.probe;
-    const states = this.states;
-    const out = new Float32Array(T);
-    for (let t = 0; t < T; t++) out[t] = states[t * H + h];
-    return out;
+    const { T } = this.probe;
+    return this.states.subarray(h * T, (h + 1) * T);
+  }
+
+  /** Outline character t's column (-1: none), e.g. the one the formula view points at. @param {number} t */
+  highlight(t) {
+    this.heatmap.highlightCol = t;
+    this.heatmap.dirty = true;
   }
 
   /** A mouse selection inside the coloured text fills the span inputs. */
   readSelection() {
     const sel = document.getSelection();
-    if (!sel || sel.isCollapsed || !this.els.text.contains(sel.anchorNode)) return;
+    if (!sel || sel.isCollapsed || !this.els.text.contains(sel.anchorNode) || !this.els.spanFrom || !this.els.spanTo) return;
     const index = (/** @type {any} */ node) => Number((node.nodeType === 1 ? node : node.parentElement)?.closest('[data-i]')?.dataset.i);
     const a = index(sel.anchorNode);
     const b = index(sel.focusNode);

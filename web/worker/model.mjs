@@ -1,14 +1,18 @@
-// model.mjs — the worker's corpus and model lifecycle: split and encode a corpus, count its bigram,
-// build a model and trainer from the page's settings, evaluate the held-out loss, save the model
-// file and load one back (refusing a bad file without touching the current model).
-import { S, VAL_EVERY_MS, requireCorpus } from './worker-state.mjs';
+// model.mjs — a session's corpus and model lifecycle: split and encode a corpus, count its bigram,
+// build a model and its training engine from settings (completed and checked here: a client may send
+// only the fields it cares about), evaluate the held-out loss, save the model file and load one back
+// (refusing a bad file without touching the current model).
+import { resolveSettings } from '../settings.mjs';
+import { createEngine } from './engine.mjs';
+import { W, VAL_EVERY_MS, requireCorpus } from './worker-state.mjs';
 import { postSnapshot } from './snapshot.mjs';
 
 /** @typedef {import('../protocol.mjs').Requests} Requests */
 /** @typedef {import('../settings.mjs').Settings} Settings */
+/** @typedef {import('./worker-state.mjs').Session} Session */
 
 const VAL_TOKENS = 6000;      // validation subset (the same tokens every time)
-const HELD_OUT_MIN = 2000;    // smaller corpora are trained and validated on the whole text
+export const HELD_OUT_MIN = 2000; // shorter texts are trained and validated on the whole text
 
 /** Split at 90% of the text, never inside a surrogate pair. @param {string} text */
 function splitPoint(text) {
@@ -18,24 +22,33 @@ function splitPoint(text) {
   return cut;
 }
 
-/** Free the model and its trainer (the bigram stays: it belongs to the corpus). */
-export function disposeModel() {
-  S.running = false;
-  S.trainer?.dispose();
-  S.model?.dispose();
-  S.trainer = null;
-  S.model = null;
-  S.params = [];
+/**
+ * Free the model and its engine (the bigram stays: it belongs to the corpus). Waits for an engine call
+ * in flight, so a multi-core engine is never disposed under its helpers.
+ * @param {Session} s
+ */
+export async function disposeModel(s) {
+  s.running = false;
+  if (s.inflight) await s.inflight.catch(() => {});
+  s.engine?.dispose();
+  s.model?.dispose();
+  s.engine = null;
+  s.model = null;
+  s.params = [];
 }
 
 /**
- * Make `text` the corpus: split, encode, count the bigram; the old corpus and model are freed only
- * once the new one is built.
- * @param {Requests['setCorpus']['payload']} payload
- * @returns {Requests['setCorpus']['result']}
+ * Make `text` the session's corpus: split, encode, count the bigram; the old corpus and model are
+ * freed only once the new one is built.
+ * @param {Session} s @param {Requests['setCorpus']['payload']} payload
+ * @returns {Promise<Requests['setCorpus']['result']>}
  */
-export function setCorpus({ name, text }) {
-  const vocab = S.lm.Vocab.build(text, { level: 'char' });
+export async function setCorpus(s, { name, text }) {
+  if (typeof text !== 'string' || (text.length < 8 && [...text].length < 2)) {
+    throw new Error('the corpus needs at least 2 characters of text');
+  }
+  const lm = /** @type {import('lmlab').Lmlab} */ (W.lm);
+  const vocab = lm.Vocab.build(text, { level: 'char' });
   let bigram = null;
   try {
     const heldOut = text.length >= HELD_OUT_MIN;
@@ -44,16 +57,16 @@ export function setCorpus({ name, text }) {
     const valText = heldOut ? text.slice(cut) : text;
     const trainIds = vocab.encode(trainText);
     const valIds = vocab.encode(valText);
-    bigram = S.lm.Bigram.train(vocab, trainText, { k: 1 });
+    bigram = lm.Bigram.train(vocab, trainText, { k: 1 });
     const evaluation = bigram.evaluate(valText);
-    disposeModel();
-    S.bigram?.dispose();
-    S.vocab?.dispose();
-    Object.assign(S, {
-      corpusName: name, vocab, bigram, trainText, valText, trainIds, valIds, heldOut,
+    await disposeModel(s);
+    s.bigram?.dispose();
+    s.vocab?.dispose();
+    Object.assign(s, {
+      corpusName: String(name ?? '').slice(0, 80), vocab, bigram, trainText, valText, trainIds, valIds, heldOut,
       tokens: vocab.toJSON().tokens, bigramLoss: evaluation.loss,
     });
-    S.tokenIndex = new Map(S.tokens.map((token, id) => [token, id]));
+    s.tokenIndex = new Map(s.tokens.map((token, id) => [token, id]));
     return {
       chars: trainIds.length + (heldOut ? valIds.length : 0), vocabSize: vocab.size,
       trainTokens: trainIds.length, valTokens: valIds.length, heldOut,
@@ -67,145 +80,154 @@ export function setCorpus({ name, text }) {
 }
 
 /**
- * The trainer's options for the page's settings.
- * @param {Settings} settings
- * @returns {import('lmlab').TrainOptions}
- */
-export function trainOptions(settings) {
-  return {
-    batch: settings.batch, seq: settings.seq, optimizer: settings.opt, lr: settings.lr,
-    clip: settings.clip, clipMode: settings.clipMode, seed: settings.seed,
-  };
-}
-
-/**
- * What the page is told about the current model (the bigram when there is none).
- * @param {string} [note] what loading a file could not restore
+ * What the page is told about the session's model (the bigram when there is none).
+ * @param {Session} s @param {string} [note] what loading a file could not restore
  * @returns {import('../protocol.mjs').ModelInfo}
  */
-export function modelInfo(note) {
-  const kind = S.model ? S.model.config.cell : 'bigram';
+export function modelInfo(s, note) {
+  const settings = /** @type {Settings} */ (s.settings);
+  const kind = s.model ? s.model.config.cell : 'bigram';
+  const vocab = /** @type {import('lmlab').Vocab} */ (s.vocab);
   return {
     kind,
-    parameterCount: S.model ? S.model.parameterCount : S.vocab.size * S.vocab.size,
-    params: S.params.map(({ name, shape }) => ({ name, shape })),
-    step: S.trainer ? S.trainer.step : 0,
-    trainable: S.trainable,
-    bigramLoss: S.bigramLoss,
+    config: {
+      vocabSize: vocab.size, hidden: settings.hidden, embed: settings.embed, layers: settings.layers,
+      window: settings.window, gru: settings.gru,
+    },
+    parameterCount: s.model ? s.model.parameterCount : vocab.size * vocab.size,
+    params: s.params.map(({ name, shape }) => ({ name, shape })),
+    step: s.engine ? s.engine.step : 0,
+    trainable: s.trainable,
+    bigramLoss: s.bigramLoss,
+    layout: s.engine ? { ...s.engine.layout, heldOut: s.heldOut, trainTokens: s.trainIds?.length ?? 0 } : null,
+    threads: s.engine ? s.engine.threads : 0,
+    settings: { ...settings },
     note,
   };
 }
 
-/** Forget the pending snapshot data and the speed averages (a new or reloaded model). */
-export function resetStats() {
-  S.pendingLosses = [];
-  S.pendingFirst = S.trainer ? S.trainer.step + 1 : 1;
-  S.pendingVal = [];
-  S.msPerStep = 0;
-  S.charsPerSec = 0;
-  S.lastStats = null;
+/** Forget the pending snapshot data and the speed averages (a new or reloaded model). @param {Session} s */
+export function resetStats(s) {
+  s.pendingLosses = [];
+  s.pendingFirst = s.engine ? s.engine.step + 1 : 1;
+  s.pendingVal = [];
+  s.msPerStep = 0;
+  s.charsPerSec = 0;
+  s.lastStats = null;
+  s.until = 0;
 }
 
 /**
- * Build the model and trainer for `settings` (a reset from the seed); the bigram needs neither.
- * @param {Requests['configure']['payload']} payload
- * @returns {Requests['configure']['result']}
+ * Build the model and engine for these settings (a reset from the seed); the bigram needs neither.
+ * The settings are an open object: missing fields get their defaults, each given one is checked.
+ * @param {Session} s @param {Requests['configure']['payload']} payload
+ * @returns {Promise<Requests['configure']['result']>}
  */
-export function configure({ settings }) {
-  requireCorpus();
-  disposeModel();
-  S.settings = settings;
-  S.trainable = false;
+export async function configure(s, { settings: given }) {
+  requireCorpus(s);
+  const { settings, notes } = resolveSettings(given ?? {});
+  const lm = /** @type {import('lmlab').Lmlab} */ (W.lm);
+  const vocab = /** @type {import('lmlab').Vocab} */ (s.vocab);
+  await disposeModel(s);
+  s.settings = settings;
+  s.trainable = false;
   if (settings.model === 'bigram') {
-    resetStats();
-    return modelInfo();
+    resetStats(s);
+    return modelInfo(s, notes.join('; ') || undefined);
   }
+  /** @type {import('lmlab').ModelConfig} */
   const config = {
-    cell: settings.model, vocabSize: S.vocab.size, embedding: settings.embed, hidden: settings.hidden,
+    cell: settings.model, vocabSize: vocab.size, embedding: settings.embed, hidden: settings.hidden,
     layers: settings.layers, window: settings.model === 'window' ? settings.window : 0, seed: settings.seed,
+    ...(settings.model === 'gru' ? { gruVariant: settings.gru } : {}),
   };
-  const model = S.lm.Model.create(config);
-  let trainer;
+  const model = lm.Model.create(config);
+  let engine;
   try {
-    trainer = new S.lm.Trainer(model, S.trainIds, trainOptions(settings));
+    engine = await createEngine(lm, { model, trainIds: /** @type {Int32Array} */ (s.trainIds), settings });
   } catch (err) {
     model.dispose();
     throw err;
   }
-  S.model = model;
-  S.trainer = trainer;
-  S.trainable = true;
-  S.params = model.parameters().map(({ name, shape }) => ({ name, shape }));
-  if (!S.params.some((p) => p.name === S.watch)) S.watch = pickDefaultWatch();
-  resetStats();
-  evaluateValidation();
-  postSnapshot();
-  return modelInfo();
+  s.model = model;
+  s.engine = engine;
+  s.trainable = true;
+  s.params = model.parameters().map(({ name, shape }) => ({ name, shape }));
+  if (!s.params.some((p) => p.name === s.watch)) s.watch = pickDefaultWatch(s);
+  resetStats(s);
+  evaluateValidation(s);
+  postSnapshot(s);
+  return modelInfo(s, notes.join('; ') || undefined);
 }
 
-/** The recurrent weight matrix is the most telling one to watch first. */
-function pickDefaultWatch() {
-  const names = S.params.map((p) => p.name);
-  return names.find((n) => /weight_hh/.test(n)) ?? names.find((n) => S.params.find((p) => p.name === n).shape.length === 2) ?? names[0] ?? '';
+/** The recurrent weight matrix is the most telling one to watch first. @param {Session} s */
+function pickDefaultWatch(s) {
+  const names = s.params.map((p) => p.name);
+  return names.find((n) => /weight_hh/.test(n)) ?? s.params.find((p) => p.shape.length === 2)?.name ?? names[0] ?? '';
 }
 
-function validationSlice() {
-  const { seq } = S.settings;
-  const ids = S.valIds.length > VAL_TOKENS ? S.valIds.subarray(0, VAL_TOKENS) : S.valIds;
+/** @param {Session} s */
+function validationSlice(s) {
+  const { seq } = /** @type {Settings} */ (s.settings);
+  const valIds = /** @type {Int32Array} */ (s.valIds);
+  const ids = valIds.length > VAL_TOKENS ? valIds.subarray(0, VAL_TOKENS) : valIds;
   const batch = Math.max(1, Math.min(8, Math.floor((ids.length - 1) / (seq + 1))));
   const useSeq = Math.max(1, Math.min(seq, ids.length - 1));
   return { ids, batch, seq: useSeq };
 }
 
-/** The validation loss now, queued for the next snapshot; sets when the next one is due. */
-export function evaluateValidation() {
-  if (!S.trainer) return;
-  const { ids, batch, seq } = validationSlice();
+/** The validation loss now, queued for the next snapshot; sets when the next one is due. @param {Session} s */
+export function evaluateValidation(s) {
+  if (!s.engine || !s.model) return;
+  const { ids, batch, seq } = validationSlice(s);
   const t0 = performance.now();
-  const result = S.trainer.evaluate(ids, { batch, seq });
-  S.lastVal = performance.now();
+  const result = s.model.evaluate(ids, { batch, seq });
+  s.lastVal = performance.now();
   // Big models evaluate slowly: keep validation under a tenth of the training time.
-  S.valCostMs = S.lastVal - t0;
-  S.valEveryMs = Math.max(VAL_EVERY_MS, 10 * S.valCostMs);
+  s.valCostMs = s.lastVal - t0;
+  s.valEveryMs = Math.max(VAL_EVERY_MS, 10 * s.valCostMs);
   // Early on the loss falls fastest: also validate on a geometric step schedule (10, 22, 38, …), so
   // the curve's start is not one straight segment when a small model runs hundreds of steps a second.
-  S.nextValStep = Math.ceil(S.trainer.step * 1.25) + 10;
-  S.pendingVal.push({ step: S.trainer.step, loss: result.loss });
+  s.nextValStep = Math.ceil(s.engine.step * 1.25) + 10;
+  s.pendingVal.push({ step: s.engine.step, loss: result.loss });
 }
 
 /**
  * The model file: weights, optimizer state, vocabulary, settings and corpus name.
- * @returns {{ result: Requests['save']['result'], transfer: Transferable[] }}
+ * @param {Session} s
+ * @returns {Promise<{ result: Requests['save']['result'], transfer: Transferable[] }>}
  */
-export function save() {
-  if (!S.model) throw new Error('the bigram is rebuilt from the corpus in an instant; choose a neural model to save one');
-  S.model.metadata = {
-    ...S.model.metadata,
-    'lmlab.vocab': JSON.stringify(S.vocab.toJSON()),
-    'lmlab.settings': JSON.stringify(S.settings),
-    'lmlab.corpus': S.corpusName,
+export async function save(s) {
+  if (!s.model || !s.engine) throw new Error('the bigram is rebuilt from the corpus in an instant; choose a neural model to save one');
+  if (s.inflight) await s.inflight.catch(() => {});
+  s.model.metadata = {
+    ...s.model.metadata,
+    'lmlab.vocab': JSON.stringify(/** @type {import('lmlab').Vocab} */ (s.vocab).toJSON()),
+    'lmlab.settings': JSON.stringify(s.settings),
+    'lmlab.corpus': s.corpusName,
   };
-  const bytes = S.model.save(S.trainer);
+  const bytes = s.engine.save();
   const copy = bytes.slice();
-  return { result: { bytes: copy.buffer, step: S.trainer.step }, transfer: [copy.buffer] };
+  return { result: { bytes: copy.buffer, step: s.engine.step }, transfer: [copy.buffer] };
 }
 
 /**
  * Replace the model with the one in a model file; a bad file or another vocabulary is refused with a
  * sentence and the current model is kept.
- * @param {Requests['load']['payload']} payload
- * @returns {Requests['load']['result']}
+ * @param {Session} s @param {Requests['load']['payload']} payload
+ * @returns {Promise<Requests['load']['result']>}
  */
-export function load({ bytes, name }) {
-  requireCorpus();
+export async function load(s, { bytes, name }) {
+  requireCorpus(s);
+  const lm = /** @type {import('lmlab').Lmlab} */ (W.lm);
   const data = new Uint8Array(bytes);
   let model;
   try {
-    model = S.lm.Model.load(data);
+    model = lm.Model.load(data);
   } catch (err) {
     throw new Error(`${name} is not a model file this page can load: ${err.message}`);
   }
-  let trainer = null;
+  let engine = null;
   try {
     const meta = model.metadata ?? {};
     /** @type {string[] | null} the tokens of the vocabulary the file was trained with */
@@ -213,33 +235,39 @@ export function load({ bytes, name }) {
     if (meta['lmlab.vocab']) {
       try { savedVocab = JSON.parse(meta['lmlab.vocab']).tokens; } catch { savedVocab = null; }
     }
-    if (!savedVocab || savedVocab.length !== S.tokens.length || savedVocab.some((t, i) => t !== S.tokens[i])) {
+    if (!savedVocab || savedVocab.length !== s.tokens.length || savedVocab.some((t, i) => t !== s.tokens[i])) {
       const from = meta['lmlab.corpus'] ? ` (it was trained on the '${meta['lmlab.corpus']}' corpus)` : '';
       throw new Error(`${name} has a different vocabulary from the loaded corpus${from}: load that corpus first, then the model.`);
     }
-    let settings = null;
-    try { settings = JSON.parse(meta['lmlab.settings'] ?? 'null'); } catch { settings = null; }
-    const { cell, hidden, embedding, layers, window } = model.config;
-    const merged = { ...S.settings, ...(settings ?? {}), model: cell, hidden, embed: embedding, layers: layers ?? 1 };
-    if (cell === 'window') merged.window = window;
-    trainer = new S.lm.Trainer(model, S.trainIds, trainOptions(merged));
+    /** @type {Record<string, unknown>} the settings the file carries, each checked (a bad one is dropped) */
+    let saved = {};
+    try { saved = JSON.parse(meta['lmlab.settings'] ?? '{}') ?? {}; } catch { saved = {}; }
+    const fromFile = Object.fromEntries(Object.entries(saved).filter(([key, value]) => {
+      try { resolveSettings({ [key]: value }); return true; } catch { return false; }
+    }));
+    const { cell, hidden, embedding, layers, window, gruVariant } = model.config;
+    const { settings } = resolveSettings({
+      ...(s.settings ?? {}), ...fromFile, model: cell, hidden, embed: embedding, layers: layers ?? 1,
+      ...(cell === 'window' ? { window } : {}), ...(cell === 'gru' && gruVariant ? { gru: gruVariant } : {}),
+    });
+    engine = await createEngine(lm, { model, trainIds: /** @type {Int32Array} */ (s.trainIds), settings });
     let note;
     try {
-      trainer.restore(data);
+      engine.restore(data);
     } catch (err) {
       note = `optimizer state not restored (${err.message}); training continues with a fresh optimizer`;
     }
-    disposeModel();
-    S.model = model;
-    S.trainer = trainer;
-    S.settings = merged;
-    S.trainable = true;
-    S.params = model.parameters().map(({ name: n, shape }) => ({ name: n, shape }));
-    if (!S.params.some((p) => p.name === S.watch)) S.watch = pickDefaultWatch();
-    resetStats();
-    return { ...modelInfo(note), settings: merged };
+    await disposeModel(s);
+    s.model = model;
+    s.engine = engine;
+    s.settings = settings;
+    s.trainable = true;
+    s.params = model.parameters().map(({ name: n, shape }) => ({ name: n, shape }));
+    if (!s.params.some((p) => p.name === s.watch)) s.watch = pickDefaultWatch(s);
+    resetStats(s);
+    return modelInfo(s, note);
   } catch (err) {
-    trainer?.dispose();
+    engine?.dispose();
     model.dispose();
     throw err;
   }

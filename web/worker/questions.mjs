@@ -1,124 +1,149 @@
-// questions.mjs — what the views ask the worker between training slices: next-character
-// distributions and surprisal, samples, hidden states (and the LSTM's c, the gates) over a probe
-// text, the bigram matrix, and the numerical gradient check. Each returns plain data (and
-// transferable buffers), typed by the request of the same name in ../protocol.mjs.
-import { S, encodeKnown, requireCorpus, topK } from './worker-state.mjs';
+// questions.mjs — what the views ask a session between training slices: next-character
+// distributions and surprisal, samples, hidden states (and the LSTM's c, the gates, the input) over a
+// probe text, the bigram matrix, and the numerical gradient check. Each takes the session and returns
+// plain data (and transferable buffers), typed by the request of the same name in ../protocol.mjs.
+import { encodeKnown, requireCorpus, softmax, topK } from './worker-state.mjs';
 
 /** @typedef {import('../protocol.mjs').Requests} Requests */
+/** @typedef {import('./worker-state.mjs').Session} Session */
+/** @typedef {import('lmlab').Model} Model */
 
 const PREDICT_CONTEXT = 256;  // characters of context for next-character predictions
 const SURPRISAL_CHARS = 400;  // longest text coloured by surprisal
 const PROBE_CHARS = 300;      // longest probe text (one heatmap column per character)
+const PROBE_NEXT = 5;         // the likeliest next characters reported per probe position
 
-/** Softmax of one row of scores, stable (max subtracted). @param {ArrayLike<number>} scores */
-function softmax(scores) {
-  let max = -Infinity;
-  for (let i = 0; i < scores.length; i++) if (scores[i] > max) max = scores[i];
-  const out = new Float64Array(scores.length);
-  let sum = 0;
-  for (let i = 0; i < scores.length; i++) {
-    out[i] = Math.exp(scores[i] - max);
-    sum += out[i];
-  }
-  for (let i = 0; i < out.length; i++) out[i] /= sum;
-  return out;
-}
-
-
-/** Per-character surprisal in bits, -log2 P(c_t | c_<t), for t ≥ 1; bits[0] is NaN. @param {number[]} ids */
-function surprisal(ids) {
+/**
+ * Per-character surprisal in bits, -log2 P(c_t | c_<t), for t ≥ 1; bits[0] is NaN.
+ * @param {Session} s @param {number[]} ids
+ */
+function surprisal(s, ids) {
   const bits = new Float32Array(ids.length);
   bits[0] = NaN;
-  if (S.model) {
+  if (s.model) {
     // One forward pass from a zero state: scores (1, T, V); position t-1 predicts ids[t].
-    const V = S.model.config.vocabSize;
-    const scores = S.model.logits(Int32Array.from(ids), 1, ids.length).data;
+    const V = s.model.config.vocabSize;
+    const scores = s.model.logits(Int32Array.from(ids), 1, ids.length).data;
     for (let t = 1; t < ids.length; t++) {
       const p = softmax(scores.subarray((t - 1) * V, t * V));
       bits[t] = -Math.log2(p[ids[t]]);
     }
   } else {
-    for (let t = 1; t < ids.length; t++) bits[t] = -Math.log2(S.bigram.prob(ids[t - 1], ids[t]));
+    const bigram = /** @type {import('lmlab').Bigram} */ (s.bigram);
+    for (let t = 1; t < ids.length; t++) bits[t] = -Math.log2(bigram.prob(ids[t - 1], ids[t]));
   }
   return bits;
 }
 
 /**
  * The next character after `text` by both models, and the surprisal of its characters.
- * @param {Requests['predict']['payload']} payload
+ * @param {Session} s @param {Requests['predict']['payload']} payload
  * @returns {Requests['predict']['result']}
  */
-export function predict({ text }) {
-  requireCorpus();
-  const context = [...text].slice(-PREDICT_CONTEXT).join('');
-  const { ids, dropped } = encodeKnown(context);
+export function predict(s, { text }) {
+  requireCorpus(s);
+  const context = [...String(text ?? '')].slice(-PREDICT_CONTEXT).join('');
+  const { ids, dropped } = encodeKnown(s, context);
   if (ids.length === 0) return { neural: null, bigram: null, context, dropped, surprisal: null };
-  const neural = S.model ? topK(S.model.nextLogProbs(ids).map(Math.exp)) : null;
-  const bigram = topK(S.bigram.distribution(ids[ids.length - 1]));
+  const neural = s.model ? topK(s, s.model.nextLogProbs(ids).map(Math.exp)) : null;
+  const bigram = topK(s, /** @type {import('lmlab').Bigram} */ (s.bigram).distribution(ids[ids.length - 1]));
   let surprisalResult = null;
   if (ids.length > 1) {
     const tail = ids.slice(-SURPRISAL_CHARS);
-    const bits = surprisal(tail);
-    surprisalResult = { chars: tail.map((id) => S.tokens[id]), bits };
+    const bits = surprisal(s, tail);
+    surprisalResult = { chars: tail.map((id) => s.tokens[id]), bits };
   }
   return { neural, bigram, context, dropped, surprisal: surprisalResult };
 }
 
 /**
  * A sample of `length` characters after the prime, from the neural model or the bigram.
- * @param {Requests['sample']['payload']} payload
+ * @param {Session} s @param {Requests['sample']['payload']} payload
  * @returns {Requests['sample']['result']}
  */
-export function sample({ prime, temperature, seed, length }) {
-  requireCorpus();
-  if (!S.model) {
-    const lines = S.bigram.generate({ seed, temperature, maxLength: length, count: 8 });
+export function sample(s, { prime = '', temperature = 0.8, seed = 1, length = 200 }) {
+  requireCorpus(s);
+  if (!(Number.isInteger(length) && length >= 1 && length <= 10000)) throw new Error(`sample length must be a whole number from 1 to 10000, got ${length}`);
+  if (!(temperature >= 0 && temperature <= 10)) throw new Error(`temperature must be between 0 and 10, got ${temperature}`);
+  if (!s.model) {
+    const lines = /** @type {import('lmlab').Bigram} */ (s.bigram).generate({ seed, temperature, maxLength: length, count: 8 });
     return { text: lines.join('\n').slice(0, length), source: 'bigram' };
   }
-  const { ids } = encodeKnown(prime);
-  const start = ids.length ? ids : [S.tokenIndex.get('\n') ?? S.tokenIndex.get(' ') ?? 0];
-  const out = S.model.sample(start, { length, temperature, seed });
-  return { text: S.vocab.decode(out), source: 'model' };
+  const { ids } = encodeKnown(s, String(prime));
+  const start = ids.length ? ids : [s.tokenIndex.get('\n') ?? s.tokenIndex.get(' ') ?? 0];
+  const out = s.model.sample(start, { length, temperature, seed });
+  return { text: /** @type {import('lmlab').Vocab} */ (s.vocab).decode(out), source: 'model' };
 }
 
 /**
- * The last layer's hidden states (and the LSTM's c, each gate) over the known characters of `text`.
- * @param {Requests['probe']['payload']} payload
+ * Transpose a (T, H) row-major block (row stride `stride`, first column `offset`) to (H, T): the
+ * heatmap's orientation, neurons as rows.
+ * @param {Float32Array} data @param {number} T @param {number} H @param {number} [stride] @param {number} [offset]
+ */
+function neuronsByTime(data, T, H, stride = H, offset = 0) {
+  const out = new Float32Array(H * T);
+  for (let t = 0; t < T; t++) for (let h = 0; h < H; h++) out[h * T + t] = data[t * stride + offset + h];
+  return out;
+}
+
+/**
+ * The last layer's hidden states (and the LSTM's c, each gate) over the known characters of `text`,
+ * every quantity (H, T) — rows are neurons, columns characters, as heatmaps draw them — plus the
+ * input x_t of a one-layer model with an embedding ((E, T)) and the likeliest next characters at
+ * every position.
+ * @param {Session} s @param {Requests['probe']['payload']} payload
  * @returns {{ result: Requests['probe']['result'], transfer: Transferable[] }}
  */
-export function probe({ text }) {
-  if (!S.model) throw new Error('the bigram has no hidden state: choose RNN, LSTM or GRU to look inside');
-  const known = encodeKnown(text);
+export function probe(s, { text }) {
+  if (!s.model) throw new Error('the bigram has no hidden state: choose RNN, LSTM or GRU to look inside');
+  const model = s.model;
+  const known = encodeKnown(s, String(text ?? ''));
   const { dropped } = known;
   const ids = known.ids.slice(0, PROBE_CHARS);
   if (ids.length < 2) throw new Error('the probe text needs at least two characters the vocabulary knows');
-  const probe = S.model.probe(ids);
-  const [T, H] = probe.h.shape;
-  // One (T, H) array per quantity the page can show: h, the LSTM's c, then each gate (sliced out of
-  // the packed (T, G·H) gates).
-  const quantities = [{ key: 'h', data: Float32Array.from(probe.h.data) }];
-  if (probe.c) quantities.push({ key: 'c', data: Float32Array.from(probe.c.data) });
-  const G = probe.gateNames.length;
-  probe.gateNames.forEach((name, g) => {
-    const data = new Float32Array(T * H);
-    for (let t = 0; t < T; t++) data.set(probe.gates.data.subarray((t * G + g) * H, (t * G + g + 1) * H), t * H);
-    quantities.push({ key: name, data });
+  const result = model.probe(ids);
+  const [T, H] = result.h.shape;
+  const quantities = [{ key: 'h', data: neuronsByTime(result.h.data, T, H) }];
+  if (result.c) quantities.push({ key: 'c', data: neuronsByTime(result.c.data, T, H) });
+  // the gates are packed (T, G·H) in gateNames' order: gate g is columns g·H … (g+1)·H − 1
+  const G = result.gateNames.length;
+  result.gateNames.forEach((name, g) => {
+    quantities.push({ key: name, data: neuronsByTime(/** @type {import('lmlab').Tensor} */ (result.gates).data, T, H, G * H, g * H) });
   });
+  // x_t of the first layer: the embedding row of each character (one-hot needs no numbers: its id says it)
+  const { embedding, layers = 1, cell } = model.config;
+  let inputs = null;
+  if (embedding > 0 && layers === 1 && cell !== 'window') {
+    const table = model.parameters().find((p) => p.name === 'embedding.weight');
+    if (table) {
+      const rows = new Float32Array(T * embedding);
+      ids.forEach((id, t) => rows.set(table.data.subarray(id * embedding, (id + 1) * embedding), t * embedding));
+      inputs = neuronsByTime(rows, T, embedding);
+    }
+  }
+  // p_t: the model's distribution after each probed character (position t predicts t + 1)
+  const V = model.config.vocabSize;
+  const scores = model.logits(Int32Array.from(ids), 1, T).data;
+  const next = Array.from({ length: T }, (_, t) => topK(s, softmax(scores.subarray(t * V, (t + 1) * V)), PROBE_NEXT));
   const cut = known.ids.length > PROBE_CHARS ? known.ids.length - PROBE_CHARS : 0;
+  const transfer = quantities.map((q) => q.data.buffer);
+  if (inputs) transfer.push(inputs.buffer);
   return {
-    result: { chars: ids.map((id) => S.tokens[id]), T, H, cell: S.model.config.cell, quantities, dropped, cut },
-    transfer: quantities.map((q) => q.data.buffer),
+    result: { chars: ids.map((id) => s.tokens[id]), ids, T, H, E: embedding, cell, quantities, inputs, next, dropped, cut },
+    transfer,
   };
 }
 
 /**
  * P(next | previous) among the topN most frequent tokens.
- * @param {Requests['bigramMatrix']['payload']} payload
+ * @param {Session} s @param {Requests['bigramMatrix']['payload']} payload
  * @returns {{ result: Requests['bigramMatrix']['result'], transfer: Transferable[] }}
  */
-export function bigramMatrix({ topN }) {
-  requireCorpus();
-  const { tokens, values } = S.bigram.matrix({ topN: Math.min(topN, S.vocab.size), kind: 'probs' });
+export function bigramMatrix(s, { topN = 28 }) {
+  requireCorpus(s);
+  if (!(Number.isInteger(topN) && topN >= 1 && topN <= 256)) throw new Error(`topN must be a whole number from 1 to 256, got ${topN}`);
+  const vocab = /** @type {import('lmlab').Vocab} */ (s.vocab);
+  const { tokens, values } = /** @type {import('lmlab').Bigram} */ (s.bigram).matrix({ topN: Math.min(topN, vocab.size), kind: 'probs' });
   const copy = Float32Array.from(values);
   return { result: { tokens, values: copy }, transfer: [copy.buffer] };
 }
@@ -127,27 +152,35 @@ export function bigramMatrix({ topN }) {
  * The model's numerical check, run RUNS times with one random entry per tensor each, so every
  * tensor gets RUNS independent relative errors: their median is robust to float32 noise on tiny
  * gradient entries (which makes the max jump on a trained network); the max is reported too.
+ * @param {Session} s
+ * @returns {Requests['gradCheck']['result']}
  */
-/** @returns {Requests['gradCheck']['result']} */
-export function gradCheck() {
-  if (!S.model) throw new Error('the gradient check needs a neural model (choose RNN, LSTM, GRU or window)');
+export function gradCheck(s) {
+  if (!s.model) throw new Error('the gradient check needs a neural model (choose RNN, LSTM, GRU or window)');
+  const model = s.model;
+  const trainIds = /** @type {Int32Array} */ (s.trainIds);
   const RUNS = 21;
   // A training-sized batch, so most rows of a one-hot Wx see their character (an unseen row's
   // gradient is exactly zero on both sides and says nothing).
-  const T = Math.min(32, S.settings.seq);
-  const N = Math.max(1, Math.min(16, Math.floor(S.trainIds.length / (T + 1))));
-  if (S.trainIds.length < N * (T + 1)) throw new Error('the corpus is too short for a gradient check batch');
+  const settings = /** @type {import('../settings.mjs').Settings} */ (s.settings);
+  const T = Math.min(32, settings.seq, trainIds.length - 1);
+  let N = Math.max(1, Math.min(16, Math.floor(trainIds.length / (T + 1))));
+  // C starts the check from the trainer's carried state when N is the training batch; that state
+  // ended other text than these windows, and on a trained RNN it made the float32 errors about ten
+  // times larger. A batch one smaller starts from zero states (and leaves the carried state alone).
+  if (N === settings.batch && N > 1) N--;
+  if (T < 1 || trainIds.length < N * (T + 1)) throw new Error('the corpus is too short for a gradient check batch');
   // N windows spread over the training text, for a variety of characters.
   const ids = new Int32Array(N * (T + 1));
-  const stride = Math.floor((S.trainIds.length - (T + 1)) / N);
-  for (let n = 0; n < N; n++) ids.set(S.trainIds.subarray(n * stride, n * stride + T + 1), n * (T + 1));
+  const stride = Math.floor((trainIds.length - (T + 1)) / N);
+  for (let n = 0; n < N; n++) ids.set(trainIds.subarray(n * stride, n * stride + T + 1), n * (T + 1));
   const t0 = performance.now();
   /** @type {number[][]} per tensor, its relative error in each run */
   const errors = [];
   /** @type {string[]} */
   let names = [];
   for (let run = 1; run <= RUNS; run++) {
-    const result = S.model.gradientCheck(ids, N, T, { samples: 1, eps: 1e-2, seed: run });
+    const result = model.gradientCheck(ids, N, T, { samples: 1, eps: 1e-2, seed: run });
     names = result.map((r) => r.name);
     result.forEach((r, k) => (errors[k] ??= []).push(r.relError));
   }

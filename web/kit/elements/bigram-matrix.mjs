@@ -1,0 +1,52 @@
+// bigram-matrix.mjs — <lm-bigram-matrix>: P(next | previous) among the corpus's most frequent
+// characters (attribute top, default 28), add-one smoothed, as a heatmap: row = previous, column =
+// next, colour ∝ √p so small probabilities stay visible; hover or the arrow keys give each value.
+// Fetched when it comes into view and whenever its trainer's text changes. Fed directly
+// (trainer="none"): set(tokens, values (n, n)).
+import { LmView, coalesce } from '../element.mjs';
+import { Heatmap, fmt } from '../../views/heatmap.mjs';
+import { VIRIDIS } from '../../views/colormap.mjs';
+import { showChar } from '../../corpus-check.mjs';
+
+export class LmBigramMatrixElement extends LmView {
+  constructor() {
+    super();
+    /** @type {string[]} the matrix's tokens, for its tooltips */
+    this.tokens = [];
+    this.refresh = coalesce(async () => {
+      const trainer = this.trainer;
+      if (!trainer?.corpus) return;
+      const { tokens, values } = await trainer.bigramMatrix(Number(this.getAttribute('top') ?? 28));
+      this.set(tokens, values);
+    });
+  }
+
+  build() {
+    const host = LmView.part('div', 'lm-bigram-heatmap');
+    this.append(host);
+    this.heatmap = new Heatmap(host, {
+      colormap: VIRIDIS, label: this.getAttribute('aria-label') ?? 'Bigram probability matrix: row = previous character, column = next', square: true, gamma: 0.5,
+      describe: (r, c, v) => `P('${showChar(this.tokens[c])}' | '${showChar(this.tokens[r])}') = ${fmt(v)}`,
+    });
+  }
+
+  /** @param {import('../trainer.mjs').Trainer[]} trainers */
+  bound([trainer]) {
+    if (!trainer) return;
+    this.listen(trainer, 'corpus', () => this.refresh());
+    if (trainer.corpus) this.refresh();
+    else trainer.start().then(() => this.refresh(), () => {});
+  }
+
+  /**
+   * Show a matrix.
+   * @param {string[]} tokens (n,) @param {Float32Array} values (n, n), rows = previous token
+   */
+  set(tokens, values) {
+    this.tokens = tokens;
+    this.heatmap.set({ values, rows: tokens.length, cols: tokens.length, rowLabels: tokens.map(showChar), colLabels: tokens.map(showChar) });
+    this.invalidate();
+  }
+
+  draw() { this.heatmap.draw(); }
+}

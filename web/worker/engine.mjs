@@ -1,0 +1,82 @@
+// engine.mjs — the training engine: the one object through which the worker trains a model, so a
+// multi-core engine (helper workers each owning a replica and a shard of the streams) can replace this
+// single-thread one without touching the training loop, the probes or the views. This one wraps
+// lm.Trainer on the worker's own instance. The contract (docs/architecture.md, "The training engine"):
+//   const engine = await createEngine(lm, { model, trainIds, settings });
+//   await engine.train(count)  → { stats, losses }: the last step's statistics, every step's loss (async:
+//                                a multi-core engine awaits its helpers; the loop awaits it either way);
+//                                a refused step throws, its error's `partial` holds the steps before it
+//   engine.step, engine.threads, engine.layout, engine.model (replica 0 on this instance: probes,
+//   sampling and predictions read it), engine.setLr(lr), engine.save() / engine.restore(bytes),
+//   engine.dispose() (the model stays the caller's).
+// Shapes: len training tokens, N streams (batch), T window (seq).
+import { layoutStreams } from './streams.mjs';
+
+/** @typedef {import('lmlab').Lmlab} Lmlab */
+/** @typedef {import('lmlab').Model} Model */
+/** @typedef {import('lmlab').StepStats} StepStats */
+/** @typedef {import('../settings.mjs').Settings} Settings */
+
+/**
+ * @typedef {object} Engine
+ * @property {number} threads cores training (1 here)
+ * @property {number} step optimizer steps taken
+ * @property {Model} model the model probes, samples and predictions read (replica 0)
+ * @property {{ streams: number, streamLength: number, ring: boolean, coverage: number }} layout how the
+ *   training text is cut into streams (streams.mjs)
+ * @property {(count: number) => Promise<{ stats: StepStats, losses: Float32Array }>} train `count` steps
+ *   (≥ 1); a refused step (non-finite loss, LmlabError code 6) throws with the model as before it
+ * @property {(lr: number) => void} setLr the learning rate from the next step on
+ * @property {() => Uint8Array} save the model file with the optimizer state (model.metadata included)
+ * @property {(bytes: Uint8Array) => void} restore optimizer state, step and stream position from save()'s bytes
+ * @property {() => void} dispose free what the engine made (not the model)
+ */
+
+/**
+ * The trainer's options for settings.
+ * @param {Settings} settings
+ * @returns {import('lmlab').TrainOptions}
+ */
+export function trainOptions(settings) {
+  return {
+    batch: settings.batch, seq: settings.seq, optimizer: settings.opt, lr: settings.lr,
+    clip: settings.clip, clipMode: settings.clipMode, seed: settings.seed,
+  };
+}
+
+/**
+ * The single-thread engine: lm.Trainer over the streams of layoutStreams.
+ * @param {Lmlab} lm
+ * @param {{ model: Model, trainIds: Int32Array, settings: Settings }} options
+ * @returns {Promise<Engine>}
+ */
+export async function createEngine(lm, { model, trainIds, settings }) {
+  const { ids, streams, streamLength, ring, coverage } = layoutStreams(trainIds, settings.batch, settings.seq);
+  const trainer = new lm.Trainer(model, ids, trainOptions(settings));
+  return {
+    threads: 1,
+    model,
+    layout: { streams, streamLength, ring, coverage },
+    get step() { return trainer.step; },
+    async train(count) {
+      // One C call per step, so every step's loss reaches the loss chart.
+      const losses = new Float32Array(count);
+      let stats = null;
+      for (let k = 0; k < count; k++) {
+        try {
+          stats = trainer.train(1);
+        } catch (err) {
+          // the steps before the refused one were taken: the loop still reports them
+          if (err && typeof err === 'object') err.partial = { stats, losses: losses.slice(0, k) };
+          throw err;
+        }
+        losses[k] = stats.loss;
+      }
+      return { stats: /** @type {StepStats} */ (stats), losses };
+    },
+    setLr(lr) { trainer.setLearningRate(lr); },
+    save() { return model.save(trainer); },
+    restore(bytes) { trainer.restore(bytes); },
+    dispose() { trainer.dispose(); },
+  };
+}
