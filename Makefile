@@ -26,7 +26,7 @@ NODE_TESTS := $(wildcard tests/*.test.mjs)
 # Node tests that only `make test` runs: the page in Chromium, the PyTorch parity and bridge, and the npm
 # package (packs, installs into a temporary project, loads a bundle in Chromium).
 NODE_ONLY_IN_TEST := tests/web.test.mjs tests/torch-parity.test.mjs tests/torch-bridge.test.mjs \
-  tests/torch-bridge-page.test.mjs tests/package.test.mjs
+  tests/torch-bridge-page.test.mjs tests/package.test.mjs tests/seq2seq-parity.test.mjs
 BENCH_NAMES := $(notdir $(basename $(wildcard scripts/bench/*.c)))
 
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter
@@ -84,7 +84,8 @@ setup-clang-format:
 # unrolling: the rest (model bookkeeping, vocabulary, bigram, files, JSON, API checks). The tiers were
 # chosen with the training benchmark against the all -O3 build (README: Speed).
 WASM_O3_SRC := src/kernels.c src/kernels_act.c src/optim.c
-WASM_O2_SRC := src/layers.c src/layers_rnn.c src/layers_lstm.c src/layers_gru.c src/model_cells.c
+WASM_O2_SRC := src/layers.c src/layers_rnn.c src/layers_lstm.c src/layers_gru.c src/model_cells.c \
+  src/layers_attention.c src/seq2seq_cells.c src/seq2seq_forward.c src/seq2seq_backward.c
 WASM_CFLAGS = $(WARN) -msimd128 \
   $(if $(filter $(WASM_O3_SRC),$<),-O3,$(if $(filter $(WASM_O2_SRC),$<),-O2,-Oz) -fno-unroll-loops)
 # Linked at -Os: wasm-opt at -Oz over the whole module cost the batch-1 RNN 16 % for 1.8 KB.

@@ -19,6 +19,8 @@ static const char *kind_name(lm_kind kind) {
     case LM_KIND_MODEL: return "neural model";
     case LM_KIND_TRAINER: return "trainer";
     case LM_KIND_BYTES: return "byte buffer";
+    case LM_KIND_SEQ2SEQ: return "seq2seq model";
+    case LM_KIND_S2S_TRAINER: return "seq2seq trainer";
     }
     return "object";
 }

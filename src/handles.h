@@ -12,6 +12,8 @@ typedef enum {
     LM_KIND_MODEL = 3,
     LM_KIND_TRAINER = 4,
     LM_KIND_BYTES = 5, /* a result buffer handed to the caller (a saved model file) */
+    LM_KIND_SEQ2SEQ = 6,
+    LM_KIND_S2S_TRAINER = 7,
 } lm_kind;
 
 lm_status lm_handle_add(const void *object, lm_kind kind);

@@ -62,6 +62,9 @@ typedef enum {
 #define LM_MAX_GEN_LENGTH 100000    /* tokens per sentence of lm_bigram_generate */
 #define LM_MAX_GEN_COUNT 10000      /* sentences of one lm_bigram_generate call */
 #define LM_MAX_TOP_K 1000           /* candidates lm_bigram_predict_masked returns */
+#define LM_MAX_S2S_LAYERS 2         /* stacked layers on each side of a seq2seq model */
+#define LM_MAX_S2S_LEN 1024         /* longest source, target or decoded output of a seq2seq call (ids) */
+#define LM_MAX_S2S_BEAM 64          /* widest beam of lm_seq2seq_beam */
 /* The window model's "no token" id (before a stream's start): a zero embedding. */
 #define LM_WINDOW_PAD (-1)
 
@@ -88,6 +91,8 @@ typedef enum { LM_UNK_AUTO = 0, LM_UNK_ALWAYS = 1, LM_UNK_NEVER = 2 } lm_unk_rul
 /* lm_kernel_matmul's product and lm_kernel_elementwise's function. */
 typedef enum { LM_KERNEL_NN = 0, LM_KERNEL_TN = 1, LM_KERNEL_NT = 2 } lm_kernel_op;
 typedef enum { LM_KERNEL_TANH = 0, LM_KERNEL_SIGMOID = 1, LM_KERNEL_EXP = 2 } lm_kernel_fn;
+/* Attention scores: none (a seq2seq model without attention), e = q·k, or e = vᵀ tanh(q·W_q + k·W_k). */
+typedef enum { LM_ATTN_NONE = 0, LM_ATTN_DOT = 1, LM_ATTN_ADDITIVE = 2 } lm_attn_score;
 
 /* ---- indices of the info arrays (JS: MODEL_INFO, TENSOR_INFO, …); *_COUNT is the array length ---- */
 typedef enum { /* lm_model_info (uint32) */
@@ -124,6 +129,20 @@ typedef enum { /* lm_bigram_evaluate (double): per predicted token */
 typedef enum { /* lm_bigram_masked_accuracy (double) */
     LM_MASKED_TOP1, LM_MASKED_TOP5, LM_MASKED_SENTENCES, LM_MASKED_COUNT
 } lm_masked_index;
+typedef enum { /* lm_seq2seq_info (uint32) */
+    LM_S2S_INFO_CELL, LM_S2S_INFO_GRU_VARIANT, LM_S2S_INFO_VS, LM_S2S_INFO_VT, LM_S2S_INFO_E, LM_S2S_INFO_H,
+    LM_S2S_INFO_L, LM_S2S_INFO_ATTENTION, LM_S2S_INFO_A, LM_S2S_INFO_OUT_CONTEXT, LM_S2S_INFO_SRC_PAD,
+    LM_S2S_INFO_TGT_PAD, LM_S2S_INFO_TGT_BOS, LM_S2S_INFO_TGT_EOS, LM_S2S_INFO_SEED, LM_S2S_INFO_TENSORS,
+    LM_S2S_INFO_PARAMS, LM_S2S_INFO_COUNT
+} lm_seq2seq_info_index;
+typedef enum { /* lm_seq2seq_trainer_train (double): LOSS is the mean over the call's steps */
+    LM_S2S_STATS_STEP, LM_S2S_STATS_LOSS, LM_S2S_STATS_LAST_LOSS, LM_S2S_STATS_GRAD_NORM, LM_S2S_STATS_CLIPPED,
+    LM_S2S_STATS_CLIP_EVENTS, LM_S2S_STATS_PAIRS, LM_S2S_STATS_TOKENS, LM_S2S_STATS_EPOCH, LM_S2S_STATS_CURSOR,
+    LM_S2S_STATS_COUNT
+} lm_s2s_train_stats_index;
+typedef enum { /* lm_seq2seq_loss (double) */
+    LM_S2S_LOSS_NATS, LM_S2S_LOSS_TOKENS, LM_S2S_LOSS_COUNT
+} lm_s2s_loss_index;
 
 /* ---- opaque handles: create with the *_create / *_build / *_train / *_load functions, free with the
  * matching *_free (exactly once; the registry refuses a second free) ----------------------------------- */
@@ -132,6 +151,8 @@ typedef struct lm_trainer lm_trainer; /* a model's optimizer and training stream
 typedef struct lm_vocab lm_vocab;     /* a vocabulary (char or word level) */
 typedef struct lm_bigram lm_bigram;   /* an add-k bigram model with its own vocabulary copy */
 typedef struct lm_bytes lm_bytes;     /* a byte buffer the library hands out (a saved model file) */
+typedef struct lm_seq2seq lm_seq2seq; /* an encoder–decoder: parameters, gradients, caches */
+typedef struct lm_s2s_trainer lm_seq2seq_trainer; /* its optimizer and pairs (does not own the model) */
 
 /* ---- errors, memory, build facts --------------------------------------------------------------- */
 /* The sentence saying why the last failing call failed ("" after lm_clear_error). Owned by lmlab. */
@@ -230,6 +251,24 @@ LM_API lm_status lm_layer_window_backward(lm_float *demb, lm_float *dWh, lm_floa
                                           const lm_float *h, const lm_float *Wh, const lm_float *U, int N, int W,
                                           int V, int E, int H);
 
+/* Attention (the BPTT notes' seq2seq chapter): scores e_ij = q_i·k_j (LM_ATTN_DOT) or vᵀ tanh(q_i·W_q + k_j·W_k)
+ * (LM_ATTN_ADDITIVE), α_i = softmax over the real keys (mask 1; padding gets exactly 0), c_i = Σ_j α_ij k_j.
+ * c (N, Tq, H), alpha (N, Tq, Tk) out; cache (N, Tq, Tk, A) out (additive; NULL for dot); q (N, Tq, H);
+ * k (N, Tk, H) (keys = values); mask (N, Tk) of 0/1 or NULL (all real; a row with no real key is
+ * refused); Wq, Wk (H, A) and v (A,) for additive (NULL for dot); score an lm_attn_score other than
+ * NONE; A in 1 … LM_MAX_DIM for additive, 0 for dot. */
+LM_API lm_status lm_layer_attention_forward(lm_float *c, lm_float *alpha, lm_float *cache, const lm_float *q,
+                                            const lm_float *k, const uint8_t *mask, const lm_float *Wq,
+                                            const lm_float *Wk, const lm_float *v, int N, int Tq, int Tk, int H,
+                                            int A, int score);
+/* dq (N, Tq, H), dk (N, Tk, H) overwritten (each may be NULL); dWq, dWk (H, A), dv (A,) += (additive only;
+ * NULL for dot); dc (N, Tq, H) upstream; q, k, alpha, cache as given to / written by the forward. */
+LM_API lm_status lm_layer_attention_backward(lm_float *dq, lm_float *dk, lm_float *dWq, lm_float *dWk, lm_float *dv,
+                                             const lm_float *dc, const lm_float *q, const lm_float *k,
+                                             const lm_float *alpha, const lm_float *cache, const lm_float *Wq,
+                                             const lm_float *Wk, const lm_float *v, int N, int Tq, int Tk, int H,
+                                             int A, int score);
+
 /* ---- kernels (exported from build/lmlab-kernels.wasm only, for their tests and the benchmark) ---- */
 /* C (M, N), rows ldc apart, += op(A)·op(B) with the fast kernel (ref 0) or the scalar reference (ref 1);
  * op an lm_kernel_op: NN A (M, K), B (K, N); TN A stored (K, M); NT B stored (N, K). */
@@ -317,6 +356,72 @@ LM_API lm_status lm_trainer_info(const lm_trainer *t, double *info);
  * one draw of a PCG32 stream seeded by seed picks a real token (skip_ends: not <s> or </s>):
  * positions (n,), -1 for a sentence without one. */
 LM_API lm_status lm_mask_positions(uint32_t seed, const int32_t *lengths, int n, int skip_ends, int32_t *positions);
+
+/* ---- sequence to sequence (src/seq2seq.h: the equations; docs/seq2seq.md) ------------------------
+ * A batch: src (N, Ts) source ids, real tokens then src_pad; tgt (N, Tt+1) = <s> y_1 … y_m </s> then tgt_pad.
+ * With teacher forcing the decoder reads tgt[:, :Tt] and predicts tgt[:, 1:]; <pad> targets are not
+ * scored. Every rule is checked and the first break named ("seq2seq_loss_and_grads: source row 2 …"). */
+
+/* *out = a new encoder–decoder (free with lm_seq2seq_free). cell RNN, LSTM or GRU (both sides);
+ * gru_variant an lm_gru_variant; Vs in 2 … LM_MAX_VOCAB, Vt in 4 … LM_MAX_VOCAB; E, H in 1 … LM_MAX_DIM
+ * with E + H ≤ LM_MAX_DIM; L in 1 … LM_MAX_S2S_LAYERS; attention an lm_attn_score; A in 1 … LM_MAX_DIM
+ * for additive attention, else 0; out_context 0/1 (1: the output layer reads [h^D_i; c_i]; attention
+ * only); src_pad in [0, Vs); tgt_pad, tgt_bos, tgt_eos three different ids in [0, Vt). */
+LM_API lm_status lm_seq2seq_create(int cell, int gru_variant, int Vs, int Vt, int E, int H, int L, int attention,
+                                   int A, int out_context, int src_pad, int tgt_pad, int tgt_bos, int tgt_eos,
+                                   uint32_t seed, lm_seq2seq **out);
+LM_API lm_status lm_seq2seq_free(lm_seq2seq *m);
+/* info (LM_S2S_INFO_COUNT,) by lm_seq2seq_info_index. */
+LM_API lm_status lm_seq2seq_info(const lm_seq2seq *m, uint32_t *info);
+/* *params, *grads: the flat (n_params,) buffers, owned by the model. */
+LM_API lm_status lm_seq2seq_buffers(const lm_seq2seq *m, lm_float **params, lm_float **grads);
+/* Tensor k: info (LM_TENSOR_INFO_COUNT,) by lm_tensor_info_index; *name (PyTorch's), *lecture (ours). */
+LM_API lm_status lm_seq2seq_tensor(const lm_seq2seq *m, int k, uint32_t *info, const char **name,
+                                   const char **lecture);
+/* Teacher-forced forward and backward: *loss = mean over the real target tokens of −log p; the gradient
+ * buffer (overwritten) holds the gradient of that mean. */
+LM_API lm_status lm_seq2seq_loss_and_grads(lm_seq2seq *m, const int32_t *src, int N, int Ts, const int32_t *tgt,
+                                           int Tt, double *loss);
+/* Forward only: out (LM_S2S_LOSS_COUNT,) by lm_s2s_loss_index (summed nats, scored target tokens). */
+LM_API lm_status lm_seq2seq_loss(lm_seq2seq *m, const int32_t *src, int N, int Ts, const int32_t *tgt, int Tt,
+                                 double *out);
+/* out (N,) = Σ_i log p(y_i | y_<i, x) over each row's real targets. */
+LM_API lm_status lm_seq2seq_sequence_logprobs(lm_seq2seq *m, const int32_t *src, int N, int Ts, const int32_t *tgt,
+                                              int Tt, double *out);
+/* Greedy decoding of src (N, Ts), max_len in 1 … LM_MAX_S2S_LEN: out (N, max_len) tokens (</s> included
+ * when produced, then tgt_pad), out_len (N,), alpha (N, max_len, Ts) or NULL (zeros after the end and
+ * without attention), logprob (N,) or NULL. <pad> and <s> are never produced. */
+LM_API lm_status lm_seq2seq_greedy(lm_seq2seq *m, const int32_t *src, int N, int Ts, int max_len, int32_t *out,
+                                   int32_t *out_len, lm_float *alpha, double *logprob);
+/* Beam search of width K (1 … LM_MAX_S2S_BEAM) for one source src (Ts,): the best hypothesis by summed
+ * log-probability (see seq2seq.h): out (max_len,), *out_len, alpha (max_len, Ts) or NULL, *logprob or NULL. */
+LM_API lm_status lm_seq2seq_beam(lm_seq2seq *m, const int32_t *src, int Ts, int K, int max_len, int32_t *out,
+                                 int32_t *out_len, lm_float *alpha, double *logprob);
+/* out (n_tensors,) = per tensor the largest relative error of `samples` (1 … LM_MAX_GRAD_SAMPLES)
+ * centered differences (step eps > 0) against lm_seq2seq_loss_and_grads on the batch. */
+LM_API lm_status lm_seq2seq_gradient_check(lm_seq2seq *m, const int32_t *src, int N, int Ts, const int32_t *tgt,
+                                           int Tt, int samples, double eps, uint32_t seed, double *out);
+/* String metadata (a JSON object of strings, e.g. the vocabularies), as for lm_model_set_metadata. */
+LM_API lm_status lm_seq2seq_set_metadata(lm_seq2seq *m, const char *json);
+LM_API lm_status lm_seq2seq_metadata(const lm_seq2seq *m, const char **json);
+/* *out = the model file (and the trainer's state when trainer is not NULL); lm_bytes_view / lm_bytes_free. */
+LM_API lm_status lm_seq2seq_save(const lm_seq2seq *m, const lm_seq2seq_trainer *trainer, lm_bytes **out);
+/* *out = the model in a seq2seq file's bytes (len,); LM_ERR_FORMAT names what is wrong. */
+LM_API lm_status lm_seq2seq_load(const uint8_t *bytes, uint32_t len, lm_seq2seq **out);
+/* *out = a trainer of m over a copy of P pairs: src (Σ src_len,) and tgt (Σ tgt_len,) concatenated,
+ * src_len, tgt_len (P,); sources without <pad>, targets <s> … without <pad> or a second <s>; N pairs per
+ * batch (1 … 65536); optimizer, lr, momentum, clip, clip_mode as lm_trainer_create; seed orders the pairs. */
+LM_API lm_status lm_seq2seq_trainer_create(lm_seq2seq *m, const int32_t *src, const int32_t *src_len,
+                                           const int32_t *tgt, const int32_t *tgt_len, uint32_t P, int N,
+                                           int optimizer, double lr, double momentum, double clip, int clip_mode,
+                                           uint32_t seed, lm_seq2seq_trainer **out);
+LM_API lm_status lm_seq2seq_trainer_free(lm_seq2seq_trainer *t);
+/* count (1 … LM_MAX_TRAIN_STEPS) steps; stats (LM_S2S_STATS_COUNT,) by lm_s2s_train_stats_index, written
+ * also when a step is refused (LM_ERR_NONFINITE). */
+LM_API lm_status lm_seq2seq_trainer_train(lm_seq2seq_trainer *t, int count, double *stats);
+LM_API lm_status lm_seq2seq_trainer_set_lr(lm_seq2seq_trainer *t, double lr);
+/* Restore the optimizer state, step and data position from lm_seq2seq_save(m, t) bytes. */
+LM_API lm_status lm_seq2seq_trainer_restore(lm_seq2seq_trainer *t, const uint8_t *bytes, uint32_t len);
 
 /* ---- vocabulary --------------------------------------------------------------------------------- */
 /* *out = a vocabulary of text (len,) (UTF-8). level an lm_level; tokenizer, lowercase (0/1) and

@@ -4,6 +4,7 @@
  * call goes to model.c / trainer.c / sample.c / probe.c / model_io.c. Results come back through
  * out-pointers; doubles through 8-byte slots.
  * Shapes: N streams, T window, V vocabulary, E embedding (0 = one-hot), H hidden, L layers, W window. */
+#include "bytes.h"
 #include "lm_check.h"
 #include "model.h"
 #include "model_io.h"
@@ -14,12 +15,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-/* A byte buffer handed to the caller (a saved model file). */
-struct lm_bytes {
-    uint8_t *data; /* (len,) */
-    size_t len;
-};
 
 static lm_status check_model(const char *fn, const lm_model *m) {
     return lm_check_handle(fn, "model", m, LM_KIND_MODEL);
@@ -286,35 +281,10 @@ lm_status lm_model_save(const lm_model *m, const lm_trainer *trainer, lm_bytes *
         LM_TRY(check_trainer(fn, trainer));
         if (trainer->model != m) return lm_fail(LM_ERR_ARG, "%s: the trainer trains another model", fn);
     }
-    lm_bytes *b = calloc(1, sizeof *b);
-    if (!b) return lm_fail(LM_ERR_NOMEM, "%s: out of memory", fn);
-    lm_status s = model_save(m, trainer, &b->data, &b->len);
-    if (!s) s = lm_handle_add(b, LM_KIND_BYTES);
-    if (s) {
-        free(b->data);
-        free(b);
-        return s;
-    }
-    *out = b;
-    return LM_OK;
-}
-
-lm_status lm_bytes_view(const lm_bytes *b, uint8_t **data, uint32_t *len) {
-    const char *fn = "bytes_view";
-    LM_TRY(lm_check_handle(fn, "bytes", b, LM_KIND_BYTES));
-    LM_TRY(lm_check_ptr(fn, "data", data));
-    LM_TRY(lm_check_ptr(fn, "len", len));
-    *data = b->data;
-    *len = (uint32_t)b->len;
-    return LM_OK;
-}
-
-lm_status lm_bytes_free(lm_bytes *b) {
-    LM_TRY(lm_check_handle("bytes_free", "bytes", b, LM_KIND_BYTES));
-    lm_handle_remove(b);
-    free(b->data);
-    free(b);
-    return LM_OK;
+    uint8_t *data = NULL;
+    size_t len = 0;
+    LM_TRY(model_save(m, trainer, &data, &len));
+    return lm_bytes_adopt(fn, data, len, out);
 }
 
 lm_status lm_model_load(const uint8_t *bytes, uint32_t len, lm_model **out) {

@@ -27,7 +27,7 @@ export declare const STATUS: Readonly<{ OK: number; ARG: number; NOMEM: number; 
 /** The C name of each status code, e.g. STATUS_NAMES[6] === 'LM_ERR_NONFINITE'. */
 export declare const STATUS_NAMES: Readonly<Record<number, string>>;
 /** The C core's limits (lmlab.h LM_MAX_*). */
-export declare const LIMITS: Readonly<{ MAX_DIM: number; MAX_VOCAB: number; MAX_TOKEN_BYTES: number; MAX_CALL_ELEMS: number; MAX_LAYERS: number; MAX_WINDOW: number; MAX_TRAIN_STEPS: number; MAX_GRAD_SAMPLES: number; MAX_GEN_LENGTH: number; MAX_GEN_COUNT: number; MAX_TOP_K: number }>;
+export declare const LIMITS: Readonly<{ MAX_DIM: number; MAX_VOCAB: number; MAX_TOKEN_BYTES: number; MAX_CALL_ELEMS: number; MAX_LAYERS: number; MAX_WINDOW: number; MAX_TRAIN_STEPS: number; MAX_GRAD_SAMPLES: number; MAX_GEN_LENGTH: number; MAX_GEN_COUNT: number; MAX_TOP_K: number; MAX_S2S_LAYERS: number; MAX_S2S_LEN: number; MAX_S2S_BEAM: number }>;
 /** The window model's "no token" id (-1). */
 export declare const WINDOW_PAD: number;
 export declare const CELL: Readonly<{ RNN: number; LSTM: number; GRU: number; WINDOW: number; COUNT: number }>;
@@ -41,6 +41,8 @@ export declare const SENTENCES: Readonly<{ LINES: number; PUNCT: number }>;
 export declare const UNK_RULE: Readonly<{ AUTO: number; ALWAYS: number; NEVER: number }>;
 export declare const KERNEL_OP: Readonly<{ NN: number; TN: number; NT: number }>;
 export declare const KERNEL_FN: Readonly<{ TANH: number; SIGMOID: number; EXP: number }>;
+/** Attention scores: none (a seq2seq model without attention), dot, additive. */
+export declare const ATTN_SCORE: Readonly<{ NONE: number; DOT: number; ADDITIVE: number }>;
 /** Indices of lm_model_info's array. */
 export declare const MODEL_INFO: Readonly<{ CELL: number; V: number; E: number; H: number; L: number; SEED: number; TENSORS: number; PARAMS: number; W: number; GRU_VARIANT: number; COUNT: number }>;
 /** Indices of lm_model_tensor's array. */
@@ -59,6 +61,12 @@ export declare const BIGRAM_INFO: Readonly<{ V: number; K: number; SPARSE: numbe
 export declare const BIGRAM_EVAL: Readonly<{ LOSS: number; PERPLEXITY: number; BITS: number; TOKENS: number; COUNT: number }>;
 /** Indices of lm_bigram_masked_accuracy's array. */
 export declare const MASKED: Readonly<{ TOP1: number; TOP5: number; SENTENCES: number; COUNT: number }>;
+/** Indices of lm_seq2seq_info's array. */
+export declare const SEQ2SEQ_INFO: Readonly<{ CELL: number; GRU_VARIANT: number; VS: number; VT: number; E: number; H: number; L: number; ATTENTION: number; A: number; OUT_CONTEXT: number; SRC_PAD: number; TGT_PAD: number; TGT_BOS: number; TGT_EOS: number; SEED: number; TENSORS: number; PARAMS: number; COUNT: number }>;
+/** Indices of lm_seq2seq_trainer_train's stats. */
+export declare const S2S_TRAIN_STATS: Readonly<{ STEP: number; LOSS: number; LAST_LOSS: number; GRAD_NORM: number; CLIPPED: number; CLIP_EVENTS: number; PAIRS: number; TOKENS: number; EPOCH: number; CURSOR: number; COUNT: number }>;
+/** Indices of lm_seq2seq_loss's array. */
+export declare const S2S_LOSS: Readonly<{ NATS: number; TOKENS: number; COUNT: number }>;
 /** Every constant by its C name, in the order lm_constants reports them. */
 export declare const C_CONSTANTS: ReadonlyArray<readonly [string, number]>;
 
@@ -243,6 +251,26 @@ export interface Layers {
     { scores: Tensor; e: Tensor; h: Tensor };                                       // (N,W),(V,E),(W·E,H),(H,),(H,V),(V,) → (N,V),(N,W·E),(N,H)
   window_backward(dscores: TensorLike, ids: IdsLike, e: TensorLike, h: TensorLike, Wh: TensorLike, U: TensorLike):
     { demb: Tensor; dWh: Tensor; db1: Tensor; dU: Tensor; db2: Tensor };
+
+  // Attention (src/layers_attention.h, wasm_glue/layers-attention.mjs; docs/seq2seq.md). Queries q are
+  // (N, H) for one decoder step or (N, Tq, H); keys = values k (N, Tk, H), the encoder states. The results
+  // drop the Tq axis when q does. e_ij = q_i·k_j ('dot') or vᵀ tanh(q_i·Wq + k_j·Wk) ('additive');
+  // α_i = softmax over the real keys (options.mask: 1 real, 0 padding → exactly 0); c_i = Σ_j α_ij k_j.
+  attention_forward(q: TensorLike, k: TensorLike, options?: AttentionOptions):
+    { c: Tensor; alpha: Tensor; cache: Tensor | null };                             // c like q, alpha (N,[Tq,]Tk), cache (N,[Tq,]Tk,A) (additive)
+  /** The backward with the forward's options; dq like q, dk (N,Tk,H); dWq, dWk (H,A), dv (A,) for 'additive'. */
+  attention_backward(dc: TensorLike, q: TensorLike, k: TensorLike, alpha: TensorLike, cache: TensorLike | null,
+    options?: AttentionOptions): { dq: Tensor; dk: Tensor; dWq?: Tensor; dWk?: Tensor; dv?: Tensor };
+}
+
+/** Attention's score and parameters: 'dot' (default; no parameters) or 'additive' with Wq, Wk (H, A) and v (A,). */
+export interface AttentionOptions {
+  score?: 'dot' | 'additive';
+  /** (N, Tk) of 0/1: 1 = a real token, 0 = padding (zero weight). Every row needs a 1. Default: all real. */
+  mask?: IdsLike;
+  Wq?: TensorLike;
+  Wk?: TensorLike;
+  v?: TensorLike;
 }
 
 /** GRU variant: 'lecture' (default; reset before the matmul) or 'torch' (torch.nn.GRU exactly; the forwards need
@@ -389,11 +417,197 @@ export declare class Trainer {
   dispose(): void;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Sequence to sequence (src/seq2seq.h; docs/seq2seq.md): data and vocabularies in plain JS, the model
+// and its trainer over the C core.
+
+/** A (source, target) text pair. */
+export interface Pair {
+  source: string;
+  target: string;
+}
+/** The built-in tasks: reverse a string, sort its letters, rewrite a date as ISO 8601. */
+export declare const TASKS: Readonly<Record<'reverse' | 'sort' | 'dates', { description: string; lengths: readonly [number, number] | null; alphabet: string | null }>>;
+/** `count` pairs of a task from `seed`; lengths: source lengths [min, max] (reverse, sort). */
+export declare function generatePairs(task: 'reverse' | 'sort' | 'dates', options: { count: number; seed?: number; lengths?: [number, number] }): Pair[];
+/** A train/test split whose test sources never occur in training; the test lengths may differ (e.g. be longer). */
+export declare function taskSplit(task: 'reverse' | 'sort' | 'dates', options?: { seed?: number; train?: number; test?: number; trainLengths?: [number, number]; testLengths?: [number, number] }): { train: Pair[]; test: Pair[] };
+/** Code points (char) or whitespace-separated words (word). */
+export declare function tokenize(text: string, level: 'char' | 'word'): string[];
+export declare function detokenize(tokens: string[], level: 'char' | 'word'): string;
+/** A pairs file's text (source<TAB>target per line): the pairs, and every bad line with its number and reason. */
+export declare function parsePairs(text: string, options?: { level?: 'char' | 'word'; maxTokens?: number }):
+  { pairs: (Pair & { line: number })[]; bad: { line: number; reason: string }[]; blank: number; lines: number };
+/** One sentence on what parsePairs set aside ('' when nothing). */
+export declare function describeSkipped(parsed: { bad: { line: number; reason: string }[]; blank: number }, show?: number): string;
+/** UTF-8 bytes → text, or a RangeError naming the offset of the first bad byte. */
+export declare function decodeUtf8(bytes: Uint8Array, name?: string): string;
+
+/** A side's vocabulary: <pad> 0, <s> 1, </s> 2, <unk> 3, then tokens by count. */
+export declare class PairVocab {
+  constructor(tokens: string[]);
+  static build(sequences: Iterable<string[]>, options?: { maxSize?: number }): PairVocab;
+  static fromJSON(json: { tokens: string[] }): PairVocab;
+  readonly tokens: readonly string[];
+  readonly size: number;
+  id(token: string): number;
+  encode(tokens: string[]): number[];
+  /** Tokens up to the first </s>, without <pad> and <s>. */
+  decode(ids: ArrayLike<number>): string[];
+  toJSON(): { tokens: string[] };
+}
+/** The vocabularies of pairs at a level: one per side, or one shared by both. */
+export declare function buildVocabularies(pairs: Pair[], options: { level: 'char' | 'word'; shared?: boolean; maxSize?: number }): { src: PairVocab; tgt: PairVocab };
+
+export interface Seq2SeqConfig {
+  srcVocab: PairVocab;
+  /** the same object as srcVocab for a shared vocabulary */
+  tgtVocab: PairVocab;
+  level?: 'char' | 'word';
+  /** the cell of both sides (default 'lstm') */
+  cell?: 'rnn' | 'lstm' | 'gru';
+  gruVariant?: 'torch' | 'lecture';
+  /** 'none' (the bottleneck: the decoder sees the source only through its start state), 'dot' (default), 'additive' */
+  attention?: 'none' | 'dot' | 'additive';
+  /** additive only: A (default: hidden) */
+  attentionSize?: number;
+  /** attention only: the output layer reads [h^D_i; c_i] (default true) or h^D_i */
+  outContext?: boolean;
+  embedding?: number;
+  hidden?: number;
+  /** 1 or 2 on each side */
+  layers?: number;
+  seed?: number;
+}
+
+/** A padded batch as the C core takes it: src (N, Ts), tgt (N, Tt+1) = <s> … </s> then <pad>. */
+export interface Seq2SeqBatch {
+  src: Int32Array;
+  tgt: Int32Array;
+  N: number;
+  Ts: number;
+  Tt: number;
+  /** tokens that became <unk> */
+  unknown?: number;
+}
+
+/** One decoded output. */
+export interface Translation {
+  output: string;
+  tokens: string[];
+  /** the output ids, </s> included when produced */
+  ids: Int32Array;
+  /** true when decoding produced </s> (false: stopped at maxLength) */
+  ended: boolean;
+  /** Σ log p of the output's tokens */
+  logProb: number;
+  /** the source's tokens with </s>: alpha's columns */
+  sourceTokens: string[];
+  /** source tokens not in the vocabulary (read as <unk>) */
+  unknown: number;
+  /** (output steps, source tokens): the attention weights α of every step (zeros without attention) */
+  alpha: Tensor;
+}
+
+/** Seq2Seq.accuracy(): a decoded output counts when it ended with </s> and equals the target. */
+export interface Seq2SeqAccuracy {
+  exactMatch: number;
+  exact: number;
+  pairs: number;
+  /** by source length in tokens (</s> not counted), shortest first */
+  byLength: { length: number; pairs: number; exact: number; accuracy: number }[];
+  /** every decoded output, in the pairs' order */
+  outputs: Translation[];
+}
+
+export declare class Seq2Seq {
+  static create(config: Seq2SeqConfig): Seq2Seq;
+  /** A model from a file saved by save(); throws on a malformed or foreign file. */
+  static load(bytes: Uint8Array): Seq2Seq;
+  readonly config: Readonly<{ cell: string; gruVariant?: string; attention: string; embedding: number; hidden: number; layers: number; attentionSize: number; outContext: boolean; seed: number; level: 'char' | 'word'; shared: boolean }>;
+  readonly level: 'char' | 'word';
+  readonly srcVocab: PairVocab;
+  readonly tgtVocab: PairVocab;
+  readonly parameterCount: number;
+  /** the caller's string metadata, saved with the model */
+  metadata: Record<string, string>;
+  /** Names (PyTorch's: encoder.rnn.weight_ih_l0, attention.W_q.weight, decoder.out.weight, …), shapes, zero-copy views. */
+  parameters(): ParameterView[];
+  encodeSource(text: string): { ids: Int32Array; tokens: string[]; unknown: number };
+  batch(pairs: Pair[]): Seq2SeqBatch;
+  /** Teacher-forced forward and backward: the mean loss per real target token; gradients of that mean. */
+  lossAndGrads(data: Pair[] | Seq2SeqBatch): number;
+  /** Σ log p(target | source) per pair. */
+  sequenceLogProbs(data: Pair[] | Seq2SeqBatch): Float64Array;
+  /** Held-out loss per target token (</s> included). */
+  evaluate(pairs: Pair[], options?: { batch?: number }): { loss: number; perplexity: number; tokens: number };
+  /** Greedy (beam 1, default) or beam-search decoding, stopping at </s> or maxLength (default 2·source + 10). */
+  translate(source: string, options?: { beam?: number; maxLength?: number }): Translation;
+  translateMany(sources: string[], options?: { beam?: number; maxLength?: number; batch?: number }): Translation[];
+  /** Exact-match accuracy of decoding (greedy, or beam) against the targets, overall and by source length in tokens. */
+  accuracy(pairs: Pair[], options?: { beam?: number; maxLength?: number; batch?: number }): Seq2SeqAccuracy;
+  /** Numerical gradient check: the largest relative error per tensor. */
+  gradientCheck(data: Pair[] | Seq2SeqBatch, options?: { samples?: number; eps?: number; seed?: number }): { name: string; relError: number }[];
+  /** safetensors bytes: parameters, config, vocabularies, metadata, and the trainer's state if given. */
+  save(trainer?: Seq2SeqTrainer): Uint8Array;
+  dispose(): void;
+}
+
+export interface Seq2SeqTrainOptions {
+  /** pairs per step (default 32) */
+  batch?: number;
+  /** default 'adam' */
+  optimizer?: 'sgd' | 'adagrad' | 'adam';
+  /** default 0.003 (adam), 0.1 otherwise */
+  lr?: number;
+  momentum?: number;
+  /** default 1 */
+  clip?: number;
+  /** default 'norm' */
+  clipMode?: 'value' | 'norm';
+  /** orders the pairs (a new order each epoch); default 1 */
+  seed?: number;
+}
+
+export interface Seq2SeqStepStats {
+  step: number;
+  /** mean training loss (nats per target token) over the steps of this call */
+  loss: number;
+  lastLoss: number;
+  gradNorm: number;
+  clipped: boolean;
+  clipEvents: number;
+  /** pairs and target tokens trained on in this call */
+  pairs: number;
+  tokens: number;
+  /** completed passes over the pairs */
+  epoch: number;
+}
+
+export declare class Seq2SeqTrainer {
+  /** Teacher forcing on text pairs with the model's vocabularies. */
+  constructor(model: Seq2Seq, pairs: Pair[], options?: Seq2SeqTrainOptions);
+  readonly model: Seq2Seq;
+  readonly pairs: number;
+  /** tokens of the training pairs outside the model's vocabularies (trained on as <unk>) */
+  readonly unknownTokens: number;
+  readonly options: Readonly<Required<Seq2SeqTrainOptions>>;
+  readonly step: number;
+  setLearningRate(lr: number): void;
+  /** count (1 … LIMITS.MAX_TRAIN_STEPS) steps. */
+  train(count?: number): Seq2SeqStepStats;
+  /** Optimizer state, step and data position from model.save(trainer) bytes. */
+  restore(bytes: Uint8Array): void;
+  dispose(): void;
+}
+
 export interface Lmlab {
   Vocab: typeof Vocab;
   Bigram: typeof Bigram;
   Model: typeof Model;
   Trainer: typeof Trainer;
+  Seq2Seq: typeof Seq2Seq;
+  Seq2SeqTrainer: typeof Seq2SeqTrainer;
   layers: Layers;
   LmlabError: typeof LmlabError;
   STATUS: typeof STATUS;

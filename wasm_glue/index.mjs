@@ -10,8 +10,11 @@ import { install as installBigram } from './bigram.mjs';
 import { install as installLayers } from './layers.mjs';
 import { install as installLayersGated } from './layers-gated.mjs';
 import { install as installModel } from './model.mjs';
+import { install as installLayersAttention } from './layers-attention.mjs';
+import { install as installSeq2Seq } from './seq2seq.mjs';
 
-const MODULES = [installCore, installVocab, installBigram, installLayers, installLayersGated, installModel];
+const MODULES = [installCore, installVocab, installBigram, installLayers, installLayersGated, installLayersAttention, installModel,
+  installSeq2Seq];
 
 /**
  * Load lmlab. Works in Node (reads build/lmlab.wasm next to this package), in a page and in a
@@ -24,7 +27,7 @@ export async function loadLmlab(options = {}) {
   const api = { core, LmlabError, STATUS, STATUS_NAMES, LIMITS };
   for (const install of MODULES) {
     const part = install(core);
-    // Several modules add functions to the one `layers` object (layers.mjs, layers-gated.mjs).
+    // Several modules add functions to the one `layers` object (layers.mjs, layers-gated.mjs, layers-attention.mjs).
     if (part.layers && api.layers) part.layers = Object.freeze({ ...api.layers, ...part.layers });
     Object.assign(api, part);
   }
@@ -33,3 +36,6 @@ export async function loadLmlab(options = {}) {
 
 export { LmlabError };
 export * from './constants.mjs';
+// Sequence-to-sequence data and vocabularies are plain JS: usable without loading the .wasm.
+export { TASKS, generatePairs, taskSplit, tokenize, detokenize, parsePairs, describeSkipped, decodeUtf8 } from './seq2seq-data.mjs';
+export { PairVocab, buildVocabularies } from './seq2seq-vocab.mjs';

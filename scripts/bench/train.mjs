@@ -8,9 +8,10 @@
 // CPU-time budget of WASM training in Node for the RNN H 128 and the LSTM H 256.
 // Flags: --quick (no quality runs), --rounds R (3), --budget S (60), --no-browser.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openBenchWorker } from './_bench-worker.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHAKESPEARE = join(ROOT, '..', '..', 'shared', 'data', 'tinyshakespeare.txt');
@@ -74,82 +75,21 @@ function nodeRun(path, c, steps) {
     peakBytes: r.peakRssBytes, wasmMemoryBytes: r.wasmMemoryBytes, params: r.params };
 }
 
-/** CPU seconds used so far by every descendant process of this one (Linux /proc; null elsewhere):
- * during a browser run that is Chromium (our WASM children run one at a time, never alongside it). */
-function descendantsCpuSeconds() {
-  if (!existsSync('/proc/self/stat')) return null;
-  const procs = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] = field 3 (state)
-      procs.push({ pid: Number(d), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
-    } catch { /* the process ended meanwhile */ }
-  }
-  const mine = new Set([process.pid]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const p of procs) if (!mine.has(p.pid) && mine.has(p.ppid)) { mine.add(p.pid); grew = true; }
-  }
-  let ticks = 0;
-  for (const p of procs) if (p.pid !== process.pid && mine.has(p.pid)) ticks += p.ticks;
-  return ticks / 100; // USER_HZ is 100 on Linux
-}
-
 /** Chromium with a module worker running _train-worker.mjs on the repo root; null if it cannot start. */
 async function openWorker(text, log) {
-  let openBrowser;
-  try {
-    ({ openBrowser } = await import('../../tests/browser/harness.mjs'));
-  } catch (err) {
-    log(`browser: not measured (${err.message.split('\n')[0]})`);
-    return null;
-  }
-  let browser;
-  try {
-    browser = await openBrowser(ROOT);
-    const page = await browser.newPage('scripts/bench/_train-browser.html');
-    await page.evaluate(async (corpus) => {
-      const worker = new Worker(new URL('_train-worker.mjs', location.href), { type: 'module' });
-      let next = 0;
-      const waiting = new Map();
-      worker.onmessage = ({ data }) => {
-        const done = waiting.get(data.id);
-        waiting.delete(data.id);
-        if (data.error) done.reject(new Error(data.error));
-        else done.resolve(data.result);
-      };
-      worker.onerror = (event) => { for (const w of waiting.values()) w.reject(new Error(event.message)); };
-      window.benchCall = (message) => new Promise((resolve, reject) => {
-        const id = next++;
-        waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, ...message });
-      });
-      await window.benchCall({ text: corpus });
-    }, text);
-    const version = browser.context.browser()?.version() ?? 'Chromium';
-    return {
-      version,
-      /** One run in the worker. A worker has no CPU clock, so Chromium's CPU time over the whole call
-       *  (from /proc) gives the share of the wall time it ran: the timed steps' wall time times that
-       *  share (at most 1) stands for their CPU time, as min(CPU, wall) does for Node. */
-      async run(c, steps) {
-        const c0 = descendantsCpuSeconds();
-        const r = await page.evaluate(({ config, n }) => window.benchCall({ config, steps: n }), { config: c, n: steps });
-        const share = c0 === null ? 1 : Math.min(1, (descendantsCpuSeconds() - c0) / r.totalWallSeconds);
-        const seconds = r.wallSeconds * share;
-        return { charsPerSecond: r.chars / seconds, wallCharsPerSecond: r.chars / r.wallSeconds, msPerStep: (1000 * seconds) / steps,
-          wasmMemoryBytes: r.wasmMemoryBytes, errors: page.errors.slice() };
-      },
-      close: () => browser.close(),
-    };
-  } catch (err) {
-    await browser?.close();
-    log(`browser: not measured (${err.message.split('\n')[0]})`);
-    return null;
-  }
+  const worker = await openBenchWorker(ROOT, 'scripts/bench/_train-worker.mjs', { text }, log);
+  if (!worker) return null;
+  return {
+    version: worker.version,
+    /** One run in the worker; its CPU time is estimated as in openBenchWorker's call(). */
+    async run(c, steps) {
+      const { result: r, share } = await worker.call({ config: c, steps });
+      const seconds = r.wallSeconds * share;
+      return { charsPerSecond: r.chars / seconds, wallCharsPerSecond: r.chars / r.wallSeconds, msPerStep: (1000 * seconds) / steps,
+        wasmMemoryBytes: r.wasmMemoryBytes, errors: worker.errors() };
+    },
+    close: worker.close,
+  };
 }
 
 /** One quality run: WASM in a fresh Node, `seconds` of CPU time, then the held-out loss (one stream). */

@@ -1,6 +1,7 @@
 /* gradcheck.h — the centered-difference gradient checker every native layer and model test shares:
  * per-build tolerances, random fixtures, and check_grad(), which also proves each check can fail (the
- * same gradient 1% off in its largest entry must be rejected). Include after check.h; one test file
+ * same gradient 1% off in its largest entry must be rejected), and check_grad_fine(), the same with five-point
+ * differences for gradients whose entries span many orders of magnitude. Include after check.h; one test file
  * per binary, so the static state below is that test's own. */
 #ifndef LM_GRADCHECK_H
 #define LM_GRADCHECK_H
@@ -91,9 +92,38 @@ static double *numeric_grad(lm_float *p, size_t n, loss_fn f, void *ctx) {
     return g;
 }
 
-/* Compare, report and return the error; `what` names layer and tensor. */
-static double check_grad(const char *what, const lm_float *analytic, lm_float *p, size_t n, loss_fn f, void *ctx) {
-    double *num = numeric_grad(p, n, f, ctx);
+#ifdef LM_DOUBLE
+/* Five-point centered differences, (8·(f(x+h) − f(x−h)) − (f(x+2h) − f(x−2h))) / 12h: the truncation is
+ * O(h⁴), so h = 1e-3 keeps it near 1e-13, and the rounding noise of the loss (about 1e-15 / h) is 100 times
+ * smaller than the two-point difference's at GRAD_EPS (about 1e-10). For layers whose gradients have entries
+ * many orders below their largest (attention: a key with little weight gets a tiny gradient), where that
+ * noise alone would exceed 1e-6 of an entry. */
+#define GRAD_FINE_H 1e-3
+static inline double *numeric_grad_fine(lm_float *p, size_t n, loss_fn f, void *ctx) {
+    double *g = calloc(n ? n : 1, sizeof *g);
+    for (size_t i = 0; i < n; i++) {
+        const lm_float saved = p[i];
+        p[i] = saved + GRAD_FINE_H;
+        const double plus1 = f(ctx);
+        p[i] = saved - GRAD_FINE_H;
+        const double minus1 = f(ctx);
+        p[i] = saved + 2 * GRAD_FINE_H;
+        const double plus2 = f(ctx);
+        p[i] = saved - 2 * GRAD_FINE_H;
+        const double minus2 = f(ctx);
+        p[i] = saved;
+        g[i] = (8 * (plus1 - minus1) - (plus2 - minus2)) / (12 * GRAD_FINE_H);
+    }
+    f(ctx);
+    return g;
+}
+#else
+/* float32: the two-point difference and the metric against the largest gradient already fit. */
+#define numeric_grad_fine numeric_grad
+#endif
+
+/* Compare analytic with num (n,), report and return the error; `what` names layer and tensor. */
+static double check_grad_against(const char *what, const lm_float *analytic, const double *num, size_t n) {
     double e = grad_error(analytic, num, n);
     if (e > worst_grad_error) worst_grad_error = e;
     CHECK(all_finite(analytic, n), "%s: the analytic gradient holds NaN (an element was never written)", what);
@@ -109,6 +139,22 @@ static double check_grad(const char *what, const lm_float *analytic, lm_float *p
         CHECK(grad_error(wrong, num, n) > GRAD_TOL, "%s: a 1%% error in one entry went unnoticed", what);
         free(wrong);
     }
+    return e;
+}
+
+/* Centered differences of f (two-point, GRAD_EPS) against the analytic gradient of p (n,). */
+static inline double check_grad(const char *what, const lm_float *analytic, lm_float *p, size_t n, loss_fn f, void *ctx) {
+    double *num = numeric_grad(p, n, f, ctx);
+    double e = check_grad_against(what, analytic, num, n);
+    free(num);
+    return e;
+}
+
+/* The same with the five-point differences of numeric_grad_fine (double build). */
+static inline double check_grad_fine(const char *what, const lm_float *analytic, lm_float *p, size_t n, loss_fn f,
+                                     void *ctx) {
+    double *num = numeric_grad_fine(p, n, f, ctx);
+    double e = check_grad_against(what, analytic, num, n);
     free(num);
     return e;
 }
