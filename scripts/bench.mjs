@@ -12,7 +12,10 @@ const json = args.includes('--json');
 const onlyIndex = args.indexOf('--only');
 const only = onlyIndex >= 0 ? args[onlyIndex + 1] : null;
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'bench');
-const names = readdirSync(dir).filter((f) => f.endsWith('.mjs') && !f.startsWith('_')).map((f) => f.slice(0, -4)).sort();
+const names = readdirSync(dir)
+  .filter((f) => f.endsWith('.mjs') && !f.startsWith('_'))
+  .map((f) => f.slice(0, -4))
+  .sort();
 if (only && !names.includes(only)) {
   console.error(`bench: no benchmark '${only}' (have: ${names.join(', ')})`);
   process.exit(2);

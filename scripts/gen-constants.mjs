@@ -26,21 +26,41 @@ function evaluate(expr, name) {
   const text = expr.replace(/\((?:size_t|int32_t|uint32_t|int)\)/g, '').replace(/\b(\d+)[uUlL]+\b/g, '$1');
   const tokens = text.match(/\d+|<<|[-+*()]|\S/g) ?? [];
   let at = 0;
-  const fail = () => { throw new Error(`gen-constants: cannot evaluate ${name} = ${expr}`); };
+  const fail = () => {
+    throw new Error(`gen-constants: cannot evaluate ${name} = ${expr}`);
+  };
   const primary = () => {
     const t = tokens[at++];
-    if (t === '(') { const v = shift(); if (tokens[at++] !== ')') fail(); return v; }
+    if (t === '(') {
+      const v = shift();
+      if (tokens[at++] !== ')') fail();
+      return v;
+    }
     if (t === '-') return -primary();
     if (t !== undefined && /^\d+$/.test(t)) return Number(t);
     return fail();
   };
-  const product = () => { let v = primary(); while (tokens[at] === '*') { at++; v *= primary(); } return v; };
+  const product = () => {
+    let v = primary();
+    while (tokens[at] === '*') {
+      at++;
+      v *= primary();
+    }
+    return v;
+  };
   const sum = () => {
     let v = product();
     while (tokens[at] === '+' || tokens[at] === '-') v = tokens[at++] === '+' ? v + product() : v - product();
     return v;
   };
-  const shift = () => { let v = sum(); while (tokens[at] === '<<') { at++; v *= 2 ** sum(); } return v; };
+  const shift = () => {
+    let v = sum();
+    while (tokens[at] === '<<') {
+      at++;
+      v *= 2 ** sum();
+    }
+    return v;
+  };
   const value = shift();
   if (at !== tokens.length || !Number.isSafeInteger(value)) fail();
   return value;
@@ -64,13 +84,17 @@ export function parseHeader(text) {
   const enums = [];
   for (const [, body, type] of code.matchAll(/typedef\s+enum\s*\{([\s\S]*?)\}\s*(lm_\w+)\s*;/g)) {
     let next = 0;
-    const members = body.split(',').map((m) => m.trim()).filter(Boolean).map((m) => {
-      const [name, expr] = m.split('=').map((x) => x.trim());
-      if (!/^LM_\w+$/.test(name)) throw new Error(`gen-constants: unexpected enum member '${m}' in ${type}`);
-      const value = expr === undefined ? next : evaluate(expr, name);
-      next = value + 1;
-      return [name, value];
-    });
+    const members = body
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean)
+      .map((m) => {
+        const [name, expr] = m.split('=').map((x) => x.trim());
+        if (!/^LM_\w+$/.test(name)) throw new Error(`gen-constants: unexpected enum member '${m}' in ${type}`);
+        const value = expr === undefined ? next : evaluate(expr, name);
+        next = value + 1;
+        return [name, value];
+      });
     enums.push({ type, members });
   }
   return { defines, enums };
@@ -98,7 +122,12 @@ export function generateConstants(headerText) {
   }
   for (const { type, members } of enums) {
     const status = type === 'lm_status';
-    const group = status ? 'STATUS' : type.slice(3).replace(/_index$/, '').toUpperCase();
+    const group = status
+      ? 'STATUS'
+      : type
+          .slice(3)
+          .replace(/_index$/, '')
+          .toUpperCase();
     const prefix = status ? '' : commonPrefix(members.map(([n]) => n));
     const key = (n) => (status ? n.replace(/^LM_(ERR_)?/, '') : n.slice(prefix.length));
     out.push(`/** ${type} of lmlab.h. */`);
@@ -109,10 +138,17 @@ export function generateConstants(headerText) {
     }
   }
   const all = [...defines, ...enums.flatMap((e) => e.members)];
-  out.push('/** Every constant by its C name, in the order lm_constants reports them (the #defines, then each enum). */');
+  out.push(
+    '/** Every constant by its C name, in the order lm_constants reports them (the #defines, then each enum). */',
+  );
   out.push('export const C_CONSTANTS = Object.freeze([');
   for (let i = 0; i < all.length; i += 4) {
-    out.push(`  ${all.slice(i, i + 4).map(([n, v]) => `['${n}', ${v}]`).join(', ')},`);
+    out.push(
+      `  ${all
+        .slice(i, i + 4)
+        .map(([n, v]) => `['${n}', ${v}]`)
+        .join(', ')},`,
+    );
   }
   out.push(']);');
   return `${out.join('\n')}\n`;

@@ -27,7 +27,11 @@ async function main(argv) {
     return 0;
   }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    const lines = [`usage: ${program} <command> [flags]   (--help after a command for its flags; --version)`, '', 'commands:'];
+    const lines = [
+      `usage: ${program} <command> [flags]   (--help after a command for its flags; --version)`,
+      '',
+      'commands:',
+    ];
     for (const n of names) lines.push(`  ${n.padEnd(10)} ${(await loadCommand(n)).summary}`);
     console.log(lines.join('\n'));
     return 0;
@@ -45,7 +49,9 @@ async function main(argv) {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (err) => {
     // Bad input is reported as one clear line; a stack trace only for real bugs (LMLAB_DEBUG=1).
     console.error(`lmlab: ${err.message}`);

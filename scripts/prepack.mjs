@@ -25,7 +25,8 @@ export function defaultWasmFiles(root = ROOT) {
   const names = new Set();
   for (const file of readdirSync(join(root, 'wasm_glue')).filter((f) => f.endsWith('.mjs'))) {
     const source = readFileSync(join(root, 'wasm_glue', file), 'utf8');
-    for (const [, name] of source.matchAll(/new URL\(\s*['"]\.\.\/build\/([\w.-]+\.wasm)['"]/g)) names.add(`build/${name}`);
+    for (const [, name] of source.matchAll(/new URL\(\s*['"]\.\.\/build\/([\w.-]+\.wasm)['"]/g))
+      names.add(`build/${name}`);
   }
   return [...names].sort();
 }
@@ -40,7 +41,8 @@ export function packageTargets(root = ROOT) {
   for (const [key, value] of Object.entries(pkg.exports ?? {})) {
     for (const target of exportTargets(value)) targets.push({ path: plain(target), why: `export '${key}'` });
   }
-  for (const [name, target] of Object.entries(pkg.bin ?? {})) targets.push({ path: plain(target), why: `bin '${name}'` });
+  for (const [name, target] of Object.entries(pkg.bin ?? {}))
+    targets.push({ path: plain(target), why: `bin '${name}'` });
   if (pkg.types) targets.push({ path: plain(pkg.types), why: '"types"' });
   for (const path of defaultWasmFiles(root)) targets.push({ path, why: 'the glue’s default .wasm' });
   return { targets, files: (pkg.files ?? []).map(plain) };
@@ -52,8 +54,12 @@ export function filesEntryIncludes(entry, path) {
     const folder = entry.replace(/\/$/, '');
     return path === folder || path.startsWith(`${folder}/`);
   }
-  const pattern = entry.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\/?/g, '\0').replace(/\*/g, '[^/]*')
-    .replace(/\?/g, '[^/]').replace(/\0/g, '(?:.*/)?');
+  const pattern = entry
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*\*\/?/g, '\0')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]')
+    .replace(/\0/g, '(?:.*/)?');
   return new RegExp(`^${pattern}(?:/.*)?$`).test(path);
 }
 
@@ -74,14 +80,19 @@ function runMake(goals) {
   // The build's own output goes to stderr too: `npm pack --json` prints its JSON on stdout.
   const run = spawnSync('make', goals, { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
   if (run.error) {
-    const why = run.error.code === 'ENOENT' ? '`make` is not installed' : `\`make\` could not start (${run.error.message})`;
-    throw new PackError(`${why}, so the ${needed} the package needs cannot be built from this source: ` +
-      'install make (Debian: apt-get install make) and pack again');
+    const why =
+      run.error.code === 'ENOENT' ? '`make` is not installed' : `\`make\` could not start (${run.error.message})`;
+    throw new PackError(
+      `${why}, so the ${needed} the package needs cannot be built from this source: ` +
+        'install make (Debian: apt-get install make) and pack again',
+    );
   }
   if (run.status !== 0) {
     const how = run.signal ? `was stopped by ${run.signal}` : `failed with exit status ${run.status}`;
-    throw new PackError(`\`make ${goals.join(' ')}\` ${how}, so the package would lack an up-to-date ${needed}: ` +
-      'fix the build (the lines above say why) and pack again');
+    throw new PackError(
+      `\`make ${goals.join(' ')}\` ${how}, so the package would lack an up-to-date ${needed}: ` +
+        'fix the build (the lines above say why) and pack again',
+    );
   }
 }
 
@@ -89,7 +100,10 @@ function runMake(goals) {
 function patternSample(root, pattern, why) {
   const folder = pattern.slice(0, pattern.indexOf('*'));
   const full = join(root, folder);
-  const names = existsSync(full) && statSync(full).isDirectory() ? readdirSync(full).filter((n) => statSync(join(full, n)).isFile()) : [];
+  const names =
+    existsSync(full) && statSync(full).isDirectory()
+      ? readdirSync(full).filter((n) => statSync(join(full, n)).isFile())
+      : [];
   if (names.length === 0) throw new PackError(`${why} points at ${pattern}, but the build made no file in ${folder}`);
   return folder + names[0];
 }
@@ -106,7 +120,8 @@ export function checkPackage(root = ROOT) {
     const { why } = target;
     const path = target.path.includes('*') ? patternSample(root, target.path, why) : target.path;
     const full = join(root, path);
-    if (!existsSync(full) || statSync(full).size === 0) throw new PackError(`${why} points at ${path}, which the build did not make`);
+    if (!existsSync(full) || statSync(full).size === 0)
+      throw new PackError(`${why} points at ${path}, which the build did not make`);
     if (!ALWAYS_PACKED.test(path) && !files.some((entry) => filesEntryIncludes(entry, path))) {
       throw new PackError(`${why} points at ${path}, which package.json "files" does not include`);
     }
@@ -114,7 +129,9 @@ export function checkPackage(root = ROOT) {
   // dist/ is the built site: pack a part of it only when an export points into that part.
   for (const entry of files.filter((f) => f.startsWith('dist/'))) {
     if (!targets.some((t) => filesEntryIncludes(entry, t.path))) {
-      throw new PackError(`package.json "files" includes ${entry}, but no export points into it: add the export or drop the entry`);
+      throw new PackError(
+        `package.json "files" includes ${entry}, but no export points into it: add the export or drop the entry`,
+      );
     }
   }
   return [...new Set(targets.map((t) => t.path))];

@@ -48,11 +48,11 @@ static int radix_sort(uint64_t *keys, uint64_t *tmp, size_t n, int bits) {
 }
 
 /* Pairs (ids[i], ids[i+1]) inside each sentence [starts[s], starts[s+1]). */
-#define FOR_EACH_PAIR(ids, starts, nsent, ...)                                                       \
-    for (size_t s_ = 0; s_ < (nsent); s_++)                                                          \
-        for (int32_t i_ = (starts)[s_]; i_ + 1 < (starts)[s_ + 1]; i_++) {                           \
-            int32_t prev = (ids)[i_], next = (ids)[i_ + 1];                                          \
-            __VA_ARGS__                                                                              \
+#define FOR_EACH_PAIR(ids, starts, nsent, ...)                             \
+    for (size_t s_ = 0; s_ < (nsent); s_++)                                \
+        for (int32_t i_ = (starts)[s_]; i_ + 1 < (starts)[s_ + 1]; i_++) { \
+            int32_t prev = (ids)[i_], next = (ids)[i_ + 1];                \
+            __VA_ARGS__                                                    \
         }
 
 static lm_status count_sparse(lm_bigram *b, const int32_t *ids, const int32_t *starts, size_t nsent, size_t npairs) {
@@ -139,8 +139,10 @@ LM_API lm_status lm_bigram_train(lm_bigram **out, const lm_vocab *vocab, const u
     if (!b->sparse) {
         b->dense = calloc(cells, sizeof *b->dense);
         if (!b->dense) {
-            st = lm_fail(LM_ERR_NOMEM, "out of memory for a dense %zu x %zu count matrix (%zu bytes): use a smaller dense_limit_bytes",
-                         V, V, dense_bytes);
+            st =
+                lm_fail(LM_ERR_NOMEM,
+                        "out of memory for a dense %zu x %zu count matrix (%zu bytes): use a smaller dense_limit_bytes",
+                        V, V, dense_bytes);
             goto fail;
         }
         uint32_t *dense = b->dense;
@@ -283,8 +285,7 @@ static lm_status score_text(const lm_bigram *b, const uint8_t *text, size_t len,
 }
 
 /* The checks of a call that scores a text into out. */
-static lm_status check_text_call(const char *fn, const lm_bigram *b, const uint8_t *text, size_t len,
-                                 const void *out) {
+static lm_status check_text_call(const char *fn, const lm_bigram *b, const uint8_t *text, size_t len, const void *out) {
     LM_TRY(lm_check_handle(fn, "bigram", b, LM_KIND_BIGRAM));
     LM_TRY(lm_check_ptr(fn, "out", out));
     return lm_check_text(fn, text, len, 0);

@@ -17,17 +17,17 @@
 /* The exported functions (lm_bigram_train, …) are in lmlab.h; this header holds the struct and the
  * count lookups bigram.c and bigram_apps.c share. */
 struct lm_bigram {
-    lm_vocab *vocab;       /* owned copy, registered as a vocabulary handle */
+    lm_vocab *vocab; /* owned copy, registered as a vocabulary handle */
     int32_t V;
     double k;
     int sparse;
-    uint32_t *dense;       /* (V, V) counts, dense path only */
-    uint32_t *row_start;   /* (V+1,) CSR, sparse path only */
-    int32_t *cols;         /* (nnz,) column ids, ascending within a row */
-    uint32_t *vals;        /* (nnz,) */
-    uint32_t *col_start;   /* (V+1,) CSC */
-    int32_t *rows;         /* (nnz,) row ids, ascending within a column */
-    uint32_t *cvals;       /* (nnz,) */
+    uint32_t *dense;     /* (V, V) counts, dense path only */
+    uint32_t *row_start; /* (V+1,) CSR, sparse path only */
+    int32_t *cols;       /* (nnz,) column ids, ascending within a row */
+    uint32_t *vals;      /* (nnz,) */
+    uint32_t *col_start; /* (V+1,) CSC */
+    int32_t *rows;       /* (nnz,) row ids, ascending within a column */
+    uint32_t *cvals;     /* (nnz,) */
     size_t nnz;
     double pairs;          /* training pairs counted */
     double *row_total;     /* (V,) C(w) as a context = row sums */

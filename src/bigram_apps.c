@@ -13,22 +13,22 @@
 #include <string.h>
 
 /* Visit the nonzero counts of row `prev` in ascending column order as (col, val). */
-#define FOR_ROW_NONZERO(b, prev, col, val, ...)                                                      \
-    do {                                                                                             \
-        if ((b)->sparse) {                                                                           \
-            for (uint32_t e_ = (b)->row_start[prev]; e_ < (b)->row_start[(prev) + 1]; e_++) {        \
-                int32_t col = (b)->cols[e_];                                                         \
-                uint32_t val = (b)->vals[e_];                                                        \
-                __VA_ARGS__                                                                          \
-            }                                                                                        \
-        } else {                                                                                     \
-            const uint32_t *row_ = (b)->dense + (size_t)(prev) * (size_t)(b)->V;                     \
-            for (int32_t col = 0; col < (b)->V; col++) {                                             \
-                uint32_t val = row_[col];                                                            \
-                if (!val) continue;                                                                  \
-                __VA_ARGS__                                                                          \
-            }                                                                                        \
-        }                                                                                            \
+#define FOR_ROW_NONZERO(b, prev, col, val, ...)                                               \
+    do {                                                                                      \
+        if ((b)->sparse) {                                                                    \
+            for (uint32_t e_ = (b)->row_start[prev]; e_ < (b)->row_start[(prev) + 1]; e_++) { \
+                int32_t col = (b)->cols[e_];                                                  \
+                uint32_t val = (b)->vals[e_];                                                 \
+                __VA_ARGS__                                                                   \
+            }                                                                                 \
+        } else {                                                                              \
+            const uint32_t *row_ = (b)->dense + (size_t)(prev) * (size_t)(b)->V;              \
+            for (int32_t col = 0; col < (b)->V; col++) {                                      \
+                uint32_t val = row_[col];                                                     \
+                if (!val) continue;                                                           \
+                __VA_ARGS__                                                                   \
+            }                                                                                 \
+        }                                                                                     \
     } while (0)
 
 /* Seeds travel as doubles (JS numbers): whole numbers up to 2^53 - 1. */
@@ -91,8 +91,8 @@ static int32_t most_frequent(const lm_vocab *v) {
     return best;
 }
 
-LM_API lm_status lm_bigram_generate(const lm_bigram *b, double seed, double temperature, int greedy,
-                                    int32_t max_length, int32_t count, int32_t *ids, int32_t *lengths) {
+LM_API lm_status lm_bigram_generate(const lm_bigram *b, double seed, double temperature, int greedy, int32_t max_length,
+                                    int32_t count, int32_t *ids, int32_t *lengths) {
     const char *fn = "bigram_generate";
     size_t n_ids;
     LM_TRY(lm_check_handle(fn, "bigram", b, LM_KIND_BIGRAM));
@@ -169,7 +169,8 @@ static lm_status find_mask(const uint8_t *text, size_t len, size_t *at, size_t *
         i += n;
     }
     if (found == 0) return lm_fail(LM_ERR_ARG, "the sentence has no [MASK] (or ___) to predict");
-    if (found > 1) return lm_fail(LM_ERR_ARG, "the sentence has %d masks; mark exactly one word with [MASK] or ___", found);
+    if (found > 1)
+        return lm_fail(LM_ERR_ARG, "the sentence has %d masks; mark exactly one word with [MASK] or ___", found);
     return LM_OK;
 }
 

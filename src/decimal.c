@@ -99,7 +99,7 @@ static uint64_t split(double x, int *exponent) {
 }
 
 static const double POW10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 double lm_decimal_to_double(const char *text, size_t len) {
     const char *s = text, *end = text + len;
@@ -137,8 +137,8 @@ double lm_decimal_to_double(const char *text, size_t len) {
     }
     const double sign = negative ? -1.0 : 1.0;
     if (m == 0) return sign * 0.0;
-    if (e + digits > 310) return sign * HUGE_VAL; /* D >= 10^310 */
-    if (e + digits < -324) return sign * 0.0;     /* D < 10^-324, under half the smallest subnormal */
+    if (e + digits > 310) return sign * HUGE_VAL;         /* D >= 10^310 */
+    if (e + digits < -324) return sign * 0.0;             /* D < 10^-324, under half the smallest subnormal */
     if (!cut && m <= (1ull << 53) && e >= -22 && e <= 22) /* both operands exact: one rounding */
         return sign * (e >= 0 ? (double)m * POW10[e] : (double)m / POW10[-e]);
 

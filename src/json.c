@@ -14,8 +14,7 @@ typedef struct {
 } parser;
 
 static lm_status fail_at(parser *ps, const char *reason) {
-    return lm_fail(LM_ERR_FORMAT, "%s is not valid JSON: %s at byte %ld", ps->what, reason,
-                   (long)(ps->p - ps->start));
+    return lm_fail(LM_ERR_FORMAT, "%s is not valid JSON: %s at byte %ld", ps->what, reason, (long)(ps->p - ps->start));
 }
 
 static void skip_space(parser *ps) {
@@ -43,8 +42,15 @@ static int read_hex4(parser *ps, unsigned *out) {
 }
 
 static size_t put_utf8(char *dst, unsigned cp) {
-    if (cp < 0x80) { dst[0] = (char)cp; return 1; }
-    if (cp < 0x800) { dst[0] = (char)(0xC0 | (cp >> 6)); dst[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+    if (cp < 0x80) {
+        dst[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        dst[0] = (char)(0xC0 | (cp >> 6));
+        dst[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
     if (cp < 0x10000) {
         dst[0] = (char)(0xE0 | (cp >> 12));
         dst[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
@@ -70,10 +76,20 @@ static lm_status parse_string(parser *ps, char **out, size_t *out_len) {
     size_t n = 0;
     while (ps->p < ps->end && *ps->p != '"') {
         unsigned char c = (unsigned char)*ps->p;
-        if (c < 0x20) { free(buf); return fail_at(ps, "control character inside a string"); }
-        if (c != '\\') { buf[n++] = (char)c; ps->p++; continue; }
+        if (c < 0x20) {
+            free(buf);
+            return fail_at(ps, "control character inside a string");
+        }
+        if (c != '\\') {
+            buf[n++] = (char)c;
+            ps->p++;
+            continue;
+        }
         ps->p++;
-        if (ps->p >= ps->end) { free(buf); return fail_at(ps, "unterminated escape"); }
+        if (ps->p >= ps->end) {
+            free(buf);
+            return fail_at(ps, "unterminated escape");
+        }
         char e = *ps->p++;
         switch (e) {
         case '"': buf[n++] = '"'; break;
@@ -86,12 +102,21 @@ static lm_status parse_string(parser *ps, char **out, size_t *out_len) {
         case 't': buf[n++] = '\t'; break;
         case 'u': {
             unsigned cp;
-            if (!read_hex4(ps, &cp)) { free(buf); return fail_at(ps, "bad \\u escape"); }
+            if (!read_hex4(ps, &cp)) {
+                free(buf);
+                return fail_at(ps, "bad \\u escape");
+            }
             if (cp >= 0xD800 && cp < 0xDC00) { /* a high surrogate must be followed by a low one */
                 unsigned lo;
-                if (ps->end - ps->p < 2 || ps->p[0] != '\\' || ps->p[1] != 'u') { free(buf); return fail_at(ps, "lone surrogate"); }
+                if (ps->end - ps->p < 2 || ps->p[0] != '\\' || ps->p[1] != 'u') {
+                    free(buf);
+                    return fail_at(ps, "lone surrogate");
+                }
                 ps->p += 2;
-                if (!read_hex4(ps, &lo) || lo < 0xDC00 || lo > 0xDFFF) { free(buf); return fail_at(ps, "lone surrogate"); }
+                if (!read_hex4(ps, &lo) || lo < 0xDC00 || lo > 0xDFFF) {
+                    free(buf);
+                    return fail_at(ps, "lone surrogate");
+                }
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
             } else if (cp >= 0xDC00 && cp < 0xE000) {
                 free(buf);
@@ -115,7 +140,8 @@ static lm_status parse_number(parser *ps, double *out) {
     if (s < ps->end && *s == '-') s++;
     if (s >= ps->end) return fail_at(ps, "truncated number");
     if (*s == '0') s++;
-    else if (*s >= '1' && *s <= '9') while (s < ps->end && *s >= '0' && *s <= '9') s++;
+    else if (*s >= '1' && *s <= '9')
+        while (s < ps->end && *s >= '0' && *s <= '9') s++;
     else return fail_at(ps, "unexpected character");
     if (s < ps->end && *s == '.') {
         s++;
@@ -142,7 +168,10 @@ static lm_status parse_container(parser *ps, lm_json *out, int depth, int is_obj
     ps->p++;
     size_t cap = 0;
     skip_space(ps);
-    if (ps->p < ps->end && *ps->p == close) { ps->p++; return LM_OK; }
+    if (ps->p < ps->end && *ps->p == close) {
+        ps->p++;
+        return LM_OK;
+    }
     for (;;) {
         if (out->length == cap) {
             size_t grown = cap ? cap * 2 : 8;
@@ -183,8 +212,14 @@ static lm_status parse_container(parser *ps, lm_json *out, int depth, int is_obj
         if (s) return s;
         skip_space(ps);
         if (ps->p >= ps->end) return fail_at(ps, "unterminated array or object");
-        if (*ps->p == ',') { ps->p++; continue; }
-        if (*ps->p == close) { ps->p++; return LM_OK; }
+        if (*ps->p == ',') {
+            ps->p++;
+            continue;
+        }
+        if (*ps->p == close) {
+            ps->p++;
+            return LM_OK;
+        }
         return fail_at(ps, is_object ? "',' or '}' expected" : "',' or ']' expected");
     }
 }
@@ -210,9 +245,20 @@ static lm_status parse_value(parser *ps, lm_json *out, int depth) {
         out->type = LM_JSON_NUMBER;
         return parse_number(ps, &out->number);
     }
-    if (match_word(ps, "true")) { out->type = LM_JSON_BOOL; out->number = 1; return LM_OK; }
-    if (match_word(ps, "false")) { out->type = LM_JSON_BOOL; out->number = 0; return LM_OK; }
-    if (match_word(ps, "null")) { out->type = LM_JSON_NULL; return LM_OK; }
+    if (match_word(ps, "true")) {
+        out->type = LM_JSON_BOOL;
+        out->number = 1;
+        return LM_OK;
+    }
+    if (match_word(ps, "false")) {
+        out->type = LM_JSON_BOOL;
+        out->number = 0;
+        return LM_OK;
+    }
+    if (match_word(ps, "null")) {
+        out->type = LM_JSON_NULL;
+        return LM_OK;
+    }
     return fail_at(ps, "unexpected character");
 }
 

@@ -13,11 +13,11 @@ typedef enum { LM_JSON_NULL, LM_JSON_BOOL, LM_JSON_NUMBER, LM_JSON_STRING, LM_JS
 
 typedef struct lm_json {
     lm_json_type type;
-    double number;          /* NUMBER; BOOL: 0 or 1 */
-    char *string;           /* STRING: NUL-terminated UTF-8 (may contain \u0000 as a NUL byte; see length) */
-    size_t length;          /* STRING: bytes; ARRAY/OBJECT: number of items */
-    struct lm_json *items;  /* ARRAY/OBJECT: (length,) values */
-    char **keys;            /* OBJECT: (length,) NUL-terminated keys, in file order */
+    double number;         /* NUMBER; BOOL: 0 or 1 */
+    char *string;          /* STRING: NUL-terminated UTF-8 (may contain \u0000 as a NUL byte; see length) */
+    size_t length;         /* STRING: bytes; ARRAY/OBJECT: number of items */
+    struct lm_json *items; /* ARRAY/OBJECT: (length,) values */
+    char **keys;           /* OBJECT: (length,) NUL-terminated keys, in file order */
 } lm_json;
 
 /* Parse text[0..len) into *out (caller frees with lm_json_free). On error returns LM_ERR_FORMAT with

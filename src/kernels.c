@@ -13,7 +13,8 @@
 #define KC 256 /* rows of a packed B panel: KC·NR floats (16 KiB in float builds) stay in L1 */
 #endif
 #ifndef KC_TN
-#define KC_TN 128 /* for Aᵀ·B, where each k of a tile reads a new cache line of A: KC_TN lines of A plus
+#define KC_TN \
+    128 /* for Aᵀ·B, where each k of a tile reads a new cache line of A: KC_TN lines of A plus
                    * the panel fit L1 together, and the next row tiles find those lines still there */
 #endif
 
@@ -63,8 +64,8 @@ LM_INLINE void pack_b(lm_float *Bp, const lm_float *B, size_t ldb, int b_t, int 
  * A[r·sai + k·sak]. Rows mr .. MR of the tile repeat row mr-1 (always valid memory) and are never
  * stored, so one code path serves every row edge. nv (vectors per row, ≤ NRV) is a constant at each
  * call, so every loop over r and v unrolls and the accumulators live in registers. */
-LM_INLINE void tile(lm_float *C, size_t ldc, const lm_float *A, size_t sai, size_t sak, const lm_float *Bp,
-                    int kc, int mr, int nv) {
+LM_INLINE void tile(lm_float *C, size_t ldc, const lm_float *A, size_t sai, size_t sak, const lm_float *Bp, int kc,
+                    int mr, int nv) {
     /* one moving pointer, rows at fixed offsets: for Aᵀ·B (sai = 1) in a full tile (mr = MR, both
      * constants here) the offsets are immediates and one bump per k serves every row */
     size_t off[MR];
@@ -93,8 +94,8 @@ LM_INLINE void tile(lm_float *C, size_t ldc, const lm_float *A, size_t sai, size
 
 /* The last column panel (nr < NR columns): only the ceil(nr / VW) vectors that hold columns are
  * computed, into a scratch tile whose first nr columns are then added to C. */
-LM_INLINE void tile_edge(lm_float *C, size_t ldc, const lm_float *A, size_t sai, size_t sak, const lm_float *Bp,
-                         int kc, int mr, int nr) {
+LM_INLINE void tile_edge(lm_float *C, size_t ldc, const lm_float *A, size_t sai, size_t sak, const lm_float *Bp, int kc,
+                         int mr, int nr) {
     lm_float Ct[MR * NR] = {0}; // (MR, NR)
     switch ((nr + VW - 1) / VW) {
 #if NRV > 3
@@ -184,8 +185,14 @@ LM_INLINE void row_nt(lm_float *c, const lm_float *a, const lm_float *B, size_t 
 LM_INLINE void gemm(lm_float *C, size_t ldc, const lm_float *A, size_t lda, int a_t, const lm_float *B, size_t ldb,
                     int b_t, int M, int K, int N) {
     if (M <= 0 || N <= 0 || K <= 0) return;
-    if (M == 1 && !b_t) { row_nn(C, A, a_t ? lda : 1, B, ldb, K, N); return; }
-    if (M == 1 && !a_t) { row_nt(C, A, B, ldb, K, N); return; }
+    if (M == 1 && !b_t) {
+        row_nn(C, A, a_t ? lda : 1, B, ldb, K, N);
+        return;
+    }
+    if (M == 1 && !a_t) {
+        row_nt(C, A, B, ldb, K, N);
+        return;
+    }
     _Alignas(64) lm_float Bp[KC * NR]; // (KC, NR)
     const size_t sai = a_t ? 1 : lda, sak = a_t ? lda : 1;
     for (int j0 = 0; j0 < N; j0 += NR) {
@@ -197,7 +204,7 @@ LM_INLINE void gemm(lm_float *C, size_t ldc, const lm_float *A, size_t lda, int 
             for (int i0 = 0; i0 < M; i0 += MR) {
                 const int mr = M - i0 < MR ? M - i0 : MR;
                 const lm_float *Ai = A + (size_t)i0 * sai + (size_t)k0 * sak;
-                lm_float *Ci = C + (size_t)i0 * ldc + j0; // (mr, nr)
+                lm_float *Ci = C + (size_t)i0 * ldc + j0;                               // (mr, nr)
                 if (nr == NR && mr == MR) tile(Ci, ldc, Ai, sai, sak, Bp, kc, MR, NRV); // the common case
                 else if (nr == NR) tile(Ci, ldc, Ai, sai, sak, Bp, kc, mr, NRV);
                 else tile_edge(Ci, ldc, Ai, sai, sak, Bp, kc, mr, nr);

@@ -20,23 +20,20 @@ void lm_matmul_nt(lm_float *C, const lm_float *A, const lm_float *B, int M, int 
 /* The same products over strided rows: C row i at C + i·ldc, A row at A + r·lda, B row at B + r·ldb
  * (rows as stored: A is (M, K) for nn/nt and (K, M) for tn; B is (K, N) for nn/tn and (N, K) for nt).
  * C must not overlap A or B. */
-void lm_matmul_nn_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M, int K,
-                     int N);
-void lm_matmul_tn_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M, int K,
-                     int N);
-void lm_matmul_nt_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M, int K,
-                     int N);
+void lm_matmul_nn_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M, int K, int N);
+void lm_matmul_tn_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M, int K, int N);
+void lm_matmul_nt_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M, int K, int N);
 
 /* The scalar references, always compiled, used by the kernel tests. */
 void lm_ref_matmul_nn(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N);
 void lm_ref_matmul_tn(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N);
 void lm_ref_matmul_nt(lm_float *C, const lm_float *A, const lm_float *B, int M, int K, int N);
-void lm_ref_matmul_nn_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M,
-                         int K, int N);
-void lm_ref_matmul_tn_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M,
-                         int K, int N);
-void lm_ref_matmul_nt_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M,
-                         int K, int N);
+void lm_ref_matmul_nn_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M, int K,
+                         int N);
+void lm_ref_matmul_tn_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M, int K,
+                         int N);
+void lm_ref_matmul_nt_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M, int K,
+                         int N);
 
 /* Y (M, N) += 1 · b (N,) broadcast over rows */
 void lm_add_bias(lm_float *Y, const lm_float *b, int M, int N);

@@ -24,8 +24,8 @@ static inline lm_float act_sigmoid(lm_float x) { return x < 0 ? exp(x) / (1 + ex
 #define EXP_LO -87.3f
 #define EXP_HI 88.0f
 #define LOG2E 1.44269504f
-#define MAGIC 12582912.0f      /* 1.5·2^23, bit pattern 0x4B400000 */
-#define LN2_HI 0.693145752f    /* ln 2 = LN2_HI + LN2_LO, LN2_HI with trailing zero bits */
+#define MAGIC 12582912.0f   /* 1.5·2^23, bit pattern 0x4B400000 */
+#define LN2_HI 0.693145752f /* ln 2 = LN2_HI + LN2_LO, LN2_HI with trailing zero bits */
 #define LN2_LO 1.42860677e-6f
 #define E2 0.49999997f /* e^r ≈ 1 + r + r²·(E2 + r·(E3 + r·(E4 + r·(E5 + r·E6)))) */
 #define E3 0.16666520f

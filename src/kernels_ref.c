@@ -3,8 +3,8 @@
  * Everything accumulates (+=). Indices are computed in size_t: M·N may exceed INT_MAX. */
 #include "kernels.h"
 
-void lm_ref_matmul_nn_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M,
-                         int K, int N) {
+void lm_ref_matmul_nn_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M, int K,
+                         int N) {
     for (int i = 0; i < M; i++)
         for (int j = 0; j < N; j++) {
             lm_float s = 0;
@@ -13,8 +13,8 @@ void lm_ref_matmul_nn_ld(lm_float *C, int ldc, const lm_float *A, int lda, const
         }
 }
 
-void lm_ref_matmul_tn_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M,
-                         int K, int N) {
+void lm_ref_matmul_tn_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M, int K,
+                         int N) {
     for (int i = 0; i < M; i++)
         for (int j = 0; j < N; j++) {
             lm_float s = 0;
@@ -23,8 +23,8 @@ void lm_ref_matmul_tn_ld(lm_float *C, int ldc, const lm_float *A, int lda, const
         }
 }
 
-void lm_ref_matmul_nt_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M,
-                         int K, int N) {
+void lm_ref_matmul_nt_ld(lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B, int ldb, int M, int K,
+                         int N) {
     for (int i = 0; i < M; i++)
         for (int j = 0; j < N; j++) {
             lm_float s = 0;

@@ -54,7 +54,9 @@ static inline vec vblend(vec m, vec a, vec b) { return wasm_v128_bitselect(a, b,
 static inline vec vfloor_at(vec x, vec c) { return wasm_f32x4_pmax(x, c); }
 static inline vec vceil_at(vec x, vec c) { return wasm_f32x4_pmin(x, c); }
 /* 2^n as a float from t = n + 1.5·2^23, whose bit pattern is 0x4B400000 + n */
-static inline vec vpow2_of_magic(vec t) { return wasm_i32x4_shl(wasm_i32x4_add(t, wasm_i32x4_splat(127 - 0x4B400000)), 23); }
+static inline vec vpow2_of_magic(vec t) {
+    return wasm_i32x4_shl(wasm_i32x4_add(t, wasm_i32x4_splat(127 - 0x4B400000)), 23);
+}
 
 #elif !defined(LM_DOUBLE) && defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>

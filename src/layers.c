@@ -12,8 +12,7 @@
 
 /* out[n, t, :] = W[ids[n, t], :] — a one-hot row times W is exactly this copy, so never multiply. */
 void embedding_forward(lm_float *out, const int32_t *ids, const lm_float *W, int N, int T, int V, int E) {
-    for (size_t i = 0; i < (size_t)N * T; i++)
-        memcpy(out + i * E, W + (size_t)ids[i] * E, (size_t)E * sizeof *out);
+    for (size_t i = 0; i < (size_t)N * T; i++) memcpy(out + i * E, W + (size_t)ids[i] * E, (size_t)E * sizeof *out);
 }
 
 /* dW[ids[n, t], :] += dout[n, t, :]; a token seen twice gets both contributions. */
@@ -28,8 +27,8 @@ void embedding_backward(lm_float *dW, const lm_float *dout, const int32_t *ids, 
 /* ---- hidden to scores --------------------------------------------------------------------------- */
 
 /* out (N·T, V) = h (N·T, H)·W (H, V) + b: the time axis folds into the batch, one product. */
-void temporal_affine_forward(lm_float *out, const lm_float *h, const lm_float *W, const lm_float *b, int N,
-                             int T, int H, int V) {
+void temporal_affine_forward(lm_float *out, const lm_float *h, const lm_float *W, const lm_float *b, int N, int T,
+                             int H, int V) {
     const int M = N * T;
     for (int i = 0; i < M; i++) memcpy(out + (size_t)i * V, b, (size_t)V * sizeof *out);
     lm_matmul_nn(out, h, W, M, H, V);
@@ -53,8 +52,8 @@ void temporal_affine_backward(lm_float *dh, lm_float *dW, lm_float *db, const lm
  * overflows), D the count of unmasked positions or N; dscores = (softmax(s) - onehot(y)) / D, fused
  * because that is the whole gradient. Sums are kept in double: V can be large and the loss is
  * reported to the user. */
-double temporal_softmax_loss(lm_float *dscores, const lm_float *scores, const int32_t *y, const uint8_t *mask,
-                             int N, int T, int V, lm_loss_reduction reduction) {
+double temporal_softmax_loss(lm_float *dscores, const lm_float *scores, const int32_t *y, const uint8_t *mask, int N,
+                             int T, int V, lm_loss_reduction reduction) {
     const size_t M = (size_t)N * T;
     size_t count = 0;
     for (size_t i = 0; i < M; i++) count += !mask || mask[i];
@@ -65,7 +64,7 @@ double temporal_softmax_loss(lm_float *dscores, const lm_float *scores, const in
     const double inv = 1.0 / (reduction == LM_LOSS_SUM_OVER_N ? (double)N : (double)count);
     double loss = 0;
     for (size_t i = 0; i < M; i++) {
-        const lm_float *s = scores + i * V;        // (V,)
+        const lm_float *s = scores + i * V;             // (V,)
         lm_float *d = dscores ? dscores + i * V : NULL; // (V,)
         if (mask && !mask[i]) {
             if (d) memset(d, 0, (size_t)V * sizeof *d);

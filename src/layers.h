@@ -19,19 +19,19 @@ void embedding_backward(lm_float *dW, const lm_float *dout, const int32_t *ids, 
 
 /* ---- RNN, one step: a = h_prev·Wh + x·Wx + b, h = tanh(a) ---------------------------------- */
 /* h (N, H); x (N, E); h_prev (N, H); Wx (E, H); Wh (H, H); b (H,) */
-void rnn_step_forward(lm_float *h, const lm_float *x, const lm_float *h_prev, const lm_float *Wx,
-                      const lm_float *Wh, const lm_float *b, int N, int E, int H);
+void rnn_step_forward(lm_float *h, const lm_float *x, const lm_float *h_prev, const lm_float *Wx, const lm_float *Wh,
+                      const lm_float *b, int N, int E, int H);
 /* dx (N, E) or NULL; dh_prev (N, H) or NULL; dWx (E, H) +=; dWh (H, H) +=; db (H,) +=;
  * dh (N, H) upstream; x, h_prev, h as cached by the forward; work (N, H) scratch for da. */
-void rnn_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dWx, lm_float *dWh, lm_float *db,
-                       const lm_float *dh, const lm_float *x, const lm_float *h_prev, const lm_float *h,
-                       const lm_float *Wx, const lm_float *Wh, lm_float *work, int N, int E, int H);
+void rnn_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dWx, lm_float *dWh, lm_float *db, const lm_float *dh,
+                       const lm_float *x, const lm_float *h_prev, const lm_float *h, const lm_float *Wx,
+                       const lm_float *Wh, lm_float *work, int N, int E, int H);
 
 /* ---- RNN over T with the input projection done before the recurrence ------------------------ */
 /* h (N, T, H); xw (N, T, H) = x·Wx for every step (one matmul, or a row gather for one-hot);
  * h0 (N, H); Wh (H, H); b (H,) */
-void rnn_forward_projected(lm_float *h, const lm_float *xw, const lm_float *h0, const lm_float *Wh,
-                           const lm_float *b, int N, int T, int H);
+void rnn_forward_projected(lm_float *h, const lm_float *xw, const lm_float *h0, const lm_float *Wh, const lm_float *b,
+                           int N, int T, int H);
 /* dxw (N, T, H) = dL/da for every step (to be pushed through the projection by the caller);
  * dh0 (N, H) or NULL; dWh (H, H) +=; db (H,) +=; dh (N, T, H) upstream gradient of each h_t;
  * h0, h from the forward; work (N, H) scratch; dh_norms (T,) or NULL receives ||dL/dh_t|| (the
@@ -48,13 +48,13 @@ void rnn_forward(lm_float *h, const lm_float *x, const lm_float *h0, const lm_fl
 /* dx (N, T, E) or NULL; dh0 (N, H) or NULL; dWx, dWh, db +=; dh (N, T, H) upstream;
  * work (N*T*H + N*H) scratch. */
 void rnn_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_float *dWh, lm_float *db, const lm_float *dh,
-                  const lm_float *x, const lm_float *h0, const lm_float *h, const lm_float *Wx,
-                  const lm_float *Wh, lm_float *work, int N, int T, int E, int H);
+                  const lm_float *x, const lm_float *h0, const lm_float *h, const lm_float *Wx, const lm_float *Wh,
+                  lm_float *work, int N, int T, int E, int H);
 
 /* ---- hidden to scores ------------------------------------------------------------------------ */
 /* out (N, T, V) = h (N, T, H)·W (H, V) + b (V,) */
-void temporal_affine_forward(lm_float *out, const lm_float *h, const lm_float *W, const lm_float *b, int N,
-                             int T, int H, int V);
+void temporal_affine_forward(lm_float *out, const lm_float *h, const lm_float *W, const lm_float *b, int N, int T,
+                             int H, int V);
 /* dh (N, T, H) or NULL (overwritten); dW (H, V) +=; db (V,) +=; dout (N, T, V) */
 void temporal_affine_backward(lm_float *dh, lm_float *dW, lm_float *db, const lm_float *dout, const lm_float *h,
                               const lm_float *W, int N, int T, int H, int V);
@@ -65,7 +65,7 @@ void temporal_affine_backward(lm_float *dh, lm_float *dW, lm_float *db, const lm
  * (LM_LOSS_SUM_OVER_N, cs231n's). dscores (N, T, V) or NULL receives (p - onehot(y)) / that divisor
  * at unmasked positions and 0 elsewhere. scores (N, T, V); y (N, T) in [0, V); mask (N, T) or NULL
  * (NULL: every position counts). Returns 0 when no position is unmasked. */
-double temporal_softmax_loss(lm_float *dscores, const lm_float *scores, const int32_t *y, const uint8_t *mask,
-                             int N, int T, int V, lm_loss_reduction reduction);
+double temporal_softmax_loss(lm_float *dscores, const lm_float *scores, const int32_t *y, const uint8_t *mask, int N,
+                             int T, int V, lm_loss_reduction reduction);
 
 #endif

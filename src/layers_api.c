@@ -25,7 +25,8 @@ lm_status lm_layer_embedding_forward(lm_float *out, const int32_t *ids, const lm
     return LM_OK;
 }
 
-lm_status lm_layer_embedding_backward(lm_float *dW, const lm_float *dout, const int32_t *ids, int N, int T, int V, int E) {
+lm_status lm_layer_embedding_backward(lm_float *dW, const lm_float *dout, const int32_t *ids, int N, int T, int V,
+                                      int E) {
     const char *fn = "embedding_backward";
     size_t nout = 0, nW = 0; /* set by lm_check_elems; zeroed for -O3's flow analysis */
     LM_TRY(lm_check_min(fn, "N (batch)", N, 1));
@@ -47,8 +48,7 @@ lm_status lm_layer_embedding_backward(lm_float *dW, const lm_float *dout, const 
 
 /* The sizes every RNN call shares: N (and T for the calls over time), E, H, and the element counts
  * of Wx, Wh and one hidden state. */
-static lm_status rnn_sizes(const char *fn, int N, const int *T, int E, int H, size_t *nWx, size_t *nWh,
-                           size_t *nNH) {
+static lm_status rnn_sizes(const char *fn, int N, const int *T, int E, int H, size_t *nWx, size_t *nWh, size_t *nNH) {
     LM_TRY(lm_check_min(fn, "N (batch)", N, 1));
     if (T) LM_TRY(lm_check_min(fn, "T (time steps)", *T, 1));
     LM_TRY(lm_check_dim(fn, "E (input size)", E));
@@ -60,7 +60,7 @@ static lm_status rnn_sizes(const char *fn, int N, const int *T, int E, int H, si
 }
 
 lm_status lm_layer_rnn_step_forward(lm_float *h, const lm_float *x, const lm_float *h_prev, const lm_float *Wx,
-                              const lm_float *Wh, const lm_float *b, int N, int E, int H) {
+                                    const lm_float *Wh, const lm_float *b, int N, int E, int H) {
     const char *fn = "rnn_step_forward";
     size_t nWx = 0, nWh = 0, nNH = 0, nx = 0; /* set by lm_check_elems; zeroed for -O3's flow analysis */
     LM_TRY(rnn_sizes(fn, N, NULL, E, H, &nWx, &nWh, &nNH));
@@ -81,8 +81,8 @@ lm_status lm_layer_rnn_step_forward(lm_float *h, const lm_float *x, const lm_flo
 }
 
 lm_status lm_layer_rnn_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dWx, lm_float *dWh, lm_float *db,
-                               const lm_float *dh, const lm_float *x, const lm_float *h_prev, const lm_float *h,
-                               const lm_float *Wx, const lm_float *Wh, int N, int E, int H) {
+                                     const lm_float *dh, const lm_float *x, const lm_float *h_prev, const lm_float *h,
+                                     const lm_float *Wx, const lm_float *Wh, int N, int E, int H) {
     const char *fn = "rnn_step_backward";
     size_t nWx = 0, nWh = 0, nNH = 0, nx = 0; /* set by lm_check_elems; zeroed for -O3's flow analysis */
     LM_TRY(rnn_sizes(fn, N, NULL, E, H, &nWx, &nWh, &nNH));
@@ -109,8 +109,8 @@ lm_status lm_layer_rnn_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *
     return LM_OK;
 }
 
-lm_status lm_layer_rnn_forward(lm_float *h, const lm_float *x, const lm_float *h0, const lm_float *Wx, const lm_float *Wh,
-                         const lm_float *b, int N, int T, int E, int H) {
+lm_status lm_layer_rnn_forward(lm_float *h, const lm_float *x, const lm_float *h0, const lm_float *Wx,
+                               const lm_float *Wh, const lm_float *b, int N, int T, int E, int H) {
     const char *fn = "rnn_forward";
     size_t nWx = 0, nWh = 0, nNH = 0, nx = 0, nh = 0; /* set by lm_check_elems; zeroed for -O3's flow analysis */
     LM_TRY(rnn_sizes(fn, N, &T, E, H, &nWx, &nWh, &nNH));
@@ -131,9 +131,9 @@ lm_status lm_layer_rnn_forward(lm_float *h, const lm_float *x, const lm_float *h
     return LM_OK;
 }
 
-lm_status lm_layer_rnn_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_float *dWh, lm_float *db, const lm_float *dh,
-                          const lm_float *x, const lm_float *h0, const lm_float *h, const lm_float *Wx,
-                          const lm_float *Wh, int N, int T, int E, int H) {
+lm_status lm_layer_rnn_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_float *dWh, lm_float *db,
+                                const lm_float *dh, const lm_float *x, const lm_float *h0, const lm_float *h,
+                                const lm_float *Wx, const lm_float *Wh, int N, int T, int E, int H) {
     const char *fn = "rnn_backward";
     size_t nWx = 0, nWh = 0, nNH = 0, nx = 0, nh = 0; /* set by lm_check_elems; zeroed for -O3's flow analysis */
     LM_TRY(rnn_sizes(fn, N, &T, E, H, &nWx, &nWh, &nNH));
@@ -174,8 +174,8 @@ static lm_status affine_sizes(const char *fn, int N, int T, int H, int V, size_t
     return LM_OK;
 }
 
-lm_status lm_layer_temporal_affine_forward(lm_float *out, const lm_float *h, const lm_float *W, const lm_float *b, int N,
-                                     int T, int H, int V) {
+lm_status lm_layer_temporal_affine_forward(lm_float *out, const lm_float *h, const lm_float *W, const lm_float *b,
+                                           int N, int T, int H, int V) {
     const char *fn = "temporal_affine_forward";
     size_t nh = 0, nW = 0, nout = 0; /* set by lm_check_elems; zeroed for -O3's flow analysis */
     LM_TRY(affine_sizes(fn, N, T, H, V, &nh, &nW, &nout));
@@ -191,7 +191,7 @@ lm_status lm_layer_temporal_affine_forward(lm_float *out, const lm_float *h, con
 }
 
 lm_status lm_layer_temporal_affine_backward(lm_float *dh, lm_float *dW, lm_float *db, const lm_float *dout,
-                                      const lm_float *h, const lm_float *W, int N, int T, int H, int V) {
+                                            const lm_float *h, const lm_float *W, int N, int T, int H, int V) {
     const char *fn = "temporal_affine_backward";
     size_t nh = 0, nW = 0, nout = 0; /* set by lm_check_elems; zeroed for -O3's flow analysis */
     LM_TRY(affine_sizes(fn, N, T, H, V, &nh, &nW, &nout));
@@ -208,7 +208,7 @@ lm_status lm_layer_temporal_affine_backward(lm_float *dh, lm_float *dW, lm_float
 }
 
 lm_status lm_layer_temporal_softmax_loss(double *loss, lm_float *dscores, const lm_float *scores, const int32_t *y,
-                                   const uint8_t *mask, int N, int T, int V, int reduction) {
+                                         const uint8_t *mask, int N, int T, int V, int reduction) {
     const char *fn = "temporal_softmax_loss";
     size_t nout = 0; /* set by lm_check_elems; zeroed for -O3's flow analysis */
     LM_TRY(lm_check_min(fn, "N (batch)", N, 1));

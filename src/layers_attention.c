@@ -3,8 +3,8 @@
  * chain rule back through all three. Per batch row the scores, weights and context are small matrix
  * products (kernels.h); the additive network's tanh runs over a (Tk, A) block at a time. No validation,
  * no allocation. Shapes: N batch, Tq query steps, Tk key steps, H hidden, A attention size. */
-#include "kernels.h"
 #include "layers_attention.h"
+#include "kernels.h"
 #include "lm_math.h"
 
 #include <string.h>
@@ -32,10 +32,9 @@ static void masked_softmax(lm_float *row, const uint8_t *mask, int Tk) {
     for (int j = 0; j < Tk; j++) row[j] *= inv;
 }
 
-void attention_forward_projected(lm_float *c, lm_float *alpha, lm_float *cache, const lm_float *q,
-                                 const lm_float *k, const lm_float *kw, const uint8_t *mask, const lm_float *Wq,
-                                 const lm_float *v, lm_float *work, int N, int Tq, int Tk, int H, int A,
-                                 lm_attn_score score) {
+void attention_forward_projected(lm_float *c, lm_float *alpha, lm_float *cache, const lm_float *q, const lm_float *k,
+                                 const lm_float *kw, const uint8_t *mask, const lm_float *Wq, const lm_float *v,
+                                 lm_float *work, int N, int Tq, int Tk, int H, int A, lm_attn_score score) {
     const int additive = score == LM_ATTN_ADDITIVE;
     lm_float *qw = work; /* qw: (N, Tq, A) = q·W_q, additive only */
     if (additive) {
@@ -43,19 +42,19 @@ void attention_forward_projected(lm_float *c, lm_float *alpha, lm_float *cache, 
         lm_matmul_nn(qw, q, Wq, N * Tq, H, A);
     }
     for (int n = 0; n < N; n++) {
-        const lm_float *kn = k + (size_t)n * Tk * H; /* (Tk, H) */
+        const lm_float *kn = k + (size_t)n * Tk * H;             /* (Tk, H) */
         const uint8_t *mn = mask ? mask + (size_t)n * Tk : NULL; /* (Tk,) */
-        lm_float *an = alpha + (size_t)n * Tq * Tk;  /* (Tq, Tk): the scores e, then α in place */
-        if (!additive) {                            /* e = q·kᵀ */
+        lm_float *an = alpha + (size_t)n * Tq * Tk;              /* (Tq, Tk): the scores e, then α in place */
+        if (!additive) {                                         /* e = q·kᵀ */
             memset(an, 0, (size_t)Tq * Tk * sizeof *an);
             lm_matmul_nt(an, q + (size_t)n * Tq * H, kn, Tq, H, Tk); /* q_n (Tq, H) */
         } else {
             for (int i = 0; i < Tq; i++) {
-                const lm_float *qwi = qw + ((size_t)n * Tq + i) * A;           /* (A,) */
+                const lm_float *qwi = qw + ((size_t)n * Tq + i) * A;         /* (A,) */
                 lm_float *t = cache + ((size_t)n * Tq + i) * (size_t)Tk * A; /* (Tk, A) */
                 for (int j = 0; j < Tk; j++) {
                     lm_float *tj = t + (size_t)j * A;
-                    const lm_float *kwj = kw + ((size_t)n * Tk + j) * A; /* (A,) */
+                    const lm_float *kwj = kw + ((size_t)n * Tk + j) * A;     /* (A,) */
                     if (mn && !mn[j]) memset(tj, 0, (size_t)A * sizeof *tj); /* padding: never scored */
                     else
                         for (int a = 0; a < A; a++) tj[a] = qwi[a] + kwj[a];
@@ -85,18 +84,18 @@ void attention_forward_projected(lm_float *c, lm_float *alpha, lm_float *cache, 
  *             d(q_i·W_q) += du_ij, dkw_j += du_ij; then dq = d(q·W_q)·W_qᵀ and dW_q += qᵀ·d(q·W_q). */
 void attention_backward_projected(lm_float *dq, lm_float *dk, lm_float *dkw, lm_float *dWq, lm_float *dv,
                                   const lm_float *dc, const lm_float *q, const lm_float *k, const lm_float *alpha,
-                                  const lm_float *cache, const lm_float *Wq, const lm_float *v, lm_float *work,
-                                  int N, int Tq, int Tk, int H, int A, lm_attn_score score) {
+                                  const lm_float *cache, const lm_float *Wq, const lm_float *v, lm_float *work, int N,
+                                  int Tq, int Tk, int H, int A, lm_attn_score score) {
     const int additive = score == LM_ATTN_ADDITIVE;
-    lm_float *g = work;                          /* g: (Tq, Tk) dα, then de, for one batch row */
-    lm_float *dqw = work + (size_t)Tq * Tk;      /* dqw: (N, Tq, A) dL/d(q·W_q), additive only */
+    lm_float *g = work;                     /* g: (Tq, Tk) dα, then de, for one batch row */
+    lm_float *dqw = work + (size_t)Tq * Tk; /* dqw: (N, Tq, A) dL/d(q·W_q), additive only */
     if (additive) memset(dqw, 0, (size_t)N * Tq * A * sizeof *dqw);
     if (dq) memset(dq, 0, (size_t)N * Tq * H * sizeof *dq);
     for (int n = 0; n < N; n++) {
-        const lm_float *qn = q + (size_t)n * Tq * H;      /* (Tq, H) */
-        const lm_float *kn = k + (size_t)n * Tk * H;      /* (Tk, H) */
-        const lm_float *an = alpha + (size_t)n * Tq * Tk; /* (Tq, Tk) */
-        const lm_float *dcn = dc + (size_t)n * Tq * H;    /* (Tq, H) */
+        const lm_float *qn = q + (size_t)n * Tq * H;         /* (Tq, H) */
+        const lm_float *kn = k + (size_t)n * Tk * H;         /* (Tk, H) */
+        const lm_float *an = alpha + (size_t)n * Tq * Tk;    /* (Tq, Tk) */
+        const lm_float *dcn = dc + (size_t)n * Tq * H;       /* (Tq, H) */
         lm_float *dkn = dk ? dk + (size_t)n * Tk * H : NULL; /* (Tk, H) */
         memset(g, 0, (size_t)Tq * Tk * sizeof *g);
         lm_matmul_nt(g, dcn, kn, Tq, H, Tk);
@@ -114,7 +113,7 @@ void attention_backward_projected(lm_float *dq, lm_float *dk, lm_float *dkw, lm_
             continue;
         }
         for (int i = 0; i < Tq; i++) {
-            lm_float *dqwi = dqw + ((size_t)n * Tq + i) * A; /* (A,) */
+            lm_float *dqwi = dqw + ((size_t)n * Tq + i) * A;                   /* (A,) */
             const lm_float *t = cache + ((size_t)n * Tq + i) * (size_t)Tk * A; /* (Tk, A) */
             for (int j = 0; j < Tk; j++) {
                 const lm_float de = g[(size_t)i * Tk + j];
@@ -137,8 +136,8 @@ void attention_backward_projected(lm_float *dq, lm_float *dk, lm_float *dkw, lm_
 }
 
 void attention_forward(lm_float *c, lm_float *alpha, lm_float *cache, const lm_float *q, const lm_float *k,
-                       const uint8_t *mask, const lm_float *Wq, const lm_float *Wk, const lm_float *v,
-                       lm_float *work, int N, int Tq, int Tk, int H, int A, lm_attn_score score) {
+                       const uint8_t *mask, const lm_float *Wq, const lm_float *Wk, const lm_float *v, lm_float *work,
+                       int N, int Tq, int Tk, int H, int A, lm_attn_score score) {
     lm_float *kw = NULL; /* kw: (N, Tk, A) = k·W_k, additive only */
     if (score == LM_ATTN_ADDITIVE) {
         kw = work;

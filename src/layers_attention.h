@@ -19,7 +19,6 @@
 
 #include "lm_common.h"
 
-
 /* Buffer sizes in lm_float elements, for sizes already validated (no overflow guard here). The cache
  * holds tanh(q_i·W_q + k_j·W_k) for every (n, i, j): the additive backward reads it; the dot product
  * needs no cache (pass NULL). */
@@ -28,7 +27,8 @@
 #define ATTN_WORK_FORWARD_PROJECTED(N, Tq, A) (ATTN_SZ(N) * ATTN_SZ(Tq) * ATTN_SZ(A) + 1)
 #define ATTN_WORK_BACKWARD_PROJECTED(N, Tq, Tk, A) (ATTN_SZ(Tq) * ATTN_SZ(Tk) + ATTN_SZ(N) * ATTN_SZ(Tq) * ATTN_SZ(A))
 #define ATTN_WORK_FORWARD(N, Tq, Tk, A) (ATTN_SZ(N) * ATTN_SZ(Tk) * ATTN_SZ(A) + ATTN_WORK_FORWARD_PROJECTED(N, Tq, A))
-#define ATTN_WORK_BACKWARD(N, Tq, Tk, A) (ATTN_SZ(N) * ATTN_SZ(Tk) * ATTN_SZ(A) + ATTN_WORK_BACKWARD_PROJECTED(N, Tq, Tk, A))
+#define ATTN_WORK_BACKWARD(N, Tq, Tk, A) \
+    (ATTN_SZ(N) * ATTN_SZ(Tk) * ATTN_SZ(A) + ATTN_WORK_BACKWARD_PROJECTED(N, Tq, Tk, A))
 
 /* ---- the notes' interface ------------------------------------------------------------------------- */
 
@@ -36,8 +36,8 @@
  * k (N, Tk, H); mask (N, Tk) or NULL (every key real); Wq (H, A), Wk (H, A), v (A,) for additive (NULL
  * for dot); work ATTN_WORK_FORWARD(N, Tq, Tk, A) (additive; NULL for dot). */
 void attention_forward(lm_float *c, lm_float *alpha, lm_float *cache, const lm_float *q, const lm_float *k,
-                       const uint8_t *mask, const lm_float *Wq, const lm_float *Wk, const lm_float *v,
-                       lm_float *work, int N, int Tq, int Tk, int H, int A, lm_attn_score score);
+                       const uint8_t *mask, const lm_float *Wq, const lm_float *Wk, const lm_float *v, lm_float *work,
+                       int N, int Tq, int Tk, int H, int A, lm_attn_score score);
 /* dq (N, Tq, H), dk (N, Tk, H) overwritten (either may be NULL); dWq, dWk (H, A), dv (A,) += (additive;
  * NULL for dot); dc (N, Tq, H) upstream; q, k, alpha, cache as given to / written by the forward;
  * work ATTN_WORK_BACKWARD(N, Tq, Tk, A). */
@@ -52,17 +52,16 @@ void attention_backward(lm_float *dq, lm_float *dk, lm_float *dWq, lm_float *dWk
 
 /* As attention_forward, with kw (N, Tk, A) = k·W_k given (additive; NULL for dot) and no Wk;
  * work ATTN_WORK_FORWARD_PROJECTED(N, Tq, A) (additive; NULL for dot). */
-void attention_forward_projected(lm_float *c, lm_float *alpha, lm_float *cache, const lm_float *q,
-                                 const lm_float *k, const lm_float *kw, const uint8_t *mask, const lm_float *Wq,
-                                 const lm_float *v, lm_float *work, int N, int Tq, int Tk, int H, int A,
-                                 lm_attn_score score);
+void attention_forward_projected(lm_float *c, lm_float *alpha, lm_float *cache, const lm_float *q, const lm_float *k,
+                                 const lm_float *kw, const uint8_t *mask, const lm_float *Wq, const lm_float *v,
+                                 lm_float *work, int N, int Tq, int Tk, int H, int A, lm_attn_score score);
 /* dq (N, Tq, H) overwritten (or NULL). dk (N, Tk, H) and dkw (N, Tk, A) ACCUMULATE (+=) here, unlike the
  * notes' interface: the decoder reads the same keys at every step, so their gradient is the sum over
  * the steps, added in place step by step. dWq (H, A), dv (A,) +=; dkw, dWq, dv are NULL for dot.
  * work ATTN_WORK_BACKWARD_PROJECTED(N, Tq, Tk, A), with A = 0 for dot. */
 void attention_backward_projected(lm_float *dq, lm_float *dk, lm_float *dkw, lm_float *dWq, lm_float *dv,
                                   const lm_float *dc, const lm_float *q, const lm_float *k, const lm_float *alpha,
-                                  const lm_float *cache, const lm_float *Wq, const lm_float *v, lm_float *work,
-                                  int N, int Tq, int Tk, int H, int A, lm_attn_score score);
+                                  const lm_float *cache, const lm_float *Wq, const lm_float *v, lm_float *work, int N,
+                                  int Tq, int Tk, int H, int A, lm_attn_score score);
 
 #endif

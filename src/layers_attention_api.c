@@ -20,16 +20,18 @@ static lm_status check_sizes(const char *fn, int N, int Tq, int Tk, int H, int A
     LM_TRY(lm_check_dim(fn, "H (hidden size)", H));
     LM_TRY(lm_check_choice(fn, "score", score, 3, "1 (dot) or 2 (additive)"));
     if (score == LM_ATTN_NONE)
-        return lm_fail(LM_ERR_ARG, "%s: score must be 1 (dot) or 2 (additive), got 0 (none: there is nothing to attend with)",
-                       fn);
+        return lm_fail(LM_ERR_ARG,
+                       "%s: score must be 1 (dot) or 2 (additive), got 0 (none: there is nothing to attend with)", fn);
     if (score == LM_ATTN_ADDITIVE) {
         LM_TRY(lm_check_dim(fn, "A (attention size)", A));
         LM_TRY(lm_check_ptr(fn, "Wq", Wq));
         LM_TRY(lm_check_ptr(fn, "Wk", Wk));
         LM_TRY(lm_check_ptr(fn, "v", v));
     } else if (A != 0) {
-        return lm_fail(LM_ERR_ARG, "%s: A (attention size) belongs to the additive score; the dot product needs A = 0, "
-                       "got %d", fn, A);
+        return lm_fail(LM_ERR_ARG,
+                       "%s: A (attention size) belongs to the additive score; the dot product needs A = 0, "
+                       "got %d",
+                       fn, A);
     }
     LM_TRY(lm_check_elems(fn, "q (N, Tq, H)", &n->q, N, Tq, H));
     LM_TRY(lm_check_elems(fn, "k (N, Tk, H)", &n->k, N, Tk, H));
@@ -50,12 +52,16 @@ static lm_status check_mask(const char *fn, const uint8_t *mask, int N, int Tk) 
         int real = 0;
         for (int j = 0; j < Tk; j++) {
             uint8_t b = mask[(size_t)n * Tk + j];
-            if (b > 1) return lm_fail(LM_ERR_ARG, "%s: mask[%d, %d] = %d; it must be 0 (padding) or 1 (a real token)", fn, n, j, b);
+            if (b > 1)
+                return lm_fail(LM_ERR_ARG, "%s: mask[%d, %d] = %d; it must be 0 (padding) or 1 (a real token)", fn, n,
+                               j, b);
             real += b;
         }
         if (!real)
-            return lm_fail(LM_ERR_ARG, "%s: mask row %d has no real key (all 0): its attention weights have no softmax; "
-                           "every row needs at least one real token", fn, n);
+            return lm_fail(LM_ERR_ARG,
+                           "%s: mask row %d has no real key (all 0): its attention weights have no softmax; "
+                           "every row needs at least one real token",
+                           fn, n);
     }
     return LM_OK;
 }

@@ -16,8 +16,7 @@ static inline void bptt_previous_h(lm_float *hp, const lm_float *h, const lm_flo
         memcpy(hp, h0, (size_t)N * H * sizeof *hp);
         return;
     }
-    for (int n = 0; n < N; n++)
-        memcpy(hp + (size_t)n * H, h + ((size_t)n * T + (t - 1)) * H, (size_t)H * sizeof *hp);
+    for (int n = 0; n < N; n++) memcpy(hp + (size_t)n * H, h + ((size_t)n * T + (t - 1)) * H, (size_t)H * sizeof *hp);
 }
 
 /* dnext (N, H) += dh[:, t] of dh (N, T, H); returns the Frobenius norm of the sum, ||dL/dh_t||. */

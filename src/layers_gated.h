@@ -43,8 +43,8 @@ typedef struct {
 static inline lstm_row lstm_cache_row(const lm_float *cache, size_t nt, int H) {
     lm_float *k = (lm_float *)cache + nt * LSTM_SLOTS * (size_t)H;
     const size_t h = (size_t)H;
-    return (lstm_row){k + LSTM_I * h, k + LSTM_F * h, k + LSTM_G * h, k + LSTM_O * h, k + LSTM_C * h,
-                      k + LSTM_TANH_C * h};
+    return (lstm_row){k + LSTM_I * h, k + LSTM_F * h, k + LSTM_G * h,
+                      k + LSTM_O * h, k + LSTM_C * h, k + LSTM_TANH_C * h};
 }
 
 /* One step, with the interface of Lab 2's RNN step (the sequence functions at T = 1).
@@ -56,18 +56,18 @@ void lstm_step_forward(lm_float *h, lm_float *c, lm_float *cache, const lm_float
 /* dx (N, E) or NULL; dh_prev (N, H) or NULL; dc_prev (N, H) or NULL; dWx (E, 4H) +=; dWh (H, 4H) +=;
  * db (4H,) +=; dh (N, H) upstream; dc (N, H) upstream on c, or NULL for zero; x, h_prev, c_prev and
  * cache as given to / written by the forward; work LSTM_WORK_BACKWARD(N, 1, H). */
-void lstm_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dc_prev, lm_float *dWx, lm_float *dWh,
-                        lm_float *db, const lm_float *dh, const lm_float *dc, const lm_float *x,
-                        const lm_float *h_prev, const lm_float *c_prev, const lm_float *cache,
-                        const lm_float *Wx, const lm_float *Wh, lm_float *work, int N, int E, int H);
+void lstm_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dc_prev, lm_float *dWx, lm_float *dWh, lm_float *db,
+                        const lm_float *dh, const lm_float *dc, const lm_float *x, const lm_float *h_prev,
+                        const lm_float *c_prev, const lm_float *cache, const lm_float *Wx, const lm_float *Wh,
+                        lm_float *work, int N, int E, int H);
 
 /* Over T with the input projection done by the caller (one matmul, or a row gather for one-hot).
  * h (N, T, H) out; cT (N, H) or NULL receives the final cell state (carried to the next truncated-
  * BPTT window like h[:, T-1]); cache (N, T, 6H) out; xw (N, T, 4H) = x·Wx for every step;
  * h0 (N, H); c0 (N, H); Wh (H, 4H); b (4H,); work LSTM_WORK_FORWARD_PROJECTED(N, H). */
 void lstm_forward_projected(lm_float *h, lm_float *cT, lm_float *cache, const lm_float *xw, const lm_float *h0,
-                            const lm_float *c0, const lm_float *Wh, const lm_float *b, lm_float *work, int N,
-                            int T, int H);
+                            const lm_float *c0, const lm_float *Wh, const lm_float *b, lm_float *work, int N, int T,
+                            int H);
 /* dxw (N, T, 4H) = dL/da for every step (the caller pushes it through the projection);
  * dh0 (N, H) or NULL; dc0 (N, H) or NULL; dWh (H, 4H) +=; db (4H,) +=; dh_norms (T,) or NULL gets
  * ||dL/dh_t|| (upstream plus carried, Frobenius over N and H); dh (N, T, H) upstream; dcT (N, H)
@@ -81,15 +81,15 @@ void lstm_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dc0, lm_flo
 /* Over T, with the interface of Lab 2's rnn_forward. x (N, T, E) is the layer input: embeddings, or the h of the
  * layer below when stacked. h (N, T, H), cT (N, H) or NULL, cache (N, T, 6H) out;
  * work LSTM_WORK_FORWARD(N, T, H). */
-void lstm_forward(lm_float *h, lm_float *cT, lm_float *cache, const lm_float *x, const lm_float *h0,
-                  const lm_float *c0, const lm_float *Wx, const lm_float *Wh, const lm_float *b, lm_float *work,
-                  int N, int T, int E, int H);
+void lstm_forward(lm_float *h, lm_float *cT, lm_float *cache, const lm_float *x, const lm_float *h0, const lm_float *c0,
+                  const lm_float *Wx, const lm_float *Wh, const lm_float *b, lm_float *work, int N, int T, int E,
+                  int H);
 /* dx (N, T, E) or NULL; dh0, dc0 (N, H) or NULL; dWx (E, 4H), dWh (H, 4H), db (4H,) +=;
  * dh_norms (T,) or NULL; dh (N, T, H); dcT (N, H) or NULL; work LSTM_WORK_BACKWARD(N, T, H). */
 void lstm_backward(lm_float *dx, lm_float *dh0, lm_float *dc0, lm_float *dWx, lm_float *dWh, lm_float *db,
-                   lm_float *dh_norms, const lm_float *dh, const lm_float *dcT, const lm_float *x,
-                   const lm_float *h0, const lm_float *c0, const lm_float *h, const lm_float *cache,
-                   const lm_float *Wx, const lm_float *Wh, lm_float *work, int N, int T, int E, int H);
+                   lm_float *dh_norms, const lm_float *dh, const lm_float *dcT, const lm_float *x, const lm_float *h0,
+                   const lm_float *c0, const lm_float *h, const lm_float *cache, const lm_float *Wx, const lm_float *Wh,
+                   lm_float *work, int N, int T, int E, int H);
 
 /* ==== GRU =====================================================================================
  * Gates packed (.., 3H) in PyTorch's order r, z, g (PyTorch calls g "n"), so weight_ih_l0 = Wxᵀ
@@ -121,20 +121,20 @@ static inline gru_row gru_cache_row(const lm_float *cache, size_t nt, int H) {
 /* One step (the sequence functions at T = 1). h (N, H), cache (N, 4H) out; x (N, E);
  * h_prev (N, H); bhn (H,) (torch) or NULL (lecture); work GRU_WORK_FORWARD(N, 1, H). */
 void gru_step_forward(lm_float *h, lm_float *cache, const lm_float *x, const lm_float *h_prev, const lm_float *Wx,
-                      const lm_float *Wh, const lm_float *b, const lm_float *bhn, lm_float *work, int N, int E,
-                      int H, lm_gru_variant variant);
+                      const lm_float *Wh, const lm_float *b, const lm_float *bhn, lm_float *work, int N, int E, int H,
+                      lm_gru_variant variant);
 /* dx (N, E) or NULL; dh_prev (N, H) or NULL; dWx (E, 3H), dWh (H, 3H), db (3H,) +=; dbhn (H,) +=
  * (torch; NULL for lecture); dh (N, H) upstream; work GRU_WORK_BACKWARD(N, 1, H). */
-void gru_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dWx, lm_float *dWh, lm_float *db,
-                       lm_float *dbhn, const lm_float *dh, const lm_float *x, const lm_float *h_prev,
-                       const lm_float *cache, const lm_float *Wx, const lm_float *Wh, lm_float *work, int N,
-                       int E, int H, lm_gru_variant variant);
+void gru_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dWx, lm_float *dWh, lm_float *db, lm_float *dbhn,
+                       const lm_float *dh, const lm_float *x, const lm_float *h_prev, const lm_float *cache,
+                       const lm_float *Wx, const lm_float *Wh, lm_float *work, int N, int E, int H,
+                       lm_gru_variant variant);
 
 /* h (N, T, H), cache (N, T, 4H) out; xw (N, T, 3H) = x·Wx for every step; h0 (N, H);
  * work GRU_WORK_FORWARD_PROJECTED(N, H). */
-void gru_forward_projected(lm_float *h, lm_float *cache, const lm_float *xw, const lm_float *h0,
-                           const lm_float *Wh, const lm_float *b, const lm_float *bhn, lm_float *work, int N,
-                           int T, int H, lm_gru_variant variant);
+void gru_forward_projected(lm_float *h, lm_float *cache, const lm_float *xw, const lm_float *h0, const lm_float *Wh,
+                           const lm_float *b, const lm_float *bhn, lm_float *work, int N, int T, int H,
+                           lm_gru_variant variant);
 /* dxw (N, T, 3H) = dL/d(pre-activation x-part) per step; dh0 (N, H) or NULL; dWh, db, dbhn +=;
  * dh_norms (T,) or NULL; dh (N, T, H) upstream; work GRU_WORK_BACKWARD_PROJECTED(N, H). */
 void gru_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dWh, lm_float *db, lm_float *dbhn,
@@ -144,14 +144,14 @@ void gru_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dWh, lm_floa
 
 /* x (N, T, E) layer input; h (N, T, H), cache (N, T, 4H) out; work GRU_WORK_FORWARD(N, T, H). */
 void gru_forward(lm_float *h, lm_float *cache, const lm_float *x, const lm_float *h0, const lm_float *Wx,
-                 const lm_float *Wh, const lm_float *b, const lm_float *bhn, lm_float *work, int N, int T, int E,
-                 int H, lm_gru_variant variant);
+                 const lm_float *Wh, const lm_float *b, const lm_float *bhn, lm_float *work, int N, int T, int E, int H,
+                 lm_gru_variant variant);
 /* dx (N, T, E) or NULL; dh0 (N, H) or NULL; dWx, dWh, db, dbhn +=; dh_norms (T,) or NULL;
  * work GRU_WORK_BACKWARD(N, T, H). */
 void gru_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_float *dWh, lm_float *db, lm_float *dbhn,
                   lm_float *dh_norms, const lm_float *dh, const lm_float *x, const lm_float *h0, const lm_float *h,
-                  const lm_float *cache, const lm_float *Wx, const lm_float *Wh, lm_float *work, int N, int T,
-                  int E, int H, lm_gru_variant variant);
+                  const lm_float *cache, const lm_float *Wx, const lm_float *Wh, lm_float *work, int N, int T, int E,
+                  int H, lm_gru_variant variant);
 
 /* ==== fixed-window neural LM (Bengio et al. 2003; the neural-LM notes' "fixed-window neural LM") ==
  *   e = [emb[x_1]; …; emb[x_W]] (N, W·E),  h = tanh(e·Wh + b1) (N, H),  scores = h·U + b2 (N, V)
@@ -168,12 +168,12 @@ void window_context(int32_t *ctx, const int32_t *stream, int M, int W, int histo
 /* scores (N, V), e (N, W·E), h (N, H) out (e and h are the backward's cache); ids (N, W) in [0, V)
  * or LM_WINDOW_PAD. */
 void window_forward(lm_float *scores, lm_float *e, lm_float *h, const int32_t *ids, const lm_float *emb,
-                    const lm_float *Wh, const lm_float *b1, const lm_float *U, const lm_float *b2, int N, int W,
-                    int V, int E, int H);
+                    const lm_float *Wh, const lm_float *b1, const lm_float *U, const lm_float *b2, int N, int W, int V,
+                    int E, int H);
 /* demb (V, E), dWh (W·E, H), db1 (H,), dU (H, V), db2 (V,) +=; dscores (N, V) upstream; ids, e, h
  * from the forward; work WINDOW_WORK_BACKWARD(N, W, E, H). */
-void window_backward(lm_float *demb, lm_float *dWh, lm_float *db1, lm_float *dU, lm_float *db2,
-                     const lm_float *dscores, const int32_t *ids, const lm_float *e, const lm_float *h,
-                     const lm_float *Wh, const lm_float *U, lm_float *work, int N, int W, int V, int E, int H);
+void window_backward(lm_float *demb, lm_float *dWh, lm_float *db1, lm_float *dU, lm_float *db2, const lm_float *dscores,
+                     const int32_t *ids, const lm_float *e, const lm_float *h, const lm_float *Wh, const lm_float *U,
+                     lm_float *work, int N, int W, int V, int E, int H);
 
 #endif

@@ -13,8 +13,7 @@ typedef struct {
     size_t x, h, cache, Wx, Wh, NH;
 } cell_sizes;
 
-static lm_status check_cell_sizes(const char *fn, int N, int T, int E, int H, int G, int cache_gates,
-                                  cell_sizes *n) {
+static lm_status check_cell_sizes(const char *fn, int N, int T, int E, int H, int G, int cache_gates, cell_sizes *n) {
     LM_TRY(lm_check_min(fn, "N (batch)", N, 1));
     LM_TRY(lm_check_min(fn, "T (time steps)", T, 1));
     LM_TRY(lm_check_dim(fn, "E (input size)", E));
@@ -57,11 +56,10 @@ lm_status lm_layer_lstm_forward(lm_float *h, lm_float *cT, lm_float *cache, cons
     return LM_OK;
 }
 
-lm_status lm_layer_lstm_backward(lm_float *dx, lm_float *dh0, lm_float *dc0, lm_float *dWx, lm_float *dWh,
-                                 lm_float *db, lm_float *dh_norms, const lm_float *dh, const lm_float *dcT,
-                                 const lm_float *x, const lm_float *h0, const lm_float *c0, const lm_float *h,
-                                 const lm_float *cache, const lm_float *Wx, const lm_float *Wh, int N, int T, int E,
-                                 int H) {
+lm_status lm_layer_lstm_backward(lm_float *dx, lm_float *dh0, lm_float *dc0, lm_float *dWx, lm_float *dWh, lm_float *db,
+                                 lm_float *dh_norms, const lm_float *dh, const lm_float *dcT, const lm_float *x,
+                                 const lm_float *h0, const lm_float *c0, const lm_float *h, const lm_float *cache,
+                                 const lm_float *Wx, const lm_float *Wh, int N, int T, int E, int H) {
     const char *fn = "lstm_backward";
     cell_sizes n;
     LM_TRY(check_cell_sizes(fn, N, T, E, H, 4, 6, &n));
@@ -103,9 +101,9 @@ static lm_status check_variant(const char *fn, int variant, const void *bhn, con
     return LM_OK;
 }
 
-lm_status lm_layer_gru_forward(lm_float *h, lm_float *cache, const lm_float *x, const lm_float *h0,
-                               const lm_float *Wx, const lm_float *Wh, const lm_float *b, const lm_float *bhn, int N,
-                               int T, int E, int H, int variant) {
+lm_status lm_layer_gru_forward(lm_float *h, lm_float *cache, const lm_float *x, const lm_float *h0, const lm_float *Wx,
+                               const lm_float *Wh, const lm_float *b, const lm_float *bhn, int N, int T, int E, int H,
+                               int variant) {
     const char *fn = "gru_forward";
     cell_sizes n;
     LM_TRY(check_cell_sizes(fn, N, T, E, H, 3, 4, &n));
@@ -131,10 +129,10 @@ lm_status lm_layer_gru_forward(lm_float *h, lm_float *cache, const lm_float *x, 
     return LM_OK;
 }
 
-lm_status lm_layer_gru_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_float *dWh, lm_float *db,
-                                lm_float *dbhn, lm_float *dh_norms, const lm_float *dh, const lm_float *x,
-                                const lm_float *h0, const lm_float *h, const lm_float *cache, const lm_float *Wx,
-                                const lm_float *Wh, int N, int T, int E, int H, int variant) {
+lm_status lm_layer_gru_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_float *dWh, lm_float *db, lm_float *dbhn,
+                                lm_float *dh_norms, const lm_float *dh, const lm_float *x, const lm_float *h0,
+                                const lm_float *h, const lm_float *cache, const lm_float *Wx, const lm_float *Wh, int N,
+                                int T, int E, int H, int variant) {
     const char *fn = "gru_backward";
     cell_sizes n;
     LM_TRY(check_cell_sizes(fn, N, T, E, H, 3, 4, &n));
@@ -158,8 +156,8 @@ lm_status lm_layer_gru_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_f
     LM_TRY(lm_check_finite(fn, "Wh", Wh, n.Wh));
     lm_float *work = lm_check_workspace(fn, GRU_WORK_BACKWARD(N, T, H));
     if (!work) return LM_ERR_NOMEM;
-    gru_backward(dx, dh0, dWx, dWh, db, variant == LM_GRU_TORCH ? dbhn : NULL, dh_norms, dh, x, h0, h, cache, Wx,
-                 Wh, work, N, T, E, H, (lm_gru_variant)variant);
+    gru_backward(dx, dh0, dWx, dWh, db, variant == LM_GRU_TORCH ? dbhn : NULL, dh_norms, dh, x, h0, h, cache, Wx, Wh,
+                 work, N, T, E, H, (lm_gru_variant)variant);
     lm_free(work);
     return LM_OK;
 }

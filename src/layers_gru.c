@@ -30,17 +30,17 @@ static void add_cols(lm_float *dst, const lm_float *src, int rows, int dst_cols,
         for (int c = 0; c < cols; c++) dst[(size_t)r * dst_cols + col0 + c] += src[(size_t)r * cols + c];
 }
 
-void gru_forward_projected(lm_float *h, lm_float *cache, const lm_float *xw, const lm_float *h0,
-                           const lm_float *Wh, const lm_float *b, const lm_float *bhn, lm_float *work, int N,
-                           int T, int H, lm_gru_variant variant) {
+void gru_forward_projected(lm_float *h, lm_float *cache, const lm_float *xw, const lm_float *h0, const lm_float *Wh,
+                           const lm_float *b, const lm_float *bhn, lm_float *work, int N, int T, int H,
+                           lm_gru_variant variant) {
     const size_t G = 3 * (size_t)H, NH = (size_t)N * H, HH = (size_t)H * H;
     const int torch = variant == LM_GRU_TORCH;
-    lm_float *Wrz = work;                 /* Wrz: (H, 2H) Wh[:, 0:2H] (lecture) */
-    lm_float *Wg = work + 2 * HH;         /* Wg: (H, H) Wh[:, 2H:3H] (lecture) */
-    lm_float *hp = work + 3 * HH;         /* hp: (N, H) h_{t-1} contiguous */
-    lm_float *hw = hp + NH;               /* hw: (N, 3H) h_{t-1}·Wh (torch) or (N, 2H) ·Wrz (lecture) */
-    lm_float *rh = hw + 3 * NH;           /* rh: (N, H) r ⊙ h_{t-1} (lecture) */
-    lm_float *rhW = rh + NH;              /* rhW: (N, H) (r ⊙ h_{t-1})·Wg (lecture) */
+    lm_float *Wrz = work;         /* Wrz: (H, 2H) Wh[:, 0:2H] (lecture) */
+    lm_float *Wg = work + 2 * HH; /* Wg: (H, H) Wh[:, 2H:3H] (lecture) */
+    lm_float *hp = work + 3 * HH; /* hp: (N, H) h_{t-1} contiguous */
+    lm_float *hw = hp + NH;       /* hw: (N, 3H) h_{t-1}·Wh (torch) or (N, 2H) ·Wrz (lecture) */
+    lm_float *rh = hw + 3 * NH;   /* rh: (N, H) r ⊙ h_{t-1} (lecture) */
+    lm_float *rhW = rh + NH;      /* rhW: (N, H) (r ⊙ h_{t-1})·Wg (lecture) */
     const lm_float *b_r = b, *b_z = b + H, *b_g = b + 2 * H; /* (H,) each */
     if (!torch) {
         copy_cols(Wrz, Wh, H, (int)G, 0, 2 * H);
@@ -54,11 +54,11 @@ void gru_forward_projected(lm_float *h, lm_float *cache, const lm_float *xw, con
         /* r = σ(x·Wxr + h_{t-1}·Whr + b_r), z = σ(x·Wxz + h_{t-1}·Whz + b_z) in both variants, and s */
         for (int n = 0; n < N; n++) {
             size_t nt = (size_t)n * T + t;
-            const lm_float *xWr = xw + nt * G, *xWz = xWr + H;           /* (H,) x·Wxr, x·Wxz */
+            const lm_float *xWr = xw + nt * G, *xWz = xWr + H;              /* (H,) x·Wxr, x·Wxz */
             const lm_float *hWr = hw + (size_t)n * hw_cols, *hWz = hWr + H; /* (H,) h_{t-1}·Whr, ·Whz */
-            const lm_float *hWg = hWr + 2 * H;                             /* (H,) h_{t-1}·Whg (torch) */
-            const lm_float *h_prev = hp + (size_t)n * H;                   /* (H,) */
-            const gru_row k = gru_cache_row(cache, nt, H); /* r z g s of row (n, t) */
+            const lm_float *hWg = hWr + 2 * H;                              /* (H,) h_{t-1}·Whg (torch) */
+            const lm_float *h_prev = hp + (size_t)n * H;                    /* (H,) */
+            const gru_row k = gru_cache_row(cache, nt, H);                  /* r z g s of row (n, t) */
             for (int j = 0; j < H; j++) {
                 lm_float r = sigmoid(xWr[j] + hWr[j] + b_r[j]);
                 k.r[j] = r;
@@ -101,17 +101,17 @@ void gru_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dWh, lm_floa
                             lm_gru_variant variant) {
     const size_t G = 3 * (size_t)H, NH = (size_t)N * H, HH = (size_t)H * H;
     const int torch = variant == LM_GRU_TORCH;
-    lm_float *Wrz = work;             /* Wrz: (H, 2H) (lecture) */
-    lm_float *Wg = work + 2 * HH;     /* Wg: (H, H) (lecture) */
-    lm_float *dWrz = work + 3 * HH;   /* dWrz: (H, 2H) accumulated, added to dWh at the end (lecture) */
-    lm_float *dWg = work + 5 * HH;    /* dWg: (H, H) (lecture) */
-    lm_float *dhn = work + 6 * HH;    /* dhn: (N, H) dL/dh_t, then the carried dL/dh_{t-1} */
-    lm_float *hp = dhn + NH;          /* hp: (N, H) h_{t-1} */
-    lm_float *da = hp + NH;           /* da: (N, 3H) dL/d(pre-activations), the x-side part */
-    lm_float *dhw = da + 3 * NH;      /* dhw: (N, 3H) dL/d(h_{t-1}·Wh) (torch) or (N, 2H) for Wrz (lecture) */
-    lm_float *da_gs = dhw + 3 * NH;   /* da_gs: (N, H) da_g again, contiguous for the Wg products (lecture) */
-    lm_float *drh = da_gs + NH;       /* drh: (N, H) dL/d(r ⊙ h_{t-1}) (lecture) */
-    lm_float *rh = drh + NH;          /* rh: (N, H) r ⊙ h_{t-1} (lecture) */
+    lm_float *Wrz = work;           /* Wrz: (H, 2H) (lecture) */
+    lm_float *Wg = work + 2 * HH;   /* Wg: (H, H) (lecture) */
+    lm_float *dWrz = work + 3 * HH; /* dWrz: (H, 2H) accumulated, added to dWh at the end (lecture) */
+    lm_float *dWg = work + 5 * HH;  /* dWg: (H, H) (lecture) */
+    lm_float *dhn = work + 6 * HH;  /* dhn: (N, H) dL/dh_t, then the carried dL/dh_{t-1} */
+    lm_float *hp = dhn + NH;        /* hp: (N, H) h_{t-1} */
+    lm_float *da = hp + NH;         /* da: (N, 3H) dL/d(pre-activations), the x-side part */
+    lm_float *dhw = da + 3 * NH;    /* dhw: (N, 3H) dL/d(h_{t-1}·Wh) (torch) or (N, 2H) for Wrz (lecture) */
+    lm_float *da_gs = dhw + 3 * NH; /* da_gs: (N, H) da_g again, contiguous for the Wg products (lecture) */
+    lm_float *drh = da_gs + NH;     /* drh: (N, H) dL/d(r ⊙ h_{t-1}) (lecture) */
+    lm_float *rh = drh + NH;        /* rh: (N, H) r ⊙ h_{t-1} (lecture) */
     if (!torch) {
         copy_cols(Wrz, Wh, H, (int)G, 0, 2 * H);
         copy_cols(Wg, Wh, H, (int)G, 2 * H, H);
@@ -187,8 +187,8 @@ void gru_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dWh, lm_floa
 }
 
 void gru_forward(lm_float *h, lm_float *cache, const lm_float *x, const lm_float *h0, const lm_float *Wx,
-                 const lm_float *Wh, const lm_float *b, const lm_float *bhn, lm_float *work, int N, int T, int E,
-                 int H, lm_gru_variant variant) {
+                 const lm_float *Wh, const lm_float *b, const lm_float *bhn, lm_float *work, int N, int T, int E, int H,
+                 lm_gru_variant variant) {
     size_t rows = (size_t)N * T;
     lm_float *xw = work; /* xw: (N, T, 3H) */
     memset(xw, 0, rows * 3 * H * sizeof *xw);
@@ -198,12 +198,12 @@ void gru_forward(lm_float *h, lm_float *cache, const lm_float *x, const lm_float
 
 void gru_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_float *dWh, lm_float *db, lm_float *dbhn,
                   lm_float *dh_norms, const lm_float *dh, const lm_float *x, const lm_float *h0, const lm_float *h,
-                  const lm_float *cache, const lm_float *Wx, const lm_float *Wh, lm_float *work, int N, int T,
-                  int E, int H, lm_gru_variant variant) {
+                  const lm_float *cache, const lm_float *Wx, const lm_float *Wh, lm_float *work, int N, int T, int E,
+                  int H, lm_gru_variant variant) {
     size_t rows = (size_t)N * T;
     lm_float *dxw = work; /* dxw: (N, T, 3H) */
-    gru_backward_projected(dxw, dh0, dWh, db, dbhn, dh_norms, dh, h0, h, cache, Wh, work + rows * 3 * H, N, T,
-                           H, variant);
+    gru_backward_projected(dxw, dh0, dWh, db, dbhn, dh_norms, dh, h0, h, cache, Wh, work + rows * 3 * H, N, T, H,
+                           variant);
     lm_matmul_tn(dWx, x, dxw, E, (int)rows, 3 * H);
     if (dx) {
         memset(dx, 0, rows * E * sizeof *dx);
@@ -212,15 +212,14 @@ void gru_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_float *dWh, lm_
 }
 
 void gru_step_forward(lm_float *h, lm_float *cache, const lm_float *x, const lm_float *h_prev, const lm_float *Wx,
-                      const lm_float *Wh, const lm_float *b, const lm_float *bhn, lm_float *work, int N, int E,
-                      int H, lm_gru_variant variant) {
+                      const lm_float *Wh, const lm_float *b, const lm_float *bhn, lm_float *work, int N, int E, int H,
+                      lm_gru_variant variant) {
     gru_forward(h, cache, x, h_prev, Wx, Wh, b, bhn, work, N, 1, E, H, variant);
 }
 
-void gru_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dWx, lm_float *dWh, lm_float *db,
-                       lm_float *dbhn, const lm_float *dh, const lm_float *x, const lm_float *h_prev,
-                       const lm_float *cache, const lm_float *Wx, const lm_float *Wh, lm_float *work, int N,
-                       int E, int H, lm_gru_variant variant) {
-    gru_backward(dx, dh_prev, dWx, dWh, db, dbhn, NULL, dh, x, h_prev, NULL, cache, Wx, Wh, work, N, 1, E, H,
-                 variant);
+void gru_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dWx, lm_float *dWh, lm_float *db, lm_float *dbhn,
+                       const lm_float *dh, const lm_float *x, const lm_float *h_prev, const lm_float *cache,
+                       const lm_float *Wx, const lm_float *Wh, lm_float *work, int N, int E, int H,
+                       lm_gru_variant variant) {
+    gru_backward(dx, dh_prev, dWx, dWh, db, dbhn, NULL, dh, x, h_prev, NULL, cache, Wx, Wh, work, N, 1, E, H, variant);
 }

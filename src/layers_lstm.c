@@ -11,11 +11,11 @@
 #include <string.h>
 
 void lstm_forward_projected(lm_float *h, lm_float *cT, lm_float *cache, const lm_float *xw, const lm_float *h0,
-                            const lm_float *c0, const lm_float *Wh, const lm_float *b, lm_float *work, int N,
-                            int T, int H) {
+                            const lm_float *c0, const lm_float *Wh, const lm_float *b, lm_float *work, int N, int T,
+                            int H) {
     const size_t G = 4 * (size_t)H;
-    lm_float *hp = work;                   /* hp: (N, H) h_{t-1}, contiguous */
-    lm_float *hw = work + (size_t)N * H;   /* hw: (N, 4H) h_{t-1}·Wh */
+    lm_float *hp = work;                 /* hp: (N, H) h_{t-1}, contiguous */
+    lm_float *hw = work + (size_t)N * H; /* hw: (N, 4H) h_{t-1}·Wh */
     for (int t = 0; t < T; t++) {
         bptt_previous_h(hp, h, h0, t, N, T, H);
         memset(hw, 0, (size_t)N * G * sizeof *hw);
@@ -23,12 +23,12 @@ void lstm_forward_projected(lm_float *h, lm_float *cT, lm_float *cache, const lm
         /* a = x·Wx + h_{t-1}·Wh + b for the four gates at once, into the cache's [i f g o] slots; then
          * the activations in place over the N rows (kernels_act.c: vectorised, against a libm call
          * per element) */
-        const size_t ld = (size_t)T * LSTM_SLOTS * H; /* row stride of the cache at fixed t */
+        const size_t ld = (size_t)T * LSTM_SLOTS * H;      /* row stride of the cache at fixed t */
         lm_float *kt = cache + (size_t)t * LSTM_SLOTS * H; /* row (n, t) at kt + n·ld (6H,) */
         for (int n = 0; n < N; n++) {
-            const lm_float *hwn = hw + (size_t)n * G;            /* (4H,) */
-            const lm_float *xn = xw + ((size_t)n * T + t) * G;   /* (4H,) */
-            lm_float *a = kt + (size_t)n * ld;                   /* (4H,) [a_i a_f a_g a_o] */
+            const lm_float *hwn = hw + (size_t)n * G;          /* (4H,) */
+            const lm_float *xn = xw + ((size_t)n * T + t) * G; /* (4H,) */
+            lm_float *a = kt + (size_t)n * ld;                 /* (4H,) [a_i a_f a_g a_o] */
             for (size_t j = 0; j < G; j++) a[j] = hwn[j] + xn[j] + b[j];
         }
         lm_sigmoid_ld(kt + LSTM_I * H, (int)ld, N, 2 * H); /* i = σ(a_i), f = σ(a_f) (adjacent slots) */
@@ -66,10 +66,10 @@ void lstm_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dc0, lm_flo
                              const lm_float *c0, const lm_float *h, const lm_float *cache, const lm_float *Wh,
                              lm_float *work, int N, int T, int H) {
     const size_t G = 4 * (size_t)H, NH = (size_t)N * H;
-    lm_float *dhn = work;          /* dhn: (N, H) dL/dh_t, then the carried dL/dh_{t-1} */
-    lm_float *dcn = work + NH;     /* dcn: (N, H) dL/dc_t carried backwards */
-    lm_float *hp = work + 2 * NH;  /* hp: (N, H) h_{t-1} contiguous */
-    lm_float *da = work + 3 * NH;  /* da: (N, 4H) dL/da_t */
+    lm_float *dhn = work;         /* dhn: (N, H) dL/dh_t, then the carried dL/dh_{t-1} */
+    lm_float *dcn = work + NH;    /* dcn: (N, H) dL/dc_t carried backwards */
+    lm_float *hp = work + 2 * NH; /* hp: (N, H) h_{t-1} contiguous */
+    lm_float *da = work + 3 * NH; /* da: (N, 4H) dL/da_t */
     memset(dhn, 0, NH * sizeof *dhn);
     if (dcT) memcpy(dcn, dcT, NH * sizeof *dcn);
     else memset(dcn, 0, NH * sizeof *dcn);
@@ -105,9 +105,9 @@ void lstm_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dc0, lm_flo
     if (dc0) memcpy(dc0, dcn, NH * sizeof *dc0);
 }
 
-void lstm_forward(lm_float *h, lm_float *cT, lm_float *cache, const lm_float *x, const lm_float *h0,
-                  const lm_float *c0, const lm_float *Wx, const lm_float *Wh, const lm_float *b, lm_float *work,
-                  int N, int T, int E, int H) {
+void lstm_forward(lm_float *h, lm_float *cT, lm_float *cache, const lm_float *x, const lm_float *h0, const lm_float *c0,
+                  const lm_float *Wx, const lm_float *Wh, const lm_float *b, lm_float *work, int N, int T, int E,
+                  int H) {
     size_t rows = (size_t)N * T;
     lm_float *xw = work; /* xw: (N, T, 4H), one matmul for all steps */
     memset(xw, 0, rows * 4 * H * sizeof *xw);
@@ -116,13 +116,13 @@ void lstm_forward(lm_float *h, lm_float *cT, lm_float *cache, const lm_float *x,
 }
 
 void lstm_backward(lm_float *dx, lm_float *dh0, lm_float *dc0, lm_float *dWx, lm_float *dWh, lm_float *db,
-                   lm_float *dh_norms, const lm_float *dh, const lm_float *dcT, const lm_float *x,
-                   const lm_float *h0, const lm_float *c0, const lm_float *h, const lm_float *cache,
-                   const lm_float *Wx, const lm_float *Wh, lm_float *work, int N, int T, int E, int H) {
+                   lm_float *dh_norms, const lm_float *dh, const lm_float *dcT, const lm_float *x, const lm_float *h0,
+                   const lm_float *c0, const lm_float *h, const lm_float *cache, const lm_float *Wx, const lm_float *Wh,
+                   lm_float *work, int N, int T, int E, int H) {
     size_t rows = (size_t)N * T;
     lm_float *dxw = work; /* dxw: (N, T, 4H) */
-    lstm_backward_projected(dxw, dh0, dc0, dWh, db, dh_norms, dh, dcT, h0, c0, h, cache, Wh,
-                            work + rows * 4 * H, N, T, H);
+    lstm_backward_projected(dxw, dh0, dc0, dWh, db, dh_norms, dh, dcT, h0, c0, h, cache, Wh, work + rows * 4 * H, N, T,
+                            H);
     lm_matmul_tn(dWx, x, dxw, E, (int)rows, 4 * H);
     if (dx) {
         memset(dx, 0, rows * E * sizeof *dx);
@@ -136,11 +136,11 @@ void lstm_step_forward(lm_float *h, lm_float *c, lm_float *cache, const lm_float
     lstm_forward(h, c, cache, x, h_prev, c_prev, Wx, Wh, b, work, N, 1, E, H);
 }
 
-void lstm_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dc_prev, lm_float *dWx, lm_float *dWh,
-                        lm_float *db, const lm_float *dh, const lm_float *dc, const lm_float *x,
-                        const lm_float *h_prev, const lm_float *c_prev, const lm_float *cache,
-                        const lm_float *Wx, const lm_float *Wh, lm_float *work, int N, int E, int H) {
+void lstm_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dc_prev, lm_float *dWx, lm_float *dWh, lm_float *db,
+                        const lm_float *dh, const lm_float *dc, const lm_float *x, const lm_float *h_prev,
+                        const lm_float *c_prev, const lm_float *cache, const lm_float *Wx, const lm_float *Wh,
+                        lm_float *work, int N, int E, int H) {
     /* At T = 1 only h0 = h_prev is read as a previous hidden state, never h. */
-    lstm_backward(dx, dh_prev, dc_prev, dWx, dWh, db, NULL, dh, dc, x, h_prev, c_prev, NULL, cache, Wx, Wh,
-                  work, N, 1, E, H);
+    lstm_backward(dx, dh_prev, dc_prev, dWx, dWh, db, NULL, dh, dc, x, h_prev, c_prev, NULL, cache, Wx, Wh, work, N, 1,
+                  E, H);
 }

@@ -11,19 +11,19 @@
 /* ---- one step ----------------------------------------------------------------------------------- */
 
 /* a = h_prev·Wh + x·Wx + b; h = tanh(a). h (N, H) must not alias an input. */
-void rnn_step_forward(lm_float *h, const lm_float *x, const lm_float *h_prev, const lm_float *Wx,
-                      const lm_float *Wh, const lm_float *b, int N, int E, int H) {
+void rnn_step_forward(lm_float *h, const lm_float *x, const lm_float *h_prev, const lm_float *Wx, const lm_float *Wh,
+                      const lm_float *b, int N, int E, int H) {
     for (int n = 0; n < N; n++) memcpy(h + (size_t)n * H, b, (size_t)H * sizeof *h); // a = b
-    lm_matmul_nn(h, h_prev, Wh, N, H, H);                                          // a += h_prev·Wh
-    lm_matmul_nn(h, x, Wx, N, E, H);                                               // a += x·Wx
+    lm_matmul_nn(h, h_prev, Wh, N, H, H);                                            // a += h_prev·Wh
+    lm_matmul_nn(h, x, Wx, N, E, H);                                                 // a += x·Wx
     lm_tanh_ld(h, H, N, H);
 }
 
 /* Lab 2's chain rule, with da = dL/da = dh ⊙ (1 - h²) (tanh' from the cached output):
  * dx = da·Wxᵀ, dh_prev = da·Whᵀ, dWx += xᵀ·da, dWh += h_prevᵀ·da, db += Σ_n da. */
-void rnn_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dWx, lm_float *dWh, lm_float *db,
-                       const lm_float *dh, const lm_float *x, const lm_float *h_prev, const lm_float *h,
-                       const lm_float *Wx, const lm_float *Wh, lm_float *work, int N, int E, int H) {
+void rnn_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dWx, lm_float *dWh, lm_float *db, const lm_float *dh,
+                       const lm_float *x, const lm_float *h_prev, const lm_float *h, const lm_float *Wx,
+                       const lm_float *Wh, lm_float *work, int N, int E, int H) {
     lm_float *da = work; // (N, H)
     for (size_t i = 0; i < (size_t)N * H; i++) da[i] = dh[i] * (1 - h[i] * h[i]);
     if (dx) {
@@ -45,9 +45,9 @@ void rnn_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dWx, lm_float 
  * (N, H) matrix whose rows are T·H apart, so each step is one strided (N, H)·(H, H) product (the
  * kernel's register tile spans several sequences). h may be the same buffer as xw (rnn_forward does
  * that): each element of xw is read before the same element of h is written. */
-void rnn_forward_projected(lm_float *h, const lm_float *xw, const lm_float *h0, const lm_float *Wh,
-                           const lm_float *b, int N, int T, int H) {
-    const int ld = T * H; // row stride of a time slice
+void rnn_forward_projected(lm_float *h, const lm_float *xw, const lm_float *h0, const lm_float *Wh, const lm_float *b,
+                           int N, int T, int H) {
+    const int ld = T * H;      // row stride of a time slice
     const lm_float *prev = h0; // (N, H), rows ld_prev apart
     int ld_prev = H;
     for (int t = 0; t < T; t++) {
@@ -75,11 +75,11 @@ void rnn_forward_projected(lm_float *h, const lm_float *xw, const lm_float *h0, 
 void rnn_backward_projected(lm_float *dxw, lm_float *dh0, lm_float *dWh, lm_float *db, lm_float *dh_norms,
                             const lm_float *dh, const lm_float *h0, const lm_float *h, const lm_float *Wh,
                             lm_float *work, int N, int T, int H) {
-    const int ld = T * H; // row stride of a time slice
+    const int ld = T * H;   // row stride of a time slice
     lm_float *dnext = work; // (N, H)
     memset(dnext, 0, (size_t)N * H * sizeof *dnext);
     for (int t = T - 1; t >= 0; t--) {
-        double sq = 0; // ||dL/dh_t||² over N and H
+        double sq = 0;                       // ||dL/dh_t||² over N and H
         lm_float *dat = dxw + (size_t)t * H; // (N, H), rows ld apart
         for (int n = 0; n < N; n++) {
             const size_t off = (size_t)n * ld + (size_t)t * H;
@@ -135,8 +135,8 @@ void rnn_forward(lm_float *h, const lm_float *x, const lm_float *h0, const lm_fl
 /* BPTT into da (N, T, H) in work, then the projection's gradients in two large products:
  * dx = da·Wxᵀ, dWx += xᵀ·da. work: da (N·T·H) followed by dh_next (N·H). */
 void rnn_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_float *dWh, lm_float *db, const lm_float *dh,
-                  const lm_float *x, const lm_float *h0, const lm_float *h, const lm_float *Wx,
-                  const lm_float *Wh, lm_float *work, int N, int T, int E, int H) {
+                  const lm_float *x, const lm_float *h0, const lm_float *h, const lm_float *Wx, const lm_float *Wh,
+                  lm_float *work, int N, int T, int E, int H) {
     lm_float *da = work;                        // (N, T, H)
     lm_float *carry = work + (size_t)N * T * H; // (N, H)
     rnn_backward_projected(da, dh0, dWh, db, NULL, dh, h0, h, Wh, carry, N, T, H);

@@ -17,8 +17,8 @@ void window_context(int32_t *ctx, const int32_t *stream, int M, int W, int histo
 }
 
 void window_forward(lm_float *scores, lm_float *e, lm_float *h, const int32_t *ids, const lm_float *emb,
-                    const lm_float *Wh, const lm_float *b1, const lm_float *U, const lm_float *b2, int N, int W,
-                    int V, int E, int H) {
+                    const lm_float *Wh, const lm_float *b1, const lm_float *U, const lm_float *b2, int N, int W, int V,
+                    int E, int H) {
     const size_t WE = (size_t)W * E;
     for (int n = 0; n < N; n++)
         for (int k = 0; k < W; k++) {
@@ -36,9 +36,9 @@ void window_forward(lm_float *scores, lm_float *e, lm_float *h, const int32_t *i
     lm_add_bias(scores, b2, N, V);
 }
 
-void window_backward(lm_float *demb, lm_float *dWh, lm_float *db1, lm_float *dU, lm_float *db2,
-                     const lm_float *dscores, const int32_t *ids, const lm_float *e, const lm_float *h,
-                     const lm_float *Wh, const lm_float *U, lm_float *work, int N, int W, int V, int E, int H) {
+void window_backward(lm_float *demb, lm_float *dWh, lm_float *db1, lm_float *dU, lm_float *db2, const lm_float *dscores,
+                     const int32_t *ids, const lm_float *e, const lm_float *h, const lm_float *Wh, const lm_float *U,
+                     lm_float *work, int N, int W, int V, int E, int H) {
     const size_t WE = (size_t)W * E;
     lm_float *da = work;                 /* da: (N, H) dL/dh, then dL/d(e·Wh + b1) */
     lm_float *de = work + (size_t)N * H; /* de: (N, W·E) */

@@ -70,7 +70,9 @@ lm_status lm_check_finite(const char *fn, const char *what, const lm_float *p, s
     for (size_t i = 0; i < n; i++)
         if (!isfinite(p[i]))
             return lm_fail(LM_ERR_NONFINITE, "%s: %s[%zu] is %s; inputs must be finite numbers", fn, what, i,
-                           isnan(p[i]) ? "NaN" : p[i] > 0 ? "Infinity" : "-Infinity");
+                           isnan(p[i]) ? "NaN"
+                           : p[i] > 0  ? "Infinity"
+                                       : "-Infinity");
     return LM_OK;
 }
 
@@ -94,7 +96,8 @@ lm_status lm_check_choice(const char *fn, const char *what, int v, int count, co
 }
 
 lm_status lm_check_nonneg(const char *fn, const char *what, double x) {
-    if (!(x >= 0) || !isfinite(x)) return lm_fail(LM_ERR_ARG, "%s: %s must be a finite number >= 0, got %g", fn, what, x);
+    if (!(x >= 0) || !isfinite(x))
+        return lm_fail(LM_ERR_ARG, "%s: %s must be a finite number >= 0, got %g", fn, what, x);
     return LM_OK;
 }
 

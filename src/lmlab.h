@@ -49,22 +49,22 @@ typedef enum {
 } lm_status;
 
 /* ---- limits (JS: LIMITS) ------------------------------------------------------------------------ */
-#define LM_MAX_DIM 4096          /* largest E, H, W (layers), window width, and bigram matrix side */
-#define LM_MAX_VOCAB 2000000     /* largest vocabulary (types) */
-#define LM_MAX_TOKEN_BYTES 1024  /* longest single token in bytes */
+#define LM_MAX_DIM 4096         /* largest E, H, W (layers), window width, and bigram matrix side */
+#define LM_MAX_VOCAB 2000000    /* largest vocabulary (types) */
+#define LM_MAX_TOKEN_BYTES 1024 /* longest single token in bytes */
 /* Largest array one call accepts, in elements (the one size rule of every call): every index product
  * then fits an int (the layers pass N·T as a matrix height) and every byte count a 32-bit size_t. */
 #define LM_MAX_CALL_ELEMS ((size_t)1 << 28)
-#define LM_MAX_LAYERS 4          /* stacked recurrent layers of a model */
-#define LM_MAX_WINDOW 64         /* previous tokens the fixed-window model sees */
-#define LM_MAX_TRAIN_STEPS 1000000  /* optimizer steps of one lm_trainer_train call */
-#define LM_MAX_GRAD_SAMPLES 100000  /* entries per tensor of one lm_model_gradient_check */
-#define LM_MAX_GEN_LENGTH 100000    /* tokens per sentence of lm_bigram_generate */
-#define LM_MAX_GEN_COUNT 10000      /* sentences of one lm_bigram_generate call */
-#define LM_MAX_TOP_K 1000           /* candidates lm_bigram_predict_masked returns */
-#define LM_MAX_S2S_LAYERS 2         /* stacked layers on each side of a seq2seq model */
-#define LM_MAX_S2S_LEN 1024         /* longest source, target or decoded output of a seq2seq call (ids) */
-#define LM_MAX_S2S_BEAM 64          /* widest beam of lm_seq2seq_beam */
+#define LM_MAX_LAYERS 4            /* stacked recurrent layers of a model */
+#define LM_MAX_WINDOW 64           /* previous tokens the fixed-window model sees */
+#define LM_MAX_TRAIN_STEPS 1000000 /* optimizer steps of one lm_trainer_train call */
+#define LM_MAX_GRAD_SAMPLES 100000 /* entries per tensor of one lm_model_gradient_check */
+#define LM_MAX_GEN_LENGTH 100000   /* tokens per sentence of lm_bigram_generate */
+#define LM_MAX_GEN_COUNT 10000     /* sentences of one lm_bigram_generate call */
+#define LM_MAX_TOP_K 1000          /* candidates lm_bigram_predict_masked returns */
+#define LM_MAX_S2S_LAYERS 2        /* stacked layers on each side of a seq2seq model */
+#define LM_MAX_S2S_LEN 1024        /* longest source, target or decoded output of a seq2seq call (ids) */
+#define LM_MAX_S2S_BEAM 64         /* widest beam of lm_seq2seq_beam */
 /* The window model's "no token" id (before a stream's start): a zero embedding. */
 #define LM_WINDOW_PAD (-1)
 
@@ -96,62 +96,130 @@ typedef enum { LM_ATTN_NONE = 0, LM_ATTN_DOT = 1, LM_ATTN_ADDITIVE = 2 } lm_attn
 
 /* ---- indices of the info arrays (JS: MODEL_INFO, TENSOR_INFO, …); *_COUNT is the array length ---- */
 typedef enum { /* lm_model_info (uint32) */
-    LM_MODEL_INFO_CELL, LM_MODEL_INFO_V, LM_MODEL_INFO_E, LM_MODEL_INFO_H, LM_MODEL_INFO_L, LM_MODEL_INFO_SEED,
-    LM_MODEL_INFO_TENSORS, LM_MODEL_INFO_PARAMS, LM_MODEL_INFO_W, LM_MODEL_INFO_GRU_VARIANT, LM_MODEL_INFO_COUNT
+               LM_MODEL_INFO_CELL,
+               LM_MODEL_INFO_V,
+               LM_MODEL_INFO_E,
+               LM_MODEL_INFO_H,
+               LM_MODEL_INFO_L,
+               LM_MODEL_INFO_SEED,
+               LM_MODEL_INFO_TENSORS,
+               LM_MODEL_INFO_PARAMS,
+               LM_MODEL_INFO_W,
+               LM_MODEL_INFO_GRU_VARIANT,
+               LM_MODEL_INFO_COUNT
 } lm_model_info_index;
 typedef enum { /* lm_model_tensor (uint32): shape (ROWS,) or (ROWS, COLS); OFFSET, ELEMS in lm_floats */
-    LM_TENSOR_INFO_NDIM, LM_TENSOR_INFO_ROWS, LM_TENSOR_INFO_COLS, LM_TENSOR_INFO_OFFSET, LM_TENSOR_INFO_ELEMS,
-    LM_TENSOR_INFO_TRANSPOSED, LM_TENSOR_INFO_COUNT
+               LM_TENSOR_INFO_NDIM,
+               LM_TENSOR_INFO_ROWS,
+               LM_TENSOR_INFO_COLS,
+               LM_TENSOR_INFO_OFFSET,
+               LM_TENSOR_INFO_ELEMS,
+               LM_TENSOR_INFO_TRANSPOSED,
+               LM_TENSOR_INFO_COUNT
 } lm_tensor_info_index;
 typedef enum { /* lm_model_evaluate (double) */
-    LM_MODEL_EVAL_NATS, LM_MODEL_EVAL_TOKENS, LM_MODEL_EVAL_COUNT
+               LM_MODEL_EVAL_NATS,
+               LM_MODEL_EVAL_TOKENS,
+               LM_MODEL_EVAL_COUNT
 } lm_model_eval_index;
 typedef enum { /* lm_trainer_train (double): LOSS is the mean over the call's steps */
-    LM_TRAIN_STATS_STEP, LM_TRAIN_STATS_LOSS, LM_TRAIN_STATS_LAST_LOSS, LM_TRAIN_STATS_GRAD_NORM,
-    LM_TRAIN_STATS_CLIPPED, LM_TRAIN_STATS_CLIP_EVENTS, LM_TRAIN_STATS_POSITION, LM_TRAIN_STATS_WRAPS,
-    LM_TRAIN_STATS_COUNT
+               LM_TRAIN_STATS_STEP,
+               LM_TRAIN_STATS_LOSS,
+               LM_TRAIN_STATS_LAST_LOSS,
+               LM_TRAIN_STATS_GRAD_NORM,
+               LM_TRAIN_STATS_CLIPPED,
+               LM_TRAIN_STATS_CLIP_EVENTS,
+               LM_TRAIN_STATS_POSITION,
+               LM_TRAIN_STATS_WRAPS,
+               LM_TRAIN_STATS_COUNT
 } lm_train_stats_index;
 typedef enum { /* lm_trainer_info (double) */
-    LM_TRAINER_INFO_STEP, LM_TRAINER_INFO_CLIP_EVENTS, LM_TRAINER_INFO_POSITION, LM_TRAINER_INFO_WRAPS,
-    LM_TRAINER_INFO_COUNT
+               LM_TRAINER_INFO_STEP,
+               LM_TRAINER_INFO_CLIP_EVENTS,
+               LM_TRAINER_INFO_POSITION,
+               LM_TRAINER_INFO_WRAPS,
+               LM_TRAINER_INFO_COUNT
 } lm_trainer_info_index;
 typedef enum { /* lm_vocab_info (int32): absent specials are -1 */
-    LM_VOCAB_INFO_SIZE, LM_VOCAB_INFO_LEVEL, LM_VOCAB_INFO_TOKENIZER, LM_VOCAB_INFO_LOWERCASE,
-    LM_VOCAB_INFO_SENTENCES, LM_VOCAB_INFO_UNK, LM_VOCAB_INFO_BOS, LM_VOCAB_INFO_EOS, LM_VOCAB_INFO_COUNT
+               LM_VOCAB_INFO_SIZE,
+               LM_VOCAB_INFO_LEVEL,
+               LM_VOCAB_INFO_TOKENIZER,
+               LM_VOCAB_INFO_LOWERCASE,
+               LM_VOCAB_INFO_SENTENCES,
+               LM_VOCAB_INFO_UNK,
+               LM_VOCAB_INFO_BOS,
+               LM_VOCAB_INFO_EOS,
+               LM_VOCAB_INFO_COUNT
 } lm_vocab_info_index;
 typedef enum { /* lm_bigram_info (double) */
-    LM_BIGRAM_INFO_V, LM_BIGRAM_INFO_K, LM_BIGRAM_INFO_SPARSE, LM_BIGRAM_INFO_NONZERO, LM_BIGRAM_INFO_PAIRS,
-    LM_BIGRAM_INFO_COUNT_BYTES, LM_BIGRAM_INFO_COUNT
+               LM_BIGRAM_INFO_V,
+               LM_BIGRAM_INFO_K,
+               LM_BIGRAM_INFO_SPARSE,
+               LM_BIGRAM_INFO_NONZERO,
+               LM_BIGRAM_INFO_PAIRS,
+               LM_BIGRAM_INFO_COUNT_BYTES,
+               LM_BIGRAM_INFO_COUNT
 } lm_bigram_info_index;
 typedef enum { /* lm_bigram_evaluate (double): per predicted token */
-    LM_BIGRAM_EVAL_LOSS, LM_BIGRAM_EVAL_PERPLEXITY, LM_BIGRAM_EVAL_BITS, LM_BIGRAM_EVAL_TOKENS, LM_BIGRAM_EVAL_COUNT
+               LM_BIGRAM_EVAL_LOSS,
+               LM_BIGRAM_EVAL_PERPLEXITY,
+               LM_BIGRAM_EVAL_BITS,
+               LM_BIGRAM_EVAL_TOKENS,
+               LM_BIGRAM_EVAL_COUNT
 } lm_bigram_eval_index;
 typedef enum { /* lm_bigram_masked_accuracy (double) */
-    LM_MASKED_TOP1, LM_MASKED_TOP5, LM_MASKED_SENTENCES, LM_MASKED_COUNT
+               LM_MASKED_TOP1,
+               LM_MASKED_TOP5,
+               LM_MASKED_SENTENCES,
+               LM_MASKED_COUNT
 } lm_masked_index;
 typedef enum { /* lm_seq2seq_info (uint32) */
-    LM_S2S_INFO_CELL, LM_S2S_INFO_GRU_VARIANT, LM_S2S_INFO_VS, LM_S2S_INFO_VT, LM_S2S_INFO_E, LM_S2S_INFO_H,
-    LM_S2S_INFO_L, LM_S2S_INFO_ATTENTION, LM_S2S_INFO_A, LM_S2S_INFO_OUT_CONTEXT, LM_S2S_INFO_SRC_PAD,
-    LM_S2S_INFO_TGT_PAD, LM_S2S_INFO_TGT_BOS, LM_S2S_INFO_TGT_EOS, LM_S2S_INFO_SEED, LM_S2S_INFO_TENSORS,
-    LM_S2S_INFO_PARAMS, LM_S2S_INFO_COUNT
+               LM_S2S_INFO_CELL,
+               LM_S2S_INFO_GRU_VARIANT,
+               LM_S2S_INFO_VS,
+               LM_S2S_INFO_VT,
+               LM_S2S_INFO_E,
+               LM_S2S_INFO_H,
+               LM_S2S_INFO_L,
+               LM_S2S_INFO_ATTENTION,
+               LM_S2S_INFO_A,
+               LM_S2S_INFO_OUT_CONTEXT,
+               LM_S2S_INFO_SRC_PAD,
+               LM_S2S_INFO_TGT_PAD,
+               LM_S2S_INFO_TGT_BOS,
+               LM_S2S_INFO_TGT_EOS,
+               LM_S2S_INFO_SEED,
+               LM_S2S_INFO_TENSORS,
+               LM_S2S_INFO_PARAMS,
+               LM_S2S_INFO_COUNT
 } lm_seq2seq_info_index;
 typedef enum { /* lm_seq2seq_trainer_train (double): LOSS is the mean over the call's steps */
-    LM_S2S_STATS_STEP, LM_S2S_STATS_LOSS, LM_S2S_STATS_LAST_LOSS, LM_S2S_STATS_GRAD_NORM, LM_S2S_STATS_CLIPPED,
-    LM_S2S_STATS_CLIP_EVENTS, LM_S2S_STATS_PAIRS, LM_S2S_STATS_TOKENS, LM_S2S_STATS_EPOCH, LM_S2S_STATS_CURSOR,
-    LM_S2S_STATS_COUNT
+               LM_S2S_STATS_STEP,
+               LM_S2S_STATS_LOSS,
+               LM_S2S_STATS_LAST_LOSS,
+               LM_S2S_STATS_GRAD_NORM,
+               LM_S2S_STATS_CLIPPED,
+               LM_S2S_STATS_CLIP_EVENTS,
+               LM_S2S_STATS_PAIRS,
+               LM_S2S_STATS_TOKENS,
+               LM_S2S_STATS_EPOCH,
+               LM_S2S_STATS_CURSOR,
+               LM_S2S_STATS_COUNT
 } lm_s2s_train_stats_index;
 typedef enum { /* lm_seq2seq_loss (double) */
-    LM_S2S_LOSS_NATS, LM_S2S_LOSS_TOKENS, LM_S2S_LOSS_COUNT
+               LM_S2S_LOSS_NATS,
+               LM_S2S_LOSS_TOKENS,
+               LM_S2S_LOSS_COUNT
 } lm_s2s_loss_index;
 
 /* ---- opaque handles: create with the *_create / *_build / *_train / *_load functions, free with the
  * matching *_free (exactly once; the registry refuses a second free) ----------------------------------- */
-typedef struct lm_model lm_model;     /* a neural language model: parameters, gradients, caches */
-typedef struct lm_trainer lm_trainer; /* a model's optimizer and training stream (does not own the model) */
-typedef struct lm_vocab lm_vocab;     /* a vocabulary (char or word level) */
-typedef struct lm_bigram lm_bigram;   /* an add-k bigram model with its own vocabulary copy */
-typedef struct lm_bytes lm_bytes;     /* a byte buffer the library hands out (a saved model file) */
-typedef struct lm_seq2seq lm_seq2seq; /* an encoder–decoder: parameters, gradients, caches */
+typedef struct lm_model lm_model;                 /* a neural language model: parameters, gradients, caches */
+typedef struct lm_trainer lm_trainer;             /* a model's optimizer and training stream (does not own the model) */
+typedef struct lm_vocab lm_vocab;                 /* a vocabulary (char or word level) */
+typedef struct lm_bigram lm_bigram;               /* an add-k bigram model with its own vocabulary copy */
+typedef struct lm_bytes lm_bytes;                 /* a byte buffer the library hands out (a saved model file) */
+typedef struct lm_seq2seq lm_seq2seq;             /* an encoder–decoder: parameters, gradients, caches */
 typedef struct lm_s2s_trainer lm_seq2seq_trainer; /* its optimizer and pairs (does not own the model) */
 
 /* ---- errors, memory, build facts --------------------------------------------------------------- */
@@ -188,10 +256,10 @@ LM_API lm_status lm_layer_rnn_step_forward(lm_float *h, const lm_float *x, const
                                            const lm_float *Wh, const lm_float *b, int N, int E, int H);
 /* dx (N, E), dh_prev (N, H) (each may be NULL); dWx (E, H), dWh (H, H), db (H,) +=; dh (N, H) upstream;
  * x, h_prev, h as in/out of the forward. */
-LM_API lm_status lm_layer_rnn_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dWx, lm_float *dWh,
-                                            lm_float *db, const lm_float *dh, const lm_float *x,
-                                            const lm_float *h_prev, const lm_float *h, const lm_float *Wx,
-                                            const lm_float *Wh, int N, int E, int H);
+LM_API lm_status lm_layer_rnn_step_backward(lm_float *dx, lm_float *dh_prev, lm_float *dWx, lm_float *dWh, lm_float *db,
+                                            const lm_float *dh, const lm_float *x, const lm_float *h_prev,
+                                            const lm_float *h, const lm_float *Wx, const lm_float *Wh, int N, int E,
+                                            int H);
 /* h (N, T, H): the RNN over T steps from h0 (N, H); x (N, T, E). */
 LM_API lm_status lm_layer_rnn_forward(lm_float *h, const lm_float *x, const lm_float *h0, const lm_float *Wx,
                                       const lm_float *Wh, const lm_float *b, int N, int T, int E, int H);
@@ -215,8 +283,8 @@ LM_API lm_status lm_layer_temporal_softmax_loss(double *loss, lm_float *dscores,
 /* LSTM over T steps, gates i, f, g, o packed (PyTorch's order): h (N, T, H), cT (N, H) or NULL, cache
  * (N, T, 6H) = [i f g o c tanh(c)] out; x (N, T, E); h0, c0 (N, H); Wx (E, 4H); Wh (H, 4H); b (4H,). */
 LM_API lm_status lm_layer_lstm_forward(lm_float *h, lm_float *cT, lm_float *cache, const lm_float *x,
-                                       const lm_float *h0, const lm_float *c0, const lm_float *Wx,
-                                       const lm_float *Wh, const lm_float *b, int N, int T, int E, int H);
+                                       const lm_float *h0, const lm_float *c0, const lm_float *Wx, const lm_float *Wh,
+                                       const lm_float *b, int N, int T, int E, int H);
 /* dx (N, T, E), dh0, dc0 (N, H), dh_norms (T,) (each may be NULL); dWx (E, 4H), dWh (H, 4H), db (4H,) +=;
  * dh (N, T, H); dcT (N, H) or NULL (zero); x, h0, c0, h, cache as given to / written by the forward. */
 LM_API lm_status lm_layer_lstm_backward(lm_float *dx, lm_float *dh0, lm_float *dc0, lm_float *dWx, lm_float *dWh,
@@ -234,22 +302,21 @@ LM_API lm_status lm_layer_gru_forward(lm_float *h, lm_float *cache, const lm_flo
  * dbhn (H,) += (LM_GRU_TORCH only); dh (N, T, H); x, h0, h, cache from the forward. */
 LM_API lm_status lm_layer_gru_backward(lm_float *dx, lm_float *dh0, lm_float *dWx, lm_float *dWh, lm_float *db,
                                        lm_float *dbhn, lm_float *dh_norms, const lm_float *dh, const lm_float *x,
-                                       const lm_float *h0, const lm_float *h, const lm_float *cache,
-                                       const lm_float *Wx, const lm_float *Wh, int N, int T, int E, int H,
-                                       int variant);
+                                       const lm_float *h0, const lm_float *h, const lm_float *cache, const lm_float *Wx,
+                                       const lm_float *Wh, int N, int T, int E, int H, int variant);
 /* ctx (M, W) out: the W ids before positions start … start+M-1 of stream (start + M ids), LM_WINDOW_PAD
  * before stream[0]. */
 LM_API lm_status lm_layer_window_context(int32_t *ctx, const int32_t *stream, int start, int M, int W);
 /* The fixed-window LM: scores (N, V), e (N, W·E), h (N, H) out; ids (N, W) in [0, V) or LM_WINDOW_PAD;
  * emb (V, E); Wh (W·E, H); b1 (H,); U (H, V); b2 (V,). */
 LM_API lm_status lm_layer_window_forward(lm_float *scores, lm_float *e, lm_float *h, const int32_t *ids,
-                                         const lm_float *emb, const lm_float *Wh, const lm_float *b1,
-                                         const lm_float *U, const lm_float *b2, int N, int W, int V, int E, int H);
+                                         const lm_float *emb, const lm_float *Wh, const lm_float *b1, const lm_float *U,
+                                         const lm_float *b2, int N, int W, int V, int E, int H);
 /* demb (V, E), dWh (W·E, H), db1 (H,), dU (H, V), db2 (V,) +=; dscores (N, V); ids, e, h from the forward. */
 LM_API lm_status lm_layer_window_backward(lm_float *demb, lm_float *dWh, lm_float *db1, lm_float *dU, lm_float *db2,
                                           const lm_float *dscores, const int32_t *ids, const lm_float *e,
-                                          const lm_float *h, const lm_float *Wh, const lm_float *U, int N, int W,
-                                          int V, int E, int H);
+                                          const lm_float *h, const lm_float *Wh, const lm_float *U, int N, int W, int V,
+                                          int E, int H);
 
 /* Attention (the BPTT notes' seq2seq chapter): scores e_ij = q_i·k_j (LM_ATTN_DOT) or vᵀ tanh(q_i·W_q + k_j·W_k)
  * (LM_ATTN_ADDITIVE), α_i = softmax over the real keys (mask 1; padding gets exactly 0), c_i = Σ_j α_ij k_j.
@@ -259,21 +326,21 @@ LM_API lm_status lm_layer_window_backward(lm_float *demb, lm_float *dWh, lm_floa
  * NONE; A in 1 … LM_MAX_DIM for additive, 0 for dot. */
 LM_API lm_status lm_layer_attention_forward(lm_float *c, lm_float *alpha, lm_float *cache, const lm_float *q,
                                             const lm_float *k, const uint8_t *mask, const lm_float *Wq,
-                                            const lm_float *Wk, const lm_float *v, int N, int Tq, int Tk, int H,
-                                            int A, int score);
+                                            const lm_float *Wk, const lm_float *v, int N, int Tq, int Tk, int H, int A,
+                                            int score);
 /* dq (N, Tq, H), dk (N, Tk, H) overwritten (each may be NULL); dWq, dWk (H, A), dv (A,) += (additive only;
  * NULL for dot); dc (N, Tq, H) upstream; q, k, alpha, cache as given to / written by the forward. */
 LM_API lm_status lm_layer_attention_backward(lm_float *dq, lm_float *dk, lm_float *dWq, lm_float *dWk, lm_float *dv,
                                              const lm_float *dc, const lm_float *q, const lm_float *k,
                                              const lm_float *alpha, const lm_float *cache, const lm_float *Wq,
-                                             const lm_float *Wk, const lm_float *v, int N, int Tq, int Tk, int H,
-                                             int A, int score);
+                                             const lm_float *Wk, const lm_float *v, int N, int Tq, int Tk, int H, int A,
+                                             int score);
 
 /* ---- kernels (exported from build/lmlab-kernels.wasm only, for their tests and the benchmark) ---- */
 /* C (M, N), rows ldc apart, += op(A)·op(B) with the fast kernel (ref 0) or the scalar reference (ref 1);
  * op an lm_kernel_op: NN A (M, K), B (K, N); TN A stored (K, M); NT B stored (N, K). */
-LM_API lm_status lm_kernel_matmul(int op, int ref, lm_float *C, int ldc, const lm_float *A, int lda,
-                                  const lm_float *B, int ldb, int M, int K, int N);
+LM_API lm_status lm_kernel_matmul(int op, int ref, lm_float *C, int ldc, const lm_float *A, int lda, const lm_float *B,
+                                  int ldb, int M, int K, int N);
 /* Y (M, N), rows ldy apart, replaced in place by fn (an lm_kernel_fn) of itself. */
 LM_API lm_status lm_kernel_elementwise(int fn, lm_float *Y, int ldy, int M, int N);
 
@@ -367,21 +434,20 @@ LM_API lm_status lm_mask_positions(uint32_t seed, const int32_t *lengths, int n,
  * with E + H ≤ LM_MAX_DIM; L in 1 … LM_MAX_S2S_LAYERS; attention an lm_attn_score; A in 1 … LM_MAX_DIM
  * for additive attention, else 0; out_context 0/1 (1: the output layer reads [h^D_i; c_i]; attention
  * only); src_pad in [0, Vs); tgt_pad, tgt_bos, tgt_eos three different ids in [0, Vt). */
-LM_API lm_status lm_seq2seq_create(int cell, int gru_variant, int Vs, int Vt, int E, int H, int L, int attention,
-                                   int A, int out_context, int src_pad, int tgt_pad, int tgt_bos, int tgt_eos,
-                                   uint32_t seed, lm_seq2seq **out);
+LM_API lm_status lm_seq2seq_create(int cell, int gru_variant, int Vs, int Vt, int E, int H, int L, int attention, int A,
+                                   int out_context, int src_pad, int tgt_pad, int tgt_bos, int tgt_eos, uint32_t seed,
+                                   lm_seq2seq **out);
 LM_API lm_status lm_seq2seq_free(lm_seq2seq *m);
 /* info (LM_S2S_INFO_COUNT,) by lm_seq2seq_info_index. */
 LM_API lm_status lm_seq2seq_info(const lm_seq2seq *m, uint32_t *info);
 /* *params, *grads: the flat (n_params,) buffers, owned by the model. */
 LM_API lm_status lm_seq2seq_buffers(const lm_seq2seq *m, lm_float **params, lm_float **grads);
 /* Tensor k: info (LM_TENSOR_INFO_COUNT,) by lm_tensor_info_index; *name (PyTorch's), *lecture (ours). */
-LM_API lm_status lm_seq2seq_tensor(const lm_seq2seq *m, int k, uint32_t *info, const char **name,
-                                   const char **lecture);
+LM_API lm_status lm_seq2seq_tensor(const lm_seq2seq *m, int k, uint32_t *info, const char **name, const char **lecture);
 /* Teacher-forced forward and backward: *loss = mean over the real target tokens of −log p; the gradient
  * buffer (overwritten) holds the gradient of that mean. */
-LM_API lm_status lm_seq2seq_loss_and_grads(lm_seq2seq *m, const int32_t *src, int N, int Ts, const int32_t *tgt,
-                                           int Tt, double *loss);
+LM_API lm_status lm_seq2seq_loss_and_grads(lm_seq2seq *m, const int32_t *src, int N, int Ts, const int32_t *tgt, int Tt,
+                                           double *loss);
 /* Forward only: out (LM_S2S_LOSS_COUNT,) by lm_s2s_loss_index (summed nats, scored target tokens). */
 LM_API lm_status lm_seq2seq_loss(lm_seq2seq *m, const int32_t *src, int N, int Ts, const int32_t *tgt, int Tt,
                                  double *out);
@@ -399,8 +465,8 @@ LM_API lm_status lm_seq2seq_beam(lm_seq2seq *m, const int32_t *src, int Ts, int 
                                  int32_t *out_len, lm_float *alpha, double *logprob);
 /* out (n_tensors,) = per tensor the largest relative error of `samples` (1 … LM_MAX_GRAD_SAMPLES)
  * centered differences (step eps > 0) against lm_seq2seq_loss_and_grads on the batch. */
-LM_API lm_status lm_seq2seq_gradient_check(lm_seq2seq *m, const int32_t *src, int N, int Ts, const int32_t *tgt,
-                                           int Tt, int samples, double eps, uint32_t seed, double *out);
+LM_API lm_status lm_seq2seq_gradient_check(lm_seq2seq *m, const int32_t *src, int N, int Ts, const int32_t *tgt, int Tt,
+                                           int samples, double eps, uint32_t seed, double *out);
 /* String metadata (a JSON object of strings, e.g. the vocabularies), as for lm_model_set_metadata. */
 LM_API lm_status lm_seq2seq_set_metadata(lm_seq2seq *m, const char *json);
 LM_API lm_status lm_seq2seq_metadata(const lm_seq2seq *m, const char **json);
@@ -412,9 +478,9 @@ LM_API lm_status lm_seq2seq_load(const uint8_t *bytes, uint32_t len, lm_seq2seq 
  * src_len, tgt_len (P,); sources without <pad>, targets <s> … without <pad> or a second <s>; N pairs per
  * batch (1 … 65536); optimizer, lr, momentum, clip, clip_mode as lm_trainer_create; seed orders the pairs. */
 LM_API lm_status lm_seq2seq_trainer_create(lm_seq2seq *m, const int32_t *src, const int32_t *src_len,
-                                           const int32_t *tgt, const int32_t *tgt_len, uint32_t P, int N,
-                                           int optimizer, double lr, double momentum, double clip, int clip_mode,
-                                           uint32_t seed, lm_seq2seq_trainer **out);
+                                           const int32_t *tgt, const int32_t *tgt_len, uint32_t P, int N, int optimizer,
+                                           double lr, double momentum, double clip, int clip_mode, uint32_t seed,
+                                           lm_seq2seq_trainer **out);
 LM_API lm_status lm_seq2seq_trainer_free(lm_seq2seq_trainer *t);
 /* count (1 … LM_MAX_TRAIN_STEPS) steps; stats (LM_S2S_STATS_COUNT,) by lm_s2s_train_stats_index, written
  * also when a step is refused (LM_ERR_NONFINITE). */
@@ -434,8 +500,7 @@ LM_API lm_status lm_vocab_build(lm_vocab **out, const uint8_t *text, size_t len,
  * lengths (V,), counts (V,); specials are recognised by their spelling (word level needs <s> and
  * </s>; without <unk>, unknown tokens are an error when encoding). A malformed list is LM_ERR_FORMAT. */
 LM_API lm_status lm_vocab_from_tokens(lm_vocab **out, int level, int tokenizer, int lowercase, int sentences,
-                                      const uint8_t *bytes, const int32_t *lengths, const int32_t *counts,
-                                      int32_t V);
+                                      const uint8_t *bytes, const int32_t *lengths, const int32_t *counts, int32_t V);
 /* Frees a vocabulary of lm_vocab_build / lm_vocab_from_tokens (not a bigram model's own). */
 LM_API lm_status lm_vocab_free(lm_vocab *v);
 /* info (LM_VOCAB_INFO_COUNT,) by lm_vocab_info_index. */
@@ -475,8 +540,8 @@ LM_API lm_status lm_bigram_log_prob(const lm_bigram *b, const uint8_t *text, siz
 /* count (1 … LM_MAX_GEN_COUNT) sentences of at most max_length (1 … LM_MAX_GEN_LENGTH) tokens: ids
  * (count, max_length), lengths (count,); seed a whole number in [0, 2^53); temperature ≥ 0; greedy (or
  * temperature 0) takes the argmax. */
-LM_API lm_status lm_bigram_generate(const lm_bigram *b, double seed, double temperature, int greedy,
-                                    int32_t max_length, int32_t count, int32_t *ids, int32_t *lengths);
+LM_API lm_status lm_bigram_generate(const lm_bigram *b, double seed, double temperature, int greedy, int32_t max_length,
+                                    int32_t count, int32_t *ids, int32_t *lengths);
 /* The best top_k (1 … LM_MAX_TOP_K) candidates for the one [MASK] (or ___) of text by
  * P(w | prev)·P(next | w), normalised: ids (top_k,), probs (top_k,), *n written. */
 LM_API lm_status lm_bigram_predict_masked(const lm_bigram *b, const uint8_t *text, size_t len, int32_t top_k,
@@ -486,7 +551,6 @@ LM_API lm_status lm_bigram_masked_accuracy(const lm_bigram *b, const uint8_t *te
                                            double *result);
 /* The top_n (1 … LM_MAX_DIM) most frequent tokens: ids (top_n,), values (top_n, top_n) of counts (kind 0)
  * or P(column | row) (kind 1); *n = min(top_n, V). */
-LM_API lm_status lm_bigram_matrix(const lm_bigram *b, int32_t top_n, int kind, int32_t *ids, float *values,
-                                  int32_t *n);
+LM_API lm_status lm_bigram_matrix(const lm_bigram *b, int32_t top_n, int kind, int32_t *ids, float *values, int32_t *n);
 
 #endif

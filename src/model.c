@@ -154,10 +154,13 @@ lm_status model_check_config(const lm_model_config *c, const char *fn) {
     if (c->cell == LM_CELL_WINDOW) {
         LM_TRY(lm_check_range(fn, "W (window: previous tokens the model sees)", c->W, 1, LM_MAX_WINDOW));
         if (c->E < 1)
-            return lm_fail(LM_ERR_ARG, "%s: the window model needs a trainable embedding: E (embedding size) must be at "
-                           "least 1, got %d", fn, c->E);
+            return lm_fail(LM_ERR_ARG,
+                           "%s: the window model needs a trainable embedding: E (embedding size) must be at "
+                           "least 1, got %d",
+                           fn, c->E);
         if (c->L != 1)
-            return lm_fail(LM_ERR_ARG, "%s: the window model has one hidden layer: L (layers) must be 1, got %d", fn, c->L);
+            return lm_fail(LM_ERR_ARG, "%s: the window model has one hidden layer: L (layers) must be 1, got %d", fn,
+                           c->L);
         if (c->W * c->E > LM_MAX_DIM)
             return lm_fail(LM_ERR_ARG, "%s: W·E = %d·%d inputs to the window model's hidden layer is more than %d", fn,
                            c->W, c->E, LM_MAX_DIM);
@@ -166,8 +169,10 @@ lm_status model_check_config(const lm_model_config *c, const char *fn) {
                        fn, model_cell_name(c->cell), c->W);
     }
     if (c->E == 0 && c->V > LM_MAX_DIM)
-        return lm_fail(LM_ERR_ARG, "%s: one-hot input (E = 0) needs V (vocabulary size) of at most %d, got %d: use a "
-                       "trainable embedding (e.g. E = 64)", fn, LM_MAX_DIM, c->V);
+        return lm_fail(LM_ERR_ARG,
+                       "%s: one-hot input (E = 0) needs V (vocabulary size) of at most %d, got %d: use a "
+                       "trainable embedding (e.g. E = 64)",
+                       fn, LM_MAX_DIM, c->V);
     return LM_OK;
 }
 
@@ -217,23 +222,23 @@ lm_status model_ensure_caches(lm_model *m, int N, int T) {
     if (m->cfg.cell == LM_CELL_GRU) work = GRU_WORK_BACKWARD_PROJECTED(lm_size_mul((size_t)N, 1), H);
     if (window) work = lm_size_mul(NT, H + W * E);
     size_t counts[] = {
-        lm_size_mul(NT, 1),        /* inputs (int32) */
-        lm_size_mul(NT, 1),        /* targets (int32) */
-        window ? lm_size_mul(NT, W) : 1,                  /* ctx (int32) */
-        window ? lm_size_mul((size_t)N, W - 1 + (size_t)T) : 1, /* hist (int32) */
-        E ? lm_size_mul(NT, window ? W * E : E) : 1, /* x */
-        window ? 1 : lm_size_mul(NT, G * H),              /* xw */
-        lm_size_mul(lm_size_mul(NT, H), L), /* h */
+        lm_size_mul(NT, 1),                                             /* inputs (int32) */
+        lm_size_mul(NT, 1),                                             /* targets (int32) */
+        window ? lm_size_mul(NT, W) : 1,                                /* ctx (int32) */
+        window ? lm_size_mul((size_t)N, W - 1 + (size_t)T) : 1,         /* hist (int32) */
+        E ? lm_size_mul(NT, window ? W * E : E) : 1,                    /* x */
+        window ? 1 : lm_size_mul(NT, G * H),                            /* xw */
+        lm_size_mul(lm_size_mul(NT, H), L),                             /* h */
         gate_cols ? lm_size_mul(lm_size_mul(NT, gate_cols * H), L) : 1, /* gates */
-        model_state_count(m, N) + 1, /* h0 */
-        lm_size_mul(NT, V),        /* scores */
-        lm_size_mul(NT, V),        /* dscores */
-        lm_size_mul(NT, H),        /* dh */
-        window ? 1 : lm_size_mul(NT, G * H), /* dxw */
-        E && !window ? lm_size_mul(NT, E) : 1, /* dx */
-        work,                      /* work */
-        (size_t)T,                 /* dh_norms */
-        lm_size_mul(L, 3 * H),     /* bsum */
+        model_state_count(m, N) + 1,                                    /* h0 */
+        lm_size_mul(NT, V),                                             /* scores */
+        lm_size_mul(NT, V),                                             /* dscores */
+        lm_size_mul(NT, H),                                             /* dh */
+        window ? 1 : lm_size_mul(NT, G * H),                            /* dxw */
+        E && !window ? lm_size_mul(NT, E) : 1,                          /* dx */
+        work,                                                           /* work */
+        (size_t)T,                                                      /* dh_norms */
+        lm_size_mul(L, 3 * H),                                          /* bsum */
     };
     enum { NB = sizeof counts / sizeof counts[0] };
     size_t offsets[NB], total = 0;
@@ -248,7 +253,8 @@ lm_status model_ensure_caches(lm_model *m, int N, int T) {
     if (total > m->arena_bytes) {
         void *grown = malloc(total);
         if (!grown)
-            return lm_fail(LM_ERR_NOMEM, "out of memory for the caches of batch %d x window %d (%zu bytes)", N, T, total);
+            return lm_fail(LM_ERR_NOMEM, "out of memory for the caches of batch %d x window %d (%zu bytes)", N, T,
+                           total);
         free(m->arena);
         m->arena = grown;
         m->arena_bytes = total;
@@ -309,27 +315,33 @@ static lm_status nonfinite_loss(const lm_model *m, double loss) {
     if (bad)
         return lm_fail(LM_ERR_NONFINITE,
                        "the loss is %g because parameter %s (%s) holds a non-finite value: try a lower learning rate "
-                       "or gradient clipping (e.g. clip 5)", loss, bad->name, bad->lecture);
+                       "or gradient clipping (e.g. clip 5)",
+                       loss, bad->name, bad->lecture);
     /* every parameter is finite, so the scores overflowed: name the largest tensor as the likely cause */
     const lm_param_info *big = &m->table[0];
     double largest = 0;
     for (int k = 0; k < m->n_tensors; k++)
         for (size_t i = 0; i < m->table[k].count; i++) {
             double v = fabs((double)m->params[m->table[k].offset + i]);
-            if (v > largest) { largest = v; big = &m->table[k]; }
+            if (v > largest) {
+                largest = v;
+                big = &m->table[k];
+            }
         }
     return lm_fail(LM_ERR_NONFINITE,
                    "the loss became %g: the scores overflowed (%s (%s) holds values up to %.3g); try a lower learning "
-                   "rate or gradient clipping (e.g. clip 5)", loss, big->name, big->lecture, largest);
+                   "rate or gradient clipping (e.g. clip 5)",
+                   loss, big->name, big->lecture, largest);
 }
 
 lm_status model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
-                                       double *loss) {
+                                    double *loss) {
     lm_status s = model_ensure_caches(m, N, T);
     if (s) return s;
     split_windows(m, ids, N, T);
     lm_cells_forward(m, N, T, h_start);
-    double value = temporal_softmax_loss(m->dscores, m->scores, m->targets, NULL, N, T, m->cfg.V, LM_LOSS_MEAN_UNMASKED);
+    double value =
+        temporal_softmax_loss(m->dscores, m->scores, m->targets, NULL, N, T, m->cfg.V, LM_LOSS_MEAN_UNMASKED);
     if (!isfinite(value)) return nonfinite_loss(m, value);
     /* The objective is min-char-rnn's: the cross-entropy summed over the window, averaged over the N
      * streams, i.e. T times the per-token mean the softmax loss returns. Its gradients keep the scale
@@ -340,9 +352,10 @@ lm_status model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int 
     lm_cells_backward(m, N, T);
     const lm_param_info *bad = first_nonfinite(m, m->grads);
     if (bad)
-        return lm_fail(LM_ERR_NONFINITE,
-                       "the gradient of %s (%s) is not finite: try a lower learning rate or gradient clipping (e.g. clip 5)",
-                       bad->name, bad->lecture);
+        return lm_fail(
+            LM_ERR_NONFINITE,
+            "the gradient of %s (%s) is not finite: try a lower learning rate or gradient clipping (e.g. clip 5)",
+            bad->name, bad->lecture);
     m->last_loss = value;
     *loss = value;
     return LM_OK;
@@ -375,9 +388,7 @@ static void empty_state(const lm_model *m, lm_float *state, size_t count) {
     for (size_t i = 0; i < count; i++) state[i] = value;
 }
 
-void model_empty_state(const lm_model *m, lm_float *state, int N) {
-    empty_state(m, state, model_state_count(m, N));
-}
+void model_empty_state(const lm_model *m, lm_float *state, int N) { empty_state(m, state, model_state_count(m, N)); }
 
 void model_reset_state(lm_model *m) {
     if (m->carry) empty_state(m, m->carry, model_state_count(m, m->carry_N));
@@ -401,11 +412,11 @@ lm_status model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_float
     return LM_OK;
 }
 
-lm_status model_evaluate(lm_model *m, const int32_t *ids, size_t len, int B, int T, double *loss_sum,
-                            double *count) {
+lm_status model_evaluate(lm_model *m, const int32_t *ids, size_t len, int B, int T, double *loss_sum, double *count) {
     size_t S = len / (size_t)B; /* tokens per stream */
     if (S < 2)
-        return lm_fail(LM_ERR_EMPTY, "held-out text of %zu tokens is too short for %d streams (each needs 2 tokens)", len, B);
+        return lm_fail(LM_ERR_EMPTY, "held-out text of %zu tokens is too short for %d streams (each needs 2 tokens)",
+                       len, B);
     size_t state_count = model_state_count(m, B);
     size_t window_count = lm_size_mul((size_t)B, (size_t)T + 1);
     lm_float *state = calloc(state_count + 1, sizeof(lm_float));
@@ -542,8 +553,8 @@ lm_status model_step(lm_model *m, int32_t id, lm_float *state, lm_float *logits)
 
 /* ---- gradient check ----------------------------------------------------------------------------- */
 
-lm_status model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps,
-                                  uint32_t seed, double *rel_error) {
+lm_status model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps, uint32_t seed,
+                               double *rel_error) {
     size_t state_count = model_state_count(m, N);
     lm_float *start = calloc(state_count + 1, sizeof(lm_float)), *state = calloc(state_count + 1, sizeof(lm_float));
     lm_float *analytic = malloc(m->n_params * sizeof(lm_float));

@@ -8,8 +8,8 @@
 #ifndef LM_MODEL_H
 #define LM_MODEL_H
 
-#include "lm_common.h"
 #include "layers_gated.h"
+#include "lm_common.h"
 #include "param_table.h"
 
 /* LM_MAX_LAYERS, LM_MAX_WINDOW and lm_cell are public: lmlab.h. */
@@ -21,10 +21,10 @@
  * torch.nn.Embedding. Draws follow the table order from one PCG32 stream seeded by seed. */
 typedef struct {
     lm_cell cell;
-    int V;           /* vocabulary */
-    int E;           /* embedding size; 0 = one-hot input: Wx is (V, G·H) and x·Wx is a row gather */
-    int H;           /* hidden size */
-    int L;           /* stacked layers, 1..LM_MAX_LAYERS (the window model: 1) */
+    int V; /* vocabulary */
+    int E; /* embedding size; 0 = one-hot input: Wx is (V, G·H) and x·Wx is a row gather */
+    int H; /* hidden size */
+    int L; /* stacked layers, 1..LM_MAX_LAYERS (the window model: 1) */
     uint32_t seed;
     int W;           /* window model: previous tokens seen, 1..LM_MAX_WINDOW; 0 for recurrent cells */
     int gru_variant; /* GRU: LM_GRU_LECTURE (0) or LM_GRU_TORCH (1); the glue and CLI default to torch */
@@ -38,7 +38,7 @@ typedef struct lm_model {
     lm_float *params; /* (n_params,) */
     lm_float *grads;  /* (n_params,) same layout */
     /* Typed views into params / grads (resolved once at creation); NULL where the cell has none. */
-    lm_float *W_embed, *dW_embed;                     /* (V, E) or NULL for one-hot */
+    lm_float *W_embed, *dW_embed; /* (V, E) or NULL for one-hot */
     /* recurrent cells (RNN, LSTM, GRU): layer l's input weight, hidden weight, biases; the decoder */
     lm_float *Wx[LM_MAX_LAYERS], *dWx[LM_MAX_LAYERS]; /* layer 0: (E or V, G·H); others (H, G·H) */
     lm_float *Wh[LM_MAX_LAYERS], *dWh[LM_MAX_LAYERS]; /* (H, G·H) */
@@ -47,11 +47,11 @@ typedef struct lm_model {
     lm_float *Wy, *dWy;                               /* (H, V) */
     lm_float *by, *dby;                               /* (V,) */
     /* the fixed-window model, named as in the neural-LM notes: h = tanh(e·W + b1), scores = h·U + b2 */
-    lm_float *W_win, *dW_win;                         /* (W·E, H) the hidden layer's W */
-    lm_float *b1, *db1;                               /* (H,) */
-    lm_float *U, *dU;                                 /* (H, V) */
-    lm_float *b2, *db2;                               /* (V,) */
-    int G;                                            /* gates per layer: 1 RNN and window, 4 LSTM, 3 GRU */
+    lm_float *W_win, *dW_win; /* (W·E, H) the hidden layer's W */
+    lm_float *b1, *db1;       /* (H,) */
+    lm_float *U, *dU;         /* (H, V) */
+    lm_float *b2, *db2;       /* (V,) */
+    int G;                    /* gates per layer: 1 RNN and window, 4 LSTM, 3 GRU */
 
     int carry_N;     /* streams of the carried state (0: none yet) */
     lm_float *carry; /* (model_state_count(N)) the state at the end of the last training window */
@@ -111,7 +111,7 @@ lm_status model_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T, do
 /* The same from an explicit start state h_start (state_count(N)) (NULL = zeros / pads), without
  * touching the carry. */
 lm_status model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
-                                       double *loss);
+                                    double *loss);
 /* Forward only: summed cross-entropy over ids (N, T+1). state (state_count(N)) in/out, or NULL = zeros. */
 lm_status model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_float *state, double *loss_sum);
 void model_reset_state(lm_model *m);
@@ -124,8 +124,7 @@ void model_commit_state(lm_model *m, int N, int T);
 
 /* Held-out evaluation: ids (len,) read as B streams (stream n starts at n·floor(len/B)), windows of T with
  * the state carried from a zero start; every token after the first of each stream is predicted. */
-lm_status model_evaluate(lm_model *m, const int32_t *ids, size_t len, int B, int T, double *loss_sum,
-                            double *count);
+lm_status model_evaluate(lm_model *m, const int32_t *ids, size_t len, int B, int T, double *loss_sum, double *count);
 
 /* Scores from a zero state: logits (N, T, V) for ids (N, T). */
 lm_status model_logits(lm_model *m, const int32_t *ids, int N, int T, lm_float *logits);
@@ -149,7 +148,7 @@ lm_status model_empty_logits(lm_model *m, lm_float *logits);
  * has N streams (else the empty state: zeros, or pads for the window model), without changing it.
  * rel_error (n_tensors,) receives, per tensor, the largest |a - n| / max(|a| + |n|, floor) over
  * `samples` random entries. */
-lm_status model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps,
-                                  uint32_t seed, double *rel_error);
+lm_status model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps, uint32_t seed,
+                               double *rel_error);
 
 #endif

@@ -45,8 +45,7 @@ static lm_status check_windows(const char *fn, const lm_model *m, const int32_t 
 
 /* ---- model -------------------------------------------------------------------------------------- */
 
-lm_status lm_model_create(int cell, int V, int E, int H, int L, int W, int gru_variant, uint32_t seed,
-                          lm_model **out) {
+lm_status lm_model_create(int cell, int V, int E, int H, int L, int W, int gru_variant, uint32_t seed, lm_model **out) {
     const char *fn = "model_create";
     LM_TRY(lm_check_ptr(fn, "out", out));
     *out = NULL;
@@ -233,8 +232,8 @@ lm_status lm_model_generate(lm_model *m, const int32_t *prime, int n_prime, int 
     return model_generate(m, prime, n_prime, length, temperature, top_k, seed, stop_id, out, n_out);
 }
 
-lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps,
-                                  uint32_t seed, double *out) {
+lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps, uint32_t seed,
+                                  double *out) {
     const char *fn = "model_gradient_check";
     LM_TRY(check_model(fn, m));
     LM_TRY(check_window(fn, m, N, T));

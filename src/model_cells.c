@@ -55,9 +55,7 @@ static void window_backward_all(lm_model *m, int N, int T) {
 
 /* Start state of layer l: h0 (N, H), and c0 (N, H) for the LSTM, inside m->h0 (see state_count). */
 static lm_float *layer_h0(const lm_model *m, int N, int l) { return m->h0 + (size_t)l * N * m->cfg.H; }
-static lm_float *layer_c0(const lm_model *m, int N, int l) {
-    return m->h0 + (size_t)(m->cfg.L + l) * N * m->cfg.H;
-}
+static lm_float *layer_c0(const lm_model *m, int N, int l) { return m->h0 + (size_t)(m->cfg.L + l) * N * m->cfg.H; }
 /* Width of a cache row of layers_gated.h: LSTM [i f g o c tanh(c)] 6H, GRU [r z g s] 4H, none for the RNN. */
 static size_t gate_width(const lm_model *m) {
     const int slots = m->cfg.cell == LM_CELL_LSTM ? LSTM_SLOTS : m->cfg.cell == LM_CELL_GRU ? GRU_SLOTS : 0;
@@ -131,8 +129,7 @@ static void recurrent_forward(lm_model *m, int N, int T, const lm_float *start) 
                                   (lm_gru_variant)m->cfg.gru_variant);
             break;
         }
-        default:
-            rnn_forward_projected(h, m->xw, layer_h0(m, N, l), m->Wh[l], m->b[l], N, T, H);
+        default: rnn_forward_projected(h, m->xw, layer_h0(m, N, l), m->Wh[l], m->b[l], N, T, H);
         }
     }
     temporal_affine_forward(m->scores, m->h + (size_t)(L - 1) * N * T * H, m->Wy, m->by, N, T, H, m->cfg.V);

@@ -63,7 +63,9 @@ static void config_json(lm_strbuf *sb, const lm_model_config *c) {
                  (unsigned long)c->seed, c->cell == LM_CELL_LSTM ? " but forget gate 1" : "");
 }
 
-static const char *opt_name(lm_opt_kind k) { return k == LM_OPT_SGD ? "sgd" : k == LM_OPT_ADAGRAD ? "adagrad" : "adam"; }
+static const char *opt_name(lm_opt_kind k) {
+    return k == LM_OPT_SGD ? "sgd" : k == LM_OPT_ADAGRAD ? "adagrad" : "adam";
+}
 
 static void trainer_json(lm_strbuf *sb, const lm_trainer *t) {
     const lm_optim_config *c = &t->opt.cfg;
@@ -71,7 +73,8 @@ static void trainer_json(lm_strbuf *sb, const lm_trainer *t) {
     lm_sb_printf(sb, "\"beta1\":%.17g,\"beta2\":%.17g,\"eps\":%.17g,", c->beta1, c->beta2, c->eps);
     lm_sb_printf(sb, "\"clip\":%.17g,\"clip_mode\":\"%s\",", c->clip, c->clip_mode == LM_CLIP_NORM ? "norm" : "value");
     lm_sb_printf(sb, "\"batch\":%d,\"seq\":%d,\"step\":%lld,", t->N, t->T, (long long)t->opt.step);
-    lm_sb_printf(sb, "\"clip_events\":%lld,\"position\":%llu,", (long long)t->opt.clip_events, (unsigned long long)t->pos);
+    lm_sb_printf(sb, "\"clip_events\":%lld,\"position\":%llu,", (long long)t->opt.clip_events,
+                 (unsigned long long)t->pos);
     lm_sb_printf(sb, "\"tokens\":%llu,\"wraps\":%llu}", (unsigned long long)t->len, (unsigned long long)t->wraps);
 }
 
@@ -199,8 +202,10 @@ static lm_status read_config(const lm_st_file *f, lm_model_config *c) {
     if (cfg.type != LM_JSON_OBJECT) s = lm_fail(LM_ERR_FORMAT, "model file config is not a JSON object");
     else if (!cell || cell->type != LM_JSON_STRING) s = lm_fail(LM_ERR_FORMAT, "model file config lacks 'cell'");
     else if ((kind = model_cell_from_name(cell->string)) < 0)
-        s = lm_fail(LM_ERR_FORMAT, "model file has cell '%s', which this build does not know (it reads rnn, lstm, gru "
-                    "and window)", cell->string);
+        s = lm_fail(LM_ERR_FORMAT,
+                    "model file has cell '%s', which this build does not know (it reads rnn, lstm, gru "
+                    "and window)",
+                    cell->string);
     if (!s) c->cell = (lm_cell)kind;
     if (!s) s = config_int(&cfg, "vocab_size", 1, 0, &c->V);
     if (!s) s = config_int(&cfg, "embedding", 1, 0, &c->E);
@@ -213,7 +218,9 @@ static lm_status read_config(const lm_st_file *f, lm_model_config *c) {
             s = lm_fail(LM_ERR_FORMAT, "model file config of a GRU lacks 'gru_variant' ('torch' or 'lecture')");
         else if (strcmp(variant->string, "torch") == 0) c->gru_variant = LM_GRU_TORCH;
         else if (strcmp(variant->string, "lecture") == 0) c->gru_variant = LM_GRU_LECTURE;
-        else s = lm_fail(LM_ERR_FORMAT, "model file config has gru_variant '%s'; use 'torch' or 'lecture'", variant->string);
+        else
+            s = lm_fail(LM_ERR_FORMAT, "model file config has gru_variant '%s'; use 'torch' or 'lecture'",
+                        variant->string);
     }
     const lm_json *seed = lm_json_get(&cfg, "seed");
     if (!s && seed && seed->type == LM_JSON_NUMBER && seed->number >= 0 && seed->number <= 4294967295.0)
@@ -243,8 +250,8 @@ static lm_status expect_tensor(const lm_st_file *f, const lm_model_config *c, co
     if (!same) {
         shape_text(got, sizeof got, e->shape, e->ndim);
         return lm_fail(LM_ERR_FORMAT,
-                       "model file tensor '%s' has shape %s but its config (V %d, E %d, H %d, L %d) needs %s",
-                       name, got, c->V, c->E, c->H, c->L, want);
+                       "model file tensor '%s' has shape %s but its config (V %d, E %d, H %d, L %d) needs %s", name,
+                       got, c->V, c->E, c->H, c->L, want);
     }
     *out = e;
     return LM_OK;
@@ -295,7 +302,8 @@ static lm_status load_into(lm_model *m, const lm_st_file *f) {
         s = expect_tensor(f, c, p->name, p->ndim, shape, &e);
         if (!s) s = lm_st_load(f, e, m->params + p->offset, p->transposed);
     }
-    for (int l = 0; l < c->L && !s && c->cell != LM_CELL_WINDOW && !m->bh[0]; l++) { /* PyTorch's second bias adds to ours */
+    for (int l = 0; l < c->L && !s && c->cell != LM_CELL_WINDOW && !m->bh[0];
+         l++) { /* PyTorch's second bias adds to ours */
         char name[32];
         lm_snprintf(name, sizeof name, "rnn.bias_hh_l%d", l);
         if (!lm_st_find(f, name)) continue;
@@ -321,7 +329,8 @@ static lm_status load_into(lm_model *m, const lm_st_file *f) {
         int layer_ok = 1;
         if (strncmp(name, "rnn.bias_hh_l", 13) == 0) layer_ok = atoi(name + 13) < c->L;
         if (!ours && (!known_extra(name) || !layer_ok))
-            s = lm_fail(LM_ERR_FORMAT, "model file has tensor '%s', which a config of %d layer(s) does not use", name, c->L);
+            s = lm_fail(LM_ERR_FORMAT, "model file has tensor '%s', which a config of %d layer(s) does not use", name,
+                        c->L);
     }
     return s;
 }
@@ -410,9 +419,11 @@ lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
     if (!s) s = lm_json_parse(&j, text, strlen(text), "the model file's training state");
     const lm_json *kind = lm_json_get(&j, "optimizer");
     double batch = 0, seq = 0, step = 0, clips = 0, position = 0, tokens = 0, wraps = 0;
-    if (!s && (!kind || kind->type != LM_JSON_STRING)) s = lm_fail(LM_ERR_FORMAT, "model file training state lacks 'optimizer'");
+    if (!s && (!kind || kind->type != LM_JSON_STRING))
+        s = lm_fail(LM_ERR_FORMAT, "model file training state lacks 'optimizer'");
     if (!s && strcmp(kind->string, opt_name(t->opt.cfg.kind)) != 0)
-        s = lm_fail(LM_ERR_ARG, "the checkpoint was trained with %s but this trainer uses %s: use the same optimizer to resume",
+        s = lm_fail(LM_ERR_ARG,
+                    "the checkpoint was trained with %s but this trainer uses %s: use the same optimizer to resume",
                     kind->string, opt_name(t->opt.cfg.kind));
     if (!s) s = trainer_number(&j, "batch", &batch);
     if (!s) s = trainer_number(&j, "seq", &seq);
@@ -422,7 +433,8 @@ lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
     if (!s) s = trainer_number(&j, "tokens", &tokens);
     if (!s) s = trainer_number(&j, "wraps", &wraps);
     if (!s && (batch != t->N || seq != t->T))
-        s = lm_fail(LM_ERR_ARG, "the checkpoint was trained with batch %.0f and sequence length %.0f, this trainer has %d and %d",
+        s = lm_fail(LM_ERR_ARG,
+                    "the checkpoint was trained with batch %.0f and sequence length %.0f, this trainer has %d and %d",
                     batch, seq, t->N, t->T);
     /* Load the moments into temporaries first so that a failure leaves the trainer untouched. */
     int states = lm_optim_state_count(&t->opt);
@@ -461,8 +473,9 @@ lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
     for (size_t i = 0; !s && window && carry && i < part_count; i++) { /* ids become array indices: check them */
         lm_float id = carry[i];
         if (!(id == (lm_float)LM_WINDOW_PAD || (id >= 0 && id < (lm_float)m->cfg.V && id == (lm_float)(int32_t)id)))
-            s = lm_fail(LM_ERR_FORMAT, "model file state.context holds %g, which is neither a token id in [0, %d) nor -1",
-                        (double)id, m->cfg.V);
+            s = lm_fail(LM_ERR_FORMAT,
+                        "model file state.context holds %g, which is neither a token id in [0, %d) nor -1", (double)id,
+                        m->cfg.V);
     }
     if (!s) { /* commit */
         if (tmp[0]) memcpy(t->opt.m, tmp[0], m->n_params * sizeof(lm_float));

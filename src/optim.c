@@ -90,8 +90,8 @@ typedef struct {
 } constants;
 
 static constants constants_of(const lm_optim_config *c, double bc1, double bc2) {
-    return (constants){(lm_float)c->lr, (lm_float)c->momentum, (lm_float)c->eps, (lm_float)c->beta1,
-                       (lm_float)c->beta2, (lm_float)bc1, (lm_float)bc2};
+    return (constants){(lm_float)c->lr,    (lm_float)c->momentum, (lm_float)c->eps, (lm_float)c->beta1,
+                       (lm_float)c->beta2, (lm_float)bc1,         (lm_float)bc2};
 }
 
 static inline element update(const lm_optim_config *c, const constants *k, lm_float p, lm_float g, lm_float m,
@@ -214,7 +214,8 @@ lm_status lm_optim_step(lm_optimizer *opt, lm_float *params, lm_float *grads, co
     size_t i = 0;
     for (; i + LANES <= n; i += LANES)
         for (int l = 0; l < LANES; l++) {
-            const lm_float g = grads[i + l], ag = g < 0 ? -g : g, p = params[i + l] < 0 ? -params[i + l] : params[i + l];
+            const lm_float g = grads[i + l], ag = g < 0 ? -g : g,
+                           p = params[i + l] < 0 ? -params[i + l] : params[i + l];
             const lm_float am = ms[i + l] < 0 ? -ms[i + l] : ms[i + l], av = vs[i + l] < 0 ? -vs[i + l] : vs[i + l];
             sq[l] += (double)g * g;
             gm[l] = ag > gm[l] ? ag : gm[l];
@@ -274,7 +275,8 @@ lm_status lm_optim_step(lm_optimizer *opt, lm_float *params, lm_float *grads, co
                 element e = update(c, &k, params[i], g, opt->m ? opt->m[i] : 0, opt->v ? opt->v[i] : 0);
                 if (pass == 0) {
                     if (!isfinite(e.p)) return refuse(opt, table, n_tensors, i, "the updated value");
-                    if (!isfinite(e.m) || !isfinite(e.v)) return refuse(opt, table, n_tensors, i, "the optimizer state");
+                    if (!isfinite(e.m) || !isfinite(e.v))
+                        return refuse(opt, table, n_tensors, i, "the optimizer state");
                     continue;
                 }
                 grads[i] = g; /* what was applied, for the gradient views */

@@ -11,21 +11,21 @@
 /* lm_opt_kind and lm_clip_mode are public: lmlab.h. */
 typedef struct {
     lm_opt_kind kind;
-    double lr;       /* > 0 */
-    double momentum; /* SGD only, [0, 1): v = momentum·v + g; p -= lr·v (PyTorch's form) */
+    double lr;           /* > 0 */
+    double momentum;     /* SGD only, [0, 1): v = momentum·v + g; p -= lr·v (PyTorch's form) */
     double beta1, beta2; /* Adam, [0, 1); defaults 0.9, 0.999 */
-    double eps;      /* Adagrad: p -= lr·g / sqrt(G + eps) (min-char-rnn); Adam: lr·m̂ / (sqrt(v̂) + eps) */
+    double eps;          /* Adagrad: p -= lr·g / sqrt(G + eps) (min-char-rnn); Adam: lr·m̂ / (sqrt(v̂) + eps) */
     lm_clip_mode clip_mode;
-    double clip;     /* 0 = off */
+    double clip; /* 0 = off */
 } lm_optim_config;
 
 typedef struct {
     lm_optim_config cfg;
-    size_t n;            /* parameters */
-    lm_float *m;         /* (n,) SGD velocity / Adagrad sum of squares / Adam first moment; NULL for plain SGD */
-    lm_float *v;         /* (n,) Adam second moment; NULL otherwise */
-    int64_t step;        /* applied steps */
-    int64_t clip_events; /* steps in which clipping changed the gradient */
+    size_t n;              /* parameters */
+    lm_float *m;           /* (n,) SGD velocity / Adagrad sum of squares / Adam first moment; NULL for plain SGD */
+    lm_float *v;           /* (n,) Adam second moment; NULL otherwise */
+    int64_t step;          /* applied steps */
+    int64_t clip_events;   /* steps in which clipping changed the gradient */
     double last_grad_norm; /* global norm of the last gradient before clipping */
     int last_clipped;
 } lm_optimizer;

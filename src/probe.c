@@ -36,7 +36,8 @@ lm_status model_grad_flow_last(lm_model *m, const int32_t *ids, int N, int T, lm
         mask[(size_t)n * T + T - 1] = 1; /* the last position only */
     }
     lm_cells_forward(m, N, T, NULL);
-    double value = temporal_softmax_loss(m->dscores, m->scores, m->targets, mask, N, T, m->cfg.V, LM_LOSS_MEAN_UNMASKED);
+    double value =
+        temporal_softmax_loss(m->dscores, m->scores, m->targets, mask, N, T, m->cfg.V, LM_LOSS_MEAN_UNMASKED);
     if (!isfinite(value)) {
         s = lm_fail(LM_ERR_NONFINITE, "the last-step loss is %g: the model's parameters hold values that overflow",
                     value);

@@ -40,8 +40,8 @@ int32_t lm_sample_logits(const lm_float *logits, int V, double temperature, int 
     return last; /* u landed on the rounding slack at the very top */
 }
 
-lm_status model_generate(lm_model *m, const int32_t *prime, int n_prime, int length, double temperature,
-                            int top_k, uint32_t seed, int32_t stop_id, int32_t *out, int *n_out) {
+lm_status model_generate(lm_model *m, const int32_t *prime, int n_prime, int length, double temperature, int top_k,
+                         uint32_t seed, int32_t stop_id, int32_t *out, int *n_out) {
     *n_out = 0;
     const int V = m->cfg.V;
     lm_float *state = calloc(model_state_count(m, 1) + 1, sizeof(lm_float)); /* (state_count(1)) */

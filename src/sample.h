@@ -14,7 +14,7 @@ int32_t lm_sample_logits(const lm_float *logits, int V, double temperature, int 
 
 /* Feed prime (n_prime,) from a zero state, then sample up to `length` ids into out (length,), stopping
  * after stop_id (-1: never). *n_out receives the number written. Reproducible for a seed. */
-lm_status model_generate(lm_model *m, const int32_t *prime, int n_prime, int length, double temperature,
-                            int top_k, uint32_t seed, int32_t stop_id, int32_t *out, int *n_out);
+lm_status model_generate(lm_model *m, const int32_t *prime, int n_prime, int length, double temperature, int top_k,
+                         uint32_t seed, int32_t stop_id, int32_t *out, int *n_out);
 
 #endif

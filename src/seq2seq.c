@@ -36,7 +36,8 @@ lm_status seq2seq_check_config(const lm_seq2seq_config *c, const char *fn) {
     if (c->Vs < 2 || c->Vs > LM_MAX_VOCAB || c->Vt < 4 || c->Vt > LM_MAX_VOCAB)
         return lm_fail(LM_ERR_ARG,
                        "%s: vocabulary sizes must be 2 .. %d (source) and 4 .. %d (target: <pad>, <s>, </s> and a "
-                       "token), got %d and %d", fn, LM_MAX_VOCAB, LM_MAX_VOCAB, c->Vs, c->Vt);
+                       "token), got %d and %d",
+                       fn, LM_MAX_VOCAB, LM_MAX_VOCAB, c->Vs, c->Vt);
     if (c->E < 1 || c->E > LM_MAX_DIM)
         return lm_fail(LM_ERR_ARG, "%s: embedding size E must be between 1 and %d, got %d", fn, LM_MAX_DIM, c->E);
     if (c->H < 1 || c->H > LM_MAX_DIM)
@@ -58,16 +59,19 @@ lm_status seq2seq_check_config(const lm_seq2seq_config *c, const char *fn) {
     if (c->out_context != 0 && c->out_context != 1)
         return lm_fail(LM_ERR_ARG, "%s: out_context must be 0 or 1, got %d", fn, c->out_context);
     if (c->out_context && c->attention == LM_ATTN_NONE)
-        return lm_fail(LM_ERR_ARG, "%s: out_context feeds the attention context to the output layer; without "
-                       "attention there is none: use out_context 0", fn);
+        return lm_fail(LM_ERR_ARG,
+                       "%s: out_context feeds the attention context to the output layer; without "
+                       "attention there is none: use out_context 0",
+                       fn);
     if (c->src_pad < 0 || c->src_pad >= c->Vs)
-        return lm_fail(LM_ERR_ARG, "%s: source <pad> id %d is outside the source vocabulary [0, %d)", fn, c->src_pad, c->Vs);
+        return lm_fail(LM_ERR_ARG, "%s: source <pad> id %d is outside the source vocabulary [0, %d)", fn, c->src_pad,
+                       c->Vs);
     const int ids[3] = {c->tgt_pad, c->tgt_bos, c->tgt_eos};
     const char *names[3] = {"<pad>", "<s>", "</s>"};
     for (int k = 0; k < 3; k++)
         if (ids[k] < 0 || ids[k] >= c->Vt)
-            return lm_fail(LM_ERR_ARG, "%s: target %s id %d is outside the target vocabulary [0, %d)", fn, names[k], ids[k],
-                           c->Vt);
+            return lm_fail(LM_ERR_ARG, "%s: target %s id %d is outside the target vocabulary [0, %d)", fn, names[k],
+                           ids[k], c->Vt);
     if (c->tgt_pad == c->tgt_bos || c->tgt_pad == c->tgt_eos || c->tgt_bos == c->tgt_eos)
         return lm_fail(LM_ERR_ARG, "%s: target <pad>, <s> and </s> need three different ids, got %d, %d and %d", fn,
                        c->tgt_pad, c->tgt_bos, c->tgt_eos);
@@ -235,39 +239,49 @@ lm_status seq2seq_ensure_caches(lm_seq2seq *m, int N, int Ts, int Tt) {
     if (ATTN_WORK_FORWARD_PROJECTED(n, 1, A) > att) att = ATTN_WORK_FORWARD_PROJECTED(n, 1, A);
     /* element counts; any factor product that overflows becomes 0 and is refused below */
     size_t counts[] = {
-        lm_size_mul(S, n), n, lm_size_mul(n, S), lm_size_mul(T, n), lm_size_mul(T, n), lm_size_mul(T, n), /* ints/bytes */
-        lm_size_mul(lm_size_mul(S, n), E),               /* xe */
-        lm_size_mul(lm_size_mul(S, n), GH),              /* exw */
-        lm_size_mul(lm_size_mul(L, S + 1), NH),          /* hE */
-        lstm ? lm_size_mul(lm_size_mul(L, S + 1), NH) : 1, /* cE */
+        lm_size_mul(S, n),
+        n,
+        lm_size_mul(n, S),
+        lm_size_mul(T, n),
+        lm_size_mul(T, n),
+        lm_size_mul(T, n),                                           /* ints/bytes */
+        lm_size_mul(lm_size_mul(S, n), E),                           /* xe */
+        lm_size_mul(lm_size_mul(S, n), GH),                          /* exw */
+        lm_size_mul(lm_size_mul(L, S + 1), NH),                      /* hE */
+        lstm ? lm_size_mul(lm_size_mul(L, S + 1), NH) : 1,           /* cE */
         CW ? lm_size_mul(lm_size_mul(L, S), lm_size_mul(n, CW)) : 1, /* cacheE */
-        lm_size_mul(S, NH),                              /* keys */
-        A ? lm_size_mul(lm_size_mul(n, S), A) : 1,       /* kw */
-        lm_size_mul(lm_size_mul(T, n), E),               /* xd */
-        lm_size_mul(lm_size_mul(T, n), GH),              /* dxw */
-        lm_size_mul(n, GH),                              /* xw */
-        lm_size_mul(lm_size_mul(L, T + 1), NH),          /* hD */
-        lstm ? lm_size_mul(lm_size_mul(L, T + 1), NH) : 1, /* cD */
+        lm_size_mul(S, NH),                                          /* keys */
+        A ? lm_size_mul(lm_size_mul(n, S), A) : 1,                   /* kw */
+        lm_size_mul(lm_size_mul(T, n), E),                           /* xd */
+        lm_size_mul(lm_size_mul(T, n), GH),                          /* dxw */
+        lm_size_mul(n, GH),                                          /* xw */
+        lm_size_mul(lm_size_mul(L, T + 1), NH),                      /* hD */
+        lstm ? lm_size_mul(lm_size_mul(L, T + 1), NH) : 1,           /* cD */
         CW ? lm_size_mul(lm_size_mul(L, T), lm_size_mul(n, CW)) : 1, /* cacheD */
-        lm_size_mul(T, NH),                              /* ctx */
-        lm_size_mul(lm_size_mul(T, n), S),               /* alpha */
-        A ? lm_size_mul(lm_size_mul(T, n), lm_size_mul(S, A)) : 1, /* acache */
-        m->cfg.out_context ? lm_size_mul(T, 2 * NH) : 1, /* outin */
-        lm_size_mul(lm_size_mul(T, n), Vt),              /* scores */
-        lm_size_mul(lm_size_mul(T, n), Vt),              /* dscores */
-        lm_size_mul(lm_size_mul(T, n), Hout),            /* doutin */
-        lm_size_mul(L, NH), lm_size_mul(L, NH),          /* dh, dc */
-        NH, NH, NH, NH,                                  /* gh, gc, ph, pc */
-        lm_size_mul(n, GH),                              /* dstep */
-        lm_size_mul(lm_size_mul(T, n), GH),              /* dxw0 */
-        NH, NH,                                          /* dctx, dq */
-        lm_size_mul(S, NH),                              /* dkeys */
-        A ? lm_size_mul(lm_size_mul(n, S), A) : 1,       /* dkw */
-        lm_size_mul(S, NH),                              /* dup */
-        lm_size_mul(lm_size_mul(S, n), GH),              /* dexw */
-        lm_size_mul(lm_size_mul(S, n), E),               /* dxe */
-        lm_size_mul(lm_size_mul(T, n), E),               /* dxd */
-        cell > att ? cell : att,                         /* work */
+        lm_size_mul(T, NH),                                          /* ctx */
+        lm_size_mul(lm_size_mul(T, n), S),                           /* alpha */
+        A ? lm_size_mul(lm_size_mul(T, n), lm_size_mul(S, A)) : 1,   /* acache */
+        m->cfg.out_context ? lm_size_mul(T, 2 * NH) : 1,             /* outin */
+        lm_size_mul(lm_size_mul(T, n), Vt),                          /* scores */
+        lm_size_mul(lm_size_mul(T, n), Vt),                          /* dscores */
+        lm_size_mul(lm_size_mul(T, n), Hout),                        /* doutin */
+        lm_size_mul(L, NH),
+        lm_size_mul(L, NH), /* dh, dc */
+        NH,
+        NH,
+        NH,
+        NH,                                 /* gh, gc, ph, pc */
+        lm_size_mul(n, GH),                 /* dstep */
+        lm_size_mul(lm_size_mul(T, n), GH), /* dxw0 */
+        NH,
+        NH,                                        /* dctx, dq */
+        lm_size_mul(S, NH),                        /* dkeys */
+        A ? lm_size_mul(lm_size_mul(n, S), A) : 1, /* dkw */
+        lm_size_mul(S, NH),                        /* dup */
+        lm_size_mul(lm_size_mul(S, n), GH),        /* dexw */
+        lm_size_mul(lm_size_mul(S, n), E),         /* dxe */
+        lm_size_mul(lm_size_mul(T, n), E),         /* dxd */
+        cell > att ? cell : att,                   /* work */
     };
     enum { NB = sizeof counts / sizeof counts[0], N_INT = 6 };
     size_t offsets[NB], total = 0;
@@ -275,16 +289,19 @@ lm_status seq2seq_ensure_caches(lm_seq2seq *m, int N, int Ts, int Tt) {
         size_t elem = i == 2 || i == 5 ? 1 : i < N_INT ? sizeof(int32_t) : sizeof(lm_float);
         size_t bytes = lm_size_mul(counts[i], elem);
         if (bytes == 0 || total > SIZE_MAX - bytes - 16)
-            return lm_fail(LM_ERR_NOMEM, "seq2seq: a batch of %d pairs with %d source and %d target steps is too large "
-                           "for this model's caches", N, Ts, Tt);
+            return lm_fail(LM_ERR_NOMEM,
+                           "seq2seq: a batch of %d pairs with %d source and %d target steps is too large "
+                           "for this model's caches",
+                           N, Ts, Tt);
         offsets[i] = total;
         total += (bytes + 15) & ~(size_t)15; /* 16-byte aligned slices */
     }
     if (total > m->arena_bytes) {
         void *grown = malloc(total);
         if (!grown)
-            return lm_fail(LM_ERR_NOMEM, "seq2seq: out of memory for the caches of %d pairs x %d x %d steps (%zu bytes)",
-                           N, Ts, Tt, total);
+            return lm_fail(LM_ERR_NOMEM,
+                           "seq2seq: out of memory for the caches of %d pairs x %d x %d steps (%zu bytes)", N, Ts, Tt,
+                           total);
         free(m->arena);
         m->arena = grown;
         m->arena_bytes = total;
@@ -355,12 +372,16 @@ lm_status seq2seq_check_sources(const lm_seq2seq *m, const int32_t *src, int N, 
         int padded = 0;
         for (int t = 0; t < Ts; t++) {
             if (s[t] < 0 || s[t] >= c->Vs)
-                return lm_fail(LM_ERR_ARG, "%s: source row %d, position %d: id %d is outside the source vocabulary "
-                               "[0, %d)", fn, n, t, (int)s[t], c->Vs);
+                return lm_fail(LM_ERR_ARG,
+                               "%s: source row %d, position %d: id %d is outside the source vocabulary "
+                               "[0, %d)",
+                               fn, n, t, (int)s[t], c->Vs);
             if (s[t] == c->src_pad) padded = 1;
             else if (padded)
-                return lm_fail(LM_ERR_ARG, "%s: source row %d has a token at position %d after <pad>: padding must "
-                               "come after the real tokens", fn, n, t);
+                return lm_fail(LM_ERR_ARG,
+                               "%s: source row %d has a token at position %d after <pad>: padding must "
+                               "come after the real tokens",
+                               fn, n, t);
         }
         if (s[0] == c->src_pad)
             return lm_fail(LM_ERR_ARG, "%s: source row %d is all <pad>: every source needs at least one token", fn, n);
@@ -378,24 +399,32 @@ lm_status seq2seq_check_batch(const lm_seq2seq *m, const lm_s2s_batch *b, const 
     for (int n = 0; n < b->N; n++) {
         const int32_t *y = b->tgt + (size_t)n * (b->Tt + 1);
         if (y[0] != c->tgt_bos)
-            return lm_fail(LM_ERR_ARG, "%s: target row %d starts with id %d, not <s> (id %d): the decoder's first "
-                           "input is <s>", fn, n, (int)y[0], c->tgt_bos);
+            return lm_fail(LM_ERR_ARG,
+                           "%s: target row %d starts with id %d, not <s> (id %d): the decoder's first "
+                           "input is <s>",
+                           fn, n, (int)y[0], c->tgt_bos);
         int padded = 0;
         for (int t = 0; t <= b->Tt; t++) {
             if (y[t] < 0 || y[t] >= c->Vt)
-                return lm_fail(LM_ERR_ARG, "%s: target row %d, position %d: id %d is outside the target vocabulary "
-                               "[0, %d)", fn, n, t, (int)y[t], c->Vt);
+                return lm_fail(LM_ERR_ARG,
+                               "%s: target row %d, position %d: id %d is outside the target vocabulary "
+                               "[0, %d)",
+                               fn, n, t, (int)y[t], c->Vt);
             if (y[t] == c->tgt_pad) padded = 1;
             else if (padded)
-                return lm_fail(LM_ERR_ARG, "%s: target row %d has a token at position %d after <pad>: padding must "
-                               "come at the end", fn, n, t);
+                return lm_fail(LM_ERR_ARG,
+                               "%s: target row %d has a token at position %d after <pad>: padding must "
+                               "come at the end",
+                               fn, n, t);
             if (t > 0 && y[t] == c->tgt_bos)
-                return lm_fail(LM_ERR_ARG, "%s: target row %d has <s> at position %d: <s> only starts a target", fn, n, t);
+                return lm_fail(LM_ERR_ARG, "%s: target row %d has <s> at position %d: <s> only starts a target", fn, n,
+                               t);
             if (t > 0 && y[t] != c->tgt_pad) scored++;
         }
     }
     if (scored == 0)
-        return lm_fail(LM_ERR_EMPTY, "%s: the batch has no target token to predict (every target is <s> then <pad>)", fn);
+        return lm_fail(LM_ERR_EMPTY, "%s: the batch has no target token to predict (every target is <s> then <pad>)",
+                       fn);
     return LM_OK;
 }
 
@@ -447,10 +476,14 @@ static const lm_param_info *first_nonfinite(const lm_seq2seq *m, const lm_float 
 static lm_status nonfinite_loss(const lm_seq2seq *m, double loss) {
     const lm_param_info *bad = first_nonfinite(m, m->params);
     if (bad)
-        return lm_fail(LM_ERR_NONFINITE, "seq2seq: the loss is %g because parameter %s (%s) holds a non-finite value: "
-                       "try a lower learning rate or gradient clipping (e.g. clip 5)", loss, bad->name, bad->lecture);
-    return lm_fail(LM_ERR_NONFINITE, "seq2seq: the loss became %g (the scores overflowed): try a lower learning rate or "
-                   "gradient clipping (e.g. clip 5)", loss);
+        return lm_fail(LM_ERR_NONFINITE,
+                       "seq2seq: the loss is %g because parameter %s (%s) holds a non-finite value: "
+                       "try a lower learning rate or gradient clipping (e.g. clip 5)",
+                       loss, bad->name, bad->lecture);
+    return lm_fail(LM_ERR_NONFINITE,
+                   "seq2seq: the loss became %g (the scores overflowed): try a lower learning rate or "
+                   "gradient clipping (e.g. clip 5)",
+                   loss);
 }
 
 static double count_targets(const lm_seq2seq *m) {
@@ -469,8 +502,10 @@ lm_status seq2seq_loss_and_grads(lm_seq2seq *m, const lm_s2s_batch *b, double *l
     s2s_backward(m);
     const lm_param_info *bad = first_nonfinite(m, m->grads);
     if (bad)
-        return lm_fail(LM_ERR_NONFINITE, "seq2seq: the gradient of %s (%s) is not finite: try a lower learning rate or "
-                       "gradient clipping (e.g. clip 5)", bad->name, bad->lecture);
+        return lm_fail(LM_ERR_NONFINITE,
+                       "seq2seq: the gradient of %s (%s) is not finite: try a lower learning rate or "
+                       "gradient clipping (e.g. clip 5)",
+                       bad->name, bad->lecture);
     m->last_loss = value;
     *loss = value;
     if (count) *count = count_targets(m);

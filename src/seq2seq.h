@@ -29,16 +29,16 @@
 #define LM_S2S_MAX_TENSORS (2 + 2 * 4 * LM_MAX_S2S_LAYERS + 3 + 2)
 
 typedef struct {
-    lm_cell cell;            /* LM_CELL_RNN, LM_CELL_LSTM or LM_CELL_GRU (the same on both sides) */
-    int gru_variant;         /* GRU: LM_GRU_LECTURE or LM_GRU_TORCH */
-    int Vs, Vt;              /* source and target vocabulary sizes (the same ids when shared) */
-    int E;                   /* embedding size, both sides, >= 1 */
-    int H;                   /* hidden size, both sides (the decoder starts from the encoder's state) */
-    int L;                   /* layers on each side, 1 .. LM_MAX_S2S_LAYERS */
-    lm_attn_score attention; /* LM_ATTN_NONE (the bottleneck), LM_ATTN_DOT or LM_ATTN_ADDITIVE */
-    int A;                   /* additive attention width (>= 1); 0 otherwise */
-    int out_context;         /* attention only: 1 = the output layer reads [h^D_i; c_i], 0 = h^D_i */
-    int src_pad;             /* source id of <pad> */
+    lm_cell cell;                  /* LM_CELL_RNN, LM_CELL_LSTM or LM_CELL_GRU (the same on both sides) */
+    int gru_variant;               /* GRU: LM_GRU_LECTURE or LM_GRU_TORCH */
+    int Vs, Vt;                    /* source and target vocabulary sizes (the same ids when shared) */
+    int E;                         /* embedding size, both sides, >= 1 */
+    int H;                         /* hidden size, both sides (the decoder starts from the encoder's state) */
+    int L;                         /* layers on each side, 1 .. LM_MAX_S2S_LAYERS */
+    lm_attn_score attention;       /* LM_ATTN_NONE (the bottleneck), LM_ATTN_DOT or LM_ATTN_ADDITIVE */
+    int A;                         /* additive attention width (>= 1); 0 otherwise */
+    int out_context;               /* attention only: 1 = the output layer reads [h^D_i; c_i], 0 = h^D_i */
+    int src_pad;                   /* source id of <pad> */
     int tgt_pad, tgt_bos, tgt_eos; /* target ids of <pad>, <s>, </s> */
     uint32_t seed;
 } lm_seq2seq_config;
@@ -47,12 +47,12 @@ typedef struct {
 typedef struct {
     lm_cell cell;
     int gru_variant, L, H, G;
-    int in0;                                        /* layer 0's input width: E, or E + H (attention decoder) */
+    int in0; /* layer 0's input width: E, or E + H (attention decoder) */
     lm_float *Wx[LM_MAX_S2S_LAYERS], *dWx[LM_MAX_S2S_LAYERS]; /* (in, G·H): in = in0 for layer 0, else H */
     lm_float *Wh[LM_MAX_S2S_LAYERS], *dWh[LM_MAX_S2S_LAYERS]; /* (H, G·H) */
     lm_float *b[LM_MAX_S2S_LAYERS], *db[LM_MAX_S2S_LAYERS];   /* (G·H,) */
     lm_float *bh[LM_MAX_S2S_LAYERS], *dbh[LM_MAX_S2S_LAYERS]; /* (G·H,) torch GRU's bias_hh, else NULL */
-    lm_float *bsum;                                 /* (L, 3H) torch GRU: bias_ih + [bias_hh r, z | 0] */
+    lm_float *bsum;                                           /* (L, 3H) torch GRU: bias_ih + [bias_hh r, z | 0] */
 } lm_s2s_stack;
 
 typedef struct lm_seq2seq {
@@ -63,8 +63,8 @@ typedef struct lm_seq2seq {
     lm_float *params; /* (n_params,) */
     lm_float *grads;  /* (n_params,) same layout */
     lm_s2s_stack enc, dec;
-    lm_float *emb_src, *demb_src; /* (Vs, E) */
-    lm_float *emb_tgt, *demb_tgt; /* (Vt, E) */
+    lm_float *emb_src, *demb_src;  /* (Vs, E) */
+    lm_float *emb_tgt, *demb_tgt;  /* (Vt, E) */
     lm_float *Wq, *dWq, *Wk, *dWk; /* (H, A), additive only */
     lm_float *v, *dv;              /* (A,), additive only */
     lm_float *Wy, *dWy;            /* (Hout, Vt), Hout = 2H with out_context, else H */
@@ -77,46 +77,46 @@ typedef struct lm_seq2seq {
     int cache_N, cache_Ts, cache_Tt;
     size_t arena_bytes;
     void *arena;
-    int32_t *src_t;   /* (Ts, N) source ids, time-major */
-    int32_t *lens;    /* (N,) real source tokens per row */
-    uint8_t *mask;    /* (N, Ts) 1 = real source token */
-    int32_t *yin;     /* (Tt, N) decoder inputs y_{i-1} (teacher forcing) */
-    int32_t *yout;    /* (Tt, N) targets y_i */
-    uint8_t *tmask;   /* (Tt, N) 1 = real target */
-    lm_float *xe;     /* (Ts, N, E) source embeddings */
-    lm_float *exw;    /* (Ts, N, G·H) input projection of the encoder layer being computed */
-    lm_float *hE;     /* (L, Ts+1, N, H) encoder states; slot 0 is the zero start */
-    lm_float *cE;     /* (L, Ts+1, N, H) LSTM cell states */
-    lm_float *cacheE; /* (L, Ts, N, CW) gate caches (CW = 6H LSTM, 4H GRU) */
-    lm_float *keys;   /* (N, Ts, H) top encoder states, batch-first: attention's keys and values */
-    lm_float *kw;     /* (N, Ts, A) keys·W_k (additive) */
-    lm_float *xd;     /* (Tt, N, E) target-side embeddings of the decoder inputs */
-    lm_float *dxw;    /* (Tt, N, G·H) decoder layer 0's input projection of the embeddings */
-    lm_float *xw;     /* (N, G·H) one step's projection */
-    lm_float *hD;     /* (L, Tt+1, N, H) decoder states; slot 0 = the encoder's final state */
-    lm_float *cD;     /* (L, Tt+1, N, H) LSTM cell states */
-    lm_float *cacheD; /* (L, Tt, N, CW) */
-    lm_float *ctx;    /* (Tt, N, H) contexts c_i */
-    lm_float *alpha;  /* (Tt, N, Ts) attention weights α_i */
-    lm_float *acache; /* (Tt, N, Ts, A) additive tanh cache */
-    lm_float *outin;  /* (Tt, N, 2H) [h^D_i; c_i] (out_context only) */
-    lm_float *scores; /* (Tt, N, Vt) */
+    int32_t *src_t;    /* (Ts, N) source ids, time-major */
+    int32_t *lens;     /* (N,) real source tokens per row */
+    uint8_t *mask;     /* (N, Ts) 1 = real source token */
+    int32_t *yin;      /* (Tt, N) decoder inputs y_{i-1} (teacher forcing) */
+    int32_t *yout;     /* (Tt, N) targets y_i */
+    uint8_t *tmask;    /* (Tt, N) 1 = real target */
+    lm_float *xe;      /* (Ts, N, E) source embeddings */
+    lm_float *exw;     /* (Ts, N, G·H) input projection of the encoder layer being computed */
+    lm_float *hE;      /* (L, Ts+1, N, H) encoder states; slot 0 is the zero start */
+    lm_float *cE;      /* (L, Ts+1, N, H) LSTM cell states */
+    lm_float *cacheE;  /* (L, Ts, N, CW) gate caches (CW = 6H LSTM, 4H GRU) */
+    lm_float *keys;    /* (N, Ts, H) top encoder states, batch-first: attention's keys and values */
+    lm_float *kw;      /* (N, Ts, A) keys·W_k (additive) */
+    lm_float *xd;      /* (Tt, N, E) target-side embeddings of the decoder inputs */
+    lm_float *dxw;     /* (Tt, N, G·H) decoder layer 0's input projection of the embeddings */
+    lm_float *xw;      /* (N, G·H) one step's projection */
+    lm_float *hD;      /* (L, Tt+1, N, H) decoder states; slot 0 = the encoder's final state */
+    lm_float *cD;      /* (L, Tt+1, N, H) LSTM cell states */
+    lm_float *cacheD;  /* (L, Tt, N, CW) */
+    lm_float *ctx;     /* (Tt, N, H) contexts c_i */
+    lm_float *alpha;   /* (Tt, N, Ts) attention weights α_i */
+    lm_float *acache;  /* (Tt, N, Ts, A) additive tanh cache */
+    lm_float *outin;   /* (Tt, N, 2H) [h^D_i; c_i] (out_context only) */
+    lm_float *scores;  /* (Tt, N, Vt) */
     lm_float *dscores; /* (Tt, N, Vt) */
-    lm_float *doutin; /* (Tt, N, Hout) */
+    lm_float *doutin;  /* (Tt, N, Hout) */
     lm_float *dh, *dc; /* (L, N, H) gradient carried into each layer's current state */
     lm_float *gh, *gc; /* (N, H) one cell step's upstream */
     lm_float *ph, *pc; /* (N, H) one cell step's dh_prev, dc_prev */
-    lm_float *dstep;  /* (N, G·H) one cell step's dL/d(projection) */
-    lm_float *dxw0;   /* (Tt, N, G·H) decoder layer 0's dL/d(projection) at every step */
-    lm_float *dctx;   /* (N, H) */
-    lm_float *dq;     /* (N, H) */
-    lm_float *dkeys;  /* (N, Ts, H) */
-    lm_float *dkw;    /* (N, Ts, A) */
-    lm_float *dup;    /* (Ts, N, H) upstream of the encoder layer being walked back */
-    lm_float *dexw;   /* (Ts, N, G·H) */
-    lm_float *dxe;    /* (Ts, N, E) */
-    lm_float *dxd;    /* (Tt, N, E) */
-    lm_float *work;   /* the cells' and attention's workspace (the largest of them) */
+    lm_float *dstep;   /* (N, G·H) one cell step's dL/d(projection) */
+    lm_float *dxw0;    /* (Tt, N, G·H) decoder layer 0's dL/d(projection) at every step */
+    lm_float *dctx;    /* (N, H) */
+    lm_float *dq;      /* (N, H) */
+    lm_float *dkeys;   /* (N, Ts, H) */
+    lm_float *dkw;     /* (N, Ts, A) */
+    lm_float *dup;     /* (Ts, N, H) upstream of the encoder layer being walked back */
+    lm_float *dexw;    /* (Ts, N, G·H) */
+    lm_float *dxe;     /* (Ts, N, E) */
+    lm_float *dxd;     /* (Tt, N, E) */
+    lm_float *work;    /* the cells' and attention's workspace (the largest of them) */
     double last_loss;
 
     char *metadata_json; /* JSON object text of string metadata (vocabularies, set by the glue) */
@@ -164,15 +164,15 @@ lm_status seq2seq_sequence_logprobs(lm_seq2seq *m, const lm_s2s_batch *b, double
  * (</s> included when produced, then tgt_pad); out_len (N,) the count before any padding; alpha
  * (N, max_len, Ts) or NULL the attention weights of every step (zeros after the end, and zeros
  * everywhere without attention); logprob (N,) or NULL the sum of the chosen tokens' log-probabilities. */
-lm_status seq2seq_greedy(lm_seq2seq *m, const int32_t *src, int N, int Ts, int max_len, int32_t *out,
-                         int32_t *out_len, lm_float *alpha, double *logprob);
+lm_status seq2seq_greedy(lm_seq2seq *m, const int32_t *src, int N, int Ts, int max_len, int32_t *out, int32_t *out_len,
+                         lm_float *alpha, double *logprob);
 /* Beam search of width K (1 … LM_MAX_S2S_BEAM) over one checked source src (Ts,): hypotheses are scored by the sum of their tokens'
  * log-probabilities (no length normalisation); a hypothesis ends at </s>; the search stops when K have
  * ended, when the best ended one scores at least the best live one (scores only fall), or at max_len.
  * The best ended hypothesis is returned (the best live one if none ended): out (max_len,), *out_len,
  * *logprob, alpha (max_len, Ts) or NULL as for greedy. K = 1 is greedy decoding. */
-lm_status seq2seq_beam(lm_seq2seq *m, const int32_t *src, int Ts, int K, int max_len, int32_t *out,
-                       int32_t *out_len, lm_float *alpha, double *logprob);
+lm_status seq2seq_beam(lm_seq2seq *m, const int32_t *src, int Ts, int K, int max_len, int32_t *out, int32_t *out_len,
+                       lm_float *alpha, double *logprob);
 
 /* Centered differences against seq2seq_loss_and_grads on a batch, per tensor: rel_error (n_tensors,)
  * receives the largest |a − n| / max(|a| + |n|, floor) over `samples` random entries. The double

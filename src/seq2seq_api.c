@@ -29,7 +29,8 @@ static lm_status check_shape(const char *fn, const lm_seq2seq *m, int N, int Ts,
     LM_TRY(lm_check_elems(fn, "the scores (N, Tt, Vt)", &n, N, Tt, m->cfg.Vt));
     LM_TRY(lm_check_elems(fn, "the encoder caches (N, Ts, 6H)", &n, N, Ts, 6 * (size_t)m->cfg.H));
     LM_TRY(lm_check_elems(fn, "the attention weights (N, Tt, Ts)", &n, N, Tt, Ts));
-    if (m->cfg.A) LM_TRY(lm_check_elems(fn, "the additive attention cache (N·Tt, Ts, A)", &n, (size_t)N * Tt, Ts, m->cfg.A));
+    if (m->cfg.A)
+        LM_TRY(lm_check_elems(fn, "the additive attention cache (N·Tt, Ts, A)", &n, (size_t)N * Tt, Ts, m->cfg.A));
     return LM_OK;
 }
 
@@ -50,8 +51,8 @@ lm_status lm_seq2seq_create(int cell, int gru_variant, int Vs, int Vt, int E, in
     const char *fn = "seq2seq_create";
     LM_TRY(lm_check_ptr(fn, "out", out));
     *out = NULL;
-    lm_seq2seq_config c = {(lm_cell)cell, gru_variant, Vs, Vt, E, H, L, (lm_attn_score)attention, A, out_context,
-                           src_pad, tgt_pad, tgt_bos, tgt_eos, seed};
+    lm_seq2seq_config c = {(lm_cell)cell, gru_variant, Vs,      Vt,      E,       H,   L, (lm_attn_score)attention, A,
+                           out_context,   src_pad,     tgt_pad, tgt_bos, tgt_eos, seed};
     LM_TRY(seq2seq_check_config(&c, fn));
     lm_seq2seq *m;
     LM_TRY(seq2seq_new(&m, &c));
@@ -77,14 +78,23 @@ lm_status lm_seq2seq_info(const lm_seq2seq *m, uint32_t *info) {
     LM_TRY(lm_check_ptr(fn, "info", info));
     const lm_seq2seq_config *c = &m->cfg;
     const uint32_t values[LM_S2S_INFO_COUNT] = {
-        [LM_S2S_INFO_CELL] = (uint32_t)c->cell, [LM_S2S_INFO_GRU_VARIANT] = (uint32_t)c->gru_variant,
-        [LM_S2S_INFO_VS] = (uint32_t)c->Vs, [LM_S2S_INFO_VT] = (uint32_t)c->Vt, [LM_S2S_INFO_E] = (uint32_t)c->E,
-        [LM_S2S_INFO_H] = (uint32_t)c->H, [LM_S2S_INFO_L] = (uint32_t)c->L,
-        [LM_S2S_INFO_ATTENTION] = (uint32_t)c->attention, [LM_S2S_INFO_A] = (uint32_t)c->A,
-        [LM_S2S_INFO_OUT_CONTEXT] = (uint32_t)c->out_context, [LM_S2S_INFO_SRC_PAD] = (uint32_t)c->src_pad,
-        [LM_S2S_INFO_TGT_PAD] = (uint32_t)c->tgt_pad, [LM_S2S_INFO_TGT_BOS] = (uint32_t)c->tgt_bos,
-        [LM_S2S_INFO_TGT_EOS] = (uint32_t)c->tgt_eos, [LM_S2S_INFO_SEED] = c->seed,
-        [LM_S2S_INFO_TENSORS] = (uint32_t)m->n_tensors, [LM_S2S_INFO_PARAMS] = (uint32_t)m->n_params,
+        [LM_S2S_INFO_CELL] = (uint32_t)c->cell,
+        [LM_S2S_INFO_GRU_VARIANT] = (uint32_t)c->gru_variant,
+        [LM_S2S_INFO_VS] = (uint32_t)c->Vs,
+        [LM_S2S_INFO_VT] = (uint32_t)c->Vt,
+        [LM_S2S_INFO_E] = (uint32_t)c->E,
+        [LM_S2S_INFO_H] = (uint32_t)c->H,
+        [LM_S2S_INFO_L] = (uint32_t)c->L,
+        [LM_S2S_INFO_ATTENTION] = (uint32_t)c->attention,
+        [LM_S2S_INFO_A] = (uint32_t)c->A,
+        [LM_S2S_INFO_OUT_CONTEXT] = (uint32_t)c->out_context,
+        [LM_S2S_INFO_SRC_PAD] = (uint32_t)c->src_pad,
+        [LM_S2S_INFO_TGT_PAD] = (uint32_t)c->tgt_pad,
+        [LM_S2S_INFO_TGT_BOS] = (uint32_t)c->tgt_bos,
+        [LM_S2S_INFO_TGT_EOS] = (uint32_t)c->tgt_eos,
+        [LM_S2S_INFO_SEED] = c->seed,
+        [LM_S2S_INFO_TENSORS] = (uint32_t)m->n_tensors,
+        [LM_S2S_INFO_PARAMS] = (uint32_t)m->n_params,
     };
     memcpy(info, values, sizeof values);
     return LM_OK;
@@ -160,8 +170,8 @@ lm_status lm_seq2seq_greedy(lm_seq2seq *m, const int32_t *src, int N, int Ts, in
     return seq2seq_greedy(m, src, N, Ts, max_len, out, out_len, alpha, logprob);
 }
 
-lm_status lm_seq2seq_beam(lm_seq2seq *m, const int32_t *src, int Ts, int K, int max_len, int32_t *out,
-                          int32_t *out_len, lm_float *alpha, double *logprob) {
+lm_status lm_seq2seq_beam(lm_seq2seq *m, const int32_t *src, int Ts, int K, int max_len, int32_t *out, int32_t *out_len,
+                          lm_float *alpha, double *logprob) {
     const char *fn = "seq2seq_beam";
     LM_TRY(check_model(fn, m));
     LM_TRY(lm_check_range(fn, "K (beam width)", K, 1, LM_MAX_S2S_BEAM));
@@ -262,7 +272,8 @@ lm_status lm_seq2seq_trainer_create(lm_seq2seq *m, const int32_t *src, const int
         ns += (size_t)src_len[p];
         nt += (size_t)tgt_len[p];
         if (ns > LM_MAX_CALL_ELEMS || nt > LM_MAX_CALL_ELEMS)
-            return lm_fail(LM_ERR_ARG, "%s: the pairs hold more than the %zu ids one call accepts", fn, LM_MAX_CALL_ELEMS);
+            return lm_fail(LM_ERR_ARG, "%s: the pairs hold more than the %zu ids one call accepts", fn,
+                           LM_MAX_CALL_ELEMS);
     }
     LM_TRY(seq2seq_check_pairs(m, src, src_len, tgt, tgt_len, P, fn));
     lm_s2s_trainer *t;

@@ -29,9 +29,9 @@ static void encoder_backward(lm_seq2seq *m) {
                     if (lstm) m->gc[e] = active ? dc[e] : 0;
                 }
             }
-            s2s_cell_backward(&m->enc, l, m->dexw + (size_t)t * N * GH, m->ph, m->pc, m->gh, m->gc,
-                              s2s_enc_h(m, l, t), s2s_enc_c(m, l, t), s2s_enc_h(m, l, t + 1),
-                              m->cacheE + ((size_t)l * Ts + t) * N * CW, m->work, N);
+            s2s_cell_backward(&m->enc, l, m->dexw + (size_t)t * N * GH, m->ph, m->pc, m->gh, m->gc, s2s_enc_h(m, l, t),
+                              s2s_enc_c(m, l, t), s2s_enc_h(m, l, t + 1), m->cacheE + ((size_t)l * Ts + t) * N * CW,
+                              m->work, N);
             for (int n = 0; n < N; n++) {
                 lm_float *d = dh + (size_t)n * H;
                 if (t < m->lens[n]) {
@@ -96,14 +96,15 @@ void s2s_backward(lm_seq2seq *m) {
         memset(m->dctx, 0, NH * sizeof(lm_float));
         if (m->cfg.out_context)
             for (int n = 0; n < N; n++)
-                memcpy(m->dctx + (size_t)n * H, m->doutin + ((size_t)i * N + n) * Hout + H, (size_t)H * sizeof(lm_float));
+                memcpy(m->dctx + (size_t)n * H, m->doutin + ((size_t)i * N + n) * Hout + H,
+                       (size_t)H * sizeof(lm_float));
         lm_matmul_nt(m->dctx, dx0, Wc, N, GH, H);
         lm_matmul_tn(dWc, ctx, dx0, H, N, GH);
         /* the attention of step i: into h^D_{i-1} (the query) and into every encoder state (keys, values) */
-        attention_backward_projected(m->dq, m->dkeys, A ? m->dkw : NULL, A ? m->dWq : NULL, A ? m->dv : NULL,
-                                     m->dctx, s2s_dec_h(m, L - 1, i), m->keys, m->alpha + (size_t)i * N * Ts,
-                                     A ? m->acache + (size_t)i * N * Ts * A : NULL, m->Wq, m->v, m->work, N, 1, Ts,
-                                     H, A, m->cfg.attention);
+        attention_backward_projected(m->dq, m->dkeys, A ? m->dkw : NULL, A ? m->dWq : NULL, A ? m->dv : NULL, m->dctx,
+                                     s2s_dec_h(m, L - 1, i), m->keys, m->alpha + (size_t)i * N * Ts,
+                                     A ? m->acache + (size_t)i * N * Ts * A : NULL, m->Wq, m->v, m->work, N, 1, Ts, H,
+                                     A, m->cfg.attention);
         lm_float *dtop = m->dh + (size_t)(L - 1) * NH;
         for (size_t e = 0; e < NH; e++) dtop[e] += m->dq[e];
     }
@@ -121,7 +122,8 @@ void s2s_backward(lm_seq2seq *m) {
         }
         for (int t = 0; t < Ts; t++)
             for (int n = 0; n < N; n++)
-                memcpy(m->dup + ((size_t)t * N + n) * H, m->dkeys + ((size_t)n * Ts + t) * H, (size_t)H * sizeof(lm_float));
+                memcpy(m->dup + ((size_t)t * N + n) * H, m->dkeys + ((size_t)n * Ts + t) * H,
+                       (size_t)H * sizeof(lm_float));
     }
     encoder_backward(m);
     s2s_stack_finish_grads(&m->enc);

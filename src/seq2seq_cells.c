@@ -42,17 +42,14 @@ void s2s_cell_forward(const lm_s2s_stack *s, int l, lm_float *h, lm_float *c, lm
                       const lm_float *h_prev, const lm_float *c_prev, lm_float *work, int N) {
     const int H = s->H;
     switch (s->cell) {
-    case LM_CELL_LSTM:
-        lstm_forward_projected(h, c, cache, xw, h_prev, c_prev, s->Wh[l], s->b[l], work, N, 1, H);
-        break;
+    case LM_CELL_LSTM: lstm_forward_projected(h, c, cache, xw, h_prev, c_prev, s->Wh[l], s->b[l], work, N, 1, H); break;
     case LM_CELL_GRU: {
         const int torch = s->gru_variant == LM_GRU_TORCH;
         gru_forward_projected(h, cache, xw, h_prev, s->Wh[l], torch ? s->bsum + (size_t)l * 3 * H : s->b[l],
                               torch ? s->bh[l] + 2 * H : NULL, work, N, 1, H, (lm_gru_variant)s->gru_variant);
         break;
     }
-    default:
-        rnn_forward_projected(h, xw, h_prev, s->Wh[l], s->b[l], N, 1, H);
+    default: rnn_forward_projected(h, xw, h_prev, s->Wh[l], s->b[l], N, 1, H);
     }
 }
 
@@ -67,12 +64,11 @@ void s2s_cell_backward(const lm_s2s_stack *s, int l, lm_float *dxw, lm_float *dh
         break;
     case LM_CELL_GRU: {
         const int torch = s->gru_variant == LM_GRU_TORCH;
-        gru_backward_projected(dxw, dh_prev, s->dWh[l], s->db[l], torch ? s->dbh[l] + 2 * H : NULL, NULL, dh, h_prev,
-                               h, cache, s->Wh[l], work, N, 1, H, (lm_gru_variant)s->gru_variant);
+        gru_backward_projected(dxw, dh_prev, s->dWh[l], s->db[l], torch ? s->dbh[l] + 2 * H : NULL, NULL, dh, h_prev, h,
+                               cache, s->Wh[l], work, N, 1, H, (lm_gru_variant)s->gru_variant);
         break;
     }
-    default:
-        rnn_backward_projected(dxw, dh_prev, s->dWh[l], s->db[l], NULL, dh, h_prev, h, s->Wh[l], work, N, 1, H);
+    default: rnn_backward_projected(dxw, dh_prev, s->dWh[l], s->db[l], NULL, dh, h_prev, h, s->Wh[l], work, N, 1, H);
     }
 }
 

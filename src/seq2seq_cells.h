@@ -29,9 +29,9 @@ void s2s_cell_backward(const lm_s2s_stack *s, int l, lm_float *dxw, lm_float *dh
                        const lm_float *h, const lm_float *cache, lm_float *work, int N);
 
 /* Slots of the time-major state arrays (see seq2seq.h). */
-lm_float *s2s_enc_h(const lm_seq2seq *m, int l, int t);  /* (N, H) state after source step t (0 = start) */
-lm_float *s2s_enc_c(const lm_seq2seq *m, int l, int t);  /* (N, H) or NULL without an LSTM */
-lm_float *s2s_dec_h(const lm_seq2seq *m, int l, int i);  /* (N, H) decoder state after target step i */
+lm_float *s2s_enc_h(const lm_seq2seq *m, int l, int t); /* (N, H) state after source step t (0 = start) */
+lm_float *s2s_enc_c(const lm_seq2seq *m, int l, int t); /* (N, H) or NULL without an LSTM */
+lm_float *s2s_dec_h(const lm_seq2seq *m, int l, int i); /* (N, H) decoder state after target step i */
 lm_float *s2s_dec_c(const lm_seq2seq *m, int l, int i);
 
 /* Source ids src (N, Ts) of the carved shape into src_t (time-major), lens and the attention mask. */

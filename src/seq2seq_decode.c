@@ -39,8 +39,8 @@ static void advance_state(lm_seq2seq *m, const int *parent) {
         }
 }
 
-lm_status seq2seq_greedy(lm_seq2seq *m, const int32_t *src, int N, int Ts, int max_len, int32_t *out,
-                         int32_t *out_len, lm_float *alpha, double *logprob) {
+lm_status seq2seq_greedy(lm_seq2seq *m, const int32_t *src, int N, int Ts, int max_len, int32_t *out, int32_t *out_len,
+                         lm_float *alpha, double *logprob) {
     LM_TRY(seq2seq_ensure_caches(m, N, Ts, 1));
     const int Vt = m->cfg.Vt, attention = m->cfg.attention != LM_ATTN_NONE;
     s2s_load_sources(m, src);
@@ -56,7 +56,7 @@ lm_status seq2seq_greedy(lm_seq2seq *m, const int32_t *src, int N, int Ts, int m
     for (int s = 0; s < max_len && live > 0; s++) {
         step(m);
         for (int n = 0; n < N; n++) {
-            if (out_len[n] <= s) continue; /* ended at an earlier step */
+            if (out_len[n] <= s) continue;                    /* ended at an earlier step */
             const lm_float *row = m->scores + (size_t)n * Vt; /* (Vt,) */
             int best = -1;
             for (int v = 0; v < Vt; v++)
@@ -90,8 +90,8 @@ static int better(const candidate *a, const candidate *b) {
     return a->token < b->token;
 }
 
-lm_status seq2seq_beam(lm_seq2seq *m, const int32_t *src, int Ts, int K, int max_len, int32_t *out,
-                       int32_t *out_len, lm_float *alpha, double *logprob) {
+lm_status seq2seq_beam(lm_seq2seq *m, const int32_t *src, int Ts, int K, int max_len, int32_t *out, int32_t *out_len,
+                       lm_float *alpha, double *logprob) {
     const int Vt = m->cfg.Vt, keep_alpha = alpha && m->cfg.attention != LM_ATTN_NONE;
     /* bookkeeping: token and α histories of the K beams (current and next), scores, candidates */
     const size_t hist_n = lm_size_mul((size_t)K, (size_t)max_len);
@@ -144,7 +144,10 @@ lm_status seq2seq_beam(lm_seq2seq *m, const int32_t *src, int Ts, int K, int max
                 int count = nc - first;
                 if (count == K && !better(&c, &cand[nc - 1])) continue;
                 int at = count == K ? nc - 1 : nc++; /* drop the worst when full */
-                while (at > first && better(&c, &cand[at - 1])) { cand[at] = cand[at - 1]; at--; }
+                while (at > first && better(&c, &cand[at - 1])) {
+                    cand[at] = cand[at - 1];
+                    at--;
+                }
                 cand[at] = c;
             }
         }
@@ -152,7 +155,10 @@ lm_status seq2seq_beam(lm_seq2seq *m, const int32_t *src, int Ts, int K, int max
         for (int i = 1; i < nc; i++) {
             candidate c = cand[i];
             int at = i;
-            while (at > 0 && better(&c, &cand[at - 1])) { cand[at] = cand[at - 1]; at--; }
+            while (at > 0 && better(&c, &cand[at - 1])) {
+                cand[at] = cand[at - 1];
+                at--;
+            }
             cand[at] = c;
         }
         /* the K best expansions: those ending in </s> are finished, the others stay live */
@@ -168,7 +174,8 @@ lm_status seq2seq_beam(lm_seq2seq *m, const int32_t *src, int Ts, int K, int max
                     memcpy(best_ids, cur + (size_t)c->parent * max_len, (size_t)t * sizeof *best_ids);
                     best_ids[t] = c->token;
                     if (keep_alpha) {
-                        memcpy(best_alpha, acur + (size_t)c->parent * max_len * Ts, (size_t)t * Ts * sizeof *best_alpha);
+                        memcpy(best_alpha, acur + (size_t)c->parent * max_len * Ts,
+                               (size_t)t * Ts * sizeof *best_alpha);
                         memcpy(best_alpha + (size_t)t * Ts, arow, (size_t)Ts * sizeof *best_alpha);
                     }
                 }

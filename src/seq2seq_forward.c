@@ -66,10 +66,10 @@ void s2s_decode_step(lm_seq2seq *m, int i) {
     const int GH = m->dec.G * H;
     const size_t CW = s2s_cache_width(m->cfg.cell, H);
     lm_float *ctx = m->ctx + (size_t)i * N * H; /* (N, H) c_i */
-    if (m->cfg.attention != LM_ATTN_NONE) /* c_i from h^D_{i-1} (the top layer) and every h^E_j */
-        attention_forward_projected(ctx, m->alpha + (size_t)i * N * Ts,
-                                    A ? m->acache + (size_t)i * N * Ts * A : NULL, s2s_dec_h(m, L - 1, i), m->keys,
-                                    m->kw, m->mask, m->Wq, m->v, m->work, N, 1, Ts, H, A, m->cfg.attention);
+    if (m->cfg.attention != LM_ATTN_NONE)       /* c_i from h^D_{i-1} (the top layer) and every h^E_j */
+        attention_forward_projected(ctx, m->alpha + (size_t)i * N * Ts, A ? m->acache + (size_t)i * N * Ts * A : NULL,
+                                    s2s_dec_h(m, L - 1, i), m->keys, m->kw, m->mask, m->Wq, m->v, m->work, N, 1, Ts, H,
+                                    A, m->cfg.attention);
     for (int l = 0; l < L; l++) {
         if (l == 0) { /* xw = emb(y_{i-1})·Wx[0:E] (precomputed) + c_i·Wx[E:E+H] */
             memcpy(m->xw, m->dxw + (size_t)i * N * GH, (size_t)N * GH * sizeof(lm_float));

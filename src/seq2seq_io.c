@@ -30,9 +30,11 @@ lm_status seq2seq_set_metadata(lm_seq2seq *m, const char *json) {
     }
     lm_json v;
     LM_TRY(lm_json_parse(&v, json, strlen(json), "the seq2seq metadata"));
-    lm_status s = v.type == LM_JSON_OBJECT ? LM_OK : lm_fail(LM_ERR_ARG, "seq2seq metadata must be an object of strings");
+    lm_status s =
+        v.type == LM_JSON_OBJECT ? LM_OK : lm_fail(LM_ERR_ARG, "seq2seq metadata must be an object of strings");
     for (size_t i = 0; i < v.length && !s; i++) {
-        if (v.items[i].type != LM_JSON_STRING) s = lm_fail(LM_ERR_ARG, "seq2seq metadata '%s' must be a string", v.keys[i]);
+        if (v.items[i].type != LM_JSON_STRING)
+            s = lm_fail(LM_ERR_ARG, "seq2seq metadata '%s' must be a string", v.keys[i]);
         else if (is_reserved(v.keys[i]))
             s = lm_fail(LM_ERR_ARG, "seq2seq metadata key '%s' is reserved for lmlab itself", v.keys[i]);
     }
@@ -49,18 +51,20 @@ lm_status seq2seq_set_metadata(lm_seq2seq *m, const char *json) {
 /* ---- saving ------------------------------------------------------------------------------------- */
 
 static const char *cell_name(lm_cell c) { return c == LM_CELL_LSTM ? "lstm" : c == LM_CELL_GRU ? "gru" : "rnn"; }
-static const char *opt_name(lm_opt_kind k) { return k == LM_OPT_SGD ? "sgd" : k == LM_OPT_ADAGRAD ? "adagrad" : "adam"; }
+static const char *opt_name(lm_opt_kind k) {
+    return k == LM_OPT_SGD ? "sgd" : k == LM_OPT_ADAGRAD ? "adagrad" : "adam";
+}
 
 static void config_json(lm_strbuf *sb, const lm_seq2seq_config *c) {
     lm_sb_printf(sb, "{\"model\":\"seq2seq\",\"cell\":\"%s\",", cell_name(c->cell));
     if (c->cell == LM_CELL_GRU)
         lm_sb_printf(sb, "\"gru_variant\":\"%s\",", c->gru_variant == LM_GRU_TORCH ? "torch" : "lecture");
-    lm_sb_printf(sb, "\"src_vocab_size\":%d,\"tgt_vocab_size\":%d,\"embedding\":%d,\"hidden\":%d,\"layers\":%d,",
-                 c->Vs, c->Vt, c->E, c->H, c->L);
-    lm_sb_printf(sb, "\"attention\":\"%s\",\"attention_size\":%d,\"out_context\":%d,", seq2seq_attention_name(c->attention),
-                 c->A, c->out_context);
-    lm_sb_printf(sb, "\"src_pad\":%d,\"tgt_pad\":%d,\"tgt_bos\":%d,\"tgt_eos\":%d,\"seed\":%lu}", c->src_pad, c->tgt_pad,
-                 c->tgt_bos, c->tgt_eos, (unsigned long)c->seed);
+    lm_sb_printf(sb, "\"src_vocab_size\":%d,\"tgt_vocab_size\":%d,\"embedding\":%d,\"hidden\":%d,\"layers\":%d,", c->Vs,
+                 c->Vt, c->E, c->H, c->L);
+    lm_sb_printf(sb, "\"attention\":\"%s\",\"attention_size\":%d,\"out_context\":%d,",
+                 seq2seq_attention_name(c->attention), c->A, c->out_context);
+    lm_sb_printf(sb, "\"src_pad\":%d,\"tgt_pad\":%d,\"tgt_bos\":%d,\"tgt_eos\":%d,\"seed\":%lu}", c->src_pad,
+                 c->tgt_pad, c->tgt_bos, c->tgt_eos, (unsigned long)c->seed);
 }
 
 static void trainer_json(lm_strbuf *sb, const lm_s2s_trainer *t) {
@@ -172,7 +176,8 @@ static lm_status read_config(const lm_st_file *f, lm_seq2seq_config *c) {
     LM_TRY(lm_json_parse(&cfg, text, strlen(text), "the seq2seq file's config"));
     memset(c, 0, sizeof *c);
     const char *cell = NULL, *attention = NULL, *variant = NULL;
-    lm_status s = cfg.type == LM_JSON_OBJECT ? LM_OK : lm_fail(LM_ERR_FORMAT, "seq2seq file config is not a JSON object");
+    lm_status s =
+        cfg.type == LM_JSON_OBJECT ? LM_OK : lm_fail(LM_ERR_FORMAT, "seq2seq file config is not a JSON object");
     if (!s) s = config_name(&cfg, "cell", &cell);
     if (!s) {
         if (strcmp(cell, "rnn") == 0) c->cell = LM_CELL_RNN;
@@ -270,8 +275,10 @@ static lm_status load_into(lm_seq2seq *m, const lm_st_file *f) {
         for (int k = 0; k < m->n_tensors && !ours; k++) ours = strcmp(m->table[k].name, name) == 0;
         if (!ours && bias && writes_zero_bias_hh(m)) ours = atoi(bias + 14) < m->cfg.L;
         if (!ours)
-            s = lm_fail(LM_ERR_FORMAT, "seq2seq file has tensor '%s', which its config (%s, %d layer(s), attention %s) "
-                        "does not use", name, cell_name(m->cfg.cell), m->cfg.L, seq2seq_attention_name(m->cfg.attention));
+            s = lm_fail(LM_ERR_FORMAT,
+                        "seq2seq file has tensor '%s', which its config (%s, %d layer(s), attention %s) "
+                        "does not use",
+                        name, cell_name(m->cfg.cell), m->cfg.L, seq2seq_attention_name(m->cfg.attention));
     }
     return s;
 }
@@ -315,8 +322,10 @@ lm_status seq2seq_load(lm_seq2seq **out, const uint8_t *bytes, size_t len) {
         for (int i = 0; i < f.n_tensors; i++) have += (double)f.tensors[i].count;
         double need = ((double)c.Vs + c.Vt) * c.E + 2 * c.L * G * H * H + (double)c.Vt * H;
         if (need > 2 * have + 4096)
-            s = lm_fail(LM_ERR_FORMAT, "seq2seq file config needs about %.0f values but the file holds %.0f: truncated, "
-                        "or the config disagrees with the tensors", need, have);
+            s = lm_fail(LM_ERR_FORMAT,
+                        "seq2seq file config needs about %.0f values but the file holds %.0f: truncated, "
+                        "or the config disagrees with the tensors",
+                        need, have);
     }
     if (!s) s = seq2seq_new(&m, &c);
     if (!s) s = load_into(m, &f);
@@ -354,8 +363,10 @@ lm_status seq2seq_trainer_restore(lm_s2s_trainer *t, const uint8_t *bytes, size_
     if (!s && (!kind || kind->type != LM_JSON_STRING))
         s = lm_fail(LM_ERR_FORMAT, "seq2seq file training state lacks 'optimizer'");
     if (!s && strcmp(kind->string, opt_name(t->opt.cfg.kind)) != 0)
-        s = lm_fail(LM_ERR_ARG, "the checkpoint was trained with %s but this trainer uses %s: use the same optimizer to "
-                    "resume", kind->string, opt_name(t->opt.cfg.kind));
+        s = lm_fail(LM_ERR_ARG,
+                    "the checkpoint was trained with %s but this trainer uses %s: use the same optimizer to "
+                    "resume",
+                    kind->string, opt_name(t->opt.cfg.kind));
     if (!s) s = trainer_number(&j, "batch", &batch);
     if (!s) s = trainer_number(&j, "step", &step);
     if (!s) s = trainer_number(&j, "clip_events", &clips);
@@ -364,8 +375,10 @@ lm_status seq2seq_trainer_restore(lm_s2s_trainer *t, const uint8_t *bytes, size_
     if (!s) s = trainer_number(&j, "pairs", &pairs);
     if (!s) s = trainer_number(&j, "seed", &seed);
     if (!s && batch != t->N)
-        s = lm_fail(LM_ERR_ARG, "the checkpoint was trained with batch %.0f, this trainer has %d: use the same batch to "
-                    "resume", batch, t->N);
+        s = lm_fail(LM_ERR_ARG,
+                    "the checkpoint was trained with batch %.0f, this trainer has %d: use the same batch to "
+                    "resume",
+                    batch, t->N);
     int states = lm_optim_state_count(&t->opt);
     lm_float *tmp[2] = {NULL, NULL};
     for (int v = 0; v < states && !s; v++)

@@ -12,23 +12,29 @@ static lm_status check_pair(const lm_seq2seq *m, size_t p, const int32_t *s, int
                             const char *fn) {
     const lm_seq2seq_config *c = &m->cfg;
     if (sl < 1 || sl > LM_MAX_S2S_LEN)
-        return lm_fail(LM_ERR_ARG, "%s: pair %zu: the source has %d tokens; it needs 1 to %d", fn, p, sl, LM_MAX_S2S_LEN);
+        return lm_fail(LM_ERR_ARG, "%s: pair %zu: the source has %d tokens; it needs 1 to %d", fn, p, sl,
+                       LM_MAX_S2S_LEN);
     if (yl < 2 || yl > LM_MAX_S2S_LEN + 1)
         return lm_fail(LM_ERR_ARG, "%s: pair %zu: the target has %d ids with <s> and </s>; it needs 2 to %d", fn, p, yl,
                        LM_MAX_S2S_LEN + 1);
     for (int t = 0; t < sl; t++) {
         if (s[t] < 0 || s[t] >= c->Vs)
-            return lm_fail(LM_ERR_ARG, "%s: pair %zu: source id %d at position %d is outside the source vocabulary "
-                           "[0, %d)", fn, p, (int)s[t], t, c->Vs);
-        if (s[t] == c->src_pad) return lm_fail(LM_ERR_ARG, "%s: pair %zu: the source holds <pad> at position %d", fn, p, t);
+            return lm_fail(LM_ERR_ARG,
+                           "%s: pair %zu: source id %d at position %d is outside the source vocabulary "
+                           "[0, %d)",
+                           fn, p, (int)s[t], t, c->Vs);
+        if (s[t] == c->src_pad)
+            return lm_fail(LM_ERR_ARG, "%s: pair %zu: the source holds <pad> at position %d", fn, p, t);
     }
     if (y[0] != c->tgt_bos)
         return lm_fail(LM_ERR_ARG, "%s: pair %zu: the target must start with <s> (id %d), got %d", fn, p, c->tgt_bos,
                        (int)y[0]);
     for (int t = 0; t < yl; t++) {
         if (y[t] < 0 || y[t] >= c->Vt)
-            return lm_fail(LM_ERR_ARG, "%s: pair %zu: target id %d at position %d is outside the target vocabulary "
-                           "[0, %d)", fn, p, (int)y[t], t, c->Vt);
+            return lm_fail(LM_ERR_ARG,
+                           "%s: pair %zu: target id %d at position %d is outside the target vocabulary "
+                           "[0, %d)",
+                           fn, p, (int)y[t], t, c->Vt);
         if (y[t] == c->tgt_pad || (t > 0 && y[t] == c->tgt_bos))
             return lm_fail(LM_ERR_ARG, "%s: pair %zu: the target holds %s at position %d", fn, p,
                            y[t] == c->tgt_pad ? "<pad>" : "a second <s>", t);
@@ -62,8 +68,8 @@ static void shuffle_epoch(lm_s2s_trainer *t, uint64_t e) {
 }
 
 lm_status seq2seq_trainer_new(lm_s2s_trainer **out, lm_seq2seq *m, const int32_t *src, const int32_t *src_len,
-                              const int32_t *tgt, const int32_t *tgt_len, size_t P, int N,
-                              const lm_optim_config *opt, uint32_t seed) {
+                              const int32_t *tgt, const int32_t *tgt_len, size_t P, int N, const lm_optim_config *opt,
+                              uint32_t seed) {
     *out = NULL;
     size_t ns = 0, nt = 0;
     int max_src = 0, max_tgt = 0;
@@ -113,7 +119,8 @@ lm_status seq2seq_trainer_new(lm_s2s_trainer **out, lm_seq2seq *m, const int32_t
 void seq2seq_trainer_delete(lm_s2s_trainer *t) {
     if (!t) return;
     lm_optim_free(&t->opt);
-    free(t->src), free(t->tgt), free(t->src_off), free(t->tgt_off), free(t->order), free(t->pick), free(t->bsrc), free(t->btgt);
+    free(t->src), free(t->tgt), free(t->src_off), free(t->tgt_off), free(t->order), free(t->pick), free(t->bsrc),
+        free(t->btgt);
     free(t);
 }
 

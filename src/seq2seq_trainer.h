@@ -10,29 +10,29 @@
 #include "seq2seq.h"
 
 typedef struct lm_s2s_trainer { /* lmlab.h's lm_seq2seq_trainer */
-    lm_seq2seq *model;  /* not owned */
-    size_t P;           /* pairs */
-    int32_t *src, *tgt; /* concatenated ids of every source / target (targets with <s> … </s>) */
-    size_t *src_off, *tgt_off; /* (P+1,) where each pair's ids start */
-    int max_src, max_tgt; /* longest source / target */
+    lm_seq2seq *model;          /* not owned */
+    size_t P;                   /* pairs */
+    int32_t *src, *tgt;         /* concatenated ids of every source / target (targets with <s> … </s>) */
+    size_t *src_off, *tgt_off;  /* (P+1,) where each pair's ids start */
+    int max_src, max_tgt;       /* longest source / target */
     int N;
     uint32_t seed;
-    uint32_t *order;    /* (P,) this epoch's order */
-    size_t cursor;      /* next position in order */
-    uint64_t epoch;     /* completed passes over the pairs */
-    uint32_t *pick;     /* (N,) the pairs of the current batch */
+    uint32_t *order; /* (P,) this epoch's order */
+    size_t cursor;   /* next position in order */
+    uint64_t epoch;  /* completed passes over the pairs */
+    uint32_t *pick;  /* (N,) the pairs of the current batch */
     lm_optimizer opt;
     int32_t *bsrc, *btgt; /* (N, max_src), (N, max_tgt) the padded batch */
 } lm_s2s_trainer;
 
 typedef struct {
     int64_t step;
-    double loss;      /* mean training loss (nats per target token) over the steps of the call */
+    double loss; /* mean training loss (nats per target token) over the steps of the call */
     double last_loss;
     double grad_norm; /* of the last step, before clipping */
     int clipped;
     int64_t clip_events;
-    double pairs;     /* pairs and target tokens trained on in this call */
+    double pairs; /* pairs and target tokens trained on in this call */
     double tokens;
     uint64_t epoch;
 } lm_s2s_train_stats;
@@ -45,8 +45,8 @@ lm_status seq2seq_check_pairs(const lm_seq2seq *m, const int32_t *src, const int
 /* A trainer over pairs that passed seq2seq_check_pairs, N ≥ 1 pairs per batch, an optimizer config that
  * passed lm_optim_validate. */
 lm_status seq2seq_trainer_new(lm_s2s_trainer **out, lm_seq2seq *model, const int32_t *src, const int32_t *src_len,
-                              const int32_t *tgt, const int32_t *tgt_len, size_t P, int N,
-                              const lm_optim_config *opt, uint32_t seed);
+                              const int32_t *tgt, const int32_t *tgt_len, size_t P, int N, const lm_optim_config *opt,
+                              uint32_t seed);
 void seq2seq_trainer_delete(lm_s2s_trainer *t);
 /* Run `count` (≥ 1) steps; a refused step stops there with LM_ERR_NONFINITE and the stats of the steps done. */
 lm_status seq2seq_trainer_train(lm_s2s_trainer *t, int count, lm_s2s_train_stats *stats);

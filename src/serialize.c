@@ -16,11 +16,17 @@ void lm_sb_append(lm_strbuf *sb, const char *text, size_t n) {
     if (sb->len + n + 1 > sb->cap) {
         size_t cap = sb->cap ? sb->cap : 256;
         while (cap < sb->len + n + 1) {
-            if (cap > SIZE_MAX / 2) { sb->failed = 1; return; }
+            if (cap > SIZE_MAX / 2) {
+                sb->failed = 1;
+                return;
+            }
             cap *= 2;
         }
         char *grown = realloc(sb->data, cap);
-        if (!grown) { sb->failed = 1; return; }
+        if (!grown) {
+            sb->failed = 1;
+            return;
+        }
         sb->data = grown;
         sb->cap = cap;
     }
@@ -35,7 +41,10 @@ void lm_sb_printf(lm_strbuf *sb, const char *fmt, ...) {
     va_start(args, fmt);
     int n = lm_vsnprintf(tmp, sizeof tmp, fmt, args);
     va_end(args);
-    if (n < 0 || (size_t)n >= sizeof tmp) { sb->failed = 1; return; } /* callers format short numbers only */
+    if (n < 0 || (size_t)n >= sizeof tmp) {
+        sb->failed = 1;
+        return;
+    } /* callers format short numbers only */
     lm_sb_append(sb, tmp, (size_t)n);
 }
 
@@ -163,7 +172,8 @@ static lm_status read_entry(lm_st_entry *e, const char *name, const lm_json *spe
         offsets->type != LM_JSON_ARRAY)
         return lm_fail(LM_ERR_FORMAT, "model file header: tensor '%s' needs dtype, shape and data_offsets", name);
     if (strcmp(dtype->string, "F32") != 0)
-        return lm_fail(LM_ERR_FORMAT, "model file: tensor '%s' has dtype %s; lmlab reads F32 only", name, dtype->string);
+        return lm_fail(LM_ERR_FORMAT, "model file: tensor '%s' has dtype %s; lmlab reads F32 only", name,
+                       dtype->string);
     if (shape->length > LM_ST_MAX_DIMS)
         return lm_fail(LM_ERR_FORMAT, "model file: tensor '%s' has %zu dimensions (at most %d)", name, shape->length,
                        LM_ST_MAX_DIMS);
@@ -182,12 +192,13 @@ static lm_status read_entry(lm_st_entry *e, const char *name, const lm_json *spe
         return lm_fail(LM_ERR_FORMAT, "model file: tensor '%s' needs data_offsets [begin, end]", name);
     double begin = offsets->items[0].number, end = offsets->items[1].number;
     if (begin > end || end > (double)data_len)
-        return lm_fail(LM_ERR_FORMAT,
-                       "model file is truncated or corrupted: tensor '%s' lies at bytes [%.0f, %.0f) of a %zu-byte data section",
-                       name, begin, end, data_len);
+        return lm_fail(
+            LM_ERR_FORMAT,
+            "model file is truncated or corrupted: tensor '%s' lies at bytes [%.0f, %.0f) of a %zu-byte data section",
+            name, begin, end, data_len);
     if ((size_t)(end - begin) != e->count * 4)
-        return lm_fail(LM_ERR_FORMAT, "model file: tensor '%s' has %zu values by its shape but %.0f bytes of data", name,
-                       e->count, end - begin);
+        return lm_fail(LM_ERR_FORMAT, "model file: tensor '%s' has %zu values by its shape but %.0f bytes of data",
+                       name, e->count, end - begin);
     e->offset = (size_t)begin;
     return LM_OK;
 }
@@ -247,7 +258,8 @@ lm_status lm_st_read(lm_st_file *f, const uint8_t *bytes, size_t len) {
             expect = order[i]->offset + order[i]->count * 4;
         }
         if (!s && expect != len)
-            s = lm_fail(LM_ERR_FORMAT, "model file has %zu bytes after its last tensor (corrupted or not lmlab's)", len - expect);
+            s = lm_fail(LM_ERR_FORMAT, "model file has %zu bytes after its last tensor (corrupted or not lmlab's)",
+                        len - expect);
     }
     free(order);
     if (s) lm_st_free(f);

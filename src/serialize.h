@@ -45,11 +45,11 @@ typedef struct {
 } lm_st_entry;
 
 typedef struct {
-    lm_json header;        /* parsed header (owns the strings) */
-    const lm_json *meta;   /* header["__metadata__"] or NULL */
-    lm_st_entry *tensors;  /* (n_tensors,) in header order */
+    lm_json header;       /* parsed header (owns the strings) */
+    const lm_json *meta;  /* header["__metadata__"] or NULL */
+    lm_st_entry *tensors; /* (n_tensors,) in header order */
     int n_tensors;
-    const uint8_t *bytes;  /* the caller's buffer; must outlive this struct */
+    const uint8_t *bytes; /* the caller's buffer; must outlive this struct */
     size_t len;
 } lm_st_file;
 

@@ -33,17 +33,19 @@ lm_status lm_utf8_validate(const uint8_t *text, size_t len, const char *what) {
         else if (c >= 0xE0 && c <= 0xEF) need = 2, cp = c & 0x0F, min = 0x800;
         else if (c >= 0xF0 && c <= 0xF4) need = 3, cp = c & 0x07, min = 0x10000;
         else
-            return lm_fail(LM_ERR_UTF8, "%s is not valid UTF-8 at byte offset %zu (byte 0x%02X cannot start a character)",
-                           what, i, c);
+            return lm_fail(LM_ERR_UTF8,
+                           "%s is not valid UTF-8 at byte offset %zu (byte 0x%02X cannot start a character)", what, i,
+                           c);
         for (size_t k = 1; k <= need; k++) {
             if (i + k >= len)
-                return lm_fail(LM_ERR_UTF8, "%s is not valid UTF-8 at byte offset %zu (the text ends inside a character)",
-                               what, i);
+                return lm_fail(LM_ERR_UTF8,
+                               "%s is not valid UTF-8 at byte offset %zu (the text ends inside a character)", what, i);
             uint8_t b = text[i + k];
             if ((b & 0xC0) != 0x80)
-                return lm_fail(LM_ERR_UTF8,
-                               "%s is not valid UTF-8 at byte offset %zu (byte 0x%02X where a continuation byte was expected)",
-                               what, i + k, b);
+                return lm_fail(
+                    LM_ERR_UTF8,
+                    "%s is not valid UTF-8 at byte offset %zu (byte 0x%02X where a continuation byte was expected)",
+                    what, i + k, b);
             cp = (cp << 6) | (b & 0x3F);
         }
         if (cp < min)
@@ -52,7 +54,8 @@ lm_status lm_utf8_validate(const uint8_t *text, size_t len, const char *what) {
             return lm_fail(LM_ERR_UTF8, "%s is not valid UTF-8 at byte offset %zu (encoded surrogate U+%04X)", what, i,
                            (unsigned)cp);
         if (cp > 0x10FFFF)
-            return lm_fail(LM_ERR_UTF8, "%s is not valid UTF-8 at byte offset %zu (code point above U+10FFFF)", what, i);
+            return lm_fail(LM_ERR_UTF8, "%s is not valid UTF-8 at byte offset %zu (code point above U+10FFFF)", what,
+                           i);
         i += need + 1;
     }
     return LM_OK;
@@ -83,8 +86,8 @@ int lm_utf8_put(uint8_t *out, uint32_t cp) {
 
 static inline int is_space(uint32_t cp) {
     if (cp < 0x80) return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
-    return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 ||
-           cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
+    return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 || cp == 0x2029 ||
+           cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
 }
 
 /* Non-ASCII punctuation and symbols (each is its own token, like ASCII punctuation). */
@@ -123,8 +126,7 @@ size_t lm_utf8_lower(uint8_t *out, const uint8_t *in, size_t n) {
     return o;
 }
 
-void lm_tokenizer_init(lm_tokenizer *t, const uint8_t *text, size_t len, int tokenizer, int lowercase,
-                       int sentences) {
+void lm_tokenizer_init(lm_tokenizer *t, const uint8_t *text, size_t len, int tokenizer, int lowercase, int sentences) {
     memset(t, 0, sizeof *t - sizeof t->buf);
     t->text = text;
     t->len = len;

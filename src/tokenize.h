@@ -54,12 +54,11 @@ typedef struct {
     int end_after_token;  /* LM_SENT_PUNCT: the token just emitted closes the sentence */
     const uint8_t *token; /* the current token's bytes (into text, or into buf when lower-cased) */
     size_t token_len;
-    size_t token_offset;  /* byte offset of the token in text, for error messages */
+    size_t token_offset; /* byte offset of the token in text, for error messages */
     uint8_t buf[LM_MAX_TOKEN_BYTES + 4];
 } lm_tokenizer;
 
-void lm_tokenizer_init(lm_tokenizer *t, const uint8_t *text, size_t len, int tokenizer, int lowercase,
-                       int sentences);
+void lm_tokenizer_init(lm_tokenizer *t, const uint8_t *text, size_t len, int tokenizer, int lowercase, int sentences);
 /* The next event. LM_EV_ERROR only for a token longer than LM_MAX_TOKEN_BYTES (message recorded). */
 lm_token_event lm_tokenizer_next(lm_tokenizer *t);
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 lm_status trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, size_t len, int N, int T,
-                         const lm_optim_config *opt) {
+                      const lm_optim_config *opt) {
     *out = NULL;
     if (len / (size_t)N < (size_t)T + 1)
         return lm_fail(LM_ERR_EMPTY,

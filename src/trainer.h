@@ -10,15 +10,15 @@
 #include "optim.h"
 
 struct lm_trainer {
-    lm_model *model;   /* not owned; checked live at each call from the API */
-    int32_t *ids;      /* (len,) copy of the training stream */
+    lm_model *model; /* not owned; checked live at each call from the API */
+    int32_t *ids;    /* (len,) copy of the training stream */
     size_t len;
     int N, T;
     size_t stream_len; /* floor(len / N) */
     size_t pos;        /* offset of the next window inside every stream */
     lm_optimizer opt;
-    int32_t *window;   /* (N, T+1) the current batch */
-    uint64_t wraps;    /* times the streams wrapped (epochs) */
+    int32_t *window; /* (N, T+1) the current batch */
+    uint64_t wraps;  /* times the streams wrapped (epochs) */
 };
 
 typedef struct {
@@ -33,7 +33,7 @@ typedef struct {
 /* N, T ≥ 1, ids in [0, V) and a validated optimizer config (the edge checks them); a corpus shorter
  * than one window of every stream is LM_ERR_EMPTY. */
 lm_status trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, size_t len, int N, int T,
-                         const lm_optim_config *opt);
+                      const lm_optim_config *opt);
 void trainer_delete(lm_trainer *t);
 /* Run `count` (≥ 1) steps; on a refused step returns LM_ERR_NONFINITE with the stats of the steps done. */
 lm_status trainer_train(lm_trainer *t, int count, lm_train_stats *stats);

@@ -107,17 +107,17 @@ lm_status lm_vocab_clone(lm_vocab **out, const lm_vocab *v) {
 
 /* ---- building ------------------------------------------------------------------------------- */
 
-typedef struct {              /* one candidate type while building */
-    const uint8_t *bytes;     /* into the counter's arena or a small buffer */
+typedef struct {          /* one candidate type while building */
+    const uint8_t *bytes; /* into the counter's arena or a small buffer */
     uint32_t len;
-    uint32_t cp;              /* char level: the code point; word level while counting: the hash */
+    uint32_t cp; /* char level: the code point; word level while counting: the hash */
     int64_t count;
 } candidate;
 
-typedef struct {              /* word-level type counter: growable arena + open-addressing hash */
+typedef struct { /* word-level type counter: growable arena + open-addressing hash */
     uint8_t *bytes;
     size_t nbytes, cap_bytes;
-    candidate *types;         /* (n,); bytes fields hold arena offsets until the arena stops moving */
+    candidate *types; /* (n,); bytes fields hold arena offsets until the arena stops moving */
     int32_t n, cap;
     int32_t *slots;
     uint32_t mask;
@@ -206,7 +206,9 @@ static lm_status assemble(lm_vocab **out, int level, const char *const *names, c
     for (int32_t i = 0; i < nkept; i++) nbytes += kept[i].len;
     int64_t V64 = (int64_t)nspecial + nkept;
     if (V64 > LM_MAX_VOCAB)
-        return lm_fail(LM_ERR_NOMEM, "the vocabulary would have %lld types (specials included), more than the limit of %d: pass a maxSize or a larger minCount",
+        return lm_fail(LM_ERR_NOMEM,
+                       "the vocabulary would have %lld types (specials included), more than the limit of %d: pass a "
+                       "maxSize or a larger minCount",
                        (long long)V64, LM_MAX_VOCAB);
     lm_vocab *v;
     lm_status st = vocab_alloc(&v, (int32_t)V64, nbytes);
@@ -255,15 +257,17 @@ static lm_status build_words(lm_vocab **out, const uint8_t *text, size_t len, in
                 st = counter_add(&c, t->token, t->token_len), ntok++;
                 /* Without maxSize or minCount every type is kept: fail as soon as they cannot fit. */
                 if (!st && !max_size && min_count == 1 && c.n > LM_MAX_VOCAB - 3)
-                    st = lm_fail(LM_ERR_NOMEM, "the text has more than %d distinct words, the vocabulary limit (%d types with <unk>, <s>, </s>): pass a maxSize or a larger minCount",
+                    st = lm_fail(LM_ERR_NOMEM,
+                                 "the text has more than %d distinct words, the vocabulary limit (%d types with <unk>, "
+                                 "<s>, </s>): pass a maxSize or a larger minCount",
                                  LM_MAX_VOCAB - 3, LM_MAX_VOCAB);
-            }
-            else if (ev == LM_EV_SENTENCE_END) nsent++;
+            } else if (ev == LM_EV_SENTENCE_END) nsent++;
             else st = LM_ERR_ARG; /* message recorded by the tokenizer */
         }
     }
     free(t);
-    if (!st && ntok == 0) st = lm_fail(LM_ERR_EMPTY, "the training text has no words (it is empty or only white space)");
+    if (!st && ntok == 0)
+        st = lm_fail(LM_ERR_EMPTY, "the training text has no words (it is empty or only white space)");
     if (st) {
         counter_free(&c);
         return st;
@@ -282,19 +286,23 @@ static lm_status build_words(lm_vocab **out, const uint8_t *text, size_t len, in
     for (int32_t i = 0; i < c.n; i++) {
         const candidate *ty = &c.types[i];
         int s = 0;
-        while (s < 3 && !(ty->len == strlen(SPECIAL_NAMES[s]) && memcmp(ty->bytes, SPECIAL_NAMES[s], ty->len) == 0)) s++;
+        while (s < 3 && !(ty->len == strlen(SPECIAL_NAMES[s]) && memcmp(ty->bytes, SPECIAL_NAMES[s], ty->len) == 0))
+            s++;
         if (s < 3) special[s] += ty->count; /* a literal <unk> (as in pre-tokenized corpora) is the special */
         else if (ty->count >= min_count && nkept < limit) c.types[nkept++] = *ty;
         else special[0] += ty->count, dropped++;
     }
     if (unk == LM_UNK_NEVER && (dropped || special[0])) {
-        st = dropped ? lm_fail(LM_ERR_ARG, "vocab_build: min_count %d and max_size %d would fold %d of the %d word types "
-                                           "into <unk>, but unk is 'never' (no <unk>): keep every type (min_count 1, "
-                                           "max_size 0) or allow <unk>", (int)min_count, (int)max_size, (int)dropped, (int)c.n)
+        st = dropped ? lm_fail(LM_ERR_ARG,
+                               "vocab_build: min_count %d and max_size %d would fold %d of the %d word types "
+                               "into <unk>, but unk is 'never' (no <unk>): keep every type (min_count 1, "
+                               "max_size 0) or allow <unk>",
+                               (int)min_count, (int)max_size, (int)dropped, (int)c.n)
                      : lm_fail(LM_ERR_ARG, "vocab_build: the text contains the token <unk>, but unk is 'never' (no "
                                            "<unk>): remove it from the text or allow <unk>");
     } else {
-        st = assemble(out, LM_LEVEL_WORD, SPECIAL_NAMES + (3 - nspecial), special + (3 - nspecial), nspecial, c.types, nkept);
+        st = assemble(out, LM_LEVEL_WORD, SPECIAL_NAMES + (3 - nspecial), special + (3 - nspecial), nspecial, c.types,
+                      nkept);
     }
     counter_free(&c);
     return st;
@@ -331,9 +339,11 @@ static lm_status build_chars(lm_vocab **out, const uint8_t *text, size_t len, in
         int32_t kept = max_size && eligible > max_size ? max_size : eligible;
         free(types);
         free(utf8);
-        return lm_fail(LM_ERR_ARG, "vocab_build: min_count %d and max_size %d would fold %d of the %d characters into "
-                                   "<unk>, but unk is 'never' (no <unk>): keep every character (min_count 1, max_size 0) "
-                                   "or allow <unk>", (int)min_count, (int)max_size, (int)(n - kept), (int)n);
+        return lm_fail(LM_ERR_ARG,
+                       "vocab_build: min_count %d and max_size %d would fold %d of the %d characters into "
+                       "<unk>, but unk is 'never' (no <unk>): keep every character (min_count 1, max_size 0) "
+                       "or allow <unk>",
+                       (int)min_count, (int)max_size, (int)(n - kept), (int)n);
     }
     int need_unk = unk == LM_UNK_ALWAYS || (unk == LM_UNK_AUTO && drops);
     int32_t limit = max_size ? max_size - need_unk : INT32_MAX;
@@ -360,8 +370,9 @@ LM_API lm_status lm_vocab_build(lm_vocab **out, const uint8_t *text, size_t len,
         return lm_fail(LM_ERR_ARG, "%s: tokenizer, lowercase and sentences apply to word-level vocabularies only", fn);
     LM_TRY(lm_check_min(fn, "min_count", min_count, 1));
     LM_TRY(lm_check_range(fn, "max_size (0 = no limit)", max_size, 0, LM_MAX_VOCAB));
-    LM_TRY(lm_check_choice(fn, "unk", unk, 3, "0 (auto: word level always, char level when a character is dropped), "
-                                              "1 (always) or 2 (never)"));
+    LM_TRY(lm_check_choice(fn, "unk", unk, 3,
+                           "0 (auto: word level always, char level when a character is dropped), "
+                           "1 (always) or 2 (never)"));
     int nspecial = level == LM_LEVEL_WORD ? (unk == LM_UNK_NEVER ? 2 : 3) : (unk == LM_UNK_ALWAYS ? 1 : 0);
     if (max_size && max_size < nspecial + 1 + (level == LM_LEVEL_CHAR))
         return lm_fail(LM_ERR_ARG, "%s: max_size %d leaves no room for tokens next to the special tokens", fn,
@@ -370,9 +381,9 @@ LM_API lm_status lm_vocab_build(lm_vocab **out, const uint8_t *text, size_t len,
     lm_status st = lm_utf8_validate(text, len, "the training text");
     if (st) return st;
     lm_vocab *v = NULL;
-    st = level == LM_LEVEL_WORD ? build_words(&v, text, len, tokenizer, lowercase, sentences, min_count, max_size,
-                                              (lm_unk_rule)unk)
-                                : build_chars(&v, text, len, min_count, max_size, (lm_unk_rule)unk);
+    st = level == LM_LEVEL_WORD
+             ? build_words(&v, text, len, tokenizer, lowercase, sentences, min_count, max_size, (lm_unk_rule)unk)
+             : build_chars(&v, text, len, min_count, max_size, (lm_unk_rule)unk);
     if (st) return st;
     v->tokenizer = tokenizer, v->lowercase = lowercase, v->sentences = sentences;
     if ((st = lm_handle_add(v, LM_KIND_VOCAB))) {
@@ -384,8 +395,7 @@ LM_API lm_status lm_vocab_build(lm_vocab **out, const uint8_t *text, size_t len,
 }
 
 LM_API lm_status lm_vocab_from_tokens(lm_vocab **out, int level, int tokenizer, int lowercase, int sentences,
-                                      const uint8_t *bytes, const int32_t *lengths, const int32_t *counts,
-                                      int32_t V) {
+                                      const uint8_t *bytes, const int32_t *lengths, const int32_t *counts, int32_t V) {
     const char *fn = "vocab_from_tokens";
     LM_TRY(lm_check_ptr(fn, "out", out));
     *out = NULL;
@@ -423,7 +433,8 @@ LM_API lm_status lm_vocab_from_tokens(lm_vocab **out, int level, int tokenizer, 
         if (level == LM_LEVEL_CHAR && !(lengths[i] == 5 && memcmp(bytes + pos, "<unk>", 5) == 0)) {
             size_t p = pos;
             lm_utf8_next(bytes, &p);
-            if (p - pos != (size_t)lengths[i]) st = lm_fail(LM_ERR_FORMAT, "char-level token %d is not a single character", (int)i);
+            if (p - pos != (size_t)lengths[i])
+                st = lm_fail(LM_ERR_FORMAT, "char-level token %d is not a single character", (int)i);
         }
         pos += (size_t)lengths[i];
     }
@@ -443,7 +454,8 @@ LM_API lm_status lm_vocab_from_tokens(lm_vocab **out, int level, int tokenizer, 
 LM_API lm_status lm_vocab_free(lm_vocab *v) {
     const char *fn = "vocab_free";
     LM_TRY(lm_check_handle(fn, "vocab", v, LM_KIND_VOCAB));
-    if (v->owned) return lm_fail(LM_ERR_ARG, "%s: this vocabulary belongs to a bigram model: free the model instead", fn);
+    if (v->owned)
+        return lm_fail(LM_ERR_ARG, "%s: this vocabulary belongs to a bigram model: free the model instead", fn);
     lm_handle_remove(v);
     lm_vocab_destroy(v);
     return LM_OK;

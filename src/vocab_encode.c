@@ -34,9 +34,11 @@ static inline int ibuf_push(ibuf *b, int32_t x) {
 static lm_status unknown_word(const lm_tokenizer *t, const char *what) {
     size_t shown = t->token_len < 64 ? t->token_len : 64;
     while (shown < t->token_len && shown > 0 && (t->text[t->token_offset + shown] & 0xC0) == 0x80) shown--;
-    return lm_fail(LM_ERR_ARG, "%s has the word '%.*s%s' at byte offset %zu, which is not in the vocabulary (and the "
-                               "vocabulary has no <unk>)", what, (int)shown, (const char *)t->text + t->token_offset,
-                   shown < t->token_len ? "…" : "", t->token_offset);
+    return lm_fail(LM_ERR_ARG,
+                   "%s has the word '%.*s%s' at byte offset %zu, which is not in the vocabulary (and the "
+                   "vocabulary has no <unk>)",
+                   what, (int)shown, (const char *)t->text + t->token_offset, shown < t->token_len ? "…" : "",
+                   t->token_offset);
 }
 
 static lm_status encode_words(const lm_vocab *v, const uint8_t *text, size_t len, ibuf *ids, ibuf *starts,
@@ -99,7 +101,8 @@ static lm_status encode_chars(const lm_vocab *v, const uint8_t *text, size_t len
                 size_t p = start;
                 uint32_t cp = lm_utf8_next(text, &p);
                 return lm_fail(LM_ERR_ARG,
-                               "%s has the character U+%04X at byte offset %zu, which is not in the vocabulary (and the vocabulary has no <unk>)",
+                               "%s has the character U+%04X at byte offset %zu, which is not in the vocabulary (and "
+                               "the vocabulary has no <unk>)",
                                what, (unsigned)cp, start);
             }
             id = v->unk;

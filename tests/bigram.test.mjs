@@ -22,14 +22,19 @@ const GARDEN = readFileSync(join(ROOT, 'web/corpora/garden.txt'), 'utf8');
 function rng(seed) {
   let s = seed >>> 0 || 1;
   return () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     return s / 2 ** 32;
   };
 }
 
 /** Random lines of Zipf-ish words w0 … w{types-1}, some lines empty. */
 function randomText(seed, lines, types) {
-  const r = rng(seed), out = [];
+  const r = rng(seed),
+    out = [];
   for (let i = 0; i < lines; i++) {
     out.push(Array.from({ length: Math.floor(r() * 9) }, () => `w${Math.floor(r() * r() * types)}`).join(' '));
   }
@@ -53,12 +58,13 @@ function recount(text) {
   return { pairs, total };
 }
 
-const throwsCode = (fn, code, pattern) => assert.throws(fn, (err) => {
-  assert.equal(err.name, 'LmlabError', err.stack);
-  assert.equal(err.code, code, err.message);
-  if (pattern) assert.match(err.message, pattern);
-  return true;
-});
+const throwsCode = (fn, code, pattern) =>
+  assert.throws(fn, (err) => {
+    assert.equal(err.name, 'LmlabError', err.stack);
+    assert.equal(err.code, code, err.message);
+    if (pattern) assert.match(err.message, pattern);
+    return true;
+  });
 
 const train = (text, vocabOptions = { level: 'word' }, options) => {
   const vocab = Vocab.build(text, vocabOptions);
@@ -106,7 +112,7 @@ test('every smoothed row sums to 1, and distribution() matches prob()', () => {
   }
 });
 
-test("the lab's Laplace formula on the lecture's \"hello\": exact fractions", () => {
+test('the lab\'s Laplace formula on the lecture\'s "hello": exact fractions', () => {
   const hello = readFileSync(join(ROOT, 'web/corpora/hello.txt'), 'utf8');
   assert.equal(hello, 'hello');
   const model = train(hello, { level: 'char' });
@@ -125,19 +131,28 @@ test("the lab's Laplace formula on the lecture's \"hello\": exact fractions", ()
   assert.equal(mle.prob('h', 'o'), 0);
   assert.equal(mle.logProb('ho'), -Infinity, 'k = 0: an unseen pair has log-probability -inf');
   assert.equal(mle.evaluate('hoh').perplexity, Infinity);
-  model.dispose(); mle.dispose();
+  model.dispose();
+  mle.dispose();
 });
 
 test('perplexity equals exp(mean NLL) recomputed independently; unseen words count as <unk>', () => {
   const lines = GARDEN.split('\n');
-  const trainText = lines.slice(0, 50).join('\n'), heldOut = lines.slice(50).join('\n') + '\nthe zyzzyva sat\n';
+  const trainText = lines.slice(0, 50).join('\n'),
+    heldOut = lines.slice(50).join('\n') + '\nthe zyzzyva sat\n';
   const model = train(trainText, { level: 'word', tokenizer: 'whitespace' });
-  let nll = 0, n = 0;
+  let nll = 0,
+    n = 0;
   for (const line of heldOut.split('\n')) {
-    const words = line.split(/\s+/).filter(Boolean).map((w) => (model.vocab.idOf(w) === model.vocab.unk ? '<unk>' : w));
+    const words = line
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((w) => (model.vocab.idOf(w) === model.vocab.unk ? '<unk>' : w));
     if (!words.length) continue;
     const seq = ['<s>', ...words, '</s>'];
-    for (let i = 0; i + 1 < seq.length; i++) { nll -= Math.log(model.prob(seq[i], seq[i + 1])); n++; }
+    for (let i = 0; i + 1 < seq.length; i++) {
+      nll -= Math.log(model.prob(seq[i], seq[i + 1]));
+      n++;
+    }
   }
   const result = model.evaluate(heldOut);
   assert.equal(result.tokens, n);
@@ -145,33 +160,48 @@ test('perplexity equals exp(mean NLL) recomputed independently; unseen words cou
   assert.ok(Math.abs(result.perplexity - Math.exp(nll / n)) < 1e-9 * result.perplexity);
   assert.ok(Math.abs(result.bitsPerToken - nll / n / Math.LN2) < 1e-12);
   assert.equal(model.prob('zyzzyva', 'sat'), model.prob('<unk>', 'sat'), 'an unknown query word maps to <unk>');
-  assert.equal(model.logProb('the zyzzyva sat'), Math.log(model.prob('<s>', 'the')) + Math.log(model.prob('the', '<unk>')) +
-    Math.log(model.prob('<unk>', 'sat')) + Math.log(model.prob('sat', '</s>')));
+  assert.equal(
+    model.logProb('the zyzzyva sat'),
+    Math.log(model.prob('<s>', 'the')) +
+      Math.log(model.prob('the', '<unk>')) +
+      Math.log(model.prob('<unk>', 'sat')) +
+      Math.log(model.prob('sat', '</s>')),
+  );
   model.dispose();
 });
 
 test('dense and sparse models give identical answers everywhere', () => {
-  const text = randomText(21, 400, 60), held = randomText(22, 60, 80);
+  const text = randomText(21, 400, 60),
+    held = randomText(22, 60, 80);
   const vocab = Vocab.build(text, { level: 'word' });
-  const dense = Bigram.train(vocab, text, { denseLimitBytes: 1e9 }), sparse = Bigram.train(vocab, text, { denseLimitBytes: 0 });
+  const dense = Bigram.train(vocab, text, { denseLimitBytes: 1e9 }),
+    sparse = Bigram.train(vocab, text, { denseLimitBytes: 0 });
   assert.equal(dense.sparse, false);
   assert.equal(sparse.sparse, true);
   assert.deepEqual(sparse.evaluate(held), dense.evaluate(held));
   assert.deepEqual(sparse.distribution('w3'), dense.distribution('w3'));
-  assert.deepEqual(sparse.generate({ seed: 3, count: 4, temperature: 0.7 }), dense.generate({ seed: 3, count: 4, temperature: 0.7 }));
+  assert.deepEqual(
+    sparse.generate({ seed: 3, count: 4, temperature: 0.7 }),
+    dense.generate({ seed: 3, count: 4, temperature: 0.7 }),
+  );
   assert.deepEqual(sparse.predictMasked('w1 [MASK] w2', { topK: 7 }), dense.predictMasked('w1 [MASK] w2', { topK: 7 }));
   assert.deepEqual(sparse.maskedAccuracy(held, { seed: 4 }), dense.maskedAccuracy(held, { seed: 4 }));
   assert.deepEqual(sparse.matrix({ topN: 10, kind: 'probs' }), dense.matrix({ topN: 10, kind: 'probs' }));
-  vocab.dispose(); dense.dispose(); sparse.dispose();
+  vocab.dispose();
+  dense.dispose();
+  sparse.dispose();
   const chars = Vocab.build(GARDEN, { level: 'char', unk: true });
-  const cd = Bigram.train(chars, GARDEN), cs = Bigram.train(chars, GARDEN, { denseLimitBytes: 0 });
+  const cd = Bigram.train(chars, GARDEN),
+    cs = Bigram.train(chars, GARDEN, { denseLimitBytes: 0 });
   assert.ok(!cd.sparse && cs.sparse);
   assert.deepEqual(cs.evaluate('The cat ate a frog.\n'), cd.evaluate('The cat ate a frog.\n'));
   assert.deepEqual(cs.generate({ seed: 9, count: 3 }), cd.generate({ seed: 9, count: 3 }));
   assert.deepEqual(cs.maskedAccuracy(GARDEN, { seed: 2 }), cd.maskedAccuracy(GARDEN, { seed: 2 }));
   assert.deepEqual(cs.predictMasked('the g[MASK]rden', { topK: 5 }), cd.predictMasked('the g[MASK]rden', { topK: 5 }));
   assert.equal(cd.predictMasked('the g[MASK]rden', { topK: 1 })[0].token, 'a');
-  chars.dispose(); cd.dispose(); cs.dispose();
+  chars.dispose();
+  cd.dispose();
+  cs.dispose();
 });
 
 test('native and WASM builds agree (bench driver compiled natively, same split and seeds)', () => {
@@ -184,16 +214,21 @@ test('native and WASM builds agree (bench driver compiled natively, same split a
     const vocab = Vocab.build(trainBytes, level === 'word' ? { level } : { level, unk: true });
     const model = Bigram.train(vocab, trainBytes);
     assert.equal(model.vocab.size, native.V);
-    const held = model.evaluate(heldOut), tr = model.evaluate(trainBytes);
+    const held = model.evaluate(heldOut),
+      tr = model.evaluate(trainBytes);
     assert.equal(held.tokens, native.heldOut.tokens);
-    assert.ok(Math.abs(held.loss - native.heldOut.loss) <= 1e-12 * native.heldOut.loss, `${held.loss} vs ${native.heldOut.loss}`);
+    assert.ok(
+      Math.abs(held.loss - native.heldOut.loss) <= 1e-12 * native.heldOut.loss,
+      `${held.loss} vs ${native.heldOut.loss}`,
+    );
     assert.ok(Math.abs(tr.loss - native.train.loss) <= 1e-12 * native.train.loss);
     const acc = model.maskedAccuracy(heldOut, { seed: 0 });
     assert.deepEqual(acc, native.masked);
     const tokens = model.vocab.tokens();
     const nativeText = native.generated.map((ids) => ids.map((id) => tokens[id]).join(level === 'word' ? ' ' : ''));
     assert.deepEqual(model.generate({ seed: 1, temperature: 1, maxLength: 30, count: 3 }), nativeText);
-    vocab.dispose(); model.dispose();
+    vocab.dispose();
+    model.dispose();
   }
 });
 
@@ -214,7 +249,9 @@ test('generation: reproducible per seed, greedy is the argmax chain, low tempera
   const chars = train(GARDEN, { level: 'char' });
   const line = chars.generate({ seed: 3, maxLength: 300 })[0];
   assert.ok(!line.includes('\n') && line.length > 0 && line.length <= 300);
-  model.dispose(); mle.dispose(); chars.dispose();
+  model.dispose();
+  mle.dispose();
+  chars.dispose();
 });
 
 test('masked-word prediction: a forced answer, normalised probabilities, and the accuracy helper', () => {
@@ -223,9 +260,11 @@ test('masked-word prediction: a forced answer, normalised probabilities, and the
   const ranked = model.predictMasked('the [MASK] sat on the mat', { topK: 3 });
   assert.equal(ranked[0].token, 'cat');
   assert.ok(ranked[0].prob > ranked[1].prob && ranked[1].prob >= ranked[2].prob);
-  const V = model.vocab.size, tokens = model.vocab.tokens();
+  const V = model.vocab.size,
+    tokens = model.vocab.tokens();
   let z = 0;
-  for (let w = 0; w < V; w++) if (w !== model.vocab.bos && w !== model.vocab.eos) z += model.prob('the', w) * model.prob(w, 'sat');
+  for (let w = 0; w < V; w++)
+    if (w !== model.vocab.bos && w !== model.vocab.eos) z += model.prob('the', w) * model.prob(w, 'sat');
   assert.ok(Math.abs(ranked[0].prob - (model.prob('the', 'cat') * model.prob('cat', 'sat')) / z) < 1e-12);
   const all = model.predictMasked('the dog ___ to', { topK: 1000 });
   assert.equal(all.length, V - 2, 'every candidate except <s> and </s>');
@@ -241,16 +280,23 @@ test('masked-word prediction: a forced answer, normalised probabilities, and the
   assert.deepEqual(forced.maskedAccuracy(chain, { seed: 3 }), { top1: 1, top5: 1, sentences: 2 });
   throwsCode(() => forced.maskedAccuracy('\n\n'), 7, /no sentence/);
   assert.ok(tokens.includes('mat'));
-  model.dispose(); forced.dispose();
+  model.dispose();
+  forced.dispose();
 });
 
 test('matrix: the top-N tokens by count, counts and probabilities', () => {
   const model = train(GARDEN);
-  const counts = model.matrix({ topN: 6 }), probs = model.matrix({ topN: 6, kind: 'probs' });
+  const counts = model.matrix({ topN: 6 }),
+    probs = model.matrix({ topN: 6, kind: 'probs' });
   const all = model.vocab.counts();
-  const order = Array.from(all.keys()).sort((a, b) => all[b] - all[a] || a - b).slice(0, 6);
+  const order = Array.from(all.keys())
+    .sort((a, b) => all[b] - all[a] || a - b)
+    .slice(0, 6);
   assert.deepEqual(Array.from(counts.ids), order);
-  assert.deepEqual(counts.tokens, order.map((id) => model.vocab.tokenOf(id)));
+  assert.deepEqual(
+    counts.tokens,
+    order.map((id) => model.vocab.tokenOf(id)),
+  );
   for (let r = 0; r < 6; r++) {
     for (let c = 0; c < 6; c++) {
       assert.equal(counts.values[r * 6 + c], model.count(order[r], order[c]));
@@ -264,9 +310,17 @@ test('matrix: the top-N tokens by count, counts and probabilities', () => {
 
 test('bad input: each documented error, with a clear message and no crash', () => {
   const vocab = Vocab.build('hello world\n', { level: 'word' });
-  throwsCode(() => Bigram.train(vocab, 'hello world', { k: -1 }), 1, /^bigram_train: k \(add-k smoothing\) must be a finite number >= 0, got -1$/);
+  throwsCode(
+    () => Bigram.train(vocab, 'hello world', { k: -1 }),
+    1,
+    /^bigram_train: k \(add-k smoothing\) must be a finite number >= 0, got -1$/,
+  );
   throwsCode(() => Bigram.train(vocab, 'hello world', { k: '1' }), 1, /^k must be a number, got string$/);
-  throwsCode(() => Bigram.train(vocab, 'hello world', { k: NaN }), 1, /k \(add-k smoothing\) must be a finite number >= 0, got nan/);
+  throwsCode(
+    () => Bigram.train(vocab, 'hello world', { k: NaN }),
+    1,
+    /k \(add-k smoothing\) must be a finite number >= 0, got nan/,
+  );
   throwsCode(() => Bigram.train(vocab, ''), 7, /empty/);
   throwsCode(() => Bigram.train(vocab, new Uint8Array([0x68, 0x69, 0x20, 0xf0, 0x9f])), 3, /byte offset 3/);
   throwsCode(() => Bigram.train({}, 'hello'), 1, /needs a Vocab/);
@@ -278,19 +332,41 @@ test('bad input: each documented error, with a clear message and no crash', () =
   throwsCode(() => single.evaluate('   '), 7, /no tokens to predict/);
   throwsCode(() => single.prob(99, 0), 1, /^bigram_prob: prev = 99 is not a token id in \[0, V\) = \[0, \d+\)$/);
   throwsCode(() => single.distribution(-1), 1, /^bigram_distribution: prev = -1 is not a token id/);
-  throwsCode(() => single.generate({ maxLength: 100001 }), 1, /^bigram_generate: max_length must be between 1 and 100000, got 100001$/);
-  throwsCode(() => single.predictMasked('[MASK] x', { topK: 0 }), 1, /^bigram_predict_masked: top_k must be between 1 and 1000, got 0$/);
+  throwsCode(
+    () => single.generate({ maxLength: 100001 }),
+    1,
+    /^bigram_generate: max_length must be between 1 and 100000, got 100001$/,
+  );
+  throwsCode(
+    () => single.predictMasked('[MASK] x', { topK: 0 }),
+    1,
+    /^bigram_predict_masked: top_k must be between 1 and 1000, got 0$/,
+  );
   throwsCode(() => single.generate({ temperature: -1 }), 1, /temperature/);
-  throwsCode(() => single.generate({ seed: -2 }), 1, /^bigram_generate: seed must be a whole number from 0 to 9007199254740991, got -2$/);
+  throwsCode(
+    () => single.generate({ seed: -2 }),
+    1,
+    /^bigram_generate: seed must be a whole number from 0 to 9007199254740991, got -2$/,
+  );
   // The raw C edge gives the same sentences.
   const { core } = lm;
   core.scoped((s) => {
-    const out = s.out(), text = s.str('hello');
+    const out = s.out(),
+      text = s.str('hello');
     throwsCode(() => core.check(core.exports.lm_bigram_train(out, vocab.ptr, text, 5, -0.5, -1)), 1, /got -0.5/);
-    throwsCode(() => core.check(core.exports.lm_bigram_prob(vocab.ptr, 0, 0, out)), 4, /is a vocabulary, expected a bigram model/);
-    throwsCode(() => core.check(core.exports.lm_bigram_train(out, single.ptr, text, 5, 1, -1)), 4, /is a bigram model, expected a vocabulary/);
+    throwsCode(
+      () => core.check(core.exports.lm_bigram_prob(vocab.ptr, 0, 0, out)),
+      4,
+      /is a vocabulary, expected a bigram model/,
+    );
+    throwsCode(
+      () => core.check(core.exports.lm_bigram_train(out, single.ptr, text, 5, 1, -1)),
+      4,
+      /is a bigram model, expected a vocabulary/,
+    );
   });
-  const ptr = single.ptr, ownVocab = single.vocab;
+  const ptr = single.ptr,
+    ownVocab = single.vocab;
   single.dispose();
   throwsCode(() => single.prob('hello', 'world'), 4, /disposed/);
   throwsCode(() => ownVocab.encode('hello'), 4, /disposed/);
@@ -304,24 +380,47 @@ test('bad input: each documented error, with a clear message and no crash', () =
 });
 
 test('Brown detokeniser: tags stripped, quotes and punctuation glued', () => {
-  assert.equal(detokenize("\tThe/at jury/nn said/vbd ``/`` no/at evidence/nn ''/'' ,/, and/cc (/( Jr./np ./. )/) ;/. ;/."),
-    'The jury said "no evidence", and (Jr.);');
+  assert.equal(
+    detokenize("\tThe/at jury/nn said/vbd ``/`` no/at evidence/nn ''/'' ,/, and/cc (/( Jr./np ./. )/) ;/. ;/."),
+    'The jury said "no evidence", and (Jr.);',
+  );
   assert.equal(detokenize('It/pps is/bez 1-1/2/cd miles/nns ?/.'), 'It is 1-1/2 miles?');
 });
 
 test('CLI: bigram --help documents every flag; a small run prints every figure; errors exit 2', () => {
   const cli = join(ROOT, 'scripts/lmlab.mjs');
   const help = execFileSync('node', [cli, 'bigram', '--help'], { encoding: 'utf8' });
-  for (const flag of ['--data', '--eval', '--level', '--tokenizer', '--sentences', '--lowercase', '--min-count', '--max-size', '--k',
-    '--dense-limit', '--generate', '--seed', '--temperature', '--greedy', '--max-length', '--skip-masked', '--json']) {
+  for (const flag of [
+    '--data',
+    '--eval',
+    '--level',
+    '--tokenizer',
+    '--sentences',
+    '--lowercase',
+    '--min-count',
+    '--max-size',
+    '--k',
+    '--dense-limit',
+    '--generate',
+    '--seed',
+    '--temperature',
+    '--greedy',
+    '--max-length',
+    '--skip-masked',
+    '--json',
+  ]) {
     assert.ok(help.includes(flag), flag);
   }
   const data = join(ROOT, 'web/corpora/garden.txt');
-  const json = JSON.parse(execFileSync('node', [cli, 'bigram', '--data', data, '--json', '--generate', '2'], { encoding: 'utf8' }));
+  const json = JSON.parse(
+    execFileSync('node', [cli, 'bigram', '--data', data, '--json', '--generate', '2'], { encoding: 'utf8' }),
+  );
   assert.ok(json.vocabSize > 100 && json.heldOut.perplexity > 1 && json.train.perplexity < json.heldOut.perplexity);
   assert.equal(json.generated.length, 2);
   assert.ok(json.masked.sentences >= 6 && json.masked.top5 >= json.masked.top1);
-  const text = execFileSync('node', [cli, 'bigram', '--data', data, '--level', 'char', '--generate', '1'], { encoding: 'utf8' });
+  const text = execFileSync('node', [cli, 'bigram', '--data', data, '--level', 'char', '--generate', '1'], {
+    encoding: 'utf8',
+  });
   assert.match(text, /vocabulary: \d+ characters/);
   assert.match(text, /held-out perplexity \d/);
   assert.match(text, /top-1 \d+\.\d%, top-5/);

@@ -11,7 +11,11 @@ import { instantiateCore } from '../wasm_glue/loader.mjs';
 test('the committed constants.mjs is a fresh generation from src/lmlab.h', async () => {
   const fresh = generateConstants(await readFile(HEADER, 'utf8'));
   const committed = await readFile(OUTPUT, 'utf8');
-  assert.equal(committed, fresh, 'wasm_glue/constants.mjs is stale or edited by hand: run `node scripts/gen-constants.mjs`');
+  assert.equal(
+    committed,
+    fresh,
+    'wasm_glue/constants.mjs is stale or edited by hand: run `node scripts/gen-constants.mjs`',
+  );
 });
 
 test('the generator reads the header as the C compiler does', () => {
@@ -19,10 +23,24 @@ test('the generator reads the header as the C compiler does', () => {
     #define LM_MAX_A ((size_t)1 << 4) /* a comment */
     #define LM_B (-3)
     typedef enum { LM_X_ONE = 2, LM_X_TWO, /* LM_X_NOT = 9, */ LM_X_THREE = 1 << 3 } lm_x_index;`);
-  assert.deepEqual(defines, [['LM_MAX_A', 16], ['LM_B', -3]]);
-  assert.deepEqual(enums, [{ type: 'lm_x_index', members: [['LM_X_ONE', 2], ['LM_X_TWO', 3], ['LM_X_THREE', 8]] }]);
-  const text = generateConstants('#define LM_MAX_Q 7\ntypedef enum { LM_OK = 0, LM_ERR_BAD = 1 } lm_status;\n' +
-    'typedef enum { LM_TOK_WORDS, LM_TOK_WHITESPACE } lm_tokenizer_kind;');
+  assert.deepEqual(defines, [
+    ['LM_MAX_A', 16],
+    ['LM_B', -3],
+  ]);
+  assert.deepEqual(enums, [
+    {
+      type: 'lm_x_index',
+      members: [
+        ['LM_X_ONE', 2],
+        ['LM_X_TWO', 3],
+        ['LM_X_THREE', 8],
+      ],
+    },
+  ]);
+  const text = generateConstants(
+    '#define LM_MAX_Q 7\ntypedef enum { LM_OK = 0, LM_ERR_BAD = 1 } lm_status;\n' +
+      'typedef enum { LM_TOK_WORDS, LM_TOK_WHITESPACE } lm_tokenizer_kind;',
+  );
   assert.match(text, /export const LIMITS = Object\.freeze\(\{ MAX_Q: 7 \}\);/);
   assert.match(text, /export const STATUS = Object\.freeze\(\{ OK: 0, BAD: 1 \}\);/);
   assert.match(text, /export const STATUS_NAMES = Object\.freeze\(\{ 0: 'LM_OK', 1: 'LM_ERR_BAD' \}\);/);
@@ -41,10 +59,17 @@ test('the .wasm was compiled with the values of constants.mjs', async () => {
       core.check(core.exports.lm_constants(out, n, count));
       return core.readI32(out, n);
     });
-    assert.equal(values.length, constants.C_CONSTANTS.length,
-      `${file} reports ${values.length} constants, constants.mjs has ${constants.C_CONSTANTS.length}: update src/constants.c with lmlab.h`);
+    assert.equal(
+      values.length,
+      constants.C_CONSTANTS.length,
+      `${file} reports ${values.length} constants, constants.mjs has ${constants.C_CONSTANTS.length}: update src/constants.c with lmlab.h`,
+    );
     constants.C_CONSTANTS.forEach(([name, value], k) => {
-      assert.equal(values[k], value, `${file}: entry ${k} (${name} in constants.mjs) is ${values[k]} in the .wasm, ${value} in constants.mjs`);
+      assert.equal(
+        values[k],
+        value,
+        `${file}: entry ${k} (${name} in constants.mjs) is ${values[k]} in the .wasm, ${value} in constants.mjs`,
+      );
     });
   }
 });
@@ -57,7 +82,7 @@ test('the groups agree with C_CONSTANTS and index.d.ts declares each with the sa
   assert.equal(constants.MODEL_INFO.COUNT, byName.get('LM_MODEL_INFO_COUNT'));
   const dts = await readFile(new URL('../wasm_glue/index.d.ts', import.meta.url), 'utf8');
   for (const [name, value] of Object.entries(constants)) {
-    const declared = dts.match(new RegExp(`export declare const ${name}: ([^\\n]+);`));
+    const declared = dts.match(new RegExp(`export declare const ${name}: (Readonly<\\{[\\s\\S]*?\\}>|[^\\n]+);`)); // one line or several
     assert.ok(declared, `index.d.ts does not declare ${name}`);
     if (value && typeof value === 'object' && !Array.isArray(value) && name !== 'STATUS_NAMES') {
       const keys = [...declared[1].matchAll(/(\w+): number/g)].map((m) => m[1]);

@@ -12,7 +12,12 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PAGES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const PAGES = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 const read = (rel) => readFileSync(join(ROOT, rel), 'utf8');
 
 /** The page without its fenced code blocks (links inside code are not links). */
@@ -22,9 +27,13 @@ const code = (md) => [...md.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)].map((m) =>
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
 function anchors(md) {
-  const seen = new Map(), out = new Set();
+  const seen = new Map(),
+    out = new Set();
   for (const [, title] of prose(md).matchAll(/^#{1,6} +(.+?) *#*$/gm)) {
-    const base = title.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
+    const base = title
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N} _-]/gu, '')
+      .replace(/ /g, '-');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     out.add(n ? `${base}-${n}` : base);
@@ -34,10 +43,12 @@ function anchors(md) {
 
 /** Files under a folder, relative to it (no build outputs live there; hidden files and __pycache__ skipped). */
 function filesUnder(dir, prefix = '') {
-  return readdirSync(join(ROOT, dir, prefix)).filter((name) => !name.startsWith('.') && name !== '__pycache__').flatMap((name) => {
-    const rel = prefix ? `${prefix}/${name}` : name;
-    return statSync(join(ROOT, dir, rel)).isDirectory() ? filesUnder(dir, rel) : [rel];
-  });
+  return readdirSync(join(ROOT, dir, prefix))
+    .filter((name) => !name.startsWith('.') && name !== '__pycache__')
+    .flatMap((name) => {
+      const rel = prefix ? `${prefix}/${name}` : name;
+      return statSync(join(ROOT, dir, rel)).isDirectory() ? filesUnder(dir, rel) : [rel];
+    });
 }
 
 test('README.md is a front door: at most 250 lines', () => {
@@ -73,8 +84,10 @@ test('every relative link and anchor in README.md and docs/ resolves', () => {
 });
 
 test('the anchor rule matches GitHub on the headings these pages use', () => {
-  assert.deepEqual([...anchors('# The web page (`web/`)\n## Size of the .wasm\n## Recurrent cells (rnn, lstm, gru)\n## A\n## A')],
-    ['the-web-page-web', 'size-of-the-wasm', 'recurrent-cells-rnn-lstm-gru', 'a', 'a-1']);
+  assert.deepEqual(
+    [...anchors('# The web page (`web/`)\n## Size of the .wasm\n## Recurrent cells (rnn, lstm, gru)\n## A\n## A')],
+    ['the-web-page-web', 'size-of-the-wasm', 'recurrent-cells-rnn-lstm-gru', 'a', 'a-1'],
+  );
 });
 
 test('every repository path named in backticks exists', () => {
@@ -90,7 +103,9 @@ test('every repository path named in backticks exists', () => {
 });
 
 test('every CLI command and flag shown in a code block exists', async () => {
-  const commands = readdirSync(join(ROOT, 'scripts/cli')).filter((f) => f.endsWith('.mjs') && !f.startsWith('_')).map((f) => f.slice(0, -4));
+  const commands = readdirSync(join(ROOT, 'scripts/cli'))
+    .filter((f) => f.endsWith('.mjs') && !f.startsWith('_'))
+    .map((f) => f.slice(0, -4));
   const usage = {};
   for (const name of commands) usage[name] = (await import(`../scripts/cli/${name}.mjs`)).usage;
   let checked = 0;
@@ -116,16 +131,26 @@ test("the README's 'Find your way' names where an RNN's backward pass and its te
   const section = readme.slice(readme.indexOf('## Find your way'), readme.indexOf('## Quick start'));
   const lines = section.split('\n');
   // [file, function, whether the README must name them on the same line]
-  for (const [file, name, sameLine] of [['src/layers_rnn.c', 'rnn_step_backward', true], ['src/layers_rnn.c', 'rnn_backward', true],
-    ['src/layers_api.c', 'lm_layer_rnn_backward', true], ['wasm_glue/layers.mjs', 'rnn_backward', true],
-    ['tests/layers.test.mjs', 'rnn_backward', false], ['tests/native/test_layers.c', 'rnn_backward', false]]) {
-    const named = sameLine ? lines.some((l) => l.includes(`\`${file}`) && new RegExp(`\\b${name}\\b`).test(l)) : section.includes(`\`${file}`);
+  for (const [file, name, sameLine] of [
+    ['src/layers_rnn.c', 'rnn_step_backward', true],
+    ['src/layers_rnn.c', 'rnn_backward', true],
+    ['src/layers_api.c', 'lm_layer_rnn_backward', true],
+    ['wasm_glue/layers.mjs', 'rnn_backward', true],
+    ['tests/layers.test.mjs', 'rnn_backward', false],
+    ['tests/native/test_layers.c', 'rnn_backward', false],
+  ]) {
+    const named = sameLine
+      ? lines.some((l) => l.includes(`\`${file}`) && new RegExp(`\\b${name}\\b`).test(l))
+      : section.includes(`\`${file}`);
     assert.ok(named, `'Find your way' should name ${sameLine ? `${name} in ` : ''}${file}`);
     assert.match(read(file), new RegExp(`\\b${name}\\(`), `${file} has no ${name}(`);
   }
   assert.match(section, /node --test tests\/layers\.test\.mjs/);
   assert.match(section, /make build\/san\/test_layers && build\/san\/test_layers/);
-  const make = spawnSync('make', ['-n', 'build/san/test_layers', 'build/dbl/test_layers'], { cwd: ROOT, encoding: 'utf8' });
+  const make = spawnSync('make', ['-n', 'build/san/test_layers', 'build/dbl/test_layers'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   assert.equal(make.status, 0, `the README's native test commands no longer work: ${make.stderr}`);
 });
 
@@ -154,5 +179,8 @@ test("the README's Node quick start runs as written and learns", { timeout: 1200
   assert.ok(losses.every(Number.isFinite), `expected ten losses, got:\n${run.stdout}`);
   assert.ok(losses[9] < losses[0] - 0.3, `the loss should fall clearly: ${losses.join(', ')}`);
   const sample = lines.slice(10).join('\n');
-  assert.ok(Array.from(sample).length >= 60, `expected an 80-character sample after the losses, got ${JSON.stringify(sample)}`);
+  assert.ok(
+    Array.from(sample).length >= 60,
+    `expected an 80-character sample after the losses, got ${JSON.stringify(sample)}`,
+  );
 });

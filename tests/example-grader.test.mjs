@@ -8,9 +8,15 @@ import '../docs/example-grader/grader.test.mjs';
 test('docs/graders.md shows the example grader exactly as docs/example-grader/grade.mjs has it', () => {
   const file = readFileSync(new URL('../docs/example-grader/grade.mjs', import.meta.url), 'utf8');
   const doc = readFileSync(new URL('../docs/graders.md', import.meta.url), 'utf8');
-  const body = file.slice(file.indexOf("import { loadGrader } from 'lmlab/grader';"), file.indexOf('\nif (process.argv[2]'));
+  const body = file.slice(
+    file.indexOf("import { loadGrader } from 'lmlab/grader';"),
+    file.indexOf('\nif (process.argv[2]'),
+  );
   assert.ok(body.length > 200, 'the grader body was not found in grade.mjs');
-  assert.ok(doc.includes(body.trim()), 'docs/graders.md must show grade.mjs from its import of lmlab/grader to the end of grade()');
+  assert.ok(
+    doc.includes(body.trim()),
+    'docs/graders.md must show grade.mjs from its import of lmlab/grader to the end of grade()',
+  );
   const lines = body.trim().split('\n').length;
   assert.ok(lines <= 20, `the example grader is ${lines} lines; the docs promise about 20`);
 });

@@ -17,7 +17,10 @@ const OPS = { nn: KERNEL_OP.NN, tn: KERNEL_OP.TN, nt: KERNEL_OP.NT };
 const EPS = 2 ** -23; // float32 epsilon
 const SENTINEL = -12345.5;
 let seed = 99;
-const rand = () => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return (seed >>> 8) / 8388608 - 1; };
+const rand = () => {
+  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+  return (seed >>> 8) / 8388608 - 1;
+};
 
 /** rows × ld float32 values: random in the first cols of a row, `pad` after. */
 function matrix(rows, cols, ld, pad) {
@@ -39,8 +42,11 @@ function wasmMatmul(op, ref, C, ldc, A, lda, B, ldb, M, K, N) {
 function checkProduct(op, M, K, N, pad) {
   const [aRows, aCols] = op === 'tn' ? [K, M] : [M, K];
   const [bRows, bCols] = op === 'nt' ? [N, K] : [K, N];
-  const lda = aCols + pad, ldb = bCols + 2 * pad, ldc = N + 3 * pad;
-  const A = matrix(aRows, aCols, lda, pad ? NaN : 0), B = matrix(bRows, bCols, ldb, pad ? NaN : 0);
+  const lda = aCols + pad,
+    ldb = bCols + 2 * pad,
+    ldc = N + 3 * pad;
+  const A = matrix(aRows, aCols, lda, pad ? NaN : 0),
+    B = matrix(bRows, bCols, ldb, pad ? NaN : 0);
   const C0 = matrix(M, N, ldc, SENTINEL);
   const C = wasmMatmul(op, 0, C0, ldc, A, lda, B, ldb, M, K, N);
   const a = (i, k) => (op === 'tn' ? A[k * lda + i] : A[i * lda + k]);
@@ -52,8 +58,13 @@ function checkProduct(op, M, K, N, pad) {
         if (C[at] !== SENTINEL) return `${op} ${M}×${K}×${N} pad ${pad}: wrote C padding at (${i}, ${j})`;
         continue;
       }
-      let exact = C0[at], mag = Math.abs(C0[at]);
-      for (let k = 0; k < K; k++) { const p = a(i, k) * b(k, j); exact += p; mag += Math.abs(p); }
+      let exact = C0[at],
+        mag = Math.abs(C0[at]);
+      for (let k = 0; k < K; k++) {
+        const p = a(i, k) * b(k, j);
+        exact += p;
+        mag += Math.abs(p);
+      }
       const bound = (K + 2) * EPS * mag;
       if (!(Math.abs(C[at] - exact) <= bound)) {
         return `${op} ${M}×${K}×${N} pad ${pad}: C(${i}, ${j}) = ${C[at]}, expected ${exact} ± ${bound}`;
@@ -70,14 +81,22 @@ test('the .wasm uses the SIMD path', () => {
 test('fast matmuls match the reference on odd shapes (every tile remainder, K past the 256 packing block), contiguous and strided', () => {
   // M and N hit every tile remainder (2-row tiles; 16 columns in 1..4 vectors); K = 300 spans two
   // 256-row packed panels.
-  const ms = [1, 3, 4, 17, 65], ks = [1, 17, 129, 300], ns = [1, 3, 7, 11, 14, 17, 65];
+  const ms = [1, 3, 4, 17, 65],
+    ks = [1, 17, 129, 300],
+    ns = [1, 3, 7, 11, 14, 17, 65];
   const failures = [];
   for (const op of Object.keys(OPS)) {
-    for (const [ai, M] of ms.entries()) for (const [bi, K] of ks.entries()) for (const [ci, N] of ns.entries()) {
-      const f = checkProduct(op, M, K, N, (ai + bi + ci) % 2 ? 5 : 0);
-      if (f) failures.push(f);
-    }
-    for (const [M, K, N, pad] of [[129, 65, 3, 5], [3, 129, 129, 0], [129, 300, 17, 5]]) {
+    for (const [ai, M] of ms.entries())
+      for (const [bi, K] of ks.entries())
+        for (const [ci, N] of ns.entries()) {
+          const f = checkProduct(op, M, K, N, (ai + bi + ci) % 2 ? 5 : 0);
+          if (f) failures.push(f);
+        }
+    for (const [M, K, N, pad] of [
+      [129, 65, 3, 5],
+      [3, 129, 129, 0],
+      [129, 300, 17, 5],
+    ]) {
       const f = checkProduct(op, M, K, N, pad);
       if (f) failures.push(f);
     }
@@ -98,16 +117,26 @@ test("the models' shapes: time slices of (32, 25, 128) and N·T = 800 rows", () 
 });
 
 test('the check can fail: one term missing from a product is far outside the bound', () => {
-  const M = 5, K = 300, N = 9;
-  const A = matrix(M, K, K, 0), B = matrix(K, N, N, 0), C0 = new Float32Array(M * N);
+  const M = 5,
+    K = 300,
+    N = 9;
+  const A = matrix(M, K, K, 0),
+    B = matrix(K, N, N, 0),
+    C0 = new Float32Array(M * N);
   const C = wasmMatmul('nn', 0, C0, N, A, K, B, N, M, K, N);
-  let exact = 0, mag = 0;
-  for (let k = 1; k < K; k++) { exact += A[k] * B[k * N]; mag += Math.abs(A[k] * B[k * N]); } // k = 0 left out
+  let exact = 0,
+    mag = 0;
+  for (let k = 1; k < K; k++) {
+    exact += A[k] * B[k * N];
+    mag += Math.abs(A[k] * B[k * N]);
+  } // k = 0 left out
   assert.ok(Math.abs(C[0] - exact) > (K + 2) * EPS * mag);
 });
 
 test('lm_kernel_matmul rejects bad arguments with a sentence naming them', () => {
-  const A = new Float32Array(6), B = new Float32Array(6), C = new Float32Array(4);
+  const A = new Float32Array(6),
+    B = new Float32Array(6),
+    C = new Float32Array(4);
   const cases = [
     [[3, 0, C, 2, A, 3, B, 2, 2, 3, 2], /op must be 0 \(A·B\), 1 \(Aᵀ·B\) or 2 \(A·Bᵀ\), got 3/],
     [['nn', 2, C, 2, A, 3, B, 2, 2, 3, 2], /ref must be 0 \(fast kernel\) or 1 \(reference\), got 2/],
@@ -118,12 +147,20 @@ test('lm_kernel_matmul rejects bad arguments with a sentence naming them', () =>
     [['nt', 0, C, 2, A, 3, B, 2, 2, 3, 2], /ldb = 2 is less than the 3 elements of one stored row of B/],
   ];
   for (const [[op, ...rest], message] of cases) {
-    assert.throws(() => wasmMatmul(op, ...rest), (e) => e instanceof LmlabError && message.test(e.message));
+    assert.throws(
+      () => wasmMatmul(op, ...rest),
+      (e) => e instanceof LmlabError && message.test(e.message),
+    );
   }
-  assert.throws(() => core.check(core.exports.lm_kernel_matmul(0, 0, 0, 2, 8, 3, 8, 2, 2, 3, 2)), /kernel_matmul: C is NULL; it is required$/);
+  assert.throws(
+    () => core.check(core.exports.lm_kernel_matmul(0, 0, 0, 2, 8, 3, 8, 2, 2, 3, 2)),
+    /kernel_matmul: C is NULL; it is required$/,
+  );
   // the one size rule: a matrix's span (rows - 1)·ld + cols within LIMITS.MAX_CALL_ELEMS
-  assert.throws(() => core.check(core.exports.lm_kernel_matmul(0, 0, 8, 2, 8, 1 << 24, 8, 2, 32, 3, 2)),
-    /kernel_matmul: A \(32 rows, lda = 16777216\) spans more than the 268435456 elements one call accepts$/);
+  assert.throws(
+    () => core.check(core.exports.lm_kernel_matmul(0, 0, 8, 2, 8, 1 << 24, 8, 2, 32, 3, 2)),
+    /kernel_matmul: A \(32 rows, lda = 16777216\) spans more than the 268435456 elements one call accepts$/,
+  );
 });
 
 // ---- activations ------------------------------------------------------------------------------------
@@ -146,23 +183,35 @@ function wasmElementwise(fn, Y, ld, M, N) {
 }
 
 test('tanh, sigmoid and exp of the .wasm are within 3 float ulps of the exact values, padding untouched', () => {
-  const M = 3, N = 4001, ld = N + 3;
-  const cases = [[0, -12, 12, Math.tanh], [1, -30, 30, (x) => 1 / (1 + Math.exp(-x))], [2, -87, 88, Math.exp]];
+  const M = 3,
+    N = 4001,
+    ld = N + 3;
+  const cases = [
+    [0, -12, 12, Math.tanh],
+    [1, -30, 30, (x) => 1 / (1 + Math.exp(-x))],
+    [2, -87, 88, Math.exp],
+  ];
   for (const [fn, lo, hi, exact] of cases) {
     const X = new Float32Array(M * ld);
-    for (let i = 0; i < M; i++) for (let j = 0; j < ld; j++) X[i * ld + j] = j < N ? lo + ((hi - lo) * (j * M + i)) / (N * M) : SENTINEL;
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < ld; j++) X[i * ld + j] = j < N ? lo + ((hi - lo) * (j * M + i)) / (N * M) : SENTINEL;
     const Y = wasmElementwise(fn, X, ld, M, N);
     let worst = 0;
-    for (let i = 0; i < M; i++) for (let j = 0; j < ld; j++) {
-      if (j >= N) { assert.equal(Y[i * ld + j], SENTINEL, 'padding untouched'); continue; }
-      worst = Math.max(worst, ulps(Y[i * ld + j], exact(X[i * ld + j])));
-    }
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < ld; j++) {
+        if (j >= N) {
+          assert.equal(Y[i * ld + j], SENTINEL, 'padding untouched');
+          continue;
+        }
+        worst = Math.max(worst, ulps(Y[i * ld + j], exact(X[i * ld + j])));
+      }
     assert.ok(worst <= 3, `fn ${fn}: ${worst} ulps`);
   }
 });
 
 test('activation vector lanes and scalar row tails give the same bits', () => {
-  const n = 1000, X = Float32Array.from({ length: n }, () => 12 * rand() * rand());
+  const n = 1000,
+    X = Float32Array.from({ length: n }, () => 12 * rand() * rand());
   for (const fn of [0, 1, 2]) {
     const inRow = wasmElementwise(fn, X, n, 1, n); // one row: SIMD lanes plus a short tail
     const alone = wasmElementwise(fn, X, 1, n, 1); // n rows of one: scalar code only
@@ -183,8 +232,14 @@ test('activations at special values: ±0, tiny, ±Infinity, NaN', () => {
 
 test('lm_kernel_elementwise rejects bad arguments', () => {
   const Y = new Float32Array(6);
-  assert.throws(() => wasmElementwise(3, Y, 3, 2, 2), /kernel_elementwise: fn must be 0 \(tanh\), 1 \(sigmoid\) or 2 \(exp\), got 3/);
-  assert.throws(() => wasmElementwise(0, Y, 1, 2, 2), /kernel_elementwise: ldy = 1 is less than the 2 elements of one stored row of Y/);
+  assert.throws(
+    () => wasmElementwise(3, Y, 3, 2, 2),
+    /kernel_elementwise: fn must be 0 \(tanh\), 1 \(sigmoid\) or 2 \(exp\), got 3/,
+  );
+  assert.throws(
+    () => wasmElementwise(0, Y, 1, 2, 2),
+    /kernel_elementwise: ldy = 1 is less than the 2 elements of one stored row of Y/,
+  );
   assert.throws(() => wasmElementwise(0, Y, 3, 0, 2), /kernel_elementwise: M must be at least 1, got 0$/);
 });
 
@@ -192,34 +247,42 @@ test('lm_kernel_elementwise rejects bad arguments', () => {
 
 /** Plain float64 RNN over T and its BPTT (h_t = tanh(x_t·Wx + h_{t-1}·Wh + b)), written from the lecture. */
 function rnnReference(x, h0, Wx, Wh, b, dh, N, T, E, H) {
-  const h = new Float64Array(N * T * H), da = new Float64Array(N * T * H);
-  for (let n = 0; n < N; n++) for (let t = 0; t < T; t++) for (let j = 0; j < H; j++) {
-    let a = b[j];
-    for (let e = 0; e < E; e++) a += x[(n * T + t) * E + e] * Wx[e * H + j];
-    for (let k = 0; k < H; k++) a += (t ? h[(n * T + t - 1) * H + k] : h0[n * H + k]) * Wh[k * H + j];
-    h[(n * T + t) * H + j] = Math.tanh(a);
-  }
-  const dx = new Float64Array(N * T * E), dWx = new Float64Array(E * H), dWh = new Float64Array(H * H), db = new Float64Array(H);
+  const h = new Float64Array(N * T * H),
+    da = new Float64Array(N * T * H);
+  for (let n = 0; n < N; n++)
+    for (let t = 0; t < T; t++)
+      for (let j = 0; j < H; j++) {
+        let a = b[j];
+        for (let e = 0; e < E; e++) a += x[(n * T + t) * E + e] * Wx[e * H + j];
+        for (let k = 0; k < H; k++) a += (t ? h[(n * T + t - 1) * H + k] : h0[n * H + k]) * Wh[k * H + j];
+        h[(n * T + t) * H + j] = Math.tanh(a);
+      }
+  const dx = new Float64Array(N * T * E),
+    dWx = new Float64Array(E * H),
+    dWh = new Float64Array(H * H),
+    db = new Float64Array(H);
   let carry = new Float64Array(N * H);
   for (let t = T - 1; t >= 0; t--) {
     const next = new Float64Array(N * H);
-    for (let n = 0; n < N; n++) for (let j = 0; j < H; j++) {
-      const i = (n * T + t) * H + j;
-      da[i] = (dh[i] + carry[n * H + j]) * (1 - h[i] * h[i]);
-    }
-    for (let n = 0; n < N; n++) for (let j = 0; j < H; j++) {
-      const g = da[(n * T + t) * H + j];
-      db[j] += g;
-      for (let k = 0; k < H; k++) {
-        const hp = t ? h[(n * T + t - 1) * H + k] : h0[n * H + k];
-        dWh[k * H + j] += hp * g;
-        next[n * H + k] += g * Wh[k * H + j];
+    for (let n = 0; n < N; n++)
+      for (let j = 0; j < H; j++) {
+        const i = (n * T + t) * H + j;
+        da[i] = (dh[i] + carry[n * H + j]) * (1 - h[i] * h[i]);
       }
-      for (let e = 0; e < E; e++) {
-        dWx[e * H + j] += x[(n * T + t) * E + e] * g;
-        dx[(n * T + t) * E + e] += g * Wx[e * H + j];
+    for (let n = 0; n < N; n++)
+      for (let j = 0; j < H; j++) {
+        const g = da[(n * T + t) * H + j];
+        db[j] += g;
+        for (let k = 0; k < H; k++) {
+          const hp = t ? h[(n * T + t - 1) * H + k] : h0[n * H + k];
+          dWh[k * H + j] += hp * g;
+          next[n * H + k] += g * Wh[k * H + j];
+        }
+        for (let e = 0; e < E; e++) {
+          dWx[e * H + j] += x[(n * T + t) * E + e] * g;
+          dx[(n * T + t) * E + e] += g * Wx[e * H + j];
+        }
       }
-    }
     carry = next;
   }
   return { h, dx, dh0: carry, dWx, dWh, db };
@@ -229,7 +292,12 @@ test('rnn_forward / rnn_backward of the .wasm (strided time slices, full and edg
   const lm = await loadLmlab();
   const [N, T, E, H] = [5, 4, 7, 37]; // H = 37: two full 16-column panels and an edge; N = 5: a partial row tile
   const r = (n, s) => Float32Array.from({ length: n }, () => s * rand());
-  const x = r(N * T * E, 1), h0 = r(N * H, 1), Wx = r(E * H, 0.4), Wh = r(H * H, 0.3), b = r(H, 0.2), dh = r(N * T * H, 1);
+  const x = r(N * T * E, 1),
+    h0 = r(N * H, 1),
+    Wx = r(E * H, 0.4),
+    Wh = r(H * H, 0.3),
+    b = r(H, 0.2),
+    dh = r(N * T * H, 1);
   const want = rnnReference(x, h0, Wx, Wh, b, dh, N, T, E, H);
   const t = (data, shape) => ({ data, shape });
   const h = lm.layers.rnn_forward(t(x, [N, T, E]), t(h0, [N, H]), t(Wx, [E, H]), t(Wh, [H, H]), t(b, [H]));

@@ -52,13 +52,19 @@ async function openPage(path, viewport) {
     if (from && new URL(from).pathname === '/favicon.ico') page.missing.push('/favicon.ico');
     else page.errors.push(`console: ${msg.text()}`);
   });
-  page.on('response', (r) => { if (r.status() === 404) page.missing.push(new URL(r.url()).pathname); });
+  page.on('response', (r) => {
+    if (r.status() === 404) page.missing.push(new URL(r.url()).pathname);
+  });
   await page.goto(browser.url + path);
   return page;
 }
 
 /** How many times the page fetched a file whose URL ends with `tail`. */
-const fetched = (page, tail) => page.evaluate((t) => performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.endsWith(t)).length, tail);
+const fetched = (page, tail) =>
+  page.evaluate(
+    (t) => performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.endsWith(t)).length,
+    tail,
+  );
 
 before(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
@@ -80,18 +86,26 @@ test('the kit is one module with its worker and .wasm beside it', async () => {
   const lines = snippet.trim().split('\n');
   assert.ok(lines.length <= 12, `the author's page is ${lines.length} lines`);
   assert.equal(lines.filter((l) => l.includes('<script')).length, 1);
-  console.log(`# kit ${(built.kitBytes / 1024).toFixed(1)} KB (module, worker, .wasm); the author's page: ${lines.length} lines of HTML`);
+  console.log(
+    `# kit ${(built.kitBytes / 1024).toFixed(1)} KB (module, worker, .wasm); the author's page: ${lines.length} lines of HTML`,
+  );
   const kit = await readFile(join(SITE, 'kit/lmlab-kit.js'), 'utf8');
   assert.doesNotMatch(kit, /from\s*["'](uplot|d3-[a-z-]+)["']/, 'uPlot and d3 are bundled in, not imported');
   assert.doesNotMatch(kit, /import\s*\(?\s*["']\.\.?\/(?!worker)/, 'no other module is loaded');
 });
 
-test('an author\'s page of a dozen lines: the trainer trains, its three views draw', async () => {
+test("an author's page of a dozen lines: the trainer trains, its three views draw", async () => {
   const page = await openPage(`${SUB}/author.html`);
   await page.waitForSelector('lm-trainer button.lm-primary:not([disabled])', { timeout: 30000 });
   await waitDrawn(page, 'lm-loss-chart');
   await page.click('lm-trainer button.lm-primary');
-  await page.waitForFunction(() => document.querySelector('lm-trainer').trainer.steps === 500 && !document.querySelector('lm-trainer').trainer.running, null, { timeout: 60000, polling: 200 });
+  await page.waitForFunction(
+    () =>
+      document.querySelector('lm-trainer').trainer.steps === 500 &&
+      !document.querySelector('lm-trainer').trainer.running,
+    null,
+    { timeout: 60000, polling: 200 },
+  );
   await page.waitForTimeout(2000); // one more probe and redraw after the last step
   assert.match(await page.locator('lm-trainer .lm-status').innerText(), /Stopped at step 500/);
   const { first, last } = await page.evaluate(() => {
@@ -102,11 +116,14 @@ test('an author\'s page of a dozen lines: the trainer trains, its three views dr
   assert.ok(last < first - 0.5);
   await waitDrawn(page, 'lm-gradient-flow');
   await waitDrawn(page, 'lm-hidden-states .lm-hs-heatmap');
-  assert.ok(await page.locator('lm-hidden-states .lm-hs-text span').count() > 20);
+  assert.ok((await page.locator('lm-hidden-states .lm-hs-text span').count()) > 20);
   assert.equal(await fetched(page, '/kit/worker.js'), 1);
   await page.screenshot({ path: join(ARTIFACTS, 'kit-author-page.png'), fullPage: true });
   // The ten lines name no icon, so the browser asks for /favicon.ico: the only thing not found.
-  assert.ok(page.missing.every((path) => path === '/favicon.ico'), page.missing.join(' '));
+  assert.ok(
+    page.missing.every((path) => path === '/favicon.ico'),
+    page.missing.join(' '),
+  );
   assert.deepEqual(page.errors, []);
   await page.close();
 });
@@ -116,10 +133,23 @@ test('the trainer client: maxSteps exactly, a speed limit, events, probes alread
   const result = await page.evaluate(async () => {
     const kit = await import('./kit/lmlab-kit.js');
     const out = { version: kit.KIT_VERSION };
-    try { kit.createTrainer({ text: 'abc', hiden: 3 }); } catch (err) { out.refused = err.message; }
-    const t = kit.createTrainer({ text: 'the cat sat on the mat. the dog sat on the log.\n'.repeat(30), cell: 'gru', hidden: 16, seq: 16, batch: 4 });
+    try {
+      kit.createTrainer({ text: 'abc', hiden: 3 });
+    } catch (err) {
+      out.refused = err.message;
+    }
+    const t = kit.createTrainer({
+      text: 'the cat sat on the mat. the dog sat on the log.\n'.repeat(30),
+      cell: 'gru',
+      hidden: 16,
+      seq: 16,
+      batch: 4,
+    });
     const events = { step: 0, done: 0, snapshot: 0 };
-    for (const type of Object.keys(events)) t.on(type, () => { events[type]++; });
+    for (const type of Object.keys(events))
+      t.on(type, () => {
+        events[type]++;
+      });
     await t.start();
     const done = new Promise((resolve) => t.on('done', resolve));
     await t.run({ maxSteps: 37 });
@@ -136,14 +166,22 @@ test('the trainer client: maxSteps exactly, a speed limit, events, probes alread
     await t.pause();
     out.rate = ((t.steps - start) * 1000) / (performance.now() - t0);
     const probe = await t.probe('the cat sat');
-    out.probe = { T: probe.T, H: probe.H, keys: probe.quantities.map((q) => q.key), len: probe.quantities[0].data.length, next: probe.next.length };
+    out.probe = {
+      T: probe.T,
+      H: probe.H,
+      keys: probe.quantities.map((q) => q.key),
+      len: probe.quantities[0].data.length,
+      next: probe.next.length,
+    };
     // (H, T): row h is neuron h over the characters; compare with the transposed reading
     out.events = events;
     out.layout = t.model.layout;
     await t.dispose();
     return out;
   });
-  console.log(`# maxSteps 37 → stopped at ${result.doneAt}; speed limit 20/s → ${result.rate.toFixed(1)} steps/s; layout ${JSON.stringify(result.layout)}`);
+  console.log(
+    `# maxSteps 37 → stopped at ${result.doneAt}; speed limit 20/s → ${result.rate.toFixed(1)} steps/s; layout ${JSON.stringify(result.layout)}`,
+  );
   assert.equal(result.version, '1.0.0');
   assert.match(result.refused, /unknown option 'hiden'/);
   assert.equal(result.doneAt, 37);
@@ -152,7 +190,10 @@ test('the trainer client: maxSteps exactly, a speed limit, events, probes alread
   assert.ok(result.rate > 14 && result.rate <= 22, `${result.rate} steps/s with a limit of 20`);
   assert.deepEqual(result.probe, { T: 11, H: 16, keys: ['h', 'r', 'z', 'g'], len: 16 * 11, next: 11 });
   // 'step' comes with the snapshots (at most ten a second), not once per update
-  assert.ok(result.events.done === 1 && result.events.step > 3 && result.events.snapshot > 3, JSON.stringify(result.events));
+  assert.ok(
+    result.events.done === 1 && result.events.step > 3 && result.events.snapshot > 3,
+    JSON.stringify(result.events),
+  );
   assert.equal(result.layout.heldOut, false);
   assert.equal(result.layout.ring, true);
   assert.equal(result.layout.coverage, 1);
@@ -172,34 +213,60 @@ test('the tutorial under a sub-path: lazy until scrolled, one worker, RNN vs LST
     await page.waitForTimeout(200);
   }
   const both = () => page.evaluate(() => ['rnn', 'lstm'].map((id) => document.getElementById(id).trainer.steps));
-  await page.waitForFunction(() => ['rnn', 'lstm'].every((id) => document.getElementById(id).trainer.steps === 1500), null, { timeout: 120000, polling: 500 });
+  await page.waitForFunction(
+    () => ['rnn', 'lstm'].every((id) => document.getElementById(id).trainer.steps === 1500),
+    null,
+    { timeout: 120000, polling: 500 },
+  );
   assert.deepEqual(await both(), [1500, 1500]);
   assert.equal(await fetched(page, '/kit/worker.js'), 1, 'two trainers and seven views share one worker');
   await page.waitForTimeout(2500); // the views' last refresh after training stopped
   // The next-character guesses after "{…}\n[hd ag bcefgh abc de": the LSTM's only closer is ']'.
-  const closers = await page.evaluate(() => [...document.querySelectorAll('lm-next-token')].map((el) =>
-    el.prediction.neural.filter((x) => ')]}>'.includes(x.token)).map((x) => x.token).join('')));
-  console.log(`# after 1500 steps, closers among the ten likeliest next characters: RNN '${closers[0]}', LSTM '${closers[1]}'`);
+  const closers = await page.evaluate(() =>
+    [...document.querySelectorAll('lm-next-token')].map((el) =>
+      el.prediction.neural
+        .filter((x) => ')]}>'.includes(x.token))
+        .map((x) => x.token)
+        .join(''),
+    ),
+  );
+  console.log(
+    `# after 1500 steps, closers among the ten likeliest next characters: RNN '${closers[0]}', LSTM '${closers[1]}'`,
+  );
   assert.equal(closers[1], ']');
   // Gradient flow 20 steps back: the RNN's has vanished far more than the LSTM's.
-  const back = await page.evaluate(() => ['rnn', 'lstm'].map((id) => { const g = document.getElementById(id).trainer.gradFlow.last; return g[g.length - 21]; }));
-  console.log(`# ||dL_T/dh_t|| 20 steps back after training: RNN ${back[0].toExponential(2)}, LSTM ${back[1].toExponential(2)}`);
+  const back = await page.evaluate(() =>
+    ['rnn', 'lstm'].map((id) => {
+      const g = document.getElementById(id).trainer.gradFlow.last;
+      return g[g.length - 21];
+    }),
+  );
+  console.log(
+    `# ||dL_T/dh_t|| 20 steps back after training: RNN ${back[0].toExponential(2)}, LSTM ${back[1].toExponential(2)}`,
+  );
   assert.ok(back[1] > 10 * back[0], `LSTM ${back[1]} vs RNN ${back[0]}`);
-  for (const selector of ['lm-loss-chart', 'lm-gradient-flow', 'lm-hidden-states .lm-hs-heatmap']) await waitDrawn(page, selector);
+  for (const selector of ['lm-loss-chart', 'lm-gradient-flow', 'lm-hidden-states .lm-hs-heatmap'])
+    await waitDrawn(page, selector);
   // The formula view: focusing f_t shows its values and puts the forget gate in the hidden-state map.
   await page.focus('lm-hidden-states .lm-hs-heatmap canvas');
   for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
   await page.focus('lm-equations [data-symbol="f"]');
-  await page.waitForFunction(() => /f_t: the forget gate/.test(document.querySelector('lm-equations .lm-eq-panel').textContent));
+  await page.waitForFunction(() =>
+    /f_t: the forget gate/.test(document.querySelector('lm-equations .lm-eq-panel').textContent),
+  );
   assert.match(await page.locator('lm-equations .lm-eq-panel').innerText(), /at 'a' \(#4\): \[0\.\d+/);
   assert.equal(await page.evaluate(() => document.querySelector('lm-hidden-states').view.quantity), 'f');
   assert.equal(await page.evaluate(() => document.querySelector('lm-hidden-states').view.heatmap.highlightCol), 4);
   await page.locator('main').evaluate((m) => m.querySelector('lm-equations').closest('figure').scrollIntoView());
-  await page.locator('lm-equations').locator('xpath=..').screenshot({ path: join(ARTIFACTS, 'kit-tutorial-equations.png') });
+  await page
+    .locator('lm-equations')
+    .locator('xpath=..')
+    .screenshot({ path: join(ARTIFACTS, 'kit-tutorial-equations.png') });
   await page.keyboard.press('Tab'); // on to the next symbol: the map follows
   const names = ['trainers', 'loss', 'next', 'gradients', 'hidden'];
   const figures = await page.locator('main > .pair, main > figure.wide').all();
-  for (let i = 0; i < names.length; i++) await figures[i].screenshot({ path: join(ARTIFACTS, `kit-tutorial-${names[i]}.png`) });
+  for (let i = 0; i < names.length; i++)
+    await figures[i].screenshot({ path: join(ARTIFACTS, `kit-tutorial-${names[i]}.png`) });
   // The trainers work from the keyboard: Space on Reset rebuilds the RNN, Space on Train trains it.
   await page.focus('#rnn button:nth-of-type(3)');
   await page.keyboard.press('Space');

@@ -25,7 +25,15 @@ function targets(layout, len, source) {
 }
 
 test('the ring layout makes every character a target; the plain cut loses the tail of each stream', () => {
-  for (const [len, N, T] of [[600, 16, 32], [601, 7, 5], [5000, 16, 64], [40, 3, 50], [17, 1, 4], [2, 1, 1], [1000, 256, 512]]) {
+  for (const [len, N, T] of [
+    [600, 16, 32],
+    [601, 7, 5],
+    [5000, 16, 64],
+    [40, 3, 50],
+    [17, 1, 4],
+    [2, 1, 1],
+    [1000, 256, 512],
+  ]) {
     const ids = Int32Array.from({ length: len }, (_, i) => i);
     const layout = layoutStreams(ids, N, T);
     assert.equal(layout.streams, N);
@@ -52,7 +60,23 @@ test('the ring layout makes every character a target; the plain cut loses the ta
 
 test('on a 600-character text the ring layout learns what the plain cut never sees', async () => {
   const lm = await loadLmlab();
-  const words = ['the', 'cat', 'sat', 'on', 'a', 'mat', 'and', 'dog', 'ran', 'to', 'its', 'log', 'while', 'birds', 'sang'];
+  const words = [
+    'the',
+    'cat',
+    'sat',
+    'on',
+    'a',
+    'mat',
+    'and',
+    'dog',
+    'ran',
+    'to',
+    'its',
+    'log',
+    'while',
+    'birds',
+    'sang',
+  ];
   let seed = 3;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   let text = '';
@@ -73,7 +97,14 @@ test('on a 600-character text the ring layout learns what the plain cut never se
       assert.equal(engine.step, 400);
       engine.dispose();
     } else {
-      const trainer = new lm.Trainer(model, ids, { batch: 16, seq: 32, optimizer: 'adam', lr: 0.01, clip: 5, clipMode: 'value' });
+      const trainer = new lm.Trainer(model, ids, {
+        batch: 16,
+        seq: 32,
+        optimizer: 'adam',
+        lr: 0.01,
+        clip: 5,
+        clipMode: 'value',
+      });
       trainer.train(400);
       trainer.dispose();
     }
@@ -81,7 +112,9 @@ test('on a 600-character text the ring layout learns what the plain cut never se
     losses[ring ? 'ring' : 'plain'] = model.evaluate(ids, { batch: 8, seq: 32 }).loss;
     model.dispose();
   }
-  console.log(`# 600 characters, LSTM 64, 400 steps: whole-text loss ${losses.plain.toFixed(3)} (plain cut) vs ${losses.ring.toFixed(3)} (ring)`);
+  console.log(
+    `# 600 characters, LSTM 64, 400 steps: whole-text loss ${losses.plain.toFixed(3)} (plain cut) vs ${losses.ring.toFixed(3)} (ring)`,
+  );
   assert.ok(losses.ring < 0.2, `ring ${losses.ring}`);
   assert.ok(losses.plain > 3 * losses.ring, `plain ${losses.plain} vs ring ${losses.ring}`);
 });
@@ -95,15 +128,25 @@ test('the worker completes open settings objects and names every bad or unknown 
   assert.deepEqual(notes, []);
   assert.deepEqual(resolveSettings().settings, resolveSettings({}).settings);
   assert.deepEqual(resolveSettings({ model: 'window', embed: 0 }).settings.embed, 16);
-  assert.throws(() => resolveSettings({ hidden: 0, bogus: 1, model: 'transformer' }),
-    /hidden size must be between 2 and 1024, got 0; unknown setting 'bogus' \(known: .*\); model must be one of bigram, rnn, lstm, gru, window, got 'transformer'\./);
+  assert.throws(
+    () => resolveSettings({ hidden: 0, bogus: 1, model: 'transformer' }),
+    /hidden size must be between 2 and 1024, got 0; unknown setting 'bogus' \(known: .*\); model must be one of bigram, rnn, lstm, gru, window, got 'transformer'\./,
+  );
   assert.throws(() => resolveSettings({ seed: { a: 1 } }), /seed must be a number or a string, got object/);
   assert.throws(() => resolveSettings([]), /settings must be an object/);
   assert.throws(() => resolveSettings({ gru: 'keras' }), /GRU variant must be one of torch, lecture/);
 });
 
 test('createTrainer checks its options before anything starts', () => {
-  const { settings, client } = splitOptions({ text: 'abc', cell: 'gru', optimizer: 'sgd', hidden: 8, maxSteps: 10, speed: 5, corpus: 'brackets' });
+  const { settings, client } = splitOptions({
+    text: 'abc',
+    cell: 'gru',
+    optimizer: 'sgd',
+    hidden: 8,
+    maxSteps: 10,
+    speed: 5,
+    corpus: 'brackets',
+  });
   assert.deepEqual(settings, { model: 'gru', opt: 'sgd', hidden: 8, corpus: 'brackets' });
   assert.deepEqual(client, { text: 'abc', maxSteps: 10, speed: 5, corpus: 'brackets' });
   assert.throws(() => splitOptions({ hiden: 8 }), /unknown option 'hiden'/);
@@ -112,7 +155,7 @@ test('createTrainer checks its options before anything starts', () => {
   assert.throws(() => splitOptions({ speed: -1 }), /speed must be a number ≥ 0/);
 });
 
-test('the formula view\'s equations compute what the C cells compute (probe values, every cell)', async () => {
+test("the formula view's equations compute what the C cells compute (probe values, every cell)", async () => {
   const { equationsFor, evaluate, paramValue, symbolsFor, toMathML } = await import('../web/kit/equations.mjs');
   const lm = await loadLmlab();
   const V = 7;
@@ -121,13 +164,34 @@ test('the formula view\'s equations compute what the C cells compute (probe valu
   let seed = 11;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const cases = [
-    { cell: 'rnn', embed: 0 }, { cell: 'rnn', embed: 5 }, { cell: 'lstm', embed: 0 }, { cell: 'lstm', embed: 6 },
-    { cell: 'gru', gru: 'torch', embed: 0 }, { cell: 'gru', gru: 'lecture', embed: 4 }, { cell: 'window', embed: 4, window: 3 },
+    { cell: 'rnn', embed: 0 },
+    { cell: 'rnn', embed: 5 },
+    { cell: 'lstm', embed: 0 },
+    { cell: 'lstm', embed: 6 },
+    { cell: 'gru', gru: 'torch', embed: 0 },
+    { cell: 'gru', gru: 'lecture', embed: 4 },
+    { cell: 'window', embed: 4, window: 3 },
   ];
   for (const k of cases) {
     const H = 6;
-    const config = { cell: k.cell, gru: k.gru ?? 'torch', vocabSize: V, embed: k.embed, hidden: H, layers: 1, window: k.window ?? 0 };
-    const model = lm.Model.create({ cell: k.cell, vocabSize: V, embedding: k.embed, hidden: H, window: k.window ?? 0, seed: 3, ...(k.cell === 'gru' ? { gruVariant: k.gru } : {}) });
+    const config = {
+      cell: k.cell,
+      gru: k.gru ?? 'torch',
+      vocabSize: V,
+      embed: k.embed,
+      hidden: H,
+      layers: 1,
+      window: k.window ?? 0,
+    };
+    const model = lm.Model.create({
+      cell: k.cell,
+      vocabSize: V,
+      embedding: k.embed,
+      hidden: H,
+      window: k.window ?? 0,
+      seed: 3,
+      ...(k.cell === 'gru' ? { gruVariant: k.gru } : {}),
+    });
     // Weights well away from their small initial values, so every gate and nonlinearity is exercised.
     for (const p of model.parameters()) for (let i = 0; i < p.data.length; i++) p.data[i] = (random() - 0.5) * 1.6;
     const params = model.parameters().map((p) => ({ name: p.name, shape: p.shape, data: Float64Array.from(p.data) }));
@@ -139,9 +203,13 @@ test('the formula view\'s equations compute what the C cells compute (probe valu
     for (const { lhs } of lines) assert.ok(ml.includes(`data-symbol="${lhs}"`), `${k.cell}: ${lhs} in the MathML`);
     /** @type {Record<string, any>} */
     const env = {};
-    for (const [id, info] of Object.entries(symbols)) if (info.source.kind === 'param') env[id] = paramValue(params, info.source, H);
+    for (const [id, info] of Object.entries(symbols))
+      if (info.source.kind === 'param') env[id] = paramValue(params, info.source, H);
     const embedding = params.find((p) => p.name === 'embedding.weight');
-    const xOf = (id) => (k.embed > 0 ? embedding.data.slice(id * k.embed, (id + 1) * k.embed) : Float64Array.from({ length: V }, (_, v) => (v === id ? 1 : 0)));
+    const xOf = (id) =>
+      k.embed > 0
+        ? embedding.data.slice(id * k.embed, (id + 1) * k.embed)
+        : Float64Array.from({ length: V }, (_, v) => (v === id ? 1 : 0));
     let hprev = new Float64Array(H);
     let cprev = new Float64Array(H);
     let worst = 0;
@@ -169,7 +237,10 @@ test('the formula view\'s equations compute what the C cells compute (probe valu
       hprev = env.h;
       cprev = env.c ?? cprev;
     }
-    assert.ok(worst < 2e-5, `${k.cell}${k.gru ? ` (${k.gru})` : ''} embed ${k.embed}: the equations differ from C by ${worst}`);
+    assert.ok(
+      worst < 2e-5,
+      `${k.cell}${k.gru ? ` (${k.gru})` : ''} embed ${k.embed}: the equations differ from C by ${worst}`,
+    );
     model.dispose();
   }
   // The check can fail: the lecture's GRU equations do not compute the torch GRU.
@@ -179,20 +250,32 @@ test('the formula view\'s equations compute what the C cells compute (probe valu
   const params = model.parameters().map((p) => ({ name: p.name, shape: p.shape, data: Float64Array.from(p.data) }));
   const lecture = equationsFor({ ...torch, gru: 'lecture' });
   const env = {};
-  for (const [id, info] of Object.entries(symbolsFor({ ...torch, gru: 'lecture' }))) if (info.source.kind === 'param') env[id] = paramValue(params, info.source, 6);
-  Object.assign(env, { x: Float64Array.from({ length: V }, (_, v) => (v === 2 ? 1 : 0)), hprev: Float64Array.from({ length: 6 }, () => random() - 0.5) });
+  for (const [id, info] of Object.entries(symbolsFor({ ...torch, gru: 'lecture' })))
+    if (info.source.kind === 'param') env[id] = paramValue(params, info.source, 6);
+  Object.assign(env, {
+    x: Float64Array.from({ length: V }, (_, v) => (v === 2 ? 1 : 0)),
+    hprev: Float64Array.from({ length: 6 }, () => random() - 0.5),
+  });
   const probe = model.probe([5, 2]);
   // from h_0 of the probe, the lecture's g_1 and h_1 disagree with the torch cell's
   env.hprev = Float64Array.from(probe.h.data.subarray(0, 6));
   for (const { lhs, rhs } of lecture.slice(0, 4)) env[lhs] = evaluate(rhs, env);
   const h1 = probe.h.data.subarray(6, 12);
-  assert.ok(Math.max(...env.h.map((v, j) => Math.abs(v - h1[j]))) > 1e-3, 'the torch GRU matched the lecture\'s equations');
+  assert.ok(
+    Math.max(...env.h.map((v, j) => Math.abs(v - h1[j]))) > 1e-3,
+    "the torch GRU matched the lecture's equations",
+  );
   model.dispose();
 });
 
 test('the MathML puts every product in the order and grouping the code computes', async () => {
   const { toMathML } = await import('../web/kit/equations.mjs');
-  const text = (ml) => ml.replace(/<mo>&#x206[12];<\/mo>/g, ' ').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+  const text = (ml) =>
+    ml
+      .replace(/<mo>&#x206[12];<\/mo>/g, ' ')
+      .replace(/<[^>]+>/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
   const base = { vocabSize: 5, embed: 0, hidden: 4, layers: 1, window: 3 };
   const lecture = toMathML({ ...base, cell: 'gru', gru: 'lecture' }).map(text);
   assert.equal(lecture[2], 'gt=tanh (xt Wxg+(rt⊙ht−1) Whg+bg)');

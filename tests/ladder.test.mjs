@@ -12,7 +12,9 @@ import { CELL, loadLmlab, LmlabError } from '../wasm_glue/index.mjs';
 import { nativeDriver, nativeDriverMissing } from './native-driver.mjs';
 
 let lm;
-before(async () => { lm = await loadLmlab(); });
+before(async () => {
+  lm = await loadLmlab();
+});
 
 function ids(count, V, seed = 1) {
   let x = seed >>> 0;
@@ -23,15 +25,20 @@ function ids(count, V, seed = 1) {
 }
 
 function enlarge(model, factor) {
-  for (const p of model.parameters()) if (p.shape.length === 2 && p.name !== 'embedding.weight') p.data.forEach((v, i, a) => { a[i] = v * factor; });
+  for (const p of model.parameters())
+    if (p.shape.length === 2 && p.name !== 'embedding.weight')
+      p.data.forEach((v, i, a) => {
+        a[i] = v * factor;
+      });
 }
 
-const throwsWith = (fn, pattern, code) => assert.throws(fn, (err) => {
-  assert.ok(err instanceof LmlabError, `expected an LmlabError, got ${err}`);
-  assert.match(err.message, pattern);
-  if (code !== undefined) assert.equal(err.code, code, err.message);
-  return true;
-});
+const throwsWith = (fn, pattern, code) =>
+  assert.throws(fn, (err) => {
+    assert.ok(err instanceof LmlabError, `expected an LmlabError, got ${err}`);
+    assert.match(err.message, pattern);
+    if (code !== undefined) assert.equal(err.code, code, err.message);
+    return true;
+  });
 
 const CELLS = [
   { cell: 'lstm', vocabSize: 8, embedding: 0, hidden: 5, layers: 2 },
@@ -44,24 +51,61 @@ const CELLS = [
 test("parameter tables: the lecture's shapes under PyTorch's names (G = 4 LSTM, 3 GRU)", () => {
   const lstm = lm.Model.create({ cell: 'lstm', vocabSize: 11, embedding: 6, hidden: 5, layers: 2, seed: 3 });
   const p = lstm.parameters();
-  assert.deepEqual(p.map((t) => t.name), ['embedding.weight', 'rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0',
-    'rnn.weight_ih_l1', 'rnn.weight_hh_l1', 'rnn.bias_ih_l1', 'decoder.weight', 'decoder.bias']);
-  assert.deepEqual(p.map((t) => t.shape), [[11, 6], [6, 20], [5, 20], [20], [5, 20], [5, 20], [20], [5, 11], [11]]);
+  assert.deepEqual(
+    p.map((t) => t.name),
+    [
+      'embedding.weight',
+      'rnn.weight_ih_l0',
+      'rnn.weight_hh_l0',
+      'rnn.bias_ih_l0',
+      'rnn.weight_ih_l1',
+      'rnn.weight_hh_l1',
+      'rnn.bias_ih_l1',
+      'decoder.weight',
+      'decoder.bias',
+    ],
+  );
+  assert.deepEqual(
+    p.map((t) => t.shape),
+    [[11, 6], [6, 20], [5, 20], [20], [5, 20], [5, 20], [20], [5, 11], [11]],
+  );
   // forget-gate bias 1 (block f of i|f|g|o), the other gates 0
   assert.deepEqual(Array.from(p[3].data), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, ...Array(10).fill(0)]);
   assert.equal(lstm.config.cell, 'lstm');
   assert.equal(lstm.config.gruVariant, undefined);
   const gru = lm.Model.create({ cell: 'gru', vocabSize: 11, embedding: 0, hidden: 5, seed: 3 });
   assert.equal(gru.config.gruVariant, 'torch', 'the torch variant is the default');
-  assert.deepEqual(gru.parameters().map((t) => [t.name, t.lecture, t.shape.join('x')]), [
-    ['rnn.weight_ih_l0', 'Wx', '11x15'], ['rnn.weight_hh_l0', 'Wh', '5x15'], ['rnn.bias_ih_l0', 'b', '15'],
-    ['rnn.bias_hh_l0', 'bh', '15'], ['decoder.weight', 'Wy', '5x11'], ['decoder.bias', 'by', '11']]);
-  const lecture = lm.Model.create({ cell: 'gru', vocabSize: 11, embedding: 0, hidden: 5, seed: 3, gruVariant: 'lecture' });
+  assert.deepEqual(
+    gru.parameters().map((t) => [t.name, t.lecture, t.shape.join('x')]),
+    [
+      ['rnn.weight_ih_l0', 'Wx', '11x15'],
+      ['rnn.weight_hh_l0', 'Wh', '5x15'],
+      ['rnn.bias_ih_l0', 'b', '15'],
+      ['rnn.bias_hh_l0', 'bh', '15'],
+      ['decoder.weight', 'Wy', '5x11'],
+      ['decoder.bias', 'by', '11'],
+    ],
+  );
+  const lecture = lm.Model.create({
+    cell: 'gru',
+    vocabSize: 11,
+    embedding: 0,
+    hidden: 5,
+    seed: 3,
+    gruVariant: 'lecture',
+  });
   assert.equal(lecture.parameters().length, 5, 'the lecture GRU has one bias per layer');
   const win = lm.Model.create({ cell: 'window', vocabSize: 11, embedding: 4, hidden: 7, window: 3, seed: 3 });
-  assert.deepEqual(win.parameters().map((t) => [t.name, t.lecture, t.shape.join('x')]), [
-    ['embedding.weight', 'W_embed', '11x4'], ['hidden.weight', 'W', '12x7'], ['hidden.bias', 'b1', '7'],
-    ['decoder.weight', 'U', '7x11'], ['decoder.bias', 'b2', '11']]);
+  assert.deepEqual(
+    win.parameters().map((t) => [t.name, t.lecture, t.shape.join('x')]),
+    [
+      ['embedding.weight', 'W_embed', '11x4'],
+      ['hidden.weight', 'W', '12x7'],
+      ['hidden.bias', 'b1', '7'],
+      ['decoder.weight', 'U', '7x11'],
+      ['decoder.bias', 'b2', '11'],
+    ],
+  );
   assert.equal(win.config.window, 3);
   for (const m of [lstm, gru, lecture, win]) m.dispose();
 });
@@ -83,7 +127,8 @@ test('carried state: two windows equal one of twice the length (LSTM h and c, wi
     const m = lm.Model.create({ seed: 4, ...cfg });
     enlarge(m, 10);
     const stream = ids(2 * 11, cfg.vocabSize, 3);
-    const part = (from) => Int32Array.from({ length: 2 * 6 }, (_, i) => stream[Math.floor(i / 6) * 11 + from + (i % 6)]);
+    const part = (from) =>
+      Int32Array.from({ length: 2 * 6 }, (_, i) => stream[Math.floor(i / 6) * 11 + from + (i % 6)]);
     m.resetState();
     const a = m.lossAndGrads(part(0), 2, 5);
     const b = m.lossAndGrads(part(5), 2, 5);
@@ -91,7 +136,10 @@ test('carried state: two windows equal one of twice the length (LSTM h and c, wi
     const whole = m.lossAndGrads(stream, 2, 10);
     assert.ok(Math.abs((a + b) / 2 - whole) < 1e-5 * whole, `${cfg.cell}: ${(a + b) / 2} vs ${whole}`);
     assert.equal(m.gradFlow().length, 10);
-    assert.ok(m.gradFlow().every((v) => Number.isFinite(v) && v > 0), `${cfg.cell} gradient flow`);
+    assert.ok(
+      m.gradFlow().every((v) => Number.isFinite(v) && v > 0),
+      `${cfg.cell} gradient flow`,
+    );
     m.dispose();
   }
 });
@@ -145,23 +193,61 @@ test('save -> load round trip for every cell: config, parameters and logits', ()
 
 test('bad configurations give clear errors (JS option strings, C ranges, model files)', () => {
   const ARG = lm.STATUS.ARG;
-  throwsWith(() => lm.Model.create({ cell: 'window', vocabSize: 10, embedding: 4, hidden: 5, window: 0, seed: 1 }),
-    /^model_create: W \(window: previous tokens the model sees\) must be between 1 and 64, got 0$/, ARG);
-  throwsWith(() => lm.Model.create({ cell: 'lstm', vocabSize: 10, embedding: 0, hidden: 5, layers: 0, seed: 1 }),
-    /^model_create: L \(layers\) must be between 1 and 4, got 0$/, ARG);
-  throwsWith(() => lm.Model.create({ cell: 'window', vocabSize: 10, embedding: 0, hidden: 5, window: 3, seed: 1 }), /needs a trainable embedding/, ARG);
-  throwsWith(() => lm.Model.create({ cell: 'window', vocabSize: 10, embedding: 4, hidden: 5, window: 3, layers: 2, seed: 1 }), /one hidden layer/, ARG);
-  throwsWith(() => lm.Model.create({ cell: 'gru', vocabSize: 10, embedding: 0, hidden: 5, gruVariant: 'keras', seed: 1 }), /gruVariant must be/, ARG);
-  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: 0, hidden: 5, gruVariant: 'torch', seed: 1 }), /gruVariant applies to the GRU only/, ARG);
-  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: 0, hidden: 5, window: 3, seed: 1 }),
-    /^model_create: W \(window\) applies to the window model only; the rnn cell needs W = 0, got 3$/, ARG);
-  throwsWith(() => lm.Model.create({ cell: 'transformer', vocabSize: 10, embedding: 0, hidden: 5, seed: 1 }), /cell must be one of rnn, lstm, gru, window/, ARG);
+  throwsWith(
+    () => lm.Model.create({ cell: 'window', vocabSize: 10, embedding: 4, hidden: 5, window: 0, seed: 1 }),
+    /^model_create: W \(window: previous tokens the model sees\) must be between 1 and 64, got 0$/,
+    ARG,
+  );
+  throwsWith(
+    () => lm.Model.create({ cell: 'lstm', vocabSize: 10, embedding: 0, hidden: 5, layers: 0, seed: 1 }),
+    /^model_create: L \(layers\) must be between 1 and 4, got 0$/,
+    ARG,
+  );
+  throwsWith(
+    () => lm.Model.create({ cell: 'window', vocabSize: 10, embedding: 0, hidden: 5, window: 3, seed: 1 }),
+    /needs a trainable embedding/,
+    ARG,
+  );
+  throwsWith(
+    () => lm.Model.create({ cell: 'window', vocabSize: 10, embedding: 4, hidden: 5, window: 3, layers: 2, seed: 1 }),
+    /one hidden layer/,
+    ARG,
+  );
+  throwsWith(
+    () => lm.Model.create({ cell: 'gru', vocabSize: 10, embedding: 0, hidden: 5, gruVariant: 'keras', seed: 1 }),
+    /gruVariant must be/,
+    ARG,
+  );
+  throwsWith(
+    () => lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: 0, hidden: 5, gruVariant: 'torch', seed: 1 }),
+    /gruVariant applies to the GRU only/,
+    ARG,
+  );
+  throwsWith(
+    () => lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: 0, hidden: 5, window: 3, seed: 1 }),
+    /^model_create: W \(window\) applies to the window model only; the rnn cell needs W = 0, got 3$/,
+    ARG,
+  );
+  throwsWith(
+    () => lm.Model.create({ cell: 'transformer', vocabSize: 10, embedding: 0, hidden: 5, seed: 1 }),
+    /cell must be one of rnn, lstm, gru, window/,
+    ARG,
+  );
   // the raw C edge gives the same sentences
   const X = lm.core.exports;
   const status = (fn) => lm.core.scoped((s) => fn(s.out()));
-  assert.equal(status((out) => X.lm_model_create(CELL.WINDOW, 10, 4, 5, 1, 0, 0, 1, out)), ARG);
-  assert.equal(lm.lastErrorMessage(), 'model_create: W (window: previous tokens the model sees) must be between 1 and 64, got 0');
-  assert.equal(status((out) => X.lm_model_create(CELL.LSTM, 10, 0, 5, 0, 0, 0, 1, out)), ARG);
+  assert.equal(
+    status((out) => X.lm_model_create(CELL.WINDOW, 10, 4, 5, 1, 0, 0, 1, out)),
+    ARG,
+  );
+  assert.equal(
+    lm.lastErrorMessage(),
+    'model_create: W (window: previous tokens the model sees) must be between 1 and 64, got 0',
+  );
+  assert.equal(
+    status((out) => X.lm_model_create(CELL.LSTM, 10, 0, 5, 0, 0, 0, 1, out)),
+    ARG,
+  );
   assert.equal(lm.lastErrorMessage(), 'model_create: L (layers) must be between 1 and 4, got 0');
   // a model file whose cell is unknown
   const m = lm.Model.create({ cell: 'lstm', vocabSize: 5, embedding: 0, hidden: 3, seed: 1 });
@@ -175,7 +261,10 @@ test('bad configurations give clear errors (JS option strings, C ranges, model f
 });
 
 test('native and WASM agree on the same seed for LSTM, GRU (both variants) and the window model', (ctx) => {
-  if (nativeDriverMissing()) { ctx.skip(nativeDriverMissing()); return; }
+  if (nativeDriverMissing()) {
+    ctx.skip(nativeDriverMissing());
+    return;
+  }
   const native = JSON.parse(execFileSync(nativeDriver('train'), ['--check'], { encoding: 'utf8' }));
   // the same runs in WASM (see check() in scripts/bench/train.c)
   const stream = Int32Array.from({ length: 4000 }, (_, i) => (i * i + 3 * Math.floor(i / 7)) % 11);
@@ -189,9 +278,17 @@ test('native and WASM agree on the same seed for LSTM, GRU (both variants) and t
     const m = lm.Model.create({ seed: 3, ...cfg });
     const t = new lm.Trainer(m, stream, { batch: 4, seq: 12, optimizer: 'sgd', lr: 0.05, clip: 5 });
     const losses = Array.from({ length: 20 }, () => t.train(1).lastLoss);
-    losses.forEach((l, i) => assert.ok(Math.abs(l - native[name].losses[i]) < 1e-5 * l, `${name} step ${i + 1}: wasm ${l} native ${native[name].losses[i]}`));
+    losses.forEach((l, i) =>
+      assert.ok(
+        Math.abs(l - native[name].losses[i]) < 1e-5 * l,
+        `${name} step ${i + 1}: wasm ${l} native ${native[name].losses[i]}`,
+      ),
+    );
     const sum = m.parameters().reduce((s, p) => s + p.data.reduce((a, v) => a + v, 0), 0);
-    assert.ok(Math.abs(sum - native[name].param_sum) < 1e-3 * Math.max(1, Math.abs(sum)), `${name} parameter sums ${sum} vs ${native[name].param_sum}`);
+    assert.ok(
+      Math.abs(sum - native[name].param_sum) < 1e-3 * Math.max(1, Math.abs(sum)),
+      `${name} parameter sums ${sum} vs ${native[name].param_sum}`,
+    );
     t.dispose();
     m.dispose();
   }
@@ -209,7 +306,26 @@ test('CLI: train --cell lstm --layers 2 then eval and sample it; compare writes 
     const data = join(dir, 'text.txt');
     writeFileSync(data, text);
     const model = join(dir, 'lstm.safetensors');
-    let r = cli(['train', '--data', data, '--cell', 'lstm', '--layers', '2', '--hidden', '12', '--steps', '20', '--batch', '4', '--seq', '10', '--quiet', '--out', model]);
+    let r = cli([
+      'train',
+      '--data',
+      data,
+      '--cell',
+      'lstm',
+      '--layers',
+      '2',
+      '--hidden',
+      '12',
+      '--steps',
+      '20',
+      '--batch',
+      '4',
+      '--seq',
+      '10',
+      '--quiet',
+      '--out',
+      model,
+    ]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /saved .* at step 20/);
     r = cli(['eval', '--model', model, '--data', data, '--json']);
@@ -218,10 +334,30 @@ test('CLI: train --cell lstm --layers 2 then eval and sample it; compare writes 
     r = cli(['sample', '--model', model, '--length', '20', '--seed', '3']);
     assert.equal(r.status, 0, r.stderr);
     const out = join(dir, 'compare.json');
-    r = cli(['compare', '--data', data, '--steps', '3', '--hidden', '8', '--batch', '4', '--seq', '8', '--val-tokens', '500', '--json-out', out, '--quiet']);
+    r = cli([
+      'compare',
+      '--data',
+      data,
+      '--steps',
+      '3',
+      '--hidden',
+      '8',
+      '--batch',
+      '4',
+      '--seq',
+      '8',
+      '--val-tokens',
+      '500',
+      '--json-out',
+      out,
+      '--quiet',
+    ]);
     assert.equal(r.status, 0, r.stderr);
     const table = JSON.parse(readFileSync(out, 'utf8'));
-    assert.deepEqual(table.rows.map((row) => row.cell), ['bigram', 'window', 'rnn', 'lstm', 'gru']);
+    assert.deepEqual(
+      table.rows.map((row) => row.cell),
+      ['bigram', 'window', 'rnn', 'lstm', 'gru'],
+    );
     for (const row of table.rows) {
       assert.ok(Number.isFinite(row.loss) && row.loss > 0, `${row.cell} loss ${row.loss}`);
       assert.ok(Math.abs(row.perplexity - Math.exp(row.loss)) < 1e-9 * row.perplexity);

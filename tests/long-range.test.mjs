@@ -40,7 +40,13 @@ test('synthetic long-range task: the LSTM writes the matching closer, the vanill
   const accuracy = {};
   for (const cell of ['rnn', 'lstm']) {
     const model = lm.Model.create({ cell, vocabSize: vocab.size, embedding: 0, hidden: 32, seed: 1 });
-    const trainer = new lm.Trainer(model, vocab.encode(train), { batch: 16, seq: 32, optimizer: 'adagrad', lr: 0.3, clip: 5 });
+    const trainer = new lm.Trainer(model, vocab.encode(train), {
+      batch: 16,
+      seq: 32,
+      optimizer: 'adagrad',
+      lr: 0.3,
+      clip: 5,
+    });
     for (let done = 0; done < STEPS; done += 100) trainer.train(100);
     accuracy[cell] = closerAccuracy(model, vocab, heldOut);
     trainer.dispose();

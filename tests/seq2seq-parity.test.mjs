@@ -14,10 +14,15 @@ import { loadLmlab, taskSplit, buildVocabularies } from '../wasm_glue/index.mjs'
 
 const PYTHON = '/usr/bin/python3';
 const probe = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
-const skip = probe.status === 0 ? false : `skipped: ${PYTHON} cannot import torch and numpy (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}); install python3-torch`;
+const skip =
+  probe.status === 0
+    ? false
+    : `skipped: ${PYTHON} cannot import torch and numpy (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}); install python3-torch`;
 
 let lm;
-before(async () => { lm = await loadLmlab(); });
+before(async () => {
+  lm = await loadLmlab();
+});
 
 const CASES = [
   { cell: 'rnn', attention: 'none', layers: 1 },
@@ -43,10 +48,15 @@ for (const c of CASES) {
       const pairs = [train[0], train[1], train[2], { source: 'z', target: 'z' }, train[5]]; // mixed lengths
       const b = m.batch(pairs);
       assert.ok(new Set(pairs.map((p) => p.source.length)).size > 2);
-      const rows = (ids, width) => Array.from({ length: b.N }, (_, n) => Array.from(ids.subarray(n * width, (n + 1) * width)));
+      const rows = (ids, width) =>
+        Array.from({ length: b.N }, (_, n) => Array.from(ids.subarray(n * width, (n + 1) * width)));
       writeFileSync(join(dir, 'batch.json'), JSON.stringify({ src: rows(b.src, b.Ts), tgt: rows(b.tgt, b.Tt + 1) }));
-      const ref = JSON.parse(execFileSync(PYTHON, ['tests/seq2seq_parity.py', join(dir, 'm.safetensors'), join(dir, 'batch.json')],
-        { encoding: 'utf8', maxBuffer: 1 << 26 }));
+      const ref = JSON.parse(
+        execFileSync(PYTHON, ['tests/seq2seq_parity.py', join(dir, 'm.safetensors'), join(dir, 'batch.json')], {
+          encoding: 'utf8',
+          maxBuffer: 1 << 26,
+        }),
+      );
       const loss = m.lossAndGrads(b);
       assert.ok(Math.abs(loss - ref.loss) < 1e-5 * ref.loss, `loss ${loss} vs torch ${ref.loss}`);
       assert.ok(loss > 0.05, `the batch is not solved already (loss ${loss})`);
@@ -58,15 +68,23 @@ for (const c of CASES) {
         seen.add(p.name);
         // ours (r, c) is torch's shape for the embeddings and biases, its transpose for every nn.Linear / RNN weight
         const transposed = p.shape.length === 2 && !p.name.endsWith('embedding.weight');
-        assert.deepEqual(theirs.shape, transposed ? [p.shape[1], p.shape[0]] : p.shape.length === 2 ? p.shape : [p.shape[0]], p.name);
+        assert.deepEqual(
+          theirs.shape,
+          transposed ? [p.shape[1], p.shape[0]] : p.shape.length === 2 ? p.shape : [p.shape[0]],
+          p.name,
+        );
         const [r, cols] = p.shape;
-        let worst = 0, scale = 0;
+        let worst = 0,
+          scale = 0;
         for (let i = 0; i < p.grad.length; i++) {
           const j = transposed ? (i % cols) * r + Math.floor(i / cols) : i;
           worst = Math.max(worst, Math.abs(p.grad[i] - theirs.data[j]));
           scale = Math.max(scale, Math.abs(theirs.data[j]));
         }
-        assert.ok(worst <= 1e-4 * Math.max(scale, 1e-3), `${name}: gradient of ${p.name} off by ${worst} (largest ${scale})`);
+        assert.ok(
+          worst <= 1e-4 * Math.max(scale, 1e-3),
+          `${name}: gradient of ${p.name} off by ${worst} (largest ${scale})`,
+        );
         // where we keep one bias, torch's second (bias_hh) gets the same gradient
         const hh = p.name.replace('bias_ih', 'bias_hh');
         if (hh !== p.name && !views.some((q) => q.name === hh)) {

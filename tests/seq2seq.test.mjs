@@ -36,7 +36,8 @@ function rng(seed) {
 
 /** q (N, Tq, H), k (N, Tk, H), mask (N, Tk) or null; additive: Wq, Wk (H, A), v (A,). → c, alpha */
 function attentionRef(q, k, mask, N, Tq, Tk, H, p) {
-  const c = new Float64Array(N * Tq * H), alpha = new Float64Array(N * Tq * Tk);
+  const c = new Float64Array(N * Tq * H),
+    alpha = new Float64Array(N * Tq * Tk);
   for (let n = 0; n < N; n++) {
     for (let i = 0; i < Tq; i++) {
       const qi = q.subarray((n * Tq + i) * H, (n * Tq + i + 1) * H);
@@ -73,7 +74,8 @@ const maxDiff = (a, b) => a.reduce((w, v, i) => Math.max(w, Math.abs(v - b[i])),
 const EPS = 1e-2;
 const TOL = 3e-3;
 const gradError = (analytic, numeric) => {
-  let scale = 1e-8, worst = 0;
+  let scale = 1e-8,
+    worst = 0;
   for (const v of numeric) scale = Math.max(scale, Math.abs(v));
   for (let i = 0; i < numeric.length; i++) worst = Math.max(worst, Math.abs(analytic[i] - numeric[i]) / scale);
   return worst;
@@ -84,16 +86,20 @@ function gradCheck(what, loss, param, analytic) {
   for (let i = 0; i < param.length; i++) {
     const saved = param[i];
     param[i] = saved + EPS;
-    const up = param[i], plus = loss();
+    const up = param[i],
+      plus = loss();
     param[i] = saved - EPS;
-    const down = param[i], minus = loss();
+    const down = param[i],
+      minus = loss();
     param[i] = saved;
     numeric[i] = (plus - minus) / (up - down);
   }
   const err = gradError(analytic, numeric);
   assert.ok(err < TOL, `${what}: max error / max |gradient| = ${err} (bound ${TOL})`);
   let big = 0;
-  numeric.forEach((v, i) => { if (Math.abs(v) > Math.abs(numeric[big])) big = i; });
+  numeric.forEach((v, i) => {
+    if (Math.abs(v) > Math.abs(numeric[big])) big = i;
+  });
   const wrong = Float64Array.from(analytic);
   wrong[big] *= 1.01;
   assert.ok(gradError(wrong, numeric) > TOL, `${what}: the check must reject a 1% error in one entry`);
@@ -102,7 +108,17 @@ function gradCheck(what, loss, param, analytic) {
 const CASES = [
   { name: 'dot, one step (N, H), masked', score: 'dot', N: 3, Tq: 1, Tk: 5, H: 4, step: true, masked: true },
   { name: 'dot, Tq 3, no mask', score: 'dot', N: 2, Tq: 3, Tk: 4, H: 3, masked: false },
-  { name: 'additive, one step (N, H), masked', score: 'additive', N: 2, Tq: 1, Tk: 6, H: 3, A: 4, step: true, masked: true },
+  {
+    name: 'additive, one step (N, H), masked',
+    score: 'additive',
+    N: 2,
+    Tq: 1,
+    Tk: 6,
+    H: 3,
+    A: 4,
+    step: true,
+    masked: true,
+  },
   { name: 'additive, Tq 4, masked', score: 'additive', N: 2, Tq: 4, Tk: 5, H: 3, A: 2, masked: true },
 ];
 
@@ -110,21 +126,45 @@ for (const cs of CASES) {
   test(`attention ${cs.name}: float64 reference, exact zeros on padding, gradients`, () => {
     const { N, Tq, Tk, H, A } = cs;
     const r = rng(11 + Tk);
-    const q = r(cs.step ? [N, H] : [N, Tq, H]), k = r([N, Tk, H]), Rc = r(q.shape);
-    const mask = cs.masked ? { data: Int32Array.from({ length: N * Tk }, (_, i) => Number((i % Tk) < Tk - (Math.floor(i / Tk) % Tk) || i % Tk === 0)), shape: [N, Tk] } : undefined;
+    const q = r(cs.step ? [N, H] : [N, Tq, H]),
+      k = r([N, Tk, H]),
+      Rc = r(q.shape);
+    const mask = cs.masked
+      ? {
+          data: Int32Array.from({ length: N * Tk }, (_, i) =>
+            Number(i % Tk < Tk - (Math.floor(i / Tk) % Tk) || i % Tk === 0),
+          ),
+          shape: [N, Tk],
+        }
+      : undefined;
     const opts = { score: cs.score, mask };
     if (cs.score === 'additive') Object.assign(opts, { Wq: r([H, A], 0.5), Wk: r([H, A], 0.5), v: r([A], 0.5) });
     const out = L.attention_forward(q, k, opts);
     assert.deepEqual(out.c.shape, q.shape);
     assert.deepEqual(out.alpha.shape, cs.step ? [N, Tk] : [N, Tq, Tk]);
-    const ref = attentionRef(q.data, k.data, mask?.data, N, Tq, Tk, H, cs.score === 'additive' ? { A, Wq: opts.Wq.data, Wk: opts.Wk.data, v: opts.v.data } : null);
+    const ref = attentionRef(
+      q.data,
+      k.data,
+      mask?.data,
+      N,
+      Tq,
+      Tk,
+      H,
+      cs.score === 'additive' ? { A, Wq: opts.Wq.data, Wk: opts.Wk.data, v: opts.v.data } : null,
+    );
     assert.ok(maxDiff(out.c.data, ref.c) < 1e-5, `c differs from the reference by ${maxDiff(out.c.data, ref.c)}`);
-    assert.ok(maxDiff(out.alpha.data, ref.alpha) < 1e-6, `α differs from the reference by ${maxDiff(out.alpha.data, ref.alpha)}`);
-    if (mask) mask.data.forEach((m, i) => {
-      if (m) return;
-      const n = Math.floor(i / Tk), j = i % Tk;
-      for (let t = 0; t < Tq; t++) assert.equal(out.alpha.data[(n * Tq + t) * Tk + j], 0, 'padding gets exactly zero weight');
-    });
+    assert.ok(
+      maxDiff(out.alpha.data, ref.alpha) < 1e-6,
+      `α differs from the reference by ${maxDiff(out.alpha.data, ref.alpha)}`,
+    );
+    if (mask)
+      mask.data.forEach((m, i) => {
+        if (m) return;
+        const n = Math.floor(i / Tk),
+          j = i % Tk;
+        for (let t = 0; t < Tq; t++)
+          assert.equal(out.alpha.data[(n * Tq + t) * Tk + j], 0, 'padding gets exactly zero weight');
+      });
     const loss = () => L.attention_forward(q, k, opts).c.data.reduce((s, v, i) => s + v * Rc.data[i], 0);
     const g = L.attention_backward(Rc, q, k, out.alpha, out.cache, opts);
     gradCheck(`${cs.name} dq`, loss, q.data, g.dq.data);
@@ -140,21 +180,48 @@ for (const cs of CASES) {
 }
 
 test("the notes' worked example: softmax of [1.5, 0.9, 0.3, −0.5] and the context as the α-weighted sum", () => {
-  const e = [1.5, 0.9, 0.3, -0.5], y = [2, -1, 0.5, 3];
-  const k = [[[e[0], y[0]], [e[1], y[1]], [e[2], y[2]], [e[3], y[3]]]];
+  const e = [1.5, 0.9, 0.3, -0.5],
+    y = [2, -1, 0.5, 3];
+  const k = [
+    [
+      [e[0], y[0]],
+      [e[1], y[1]],
+      [e[2], y[2]],
+      [e[3], y[3]],
+    ],
+  ];
   const { c, alpha } = L.attention_forward([[1, 0]], k, { score: 'dot' });
-  assert.deepEqual(Array.from(alpha.data, (a) => a.toFixed(2)), ['0.50', '0.28', '0.15', '0.07']); // the slide prints 0.51 … 0.14
+  assert.deepEqual(
+    Array.from(alpha.data, (a) => a.toFixed(2)),
+    ['0.50', '0.28', '0.15', '0.07'],
+  ); // the slide prints 0.51 … 0.14
   const want = [0, 1].map((h) => Array.from(alpha.data).reduce((s, a, j) => s + a * k[0][j][h], 0));
   assert.ok(Math.abs(c.data[0] - want[0]) < 1e-6 && Math.abs(c.data[1] - want[1]) < 1e-6);
 });
 
 test('attention: bad inputs get a sentence naming the argument', () => {
-  const q = [[1, 0]], k = [[[1, 2], [3, 4]]];
-  const throwsWith = (fn, re, code = STATUS.ARG) => assert.throws(fn, (err) => err instanceof LmlabError && err.code === code && re.test(err.message));
-  throwsWith(() => L.attention_forward(q, k, { score: 'bilinear' }), /options.score must be 'dot' or 'additive', got "bilinear"/);
-  throwsWith(() => L.attention_forward(q, k, { score: 'additive', Wq: [[1]], Wk: [[1]] }), /the additive score needs options.v/);
+  const q = [[1, 0]],
+    k = [
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ];
+  const throwsWith = (fn, re, code = STATUS.ARG) =>
+    assert.throws(fn, (err) => err instanceof LmlabError && err.code === code && re.test(err.message));
+  throwsWith(
+    () => L.attention_forward(q, k, { score: 'bilinear' }),
+    /options.score must be 'dot' or 'additive', got "bilinear"/,
+  );
+  throwsWith(
+    () => L.attention_forward(q, k, { score: 'additive', Wq: [[1]], Wk: [[1]] }),
+    /the additive score needs options.v/,
+  );
   throwsWith(() => L.attention_forward(q, k, { score: 'dot', v: [1] }), /options.v belongs to the additive score/);
-  throwsWith(() => L.attention_forward(q, [[[1, 2, 3]]]), /attention_forward: k must be \(N, Tk, H\) = \(1, 1, 2\), got \(1, 1, 3\)/);
+  throwsWith(
+    () => L.attention_forward(q, [[[1, 2, 3]]]),
+    /attention_forward: k must be \(N, Tk, H\) = \(1, 1, 2\), got \(1, 1, 3\)/,
+  );
   throwsWith(() => L.attention_forward(q, k, { mask: [[0, 0]] }), /attention_forward: mask row 0 has no real key/);
   throwsWith(() => L.attention_forward(q, k, { mask: [[1, 2]] }), /options.mask\[1\] must be 0 \(padding\) or 1/);
   throwsWith(() => L.attention_forward([[NaN, 0]], k), /attention_forward: q\[0\] is NaN/, STATUS.NONFINITE);
@@ -164,17 +231,28 @@ test('attention: bad inputs get a sentence naming the argument', () => {
 
 // ---- the model ---------------------------------------------------------------------------------------
 
-const reverse = () => taskSplit('reverse', { seed: 3, train: 4000, test: 100, trainLengths: [3, 9], testLengths: [3, 9] });
+const reverse = () =>
+  taskSplit('reverse', { seed: 3, train: 4000, test: 100, trainLengths: [3, 9], testLengths: [3, 9] });
 
 test('Seq2Seq: the float32 gradient check of every tensor, for no attention, dot and additive', () => {
   const { train } = reverse();
   const v = buildVocabularies(train, { level: 'char', shared: true });
   const batch = train.slice(0, 4);
   for (const attention of ['none', 'dot', 'additive']) {
-    const m = lm.Seq2Seq.create({ srcVocab: v.src, tgtVocab: v.tgt, cell: 'gru', attention, embedding: 6, hidden: 8, layers: 2, seed: 3 });
+    const m = lm.Seq2Seq.create({
+      srcVocab: v.src,
+      tgtVocab: v.tgt,
+      cell: 'gru',
+      attention,
+      embedding: 6,
+      hidden: 8,
+      layers: 2,
+      seed: 3,
+    });
     const errors = m.gradientCheck(batch, { samples: 12, eps: 1e-2 });
     assert.equal(errors.length, m.parameters().length);
-    for (const { name, relError } of errors) assert.ok(relError < 5e-2, `${attention} ${name}: relative error ${relError}`);
+    for (const { name, relError } of errors)
+      assert.ok(relError < 5e-2, `${attention} ${name}: relative error ${relError}`);
     if (attention === 'additive') assert.ok(errors.some((e) => e.name === 'attention.W_q.weight'));
     m.dispose();
   }
@@ -183,7 +261,15 @@ test('Seq2Seq: the float32 gradient check of every tensor, for no attention, dot
 test('Seq2Seq learns to reverse strings; greedy and beam decoding; α rows; files and exact resumption', () => {
   const { train, test: held } = reverse();
   const v = buildVocabularies(train, { level: 'char', shared: true });
-  const m = lm.Seq2Seq.create({ srcVocab: v.src, tgtVocab: v.tgt, cell: 'lstm', attention: 'dot', embedding: 16, hidden: 48, seed: 1 });
+  const m = lm.Seq2Seq.create({
+    srcVocab: v.src,
+    tgtVocab: v.tgt,
+    cell: 'lstm',
+    attention: 'dot',
+    embedding: 16,
+    hidden: 48,
+    seed: 1,
+  });
   assert.equal(m.config.outContext, true);
   assert.equal(m.config.shared, true);
   const names = m.parameters().map((p) => p.name);
@@ -227,7 +313,9 @@ test('Seq2Seq learns to reverse strings; greedy and beam decoding; α rows; file
     const row = probe.alpha.data.subarray(r * 8, (r + 1) * 8);
     return row.indexOf(Math.max(...row));
   });
-  argmax.forEach((j, r) => assert.ok(j === 6 - r || j === 7 - r, `output step ${r} attends source position ${j}: ${argmax}`));
+  argmax.forEach((j, r) =>
+    assert.ok(j === 6 - r || j === 7 - r, `output step ${r} attends source position ${j}: ${argmax}`),
+  );
   // files: the same outputs after a round trip; a resumed trainer continues exactly
   m.metadata = { task: 'reverse' };
   const bytes = m.save(t);
@@ -248,10 +336,20 @@ test('Seq2Seq learns to reverse strings; greedy and beam decoding; α rows; file
 });
 
 test('Seq2Seq: separate vocabularies, word level, unknown tokens, and the bad inputs', () => {
-  const pairs = [{ source: 'the cat sat', target: 'le chat assis' }, { source: 'the dog', target: 'le chien' }];
+  const pairs = [
+    { source: 'the cat sat', target: 'le chat assis' },
+    { source: 'the dog', target: 'le chien' },
+  ];
   const v = buildVocabularies(pairs, { level: 'word' });
   assert.notEqual(v.src, v.tgt);
-  const m = lm.Seq2Seq.create({ srcVocab: v.src, tgtVocab: v.tgt, level: 'word', attention: 'additive', hidden: 8, embedding: 4 });
+  const m = lm.Seq2Seq.create({
+    srcVocab: v.src,
+    tgtVocab: v.tgt,
+    level: 'word',
+    attention: 'additive',
+    hidden: 8,
+    embedding: 4,
+  });
   assert.equal(m.config.attentionSize, 8);
   const r = m.translate('the bird sat');
   assert.equal(r.unknown, 1);
@@ -259,23 +357,45 @@ test('Seq2Seq: separate vocabularies, word level, unknown tokens, and the bad in
   const back = lm.Seq2Seq.load(m.save());
   assert.deepEqual(back.tgtVocab.tokens, v.tgt.tokens);
   assert.equal(back.level, 'word');
-  const argErr = (fn, re) => assert.throws(fn, (err) => err instanceof LmlabError && err.code === STATUS.ARG && re.test(err.message));
-  argErr(() => lm.Seq2Seq.create({ srcVocab: v.src, tgtVocab: v.tgt, attention: 'none', outContext: true }), /attention 'none' has none/);
-  argErr(() => lm.Seq2Seq.create({ srcVocab: v.src, tgtVocab: v.tgt, attention: 'luong' }), /attention must be one of none, dot, additive/);
-  argErr(() => lm.Seq2Seq.create({ srcVocab: v.src, tgtVocab: v.tgt, layers: 3 }), /seq2seq_create: layers must be between 1 and 2, got 3/);
-  argErr(() => lm.Seq2Seq.create({ srcVocab: v.src, tgtVocab: v.tgt, hidden: 0 }), /seq2seq_create: hidden size H must be between 1 and 4096, got 0/);
+  const argErr = (fn, re) =>
+    assert.throws(fn, (err) => err instanceof LmlabError && err.code === STATUS.ARG && re.test(err.message));
+  argErr(
+    () => lm.Seq2Seq.create({ srcVocab: v.src, tgtVocab: v.tgt, attention: 'none', outContext: true }),
+    /attention 'none' has none/,
+  );
+  argErr(
+    () => lm.Seq2Seq.create({ srcVocab: v.src, tgtVocab: v.tgt, attention: 'luong' }),
+    /attention must be one of none, dot, additive/,
+  );
+  argErr(
+    () => lm.Seq2Seq.create({ srcVocab: v.src, tgtVocab: v.tgt, layers: 3 }),
+    /seq2seq_create: layers must be between 1 and 2, got 3/,
+  );
+  argErr(
+    () => lm.Seq2Seq.create({ srcVocab: v.src, tgtVocab: v.tgt, hidden: 0 }),
+    /seq2seq_create: hidden size H must be between 1 and 4096, got 0/,
+  );
   argErr(() => m.translate(''), /the source is empty/);
   argErr(() => m.translate('the cat', { beam: 0 }), /seq2seq_beam: K \(beam width\) must be between 1 and 64, got 0/);
-  argErr(() => m.translate('the cat', { maxLength: 0 }), /seq2seq_greedy: max_len \(output length cap\) must be between 1 and 1024/);
+  argErr(
+    () => m.translate('the cat', { maxLength: 0 }),
+    /seq2seq_greedy: max_len \(output length cap\) must be between 1 and 1024/,
+  );
   argErr(() => new lm.Seq2SeqTrainer(m, []), /needs a non-empty array of \{ source, target \} pairs/);
   argErr(() => new lm.Seq2SeqTrainer(m, [{ source: 'the', target: '  ' }]), /pair 0 has an empty target/);
   argErr(() => new lm.Seq2SeqTrainer(m, pairs, { lr: -1 }), /seq2seq_trainer_create: lr/);
-  assert.throws(() => lm.Seq2Seq.load(new Uint8Array(12)), (err) => err.code === STATUS.FORMAT);
+  assert.throws(
+    () => lm.Seq2Seq.load(new Uint8Array(12)),
+    (err) => err.code === STATUS.FORMAT,
+  );
   const model = lm.Model.create({ cell: 'rnn', vocabSize: 5, hidden: 4, seed: 1 });
   assert.throws(() => lm.Seq2Seq.load(model.save()), /it is a language model; load it as one/);
   model.dispose();
   m.dispose();
-  assert.throws(() => m.translate('the'), (err) => err.code === STATUS.HANDLE);
+  assert.throws(
+    () => m.translate('the'),
+    (err) => err.code === STATUS.HANDLE,
+  );
   back.dispose();
   assert.ok(PairVocab.build([['a']]).size === 5);
 });

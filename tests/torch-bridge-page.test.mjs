@@ -20,7 +20,8 @@ const skip = probe.status === 0 ? false : `skipped: ${PYTHON} cannot import torc
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SITE = join(ROOT, 'build/web-bridge/site');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
-const RUN = '?corpus=garden&model=lstm&hidden=24&embed=0&layers=1&seq=16&batch=8&opt=adam&lr=0.01&clip=5&clipMode=value&seed=3';
+const RUN =
+  '?corpus=garden&model=lstm&hidden=24&embed=0&layers=1&seq=16&batch=8&opt=adam&lr=0.01&clip=5&clipMode=value&seed=3';
 
 let browser;
 let page;
@@ -32,7 +33,9 @@ before(async () => {
   page = await browser.newPage(RUN);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
 });
-after(async () => { await browser?.close(); });
+after(async () => {
+  await browser?.close();
+});
 
 const text = (selector) => page.locator(selector).innerText();
 const step = () => page.evaluate(() => window.lmlab.step);
@@ -50,11 +53,35 @@ test('a page model continues in PyTorch, grows, and comes back to the page bigge
   // the page's corpus as a file: the text the page trained on (the bridge tokenises it with the file's vocabulary)
   const grown = join(ARTIFACTS, 'bridge-grown.safetensors');
   const started = performance.now();
-  const run = spawnSync(PYTHON, ['-m', 'lmlab_torch', 'train', '--model', saved, '--data', join(SITE, 'corpora/garden.txt'),
-    '--steps', '30', '--widen', '40', '--add-layers', '1', '--device', 'cpu', '--log-every', '10', '--out', grown],
-  { cwd: ROOT, env: { ...process.env, PYTHONPATH: 'python' }, encoding: 'utf8' });
+  const run = spawnSync(
+    PYTHON,
+    [
+      '-m',
+      'lmlab_torch',
+      'train',
+      '--model',
+      saved,
+      '--data',
+      join(SITE, 'corpora/garden.txt'),
+      '--steps',
+      '30',
+      '--widen',
+      '40',
+      '--add-layers',
+      '1',
+      '--device',
+      'cpu',
+      '--log-every',
+      '10',
+      '--out',
+      grown,
+    ],
+    { cwd: ROOT, env: { ...process.env, PYTHONPATH: 'python' }, encoding: 'utf8' },
+  );
   assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
-  console.log(`# the bridge: ${run.stdout.trim().split('\n').pop()} (${((performance.now() - started) / 1000).toFixed(1)} s with Python's start)`);
+  console.log(
+    `# the bridge: ${run.stdout.trim().split('\n').pop()} (${((performance.now() - started) / 1000).toFixed(1)} s with Python's start)`,
+  );
   assert.match(run.stdout, /8 streams of \d+ \(8 per process x 1\), windows of 16/); // the page's batch and window came with the file
 
   const lm = await loadLmlab();
@@ -65,8 +92,15 @@ test('a page model continues in PyTorch, grows, and comes back to the page bigge
   model.dispose();
 
   await page.setInputFiles('#load', grown);
-  await page.waitForFunction(() => /Loaded bridge-grown/.test(document.querySelector('#file-status').textContent), null, { timeout: 20000 });
-  assert.match(await text('#file-status'), new RegExp(`Loaded bridge-grown\\.safetensors: LSTM, ${parameters.toLocaleString('en-US')} parameters, step \\d+`));
+  await page.waitForFunction(
+    () => /Loaded bridge-grown/.test(document.querySelector('#file-status').textContent),
+    null,
+    { timeout: 20000 },
+  );
+  assert.match(
+    await text('#file-status'),
+    new RegExp(`Loaded bridge-grown\\.safetensors: LSTM, ${parameters.toLocaleString('en-US')} parameters, step \\d+`),
+  );
   assert.equal(await page.inputValue('#hidden'), '40');
   assert.equal(await page.inputValue('#layers'), '2');
   const at = await step();

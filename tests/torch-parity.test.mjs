@@ -14,10 +14,15 @@ import { loadLmlab } from '../wasm_glue/index.mjs';
 
 const PYTHON = '/usr/bin/python3';
 const probe = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
-const skip = probe.status === 0 ? false : `skipped: ${PYTHON} cannot import torch and numpy (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}); install python3-torch`;
+const skip =
+  probe.status === 0
+    ? false
+    : `skipped: ${PYTHON} cannot import torch and numpy (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}); install python3-torch`;
 
 let lm;
-before(async () => { lm = await loadLmlab(); });
+before(async () => {
+  lm = await loadLmlab();
+});
 
 function ids(count, V, seed) {
   let x = seed >>> 0;
@@ -33,8 +38,14 @@ const cases = [
   { name: 'two layers', config: { vocabSize: 11, embedding: 0, hidden: 10, layers: 2 } },
   { name: 'LSTM, two layers', config: { cell: 'lstm', vocabSize: 11, embedding: 0, hidden: 10, layers: 2 } },
   { name: 'LSTM, embedding, two layers', config: { cell: 'lstm', vocabSize: 17, embedding: 6, hidden: 9, layers: 2 } },
-  { name: 'GRU (torch variant), two layers', config: { cell: 'gru', vocabSize: 11, embedding: 0, hidden: 10, layers: 2 } },
-  { name: 'GRU (torch variant), embedding, two layers', config: { cell: 'gru', vocabSize: 17, embedding: 6, hidden: 9, layers: 2, gruVariant: 'torch' } },
+  {
+    name: 'GRU (torch variant), two layers',
+    config: { cell: 'gru', vocabSize: 11, embedding: 0, hidden: 10, layers: 2 },
+  },
+  {
+    name: 'GRU (torch variant), embedding, two layers',
+    config: { cell: 'gru', vocabSize: 17, embedding: 6, hidden: 9, layers: 2, gruVariant: 'torch' },
+  },
 ];
 
 for (const { name, config } of cases) {
@@ -43,19 +54,36 @@ for (const { name, config } of cases) {
     try {
       const m = lm.Model.create({ cell: 'rnn', seed: 5, ...config });
       assert.ok(m.config.cell !== 'gru' || m.config.gruVariant === 'torch');
-      const t = new lm.Trainer(m, ids(3000, config.vocabSize, 2), { batch: 4, seq: 10, optimizer: 'adam', lr: 0.01, clip: 5 });
+      const t = new lm.Trainer(m, ids(3000, config.vocabSize, 2), {
+        batch: 4,
+        seq: 10,
+        optimizer: 'adam',
+        lr: 0.01,
+        clip: 5,
+      });
       t.train(40); // trained weights, not just the init
       const N = 3;
       const T = 9;
       const x = ids(N * T, config.vocabSize, 7);
       const ours = m.logits(x, N, T);
       writeFileSync(join(dir, 'm.safetensors'), m.save(t));
-      writeFileSync(join(dir, 'ids.json'), JSON.stringify(Array.from({ length: N }, (_, n) => Array.from(x.subarray(n * T, n * T + T)))));
+      writeFileSync(
+        join(dir, 'ids.json'),
+        JSON.stringify(Array.from({ length: N }, (_, n) => Array.from(x.subarray(n * T, n * T + T)))),
+      );
       // targets for the loss and gradient comparison below: (N, T+1)
       const y = ids(N * (T + 1), config.vocabSize, 11);
-      writeFileSync(join(dir, 'y.json'), JSON.stringify(Array.from({ length: N }, (_, n) => Array.from(y.subarray(n * (T + 1), (n + 1) * (T + 1))))));
-      const out = JSON.parse(execFileSync(PYTHON, ['tests/torch_parity.py', join(dir, 'm.safetensors'), join(dir, 'ids.json'), join(dir, 'y.json')],
-        { encoding: 'utf8', maxBuffer: 1 << 26 }));
+      writeFileSync(
+        join(dir, 'y.json'),
+        JSON.stringify(Array.from({ length: N }, (_, n) => Array.from(y.subarray(n * (T + 1), (n + 1) * (T + 1))))),
+      );
+      const out = JSON.parse(
+        execFileSync(
+          PYTHON,
+          ['tests/torch_parity.py', join(dir, 'm.safetensors'), join(dir, 'ids.json'), join(dir, 'y.json')],
+          { encoding: 'utf8', maxBuffer: 1 << 26 },
+        ),
+      );
       assert.deepEqual(out.shape, [N, T, config.vocabSize]);
       let worst = 0;
       for (let i = 0; i < ours.data.length; i++) worst = Math.max(worst, Math.abs(ours.data[i] - out.logits[i]));
@@ -82,7 +110,10 @@ for (const { name, config } of cases) {
           worst = Math.max(worst, Math.abs(p.grad[i] - theirs[j]));
           scale = Math.max(scale, Math.abs(theirs[j]));
         }
-        assert.ok(worst <= 1e-4 * Math.max(scale, 1e-3), `${name}: gradient of ${p.name} off by ${worst} (largest ${scale})`);
+        assert.ok(
+          worst <= 1e-4 * Math.max(scale, 1e-3),
+          `${name}: gradient of ${p.name} off by ${worst} (largest ${scale})`,
+        );
         // where we fold torch's second bias into ours, torch gives it the same gradient
         const hh = p.name.replace('bias_ih', 'bias_hh');
         if (hh !== p.name && !views.some((q) => q.name === hh)) {

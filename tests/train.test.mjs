@@ -12,7 +12,9 @@ import { loadLmlab, LmlabError } from '../wasm_glue/index.mjs';
 import { nativeDriver, nativeDriverMissing } from './native-driver.mjs';
 
 let lm;
-before(async () => { lm = await loadLmlab(); });
+before(async () => {
+  lm = await loadLmlab();
+});
 
 function lcgIds(count, V, seed) {
   let x = seed >>> 0;
@@ -38,7 +40,10 @@ test('convergence: a deterministic pattern is learnt far below the unigram entro
   const pattern = Int32Array.from({ length: 6000 }, (_, i) => symbols.indexOf(phrase[i % phrase.length]));
   const random = lcgIds(6000, V, 17);
   const results = {};
-  for (const [name, stream] of [['pattern', pattern], ['random', random]]) {
+  for (const [name, stream] of [
+    ['pattern', pattern],
+    ['random', random],
+  ]) {
     const train = stream.subarray(0, 5000);
     const held = name === 'pattern' ? stream.subarray(5000) : lcgIds(1000, V, 99); // fresh random text
     const m = lm.Model.create({ cell: 'rnn', vocabSize: V, embedding: 0, hidden: 32, seed: 1 });
@@ -82,7 +87,15 @@ test('streams: N windows from n·floor(len/N), wrapping with a state reset; eval
 test('resume: the loss right after resuming equals the loss right before saving, and training continues identically', () => {
   const ids = lcgIds(5000, 9, 5).map((v, i) => (i % 3 ? v : (i * 7) % 9));
   for (const optimizer of ['adagrad', 'adam', 'sgd']) {
-    const options = { batch: 6, seq: 12, optimizer, lr: optimizer === 'sgd' ? 0.5 : optimizer === 'adam' ? 0.01 : 0.1, momentum: optimizer === 'sgd' ? 0.9 : 0, clip: 1, clipMode: 'norm' };
+    const options = {
+      batch: 6,
+      seq: 12,
+      optimizer,
+      lr: optimizer === 'sgd' ? 0.5 : optimizer === 'adam' ? 0.01 : 0.1,
+      momentum: optimizer === 'sgd' ? 0.9 : 0,
+      clip: 1,
+      clipMode: 'norm',
+    };
     const a = lm.Model.create({ cell: 'rnn', vocabSize: 9, embedding: 5, hidden: 12, seed: 2 });
     const ta = new lm.Trainer(a, ids, options);
     ta.train(37);
@@ -131,16 +144,27 @@ test('a non-finite step is refused: the error names the tensor and the parameter
 });
 
 test('native and WASM agree on the same seed (the benchmark driver in --check mode)', (ctx) => {
-  if (nativeDriverMissing()) { ctx.skip(nativeDriverMissing()); return; }
+  if (nativeDriverMissing()) {
+    ctx.skip(nativeDriverMissing());
+    return;
+  }
   const nativeRun = JSON.parse(execFileSync(nativeDriver('train'), ['--check'], { encoding: 'utf8' })).rnn;
   // the same problem in WASM (see check() in scripts/bench/train.c)
   const ids = Int32Array.from({ length: 4000 }, (_, i) => (i * i + 3 * Math.floor(i / 7)) % 11);
   const m = lm.Model.create({ cell: 'rnn', vocabSize: 11, embedding: 0, hidden: 24, seed: 3 });
   const t = new lm.Trainer(m, ids, { batch: 4, seq: 12, optimizer: 'sgd', lr: 0.05, clip: 5 });
   const losses = Array.from({ length: 30 }, () => t.train(1).lastLoss);
-  losses.forEach((l, i) => assert.ok(Math.abs(l - nativeRun.losses[i]) < 1e-5 * Math.abs(l), `step ${i + 1}: wasm ${l} native ${nativeRun.losses[i]}`));
+  losses.forEach((l, i) =>
+    assert.ok(
+      Math.abs(l - nativeRun.losses[i]) < 1e-5 * Math.abs(l),
+      `step ${i + 1}: wasm ${l} native ${nativeRun.losses[i]}`,
+    ),
+  );
   const sum = m.parameters().reduce((s, p) => s + p.data.reduce((a, v) => a + v, 0), 0);
-  assert.ok(Math.abs(sum - nativeRun.param_sum) < 1e-3 * Math.max(1, Math.abs(sum)), `parameter sums ${sum} vs ${nativeRun.param_sum}`);
+  assert.ok(
+    Math.abs(sum - nativeRun.param_sum) < 1e-3 * Math.max(1, Math.abs(sum)),
+    `parameter sums ${sum} vs ${nativeRun.param_sum}`,
+  );
   t.dispose();
   m.dispose();
 });
@@ -155,9 +179,30 @@ test('CLI: train, eval (--json, --batch 1), sample (reproducible), resume', () =
     const data = join(dir, 'tiny.txt');
     writeFileSync(data, 'ROMEO: good morrow, fair lady.\nJULIET: good morrow, sir.\n'.repeat(60));
     const out = join(dir, 'm.safetensors');
-    const train = cli(['train', '--data', data, '--hidden', '24', '--batch', '4', '--seq', '16', '--steps', '60', '--every', '30', '--sample-length', '20', '--out', out]);
+    const train = cli([
+      'train',
+      '--data',
+      data,
+      '--hidden',
+      '24',
+      '--batch',
+      '4',
+      '--seq',
+      '16',
+      '--steps',
+      '60',
+      '--every',
+      '30',
+      '--sample-length',
+      '20',
+      '--out',
+      out,
+    ]);
     assert.equal(train.status, 0, train.stderr);
-    assert.match(train.stdout, /step 30 {2}loss [\d.]+ {2}smooth [\d.]+ {2}val [\d.]+ {2}\d+ chars\/s {2}ETA \d+s {2}clips \d+/);
+    assert.match(
+      train.stdout,
+      /step 30 {2}loss [\d.]+ {2}smooth [\d.]+ {2}val [\d.]+ {2}\d+ chars\/s {2}ETA \d+s {2}clips \d+/,
+    );
     assert.match(train.stdout, /---- sample at step 60:/);
     assert.match(train.stdout, /saved .* at step 60: train loss [\d.]+, val loss [\d.]+ \(perplexity/);
     const evaluation = cli(['eval', '--model', out, '--data', data, '--json']);
@@ -165,7 +210,9 @@ test('CLI: train, eval (--json, --batch 1), sample (reproducible), resume', () =
     const result = JSON.parse(evaluation.stdout);
     const chars = readFileSync(data, 'utf8').length;
     assert.equal(result.tokens, chars - 1);
-    assert.ok(result.loss > 0 && result.loss < Math.log(20) && Math.abs(result.bitsPerChar - result.loss / Math.LN2) < 1e-9);
+    assert.ok(
+      result.loss > 0 && result.loss < Math.log(20) && Math.abs(result.bitsPerChar - result.loss / Math.LN2) < 1e-9,
+    );
     const human = cli(['eval', '--model', out, '--data', data]);
     assert.match(human.stdout, /loss [\d.]+ nats\/char {3}perplexity [\d.]+ {3}[\d.]+ bits\/char/);
     const s1 = cli(['sample', '--model', out, '--prime', 'ROMEO:', '--length', '40', '--seed', '3']);
@@ -173,7 +220,18 @@ test('CLI: train, eval (--json, --batch 1), sample (reproducible), resume', () =
     assert.equal(s1.status, 0, s1.stderr);
     assert.equal(s1.stdout, s2.stdout);
     assert.ok(s1.stdout.startsWith('ROMEO:') && s1.stdout.length >= 46);
-    const resumed = cli(['train', '--data', data, '--resume', out, '--steps', '10', '--out', join(dir, 'm2.safetensors'), '--quiet']);
+    const resumed = cli([
+      'train',
+      '--data',
+      data,
+      '--resume',
+      out,
+      '--steps',
+      '10',
+      '--out',
+      join(dir, 'm2.safetensors'),
+      '--quiet',
+    ]);
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.match(resumed.stdout, /at step 70/);
   } finally {
@@ -187,8 +245,25 @@ test('CLI: --lr-decay linear lowers the rate over --steps and records it; a bad 
     const data = join(dir, 'tiny.txt');
     writeFileSync(data, 'abcabcabd\n'.repeat(200));
     const out = join(dir, 'm.safetensors');
-    const run = cli(['train', '--data', data, '--hidden', '8', '--batch', '2', '--seq', '8', '--steps', '50', '--lr', '0.01',
-      '--lr-decay', 'linear', '--out', out]);
+    const run = cli([
+      'train',
+      '--data',
+      data,
+      '--hidden',
+      '8',
+      '--batch',
+      '2',
+      '--seq',
+      '8',
+      '--steps',
+      '50',
+      '--lr',
+      '0.01',
+      '--lr-decay',
+      'linear',
+      '--out',
+      out,
+    ]);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /adam lr 0\.01 decaying linearly to 1\/50/);
     const bytes = readFileSync(out);
@@ -211,10 +286,37 @@ test('CLI: word level with masked-word accuracy; Ctrl-C saves a checkpoint', asy
   const dir = mkdtempSync(join(tmpdir(), 'lmlab-cli-'));
   try {
     const data = join(dir, 'words.txt');
-    const lines = ['the cat sat on the mat .', 'the dog sat on the rug .', 'a cat ran to the mat .', 'a dog ran to the rug .'];
+    const lines = [
+      'the cat sat on the mat .',
+      'the dog sat on the rug .',
+      'a cat ran to the mat .',
+      'a dog ran to the rug .',
+    ];
     writeFileSync(data, Array.from({ length: 120 }, (_, i) => lines[i % 4]).join('\n') + '\n');
     const out = join(dir, 'w.safetensors');
-    const train = cli(['train', '--data', data, '--level', 'word', '--hidden', '24', '--batch', '4', '--seq', '10', '--optimizer', 'adam', '--lr', '0.01', '--steps', '150', '--every', '150', '--out', out]);
+    const train = cli([
+      'train',
+      '--data',
+      data,
+      '--level',
+      'word',
+      '--hidden',
+      '24',
+      '--batch',
+      '4',
+      '--seq',
+      '10',
+      '--optimizer',
+      'adam',
+      '--lr',
+      '0.01',
+      '--steps',
+      '150',
+      '--every',
+      '150',
+      '--out',
+      out,
+    ]);
     assert.equal(train.status, 0, train.stderr);
     const evaluation = JSON.parse(cli(['eval', '--model', out, '--data', data, '--masked', '--json']).stdout);
     assert.equal(evaluation.level, 'word');
@@ -225,13 +327,35 @@ test('CLI: word level with masked-word accuracy; Ctrl-C saves a checkpoint', asy
     // Ctrl-C: the run saves a checkpoint and exits with 130
     const { spawn } = await import('node:child_process');
     const ckpt = join(dir, 'ctrl-c.safetensors');
-    const child = spawn(process.execPath, ['scripts/lmlab.mjs', 'train', '--data', data, '--level', 'word', '--hidden', '16', '--batch', '4', '--seq', '10', '--minutes', '1', '--every', '20', '--out', ckpt]);
+    const child = spawn(process.execPath, [
+      'scripts/lmlab.mjs',
+      'train',
+      '--data',
+      data,
+      '--level',
+      'word',
+      '--hidden',
+      '16',
+      '--batch',
+      '4',
+      '--seq',
+      '10',
+      '--minutes',
+      '1',
+      '--every',
+      '20',
+      '--out',
+      ckpt,
+    ]);
     let stdout = '';
     let sent = false;
     const code = await new Promise((resolve) => {
       child.stdout.on('data', (chunk) => {
         stdout += chunk;
-        if (!sent && stdout.includes('step 20')) { sent = true; child.kill('SIGINT'); }
+        if (!sent && stdout.includes('step 20')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
       });
       child.on('exit', (c) => resolve(c));
     });
@@ -255,7 +379,19 @@ test('CLI: bad input is one clear line', () => {
     assert.match(r.stderr, /--lr must be a positive number/);
     r = cli(['train', '--data', join(dir, 'missing.txt'), '--steps', '1']);
     assert.match(r.stderr, /cannot read --data .*no such file/);
-    r = cli(['train', '--data', data, '--batch', '32', '--seq', '25', '--steps', '1', '--out', join(dir, 'x.safetensors')]);
+    r = cli([
+      'train',
+      '--data',
+      data,
+      '--batch',
+      '32',
+      '--seq',
+      '25',
+      '--steps',
+      '1',
+      '--out',
+      join(dir, 'x.safetensors'),
+    ]);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /too short for one window/);
     r = cli(['train', '--data', data, '--hidden', '5000']);

@@ -3,14 +3,47 @@
 // synthetic long-range corpus. The browser behaviour is tested in web.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultSettings, fitSettingsToModel, parseField, settingsFromQuery, settingsToQuery, structuralChanges, FIELDS, WINDOW_EMBED } from '../web/settings.mjs';
-import { decodeCorpus, checkText, corpusStats, firstInvalidUtf8, CorpusError, MAX_CORPUS_BYTES, showChar } from '../web/corpus-check.mjs';
+import {
+  defaultSettings,
+  fitSettingsToModel,
+  parseField,
+  settingsFromQuery,
+  settingsToQuery,
+  structuralChanges,
+  FIELDS,
+  WINDOW_EMBED,
+} from '../web/settings.mjs';
+import {
+  decodeCorpus,
+  checkText,
+  corpusStats,
+  firstInvalidUtf8,
+  CorpusError,
+  MAX_CORPUS_BYTES,
+  showChar,
+} from '../web/corpus-check.mjs';
 import { bracketCorpus, bracketAccuracy } from '../web/corpora/synthetic.mjs';
 import { PRESETS } from '../web/presets.mjs';
 
 test('every setting round-trips through the URL', () => {
-  const s = { ...defaultSettings(), corpus: 'brackets', model: 'lstm', hidden: 77, embed: 12, layers: 2, window: 5, seq: 40,
-    batch: 3, opt: 'sgd', lr: 0.0125, clip: 0, clipMode: 'value', seed: 123456, temp: 0.35, prime: 'Once upon & a=time?' };
+  const s = {
+    ...defaultSettings(),
+    corpus: 'brackets',
+    model: 'lstm',
+    hidden: 77,
+    embed: 12,
+    layers: 2,
+    window: 5,
+    seq: 40,
+    batch: 3,
+    opt: 'sgd',
+    lr: 0.0125,
+    clip: 0,
+    clipMode: 'value',
+    seed: 123456,
+    temp: 0.35,
+    prime: 'Once upon & a=time?',
+  };
   const { settings, errors, given } = settingsFromQuery(settingsToQuery(s));
   assert.deepEqual(errors, []);
   assert.equal(given.size, Object.keys(FIELDS).length);
@@ -29,7 +62,10 @@ test('bad URL values keep their defaults and say why; unknown names are ignored'
   assert.equal(settings.batch, d.batch);
   const text = errors.join('\n');
   assert.match(text, /hidden size must be a whole number, got 'abc'/);
-  assert.match(text, /learning rate must be between 0.000001 and 100, got -1|learning rate must be between 1e-6 and 100, got -1/);
+  assert.match(
+    text,
+    /learning rate must be between 0.000001 and 100, got -1|learning rate must be between 1e-6 and 100, got -1/,
+  );
   assert.match(text, /model must be one of bigram, rnn, lstm, gru, window, got 'transformer'/);
   assert.match(text, /sequence length must be between 2 and 512, got 1/);
   assert.doesNotMatch(text, /bogus/, 'a name that is not a setting is ignored quietly (lesson links carry their own)');
@@ -77,21 +113,42 @@ test('corpus validation names each problem', () => {
   const enc = (s) => new TextEncoder().encode(s);
   assert.equal(decodeCorpus(enc('héllo wörld, ça va'), 'x.txt'), 'héllo wörld, ça va');
   assert.throws(() => decodeCorpus(new Uint8Array(0), 'a.txt'), /a.txt is empty/);
-  assert.throws(() => decodeCorpus(Uint8Array.from([104, 105, 0, 1, 2, 3, 4, 5, 6]), 'b.bin'), /b.bin looks like a binary file \(a NUL byte at offset 2\)/);
-  assert.throws(() => decodeCorpus(Uint8Array.from([...enc('hello wor'), 0xff, 0x41]), 'c.txt'), /c.txt is not valid UTF-8 \(first bad byte 0xff at offset 9\)/);
+  assert.throws(
+    () => decodeCorpus(Uint8Array.from([104, 105, 0, 1, 2, 3, 4, 5, 6]), 'b.bin'),
+    /b.bin looks like a binary file \(a NUL byte at offset 2\)/,
+  );
+  assert.throws(
+    () => decodeCorpus(Uint8Array.from([...enc('hello wor'), 0xff, 0x41]), 'c.txt'),
+    /c.txt is not valid UTF-8 \(first bad byte 0xff at offset 9\)/,
+  );
   assert.throws(() => decodeCorpus(Uint8Array.from([...enc('abcdefghi'), 0xe2, 0x82]), 'd.txt'), /offset 9/);
-  assert.throws(() => decodeCorpus(new Uint8Array(MAX_CORPUS_BYTES + 1).fill(97), 'big.txt'), /big.txt is 32.0 MB; the page holds at most 32.0 MB/);
+  assert.throws(
+    () => decodeCorpus(new Uint8Array(MAX_CORPUS_BYTES + 1).fill(97), 'big.txt'),
+    /big.txt is 32.0 MB; the page holds at most 32.0 MB/,
+  );
   assert.throws(() => checkText('    \n\n\t   ', 'The pasted text'), /only white space/);
   assert.throws(() => checkText('a', 'The pasted text'), /has 1 characters; give the model at least 2/);
   assert.throws(() => checkText('', 'The pasted text'), CorpusError);
 });
 
 test('firstInvalidUtf8 agrees with a fatal TextDecoder on tricky sequences', () => {
-  const cases = [[0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe0, 0x80, 0x80], [0xf0, 0x9f, 0x98, 0x80], [0xc3, 0xa9], [0x80]];
+  const cases = [
+    [0xc0, 0x80],
+    [0xed, 0xa0, 0x80],
+    [0xf4, 0x90, 0x80, 0x80],
+    [0xe0, 0x80, 0x80],
+    [0xf0, 0x9f, 0x98, 0x80],
+    [0xc3, 0xa9],
+    [0x80],
+  ];
   for (const bytes of cases) {
     const u8 = Uint8Array.from(bytes);
     let valid = true;
-    try { new TextDecoder('utf-8', { fatal: true }).decode(u8); } catch { valid = false; }
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(u8);
+    } catch {
+      valid = false;
+    }
     assert.equal(firstInvalidUtf8(u8) < 0, valid, `bytes ${bytes.map((b) => b.toString(16))}`);
   }
 });
@@ -132,15 +189,24 @@ test('bracketScore counts complete lines only', async () => {
 
 test('a lesson link: a locked RNN-vs-LSTM comparison round-trips, unknown names are ignored, bad values named', async () => {
   const { lessonFromQuery, lessonToQuery, defaultLesson, CARDS, PANELS } = await import('../web/lesson.mjs');
-  const link = '?corpus=brackets&model=rnn&hidden=32&seq=48&compare=lstm&lock=all&hide=file&autoplay=1&stop=200'
-    + '&cards=learning,gradients,hidden&probe=(ab+cd)%0A[ef]&note=Which+one+remembers+the+bracket%3F&layout=compact&utm_source=newsletter&fbclid=x1';
+  const link =
+    '?corpus=brackets&model=rnn&hidden=32&seq=48&compare=lstm&lock=all&hide=file&autoplay=1&stop=200' +
+    '&cards=learning,gradients,hidden&probe=(ab+cd)%0A[ef]&note=Which+one+remembers+the+bracket%3F&layout=compact&utm_source=newsletter&fbclid=x1';
   const { settings, lesson, errors, given } = lessonFromQuery(link);
   assert.deepEqual(errors, [], 'tracking parameters are ignored quietly');
   assert.equal(settings.model, 'rnn');
   assert.equal(settings.hidden, 32);
   assert.deepEqual(lesson, {
-    cards: ['learning', 'gradients', 'hidden'], hide: ['file'], lock: [...PANELS], autoplay: true, stop: 200,
-    compare: 'lstm', probe: '(ab cd)\n[ef]', note: 'Which one remembers the bracket?', text: null, layout: 'compact',
+    cards: ['learning', 'gradients', 'hidden'],
+    hide: ['file'],
+    lock: [...PANELS],
+    autoplay: true,
+    stop: 200,
+    compare: 'lstm',
+    probe: '(ab cd)\n[ef]',
+    note: 'Which one remembers the bracket?',
+    text: null,
+    layout: 'compact',
   });
   assert.ok(given.has('compare') && given.has('hidden') && !given.has('utm_source'));
   // written back and read again: the same settings and the same lesson
@@ -149,9 +215,15 @@ test('a lesson link: a locked RNN-vs-LSTM comparison round-trips, unknown names 
   assert.deepEqual(again.settings, settings);
   assert.deepEqual(again.lesson, lesson);
   // a plain page writes no lesson fields
-  assert.doesNotMatch(lessonToQuery(settings, defaultLesson()), /cards|lock|hide|autoplay|stop|compare|probe|note|layout|text=/);
+  assert.doesNotMatch(
+    lessonToQuery(settings, defaultLesson()),
+    /cards|lock|hide|autoplay|stop|compare|probe|note|layout|text=/,
+  );
   // bad values of lesson fields are named, and their defaults kept
-  const bad = lessonFromQuery('?cards=learning,weights&lock=everything&stop=-3&compare=transformer&autoplay=maybe&model=lstm&note=' + 'x'.repeat(501));
+  const bad = lessonFromQuery(
+    '?cards=learning,weights&lock=everything&stop=-3&compare=transformer&autoplay=maybe&model=lstm&note=' +
+      'x'.repeat(501),
+  );
   assert.deepEqual(bad.lesson, defaultLesson());
   const text = bad.errors.join('\n');
   assert.match(text, new RegExp(`cards must be a comma list of ${CARDS.join(', ')} \\(or all\\), got 'weights'`));

@@ -23,7 +23,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SITE = join(ROOT, 'build/web-test/site');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 // Small, deterministic run: Brown prose, a 64-unit RNN, fixed seed.
-const RUN = '?corpus=brown&model=rnn&hidden=64&embed=0&layers=1&seq=32&batch=16&opt=adam&lr=0.01&clip=5&clipMode=value&seed=11&temp=0.6&prime=The&testhooks=1';
+const RUN =
+  '?corpus=brown&model=rnn&hidden=64&embed=0&layers=1&seq=32&batch=16&opt=adam&lr=0.01&clip=5&clipMode=value&seed=11&temp=0.6&prime=The&testhooks=1';
 
 let browser;
 let built;
@@ -73,10 +74,14 @@ after(async () => {
 test('the site is small, loads fast and shows the bigram before any training', async () => {
   assert.ok(built.pageBytes < PAGE_BUDGET_BYTES, `page weight ${built.pageBytes} bytes`);
   await waitReady(page);
-  const paint = await page.evaluate(() => performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime ?? -1);
+  const paint = await page.evaluate(
+    () => performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime ?? -1,
+  );
   assert.ok(paint > 0 && paint < 1000, `first contentful paint ${paint} ms`);
   const ready = await page.evaluate(() => window.lmlab.readyMs);
-  console.log(`# page weight ${(built.pageBytes / 1024).toFixed(1)} KB, first contentful paint ${paint.toFixed(0)} ms, Brown loaded, counted and a model built after ${ready.toFixed(0)} ms`);
+  console.log(
+    `# page weight ${(built.pageBytes / 1024).toFixed(1)} KB, first contentful paint ${paint.toFixed(0)} ms, Brown loaded, counted and a model built after ${ready.toFixed(0)} ms`,
+  );
   assert.match(await text('#corpus-stats'), /characters .* vocabulary \d+/);
   assert.match(await text('#stat-bigram'), /^\d\.\d{3}$/);
   await page.waitForFunction(() => document.querySelectorAll('#predict .lm-nt-bigram li').length === 10);
@@ -94,7 +99,9 @@ test('training the RNN lowers the validation loss while the page stays responsiv
   await page.evaluate(armClickLatency, '#sample-now');
   await page.click('#sample-now');
   const latency = await page.evaluate(() => window.__clickLatency);
-  console.log(`# while training: ${frames.fps.toFixed(1)} frames/s (longest gap ${frames.worstGapMs.toFixed(0)} ms), click handled after ${latency.toFixed(1)} ms`);
+  console.log(
+    `# while training: ${frames.fps.toFixed(1)} frames/s (longest gap ${frames.worstGapMs.toFixed(0)} ms), click handled after ${latency.toFixed(1)} ms`,
+  );
   if (frames.fps < 30) {
     // Only excusable if this (shared, 2-core) machine cannot draw 30 frames/s even with training
     // paused: then training must not cost the page more than a tenth of its frames.
@@ -102,11 +109,17 @@ test('training the RNN lowers the validation loss while the page stays responsiv
     await page.evaluate(() => window.lmlab.settle());
     const idle = await page.evaluate(frameRate, 2000);
     console.log(`# the machine is busy: ${idle.fps.toFixed(1)} frames/s with training paused`);
-    assert.ok(idle.fps < 33 && frames.fps >= 0.9 * idle.fps, `frame rate ${frames.fps} while training, ${idle.fps} paused`);
+    assert.ok(
+      idle.fps < 33 && frames.fps >= 0.9 * idle.fps,
+      `frame rate ${frames.fps} while training, ${idle.fps} paused`,
+    );
     await page.click('#train');
   }
   assert.ok(latency < 100, `click latency ${latency} ms`);
-  await page.waitForFunction((s) => window.lmlab.lossChart.lastValidation < s - 0.6, start, { timeout: 60000, polling: 250 });
+  await page.waitForFunction((s) => window.lmlab.lossChart.lastValidation < s - 0.6, start, {
+    timeout: 60000,
+    polling: 250,
+  });
   const end = await page.evaluate(() => window.lmlab.lossChart.lastValidation);
   console.log(`# validation loss ${start.toFixed(3)} → ${end.toFixed(3)} by step ${await step()}`);
   assert.ok(end < start - 0.6);
@@ -115,12 +128,20 @@ test('training the RNN lowers the validation loss while the page stays responsiv
 
 test('every view draws something', async () => {
   await page.waitForTimeout(1800); // one probe / sample refresh after the last check
-  for (const selector of ['#loss-chart', '#grad-flow', '#param-grads', '#hidden-states .lm-hs-heatmap', '#weights-heatmap', '#wgrads-heatmap', '#bigram-heatmap']) {
+  for (const selector of [
+    '#loss-chart',
+    '#grad-flow',
+    '#param-grads',
+    '#hidden-states .lm-hs-heatmap',
+    '#weights-heatmap',
+    '#wgrads-heatmap',
+    '#bigram-heatmap',
+  ]) {
     await waitDrawn(selector);
   }
   assert.ok((await text('#sample')).length > 50, 'no sample text');
-  assert.ok(await page.locator('#hidden-states .lm-hs-text span').count() > 20, 'neuron text not coloured');
-  assert.ok(await page.locator('#predict .lm-nt-surprisal span').count() > 20, 'surprisal text missing');
+  assert.ok((await page.locator('#hidden-states .lm-hs-text span').count()) > 20, 'neuron text not coloured');
+  assert.ok((await page.locator('#predict .lm-nt-surprisal span').count()) > 20, 'surprisal text missing');
   assert.equal(await page.locator('#predict .lm-nt-neural li').count(), 10);
   assert.match(await text('#stat-speed'), /\d/);
   assert.match(await text('#stat-params'), /\d/);
@@ -154,7 +175,11 @@ test('pause, step exactly once, resume', async () => {
     const r = document.querySelector('#hidden-states .lm-hs-text').getBoundingClientRect();
     return Math.ceil(r.bottom + window.scrollY + 12);
   });
-  await page.screenshot({ path: join(ARTIFACTS, 'overview.png'), fullPage: true, clip: { x: 0, y: 0, width: 1400, height: bottom } });
+  await page.screenshot({
+    path: join(ARTIFACTS, 'overview.png'),
+    fullPage: true,
+    clip: { x: 0, y: 0, width: 1400, height: bottom },
+  });
   await page.screenshot({ path: join(ARTIFACTS, 'page-full.png'), fullPage: true });
 });
 
@@ -177,13 +202,17 @@ test('the controls and heatmaps work from the keyboard', async () => {
   await page.focus('#hidden-states .lm-hs-heatmap canvas');
   for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.querySelector('#hidden-states .lm-hs-label').textContent.startsWith('neuron 3 of'));
+  await page.waitForFunction(() =>
+    document.querySelector('#hidden-states .lm-hs-label').textContent.startsWith('neuron 3 of'),
+  );
 });
 
 test('typing in the prediction box changes the bars', async () => {
   const input = page.locator('#predict .lm-nt-input');
   await input.fill('Th');
-  await page.waitForFunction(() => document.querySelector('#predict .lm-nt-neural li .bar-token')?.textContent.length > 0);
+  await page.waitForFunction(
+    () => document.querySelector('#predict .lm-nt-neural li .bar-token')?.textContent.length > 0,
+  );
   await page.waitForTimeout(300);
   const before = await text('#predict .lm-nt-neural');
   await input.press('End');
@@ -222,17 +251,26 @@ test('save, reload, load: the same sample for the same seed; a corrupted file is
   await page.reload();
   await waitReady(page);
   await page.setInputFiles('#load', file);
-  await page.waitForFunction(() => /Loaded/.test(document.querySelector('#file-status').textContent), null, { timeout: 20000 });
+  await page.waitForFunction(() => /Loaded/.test(document.querySelector('#file-status').textContent), null, {
+    timeout: 20000,
+  });
   await page.click('#sample-now');
-  await page.waitForFunction((s) => document.querySelector('#sample').innerText === s, sample, { timeout: 10000 }).catch(() => {});
+  await page
+    .waitForFunction((s) => document.querySelector('#sample').innerText === s, sample, { timeout: 10000 })
+    .catch(() => {});
   assert.equal(await text('#sample'), sample);
 
   // Corrupt: cut the file in half. The page says so and keeps the loaded model.
   const bad = join(ARTIFACTS, 'corrupted.safetensors');
   await writeFile(bad, bytes.subarray(0, Math.floor(bytes.length / 2)));
   await page.setInputFiles('#load', bad);
-  await page.waitForFunction(() => /unchanged/.test(document.querySelector('#file-status').textContent), null, { timeout: 10000 });
-  assert.match(await text('#file-status'), /corrupted\.safetensors is not a model file this page can load: .+ The current model is unchanged\./);
+  await page.waitForFunction(() => /unchanged/.test(document.querySelector('#file-status').textContent), null, {
+    timeout: 10000,
+  });
+  assert.match(
+    await text('#file-status'),
+    /corrupted\.safetensors is not a model file this page can load: .+ The current model is unchanged\./,
+  );
   await shot('error-corrupted-model', page.locator('.controls'));
   await page.click('#sample-now');
   await page.waitForTimeout(500);
@@ -243,8 +281,12 @@ test('save, reload, load: the same sample for the same seed; a corrupted file is
   assert.equal(await step(), saved);
   await steps(5);
   const resumed = await page.evaluate(() => window.lmlab.lossChart.train.slice(-5));
-  console.log(`# after loading the step-${saved} file: losses ${resumed.map((l) => l.toFixed(4)).join(' ')} (before the reload: ${continued.map((l) => l.toFixed(4)).join(' ')})`);
-  resumed.forEach((loss, i) => assert.ok(Math.abs(loss - continued[i]) < 1e-5, `step ${saved + i + 1}: ${loss} after loading vs ${continued[i]}`));
+  console.log(
+    `# after loading the step-${saved} file: losses ${resumed.map((l) => l.toFixed(4)).join(' ')} (before the reload: ${continued.map((l) => l.toFixed(4)).join(' ')})`,
+  );
+  resumed.forEach((loss, i) =>
+    assert.ok(Math.abs(loss - continued[i]) < 1e-5, `step ${saved + i + 1}: ${loss} after loading vs ${continued[i]}`),
+  );
 });
 
 test('a crashed worker is restarted with a message and the checkpoint restored', async () => {
@@ -256,7 +298,11 @@ test('a crashed worker is restarted with a message and the checkpoint restored',
   await page.waitForTimeout(500);
   const sample = await text('#sample');
   await page.evaluate(() => window.lmlab.crashWorker());
-  await page.waitForFunction(() => /restored from the checkpoint/.test(document.querySelector('#banner-text').textContent), null, { timeout: 20000 });
+  await page.waitForFunction(
+    () => /restored from the checkpoint/.test(document.querySelector('#banner-text').textContent),
+    null,
+    { timeout: 20000 },
+  );
   await page.click('#sample-now');
   await page.waitForTimeout(500);
   assert.equal(await text('#sample'), sample);
@@ -268,7 +314,9 @@ test('opening text files: a good one is loaded, a binary one is refused clearly'
   await writeFile(good, body);
   const chars = `${body.length.toLocaleString('en-US')} characters`;
   await page.setInputFiles('#file', good);
-  await page.waitForFunction((c) => document.querySelector('#corpus-stats').textContent.includes(c), chars, { timeout: 20000 });
+  await page.waitForFunction((c) => document.querySelector('#corpus-stats').textContent.includes(c), chars, {
+    timeout: 20000,
+  });
   assert.match(await text('#corpus-stats'), new RegExp(`vocabulary ${new Set(body).size}\\b`));
   const binary = join(ARTIFACTS, 'picture.png');
   await writeFile(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
@@ -281,14 +329,25 @@ test('opening text files: a good one is loaded, a binary one is refused clearly'
   await page.evaluate((content) => {
     const transfer = new DataTransfer();
     transfer.items.add(new File([content], 'dropped.txt', { type: 'text/plain' }));
-    document.querySelector('#drop').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    document
+      .querySelector('#drop')
+      .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
   }, dropped);
-  await page.waitForFunction((c) => document.querySelector('#corpus-stats').textContent.includes(c), `${dropped.length} characters`, { timeout: 20000 });
+  await page.waitForFunction(
+    (c) => document.querySelector('#corpus-stats').textContent.includes(c),
+    `${dropped.length} characters`,
+    { timeout: 20000 },
+  );
   assert.match(await text('#corpus-stats'), /dropped\.txt/);
   // A model trained on Brown does not fit this corpus's vocabulary: refused, saying what to do.
   await page.setInputFiles('#load', join(ARTIFACTS, 'model.safetensors'));
-  await page.waitForFunction(() => /unchanged/.test(document.querySelector('#file-status').textContent), null, { timeout: 10000 });
-  assert.match(await text('#file-status'), /model\.safetensors has a different vocabulary from the loaded corpus \(it was trained on the 'brown' corpus\): load that corpus first, then the model\. The current model is unchanged\./);
+  await page.waitForFunction(() => /unchanged/.test(document.querySelector('#file-status').textContent), null, {
+    timeout: 10000,
+  });
+  assert.match(
+    await text('#file-status'),
+    /model\.safetensors has a different vocabulary from the loaded corpus \(it was trained on the 'brown' corpus\): load that corpus first, then the model\. The current model is unchanged\./,
+  );
   await shot('corpus-error', page.locator('.controls .panel').first());
 });
 
@@ -298,7 +357,10 @@ test('a NaN loss pauses training with advice, and Reset recovers', async () => {
   await page.waitForSelector('#banner:not([hidden])', { timeout: 10000 });
   await page.waitForFunction(() => !window.lmlab.running);
   const message = await text('#banner-text');
-  assert.match(message, /Training paused at step \d+ \(learning rate 0\.01, clipping 5\): lower the learning rate .* or press Reset/);
+  assert.match(
+    message,
+    /Training paused at step \d+ \(learning rate 0\.01, clipping 5\): lower the learning rate .* or press Reset/,
+  );
   assert.match(message, /nan|NaN|finite/);
   await shot('error-nan', page.locator('#banner'));
   await page.click('#reset');
@@ -314,7 +376,10 @@ test('a changed setting goes into the link, and the link restores it', async () 
   await page.locator('#hidden').fill('48');
   await page.locator('#hidden').press('Tab');
   await page.waitForFunction(() => new URL(location.href).searchParams.get('hidden') === '48');
-  await page.waitForFunction((p) => document.querySelector('#stat-params').textContent.replace(/,/g, '') !== String(p), params);
+  await page.waitForFunction(
+    (p) => document.querySelector('#stat-params').textContent.replace(/,/g, '') !== String(p),
+    params,
+  );
   await page.locator('#seed').fill('-5');
   await page.locator('#seed').press('Tab');
   await page.waitForSelector('#settings-error:not([hidden])');
@@ -348,19 +413,27 @@ test('on a phone screen, under a sub-path, the lecture\'s "hello" toy is learnt 
   const phone = await browser.context.newPage();
   phone.errors = [];
   phone.on('pageerror', (err) => phone.errors.push(`pageerror: ${err.message}`));
-  phone.on('console', (msg) => { if (msg.type() === 'error') phone.errors.push(`console: ${msg.text()}`); });
+  phone.on('console', (msg) => {
+    if (msg.type() === 'error') phone.errors.push(`console: ${msg.text()}`);
+  });
   await phone.setViewportSize({ width: 390, height: 844 });
   // Only the corpus in the link: the preset's own settings (batch 1, 4 steps) fill in the rest.
   await phone.goto(`${url}${basename(process.env.LMLAB_WEB_SITE ?? SITE)}/?corpus=hello`);
   await waitReady(phone);
   assert.equal(await phone.inputValue('#seq'), '4');
   // the test hooks exist only behind ?testhooks=1
-  assert.deepEqual(await phone.evaluate(() => [typeof window.lmlab.crashWorker, typeof window.lmlab.poisonModel]), ['undefined', 'undefined']);
+  assert.deepEqual(await phone.evaluate(() => [typeof window.lmlab.crashWorker, typeof window.lmlab.poisonModel]), [
+    'undefined',
+    'undefined',
+  ]);
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `page is ${overflow}px wider than the phone`);
   await phone.click('#train');
   // From ln 4 ≈ 1.39 nats (four equally likely letters) to a model that knows "hello".
-  await phone.waitForFunction(() => window.lmlab.lossChart.lastValidation < 0.3, null, { timeout: 30000, polling: 250 });
+  await phone.waitForFunction(() => window.lmlab.lossChart.lastValidation < 0.3, null, {
+    timeout: 30000,
+    polling: 250,
+  });
   await phone.click('#train');
   await phone.screenshot({ path: join(ARTIFACTS, 'phone.png') });
   assert.deepEqual(phone.errors, []);
@@ -369,19 +442,25 @@ test('on a phone screen, under a sub-path, the lecture\'s "hello" toy is learnt 
 });
 
 test('the LSTM learns the bracket corpus; its cell state, gates and last-step gradient curve draw', async () => {
-  const lstm = await browser.newPage('?corpus=brackets&model=rnn&hidden=32&embed=0&layers=1&seq=48&batch=16&opt=adam&lr=0.01&clip=5&clipMode=value&seed=5&temp=0.6&prime=&testhooks=1');
+  const lstm = await browser.newPage(
+    '?corpus=brackets&model=rnn&hidden=32&embed=0&layers=1&seq=48&batch=16&opt=adam&lr=0.01&clip=5&clipMode=value&seed=5&temp=0.6&prime=&testhooks=1',
+  );
   await waitReady(lstm);
   // Freshly built, 20 steps back: the RNN's last-step gradient has all but vanished (its small Wh),
   // the LSTM's keeps a path through c (forget-gate bias 1). Measured over 5 seeds: RNN ~1e-26,
   // LSTM ~2e-6. (After 150–250 training steps the LSTM was ahead for most seeds but not all, so no
   // assertion about trained models.)
-  const back20 = () => lstm.waitForFunction(() => window.lmlab.gradFlow.last?.length === 48 && window.lmlab.step === 0)
-    .then(() => lstm.evaluate(() => window.lmlab.gradFlow.last[48 - 21]));
+  const back20 = () =>
+    lstm
+      .waitForFunction(() => window.lmlab.gradFlow.last?.length === 48 && window.lmlab.step === 0)
+      .then(() => lstm.evaluate(() => window.lmlab.gradFlow.last[48 - 21]));
   const rnn20 = await back20();
   await lstm.selectOption('#model', 'lstm');
   await lstm.waitForFunction(() => window.lmlab.model?.kind === 'lstm');
   const lstm20 = await back20();
-  console.log(`# fresh models, ||dL_T/dh_t|| 20 steps back: RNN ${rnn20.toExponential(2)}, LSTM ${lstm20.toExponential(2)}`);
+  console.log(
+    `# fresh models, ||dL_T/dh_t|| 20 steps back: RNN ${rnn20.toExponential(2)}, LSTM ${lstm20.toExponential(2)}`,
+  );
   assert.ok(lstm20 > 1000 * rnn20, `LSTM ${lstm20} vs RNN ${rnn20}`);
   const start = await lstm.evaluate(() => window.lmlab.lossChart.firstValidation);
   await lstm.click('#train');
@@ -389,17 +468,32 @@ test('the LSTM learns the bracket corpus; its cell state, gates and last-step gr
   await lstm.click('#train');
   await lstm.evaluate(() => window.lmlab.settle());
   const end = await lstm.evaluate(() => window.lmlab.lossChart.lastValidation);
-  console.log(`# LSTM on brackets: validation loss ${start.toFixed(3)} → ${end.toFixed(3)} by step ${await lstm.evaluate(() => window.lmlab.step)}`);
+  console.log(
+    `# LSTM on brackets: validation loss ${start.toFixed(3)} → ${end.toFixed(3)} by step ${await lstm.evaluate(() => window.lmlab.step)}`,
+  );
   assert.ok(end < start - 0.3, `validation ${start} → ${end}`);
   await lstm.waitForFunction(() => window.lmlab.gradFlow.last?.length === 48, null, { timeout: 10000 });
   const last = await lstm.evaluate(() => Array.from(window.lmlab.gradFlow.last));
-  assert.ok(last.every((v) => Number.isFinite(v) && v > 0), 'last-step gradient curve');
+  assert.ok(
+    last.every((v) => Number.isFinite(v) && v > 0),
+    'last-step gradient curve',
+  );
   await waitDrawn('#grad-flow', 20, lstm);
   await lstm.waitForSelector('#hidden-states .lm-hs-quantity-row:not([hidden])');
-  assert.deepEqual(await lstm.$$eval('#hidden-states .lm-hs-quantity option', (os) => os.map((o) => o.value)), ['h', 'c', 'i', 'f', 'g', 'o']);
+  assert.deepEqual(await lstm.$$eval('#hidden-states .lm-hs-quantity option', (os) => os.map((o) => o.value)), [
+    'h',
+    'c',
+    'i',
+    'f',
+    'g',
+    'o',
+  ]);
   for (const key of ['c', 'f', 'i']) {
     await lstm.selectOption('#hidden-states .lm-hs-quantity', key);
-    await lstm.waitForFunction((k) => document.querySelector('#hidden-states .lm-hs-label').textContent.endsWith(`(${k})`), key);
+    await lstm.waitForFunction(
+      (k) => document.querySelector('#hidden-states .lm-hs-label').textContent.endsWith(`(${k})`),
+      key,
+    );
     await waitDrawn('#hidden-states .lm-hs-heatmap', 20, lstm);
   }
   await lstm.locator('#card-hidden').screenshot({ path: join(ARTIFACTS, 'lstm-input-gate.png') });
@@ -411,7 +505,12 @@ test('the LSTM learns the bracket corpus; its cell state, gates and last-step gr
   await lstm.click('#step');
   await lstm.waitForFunction(() => window.lmlab.step === 1);
   await lstm.waitForFunction(() => window.lmlab.gradFlow.last?.length === 48, null, { timeout: 10000 });
-  await lstm.waitForFunction(() => [...document.querySelectorAll('#hidden-states .lm-hs-quantity option')].map((o) => o.value).join() === 'h,r,z,g', null, { timeout: 10000 });
+  await lstm.waitForFunction(
+    () =>
+      [...document.querySelectorAll('#hidden-states .lm-hs-quantity option')].map((o) => o.value).join() === 'h,r,z,g',
+    null,
+    { timeout: 10000 },
+  );
   await lstm.selectOption('#model', 'window');
   await lstm.waitForFunction(() => window.lmlab.model?.kind === 'window');
   assert.equal(await lstm.inputValue('#embed'), '16');
@@ -438,9 +537,10 @@ test('the LSTM learns the bracket corpus; its cell state, gates and last-step gr
 });
 
 test('a lesson link: a locked RNN-vs-LSTM comparison in the compact layout, trained to step 150 on its own', async () => {
-  const link = '?corpus=brackets&model=rnn&hidden=32&embed=0&seq=48&batch=16&lr=0.01&seed=5'
-    + '&compare=lstm&lock=corpus,model&hide=file&autoplay=1&stop=150&cards=learning,gradients'
-    + '&note=Which+one+keeps+its+gradient+20+steps+back%3F&layout=compact&utm_source=newsletter';
+  const link =
+    '?corpus=brackets&model=rnn&hidden=32&embed=0&seq=48&batch=16&lr=0.01&seed=5' +
+    '&compare=lstm&lock=corpus,model&hide=file&autoplay=1&stop=150&cards=learning,gradients' +
+    '&note=Which+one+keeps+its+gradient+20+steps+back%3F&layout=compact&utm_source=newsletter';
   const lesson = await browser.newPage(link, { width: 720, height: 800 });
   // (not waitReady: its static top bar would undo the compact layout's sticky one)
   await lesson.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
@@ -449,20 +549,33 @@ test('a lesson link: a locked RNN-vs-LSTM comparison in the compact layout, trai
   // only the chosen cards; the model and corpus controls locked, the file panel hidden
   const shown = await lesson.$$eval('main .card', (cards) => cards.filter((c) => !c.hidden).map((c) => c.id));
   assert.deepEqual(shown, ['card-learning', 'card-gradients']);
-  assert.ok(await lesson.isDisabled('#model') && await lesson.isDisabled('#hidden') && await lesson.isDisabled('#corpus'));
+  assert.ok(
+    (await lesson.isDisabled('#model')) && (await lesson.isDisabled('#hidden')) && (await lesson.isDisabled('#corpus')),
+  );
   assert.equal(await lesson.isVisible('[data-panel="file"]'), false);
   // autoplay, both models, stopped at 150 exactly
-  await lesson.waitForFunction(() => window.lmlab.trainer.steps === 150 && window.lmlab.compare.steps === 150 && !window.lmlab.running, null, { timeout: 90000, polling: 250 });
+  await lesson.waitForFunction(
+    () => window.lmlab.trainer.steps === 150 && window.lmlab.compare.steps === 150 && !window.lmlab.running,
+    null,
+    { timeout: 90000, polling: 250 },
+  );
   await lesson.waitForTimeout(800);
-  assert.deepEqual(await lesson.evaluate(() => [window.lmlab.model.kind, window.lmlab.compare.model.kind]), ['rnn', 'lstm']);
+  assert.deepEqual(await lesson.evaluate(() => [window.lmlab.model.kind, window.lmlab.compare.model.kind]), [
+    'rnn',
+    'lstm',
+  ]);
   assert.match(await lesson.locator('#status').innerText(), /Paused: RNN at step 150, LSTM at step 150\./);
   // both curves on the loss chart and on the gradient chart (the comparison is pinned for the student)
   assert.equal(await lesson.evaluate(() => document.querySelector('#loss-chart').chart.runs.length), 2);
-  assert.deepEqual(await lesson.evaluate(() => document.querySelector('#grad-flow').chart.others.map((o) => o.label)), ['LSTM']);
+  assert.deepEqual(await lesson.evaluate(() => document.querySelector('#grad-flow').chart.others.map((o) => o.label)), [
+    'LSTM',
+  ]);
   await waitDrawn('#loss-chart', 20, lesson);
   await waitDrawn('#grad-flow', 20, lesson);
   // compact: the views come before the settings, and the run buttons stay in view while scrolling
-  const [views, controls] = await lesson.evaluate(() => ['#views', '.controls'].map((s) => document.querySelector(s).getBoundingClientRect().top));
+  const [views, controls] = await lesson.evaluate(() =>
+    ['#views', '.controls'].map((s) => document.querySelector(s).getBoundingClientRect().top),
+  );
   assert.ok(views < controls, 'the settings come after the views');
   await lesson.screenshot({ path: join(ARTIFACTS, 'lesson-compare.png') });
   await lesson.mouse.wheel(0, 1500);
@@ -478,6 +591,9 @@ test('a lesson link: a locked RNN-vs-LSTM comparison in the compact layout, trai
   // a bad value of a lesson field is named in the page
   const bad = await browser.newPage('?corpus=hello&stop=-3&cards=learning,weights');
   await waitReady(bad);
-  assert.match(await bad.locator('#banner-text').innerText(), /stop must be a step number from 1 to 10000000, got '-3'.*cards must be a comma list of/);
+  assert.match(
+    await bad.locator('#banner-text').innerText(),
+    /stop must be a step number from 1 to 10000000, got '-3'.*cards must be a comma list of/,
+  );
   await bad.close();
 });

@@ -26,7 +26,8 @@ export function install(core) {
   const numberOf = (value, name, fallback, integer = false) => {
     if (value === undefined) return fallback;
     if (typeof value !== 'number') throw argError(`${name} must be a number, got ${typeof value}`);
-    if (integer && (!Number.isInteger(value) || Math.abs(value) >= 2 ** 31)) throw argError(`${name} must be a whole number, got ${value}`);
+    if (integer && (!Number.isInteger(value) || Math.abs(value) >= 2 ** 31))
+      throw argError(`${name} must be a whole number, got ${value}`);
     return value;
   };
 
@@ -34,7 +35,8 @@ export function install(core) {
     /** @private use Bigram.train */
     constructor(ptr) {
       super('Bigram', ptr, (p) => core.check(X.lm_bigram_free(p)));
-      this._info = core.scoped((s) => { // by BIGRAM_INFO
+      this._info = core.scoped((s) => {
+        // by BIGRAM_INFO
         const out = s.out(BIGRAM_INFO.COUNT);
         core.check(X.lm_bigram_info(ptr, out));
         return Array.from({ length: BIGRAM_INFO.COUNT }, (_, i) => core.readF64At(out + 8 * i));
@@ -56,7 +58,8 @@ export function install(core) {
     static train(vocab, text, options) {
       if (!(vocab instanceof Vocab)) throw argError('Bigram.train needs a Vocab as its first argument');
       const o = checkOptions(options, ['k', 'denseLimitBytes'], 'Bigram.train');
-      const k = numberOf(o.k, 'k', 1), denseLimitBytes = numberOf(o.denseLimitBytes, 'denseLimitBytes', -1);
+      const k = numberOf(o.k, 'k', 1),
+        denseLimitBytes = numberOf(o.denseLimitBytes, 'denseLimitBytes', -1);
       const vocabPtr = vocab.ptr;
       const ptr = core.scoped((s) => {
         const bytes = textBytes(text, 'the training text');
@@ -68,9 +71,18 @@ export function install(core) {
     }
 
     /** The model's own vocabulary (disposed with the model). */
-    get vocab() { this.ptr; return this._vocab; }
-    get k() { this.ptr; return this._info[BIGRAM_INFO.K]; }
-    get sparse() { this.ptr; return this._info[BIGRAM_INFO.SPARSE] === 1; }
+    get vocab() {
+      this.ptr;
+      return this._vocab;
+    }
+    get k() {
+      this.ptr;
+      return this._info[BIGRAM_INFO.K];
+    }
+    get sparse() {
+      this.ptr;
+      return this._info[BIGRAM_INFO.SPARSE] === 1;
+    }
     /** Distinct pairs stored, training pairs counted, bytes of count storage. */
     get stats() {
       this.ptr;
@@ -87,7 +99,9 @@ export function install(core) {
     }
 
     _pairCall(fn, prev, next) {
-      const a = this._id(prev, 'the previous token'), b = this._id(next, 'the next token'), ptr = this.ptr;
+      const a = this._id(prev, 'the previous token'),
+        b = this._id(next, 'the next token'),
+        ptr = this.ptr;
       return core.scoped((s) => {
         const out = s.out();
         core.check(fn(ptr, a, b, out));
@@ -96,13 +110,19 @@ export function install(core) {
     }
 
     /** P(next | prev) with add-k smoothing. */
-    prob(prev, next) { return this._pairCall(X.lm_bigram_prob, prev, next); }
+    prob(prev, next) {
+      return this._pairCall(X.lm_bigram_prob, prev, next);
+    }
     /** C(prev next) in the training text. */
-    count(prev, next) { return this._pairCall(X.lm_bigram_count, prev, next); }
+    count(prev, next) {
+      return this._pairCall(X.lm_bigram_count, prev, next);
+    }
 
     /** The full next-token distribution P(. | prev): (V,) */
     distribution(prev) {
-      const id = this._id(prev, 'the context token'), ptr = this.ptr, V = this._info[BIGRAM_INFO.V];
+      const id = this._id(prev, 'the context token'),
+        ptr = this.ptr,
+        V = this._info[BIGRAM_INFO.V];
       return core.scoped((s) => {
         const out = s.f32(V);
         core.check(X.lm_bigram_distribution(ptr, id, out));
@@ -114,7 +134,8 @@ export function install(core) {
     logProb(sentence) {
       const ptr = this.ptr;
       return core.scoped((s) => {
-        const bytes = textBytes(sentence, 'the sentence'), out = s.out(2);
+        const bytes = textBytes(sentence, 'the sentence'),
+          out = s.out(2);
         core.check(X.lm_bigram_log_prob(ptr, s.u8(bytes), bytes.length, out, out + 8));
         return core.readF64At(out);
       });
@@ -124,11 +145,14 @@ export function install(core) {
     evaluate(text) {
       const ptr = this.ptr;
       return core.scoped((s) => {
-        const bytes = textBytes(text, 'the held-out text'), out = s.out(BIGRAM_EVAL.COUNT);
+        const bytes = textBytes(text, 'the held-out text'),
+          out = s.out(BIGRAM_EVAL.COUNT);
         core.check(X.lm_bigram_evaluate(ptr, s.u8(bytes), bytes.length, out));
         const at = (i) => core.readF64At(out + 8 * i);
         return {
-          loss: at(BIGRAM_EVAL.LOSS), perplexity: at(BIGRAM_EVAL.PERPLEXITY), bitsPerToken: at(BIGRAM_EVAL.BITS),
+          loss: at(BIGRAM_EVAL.LOSS),
+          perplexity: at(BIGRAM_EVAL.PERPLEXITY),
+          bitsPerToken: at(BIGRAM_EVAL.BITS),
           tokens: at(BIGRAM_EVAL.TOKENS),
         };
       });
@@ -140,25 +164,35 @@ export function install(core) {
       const word = this.vocab.level === 'word';
       const seed = numberOf(o.seed, 'seed', 1);
       const temperature = numberOf(o.temperature, 'temperature', 1);
-      const maxLength = numberOf(o.maxLength, 'maxLength', word ? 50 : 200, true), count = numberOf(o.count, 'count', 1, true);
-      const ptr = this.ptr, tokens = this.vocab.tokens();
+      const maxLength = numberOf(o.maxLength, 'maxLength', word ? 50 : 200, true),
+        count = numberOf(o.count, 'count', 1, true);
+      const ptr = this.ptr,
+        tokens = this.vocab.tokens();
       return core.scoped((s) => {
         // ids (count, maxLength): sized only when C will accept the sizes, else C's sentence comes first
         const sized = maxLength >= 1 && count >= 1 && count * maxLength <= LIMITS.MAX_CALL_ELEMS;
-        const ids = s.i32(sized ? maxLength * count : 0), lengths = s.i32(sized ? count : 0);
+        const ids = s.i32(sized ? maxLength * count : 0),
+          lengths = s.i32(sized ? count : 0);
         core.check(X.lm_bigram_generate(ptr, seed, temperature, o.greedy ? 1 : 0, maxLength, count, ids, lengths));
-        const all = core.readI32(ids, maxLength * count), lens = core.readI32(lengths, count);
-        return Array.from(lens, (n, i) => Array.from(all.subarray(i * maxLength, i * maxLength + n), (id) => tokens[id]).join(word ? ' ' : ''));
+        const all = core.readI32(ids, maxLength * count),
+          lens = core.readI32(lengths, count);
+        return Array.from(lens, (n, i) =>
+          Array.from(all.subarray(i * maxLength, i * maxLength + n), (id) => tokens[id]).join(word ? ' ' : ''),
+        );
       });
     }
 
     /** Rank every candidate for the one [MASK] (or ___) by P(w | prev) P(next | w), normalised. */
     predictMasked(sentence, options) {
       const topK = numberOf(checkOptions(options, ['topK'], 'predictMasked').topK, 'topK', 5, true);
-      const ptr = this.ptr, tokens = this.vocab.tokens(), k = Math.min(topK, tokens.length);
+      const ptr = this.ptr,
+        tokens = this.vocab.tokens(),
+        k = Math.min(topK, tokens.length);
       return core.scoped((s) => {
         const bytes = textBytes(sentence, 'the sentence');
-        const ids = s.i32(Math.max(k, 0)), probs = s.out(Math.max(k, 0)), n = s.out();
+        const ids = s.i32(Math.max(k, 0)),
+          probs = s.out(Math.max(k, 0)),
+          n = s.out();
         core.check(X.lm_bigram_predict_masked(ptr, s.u8(bytes), bytes.length, k, ids, probs, n));
         const got = core.readI32(ids, core.readI32At(n));
         return Array.from(got, (id, i) => ({ token: tokens[id], id, prob: core.readF64At(probs + 8 * i) }));
@@ -167,9 +201,11 @@ export function install(core) {
 
     /** Mask one random token per held-out sentence; top-1 and top-5 accuracy. */
     maskedAccuracy(text, options) {
-      const seed = numberOf(checkOptions(options, ['seed'], 'maskedAccuracy').seed, 'seed', 0), ptr = this.ptr;
+      const seed = numberOf(checkOptions(options, ['seed'], 'maskedAccuracy').seed, 'seed', 0),
+        ptr = this.ptr;
       return core.scoped((s) => {
-        const bytes = textBytes(text, 'the held-out text'), out = s.out(MASKED.COUNT);
+        const bytes = textBytes(text, 'the held-out text'),
+          out = s.out(MASKED.COUNT);
         core.check(X.lm_bigram_masked_accuracy(ptr, s.u8(bytes), bytes.length, seed, out));
         const at = (i) => core.readF64At(out + 8 * i);
         return { top1: at(MASKED.TOP1), top5: at(MASKED.TOP5), sentences: at(MASKED.SENTENCES) };
@@ -179,12 +215,18 @@ export function install(core) {
     /** The topN most frequent tokens' rows x columns: counts or smoothed probabilities, (n, n). */
     matrix(options) {
       const o = checkOptions(options, ['topN', 'kind'], 'matrix');
-      const topN = numberOf(o.topN, 'topN', 20, true), kind = o.kind ?? 'counts';
-      if (kind !== 'counts' && kind !== 'probs') throw argError(`kind must be 'counts' or 'probs', got ${JSON.stringify(kind)}`);
-      const ptr = this.ptr, tokens = this.vocab.tokens(), m = Math.min(topN, tokens.length);
+      const topN = numberOf(o.topN, 'topN', 20, true),
+        kind = o.kind ?? 'counts';
+      if (kind !== 'counts' && kind !== 'probs')
+        throw argError(`kind must be 'counts' or 'probs', got ${JSON.stringify(kind)}`);
+      const ptr = this.ptr,
+        tokens = this.vocab.tokens(),
+        m = Math.min(topN, tokens.length);
       return core.scoped((s) => {
         const side = m >= 1 && m <= LIMITS.MAX_DIM ? m : 0; // values (m, m), sized when C accepts m
-        const ids = s.i32(side), values = s.f32(side * side), n = s.out();
+        const ids = s.i32(side),
+          values = s.f32(side * side),
+          n = s.out();
         core.check(X.lm_bigram_matrix(ptr, m, kind === 'counts' ? 0 : 1, ids, values, n));
         const got = core.readI32(ids, m);
         return { tokens: Array.from(got, (id) => tokens[id]), ids: got, values: core.readF32(values, m * m) };

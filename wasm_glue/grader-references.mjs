@@ -50,10 +50,11 @@ const zerosLike = (t) => ({ data: new Float32Array(t.data.length), shape: t.shap
 /** C (M, N) = A (M, K) · B (K, N), float64, for the alternatives lm.layers has no function for. */
 function mm(A, B, M, K, N) {
   const C = new Float64Array(M * N);
-  for (let i = 0; i < M; i++) for (let k = 0; k < K; k++) {
-    const a = A[i * K + k];
-    for (let j = 0; j < N; j++) C[i * N + j] += a * B[k * N + j];
-  }
+  for (let i = 0; i < M; i++)
+    for (let k = 0; k < K; k++) {
+      const a = A[i * K + k];
+      for (let j = 0; j < N; j++) C[i * N + j] += a * B[k * N + j];
+    }
   return C;
 }
 
@@ -104,8 +105,10 @@ const REDUCTIONS = {
   'mean-unmasked': "the mean over the unmasked positions (lmlab's default)",
 };
 
-const TANH_DERIVATIVE = 'multiply the upstream gradient by tanh\'s derivative (1 − next_h²) before the matrix products: da = dnext_h ⊙ (1 − next_h²)';
-const ROWS_NOT_COLUMNS = 'with one example per row, a = x·Wx + prev_h·Wh + b (the lecture\'s W_h·h_{t−1} is written for one column vector; for rows it is prev_h·Wh, not prev_h·Whᵀ)';
+const TANH_DERIVATIVE =
+  "multiply the upstream gradient by tanh's derivative (1 − next_h²) before the matrix products: da = dnext_h ⊙ (1 − next_h²)";
+const ROWS_NOT_COLUMNS =
+  "with one example per row, a = x·Wx + prev_h·Wh + b (the lecture's W_h·h_{t−1} is written for one column vector; for rows it is prev_h·Wh, not prev_h·Whᵀ)";
 
 /** The references `check` knows, by name. @type {Record<string, Spec>} */
 export const REFERENCES = {
@@ -115,8 +118,10 @@ export const REFERENCES = {
     functions: ['rnn_step_forward', 'rnn_step_backward'],
     sizes: ['N', 'D', 'H'],
     inputs: ({ N, D, H }) => [
-      { name: 'x', kind: 'float', shape: [N, D] }, { name: 'prev_h', kind: 'float', shape: [N, H], scale: 0.5 },
-      { name: 'Wx', kind: 'float', shape: [D, H], scale: 0.5 }, { name: 'Wh', kind: 'float', shape: [H, H], scale: 0.5 },
+      { name: 'x', kind: 'float', shape: [N, D] },
+      { name: 'prev_h', kind: 'float', shape: [N, H], scale: 0.5 },
+      { name: 'Wx', kind: 'float', shape: [D, H], scale: 0.5 },
+      { name: 'Wh', kind: 'float', shape: [H, H], scale: 0.5 },
       { name: 'b', kind: 'float', shape: [H], scale: 0.5 },
     ],
     outputs: [{ name: 'next_h', shape: ({ N, H }) => [N, H] }],
@@ -135,20 +140,36 @@ export const REFERENCES = {
       if (matches('next_h', L.rnn_step_forward(a.x, a.prev_h, a.Wx, transpose(a.Wh), a.b))) {
         hints.push(`next_h equals tanh(x·Wx + prev_h·Whᵀ + b): ${ROWS_NOT_COLUMNS}`);
       }
-      const pre = mm(a.x.data, a.Wx.data, s.N, s.D, s.H).map((v, i) => v + mm(a.prev_h.data, a.Wh.data, s.N, s.H, s.H)[i] + a.b.data[i % s.H]);
-      if (matches('next_h', { data: pre, shape: [s.N, s.H] })) hints.push('next_h equals x·Wx + prev_h·Wh + b without the tanh: next_h = tanh(a)');
-      if (matches('next_h', L.rnn_step_forward(a.x, a.prev_h, a.Wx, a.Wh, zerosLike(a.b)))) hints.push('next_h equals the result without the bias: add b');
+      const pre = mm(a.x.data, a.Wx.data, s.N, s.D, s.H).map(
+        (v, i) => v + mm(a.prev_h.data, a.Wh.data, s.N, s.H, s.H)[i] + a.b.data[i % s.H],
+      );
+      if (matches('next_h', { data: pre, shape: [s.N, s.H] }))
+        hints.push('next_h equals x·Wx + prev_h·Wh + b without the tanh: next_h = tanh(a)');
+      if (matches('next_h', L.rnn_step_forward(a.x, a.prev_h, a.Wx, a.Wh, zerosLike(a.b))))
+        hints.push('next_h equals the result without the bias: add b');
       return hints;
     },
     backwardHints({ L, a, out, up, failing, matches }) {
       const hints = [];
       const names = ['dx', 'dprev_h', 'dWx', 'dWh', 'db'];
       const noDerivative = L.rnn_step_backward(up.dnext_h, a.x, a.prev_h, zerosLike(out.next_h), a.Wx, a.Wh);
-      const alt = { dx: noDerivative.dx, dprev_h: noDerivative.dh_prev, dWx: noDerivative.dWx, dWh: noDerivative.dWh, db: noDerivative.db };
+      const alt = {
+        dx: noDerivative.dx,
+        dprev_h: noDerivative.dh_prev,
+        dWx: noDerivative.dWx,
+        dWh: noDerivative.dWh,
+        db: noDerivative.db,
+      };
       const same = failing.filter((n) => names.includes(n) && matches(n, alt[n]));
-      if (same.length) hints.push(`${same.join(', ')} ${same.length > 1 ? 'are' : 'is'} what you get without tanh's derivative: ${TANH_DERIVATIVE}`);
+      if (same.length)
+        hints.push(
+          `${same.join(', ')} ${same.length > 1 ? 'are' : 'is'} what you get without tanh's derivative: ${TANH_DERIVATIVE}`,
+        );
       const atPrev = L.rnn_step_backward(up.dnext_h, a.x, a.prev_h, a.prev_h, a.Wx, a.Wh);
-      if (failing.includes('dWx') && matches('dWx', atPrev.dWx)) hints.push('the gradients use 1 − prev_h²: tanh\'s derivative at this step is 1 − next_h² (next_h from your cache)');
+      if (failing.includes('dWx') && matches('dWx', atPrev.dWx))
+        hints.push(
+          "the gradients use 1 − prev_h²: tanh's derivative at this step is 1 − next_h² (next_h from your cache)",
+        );
       return hints;
     },
   },
@@ -159,8 +180,10 @@ export const REFERENCES = {
     functions: ['rnn_forward', 'rnn_backward'],
     sizes: ['N', 'T', 'D', 'H'],
     inputs: ({ N, T, D, H }) => [
-      { name: 'x', kind: 'float', shape: [N, T, D] }, { name: 'h0', kind: 'float', shape: [N, H], scale: 0.5 },
-      { name: 'Wx', kind: 'float', shape: [D, H], scale: 0.5 }, { name: 'Wh', kind: 'float', shape: [H, H], scale: 0.5 },
+      { name: 'x', kind: 'float', shape: [N, T, D] },
+      { name: 'h0', kind: 'float', shape: [N, H], scale: 0.5 },
+      { name: 'Wx', kind: 'float', shape: [D, H], scale: 0.5 },
+      { name: 'Wh', kind: 'float', shape: [H, H], scale: 0.5 },
       { name: 'b', kind: 'float', shape: [H], scale: 0.5 },
     ],
     outputs: [{ name: 'h', shape: ({ N, T, H }) => [N, T, H] }],
@@ -175,30 +198,41 @@ export const REFERENCES = {
     },
     forwardHints({ L, a, matches }) {
       const hints = [];
-      if (matches('h', L.rnn_forward(a.x, a.h0, a.Wx, transpose(a.Wh), a.b))) hints.push(`h equals the RNN with prev_h·Whᵀ: ${ROWS_NOT_COLUMNS}`);
-      if (matches('h', L.rnn_forward(a.x, zerosLike(a.h0), a.Wx, a.Wh, a.b))) hints.push('h equals a start from zeros: the first step must read h0');
+      if (matches('h', L.rnn_forward(a.x, a.h0, a.Wx, transpose(a.Wh), a.b)))
+        hints.push(`h equals the RNN with prev_h·Whᵀ: ${ROWS_NOT_COLUMNS}`);
+      if (matches('h', L.rnn_forward(a.x, zerosLike(a.h0), a.Wx, a.Wh, a.b)))
+        hints.push('h equals a start from zeros: the first step must read h0');
       return hints;
     },
     backwardHints({ L, a, out, up, s, failing, matches }) {
       const hints = [];
       const noDerivative = L.rnn_backward(up.dh, a.x, a.h0, zerosLike(out.h), a.Wx, a.Wh);
       const same = failing.filter((n) => ['dx', 'dh0', 'dWx', 'dWh', 'db'].includes(n) && matches(n, noDerivative[n]));
-      if (same.length) hints.push(`${same.join(', ')} ${same.length > 1 ? 'are' : 'is'} what you get without tanh's derivative: ${TANH_DERIVATIVE}`);
+      if (same.length)
+        hints.push(
+          `${same.join(', ')} ${same.length > 1 ? 'are' : 'is'} what you get without tanh's derivative: ${TANH_DERIVATIVE}`,
+        );
       const steps = rnnSteps(L, a, out.h, up.dh);
       for (const t of [0, s.T - 1]) {
         const one = ['dWx', 'dWh', 'db'].filter((n) => failing.includes(n) && matches(n, steps[t][n]));
         if (one.length) {
           const params = one.map((n) => n.slice(1)).join(', ');
-          hints.push(`${one.join(', ')} ${one.length > 1 ? 'hold' : 'holds'} the gradient of time step ${t} only: ${params} ${one.length > 1 ? 'are' : 'is'} shared by all T steps, so the gradient is the sum over t — add (+=) each step's gradient instead of replacing it`);
+          hints.push(
+            `${one.join(', ')} ${one.length > 1 ? 'hold' : 'holds'} the gradient of time step ${t} only: ${params} ${one.length > 1 ? 'are' : 'is'} shared by all T steps, so the gradient is the sum over t — add (+=) each step's gradient instead of replacing it`,
+          );
         }
       }
       const lastOnly = L.rnn_backward(onlyStep(up.dh, s.T - 1), a.x, a.h0, out.h, a.Wx, a.Wh);
       if (failing.includes('dWx') && matches('dWx', lastOnly.dWx)) {
-        hints.push(`the gradients use only dh[:, T−1]: at each step the upstream gradient is dh[:, t] plus the gradient carried back from step t+1`);
+        hints.push(
+          `the gradients use only dh[:, T−1]: at each step the upstream gradient is dh[:, t] plus the gradient carried back from step t+1`,
+        );
       }
       const uncarried = rnnSteps(L, a, out.h, up.dh, false);
       if (failing.includes('dWx') && matches('dWx', sum(uncarried.map((g) => g.dWx)))) {
-        hints.push('the gradients do not flow back through time: add the dprev_h of step t+1 to dh[:, t] before step t\'s backward');
+        hints.push(
+          "the gradients do not flow back through time: add the dprev_h of step t+1 to dh[:, t] before step t's backward",
+        );
       }
       return hints;
     },
@@ -209,7 +243,10 @@ export const REFERENCES = {
     title: 'the word embedding, forward (a row lookup) and backward',
     functions: ['word_embedding_forward', 'word_embedding_backward'],
     sizes: ['N', 'T', 'V', 'D'],
-    inputs: ({ N, T, V, D }) => [{ name: 'x', kind: 'ids', shape: [N, T], V }, { name: 'W', kind: 'float', shape: [V, D] }],
+    inputs: ({ N, T, V, D }) => [
+      { name: 'x', kind: 'ids', shape: [N, T], V },
+      { name: 'W', kind: 'float', shape: [V, D] },
+    ],
     outputs: [{ name: 'out', shape: ({ N, T, D }) => [N, T, D] }],
     forward: (L, a) => ({ out: L.embedding_forward(a.x, a.W) }),
     backward: {
@@ -222,7 +259,9 @@ export const REFERENCES = {
       const overwritten = new Float64Array(s.V * s.D);
       a.x.data.forEach((id, i) => overwritten.set(up.dout.data.subarray(i * s.D, (i + 1) * s.D), id * s.D));
       return matches('dW', { data: overwritten, shape: [s.V, s.D] })
-        ? ['dW keeps only the last occurrence of a repeated word: add every position\'s gradient into its word\'s row (np.add.at(dW, x, dout)), do not assign']
+        ? [
+            "dW keeps only the last occurrence of a repeated word: add every position's gradient into its word's row (np.add.at(dW, x, dout)), do not assign",
+          ]
         : [];
     },
   },
@@ -233,7 +272,8 @@ export const REFERENCES = {
     functions: ['temporal_affine_forward', 'temporal_affine_backward'],
     sizes: ['N', 'T', 'H', 'V'],
     inputs: ({ N, T, H, V }) => [
-      { name: 'x', kind: 'float', shape: [N, T, H] }, { name: 'w', kind: 'float', shape: [H, V], scale: 0.5 },
+      { name: 'x', kind: 'float', shape: [N, T, H] },
+      { name: 'w', kind: 'float', shape: [H, V], scale: 0.5 },
       { name: 'b', kind: 'float', shape: [V], scale: 0.5 },
     ],
     outputs: [{ name: 'out', shape: ({ N, T, V }) => [N, T, V] }],
@@ -255,10 +295,14 @@ export const REFERENCES = {
     functions: ['temporal_softmax_loss'],
     sizes: ['N', 'T', 'V'],
     inputs: ({ N, T, V }) => [
-      { name: 'x', kind: 'float', shape: [N, T, V], scale: 1.5 }, { name: 'y', kind: 'ids', shape: [N, T], V },
+      { name: 'x', kind: 'float', shape: [N, T, V], scale: 1.5 },
+      { name: 'y', kind: 'ids', shape: [N, T], V },
       { name: 'mask', kind: 'mask', shape: [N, T] },
     ],
-    outputs: [{ name: 'loss', shape: () => [] }, { name: 'dx', shape: ({ N, T, V }) => [N, T, V] }],
+    outputs: [
+      { name: 'loss', shape: () => [] },
+      { name: 'dx', shape: ({ N, T, V }) => [N, T, V] },
+    ],
     forward: (L, a, options) => {
       const r = L.temporal_softmax_loss(a.x, a.y, a.mask, { reduction: options.reduction });
       return { loss: r.loss, dx: r.dscores };
@@ -268,15 +312,25 @@ export const REFERENCES = {
       const other = options.reduction === 'sum-over-N' ? 'mean-unmasked' : 'sum-over-N';
       const alt = L.temporal_softmax_loss(a.x, a.y, a.mask, { reduction: other });
       if (matches('loss', alt.loss) || matches('dx', alt.dscores)) {
-        hints.push(`your loss is ${REDUCTIONS[other]}, but this grader expects ${REDUCTIONS[options.reduction]}; divide dx by the same number. (Graders: if your course means the other one, pass { reduction: '${other}' } to check.)`);
+        hints.push(
+          `your loss is ${REDUCTIONS[other]}, but this grader expects ${REDUCTIONS[options.reduction]}; divide dx by the same number. (Graders: if your course means the other one, pass { reduction: '${other}' } to check.)`,
+        );
       }
       const sumOverN = L.temporal_softmax_loss(a.x, a.y, a.mask, { reduction: 'sum-over-N' });
-      if (options.reduction === 'sum-over-N' && (matches('loss', sumOverN.loss / s.T) || matches('dx', { data: sumOverN.dscores.data.map((v) => v / s.T), shape: sumOverN.dscores.shape }))) {
-        hints.push('your loss divides the sum by N·T (every position, masked or not): divide the sum over the unmasked positions by N only');
+      if (
+        options.reduction === 'sum-over-N' &&
+        (matches('loss', sumOverN.loss / s.T) ||
+          matches('dx', { data: sumOverN.dscores.data.map((v) => v / s.T), shape: sumOverN.dscores.shape }))
+      ) {
+        hints.push(
+          'your loss divides the sum by N·T (every position, masked or not): divide the sum over the unmasked positions by N only',
+        );
       }
       const unmasked = L.temporal_softmax_loss(a.x, a.y, null, { reduction: options.reduction });
       if (failing.length && (matches('loss', unmasked.loss) || matches('dx', unmasked.dscores))) {
-        hints.push('the mask is ignored: positions where mask is 0 (padding) must add nothing to the loss, and their dx must be 0');
+        hints.push(
+          'the mask is ignored: positions where mask is 0 (padding) must add nothing to the loss, and their dx must be 0',
+        );
       }
       return hints;
     },
@@ -284,6 +338,14 @@ export const REFERENCES = {
 };
 
 /** cs231n's forward names, each checked alone. */
-export const FORWARD_ONLY = Object.fromEntries(Object.values(REFERENCES).filter((r) => r.backward).map((r) => [r.functions[0], r.name]));
+export const FORWARD_ONLY = Object.fromEntries(
+  Object.values(REFERENCES)
+    .filter((r) => r.backward)
+    .map((r) => [r.functions[0], r.name]),
+);
 /** cs231n's backward names: they need their forward's cache. */
-export const BACKWARD_NAMES = Object.fromEntries(Object.values(REFERENCES).filter((r) => r.backward).map((r) => [r.functions[1], r.name]));
+export const BACKWARD_NAMES = Object.fromEntries(
+  Object.values(REFERENCES)
+    .filter((r) => r.backward)
+    .map((r) => [r.functions[1], r.name]),
+);

@@ -52,9 +52,15 @@ export function seededRandom(seed) {
     /** A whole number in [lo, hi]. */
     int: (lo, hi) => lo + Math.floor(uniform() * (hi - lo + 1)),
     /** N(0, scale²) entries, float32. @param {number[]} shape @returns {FloatTensor} */
-    tensor: (shape, scale = 1) => ({ data: Float32Array.from({ length: count(shape) }, () => scale * normal()), shape: shape.slice() }),
+    tensor: (shape, scale = 1) => ({
+      data: Float32Array.from({ length: count(shape) }, () => scale * normal()),
+      shape: shape.slice(),
+    }),
     /** Token ids in [0, V). @param {number[]} shape @param {number} V @returns {IntTensor} */
-    ids: (shape, V) => ({ data: Int32Array.from({ length: count(shape) }, () => Math.floor(uniform() * V)), shape: shape.slice() }),
+    ids: (shape, V) => ({
+      data: Int32Array.from({ length: count(shape) }, () => Math.floor(uniform() * V)),
+      shape: shape.slice(),
+    }),
     /** A 0/1 mask, about `keep` of it 1, never all 1 nor all 0 (so a mask that is ignored shows).
      *  @param {number[]} shape @returns {IntTensor} */
     mask(shape, keep = 0.75) {
@@ -66,7 +72,8 @@ export function seededRandom(seed) {
   };
 }
 
-const fmtShape = (shape) => (shape.length === 0 ? 'a scalar' : shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`);
+const fmtShape = (shape) =>
+  shape.length === 0 ? 'a scalar' : shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 export { fmtShape };
 
 /**
@@ -103,7 +110,9 @@ export function toNested(tensor, { booleans = false } = {}) {
   const build = (depth, offset) => {
     const n = shape[depth];
     const stride = shape.slice(depth + 1).reduce((a, b) => a * b, 1);
-    return Array.from({ length: n }, (_, i) => (depth === shape.length - 1 ? value(offset + i) : build(depth + 1, offset + i * stride)));
+    return Array.from({ length: n }, (_, i) =>
+      depth === shape.length - 1 ? value(offset + i) : build(depth + 1, offset + i * stride),
+    );
   };
   return build(0, 0);
 }
@@ -124,7 +133,10 @@ export function toTensor(value, shape) {
   }
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     const flat = /** @type {ArrayLike<number>} */ (/** @type {unknown} */ (value));
-    return { data: Float64Array.from(flat, Number), shape: shape && shape.reduce((a, b) => a * b, 1) === flat.length ? shape.slice() : [flat.length] };
+    return {
+      data: Float64Array.from(flat, Number),
+      shape: shape && shape.reduce((a, b) => a * b, 1) === flat.length ? shape.slice() : [flat.length],
+    };
   }
   const nested = nestedShape(value);
   if (nested === null) return null;
@@ -139,7 +151,10 @@ export function toTensor(value, shape) {
  */
 export function fromNested(value, { shape, type = 'float32' } = {}) {
   const t = toTensor(value, shape);
-  if (!t) throw new TypeError(`fromNested: expected nested arrays of numbers, a typed array or a Tensor, got ${describe(value)}`);
+  if (!t)
+    throw new TypeError(
+      `fromNested: expected nested arrays of numbers, a typed array or a Tensor, got ${describe(value)}`,
+    );
   const Type = type === 'int32' ? Int32Array : type === 'float64' ? Float64Array : Float32Array;
   return { data: Type.from(t.data), shape: t.shape };
 }
@@ -155,7 +170,10 @@ export function transpose(t) {
 function describe(value) {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return nestedShape(value) ? `an array of shape ${fmtShape(nestedShape(value))}` : 'arrays that are not rectangular numbers';
+  if (Array.isArray(value))
+    return nestedShape(value)
+      ? `an array of shape ${fmtShape(nestedShape(value))}`
+      : 'arrays that are not rectangular numbers';
   return typeof value === 'object' ? `a ${value.constructor?.name ?? 'object'}` : `a ${typeof value}`;
 }
 
@@ -184,28 +202,54 @@ const sameShape = (a, b) => a.length === b.length && a.every((d, i) => d === b[i
 export function allclose(actual, expected, { name = 'the result', tolerance = RECOMMENDED_TOLERANCE } = {}) {
   const exp = typeof expected === 'number' ? { data: Float64Array.of(expected), shape: [] } : expected;
   const base = { name, tolerance, expectedShape: exp.shape.slice() };
-  const fail = (message, extra = {}) => ({ ...base, pass: false, error: Infinity, index: null, actual: null, expected: null, actualShape: null, message, ...extra });
-  if (actual === undefined || actual === null) return fail(`${name} is missing (got ${describe(actual)}); it must be ${fmtShape(exp.shape)}`);
+  const fail = (message, extra = {}) => ({
+    ...base,
+    pass: false,
+    error: Infinity,
+    index: null,
+    actual: null,
+    expected: null,
+    actualShape: null,
+    message,
+    ...extra,
+  });
+  if (actual === undefined || actual === null)
+    return fail(`${name} is missing (got ${describe(actual)}); it must be ${fmtShape(exp.shape)}`);
   const act = toTensor(actual, exp.shape);
   if (!act) return fail(`${name} must be ${fmtShape(exp.shape)} of numbers, got ${describe(actual)}`);
   if (!sameShape(act.shape, exp.shape)) {
     const count = (s) => s.reduce((a, b) => a * b, 1);
     let why = '';
     if (exp.shape.length === 2 && sameShape(act.shape, [exp.shape[1], exp.shape[0]])) why = ': it looks transposed';
-    else if (act.shape.length > exp.shape.length && sameShape(act.shape.slice(act.shape.length - exp.shape.length), exp.shape)) {
+    else if (
+      act.shape.length > exp.shape.length &&
+      sameShape(act.shape.slice(act.shape.length - exp.shape.length), exp.shape)
+    ) {
       why = `: sum over the leading ${act.shape.length - exp.shape.length === 1 ? 'dimension' : 'dimensions'} too`;
     } else if (count(act.shape) === count(exp.shape)) why = ': the right number of entries in another shape (reshape?)';
-    return fail(`${name} has shape ${fmtShape(act.shape)} but must be ${fmtShape(exp.shape)}${why}`, { actualShape: act.shape });
+    return fail(`${name} has shape ${fmtShape(act.shape)} but must be ${fmtShape(exp.shape)}${why}`, {
+      actualShape: act.shape,
+    });
   }
-  let worst = -1, worstAt = 0, scale = 0;
+  let worst = -1,
+    worstAt = 0,
+    scale = 0;
   for (let i = 0; i < exp.data.length; i++) {
     const a = act.data[i];
     if (!Number.isFinite(a)) {
       const index = unravel(i, exp.shape);
-      return fail(`${name}${index.length ? `[${index.join(', ')}]` : ''} is ${a}, not a finite number`, { actualShape: act.shape, index, actual: a, expected: exp.data[i] });
+      return fail(`${name}${index.length ? `[${index.join(', ')}]` : ''} is ${a}, not a finite number`, {
+        actualShape: act.shape,
+        index,
+        actual: a,
+        expected: exp.data[i],
+      });
     }
     const d = Math.abs(a - exp.data[i]);
-    if (d > worst) { worst = d; worstAt = i; }
+    if (d > worst) {
+      worst = d;
+      worstAt = i;
+    }
     scale = Math.max(scale, Math.abs(exp.data[i]));
   }
   const error = exp.data.length ? worst / (scale > 0 ? scale : 1) : 0;
@@ -215,5 +259,14 @@ export function allclose(actual, expected, { name = 'the result', tolerance = RE
   const message = pass
     ? `${name} ok (normwise error ${error.toExponential(1)})`
     : `${name} is wrong: normwise error ${error.toExponential(1)} > ${tolerance.toExponential(0)}; ${where}yours ${num(act.data[worstAt])}, expected ${num(exp.data[worstAt])}`;
-  return { ...base, pass, error, index, actual: act.data[worstAt], expected: exp.data[worstAt], actualShape: act.shape, message };
+  return {
+    ...base,
+    pass,
+    error,
+    index,
+    actual: act.data[worstAt],
+    expected: exp.data[worstAt],
+    actualShape: act.shape,
+    message,
+  };
 }

@@ -42,7 +42,10 @@ export type ReferenceName =
   | 'word_embedding' // word_embedding_forward, word_embedding_backward
   | 'temporal_affine' // temporal_affine_forward, temporal_affine_backward
   | 'temporal_softmax_loss' // temporal_softmax_loss (loss and dx)
-  | 'rnn_step_forward' | 'rnn_forward' | 'word_embedding_forward' | 'temporal_affine_forward'; // a forward alone
+  | 'rnn_step_forward'
+  | 'rnn_forward'
+  | 'word_embedding_forward'
+  | 'temporal_affine_forward'; // a forward alone
 
 export interface CheckOptions {
   /** Random trials (default 5), each with its own sizes and inputs. */
@@ -104,12 +107,19 @@ export declare function nestedShape(value: unknown): number[] | null;
 /** A tensor as nested arrays of numbers (booleans: a mask as true/false). */
 export declare function toNested(tensor: AnyTensor, options?: { booleans?: boolean }): any;
 /** Nested arrays, a Tensor or a typed array (with shape) as an lmlab Tensor (float32 by default). */
-export declare function fromNested(value: unknown, options?: { shape?: number[]; type?: 'float32' | 'float64' | 'int32' }): { data: Float32Array | Float64Array | Int32Array; shape: number[] };
+export declare function fromNested(
+  value: unknown,
+  options?: { shape?: number[]; type?: 'float32' | 'float64' | 'int32' },
+): { data: Float32Array | Float64Array | Int32Array; shape: number[] };
 /** Anything a student may return as a float64 tensor, or null when it is not numbers. */
 export declare function toTensor(value: unknown, shape?: number[]): { data: Float64Array; shape: number[] } | null;
 export declare function transpose(t: AnyTensor): { data: Float64Array; shape: number[] };
 /** Compare with a normwise tolerance; the Comparison's message names the tensor, the worst index, both values and the error. */
-export declare function allclose(actual: unknown, expected: AnyTensor | number, options?: { name?: string; tolerance?: number }): Comparison;
+export declare function allclose(
+  actual: unknown,
+  expected: AnyTensor | number,
+  options?: { name?: string; tolerance?: number },
+): Comparison;
 
 export interface Grader {
   /** The loaded lmlab (its layers are the references). */

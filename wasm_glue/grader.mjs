@@ -6,7 +6,17 @@
 // error, and a hint when the answer matches a known mistake). Plumbing: grader-tensors.mjs; what each
 // layer pair is: grader-references.mjs. Shapes: N batch, T time, D input, H hidden, V vocabulary.
 import { loadLmlab } from './index.mjs';
-import { allclose, fmtShape, fromNested, nestedShape, RECOMMENDED_TOLERANCE, seededRandom, toNested, toTensor, transpose } from './grader-tensors.mjs';
+import {
+  allclose,
+  fmtShape,
+  fromNested,
+  nestedShape,
+  RECOMMENDED_TOLERANCE,
+  seededRandom,
+  toNested,
+  toTensor,
+  transpose,
+} from './grader-tensors.mjs';
 import { BACKWARD_NAMES, FORWARD_ONLY, REFERENCES } from './grader-references.mjs';
 
 export { allclose, fromNested, nestedShape, RECOMMENDED_TOLERANCE, seededRandom, toNested, toTensor, transpose };
@@ -39,7 +49,10 @@ function splitReturn(value, outputs) {
   };
   if (outputs.length === 1 && fits(value, outputs[0].shape)) return { values: [value], cache: undefined };
   if (Array.isArray(value) && value.length >= outputs.length) {
-    return { values: value.slice(0, outputs.length), cache: value.length > outputs.length ? value[outputs.length] : undefined };
+    return {
+      values: value.slice(0, outputs.length),
+      cache: value.length > outputs.length ? value[outputs.length] : undefined,
+    };
   }
   return { values: [value], cache: undefined };
 }
@@ -49,7 +62,10 @@ function splitReturn(value, outputs) {
 function readGradients(value, names, aliases = {}) {
   const isTensor = (v) => v && typeof v === 'object' && 'data' in v && 'shape' in v;
   const isRecord = (v) => v && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v) && !isTensor(v);
-  if (isRecord(value)) return Object.fromEntries(names.map((n) => [n, value[n] ?? (aliases[n] ?? []).map((k) => value[k]).find((v) => v !== undefined)]));
+  if (isRecord(value))
+    return Object.fromEntries(
+      names.map((n) => [n, value[n] ?? (aliases[n] ?? []).map((k) => value[k]).find((v) => v !== undefined)]),
+    );
   if (names.length === 1) return { [names[0]]: value };
   if (Array.isArray(value)) return Object.fromEntries(names.map((n, i) => [n, value[i]]));
   return { [names[0]]: value };
@@ -99,17 +115,34 @@ export async function loadGrader(options) {
    */
   function check(student, referenceName, options = {}) {
     if (BACKWARD_NAMES[referenceName]) {
-      throw new TypeError(`check: ${referenceName} needs the cache of its forward: check(student, '${BACKWARD_NAMES[referenceName]}') runs both`);
+      throw new TypeError(
+        `check: ${referenceName} needs the cache of its forward: check(student, '${BACKWARD_NAMES[referenceName]}') runs both`,
+      );
     }
     const pairName = FORWARD_ONLY[referenceName] ?? referenceName;
     const spec = REFERENCES[pairName];
-    if (!spec) throw new TypeError(`check: unknown reference '${referenceName}'; known: ${[...Object.keys(REFERENCES), ...Object.keys(FORWARD_ONLY)].join(', ')}`);
+    if (!spec)
+      throw new TypeError(
+        `check: unknown reference '${referenceName}'; known: ${[...Object.keys(REFERENCES), ...Object.keys(FORWARD_ONLY)].join(', ')}`,
+      );
     const forwardOnly = pairName !== referenceName || !spec.backward;
-    const { trials = 5, seed = 1, tolerance = RECOMMENDED_TOLERANCE, sizes = {}, reduction = 'sum-over-N', inputs: style = 'nested' } = options;
-    if (!Number.isInteger(trials) || trials < 1) throw new TypeError(`check: trials must be a whole number >= 1, got ${trials}`);
+    const {
+      trials = 5,
+      seed = 1,
+      tolerance = RECOMMENDED_TOLERANCE,
+      sizes = {},
+      reduction = 'sum-over-N',
+      inputs: style = 'nested',
+    } = options;
+    if (!Number.isInteger(trials) || trials < 1)
+      throw new TypeError(`check: trials must be a whole number >= 1, got ${trials}`);
     if (!Number.isInteger(seed)) throw new TypeError(`check: seed must be a whole number, got ${seed}`);
-    if (!REDUCTION_NAMES.includes(reduction)) throw new TypeError(`check: reduction must be 'sum-over-N' (cs231n's) or 'mean-unmasked' (lmlab's), got ${JSON.stringify(reduction)}`);
-    if (style !== 'nested' && style !== 'tensor') throw new TypeError(`check: inputs must be 'nested' or 'tensor', got ${JSON.stringify(style)}`);
+    if (!REDUCTION_NAMES.includes(reduction))
+      throw new TypeError(
+        `check: reduction must be 'sum-over-N' (cs231n's) or 'mean-unmasked' (lmlab's), got ${JSON.stringify(reduction)}`,
+      );
+    if (style !== 'nested' && style !== 'tensor')
+      throw new TypeError(`check: inputs must be 'nested' or 'tensor', got ${JSON.stringify(style)}`);
     const [fName, bName] = spec.functions;
     let forward, backward;
     if (typeof student === 'function') forward = student;
@@ -117,12 +150,16 @@ export async function loadGrader(options) {
       forward = student.forward ?? student[fName];
       backward = student.backward ?? student[bName];
     }
-    const missing = typeof forward !== 'function' ? fName : !forwardOnly && typeof backward !== 'function' ? bName : null;
+    const missing =
+      typeof forward !== 'function' ? fName : !forwardOnly && typeof backward !== 'function' ? bName : null;
     if (missing) {
       const report = `${spec.name}: FAIL — the student has no function ${missing}`;
       return { reference: spec.name, pass: false, trials, passed: 0, worstError: Infinity, results: [], report };
     }
-    const give = (t, kind) => (style === 'tensor' ? { data: kind === 'float' ? Float64Array.from(t.data) : Int32Array.from(t.data), shape: t.shape.slice() } : toNested(t, { booleans: kind === 'mask' }));
+    const give = (t, kind) =>
+      style === 'tensor'
+        ? { data: kind === 'float' ? Float64Array.from(t.data) : Int32Array.from(t.data), shape: t.shape.slice() }
+        : toNested(t, { booleans: kind === 'mask' });
 
     const results = [];
     for (let trial = 1; trial <= trials; trial++) {
@@ -133,10 +170,17 @@ export async function loadGrader(options) {
       /** @type {Record<string, any>} */
       const a = {};
       for (const input of specInputs) {
-        a[input.name] = input.kind === 'float' ? rng.tensor(input.shape, input.scale ?? 1) : input.kind === 'ids' ? rng.ids(input.shape, s.V) : rng.mask(input.shape);
+        a[input.name] =
+          input.kind === 'float'
+            ? rng.tensor(input.shape, input.scale ?? 1)
+            : input.kind === 'ids'
+              ? rng.ids(input.shape, s.V)
+              : rng.mask(input.shape);
       }
       if (spec.name === 'word_embedding') a.x.data[a.x.data.length - 1] = a.x.data[0]; // a repeated word, always
-      const comparisons = [], hints = [], errors = [];
+      const comparisons = [],
+        hints = [],
+        errors = [];
       const compare = (name, value, expected) => {
         const c = allclose(value, expected, { name, tolerance });
         comparisons.push(c);
@@ -145,7 +189,9 @@ export async function loadGrader(options) {
       const out = spec.forward(L, a, { reduction });
       const outputs = spec.outputs.map((o) => ({ name: o.name, shape: o.shape(s) }));
       const args = specInputs.map((input) => give(a[input.name], input.kind));
-      let returned, cache, ok = true;
+      let returned,
+        cache,
+        ok = true;
       try {
         const split = splitReturn(forward(...args), outputs);
         returned = Object.fromEntries(outputs.map((o, i) => [o.name, split.values[i]]));
@@ -155,13 +201,20 @@ export async function loadGrader(options) {
         ok = false;
       }
       const hintContext = (got, failing, outs, up) => ({
-        L, a, s, out: outs, up, failing, options: { reduction },
+        L,
+        a,
+        s,
+        out: outs,
+        up,
+        failing,
+        options: { reduction },
         matches: (name, alternative) => got[name] !== undefined && allclose(got[name], alternative, { tolerance }).pass,
       });
       if (ok) {
         const forwardResults = outputs.map((o) => compare(o.name, returned[o.name], out[o.name]));
         const failing = forwardResults.filter((c) => !c.pass).map((c) => c.name);
-        if (failing.length && spec.forwardHints) hints.push(...spec.forwardHints(hintContext(returned, failing, out, {})));
+        if (failing.length && spec.forwardHints)
+          hints.push(...spec.forwardHints(hintContext(returned, failing, out, {})));
       }
       if (ok && !forwardOnly) {
         // The backward is checked against the reference backward at the student's own forward outputs
@@ -169,21 +222,30 @@ export async function loadGrader(options) {
         const at = {};
         for (const o of outputs) {
           const t = toTensor(returned[o.name], o.shape);
-          const fits = t && t.shape.length === o.shape.length && t.shape.every((d, i) => d === o.shape[i]) && t.data.every(Number.isFinite);
+          const fits =
+            t &&
+            t.shape.length === o.shape.length &&
+            t.shape.every((d, i) => d === o.shape[i]) &&
+            t.data.every(Number.isFinite);
           at[o.name] = fits ? { data: Float32Array.from(t.data), shape: t.shape } : out[o.name];
         }
         const up = Object.fromEntries(spec.backward.upstream.map((u) => [u.name, rng.tensor(u.shape(s))]));
         const expected = spec.backward.reference(L, a, at, up);
         let grads = null;
         try {
-          grads = readGradients(backward(...spec.backward.upstream.map((u) => give(up[u.name], 'float')), cache), spec.backward.gradients, spec.backward.aliases);
+          grads = readGradients(
+            backward(...spec.backward.upstream.map((u) => give(up[u.name], 'float')), cache),
+            spec.backward.gradients,
+            spec.backward.aliases,
+          );
         } catch (err) {
           errors.push(`${bName} threw ${describeError(err)}`);
         }
         if (grads) {
           const gradResults = spec.backward.gradients.map((g) => compare(g, grads[g], expected[g]));
           const failing = gradResults.filter((c) => !c.pass).map((c) => c.name);
-          if (failing.length && spec.backwardHints) hints.push(...spec.backwardHints(hintContext(grads, failing, at, up)));
+          if (failing.length && spec.backwardHints)
+            hints.push(...spec.backwardHints(hintContext(grads, failing, at, up)));
         }
       }
       const pass = errors.length === 0 && comparisons.every((c) => c.pass);
@@ -192,21 +254,42 @@ export async function loadGrader(options) {
     return summarize(spec, results, forwardOnly ? [fName] : spec.functions, tolerance);
   }
 
-  return { lm, check, allclose, seededRandom, toNested, fromNested, toTensor, transpose, RECOMMENDED_TOLERANCE, references: Object.keys(REFERENCES) };
+  return {
+    lm,
+    check,
+    allclose,
+    seededRandom,
+    toNested,
+    fromNested,
+    toTensor,
+    transpose,
+    RECOMMENDED_TOLERANCE,
+    references: Object.keys(REFERENCES),
+  };
 }
 
 /** The verdict and, on failure, the first failing trial in detail. */
 function summarize(spec, results, functions, tolerance) {
   const passed = results.filter((r) => r.pass).length;
-  const worstError = Math.max(0, ...results.flatMap((r) => r.comparisons.map((c) => c.error)), ...results.map((r) => (r.errors.length ? Infinity : 0)));
+  const worstError = Math.max(
+    0,
+    ...results.flatMap((r) => r.comparisons.map((c) => c.error)),
+    ...results.map((r) => (r.errors.length ? Infinity : 0)),
+  );
   const pass = passed === results.length;
   const lines = [];
   if (pass) {
-    lines.push(`${spec.name}: PASS — ${functions.join(' and ')}, ${results.length} random trials, worst normwise error ${worstError.toExponential(1)} (tolerance ${tolerance.toExponential(0)})`);
+    lines.push(
+      `${spec.name}: PASS — ${functions.join(' and ')}, ${results.length} random trials, worst normwise error ${worstError.toExponential(1)} (tolerance ${tolerance.toExponential(0)})`,
+    );
   } else {
     const first = results.find((r) => !r.pass);
-    const sizes = Object.entries(first.sizes).map(([k, v]) => `${k} ${v}`).join(', ');
-    lines.push(`${spec.name}: FAIL — ${results.length - passed} of ${results.length} random trials failed (${spec.title})`);
+    const sizes = Object.entries(first.sizes)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    lines.push(
+      `${spec.name}: FAIL — ${results.length - passed} of ${results.length} random trials failed (${spec.title})`,
+    );
     lines.push(`  trial ${first.trial} (sizes ${sizes}; seed ${first.seed}):`);
     for (const e of first.errors) lines.push(`    ${e}`);
     for (const c of first.comparisons) lines.push(`    ${c.pass ? 'ok   ' : 'WRONG'} ${c.pass ? c.name : c.message}`);

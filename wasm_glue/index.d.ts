@@ -23,11 +23,35 @@ export declare class LmlabError extends Error {
 // this block's names against it). Each info-array index object ends with COUNT, the array length.
 
 /** lm_status: every LmlabError's code. */
-export declare const STATUS: Readonly<{ OK: number; ARG: number; NOMEM: number; UTF8: number; HANDLE: number; FORMAT: number; NONFINITE: number; EMPTY: number }>;
+export declare const STATUS: Readonly<{
+  OK: number;
+  ARG: number;
+  NOMEM: number;
+  UTF8: number;
+  HANDLE: number;
+  FORMAT: number;
+  NONFINITE: number;
+  EMPTY: number;
+}>;
 /** The C name of each status code, e.g. STATUS_NAMES[6] === 'LM_ERR_NONFINITE'. */
 export declare const STATUS_NAMES: Readonly<Record<number, string>>;
 /** The C core's limits (lmlab.h LM_MAX_*). */
-export declare const LIMITS: Readonly<{ MAX_DIM: number; MAX_VOCAB: number; MAX_TOKEN_BYTES: number; MAX_CALL_ELEMS: number; MAX_LAYERS: number; MAX_WINDOW: number; MAX_TRAIN_STEPS: number; MAX_GRAD_SAMPLES: number; MAX_GEN_LENGTH: number; MAX_GEN_COUNT: number; MAX_TOP_K: number; MAX_S2S_LAYERS: number; MAX_S2S_LEN: number; MAX_S2S_BEAM: number }>;
+export declare const LIMITS: Readonly<{
+  MAX_DIM: number;
+  MAX_VOCAB: number;
+  MAX_TOKEN_BYTES: number;
+  MAX_CALL_ELEMS: number;
+  MAX_LAYERS: number;
+  MAX_WINDOW: number;
+  MAX_TRAIN_STEPS: number;
+  MAX_GRAD_SAMPLES: number;
+  MAX_GEN_LENGTH: number;
+  MAX_GEN_COUNT: number;
+  MAX_TOP_K: number;
+  MAX_S2S_LAYERS: number;
+  MAX_S2S_LEN: number;
+  MAX_S2S_BEAM: number;
+}>;
 /** The window model's "no token" id (-1). */
 export declare const WINDOW_PAD: number;
 export declare const CELL: Readonly<{ RNN: number; LSTM: number; GRU: number; WINDOW: number; COUNT: number }>;
@@ -44,27 +68,118 @@ export declare const KERNEL_FN: Readonly<{ TANH: number; SIGMOID: number; EXP: n
 /** Attention scores: none (a seq2seq model without attention), dot, additive. */
 export declare const ATTN_SCORE: Readonly<{ NONE: number; DOT: number; ADDITIVE: number }>;
 /** Indices of lm_model_info's array. */
-export declare const MODEL_INFO: Readonly<{ CELL: number; V: number; E: number; H: number; L: number; SEED: number; TENSORS: number; PARAMS: number; W: number; GRU_VARIANT: number; COUNT: number }>;
+export declare const MODEL_INFO: Readonly<{
+  CELL: number;
+  V: number;
+  E: number;
+  H: number;
+  L: number;
+  SEED: number;
+  TENSORS: number;
+  PARAMS: number;
+  W: number;
+  GRU_VARIANT: number;
+  COUNT: number;
+}>;
 /** Indices of lm_model_tensor's array. */
-export declare const TENSOR_INFO: Readonly<{ NDIM: number; ROWS: number; COLS: number; OFFSET: number; ELEMS: number; TRANSPOSED: number; COUNT: number }>;
+export declare const TENSOR_INFO: Readonly<{
+  NDIM: number;
+  ROWS: number;
+  COLS: number;
+  OFFSET: number;
+  ELEMS: number;
+  TRANSPOSED: number;
+  COUNT: number;
+}>;
 /** Indices of lm_model_evaluate's array. */
 export declare const MODEL_EVAL: Readonly<{ NATS: number; TOKENS: number; COUNT: number }>;
 /** Indices of lm_trainer_train's stats. */
-export declare const TRAIN_STATS: Readonly<{ STEP: number; LOSS: number; LAST_LOSS: number; GRAD_NORM: number; CLIPPED: number; CLIP_EVENTS: number; POSITION: number; WRAPS: number; COUNT: number }>;
+export declare const TRAIN_STATS: Readonly<{
+  STEP: number;
+  LOSS: number;
+  LAST_LOSS: number;
+  GRAD_NORM: number;
+  CLIPPED: number;
+  CLIP_EVENTS: number;
+  POSITION: number;
+  WRAPS: number;
+  COUNT: number;
+}>;
 /** Indices of lm_trainer_info's array. */
-export declare const TRAINER_INFO: Readonly<{ STEP: number; CLIP_EVENTS: number; POSITION: number; WRAPS: number; COUNT: number }>;
+export declare const TRAINER_INFO: Readonly<{
+  STEP: number;
+  CLIP_EVENTS: number;
+  POSITION: number;
+  WRAPS: number;
+  COUNT: number;
+}>;
 /** Indices of lm_vocab_info's array. */
-export declare const VOCAB_INFO: Readonly<{ SIZE: number; LEVEL: number; TOKENIZER: number; LOWERCASE: number; SENTENCES: number; UNK: number; BOS: number; EOS: number; COUNT: number }>;
+export declare const VOCAB_INFO: Readonly<{
+  SIZE: number;
+  LEVEL: number;
+  TOKENIZER: number;
+  LOWERCASE: number;
+  SENTENCES: number;
+  UNK: number;
+  BOS: number;
+  EOS: number;
+  COUNT: number;
+}>;
 /** Indices of lm_bigram_info's array. */
-export declare const BIGRAM_INFO: Readonly<{ V: number; K: number; SPARSE: number; NONZERO: number; PAIRS: number; COUNT_BYTES: number; COUNT: number }>;
+export declare const BIGRAM_INFO: Readonly<{
+  V: number;
+  K: number;
+  SPARSE: number;
+  NONZERO: number;
+  PAIRS: number;
+  COUNT_BYTES: number;
+  COUNT: number;
+}>;
 /** Indices of lm_bigram_evaluate's array. */
-export declare const BIGRAM_EVAL: Readonly<{ LOSS: number; PERPLEXITY: number; BITS: number; TOKENS: number; COUNT: number }>;
+export declare const BIGRAM_EVAL: Readonly<{
+  LOSS: number;
+  PERPLEXITY: number;
+  BITS: number;
+  TOKENS: number;
+  COUNT: number;
+}>;
 /** Indices of lm_bigram_masked_accuracy's array. */
 export declare const MASKED: Readonly<{ TOP1: number; TOP5: number; SENTENCES: number; COUNT: number }>;
 /** Indices of lm_seq2seq_info's array. */
-export declare const SEQ2SEQ_INFO: Readonly<{ CELL: number; GRU_VARIANT: number; VS: number; VT: number; E: number; H: number; L: number; ATTENTION: number; A: number; OUT_CONTEXT: number; SRC_PAD: number; TGT_PAD: number; TGT_BOS: number; TGT_EOS: number; SEED: number; TENSORS: number; PARAMS: number; COUNT: number }>;
+export declare const SEQ2SEQ_INFO: Readonly<{
+  CELL: number;
+  GRU_VARIANT: number;
+  VS: number;
+  VT: number;
+  E: number;
+  H: number;
+  L: number;
+  ATTENTION: number;
+  A: number;
+  OUT_CONTEXT: number;
+  SRC_PAD: number;
+  TGT_PAD: number;
+  TGT_BOS: number;
+  TGT_EOS: number;
+  SEED: number;
+  TENSORS: number;
+  PARAMS: number;
+  COUNT: number;
+}>;
 /** Indices of lm_seq2seq_trainer_train's stats. */
-export declare const S2S_TRAIN_STATS: Readonly<{ STEP: number; LOSS: number; LAST_LOSS: number; GRAD_NORM: number; CLIPPED: number; CLIP_EVENTS: number; PAIRS: number; TOKENS: number; EPOCH: number; CURSOR: number; COUNT: number }>;
+export declare const S2S_TRAIN_STATS: Readonly<{
+  STEP: number;
+  LOSS: number;
+  LAST_LOSS: number;
+  GRAD_NORM: number;
+  CLIPPED: number;
+  CLIP_EVENTS: number;
+  PAIRS: number;
+  TOKENS: number;
+  EPOCH: number;
+  CURSOR: number;
+  COUNT: number;
+}>;
 /** Indices of lm_seq2seq_loss's array. */
 export declare const S2S_LOSS: Readonly<{ NATS: number; TOKENS: number; COUNT: number }>;
 /** Every constant by its C name, in the order lm_constants reports them. */
@@ -196,14 +311,27 @@ export declare class Bigram {
   /** Word level: from <s> until </s>; char level: from a newline until a newline; at most maxLength
    *  tokens (default 50 words / 200 characters). Defaults: seed 1, temperature 1, count 1.
    *  temperature 0 or greedy: argmax (lowest id on ties). */
-  generate(options?: { seed?: number; temperature?: number; greedy?: boolean; maxLength?: number; count?: number }): string[];
+  generate(options?: {
+    seed?: number;
+    temperature?: number;
+    greedy?: boolean;
+    maxLength?: number;
+    count?: number;
+  }): string[];
   /** Rank every candidate w for the single [MASK] (or ___) by P(w | prev)·P(next | w) (word level:
    *  <s> and </s> are not candidates); topK default 5, at most 1000. */
   predictMasked(sentence: string, options?: { topK?: number }): MaskedPrediction[];
   /** Mask one random word in each sentence of `text`; top-1 and top-5 accuracy. */
-  maskedAccuracy(text: string | Uint8Array, options?: { seed?: number }): { top1: number; top5: number; sentences: number };
+  maskedAccuracy(
+    text: string | Uint8Array,
+    options?: { seed?: number },
+  ): { top1: number; top5: number; sentences: number };
   /** The topN most frequent tokens' rows × columns: counts or smoothed probabilities, (topN, topN). */
-  matrix(options?: { topN?: number; kind?: 'counts' | 'probs' }): { tokens: string[]; ids: Int32Array; values: Float32Array };
+  matrix(options?: { topN?: number; kind?: 'counts' | 'probs' }): {
+    tokens: string[];
+    ids: Int32Array;
+    values: Float32Array;
+  };
   dispose(): void;
 }
 
@@ -211,56 +339,150 @@ export declare class Bigram {
 // Layer functions (src/layers.c) for autograders: plain functions on tensors, shapes validated.
 
 export interface Layers {
-  embedding_forward(ids: IdsLike, W: TensorLike): Tensor;                         // (N,T),(V,E) → (N,T,E)
-  embedding_backward(dout: TensorLike, ids: IdsLike, V: number): Tensor;           // → dW (V,E)
+  embedding_forward(ids: IdsLike, W: TensorLike): Tensor; // (N,T),(V,E) → (N,T,E)
+  embedding_backward(dout: TensorLike, ids: IdsLike, V: number): Tensor; // → dW (V,E)
   rnn_step_forward(x: TensorLike, h_prev: TensorLike, Wx: TensorLike, Wh: TensorLike, b: TensorLike): Tensor; // (N,H)
-  rnn_step_backward(dh: TensorLike, x: TensorLike, h_prev: TensorLike, h: TensorLike, Wx: TensorLike, Wh: TensorLike):
-    { dx: Tensor; dh_prev: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor };
+  rnn_step_backward(
+    dh: TensorLike,
+    x: TensorLike,
+    h_prev: TensorLike,
+    h: TensorLike,
+    Wx: TensorLike,
+    Wh: TensorLike,
+  ): { dx: Tensor; dh_prev: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor };
   rnn_forward(x: TensorLike, h0: TensorLike, Wx: TensorLike, Wh: TensorLike, b: TensorLike): Tensor; // (N,T,H)
-  rnn_backward(dh: TensorLike, x: TensorLike, h0: TensorLike, h: TensorLike, Wx: TensorLike, Wh: TensorLike):
-    { dx: Tensor; dh0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor };
-  temporal_affine_forward(h: TensorLike, W: TensorLike, b: TensorLike): Tensor;  // (N,T,V)
+  rnn_backward(
+    dh: TensorLike,
+    x: TensorLike,
+    h0: TensorLike,
+    h: TensorLike,
+    Wx: TensorLike,
+    Wh: TensorLike,
+  ): { dx: Tensor; dh0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor };
+  temporal_affine_forward(h: TensorLike, W: TensorLike, b: TensorLike): Tensor; // (N,T,V)
   temporal_affine_backward(dout: TensorLike, h: TensorLike, W: TensorLike): { dh: Tensor; dW: Tensor; db: Tensor };
   /** Softmax cross-entropy over the unmasked positions (mask omitted or null: all), reduced by
    *  options.reduction: 'mean-unmasked' (default) divides the sum by the count of unmasked positions;
    *  'sum-over-N' divides it by N (cs231n's temporal_softmax_loss). dscores = (p - onehot(y)) / that divisor. */
-  temporal_softmax_loss(scores: TensorLike, y: IdsLike, mask?: IdsLike | null, options?: { reduction?: LossReduction }): { loss: number; dscores: Tensor };
+  temporal_softmax_loss(
+    scores: TensorLike,
+    y: IdsLike,
+    mask?: IdsLike | null,
+    options?: { reduction?: LossReduction },
+  ): { loss: number; dscores: Tensor };
 
   // Gated cells and the fixed-window LM (src/layers_gated.h, wasm_glue/layers-gated.mjs).
   // LSTM gates packed (.., 4H) as i, f, g, o; GRU gates (.., 3H) as r, z, g (PyTorch's orders).
   // cache rows: LSTM [i f g o c tanh(c)] (6H), GRU [r z g s] (4H); `gates` is the cache's first 4H / 3H.
-  lstm_step_forward(x: TensorLike, h_prev: TensorLike, c_prev: TensorLike, Wx: TensorLike, Wh: TensorLike, b: TensorLike):
-    { h: Tensor; c: Tensor; cache: Tensor };                                        // (N,E),(N,H),(N,H),(E,4H),(H,4H),(4H,) → (N,H),(N,H),(N,6H)
-  lstm_step_backward(dh: TensorLike, dc: TensorLike | null, x: TensorLike, h_prev: TensorLike, c_prev: TensorLike, cache: TensorLike,
-    Wx: TensorLike, Wh: TensorLike): { dx: Tensor; dh_prev: Tensor; dc_prev: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor };
-  lstm_forward(x: TensorLike, h0: TensorLike, c0: TensorLike, Wx: TensorLike, Wh: TensorLike, b: TensorLike):
-    { h: Tensor; c: Tensor; cache: Tensor; gates: Tensor };                         // h (N,T,H), final c (N,H), cache (N,T,6H), gates (N,T,4H)
-  lstm_backward(dh: TensorLike, dc: TensorLike | null, x: TensorLike, h0: TensorLike, c0: TensorLike, h: TensorLike, cache: TensorLike,
-    Wx: TensorLike, Wh: TensorLike): { dx: Tensor; dh0: Tensor; dc0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor; dh_norms: Tensor };
-  gru_step_forward(x: TensorLike, h_prev: TensorLike, Wx: TensorLike, Wh: TensorLike, b: TensorLike, options?: GruOptions):
-    { h: Tensor; cache: Tensor };                                                   // (N,E),(N,H),(E,3H),(H,3H),(3H,) → (N,H),(N,4H)
-  gru_step_backward(dh: TensorLike, x: TensorLike, h_prev: TensorLike, cache: TensorLike, Wx: TensorLike, Wh: TensorLike,
-    options?: GruOptions): { dx: Tensor; dh_prev: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor; dbhn?: Tensor };
-  gru_forward(x: TensorLike, h0: TensorLike, Wx: TensorLike, Wh: TensorLike, b: TensorLike, options?: GruOptions):
-    { h: Tensor; cache: Tensor; gates: Tensor };                                    // h (N,T,H), cache (N,T,4H), gates (N,T,3H)
-  gru_backward(dh: TensorLike, x: TensorLike, h0: TensorLike, h: TensorLike, cache: TensorLike, Wx: TensorLike, Wh: TensorLike,
-    options?: GruOptions): { dx: Tensor; dh0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor; dbhn?: Tensor; dh_norms: Tensor };
+  lstm_step_forward(
+    x: TensorLike,
+    h_prev: TensorLike,
+    c_prev: TensorLike,
+    Wx: TensorLike,
+    Wh: TensorLike,
+    b: TensorLike,
+  ): { h: Tensor; c: Tensor; cache: Tensor }; // (N,E),(N,H),(N,H),(E,4H),(H,4H),(4H,) → (N,H),(N,H),(N,6H)
+  lstm_step_backward(
+    dh: TensorLike,
+    dc: TensorLike | null,
+    x: TensorLike,
+    h_prev: TensorLike,
+    c_prev: TensorLike,
+    cache: TensorLike,
+    Wx: TensorLike,
+    Wh: TensorLike,
+  ): { dx: Tensor; dh_prev: Tensor; dc_prev: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor };
+  lstm_forward(
+    x: TensorLike,
+    h0: TensorLike,
+    c0: TensorLike,
+    Wx: TensorLike,
+    Wh: TensorLike,
+    b: TensorLike,
+  ): { h: Tensor; c: Tensor; cache: Tensor; gates: Tensor }; // h (N,T,H), final c (N,H), cache (N,T,6H), gates (N,T,4H)
+  lstm_backward(
+    dh: TensorLike,
+    dc: TensorLike | null,
+    x: TensorLike,
+    h0: TensorLike,
+    c0: TensorLike,
+    h: TensorLike,
+    cache: TensorLike,
+    Wx: TensorLike,
+    Wh: TensorLike,
+  ): { dx: Tensor; dh0: Tensor; dc0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor; dh_norms: Tensor };
+  gru_step_forward(
+    x: TensorLike,
+    h_prev: TensorLike,
+    Wx: TensorLike,
+    Wh: TensorLike,
+    b: TensorLike,
+    options?: GruOptions,
+  ): { h: Tensor; cache: Tensor }; // (N,E),(N,H),(E,3H),(H,3H),(3H,) → (N,H),(N,4H)
+  gru_step_backward(
+    dh: TensorLike,
+    x: TensorLike,
+    h_prev: TensorLike,
+    cache: TensorLike,
+    Wx: TensorLike,
+    Wh: TensorLike,
+    options?: GruOptions,
+  ): { dx: Tensor; dh_prev: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor; dbhn?: Tensor };
+  gru_forward(
+    x: TensorLike,
+    h0: TensorLike,
+    Wx: TensorLike,
+    Wh: TensorLike,
+    b: TensorLike,
+    options?: GruOptions,
+  ): { h: Tensor; cache: Tensor; gates: Tensor }; // h (N,T,H), cache (N,T,4H), gates (N,T,3H)
+  gru_backward(
+    dh: TensorLike,
+    x: TensorLike,
+    h0: TensorLike,
+    h: TensorLike,
+    cache: TensorLike,
+    Wx: TensorLike,
+    Wh: TensorLike,
+    options?: GruOptions,
+  ): { dx: Tensor; dh0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor; dbhn?: Tensor; dh_norms: Tensor };
   /** Contexts of a fixed-window LM over a stream (M,): (M, W), -1 (pad, a zero embedding) before the start. */
   window_context(stream: IdsLike, W: number): IdTensor;
-  window_forward(ids: IdsLike, emb: TensorLike, Wh: TensorLike, b1: TensorLike, U: TensorLike, b2: TensorLike):
-    { scores: Tensor; e: Tensor; h: Tensor };                                       // (N,W),(V,E),(W·E,H),(H,),(H,V),(V,) → (N,V),(N,W·E),(N,H)
-  window_backward(dscores: TensorLike, ids: IdsLike, e: TensorLike, h: TensorLike, Wh: TensorLike, U: TensorLike):
-    { demb: Tensor; dWh: Tensor; db1: Tensor; dU: Tensor; db2: Tensor };
+  window_forward(
+    ids: IdsLike,
+    emb: TensorLike,
+    Wh: TensorLike,
+    b1: TensorLike,
+    U: TensorLike,
+    b2: TensorLike,
+  ): { scores: Tensor; e: Tensor; h: Tensor }; // (N,W),(V,E),(W·E,H),(H,),(H,V),(V,) → (N,V),(N,W·E),(N,H)
+  window_backward(
+    dscores: TensorLike,
+    ids: IdsLike,
+    e: TensorLike,
+    h: TensorLike,
+    Wh: TensorLike,
+    U: TensorLike,
+  ): { demb: Tensor; dWh: Tensor; db1: Tensor; dU: Tensor; db2: Tensor };
 
   // Attention (src/layers_attention.h, wasm_glue/layers-attention.mjs; docs/seq2seq.md). Queries q are
   // (N, H) for one decoder step or (N, Tq, H); keys = values k (N, Tk, H), the encoder states. The results
   // drop the Tq axis when q does. e_ij = q_i·k_j ('dot') or vᵀ tanh(q_i·Wq + k_j·Wk) ('additive');
   // α_i = softmax over the real keys (options.mask: 1 real, 0 padding → exactly 0); c_i = Σ_j α_ij k_j.
-  attention_forward(q: TensorLike, k: TensorLike, options?: AttentionOptions):
-    { c: Tensor; alpha: Tensor; cache: Tensor | null };                             // c like q, alpha (N,[Tq,]Tk), cache (N,[Tq,]Tk,A) (additive)
+  attention_forward(
+    q: TensorLike,
+    k: TensorLike,
+    options?: AttentionOptions,
+  ): { c: Tensor; alpha: Tensor; cache: Tensor | null }; // c like q, alpha (N,[Tq,]Tk), cache (N,[Tq,]Tk,A) (additive)
   /** The backward with the forward's options; dq like q, dk (N,Tk,H); dWq, dWk (H,A), dv (A,) for 'additive'. */
-  attention_backward(dc: TensorLike, q: TensorLike, k: TensorLike, alpha: TensorLike, cache: TensorLike | null,
-    options?: AttentionOptions): { dq: Tensor; dk: Tensor; dWq?: Tensor; dWk?: Tensor; dv?: Tensor };
+  attention_backward(
+    dc: TensorLike,
+    q: TensorLike,
+    k: TensorLike,
+    alpha: TensorLike,
+    cache: TensorLike | null,
+    options?: AttentionOptions,
+  ): { dq: Tensor; dk: Tensor; dWq?: Tensor; dWk?: Tensor; dv?: Tensor };
 }
 
 /** Attention's score and parameters: 'dot' (default; no parameters) or 'additive' with Wq, Wk (H, A) and v (A,). */
@@ -378,11 +600,21 @@ export declare class Model {
   /** Held-out loss: ids read as `batch` streams (default 1: one stream from a zero state, every token after the first predicted), windows of `seq` (default 100). */
   evaluate(ids: Int32Array, options?: { batch?: number; seq?: number }): EvalResult;
   /** One masked token between `left` and `right` ids: the `candidates` (default 50) likeliest next tokens after `left`, re-ranked by the whole sentence's log-likelihood; prob normalised over the candidates. */
-  predictMasked(left: ArrayLike<number>, right: ArrayLike<number>, options?: { candidates?: number; topK?: number; exclude?: number[] }): { id: number; logProb: number; prob: number }[];
+  predictMasked(
+    left: ArrayLike<number>,
+    right: ArrayLike<number>,
+    options?: { candidates?: number; topK?: number; exclude?: number[] },
+  ): { id: number; logProb: number; prob: number }[];
   /** Mask one token per sentence (same positions as Bigram.maskedAccuracy for the same seed; wordLevel (default true) skips <s> and </s>); top-1/top-5 accuracy. */
-  maskedAccuracy(sentences: Int32Array[], options?: { seed?: number; candidates?: number; wordLevel?: boolean; exclude?: number[] }): { top1: number; top5: number; sentences: number };
+  maskedAccuracy(
+    sentences: Int32Array[],
+    options?: { seed?: number; candidates?: number; wordLevel?: boolean; exclude?: number[] },
+  ): { top1: number; top5: number; sentences: number };
   /** Sample `length` ids after `prime` ids (seeded; temperature 0 = greedy; topK 0 = all). */
-  sample(prime: ArrayLike<number>, options: { length: number; temperature?: number; topK?: number; seed?: number; stopId?: number }): Int32Array;
+  sample(
+    prime: ArrayLike<number>,
+    options: { length: number; temperature?: number; topK?: number; seed?: number; stopId?: number },
+  ): Int32Array;
   /** Hidden states over a probe sequence from a zero state: (T, H) of the last layer. */
   hiddenStates(ids: ArrayLike<number>): Tensor;
   /** Last layer's h (T, H), LSTM c (T, H), gates (T, G·H) over a probe sequence from a zero state. */
@@ -394,7 +626,12 @@ export declare class Model {
    *  layer, t = 0 … T-1. Leaves the gradients, the carried state and gradFlow() unchanged. */
   gradFlowLastStep(ids: Int32Array, N: number, T: number): { norms: Float32Array; loss: number };
   /** Numerical gradient check on a small batch: max relative error per parameter tensor. */
-  gradientCheck(ids: Int32Array, N: number, T: number, options?: { samples?: number; eps?: number }): { name: string; relError: number }[];
+  gradientCheck(
+    ids: Int32Array,
+    N: number,
+    T: number,
+    options?: { samples?: number; eps?: number },
+  ): { name: string; relError: number }[];
   /** safetensors bytes: parameters (PyTorch names/layout), config, metadata, and the trainer's state if given. */
   save(trainer?: Trainer): Uint8Array;
   dispose(): void;
@@ -427,19 +664,41 @@ export interface Pair {
   target: string;
 }
 /** The built-in tasks: reverse a string, sort its letters, rewrite a date as ISO 8601. */
-export declare const TASKS: Readonly<Record<'reverse' | 'sort' | 'dates', { description: string; lengths: readonly [number, number] | null; alphabet: string | null }>>;
+export declare const TASKS: Readonly<
+  Record<
+    'reverse' | 'sort' | 'dates',
+    { description: string; lengths: readonly [number, number] | null; alphabet: string | null }
+  >
+>;
 /** `count` pairs of a task from `seed`; lengths: source lengths [min, max] (reverse, sort). */
-export declare function generatePairs(task: 'reverse' | 'sort' | 'dates', options: { count: number; seed?: number; lengths?: [number, number] }): Pair[];
+export declare function generatePairs(
+  task: 'reverse' | 'sort' | 'dates',
+  options: { count: number; seed?: number; lengths?: [number, number] },
+): Pair[];
 /** A train/test split whose test sources never occur in training; the test lengths may differ (e.g. be longer). */
-export declare function taskSplit(task: 'reverse' | 'sort' | 'dates', options?: { seed?: number; train?: number; test?: number; trainLengths?: [number, number]; testLengths?: [number, number] }): { train: Pair[]; test: Pair[] };
+export declare function taskSplit(
+  task: 'reverse' | 'sort' | 'dates',
+  options?: {
+    seed?: number;
+    train?: number;
+    test?: number;
+    trainLengths?: [number, number];
+    testLengths?: [number, number];
+  },
+): { train: Pair[]; test: Pair[] };
 /** Code points (char) or whitespace-separated words (word). */
 export declare function tokenize(text: string, level: 'char' | 'word'): string[];
 export declare function detokenize(tokens: string[], level: 'char' | 'word'): string;
 /** A pairs file's text (source<TAB>target per line): the pairs, and every bad line with its number and reason. */
-export declare function parsePairs(text: string, options?: { level?: 'char' | 'word'; maxTokens?: number }):
-  { pairs: (Pair & { line: number })[]; bad: { line: number; reason: string }[]; blank: number; lines: number };
+export declare function parsePairs(
+  text: string,
+  options?: { level?: 'char' | 'word'; maxTokens?: number },
+): { pairs: (Pair & { line: number })[]; bad: { line: number; reason: string }[]; blank: number; lines: number };
 /** One sentence on what parsePairs set aside ('' when nothing). */
-export declare function describeSkipped(parsed: { bad: { line: number; reason: string }[]; blank: number }, show?: number): string;
+export declare function describeSkipped(
+  parsed: { bad: { line: number; reason: string }[]; blank: number },
+  show?: number,
+): string;
 /** UTF-8 bytes → text, or a RangeError naming the offset of the first bad byte. */
 export declare function decodeUtf8(bytes: Uint8Array, name?: string): string;
 
@@ -457,7 +716,10 @@ export declare class PairVocab {
   toJSON(): { tokens: string[] };
 }
 /** The vocabularies of pairs at a level: one per side, or one shared by both. */
-export declare function buildVocabularies(pairs: Pair[], options: { level: 'char' | 'word'; shared?: boolean; maxSize?: number }): { src: PairVocab; tgt: PairVocab };
+export declare function buildVocabularies(
+  pairs: Pair[],
+  options: { level: 'char' | 'word'; shared?: boolean; maxSize?: number },
+): { src: PairVocab; tgt: PairVocab };
 
 export interface Seq2SeqConfig {
   srcVocab: PairVocab;
@@ -524,7 +786,19 @@ export declare class Seq2Seq {
   static create(config: Seq2SeqConfig): Seq2Seq;
   /** A model from a file saved by save(); throws on a malformed or foreign file. */
   static load(bytes: Uint8Array): Seq2Seq;
-  readonly config: Readonly<{ cell: string; gruVariant?: string; attention: string; embedding: number; hidden: number; layers: number; attentionSize: number; outContext: boolean; seed: number; level: 'char' | 'word'; shared: boolean }>;
+  readonly config: Readonly<{
+    cell: string;
+    gruVariant?: string;
+    attention: string;
+    embedding: number;
+    hidden: number;
+    layers: number;
+    attentionSize: number;
+    outContext: boolean;
+    seed: number;
+    level: 'char' | 'word';
+    shared: boolean;
+  }>;
   readonly level: 'char' | 'word';
   readonly srcVocab: PairVocab;
   readonly tgtVocab: PairVocab;
@@ -547,7 +821,10 @@ export declare class Seq2Seq {
   /** Exact-match accuracy of decoding (greedy, or beam) against the targets, overall and by source length in tokens. */
   accuracy(pairs: Pair[], options?: { beam?: number; maxLength?: number; batch?: number }): Seq2SeqAccuracy;
   /** Numerical gradient check: the largest relative error per tensor. */
-  gradientCheck(data: Pair[] | Seq2SeqBatch, options?: { samples?: number; eps?: number; seed?: number }): { name: string; relError: number }[];
+  gradientCheck(
+    data: Pair[] | Seq2SeqBatch,
+    options?: { samples?: number; eps?: number; seed?: number },
+  ): { name: string; relError: number }[];
   /** safetensors bytes: parameters, config, vocabularies, metadata, and the trainer's state if given. */
   save(trainer?: Seq2SeqTrainer): Uint8Array;
   dispose(): void;

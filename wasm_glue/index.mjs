@@ -13,8 +13,16 @@ import { install as installModel } from './model.mjs';
 import { install as installLayersAttention } from './layers-attention.mjs';
 import { install as installSeq2Seq } from './seq2seq.mjs';
 
-const MODULES = [installCore, installVocab, installBigram, installLayers, installLayersGated, installLayersAttention, installModel,
-  installSeq2Seq];
+const MODULES = [
+  installCore,
+  installVocab,
+  installBigram,
+  installLayers,
+  installLayersGated,
+  installLayersAttention,
+  installModel,
+  installSeq2Seq,
+];
 
 /**
  * Load lmlab. Works in Node (reads build/lmlab.wasm next to this package), in a page and in a
@@ -37,5 +45,14 @@ export async function loadLmlab(options = {}) {
 export { LmlabError };
 export * from './constants.mjs';
 // Sequence-to-sequence data and vocabularies are plain JS: usable without loading the .wasm.
-export { TASKS, generatePairs, taskSplit, tokenize, detokenize, parsePairs, describeSkipped, decodeUtf8 } from './seq2seq-data.mjs';
+export {
+  TASKS,
+  generatePairs,
+  taskSplit,
+  tokenize,
+  detokenize,
+  parsePairs,
+  describeSkipped,
+  decodeUtf8,
+} from './seq2seq-data.mjs';
 export { PairVocab, buildVocabularies } from './seq2seq-vocab.mjs';

@@ -15,9 +15,11 @@ const SCORES = { dot: ATTN_SCORE.DOT, additive: ATTN_SCORE.ADDITIVE };
  * The additive score needs Wq, Wk (H, A) and v (A,); the dot product takes none of them.
  */
 function attentionOptions(fn, options, s) {
-  if (options === null || typeof options !== 'object') fail(`${fn}: options must be an object { score, mask?, Wq?, Wk?, v? }, got ${options}`);
+  if (options === null || typeof options !== 'object')
+    fail(`${fn}: options must be an object { score, mask?, Wq?, Wk?, v? }, got ${options}`);
   const name = options.score ?? 'dot';
-  if (!Object.hasOwn(SCORES, name)) fail(`${fn}: options.score must be 'dot' or 'additive', got ${JSON.stringify(name)}`);
+  if (!Object.hasOwn(SCORES, name))
+    fail(`${fn}: options.score must be 'dot' or 'additive', got ${JSON.stringify(name)}`);
   const out = { score: SCORES[name], A: 0, Wq: null, Wk: null, v: null, mask: null };
   const params = ['Wq', 'Wk', 'v'];
   if (name === 'dot') {
@@ -51,7 +53,8 @@ function bindQueries(fn, name, q, s) {
     s.Tq = 1;
     return true;
   }
-  if (q.shape.length !== 3) fail(`${fn}: ${name} must be (N, H) for one step or (N, Tq, H), got shape ${fmtShape(q.shape)}`);
+  if (q.shape.length !== 3)
+    fail(`${fn}: ${name} must be (N, H) for one step or (N, Tq, H), got shape ${fmtShape(q.shape)}`);
   bind(fn, name, q, ['N', 'Tq', 'H'], s);
   return false;
 }
@@ -60,7 +63,14 @@ function bindQueries(fn, name, q, s) {
 export function install(core) {
   const ex = core.exports;
   const run = (body) => core.scoped(body);
-  const read = (ptr, shape) => tensor(core.readF32(ptr, shape.reduce((a, b) => a * b, 1)), shape);
+  const read = (ptr, shape) =>
+    tensor(
+      core.readF32(
+        ptr,
+        shape.reduce((a, b) => a * b, 1),
+      ),
+      shape,
+    );
 
   const layers = {
     /**
@@ -78,11 +88,31 @@ export function install(core) {
       const step = bindQueries(fn, 'q', a.q, s);
       bind(fn, 'k', a.k, ['N', 'Tk', 'H'], s);
       const o = attentionOptions(fn, options, s);
-      const { N, Tq, Tk, H } = s, A = o.A;
+      const { N, Tq, Tk, H } = s,
+        A = o.A;
       return run((m) => {
-        const c = m.f32(N * Tq * H), alpha = m.f32(N * Tq * Tk), cache = A ? m.f32(N * Tq * Tk * A) : 0;
-        core.check(ex.lm_layer_attention_forward(c, alpha, cache, m.f32(a.q.data), m.f32(a.k.data), o.mask ? m.u8(o.mask) : 0,
-          o.Wq ? m.f32(o.Wq.data) : 0, o.Wk ? m.f32(o.Wk.data) : 0, o.v ? m.f32(o.v.data) : 0, N, Tq, Tk, H, A, o.score));
+        const c = m.f32(N * Tq * H),
+          alpha = m.f32(N * Tq * Tk),
+          cache = A ? m.f32(N * Tq * Tk * A) : 0;
+        core.check(
+          ex.lm_layer_attention_forward(
+            c,
+            alpha,
+            cache,
+            m.f32(a.q.data),
+            m.f32(a.k.data),
+            o.mask ? m.u8(o.mask) : 0,
+            o.Wq ? m.f32(o.Wq.data) : 0,
+            o.Wk ? m.f32(o.Wk.data) : 0,
+            o.v ? m.f32(o.v.data) : 0,
+            N,
+            Tq,
+            Tk,
+            H,
+            A,
+            o.score,
+          ),
+        );
         return {
           c: read(c, step ? [N, H] : [N, Tq, H]),
           alpha: read(alpha, step ? [N, Tk] : [N, Tq, Tk]),
@@ -100,7 +130,12 @@ export function install(core) {
     attention_backward(dc, q, k, alpha, cache, options = {}) {
       const fn = 'attention_backward';
       const s = {};
-      const a = { dc: floats(fn, 'dc', dc), q: floats(fn, 'q', q), k: floats(fn, 'k', k), alpha: floats(fn, 'alpha', alpha) };
+      const a = {
+        dc: floats(fn, 'dc', dc),
+        q: floats(fn, 'q', q),
+        k: floats(fn, 'k', k),
+        alpha: floats(fn, 'alpha', alpha),
+      };
       const step = bindQueries(fn, 'q', a.q, s);
       bind(fn, 'k', a.k, ['N', 'Tk', 'H'], s);
       bind(fn, 'dc', a.dc, step ? ['N', 'H'] : ['N', 'Tq', 'H'], s);
@@ -113,13 +148,37 @@ export function install(core) {
       } else if (cache != null) {
         fail(`${fn}: the dot product keeps no cache; pass null`);
       }
-      const { N, Tq, Tk, H } = s, A = o.A;
+      const { N, Tq, Tk, H } = s,
+        A = o.A;
       return run((m) => {
-        const dq = m.f32(N * Tq * H), dk = m.f32(N * Tk * H);
-        const dWq = A ? m.f32(H * A) : 0, dWk = A ? m.f32(H * A) : 0, dv = A ? m.f32(A) : 0;
-        core.check(ex.lm_layer_attention_backward(dq, dk, dWq, dWk, dv, m.f32(a.dc.data), m.f32(a.q.data), m.f32(a.k.data),
-          m.f32(a.alpha.data), A ? m.f32(a.cache.data) : 0, A ? m.f32(o.Wq.data) : 0, A ? m.f32(o.Wk.data) : 0,
-          A ? m.f32(o.v.data) : 0, N, Tq, Tk, H, A, o.score));
+        const dq = m.f32(N * Tq * H),
+          dk = m.f32(N * Tk * H);
+        const dWq = A ? m.f32(H * A) : 0,
+          dWk = A ? m.f32(H * A) : 0,
+          dv = A ? m.f32(A) : 0;
+        core.check(
+          ex.lm_layer_attention_backward(
+            dq,
+            dk,
+            dWq,
+            dWk,
+            dv,
+            m.f32(a.dc.data),
+            m.f32(a.q.data),
+            m.f32(a.k.data),
+            m.f32(a.alpha.data),
+            A ? m.f32(a.cache.data) : 0,
+            A ? m.f32(o.Wq.data) : 0,
+            A ? m.f32(o.Wk.data) : 0,
+            A ? m.f32(o.v.data) : 0,
+            N,
+            Tq,
+            Tk,
+            H,
+            A,
+            o.score,
+          ),
+        );
         const out = { dq: read(dq, step ? [N, H] : [N, Tq, H]), dk: read(dk, [N, Tk, H]) };
         if (A) Object.assign(out, { dWq: read(dWq, [H, A]), dWk: read(dWk, [H, A]), dv: read(dv, [A]) });
         return out;

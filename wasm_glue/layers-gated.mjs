@@ -18,23 +18,30 @@ function packed(fn, name, t, rows, G, s) {
   }
 }
 
-
 /**
  * GRU options → { variant: 0 | 1, bhn: checked Tensor or null }. The forward (`forward` true) needs
  * options.bhn for 'torch' and refuses it for 'lecture'; the backwards ignore bhn, so the forward's
  * options object can be passed to them unchanged.
  */
 function gruOptions(fn, options, s, forward) {
-  if (options !== undefined && (options === null || typeof options !== 'object')) fail(`${fn}: options must be an object, got ${options}`);
+  if (options !== undefined && (options === null || typeof options !== 'object'))
+    fail(`${fn}: options must be an object, got ${options}`);
   const name = options?.variant ?? 'lecture';
-  if (!Object.hasOwn(GRU_VARIANTS, name)) fail(`${fn}: options.variant must be 'lecture' or 'torch', got ${JSON.stringify(name)}`);
+  if (!Object.hasOwn(GRU_VARIANTS, name))
+    fail(`${fn}: options.variant must be 'lecture' or 'torch', got ${JSON.stringify(name)}`);
   const variant = GRU_VARIANTS[name];
   if (!forward) return { variant, bhn: null };
   if (variant === GRU_VARIANT.LECTURE) {
-    if (options?.bhn !== undefined) fail(`${fn}: options.bhn is only used by the 'torch' variant (the lecture's GRU has no bias inside the reset gate)`);
+    if (options?.bhn !== undefined)
+      fail(
+        `${fn}: options.bhn is only used by the 'torch' variant (the lecture's GRU has no bias inside the reset gate)`,
+      );
     return { variant, bhn: null };
   }
-  if (options?.bhn === undefined) fail(`${fn}: the 'torch' variant needs options.bhn (H,), the bias inside the reset gate (bias_hh's last H entries)`);
+  if (options?.bhn === undefined)
+    fail(
+      `${fn}: the 'torch' variant needs options.bhn (H,), the bias inside the reset gate (bias_hh's last H entries)`,
+    );
   const bhn = floats(fn, 'options.bhn', options.bhn);
   bind(fn, 'options.bhn', bhn, ['H'], s);
   return { variant, bhn };
@@ -51,29 +58,84 @@ function leadingColumns(data, rows, from, width) {
 export function install(core) {
   const ex = core.exports;
   const run = (body) => core.scoped(body);
-  const read = (m, ptr, shape) => tensor(core.readF32(ptr, shape.reduce((a, b) => a * b, 1)), shape);
+  const read = (m, ptr, shape) =>
+    tensor(
+      core.readF32(
+        ptr,
+        shape.reduce((a, b) => a * b, 1),
+      ),
+      shape,
+    );
 
   /* ---- LSTM --------------------------------------------------------------------------------- */
   function lstmForward(fn, a, s) {
     const { N, T, E, H } = s;
     return run((m) => {
-      const h = m.f32(N * T * H), c = m.f32(N * H), cache = m.f32(N * T * 6 * H);
-      core.check(ex.lm_layer_lstm_forward(h, c, cache, m.f32(a.x.data), m.f32(a.h0.data), m.f32(a.c0.data),
-        m.f32(a.Wx.data), m.f32(a.Wh.data), m.f32(a.b.data), N, T, E, H));
+      const h = m.f32(N * T * H),
+        c = m.f32(N * H),
+        cache = m.f32(N * T * 6 * H);
+      core.check(
+        ex.lm_layer_lstm_forward(
+          h,
+          c,
+          cache,
+          m.f32(a.x.data),
+          m.f32(a.h0.data),
+          m.f32(a.c0.data),
+          m.f32(a.Wx.data),
+          m.f32(a.Wh.data),
+          m.f32(a.b.data),
+          N,
+          T,
+          E,
+          H,
+        ),
+      );
       return { h: core.readF32(h, N * T * H), c: core.readF32(c, N * H), cache: core.readF32(cache, N * T * 6 * H) };
     });
   }
   function lstmBackward(fn, a, s) {
     const { N, T, E, H } = s;
     return run((m) => {
-      const dx = m.f32(N * T * E), dh0 = m.f32(N * H), dc0 = m.f32(N * H), norms = m.f32(T);
-      const dWx = m.f32(E * 4 * H), dWh = m.f32(H * 4 * H), db = m.f32(4 * H);
-      core.check(ex.lm_layer_lstm_backward(dx, dh0, dc0, dWx, dWh, db, norms, m.f32(a.dh.data), a.dc ? m.f32(a.dc.data) : 0,
-        m.f32(a.x.data), m.f32(a.h0.data), m.f32(a.c0.data), m.f32(a.h.data), m.f32(a.cache.data), m.f32(a.Wx.data),
-        m.f32(a.Wh.data), N, T, E, H));
+      const dx = m.f32(N * T * E),
+        dh0 = m.f32(N * H),
+        dc0 = m.f32(N * H),
+        norms = m.f32(T);
+      const dWx = m.f32(E * 4 * H),
+        dWh = m.f32(H * 4 * H),
+        db = m.f32(4 * H);
+      core.check(
+        ex.lm_layer_lstm_backward(
+          dx,
+          dh0,
+          dc0,
+          dWx,
+          dWh,
+          db,
+          norms,
+          m.f32(a.dh.data),
+          a.dc ? m.f32(a.dc.data) : 0,
+          m.f32(a.x.data),
+          m.f32(a.h0.data),
+          m.f32(a.c0.data),
+          m.f32(a.h.data),
+          m.f32(a.cache.data),
+          m.f32(a.Wx.data),
+          m.f32(a.Wh.data),
+          N,
+          T,
+          E,
+          H,
+        ),
+      );
       return {
-        dx: core.readF32(dx, N * T * E), dh0: core.readF32(dh0, N * H), dc0: core.readF32(dc0, N * H),
-        dWx: read(m, dWx, [E, 4 * H]), dWh: read(m, dWh, [H, 4 * H]), db: read(m, db, [4 * H]), dh_norms: read(m, norms, [T]),
+        dx: core.readF32(dx, N * T * E),
+        dh0: core.readF32(dh0, N * H),
+        dc0: core.readF32(dc0, N * H),
+        dWx: read(m, dWx, [E, 4 * H]),
+        dWh: read(m, dWh, [H, 4 * H]),
+        db: read(m, db, [4 * H]),
+        dh_norms: read(m, norms, [T]),
       };
     });
   }
@@ -87,22 +149,68 @@ export function install(core) {
   function gruForward(fn, a, s, g) {
     const { N, T, E, H } = s;
     return run((m) => {
-      const h = m.f32(N * T * H), cache = m.f32(N * T * 4 * H);
-      core.check(ex.lm_layer_gru_forward(h, cache, m.f32(a.x.data), m.f32(a.h0.data), m.f32(a.Wx.data), m.f32(a.Wh.data),
-        m.f32(a.b.data), g.bhn ? m.f32(g.bhn.data) : 0, N, T, E, H, g.variant));
+      const h = m.f32(N * T * H),
+        cache = m.f32(N * T * 4 * H);
+      core.check(
+        ex.lm_layer_gru_forward(
+          h,
+          cache,
+          m.f32(a.x.data),
+          m.f32(a.h0.data),
+          m.f32(a.Wx.data),
+          m.f32(a.Wh.data),
+          m.f32(a.b.data),
+          g.bhn ? m.f32(g.bhn.data) : 0,
+          N,
+          T,
+          E,
+          H,
+          g.variant,
+        ),
+      );
       return { h: core.readF32(h, N * T * H), cache: core.readF32(cache, N * T * 4 * H) };
     });
   }
   function gruBackward(fn, a, s, g) {
     const { N, T, E, H } = s;
     return run((m) => {
-      const dx = m.f32(N * T * E), dh0 = m.f32(N * H), norms = m.f32(T), dbhn = m.f32(H);
-      const dWx = m.f32(E * 3 * H), dWh = m.f32(H * 3 * H), db = m.f32(3 * H);
-      core.check(ex.lm_layer_gru_backward(dx, dh0, dWx, dWh, db, dbhn, norms, m.f32(a.dh.data), m.f32(a.x.data),
-        m.f32(a.h0.data), m.f32(a.h.data), m.f32(a.cache.data), m.f32(a.Wx.data), m.f32(a.Wh.data), N, T, E, H, g.variant));
+      const dx = m.f32(N * T * E),
+        dh0 = m.f32(N * H),
+        norms = m.f32(T),
+        dbhn = m.f32(H);
+      const dWx = m.f32(E * 3 * H),
+        dWh = m.f32(H * 3 * H),
+        db = m.f32(3 * H);
+      core.check(
+        ex.lm_layer_gru_backward(
+          dx,
+          dh0,
+          dWx,
+          dWh,
+          db,
+          dbhn,
+          norms,
+          m.f32(a.dh.data),
+          m.f32(a.x.data),
+          m.f32(a.h0.data),
+          m.f32(a.h.data),
+          m.f32(a.cache.data),
+          m.f32(a.Wx.data),
+          m.f32(a.Wh.data),
+          N,
+          T,
+          E,
+          H,
+          g.variant,
+        ),
+      );
       const out = {
-        dx: core.readF32(dx, N * T * E), dh0: core.readF32(dh0, N * H),
-        dWx: read(m, dWx, [E, 3 * H]), dWh: read(m, dWh, [H, 3 * H]), db: read(m, db, [3 * H]), dh_norms: read(m, norms, [T]),
+        dx: core.readF32(dx, N * T * E),
+        dh0: core.readF32(dh0, N * H),
+        dWx: read(m, dWx, [E, 3 * H]),
+        dWh: read(m, dWh, [H, 3 * H]),
+        db: read(m, db, [3 * H]),
+        dh_norms: read(m, norms, [T]),
       };
       if (g.variant === GRU_VARIANT.TORCH) out.dbhn = read(m, dbhn, [H]);
       return out;
@@ -133,7 +241,14 @@ export function install(core) {
     lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b) {
       const fn = 'lstm_step_forward';
       const s = { T: 1 };
-      const a = { x: floats(fn, 'x', x), h0: floats(fn, 'h_prev', h_prev), c0: floats(fn, 'c_prev', c_prev), Wx: floats(fn, 'Wx', Wx), Wh: floats(fn, 'Wh', Wh), b: floats(fn, 'b', b) };
+      const a = {
+        x: floats(fn, 'x', x),
+        h0: floats(fn, 'h_prev', h_prev),
+        c0: floats(fn, 'c_prev', c_prev),
+        Wx: floats(fn, 'Wx', Wx),
+        Wh: floats(fn, 'Wh', Wh),
+        b: floats(fn, 'b', b),
+      };
       bind(fn, 'x', a.x, ['N', 'E'], s);
       bind(fn, 'h_prev', a.h0, ['N', 'H'], s);
       bind(fn, 'c_prev', a.c0, ['N', 'H'], s);
@@ -152,8 +267,14 @@ export function install(core) {
       const fn = 'lstm_step_backward';
       const s = { T: 1 };
       const a = {
-        dh: floats(fn, 'dh', dh), dc: dc == null ? null : floats(fn, 'dc', dc), x: floats(fn, 'x', x), h0: floats(fn, 'h_prev', h_prev),
-        c0: floats(fn, 'c_prev', c_prev), cache: floats(fn, 'cache', cache), Wx: floats(fn, 'Wx', Wx), Wh: floats(fn, 'Wh', Wh),
+        dh: floats(fn, 'dh', dh),
+        dc: dc == null ? null : floats(fn, 'dc', dc),
+        x: floats(fn, 'x', x),
+        h0: floats(fn, 'h_prev', h_prev),
+        c0: floats(fn, 'c_prev', c_prev),
+        cache: floats(fn, 'cache', cache),
+        Wx: floats(fn, 'Wx', Wx),
+        Wh: floats(fn, 'Wh', Wh),
       };
       bind(fn, 'x', a.x, ['N', 'E'], s);
       bind(fn, 'h_prev', a.h0, ['N', 'H'], s);
@@ -165,7 +286,14 @@ export function install(core) {
       a.h = a.h0; // at T = 1 the C code reads only h0 as the previous state
       const r = lstmBackward(fn, a, s);
       const { N, E, H } = s;
-      return { dx: tensor(r.dx, [N, E]), dh_prev: tensor(r.dh0, [N, H]), dc_prev: tensor(r.dc0, [N, H]), dWx: r.dWx, dWh: r.dWh, db: r.db };
+      return {
+        dx: tensor(r.dx, [N, E]),
+        dh_prev: tensor(r.dh0, [N, H]),
+        dc_prev: tensor(r.dc0, [N, H]),
+        dWx: r.dWx,
+        dWh: r.dWh,
+        db: r.db,
+      };
     },
 
     /**
@@ -176,7 +304,14 @@ export function install(core) {
     lstm_forward(x, h0, c0, Wx, Wh, b) {
       const fn = 'lstm_forward';
       const s = {};
-      const a = { x: floats(fn, 'x', x), h0: floats(fn, 'h0', h0), c0: floats(fn, 'c0', c0), Wx: floats(fn, 'Wx', Wx), Wh: floats(fn, 'Wh', Wh), b: floats(fn, 'b', b) };
+      const a = {
+        x: floats(fn, 'x', x),
+        h0: floats(fn, 'h0', h0),
+        c0: floats(fn, 'c0', c0),
+        Wx: floats(fn, 'Wx', Wx),
+        Wh: floats(fn, 'Wh', Wh),
+        b: floats(fn, 'b', b),
+      };
       bind(fn, 'x', a.x, ['N', 'T', 'E'], s);
       bind(fn, 'h0', a.h0, ['N', 'H'], s);
       bind(fn, 'c0', a.c0, ['N', 'H'], s);
@@ -184,7 +319,9 @@ export function install(core) {
       const r = lstmForward(fn, a, s);
       const { N, T, H } = s;
       return {
-        h: tensor(r.h, [N, T, H]), c: tensor(r.c, [N, H]), cache: tensor(r.cache, [N, T, 6 * H]),
+        h: tensor(r.h, [N, T, H]),
+        c: tensor(r.c, [N, H]),
+        cache: tensor(r.cache, [N, T, 6 * H]),
         gates: tensor(leadingColumns(r.cache, N * T, 6 * H, 4 * H), [N, T, 4 * H]),
       };
     },
@@ -197,8 +334,15 @@ export function install(core) {
       const fn = 'lstm_backward';
       const s = {};
       const a = {
-        dh: floats(fn, 'dh', dh), dc: dc == null ? null : floats(fn, 'dc', dc), x: floats(fn, 'x', x), h0: floats(fn, 'h0', h0),
-        c0: floats(fn, 'c0', c0), h: floats(fn, 'h', h), cache: floats(fn, 'cache', cache), Wx: floats(fn, 'Wx', Wx), Wh: floats(fn, 'Wh', Wh),
+        dh: floats(fn, 'dh', dh),
+        dc: dc == null ? null : floats(fn, 'dc', dc),
+        x: floats(fn, 'x', x),
+        h0: floats(fn, 'h0', h0),
+        c0: floats(fn, 'c0', c0),
+        h: floats(fn, 'h', h),
+        cache: floats(fn, 'cache', cache),
+        Wx: floats(fn, 'Wx', Wx),
+        Wh: floats(fn, 'Wh', Wh),
       };
       bind(fn, 'x', a.x, ['N', 'T', 'E'], s);
       bind(fn, 'h0', a.h0, ['N', 'H'], s);
@@ -210,7 +354,15 @@ export function install(core) {
       checkCache(fn, a.cache, s, 6 * s.H, false);
       const r = lstmBackward(fn, a, s);
       const { N, T, E, H } = s;
-      return { dx: tensor(r.dx, [N, T, E]), dh0: tensor(r.dh0, [N, H]), dc0: tensor(r.dc0, [N, H]), dWx: r.dWx, dWh: r.dWh, db: r.db, dh_norms: r.dh_norms };
+      return {
+        dx: tensor(r.dx, [N, T, E]),
+        dh0: tensor(r.dh0, [N, H]),
+        dc0: tensor(r.dc0, [N, H]),
+        dWx: r.dWx,
+        dWh: r.dWh,
+        db: r.db,
+        dh_norms: r.dh_norms,
+      };
     },
 
     /**
@@ -222,7 +374,13 @@ export function install(core) {
     gru_step_forward(x, h_prev, Wx, Wh, b, options) {
       const fn = 'gru_step_forward';
       const s = { T: 1 };
-      const a = { x: floats(fn, 'x', x), h0: floats(fn, 'h_prev', h_prev), Wx: floats(fn, 'Wx', Wx), Wh: floats(fn, 'Wh', Wh), b: floats(fn, 'b', b) };
+      const a = {
+        x: floats(fn, 'x', x),
+        h0: floats(fn, 'h_prev', h_prev),
+        Wx: floats(fn, 'Wx', Wx),
+        Wh: floats(fn, 'Wh', Wh),
+        b: floats(fn, 'b', b),
+      };
       bind(fn, 'x', a.x, ['N', 'E'], s);
       bind(fn, 'h_prev', a.h0, ['N', 'H'], s);
       gruParams(fn, a, s);
@@ -238,7 +396,14 @@ export function install(core) {
     gru_step_backward(dh, x, h_prev, cache, Wx, Wh, options) {
       const fn = 'gru_step_backward';
       const s = { T: 1 };
-      const a = { dh: floats(fn, 'dh', dh), x: floats(fn, 'x', x), h0: floats(fn, 'h_prev', h_prev), cache: floats(fn, 'cache', cache), Wx: floats(fn, 'Wx', Wx), Wh: floats(fn, 'Wh', Wh) };
+      const a = {
+        dh: floats(fn, 'dh', dh),
+        x: floats(fn, 'x', x),
+        h0: floats(fn, 'h_prev', h_prev),
+        cache: floats(fn, 'cache', cache),
+        Wx: floats(fn, 'Wx', Wx),
+        Wh: floats(fn, 'Wh', Wh),
+      };
       bind(fn, 'x', a.x, ['N', 'E'], s);
       bind(fn, 'h_prev', a.h0, ['N', 'H'], s);
       bind(fn, 'dh', a.dh, ['N', 'H'], s);
@@ -247,7 +412,13 @@ export function install(core) {
       const g = gruOptions(fn, options, s, false);
       a.h = a.h0;
       const r = gruBackward(fn, a, s, g);
-      const out = { dx: tensor(r.dx, [s.N, s.E]), dh_prev: tensor(r.dh0, [s.N, s.H]), dWx: r.dWx, dWh: r.dWh, db: r.db };
+      const out = {
+        dx: tensor(r.dx, [s.N, s.E]),
+        dh_prev: tensor(r.dh0, [s.N, s.H]),
+        dWx: r.dWx,
+        dWh: r.dWh,
+        db: r.db,
+      };
       if (r.dbhn) out.dbhn = r.dbhn;
       return out;
     },
@@ -260,7 +431,13 @@ export function install(core) {
     gru_forward(x, h0, Wx, Wh, b, options) {
       const fn = 'gru_forward';
       const s = {};
-      const a = { x: floats(fn, 'x', x), h0: floats(fn, 'h0', h0), Wx: floats(fn, 'Wx', Wx), Wh: floats(fn, 'Wh', Wh), b: floats(fn, 'b', b) };
+      const a = {
+        x: floats(fn, 'x', x),
+        h0: floats(fn, 'h0', h0),
+        Wx: floats(fn, 'Wx', Wx),
+        Wh: floats(fn, 'Wh', Wh),
+        b: floats(fn, 'b', b),
+      };
       bind(fn, 'x', a.x, ['N', 'T', 'E'], s);
       bind(fn, 'h0', a.h0, ['N', 'H'], s);
       gruParams(fn, a, s);
@@ -268,7 +445,8 @@ export function install(core) {
       const r = gruForward(fn, a, s, g);
       const { N, T, H } = s;
       return {
-        h: tensor(r.h, [N, T, H]), cache: tensor(r.cache, [N, T, 4 * H]),
+        h: tensor(r.h, [N, T, H]),
+        cache: tensor(r.cache, [N, T, 4 * H]),
         gates: tensor(leadingColumns(r.cache, N * T, 4 * H, 3 * H), [N, T, 3 * H]),
       };
     },
@@ -280,7 +458,15 @@ export function install(core) {
     gru_backward(dh, x, h0, h, cache, Wx, Wh, options) {
       const fn = 'gru_backward';
       const s = {};
-      const a = { dh: floats(fn, 'dh', dh), x: floats(fn, 'x', x), h0: floats(fn, 'h0', h0), h: floats(fn, 'h', h), cache: floats(fn, 'cache', cache), Wx: floats(fn, 'Wx', Wx), Wh: floats(fn, 'Wh', Wh) };
+      const a = {
+        dh: floats(fn, 'dh', dh),
+        x: floats(fn, 'x', x),
+        h0: floats(fn, 'h0', h0),
+        h: floats(fn, 'h', h),
+        cache: floats(fn, 'cache', cache),
+        Wx: floats(fn, 'Wx', Wx),
+        Wh: floats(fn, 'Wh', Wh),
+      };
       bind(fn, 'x', a.x, ['N', 'T', 'E'], s);
       bind(fn, 'h0', a.h0, ['N', 'H'], s);
       bind(fn, 'h', a.h, ['N', 'T', 'H'], s);
@@ -306,7 +492,8 @@ export function install(core) {
       const fn = 'window_context';
       int32(fn, 'W (window width)', W);
       const ids = ints(fn, 'stream', stream);
-      if (ids.shape.length !== 1) fail(`${fn}: stream must be a 1-D array of ids (M,), got shape ${fmtShape(ids.shape)}`);
+      if (ids.shape.length !== 1)
+        fail(`${fn}: stream must be a 1-D array of ids (M,), got shape ${fmtShape(ids.shape)}`);
       const M = ids.shape[0];
       return run((m) => {
         const ctx = m.i32(M * Math.max(W, 0));
@@ -327,15 +514,39 @@ export function install(core) {
       const fn = 'window_forward';
       const s = {};
       const id = ints(fn, 'ids', ids);
-      const a = { emb: floats(fn, 'emb', emb), Wh: floats(fn, 'Wh', Wh), b1: floats(fn, 'b1', b1), U: floats(fn, 'U', U), b2: floats(fn, 'b2', b2) };
+      const a = {
+        emb: floats(fn, 'emb', emb),
+        Wh: floats(fn, 'Wh', Wh),
+        b1: floats(fn, 'b1', b1),
+        U: floats(fn, 'U', U),
+        b2: floats(fn, 'b2', b2),
+      };
       bind(fn, 'ids', id, ['N', 'W'], s);
       bind(fn, 'emb', a.emb, ['V', 'E'], s);
       windowParams(fn, a, s);
       const { N, W, V, E, H } = s;
       return run((m) => {
-        const sc = m.f32(N * V), e = m.f32(N * W * E), h = m.f32(N * H);
-        core.check(ex.lm_layer_window_forward(sc, e, h, m.i32(id.data), m.f32(a.emb.data), m.f32(a.Wh.data), m.f32(a.b1.data),
-          m.f32(a.U.data), m.f32(a.b2.data), N, W, V, E, H));
+        const sc = m.f32(N * V),
+          e = m.f32(N * W * E),
+          h = m.f32(N * H);
+        core.check(
+          ex.lm_layer_window_forward(
+            sc,
+            e,
+            h,
+            m.i32(id.data),
+            m.f32(a.emb.data),
+            m.f32(a.Wh.data),
+            m.f32(a.b1.data),
+            m.f32(a.U.data),
+            m.f32(a.b2.data),
+            N,
+            W,
+            V,
+            E,
+            H,
+          ),
+        );
         return { scores: read(m, sc, [N, V]), e: read(m, e, [N, W * E]), h: read(m, h, [N, H]) };
       });
     },
@@ -348,7 +559,13 @@ export function install(core) {
       const fn = 'window_backward';
       const s = {};
       const id = ints(fn, 'ids', ids);
-      const a = { dscores: floats(fn, 'dscores', dscores), e: floats(fn, 'e', e), h: floats(fn, 'h', h), Wh: floats(fn, 'Wh', Wh), U: floats(fn, 'U', U) };
+      const a = {
+        dscores: floats(fn, 'dscores', dscores),
+        e: floats(fn, 'e', e),
+        h: floats(fn, 'h', h),
+        Wh: floats(fn, 'Wh', Wh),
+        U: floats(fn, 'U', U),
+      };
       bind(fn, 'ids', id, ['N', 'W'], s);
       bind(fn, 'h', a.h, ['N', 'H'], s);
       bind(fn, 'U', a.U, ['H', 'V'], s);
@@ -363,10 +580,38 @@ export function install(core) {
       }
       const { N, W, V, E, H } = s;
       return run((m) => {
-        const demb = m.f32(V * E), dWh = m.f32(W * E * H), db1 = m.f32(H), dU = m.f32(H * V), db2 = m.f32(V);
-        core.check(ex.lm_layer_window_backward(demb, dWh, db1, dU, db2, m.f32(a.dscores.data), m.i32(id.data), m.f32(a.e.data),
-          m.f32(a.h.data), m.f32(a.Wh.data), m.f32(a.U.data), N, W, V, E, H));
-        return { demb: read(m, demb, [V, E]), dWh: read(m, dWh, [W * E, H]), db1: read(m, db1, [H]), dU: read(m, dU, [H, V]), db2: read(m, db2, [V]) };
+        const demb = m.f32(V * E),
+          dWh = m.f32(W * E * H),
+          db1 = m.f32(H),
+          dU = m.f32(H * V),
+          db2 = m.f32(V);
+        core.check(
+          ex.lm_layer_window_backward(
+            demb,
+            dWh,
+            db1,
+            dU,
+            db2,
+            m.f32(a.dscores.data),
+            m.i32(id.data),
+            m.f32(a.e.data),
+            m.f32(a.h.data),
+            m.f32(a.Wh.data),
+            m.f32(a.U.data),
+            N,
+            W,
+            V,
+            E,
+            H,
+          ),
+        );
+        return {
+          demb: read(m, demb, [V, E]),
+          dWh: read(m, dWh, [W * E, H]),
+          db1: read(m, db1, [H]),
+          dU: read(m, dU, [H, V]),
+          db2: read(m, db2, [V]),
+        };
       });
     },
   };

@@ -9,9 +9,14 @@ import { LmlabError } from './loader.mjs';
 import { LOSS_REDUCTION, STATUS } from './constants.mjs';
 
 /** The softmax loss's reductions by name (lmlab.h lm_loss_reduction). */
-const REDUCTIONS = Object.freeze({ 'mean-unmasked': LOSS_REDUCTION.MEAN_UNMASKED, 'sum-over-N': LOSS_REDUCTION.SUM_OVER_N });
+const REDUCTIONS = Object.freeze({
+  'mean-unmasked': LOSS_REDUCTION.MEAN_UNMASKED,
+  'sum-over-N': LOSS_REDUCTION.SUM_OVER_N,
+});
 
-const fail = (message) => { throw new LmlabError(message, STATUS.ARG); };
+const fail = (message) => {
+  throw new LmlabError(message, STATUS.ARG);
+};
 const fmtShape = (shape) => (shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`);
 const describe = (value) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);
 
@@ -25,13 +30,17 @@ function flattenNested(fn, name, value) {
   const flat = [];
   const walk = (node, depth, path) => {
     if (depth === shape.length) {
-      if (Array.isArray(node)) fail(`${fn}: ${name} is not rectangular: ${name}${path} is nested deeper than ${name}[0…]`);
-      if (typeof node !== 'number' && typeof node !== 'boolean') fail(`${fn}: ${name}${path} must be a number, got ${describe(node)}`);
+      if (Array.isArray(node))
+        fail(`${fn}: ${name} is not rectangular: ${name}${path} is nested deeper than ${name}[0…]`);
+      if (typeof node !== 'number' && typeof node !== 'boolean')
+        fail(`${fn}: ${name}${path} must be a number, got ${describe(node)}`);
       flat.push(Number(node));
       return;
     }
     if (!Array.isArray(node) || node.length !== shape[depth]) {
-      fail(`${fn}: ${name} is not rectangular: ${name}${path} has ${Array.isArray(node) ? `length ${node.length}` : describe(node)}, expected length ${shape[depth]} (shape ${fmtShape(shape)})`);
+      fail(
+        `${fn}: ${name} is not rectangular: ${name}${path} has ${Array.isArray(node) ? `length ${node.length}` : describe(node)}, expected length ${shape[depth]} (shape ${fmtShape(shape)})`,
+      );
     }
     node.forEach((child, i) => walk(child, depth + 1, `${path}[${i}]`));
   };
@@ -50,9 +59,11 @@ function toArray(fn, name, value, Type) {
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
       fail(`${fn}: ${name}.shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
     }
-    if (!(ArrayBuffer.isView(data) || Array.isArray(data))) fail(`${fn}: ${name}.data must be a typed array or an array, got ${describe(data)}`);
+    if (!(ArrayBuffer.isView(data) || Array.isArray(data)))
+      fail(`${fn}: ${name}.data must be a typed array or an array, got ${describe(data)}`);
     const count = shape.reduce((a, b) => a * b, 1);
-    if (data.length !== count) fail(`${fn}: ${name} has shape ${fmtShape(shape)} (${count} elements) but its data holds ${data.length}`);
+    if (data.length !== count)
+      fail(`${fn}: ${name} has shape ${fmtShape(shape)} (${count} elements) but its data holds ${data.length}`);
     return { data: data instanceof Type ? data : Type.from(data), shape: shape.slice() };
   }
   return fail(`${fn}: ${name} must be a Tensor {data, shape} or nested arrays of numbers, got ${describe(value)}`);
@@ -68,7 +79,8 @@ function ints(fn, name, value) {
   const t = toArray(fn, name, value, Float64Array);
   for (let i = 0; i < t.data.length; i++) {
     const v = t.data[i];
-    if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) fail(`${fn}: ${name}[${i}] must be an integer, got ${v}`);
+    if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647)
+      fail(`${fn}: ${name}[${i}] must be an integer, got ${v}`);
   }
   return { data: Int32Array.from(t.data), shape: t.shape };
 }
@@ -156,7 +168,13 @@ export function install(core) {
     rnn_step_forward(x, h_prev, Wx, Wh, b) {
       const fn = 'rnn_step_forward';
       const s = {};
-      const a = { x: floats(fn, 'x', x), h_prev: floats(fn, 'h_prev', h_prev), Wx: floats(fn, 'Wx', Wx), Wh: floats(fn, 'Wh', Wh), b: floats(fn, 'b', b) };
+      const a = {
+        x: floats(fn, 'x', x),
+        h_prev: floats(fn, 'h_prev', h_prev),
+        Wx: floats(fn, 'Wx', Wx),
+        Wh: floats(fn, 'Wh', Wh),
+        b: floats(fn, 'b', b),
+      };
       bind(fn, 'x', a.x, ['N', 'E'], s);
       bind(fn, 'h_prev', a.h_prev, ['N', 'H'], s);
       bind(fn, 'Wx', a.Wx, ['E', 'H'], s);
@@ -165,8 +183,19 @@ export function install(core) {
       const n = s.N * s.H;
       return run((m) => {
         const h = m.f32(n);
-        core.check(ex.lm_layer_rnn_step_forward(h, m.f32(a.x.data), m.f32(a.h_prev.data), m.f32(a.Wx.data),
-          m.f32(a.Wh.data), m.f32(a.b.data), s.N, s.E, s.H));
+        core.check(
+          ex.lm_layer_rnn_step_forward(
+            h,
+            m.f32(a.x.data),
+            m.f32(a.h_prev.data),
+            m.f32(a.Wx.data),
+            m.f32(a.Wh.data),
+            m.f32(a.b.data),
+            s.N,
+            s.E,
+            s.H,
+          ),
+        );
         return tensor(core.readF32(h, n), [s.N, s.H]);
       });
     },
@@ -178,7 +207,14 @@ export function install(core) {
     rnn_step_backward(dh, x, h_prev, h, Wx, Wh) {
       const fn = 'rnn_step_backward';
       const s = {};
-      const a = { dh: floats(fn, 'dh', dh), x: floats(fn, 'x', x), h_prev: floats(fn, 'h_prev', h_prev), h: floats(fn, 'h', h), Wx: floats(fn, 'Wx', Wx), Wh: floats(fn, 'Wh', Wh) };
+      const a = {
+        dh: floats(fn, 'dh', dh),
+        x: floats(fn, 'x', x),
+        h_prev: floats(fn, 'h_prev', h_prev),
+        h: floats(fn, 'h', h),
+        Wx: floats(fn, 'Wx', Wx),
+        Wh: floats(fn, 'Wh', Wh),
+      };
       bind(fn, 'x', a.x, ['N', 'E'], s);
       bind(fn, 'h_prev', a.h_prev, ['N', 'H'], s);
       bind(fn, 'h', a.h, ['N', 'H'], s);
@@ -187,9 +223,29 @@ export function install(core) {
       bind(fn, 'Wh', a.Wh, ['H', 'H'], s);
       const { N, E, H } = s;
       return run((m) => {
-        const dx = m.f32(N * E), dhp = m.f32(N * H), dWx = m.f32(E * H), dWh = m.f32(H * H), db = m.f32(H);
-        core.check(ex.lm_layer_rnn_step_backward(dx, dhp, dWx, dWh, db, m.f32(a.dh.data), m.f32(a.x.data),
-          m.f32(a.h_prev.data), m.f32(a.h.data), m.f32(a.Wx.data), m.f32(a.Wh.data), N, E, H));
+        const dx = m.f32(N * E),
+          dhp = m.f32(N * H),
+          dWx = m.f32(E * H),
+          dWh = m.f32(H * H),
+          db = m.f32(H);
+        core.check(
+          ex.lm_layer_rnn_step_backward(
+            dx,
+            dhp,
+            dWx,
+            dWh,
+            db,
+            m.f32(a.dh.data),
+            m.f32(a.x.data),
+            m.f32(a.h_prev.data),
+            m.f32(a.h.data),
+            m.f32(a.Wx.data),
+            m.f32(a.Wh.data),
+            N,
+            E,
+            H,
+          ),
+        );
         return {
           dx: tensor(core.readF32(dx, N * E), [N, E]),
           dh_prev: tensor(core.readF32(dhp, N * H), [N, H]),
@@ -208,7 +264,13 @@ export function install(core) {
     rnn_forward(x, h0, Wx, Wh, b) {
       const fn = 'rnn_forward';
       const s = {};
-      const a = { x: floats(fn, 'x', x), h0: floats(fn, 'h0', h0), Wx: floats(fn, 'Wx', Wx), Wh: floats(fn, 'Wh', Wh), b: floats(fn, 'b', b) };
+      const a = {
+        x: floats(fn, 'x', x),
+        h0: floats(fn, 'h0', h0),
+        Wx: floats(fn, 'Wx', Wx),
+        Wh: floats(fn, 'Wh', Wh),
+        b: floats(fn, 'b', b),
+      };
       bind(fn, 'x', a.x, ['N', 'T', 'E'], s);
       bind(fn, 'h0', a.h0, ['N', 'H'], s);
       bind(fn, 'Wx', a.Wx, ['E', 'H'], s);
@@ -217,8 +279,20 @@ export function install(core) {
       const n = s.N * s.T * s.H;
       return run((m) => {
         const h = m.f32(n);
-        core.check(ex.lm_layer_rnn_forward(h, m.f32(a.x.data), m.f32(a.h0.data), m.f32(a.Wx.data), m.f32(a.Wh.data),
-          m.f32(a.b.data), s.N, s.T, s.E, s.H));
+        core.check(
+          ex.lm_layer_rnn_forward(
+            h,
+            m.f32(a.x.data),
+            m.f32(a.h0.data),
+            m.f32(a.Wx.data),
+            m.f32(a.Wh.data),
+            m.f32(a.b.data),
+            s.N,
+            s.T,
+            s.E,
+            s.H,
+          ),
+        );
         return tensor(core.readF32(h, n), [s.N, s.T, s.H]);
       });
     },
@@ -231,7 +305,14 @@ export function install(core) {
     rnn_backward(dh, x, h0, h, Wx, Wh) {
       const fn = 'rnn_backward';
       const s = {};
-      const a = { dh: floats(fn, 'dh', dh), x: floats(fn, 'x', x), h0: floats(fn, 'h0', h0), h: floats(fn, 'h', h), Wx: floats(fn, 'Wx', Wx), Wh: floats(fn, 'Wh', Wh) };
+      const a = {
+        dh: floats(fn, 'dh', dh),
+        x: floats(fn, 'x', x),
+        h0: floats(fn, 'h0', h0),
+        h: floats(fn, 'h', h),
+        Wx: floats(fn, 'Wx', Wx),
+        Wh: floats(fn, 'Wh', Wh),
+      };
       bind(fn, 'x', a.x, ['N', 'T', 'E'], s);
       bind(fn, 'h0', a.h0, ['N', 'H'], s);
       bind(fn, 'h', a.h, ['N', 'T', 'H'], s);
@@ -240,9 +321,30 @@ export function install(core) {
       bind(fn, 'Wh', a.Wh, ['H', 'H'], s);
       const { N, T, E, H } = s;
       return run((m) => {
-        const dx = m.f32(N * T * E), dh0 = m.f32(N * H), dWx = m.f32(E * H), dWh = m.f32(H * H), db = m.f32(H);
-        core.check(ex.lm_layer_rnn_backward(dx, dh0, dWx, dWh, db, m.f32(a.dh.data), m.f32(a.x.data), m.f32(a.h0.data),
-          m.f32(a.h.data), m.f32(a.Wx.data), m.f32(a.Wh.data), N, T, E, H));
+        const dx = m.f32(N * T * E),
+          dh0 = m.f32(N * H),
+          dWx = m.f32(E * H),
+          dWh = m.f32(H * H),
+          db = m.f32(H);
+        core.check(
+          ex.lm_layer_rnn_backward(
+            dx,
+            dh0,
+            dWx,
+            dWh,
+            db,
+            m.f32(a.dh.data),
+            m.f32(a.x.data),
+            m.f32(a.h0.data),
+            m.f32(a.h.data),
+            m.f32(a.Wx.data),
+            m.f32(a.Wh.data),
+            N,
+            T,
+            E,
+            H,
+          ),
+        );
         return {
           dx: tensor(core.readF32(dx, N * T * E), [N, T, E]),
           dh0: tensor(core.readF32(dh0, N * H), [N, H]),
@@ -268,7 +370,18 @@ export function install(core) {
       const n = s.N * s.T * s.V;
       return run((m) => {
         const out = m.f32(n);
-        core.check(ex.lm_layer_temporal_affine_forward(out, m.f32(a.h.data), m.f32(a.W.data), m.f32(a.b.data), s.N, s.T, s.H, s.V));
+        core.check(
+          ex.lm_layer_temporal_affine_forward(
+            out,
+            m.f32(a.h.data),
+            m.f32(a.W.data),
+            m.f32(a.b.data),
+            s.N,
+            s.T,
+            s.H,
+            s.V,
+          ),
+        );
         return tensor(core.readF32(out, n), [s.N, s.T, s.V]);
       });
     },
@@ -286,8 +399,23 @@ export function install(core) {
       bind(fn, 'dout', a.dout, ['N', 'T', 'V'], s);
       const { N, T, H, V } = s;
       return run((m) => {
-        const dh = m.f32(N * T * H), dW = m.f32(H * V), db = m.f32(V);
-        core.check(ex.lm_layer_temporal_affine_backward(dh, dW, db, m.f32(a.dout.data), m.f32(a.h.data), m.f32(a.W.data), N, T, H, V));
+        const dh = m.f32(N * T * H),
+          dW = m.f32(H * V),
+          db = m.f32(V);
+        core.check(
+          ex.lm_layer_temporal_affine_backward(
+            dh,
+            dW,
+            db,
+            m.f32(a.dout.data),
+            m.f32(a.h.data),
+            m.f32(a.W.data),
+            N,
+            T,
+            H,
+            V,
+          ),
+        );
         return {
           dh: tensor(core.readF32(dh, N * T * H), [N, T, H]),
           dW: tensor(core.readF32(dW, H * V), [H, V]),
@@ -306,10 +434,13 @@ export function install(core) {
      */
     temporal_softmax_loss(scores, y, mask, options = {}) {
       const fn = 'temporal_softmax_loss';
-      if (!options || typeof options !== 'object') fail(`${fn}: options must be an object like { reduction: 'sum-over-N' }, got ${describe(options)}`);
+      if (!options || typeof options !== 'object')
+        fail(`${fn}: options must be an object like { reduction: 'sum-over-N' }, got ${describe(options)}`);
       const reductionName = options.reduction ?? 'mean-unmasked';
       if (!Object.hasOwn(REDUCTIONS, reductionName)) {
-        fail(`${fn}: reduction must be 'mean-unmasked' (the mean over the unmasked positions) or 'sum-over-N' (the sum over them divided by N, cs231n's), got ${JSON.stringify(reductionName)}`);
+        fail(
+          `${fn}: reduction must be 'mean-unmasked' (the mean over the unmasked positions) or 'sum-over-N' (the sum over them divided by N, cs231n's), got ${JSON.stringify(reductionName)}`,
+        );
       }
       const s = {};
       const sc = floats(fn, 'scores', scores);
@@ -326,9 +457,21 @@ export function install(core) {
       }
       const n = s.N * s.T * s.V;
       return run((m) => {
-        const loss = m.out(1), ds = m.f32(n);
-        core.check(ex.lm_layer_temporal_softmax_loss(loss, ds, m.f32(sc.data), m.i32(ys.data),
-          mk ? m.u8(Uint8Array.from(mk.data)) : 0, s.N, s.T, s.V, REDUCTIONS[reductionName]));
+        const loss = m.out(1),
+          ds = m.f32(n);
+        core.check(
+          ex.lm_layer_temporal_softmax_loss(
+            loss,
+            ds,
+            m.f32(sc.data),
+            m.i32(ys.data),
+            mk ? m.u8(Uint8Array.from(mk.data)) : 0,
+            s.N,
+            s.T,
+            s.V,
+            REDUCTIONS[reductionName],
+          ),
+        );
         return { loss: core.readF64At(loss), dscores: tensor(core.readF32(ds, n), [s.N, s.T, s.V]) };
       });
     },

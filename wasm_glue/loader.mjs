@@ -31,12 +31,18 @@ async function readWasmBytes(source) {
     try {
       return await readFile(path);
     } catch (err) {
-      throw new LmlabError(`cannot read the WebAssembly module at ${path}: ${err.message} (in a clone of the repository, run \`make wasm\` first)`, GLUE_FAILURE);
+      throw new LmlabError(
+        `cannot read the WebAssembly module at ${path}: ${err.message} (in a clone of the repository, run \`make wasm\` first)`,
+        GLUE_FAILURE,
+      );
     }
   }
   const response = await fetch(source);
   if (!response.ok) {
-    throw new LmlabError(`cannot fetch the WebAssembly module at ${source}: HTTP ${response.status} (put lmlab.wasm there, it is build/lmlab.wasm in the lmlab package, or pass loadLmlab({ wasm: url }))`, GLUE_FAILURE);
+    throw new LmlabError(
+      `cannot fetch the WebAssembly module at ${source}: HTTP ${response.status} (put lmlab.wasm there, it is build/lmlab.wasm in the lmlab package, or pass loadLmlab({ wasm: url }))`,
+      GLUE_FAILURE,
+    );
   }
   return response;
 }
@@ -65,8 +71,12 @@ export async function instantiateCore(options = {}) {
   const source = options.wasm ?? defaultWasmUrl();
   if (source instanceof Error) throw new LmlabError(source.message, GLUE_FAILURE);
   let views = null;
-  const refreshViews = () => { views = null; };
-  const trap = (name) => () => { throw new LmlabError(`lmlab.wasm called ${name}, which the core never should`, GLUE_FAILURE); };
+  const refreshViews = () => {
+    views = null;
+  };
+  const trap = (name) => () => {
+    throw new LmlabError(`lmlab.wasm called ${name}, which the core never should`, GLUE_FAILURE);
+  };
   const imports = {
     env: { emscripten_notify_memory_growth: refreshViews },
     wasi_snapshot_preview1: new Proxy({}, { get: (_, name) => trap(String(name)) }),
@@ -184,9 +194,8 @@ function makeCore(exports, memory) {
   };
 }
 
-const finalizer = typeof FinalizationRegistry !== 'undefined'
-  ? new FinalizationRegistry(({ free, ptr }) => free(ptr))
-  : null;
+const finalizer =
+  typeof FinalizationRegistry !== 'undefined' ? new FinalizationRegistry(({ free, ptr }) => free(ptr)) : null;
 
 /**
  * Base class for JS objects that own a C object. `dispose()` frees it; using it afterwards throws a
@@ -206,7 +215,9 @@ export class Handle {
     if (!this._ptr) throw new LmlabError(`this ${this._kind} was disposed and cannot be used again`, STATUS.HANDLE);
     return this._ptr;
   }
-  get disposed() { return this._ptr === 0; }
+  get disposed() {
+    return this._ptr === 0;
+  }
   dispose() {
     if (!this._ptr) return;
     finalizer?.unregister(this);

@@ -8,7 +8,16 @@
 // T window, V vocabulary, E embedding (0 = one-hot), H hidden, L layers, G gates, W window.
 import { Handle, LmlabError } from './loader.mjs';
 import {
-  CELL, CLIP_MODE, GRU_VARIANT, MODEL_EVAL, MODEL_INFO, OPT_KIND, STATUS, TENSOR_INFO, TRAINER_INFO, TRAIN_STATS,
+  CELL,
+  CLIP_MODE,
+  GRU_VARIANT,
+  MODEL_EVAL,
+  MODEL_INFO,
+  OPT_KIND,
+  STATUS,
+  TENSOR_INFO,
+  TRAINER_INFO,
+  TRAIN_STATS,
 } from './constants.mjs';
 
 /** JS option strings → the C choices of lmlab.h. */
@@ -20,7 +29,9 @@ const GATE_NAMES = { lstm: ['i', 'f', 'g', 'o'], gru: ['r', 'z', 'g'] };
 /** The option string of a C choice value. */
 const nameOf = (table, value) => Object.keys(table).find((k) => table[k] === value);
 
-const fail = (message) => { throw new LmlabError(message, STATUS.ARG); };
+const fail = (message) => {
+  throw new LmlabError(message, STATUS.ARG);
+};
 
 /** One of the option strings of `table`. */
 function choice(name, value, table) {
@@ -56,11 +67,15 @@ function toIds(name, value, length) {
   if (!(value instanceof Int32Array) && !Array.isArray(value) && !ArrayBuffer.isView(value)) {
     fail(`${name} must be an Int32Array or an array of token ids, got ${value === null ? 'null' : typeof value}`);
   }
-  const ids = value instanceof Int32Array ? value : Int32Array.from(value, (v, i) => {
-    if (!Number.isInteger(v)) fail(`${name}[${i}] must be a whole token id, got ${v}`);
-    return v;
-  });
-  if (length !== undefined && length > 0 && ids.length !== length) fail(`${name} has ${ids.length} ids but ${length} are needed`);
+  const ids =
+    value instanceof Int32Array
+      ? value
+      : Int32Array.from(value, (v, i) => {
+          if (!Number.isInteger(v)) fail(`${name}[${i}] must be a whole token id, got ${v}`);
+          return v;
+        });
+  if (length !== undefined && length > 0 && ids.length !== length)
+    fail(`${name} has ${ids.length} ids but ${length} are needed`);
   return ids;
 }
 
@@ -84,8 +99,13 @@ export function install(core) {
       });
       const i = this._info;
       const config = {
-        cell: nameOf(CELLS, i[MODEL_INFO.CELL]), vocabSize: i[MODEL_INFO.V], embedding: i[MODEL_INFO.E],
-        hidden: i[MODEL_INFO.H], layers: i[MODEL_INFO.L], window: i[MODEL_INFO.W], seed: i[MODEL_INFO.SEED],
+        cell: nameOf(CELLS, i[MODEL_INFO.CELL]),
+        vocabSize: i[MODEL_INFO.V],
+        embedding: i[MODEL_INFO.E],
+        hidden: i[MODEL_INFO.H],
+        layers: i[MODEL_INFO.L],
+        window: i[MODEL_INFO.W],
+        seed: i[MODEL_INFO.SEED],
       };
       if (config.cell === 'gru') config.gruVariant = nameOf(GRU_VARIANTS, i[MODEL_INFO.GRU_VARIANT]);
       this._config = Object.freeze(config);
@@ -111,7 +131,8 @@ export function install(core) {
       const L = wholeNumber('layers', config.layers ?? 1);
       const W = wholeNumber('window', config.window ?? 0);
       // the option's absence is invisible to C (which gets a variant for every cell): checked here
-      if (config.gruVariant !== undefined && cell !== 'gru') fail(`gruVariant applies to the GRU only, not to cell '${cell}'`);
+      if (config.gruVariant !== undefined && cell !== 'gru')
+        fail(`gruVariant applies to the GRU only, not to cell '${cell}'`);
       const variant = choice('gruVariant', config.gruVariant ?? 'torch', GRU_VARIANTS);
       const seed = wholeNumber('seed', config.seed ?? 0, { unsigned: true });
       const ptr = scoped((s) => {
@@ -127,7 +148,8 @@ export function install(core) {
      * @param {Uint8Array} bytes
      */
     static load(bytes) {
-      if (!(bytes instanceof Uint8Array)) fail(`Model.load needs the file's bytes as a Uint8Array, got ${typeof bytes}`);
+      if (!(bytes instanceof Uint8Array))
+        fail(`Model.load needs the file's bytes as a Uint8Array, got ${typeof bytes}`);
       const ptr = scoped((s) => {
         const data = s.u8(bytes);
         const out = s.out();
@@ -137,8 +159,12 @@ export function install(core) {
       return new Model(ptr);
     }
 
-    get config() { return this._config; }
-    get parameterCount() { return this._info[MODEL_INFO.PARAMS]; }
+    get config() {
+      return this._config;
+    }
+    get parameterCount() {
+      return this._info[MODEL_INFO.PARAMS];
+    }
 
     /** Zero-copy views of every parameter tensor and its gradient; refetch after calls that may grow memory. */
     parameters() {
@@ -189,7 +215,9 @@ export function install(core) {
     }
 
     /** Forget the carried hidden state (the next window starts from zeros). */
-    resetState() { check(X.lm_model_reset_state(this.ptr)); }
+    resetState() {
+      check(X.lm_model_reset_state(this.ptr));
+    }
 
     /** log P(next | context) from a zero state: (V,); an empty context gives softmax(by) (the window model: its all-pad context). */
     nextLogProbs(context) {
@@ -240,7 +268,20 @@ export function install(core) {
       return scoped((s) => {
         const out = s.i32(Math.max(length, 0));
         const n = s.out();
-        check(X.lm_model_generate(ptr, data.length ? s.i32(data) : 0, data.length, length, temperature, topK, seed, stopId, out, n));
+        check(
+          X.lm_model_generate(
+            ptr,
+            data.length ? s.i32(data) : 0,
+            data.length,
+            length,
+            temperature,
+            topK,
+            seed,
+            stopId,
+            out,
+            n,
+          ),
+        );
         return core.readI32(out, core.readI32At(n));
       });
     }
@@ -339,7 +380,10 @@ export function install(core) {
       const topK = inRange('topK', options.topK ?? Math.min(5, count), 1, count);
       const exclude = new Set(options.exclude ?? []);
       const first = this.nextLogProbs(l);
-      const order = Array.from(first.keys()).filter((id) => !exclude.has(id)).sort((a, b) => first[b] - first[a] || a - b).slice(0, count);
+      const order = Array.from(first.keys())
+        .filter((id) => !exclude.has(id))
+        .sort((a, b) => first[b] - first[a] || a - b)
+        .slice(0, count);
       if (order.length === 0) fail('every token is excluded: no candidate to rank');
       const T = l.length + r.length; // row = left + [c] + right has T + 1 ids
       let totals;
@@ -377,7 +421,15 @@ export function install(core) {
       const lists = sentences.map((s, i) => toIds(`sentences[${i}]`, s));
       const positions = scoped((s) => {
         const out = s.i32(Math.max(lists.length, 1));
-        check(X.lm_mask_positions(seed, lists.length ? s.i32(lists.map((x) => x.length)) : 0, lists.length, wordLevel ? 1 : 0, out));
+        check(
+          X.lm_mask_positions(
+            seed,
+            lists.length ? s.i32(lists.map((x) => x.length)) : 0,
+            lists.length,
+            wordLevel ? 1 : 0,
+            out,
+          ),
+        );
         return core.readI32(out, lists.length);
       });
       let top1 = 0;
@@ -388,7 +440,9 @@ export function install(core) {
         if (pos < 0) return;
         const candidates = options.candidates ?? Math.min(50, this._config.vocabSize);
         const ranked = this.predictMasked(ids.subarray(0, pos), ids.subarray(pos + 1), {
-          candidates, topK: Math.min(5, candidates), exclude: options.exclude,
+          candidates,
+          topK: Math.min(5, candidates),
+          exclude: options.exclude,
         });
         const rank = ranked.findIndex((c) => c.id === ids[pos]);
         top1 += rank === 0;
@@ -404,7 +458,8 @@ export function install(core) {
       if (trainer !== undefined && !(trainer instanceof Trainer)) fail('save(trainer) needs a Trainer or nothing');
       const meta = this.metadata ?? {};
       for (const [k, v] of Object.entries(meta)) {
-        if (typeof v !== 'string') fail(`metadata '${k}' must be a string (JSON.stringify objects first), got ${typeof v}`);
+        if (typeof v !== 'string')
+          fail(`metadata '${k}' must be a string (JSON.stringify objects first), got ${typeof v}`);
       }
       const ptr = this.ptr;
       return scoped((s) => {
@@ -454,7 +509,9 @@ export function install(core) {
       this._clipEvents = 0;
     }
 
-    get step() { return this._step; }
+    get step() {
+      return this._step;
+    }
 
     setLearningRate(lr) {
       number('lr', lr);
@@ -475,15 +532,21 @@ export function install(core) {
         const out = s.out(TRAIN_STATS.COUNT);
         const status = X.lm_trainer_train(ptr, count, out);
         const v = f64s(out, TRAIN_STATS.COUNT);
-        if (status === STATUS.OK || status === STATUS.NONFINITE) { // the stats of the steps done
+        if (status === STATUS.OK || status === STATUS.NONFINITE) {
+          // the stats of the steps done
           this._step = v[TRAIN_STATS.STEP];
           this._clipEvents = v[TRAIN_STATS.CLIP_EVENTS];
         }
         check(status);
         return {
-          step: v[TRAIN_STATS.STEP], loss: v[TRAIN_STATS.LOSS], lastLoss: v[TRAIN_STATS.LAST_LOSS],
-          gradNorm: v[TRAIN_STATS.GRAD_NORM], clipped: v[TRAIN_STATS.CLIPPED] === 1,
-          clipEvents: v[TRAIN_STATS.CLIP_EVENTS], position: v[TRAIN_STATS.POSITION], epochs: v[TRAIN_STATS.WRAPS],
+          step: v[TRAIN_STATS.STEP],
+          loss: v[TRAIN_STATS.LOSS],
+          lastLoss: v[TRAIN_STATS.LAST_LOSS],
+          gradNorm: v[TRAIN_STATS.GRAD_NORM],
+          clipped: v[TRAIN_STATS.CLIPPED] === 1,
+          clipEvents: v[TRAIN_STATS.CLIP_EVENTS],
+          position: v[TRAIN_STATS.POSITION],
+          epochs: v[TRAIN_STATS.WRAPS],
         };
       });
     }
@@ -518,7 +581,9 @@ export function install(core) {
       this._step = v[TRAINER_INFO.STEP];
       this._clipEvents = v[TRAINER_INFO.CLIP_EVENTS];
       return {
-        step: v[TRAINER_INFO.STEP], clipEvents: v[TRAINER_INFO.CLIP_EVENTS], position: v[TRAINER_INFO.POSITION],
+        step: v[TRAINER_INFO.STEP],
+        clipEvents: v[TRAINER_INFO.CLIP_EVENTS],
+        position: v[TRAINER_INFO.POSITION],
         epochs: v[TRAINER_INFO.WRAPS],
       };
     }

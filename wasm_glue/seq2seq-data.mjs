@@ -36,7 +36,8 @@ function fail(message) {
  * in Node and in every browser. @param {number} seed a whole number
  */
 export function createRandom(seed) {
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) fail(`seed must be a whole number from 0 to 4294967295, got ${seed}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    fail(`seed must be a whole number from 0 to 4294967295, got ${seed}`);
   let state = seed >>> 0;
   const next = () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -50,8 +51,20 @@ export function createRandom(seed) {
   return { next, below };
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
-  'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const pad2 = (n) => String(n).padStart(2, '0');
 
@@ -68,9 +81,13 @@ export const DATE_STYLES = Object.freeze([
 ]);
 
 function datePair(random) {
-  const first = Date.UTC(1950, 0, 1), days = Math.round((Date.UTC(2050, 0, 1) - first) / 86400000);
+  const first = Date.UTC(1950, 0, 1),
+    days = Math.round((Date.UTC(2050, 0, 1) - first) / 86400000);
   const date = new Date(first + random.below(days) * 86400000);
-  const y = date.getUTCFullYear(), m = date.getUTCMonth() + 1, d = date.getUTCDate(), w = date.getUTCDay();
+  const y = date.getUTCFullYear(),
+    m = date.getUTCMonth() + 1,
+    d = date.getUTCDate(),
+    w = date.getUTCDay();
   const style = DATE_STYLES[random.below(DATE_STYLES.length)];
   return { source: style(y, m, d, w), target: `${y}-${pad2(m)}-${pad2(d)}` };
 }
@@ -84,7 +101,8 @@ function letterPair(task, random, minLength, maxLength) {
 }
 
 function checkTask(task) {
-  if (!Object.hasOwn(TASKS, task)) fail(`task must be one of ${Object.keys(TASKS).join(', ')}, got ${JSON.stringify(task)}`);
+  if (!Object.hasOwn(TASKS, task))
+    fail(`task must be one of ${Object.keys(TASKS).join(', ')}, got ${JSON.stringify(task)}`);
 }
 
 /** @param {string} task @param {number[] | undefined} lengths @param {string} what @returns {[number, number] | null} */
@@ -137,8 +155,10 @@ export function taskSplit(task, { seed = 1, train = 10000, test = 500, trainLeng
     testPairs.push(pair);
   }
   if (testPairs.length < test) {
-    fail(`only ${testPairs.length} of ${test} test sources of lengths ${JSON.stringify(testRange)} are not in the training set: ` +
-      'use longer test lengths or fewer pairs');
+    fail(
+      `only ${testPairs.length} of ${test} test sources of lengths ${JSON.stringify(testRange)} are not in the training set: ` +
+        'use longer test lengths or fewer pairs',
+    );
   }
   return { train: trainPairs, test: testPairs };
 }
@@ -185,9 +205,12 @@ export function decodeUtf8(bytes, name = 'the file') {
     // … and an unfinished character just before that point is where the bad sequence starts
     let start = lo;
     while (start > 0 && lo - start < 3 && (bytes[start - 1] & 0xc0) === 0x80) start--;
-    const lead = bytes[start - 1], declared = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    const lead = bytes[start - 1],
+      declared = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
     const offset = start > 0 && lead >= 0xc0 && start - 1 + declared > lo ? start - 1 : lo;
-    return fail(`${name} is not valid UTF-8: the first bad byte is at offset ${offset} (0x${bytes[offset].toString(16).padStart(2, '0')})`);
+    return fail(
+      `${name} is not valid UTF-8: the first bad byte is at offset ${offset} (0x${bytes[offset].toString(16).padStart(2, '0')})`,
+    );
   }
 }
 
@@ -207,10 +230,12 @@ export function parsePairs(text, { level = 'char', maxTokens = MAX_LENGTH } = {}
   }
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop(); // the final newline ends the last line
-  const pairs = [], bad = [];
+  const pairs = [],
+    bad = [];
   let blank = 0;
   lines.forEach((raw, i) => {
-    const line = i + 1, body = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const line = i + 1,
+      body = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (body.trim() === '') {
       blank++;
       return;
@@ -220,13 +245,16 @@ export function parsePairs(text, { level = 'char', maxTokens = MAX_LENGTH } = {}
     let reason = null;
     if (tabs === 0) reason = 'no tab between source and target';
     else if (tabs > 1) reason = `${tabs} tabs (a line holds exactly one, between source and target)`;
-    else if (control) reason = `control character U+${control[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    else if (control)
+      reason = `control character U+${control[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
     const [source, target] = body.split('\t');
     if (!reason) {
-      const ns = tokenize(source, level).length, nt = tokenize(target, level).length;
+      const ns = tokenize(source, level).length,
+        nt = tokenize(target, level).length;
       if (ns === 0) reason = 'empty source';
       else if (nt === 0) reason = 'empty target';
-      else if (Math.max(ns, nt) > maxTokens) reason = `${ns > nt ? 'source' : 'target'} of ${Math.max(ns, nt)} ${level === 'char' ? 'characters' : 'words'}, more than ${maxTokens}`;
+      else if (Math.max(ns, nt) > maxTokens)
+        reason = `${ns > nt ? 'source' : 'target'} of ${Math.max(ns, nt)} ${level === 'char' ? 'characters' : 'words'}, more than ${maxTokens}`;
     }
     if (reason) bad.push({ line, reason });
     else pairs.push({ source, target, line });
@@ -241,8 +269,13 @@ export function parsePairs(text, { level = 'char', maxTokens = MAX_LENGTH } = {}
 export function describeSkipped({ bad, blank }, show = 5) {
   const parts = [];
   if (bad.length) {
-    const listed = bad.slice(0, show).map((b) => `line ${b.line}: ${b.reason}`).join('; ');
-    parts.push(`skipped ${bad.length} bad line${bad.length === 1 ? '' : 's'} (${listed}${bad.length > show ? `; and ${bad.length - show} more` : ''})`);
+    const listed = bad
+      .slice(0, show)
+      .map((b) => `line ${b.line}: ${b.reason}`)
+      .join('; ');
+    parts.push(
+      `skipped ${bad.length} bad line${bad.length === 1 ? '' : 's'} (${listed}${bad.length > show ? `; and ${bad.length - show} more` : ''})`,
+    );
   }
   if (blank) parts.push(`ignored ${blank} blank line${blank === 1 ? '' : 's'}`);
   return parts.join('; ');

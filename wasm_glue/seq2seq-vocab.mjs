@@ -7,7 +7,10 @@ import { tokenize } from './seq2seq-data.mjs';
 
 /** The special tokens, at ids 0 … 3 of every vocabulary. */
 export const SPECIALS = Object.freeze(['<pad>', '<s>', '</s>', '<unk>']);
-export const PAD = 0, BOS = 1, EOS = 2, UNK = 3;
+export const PAD = 0,
+  BOS = 1,
+  EOS = 2,
+  UNK = 3;
 
 export class PairVocab {
   /** @param {string[]} tokens every token by id, the specials first (use PairVocab.build or fromJSON) */
@@ -20,8 +23,10 @@ export class PairVocab {
     /** @type {Map<string, number>} */
     this.ids = new Map();
     this.tokens.forEach((t, i) => {
-      if (typeof t !== 'string' || t.length === 0) throw new RangeError(`vocabulary token ${i} must be a non-empty string`);
-      if (this.ids.has(t)) throw new RangeError(`vocabulary token ${JSON.stringify(t)} appears twice (ids ${this.ids.get(t)} and ${i})`);
+      if (typeof t !== 'string' || t.length === 0)
+        throw new RangeError(`vocabulary token ${i} must be a non-empty string`);
+      if (this.ids.has(t))
+        throw new RangeError(`vocabulary token ${JSON.stringify(t)} appears twice (ids ${this.ids.get(t)} and ${i})`);
       this.ids.set(t, i);
     });
   }
@@ -32,7 +37,8 @@ export class PairVocab {
    * @param {Iterable<string[]>} sequences @param {{ maxSize?: number }} [options]
    */
   static build(sequences, { maxSize = Infinity } = {}) {
-    if (!(maxSize >= SPECIALS.length + 1)) throw new RangeError(`maxSize must be at least ${SPECIALS.length + 1}, got ${maxSize}`);
+    if (!(maxSize >= SPECIALS.length + 1))
+      throw new RangeError(`maxSize must be at least ${SPECIALS.length + 1}, got ${maxSize}`);
     const counts = new Map();
     for (const tokens of sequences) for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
     for (const s of SPECIALS) counts.delete(s); // a literal "<s>" in the data is a special, not a token
@@ -40,13 +46,19 @@ export class PairVocab {
     return new PairVocab([...SPECIALS, ...ranked.slice(0, maxSize - SPECIALS.length).map(([t]) => t)]);
   }
 
-  get size() { return this.tokens.length; }
+  get size() {
+    return this.tokens.length;
+  }
 
   /** @param {string} token @returns {number} its id, or UNK */
-  id(token) { return this.ids.get(token) ?? UNK; }
+  id(token) {
+    return this.ids.get(token) ?? UNK;
+  }
 
   /** Ids of tokens (UNK for unknown ones). @param {string[]} tokens */
-  encode(tokens) { return tokens.map((t) => this.id(t)); }
+  encode(tokens) {
+    return tokens.map((t) => this.id(t));
+  }
 
   /** Tokens of ids up to the first </s>, without <pad> and <s>. @param {ArrayLike<number>} ids */
   decode(ids) {
@@ -55,17 +67,21 @@ export class PairVocab {
       const id = ids[i];
       if (id === EOS) break;
       if (id === PAD || id === BOS) continue;
-      if (!Number.isInteger(id) || id < 0 || id >= this.size) throw new RangeError(`id ${id} is outside the vocabulary [0, ${this.size})`);
+      if (!Number.isInteger(id) || id < 0 || id >= this.size)
+        throw new RangeError(`id ${id} is outside the vocabulary [0, ${this.size})`);
       out.push(this.tokens[id]);
     }
     return out;
   }
 
-  toJSON() { return { tokens: [...this.tokens] }; }
+  toJSON() {
+    return { tokens: [...this.tokens] };
+  }
 
   /** @param {{ tokens: string[] }} json */
   static fromJSON(json) {
-    if (!json || !Array.isArray(json.tokens)) throw new RangeError('a vocabulary must be an object with a tokens array');
+    if (!json || !Array.isArray(json.tokens))
+      throw new RangeError('a vocabulary must be an object with a tokens array');
     return new PairVocab(json.tokens);
   }
 }
@@ -77,14 +93,19 @@ export class PairVocab {
  * @param {PairVocab} srcVocab @param {PairVocab} tgtVocab
  */
 export function encodePairs(pairs, srcVocab, tgtVocab) {
-  let ns = 0, nt = 0;
+  let ns = 0,
+    nt = 0;
   for (const p of pairs) {
     ns += p.source.length + 1;
     nt += p.target.length + 2;
   }
-  const src = new Int32Array(ns), tgt = new Int32Array(nt);
-  const srcLen = new Int32Array(pairs.length), tgtLen = new Int32Array(pairs.length);
-  let s = 0, t = 0, unknown = 0;
+  const src = new Int32Array(ns),
+    tgt = new Int32Array(nt);
+  const srcLen = new Int32Array(pairs.length),
+    tgtLen = new Int32Array(pairs.length);
+  let s = 0,
+    t = 0,
+    unknown = 0;
   pairs.forEach((p, i) => {
     for (const tok of p.source) unknown += Number((src[s++] = srcVocab.id(tok)) === UNK);
     src[s++] = EOS;
@@ -104,7 +125,8 @@ export function encodePairs(pairs, srcVocab, tgtVocab) {
  * @returns {{ src: PairVocab, tgt: PairVocab }}
  */
 export function buildVocabularies(pairs, { level, shared = false, maxSize }) {
-  const sources = pairs.map((p) => tokenize(p.source, level)), targets = pairs.map((p) => tokenize(p.target, level));
+  const sources = pairs.map((p) => tokenize(p.source, level)),
+    targets = pairs.map((p) => tokenize(p.target, level));
   if (shared) {
     const both = PairVocab.build([...sources, ...targets], { maxSize });
     return { src: both, tgt: both };

@@ -7,7 +7,17 @@
 // sentence is passed through. Shapes: N pairs, Ts / Tt source / target steps, Vs / Vt vocabularies.
 import { Handle, LmlabError } from './loader.mjs';
 import {
-  ATTN_SCORE, CELL, CLIP_MODE, GRU_VARIANT, LIMITS, OPT_KIND, S2S_LOSS, S2S_TRAIN_STATS, SEQ2SEQ_INFO, STATUS, TENSOR_INFO,
+  ATTN_SCORE,
+  CELL,
+  CLIP_MODE,
+  GRU_VARIANT,
+  LIMITS,
+  OPT_KIND,
+  S2S_LOSS,
+  S2S_TRAIN_STATS,
+  SEQ2SEQ_INFO,
+  STATUS,
+  TENSOR_INFO,
 } from './constants.mjs';
 import { tokenize, detokenize } from './seq2seq-data.mjs';
 import { PairVocab, PAD, BOS, EOS, UNK, encodePairs } from './seq2seq-vocab.mjs';
@@ -21,10 +31,13 @@ const LEVELS = { char: 'char', word: 'word' };
 /** metadata keys the glue writes itself; the rest of `metadata` is the caller's */
 const OWN_KEYS = new Set(['src_vocab', 'tgt_vocab', 'level']);
 const nameOf = (table, value) => Object.keys(table).find((k) => table[k] === value);
-const fail = (message) => { throw new LmlabError(message, STATUS.ARG); };
+const fail = (message) => {
+  throw new LmlabError(message, STATUS.ARG);
+};
 
 function choice(name, value, table) {
-  if (!Object.hasOwn(table, value)) fail(`${name} must be one of ${Object.keys(table).join(', ')}, got ${JSON.stringify(value)}`);
+  if (!Object.hasOwn(table, value))
+    fail(`${name} must be one of ${Object.keys(table).join(', ')}, got ${JSON.stringify(value)}`);
   return table[value];
 }
 
@@ -45,7 +58,8 @@ function number(name, value) {
 function checkPairs(what, pairs) {
   if (!Array.isArray(pairs) || pairs.length === 0) fail(`${what} needs a non-empty array of { source, target } pairs`);
   pairs.forEach((p, i) => {
-    if (!p || typeof p.source !== 'string' || typeof p.target !== 'string') fail(`${what}: pair ${i} must be { source: string, target: string }`);
+    if (!p || typeof p.source !== 'string' || typeof p.target !== 'string')
+      fail(`${what}: pair ${i} must be { source: string, target: string }`);
   });
   return pairs;
 }
@@ -68,10 +82,16 @@ export function install(core) {
       });
       this._info = i;
       const config = {
-        cell: nameOf(CELLS, i[SEQ2SEQ_INFO.CELL]), attention: nameOf(ATTENTIONS, i[SEQ2SEQ_INFO.ATTENTION]),
-        embedding: i[SEQ2SEQ_INFO.E], hidden: i[SEQ2SEQ_INFO.H], layers: i[SEQ2SEQ_INFO.L],
-        attentionSize: i[SEQ2SEQ_INFO.A], outContext: i[SEQ2SEQ_INFO.OUT_CONTEXT] === 1, seed: i[SEQ2SEQ_INFO.SEED],
-        level: vocabs.level, shared: vocabs.src === vocabs.tgt,
+        cell: nameOf(CELLS, i[SEQ2SEQ_INFO.CELL]),
+        attention: nameOf(ATTENTIONS, i[SEQ2SEQ_INFO.ATTENTION]),
+        embedding: i[SEQ2SEQ_INFO.E],
+        hidden: i[SEQ2SEQ_INFO.H],
+        layers: i[SEQ2SEQ_INFO.L],
+        attentionSize: i[SEQ2SEQ_INFO.A],
+        outContext: i[SEQ2SEQ_INFO.OUT_CONTEXT] === 1,
+        seed: i[SEQ2SEQ_INFO.SEED],
+        level: vocabs.level,
+        shared: vocabs.src === vocabs.tgt,
       };
       if (config.cell === 'gru') config.gruVariant = nameOf(GRU_VARIANTS, i[SEQ2SEQ_INFO.GRU_VARIANT]);
       this._config = Object.freeze(config);
@@ -91,27 +111,50 @@ export function install(core) {
     static create(config) {
       if (!config || typeof config !== 'object') fail('Seq2Seq.create needs a config object');
       const { srcVocab, tgtVocab } = config;
-      if (!(srcVocab instanceof PairVocab) || !(tgtVocab instanceof PairVocab)) fail('Seq2Seq.create needs srcVocab and tgtVocab (PairVocab)');
+      if (!(srcVocab instanceof PairVocab) || !(tgtVocab instanceof PairVocab))
+        fail('Seq2Seq.create needs srcVocab and tgtVocab (PairVocab)');
       const level = choice('level', config.level ?? 'char', LEVELS);
       const cell = config.cell ?? 'lstm';
       const c = choice('cell', cell, CELLS);
-      if (config.gruVariant !== undefined && cell !== 'gru') fail(`gruVariant applies to the GRU only, not to cell '${cell}'`);
+      if (config.gruVariant !== undefined && cell !== 'gru')
+        fail(`gruVariant applies to the GRU only, not to cell '${cell}'`);
       const variant = choice('gruVariant', config.gruVariant ?? 'torch', GRU_VARIANTS);
       const attention = config.attention ?? 'dot';
       const att = choice('attention', attention, ATTENTIONS);
       const E = wholeNumber('embedding', config.embedding ?? 32);
       const H = wholeNumber('hidden', config.hidden ?? 64);
       const L = wholeNumber('layers', config.layers ?? 1);
-      if (config.attentionSize !== undefined && attention !== 'additive') fail(`attentionSize applies to additive attention only, not '${attention}'`);
+      if (config.attentionSize !== undefined && attention !== 'additive')
+        fail(`attentionSize applies to additive attention only, not '${attention}'`);
       const A = attention === 'additive' ? wholeNumber('attentionSize', config.attentionSize ?? H) : 0;
-      if (config.outContext !== undefined && typeof config.outContext !== 'boolean') fail(`outContext must be true or false, got ${config.outContext}`);
-      if (config.outContext && attention === 'none') fail("outContext feeds the attention context to the output layer; attention 'none' has none");
+      if (config.outContext !== undefined && typeof config.outContext !== 'boolean')
+        fail(`outContext must be true or false, got ${config.outContext}`);
+      if (config.outContext && attention === 'none')
+        fail("outContext feeds the attention context to the output layer; attention 'none' has none");
       const outContext = attention === 'none' ? 0 : config.outContext === false ? 0 : 1;
       const seed = wholeNumber('seed', config.seed ?? 1, { unsigned: true });
       const ptr = scoped((s) => {
         const out = s.out();
-        check(X.lm_seq2seq_create(c, cell === 'gru' ? variant : GRU_VARIANT.LECTURE, srcVocab.size, tgtVocab.size, E, H, L, att,
-          A, outContext, PAD, PAD, BOS, EOS, seed, out));
+        check(
+          X.lm_seq2seq_create(
+            c,
+            cell === 'gru' ? variant : GRU_VARIANT.LECTURE,
+            srcVocab.size,
+            tgtVocab.size,
+            E,
+            H,
+            L,
+            att,
+            A,
+            outContext,
+            PAD,
+            PAD,
+            BOS,
+            EOS,
+            seed,
+            out,
+          ),
+        );
         return u32At(out);
       });
       return new Seq2Seq(ptr, { src: srcVocab, tgt: tgtVocab, level, metadata: {} });
@@ -119,7 +162,8 @@ export function install(core) {
 
     /** A model from a seq2seq file's bytes; a malformed file throws with the C core's sentence. */
     static load(bytes) {
-      if (!(bytes instanceof Uint8Array)) fail(`Seq2Seq.load needs the file's bytes as a Uint8Array, got ${typeof bytes}`);
+      if (!(bytes instanceof Uint8Array))
+        fail(`Seq2Seq.load needs the file's bytes as a Uint8Array, got ${typeof bytes}`);
       const ptr = scoped((s) => {
         const out = s.out();
         check(X.lm_seq2seq_load(s.u8(bytes), bytes.length, out));
@@ -132,7 +176,10 @@ export function install(core) {
           return JSON.parse(core.readCString(u32At(out)));
         });
         if (typeof meta.src_vocab !== 'string' || typeof meta.level !== 'string') {
-          throw new LmlabError('seq2seq file has no vocabulary in its metadata (src_vocab, level): it was not saved by Seq2Seq.save', STATUS.FORMAT);
+          throw new LmlabError(
+            'seq2seq file has no vocabulary in its metadata (src_vocab, level): it was not saved by Seq2Seq.save',
+            STATUS.FORMAT,
+          );
         }
         let src, tgt;
         try {
@@ -141,14 +188,17 @@ export function install(core) {
         } catch (err) {
           throw new LmlabError(`seq2seq file's vocabulary is malformed: ${err.message}`, STATUS.FORMAT);
         }
-        const level = choice('the file\'s level', meta.level, LEVELS);
+        const level = choice("the file's level", meta.level, LEVELS);
         const i = scoped((s) => {
           const info = s.out(SEQ2SEQ_INFO.COUNT);
           check(X.lm_seq2seq_info(ptr, info));
           return core.memory().u32.slice(info >> 2, (info >> 2) + SEQ2SEQ_INFO.COUNT);
         });
         if (i[SEQ2SEQ_INFO.VS] !== src.size || i[SEQ2SEQ_INFO.VT] !== tgt.size) {
-          throw new LmlabError(`seq2seq file's vocabularies hold ${src.size} and ${tgt.size} tokens but its model ${i[SEQ2SEQ_INFO.VS]} and ${i[SEQ2SEQ_INFO.VT]}`, STATUS.FORMAT);
+          throw new LmlabError(
+            `seq2seq file's vocabularies hold ${src.size} and ${tgt.size} tokens but its model ${i[SEQ2SEQ_INFO.VS]} and ${i[SEQ2SEQ_INFO.VT]}`,
+            STATUS.FORMAT,
+          );
         }
         const metadata = Object.fromEntries(Object.entries(meta).filter(([k]) => !OWN_KEYS.has(k)));
         return new Seq2Seq(ptr, { src, tgt, level, metadata });
@@ -158,9 +208,15 @@ export function install(core) {
       }
     }
 
-    get config() { return this._config; }
-    get level() { return this._config.level; }
-    get parameterCount() { return this._info[SEQ2SEQ_INFO.PARAMS]; }
+    get config() {
+      return this._config;
+    }
+    get level() {
+      return this._config.level;
+    }
+    get parameterCount() {
+      return this._info[SEQ2SEQ_INFO.PARAMS];
+    }
 
     /** Zero-copy views of every parameter tensor and its gradient; refetch after calls that may grow memory. */
     parameters() {
@@ -168,17 +224,28 @@ export function install(core) {
       return scoped((s) => {
         const bufs = s.out(2);
         check(X.lm_seq2seq_buffers(ptr, bufs, bufs + 4));
-        const params = u32At(bufs), grads = u32At(bufs + 4);
-        const info = s.out(TENSOR_INFO.COUNT), names = s.out(2);
+        const params = u32At(bufs),
+          grads = u32At(bufs + 4);
+        const info = s.out(TENSOR_INFO.COUNT),
+          names = s.out(2);
         const views = [];
         for (let k = 0; k < this._info[SEQ2SEQ_INFO.TENSORS]; k++) {
           check(X.lm_seq2seq_tensor(ptr, k, info, names, names + 4));
           const t = core.memory().u32.subarray(info >> 2, (info >> 2) + TENSOR_INFO.COUNT);
-          const [ndim, r, c, offset, count] = [t[TENSOR_INFO.NDIM], t[TENSOR_INFO.ROWS], t[TENSOR_INFO.COLS], t[TENSOR_INFO.OFFSET], t[TENSOR_INFO.ELEMS]];
+          const [ndim, r, c, offset, count] = [
+            t[TENSOR_INFO.NDIM],
+            t[TENSOR_INFO.ROWS],
+            t[TENSOR_INFO.COLS],
+            t[TENSOR_INFO.OFFSET],
+            t[TENSOR_INFO.ELEMS],
+          ];
           const buffer = core.memory().buffer;
           views.push({
-            name: core.readCString(u32At(names)), lecture: core.readCString(u32At(names + 4)), shape: ndim === 2 ? [r, c] : [r],
-            data: new Float32Array(buffer, params + 4 * offset, count), grad: new Float32Array(buffer, grads + 4 * offset, count),
+            name: core.readCString(u32At(names)),
+            lecture: core.readCString(u32At(names + 4)),
+            shape: ndim === 2 ? [r, c] : [r],
+            data: new Float32Array(buffer, params + 4 * offset, count),
+            grad: new Float32Array(buffer, grads + 4 * offset, count),
           });
         }
         return views;
@@ -190,7 +257,8 @@ export function install(core) {
       if (typeof text !== 'string') fail(`a source must be a string, got ${typeof text}`);
       const tokens = tokenize(text, this.level);
       if (tokens.length === 0) fail('the source is empty: type at least one token');
-      if (tokens.length + 1 > LIMITS.MAX_S2S_LEN) fail(`the source has ${tokens.length} tokens; at most ${LIMITS.MAX_S2S_LEN - 1} fit`);
+      if (tokens.length + 1 > LIMITS.MAX_S2S_LEN)
+        fail(`the source has ${tokens.length} tokens; at most ${LIMITS.MAX_S2S_LEN - 1} fit`);
       const ids = Int32Array.from([...this.srcVocab.encode(tokens), EOS]);
       return { ids, tokens: [...tokens, '</s>'], unknown: ids.filter((id) => id === UNK).length };
     }
@@ -205,9 +273,13 @@ export function install(core) {
       const level = this.level;
       const tokenized = pairs.map((p) => ({ source: tokenize(p.source, level), target: tokenize(p.target, level) }));
       const e = encodePairs(tokenized, this.srcVocab, this.tgtVocab);
-      const N = pairs.length, Ts = Math.max(...e.srcLen), Ty = Math.max(...e.tgtLen);
-      const src = new Int32Array(N * Ts).fill(PAD), tgt = new Int32Array(N * Ty).fill(PAD);
-      let a = 0, b = 0;
+      const N = pairs.length,
+        Ts = Math.max(...e.srcLen),
+        Ty = Math.max(...e.tgtLen);
+      const src = new Int32Array(N * Ts).fill(PAD),
+        tgt = new Int32Array(N * Ty).fill(PAD);
+      let a = 0,
+        b = 0;
       for (let n = 0; n < N; n++) {
         src.set(e.src.subarray(a, a + e.srcLen[n]), n * Ts);
         tgt.set(e.tgt.subarray(b, b + e.tgtLen[n]), n * Ty);
@@ -219,18 +291,21 @@ export function install(core) {
 
     _batchOf(data) {
       const b = Array.isArray(data) ? this.batch(data) : data;
-      if (!b || !(b.src instanceof Int32Array) || !(b.tgt instanceof Int32Array)) fail('expected text pairs or a batch from batch()');
+      if (!b || !(b.src instanceof Int32Array) || !(b.tgt instanceof Int32Array))
+        fail('expected text pairs or a batch from batch()');
       wholeNumber('N', b.N);
       wholeNumber('Ts', b.Ts);
       wholeNumber('Tt', b.Tt);
       if (b.src.length !== b.N * b.Ts) fail(`batch src holds ${b.src.length} ids, not N·Ts = ${b.N * b.Ts}`);
-      if (b.tgt.length !== b.N * (b.Tt + 1)) fail(`batch tgt holds ${b.tgt.length} ids, not N·(Tt+1) = ${b.N * (b.Tt + 1)}`);
+      if (b.tgt.length !== b.N * (b.Tt + 1))
+        fail(`batch tgt holds ${b.tgt.length} ids, not N·(Tt+1) = ${b.N * (b.Tt + 1)}`);
       return b;
     }
 
     /** Teacher-forced forward and backward; returns the mean loss per real target token (nats). */
     lossAndGrads(data) {
-      const b = this._batchOf(data), ptr = this.ptr;
+      const b = this._batchOf(data),
+        ptr = this.ptr;
       return scoped((s) => {
         const loss = s.out();
         check(X.lm_seq2seq_loss_and_grads(ptr, s.i32(b.src), b.N, b.Ts, s.i32(b.tgt), b.Tt, loss));
@@ -240,7 +315,8 @@ export function install(core) {
 
     /** Σ log p(target | source) per pair (teacher forcing): (N,). */
     sequenceLogProbs(data) {
-      const b = this._batchOf(data), ptr = this.ptr;
+      const b = this._batchOf(data),
+        ptr = this.ptr;
       return scoped((s) => {
         const out = s.out(b.N);
         check(X.lm_seq2seq_sequence_logprobs(ptr, s.i32(b.src), b.N, b.Ts, s.i32(b.tgt), b.Tt, out));
@@ -256,9 +332,11 @@ export function install(core) {
       checkPairs('evaluate', pairs);
       wholeNumber('batch', batch);
       if (batch < 1) fail(`batch must be at least 1, got ${batch}`);
-      let nats = 0, tokens = 0;
+      let nats = 0,
+        tokens = 0;
       for (let i = 0; i < pairs.length; i += batch) {
-        const b = this.batch(pairs.slice(i, i + batch)), ptr = this.ptr;
+        const b = this.batch(pairs.slice(i, i + batch)),
+          ptr = this.ptr;
         scoped((s) => {
           const out = s.out(S2S_LOSS.COUNT);
           check(X.lm_seq2seq_loss(ptr, s.i32(b.src), b.N, b.Ts, s.i32(b.tgt), b.Tt, out));
@@ -282,8 +360,13 @@ export function install(core) {
       const ended = n > 0 && ids[n - 1] === EOS;
       const tokens = this.tgtVocab.decode(ids);
       return {
-        output: detokenize(tokens, this.level), tokens, ids, ended, logProb,
-        sourceTokens: src.tokens, unknown: src.unknown,
+        output: detokenize(tokens, this.level),
+        tokens,
+        ids,
+        ended,
+        logProb,
+        sourceTokens: src.tokens,
+        unknown: src.unknown,
         alpha: { data: alpha.slice(0, n * Ts), shape: [n, Ts] },
       };
     }
@@ -297,10 +380,15 @@ export function install(core) {
      */
     translate(source, { beam = 1, maxLength } = {}) {
       wholeNumber('beam', beam);
-      const src = this.encodeSource(source), Ts = src.ids.length;
-      const cap = this._maxLength(Ts, maxLength), ptr = this.ptr;
+      const src = this.encodeSource(source),
+        Ts = src.ids.length;
+      const cap = this._maxLength(Ts, maxLength),
+        ptr = this.ptr;
       return scoped((s) => {
-        const out = s.i32(cap), len = s.out(), alpha = s.f32(cap * Ts), lp = s.out();
+        const out = s.i32(cap),
+          len = s.out(),
+          alpha = s.f32(cap * Ts),
+          lp = s.out();
         if (beam === 1) check(X.lm_seq2seq_greedy(ptr, s.i32(src.ids), 1, Ts, cap, out, len, alpha, lp));
         else check(X.lm_seq2seq_beam(ptr, s.i32(src.ids), Ts, beam, cap, out, len, alpha, lp));
         const n = core.readI32At(len);
@@ -323,18 +411,35 @@ export function install(core) {
       const results = [];
       for (let i = 0; i < sources.length; i += batch) {
         const srcs = sources.slice(i, i + batch).map((t) => this.encodeSource(t));
-        const N = srcs.length, Ts = Math.max(...srcs.map((x) => x.ids.length));
-        const cap = this._maxLength(Ts, maxLength), ptr = this.ptr;
+        const N = srcs.length,
+          Ts = Math.max(...srcs.map((x) => x.ids.length));
+        const cap = this._maxLength(Ts, maxLength),
+          ptr = this.ptr;
         const ids = new Int32Array(N * Ts).fill(PAD);
         srcs.forEach((x, n) => ids.set(x.ids, n * Ts));
         scoped((s) => {
-          const out = s.i32(N * cap), len = s.i32(N), alpha = s.f32(N * cap * Ts), lp = s.out(N);
+          const out = s.i32(N * cap),
+            len = s.i32(N),
+            alpha = s.f32(N * cap * Ts),
+            lp = s.out(N);
           check(X.lm_seq2seq_greedy(ptr, s.i32(ids), N, Ts, cap, out, len, alpha, lp));
-          const o = core.readI32(out, N * cap), l = core.readI32(len, N), a = core.readF32(alpha, N * cap * Ts), p = f64s(lp, N);
+          const o = core.readI32(out, N * cap),
+            l = core.readI32(len, N),
+            a = core.readF32(alpha, N * cap * Ts),
+            p = f64s(lp, N);
           srcs.forEach((x, n) => {
-            const r = this._result(x, o.subarray(n * cap, (n + 1) * cap), l[n], a.subarray(n * cap * Ts, (n + 1) * cap * Ts), Ts, p[n]);
+            const r = this._result(
+              x,
+              o.subarray(n * cap, (n + 1) * cap),
+              l[n],
+              a.subarray(n * cap * Ts, (n + 1) * cap * Ts),
+              Ts,
+              p[n],
+            );
             // the batch's padding columns belong to the other sources: keep this source's own columns
-            const own = x.ids.length, rows = r.alpha.shape[0], trimmed = new Float32Array(rows * own);
+            const own = x.ids.length,
+              rows = r.alpha.shape[0],
+              trimmed = new Float32Array(rows * own);
             for (let t = 0; t < rows; t++) trimmed.set(r.alpha.data.subarray(t * Ts, t * Ts + own), t * own);
             r.alpha = { data: trimmed, shape: [rows, own] };
             results.push(r);
@@ -352,7 +457,10 @@ export function install(core) {
      */
     accuracy(pairs, options = {}) {
       checkPairs('accuracy', pairs);
-      const outputs = this.translateMany(pairs.map((p) => p.source), options);
+      const outputs = this.translateMany(
+        pairs.map((p) => p.source),
+        options,
+      );
       const groups = new Map();
       let exact = 0;
       outputs.forEach((o, i) => {
@@ -372,7 +480,8 @@ export function install(core) {
 
     /** Centered differences against lossAndGrads on a batch: the largest relative error per tensor. */
     gradientCheck(data, { samples = 10, eps = 1e-2, seed = 1 } = {}) {
-      const b = this._batchOf(data), ptr = this.ptr;
+      const b = this._batchOf(data),
+        ptr = this.ptr;
       wholeNumber('samples', samples);
       number('eps', eps);
       wholeNumber('seed', seed, { unsigned: true });
@@ -387,10 +496,12 @@ export function install(core) {
 
     /** safetensors bytes: parameters (PyTorch names), config, vocabularies and metadata, and the trainer's state if given. */
     save(trainer) {
-      if (trainer !== undefined && !(trainer instanceof Seq2SeqTrainer)) fail('save(trainer) needs a Seq2SeqTrainer or nothing');
+      if (trainer !== undefined && !(trainer instanceof Seq2SeqTrainer))
+        fail('save(trainer) needs a Seq2SeqTrainer or nothing');
       for (const [k, v] of Object.entries(this.metadata)) {
         if (OWN_KEYS.has(k)) fail(`metadata '${k}' is written by Seq2Seq itself`);
-        if (typeof v !== 'string') fail(`metadata '${k}' must be a string (JSON.stringify objects first), got ${typeof v}`);
+        if (typeof v !== 'string')
+          fail(`metadata '${k}' must be a string (JSON.stringify objects first), got ${typeof v}`);
       }
       // the vocabularies as JSON strings; a shared one once (no tgt_vocab)
       const meta = { ...this.metadata, level: this.level, src_vocab: JSON.stringify(this.srcVocab.toJSON()) };
@@ -436,13 +547,30 @@ export function install(core) {
       const level = model.level;
       const tokenized = pairs.map((p) => ({ source: tokenize(p.source, level), target: tokenize(p.target, level) }));
       tokenized.forEach((p, i) => {
-        if (p.source.length === 0 || p.target.length === 0) fail(`Seq2SeqTrainer: pair ${i} has an empty ${p.source.length ? 'target' : 'source'}`);
+        if (p.source.length === 0 || p.target.length === 0)
+          fail(`Seq2SeqTrainer: pair ${i} has an empty ${p.source.length ? 'target' : 'source'}`);
       });
       const e = encodePairs(tokenized, model.srcVocab, model.tgtVocab);
       const ptr = scoped((s) => {
         const out = s.out();
-        check(X.lm_seq2seq_trainer_create(model.ptr, s.i32(e.src), s.i32(e.srcLen), s.i32(e.tgt), s.i32(e.tgtLen), pairs.length, N,
-          kind, lr, momentum, clip, mode, seed, out));
+        check(
+          X.lm_seq2seq_trainer_create(
+            model.ptr,
+            s.i32(e.src),
+            s.i32(e.srcLen),
+            s.i32(e.tgt),
+            s.i32(e.tgtLen),
+            pairs.length,
+            N,
+            kind,
+            lr,
+            momentum,
+            clip,
+            mode,
+            seed,
+            out,
+          ),
+        );
         return u32At(out);
       });
       super('seq2seq trainer', ptr, (p) => X.lm_seq2seq_trainer_free(p));
@@ -454,7 +582,9 @@ export function install(core) {
       this._step = 0;
     }
 
-    get step() { return this._step; }
+    get step() {
+      return this._step;
+    }
 
     setLearningRate(lr) {
       number('lr', lr);
@@ -477,9 +607,14 @@ export function install(core) {
         if (status === STATUS.OK || status === STATUS.NONFINITE) this._step = v[S2S_TRAIN_STATS.STEP];
         check(status);
         return {
-          step: v[S2S_TRAIN_STATS.STEP], loss: v[S2S_TRAIN_STATS.LOSS], lastLoss: v[S2S_TRAIN_STATS.LAST_LOSS],
-          gradNorm: v[S2S_TRAIN_STATS.GRAD_NORM], clipped: v[S2S_TRAIN_STATS.CLIPPED] === 1,
-          clipEvents: v[S2S_TRAIN_STATS.CLIP_EVENTS], pairs: v[S2S_TRAIN_STATS.PAIRS], tokens: v[S2S_TRAIN_STATS.TOKENS],
+          step: v[S2S_TRAIN_STATS.STEP],
+          loss: v[S2S_TRAIN_STATS.LOSS],
+          lastLoss: v[S2S_TRAIN_STATS.LAST_LOSS],
+          gradNorm: v[S2S_TRAIN_STATS.GRAD_NORM],
+          clipped: v[S2S_TRAIN_STATS.CLIPPED] === 1,
+          clipEvents: v[S2S_TRAIN_STATS.CLIP_EVENTS],
+          pairs: v[S2S_TRAIN_STATS.PAIRS],
+          tokens: v[S2S_TRAIN_STATS.TOKENS],
           epoch: v[S2S_TRAIN_STATS.EPOCH],
         };
       });

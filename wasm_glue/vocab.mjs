@@ -28,7 +28,11 @@ export function argError(message) {
 function pick(table, value, name, fallback) {
   if (value === undefined) return fallback;
   if (!Object.hasOwn(table, value)) {
-    throw argError(`${name} must be one of ${Object.keys(table).map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(value)}`);
+    throw argError(
+      `${name} must be one of ${Object.keys(table)
+        .map((k) => `'${k}'`)
+        .join(', ')}, got ${JSON.stringify(value)}`,
+    );
   }
   return table[value];
 }
@@ -36,7 +40,8 @@ function pick(table, value, name, fallback) {
 /** A whole number a C int32 holds (C checks its range). */
 function wholeNumber(value, name, fallback) {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 31) throw argError(`${name} must be a whole number, got ${value}`);
+  if (!Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 31)
+    throw argError(`${name} must be a whole number, got ${value}`);
   return value;
 }
 
@@ -47,9 +52,13 @@ function wholeNumber(value, name, fallback) {
  */
 export function utf8Of(encoder, text, what) {
   if (text instanceof Uint8Array) return text;
-  if (typeof text !== 'string') throw argError(`${what} must be a string or a Uint8Array, got ${text === null ? 'null' : typeof text}`);
+  if (typeof text !== 'string')
+    throw argError(`${what} must be a string or a Uint8Array, got ${text === null ? 'null' : typeof text}`);
   if (!text.isWellFormed()) {
-    throw new LmlabError(`${what} has a lone UTF-16 surrogate at index ${text.search(/[\uD800-\uDFFF]/u)}, which is not Unicode text`, STATUS.UTF8);
+    throw new LmlabError(
+      `${what} has a lone UTF-16 surrogate at index ${text.search(/[\uD800-\uDFFF]/u)}, which is not Unicode text`,
+      STATUS.UTF8,
+    );
   }
   return encoder.encode(text);
 }
@@ -73,19 +82,22 @@ export function install(core) {
   const textBytes = (text, what) => utf8Of(core.encoder, text, what);
 
   /** Run C's lm_vocab_encode and copy the ids (and sentence starts) out. */
-  const encodeRaw = (ptr, text, split) => core.scoped((s) => {
-    const bytes = textBytes(text, 'the text');
-    const textPtr = s.u8(bytes);
-    const out = s.out(4); // ids*, n, starts*, n_sentences (4-byte slots, 8 apart)
-    core.check(X.lm_vocab_encode(ptr, textPtr, bytes.length, split, out, out + 8, out + 16, out + 24));
-    const idsPtr = core.readI32At(out), n = core.readI32At(out + 8);
-    const startsPtr = core.readI32At(out + 16), sentences = core.readI32At(out + 24);
-    const ids = core.readI32(idsPtr, n);
-    const starts = core.readI32(startsPtr, sentences + 1);
-    X.lm_free(idsPtr);
-    X.lm_free(startsPtr);
-    return { ids, starts };
-  });
+  const encodeRaw = (ptr, text, split) =>
+    core.scoped((s) => {
+      const bytes = textBytes(text, 'the text');
+      const textPtr = s.u8(bytes);
+      const out = s.out(4); // ids*, n, starts*, n_sentences (4-byte slots, 8 apart)
+      core.check(X.lm_vocab_encode(ptr, textPtr, bytes.length, split, out, out + 8, out + 16, out + 24));
+      const idsPtr = core.readI32At(out),
+        n = core.readI32At(out + 8);
+      const startsPtr = core.readI32At(out + 16),
+        sentences = core.readI32At(out + 24);
+      const ids = core.readI32(idsPtr, n);
+      const starts = core.readI32(startsPtr, sentences + 1);
+      X.lm_free(idsPtr);
+      X.lm_free(startsPtr);
+      return { ids, starts };
+    });
 
   const noFree = () => {};
 
@@ -94,7 +106,8 @@ export function install(core) {
     constructor(ptr, owned = true) {
       super('Vocab', ptr, owned ? (p) => core.check(X.lm_vocab_free(p)) : noFree);
       this._owned = owned;
-      this._info = core.scoped((s) => { // by VOCAB_INFO
+      this._info = core.scoped((s) => {
+        // by VOCAB_INFO
         const out = s.i32(VOCAB_INFO.COUNT);
         core.check(X.lm_vocab_info(ptr, out));
         return core.readI32(out, VOCAB_INFO.COUNT);
@@ -111,26 +124,42 @@ export function install(core) {
     static build(text, options) {
       if (!options || typeof options !== 'object') throw argError("Vocab.build needs options, e.g. { level: 'word' }");
       for (const key of Object.keys(options)) {
-        if (!BUILD_OPTIONS.has(key)) throw argError(`unknown Vocab option '${key}' (known: ${[...BUILD_OPTIONS].join(', ')})`);
+        if (!BUILD_OPTIONS.has(key))
+          throw argError(`unknown Vocab option '${key}' (known: ${[...BUILD_OPTIONS].join(', ')})`);
       }
       if (options.level === undefined) throw argError("Vocab.build: options.level is required ('char' or 'word')");
       const level = pick(LEVELS, options.level, 'level');
-      if (level === LEVEL.CHAR) { // C sees only values: an explicit default given at char level is caught here
+      if (level === LEVEL.CHAR) {
+        // C sees only values: an explicit default given at char level is caught here
         for (const key of ['tokenizer', 'sentences', 'lowercase']) {
-          if (options[key] !== undefined && options[key] !== false) throw argError(`the ${key} option applies to word-level vocabularies only`);
+          if (options[key] !== undefined && options[key] !== false)
+            throw argError(`the ${key} option applies to word-level vocabularies only`);
         }
       }
       const tokenizer = pick(TOKENIZERS, options.tokenizer, 'tokenizer', TOKENIZER_KIND.WORDS);
       const sentences = pick(SENTENCE_SPLITS, options.sentences, 'sentences', SENTENCES.LINES);
-      if (options.lowercase !== undefined && typeof options.lowercase !== 'boolean') throw argError('lowercase must be true or false');
+      if (options.lowercase !== undefined && typeof options.lowercase !== 'boolean')
+        throw argError('lowercase must be true or false');
       const unk = unkRule(options.unk);
       const minCount = wholeNumber(options.minCount, 'minCount', 1);
       const maxSize = wholeNumber(options.maxSize, 'maxSize', 0);
       const ptr = core.scoped((s) => {
         const bytes = textBytes(text, 'the training text');
         const out = s.out();
-        core.check(X.lm_vocab_build(out, s.u8(bytes), bytes.length, level, tokenizer, options.lowercase ? 1 : 0,
-          sentences, minCount, maxSize, unk));
+        core.check(
+          X.lm_vocab_build(
+            out,
+            s.u8(bytes),
+            bytes.length,
+            level,
+            tokenizer,
+            options.lowercase ? 1 : 0,
+            sentences,
+            minCount,
+            maxSize,
+            unk,
+          ),
+        );
         return core.readI32At(out);
       });
       return new Vocab(ptr);
@@ -145,19 +174,37 @@ export function install(core) {
       if (!json || typeof json !== 'object') throw argError('Vocab.fromJSON needs an object from vocab.toJSON()');
       const level = pick(LEVELS, json.level, 'vocabulary level');
       const { tokens, counts } = json;
-      if (!Array.isArray(tokens) || !tokens.every((t) => typeof t === 'string' && t.isWellFormed())) throw argError('vocabulary tokens must be an array of well-formed strings');
-      if (!Array.isArray(counts) || counts.length !== tokens.length || !counts.every((c) => Number.isInteger(c) && Math.abs(c) < 2 ** 31)) {
+      if (!Array.isArray(tokens) || !tokens.every((t) => typeof t === 'string' && t.isWellFormed()))
+        throw argError('vocabulary tokens must be an array of well-formed strings');
+      if (
+        !Array.isArray(counts) ||
+        counts.length !== tokens.length ||
+        !counts.every((c) => Number.isInteger(c) && Math.abs(c) < 2 ** 31)
+      ) {
         throw argError('vocabulary counts must be one whole number per token');
       }
       const encoded = tokens.map((t) => core.encoder.encode(t));
       const bytes = new Uint8Array(encoded.reduce((n, b) => n + b.length, 0));
       let at = 0;
-      for (const b of encoded) { bytes.set(b, at); at += b.length; }
+      for (const b of encoded) {
+        bytes.set(b, at);
+        at += b.length;
+      }
       const ptr = core.scoped((s) => {
         const out = s.out();
-        core.check(X.lm_vocab_from_tokens(out, level, pick(TOKENIZERS, json.tokenizer, 'tokenizer', TOKENIZER_KIND.WORDS), json.lowercase ? 1 : 0,
-          pick(SENTENCE_SPLITS, json.sentences, 'sentences', SENTENCES.LINES), s.u8(bytes), s.i32(encoded.map((b) => b.length)),
-          s.i32(counts), tokens.length));
+        core.check(
+          X.lm_vocab_from_tokens(
+            out,
+            level,
+            pick(TOKENIZERS, json.tokenizer, 'tokenizer', TOKENIZER_KIND.WORDS),
+            json.lowercase ? 1 : 0,
+            pick(SENTENCE_SPLITS, json.sentences, 'sentences', SENTENCES.LINES),
+            s.u8(bytes),
+            s.i32(encoded.map((b) => b.length)),
+            s.i32(counts),
+            tokens.length,
+          ),
+        );
         return core.readI32At(out);
       });
       return new Vocab(ptr);
@@ -171,23 +218,44 @@ export function install(core) {
       return vocab;
     }
     /** @internal the owner was freed: further use throws. */
-    _detach() { this._ptr = 0; }
-    dispose() { if (this._owned) super.dispose(); }
+    _detach() {
+      this._ptr = 0;
+    }
+    dispose() {
+      if (this._owned) super.dispose();
+    }
 
-    get size() { this.ptr; return this._info[VOCAB_INFO.SIZE]; }
-    get level() { this.ptr; return this._info[VOCAB_INFO.LEVEL] === LEVEL.CHAR ? 'char' : 'word'; }
-    get unk() { this.ptr; return this._info[VOCAB_INFO.UNK]; }
-    get bos() { this.ptr; return this._info[VOCAB_INFO.BOS]; }
-    get eos() { this.ptr; return this._info[VOCAB_INFO.EOS]; }
+    get size() {
+      this.ptr;
+      return this._info[VOCAB_INFO.SIZE];
+    }
+    get level() {
+      this.ptr;
+      return this._info[VOCAB_INFO.LEVEL] === LEVEL.CHAR ? 'char' : 'word';
+    }
+    get unk() {
+      this.ptr;
+      return this._info[VOCAB_INFO.UNK];
+    }
+    get bos() {
+      this.ptr;
+      return this._info[VOCAB_INFO.BOS];
+    }
+    get eos() {
+      this.ptr;
+      return this._info[VOCAB_INFO.EOS];
+    }
 
     /** Every token as a string, by id (cached: the vocabulary never changes). */
     tokens() {
       if (!this._tokens) {
-        const ptr = this.ptr, V = this.size;
+        const ptr = this.ptr,
+          V = this.size;
         this._tokens = core.scoped((s) => {
           const out = s.out(3);
           core.check(X.lm_vocab_views(ptr, out, out + 8, out + 16));
-          const bytesPtr = core.readI32At(out), offsets = new Uint32Array(core.readI32(core.readI32At(out + 8), V + 1).buffer);
+          const bytesPtr = core.readI32At(out),
+            offsets = new Uint32Array(core.readI32(core.readI32At(out + 8), V + 1).buffer);
           this._counts = core.readI32(core.readI32At(out + 16), V);
           this._offsets = offsets; // (V+1,) into _arena
           this._arena = core.readBytes(bytesPtr, offsets[V]); // every token's UTF-8 bytes
@@ -221,27 +289,43 @@ export function install(core) {
     /** Ids to text: char level concatenates; word level joins words with spaces, one sentence per line.
      *  Works on UTF-8 bytes (one TextDecoder call), so a million ids take milliseconds. */
     decode(ids) {
-      const V = this.tokens().length, arena = this._arena, offsets = this._offsets;
-      const word = this.level === 'word', bos = this.bos, eos = this.eos;
+      const V = this.tokens().length,
+        arena = this._arena,
+        offsets = this._offsets;
+      const word = this.level === 'word',
+        bos = this.bos,
+        eos = this.eos;
       let bytes = 0;
       for (let i = 0; i < ids.length; i++) {
         const id = ids[i];
-        if (!Number.isInteger(id) || id < 0 || id >= V) throw argError(`id ${id} at position ${i} is outside the vocabulary [0, ${V})`);
+        if (!Number.isInteger(id) || id < 0 || id >= V)
+          throw argError(`id ${id} at position ${i} is outside the vocabulary [0, ${V})`);
         bytes += offsets[id + 1] - offsets[id] + (word ? 1 : 0); // + a space or newline
       }
       const out = new Uint8Array(bytes);
-      let at = 0, lineStart = true;
+      let at = 0,
+        lineStart = true;
       for (let i = 0; i < ids.length; i++) {
         const id = ids[i];
         if (word) {
           if (id === bos) continue;
-          if (id === eos) { if (!lineStart) { out[at++] = 10; lineStart = true; } continue; }
+          if (id === eos) {
+            if (!lineStart) {
+              out[at++] = 10;
+              lineStart = true;
+            }
+            continue;
+          }
           if (!lineStart) out[at++] = 32;
           lineStart = false;
         }
-        const start = offsets[id], end = offsets[id + 1];
+        const start = offsets[id],
+          end = offsets[id + 1];
         if (end - start === 1) out[at++] = arena[start];
-        else { out.set(arena.subarray(start, end), at); at += end - start; }
+        else {
+          out.set(arena.subarray(start, end), at);
+          at += end - start;
+        }
       }
       if (word && at > 0 && out[at - 1] === 10) at--;
       return core.decoder.decode(out.subarray(0, at));
@@ -252,7 +336,8 @@ export function install(core) {
       if (typeof token !== 'string') throw argError(`a token must be a string, got ${JSON.stringify(token)}`);
       const ptr = this.ptr;
       return core.scoped((s) => {
-        const bytes = textBytes(token, 'the token'), out = s.out();
+        const bytes = textBytes(token, 'the token'),
+          out = s.out();
         core.check(X.lm_vocab_id_of(ptr, s.u8(bytes), bytes.length, out));
         return core.readI32At(out);
       });
@@ -261,7 +346,8 @@ export function install(core) {
     /** @param {number} id */
     tokenOf(id) {
       const tokens = this.tokens();
-      if (!Number.isInteger(id) || id < 0 || id >= tokens.length) throw argError(`id ${id} is outside the vocabulary [0, ${tokens.length})`);
+      if (!Number.isInteger(id) || id < 0 || id >= tokens.length)
+        throw argError(`id ${id} is outside the vocabulary [0, ${tokens.length})`);
       return tokens[id];
     }
 

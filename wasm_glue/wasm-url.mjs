@@ -17,8 +17,11 @@ export function defaultWasmUrl() {
   const here = import.meta.url;
   // A classic-script (IIFE) bundle has no import.meta.url: nothing to resolve against.
   if (typeof here !== 'string' || !here) {
-    return new Error('lmlab cannot tell where lmlab.wasm is (this bundle is not an ES module, so it has no import.meta.url): pass loadLmlab({ wasm: url })');
+    return new Error(
+      'lmlab cannot tell where lmlab.wasm is (this bundle is not an ES module, so it has no import.meta.url): pass loadLmlab({ wasm: url })',
+    );
   }
-  if (/\/wasm_glue\/wasm-url\.mjs$/.test(new URL(here).pathname)) return new URL('../build/lmlab.wasm', import.meta.url);
+  if (/\/wasm_glue\/wasm-url\.mjs$/.test(new URL(here).pathname))
+    return new URL('../build/lmlab.wasm', import.meta.url);
   return new URL(BESIDE_A_BUNDLE, here);
 }

@@ -16,7 +16,15 @@
 // Every page function takes `app` as its first argument; only this file creates it.
 import { lessonFromQuery } from './lesson.mjs';
 import { createTrainer, registerTrainer } from './kit/index.mjs';
-import { choosePreset, dragLeave, dragOver, dropCorpusFile, loadStartCorpus, openCorpusFile, usePastedText } from './page/corpus.mjs';
+import {
+  choosePreset,
+  dragLeave,
+  dragOver,
+  dropCorpusFile,
+  loadStartCorpus,
+  openCorpusFile,
+  usePastedText,
+} from './page/corpus.mjs';
 import { fillPresetSelect } from './page/corpus-panel.mjs';
 import { banner, hideBanner, on, setStatus } from './page/dom.mjs';
 import { downloadModel, loadModelFile } from './page/model-files.mjs';
@@ -27,8 +35,8 @@ import { drawStats } from './page/status.mjs';
 import { changeSetting, resetModel, startTrainer, startTraining, stepOnce, toggleTraining } from './page/training.mjs';
 import { createPageViews } from './page/views.mjs';
 
-const DRAW_MS = 100;                 // redraw the page's own views ten times a second, whatever training does
-const SAMPLE_EVERY_MS = 3000;        // while training: a new sample
+const DRAW_MS = 100; // redraw the page's own views ten times a second, whatever training does
+const SAMPLE_EVERY_MS = 3000; // while training: a new sample
 
 // ---- state --------------------------------------------------------------------------------------
 
@@ -95,7 +103,9 @@ function wireControls() {
   on('drop', 'dragleave', dragLeave);
   on('drop', 'drop', (event) => dropCorpusFile(app, event));
   // the model panel: every control with a data-setting attribute
-  const fields = /** @type {NodeListOf<HTMLInputElement | HTMLSelectElement>} */ (document.querySelectorAll('[data-setting]'));
+  const fields = /** @type {NodeListOf<HTMLInputElement | HTMLSelectElement>} */ (
+    document.querySelectorAll('[data-setting]')
+  );
   for (const el of fields) el.addEventListener('change', () => changeSetting(app, el));
   // the model file panel
   on('save', 'click', () => downloadModel(app));
@@ -130,22 +140,36 @@ function frame() {
 const hooks = {
   settings: app.settings,
   trainer: app.trainer,
-  get compare() { return app.compare; },
-  get step() { return app.trainer.steps; },
-  get running() { return app.trainer.running; },
+  get compare() {
+    return app.compare;
+  },
+  get step() {
+    return app.trainer.steps;
+  },
+  get running() {
+    return app.trainer.running;
+  },
   /** Resolves once the worker has acknowledged the last pause (no more steps after it). */
   settle: () => app.trainer.pausing ?? Promise.resolve(),
-  get model() { return app.trainer.model; },
+  get model() {
+    return app.trainer.model;
+  },
   /** the loss history the loss chart draws (steps, train, smooth, val; firstValidation, lastValidation) */
-  get lossChart() { return app.trainer.history; },
+  get lossChart() {
+    return app.trainer.history;
+  },
   /** the latest gradient curves (total, last) */
-  get gradFlow() { return app.trainer.gradFlow; },
+  get gradFlow() {
+    return app.trainer.gradFlow;
+  },
   /** @type {number | undefined} when the page was ready (performance.now()) */
   readyMs: undefined,
-  ...(TEST_HOOKS ? {
-    crashWorker: () => app.trainer.call('debugCrash'),
-    poisonModel: () => app.trainer.call('debugPoison'),
-  } : {}),
+  ...(TEST_HOOKS
+    ? {
+        crashWorker: () => app.trainer.call('debugCrash'),
+        poisonModel: () => app.trainer.call('debugPoison'),
+      }
+    : {}),
 };
 
 async function main() {

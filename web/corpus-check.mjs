@@ -32,12 +32,22 @@ export function firstInvalidUtf8(bytes) {
   const n = bytes.length;
   while (i < n) {
     const b = bytes[i];
-    if (b < 0x80) { i++; continue; }
-    let need; let min;
-    if (b >= 0xc2 && b <= 0xdf) { need = 1; min = 0x80; }
-    else if (b >= 0xe0 && b <= 0xef) { need = 2; min = 0x800; }
-    else if (b >= 0xf0 && b <= 0xf4) { need = 3; min = 0x10000; }
-    else return i;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need;
+    let min;
+    if (b >= 0xc2 && b <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      min = 0x800;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+    } else return i;
     if (i + need >= n) return i; // a sequence cut off by the end of the file
     let cp = b & (0x3f >> need);
     for (let k = 1; k <= need; k++) {
@@ -59,13 +69,20 @@ export function firstInvalidUtf8(bytes) {
 export function decodeCorpus(bytes, name) {
   if (bytes.length === 0) throw new CorpusError(`${name} is empty: give the model some text to learn from.`);
   if (bytes.length > MAX_CORPUS_BYTES) {
-    throw new CorpusError(`${name} is ${formatBytes(bytes.length)}; the page holds at most ${formatBytes(MAX_CORPUS_BYTES)} of text in memory. Use an excerpt.`);
+    throw new CorpusError(
+      `${name} is ${formatBytes(bytes.length)}; the page holds at most ${formatBytes(MAX_CORPUS_BYTES)} of text in memory. Use an excerpt.`,
+    );
   }
   const nul = bytes.indexOf(0);
-  if (nul >= 0) throw new CorpusError(`${name} looks like a binary file (a NUL byte at offset ${nul}), not text. Open a plain-text file.`);
+  if (nul >= 0)
+    throw new CorpusError(
+      `${name} looks like a binary file (a NUL byte at offset ${nul}), not text. Open a plain-text file.`,
+    );
   const bad = firstInvalidUtf8(bytes);
   if (bad >= 0) {
-    throw new CorpusError(`${name} is not valid UTF-8 (first bad byte 0x${bytes[bad].toString(16).padStart(2, '0')} at offset ${bad}): is it binary, or in another encoding? Save it as UTF-8 plain text.`);
+    throw new CorpusError(
+      `${name} is not valid UTF-8 (first bad byte 0x${bytes[bad].toString(16).padStart(2, '0')} at offset ${bad}): is it binary, or in another encoding? Save it as UTF-8 plain text.`,
+    );
   }
   const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   return checkText(text, name);
@@ -82,11 +99,14 @@ export function checkText(text, name) {
   }
   const bytes = new TextEncoder().encode(text).length;
   if (bytes > MAX_CORPUS_BYTES) {
-    throw new CorpusError(`${name} is ${formatBytes(bytes)}; the page holds at most ${formatBytes(MAX_CORPUS_BYTES)} of text in memory. Use an excerpt.`);
+    throw new CorpusError(
+      `${name} is ${formatBytes(bytes)}; the page holds at most ${formatBytes(MAX_CORPUS_BYTES)} of text in memory. Use an excerpt.`,
+    );
   }
   if (text.includes('\0')) throw new CorpusError(`${name} contains NUL characters; it looks binary, not text.`);
   const chars = [...text].length;
-  if (chars < MIN_CORPUS_CHARS) throw new CorpusError(`${name} has ${chars} characters; give the model at least ${MIN_CORPUS_CHARS}.`);
+  if (chars < MIN_CORPUS_CHARS)
+    throw new CorpusError(`${name} has ${chars} characters; give the model at least ${MIN_CORPUS_CHARS}.`);
   if (!/\S/.test(text)) throw new CorpusError(`${name} is only white space: give the model some text to learn from.`);
   return text;
 }

@@ -8,7 +8,16 @@
 import { FIELDS, settingsFromQuery, settingsToQuery } from './settings.mjs';
 
 /** The page's cards, by the name a link uses (index.html: #card-<name>). */
-export const CARDS = Object.freeze(['learning', 'samples', 'predict', 'hidden', 'equations', 'gradients', 'bigram', 'gradcheck']);
+export const CARDS = Object.freeze([
+  'learning',
+  'samples',
+  'predict',
+  'hidden',
+  'equations',
+  'gradients',
+  'bigram',
+  'gradcheck',
+]);
 /** The control groups a link can hide or lock: the three settings panels and the run buttons. */
 export const PANELS = Object.freeze(['corpus', 'model', 'file', 'run']);
 /** The cells a comparison can train. */
@@ -30,7 +39,18 @@ export const COMPARE_CELLS = Object.freeze(['rnn', 'lstm', 'gru', 'window']);
 
 /** @returns {Lesson} a lesson that changes nothing */
 export function defaultLesson() {
-  return { cards: null, hide: [], lock: [], autoplay: false, stop: 0, compare: '', probe: null, note: '', text: null, layout: 'full' };
+  return {
+    cards: null,
+    hide: [],
+    lock: [],
+    autoplay: false,
+    stop: 0,
+    compare: '',
+    probe: null,
+    note: '',
+    text: null,
+    layout: 'full',
+  };
 }
 
 /**
@@ -38,10 +58,14 @@ export function defaultLesson() {
  * @returns {{ value?: string[], error?: string }} a comma list of known names ('all': every one)
  */
 function parseList(label, raw, known) {
-  const names = raw.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = raw
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   if (names.length === 1 && names[0] === 'all') return { value: [...known] };
   const bad = names.filter((n) => !known.includes(n));
-  if (bad.length) return { error: `${label} must be a comma list of ${known.join(', ')} (or all), got '${bad.join(',')}'` };
+  if (bad.length)
+    return { error: `${label} must be a comma list of ${known.join(', ')} (or all), got '${bad.join(',')}'` };
   return { value: [...new Set(names)] };
 }
 
@@ -56,7 +80,8 @@ function parseFlag(label, raw) {
 /** @param {string} label @param {string} raw @param {number} max @returns {{ value?: string, error?: string }} */
 function parseText(label, raw, max) {
   if (raw.length > max) return { error: `${label} must be at most ${max} characters, got ${raw.length}` };
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(raw)) return { error: `${label} must be plain text (no control characters)` };
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(raw))
+    return { error: `${label} must be plain text (no control characters)` };
   return { value: raw };
 }
 
@@ -66,15 +91,23 @@ const LESSON_FIELDS = {
   hide: (/** @type {string} */ raw) => parseList('hide', raw, PANELS),
   lock: (/** @type {string} */ raw) => parseList('lock', raw, PANELS),
   autoplay: (/** @type {string} */ raw) => parseFlag('autoplay', raw),
-  layout: (/** @type {string} */ raw) => (['full', 'compact'].includes(raw.trim()) ? { value: raw.trim() } : { error: `layout must be full or compact, got '${raw}'` }),
+  layout: (/** @type {string} */ raw) =>
+    ['full', 'compact'].includes(raw.trim())
+      ? { value: raw.trim() }
+      : { error: `layout must be full or compact, got '${raw}'` },
   stop: (/** @type {string} */ raw) => {
-    if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > 10_000_000) return { error: `stop must be a step number from 1 to 10000000, got '${raw}'` };
+    if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > 10_000_000)
+      return { error: `stop must be a step number from 1 to 10000000, got '${raw}'` };
     return { value: Number(raw) };
   },
-  compare: (/** @type {string} */ raw) => (COMPARE_CELLS.includes(raw.trim()) ? { value: raw.trim() } : { error: `compare must be one of ${COMPARE_CELLS.join(', ')}, got '${raw}'` }),
+  compare: (/** @type {string} */ raw) =>
+    COMPARE_CELLS.includes(raw.trim())
+      ? { value: raw.trim() }
+      : { error: `compare must be one of ${COMPARE_CELLS.join(', ')}, got '${raw}'` },
   probe: (/** @type {string} */ raw) => parseText('probe', raw, 300),
   note: (/** @type {string} */ raw) => parseText('note', raw, 500),
-  text: (/** @type {string} */ raw) => (raw.trim() ? parseText('text', raw, 20000) : { error: 'text must not be empty' }),
+  text: (/** @type {string} */ raw) =>
+    raw.trim() ? parseText('text', raw, 20000) : { error: 'text must not be empty' },
 };
 /** The lesson fields' names, for whoever needs to tell them from settings. */
 export const LESSON_NAMES = Object.freeze(Object.keys(LESSON_FIELDS));
@@ -128,4 +161,5 @@ export function lessonToQuery(settings, lesson) {
 }
 
 // A lesson field must not shadow a setting: the two schemas share one query string.
-for (const name of LESSON_NAMES) if (Object.hasOwn(FIELDS, name)) throw new Error(`lesson field '${name}' is also a setting`);
+for (const name of LESSON_NAMES)
+  if (Object.hasOwn(FIELDS, name)) throw new Error(`lesson field '${name}' is also a setting`);

@@ -52,7 +52,20 @@ export const FIELDS = Object.freeze({
 });
 
 /** Settings that change the model or its trainer: changing one rebuilds the model. */
-export const STRUCTURAL = Object.freeze(['model', 'hidden', 'embed', 'layers', 'window', 'gru', 'seq', 'batch', 'opt', 'clip', 'clipMode', 'seed']);
+export const STRUCTURAL = Object.freeze([
+  'model',
+  'hidden',
+  'embed',
+  'layers',
+  'window',
+  'gru',
+  'seq',
+  'batch',
+  'opt',
+  'clip',
+  'clipMode',
+  'seed',
+]);
 
 /** The window MLP's embedding when the settings had none (it concatenates embeddings, so one-hot is out). */
 export const WINDOW_EMBED = 16;
@@ -72,7 +85,9 @@ export function fitSettingsToModel(settings) {
     settings.layers = 1;
   }
   if (settings.embed < 1) {
-    notes.push(`the window MLP concatenates the embeddings of its previous characters, so it needs an embedding size of at least 1: set to ${WINDOW_EMBED}`);
+    notes.push(
+      `the window MLP concatenates the embeddings of its previous characters, so it needs an embedding size of at least 1: set to ${WINDOW_EMBED}`,
+    );
     settings.embed = WINDOW_EMBED;
   }
   return notes;
@@ -99,11 +114,13 @@ export function parseField(key, raw) {
     case 'int': {
       if (!/^-?\d+$/.test(text)) return { error: `${field.label} must be a whole number, got '${raw}'` };
       const value = Number(text);
-      if (value < field.min || value > field.max) return { error: `${field.label} must be between ${field.min} and ${field.max}, got ${value}` };
+      if (value < field.min || value > field.max)
+        return { error: `${field.label} must be between ${field.min} and ${field.max}, got ${value}` };
       return { value };
     }
     case 'number': {
-      if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text)) return { error: `${field.label} must be a number, got '${raw}'` };
+      if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text))
+        return { error: `${field.label} must be a number, got '${raw}'` };
       const value = Number(text);
       if (!Number.isFinite(value) || value < field.min || value > field.max) {
         return { error: `${field.label} must be between ${field.min} and ${field.max}, got ${text}` };
@@ -111,13 +128,16 @@ export function parseField(key, raw) {
       return { value };
     }
     case 'choice':
-      if (!field.choices.includes(text)) return { error: `${field.label} must be one of ${field.choices.join(', ')}, got '${raw}'` };
+      if (!field.choices.includes(text))
+        return { error: `${field.label} must be one of ${field.choices.join(', ')}, got '${raw}'` };
       return { value: text };
     case 'id':
-      if (!/^[a-z0-9-]{1,40}$/.test(text)) return { error: `${field.label} must be a preset name like 'brown', got '${raw}'` };
+      if (!/^[a-z0-9-]{1,40}$/.test(text))
+        return { error: `${field.label} must be a preset name like 'brown', got '${raw}'` };
       return { value: text };
     case 'text':
-      if (String(raw).length > field.maxLength) return { error: `${field.label} must be at most ${field.maxLength} characters` };
+      if (String(raw).length > field.maxLength)
+        return { error: `${field.label} must be at most ${field.maxLength} characters` };
       return { value: String(raw) };
     default:
       return { error: `setting '${key}' has no parser` };
@@ -158,7 +178,8 @@ export function settingsFromQuery(search) {
  * @returns {{ settings: Settings, notes: string[] }} notes: what fitSettingsToModel changed
  */
 export function resolveSettings(given = {}) {
-  if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new TypeError('settings must be an object of fields like { model: "lstm", hidden: 64 }');
+  if (given === null || typeof given !== 'object' || Array.isArray(given))
+    throw new TypeError('settings must be an object of fields like { model: "lstm", hidden: 64 }');
   const settings = defaultSettings();
   const errors = [];
   for (const [key, raw] of Object.entries(given)) {

@@ -16,7 +16,11 @@ import { trainSteps, trainingFailed, wake } from './worker/loop.mjs';
 /** A request that needs a neural model, before there is one. @param {Session} s @param {string} what */
 function needEngine(s, what) {
   if (s.engine) return s.engine;
-  throw new Error(s.settings?.model === 'bigram' ? 'the bigram is counted, not trained: choose RNN, LSTM, GRU or window to train' : `no model to ${what}`);
+  throw new Error(
+    s.settings?.model === 'bigram'
+      ? 'the bigram is counted, not trained: choose RNN, LSTM, GRU or window to train'
+      : `no model to ${what}`,
+  );
 }
 
 /** One handler per request type of protocol.mjs. @type {import('./protocol.mjs').Handlers} */
@@ -28,9 +32,18 @@ const handlers = {
     const cells = [];
     for (const cell of /** @type {const} */ (['rnn', 'lstm', 'gru', 'window'])) {
       try {
-        W.lm.Model.create({ cell, vocabSize: 4, embedding: 2, hidden: 2, window: cell === 'window' ? 2 : 0, seed: 1 }).dispose();
+        W.lm.Model.create({
+          cell,
+          vocabSize: 4,
+          embedding: 2,
+          hidden: 2,
+          window: cell === 'window' ? 2 : 0,
+          seed: 1,
+        }).dispose();
         cells.push(cell);
-      } catch { /* not built into this lmlab.wasm */ }
+      } catch {
+        /* not built into this lmlab.wasm */
+      }
     }
     return { cells, threads: 1 };
   },
@@ -38,8 +51,10 @@ const handlers = {
   configure,
   run(s, { until = 0, speed = 0 } = {}) {
     const engine = needEngine(s, 'train');
-    if (!(Number.isInteger(until) && until >= 0)) throw new Error(`until must be a whole step number (0: no limit), got ${until}`);
-    if (!(typeof speed === 'number' && speed >= 0 && Number.isFinite(speed))) throw new Error(`speed must be 0 (no limit) or a number of steps per second, got ${speed}`);
+    if (!(Number.isInteger(until) && until >= 0))
+      throw new Error(`until must be a whole step number (0: no limit), got ${until}`);
+    if (!(typeof speed === 'number' && speed >= 0 && Number.isFinite(speed)))
+      throw new Error(`speed must be 0 (no limit) or a number of steps per second, got ${speed}`);
     s.until = until;
     s.speed = speed;
     s.paceStart = performance.now();
@@ -63,7 +78,8 @@ const handlers = {
   },
   async step(s, { count = 1 } = {}) {
     const engine = needEngine(s, 'step');
-    if (!(Number.isInteger(count) && count >= 1 && count <= 10000)) throw new Error(`step count must be a whole number from 1 to 10000, got ${count}`);
+    if (!(Number.isInteger(count) && count >= 1 && count <= 10000))
+      throw new Error(`step count must be a whole number from 1 to 10000, got ${count}`);
     s.running = false;
     if (s.inflight) await s.inflight.catch(() => {});
     try {
@@ -76,7 +92,8 @@ const handlers = {
     return { step: engine.step };
   },
   setLr(s, { lr }) {
-    if (!(typeof lr === 'number' && lr > 0 && Number.isFinite(lr))) throw new Error(`learning rate must be a positive number, got ${lr}`);
+    if (!(typeof lr === 'number' && lr > 0 && Number.isFinite(lr)))
+      throw new Error(`learning rate must be a positive number, got ${lr}`);
     if (s.settings) s.settings.lr = lr;
     s.engine?.setLr(lr);
     return {};
@@ -114,7 +131,9 @@ const handlers = {
   },
   debugCrash() {
     if (!W.testHooks) throw new Error('test hooks are off (open the page with ?testhooks=1)');
-    setTimeout(() => { throw new Error('the worker was told to crash (test hook)'); });
+    setTimeout(() => {
+      throw new Error('the worker was told to crash (test hook)');
+    });
     return {};
   },
 };
@@ -122,7 +141,9 @@ const handlers = {
 self.onmessage = async (event) => {
   const { id, session = 0, type, ...payload } = /** @type {import('./protocol.mjs').Request} */ (event.data);
   // Own properties only: a request named after an Object method is unknown, not a call to it.
-  const handler = /** @type {((s: Session, payload: object) => unknown) | undefined} */ (Object.hasOwn(handlers, type) ? handlers[type] : undefined);
+  const handler = /** @type {((s: Session, payload: object) => unknown) | undefined} */ (
+    Object.hasOwn(handlers, type) ? handlers[type] : undefined
+  );
   try {
     if (!handler) throw new Error(`unknown request '${type}'`);
     if (!W.lm && type !== 'init') throw new Error('the worker is still loading lmlab.wasm');

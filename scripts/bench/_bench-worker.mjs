@@ -15,13 +15,19 @@ export function descendantsCpuSeconds() {
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] = field 3 (state)
       procs.push({ pid: Number(d), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
-    } catch { /* the process ended meanwhile */ }
+    } catch {
+      /* the process ended meanwhile */
+    }
   }
   const mine = new Set([process.pid]);
   let grew = true;
   while (grew) {
     grew = false;
-    for (const p of procs) if (!mine.has(p.pid) && mine.has(p.ppid)) { mine.add(p.pid); grew = true; }
+    for (const p of procs)
+      if (!mine.has(p.pid) && mine.has(p.ppid)) {
+        mine.add(p.pid);
+        grew = true;
+      }
   }
   let ticks = 0;
   for (const p of procs) if (p.pid !== process.pid && mine.has(p.pid)) ticks += p.ticks;
@@ -48,24 +54,30 @@ export async function openBenchWorker(root, workerPath, init, log) {
   try {
     browser = await openBrowser(root);
     const page = await browser.newPage('scripts/bench/_train-browser.html');
-    await page.evaluate(async ({ path, first }) => {
-      const worker = new Worker(new URL(`/${path}`, location.href), { type: 'module' });
-      let next = 0;
-      const waiting = new Map();
-      worker.onmessage = ({ data }) => {
-        const done = waiting.get(data.id);
-        waiting.delete(data.id);
-        if (data.error) done.reject(new Error(data.error));
-        else done.resolve(data.result);
-      };
-      worker.onerror = (event) => { for (const w of waiting.values()) w.reject(new Error(event.message)); };
-      window.benchCall = (message) => new Promise((resolve, reject) => {
-        const id = next++;
-        waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, ...message });
-      });
-      await window.benchCall(first);
-    }, { path: workerPath, first: init });
+    await page.evaluate(
+      async ({ path, first }) => {
+        const worker = new Worker(new URL(`/${path}`, location.href), { type: 'module' });
+        let next = 0;
+        const waiting = new Map();
+        worker.onmessage = ({ data }) => {
+          const done = waiting.get(data.id);
+          waiting.delete(data.id);
+          if (data.error) done.reject(new Error(data.error));
+          else done.resolve(data.result);
+        };
+        worker.onerror = (event) => {
+          for (const w of waiting.values()) w.reject(new Error(event.message));
+        };
+        window.benchCall = (message) =>
+          new Promise((resolve, reject) => {
+            const id = next++;
+            waiting.set(id, { resolve, reject });
+            worker.postMessage({ id, ...message });
+          });
+        await window.benchCall(first);
+      },
+      { path: workerPath, first: init },
+    );
     return {
       version: browser.context.browser()?.version() ?? 'Chromium',
       async call(message) {

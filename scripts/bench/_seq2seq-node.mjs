@@ -11,7 +11,14 @@ if (!configJson || !['--steps', '--seconds'].includes(flag) || !(Number(value) >
   process.exit(2);
 }
 const lm = await loadLmlab();
-const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
-const result = seq2seqRun(lm, JSON.parse(configJson), { [flag.slice(2)]: Number(value), wallNow: () => performance.now() / 1000, cpuNow });
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+const result = seq2seqRun(lm, JSON.parse(configJson), {
+  [flag.slice(2)]: Number(value),
+  wallNow: () => performance.now() / 1000,
+  cpuNow,
+});
 result.peakRssBytes = process.resourceUsage().maxRSS * 1024;
 console.log(JSON.stringify(result));

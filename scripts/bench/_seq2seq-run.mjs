@@ -17,17 +17,38 @@ import { buildVocabularies } from '../../wasm_glue/seq2seq-vocab.mjs';
  */
 export function seq2seqRun(lm, config, mode) {
   const start = mode.wallNow();
-  const data = taskSplit(config.task, { seed: config.dataSeed, train: config.train, test: mode.seconds ? config.test : 0,
-    trainLengths: config.lengths, testLengths: config.testLengths });
+  const data = taskSplit(config.task, {
+    seed: config.dataSeed,
+    train: config.train,
+    test: mode.seconds ? config.test : 0,
+    trainLengths: config.lengths,
+    testLengths: config.testLengths,
+  });
   const v = buildVocabularies(data.train, { level: 'char', shared: true });
-  const model = lm.Seq2Seq.create({ srcVocab: v.src, tgtVocab: v.tgt, cell: config.cell, attention: config.attention,
-    hidden: config.hidden, embedding: config.embedding, seed: config.seed });
-  const trainer = new lm.Seq2SeqTrainer(model, data.train, { batch: config.batch, lr: config.lr, clip: config.clip, seed: config.seed });
+  const model = lm.Seq2Seq.create({
+    srcVocab: v.src,
+    tgtVocab: v.tgt,
+    cell: config.cell,
+    attention: config.attention,
+    hidden: config.hidden,
+    embedding: config.embedding,
+    seed: config.seed,
+  });
+  const trainer = new lm.Seq2SeqTrainer(model, data.train, {
+    batch: config.batch,
+    lr: config.lr,
+    clip: config.clip,
+    seed: config.seed,
+  });
   try {
     trainer.train(3); // warm-up: caches allocated, pages touched, code tiered up
     const cpu = mode.cpuNow ?? mode.wallNow;
-    const w0 = mode.wallNow(), c0 = cpu();
-    let steps = 0, pairs = 0, tokens = 0, stats = null;
+    const w0 = mode.wallNow(),
+      c0 = cpu();
+    let steps = 0,
+      pairs = 0,
+      tokens = 0,
+      stats = null;
     if (mode.steps) {
       stats = trainer.train(mode.steps);
       steps = mode.steps;
@@ -44,8 +65,17 @@ export function seq2seqRun(lm, config, mode) {
         if (mode.wallNow() - t < 0.05 && chunk < 1000) chunk *= 2;
       }
     }
-    const result = { steps, pairs, tokens, wallSeconds: mode.wallNow() - w0, cpuSeconds: mode.cpuNow ? mode.cpuNow() - c0 : null,
-      trainLoss: stats.lastLoss, epochs: stats.epoch, params: model.parameterCount, wasmMemoryBytes: lm.core.memory().buffer.byteLength };
+    const result = {
+      steps,
+      pairs,
+      tokens,
+      wallSeconds: mode.wallNow() - w0,
+      cpuSeconds: mode.cpuNow ? mode.cpuNow() - c0 : null,
+      trainLoss: stats.lastLoss,
+      epochs: stats.epoch,
+      params: model.parameterCount,
+      wasmMemoryBytes: lm.core.memory().buffer.byteLength,
+    };
     if (mode.seconds) {
       const e0 = mode.wallNow();
       result.heldOutLoss = model.evaluate(data.test).loss;

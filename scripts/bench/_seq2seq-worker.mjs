@@ -12,7 +12,10 @@ self.onmessage = async ({ data }) => {
       self.postMessage({ id: data.id, result: { totalWallSeconds: 1 } });
       return;
     }
-    self.postMessage({ id: data.id, result: seq2seqRun(lm, data.config, { steps: data.steps, wallNow: () => performance.now() / 1000 }) });
+    self.postMessage({
+      id: data.id,
+      result: seq2seqRun(lm, data.config, { steps: data.steps, wallNow: () => performance.now() / 1000 }),
+    });
   } catch (err) {
     self.postMessage({ id: data.id, error: String(err?.stack ?? err) });
   }

@@ -13,9 +13,14 @@ if (!file || !configJson || !['--steps', '--seconds'].includes(flag) || !(Number
 }
 const lm = await loadLmlab();
 const ids = encodeCorpus(lm, readFileSync(file, 'utf8'));
-const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 const result = trainRun(lm, ids, JSON.parse(configJson), {
-  [flag.slice(2)]: Number(value), wallNow: () => performance.now() / 1000, cpuNow,
+  [flag.slice(2)]: Number(value),
+  wallNow: () => performance.now() / 1000,
+  cpuNow,
 });
 result.peakRssBytes = process.resourceUsage().maxRSS * 1024;
 console.log(JSON.stringify(result));

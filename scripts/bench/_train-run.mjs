@@ -36,9 +36,21 @@ export function encodeCorpus(lm, text) {
  */
 export function trainRun(lm, ids, config, mode) {
   const start = mode.wallNow();
-  const model = lm.Model.create({ cell: config.cell, vocabSize: ids.V, embedding: config.embedding, hidden: config.hidden, seed: 1 });
-  const trainer = new lm.Trainer(model, ids.train, { batch: config.batch, seq: config.seq, optimizer: config.optimizer,
-    lr: config.lr, clip: config.clip, clipMode: config.clipMode });
+  const model = lm.Model.create({
+    cell: config.cell,
+    vocabSize: ids.V,
+    embedding: config.embedding,
+    hidden: config.hidden,
+    seed: 1,
+  });
+  const trainer = new lm.Trainer(model, ids.train, {
+    batch: config.batch,
+    seq: config.seq,
+    optimizer: config.optimizer,
+    lr: config.lr,
+    clip: config.clip,
+    clipMode: config.clipMode,
+  });
   try {
     trainer.train(3); // warm-up: caches allocated, pages touched, code tiered up
     const cpu = mode.cpuNow ?? mode.wallNow;
@@ -63,8 +75,15 @@ export function trainRun(lm, ids, config, mode) {
     }
     const wall = mode.wallNow() - w0;
     const cpuSeconds = mode.cpuNow ? mode.cpuNow() - c0 : null;
-    const result = { steps, chars: steps * config.batch * config.seq, wallSeconds: wall, cpuSeconds,
-      trainLoss: stats.lastLoss, params: model.parameterCount, wasmMemoryBytes: lm.core.memory().buffer.byteLength };
+    const result = {
+      steps,
+      chars: steps * config.batch * config.seq,
+      wallSeconds: wall,
+      cpuSeconds,
+      trainLoss: stats.lastLoss,
+      params: model.parameterCount,
+      wasmMemoryBytes: lm.core.memory().buffer.byteLength,
+    };
     if (mode.seconds) {
       const e0 = mode.wallNow();
       result.heldOutLoss = model.evaluate(ids.held, { batch: 1, seq: 100 }).loss;

@@ -5,8 +5,8 @@
  * the results, the seconds per stage and the peak RSS.
  *   usage: bigram FILE [--level word|char] [--k K] [--dense-limit BYTES] [--no-masked] */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime under -std=c11 */
-#include "lmlab.h"
 #include "bigram.h"
+#include "lmlab.h"
 #include "vocab.h"
 
 #include <stdio.h>
@@ -34,7 +34,8 @@ int main(int argc, char **argv) {
     int level = LM_LEVEL_WORD, masked = 1;
     double k = 1, dense_limit = -1;
     for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--level") && i + 1 < argc) level = !strcmp(argv[++i], "char") ? LM_LEVEL_CHAR : LM_LEVEL_WORD;
+        if (!strcmp(argv[i], "--level") && i + 1 < argc)
+            level = !strcmp(argv[++i], "char") ? LM_LEVEL_CHAR : LM_LEVEL_WORD;
         else if (!strcmp(argv[i], "--k") && i + 1 < argc) k = atof(argv[++i]);
         else if (!strcmp(argv[i], "--dense-limit") && i + 1 < argc) dense_limit = atof(argv[++i]);
         else if (!strcmp(argv[i], "--no-masked")) masked = 0;
@@ -70,7 +71,8 @@ int main(int argc, char **argv) {
     }
     double t0 = now();
     lm_vocab *v = NULL;
-    if (lm_vocab_build(&v, (const uint8_t *)train, ntrain, level, 0, 0, 0, 1, 0, level == LM_LEVEL_CHAR)) return fail("vocabulary");
+    if (lm_vocab_build(&v, (const uint8_t *)train, ntrain, level, 0, 0, 0, 1, 0, level == LM_LEVEL_CHAR))
+        return fail("vocabulary");
     double t1 = now();
     lm_bigram *b = NULL;
     if (lm_bigram_train(&b, v, (const uint8_t *)train, ntrain, k, dense_limit)) return fail("train");
@@ -89,10 +91,11 @@ int main(int argc, char **argv) {
     lm_bigram_info(b, info);
     struct rusage usage;
     getrusage(RUSAGE_SELF, &usage);
-    printf("{\"bytes\": %ld, \"V\": %d, \"sparse\": %d, \"nonzero\": %.0f, \"trainTokens\": %.0f,\n", size, (int)v->size,
-           (int)info[2], info[3], info[4]);
+    printf("{\"bytes\": %ld, \"V\": %d, \"sparse\": %d, \"nonzero\": %.0f, \"trainTokens\": %.0f,\n", size,
+           (int)v->size, (int)info[2], info[3], info[4]);
     printf(" \"heldOut\": {\"loss\": %.17g, \"perplexity\": %.17g, \"tokens\": %.0f},\n", ev[0], ev[1], ev[3]);
-    printf(" \"train\": {\"loss\": %.17g, \"perplexity\": %.17g, \"tokens\": %.0f},\n", train_ev[0], train_ev[1], train_ev[3]);
+    printf(" \"train\": {\"loss\": %.17g, \"perplexity\": %.17g, \"tokens\": %.0f},\n", train_ev[0], train_ev[1],
+           train_ev[3]);
     printf(" \"masked\": {\"top1\": %.17g, \"top5\": %.17g, \"sentences\": %.0f},\n", acc[0], acc[1], acc[2]);
     printf(" \"generated\": [");
     for (int s = 0; s < COUNT; s++) {
@@ -100,7 +103,8 @@ int main(int argc, char **argv) {
         for (int i = 0; i < lengths[s]; i++) printf("%s%d", i ? "," : "", (int)ids[s * MAXLEN + i]);
         printf("]");
     }
-    printf("],\n \"seconds\": {\"vocab\": %.6f, \"count\": %.6f, \"heldOut\": %.6f, \"masked\": %.6f, \"pipeline\": %.6f},\n",
+    printf("],\n \"seconds\": {\"vocab\": %.6f, \"count\": %.6f, \"heldOut\": %.6f, \"masked\": %.6f, \"pipeline\": "
+           "%.6f},\n",
            t1 - t0, t2 - t1, t3 - t2, t5 - t4, t3 - t0);
     printf(" \"peakRssKiB\": %ld}\n", usage.ru_maxrss);
     lm_bigram_free(b);

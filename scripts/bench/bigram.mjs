@@ -47,7 +47,9 @@ function charLevelRow(lm, log) {
     const ms = { build: t1 - t0, encode: t2 - t1, decode: t3 - t2 };
     if (!best || ms.encode < best.encode) best = ms;
   }
-  log(`char level, ${path.split('/').pop()} (${text.length} characters), WASM best of ${REPEATS}: build ${best.build.toFixed(1)} ms, encode ${best.encode.toFixed(1)} ms, decode ${best.decode.toFixed(1)} ms`);
+  log(
+    `char level, ${path.split('/').pop()} (${text.length} characters), WASM best of ${REPEATS}: build ${best.build.toFixed(1)} ms, encode ${best.encode.toFixed(1)} ms, decode ${best.decode.toFixed(1)} ms`,
+  );
   return { build: 'wasm char-level vocab', file: path, characters: text.length, ...best };
 }
 
@@ -68,7 +70,12 @@ export async function run({ log }) {
     const t2 = performance.now();
     const heldEval = model.evaluate(heldOut);
     const t3 = performance.now();
-    const seconds = { vocab: (t1 - t0) / 1e3, count: (t2 - t1) / 1e3, heldOut: (t3 - t2) / 1e3, pipeline: (t3 - t0) / 1e3 };
+    const seconds = {
+      vocab: (t1 - t0) / 1e3,
+      count: (t2 - t1) / 1e3,
+      heldOut: (t3 - t2) / 1e3,
+      pipeline: (t3 - t0) / 1e3,
+    };
     const result = { V: vocab.size, trainTokens: model.stats.pairs, heldOut: heldEval, seconds };
     model.dispose();
     vocab.dispose();
@@ -80,28 +87,44 @@ export async function run({ log }) {
   const row = (name, r, memory) => {
     const tokens = r.trainTokens + r.heldOut.tokens;
     rows.push({
-      build: name, seconds: r.seconds.pipeline, vocab: r.seconds.vocab, count: r.seconds.count, heldOut: r.seconds.heldOut,
-      tokensPerSecond: tokens / r.seconds.pipeline, memory, perplexity: r.heldOut.perplexity, V: r.V,
+      build: name,
+      seconds: r.seconds.pipeline,
+      vocab: r.seconds.vocab,
+      count: r.seconds.count,
+      heldOut: r.seconds.heldOut,
+      tokensPerSecond: tokens / r.seconds.pipeline,
+      memory,
+      perplexity: r.heldOut.perplexity,
+      V: r.V,
     });
   };
   row('wasm (node)', wasm, `${wasm.linearMemoryMiB.toFixed(0)} MiB linear memory`);
-  for (const [name, dir] of [['native -march=native', 'bench'], ['native sse4.2', 'bench-sse']]) {
+  for (const [name, dir] of [
+    ['native -march=native', 'bench'],
+    ['native sse4.2', 'bench-sse'],
+  ]) {
     const native = runNative(join(ROOT, 'build', dir, 'bigram'), path);
     if (native) row(name, native, `${(native.peakRssKiB / 1024).toFixed(0)} MiB peak RSS`);
     else log(`(${name}: build/${dir}/bigram missing; run \`make bench\`)`);
   }
 
-  log(`${path}: ${(bytes.length / 1e6).toFixed(2)} MB; train ${wasm.trainTokens} predicted tokens, held out ${wasm.heldOut.tokens}; V = ${wasm.V}; best of ${REPEATS}`);
+  log(
+    `${path}: ${(bytes.length / 1e6).toFixed(2)} MB; train ${wasm.trainTokens} predicted tokens, held out ${wasm.heldOut.tokens}; V = ${wasm.V}; best of ${REPEATS}`,
+  );
   log('| build | total s | vocab s | count s | held-out s | tokens/s | memory | held-out perplexity |');
   log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    log(`| ${r.build} | ${r.seconds.toFixed(3)} | ${r.vocab.toFixed(3)} | ${r.count.toFixed(3)} | ${r.heldOut.toFixed(3)} | ${(r.tokensPerSecond / 1e6).toFixed(2)} M | ${r.memory} | ${r.perplexity.toFixed(4)} |`);
+    log(
+      `| ${r.build} | ${r.seconds.toFixed(3)} | ${r.vocab.toFixed(3)} | ${r.count.toFixed(3)} | ${r.heldOut.toFixed(3)} | ${(r.tokensPerSecond / 1e6).toFixed(2)} M | ${r.memory} | ${r.perplexity.toFixed(4)} |`,
+    );
   }
   const native = rows.find((r) => r.build.startsWith('native -march'));
   if (native) {
     const ratio = rows[0].seconds / native.seconds;
     const agree = Math.abs(rows[0].perplexity - native.perplexity) <= 1e-9 * native.perplexity;
-    log(`WASM / native time: ${ratio.toFixed(2)}x (target <= 2x); WASM total ${rows[0].seconds.toFixed(3)} s (target < 1 s); perplexity ${agree ? 'identical' : 'DIFFERS'} across builds`);
+    log(
+      `WASM / native time: ${ratio.toFixed(2)}x (target <= 2x); WASM total ${rows[0].seconds.toFixed(3)} s (target < 1 s); perplexity ${agree ? 'identical' : 'DIFFERS'} across builds`,
+    );
     if (!agree) throw new Error('native and WASM perplexities differ');
   }
   rows.push(charLevelRow(lm, log));

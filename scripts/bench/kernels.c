@@ -109,8 +109,8 @@ typedef struct {
 static void run_rnn(void *p) {
     rnn_ctx *c = p;
     int s = lm_layer_rnn_forward(c->h, c->x, c->h0, c->Wx, c->Wh, c->b, c->N, c->T, c->E, c->H);
-    s |= lm_layer_rnn_backward(c->dx, c->dh0, c->dWx, c->dWh, c->db, c->dh, c->x, c->h0, c->h, c->Wx, c->Wh, c->N,
-                               c->T, c->E, c->H);
+    s |= lm_layer_rnn_backward(c->dx, c->dh0, c->dWx, c->dWh, c->db, c->dh, c->x, c->h0, c->h, c->Wx, c->Wh, c->N, c->T,
+                               c->E, c->H);
     if (s) abort(); // the inputs are valid by construction
 }
 
@@ -179,7 +179,9 @@ int main(int argc, char **argv) {
         if (n == 5 && !strcmp(op, "rnn")) failed |= bench_rnn(argv[i], v[0], v[1], v[2], v[3]);
         else if (n == 5 && !strcmp(op, "lm")) failed |= bench_lm(argv[i], v[0], v[1], v[2], v[3]);
         else if (n == 7) failed |= bench_matmul(argv[i], op, v[0], v[1], v[2], v[3], v[4], v[5]);
-        else failed |= fprintf(stderr, "kernels: cannot read '%s' (op,M,K,N,lda,ldb,ldc, rnn,N,T,E,H or lm,N,T,V,H)\n", argv[i]) > 0;
+        else
+            failed |= fprintf(stderr, "kernels: cannot read '%s' (op,M,K,N,lda,ldb,ldc, rnn,N,T,E,H or lm,N,T,V,H)\n",
+                              argv[i]) > 0;
         fflush(stdout);
     }
     return failed;

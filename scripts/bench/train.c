@@ -94,23 +94,33 @@ static int parse(int argc, char **argv, options *o) {
     int lr_set = 0;
     for (int i = 2; i < argc; i += 2) {
         const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) { fprintf(stderr, "train bench: %s needs a value\n", k); return 2; }
+        if (!v) {
+            fprintf(stderr, "train bench: %s needs a value\n", k);
+            return 2;
+        }
         if (!strcmp(k, "--cell")) {
             int cell = model_cell_from_name(v);
-            if (cell < 0 || cell == LM_CELL_WINDOW) { fprintf(stderr, "train bench: --cell rnn|lstm|gru, got '%s'\n", v); return 2; }
+            if (cell < 0 || cell == LM_CELL_WINDOW) {
+                fprintf(stderr, "train bench: --cell rnn|lstm|gru, got '%s'\n", v);
+                return 2;
+            }
             o->model.cell = (lm_cell)cell;
         } else if (!strcmp(k, "--hidden")) o->model.H = atoi(v);
         else if (!strcmp(k, "--embedding")) o->model.E = atoi(v);
         else if (!strcmp(k, "--batch")) o->N = atoi(v);
         else if (!strcmp(k, "--seq")) o->T = atoi(v);
         else if (!strcmp(k, "--steps")) o->steps = atoi(v);
-        else if (!strcmp(k, "--lr")) { o->opt.lr = atof(v); lr_set = 1; }
-        else if (!strcmp(k, "--clip")) o->opt.clip = atof(v);
+        else if (!strcmp(k, "--lr")) {
+            o->opt.lr = atof(v);
+            lr_set = 1;
+        } else if (!strcmp(k, "--clip")) o->opt.clip = atof(v);
         else if (!strcmp(k, "--clip-mode")) {
-            if (strcmp(v, "norm") && strcmp(v, "value")) { fprintf(stderr, "train bench: --clip-mode value|norm, got '%s'\n", v); return 2; }
+            if (strcmp(v, "norm") && strcmp(v, "value")) {
+                fprintf(stderr, "train bench: --clip-mode value|norm, got '%s'\n", v);
+                return 2;
+            }
             o->opt.clip_mode = strcmp(v, "norm") ? LM_CLIP_VALUE : LM_CLIP_NORM;
-        }
-        else if (!strcmp(k, "--optimizer")) {
+        } else if (!strcmp(k, "--optimizer")) {
             if (strcmp(v, "adam") && strcmp(v, "adagrad") && strcmp(v, "sgd")) {
                 fprintf(stderr, "train bench: --optimizer adam|adagrad|sgd, got '%s'\n", v);
                 return 2;
@@ -122,33 +132,50 @@ static int parse(int argc, char **argv, options *o) {
             if (lr_set) o->opt.lr = lr;
             o->opt.clip = clip;
             o->opt.clip_mode = mode;
-        } else { fprintf(stderr, "train bench: unknown argument '%s'\n", k); return 2; }
+        } else {
+            fprintf(stderr, "train bench: unknown argument '%s'\n", k);
+            return 2;
+        }
     }
-    if (o->steps < 1) { fprintf(stderr, "train bench: --steps S (at least 1) is required\n"); return 2; }
+    if (o->steps < 1) {
+        fprintf(stderr, "train bench: --steps S (at least 1) is required\n");
+        return 2;
+    }
     return 0;
 }
 
 int main(int argc, char **argv) {
     if (argc == 2 && !strcmp(argv[1], "--check")) return check();
     if (argc < 2) {
-        fprintf(stderr, "usage: %s FILE --steps S [--cell C --hidden H --embedding E --batch N --seq T --optimizer O "
-                        "--lr X --clip C --clip-mode value|norm] | %s --check\n", argv[0], argv[0]);
+        fprintf(stderr,
+                "usage: %s FILE --steps S [--cell C --hidden H --embedding E --batch N --seq T --optimizer O "
+                "--lr X --clip C --clip-mode value|norm] | %s --check\n",
+                argv[0], argv[0]);
         return 2;
     }
     options o;
     int bad = parse(argc, argv, &o);
     if (bad) return bad;
     FILE *f = fopen(argv[1], "rb");
-    if (!f) { perror(argv[1]); return 1; }
+    if (!f) {
+        perror(argv[1]);
+        return 1;
+    }
     fseek(f, 0, SEEK_END);
     long size = ftell(f);
     fseek(f, 0, SEEK_SET);
     uint8_t *text = malloc((size_t)size + 1);
-    if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) { fclose(f); return fail("read"); }
+    if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
+        fclose(f);
+        return fail("read");
+    }
     fclose(f);
     size_t cut = (size_t)((double)size * 0.9); /* on bytes: the file is ASCII in practice */
     for (size_t k = cut; k < (size_t)size && k - cut < 1000; k++)
-        if (text[k] == '\n') { cut = k + 1; break; }
+        if (text[k] == '\n') {
+            cut = k + 1;
+            break;
+        }
     lm_vocab *vocab;
     if (lm_vocab_build(&vocab, text, (size_t)size, 0, 0, 0, 0, 1, 0, 0)) return fail("vocabulary");
     int32_t *train, *starts;

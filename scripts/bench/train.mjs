@@ -22,8 +22,22 @@ const SHARED = existsSync(SHAKESPEARE) ? SHAKESPEARE : join(ROOT, '..', 'shared'
 const ADAM = { embedding: 32, batch: 32, seq: 25, optimizer: 'adam', lr: 0.002, clip: 125, clipMode: 'norm' };
 /** name, label, config, characters per timed run (about a second natively) */
 export const CONFIGS = [
-  { name: 'rnn100-b1', label: 'RNN H 100, N 1 (min-char-rnn: one-hot, Adagrad 0.1, clip ±5)', chars: 60000,
-    config: { cell: 'rnn', hidden: 100, embedding: 0, batch: 1, seq: 25, optimizer: 'adagrad', lr: 0.1, clip: 5, clipMode: 'value' } },
+  {
+    name: 'rnn100-b1',
+    label: 'RNN H 100, N 1 (min-char-rnn: one-hot, Adagrad 0.1, clip ±5)',
+    chars: 60000,
+    config: {
+      cell: 'rnn',
+      hidden: 100,
+      embedding: 0,
+      batch: 1,
+      seq: 25,
+      optimizer: 'adagrad',
+      lr: 0.1,
+      clip: 5,
+      clipMode: 'value',
+    },
+  },
   { name: 'rnn128', label: 'RNN H 128, N 32', chars: 240000, config: { cell: 'rnn', hidden: 128, ...ADAM } },
   { name: 'rnn256', label: 'RNN H 256, N 32', chars: 120000, config: { cell: 'rnn', hidden: 256, ...ADAM } },
   { name: 'lstm256', label: 'LSTM H 256, N 32', chars: 32000, config: { cell: 'lstm', hidden: 256, ...ADAM } },
@@ -41,7 +55,8 @@ const QUALITY = [
 ];
 const BUILDS = ['native', 'sse', 'wasm', 'browser'];
 
-export const title = 'Training: chars/s native vs WASM (Node, Chromium worker), T 25, char level; held-out loss after a budget';
+export const title =
+  'Training: chars/s native vs WASM (Node, Chromium worker), T 25, char level; held-out loss after a budget';
 
 const median = (xs) => {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -50,8 +65,26 @@ const median = (xs) => {
 };
 
 function cliArgs(c) {
-  return ['--cell', c.cell, '--hidden', String(c.hidden), '--embedding', String(c.embedding), '--batch', String(c.batch),
-    '--seq', String(c.seq), '--optimizer', c.optimizer, '--lr', String(c.lr), '--clip', String(c.clip), '--clip-mode', c.clipMode];
+  return [
+    '--cell',
+    c.cell,
+    '--hidden',
+    String(c.hidden),
+    '--embedding',
+    String(c.embedding),
+    '--batch',
+    String(c.batch),
+    '--seq',
+    String(c.seq),
+    '--optimizer',
+    c.optimizer,
+    '--lr',
+    String(c.lr),
+    '--clip',
+    String(c.clip),
+    '--clip-mode',
+    c.clipMode,
+  ];
 }
 
 function runJson(command, args, what) {
@@ -63,16 +96,31 @@ function runJson(command, args, what) {
 /** One native run: chars/s of the CPU time of the timed steps (the process is single-threaded). */
 function nativeRun(binary, path, c, steps) {
   const r = runJson(binary, [path, '--steps', String(steps), ...cliArgs(c)], binary);
-  return { charsPerSecond: r.chars_per_second, wallCharsPerSecond: (steps * c.batch * c.seq) / r.wall_seconds,
-    msPerStep: r.ms_per_step, peakBytes: r.peak_rss_bytes, params: r.params };
+  return {
+    charsPerSecond: r.chars_per_second,
+    wallCharsPerSecond: (steps * c.batch * c.seq) / r.wall_seconds,
+    msPerStep: r.ms_per_step,
+    peakBytes: r.peak_rss_bytes,
+    params: r.params,
+  };
 }
 
 /** One WASM run in a fresh Node: chars/s of min(CPU, wall) (CPU time also counts V8's helper threads). */
 function nodeRun(path, c, steps) {
-  const r = runJson(process.execPath, [join(ROOT, 'scripts/bench/_train-node.mjs'), path, JSON.stringify(c), '--steps', String(steps)], 'WASM run');
+  const r = runJson(
+    process.execPath,
+    [join(ROOT, 'scripts/bench/_train-node.mjs'), path, JSON.stringify(c), '--steps', String(steps)],
+    'WASM run',
+  );
   const seconds = Math.min(r.cpuSeconds, r.wallSeconds);
-  return { charsPerSecond: r.chars / seconds, wallCharsPerSecond: r.chars / r.wallSeconds, msPerStep: (1000 * seconds) / steps,
-    peakBytes: r.peakRssBytes, wasmMemoryBytes: r.wasmMemoryBytes, params: r.params };
+  return {
+    charsPerSecond: r.chars / seconds,
+    wallCharsPerSecond: r.chars / r.wallSeconds,
+    msPerStep: (1000 * seconds) / steps,
+    peakBytes: r.peakRssBytes,
+    wasmMemoryBytes: r.wasmMemoryBytes,
+    params: r.params,
+  };
 }
 
 /** Chromium with a module worker running _train-worker.mjs on the repo root; null if it cannot start. */
@@ -85,8 +133,13 @@ async function openWorker(text, log) {
     async run(c, steps) {
       const { result: r, share } = await worker.call({ config: c, steps });
       const seconds = r.wallSeconds * share;
-      return { charsPerSecond: r.chars / seconds, wallCharsPerSecond: r.chars / r.wallSeconds, msPerStep: (1000 * seconds) / steps,
-        wasmMemoryBytes: r.wasmMemoryBytes, errors: worker.errors() };
+      return {
+        charsPerSecond: r.chars / seconds,
+        wallCharsPerSecond: r.chars / r.wallSeconds,
+        msPerStep: (1000 * seconds) / steps,
+        wasmMemoryBytes: r.wasmMemoryBytes,
+        errors: worker.errors(),
+      };
     },
     close: worker.close,
   };
@@ -94,15 +147,25 @@ async function openWorker(text, log) {
 
 /** One quality run: WASM in a fresh Node, `seconds` of CPU time, then the held-out loss (one stream). */
 function qualityRun(path, c, seconds) {
-  return runJson(process.execPath, [join(ROOT, 'scripts/bench/_train-node.mjs'), path, JSON.stringify(c), '--seconds', String(seconds)], 'quality run');
+  return runJson(
+    process.execPath,
+    [join(ROOT, 'scripts/bench/_train-node.mjs'), path, JSON.stringify(c), '--seconds', String(seconds)],
+    'quality run',
+  );
 }
 
-const fmt = (x, digits = 0) => (x === null || x === undefined ? '-' : x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const fmt = (x, digits = 0) =>
+  x === null || x === undefined
+    ? '-'
+    : x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const mib = (b) => (b ? `${(b / 1048576).toFixed(1)}` : '-');
 
 /** @param {{ log: (line: string) => void, args?: string[] }} options */
 export async function run({ log, args = [] }) {
-  const flag = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : fallback; };
+  const flag = (name, fallback) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? Number(args[i + 1]) : fallback;
+  };
   const rounds = flag('--rounds', 3);
   const budget = flag('--budget', 60);
   const quick = args.includes('--quick');
@@ -115,7 +178,11 @@ export async function run({ log, args = [] }) {
   }
   const text = readFileSync(path, 'utf8');
   const bins = { native: join(ROOT, 'build/bench/train'), sse: join(ROOT, 'build/bench-sse/train') };
-  for (const [k, b] of Object.entries(bins)) if (!existsSync(b)) { log(`${b} missing: run make bench (native ${k} not measured)`); bins[k] = null; }
+  for (const [k, b] of Object.entries(bins))
+    if (!existsSync(b)) {
+      log(`${b} missing: run make bench (native ${k} not measured)`);
+      bins[k] = null;
+    }
   const worker = args.includes('--no-browser') ? null : await openWorker(text, log);
   const loads = [];
   const samples = Object.fromEntries(CONFIGS.map((x) => [x.name, Object.fromEntries(BUILDS.map((b) => [b, []]))]));
@@ -140,11 +207,23 @@ export async function run({ log, args = [] }) {
   const rows = CONFIGS.map((x) => {
     const s = samples[x.name];
     const med = (b, key) => median(s[b].map((v) => v[key]));
-    const row = { name: x.name, model: x.label, config: x.config, params: s.wasm[0]?.params,
-      native: med('native', 'charsPerSecond'), sse: med('sse', 'charsPerSecond'), wasm: med('wasm', 'charsPerSecond'),
-      wasmWall: med('wasm', 'wallCharsPerSecond'), browser: med('browser', 'charsPerSecond'), browserWall: med('browser', 'wallCharsPerSecond'),
-      msPerStep: med('wasm', 'msPerStep'), nativePeakBytes: med('native', 'peakBytes'), nodePeakBytes: med('wasm', 'peakBytes'),
-      wasmMemoryBytes: med('wasm', 'wasmMemoryBytes'), samples: s };
+    const row = {
+      name: x.name,
+      model: x.label,
+      config: x.config,
+      params: s.wasm[0]?.params,
+      native: med('native', 'charsPerSecond'),
+      sse: med('sse', 'charsPerSecond'),
+      wasm: med('wasm', 'charsPerSecond'),
+      wasmWall: med('wasm', 'wallCharsPerSecond'),
+      browser: med('browser', 'charsPerSecond'),
+      browserWall: med('browser', 'wallCharsPerSecond'),
+      msPerStep: med('wasm', 'msPerStep'),
+      nativePeakBytes: med('native', 'peakBytes'),
+      nodePeakBytes: med('wasm', 'peakBytes'),
+      wasmMemoryBytes: med('wasm', 'wasmMemoryBytes'),
+      samples: s,
+    };
     row.wasmOverSse = row.sse ? row.wasm / row.sse : null;
     row.wasmOverNative = row.native ? row.wasm / row.native : null;
     row.browserOverNode = row.browser ? row.browser / row.wasm : null;
@@ -172,7 +251,8 @@ export async function run({ log, args = [] }) {
 export function targets({ rows, quality }) {
   const row = (name) => rows.find((r) => r.name === name) ?? {};
   const out = [];
-  const add = (target, value, met) => out.push({ target, value, met: value === null || value === undefined ? null : met(value) });
+  const add = (target, value, met) =>
+    out.push({ target, value, met: value === null || value === undefined ? null : met(value) });
   for (const r of rows) add(`${r.model}: WASM in Node ≥ 0.7 × native 128-bit`, r.wasmOverSse, (v) => v >= 0.7);
   for (const r of rows) add(`${r.model}: Chromium worker ≥ 0.9 × Node WASM`, r.browserOverNode, (v) => v >= 0.9);
   add('RNN H 128, N 32, WASM ≥ 115,000 chars/s', row('rnn128').wasm, (v) => v >= 115000);
@@ -189,20 +269,30 @@ export function targets({ rows, quality }) {
 export function formatTables(result) {
   const { rows, quality } = result;
   const lines = [];
-  lines.push(`corpus: ${result.corpus} (first 90% trained on); ${result.rounds} rounds, builds interleaved; load average ${result.loadAverages.map((l) => l.toFixed(1)).join(', ')}`);
+  lines.push(
+    `corpus: ${result.corpus} (first 90% trained on); ${result.rounds} rounds, builds interleaved; load average ${result.loadAverages.map((l) => l.toFixed(1)).join(', ')}`,
+  );
   if (result.browser) lines.push(`browser: headless Chromium ${result.browser}, module Web Worker`);
   lines.push('');
-  lines.push('| model | params | native chars/s | native 128-bit | WASM Node | WASM / 128-bit | WASM / native | WASM ms/step | Chromium worker | Chromium / Node (wall-time ratio) | peak: native RSS / Node RSS / WASM memory (MiB) |');
+  lines.push(
+    '| model | params | native chars/s | native 128-bit | WASM Node | WASM / 128-bit | WASM / native | WASM ms/step | Chromium worker | Chromium / Node (wall-time ratio) | peak: native RSS / Node RSS / WASM memory (MiB) |',
+  );
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const w of rows) {
-    lines.push(`| ${w.model} | ${fmt(w.params)} | ${fmt(w.native)} | ${fmt(w.sse)} | ${fmt(w.wasm)} | ${fmt(w.wasmOverSse, 2)} | ${fmt(w.wasmOverNative, 2)} | ${fmt(w.msPerStep, 2)} | ${fmt(w.browser)} | ${fmt(w.browserOverNode, 2)} (${fmt(w.browserOverNodeWall, 2)}) | ${mib(w.nativePeakBytes)} / ${mib(w.nodePeakBytes)} / ${mib(w.wasmMemoryBytes)} |`);
+    lines.push(
+      `| ${w.model} | ${fmt(w.params)} | ${fmt(w.native)} | ${fmt(w.sse)} | ${fmt(w.wasm)} | ${fmt(w.wasmOverSse, 2)} | ${fmt(w.wasmOverNative, 2)} | ${fmt(w.msPerStep, 2)} | ${fmt(w.browser)} | ${fmt(w.browserOverNode, 2)} (${fmt(w.browserOverNodeWall, 2)}) | ${mib(w.nativePeakBytes)} / ${mib(w.nodePeakBytes)} / ${mib(w.wasmMemoryBytes)} |`,
+    );
   }
   if (quality.length) {
     lines.push('');
-    lines.push('| quality run (WASM in Node, N 32, T 25, norm clip 125 = 5·T, rate decayed linearly to 1/50 over the budget) | CPU s | wall s | steps | chars/s | train loss | held-out loss, one stream | held-out, 32 streams |');
+    lines.push(
+      '| quality run (WASM in Node, N 32, T 25, norm clip 125 = 5·T, rate decayed linearly to 1/50 over the budget) | CPU s | wall s | steps | chars/s | train loss | held-out loss, one stream | held-out, 32 streams |',
+    );
     lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const q of quality) {
-      lines.push(`| ${q.model} | ${q.cpuSeconds.toFixed(1)} | ${q.wallSeconds.toFixed(1)} | ${q.steps} | ${fmt(q.chars / q.cpuSeconds)} | ${q.trainLoss.toFixed(3)} | ${q.heldOutLoss.toFixed(3)} | ${q.heldOutLoss32?.toFixed(3) ?? '-'} |`);
+      lines.push(
+        `| ${q.model} | ${q.cpuSeconds.toFixed(1)} | ${q.wallSeconds.toFixed(1)} | ${q.steps} | ${fmt(q.chars / q.cpuSeconds)} | ${q.trainLoss.toFixed(3)} | ${q.heldOutLoss.toFixed(3)} | ${q.heldOutLoss32?.toFixed(3) ?? '-'} |`,
+      );
     }
   }
   lines.push('');

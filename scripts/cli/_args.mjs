@@ -42,8 +42,11 @@ function convert(name, raw, flag) {
   }
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} must be a number, got '${raw}'`);
-  if (flag.type === 'int' && !Number.isInteger(value)) throw new UsageError(`--${name} must be a whole number, got '${raw}'`);
-  if (flag.min !== undefined && value < flag.min) throw new UsageError(`--${name} must be at least ${flag.min}, got ${value}`);
-  if (flag.max !== undefined && value > flag.max) throw new UsageError(`--${name} must be at most ${flag.max}, got ${value}`);
+  if (flag.type === 'int' && !Number.isInteger(value))
+    throw new UsageError(`--${name} must be a whole number, got '${raw}'`);
+  if (flag.min !== undefined && value < flag.min)
+    throw new UsageError(`--${name} must be at least ${flag.min}, got ${value}`);
+  if (flag.max !== undefined && value > flag.max)
+    throw new UsageError(`--${name} must be at most ${flag.max}, got ${value}`);
   return value;
 }

@@ -23,7 +23,9 @@ export async function builtInCorpusPath() {
     return brownCorpusPath();
   } catch (err) {
     if (!(err instanceof BrownCorpusError)) throw err;
-    throw new UsageError(`without --data the built-in Brown corpus is used, but ${err.message}: pass --data FILE to use your own text`);
+    throw new UsageError(
+      `without --data the built-in Brown corpus is used, but ${err.message}: pass --data FILE to use your own text`,
+    );
   }
 }
 
@@ -58,10 +60,13 @@ export function openModel(lm, path) {
   }
   const model = lm.Model.load(bytes); // throws the C core's sentence for a bad file
   const header = readHeader(bytes, path);
-  if (!model.metadata.vocab) throw new UsageError(`${path} has no vocabulary in its metadata (not saved by lmlab train)`);
+  if (!model.metadata.vocab)
+    throw new UsageError(`${path} has no vocabulary in its metadata (not saved by lmlab train)`);
   const vocab = lm.Vocab.fromJSON(JSON.parse(model.metadata.vocab));
   if (vocab.size !== model.config.vocabSize) {
-    throw new UsageError(`${path}: its vocabulary has ${vocab.size} tokens but the model expects ${model.config.vocabSize}`);
+    throw new UsageError(
+      `${path}: its vocabulary has ${vocab.size} tokens but the model expects ${model.config.vocabSize}`,
+    );
   }
   return { model, vocab, bytes, header };
 }
@@ -77,7 +82,9 @@ export function writeAtomic(path, bytes) {
 export function primeIds(vocab, prime) {
   if (!prime) return vocab.level === 'word' ? Int32Array.of(vocab.bos) : new Int32Array(0);
   const ids = vocab.encode(prime);
-  return vocab.level === 'word' && ids.length && ids[ids.length - 1] === vocab.eos ? ids.subarray(0, ids.length - 1) : ids;
+  return vocab.level === 'word' && ids.length && ids[ids.length - 1] === vocab.eos
+    ? ids.subarray(0, ids.length - 1)
+    : ids;
 }
 
 /** Decode generated ids; word level drops <s> and </s>. */
@@ -97,7 +104,10 @@ export function modelConfig(f, vocabSize) {
 /** One line about a model's shape, e.g. "lstm, hidden 128, embedding one-hot, layers 2". */
 export function describeModel(model) {
   const c = model.config;
-  const extra = c.cell === 'window' ? `, window ${c.window}` : `, layers ${c.layers}${c.cell === 'gru' ? ` (${c.gruVariant} variant)` : ''}`;
+  const extra =
+    c.cell === 'window'
+      ? `, window ${c.window}`
+      : `, layers ${c.layers}${c.cell === 'gru' ? ` (${c.gruVariant} variant)` : ''}`;
   return `${c.cell}, hidden ${c.hidden}, embedding ${c.embedding || 'one-hot'}${extra}`;
 }
 

@@ -69,8 +69,11 @@ const FLAGS = {
  * @returns {{ train: Uint8Array, heldOut: Uint8Array, lines: number }}
  */
 export function splitHeldOut(bytes) {
-  const train = new Uint8Array(bytes.length + 1), held = new Uint8Array(bytes.length + 1);
-  let nTrain = 0, nHeld = 0, line = 0;
+  const train = new Uint8Array(bytes.length + 1),
+    held = new Uint8Array(bytes.length + 1);
+  let nTrain = 0,
+    nHeld = 0,
+    line = 0;
   for (let start = 0; start < bytes.length; line++) {
     let end = bytes.indexOf(10, start);
     if (end < 0) end = bytes.length;
@@ -78,7 +81,8 @@ export function splitHeldOut(bytes) {
     const at = line % 10 === 9 ? nHeld : nTrain;
     into.set(bytes.subarray(start, end), at);
     into[at + end - start] = 10;
-    if (line % 10 === 9) nHeld += end - start + 1; else nTrain += end - start + 1;
+    if (line % 10 === 9) nHeld += end - start + 1;
+    else nTrain += end - start + 1;
     start = end + 1;
   }
   return { train: train.subarray(0, nTrain), heldOut: held.subarray(0, nHeld), lines: line };
@@ -98,7 +102,8 @@ const percent = (x) => `${(100 * x).toFixed(1)}%`;
 /** @param {string[]} argv */
 export async function run(argv) {
   const flags = parseFlags(argv, FLAGS);
-  if (!(flags.temperature > 0)) throw new UsageError(`--temperature must be > 0, got ${flags.temperature} (use --greedy for argmax)`);
+  if (!(flags.temperature > 0))
+    throw new UsageError(`--temperature must be > 0, got ${flags.temperature} (use --greedy for argmax)`);
   if (flags.level === 'char' && (flags.tokenizer || flags.sentences || flags.lowercase)) {
     throw new UsageError('--tokenizer, --sentences and --lowercase apply to --level word only');
   }
@@ -123,7 +128,11 @@ export async function run(argv) {
   const t0 = performance.now();
   const vocabOptions = { level: flags.level, minCount: flags['min-count'], maxSize: flags['max-size'] };
   if (flags.level === 'word') {
-    Object.assign(vocabOptions, { tokenizer: flags.tokenizer ?? 'words', sentences: flags.sentences ?? 'lines', lowercase: flags.lowercase });
+    Object.assign(vocabOptions, {
+      tokenizer: flags.tokenizer ?? 'words',
+      sentences: flags.sentences ?? 'lines',
+      lowercase: flags.lowercase,
+    });
   } else {
     vocabOptions.unk = true; // held-out characters never seen in training count as <unk>
   }
@@ -134,25 +143,46 @@ export async function run(argv) {
   const trainEval = model.evaluate(train);
   const heldEval = model.evaluate(heldOut);
   const t2 = performance.now();
-  const generated = flags.generate > 0
-    ? model.generate({ count: flags.generate, seed: flags.seed, temperature: flags.temperature, greedy: flags.greedy, maxLength: flags['max-length'] })
-    : [];
+  const generated =
+    flags.generate > 0
+      ? model.generate({
+          count: flags.generate,
+          seed: flags.seed,
+          temperature: flags.temperature,
+          greedy: flags.greedy,
+          maxLength: flags['max-length'],
+        })
+      : [];
   const t3 = performance.now();
   const masked = flags['skip-masked'] ? null : model.maskedAccuracy(heldOut, { seed: flags.seed });
   const t4 = performance.now();
 
   const result = {
-    data: dataPath, split, level: flags.level, vocabSize: model.vocab.size, k: model.k,
-    counts: model.sparse ? 'sparse' : 'dense', ...model.stats,
-    train: trainEval, heldOut: heldEval, generated, masked,
-    seconds: { train: (t1 - t0) / 1000, evaluate: (t2 - t1) / 1000, generate: (t3 - t2) / 1000, masked: (t4 - t3) / 1000 },
+    data: dataPath,
+    split,
+    level: flags.level,
+    vocabSize: model.vocab.size,
+    k: model.k,
+    counts: model.sparse ? 'sparse' : 'dense',
+    ...model.stats,
+    train: trainEval,
+    heldOut: heldEval,
+    generated,
+    masked,
+    seconds: {
+      train: (t1 - t0) / 1000,
+      evaluate: (t2 - t1) / 1000,
+      generate: (t3 - t2) / 1000,
+      masked: (t4 - t3) / 1000,
+    },
   };
   model.dispose();
   if (flags.json) {
     console.log(JSON.stringify(result, null, 2));
     return 0;
   }
-  const line = (name, e) => `${name} perplexity ${fmt(e.perplexity)}  (cross-entropy ${fmt(e.loss, 4)} nats = ${fmt(e.bitsPerToken, 4)} bits per token, ${e.tokens} tokens)`;
+  const line = (name, e) =>
+    `${name} perplexity ${fmt(e.perplexity)}  (cross-entropy ${fmt(e.loss, 4)} nats = ${fmt(e.bitsPerToken, 4)} bits per token, ${e.tokens} tokens)`;
   const out = [
     `data: ${dataPath} (${split})`,
     `vocabulary: ${result.vocabSize} ${flags.level === 'word' ? 'word types (<unk> <s> </s> included)' : 'characters'}; counts ${result.counts}, ${result.nonzero} distinct pairs of ${result.pairs}; k = ${result.k}${result.k === 1 ? ' (Laplace)' : ''}`,
@@ -164,10 +194,14 @@ export async function run(argv) {
     generated.forEach((s, i) => out.push(`  ${i + 1}. ${flags.level === 'char' ? JSON.stringify(s) : s}`));
   }
   if (masked) {
-    out.push(`masked-word accuracy (one random token masked in each of ${masked.sentences} held-out sentences): top-1 ${percent(masked.top1)}, top-5 ${percent(masked.top5)}`);
+    out.push(
+      `masked-word accuracy (one random token masked in each of ${masked.sentences} held-out sentences): top-1 ${percent(masked.top1)}, top-5 ${percent(masked.top5)}`,
+    );
   }
   const s = result.seconds;
-  out.push(`time: train ${fmt(s.train, 3)} s, evaluate ${fmt(s.evaluate, 3)} s, generate ${fmt(s.generate, 3)} s, masked ${fmt(s.masked, 3)} s`);
+  out.push(
+    `time: train ${fmt(s.train, 3)} s, evaluate ${fmt(s.evaluate, 3)} s, generate ${fmt(s.generate, 3)} s, masked ${fmt(s.masked, 3)} s`,
+  );
   console.log(out.join('\n'));
   return 0;
 }

@@ -9,7 +9,8 @@ import { parseFlags, UsageError } from './_args.mjs';
 import { describeModel, fmt, modelConfig, readCorpus, splitText } from './_neural.mjs';
 import { programName } from './_program.mjs';
 
-export const summary = 'train bigram, window, rnn, lstm and gru for the same budget each and print one comparison table';
+export const summary =
+  'train bigram, window, rnn, lstm and gru for the same budget each and print one comparison table';
 
 export const usage = `usage: node scripts/lmlab.mjs compare [flags]
 
@@ -80,7 +81,10 @@ export async function run(argv) {
   if (f.minutes === 0) throw new UsageError('--minutes must be positive');
   if (f.lr !== undefined && !(f.lr > 0)) throw new UsageError(`--lr must be a positive number, got ${f.lr}`);
   f.lr ??= { adagrad: 0.1, adam: 0.005, sgd: 0.05 }[f.optimizer];
-  const cells = f.cells.split(',').map((c) => c.trim()).filter(Boolean);
+  const cells = f.cells
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
   for (const c of cells) if (!ALL.includes(c)) throw new UsageError(`--cells: '${c}' is not one of ${ALL.join(', ')}`);
   if (cells.length === 0) throw new UsageError('--cells names no model');
   const word = f.level === 'word';
@@ -93,17 +97,24 @@ export async function run(argv) {
   const trainIds = vocab.encode(trainText);
   const valText = heldOutText(vocab, valTextAll, f['val-tokens']);
   const valIds = vocab.encode(valText);
-  const sentences = word && f['masked-sentences'] > 0 ? vocab.encodeSentences(valText).slice(0, f['masked-sentences']) : [];
+  const sentences =
+    word && f['masked-sentences'] > 0 ? vocab.encodeSentences(valText).slice(0, f['masked-sentences']) : [];
   const budget = f.steps !== undefined ? { steps: f.steps } : { minutes: f.minutes ?? 1 };
   const log = f.quiet ? () => {} : (line) => process.stdout.write(`${line}\n`);
   const unit = word ? 'tokens' : 'chars';
-  log(`data: ${corpus.name}: ${trainIds.length} training ${unit}, ${valIds.length} held out; vocabulary ${vocab.size} (${vocab.level})`);
-  log(`budget: ${budget.steps !== undefined ? `${budget.steps} steps` : `${budget.minutes} min`} per neural model; ${f.optimizer} lr ${f.lr}, clip 5, batch ${f.batch} x seq ${f.seq}`);
+  log(
+    `data: ${corpus.name}: ${trainIds.length} training ${unit}, ${valIds.length} held out; vocabulary ${vocab.size} (${vocab.level})`,
+  );
+  log(
+    `budget: ${budget.steps !== undefined ? `${budget.steps} steps` : `${budget.minutes} min`} per neural model; ${f.optimizer} lr ${f.lr}, clip 5, batch ${f.batch} x seq ${f.seq}`,
+  );
 
   const rows = [];
   for (const cell of cells) {
-    const row = cell === 'bigram' ? runBigram(lm, vocab, trainText, valText, word, sentences.length ? valText : null, f)
-      : runNeural(lm, cell, vocab, trainIds, valIds, valText, sentences, budget, f, word, log);
+    const row =
+      cell === 'bigram'
+        ? runBigram(lm, vocab, trainText, valText, word, sentences.length ? valText : null, f)
+        : runNeural(lm, cell, vocab, trainIds, valIds, valText, sentences, budget, f, word, log);
     rows.push(row);
     log(`${cell}: ${row.description ?? row.model}: held-out loss ${fmt(row.loss)} (${row.seconds.toFixed(1)} s)`);
   }
@@ -112,8 +123,13 @@ export async function run(argv) {
   if (f['json-out']) {
     const out = {
       command: `${programName()} compare ${argv.join(' ')}`,
-      data: corpus.name, level: vocab.level, vocabSize: vocab.size,
-      trainTokens: trainIds.length, heldOutTokens: valIds.length, budget, rows,
+      data: corpus.name,
+      level: vocab.level,
+      vocabSize: vocab.size,
+      trainTokens: trainIds.length,
+      heldOutTokens: valIds.length,
+      budget,
+      rows,
     };
     writeFileSync(f['json-out'], `${JSON.stringify(out, null, 2)}\n`);
     log(`wrote ${f['json-out']}`);
@@ -143,13 +159,25 @@ function runBigram(lm, vocab, trainText, valText, word, maskedText, f) {
   const result = model.evaluate(valText);
   const V = vocab.size;
   const row = {
-    cell: 'bigram', model: 'bigram (add-1)', parameters: V * V, steps: 0, seconds,
-    charsPerSecond: null, loss: result.loss, perplexity: result.perplexity, bitsPerToken: result.bitsPerToken,
-    heldOutTokens: result.tokens, maskedTop1: null,
+    cell: 'bigram',
+    model: 'bigram (add-1)',
+    parameters: V * V,
+    steps: 0,
+    seconds,
+    charsPerSecond: null,
+    loss: result.loss,
+    perplexity: result.perplexity,
+    bitsPerToken: result.bitsPerToken,
+    heldOutTokens: result.tokens,
+    maskedTop1: null,
   };
   if (maskedText) {
     // the bigram scores sentences of the held-out text; limit to the same count as the neural models
-    const lines = maskedText.split('\n').filter((l) => l.trim()).slice(0, f['masked-sentences']).join('\n');
+    const lines = maskedText
+      .split('\n')
+      .filter((l) => l.trim())
+      .slice(0, f['masked-sentences'])
+      .join('\n');
     row.maskedTop1 = model.maskedAccuracy(lines, { seed: f.seed }).top1;
   }
   model.dispose();
@@ -158,7 +186,13 @@ function runBigram(lm, vocab, trainText, valText, word, maskedText, f) {
 
 function runNeural(lm, cell, vocab, trainIds, valIds, valText, sentences, budget, f, word, log) {
   const model = lm.Model.create(modelConfig(rungConfig(cell, f, word), vocab.size));
-  const trainer = new lm.Trainer(model, trainIds, { batch: f.batch, seq: f.seq, optimizer: f.optimizer, lr: f.lr, clip: 5 });
+  const trainer = new lm.Trainer(model, trainIds, {
+    batch: f.batch,
+    seq: f.seq,
+    optimizer: f.optimizer,
+    lr: f.lr,
+    clip: 5,
+  });
   const deadline = budget.minutes !== undefined ? performance.now() + budget.minutes * 60000 : Infinity;
   const target = budget.steps ?? Infinity;
   const t0 = performance.now();
@@ -170,14 +204,24 @@ function runNeural(lm, cell, vocab, trainIds, valIds, valText, sentences, budget
     chunk = Math.max(1, Math.min(1000, Math.round((chunk * 100) / Math.max(performance.now() - c0, 1)))); // ~0.1 s a call
   }
   const seconds = (performance.now() - t0) / 1000;
-  const result = word ? sentenceEvaluate(model, vocab.encodeSentences(valText))
+  const result = word
+    ? sentenceEvaluate(model, vocab.encodeSentences(valText))
     : model.evaluate(valIds, { batch: Math.max(1, Math.min(16, Math.floor(valIds.length / 101))), seq: 100 });
   const specials = [vocab.bos, vocab.eos, vocab.unk].filter((id) => id >= 0);
   const masked = sentences.length ? model.maskedAccuracy(sentences, { seed: f.seed, exclude: specials }) : null;
   const row = {
-    cell, model: label(model.config), description: describeModel(model), parameters: model.parameterCount, steps: trainer.step, seconds,
-    charsPerSecond: (trainer.step * f.batch * f.seq) / seconds, trainLoss: last?.loss ?? null,
-    loss: result.loss, perplexity: result.perplexity, bitsPerToken: result.bitsPerToken, heldOutTokens: result.tokens,
+    cell,
+    model: label(model.config),
+    description: describeModel(model),
+    parameters: model.parameterCount,
+    steps: trainer.step,
+    seconds,
+    charsPerSecond: (trainer.step * f.batch * f.seq) / seconds,
+    trainLoss: last?.loss ?? null,
+    loss: result.loss,
+    perplexity: result.perplexity,
+    bitsPerToken: result.bitsPerToken,
+    heldOutTokens: result.tokens,
     maskedTop1: masked ? masked.top1 : null,
   };
   trainer.dispose();
@@ -214,12 +258,24 @@ export function formatTable(rows, word) {
   const head = ['model', 'parameters', `${unit}s/s`, 'steps', 'held-out loss (nats)', 'perplexity', `bits/${unit}`];
   if (word) head.push('masked top-1');
   const lines = rows.map((r) => {
-    const cells = [r.model, String(r.parameters), r.charsPerSecond === null ? '-' : String(Math.round(r.charsPerSecond)),
-      String(r.steps), fmt(r.loss), fmt(r.perplexity, 2), fmt(r.bitsPerToken, 3)];
+    const cells = [
+      r.model,
+      String(r.parameters),
+      r.charsPerSecond === null ? '-' : String(Math.round(r.charsPerSecond)),
+      String(r.steps),
+      fmt(r.loss),
+      fmt(r.perplexity, 2),
+      fmt(r.bitsPerToken, 3),
+    ];
     if (word) cells.push(r.maskedTop1 === null ? '-' : `${(100 * r.maskedTop1).toFixed(1)}%`);
     return cells;
   });
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmtRow = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  return [fmtRow(head), `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...lines.map(fmtRow)].join('\n');
+  const fmtRow = (cells) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  return [
+    fmtRow(head),
+    `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...lines.map(fmtRow),
+  ].join('\n');
 }

@@ -40,13 +40,24 @@ export async function run(argv) {
   const corpus = await readCorpus(f.data);
   const text = f.data ? corpus.text : splitText(corpus.text, f['val-fraction'])[1];
   const ids = vocab.encode(text);
-  if (ids.length < 2 * f.batch) throw new UsageError(`the text has ${ids.length} tokens: too few for ${f.batch} streams`);
+  if (ids.length < 2 * f.batch)
+    throw new UsageError(`the text has ${ids.length} tokens: too few for ${f.batch} streams`);
   const t0 = performance.now();
   const result = model.evaluate(ids, { batch: f.batch, seq: f.seq });
   const seconds = (performance.now() - t0) / 1000;
   const unit = vocab.level === 'char' ? 'char' : 'token';
-  const out = { model: f.model, data: corpus.name, level: vocab.level, loss: result.loss, perplexity: result.perplexity,
-    [`bitsPer${unit === 'char' ? 'Char' : 'Token'}`]: result.bitsPerToken, tokens: result.tokens, batch: f.batch, seq: f.seq, seconds };
+  const out = {
+    model: f.model,
+    data: corpus.name,
+    level: vocab.level,
+    loss: result.loss,
+    perplexity: result.perplexity,
+    [`bitsPer${unit === 'char' ? 'Char' : 'Token'}`]: result.bitsPerToken,
+    tokens: result.tokens,
+    batch: f.batch,
+    seq: f.seq,
+    seconds,
+  };
   if (f.masked) {
     if (vocab.level !== 'word') throw new UsageError('--masked needs a word-level model');
     const sentences = vocab.encodeSentences(text).slice(0, f['masked-sentences']);
@@ -57,8 +68,15 @@ export async function run(argv) {
     console.log(JSON.stringify(out, null, 2));
     return 0;
   }
-  console.log(`${f.model} on ${corpus.name}${f.data ? '' : ' (held-out part)'}: ${result.tokens} ${unit}s predicted (batch ${f.batch}, seq ${f.seq})`);
-  console.log(`loss ${fmt(result.loss)} nats/${unit}   perplexity ${fmt(result.perplexity, 3)}   ${fmt(result.bitsPerToken)} bits/${unit}   (${fmt(seconds, 1)} s)`);
-  if (out.masked) console.log(`masked word: top-1 ${fmt(100 * out.masked.top1, 1)}%   top-5 ${fmt(100 * out.masked.top5, 1)}%   (${out.masked.sentences} sentences, seed ${f.seed})`);
+  console.log(
+    `${f.model} on ${corpus.name}${f.data ? '' : ' (held-out part)'}: ${result.tokens} ${unit}s predicted (batch ${f.batch}, seq ${f.seq})`,
+  );
+  console.log(
+    `loss ${fmt(result.loss)} nats/${unit}   perplexity ${fmt(result.perplexity, 3)}   ${fmt(result.bitsPerToken)} bits/${unit}   (${fmt(seconds, 1)} s)`,
+  );
+  if (out.masked)
+    console.log(
+      `masked word: top-1 ${fmt(100 * out.masked.top1, 1)}%   top-5 ${fmt(100 * out.masked.top5, 1)}%   (${out.masked.sentences} sentences, seed ${f.seed})`,
+    );
   return 0;
 }

@@ -34,7 +34,13 @@ export async function run(argv) {
   const prime = primeIds(vocab, f.prime);
   const word = vocab.level === 'word';
   for (let k = 0; k < f.count; k++) {
-    const ids = model.sample(prime, { length: f.length, temperature: f.temperature, topK: f['top-k'], seed: f.seed + k, stopId: word ? vocab.eos : -1 });
+    const ids = model.sample(prime, {
+      length: f.length,
+      temperature: f.temperature,
+      topK: f['top-k'],
+      seed: f.seed + k,
+      stopId: word ? vocab.eos : -1,
+    });
     const text = decodeIds(vocab, Int32Array.from([...prime, ...ids]));
     console.log(text);
   }

@@ -11,7 +11,8 @@ import { parseFlags, UsageError } from './_args.mjs';
 import { duration, fmt, writeAtomic } from './_neural.mjs';
 import { attentionText, dataOptions, lengthTable, loadPairs, openSeq2Seq } from './_seq2seq.mjs';
 
-export const summary = 'sequence to sequence with attention: train, eval, translate (reverse, sort, dates, or your pairs)';
+export const summary =
+  'sequence to sequence with attention: train, eval, translate (reverse, sort, dates, or your pairs)';
 
 export const usage = `usage: node scripts/lmlab.mjs seq2seq train|eval|translate [flags]
 
@@ -114,7 +115,11 @@ export async function run(argv) {
   if (sub === 'train') return train(rest);
   if (sub === 'eval') return evaluate(rest);
   if (sub === 'translate') return translate(rest);
-  throw new UsageError(sub ? `unknown seq2seq command '${sub}': use train, eval or translate` : 'seq2seq needs a command: train, eval or translate (see --help)');
+  throw new UsageError(
+    sub
+      ? `unknown seq2seq command '${sub}': use train, eval or translate`
+      : 'seq2seq needs a command: train, eval or translate (see --help)',
+  );
 }
 
 async function loadApi() {
@@ -136,30 +141,56 @@ async function train(argv) {
   if (f.lr !== undefined && !(f.lr > 0)) throw new UsageError(`--lr must be a positive number, got ${f.lr}`);
   if (f.steps !== undefined && f.minutes !== undefined) throw new UsageError('give --steps or --minutes, not both');
   if (f.minutes === 0) throw new UsageError('--minutes must be positive');
-  if (f.task && f.level === 'word') throw new UsageError('the built-in tasks are char level; --level applies to --data');
-  if (f['gru-variant'] && (f.cell ?? 'lstm') !== 'gru') throw new UsageError(`--gru-variant applies to --cell gru, not ${f.cell ?? 'lstm'}`);
+  if (f.task && f.level === 'word')
+    throw new UsageError('the built-in tasks are char level; --level applies to --data');
+  if (f['gru-variant'] && (f.cell ?? 'lstm') !== 'gru')
+    throw new UsageError(`--gru-variant applies to --cell gru, not ${f.cell ?? 'lstm'}`);
   const lm = await loadApi();
-  let model, resumeBytes = null, saved = null;
+  let model,
+    resumeBytes = null,
+    saved = null;
   if (f.resume) {
-    const fixed = ['attention', 'attention-size', 'output-context', 'cell', 'gru-variant', 'hidden', 'embedding', 'layers', 'shared', 'level'];
+    const fixed = [
+      'attention',
+      'attention-size',
+      'output-context',
+      'cell',
+      'gru-variant',
+      'hidden',
+      'embedding',
+      'layers',
+      'shared',
+      'level',
+    ];
     const given = fixed.filter((k) => f[k] !== undefined);
     if (given.length) throw new UsageError(`--resume keeps the saved model: --${given.join(', --')} cannot change`);
     ({ model, bytes: resumeBytes } = openSeq2Seq(lm, f.resume));
     saved = savedJson(model, 'training');
-    if (!saved) throw new UsageError(`${f.resume} has no training options in its metadata: it was not saved by seq2seq train`);
+    if (!saved)
+      throw new UsageError(`${f.resume} has no training options in its metadata: it was not saved by seq2seq train`);
   }
   const data = dataOptions(f, saved?.data);
   const pairs = loadPairs(data, warn);
   if (!model) {
     const attention = f.attention ?? 'dot';
-    if (f['attention-size'] !== undefined && attention !== 'additive') throw new UsageError('--attention-size applies to --attention additive');
-    if (f['output-context'] !== undefined && attention === 'none') throw new UsageError('--output-context needs attention: --attention none has no context');
+    if (f['attention-size'] !== undefined && attention !== 'additive')
+      throw new UsageError('--attention-size applies to --attention additive');
+    if (f['output-context'] !== undefined && attention === 'none')
+      throw new UsageError('--output-context needs attention: --attention none has no context');
     const shared = f.shared ?? (data.task === 'reverse' || data.task === 'sort');
     const v = buildVocabularies(pairs.train, { level: pairs.level, shared });
     const cell = f.cell ?? 'lstm';
     model = lm.Seq2Seq.create({
-      srcVocab: v.src, tgtVocab: v.tgt, level: pairs.level, cell, attention, hidden: f.hidden ?? 64, embedding: f.embedding ?? 32,
-      layers: f.layers ?? 1, seed: f.seed, ...(cell === 'gru' ? { gruVariant: f['gru-variant'] ?? 'torch' } : {}),
+      srcVocab: v.src,
+      tgtVocab: v.tgt,
+      level: pairs.level,
+      cell,
+      attention,
+      hidden: f.hidden ?? 64,
+      embedding: f.embedding ?? 32,
+      layers: f.layers ?? 1,
+      seed: f.seed,
+      ...(cell === 'gru' ? { gruVariant: f['gru-variant'] ?? 'torch' } : {}),
       ...(attention === 'additive' && f['attention-size'] ? { attentionSize: f['attention-size'] } : {}),
       ...(attention !== 'none' && f['output-context'] !== undefined ? { outContext: f['output-context'] } : {}),
     });
@@ -167,8 +198,13 @@ async function train(argv) {
   const so = saved?.options ?? {};
   const optimizer = f.optimizer ?? so.optimizer ?? 'adam';
   const options = {
-    batch: f.batch ?? so.batch ?? 32, optimizer, lr: f.lr ?? so.lr ?? (optimizer === 'adam' ? 0.003 : 0.1),
-    momentum: f.momentum ?? so.momentum ?? 0, clip: f.clip ?? so.clip ?? 1, clipMode: f['clip-mode'] ?? so.clipMode ?? 'norm', seed: so.seed ?? f.seed,
+    batch: f.batch ?? so.batch ?? 32,
+    optimizer,
+    lr: f.lr ?? so.lr ?? (optimizer === 'adam' ? 0.003 : 0.1),
+    momentum: f.momentum ?? so.momentum ?? 0,
+    clip: f.clip ?? so.clip ?? 1,
+    clipMode: f['clip-mode'] ?? so.clipMode ?? 'norm',
+    seed: so.seed ?? f.seed,
   };
   const trainer = new lm.Seq2SeqTrainer(model, pairs.train, options);
   if (resumeBytes) {
@@ -183,22 +219,38 @@ async function train(argv) {
   const log = f.quiet ? () => {} : (line) => process.stdout.write(`${line}\n`);
   const tty = process.stdout.isTTY && !f.quiet;
   const c = model.config;
-  const unk = trainer.unknownTokens ? `; ${trainer.unknownTokens} training tokens are not in the saved vocabularies (read as <unk>)` : '';
-  log(`data: ${pairs.name}: ${pairs.train.length} training pairs, ${pairs.test.length} held out; vocabularies ${model.srcVocab.size} → ${model.tgtVocab.size}${c.shared ? ' (shared)' : ''} (${c.level})${unk}`);
-  log(`model: ${c.cell}${c.gruVariant ? ` (${c.gruVariant})` : ''}, hidden ${c.hidden}, embedding ${c.embedding}, layers ${c.layers}, attention ${c.attention}${c.attention === 'additive' ? ` (A ${c.attentionSize})` : ''}${c.attention !== 'none' ? `, output reads ${c.outContext ? '[h; c]' : 'h'}` : ''}; ${model.parameterCount} parameters`);
-  log(`training: teacher forcing, ${options.optimizer} lr ${options.lr}, clip ${options.clip} (${options.clipMode}), batch ${options.batch}${resumeBytes ? `, resumed at step ${trainer.step}` : ''}`);
+  const unk = trainer.unknownTokens
+    ? `; ${trainer.unknownTokens} training tokens are not in the saved vocabularies (read as <unk>)`
+    : '';
+  log(
+    `data: ${pairs.name}: ${pairs.train.length} training pairs, ${pairs.test.length} held out; vocabularies ${model.srcVocab.size} → ${model.tgtVocab.size}${c.shared ? ' (shared)' : ''} (${c.level})${unk}`,
+  );
+  log(
+    `model: ${c.cell}${c.gruVariant ? ` (${c.gruVariant})` : ''}, hidden ${c.hidden}, embedding ${c.embedding}, layers ${c.layers}, attention ${c.attention}${c.attention === 'additive' ? ` (A ${c.attentionSize})` : ''}${c.attention !== 'none' ? `, output reads ${c.outContext ? '[h; c]' : 'h'}` : ''}; ${model.parameterCount} parameters`,
+  );
+  log(
+    `training: teacher forcing, ${options.optimizer} lr ${options.lr}, clip ${options.clip} (${options.clipMode}), batch ${options.batch}${resumeBytes ? `, resumed at step ${trainer.step}` : ''}`,
+  );
 
   const valSlice = pairs.test.slice(0, f['val-pairs']);
   const check = (set) => (set.length ? { loss: model.evaluate(set).loss, accuracy: model.accuracy(set) } : null);
   const startStep = trainer.step;
   const target = f.minutes !== undefined ? Infinity : (f.steps ?? 2000);
   const deadline = f.minutes !== undefined ? Date.now() + f.minutes * 60000 : Infinity;
-  let smooth = null, last = { loss: NaN, clipEvents: 0 }, interrupted = false, pairsDone = 0, trainSeconds = 0, chunk = 1;
-  const onSigint = () => { interrupted = true; };
+  let smooth = null,
+    last = { loss: NaN, clipEvents: 0 },
+    interrupted = false,
+    pairsDone = 0,
+    trainSeconds = 0,
+    chunk = 1;
+  const onSigint = () => {
+    interrupted = true;
+  };
   process.on('SIGINT', onSigint);
   const t0 = performance.now();
   const progress = (val) => {
-    const steps = trainer.step - startStep, rate = pairsDone / Math.max(trainSeconds, 1e-9);
+    const steps = trainer.step - startStep,
+      rate = pairsDone / Math.max(trainSeconds, 1e-9);
     const eta = f.minutes !== undefined ? (deadline - Date.now()) / 1000 : ((target - steps) * options.batch) / rate;
     const v = val ? `  val ${fmt(val.loss)}  exact ${(100 * val.accuracy.exactMatch).toFixed(1)}%` : '';
     return `step ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth ?? last.loss)}${v}  ${Math.round(rate)} pairs/s  ETA ${duration(eta)}  clips ${last.clipEvents}`;
@@ -219,8 +271,11 @@ async function train(argv) {
         if (tty) process.stdout.write('\r\x1b[K');
         log(progress(val));
         for (let i = 0; val && i < Math.min(f.examples, valSlice.length); i++) {
-          const o = val.accuracy.outputs[i], want = valSlice[i].target;
-          log(`  ${JSON.stringify(valSlice[i].source)} → ${JSON.stringify(o.output)}${o.ended && o.output === want ? '  ✓' : `  ✗ (want ${JSON.stringify(want)})`}`);
+          const o = val.accuracy.outputs[i],
+            want = valSlice[i].target;
+          log(
+            `  ${JSON.stringify(valSlice[i].source)} → ${JSON.stringify(o.output)}${o.ended && o.output === want ? '  ✓' : `  ✗ (want ${JSON.stringify(want)})`}`,
+          );
         }
       } else if (tty) {
         process.stdout.write(`\r\x1b[K${progress(null)}`);
@@ -236,11 +291,16 @@ async function train(argv) {
   }
   writeAtomic(f.out, model.save(trainer));
   process.off('SIGINT', onSigint);
-  const seconds = (performance.now() - t0) / 1000, steps = trainer.step - startStep;
+  const seconds = (performance.now() - t0) / 1000,
+    steps = trainer.step - startStep;
   const final = check(pairs.test);
-  const held = final ? `held-out loss ${fmt(final.loss)}, exact match ${(100 * final.accuracy.exactMatch).toFixed(1)}% of ${pairs.test.length}, ` : '';
-  console.log(`${interrupted ? 'interrupted: checkpoint' : 'saved'} ${f.out} at step ${trainer.step}: train loss ${fmt(last.loss)}, ${held}` +
-    `${steps} steps in ${duration(seconds)} (${Math.round(pairsDone / Math.max(trainSeconds, 1e-9))} pairs/s training)`);
+  const held = final
+    ? `held-out loss ${fmt(final.loss)}, exact match ${(100 * final.accuracy.exactMatch).toFixed(1)}% of ${pairs.test.length}, `
+    : '';
+  console.log(
+    `${interrupted ? 'interrupted: checkpoint' : 'saved'} ${f.out} at step ${trainer.step}: train loss ${fmt(last.loss)}, ${held}` +
+      `${steps} steps in ${duration(seconds)} (${Math.round(pairsDone / Math.max(trainSeconds, 1e-9))} pairs/s training)`,
+  );
   trainer.dispose();
   model.dispose();
   return interrupted ? 130 : 0;
@@ -252,16 +312,22 @@ async function evaluate(argv) {
   const lm = await loadApi();
   const { model } = openSeq2Seq(lm, f.model);
   const saved = savedJson(model, 'training');
-  if (!f.task && !f.data && !saved) throw new UsageError(`${f.model} does not say what it was trained on: give --task or --data`);
-  if (f.data && f.level && f.level !== model.level) throw new UsageError(`${f.model} is a ${model.level}-level model; --level ${f.level} cannot read its tokens`);
+  if (!f.task && !f.data && !saved)
+    throw new UsageError(`${f.model} does not say what it was trained on: give --task or --data`);
+  if (f.data && f.level && f.level !== model.level)
+    throw new UsageError(`${f.model} is a ${model.level}-level model; --level ${f.level} cannot read its tokens`);
   let pairs;
-  if (f.data) { // every pair of the file is scored
+  if (f.data) {
+    // every pair of the file is scored
     const all = loadPairs({ file: f.data, level: model.level, valFraction: 0, seed: 1 }, warn);
     pairs = { test: all.train, name: f.data };
   } else {
     // a task split is regenerated with the training's seed and size, so its held-out pairs stay held out
     const base = saved?.data && (!f.task || f.task === saved.data.task) ? saved.data : undefined;
-    pairs = loadPairs(dataOptions({ task: f.task, 'test-pairs': f['test-pairs'], 'test-lengths': f['test-lengths'] }, base), warn);
+    pairs = loadPairs(
+      dataOptions({ task: f.task, 'test-pairs': f['test-pairs'], 'test-lengths': f['test-lengths'] }, base),
+      warn,
+    );
   }
   if (!pairs.test.length) throw new UsageError('there are no pairs to evaluate');
   const t0 = performance.now();
@@ -270,16 +336,32 @@ async function evaluate(argv) {
   const seconds = (performance.now() - t0) / 1000;
   const unknown = pairs.test.reduce((n, p) => n + model.encodeSource(p.source).unknown, 0);
   const out = {
-    model: f.model, data: pairs.name, pairs: pairs.test.length, beam: f.beam, loss: loss.loss, perplexity: loss.perplexity,
-    tokens: loss.tokens, exactMatch: acc.exactMatch, exact: acc.exact, byLength: acc.byLength, unknownSourceTokens: unknown, seconds,
+    model: f.model,
+    data: pairs.name,
+    pairs: pairs.test.length,
+    beam: f.beam,
+    loss: loss.loss,
+    perplexity: loss.perplexity,
+    tokens: loss.tokens,
+    exactMatch: acc.exactMatch,
+    exact: acc.exact,
+    byLength: acc.byLength,
+    unknownSourceTokens: unknown,
+    seconds,
   };
   if (f.json) {
     console.log(JSON.stringify(out, null, 2));
     return 0;
   }
-  console.log(`${f.model} on ${pairs.name}${f.data ? '' : ' (held-out pairs)'}: ${out.pairs} pairs, ${f.beam === 1 ? 'greedy' : `beam ${f.beam}`}`);
-  console.log(`loss ${fmt(out.loss)} nats per target token (perplexity ${fmt(out.perplexity, 3)}, ${out.tokens} tokens, </s> included)`);
-  console.log(`exact match ${(100 * out.exactMatch).toFixed(1)}% (${out.exact} of ${out.pairs})${unknown ? `; ${unknown} source tokens are not in the vocabulary` : ''}`);
+  console.log(
+    `${f.model} on ${pairs.name}${f.data ? '' : ' (held-out pairs)'}: ${out.pairs} pairs, ${f.beam === 1 ? 'greedy' : `beam ${f.beam}`}`,
+  );
+  console.log(
+    `loss ${fmt(out.loss)} nats per target token (perplexity ${fmt(out.perplexity, 3)}, ${out.tokens} tokens, </s> included)`,
+  );
+  console.log(
+    `exact match ${(100 * out.exactMatch).toFixed(1)}% (${out.exact} of ${out.pairs})${unknown ? `; ${unknown} source tokens are not in the vocabulary` : ''}`,
+  );
   console.log('accuracy by source length (tokens):');
   console.log(lengthTable(out.byLength));
   model.dispose();
@@ -287,13 +369,15 @@ async function evaluate(argv) {
 }
 
 async function translate(argv) {
-  const flags = [], sources = [];
+  const flags = [],
+    sources = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a.startsWith('--')) {
       flags.push(a);
       const name = a.slice(2).split('=')[0];
-      if (!a.includes('=') && translateSpec[name] && translateSpec[name].type !== 'bool' && i + 1 < argv.length) flags.push(argv[++i]);
+      if (!a.includes('=') && translateSpec[name] && translateSpec[name].type !== 'bool' && i + 1 < argv.length)
+        flags.push(argv[++i]);
     } else {
       sources.push(a);
     }
@@ -305,7 +389,9 @@ async function translate(argv) {
   let lines = sources;
   if (!lines.length) {
     if (process.stdin.isTTY) throw new UsageError('give sources as arguments or one per line on stdin');
-    lines = readFileSync(0, 'utf8').split('\n').map((l) => l.replace(/\r$/, ''));
+    lines = readFileSync(0, 'utf8')
+      .split('\n')
+      .map((l) => l.replace(/\r$/, ''));
     if (lines.at(-1) === '') lines.pop();
   }
   let failures = 0;
@@ -318,10 +404,17 @@ async function translate(argv) {
       failures++;
       continue;
     }
-    console.log(f['show-attention'] ? `${source} → ${r.output}${r.ended ? '' : '  (no </s> within the length cap)'}` : r.output);
-    if (r.unknown) warn(`${sources.length ? `source ${i + 1}` : `line ${i + 1}`}: ${r.unknown} token(s) not in the vocabulary, read as <unk>`);
+    console.log(
+      f['show-attention'] ? `${source} → ${r.output}${r.ended ? '' : '  (no </s> within the length cap)'}` : r.output,
+    );
+    if (r.unknown)
+      warn(
+        `${sources.length ? `source ${i + 1}` : `line ${i + 1}`}: ${r.unknown} token(s) not in the vocabulary, read as <unk>`,
+      );
     if (f['show-attention']) {
-      console.log(model.config.attention === 'none' ? '(this model has no attention: nothing to show)' : attentionText(r));
+      console.log(
+        model.config.attention === 'none' ? '(this model has no attention: nothing to show)' : attentionText(r),
+      );
       console.log('');
     }
   }

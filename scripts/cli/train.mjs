@@ -5,9 +5,21 @@
 import { LIMITS } from '../../wasm_glue/constants.mjs';
 import { parseFlags, UsageError } from './_args.mjs';
 import { linearDecay } from './_schedule.mjs';
-import { decodeIds, describeModel, duration, fmt, modelConfig, openModel, primeIds, readCorpus, splitText, writeAtomic } from './_neural.mjs';
+import {
+  decodeIds,
+  describeModel,
+  duration,
+  fmt,
+  modelConfig,
+  openModel,
+  primeIds,
+  readCorpus,
+  splitText,
+  writeAtomic,
+} from './_neural.mjs';
 
-export const summary = 'train a neural language model (rnn, lstm, gru, window; char or word level) and save a model file';
+export const summary =
+  'train a neural language model (rnn, lstm, gru, window; char or word level) and save a model file';
 
 export const usage = `usage: node scripts/lmlab.mjs train [flags]
 
@@ -75,10 +87,14 @@ export async function run(argv) {
   if (f.lr !== undefined && !(f.lr > 0)) throw new UsageError(`--lr must be a positive number, got ${f.lr}`);
   if (f.steps !== undefined && f.minutes !== undefined) throw new UsageError('give --steps or --minutes, not both');
   if (f.minutes === 0) throw new UsageError('--minutes must be positive');
-  if (f.window !== undefined && f.cell !== 'window') throw new UsageError(`--window applies to --cell window, not ${f.cell}`);
-  if (f['gru-variant'] !== undefined && f.cell !== 'gru') throw new UsageError(`--gru-variant applies to --cell gru, not ${f.cell}`);
-  if (f.cell === 'window' && f.layers !== 1) throw new UsageError('the window model has one hidden layer: --layers must be 1');
-  if (f.cell === 'window' && f.embedding === 0) throw new UsageError('the window model needs a trainable embedding: --embedding must be at least 1');
+  if (f.window !== undefined && f.cell !== 'window')
+    throw new UsageError(`--window applies to --cell window, not ${f.cell}`);
+  if (f['gru-variant'] !== undefined && f.cell !== 'gru')
+    throw new UsageError(`--gru-variant applies to --cell gru, not ${f.cell}`);
+  if (f.cell === 'window' && f.layers !== 1)
+    throw new UsageError('the window model has one hidden layer: --layers must be 1');
+  if (f.cell === 'window' && f.embedding === 0)
+    throw new UsageError('the window model needs a trainable embedding: --embedding must be at least 1');
   f.embedding ??= f.cell === 'window' ? 32 : 0;
   const { loadLmlab } = await import('../../wasm_glue/index.mjs');
   const lm = await loadLmlab();
@@ -102,10 +118,14 @@ export async function run(argv) {
     vocab = lm.Vocab.build(corpus.text, options); // the type inventory of all the text; counts as well
     // the same rule as C's model_check_config, said in the CLI's flags
     if (f.level === 'char' && vocab.size > LIMITS.MAX_DIM && f.embedding === 0) {
-      throw new UsageError(`the text has ${vocab.size} distinct characters, more than one-hot input allows (${LIMITS.MAX_DIM}): use --embedding 64`);
+      throw new UsageError(
+        `the text has ${vocab.size} distinct characters, more than one-hot input allows (${LIMITS.MAX_DIM}): use --embedding 64`,
+      );
     }
     if (f.level === 'word' && f.embedding === 0 && vocab.size > LIMITS.MAX_DIM) {
-      throw new UsageError(`the word vocabulary has ${vocab.size} types: one-hot input allows ${LIMITS.MAX_DIM}; use --embedding 128 or --min-count`);
+      throw new UsageError(
+        `the word vocabulary has ${vocab.size} types: one-hot input allows ${LIMITS.MAX_DIM}; use --embedding 128 or --min-count`,
+      );
     }
     model = lm.Model.create(modelConfig(f, vocab.size));
   }
@@ -135,16 +155,26 @@ export async function run(argv) {
   const tty = process.stdout.isTTY && !f.quiet;
   const unit = vocab.level === 'char' ? 'chars' : 'tokens';
   const V = vocab.size;
-  log(`data: ${corpus.name}: ${trainIds.length} training ${unit}, ${valIds.length} held out; vocabulary ${V} (${vocab.level})`);
+  log(
+    `data: ${corpus.name}: ${trainIds.length} training ${unit}, ${valIds.length} held out; vocabulary ${V} (${vocab.level})`,
+  );
   log(`model: ${describeModel(model)}, ${model.parameterCount} parameters`);
-  log(`training: ${options.optimizer} lr ${options.lr}${f['lr-decay'] === 'linear' ? ' decaying linearly to 1/50' : ''}, clip ${options.clip} (${options.clipMode}), batch ${options.batch} x seq ${options.seq}${resumeBytes ? `, resumed at step ${trainer.step}` : ''}`);
+  log(
+    `training: ${options.optimizer} lr ${options.lr}${f['lr-decay'] === 'linear' ? ' decaying linearly to 1/50' : ''}, clip ${options.clip} (${options.clipMode}), batch ${options.batch} x seq ${options.seq}${resumeBytes ? `, resumed at step ${trainer.step}` : ''}`,
+  );
 
   const valSlice = valIds.subarray(0, Math.min(valIds.length, f['val-tokens']));
   const valBatch = (ids) => Math.max(1, Math.min(options.batch, Math.floor(ids.length / (options.seq + 1))));
-  const validate = (ids) => (ids.length >= 2 ? trainer.evaluate(ids, { batch: valBatch(ids), seq: options.seq }) : null);
+  const validate = (ids) =>
+    ids.length >= 2 ? trainer.evaluate(ids, { batch: valBatch(ids), seq: options.seq }) : null;
   const sampleText = () => {
     const prime = primeIds(vocab, vocab.level === 'char' ? trainText.slice(0, 1) : '');
-    const ids = model.sample(prime, { length: f['sample-length'], temperature: 0.8, seed: trainer.step, stopId: vocab.level === 'word' ? vocab.eos : -1 });
+    const ids = model.sample(prime, {
+      length: f['sample-length'],
+      temperature: 0.8,
+      seed: trainer.step,
+      stopId: vocab.level === 'word' ? vocab.eos : -1,
+    });
     return decodeIds(vocab, Int32Array.from([...prime, ...ids]));
   };
 
@@ -156,7 +186,9 @@ export async function run(argv) {
   let lastVal = null;
   let interrupted = false;
   let last = { loss: NaN };
-  const onSigint = () => { interrupted = true; };
+  const onSigint = () => {
+    interrupted = true;
+  };
   process.on('SIGINT', onSigint);
   const t0 = performance.now();
   let chunk = 1;
@@ -183,10 +215,14 @@ export async function run(argv) {
       if (trainer.step % f.every === 0) {
         lastVal = validate(valSlice);
         if (tty) process.stdout.write('\r\x1b[K');
-        log(`step ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth)}  val ${lastVal ? fmt(lastVal.loss) : '-'}  ${Math.round(rate)} ${unit}/s  ETA ${duration(eta)}  clips ${last.clipEvents}`);
+        log(
+          `step ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth)}  val ${lastVal ? fmt(lastVal.loss) : '-'}  ${Math.round(rate)} ${unit}/s  ETA ${duration(eta)}  clips ${last.clipEvents}`,
+        );
         log(`---- sample at step ${trainer.step}:\n${sampleText()}\n----`);
       } else if (tty) {
-        process.stdout.write(`\r\x1b[Kstep ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth)}  val ${lastVal ? fmt(lastVal.loss) : '-'}  ${Math.round(rate)} ${unit}/s  ETA ${duration(eta)}`);
+        process.stdout.write(
+          `\r\x1b[Kstep ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth)}  val ${lastVal ? fmt(lastVal.loss) : '-'}  ${Math.round(rate)} ${unit}/s  ETA ${duration(eta)}`,
+        );
       }
       await new Promise((resolve) => setImmediate(resolve)); // lets Ctrl-C through between calls
     }
@@ -203,7 +239,8 @@ export async function run(argv) {
   const steps = trainer.step - startStep;
   const final = validate(valIds);
   const rate = (steps * perStep) / Math.max(seconds, 1e-9);
-  const summaryLine = `${interrupted ? 'interrupted: checkpoint' : 'saved'} ${f.out} at step ${trainer.step}: train loss ${fmt(last.loss)}, ` +
+  const summaryLine =
+    `${interrupted ? 'interrupted: checkpoint' : 'saved'} ${f.out} at step ${trainer.step}: train loss ${fmt(last.loss)}, ` +
     `${final ? `val loss ${fmt(final.loss)} (perplexity ${fmt(final.perplexity, 2)}, ${fmt(final.bitsPerToken, 3)} bits/${vocab.level === 'char' ? 'char' : 'token'}), ` : ''}` +
     `${steps} steps in ${duration(seconds)} (${Math.round(rate)} ${unit}/s, ${fmt((1000 * seconds) / Math.max(steps, 1), 2)} ms/step)`;
   console.log(summaryLine);

@@ -8,8 +8,16 @@ import { join } from 'node:path';
 import { startStaticServer } from '../../scripts/static-server.mjs';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * Serve `root` and launch a browser. Returns { url, browser, newPage(path?), close() }.
@@ -20,7 +28,10 @@ export async function openBrowser(root) {
   const { server, url } = await startStaticServer(root, 0);
   const profile = await mkdtemp(join(tmpdir(), 'lmlab-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: FLAGS, acceptDownloads: true,
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    acceptDownloads: true,
     viewport: { width: 1400, height: 900 },
   });
   return {
@@ -31,7 +42,9 @@ export async function openBrowser(root) {
       if (viewport) await page.setViewportSize(viewport);
       page.errors = [];
       page.on('pageerror', (err) => page.errors.push(`pageerror: ${err.message}`));
-      page.on('console', (msg) => { if (msg.type() === 'error') page.errors.push(`console: ${msg.text()}`); });
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') page.errors.push(`console: ${msg.text()}`);
+      });
       await page.goto(url + path);
       return page;
     },

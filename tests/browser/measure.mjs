@@ -44,7 +44,11 @@ export function frameRate(ms) {
 /** Arm a listener: the next click on `selector` records how long after the input event its handler ran. */
 export function armClickLatency(selector) {
   window.__clickLatency = null;
-  document.querySelector(selector).addEventListener('click', (event) => {
-    window.__clickLatency = performance.now() - event.timeStamp;
-  }, { once: true });
+  document.querySelector(selector).addEventListener(
+    'click',
+    (event) => {
+      window.__clickLatency = performance.now() - event.timeStamp;
+    },
+    { once: true },
+  );
 }

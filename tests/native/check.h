@@ -10,25 +10,25 @@
 
 static int check_passed, check_failed;
 
-#define CHECK(cond, ...)                                                   \
-    do {                                                                   \
-        if (cond) {                                                        \
-            check_passed++;                                                \
-        } else {                                                           \
-            check_failed++;                                                \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);           \
-            fprintf(stderr, __VA_ARGS__);                                  \
-            fputc('\n', stderr);                                           \
-        }                                                                  \
+#define CHECK(cond, ...)                                         \
+    do {                                                         \
+        if (cond) {                                              \
+            check_passed++;                                      \
+        } else {                                                 \
+            check_failed++;                                      \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+            fprintf(stderr, __VA_ARGS__);                        \
+            fputc('\n', stderr);                                 \
+        }                                                        \
     } while (0)
 
 /* The lmlab call failed with `code` and its message (lm_error_message) contains `text`. */
-#define CHECK_FAILS(call, code, text)                                                                      \
-    do {                                                                                                   \
-        lm_clear_error();                                                                                  \
-        int got_ = (call);                                                                                 \
-        CHECK(got_ == (code) && strstr(lm_error_message(), (text)) != NULL, "%s: status %d, message '%s'", \
-              #call, got_, lm_error_message());                                                            \
+#define CHECK_FAILS(call, code, text)                                                                             \
+    do {                                                                                                          \
+        lm_clear_error();                                                                                         \
+        int got_ = (call);                                                                                        \
+        CHECK(got_ == (code) && strstr(lm_error_message(), (text)) != NULL, "%s: status %d, message '%s'", #call, \
+              got_, lm_error_message());                                                                          \
     } while (0)
 
 /* |a - b| <= tol * max(1, |a|, |b|) */

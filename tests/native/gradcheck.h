@@ -143,7 +143,8 @@ static double check_grad_against(const char *what, const lm_float *analytic, con
 }
 
 /* Centered differences of f (two-point, GRAD_EPS) against the analytic gradient of p (n,). */
-static inline double check_grad(const char *what, const lm_float *analytic, lm_float *p, size_t n, loss_fn f, void *ctx) {
+static inline double check_grad(const char *what, const lm_float *analytic, lm_float *p, size_t n, loss_fn f,
+                                void *ctx) {
     double *num = numeric_grad(p, n, f, ctx);
     double e = check_grad_against(what, analytic, num, n);
     free(num);

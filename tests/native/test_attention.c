@@ -45,8 +45,8 @@ static double max_abs_diff(const lm_float *a, const lm_float *b, size_t n) {
 typedef struct {
     int N, Tq, Tk, H, A, projected;
     lm_attn_score score;
-    lm_float *q, *k, *kw, *Wq, *Wk, *v; /* (N, Tq, H), (N, Tk, H), (N, Tk, A), (H, A), (H, A), (A,) */
-    uint8_t *mask;                      /* (N, Tk) or NULL */
+    lm_float *q, *k, *kw, *Wq, *Wk, *v;  /* (N, Tq, H), (N, Tk, H), (N, Tk, A), (H, A), (H, A), (A,) */
+    uint8_t *mask;                       /* (N, Tk) or NULL */
     lm_float *c, *alpha, *cache, *fwork; /* (N, Tq, H), (N, Tq, Tk), (N, Tq, Tk, A), forward work */
     lm_float *Rc;                        /* loss weights: L = Σ c·Rc */
 } att_ctx;
@@ -59,12 +59,13 @@ static void att_forward(att_ctx *a) {
             for (int r = 0; r < a->N * a->Tk; r++)
                 for (int j = 0; j < a->A; j++) {
                     double s = 0;
-                    for (int h = 0; h < a->H; h++) s += (double)a->k[(size_t)r * a->H + h] * a->Wk[(size_t)h * a->A + j];
+                    for (int h = 0; h < a->H; h++)
+                        s += (double)a->k[(size_t)r * a->H + h] * a->Wk[(size_t)h * a->A + j];
                     a->kw[(size_t)r * a->A + j] = (lm_float)s;
                 }
         }
-        attention_forward_projected(a->c, a->alpha, a->cache, a->q, a->k, additive(a) ? a->kw : NULL, a->mask,
-                                    a->Wq, a->v, a->fwork, a->N, a->Tq, a->Tk, a->H, a->A, a->score);
+        attention_forward_projected(a->c, a->alpha, a->cache, a->q, a->k, additive(a) ? a->kw : NULL, a->mask, a->Wq,
+                                    a->v, a->fwork, a->N, a->Tq, a->Tk, a->H, a->A, a->score);
     } else {
         attention_forward(a->c, a->alpha, a->cache, a->q, a->k, a->mask, a->Wq, a->Wk, a->v, a->fwork, a->N, a->Tq,
                           a->Tk, a->H, a->A, a->score);
@@ -85,10 +86,14 @@ static uint8_t *make_mask(int N, int Tk) {
     return m;
 }
 
-static void att_alloc(att_ctx *a, lm_attn_score score, int projected, int N, int Tq, int Tk, int H, int A,
-                      int masked) {
-    *a = (att_ctx){.N = N, .Tq = Tq, .Tk = Tk, .H = H, .A = score == LM_ATTN_ADDITIVE ? A : 0,
-                   .projected = projected, .score = score};
+static void att_alloc(att_ctx *a, lm_attn_score score, int projected, int N, int Tq, int Tk, int H, int A, int masked) {
+    *a = (att_ctx){.N = N,
+                   .Tq = Tq,
+                   .Tk = Tk,
+                   .H = H,
+                   .A = score == LM_ATTN_ADDITIVE ? A : 0,
+                   .projected = projected,
+                   .score = score};
     A = a->A;
     a->q = randn((size_t)N * Tq * H, 1);
     a->k = randn((size_t)N * Tk * H, 1);
@@ -142,9 +147,8 @@ static void att_backward(const att_ctx *a, att_grads *g) {
                                      a->q, a->k, a->alpha, a->cache, a->Wq, a->v, g->work, a->N, a->Tq, a->Tk, a->H,
                                      a->A, a->score);
     else
-        attention_backward(g->dq, g->dk, ad ? g->dWq : NULL, ad ? g->dWk : NULL, ad ? g->dv : NULL, a->Rc, a->q,
-                           a->k, a->alpha, a->cache, a->Wq, a->Wk, a->v, g->work, a->N, a->Tq, a->Tk, a->H, a->A,
-                           a->score);
+        attention_backward(g->dq, g->dk, ad ? g->dWq : NULL, ad ? g->dWk : NULL, ad ? g->dv : NULL, a->Rc, a->q, a->k,
+                           a->alpha, a->cache, a->Wq, a->Wk, a->v, g->work, a->N, a->Tq, a->Tk, a->H, a->A, a->score);
 }
 
 static const char *score_name(lm_attn_score s) { return s == LM_ATTN_DOT ? "dot" : "additive"; }
@@ -153,8 +157,8 @@ static const char *score_name(lm_attn_score s) { return s == LM_ATTN_DOT ? "dot"
  * check the loss must see k only through the value and dot paths, so kw is frozen in the context. */
 static double att_loss_kw_frozen(void *p) {
     att_ctx *a = p;
-    attention_forward_projected(a->c, a->alpha, a->cache, a->q, a->k, additive(a) ? a->kw : NULL, a->mask, a->Wq,
-                                a->v, a->fwork, a->N, a->Tq, a->Tk, a->H, a->A, a->score);
+    attention_forward_projected(a->c, a->alpha, a->cache, a->q, a->k, additive(a) ? a->kw : NULL, a->mask, a->Wq, a->v,
+                                a->fwork, a->N, a->Tq, a->Tk, a->H, a->A, a->score);
     return dot(a->c, a->Rc, (size_t)a->N * a->Tq * a->H);
 }
 
@@ -162,8 +166,8 @@ static void test_gradients(lm_attn_score score, int projected, int N, int Tq, in
     att_ctx a;
     att_alloc(&a, score, projected, N, Tq, Tk, H, A, masked);
     char what[128], base[96];
-    snprintf(base, sizeof base, "%s%s N%d Tq%d Tk%d H%d%s", score_name(score), projected ? " projected" : "", N, Tq,
-             Tk, H, masked ? " masked" : "");
+    snprintf(base, sizeof base, "%s%s N%d Tq%d Tk%d H%d%s", score_name(score), projected ? " projected" : "", N, Tq, Tk,
+             H, masked ? " masked" : "");
     att_loss(&a);
     CHECK(all_finite(a.c, (size_t)N * Tq * H) && all_finite(a.alpha, (size_t)N * Tq * Tk), "%s: outputs written", base);
     if (a.A) CHECK(all_finite(a.cache, ATTN_CACHE_SIZE(N, Tq, Tk, a.A)), "%s: cache written", base);
@@ -174,7 +178,7 @@ static void test_gradients(lm_attn_score score, int projected, int N, int Tq, in
 #define GRAD(name, analytic, param, count, fn)                 \
     do {                                                       \
         snprintf(what, sizeof what, "%s %s", base, name);      \
-        check_grad_fine(what, analytic, param, count, fn, &a);      \
+        check_grad_fine(what, analytic, param, count, fn, &a); \
     } while (0)
     if (projected) {
         GRAD("dq", g.dq, a.q, nq, att_loss_kw_frozen);
@@ -289,7 +293,8 @@ static void test_steps_equal_batch(lm_attn_score score) {
         att_backward(&s, &sg);
         for (int n = 0; n < N; n++) {
             worst_c = fmax(worst_c, max_abs_diff(s.c + (size_t)n * H, a.c + ((size_t)n * Tq + i) * H, (size_t)H));
-            worst_a = fmax(worst_a, max_abs_diff(s.alpha + (size_t)n * Tk, a.alpha + ((size_t)n * Tq + i) * Tk, (size_t)Tk));
+            worst_a =
+                fmax(worst_a, max_abs_diff(s.alpha + (size_t)n * Tk, a.alpha + ((size_t)n * Tq + i) * Tk, (size_t)Tk));
             worst_dq = fmax(worst_dq, max_abs_diff(sg.dq + (size_t)n * H, g.dq + ((size_t)n * Tq + i) * H, (size_t)H));
         }
         for (size_t e = 0; e < (size_t)N * Tk * H; e++) dk_sum[e] += sg.dk[e];
@@ -350,8 +355,10 @@ static void test_large_scores(void) {
     lm_float q[1] = {1}, k[3] = {1000, 999, -1000}, c[1], alpha[3];
     attention_forward(c, alpha, NULL, q, k, NULL, NULL, NULL, NULL, NULL, 1, 1, 3, 1, 0, LM_ATTN_DOT);
     double a0 = 1 / (1 + exp(-1.0));
-    CHECK(all_finite(alpha, 3) && fabs(alpha[0] - a0) < 1e-6 && alpha[2] == 0, "softmax of scores near 1000 is stable: "
-          "α = [%g %g %g]", (double)alpha[0], (double)alpha[1], (double)alpha[2]);
+    CHECK(all_finite(alpha, 3) && fabs(alpha[0] - a0) < 1e-6 && alpha[2] == 0,
+          "softmax of scores near 1000 is stable: "
+          "α = [%g %g %g]",
+          (double)alpha[0], (double)alpha[1], (double)alpha[2]);
 }
 
 /* ---- the exported edge: each rule once, each failure one sentence ------------------------------ */
@@ -366,38 +373,56 @@ static void test_api(void) {
     CHECK(lm_layer_attention_forward(c, alpha, cache, q, k, mask, W, W, v, N, Tq, Tk, H, A, LM_ATTN_ADDITIVE) == LM_OK,
           "%s", lm_error_message());
     CHECK(alpha[2] == 0 && alpha[4] == 0 && alpha[5] == 0 && alpha[3] == 1, "the edge's forward masks padding");
-    CHECK(lm_layer_attention_forward(c, alpha, NULL, q, k, mask, NULL, NULL, NULL, N, Tq, Tk, H, 0, LM_ATTN_DOT) == LM_OK,
+    CHECK(lm_layer_attention_forward(c, alpha, NULL, q, k, mask, NULL, NULL, NULL, N, Tq, Tk, H, 0, LM_ATTN_DOT) ==
+              LM_OK,
           "%s", lm_error_message());
     mask[3] = 0;
     CHECK(lm_layer_attention_forward(c, alpha, NULL, q, k, mask, NULL, NULL, NULL, N, Tq, Tk, H, 0, LM_ATTN_DOT) ==
-                  LM_ERR_ARG && message_has("attention_forward: mask row 1 has no real key (all 0)"),
+                  LM_ERR_ARG &&
+              message_has("attention_forward: mask row 1 has no real key (all 0)"),
           "%s", lm_error_message());
     mask[3] = 2;
     CHECK(lm_layer_attention_forward(c, alpha, NULL, q, k, mask, NULL, NULL, NULL, N, Tq, Tk, H, 0, LM_ATTN_DOT) ==
-                  LM_ERR_ARG && message_has("mask[1, 0] = 2; it must be 0 (padding) or 1"), "%s", lm_error_message());
+                  LM_ERR_ARG &&
+              message_has("mask[1, 0] = 2; it must be 0 (padding) or 1"),
+          "%s", lm_error_message());
     mask[3] = 1;
     CHECK(lm_layer_attention_forward(c, alpha, NULL, q, k, mask, NULL, NULL, NULL, N, Tq, Tk, H, 0, LM_ATTN_NONE) ==
-                  LM_ERR_ARG && message_has("score must be 1 (dot) or 2 (additive), got 0"), "%s", lm_error_message());
+                  LM_ERR_ARG &&
+              message_has("score must be 1 (dot) or 2 (additive), got 0"),
+          "%s", lm_error_message());
     CHECK(lm_layer_attention_forward(c, alpha, NULL, q, k, mask, NULL, NULL, NULL, N, Tq, Tk, H, 3, LM_ATTN_DOT) ==
-                  LM_ERR_ARG && message_has("the dot product needs A = 0, got 3"), "%s", lm_error_message());
+                  LM_ERR_ARG &&
+              message_has("the dot product needs A = 0, got 3"),
+          "%s", lm_error_message());
     CHECK(lm_layer_attention_forward(c, alpha, cache, q, k, mask, W, NULL, v, N, Tq, Tk, H, A, LM_ATTN_ADDITIVE) ==
-                  LM_ERR_ARG && message_has("attention_forward: Wk is NULL"), "%s", lm_error_message());
+                  LM_ERR_ARG &&
+              message_has("attention_forward: Wk is NULL"),
+          "%s", lm_error_message());
     CHECK(lm_layer_attention_forward(c, alpha, NULL, q, k, mask, NULL, NULL, NULL, N, Tq, Tk, 0, 0, LM_ATTN_DOT) ==
-                  LM_ERR_ARG && message_has("H (hidden size) must be between 1 and 4096, got 0"), "%s", lm_error_message());
+                  LM_ERR_ARG &&
+              message_has("H (hidden size) must be between 1 and 4096, got 0"),
+          "%s", lm_error_message());
     k[4] = (lm_float)NAN;
     CHECK(lm_layer_attention_forward(c, alpha, NULL, q, k, mask, NULL, NULL, NULL, N, Tq, Tk, H, 0, LM_ATTN_DOT) ==
-                  LM_ERR_NONFINITE && message_has("attention_forward: k[4] is NaN"), "%s", lm_error_message());
+                  LM_ERR_NONFINITE &&
+              message_has("attention_forward: k[4] is NaN"),
+          "%s", lm_error_message());
     k[4] = 5;
-    lm_float dc[N * Tq * H] = {1, 1, 1, 1}, dq[N * Tq * H], dk[N * Tk * H], dW[H * A] = {0}, dW2[H * A] = {0}, dv[A] = {0};
+    lm_float dc[N * Tq * H] = {1, 1, 1, 1}, dq[N * Tq * H], dk[N * Tk * H], dW[H * A] = {0}, dW2[H * A] = {0},
+                         dv[A] = {0};
     CHECK(lm_layer_attention_forward(c, alpha, cache, q, k, mask, W, W, v, N, Tq, Tk, H, A, LM_ATTN_ADDITIVE) == LM_OK,
           "%s", lm_error_message());
     CHECK(lm_layer_attention_backward(dq, dk, dW, dW2, dv, dc, q, k, alpha, cache, W, W, v, N, Tq, Tk, H, A,
-                                      LM_ATTN_ADDITIVE) == LM_OK, "%s", lm_error_message());
-    CHECK(lm_layer_attention_backward(dq, dk, NULL, dW2, dv, dc, q, k, alpha, cache, W, W, v, N, Tq, Tk, H, A,
-                                      LM_ATTN_ADDITIVE) == LM_ERR_ARG && message_has("attention_backward: dWq is NULL"),
+                                      LM_ATTN_ADDITIVE) == LM_OK,
           "%s", lm_error_message());
-    CHECK(lm_layer_attention_backward(dq, dk, NULL, NULL, NULL, dc, q, k, alpha, NULL, NULL, NULL, NULL, N, Tq, Tk, H, 0,
-                                      LM_ATTN_DOT) == LM_OK, "%s", lm_error_message());
+    CHECK(lm_layer_attention_backward(dq, dk, NULL, dW2, dv, dc, q, k, alpha, cache, W, W, v, N, Tq, Tk, H, A,
+                                      LM_ATTN_ADDITIVE) == LM_ERR_ARG &&
+              message_has("attention_backward: dWq is NULL"),
+          "%s", lm_error_message());
+    CHECK(lm_layer_attention_backward(dq, dk, NULL, NULL, NULL, dc, q, k, alpha, NULL, NULL, NULL, NULL, N, Tq, Tk, H,
+                                      0, LM_ATTN_DOT) == LM_OK,
+          "%s", lm_error_message());
 }
 
 int main(void) {

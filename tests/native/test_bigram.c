@@ -1,11 +1,11 @@
 /* test_bigram.c — the bigram model natively under sanitizers: the lab's Laplace fractions, rows summing
  * to 1, perplexity = exp(mean NLL), dense and sparse agreeing everywhere, k = 0, generation, masked-word
  * ranking, the heatmap matrix, and every documented error. */
-#include "lmlab.h"
 #include "bigram.h"
 #include "check.h"
 #include "handles.h"
 #include "lm_common.h"
+#include "lmlab.h"
 #include "rng.h"
 #include "tokenize.h"
 #include "vocab.h"
@@ -123,12 +123,15 @@ static void test_rows_and_paths_agree(void) {
         for (int i = 0; gen_same && i < 5; i++) gen_same = memcmp(gd + i * 20, gs + i * 20, (size_t)ld[i] * 4) == 0;
         CHECK(gen_same, "k=%g: generation agrees", ks[ki]);
         double ad[3], as[3];
-        CHECK(lm_bigram_masked_accuracy(d, (const uint8_t *)held, strlen(held), 3, ad) == LM_OK, "%s", lm_error_message());
-        CHECK(lm_bigram_masked_accuracy(s, (const uint8_t *)held, strlen(held), 3, as) == LM_OK, "%s", lm_error_message());
+        CHECK(lm_bigram_masked_accuracy(d, (const uint8_t *)held, strlen(held), 3, ad) == LM_OK, "%s",
+              lm_error_message());
+        CHECK(lm_bigram_masked_accuracy(s, (const uint8_t *)held, strlen(held), 3, as) == LM_OK, "%s",
+              lm_error_message());
         CHECK(memcmp(ad, as, sizeof ad) == 0 && ad[2] == 50, "masked accuracy agrees (%g %g)", ad[0], as[0]);
         int32_t md[8], ms[8], nd, ns2;
         float vd[64], vs[64];
-        CHECK(lm_bigram_matrix(d, 8, 1, md, vd, &nd) == LM_OK && lm_bigram_matrix(s, 8, 1, ms, vs, &ns2) == LM_OK, "matrix");
+        CHECK(lm_bigram_matrix(d, 8, 1, md, vd, &nd) == LM_OK && lm_bigram_matrix(s, 8, 1, ms, vs, &ns2) == LM_OK,
+              "matrix");
         CHECK(nd == 8 && memcmp(md, ms, sizeof md) == 0 && memcmp(vd, vs, sizeof vd) == 0, "matrix agrees");
         lm_bigram_free(d);
         lm_bigram_free(s);
@@ -197,13 +200,16 @@ static void test_masked(void) {
             if (w != v->bos && w != v->eos) den += lm_bigram_p(b, id(b, "the"), w) * lm_bigram_p(b, w, id(b, "sat"));
         CHECK(check_close(probs[0], num / den, 1e-12), "normalised %g vs %g", probs[0], num / den);
         const char *q2 = "___ cat";
-        CHECK(lm_bigram_predict_masked(b, (const uint8_t *)q2, strlen(q2), 1, ids, probs, &n) == LM_OK && ids[0] == id(b, "the"),
+        CHECK(lm_bigram_predict_masked(b, (const uint8_t *)q2, strlen(q2), 1, ids, probs, &n) == LM_OK &&
+                  ids[0] == id(b, "the"),
               "mask at the start uses <s>");
         CHECK(lm_bigram_predict_masked(b, (const uint8_t *)"the cat", 7, 1, ids, probs, &n) == LM_ERR_ARG, "no mask");
-        CHECK(lm_bigram_predict_masked(b, (const uint8_t *)"[MASK] ___", 10, 1, ids, probs, &n) == LM_ERR_ARG, "two masks");
+        CHECK(lm_bigram_predict_masked(b, (const uint8_t *)"[MASK] ___", 10, 1, ids, probs, &n) == LM_ERR_ARG,
+              "two masks");
         CHECK(strstr(lm_error_message(), "2 masks") != NULL, "%s", lm_error_message());
         double acc[3];
-        CHECK(lm_bigram_masked_accuracy(b, (const uint8_t *)"the cat sat\n", 12, 1, acc) == LM_OK && acc[2] == 1, "one sentence");
+        CHECK(lm_bigram_masked_accuracy(b, (const uint8_t *)"the cat sat\n", 12, 1, acc) == LM_OK && acc[2] == 1,
+              "one sentence");
         CHECK(acc[1] == 1, "top-5 on a training sentence");
         CHECK(lm_bigram_masked_accuracy(b, (const uint8_t *)"\n\n", 2, 1, acc) == LM_ERR_EMPTY, "nothing to mask");
         lm_bigram_free(b);
@@ -238,16 +244,19 @@ static void test_errors(void) {
     CHECK(lm_bigram_train(&b, v, (const uint8_t *)text, 2, NAN, -1) == LM_ERR_ARG, "k NaN");
     CHECK(lm_bigram_train(&b, v, (const uint8_t *)"", 0, 1, -1) == LM_ERR_EMPTY, "empty text");
     CHECK(lm_bigram_train(&b, v, (const uint8_t *)"a\xff", 2, 1, -1) == LM_ERR_UTF8, "invalid UTF-8");
-    CHECK(lm_bigram_train(&b, (const lm_vocab *)&b, (const uint8_t *)text, 2, 1, -1) == LM_ERR_HANDLE, "not a vocabulary");
+    CHECK(lm_bigram_train(&b, (const lm_vocab *)&b, (const uint8_t *)text, 2, 1, -1) == LM_ERR_HANDLE,
+          "not a vocabulary");
     b = train(v, text, 1, -1); /* a single word: <s> x </s> still has two bigrams */
     double p;
     CHECK(lm_bigram_prob(b, v->bos, 3, &p) == LM_OK && p == 2.0 / 5, "single word: (1+1)/(1+4)");
     CHECK(lm_bigram_prob(b, 0, 99, &p) == LM_ERR_ARG, "id out of range");
     double r[4];
     CHECK(lm_bigram_evaluate(b, (const uint8_t *)"  ", 2, r) == LM_ERR_EMPTY, "empty held-out text");
-    CHECK(lm_bigram_evaluate(b, (const uint8_t *)"zzz\n", 4, r) == LM_OK && r[3] == 2, "unknown held-out word is <unk>");
+    CHECK(lm_bigram_evaluate(b, (const uint8_t *)"zzz\n", 4, r) == LM_OK && r[3] == 2,
+          "unknown held-out word is <unk>");
     const lm_vocab *own;
-    CHECK(lm_bigram_vocab(b, &own) == LM_OK && lm_vocab_free((lm_vocab *)own) == LM_ERR_ARG, "owned vocab not freeable");
+    CHECK(lm_bigram_vocab(b, &own) == LM_OK && lm_vocab_free((lm_vocab *)own) == LM_ERR_ARG,
+          "owned vocab not freeable");
     int32_t info[8];
     CHECK(lm_vocab_info(own, info) == LM_OK, "owned vocab is a live handle");
     CHECK(lm_bigram_prob((const lm_bigram *)v, 0, 0, &p) == LM_ERR_HANDLE, "a vocabulary is not a bigram model");
@@ -263,9 +272,9 @@ static void test_errors(void) {
  * sometimes with a corrupted byte: every call succeeds or fails with a status, ids stay in range and
  * smoothed rows sum to 1. Sanitizers and valgrind watch the memory. */
 static void test_random_texts(void) {
-    static const uint32_t alphabet[] = {'a', 'b', 'c', 'Z', '0', '9', ' ', '\n', '\t', '.', '!', '?', '\'', '-', ',', ':',
-                                        '_', '"', '(', 0xE9, 0xA0, 0x2019, 0x2014, 0x4E2D, 0x1F600, 0x3000, 0xFEFF, '<',
-                                        '>', '/', 's', 'u', 'n', 'k', 0};
+    static const uint32_t alphabet[] = {'a',     'b',    'c',    'Z', '0', '9', ' ', '\n', '\t', '.',    '!',    '?',
+                                        '\'',    '-',    ',',    ':', '_', '"', '(', 0xE9, 0xA0, 0x2019, 0x2014, 0x4E2D,
+                                        0x1F600, 0x3000, 0xFEFF, '<', '>', '/', 's', 'u',  'n',  'k',    0};
     const uint32_t na = sizeof alphabet / sizeof *alphabet;
     lm_rng rng;
     lm_rng_seed(&rng, 123);
@@ -278,9 +287,10 @@ static void test_random_texts(void) {
         for (int level = 0; level < 2; level++) {
             lm_vocab *v = NULL;
             int word = level == LM_LEVEL_WORD;
-            lm_status st = lm_vocab_build(&v, buf, n, level, word && lm_rng_below(&rng, 2), word && lm_rng_below(&rng, 2),
-                                          word && lm_rng_below(&rng, 2), 1 + (int32_t)lm_rng_below(&rng, 2),
-                                          lm_rng_below(&rng, 3) ? 0 : 6, (int)lm_rng_below(&rng, 2));
+            lm_status st =
+                lm_vocab_build(&v, buf, n, level, word && lm_rng_below(&rng, 2), word && lm_rng_below(&rng, 2),
+                               word && lm_rng_below(&rng, 2), 1 + (int32_t)lm_rng_below(&rng, 2),
+                               lm_rng_below(&rng, 3) ? 0 : 6, (int)lm_rng_below(&rng, 2));
             bad += (st != LM_OK) != (v == NULL);
             if (st) continue;
             lm_bigram *b = NULL;
@@ -293,7 +303,8 @@ static void test_random_texts(void) {
                 lm_bigram_evaluate(b, buf, n / 2, r);
                 lm_bigram_masked_accuracy(b, buf, n, 1, acc);
                 int32_t ids[4 * 20], lens[4];
-                if (lm_bigram_generate(b, iter, 0.5 + lm_rng_uniform(&rng), (int)lm_rng_below(&rng, 2), 20, 4, ids, lens) == LM_OK)
+                if (lm_bigram_generate(b, iter, 0.5 + lm_rng_uniform(&rng), (int)lm_rng_below(&rng, 2), 20, 4, ids,
+                                       lens) == LM_OK)
                     for (int s = 0; s < 4; s++)
                         for (int i = 0; i < lens[s]; i++) bad += ids[s * 20 + i] < 0 || ids[s * 20 + i] >= v->size;
                 int32_t top[10], nt;

@@ -1,10 +1,10 @@
 /* test_core.c — the shared plumbing: error messages, the handle registry, the argument checks of
  * lm_check.h (each rule's one sentence), the constants table, the RNG. */
-#include "lmlab.h"
 #include "check.h"
 #include "handles.h"
 #include "lm_check.h"
 #include "lm_common.h"
+#include "lmlab.h"
 #include "rng.h"
 
 #include <string.h>
@@ -24,7 +24,8 @@ static void test_handles(void) {
     CHECK(lm_handle_add(&a, LM_KIND_VOCAB) == LM_OK, "add");
     CHECK(lm_check_handle("f", "vocab", &a, LM_KIND_VOCAB) == LM_OK, "live handle passes");
     CHECK(lm_check_handle("f", "model", &a, LM_KIND_MODEL) == LM_ERR_HANDLE, "wrong kind fails");
-    CHECK(strcmp(lm_error_message(), "f: model is a vocabulary, expected a neural model") == 0, "%s", lm_error_message());
+    CHECK(strcmp(lm_error_message(), "f: model is a vocabulary, expected a neural model") == 0, "%s",
+          lm_error_message());
     CHECK(lm_check_handle("f", "vocab", &b, LM_KIND_VOCAB) == LM_ERR_HANDLE, "unknown pointer fails");
     CHECK(strstr(lm_error_message(), "f: vocab is not a live vocabulary") != NULL, "%s", lm_error_message());
     CHECK(lm_check_handle("f", "vocab", NULL, LM_KIND_VOCAB) == LM_ERR_HANDLE, "null fails");
@@ -47,7 +48,8 @@ static void test_checks(void) {
     CHECK(failed_with(lm_check_dim("f", "H (hidden size)", LM_MAX_DIM + 1), LM_ERR_ARG,
                       "f: H (hidden size) must be between 1 and 4096, got 4097"),
           "%s", lm_error_message());
-    CHECK(failed_with(lm_check_vocab("f", 1, 2), LM_ERR_ARG, "f: V (vocabulary size) must be between 2 and 2000000, got 1"),
+    CHECK(failed_with(lm_check_vocab("f", 1, 2), LM_ERR_ARG,
+                      "f: V (vocabulary size) must be between 2 and 2000000, got 1"),
           "%s", lm_error_message());
     CHECK(lm_check_elems("f", "x (N, T, E)", &n, 2, 3, 4) == LM_OK && n == 24, "elems ok");
     CHECK(failed_with(lm_check_elems("f", "x (N, T, E)", &n, 1 << 10, 1 << 10, 1 << 9), LM_ERR_ARG,
@@ -60,7 +62,8 @@ static void test_checks(void) {
     CHECK(lm_check_elems("f", "x", &n, SIZE_MAX / 2, 3, 1) == LM_ERR_ARG, "an overflowing product fails");
     int p = 0;
     CHECK(lm_check_ptr("f", "x", &p) == LM_OK, "ptr ok");
-    CHECK(failed_with(lm_check_ptr("f", "x", NULL), LM_ERR_ARG, "f: x is NULL; it is required"), "%s", lm_error_message());
+    CHECK(failed_with(lm_check_ptr("f", "x", NULL), LM_ERR_ARG, "f: x is NULL; it is required"), "%s",
+          lm_error_message());
     lm_float v[3] = {1, 2, 3};
     CHECK(lm_check_finite("f", "x", v, 3) == LM_OK && lm_check_finite("f", "x", NULL, 3) == LM_OK, "finite ok");
     v[1] = (lm_float)-INFINITY;
@@ -86,12 +89,13 @@ static void test_checks(void) {
     CHECK(lm_check_nonneg("f", "k", 0) == LM_OK && lm_check_positive("f", "lr", 1e-9) == LM_OK, "numbers ok");
     CHECK(failed_with(lm_check_nonneg("f", "k", NAN), LM_ERR_ARG, "f: k must be a finite number >= 0, got nan"), "%s",
           lm_error_message());
-    CHECK(failed_with(lm_check_positive("f", "lr", 0), LM_ERR_ARG, "f: lr must be a positive finite number, got 0"), "%s",
-          lm_error_message());
+    CHECK(failed_with(lm_check_positive("f", "lr", 0), LM_ERR_ARG, "f: lr must be a positive finite number, got 0"),
+          "%s", lm_error_message());
     CHECK(failed_with(lm_check_fraction("f", "momentum", 1), LM_ERR_ARG, "f: momentum must be in [0, 1), got 1"), "%s",
           lm_error_message());
     CHECK(lm_check_whole("f", "seed", 9007199254740991.0, 9007199254740991.0) == LM_OK, "largest seed ok");
-    CHECK(failed_with(lm_check_whole("f", "seed", 1.5, 10), LM_ERR_ARG, "f: seed must be a whole number from 0 to 10, got 1.5"),
+    CHECK(failed_with(lm_check_whole("f", "seed", 1.5, 10), LM_ERR_ARG,
+                      "f: seed must be a whole number from 0 to 10, got 1.5"),
           "%s", lm_error_message());
     CHECK(lm_check_text("f", NULL, 0, 0) == LM_OK, "an empty text may be NULL");
     CHECK(failed_with(lm_check_text("f", NULL, 0, 1), LM_ERR_EMPTY, "f: the text is empty"), "%s", lm_error_message());

@@ -157,7 +157,8 @@ static void test_activations(void) {
         const double lo = which == 0 ? -12 : which == 1 ? -30 : -87, hi = which == 0 ? 12 : which == 1 ? 30 : 88;
         for (int i = 0; i < M; i++)
             for (int j = 0; j < ld; j++)
-                X[(size_t)i * ld + j] = j < N ? (lm_float)(lo + (hi - lo) * ((double)j * M + i) / ((double)N * M)) : SENTINEL;
+                X[(size_t)i * ld + j] =
+                    j < N ? (lm_float)(lo + (hi - lo) * ((double)j * M + i) / ((double)N * M)) : SENTINEL;
         memcpy(Y, X, (size_t)M * ld * sizeof *Y);
         if (which == 0) lm_tanh_ld(Y, ld, M, N);
         if (which == 1) lm_sigmoid_ld(Y, ld, M, N);
@@ -198,7 +199,8 @@ static void test_activations(void) {
         for (int j = 0; j < n; j++) row[j] = one[j] = (lm_float)(12 * lm_rng_normal(&rng) * lm_rng_normal(&rng));
         (which ? lm_sigmoid_ld : lm_tanh_ld)(row, n, 1, n);
         for (int j = 0; j < n; j++) (which ? lm_sigmoid_ld : lm_tanh_ld)(one + j, 1, 1, 1);
-        CHECK(memcmp(row, one, sizeof row) == 0, "%s: vector lanes and scalar tail disagree", which ? "sigmoid" : "tanh");
+        CHECK(memcmp(row, one, sizeof row) == 0, "%s: vector lanes and scalar tail disagree",
+              which ? "sigmoid" : "tanh");
     }
     /* special values: signed zero kept, tiny values exact, saturation at ±Inf, NaN propagated */
     lm_float t[8] = {0.0f, -0.0f, (lm_float)1e-30, (lm_float)-3e-8, INFINITY, -INFINITY, NAN, 100};
@@ -245,14 +247,15 @@ static void test_api(void) {
     CHECK(C[0] == 4 && C[1] == 5 && C[2] == 10 && C[3] == 11, "API result [[4,5],[10,11]]");
     lm_float R[4] = {0};
     CHECK(lm_kernel_matmul(LM_KERNEL_NN, 1, R, 2, A, 3, B, 2, 2, 3, 2) == LM_OK && R[3] == 11, "ref through the API");
-    CHECK(fails_with(lm_kernel_matmul(3, 0, C, 2, A, 3, B, 2, 2, 3, 2), "op must be 0 (A·B), 1 (Aᵀ·B) or 2 (A·Bᵀ), got 3"),
+    CHECK(fails_with(lm_kernel_matmul(3, 0, C, 2, A, 3, B, 2, 2, 3, 2),
+                     "op must be 0 (A·B), 1 (Aᵀ·B) or 2 (A·Bᵀ), got 3"),
           "bad op: %s", lm_error_message());
     CHECK(fails_with(lm_kernel_matmul(0, 2, C, 2, A, 3, B, 2, 2, 3, 2), "ref must be 0"), "bad ref: %s",
           lm_error_message());
-    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 2, A, 3, B, 2, 0, 3, 2), "kernel_matmul: M must be at least 1, got 0"), "M = 0: %s",
-          lm_error_message());
-    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 2, A, 3, B, 2, 2, -1, 2), "kernel_matmul: K must be at least 1, got -1"), "K < 0: %s",
-          lm_error_message());
+    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 2, A, 3, B, 2, 0, 3, 2), "kernel_matmul: M must be at least 1, got 0"),
+          "M = 0: %s", lm_error_message());
+    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 2, A, 3, B, 2, 2, -1, 2), "kernel_matmul: K must be at least 1, got -1"),
+          "K < 0: %s", lm_error_message());
     /* no size has a limit of its own: the one rule is the span of each matrix (LM_MAX_CALL_ELEMS) */
     CHECK(fails_with(lm_kernel_matmul(0, 0, C, 1 << 29, A, 3, B, 1 << 29, 2, 3, 1 << 29),
                      "kernel_matmul: C (2 rows, ldc = 536870912) spans more than the 268435456 elements"),
@@ -262,23 +265,27 @@ static void test_api(void) {
     CHECK(fails_with(lm_kernel_matmul(0, 0, C, 1, A, 3, B, 2, 2, 3, 2), "ldc = 1 is less than the 2 elements"),
           "ldc: %s", lm_error_message());
     /* tn stores A as (K, M): its rows have M elements */
-    CHECK(fails_with(lm_kernel_matmul(LM_KERNEL_TN, 0, C, 4, A, 3, B, 4, 4, 3, 4), "lda = 3 is less than the 4 elements"),
-          "lda (tn): %s", lm_error_message());
+    CHECK(
+        fails_with(lm_kernel_matmul(LM_KERNEL_TN, 0, C, 4, A, 3, B, 4, 4, 3, 4), "lda = 3 is less than the 4 elements"),
+        "lda (tn): %s", lm_error_message());
     /* nt stores B as (N, K): its rows have K elements */
-    CHECK(fails_with(lm_kernel_matmul(LM_KERNEL_NT, 0, C, 2, A, 3, B, 2, 2, 3, 2), "ldb = 2 is less than the 3 elements"),
-          "ldb (nt): %s", lm_error_message());
-    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 2, A, 1 << 24, B, 2, 1 << 5, 3, 2), "kernel_matmul: A (32 rows, lda = 16777216) spans more than the 268435456 elements"),
+    CHECK(
+        fails_with(lm_kernel_matmul(LM_KERNEL_NT, 0, C, 2, A, 3, B, 2, 2, 3, 2), "ldb = 2 is less than the 3 elements"),
+        "ldb (nt): %s", lm_error_message());
+    CHECK(fails_with(lm_kernel_matmul(0, 0, C, 2, A, 1 << 24, B, 2, 1 << 5, 3, 2),
+                     "kernel_matmul: A (32 rows, lda = 16777216) spans more than the 268435456 elements"),
           "A too large: %s", lm_error_message());
     lm_float Y[6] = {0, 1, 2, 3, 4, 5};
     CHECK(lm_kernel_elementwise(LM_KERNEL_TANH, Y, 3, 2, 2) == LM_OK && Y[2] == 2 && Y[5] == 5 &&
               fabs(Y[1] - tanh(1.0)) < 1e-6,
           "elementwise tanh on strided rows");
-    CHECK(fails_with(lm_kernel_elementwise(3, Y, 3, 2, 2), "kernel_elementwise: fn must be 0 (tanh), 1 (sigmoid) or 2 (exp), got 3"),
+    CHECK(fails_with(lm_kernel_elementwise(3, Y, 3, 2, 2),
+                     "kernel_elementwise: fn must be 0 (tanh), 1 (sigmoid) or 2 (exp), got 3"),
           "bad fn: %s", lm_error_message());
     CHECK(fails_with(lm_kernel_elementwise(0, Y, 1, 2, 2), "kernel_elementwise: ldy = 1 is less than the 2 elements"),
           "ldy: %s", lm_error_message());
-    CHECK(fails_with(lm_kernel_elementwise(0, NULL, 2, 2, 2), "kernel_elementwise: Y is NULL; it is required"), "NULL Y: %s",
-          lm_error_message());
+    CHECK(fails_with(lm_kernel_elementwise(0, NULL, 2, 2, 2), "kernel_elementwise: Y is NULL; it is required"),
+          "NULL Y: %s", lm_error_message());
     CHECK(fails_with(lm_kernel_elementwise(1, Y, 2, 2, 0), "kernel_elementwise: N must be at least 1, got 0"),
           "N = 0: %s", lm_error_message());
 }

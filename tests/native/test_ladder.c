@@ -22,7 +22,6 @@
 #define GRAD_EPS 1e-2
 #endif
 
-
 typedef struct {
     const char *label;
     lm_model_config cfg;
@@ -99,8 +98,8 @@ static void test_carried_state(void) {
         CHECK(model_loss_and_grads(m, b, N, T, &lb) == LM_OK, "%s", lm_error_message());
         model_reset_state(m);
         CHECK(model_loss_and_grads(m, one, N, 2 * T, &lone) == LM_OK, "%s", lm_error_message());
-        CHECK(check_close((la + lb) / 2, lone, 1e-5), "%s: two windows %.9g vs one %.9g", cases[c].label,
-              (la + lb) / 2, lone);
+        CHECK(check_close((la + lb) / 2, lone, 1e-5), "%s: two windows %.9g vs one %.9g", cases[c].label, (la + lb) / 2,
+              lone);
         if (!(m->cfg.cell == LM_CELL_WINDOW && m->cfg.W == 1)) { /* W = 1 carries nothing */
             model_reset_state(m);
             model_loss_and_grads(m, b, N, T, &lb);
@@ -174,7 +173,8 @@ static void test_files(void) {
             trainer_train(ta, 3, &sa);
             trainer_train(tb, 3, &sb);
             double tol = sizeof(lm_float) == 4 ? 0 : 1e-6;
-            CHECK(check_close(sa.loss, sb.loss, tol), "%s: resumed loss %.9g vs %.9g", cases[c].label, sb.loss, sa.loss);
+            CHECK(check_close(sa.loss, sb.loss, tol), "%s: resumed loss %.9g vs %.9g", cases[c].label, sb.loss,
+                  sa.loss);
         }
         trainer_delete(tb);
         trainer_delete(ta);
@@ -218,7 +218,8 @@ static void test_probes(void) {
     model_delete(m);
     /* the edge refuses probes a cell does not have */
     CHECK(lm_model_create(LM_CELL_GRU, 6, 0, 4, 1, 0, LM_GRU_TORCH, 9, &m) == LM_OK, "%s", lm_error_message());
-    CHECK(lm_model_probe(m, ids, 7, h, c, NULL) == LM_ERR_ARG && strstr(lm_error_message(), "model_probe: c must be NULL"),
+    CHECK(lm_model_probe(m, ids, 7, h, c, NULL) == LM_ERR_ARG &&
+              strstr(lm_error_message(), "model_probe: c must be NULL"),
           "%s", lm_error_message());
     lm_model_free(m);
     CHECK(lm_model_create(LM_CELL_RNN, 6, 0, 4, 1, 0, 0, 9, &m) == LM_OK, "%s", lm_error_message());
@@ -264,20 +265,26 @@ static char *find_bytes(uint8_t *hay, size_t len, const char *needle, size_t n) 
 
 static void test_bad_configs(void) {
     lm_model *m = NULL;
-    CHECK(lm_model_create(LM_CELL_WINDOW, 10, 4, 8, 1, 0, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "W (window") &&
-              strstr(lm_error_message(), "got 0"), "%s", lm_error_message());
-    CHECK(lm_model_create(LM_CELL_LSTM, 10, 0, 8, 0, 0, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "layers") &&
-              strstr(lm_error_message(), "got 0"), "%s", lm_error_message());
-    CHECK(lm_model_create(LM_CELL_WINDOW, 10, 0, 8, 1, 3, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "embedding"),
+    CHECK(lm_model_create(LM_CELL_WINDOW, 10, 4, 8, 1, 0, 0, 1, &m) == LM_ERR_ARG &&
+              strstr(lm_error_message(), "W (window") && strstr(lm_error_message(), "got 0"),
           "%s", lm_error_message());
-    CHECK(lm_model_create(LM_CELL_WINDOW, 10, 4, 8, 2, 3, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "one hidden layer"),
+    CHECK(lm_model_create(LM_CELL_LSTM, 10, 0, 8, 0, 0, 0, 1, &m) == LM_ERR_ARG &&
+              strstr(lm_error_message(), "layers") && strstr(lm_error_message(), "got 0"),
           "%s", lm_error_message());
-    CHECK(lm_model_create(LM_CELL_RNN, 10, 4, 8, 1, 3, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "W (window) applies"),
+    CHECK(lm_model_create(LM_CELL_WINDOW, 10, 0, 8, 1, 3, 0, 1, &m) == LM_ERR_ARG &&
+              strstr(lm_error_message(), "embedding"),
           "%s", lm_error_message());
-    CHECK(lm_model_create(LM_CELL_GRU, 10, 4, 8, 1, 0, 5, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "gru_variant must be 0 (lecture) or 1 (torch), got 5"),
+    CHECK(lm_model_create(LM_CELL_WINDOW, 10, 4, 8, 2, 3, 0, 1, &m) == LM_ERR_ARG &&
+              strstr(lm_error_message(), "one hidden layer"),
           "%s", lm_error_message());
-    CHECK(lm_model_create(LM_CELL_WINDOW, 10, 4, 8, 1, 65, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "64"), "%s",
-          lm_error_message());
+    CHECK(lm_model_create(LM_CELL_RNN, 10, 4, 8, 1, 3, 0, 1, &m) == LM_ERR_ARG &&
+              strstr(lm_error_message(), "W (window) applies"),
+          "%s", lm_error_message());
+    CHECK(lm_model_create(LM_CELL_GRU, 10, 4, 8, 1, 0, 5, 1, &m) == LM_ERR_ARG &&
+              strstr(lm_error_message(), "gru_variant must be 0 (lecture) or 1 (torch), got 5"),
+          "%s", lm_error_message());
+    CHECK(lm_model_create(LM_CELL_WINDOW, 10, 4, 8, 1, 65, 0, 1, &m) == LM_ERR_ARG && strstr(lm_error_message(), "64"),
+          "%s", lm_error_message());
     CHECK(m == NULL, "nothing created");
     /* a model file whose cell is unknown; then one whose GRU variant is missing */
     lm_model_config lc = {LM_CELL_LSTM, 5, 0, 3, 1, 1, 0, 0};
@@ -290,8 +297,9 @@ static void test_bad_configs(void) {
     CHECK(at != NULL, "config cell in the header");
     if (at) memcpy(at + 2, "xstm", 4);
     lm_model *x = NULL;
-    CHECK(lm_model_load(bytes, (uint32_t)len, &x) == LM_ERR_FORMAT && x == NULL && strstr(lm_error_message(), "'xstm'") &&
-              strstr(lm_error_message(), "does not know"), "%s", lm_error_message());
+    CHECK(lm_model_load(bytes, (uint32_t)len, &x) == LM_ERR_FORMAT && x == NULL &&
+              strstr(lm_error_message(), "'xstm'") && strstr(lm_error_message(), "does not know"),
+          "%s", lm_error_message());
     free(bytes);
     lm_model_config gc = {LM_CELL_GRU, 5, 0, 3, 1, 1, 0, LM_GRU_TORCH};
     model_new(&m, &gc);
@@ -310,8 +318,8 @@ static void test_bad_configs(void) {
     at = find_bytes(bytes, len, "\\\"window\\\":2", 12);
     if (at) at[11] = '0';
     CHECK(at && lm_model_load(bytes, (uint32_t)len, &x) == LM_ERR_FORMAT &&
-                  strstr(lm_error_message(), "model file config is invalid: W (window"), "%s",
-          lm_error_message());
+              strstr(lm_error_message(), "model file config is invalid: W (window"),
+          "%s", lm_error_message());
     free(bytes);
 }
 
@@ -339,7 +347,8 @@ static void test_corrupted_files(void) {
         int clean = 1;
         for (int trial = 0; trial < 150 && clean; trial++) {
             memcpy(copy, bytes, len);
-            for (int k = 0; k < 1 + (int)lm_rng_below(&r, 3); k++) copy[lm_rng_below(&r, (uint32_t)len)] = (uint8_t)lm_rng_u32(&r);
+            for (int k = 0; k < 1 + (int)lm_rng_below(&r, 3); k++)
+                copy[lm_rng_below(&r, (uint32_t)len)] = (uint8_t)lm_rng_u32(&r);
             lm_model *y = NULL;
             lm_status s = model_load(&y, copy, len);
             clean &= (s == LM_OK) == (y != NULL) && (s == LM_OK || s == LM_ERR_FORMAT);
@@ -364,7 +373,8 @@ static void test_corrupted_files(void) {
             memcpy(copy + at, &(float){(float)bad}, sizeof(float));
             lm_trainer *ty = NULL;
             trainer_new(&ty, m, text, LEN, 2, 5, &oc);
-            CHECK(trainer_restore(ty, copy, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "state.context holds 1000"),
+            CHECK(trainer_restore(ty, copy, len) == LM_ERR_FORMAT &&
+                      strstr(lm_error_message(), "state.context holds 1000"),
                   "%s", lm_error_message());
             trainer_delete(ty);
         }

@@ -7,8 +7,8 @@
 #include "gradcheck.h"
 #include "kernels.h"
 #include "layers.h"
-#include "lmlab.h"
 #include "lm_common.h"
+#include "lmlab.h"
 #include "rng.h"
 
 #include <stdlib.h>
@@ -53,8 +53,8 @@ static void test_kernels(void) {
                         double e = fabs((double)C1[i] - C2[i]) / (1 + fabs((double)C2[i]));
                         worst = e > worst ? e : worst;
                     }
-                    CHECK(worst < 1e-5 * K, "matmul_%s M=%d K=%d N=%d differs from reference by %g", names[k], M,
-                          K, N, worst);
+                    CHECK(worst < 1e-5 * K, "matmul_%s M=%d K=%d N=%d differs from reference by %g", names[k], M, K, N,
+                          worst);
                 }
                 free(A), free(B), free(C0), free(C1), free(C2);
             }
@@ -503,13 +503,15 @@ static void test_api(void) {
     CHECK_FAILS(lm_layer_embedding_forward(h, ids, W, N, T, V, E), LM_ERR_ARG,
                 "embedding_forward: ids[1, 1] = 5 is not a token id in [0, V) = [0, 5)");
     ids[4] = -1;
-    CHECK_FAILS(lm_layer_embedding_backward(W, x, ids, N, T, V, E), LM_ERR_ARG, "embedding_backward: ids[1, 1] = -1 is not a token id");
+    CHECK_FAILS(lm_layer_embedding_backward(W, x, ids, N, T, V, E), LM_ERR_ARG,
+                "embedding_backward: ids[1, 1] = -1 is not a token id");
     lm_float *scores = randn(N * T * V, 1), *ds = zeros(N * T * V);
-    CHECK_FAILS(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, NULL, N, T, V, LM_LOSS_MEAN_UNMASKED), LM_ERR_ARG,
-                "temporal_softmax_loss: y[1, 1] = -1");
+    CHECK_FAILS(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, NULL, N, T, V, LM_LOSS_MEAN_UNMASKED),
+                LM_ERR_ARG, "temporal_softmax_loss: y[1, 1] = -1");
     uint8_t mask[6] = {1, 1, 1, 1, 0, 1}; /* a masked position's target is never read: any value is fine */
     lm_clear_error();
-    CHECK(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, mask, N, T, V, LM_LOSS_SUM_OVER_N) == LM_OK && isfinite(loss),
+    CHECK(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, mask, N, T, V, LM_LOSS_SUM_OVER_N) == LM_OK &&
+              isfinite(loss),
           "masked position may hold any target: %s", lm_error_message());
     ids[4] = 4;
     /* non-finite input */
@@ -522,8 +524,8 @@ static void test_api(void) {
                 "rnn_step_forward: Wh[3] is -Infinity");
     Wh[3] = 0.5;
     scores[2] = INFINITY;
-    CHECK_FAILS(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, NULL, N, T, V, LM_LOSS_MEAN_UNMASKED), LM_ERR_NONFINITE,
-                "scores[2] is Infinity");
+    CHECK_FAILS(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, NULL, N, T, V, LM_LOSS_MEAN_UNMASKED),
+                LM_ERR_NONFINITE, "scores[2] is Infinity");
     scores[2] = 0;
     /* an unknown reduction */
     CHECK_FAILS(lm_layer_temporal_softmax_loss(&loss, ds, scores, ids, NULL, N, T, V, 2), LM_ERR_ARG,
@@ -539,9 +541,10 @@ static void test_api(void) {
     CHECK(memcmp(h, h_ref, (size_t)N * T * H * sizeof *h) == 0, "lm_layer_rnn_forward = rnn_forward");
     CHECK(lm_layer_rnn_backward(dx, NULL, dWx, dWh, db, h, x, h0, h, Wx, Wh, N, T, E, H) == LM_OK, "api backward ok");
     for (int r = 0; r < 2; r++)
-        CHECK(lm_layer_temporal_softmax_loss(&loss, NULL, scores, ids, NULL, N, T, V, r) == LM_OK &&
-                  check_close(loss, temporal_softmax_loss(NULL, scores, ids, NULL, N, T, V, (lm_loss_reduction)r), 1e-12),
-              "api loss = layer loss (reduction %d)", r);
+        CHECK(
+            lm_layer_temporal_softmax_loss(&loss, NULL, scores, ids, NULL, N, T, V, r) == LM_OK &&
+                check_close(loss, temporal_softmax_loss(NULL, scores, ids, NULL, N, T, V, (lm_loss_reduction)r), 1e-12),
+            "api loss = layer loss (reduction %d)", r);
     free(x), free(h0), free(Wx), free(Wh), free(b), free(h), free(h_ref), free(W), free(dWx), free(dWh), free(db);
     free(dx), free(scores), free(ds);
 }

@@ -7,8 +7,8 @@
 #include "gradcheck.h"
 #include "kernels.h"
 #include "layers_gated.h"
-#include "lmlab.h"
 #include "lm_common.h"
+#include "lmlab.h"
 #include "rng.h"
 
 #include <limits.h>
@@ -53,11 +53,11 @@ static const char *mode_name[] = {"seq", "projected", "step"};
 
 typedef struct {
     int cell, mode, N, T, E, H, G;
-    lm_float *x;                          /* (N, T, E), or xw (N, T, G·H) in PROJ mode */
-    lm_float *h0, *c0;                    /* (N, H) */
-    lm_float *Wx, *Wh, *b, *bhn;          /* (E, GH), (H, GH), (GH,), (H,) */
-    lm_float *h, *cT, *cache, *fwork;     /* (N, T, H), (N, H), cache, forward workspace */
-    lm_float *Rh, *Rc;                    /* loss weights: L = Σ h·Rh + Σ cT·Rc (LSTM) */
+    lm_float *x;                      /* (N, T, E), or xw (N, T, G·H) in PROJ mode */
+    lm_float *h0, *c0;                /* (N, H) */
+    lm_float *Wx, *Wh, *b, *bhn;      /* (E, GH), (H, GH), (GH,), (H,) */
+    lm_float *h, *cT, *cache, *fwork; /* (N, T, H), (N, H), cache, forward workspace */
+    lm_float *Rh, *Rc;                /* loss weights: L = Σ h·Rh + Σ cT·Rc (LSTM) */
 } cell_ctx;
 
 static size_t in_width(const cell_ctx *c) { return c->mode == PROJ ? (size_t)c->G * c->H : (size_t)c->E; }
@@ -65,7 +65,8 @@ static size_t cache_size(const cell_ctx *c) {
     return c->cell == LSTM ? LSTM_CACHE_SIZE(c->N, c->T, c->H) : GRU_CACHE_SIZE(c->N, c->T, c->H);
 }
 static size_t fwork_size(const cell_ctx *c) {
-    if (c->cell == LSTM) return c->mode == PROJ ? LSTM_WORK_FORWARD_PROJECTED(c->N, c->H) : LSTM_WORK_FORWARD(c->N, c->T, c->H);
+    if (c->cell == LSTM)
+        return c->mode == PROJ ? LSTM_WORK_FORWARD_PROJECTED(c->N, c->H) : LSTM_WORK_FORWARD(c->N, c->T, c->H);
     return c->mode == PROJ ? GRU_WORK_FORWARD_PROJECTED(c->N, c->H) : GRU_WORK_FORWARD(c->N, c->T, c->H);
 }
 static size_t bwork_size(const cell_ctx *c) {
@@ -78,13 +79,17 @@ static lm_gru_variant variant_of(const cell_ctx *c) { return c->cell == GRU_TORC
 static void cell_forward(cell_ctx *c) {
     const int N = c->N, T = c->T, E = c->E, H = c->H;
     if (c->cell == LSTM) {
-        if (c->mode == SEQ) lstm_forward(c->h, c->cT, c->cache, c->x, c->h0, c->c0, c->Wx, c->Wh, c->b, c->fwork, N, T, E, H);
-        else if (c->mode == PROJ) lstm_forward_projected(c->h, c->cT, c->cache, c->x, c->h0, c->c0, c->Wh, c->b, c->fwork, N, T, H);
+        if (c->mode == SEQ)
+            lstm_forward(c->h, c->cT, c->cache, c->x, c->h0, c->c0, c->Wx, c->Wh, c->b, c->fwork, N, T, E, H);
+        else if (c->mode == PROJ)
+            lstm_forward_projected(c->h, c->cT, c->cache, c->x, c->h0, c->c0, c->Wh, c->b, c->fwork, N, T, H);
         else lstm_step_forward(c->h, c->cT, c->cache, c->x, c->h0, c->c0, c->Wx, c->Wh, c->b, c->fwork, N, E, H);
     } else {
         lm_gru_variant v = variant_of(c);
-        if (c->mode == SEQ) gru_forward(c->h, c->cache, c->x, c->h0, c->Wx, c->Wh, c->b, c->bhn, c->fwork, N, T, E, H, v);
-        else if (c->mode == PROJ) gru_forward_projected(c->h, c->cache, c->x, c->h0, c->Wh, c->b, c->bhn, c->fwork, N, T, H, v);
+        if (c->mode == SEQ)
+            gru_forward(c->h, c->cache, c->x, c->h0, c->Wx, c->Wh, c->b, c->bhn, c->fwork, N, T, E, H, v);
+        else if (c->mode == PROJ)
+            gru_forward_projected(c->h, c->cache, c->x, c->h0, c->Wh, c->b, c->bhn, c->fwork, N, T, H, v);
         else gru_step_forward(c->h, c->cache, c->x, c->h0, c->Wx, c->Wh, c->b, c->bhn, c->fwork, N, E, H, v);
     }
 }
@@ -112,19 +117,19 @@ static void cell_backward(cell_ctx *c, cell_grads *g, lm_float *work) {
             lstm_backward_projected(g->dx, g->dh0, g->dc0, g->dWh, g->db, g->norms, c->Rh, c->Rc, c->h0, c->c0, c->h,
                                     c->cache, c->Wh, work, N, T, H);
         else
-            lstm_step_backward(g->dx, g->dh0, g->dc0, g->dWx, g->dWh, g->db, c->Rh, c->Rc, c->x, c->h0, c->c0,
-                               c->cache, c->Wx, c->Wh, work, N, E, H);
+            lstm_step_backward(g->dx, g->dh0, g->dc0, g->dWx, g->dWh, g->db, c->Rh, c->Rc, c->x, c->h0, c->c0, c->cache,
+                               c->Wx, c->Wh, work, N, E, H);
     } else {
         lm_gru_variant v = variant_of(c);
         if (c->mode == SEQ)
             gru_backward(g->dx, g->dh0, g->dWx, g->dWh, g->db, g->dbhn, g->norms, c->Rh, c->x, c->h0, c->h, c->cache,
                          c->Wx, c->Wh, work, N, T, E, H, v);
         else if (c->mode == PROJ)
-            gru_backward_projected(g->dx, g->dh0, g->dWh, g->db, g->dbhn, g->norms, c->Rh, c->h0, c->h, c->cache,
-                                   c->Wh, work, N, T, H, v);
+            gru_backward_projected(g->dx, g->dh0, g->dWh, g->db, g->dbhn, g->norms, c->Rh, c->h0, c->h, c->cache, c->Wh,
+                                   work, N, T, H, v);
         else
-            gru_step_backward(g->dx, g->dh0, g->dWx, g->dWh, g->db, g->dbhn, c->Rh, c->x, c->h0, c->cache, c->Wx,
-                              c->Wh, work, N, E, H, v);
+            gru_step_backward(g->dx, g->dh0, g->dWx, g->dWh, g->db, g->dbhn, c->Rh, c->x, c->h0, c->cache, c->Wx, c->Wh,
+                              work, N, E, H, v);
     }
 }
 
@@ -181,7 +186,8 @@ static double norm_at_0_by_suffix(const cell_ctx *c) {
         memcpy(s.x + (size_t)n * s.T * w, c->x + ((size_t)n * T + 1) * w, (size_t)s.T * w * sizeof(lm_float));
         memcpy(s.Rh + (size_t)n * s.T * H, c->Rh + ((size_t)n * T + 1) * H, (size_t)s.T * H * sizeof(lm_float));
         memcpy(s.h0 + (size_t)n * H, c->h + (size_t)n * T * H, (size_t)H * sizeof(lm_float));
-        if (c->cell == LSTM) memcpy(s.c0 + (size_t)n * H, c->cache + (size_t)n * T * cw + 4 * H, (size_t)H * sizeof(lm_float));
+        if (c->cell == LSTM)
+            memcpy(s.c0 + (size_t)n * H, c->cache + (size_t)n * T * cw + 4 * H, (size_t)H * sizeof(lm_float));
     }
     s.h = malloc((size_t)N * s.T * H * sizeof(lm_float));
     s.cache = malloc(cache_size(&s) * sizeof(lm_float));
@@ -217,10 +223,10 @@ static void test_cell(int cell, int mode, int N, int T, int E, int H) {
     grads_alloc(&g, &c);
     lm_float *bwork = malloc(bwork_size(&c) * sizeof(lm_float));
     cell_backward(&c, &g, bwork);
-#define GRAD(name, analytic, param, count)                         \
-    do {                                                           \
-        snprintf(what, sizeof what, "%s %s %s", cn, mn, name);     \
-        check_grad(what, analytic, param, count, cell_loss, &c);   \
+#define GRAD(name, analytic, param, count)                       \
+    do {                                                         \
+        snprintf(what, sizeof what, "%s %s %s", cn, mn, name);   \
+        check_grad(what, analytic, param, count, cell_loss, &c); \
     } while (0)
     GRAD(mode == PROJ ? "dxw" : "dx", g.dx, c.x, (size_t)N * T * in_width(&c));
     GRAD(mode == STEP ? "dh_prev" : "dh0", g.dh0, c.h0, NH);
@@ -335,7 +341,8 @@ static void test_steps_equal_sequence(int cell) {
     CHECK(max_diff(sg.db, g.db, GH) <= SAME_TOL, "%s: step backward over T gives db", cn);
     if (cell == GRU_TORCH) CHECK(max_diff(sg.dbhn, g.dbhn, (size_t)H) <= SAME_TOL, "%s: ... and dbhn", cn);
 
-    free(hs), free(caches), free(hprev), free(cprev), free(dx), free(dh_carry), free(dc_carry), free(sbwork), free(bwork);
+    free(hs), free(caches), free(hprev), free(cprev), free(dx), free(dh_carry), free(dc_carry), free(sbwork),
+        free(bwork);
     grads_free(&sg);
     grads_free(&g);
     cell_free(&s);
@@ -347,10 +354,13 @@ static void test_steps_equal_sequence(int cell) {
 static void test_stacked_lstm(void) {
     const int N = 2, T = 3, E = 3, H1 = 4, H2 = 2;
     lm_float *x = randn((size_t)N * T * E, 1), *z1 = zeros((size_t)N * H1), *z2 = zeros((size_t)N * H2);
-    lm_float *Wx1 = randn((size_t)E * 4 * H1, 0.5), *Wh1 = randn((size_t)H1 * 4 * H1, 0.5), *b1 = randn(4 * (size_t)H1, 0.3);
-    lm_float *Wx2 = randn((size_t)H1 * 4 * H2, 0.5), *Wh2 = randn((size_t)H2 * 4 * H2, 0.5), *b2 = randn(4 * (size_t)H2, 0.3);
+    lm_float *Wx1 = randn((size_t)E * 4 * H1, 0.5), *Wh1 = randn((size_t)H1 * 4 * H1, 0.5),
+             *b1 = randn(4 * (size_t)H1, 0.3);
+    lm_float *Wx2 = randn((size_t)H1 * 4 * H2, 0.5), *Wh2 = randn((size_t)H2 * 4 * H2, 0.5),
+             *b2 = randn(4 * (size_t)H2, 0.3);
     lm_float *h1 = poisoned((size_t)N * T * H1), *h2 = poisoned((size_t)N * T * H2);
-    lm_float *k1 = malloc(LSTM_CACHE_SIZE(N, T, H1) * sizeof(lm_float)), *k2 = malloc(LSTM_CACHE_SIZE(N, T, H2) * sizeof(lm_float));
+    lm_float *k1 = malloc(LSTM_CACHE_SIZE(N, T, H1) * sizeof(lm_float)),
+             *k2 = malloc(LSTM_CACHE_SIZE(N, T, H2) * sizeof(lm_float));
     lm_float *w = malloc(LSTM_WORK_FORWARD(N, T, H1) * sizeof(lm_float));
     lstm_forward(h1, NULL, k1, x, z1, z1, Wx1, Wh1, b1, w, N, T, E, H1);
     lstm_forward(h2, NULL, k2, h1, z2, z2, Wx2, Wh2, b2, w, N, T, H1, H2);
@@ -360,7 +370,8 @@ static void test_stacked_lstm(void) {
         double a[4];
         for (int q = 0; q < 4; q++) {
             a[q] = b2[q * H2 + j];
-            for (int k = 0; k < H1; k++) a[q] += (double)h1[(size_t)1 * T * H1 + k] * Wx2[(size_t)k * 4 * H2 + q * H2 + j];
+            for (int k = 0; k < H1; k++)
+                a[q] += (double)h1[(size_t)1 * T * H1 + k] * Wx2[(size_t)k * 4 * H2 + q * H2 + j];
         }
         double i = 1 / (1 + exp(-a[0])), g = tanh(a[2]), o = 1 / (1 + exp(-a[3]));
         ok &= check_close(h2[(size_t)1 * T * H2 + j], o * tanh(i * g), SAME_TOL * 10);
@@ -380,18 +391,19 @@ static void fill(lm_float *p, size_t n, double s) {
 
 static void test_against_pytorch(void) {
     enum { N = 2, T = 3, E = 2, H = 3 };
-    static const double lstm_h[N * T * H] = {
-        0.088355638, 0.101637183, 0.097462829, 0.145458969, 0.112319851, 0.057738833,
-        0.190206130, 0.127414993, 0.036019325, 0.215999277, 0.165002326, 0.091107766,
-        0.168992109, 0.095560893, 0.001516468, 0.105271020, 0.013834812, -0.079705051};
+    static const double lstm_h[N * T * H] = {0.088355638, 0.101637183, 0.097462829, 0.145458969, 0.112319851,
+                                             0.057738833, 0.190206130, 0.127414993, 0.036019325, 0.215999277,
+                                             0.165002326, 0.091107766, 0.168992109, 0.095560893, 0.001516468,
+                                             0.105271020, 0.013834812, -0.079705051};
     static const double lstm_c[N * H] = {0.469399245, 0.349473906, 0.105749623, 0.283265627, 0.037548088, -0.217158799};
-    static const double gru_h[N * T * H] = {
-        0.177885222, 0.250727971, 0.273417947, 0.241579755, 0.254165564, 0.212673941,
-        0.292373507, 0.263208053, 0.177390025, 0.460899784, 0.421297740, 0.303976473,
-        0.439773551, 0.363373050, 0.208765139, 0.413298180, 0.314428113, 0.143793923};
+    static const double gru_h[N * T * H] = {0.177885222, 0.250727971, 0.273417947, 0.241579755, 0.254165564,
+                                            0.212673941, 0.292373507, 0.263208053, 0.177390025, 0.460899784,
+                                            0.421297740, 0.303976473, 0.439773551, 0.363373050, 0.208765139,
+                                            0.413298180, 0.314428113, 0.143793923};
     lm_float x[N * T * E], h0[N * H], c0[N * H], Wx[E * 4 * H], Wh[H * 4 * H], b[4 * H], bhn[H];
     lm_float h[N * T * H], cT[N * H], cache[N * T * 6 * H];
-    lm_float work[LSTM_WORK_FORWARD(N, T, H) > GRU_WORK_FORWARD(N, T, H) ? LSTM_WORK_FORWARD(N, T, H) : GRU_WORK_FORWARD(N, T, H)];
+    lm_float work[LSTM_WORK_FORWARD(N, T, H) > GRU_WORK_FORWARD(N, T, H) ? LSTM_WORK_FORWARD(N, T, H)
+                                                                         : GRU_WORK_FORWARD(N, T, H)];
     fill(x, N * T * E, 0.1), fill(h0, N * H, 0.2), fill(c0, N * H, 0.3);
     fill(Wx, E * 4 * H, 0.4), fill(Wh, H * 4 * H, 0.5), fill(b, 4 * H, 0.6);
     lstm_forward(h, cT, cache, x, h0, c0, Wx, Wh, b, work, N, T, E, H);
@@ -523,7 +535,8 @@ static void test_api_errors(void) {
           lm_error_message());
     Wh[5] = 0;
     lm_float *dWx = zeros((size_t)E * 4 * H), *dWh = zeros((size_t)H * 4 * H), *db = zeros(4 * (size_t)H);
-    s = lm_layer_lstm_backward(NULL, NULL, NULL, dWx, dWh, NULL, NULL, h, NULL, x, h0, h0, h, cache, Wx, Wh, N, T, E, H);
+    s = lm_layer_lstm_backward(NULL, NULL, NULL, dWx, dWh, NULL, NULL, h, NULL, x, h0, h0, h, cache, Wx, Wh, N, T, E,
+                               H);
     CHECK(s == LM_ERR_ARG && message_has("lstm_backward: db is NULL"), "%s", lm_error_message());
     s = lm_layer_lstm_backward(NULL, NULL, NULL, dWx, dWh, db, NULL, h, NULL, x, h0, h0, h, cache, Wx, Wh, N, T, E, H);
     CHECK(s == LM_OK, "lm_layer_lstm_backward with the optional outputs NULL");
@@ -547,8 +560,9 @@ static void test_api_errors(void) {
     CHECK(s == LM_ERR_ARG && message_has("window_forward: W (window width) must be between 1 and 4096, got 0"), "%s",
           lm_error_message());
     s = lm_layer_window_forward(scores, e, h, ids, emb, W1, b, U, b, 2, 2, 7, 2, 3);
-    CHECK(s == LM_ERR_ARG && message_has("window_forward: ids[1, 1] = 9 is neither a token id in [0, V) = [0, 7) nor the pad id -1"), "%s",
-          lm_error_message());
+    CHECK(s == LM_ERR_ARG &&
+              message_has("window_forward: ids[1, 1] = 9 is neither a token id in [0, V) = [0, 7) nor the pad id -1"),
+          "%s", lm_error_message());
     ids[3] = 6;
     s = lm_layer_window_forward(scores, e, h, ids, emb, W1, b, U, b, 2, 2, 7, 2, 3);
     CHECK(s == LM_OK, "lm_layer_window_forward accepts the pad id");

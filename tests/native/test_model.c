@@ -3,9 +3,9 @@
  * refused non-finite steps, safetensors round trips and malformed files, the JSON parser, sampling,
  * training convergence, and the API's error sentences. */
 #include "check.h"
-#include "lmlab.h"
 #include "handles.h"
 #include "json.h"
+#include "lmlab.h"
 #include "model.h"
 #include "model_io.h"
 #include "optim.h"
@@ -24,7 +24,6 @@
 #define GRAD_EPS 1e-2
 #endif
 
-
 static lm_model *make(int V, int E, int H, int L, uint32_t seed) {
     lm_model_config c = {LM_CELL_RNN, V, E, H, L, seed, 0, 0};
     lm_model *m = NULL;
@@ -34,7 +33,8 @@ static lm_model *make(int V, int E, int H, int L, uint32_t seed) {
     for (int k = 0; m && k < m->n_tensors; k++) /* the embedding is N(0, 1) already */
         for (size_t i = 0; strcmp(m->table[k].lecture, "W_embed") != 0 && i < m->table[k].count; i++)
             m->params[m->table[k].offset + i] *= 30;
-    for (size_t i = 0; m && i < m->n_params; i++) if (m->params[i] == 0) m->params[i] = (lm_float)(0.05 * ((int)(i % 7) - 3));
+    for (size_t i = 0; m && i < m->n_params; i++)
+        if (m->params[i] == 0) m->params[i] = (lm_float)(0.05 * ((int)(i % 7) - 3));
     return m;
 }
 
@@ -59,8 +59,8 @@ static void test_gradient_check(void) {
         double rel[LM_MODEL_MAX_TENSORS];
         CHECK(model_gradient_check(m, ids, N, T, 40, GRAD_EPS, 3, rel) == LM_OK, "%s", lm_error_message());
         for (int k = 0; k < m->n_tensors; k++)
-            CHECK(rel[k] < GRAD_TOL, "config %zu: %s (%s) relative error %.3g", c, m->table[k].name, m->table[k].lecture,
-                  rel[k]);
+            CHECK(rel[k] < GRAD_TOL, "config %zu: %s (%s) relative error %.3g", c, m->table[k].name,
+                  m->table[k].lecture, rel[k]);
         model_delete(m);
     }
     /* the check must catch a real bug: corrupt one gradient and compare by hand */
@@ -122,7 +122,12 @@ static void test_optimizers(void) {
     lm_optim_config c = lm_optim_defaults(LM_OPT_SGD);
     c.lr = 0.5;
     lm_optim_init(&o, &c, 3);
-    p[0] = 1; p[1] = -2; p[2] = 0.5; g[0] = 0.2; g[1] = -0.4; g[2] = 1;
+    p[0] = 1;
+    p[1] = -2;
+    p[2] = 0.5;
+    g[0] = 0.2;
+    g[1] = -0.4;
+    g[2] = 1;
     CHECK(lm_optim_step(&o, p, g, table, 1) == LM_OK, "sgd step");
     CHECK(check_close(p[0], 0.9, 1e-6) && check_close(p[1], -1.8, 1e-6) && check_close(p[2], 0, 1e-6), "sgd %g %g %g",
           (double)p[0], (double)p[1], (double)p[2]);
@@ -133,7 +138,10 @@ static void test_optimizers(void) {
     c.momentum = 0.9;
     lm_optim_init(&o, &c, 3);
     p[0] = p[1] = p[2] = 0;
-    for (int s = 0; s < 2; s++) { g[0] = g[1] = g[2] = 1; lm_optim_step(&o, p, g, table, 1); }
+    for (int s = 0; s < 2; s++) {
+        g[0] = g[1] = g[2] = 1;
+        lm_optim_step(&o, p, g, table, 1);
+    }
     CHECK(check_close(p[0], -0.29, 1e-6), "momentum %g", (double)p[0]);
     lm_optim_free(&o);
 
@@ -142,11 +150,13 @@ static void test_optimizers(void) {
     CHECK(c.lr == 0.1 && c.eps == 1e-8, "adagrad defaults");
     lm_optim_init(&o, &c, 3);
     p[0] = 1;
-    g[0] = 2; g[1] = g[2] = 0;
+    g[0] = 2;
+    g[1] = g[2] = 0;
     lm_optim_step(&o, p, g, table, 1);
     double expect = 1 - 0.1 * 2 / sqrt(4 + 1e-8);
     CHECK(check_close(p[0], expect, 1e-6), "adagrad 1: %g vs %g", (double)p[0], expect);
-    g[0] = 1; g[1] = g[2] = 0;
+    g[0] = 1;
+    g[1] = g[2] = 0;
     lm_optim_step(&o, p, g, table, 1);
     expect -= 0.1 * 1 / sqrt(5 + 1e-8);
     CHECK(check_close(p[0], expect, 1e-6) && check_close(o.m[0], 5, 1e-6), "adagrad 2: %g vs %g", (double)p[0], expect);
@@ -156,12 +166,15 @@ static void test_optimizers(void) {
     c = lm_optim_defaults(LM_OPT_ADAM);
     c.lr = 0.01;
     lm_optim_init(&o, &c, 3);
-    p[0] = 0; g[0] = 0.5; g[1] = g[2] = 0;
+    p[0] = 0;
+    g[0] = 0.5;
+    g[1] = g[2] = 0;
     lm_optim_step(&o, p, g, table, 1);
     CHECK(check_close(p[0], -0.01 * 0.5 / (0.5 + 1e-8), 1e-6), "adam 1: %g", (double)p[0]);
     double m1 = 0.05, v1 = 0.00025; /* after g = 0.5 */
     double p1 = p[0];
-    g[0] = -1; g[1] = g[2] = 0;
+    g[0] = -1;
+    g[1] = g[2] = 0;
     lm_optim_step(&o, p, g, table, 1);
     double m2 = 0.9 * m1 + 0.1 * -1, v2 = 0.999 * v1 + 0.001 * 1;
     double mh = m2 / (1 - 0.81), vh = v2 / (1 - 0.999 * 0.999);
@@ -175,11 +188,15 @@ static void test_optimizers(void) {
     c.clip = 5;
     lm_optim_init(&o, &c, 3);
     p[0] = p[1] = p[2] = 0;
-    g[0] = 10; g[1] = -7; g[2] = 1;
+    g[0] = 10;
+    g[1] = -7;
+    g[2] = 1;
     lm_optim_step(&o, p, g, table, 1);
     CHECK(p[0] == -5 && p[1] == 5 && p[2] == -1, "value clip %g %g %g", (double)p[0], (double)p[1], (double)p[2]);
     CHECK(o.clip_events == 1 && o.last_clipped && check_close(o.last_grad_norm, sqrt(150), 1e-6), "clip count");
-    g[0] = 1; g[1] = 1; g[2] = 1;
+    g[0] = 1;
+    g[1] = 1;
+    g[2] = 1;
     lm_optim_step(&o, p, g, table, 1);
     CHECK(o.clip_events == 1 && !o.last_clipped, "no clip, no event");
     lm_optim_free(&o);
@@ -189,7 +206,9 @@ static void test_optimizers(void) {
     c.clip = 1;
     lm_optim_init(&o, &c, 3);
     p[0] = p[1] = p[2] = 0;
-    g[0] = 3; g[1] = 4; g[2] = 0;
+    g[0] = 3;
+    g[1] = 4;
+    g[2] = 0;
     lm_optim_step(&o, p, g, table, 1);
     CHECK(check_close(p[0], -0.6, 1e-6) && check_close(p[1], -0.8, 1e-6) && o.clip_events == 1, "norm clip");
     lm_optim_free(&o);
@@ -197,8 +216,12 @@ static void test_optimizers(void) {
     /* a NaN gradient is refused, names the tensor, and changes nothing */
     c = lm_optim_defaults(LM_OPT_ADAM);
     lm_optim_init(&o, &c, 3);
-    p[0] = 1; p[1] = 2; p[2] = 3;
-    g[0] = 0.1; g[1] = NAN; g[2] = 0.1;
+    p[0] = 1;
+    p[1] = 2;
+    p[2] = 3;
+    g[0] = 0.1;
+    g[1] = NAN;
+    g[2] = 0.1;
     CHECK(lm_optim_step(&o, p, g, table, 1) == LM_ERR_NONFINITE, "NaN refused");
     CHECK(strstr(lm_error_message(), "decoder.bias") && strstr(lm_error_message(), "learning rate"), "%s",
           lm_error_message());
@@ -209,8 +232,12 @@ static void test_optimizers(void) {
     c = lm_optim_defaults(LM_OPT_SGD);
     c.lr = 1e30;
     lm_optim_init(&o, &c, 3);
-    p[0] = 1; p[1] = 2; p[2] = 3;
-    g[0] = 0.1; g[1] = 0.2; g[2] = 1e300 > 1 ? (lm_float)1e10 : 0;
+    p[0] = 1;
+    p[1] = 2;
+    p[2] = 3;
+    g[0] = 0.1;
+    g[1] = 0.2;
+    g[2] = 1e300 > 1 ? (lm_float)1e10 : 0;
     lm_status s = lm_optim_step(&o, p, g, table, 1);
 #ifdef LM_DOUBLE
     CHECK(s == LM_OK, "a double holds 1e40");
@@ -235,7 +262,7 @@ static void test_json(void) {
     CHECK(b && strcmp(b->string, "x\xc3\xa9\xf0\x9f\x98\x80\n") == 0, "unescaped string");
     lm_json_free(&v);
     const char *bad[] = {"{\"a\":1,}", "{\"a\":1} x", "[1,2", "\"abc", "{\"a\":1,\"a\":2}", "01", "[\"\\ud800\"]",
-                         "{\"a\" 1}", "[-]", "[1.]", "tru", "[\"\x01\"]"};
+                         "{\"a\" 1}",  "[-]",         "[1.]", "tru",   "[\"\x01\"]"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         CHECK(lm_json_parse(&v, bad[i], strlen(bad[i]), "test") == LM_ERR_FORMAT, "bad json %zu accepted", i);
         CHECK(strstr(lm_error_message(), "is not valid JSON") != NULL, "%s", lm_error_message());
@@ -329,9 +356,10 @@ static void test_save_load(void) {
 
     /* shapes that disagree with the config: write a file whose config says hidden 5 but tensors have 4 */
     lm_float zeros[64] = {0};
-    lm_st_tensor t[] = {{"rnn.weight_ih_l0", 2, {4, 3}, LM_ST_COPY, zeros}, {"rnn.weight_hh_l0", 2, {4, 4}, LM_ST_COPY, zeros},
-                        {"rnn.bias_ih_l0", 1, {4}, LM_ST_COPY, zeros}, {"decoder.weight", 2, {3, 4}, LM_ST_COPY, zeros},
-                        {"decoder.bias", 1, {3}, LM_ST_COPY, zeros}, {"embedding.weight", 2, {3, 3}, LM_ST_IDENTITY, NULL}};
+    lm_st_tensor t[] = {
+        {"rnn.weight_ih_l0", 2, {4, 3}, LM_ST_COPY, zeros}, {"rnn.weight_hh_l0", 2, {4, 4}, LM_ST_COPY, zeros},
+        {"rnn.bias_ih_l0", 1, {4}, LM_ST_COPY, zeros},      {"decoder.weight", 2, {3, 4}, LM_ST_COPY, zeros},
+        {"decoder.bias", 1, {3}, LM_ST_COPY, zeros},        {"embedding.weight", 2, {3, 3}, LM_ST_IDENTITY, NULL}};
     lm_st_meta meta[] = {{"config", "{\"cell\":\"rnn\",\"vocab_size\":3,\"embedding\":0,\"hidden\":5,\"layers\":1}"}};
     CHECK(lm_st_write(&bytes, &len, t, 6, meta, 1) == LM_OK, "write");
     CHECK(model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "rnn.weight_ih_l0") &&
@@ -347,8 +375,7 @@ static void test_save_load(void) {
     lm_st_write(&bytes, &len, t, 6, meta, 1);
     CHECK(model_load(&x, bytes, len) == LM_ERR_FORMAT &&
               strstr(lm_error_message(), "model file config is invalid: H (hidden size) must be between 1 and 4096"),
-          "%s",
-          lm_error_message());
+          "%s", lm_error_message());
     free(bytes);
     meta[0].value = "{\"cell\":\"rnn\",\"vocab_size\":3000,\"embedding\":4000,\"hidden\":4000,\"layers\":4}";
     lm_st_write(&bytes, &len, t, 6, meta, 1);
@@ -356,7 +383,8 @@ static void test_save_load(void) {
           "a huge config is refused before allocating: %s", lm_error_message());
     free(bytes);
     CHECK(lm_st_write(&bytes, &len, t, 6, NULL, 0) == LM_OK, "write");
-    CHECK(model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "config"), "%s", lm_error_message());
+    CHECK(model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "config"), "%s",
+          lm_error_message());
     free(bytes);
 }
 
@@ -385,17 +413,19 @@ static void test_resume(void) {
     trainer_train(tb, 3, &sb);
     CHECK(sa.step == 10 && sb.step == 10, "steps %lld %lld", (long long)sa.step, (long long)sb.step);
     double tol = sizeof(lm_float) == 4 ? 0 : 1e-6; /* the file holds float32 */
-    CHECK(check_close(sa.loss, sb.loss, tol) && check_close(sa.last_loss, sb.last_loss, tol), "resumed loss %.9g vs %.9g",
-          sb.loss, sa.loss);
+    CHECK(check_close(sa.loss, sb.loss, tol) && check_close(sa.last_loss, sb.last_loss, tol),
+          "resumed loss %.9g vs %.9g", sb.loss, sa.loss);
     /* a mismatched trainer is refused and unchanged */
     lm_trainer *tc;
     trainer_new(&tc, b, ids, LEN, 2, 6, &c);
-    CHECK(trainer_restore(tc, bytes, len) == LM_ERR_ARG && strstr(lm_error_message(), "batch"), "%s", lm_error_message());
+    CHECK(trainer_restore(tc, bytes, len) == LM_ERR_ARG && strstr(lm_error_message(), "batch"), "%s",
+          lm_error_message());
     CHECK(tc->opt.step == 0, "unchanged");
     trainer_delete(tc);
     lm_optim_config g = lm_optim_defaults(LM_OPT_SGD);
     trainer_new(&tc, b, ids, LEN, 4, 6, &g);
-    CHECK(trainer_restore(tc, bytes, len) == LM_ERR_ARG && strstr(lm_error_message(), "adam"), "%s", lm_error_message());
+    CHECK(trainer_restore(tc, bytes, len) == LM_ERR_ARG && strstr(lm_error_message(), "adam"), "%s",
+          lm_error_message());
     trainer_delete(tc);
     free(bytes);
     model_save(a, NULL, &bytes, &len);
@@ -479,22 +509,27 @@ static void test_api_errors(void) {
               strstr(lm_error_message(), "model_loss_and_grads: ids[1, 3] = 10 is not a token id"),
           "%s", lm_error_message());
     lm_trainer *t = NULL;
-    CHECK(lm_trainer_create(m, ids, 12, 2, 3, 1, 0, 0, 5, 0, &t) == LM_ERR_ARG && strstr(lm_error_message(), "learning rate"),
+    CHECK(lm_trainer_create(m, ids, 12, 2, 3, 1, 0, 0, 5, 0, &t) == LM_ERR_ARG &&
+              strstr(lm_error_message(), "learning rate"),
           "%s", lm_error_message());
     ids[9] = 0;
     CHECK(lm_trainer_create(m, ids, 12, 2, 8, 1, 0.1, 0, 5, 0, &t) == LM_ERR_EMPTY &&
-              strstr(lm_error_message(), "too short"), "%s", lm_error_message());
+              strstr(lm_error_message(), "too short"),
+          "%s", lm_error_message());
     CHECK(lm_trainer_create(m, ids, 12, 2, 3, 1, 0.1, 0, 5, 0, &t) == LM_OK, "%s", lm_error_message());
     CHECK(lm_trainer_train(t, 2, stats) == LM_OK && stats[0] == 2, "%s", lm_error_message());
     int32_t out[4];
     int n;
-    CHECK(lm_model_generate(m, ids, 2, 4, -1, 0, 1, -1, out, &n) == LM_ERR_ARG && strstr(lm_error_message(), "temperature"), "%s",
-          lm_error_message());
+    CHECK(lm_model_generate(m, ids, 2, 4, -1, 0, 1, -1, out, &n) == LM_ERR_ARG &&
+              strstr(lm_error_message(), "temperature"),
+          "%s", lm_error_message());
     lm_model *none = NULL;
-    CHECK(lm_model_load((const uint8_t *)"abc", 3, &none) == LM_ERR_FORMAT && none == NULL && strstr(lm_error_message(), "truncated"), "%s",
-          lm_error_message());
+    CHECK(lm_model_load((const uint8_t *)"abc", 3, &none) == LM_ERR_FORMAT && none == NULL &&
+              strstr(lm_error_message(), "truncated"),
+          "%s", lm_error_message());
     lm_model_free(m);
-    CHECK(lm_trainer_train(t, 1, stats) == LM_ERR_HANDLE && strstr(lm_error_message(), "dispose"), "%s", lm_error_message());
+    CHECK(lm_trainer_train(t, 1, stats) == LM_ERR_HANDLE && strstr(lm_error_message(), "dispose"), "%s",
+          lm_error_message());
     CHECK(lm_trainer_free(t) == LM_OK, "free trainer after its model");
 }
 

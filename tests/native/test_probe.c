@@ -21,12 +21,12 @@
 #define EPS 1e-2
 #endif
 
-
 /* A model with weights large enough that the gradients are not tiny (the default init is N(0, 0.01²)). */
 static lm_model *make(const lm_model_config *c) {
     lm_model *m = NULL;
     CHECK(model_new(&m, c) == LM_OK, "model_new: %s", lm_error_message());
-    for (size_t i = 0; m && i < m->n_params; i++) m->params[i] = m->params[i] * 50 + (lm_float)(0.05 * ((int)(i % 5) - 2));
+    for (size_t i = 0; m && i < m->n_params; i++)
+        m->params[i] = m->params[i] * 50 + (lm_float)(0.05 * ((int)(i % 5) - 2));
     return m;
 }
 
@@ -143,7 +143,11 @@ static void check_errors(void) {
 
 int main(void) {
     /* cell, V, E, H, L, seed, W, gru_variant */
-    const struct { const char *label; lm_model_config cfg; int N; } cases[] = {
+    const struct {
+        const char *label;
+        lm_model_config cfg;
+        int N;
+    } cases[] = {
         {"rnn L1 one-hot", {LM_CELL_RNN, 7, 0, 5, 1, 1, 0, 0}, 1},
         {"rnn L2 embedding N2", {LM_CELL_RNN, 6, 3, 4, 2, 2, 0, 0}, 2},
         {"lstm L1 one-hot", {LM_CELL_LSTM, 7, 0, 5, 1, 3, 0, 0}, 1},

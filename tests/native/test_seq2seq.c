@@ -27,10 +27,10 @@
 /* Ids: source 0 = <pad>, 1 = </s>, letters from 2; target 0 = <pad>, 1 = <s>, 2 = </s>, letters from 3. */
 enum { SPAD = 0, SEOS = 1, TPAD = 0, BOS = 1, EOS = 2 };
 
-static lm_seq2seq *make(lm_cell cell, int gru_variant, lm_attn_score att, int out_context, int L, int Vs, int Vt,
-                        int E, int H, uint32_t seed) {
-    lm_seq2seq_config c = {cell, gru_variant, Vs, Vt, E, H, L, att, att == LM_ATTN_ADDITIVE ? 5 : 0, out_context,
-                           SPAD, TPAD, BOS, EOS, seed};
+static lm_seq2seq *make(lm_cell cell, int gru_variant, lm_attn_score att, int out_context, int L, int Vs, int Vt, int E,
+                        int H, uint32_t seed) {
+    lm_seq2seq_config c = {cell,        gru_variant, Vs,   Vt,  E,   H,   L, att, att == LM_ATTN_ADDITIVE ? 5 : 0,
+                           out_context, SPAD,        TPAD, BOS, EOS, seed};
     lm_seq2seq *m = NULL;
     lm_status s = seq2seq_new(&m, &c);
     CHECK(s == LM_OK, "seq2seq_new: %s", lm_error_message());
@@ -40,14 +40,10 @@ static lm_seq2seq *make(lm_cell cell, int gru_variant, lm_attn_score att, int ou
 /* A batch of 3 pairs with mixed lengths: sources of 4, 2 and 3 real ids (Ts = 5: every row padded),
  * targets of 3, 1 and 2 tokens (+ </s>; Tt = 4). */
 static const int32_t mixed_src[3 * 5] = {
-    2, 5, 3, 1, SPAD,
-    4, 1, SPAD, SPAD, SPAD,
-    6, 2, 1, SPAD, SPAD,
+    2, 5, 3, 1, SPAD, 4, 1, SPAD, SPAD, SPAD, 6, 2, 1, SPAD, SPAD,
 };
 static const int32_t mixed_tgt[3 * 5] = {
-    BOS, 5, 4, 3, EOS,
-    BOS, 6, EOS, TPAD, TPAD,
-    BOS, 3, 7, EOS, TPAD,
+    BOS, 5, 4, 3, EOS, BOS, 6, EOS, TPAD, TPAD, BOS, 3, 7, EOS, TPAD,
 };
 static const lm_s2s_batch mixed = {mixed_src, mixed_tgt, 3, 5, 4};
 
@@ -66,7 +62,10 @@ static void spread(lm_seq2seq *m) {
 }
 
 static const char *cell_label(lm_cell cell, int variant) {
-    return cell == LM_CELL_RNN ? "rnn" : cell == LM_CELL_LSTM ? "lstm" : variant == LM_GRU_TORCH ? "gru(torch)" : "gru(lecture)";
+    return cell == LM_CELL_RNN       ? "rnn"
+           : cell == LM_CELL_LSTM    ? "lstm"
+           : variant == LM_GRU_TORCH ? "gru(torch)"
+                                     : "gru(lecture)";
 }
 
 static void test_gradients(lm_cell cell, int variant, lm_attn_score att, int out_context, int L) {
@@ -122,14 +121,16 @@ static void test_check_can_fail(void) {
         double numeric = (f[0] - f[1]) / ((double)(lm_float)(saved + GRAD_EPS) - (double)(lm_float)(saved - GRAD_EPS));
 #endif
         double a = g[big], wrong = a * 1.01;
-        double ok = fabs(a - numeric) / (fabs(a) + fabs(numeric)), bad = fabs(wrong - numeric) / (fabs(wrong) + fabs(numeric));
+        double ok = fabs(a - numeric) / (fabs(a) + fabs(numeric)),
+               bad = fabs(wrong - numeric) / (fabs(wrong) + fabs(numeric));
         accepted += ok < GRAD_TOL;
         caught += bad > GRAD_TOL;
         if (!(ok < GRAD_TOL) || (sizeof(lm_float) == sizeof(double) && !(bad > GRAD_TOL)))
             printf("  %s: right %.3g, 1%% off %.3g\n", t->name, ok, bad);
     }
 #ifdef LM_DOUBLE
-    CHECK(caught == m->n_tensors, "a 1%% error in any tensor's largest entry is caught (%d of %d)", caught, m->n_tensors);
+    CHECK(caught == m->n_tensors, "a 1%% error in any tensor's largest entry is caught (%d of %d)", caught,
+          m->n_tensors);
 #else
     (void)caught; /* float32's tolerance (5e-2) is above 1%: the double build is the one that must catch it */
 #endif
@@ -197,7 +198,8 @@ static void test_training(void) {
     CHECK(s == LM_OK, "training: %s", lm_error_message());
     /* chance is log 5 ≈ 1.61 nats per target token (4 letters and </s>) */
     CHECK(first.loss > 1.2 && st.last_loss < 0.2, "reverse: loss from %.3f to %.3f", first.loss, st.last_loss);
-    CHECK(st.epoch >= 18 && st.step == 300, "epochs %llu, steps %lld", (unsigned long long)st.epoch, (long long)st.step);
+    CHECK(st.epoch >= 18 && st.step == 300, "epochs %llu, steps %lld", (unsigned long long)st.epoch,
+          (long long)st.step);
     seq2seq_trainer_delete(t);
     trained = m;
 }
@@ -333,8 +335,10 @@ static void test_files(void) {
     static int32_t src[PAIRS * (MAX_LEN + 1)], tgt[PAIRS * (MAX_LEN + 2)], sl[PAIRS], tl[PAIRS];
     reverse_pairs(src, sl, tgt, tl, 40, 8);
     lm_seq2seq *m = make(LM_CELL_LSTM, LM_GRU_TORCH, LM_ATTN_ADDITIVE, 1, 2, 2 + LETTERS, 3 + LETTERS, 4, 6, 3);
-    CHECK(seq2seq_set_metadata(m, "{\"src_vocab\":\"[\\\"a\\\"]\",\"level\":\"char\"}") == LM_OK, "%s", lm_error_message());
-    CHECK(seq2seq_set_metadata(m, "{\"config\":\"x\"}") == LM_ERR_ARG && message_has("reserved"), "%s", lm_error_message());
+    CHECK(seq2seq_set_metadata(m, "{\"src_vocab\":\"[\\\"a\\\"]\",\"level\":\"char\"}") == LM_OK, "%s",
+          lm_error_message());
+    CHECK(seq2seq_set_metadata(m, "{\"config\":\"x\"}") == LM_ERR_ARG && message_has("reserved"), "%s",
+          lm_error_message());
     lm_optim_config oc = lm_optim_defaults(LM_OPT_ADAM);
     oc.clip = 1;
     lm_s2s_trainer *t;
@@ -353,13 +357,15 @@ static void test_files(void) {
     CHECK(seq2seq_load(&back, bytes, len) == LM_OK, "%s", lm_error_message());
     if (back) {
         CHECK(back->n_params == m->n_params && back->cfg.attention == LM_ATTN_ADDITIVE && back->cfg.out_context == 1 &&
-                  back->cfg.L == 2 && back->cfg.A == m->cfg.A, "the config comes back");
+                  back->cfg.L == 2 && back->cfg.A == m->cfg.A,
+              "the config comes back");
         CHECK(back->metadata_json && strstr(back->metadata_json, "\"level\":\"char\""), "the metadata comes back");
         lm_s2s_trainer *t2;
         CHECK(seq2seq_trainer_new(&t2, back, src, sl, tgt, tl, 40, 6, &oc, 99) == LM_OK, "%s", lm_error_message());
         CHECK(seq2seq_trainer_restore(t2, bytes, len) == LM_OK, "%s", lm_error_message());
-        CHECK(t2->epoch == 1 && t2->cursor == 14 && t2->opt.step == 9, "position restored: epoch %llu cursor %zu step %lld",
-              (unsigned long long)t2->epoch, t2->cursor, (long long)t2->opt.step);
+        CHECK(t2->epoch == 1 && t2->cursor == 14 && t2->opt.step == 9,
+              "position restored: epoch %llu cursor %zu step %lld", (unsigned long long)t2->epoch, t2->cursor,
+              (long long)t2->opt.step);
         for (int i = 0; i < 5; i++) {
             seq2seq_trainer_train(t2, 1, &st);
             resumed[i] = st.last_loss;
@@ -372,7 +378,8 @@ static void test_files(void) {
         lm_optim_config sgd = lm_optim_defaults(LM_OPT_SGD);
         lm_s2s_trainer *t3;
         seq2seq_trainer_new(&t3, back, src, sl, tgt, tl, 40, 6, &sgd, 1);
-        CHECK(seq2seq_trainer_restore(t3, bytes, len) == LM_ERR_ARG && message_has("trained with adam but this trainer uses sgd"),
+        CHECK(seq2seq_trainer_restore(t3, bytes, len) == LM_ERR_ARG &&
+                  message_has("trained with adam but this trainer uses sgd"),
               "%s", lm_error_message());
         seq2seq_trainer_delete(t3);
         seq2seq_trainer_delete(t2);
@@ -399,7 +406,8 @@ static void test_files(void) {
     for (size_t i = 0; i + strlen(needle) < len && !at; i++)
         if (memcmp(bytes + i, needle, strlen(needle)) == 0) at = bytes + i;
     if (at) at[strlen(needle) - 1] = '6';
-    CHECK(at && seq2seq_load(&back, bytes, len) == LM_ERR_FORMAT && message_has("has shape [5, 4] but its config needs [6, 4]"),
+    CHECK(at && seq2seq_load(&back, bytes, len) == LM_ERR_FORMAT &&
+              message_has("has shape [5, 4] but its config needs [6, 4]"),
           "%s", lm_error_message());
     free(bytes);
     seq2seq_delete(a);
@@ -410,85 +418,112 @@ static void test_files(void) {
 /* The exported edge (seq2seq_api.c): every rule once, each failure one sentence naming the function. */
 static void test_errors(void) {
     lm_seq2seq *m = NULL;
-    CHECK(lm_seq2seq_create(LM_CELL_LSTM, 1, 7, 8, 4, 5, 1, LM_ATTN_NONE, 0, 1, SPAD, TPAD, BOS, EOS, 1, &m) == LM_ERR_ARG &&
-              message_has("seq2seq_create: out_context feeds the attention context to the output layer; without attention"),
+    CHECK(lm_seq2seq_create(LM_CELL_LSTM, 1, 7, 8, 4, 5, 1, LM_ATTN_NONE, 0, 1, SPAD, TPAD, BOS, EOS, 1, &m) ==
+                  LM_ERR_ARG &&
+              message_has(
+                  "seq2seq_create: out_context feeds the attention context to the output layer; without attention"),
           "%s", lm_error_message());
-    CHECK(lm_seq2seq_create(LM_CELL_LSTM, 1, 7, 8, 4, 5, 1, LM_ATTN_ADDITIVE, 0, 0, SPAD, TPAD, BOS, EOS, 1, &m) == LM_ERR_ARG &&
-              message_has("seq2seq_create: additive attention needs a width A"), "%s", lm_error_message());
-    CHECK(lm_seq2seq_create(LM_CELL_LSTM, 1, 7, 8, 4, 5, 1, LM_ATTN_DOT, 0, 0, SPAD, TPAD, BOS, BOS, 1, &m) == LM_ERR_ARG &&
-              message_has("three different ids"), "%s", lm_error_message());
-    CHECK(lm_seq2seq_create(LM_CELL_LSTM, 1, 7, 8, 4, 5, 3, LM_ATTN_DOT, 0, 0, SPAD, TPAD, BOS, EOS, 1, &m) == LM_ERR_ARG &&
-              message_has("layers must be between 1 and 2"), "%s", lm_error_message());
-    CHECK(lm_seq2seq_create(LM_CELL_WINDOW, 1, 7, 8, 4, 5, 1, LM_ATTN_DOT, 0, 0, SPAD, TPAD, BOS, EOS, 1, &m) == LM_ERR_ARG &&
-              message_has("cell 3 is unknown"), "%s", lm_error_message());
-    CHECK(lm_seq2seq_create(LM_CELL_LSTM, 1, 7, 8, 4, 5, 1, LM_ATTN_DOT, 0, 0, SPAD, TPAD, BOS, EOS, 1, &m) == LM_OK, "%s",
-          lm_error_message());
+    CHECK(lm_seq2seq_create(LM_CELL_LSTM, 1, 7, 8, 4, 5, 1, LM_ATTN_ADDITIVE, 0, 0, SPAD, TPAD, BOS, EOS, 1, &m) ==
+                  LM_ERR_ARG &&
+              message_has("seq2seq_create: additive attention needs a width A"),
+          "%s", lm_error_message());
+    CHECK(lm_seq2seq_create(LM_CELL_LSTM, 1, 7, 8, 4, 5, 1, LM_ATTN_DOT, 0, 0, SPAD, TPAD, BOS, BOS, 1, &m) ==
+                  LM_ERR_ARG &&
+              message_has("three different ids"),
+          "%s", lm_error_message());
+    CHECK(lm_seq2seq_create(LM_CELL_LSTM, 1, 7, 8, 4, 5, 3, LM_ATTN_DOT, 0, 0, SPAD, TPAD, BOS, EOS, 1, &m) ==
+                  LM_ERR_ARG &&
+              message_has("layers must be between 1 and 2"),
+          "%s", lm_error_message());
+    CHECK(lm_seq2seq_create(LM_CELL_WINDOW, 1, 7, 8, 4, 5, 1, LM_ATTN_DOT, 0, 0, SPAD, TPAD, BOS, EOS, 1, &m) ==
+                  LM_ERR_ARG &&
+              message_has("cell 3 is unknown"),
+          "%s", lm_error_message());
+    CHECK(lm_seq2seq_create(LM_CELL_LSTM, 1, 7, 8, 4, 5, 1, LM_ATTN_DOT, 0, 0, SPAD, TPAD, BOS, EOS, 1, &m) == LM_OK,
+          "%s", lm_error_message());
     int32_t src[2 * 3] = {2, 3, 1, 4, SPAD, 5}, tgt[2 * 3] = {BOS, 3, EOS, BOS, 4, EOS};
     double loss, lp[2];
     CHECK(lm_seq2seq_loss_and_grads(m, src, 2, 3, tgt, 2, &loss) == LM_ERR_ARG &&
-              message_has("seq2seq_loss_and_grads: source row 1 has a token at position 2 after <pad>"), "%s",
-          lm_error_message());
+              message_has("seq2seq_loss_and_grads: source row 1 has a token at position 2 after <pad>"),
+          "%s", lm_error_message());
     src[5] = SPAD, src[3] = SPAD;
-    CHECK(lm_seq2seq_loss_and_grads(m, src, 2, 3, tgt, 2, &loss) == LM_ERR_ARG && message_has("source row 1 is all <pad>"),
+    CHECK(lm_seq2seq_loss_and_grads(m, src, 2, 3, tgt, 2, &loss) == LM_ERR_ARG &&
+              message_has("source row 1 is all <pad>"),
           "%s", lm_error_message());
     src[3] = 9;
     CHECK(lm_seq2seq_loss_and_grads(m, src, 2, 3, tgt, 2, &loss) == LM_ERR_ARG &&
-              message_has("id 9 is outside the source vocabulary [0, 7)"), "%s", lm_error_message());
+              message_has("id 9 is outside the source vocabulary [0, 7)"),
+          "%s", lm_error_message());
     src[3] = 4, tgt[3] = 3;
     CHECK(lm_seq2seq_sequence_logprobs(m, src, 2, 3, tgt, 2, lp) == LM_ERR_ARG &&
-              message_has("seq2seq_sequence_logprobs: target row 1 starts with id 3, not <s>"), "%s", lm_error_message());
+              message_has("seq2seq_sequence_logprobs: target row 1 starts with id 3, not <s>"),
+          "%s", lm_error_message());
     tgt[3] = BOS, tgt[4] = TPAD;
     CHECK(lm_seq2seq_loss_and_grads(m, src, 2, 3, tgt, 2, &loss) == LM_ERR_ARG &&
-              message_has("target row 1 has a token at position 2 after <pad>"), "%s", lm_error_message());
+              message_has("target row 1 has a token at position 2 after <pad>"),
+          "%s", lm_error_message());
     tgt[1] = TPAD, tgt[2] = TPAD, tgt[5] = TPAD;
-    CHECK(lm_seq2seq_loss_and_grads(m, src, 2, 3, tgt, 2, &loss) == LM_ERR_EMPTY && message_has("no target token to predict"),
+    CHECK(lm_seq2seq_loss_and_grads(m, src, 2, 3, tgt, 2, &loss) == LM_ERR_EMPTY &&
+              message_has("no target token to predict"),
           "%s", lm_error_message());
     CHECK(lm_seq2seq_loss_and_grads(m, src, 2, 0, tgt, 2, &loss) == LM_ERR_ARG &&
-              message_has("seq2seq_loss_and_grads: Ts (source steps) must be between 1 and 1024, got 0"), "%s",
-          lm_error_message());
+              message_has("seq2seq_loss_and_grads: Ts (source steps) must be between 1 and 1024, got 0"),
+          "%s", lm_error_message());
     CHECK(lm_seq2seq_loss_and_grads(m, NULL, 2, 3, tgt, 2, &loss) == LM_ERR_ARG && message_has("src is NULL"), "%s",
           lm_error_message());
     int32_t out[4], len;
     CHECK(lm_seq2seq_beam(m, src, 3, 0, 4, out, &len, NULL, NULL) == LM_ERR_ARG &&
-              message_has("seq2seq_beam: K (beam width) must be between 1 and 64, got 0"), "%s", lm_error_message());
+              message_has("seq2seq_beam: K (beam width) must be between 1 and 64, got 0"),
+          "%s", lm_error_message());
     CHECK(lm_seq2seq_greedy(m, src, 1, 3, 0, out, &len, NULL, NULL) == LM_ERR_ARG &&
-              message_has("seq2seq_greedy: max_len (output length cap) must be between 1 and 1024"), "%s", lm_error_message());
+              message_has("seq2seq_greedy: max_len (output length cap) must be between 1 and 1024"),
+          "%s", lm_error_message());
     CHECK(lm_seq2seq_greedy((lm_seq2seq *)src, src, 1, 3, 4, out, &len, NULL, NULL) == LM_ERR_HANDLE &&
-              message_has("seq2seq_greedy: model is not a live seq2seq model"), "%s", lm_error_message());
+              message_has("seq2seq_greedy: model is not a live seq2seq model"),
+          "%s", lm_error_message());
     double rel[LM_S2S_MAX_TENSORS];
     tgt[1] = 3, tgt[2] = EOS, tgt[4] = 4, tgt[5] = EOS;
-    CHECK(lm_seq2seq_gradient_check(m, src, 2, 3, tgt, 2, 0, 1e-3, 1, rel) == LM_ERR_ARG && message_has("samples must be"),
+    CHECK(lm_seq2seq_gradient_check(m, src, 2, 3, tgt, 2, 0, 1e-3, 1, rel) == LM_ERR_ARG &&
+              message_has("samples must be"),
           "%s", lm_error_message());
     /* pairs for the trainer: the first bad one is named */
     int32_t ps[4] = {2, 3, 4, SPAD}, pl[2] = {2, 2}, pt[6] = {BOS, 3, EOS, BOS, 4, EOS}, ptl[2] = {3, 3};
     lm_seq2seq_trainer *t = NULL;
     CHECK(lm_seq2seq_trainer_create(m, ps, pl, pt, ptl, 2, 4, LM_OPT_ADAM, 0.01, 0, 0, 0, 1, &t) == LM_ERR_ARG &&
-              message_has("seq2seq_trainer_create: pair 1: the source holds <pad> at position 1"), "%s", lm_error_message());
+              message_has("seq2seq_trainer_create: pair 1: the source holds <pad> at position 1"),
+          "%s", lm_error_message());
     ps[3] = 5, pt[5] = BOS;
     CHECK(lm_seq2seq_trainer_create(m, ps, pl, pt, ptl, 2, 4, LM_OPT_ADAM, 0.01, 0, 0, 0, 1, &t) == LM_ERR_ARG &&
-              message_has("pair 1: the target holds a second <s> at position 2"), "%s", lm_error_message());
+              message_has("pair 1: the target holds a second <s> at position 2"),
+          "%s", lm_error_message());
     pt[5] = EOS;
     CHECK(lm_seq2seq_trainer_create(m, ps, pl, pt, ptl, 2, 4, LM_OPT_ADAM, -1, 0, 0, 0, 1, &t) == LM_ERR_ARG &&
-              message_has("seq2seq_trainer_create: lr"), "%s", lm_error_message());
+              message_has("seq2seq_trainer_create: lr"),
+          "%s", lm_error_message());
     CHECK(lm_seq2seq_trainer_create(m, ps, pl, pt, ptl, 0, 4, LM_OPT_ADAM, 0.01, 0, 0, 0, 1, &t) == LM_ERR_EMPTY &&
-              message_has("no training pairs"), "%s", lm_error_message());
+              message_has("no training pairs"),
+          "%s", lm_error_message());
     CHECK(lm_seq2seq_trainer_create(m, ps, pl, pt, ptl, 2, 4, LM_OPT_ADAM, 0.01, 0, 0, 0, 1, &t) == LM_OK, "%s",
           lm_error_message());
     double stats[LM_S2S_STATS_COUNT];
-    CHECK(lm_seq2seq_trainer_train(t, 3, stats) == LM_OK && stats[LM_S2S_STATS_STEP] == 3 && stats[LM_S2S_STATS_PAIRS] == 12,
+    CHECK(lm_seq2seq_trainer_train(t, 3, stats) == LM_OK && stats[LM_S2S_STATS_STEP] == 3 &&
+              stats[LM_S2S_STATS_PAIRS] == 12,
           "train through the edge: %s", lm_error_message());
     lm_bytes *file = NULL;
     uint8_t *data;
     uint32_t flen;
-    CHECK(lm_seq2seq_save(m, t, &file) == LM_OK && lm_bytes_view(file, &data, &flen) == LM_OK, "%s", lm_error_message());
+    CHECK(lm_seq2seq_save(m, t, &file) == LM_OK && lm_bytes_view(file, &data, &flen) == LM_OK, "%s",
+          lm_error_message());
     lm_seq2seq *back = NULL;
     CHECK(lm_seq2seq_load(data, flen, &back) == LM_OK, "%s", lm_error_message());
     CHECK(lm_seq2seq_load(data, 7, &back) == LM_ERR_FORMAT, "a 7-byte file: %s", lm_error_message());
     lm_model *lm = NULL; /* a seq2seq file is not a language model file, and the other way round */
-    CHECK(lm_model_load(data, flen, &lm) == LM_ERR_FORMAT, "a seq2seq file as a language model: %s", lm_error_message());
+    CHECK(lm_model_load(data, flen, &lm) == LM_ERR_FORMAT, "a seq2seq file as a language model: %s",
+          lm_error_message());
     lm_bytes_free(file);
     CHECK(lm_model_create(LM_CELL_RNN, 5, 0, 3, 1, 0, 0, 1, &lm) == LM_OK && lm_model_save(lm, NULL, &file) == LM_OK &&
-              lm_bytes_view(file, &data, &flen) == LM_OK, "%s", lm_error_message());
+              lm_bytes_view(file, &data, &flen) == LM_OK,
+          "%s", lm_error_message());
     lm_seq2seq *wrong = NULL;
     CHECK(lm_seq2seq_load(data, flen, &wrong) == LM_ERR_FORMAT && message_has("it is a language model; load it as one"),
           "%s", lm_error_message());

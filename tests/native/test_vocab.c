@@ -1,9 +1,9 @@
 /* test_vocab.c — the vocabulary natively under sanitizers: tokenizer rules, id order, <unk> folding,
  * encoding, UTF-8 errors with offsets, limits, (de)serialisation and handle checks. */
-#include "lmlab.h"
 #include "check.h"
 #include "handles.h"
 #include "lm_common.h"
+#include "lmlab.h"
 #include "vocab.h"
 
 #include <stdlib.h>
@@ -94,7 +94,8 @@ static void test_min_count_max_size(void) {
     CHECK(v->size == 4 && v->counts[v->unk] == 3, "maxSize keeps the most frequent");
     lm_vocab_free(v);
     lm_vocab *bad = NULL;
-    CHECK(lm_vocab_build(&bad, (const uint8_t *)"a b", 3, 1, 0, 0, 0, 1, 3, 0) == LM_ERR_ARG && !bad, "maxSize 3 is too small");
+    CHECK(lm_vocab_build(&bad, (const uint8_t *)"a b", 3, 1, 0, 0, 0, 1, 3, 0) == LM_ERR_ARG && !bad,
+          "maxSize 3 is too small");
     CHECK(strstr(lm_error_message(), "max_size 3") != NULL, "%s", lm_error_message());
     CHECK(lm_vocab_build(&bad, (const uint8_t *)"a b", 3, 1, 0, 0, 0, 1, LM_MAX_VOCAB + 1, 0) == LM_ERR_ARG,
           "maxSize above the limit");
@@ -111,7 +112,8 @@ static void test_char_vocab(void) {
     const int32_t lines[] = {3, 1, 2, 2, 4};
     check_encode(v, "cab\nbé\n", 1, lines, 5, 2);
     int32_t *ids, *starts, n, ns;
-    CHECK(lm_vocab_encode(v, (const uint8_t *)"abz", 3, 0, &ids, &n, &starts, &ns) == LM_ERR_ARG, "unknown char, no <unk>");
+    CHECK(lm_vocab_encode(v, (const uint8_t *)"abz", 3, 0, &ids, &n, &starts, &ns) == LM_ERR_ARG,
+          "unknown char, no <unk>");
     CHECK(strstr(lm_error_message(), "U+007A at byte offset 2") != NULL, "%s", lm_error_message());
     lm_vocab_free(v);
     v = build("aab", LM_LEVEL_CHAR, 0, 0, 0, 2, 0, 0);
@@ -123,13 +125,20 @@ static void test_char_vocab(void) {
     CHECK(v->size == 3 && v->unk == 0, "unk on request");
     lm_vocab_free(v);
     lm_vocab *bad = NULL;
-    CHECK(lm_vocab_build(&bad, (const uint8_t *)"ab", 2, 0, 0, 1, 0, 1, 0, 0) == LM_ERR_ARG, "lowercase is word-level only");
+    CHECK(lm_vocab_build(&bad, (const uint8_t *)"ab", 2, 0, 0, 1, 0, 1, 0, 0) == LM_ERR_ARG,
+          "lowercase is word-level only");
 }
 
 static void test_bad_text(void) {
     lm_vocab *v = NULL;
-    struct { const char *text; size_t len; const char *needle; } cases[] = {
-        {"ab\xff" "cd", 5, "byte offset 2"},
+    struct {
+        const char *text;
+        size_t len;
+        const char *needle;
+    } cases[] = {
+        {"ab\xff"
+         "cd",
+         5, "byte offset 2"},
         {"a\xc0\x80", 3, "byte offset 1"},
         {"abc\xe2\x82", 5, "byte offset 3"},
         {"\xed\xa0\x80", 3, "surrogate"},
@@ -162,8 +171,8 @@ static void test_from_tokens_and_handles(void) {
     for (int32_t i = 0; i < v->size; i++) lengths[i] = (int32_t)(v->offsets[i + 1] - v->offsets[i]);
     CHECK(lm_vocab_from_tokens(&copy, 1, 0, 0, 0, v->bytes, lengths, v->counts, v->size) == LM_OK, "%s",
           lm_error_message());
-    CHECK(copy && copy->size == v->size && copy->bos == 1 && lm_vocab_lookup(copy, (const uint8_t *)"dog", 3) ==
-                                                                 lm_vocab_lookup(v, (const uint8_t *)"dog", 3),
+    CHECK(copy && copy->size == v->size && copy->bos == 1 &&
+              lm_vocab_lookup(copy, (const uint8_t *)"dog", 3) == lm_vocab_lookup(v, (const uint8_t *)"dog", 3),
           "round trip");
     lm_vocab_free(copy);
     lengths[4] = lengths[3]; /* token 4 spelled like token 3 (same length, shifted bytes) */
@@ -177,7 +186,8 @@ static void test_from_tokens_and_handles(void) {
     CHECK(lm_vocab_from_tokens(&copy, 0, 0, 0, 0, (const uint8_t *)"abc", len2, counts, 2) == LM_ERR_FORMAT,
           "char tokens are single characters");
     int32_t neg[1] = {-1}, one[1] = {1};
-    CHECK(lm_vocab_from_tokens(&copy, 0, 0, 0, 0, (const uint8_t *)"a", one, neg, 1) == LM_ERR_FORMAT, "negative count");
+    CHECK(lm_vocab_from_tokens(&copy, 0, 0, 0, 0, (const uint8_t *)"a", one, neg, 1) == LM_ERR_FORMAT,
+          "negative count");
     CHECK(lm_vocab_free(v) == LM_OK, "free");
     int32_t info[8];
     CHECK(lm_vocab_info(v, info) == LM_ERR_HANDLE, "freed vocabulary rejected");

@@ -4,7 +4,12 @@
 // which a vanilla RNN's vanishing gradient makes hard and an LSTM's cell state makes easy.
 // Deterministic for a seed; no DOM, no WASM.
 
-const PAIRS = [['(', ')'], ['[', ']'], ['{', '}'], ['<', '>']];
+const PAIRS = [
+  ['(', ')'],
+  ['[', ']'],
+  ['{', '}'],
+  ['<', '>'],
+];
 const BODY = 'abcdefgh ';
 
 /** mulberry32: a tiny seeded generator, good enough for a data set (not for the model's RNG). @param {number} seed */

@@ -19,10 +19,13 @@ export const BUILT_IN = Object.freeze({
  * @returns {Promise<{ text: string, name: string }>}
  */
 export async function resolveText({ text, corpus, src }) {
-  if (typeof text === 'string') return { text: checkText(text, 'The trainer\'s text'), name: 'text' };
+  if (typeof text === 'string') return { text: checkText(text, "The trainer's text"), name: 'text' };
   if (corpus) {
     const make = Object.hasOwn(BUILT_IN, corpus) ? BUILT_IN[corpus] : null;
-    if (!make) throw new Error(`there is no built-in corpus '${corpus}' (built in: ${Object.keys(BUILT_IN).join(', ')}; use src="file.txt" or text="…" for others)`);
+    if (!make)
+      throw new Error(
+        `there is no built-in corpus '${corpus}' (built in: ${Object.keys(BUILT_IN).join(', ')}; use src="file.txt" or text="…" for others)`,
+      );
     return { text: make(), name: corpus };
   }
   if (src) {

@@ -11,7 +11,7 @@ import { adoptKitStyle } from './style.mjs';
 
 /** @typedef {import('./trainer.mjs').Trainer} Trainer */
 
-const MIN_DRAW_MS = 100;  // at most ten redraws a second
+const MIN_DRAW_MS = 100; // at most ten redraws a second
 
 /** @type {IntersectionObserver | null} one observer for every element of the page */
 let observer = null;
@@ -21,7 +21,9 @@ function onIntersect(entries) {
 }
 
 export class LmView extends HTMLElement {
-  static get observedAttributes() { return ['trainer']; }
+  static get observedAttributes() {
+    return ['trainer'];
+  }
 
   constructor() {
     super();
@@ -77,7 +79,9 @@ export class LmView extends HTMLElement {
     if (this.active) this.bind();
   }
   /** The first bound trainer. */
-  get trainer() { return this.trainers[0] ?? null; }
+  get trainer() {
+    return this.trainers[0] ?? null;
+  }
 
   /** The element came into (or left) view: the first time, it binds and starts its trainers. @param {boolean} visible */
   setVisible(visible) {
@@ -122,17 +126,18 @@ export class LmView extends HTMLElement {
     this.dirty = true;
     if (!this.visible || this.pending) return;
     this.pending = true;
-    const frame = () => requestAnimationFrame(() => {
-      this.pending = false;
-      if (!this.dirty || !this.visible) return;
-      this.dirty = false;
-      this.lastDraw = performance.now();
-      try {
-        this.draw();
-      } catch (err) {
-        console.error(err);
-      }
-    });
+    const frame = () =>
+      requestAnimationFrame(() => {
+        this.pending = false;
+        if (!this.dirty || !this.visible) return;
+        this.dirty = false;
+        this.lastDraw = performance.now();
+        try {
+          this.draw();
+        } catch (err) {
+          console.error(err);
+        }
+      });
     const wait = MIN_DRAW_MS - (performance.now() - this.lastDraw);
     if (wait > 0) setTimeout(frame, wait);
     else frame();
@@ -169,7 +174,10 @@ export function coalesce(fn, onError = (err) => console.warn(err.message)) {
   let busy = false;
   let again = false;
   const run = async () => {
-    if (busy) { again = true; return; }
+    if (busy) {
+      again = true;
+      return;
+    }
     busy = true;
     try {
       await fn();
@@ -177,7 +185,10 @@ export function coalesce(fn, onError = (err) => console.warn(err.message)) {
       if (!/restarted|disposed/.test(/** @type {Error} */ (err).message)) onError(/** @type {Error} */ (err));
     } finally {
       busy = false;
-      if (again) { again = false; run(); }
+      if (again) {
+        again = false;
+        run();
+      }
     }
   };
   return run;
@@ -192,10 +203,18 @@ export function whileTraining(view, trainer, ms, fn) {
   /** @type {ReturnType<typeof setInterval> | null} */
   let timer = null;
   const sync = () => {
-    if (trainer.running && !timer) timer = setInterval(() => { if (view.visible) fn(); }, ms);
-    else if (!trainer.running && timer) { clearInterval(timer); timer = null; }
+    if (trainer.running && !timer)
+      timer = setInterval(() => {
+        if (view.visible) fn();
+      }, ms);
+    else if (!trainer.running && timer) {
+      clearInterval(timer);
+      timer = null;
+    }
   };
   view.listen(trainer, 'state', sync);
-  view.subscriptions.push(() => { if (timer) clearInterval(timer); });
+  view.subscriptions.push(() => {
+    if (timer) clearInterval(timer);
+  });
   sync();
 }

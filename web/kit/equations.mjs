@@ -42,7 +42,11 @@ const sym = (id) => ({ op: 'sym', id });
 /** @param {...Expr} args @returns {Expr} */
 const add = (...args) => ({ op: 'add', args });
 /** @param {Expr | string} a @param {Expr | string} b @returns {Expr} */
-const matmul = (a, b) => ({ op: 'matmul', a: typeof a === 'string' ? sym(a) : a, b: typeof b === 'string' ? sym(b) : b });
+const matmul = (a, b) => ({
+  op: 'matmul',
+  a: typeof a === 'string' ? sym(a) : a,
+  b: typeof b === 'string' ? sym(b) : b,
+});
 /** @param {Expr | string} a @param {Expr | string} b @returns {Expr} */
 const had = (a, b) => ({ op: 'had', a: typeof a === 'string' ? sym(a) : a, b: typeof b === 'string' ? sym(b) : b });
 /** @param {'σ' | 'tanh' | 'softmax'} name @param {Expr} arg @returns {Expr} */
@@ -76,22 +80,74 @@ export function symbolsFor(c) {
   /** @type {Record<string, SymbolInfo>} */
   const s = {
     x: {
-      base: 'x', sub: 't',
-      about: c.layers > 1 ? `the input at character t: h_t of layer ${c.layers - 1} (not probed; shape only)`
-        : c.embed > 0 ? 'the input at character t: its row of the embedding table' : 'the input at character t: one-hot over the vocabulary (so x_t W_x is row c_t of W_x)',
-      shape: () => [E], source: c.layers > 1 ? { kind: 'none' } : { kind: 'input' },
+      base: 'x',
+      sub: 't',
+      about:
+        c.layers > 1
+          ? `the input at character t: h_t of layer ${c.layers - 1} (not probed; shape only)`
+          : c.embed > 0
+            ? 'the input at character t: its row of the embedding table'
+            : 'the input at character t: one-hot over the vocabulary (so x_t W_x is row c_t of W_x)',
+      shape: () => [E],
+      source: c.layers > 1 ? { kind: 'none' } : { kind: 'input' },
     },
-    h: { base: 'h', sub: 't', about: 'the hidden state after character t', shape: () => [H], source: { kind: 'quantity', key: 'h', dt: 0 } },
-    hprev: { base: 'h', sub: 't−1', about: 'the hidden state before character t (zeros before the first: the probe starts from a zero state)', shape: () => [H], source: { kind: 'quantity', key: 'h', dt: -1 } },
-    s: { base: 's', sub: 't', about: 'the scores over the vocabulary after character t (shape only)', shape: () => [c.vocabSize], source: { kind: 'none' } },
-    p: { base: 'p', sub: 't', about: 'the distribution of the next character, c_{t+1} (its likeliest characters)', shape: () => [c.vocabSize], source: { kind: 'next' } },
+    h: {
+      base: 'h',
+      sub: 't',
+      about: 'the hidden state after character t',
+      shape: () => [H],
+      source: { kind: 'quantity', key: 'h', dt: 0 },
+    },
+    hprev: {
+      base: 'h',
+      sub: 't−1',
+      about: 'the hidden state before character t (zeros before the first: the probe starts from a zero state)',
+      shape: () => [H],
+      source: { kind: 'quantity', key: 'h', dt: -1 },
+    },
+    s: {
+      base: 's',
+      sub: 't',
+      about: 'the scores over the vocabulary after character t (shape only)',
+      shape: () => [c.vocabSize],
+      source: { kind: 'none' },
+    },
+    p: {
+      base: 'p',
+      sub: 't',
+      about: 'the distribution of the next character, c_{t+1} (its likeliest characters)',
+      shape: () => [c.vocabSize],
+      source: { kind: 'next' },
+    },
   };
   if (c.cell === 'window') {
     Object.assign(s, {
-      W1: { base: 'W', about: 'hidden.weight: the window layer, one block of E rows per position of the window', shape: () => [c.window * c.embed, H], source: { kind: 'param', name: 'hidden.weight' } },
-      b1: { base: 'b', sub: '1', about: 'hidden.bias', shape: () => [H], source: { kind: 'param', name: 'hidden.bias' } },
-      Wy: { base: 'U', about: 'decoder.weight: hidden state → scores', shape: () => [H, c.vocabSize], source: { kind: 'param', name: 'decoder.weight' } },
-      by: { base: 'b', sub: '2', about: 'decoder.bias', shape: () => [c.vocabSize], source: { kind: 'param', name: 'decoder.bias' } },
+      W1: {
+        base: 'W',
+        about: 'hidden.weight: the window layer, one block of E rows per position of the window',
+        shape: () => [c.window * c.embed, H],
+        source: { kind: 'param', name: 'hidden.weight' },
+      },
+      b1: {
+        base: 'b',
+        sub: '1',
+        about: 'hidden.bias',
+        shape: () => [H],
+        source: { kind: 'param', name: 'hidden.bias' },
+      },
+      Wy: {
+        base: 'U',
+        about: 'decoder.weight: hidden state → scores',
+        shape: () => [H, c.vocabSize],
+        source: { kind: 'param', name: 'decoder.weight' },
+      },
+      by: {
+        base: 'b',
+        sub: '2',
+        about: 'decoder.bias',
+        shape: () => [c.vocabSize],
+        source: { kind: 'param', name: 'decoder.bias' },
+      },
     });
     s.x.about = 'the embedding row of character t (the window concatenates the last W of them)';
     s.x.shape = () => [c.embed];
@@ -100,31 +156,102 @@ export function symbolsFor(c) {
     return s;
   }
   Object.assign(s, {
-    Wy: { base: 'W', sub: 'y', about: 'decoder.weight: hidden state → scores', shape: () => [H, c.vocabSize], source: { kind: 'param', name: 'decoder.weight' } },
-    by: { base: 'b', sub: 'y', about: 'decoder.bias', shape: () => [c.vocabSize], source: { kind: 'param', name: 'decoder.bias' } },
+    Wy: {
+      base: 'W',
+      sub: 'y',
+      about: 'decoder.weight: hidden state → scores',
+      shape: () => [H, c.vocabSize],
+      source: { kind: 'param', name: 'decoder.weight' },
+    },
+    by: {
+      base: 'b',
+      sub: 'y',
+      about: 'decoder.bias',
+      shape: () => [c.vocabSize],
+      source: { kind: 'param', name: 'decoder.bias' },
+    },
   });
   if (c.cell === 'rnn') {
     Object.assign(s, {
-      Wx: { base: 'W', sub: 'x', about: `${layerParam(c, 'weight_ih')}: input → hidden`, shape: () => [E, H], source: { kind: 'param', name: layerParam(c, 'weight_ih') } },
-      Wh: { base: 'W', sub: 'h', about: `${layerParam(c, 'weight_hh')}: hidden → hidden, the recurrence`, shape: () => [H, H], source: { kind: 'param', name: layerParam(c, 'weight_hh') } },
-      b: { base: 'b', about: `${layerParam(c, 'bias_ih')}`, shape: () => [H], source: { kind: 'param', name: layerParam(c, 'bias_ih') } },
+      Wx: {
+        base: 'W',
+        sub: 'x',
+        about: `${layerParam(c, 'weight_ih')}: input → hidden`,
+        shape: () => [E, H],
+        source: { kind: 'param', name: layerParam(c, 'weight_ih') },
+      },
+      Wh: {
+        base: 'W',
+        sub: 'h',
+        about: `${layerParam(c, 'weight_hh')}: hidden → hidden, the recurrence`,
+        shape: () => [H, H],
+        source: { kind: 'param', name: layerParam(c, 'weight_hh') },
+      },
+      b: {
+        base: 'b',
+        about: `${layerParam(c, 'bias_ih')}`,
+        shape: () => [H],
+        source: { kind: 'param', name: layerParam(c, 'bias_ih') },
+      },
     });
     return s;
   }
   const gates = GATES[c.cell];
   gates.forEach((gate, k) => {
-    s[gate] = { base: gate, sub: 't', about: GATE_ABOUT[/** @type {keyof GATE_ABOUT} */ (gate)], shape: () => [H], source: { kind: 'quantity', key: gate, dt: 0 } };
+    s[gate] = {
+      base: gate,
+      sub: 't',
+      about: GATE_ABOUT[/** @type {keyof GATE_ABOUT} */ (gate)],
+      shape: () => [H],
+      source: { kind: 'quantity', key: gate, dt: 0 },
+    };
     const cols = `columns ${k * H}…${(k + 1) * H - 1}`;
-    s[`Wx${gate}`] = { base: 'W', sub: `x${gate}`, about: `${cols} of W_x (${layerParam(c, 'weight_ih')}, (E, ${G}H) packed ${gates.join(' ')})`, shape: () => [E, H], source: { kind: 'param', name: layerParam(c, 'weight_ih'), block: k } };
-    s[`Wh${gate}`] = { base: 'W', sub: `h${gate}`, about: `${cols} of W_h (${layerParam(c, 'weight_hh')}, (H, ${G}H))`, shape: () => [H, H], source: { kind: 'param', name: layerParam(c, 'weight_hh'), block: k } };
-    s[`b${gate}`] = { base: 'b', sub: gate, about: `entries ${k * H}…${(k + 1) * H - 1} of ${layerParam(c, 'bias_ih')}`, shape: () => [H], source: { kind: 'param', name: layerParam(c, 'bias_ih'), block: k } };
+    s[`Wx${gate}`] = {
+      base: 'W',
+      sub: `x${gate}`,
+      about: `${cols} of W_x (${layerParam(c, 'weight_ih')}, (E, ${G}H) packed ${gates.join(' ')})`,
+      shape: () => [E, H],
+      source: { kind: 'param', name: layerParam(c, 'weight_ih'), block: k },
+    };
+    s[`Wh${gate}`] = {
+      base: 'W',
+      sub: `h${gate}`,
+      about: `${cols} of W_h (${layerParam(c, 'weight_hh')}, (H, ${G}H))`,
+      shape: () => [H, H],
+      source: { kind: 'param', name: layerParam(c, 'weight_hh'), block: k },
+    };
+    s[`b${gate}`] = {
+      base: 'b',
+      sub: gate,
+      about: `entries ${k * H}…${(k + 1) * H - 1} of ${layerParam(c, 'bias_ih')}`,
+      shape: () => [H],
+      source: { kind: 'param', name: layerParam(c, 'bias_ih'), block: k },
+    };
     if (c.cell === 'gru' && c.gru !== 'lecture') {
-      s[`bh${gate}`] = { base: 'b', sub: `h${gate}`, about: `entries ${k * H}…${(k + 1) * H - 1} of ${layerParam(c, 'bias_hh')} (torch.nn.GRU's second bias${gate === 'g' ? ', b_hn: inside the reset' : ''})`, shape: () => [H], source: { kind: 'param', name: layerParam(c, 'bias_hh'), block: k } };
+      s[`bh${gate}`] = {
+        base: 'b',
+        sub: `h${gate}`,
+        about: `entries ${k * H}…${(k + 1) * H - 1} of ${layerParam(c, 'bias_hh')} (torch.nn.GRU's second bias${gate === 'g' ? ', b_hn: inside the reset' : ''})`,
+        shape: () => [H],
+        source: { kind: 'param', name: layerParam(c, 'bias_hh'), block: k },
+      };
     }
   });
   if (c.cell === 'lstm') {
-    s.c = { base: 'c', sub: 't', about: 'the cell state after character t: the LSTM\'s memory', shape: () => [H], source: { kind: 'quantity', key: 'c', dt: 0 } };
-    s.cprev = { base: 'c', sub: 't−1', about: 'the cell state before character t (zeros before the first)', shape: () => [H], source: { kind: 'quantity', key: 'c', dt: -1 } };
+    s.c = {
+      base: 'c',
+      sub: 't',
+      about: "the cell state after character t: the LSTM's memory",
+      shape: () => [H],
+      source: { kind: 'quantity', key: 'c', dt: 0 },
+    };
+    s.cprev = {
+      base: 'c',
+      sub: 't−1',
+      about: 'the cell state before character t (zeros before the first)',
+      shape: () => [H],
+      source: { kind: 'quantity', key: 'c', dt: -1 },
+    };
   }
   return s;
 }
@@ -160,34 +287,37 @@ export function equationsFor(c) {
     ];
   } else if (c.cell === 'gru') {
     // torch.nn.GRU: both biases in r and z; b_hn inside the reset, which multiplies after the matmul
-    const gate = (/** @type {string} */ g) => add(matmul('x', `Wx${g}`), sym(`b${g}`), matmul('hprev', `Wh${g}`), sym(`bh${g}`));
+    const gate = (/** @type {string} */ g) =>
+      add(matmul('x', `Wx${g}`), sym(`b${g}`), matmul('hprev', `Wh${g}`), sym(`bh${g}`));
     lines = [
       { lhs: 'r', rhs: fn('σ', gate('r')) },
       { lhs: 'z', rhs: fn('σ', gate('z')) },
-      { lhs: 'g', rhs: fn('tanh', add(matmul('x', 'Wxg'), sym('bg'), had('r', add(matmul('hprev', 'Whg'), sym('bhg'))))) },
+      {
+        lhs: 'g',
+        rhs: fn('tanh', add(matmul('x', 'Wxg'), sym('bg'), had('r', add(matmul('hprev', 'Whg'), sym('bhg'))))),
+      },
       { lhs: 'h', rhs: add(had('z', 'hprev'), had({ op: 'oneMinus', arg: sym('z') }, 'g')) },
     ];
   } else {
     lines = [{ lhs: 'h', rhs: fn('tanh', add(matmul({ op: 'concat', id: 'x', W: c.window }, 'W1'), sym('b1'))) }];
   }
-  return [
-    ...lines,
-    { lhs: 's', rhs: add(matmul('h', 'Wy'), sym('by')) },
-    { lhs: 'p', rhs: fn('softmax', sym('s')) },
-  ];
+  return [...lines, { lhs: 's', rhs: add(matmul('h', 'Wy'), sym('by')) }, { lhs: 'p', rhs: fn('softmax', sym('s')) }];
 }
 
 // ---- MathML --------------------------------------------------------------------------------------
 
 /** @param {string} text */
-const escape = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (text) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * The subscript as MathML: letters as <mi>, digits as <mn>, minus signs as <mo>.
  * @param {string} sub
  */
 function subscript(sub) {
-  const parts = [...sub.matchAll(/([a-z]+)|(\d+)|(−)/g)].map(([, word, num, minus]) => (word ? `<mi>${word}</mi>` : num ? `<mn>${num}</mn>` : '<mo>−</mo>'));
+  const parts = [...sub.matchAll(/([a-z]+)|(\d+)|(−)/g)].map(([, word, num, minus]) =>
+    word ? `<mi>${word}</mi>` : num ? `<mn>${num}</mn>` : '<mo>−</mo>',
+  );
   return parts.length === 1 ? parts[0] : `<mrow>${parts.join('')}</mrow>`;
 }
 
@@ -208,18 +338,25 @@ function symbolML(id, info) {
  */
 function exprML(e, symbols) {
   switch (e.op) {
-    case 'sym': return symbolML(e.id, symbols[e.id]);
-    case 'add': return e.args.map((a) => exprML(a, symbols)).join('<mo>+</mo>');
-    case 'matmul': return `${wrap(e.a, symbols, ['add', 'had'])}<mo>&#x2062;</mo>${wrap(e.b, symbols, ['add', 'had'])}`;
-    case 'had': return `${wrap(e.a, symbols, ['add'])}<mo>⊙</mo>${wrap(e.b, symbols, ['add'])}`;
-    case 'fn': return `<mi>${e.name}</mi><mo>&#x2061;</mo><mrow><mo>(</mo>${exprML(e.arg, symbols)}<mo>)</mo></mrow>`;
-    case 'oneMinus': return `<mrow><mo>(</mo><mn>1</mn><mo>−</mo>${exprML(e.arg, symbols)}<mo>)</mo></mrow>`;
+    case 'sym':
+      return symbolML(e.id, symbols[e.id]);
+    case 'add':
+      return e.args.map((a) => exprML(a, symbols)).join('<mo>+</mo>');
+    case 'matmul':
+      return `${wrap(e.a, symbols, ['add', 'had'])}<mo>&#x2062;</mo>${wrap(e.b, symbols, ['add', 'had'])}`;
+    case 'had':
+      return `${wrap(e.a, symbols, ['add'])}<mo>⊙</mo>${wrap(e.b, symbols, ['add'])}`;
+    case 'fn':
+      return `<mi>${e.name}</mi><mo>&#x2061;</mo><mrow><mo>(</mo>${exprML(e.arg, symbols)}<mo>)</mo></mrow>`;
+    case 'oneMinus':
+      return `<mrow><mo>(</mo><mn>1</mn><mo>−</mo>${exprML(e.arg, symbols)}<mo>)</mo></mrow>`;
     case 'concat': {
       const x = symbols[e.id];
       const at = (/** @type {string} */ sub) => `<msub><mi>${escape(x.base)}</mi>${subscript(sub)}</msub>`;
       return `<mrow data-symbol="${escape(e.id)}" tabindex="0"><mo>[</mo>${at(`t−${e.W - 1}`)}<mo>;</mo><mo>…</mo><mo>;</mo>${at('t')}<mo>]</mo></mrow>`;
     }
-    default: return '';
+    default:
+      return '';
   }
 }
 
@@ -239,7 +376,10 @@ function wrap(e, symbols, loose) {
  */
 export function toMathML(c) {
   const symbols = symbolsFor(c);
-  return equationsFor(c).map(({ lhs, rhs }) => `<math display="block"><mrow>${symbolML(lhs, symbols[lhs])}<mo>=</mo>${exprML(rhs, symbols)}</mrow></math>`);
+  return equationsFor(c).map(
+    ({ lhs, rhs }) =>
+      `<math display="block"><mrow>${symbolML(lhs, symbols[lhs])}<mo>=</mo>${exprML(rhs, symbols)}</mrow></math>`,
+  );
 }
 
 // ---- evaluation ----------------------------------------------------------------------------------
@@ -287,7 +427,8 @@ export function evaluate(e, env, history) {
       const sum = ex.reduce((s, v) => s + v, 0);
       return ex.map((v) => v / sum);
     }
-    case 'oneMinus': return /** @type {Float64Array} */ (evaluate(e.arg, env, history)).map((v) => 1 - v);
+    case 'oneMinus':
+      return /** @type {Float64Array} */ (evaluate(e.arg, env, history)).map((v) => 1 - v);
     case 'concat': {
       const width = /** @type {Float64Array} */ (env[e.id]).length;
       const out = new Float64Array(e.W * width);
@@ -297,7 +438,8 @@ export function evaluate(e, env, history) {
       }
       return out;
     }
-    default: throw new Error('unknown expression');
+    default:
+      throw new Error('unknown expression');
   }
 }
 

@@ -68,7 +68,13 @@ export class LossHistory {
     if (points.length) this.version++;
   }
 
-  get lastSmoothed() { return this.smooth.length ? this.smooth[this.smooth.length - 1] : NaN; }
-  get lastValidation() { return this.val.length ? this.val[this.val.length - 1].loss : NaN; }
-  get firstValidation() { return this.val.length ? this.val[0].loss : NaN; }
+  get lastSmoothed() {
+    return this.smooth.length ? this.smooth[this.smooth.length - 1] : NaN;
+  }
+  get lastValidation() {
+    return this.val.length ? this.val[this.val.length - 1].loss : NaN;
+  }
+  get firstValidation() {
+    return this.val.length ? this.val[0].loss : NaN;
+  }
 }

@@ -11,7 +11,7 @@ import { connect } from '../protocol.mjs';
 /** @typedef {import('../protocol.mjs').Connection} Connection */
 /** @typedef {import('../protocol.mjs').CellKind} CellKind */
 
-const CRASH_WINDOW_MS = 60000;   // more than MAX_CRASHES crashes within this: stop restarting
+const CRASH_WINDOW_MS = 60000; // more than MAX_CRASHES crashes within this: stop restarting
 const MAX_CRASHES = 3;
 
 /**
@@ -58,9 +58,13 @@ export class Hub {
   }
 
   /** @param {HubClient} client */
-  add(client) { this.clients.set(client.session, client); }
+  add(client) {
+    this.clients.set(client.session, client);
+  }
   /** @param {number} session */
-  remove(session) { this.clients.delete(session); }
+  remove(session) {
+    this.clients.delete(session);
+  }
 
   /** Start the worker and load lmlab.wasm in it (once; later calls wait for the same start). */
   start() {

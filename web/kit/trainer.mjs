@@ -25,7 +25,17 @@ export const KIT_VERSION = '1.0.0';
 const CHECKPOINT_EVERY_MS = 20000; // while training: keep a checkpoint to restore after a crash
 
 /** Options of createTrainer that are not settings. */
-const CLIENT_OPTIONS = ['text', 'src', 'name', 'label', 'maxSteps', 'speed', 'checkpointEveryMs', 'workerUrl', 'testHooks'];
+const CLIENT_OPTIONS = [
+  'text',
+  'src',
+  'name',
+  'label',
+  'maxSteps',
+  'speed',
+  'checkpointEveryMs',
+  'workerUrl',
+  'testHooks',
+];
 /** Friendlier names for two settings. */
 const ALIASES = /** @type {const} */ ({ cell: 'model', optimizer: 'opt' });
 
@@ -69,17 +79,24 @@ export function splitOptions(options) {
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
     if (CLIENT_OPTIONS.includes(key)) client[key] = value;
-    else if (key === 'corpus') { client.corpus = value; if (/^[a-z0-9-]{1,40}$/.test(String(value))) settings.corpus = value; }
-    else if (Object.hasOwn(ALIASES, key)) settings[ALIASES[/** @type {keyof ALIASES} */ (key)]] = value;
+    else if (key === 'corpus') {
+      client.corpus = value;
+      if (/^[a-z0-9-]{1,40}$/.test(String(value))) settings.corpus = value;
+    } else if (Object.hasOwn(ALIASES, key)) settings[ALIASES[/** @type {keyof ALIASES} */ (key)]] = value;
     else if (Object.hasOwn(FIELDS, key)) settings[key] = value;
-    else throw new Error(`createTrainer: unknown option '${key}' (options: ${[...CLIENT_OPTIONS, 'corpus', ...Object.keys(ALIASES), ...Object.keys(FIELDS).filter((k) => k !== 'corpus')].join(', ')})`);
+    else
+      throw new Error(
+        `createTrainer: unknown option '${key}' (options: ${[...CLIENT_OPTIONS, 'corpus', ...Object.keys(ALIASES), ...Object.keys(FIELDS).filter((k) => k !== 'corpus')].join(', ')})`,
+      );
   }
   resolveSettings(settings); // throws the worker's sentence now rather than later
   for (const key of ['maxSteps', 'speed', 'checkpointEveryMs']) {
     const v = client[key];
-    if (v !== undefined && !(typeof v === 'number' && v >= 0 && Number.isFinite(v))) throw new Error(`createTrainer: ${key} must be a number ≥ 0, got ${String(v)}`);
+    if (v !== undefined && !(typeof v === 'number' && v >= 0 && Number.isFinite(v)))
+      throw new Error(`createTrainer: ${key} must be a number ≥ 0, got ${String(v)}`);
   }
-  if (client.maxSteps !== undefined && !Number.isInteger(client.maxSteps)) throw new Error(`createTrainer: maxSteps must be a whole number, got ${client.maxSteps}`);
+  if (client.maxSteps !== undefined && !Number.isInteger(client.maxSteps))
+    throw new Error(`createTrainer: maxSteps must be a whole number, got ${client.maxSteps}`);
   return { settings, client };
 }
 
@@ -100,7 +117,12 @@ export class Trainer extends EventTarget {
     /** @type {Settings} the complete settings of the current model (defaults until it is built) */
     this.settings = resolveSettings(settings).settings;
     /** @type {{ text?: string, corpus?: string, src?: string | URL, name?: string }} where the text comes from */
-    this.source = { text: /** @type {string | undefined} */ (client.text), corpus: /** @type {string | undefined} */ (client.corpus), src: /** @type {string | undefined} */ (client.src), name: /** @type {string | undefined} */ (client.name) };
+    this.source = {
+      text: /** @type {string | undefined} */ (client.text),
+      corpus: /** @type {string | undefined} */ (client.corpus),
+      src: /** @type {string | undefined} */ (client.src),
+      name: /** @type {string | undefined} */ (client.name),
+    };
     this.label = /** @type {string} */ (client.label ?? '');
     this.maxSteps = /** @type {number} */ (client.maxSteps ?? 0);
     this.speed = /** @type {number} */ (client.speed ?? 0);
@@ -145,16 +167,21 @@ export class Trainer extends EventTarget {
   }
 
   /** The cells the worker's lmlab.wasm has (after start). */
-  get cells() { return this.hub.cells; }
+  get cells() {
+    return this.hub.cells;
+  }
   /** What views call this trainer. */
-  get name() { return this.label || (this.model?.kind ?? this.settings.model).toUpperCase(); }
+  get name() {
+    return this.label || (this.model?.kind ?? this.settings.model).toUpperCase();
+  }
 
   /**
    * Listen to an event; returns the function that stops listening.
    * @param {string} type @param {(detail: any, event: CustomEvent) => void} fn
    */
   on(type, fn) {
-    const listener = (/** @type {Event} */ e) => fn(/** @type {CustomEvent} */ (e).detail, /** @type {CustomEvent} */ (e));
+    const listener = (/** @type {Event} */ e) =>
+      fn(/** @type {CustomEvent} */ (e).detail, /** @type {CustomEvent} */ (e));
     this.addEventListener(type, listener);
     return () => this.removeEventListener(type, listener);
   }
@@ -250,7 +277,9 @@ export class Trainer extends EventTarget {
   }
 
   /** Rebuild the model from the seed. */
-  reset() { return this.configure(); }
+  reset() {
+    return this.configure();
+  }
 
   // ---- training -----------------------------------------------------------------------------------
 
@@ -263,7 +292,12 @@ export class Trainer extends EventTarget {
     if (maxSteps !== undefined) this.setLimit('maxSteps', maxSteps);
     if (speed !== undefined) this.setLimit('speed', speed);
     await this.start();
-    if (!this.model?.trainable) throw new Error(this.model ? 'the bigram is counted, not trained: choose RNN, LSTM, GRU or window to train' : 'no model to train');
+    if (!this.model?.trainable)
+      throw new Error(
+        this.model
+          ? 'the bigram is counted, not trained: choose RNN, LSTM, GRU or window to train'
+          : 'no model to train',
+      );
     if (this.maxSteps > 0 && this.steps >= this.maxSteps) {
       this.emit('done', { step: this.steps });
       return;
@@ -285,7 +319,9 @@ export class Trainer extends EventTarget {
   }
 
   /** Run or pause. */
-  toggle() { return this.running ? this.pause() : this.run(); }
+  toggle() {
+    return this.running ? this.pause() : this.run();
+  }
 
   /**
    * Exactly `count` optimizer updates (training pauses first).
@@ -302,8 +338,13 @@ export class Trainer extends EventTarget {
 
   /** @param {'maxSteps' | 'speed'} key @param {number} value */
   setLimit(key, value) {
-    if (!(typeof value === 'number' && value >= 0 && Number.isFinite(value)) || (key === 'maxSteps' && !Number.isInteger(value))) {
-      throw new Error(`${key} must be a ${key === 'maxSteps' ? 'whole number' : 'number'} ≥ 0 (0: no limit), got ${value}`);
+    if (
+      !(typeof value === 'number' && value >= 0 && Number.isFinite(value)) ||
+      (key === 'maxSteps' && !Number.isInteger(value))
+    ) {
+      throw new Error(
+        `${key} must be a ${key === 'maxSteps' ? 'whole number' : 'number'} ≥ 0 (0: no limit), got ${value}`,
+      );
     }
     this[key] = value;
   }
@@ -341,7 +382,9 @@ export class Trainer extends EventTarget {
   }
 
   /** What both models expect after `text`, and its surprisal. @param {string} text */
-  predict(text) { return this.call('predict', { text }); }
+  predict(text) {
+    return this.call('predict', { text });
+  }
 
   /**
    * Text from the model after a prime (the bigram's lines when there is no neural model).
@@ -352,16 +395,24 @@ export class Trainer extends EventTarget {
   }
 
   /** P(next | previous) of the topN most frequent characters: values (n, n). @param {number} [topN] */
-  bigramMatrix(topN = 28) { return this.call('bigramMatrix', { topN }); }
+  bigramMatrix(topN = 28) {
+    return this.call('bigramMatrix', { topN });
+  }
 
   /** The backward pass against centred differences, per tensor. */
-  gradCheck() { return this.call('gradCheck'); }
+  gradCheck() {
+    return this.call('gradCheck');
+  }
 
   /** Snapshots carry this parameter (by name) and its gradient. @param {string} param */
-  watch(param) { return this.call('watch', { param }); }
+  watch(param) {
+    return this.call('watch', { param });
+  }
 
   /** The validation loss now (a snapshot follows). */
-  evaluate() { return this.call('evaluate'); }
+  evaluate() {
+    return this.call('evaluate');
+  }
 
   // ---- model files --------------------------------------------------------------------------------
 
@@ -405,7 +456,9 @@ export class Trainer extends EventTarget {
    * Highlight a tensor in every view that shows it (the formula view's hover), or nothing.
    * @param {{ symbol: string, quantity?: string, param?: string, t?: number } | null} target
    */
-  highlight(target) { this.emit('highlight', target); }
+  highlight(target) {
+    this.emit('highlight', target);
+  }
 
   // ---- the worker's side --------------------------------------------------------------------------
 
@@ -416,7 +469,8 @@ export class Trainer extends EventTarget {
       this.last = s;
       this.history.append(s.firstStep, s.losses);
       this.history.addValidation(s.val);
-      if (s.gradFlow || s.gradLast) this.gradFlow = { total: s.gradFlow ?? this.gradFlow.total, last: s.gradLast ?? this.gradFlow.last };
+      if (s.gradFlow || s.gradLast)
+        this.gradFlow = { total: s.gradFlow ?? this.gradFlow.total, last: s.gradLast ?? this.gradFlow.last };
       const stepped = s.step !== this.steps;
       this.steps = s.step;
       if (!s.running && this.running) {
@@ -427,7 +481,12 @@ export class Trainer extends EventTarget {
       if (stepped) this.emit('step', { step: s.step });
       if (s.stopped === 'until') this.emit('done', { step: s.step });
       const now = performance.now();
-      if (this.running && this.checkpointEveryMs > 0 && now - this.lastCheckpoint > this.checkpointEveryMs && s.step > 0) {
+      if (
+        this.running &&
+        this.checkpointEveryMs > 0 &&
+        now - this.lastCheckpoint > this.checkpointEveryMs &&
+        s.step > 0
+      ) {
         this.lastCheckpoint = now;
         this.save().catch(() => {});
       }

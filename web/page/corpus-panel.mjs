@@ -51,8 +51,11 @@ export function renderCorpusStats(stats, corpus, info) {
   host.replaceChildren();
   const p = document.createElement('p');
   p.append(`${stats.chars.toLocaleString()} characters (${formatBytes(stats.bytes)}), vocabulary ${stats.vocabSize}. `);
-  p.append(info.heldOut ? `Last 10% (${info.valTokens.toLocaleString()} chars) held out for validation.`
-    : 'Under 2,000 characters, too short to hold text out: trained and validated on all of it (the streams wrap around its end, so every character is trained on).');
+  p.append(
+    info.heldOut
+      ? `Last 10% (${info.valTokens.toLocaleString()} chars) held out for validation.`
+      : 'Under 2,000 characters, too short to hold text out: trained and validated on all of it (the streams wrap around its end, so every character is trained on).',
+  );
   host.append(p);
   if (corpus.note) {
     const note = document.createElement('p');

@@ -52,7 +52,12 @@ async function userCorpus(app, bytesOrText, name) {
   try {
     const text = typeof bytesOrText === 'string' ? checkText(bytesOrText, name) : decodeCorpus(bytesOrText, name);
     await pauseTraining(app);
-    await useCorpus(app, { name: name.slice(0, 60), text, presetId: null, note: `${name}: not part of the link (links carry only built-in corpora).` });
+    await useCorpus(app, {
+      name: name.slice(0, 60),
+      text,
+      presetId: null,
+      note: `${name}: not part of the link (links carry only built-in corpora).`,
+    });
     setStatus(`Loaded ${name}.`);
   } catch (err) {
     showError($('corpus-error'), err.message);
@@ -64,7 +69,10 @@ async function userCorpus(app, bytesOrText, name) {
 async function readUserFile(app, file) {
   if (locked(app, 'corpus')) return;
   if (file.size > MAX_CORPUS_BYTES) {
-    showError($('corpus-error'), `${file.name} is ${formatBytes(file.size)}; the page holds at most ${formatBytes(MAX_CORPUS_BYTES)} of text in memory. Use an excerpt.`);
+    showError(
+      $('corpus-error'),
+      `${file.name} is ${formatBytes(file.size)}; the page holds at most ${formatBytes(MAX_CORPUS_BYTES)} of text in memory. Use an excerpt.`,
+    );
     return;
   }
   await userCorpus(app, new Uint8Array(await file.arrayBuffer()), file.name);
@@ -130,7 +138,7 @@ export async function loadStartCorpus(app, given) {
   if (app.lesson.text !== null) {
     // the lesson's own text (checked like a pasted one; a bad one falls back to the link's corpus)
     try {
-      const text = checkText(app.lesson.text, 'The link\'s text');
+      const text = checkText(app.lesson.text, "The link's text");
       writeControls(app);
       writeUrl(app);
       await useCorpus(app, { name: 'lesson', text, presetId: null, note: 'The text this lesson link carries.' });

@@ -9,7 +9,8 @@
 export function renderGradCheck(host, { results, N, T, runs, ms }) {
   const table = document.createElement('table');
   table.className = 'gradcheck';
-  table.innerHTML = '<thead><tr><th scope="col">tensor</th><th scope="col">median rel. error</th><th scope="col">max</th><th scope="col">entries</th><th scope="col"></th></tr></thead>';
+  table.innerHTML =
+    '<thead><tr><th scope="col">tensor</th><th scope="col">median rel. error</th><th scope="col">max</th><th scope="col">entries</th><th scope="col"></th></tr></thead>';
   const body = document.createElement('tbody');
   for (const { name, median, max, touched } of results) {
     const row = document.createElement('tr');

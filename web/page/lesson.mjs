@@ -28,7 +28,9 @@ export function applyLessonLayout(app) {
     const group = /** @type {HTMLElement} */ (document.querySelector(`[data-panel="${panel}"]`));
     if (lesson.hide.includes(panel)) group.hidden = true;
     if (lesson.lock.includes(panel)) {
-      const fieldset = /** @type {HTMLFieldSetElement} */ (panel === 'run' ? group : group.querySelector('fieldset.lock'));
+      const fieldset = /** @type {HTMLFieldSetElement} */ (
+        panel === 'run' ? group : group.querySelector('fieldset.lock')
+      );
       fieldset.disabled = true;
       fieldset.title = 'Locked by this lesson link';
       if (panel !== 'run') {
@@ -40,7 +42,8 @@ export function applyLessonLayout(app) {
     }
   }
   // every panel of the aside hidden: the views take the whole width
-  if (['corpus', 'model', 'file'].every((p) => lesson.hide.includes(p))) /** @type {HTMLElement} */ (document.querySelector('.controls')).hidden = true;
+  if (['corpus', 'model', 'file'].every((p) => lesson.hide.includes(p)))
+    /** @type {HTMLElement} */ (document.querySelector('.controls')).hidden = true;
   if (lesson.note) {
     $('lesson-note').textContent = lesson.note;
     $('lesson-note').hidden = false;

@@ -9,7 +9,7 @@ import { renderGradCheck } from './gradcheck-table.mjs';
 
 /** @typedef {import('../app.mjs').AppState} AppState */
 
-const SAMPLE_LENGTH = 600;   // characters per sample
+const SAMPLE_LENGTH = 600; // characters per sample
 
 /**
  * Run `fn` unless a request of this kind is in flight; if one is, run it once more after that one.
@@ -17,7 +17,10 @@ const SAMPLE_LENGTH = 600;   // characters per sample
  * @param {AppState} app @param {string} kind @param {() => Promise<void>} fn
  */
 async function once(app, kind, fn) {
-  if (app.busy.has(kind)) { app.busy.add(`${kind}:again`); return; }
+  if (app.busy.has(kind)) {
+    app.busy.add(`${kind}:again`);
+    return;
+  }
   app.busy.add(kind);
   try {
     await fn();
@@ -34,13 +37,19 @@ export function refreshSample(app) {
   return once(app, 'sample', async () => {
     const { trainer, settings } = app;
     if (!trainer.model) return;
-    const { text, source } = await trainer.sample({ prime: settings.prime, temperature: settings.temp, seed: settings.seed, length: SAMPLE_LENGTH });
+    const { text, source } = await trainer.sample({
+      prime: settings.prime,
+      temperature: settings.temp,
+      seed: settings.seed,
+      length: SAMPLE_LENGTH,
+    });
     app.lastSample = performance.now();
     $('sample').textContent = settings.prime + text;
     $('sample').dataset.source = source;
-    let note = source === 'bigram'
-      ? 'Sampled from the bigram: each character depends only on the one before.'
-      : `Sampled at step ${trainer.steps} with seed ${settings.seed}; refreshed every few seconds while training.`;
+    let note =
+      source === 'bigram'
+        ? 'Sampled from the bigram: each character depends only on the one before.'
+        : `Sampled at step ${trainer.steps} with seed ${settings.seed}; refreshed every few seconds while training.`;
     if (app.corpus?.presetId === 'brackets') {
       // The task's real score: does each closer match its opener? (Loss barely shows it.)
       const whole = (settings.prime + text).split('\n').slice(1, -1).join('\n');

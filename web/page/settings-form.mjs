@@ -47,7 +47,11 @@ export function writeControls(app) {
  * @param {AppState} app
  */
 export function writeUrl(app) {
-  history.replaceState(null, '', lessonToQuery(app.settings, app.lesson) + (app.testHooks ? '&testhooks=1' : '') + location.hash);
+  history.replaceState(
+    null,
+    '',
+    lessonToQuery(app.settings, app.lesson) + (app.testHooks ? '&testhooks=1' : '') + location.hash,
+  );
 }
 
 /**
@@ -58,7 +62,8 @@ export function showAvailableCells(cells) {
   for (const option of $('model', HTMLSelectElement).options) {
     const available = option.value === 'bigram' || cells.includes(option.value);
     option.disabled = !available;
-    option.textContent = (option.textContent ?? '').replace(/ \(not built yet\)$/, '') + (available ? '' : ' (not built yet)');
+    option.textContent =
+      (option.textContent ?? '').replace(/ \(not built yet\)$/, '') + (available ? '' : ' (not built yet)');
   }
 }
 
@@ -86,7 +91,10 @@ export function readSettingControl(app, el) {
   if (key === 'embed' && settings.embed !== value) {
     // the user typed an invalid embedding for the window MLP: refuse it rather than silently replace it
     settings.embed = before.embed;
-    showError($('settings-error'), 'The window MLP needs an embedding size of at least 1 (it concatenates the embeddings of its previous characters).');
+    showError(
+      $('settings-error'),
+      'The window MLP needs an embedding size of at least 1 (it concatenates the embeddings of its previous characters).',
+    );
     writeControls(app);
     return null;
   }

@@ -26,14 +26,30 @@ export function renderRunState(app) {
   button('train').setAttribute('aria-pressed', String(running));
   document.body.classList.toggle('running', running);
   button('grad-check').disabled = !neural;
-  $('grad-note').textContent = !neural ? 'The bigram is counted, not trained by gradient descent: choose a neural model to see gradients.'
-    : model?.kind === 'window' ? 'The window MLP has no recurrence, so nothing flows back through time: no red curve; grey is each position\'s own ‖∂L/∂h_t‖.' : '';
+  $('grad-note').textContent = !neural
+    ? 'The bigram is counted, not trained by gradient descent: choose a neural model to see gradients.'
+    : model?.kind === 'window'
+      ? "The window MLP has no recurrence, so nothing flows back through time: no red curve; grey is each position's own ‖∂L/∂h_t‖."
+      : '';
   if (!model) setStatus('No model.');
   else if (!neural) setStatus('Bigram: counted from the corpus (nothing to train).');
   else if (app.compare) {
-    const both = trainers(app).map((t) => `${t.name} at step ${t.steps}`).join(', ');
-    setStatus(running ? `Training (${both})…` : trainer.steps ? `Paused: ${both}.` : `Ready: press Train to train both (${trainers(app).map((t) => t.name).join(' and ')}).`);
-  } else setStatus(trainer.running ? 'Training…' : trainer.steps ? `Paused at step ${trainer.steps}.` : 'Ready: press Train.');
+    const both = trainers(app)
+      .map((t) => `${t.name} at step ${t.steps}`)
+      .join(', ');
+    setStatus(
+      running
+        ? `Training (${both})…`
+        : trainer.steps
+          ? `Paused: ${both}.`
+          : `Ready: press Train to train both (${trainers(app)
+              .map((t) => t.name)
+              .join(' and ')}).`,
+    );
+  } else
+    setStatus(
+      trainer.running ? 'Training…' : trainer.steps ? `Paused at step ${trainer.steps}.` : 'Ready: press Train.',
+    );
   app.statsDirty = true;
 }
 
@@ -59,7 +75,9 @@ export function drawStats(app) {
   const neural = trainer.model?.trainable;
   const val = neural ? history.lastValidation : bigram;
   const shown = Number.isFinite(val) ? val : history.lastSmoothed;
-  const show = (/** @type {string} */ id, /** @type {string} */ text) => { $(id).textContent = text; };
+  const show = (/** @type {string} */ id, /** @type {string} */ text) => {
+    $(id).textContent = text;
+  };
   show('stat-step', String(trainer.steps));
   show('stat-loss', neural && Number.isFinite(history.lastSmoothed) ? history.lastSmoothed.toFixed(3) : '–');
   show('stat-val', val !== undefined && Number.isFinite(val) ? val.toFixed(3) : '–');

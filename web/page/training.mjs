@@ -21,8 +21,15 @@ export async function startTrainer(app) {
   trainer.on('state', () => renderRunState(app));
   trainer.on('fault', (fault) => banner(fault.message));
   trainer.on('restart', ({ reason, gaveUp, step }) => {
-    if (gaveUp) banner(`The training worker crashed again (${reason}), so it was not restarted. Download your model if you can, then reload the page.`);
-    else if (step !== null) banner(`The training worker crashed (${reason}) and was restarted; the model was restored from the checkpoint at step ${step}.`, 'info');
+    if (gaveUp)
+      banner(
+        `The training worker crashed again (${reason}), so it was not restarted. Download your model if you can, then reload the page.`,
+      );
+    else if (step !== null)
+      banner(
+        `The training worker crashed (${reason}) and was restarted; the model was restored from the checkpoint at step ${step}.`,
+        'info',
+      );
     else banner(`The training worker crashed (${reason}) and was restarted.`);
     renderRunState(app);
   });
@@ -35,7 +42,9 @@ export async function startTrainer(app) {
   if (app.compare) {
     app.compare.on('state', () => renderRunState(app));
     app.compare.on('fault', (fault) => banner(`${app.compare?.name}: ${fault.message}`));
-    app.compare.on('snapshot', () => { app.statsDirty = true; });
+    app.compare.on('snapshot', () => {
+      app.statsDirty = true;
+    });
   }
   await Promise.all(trainers(app).map((t) => t.start()));
   app.cells = trainer.cells;
@@ -83,8 +92,14 @@ export async function configure(app) {
     showError($('settings-error'), `Cannot build this model: ${err.message}`);
   }
   if (app.compare) {
-    await app.compare.configure(compareSettings(app))
-      .catch((err) => showError($('settings-error'), `Cannot build the ${app.lesson.compare.toUpperCase()} to compare: ${err.message}`));
+    await app.compare
+      .configure(compareSettings(app))
+      .catch((err) =>
+        showError(
+          $('settings-error'),
+          `Cannot build the ${app.lesson.compare.toUpperCase()} to compare: ${err.message}`,
+        ),
+      );
   }
   app.views.paramGrads.reset(app.trainer.model?.params.map((p) => p.name) ?? []);
   renderModelInfo(app);
@@ -113,7 +128,10 @@ export async function loadModelBytes(app, bytes, name) {
   adoptSettings(app, info.settings);
   writeControls(app);
   writeUrl(app);
-  resetPageViews(app, info.params.map((p) => p.name));
+  resetPageViews(
+    app,
+    info.params.map((p) => p.name),
+  );
   renderModelInfo(app);
   renderRunState(app);
   refreshAll(app);
@@ -157,7 +175,11 @@ export async function toggleTraining(app) {
 /** The Step button: exactly one optimizer update. @param {AppState} app */
 export async function stepOnce(app) {
   try {
-    await Promise.all(trainers(app).filter((t) => t.model?.trainable).map((t) => t.step()));
+    await Promise.all(
+      trainers(app)
+        .filter((t) => t.model?.trainable)
+        .map((t) => t.step()),
+    );
     renderRunState(app);
     refreshAll(app);
   } catch (err) {
@@ -180,7 +202,9 @@ export async function changeSetting(app, el) {
   const change = readSettingControl(app, el);
   if (!change) return;
   if (change.key === 'lr') {
-    await Promise.all(trainers(app).map((t) => t.setLr(app.settings.lr))).catch((err) => showError($('settings-error'), err.message));
+    await Promise.all(trainers(app).map((t) => t.setLr(app.settings.lr))).catch((err) =>
+      showError($('settings-error'), err.message),
+    );
     return;
   }
   if (structuralChanges(change.before, app.settings).length) {

@@ -35,8 +35,24 @@ export function createPageViews() {
   /** @param {string} kind */
   const describeWeight = (kind) => (/** @type {number} */ r, /** @type {number} */ c, /** @type {number} */ v) =>
     `${$('weight-param', HTMLSelectElement).value}${watchedShape.length > 1 ? `[${r}, ${c}]` : `[${c}]`} ${kind} = ${fmt(v)}`;
-  const weightsMap = new Heatmap($('weights-heatmap'), { colormap: RDBU, label: 'Weight matrix values', cellHeight: 'auto', maxHeight: 320, robust: true, rowTicks: true, describe: describeWeight('value') });
-  const wgradsMap = new Heatmap($('wgrads-heatmap'), { colormap: RDBU, label: 'Weight matrix gradients', cellHeight: 'auto', maxHeight: 320, robust: true, rowTicks: true, describe: describeWeight('gradient') });
+  const weightsMap = new Heatmap($('weights-heatmap'), {
+    colormap: RDBU,
+    label: 'Weight matrix values',
+    cellHeight: 'auto',
+    maxHeight: 320,
+    robust: true,
+    rowTicks: true,
+    describe: describeWeight('value'),
+  });
+  const wgradsMap = new Heatmap($('wgrads-heatmap'), {
+    colormap: RDBU,
+    label: 'Weight matrix gradients',
+    cellHeight: 'auto',
+    maxHeight: 320,
+    robust: true,
+    rowTicks: true,
+    describe: describeWeight('gradient'),
+  });
 
   return {
     loss,

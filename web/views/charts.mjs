@@ -31,14 +31,23 @@ function cssVar(name, fallback) {
 function axis(label, extra = {}) {
   const ink = cssVar('--lm-muted', '#666');
   const grid = cssVar('--lm-grid', '#eee');
-  return { label, stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, labelSize: 18, ...extra };
+  return {
+    label,
+    stroke: ink,
+    grid: { stroke: grid, width: 1 },
+    ticks: { stroke: grid, width: 1 },
+    labelSize: 18,
+    ...extra,
+  };
 }
 
 /** A log y scale that stays valid with no data yet (uPlot's own range would be empty then). @type {uPlot.Scale} */
 const LOG_Y = {
   distr: 3,
-  range: (_self, min, max) => (min > 0 && max > 0 && Number.isFinite(min) && Number.isFinite(max)
-    ? uPlot.rangeLog(Math.max(min, LOG_FLOOR), Math.min(Math.max(max, LOG_FLOOR * 10), 1e12), 10, true) : [0.001, 1]),
+  range: (_self, min, max) =>
+    min > 0 && max > 0 && Number.isFinite(min) && Number.isFinite(max)
+      ? uPlot.rangeLog(Math.max(min, LOG_FLOOR), Math.min(Math.max(max, LOG_FLOOR * 10), 1e12), 10, true)
+      : [0.001, 1],
 };
 /** uPlot's log ticks stop working far below 1e-12; a gradient that small has vanished anyway. */
 const LOG_FLOOR = 1e-12;
@@ -46,7 +55,8 @@ const LOG_FLOOR = 1e-12;
 const forLog = (v) => (v > 0 && Number.isFinite(v) ? Math.min(Math.max(v, LOG_FLOOR), 1e12) : null);
 
 /** @param {uPlot} _self @param {number[]} splits */
-const logTicks = (_self, splits) => splits.map((v) => (v == null ? '' : v >= 0.01 && v < 1000 ? String(+v.toPrecision(2)) : v.toExponential(0)));
+const logTicks = (_self, splits) =>
+  splits.map((v) => (v == null ? '' : v >= 0.01 && v < 1000 ? String(+v.toPrecision(2)) : v.toExponential(0)));
 
 /**
  * The loss curve of one run: training loss (raw and smoothed), validation points, and the bigram's
@@ -59,19 +69,24 @@ export class LossChart {
     this.host = host;
     this.history = history;
     this.drawn = -1;
-    this.plot = makePlot(host, {
-      legend: { live: true },
-      cursor: { drag: { x: true, y: false } },
-      scales: { x: { time: false } },
-      axes: [axis('step'), axis('loss (nats / char)', { size: 56 })],
-      series: [
-        { label: 'step' },
-        { label: 'train', stroke: 'rgba(74, 144, 226, 0.35)', width: 1, points: { show: false } },
-        { label: 'train (smoothed)', stroke: '#2f6fcf', width: 2, points: { show: false } },
-        { label: 'validation', stroke: '#d9534f', width: 2, spanGaps: true, points: { show: true, size: 5 } },
-        { label: 'bigram (beat this)', stroke: '#3a9d5d', width: 1.5, dash: [6, 4], points: { show: false } },
-      ],
-    }, this.data(), 280);
+    this.plot = makePlot(
+      host,
+      {
+        legend: { live: true },
+        cursor: { drag: { x: true, y: false } },
+        scales: { x: { time: false } },
+        axes: [axis('step'), axis('loss (nats / char)', { size: 56 })],
+        series: [
+          { label: 'step' },
+          { label: 'train', stroke: 'rgba(74, 144, 226, 0.35)', width: 1, points: { show: false } },
+          { label: 'train (smoothed)', stroke: '#2f6fcf', width: 2, points: { show: false } },
+          { label: 'validation', stroke: '#d9534f', width: 2, spanGaps: true, points: { show: true, size: 5 } },
+          { label: 'bigram (beat this)', stroke: '#3a9d5d', width: 1.5, dash: [6, 4], points: { show: false } },
+        ],
+      },
+      this.data(),
+      280,
+    );
   }
 
   /** Draw another history (a trainer's, after binding). @param {LossHistory} history */
@@ -89,7 +104,10 @@ export class LossChart {
     const index = new Map(xs.map((x, i) => [x, i]));
     const train = new Array(xs.length).fill(null);
     const smooth = new Array(xs.length).fill(null);
-    h.steps.forEach((s, i) => { train[/** @type {number} */ (index.get(s))] = h.train[i]; smooth[/** @type {number} */ (index.get(s))] = h.smooth[i]; });
+    h.steps.forEach((s, i) => {
+      train[/** @type {number} */ (index.get(s))] = h.train[i];
+      smooth[/** @type {number} */ (index.get(s))] = h.smooth[i];
+    });
     const val = new Array(xs.length).fill(null);
     for (const p of h.val) {
       let i = index.get(p.step);
@@ -98,7 +116,11 @@ export class LossChart {
     }
     if (xs.length === 0) xs.push(0, 1);
     const bigram = xs.map(() => (Number.isFinite(h.bigram) ? h.bigram : null));
-    while (train.length < xs.length) { train.push(null); smooth.push(null); val.push(null); }
+    while (train.length < xs.length) {
+      train.push(null);
+      smooth.push(null);
+      val.push(null);
+    }
     return /** @type {uPlot.AlignedData} */ ([xs, train, smooth, val, bigram]);
   }
 
@@ -135,16 +157,27 @@ export class LossCompareChart {
       const colour = CATEGORICAL[i % 10];
       series.push(
         { label: `${run.label} train (smoothed)`, stroke: colour, width: 1.2, alpha: 0.55, points: { show: false } },
-        { label: `${run.label} validation`, stroke: colour, width: 2.5, spanGaps: true, points: { show: true, size: 5 } },
+        {
+          label: `${run.label} validation`,
+          stroke: colour,
+          width: 2.5,
+          spanGaps: true,
+          points: { show: true, size: 5 },
+        },
       );
     });
     series.push({ label: 'bigram (beat this)', stroke: '#3a9d5d', width: 1.5, dash: [6, 4], points: { show: false } });
-    this.plot = makePlot(this.host, {
-      legend: { live: true },
-      scales: { x: { time: false } },
-      axes: [axis('step'), axis('loss (nats / char)', { size: 56 })],
-      series,
-    }, this.data(), 280);
+    this.plot = makePlot(
+      this.host,
+      {
+        legend: { live: true },
+        scales: { x: { time: false } },
+        axes: [axis('step'), axis('loss (nats / char)', { size: 56 })],
+        series,
+      },
+      this.data(),
+      280,
+    );
     this.drawn = '';
   }
 
@@ -217,17 +250,47 @@ export class GradFlowChart {
     /** @type {uPlot.Series[]} */
     const series = [
       { label: 'steps back' },
-      { label: `${this.name ? `${this.name}: ` : ''}last step\'s loss ∂L_T/∂h_t`, stroke: '#d9534f', width: 2, points: { show: true, size: 4 } },
-      { label: `${this.name ? `${this.name}: ` : ''}all steps\' losses (training)`, stroke: '#8a96a8', width: 1.5, points: { show: false } },
+      {
+        label: `${this.name ? `${this.name}: ` : ''}last step\'s loss ∂L_T/∂h_t`,
+        stroke: '#d9534f',
+        width: 2,
+        points: { show: true, size: 4 },
+      },
+      {
+        label: `${this.name ? `${this.name}: ` : ''}all steps\' losses (training)`,
+        stroke: '#8a96a8',
+        width: 1.5,
+        points: { show: false },
+      },
     ];
-    this.others.forEach((o, i) => series.push({ label: `${o.label}: last step's loss`, stroke: CATEGORICAL[i % 10], width: 2, points: { show: true, size: 4 } }));
-    this.pinned.forEach((p, i) => series.push({ label: p.label, stroke: CATEGORICAL[(i + 2) % 10], width: 1.5, dash: [5, 3], points: { show: false } }));
-    this.plot = makePlot(this.host, {
-      legend: { live: true },
-      scales: { x: { time: false }, y: LOG_Y },
-      axes: [axis('steps back in time from the window end'), axis('gradient norm', { size: 56, values: logTicks })],
-      series,
-    }, this.data(), 250);
+    this.others.forEach((o, i) =>
+      series.push({
+        label: `${o.label}: last step's loss`,
+        stroke: CATEGORICAL[i % 10],
+        width: 2,
+        points: { show: true, size: 4 },
+      }),
+    );
+    this.pinned.forEach((p, i) =>
+      series.push({
+        label: p.label,
+        stroke: CATEGORICAL[(i + 2) % 10],
+        width: 1.5,
+        dash: [5, 3],
+        points: { show: false },
+      }),
+    );
+    this.plot = makePlot(
+      this.host,
+      {
+        legend: { live: true },
+        scales: { x: { time: false }, y: LOG_Y },
+        axes: [axis('steps back in time from the window end'), axis('gradient norm', { size: 56, values: logTicks })],
+        series,
+      },
+      this.data(),
+      250,
+    );
   }
 
   /** @param {Float32Array|null} total (T,) @param {Float32Array|null} last (T,) both indexed t = 0 … T-1 */
@@ -250,7 +313,9 @@ export class GradFlowChart {
   }
 
   /** The curve worth comparing across models: the last-step one when there is one. */
-  get primary() { return this.last ?? this.total; }
+  get primary() {
+    return this.last ?? this.total;
+  }
 
   /**
    * Keep the current curve for comparison (e.g. RNN vs LSTM, or two learning rates).
@@ -273,10 +338,11 @@ export class GradFlowChart {
     const curves = [this.last, this.total, ...this.others.map((o) => o.values), ...this.pinned.map((p) => p.values)];
     const T = Math.max(2, ...curves.map((c) => (c ? c.length : 0)));
     const xs = Array.from({ length: T }, (_, k) => k);
-    const column = (/** @type {Float32Array | null} */ c) => xs.map((k) => {
-      if (!c || k >= c.length) return null;
-      return forLog(c[c.length - 1 - k]);
-    });
+    const column = (/** @type {Float32Array | null} */ c) =>
+      xs.map((k) => {
+        if (!c || k >= c.length) return null;
+        return forLog(c[c.length - 1 - k]);
+      });
     return /** @type {uPlot.AlignedData} */ ([xs, ...curves.map(column)]);
   }
 
@@ -305,12 +371,25 @@ export class ParamGradChart {
     this.columns = names.map(() => /** @type {(number | null)[]} */ ([]));
     this.dirty = true;
     this.plot?.destroy();
-    this.plot = makePlot(this.host, {
-      legend: { live: true },
-      scales: { x: { time: false }, y: LOG_Y },
-      axes: [axis('step'), axis('‖grad‖', { size: 56, values: logTicks })],
-      series: [{ label: 'step' }, ...names.map((name, i) => ({ label: name, stroke: CATEGORICAL[i % 10], width: 1.5, points: { show: false } }))],
-    }, this.data(), 240);
+    this.plot = makePlot(
+      this.host,
+      {
+        legend: { live: true },
+        scales: { x: { time: false }, y: LOG_Y },
+        axes: [axis('step'), axis('‖grad‖', { size: 56, values: logTicks })],
+        series: [
+          { label: 'step' },
+          ...names.map((name, i) => ({
+            label: name,
+            stroke: CATEGORICAL[i % 10],
+            width: 1.5,
+            points: { show: false },
+          })),
+        ],
+      },
+      this.data(),
+      240,
+    );
   }
 
   /** @param {number} step @param {Float32Array} norms (P,) */
@@ -328,7 +407,8 @@ export class ParamGradChart {
   }
 
   data() {
-    if (!this.steps.length) return /** @type {uPlot.AlignedData} */ ([[0], ...this.names.map(() => /** @type {null[]} */ ([null]))]);
+    if (!this.steps.length)
+      return /** @type {uPlot.AlignedData} */ ([[0], ...this.names.map(() => /** @type {null[]} */ ([null]))]);
     return /** @type {uPlot.AlignedData} */ ([this.steps, ...this.columns]);
   }
 

@@ -39,7 +39,9 @@ export class Heatmap {
     this.dirty = false;
     this.layout = null;
     this.canvas.addEventListener('mousemove', (e) => this.hover(e));
-    this.canvas.addEventListener('mouseleave', () => { this.tip.hidden = true; });
+    this.canvas.addEventListener('mouseleave', () => {
+      this.tip.hidden = true;
+    });
     this.canvas.addEventListener('click', (e) => {
       const cell = this.cellAt(e);
       if (cell) {
@@ -48,7 +50,9 @@ export class Heatmap {
       }
     });
     this.canvas.addEventListener('keydown', (e) => this.key(e));
-    this.canvas.addEventListener('blur', () => { this.tip.hidden = true; });
+    this.canvas.addEventListener('blur', () => {
+      this.tip.hidden = true;
+    });
   }
 
   /**
@@ -99,8 +103,11 @@ export class Heatmap {
     const { colormap } = this.options;
     ctx.font = FONT;
     const ticks = !rowLabels && this.options.rowTicks;
-    const left = rowLabels ? Math.ceil(Math.max(...rowLabels.map((l) => ctx.measureText(l).width))) + 8
-      : ticks ? Math.ceil(ctx.measureText(String(rows - 1)).width) + 8 : 0;
+    const left = rowLabels
+      ? Math.ceil(Math.max(...rowLabels.map((l) => ctx.measureText(l).width))) + 8
+      : ticks
+        ? Math.ceil(ctx.measureText(String(rows - 1)).width) + 8
+        : 0;
     const top = colLabels ? 16 : 0;
     const legend = 26;
     const cellW = Math.max(1, (width - left - 2) / cols);
@@ -121,9 +128,16 @@ export class Heatmap {
     const table = colormap.table;
     const gamma = this.options.gamma ?? 1;
     for (let i = 0; i < rows * cols; i++) {
-      const k = colorIndex(colormap, gamma === 1 ? values[i] : Math.sign(values[i]) * Math.abs(values[i]) ** gamma, scale ** gamma);
+      const k = colorIndex(
+        colormap,
+        gamma === 1 ? values[i] : Math.sign(values[i]) * Math.abs(values[i]) ** gamma,
+        scale ** gamma,
+      );
       const o = 4 * i;
-      if (k < 0) { image.data[o + 3] = 0; continue; }
+      if (k < 0) {
+        image.data[o + 3] = 0;
+        continue;
+      }
       image.data[o] = table[3 * k];
       image.data[o + 1] = table[3 * k + 1];
       image.data[o + 2] = table[3 * k + 2];
@@ -203,7 +217,10 @@ export class Heatmap {
   /** @param {MouseEvent} event */
   hover(event) {
     const cell = this.cellAt(event);
-    if (!cell) { this.tip.hidden = true; return; }
+    if (!cell) {
+      this.tip.hidden = true;
+      return;
+    }
     this.showTip(cell);
     this.options.onCursor?.(cell.r, cell.c);
   }
@@ -232,7 +249,10 @@ export class Heatmap {
       event.preventDefault();
       const [dr, dc] = moves[event.key];
       const cur = this.cursor ?? { r: 0, c: 0 };
-      this.cursor = { r: Math.max(0, Math.min(L.rows - 1, cur.r + dr)), c: Math.max(0, Math.min(L.cols - 1, cur.c + dc)) };
+      this.cursor = {
+        r: Math.max(0, Math.min(L.rows - 1, cur.r + dr)),
+        c: Math.max(0, Math.min(L.cols - 1, cur.c + dc)),
+      };
       this.showTip(this.cursor);
       this.options.onCursor?.(this.cursor.r, this.cursor.c);
       this.dirty = true;

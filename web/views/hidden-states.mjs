@@ -66,7 +66,9 @@ export class HiddenStatesView {
   }
 
   /** The keys of the quantities the current probe has (h first). */
-  keys() { return this.probe ? this.probe.quantities.map((q) => q.key) : []; }
+  keys() {
+    return this.probe ? this.probe.quantities.map((q) => q.key) : [];
+  }
 
   /** Show quantity `key` (h, c or a gate name) in the heatmap, the coloured text and the ranking. @param {string} key */
   show(key) {
@@ -77,7 +79,8 @@ export class HiddenStatesView {
     const { T, H, chars } = probe;
     this.states = found.data;
     let scale = QUANTITIES[key]?.scale ?? 1;
-    if (!scale) { // c is unbounded: colour by its largest magnitude over the probe
+    if (!scale) {
+      // c is unbounded: colour by its largest magnitude over the probe
       for (const v of found.data) scale = Math.max(scale, Math.abs(v));
       scale = scale || 1;
     }
@@ -119,7 +122,10 @@ export class HiddenStatesView {
       const col = this.column(h);
       const mean = col.reduce((a, b) => a + b, 0) / col.length;
       const v = col.reduce((a, b) => a + (b - mean) ** 2, 0);
-      if (v > bestVar) { bestVar = v; best = h; }
+      if (v > bestVar) {
+        bestVar = v;
+        best = h;
+      }
     }
     return best;
   }
@@ -139,8 +145,10 @@ export class HiddenStatesView {
   /** A mouse selection inside the coloured text fills the span inputs. */
   readSelection() {
     const sel = document.getSelection();
-    if (!sel || sel.isCollapsed || !this.els.text.contains(sel.anchorNode) || !this.els.spanFrom || !this.els.spanTo) return;
-    const index = (/** @type {any} */ node) => Number((node.nodeType === 1 ? node : node.parentElement)?.closest('[data-i]')?.dataset.i);
+    if (!sel || sel.isCollapsed || !this.els.text.contains(sel.anchorNode) || !this.els.spanFrom || !this.els.spanTo)
+      return;
+    const index = (/** @type {any} */ node) =>
+      Number((node.nodeType === 1 ? node : node.parentElement)?.closest('[data-i]')?.dataset.i);
     const a = index(sel.anchorNode);
     const b = index(sel.focusNode);
     if (!Number.isFinite(a) || !Number.isFinite(b)) return;
@@ -157,7 +165,8 @@ export class HiddenStatesView {
   rank(from, to, k = 8) {
     if (!this.probe) throw new Error('run a probe first');
     const { T, H } = this.probe;
-    if (!(from >= 0 && to < T && from <= to)) throw new Error(`choose a span inside the probe text: 0 ≤ from ≤ to ≤ ${T - 1}`);
+    if (!(from >= 0 && to < T && from <= to))
+      throw new Error(`choose a span inside the probe text: 0 ≤ from ≤ to ≤ ${T - 1}`);
     if (to - from + 1 === T) throw new Error('the span covers the whole probe text: select a part of it');
     const scores = [];
     for (let h = 0; h < H; h++) {
@@ -166,7 +175,8 @@ export class HiddenStatesView {
       let outSum = 0;
       let all = 0;
       for (let t = 0; t < T; t++) {
-        if (t >= from && t <= to) inSum += col[t]; else outSum += col[t];
+        if (t >= from && t <= to) inSum += col[t];
+        else outSum += col[t];
         all += col[t];
       }
       const mean = all / T;
@@ -207,8 +217,10 @@ export class HiddenStatesView {
       this.els.neuronLabel.textContent = `neuron ${this.neuron} of ${this.probe.H}${this.quantity === 'h' ? '' : ` (${this.quantity})`}`;
       const s = this.scale.toFixed(2);
       if (this.els.legend) {
-        this.els.legend.textContent = this.colormap === VIRIDIS ? '(dark 0 = closed, yellow 1 = open; hover for values)'
-          : `(blue −${s}, white 0, red +${s}; hover for values)`;
+        this.els.legend.textContent =
+          this.colormap === VIRIDIS
+            ? '(dark 0 = closed, yellow 1 = open; hover for values)'
+            : `(blue −${s}, white 0, red +${s}; hover for values)`;
       }
       renderColoredText(this.els.text, this.probe.chars, col, {
         colormap: this.colormap,

@@ -39,8 +39,13 @@ import { layoutStreams } from './streams.mjs';
  */
 export function trainOptions(settings) {
   return {
-    batch: settings.batch, seq: settings.seq, optimizer: settings.opt, lr: settings.lr,
-    clip: settings.clip, clipMode: settings.clipMode, seed: settings.seed,
+    batch: settings.batch,
+    seq: settings.seq,
+    optimizer: settings.opt,
+    lr: settings.lr,
+    clip: settings.clip,
+    clipMode: settings.clipMode,
+    seed: settings.seed,
   };
 }
 
@@ -57,7 +62,9 @@ export async function createEngine(lm, { model, trainIds, settings }) {
     threads: 1,
     model,
     layout: { streams, streamLength, ring, coverage },
-    get step() { return trainer.step; },
+    get step() {
+      return trainer.step;
+    },
     async train(count) {
       // One C call per step, so every step's loss reaches the loss chart.
       const losses = new Float32Array(count);
@@ -74,9 +81,17 @@ export async function createEngine(lm, { model, trainIds, settings }) {
       }
       return { stats: /** @type {StepStats} */ (stats), losses };
     },
-    setLr(lr) { trainer.setLearningRate(lr); },
-    save() { return model.save(trainer); },
-    restore(bytes) { trainer.restore(bytes); },
-    dispose() { trainer.dispose(); },
+    setLr(lr) {
+      trainer.setLearningRate(lr);
+    },
+    save() {
+      return model.save(trainer);
+    },
+    restore(bytes) {
+      trainer.restore(bytes);
+    },
+    dispose() {
+      trainer.dispose();
+    },
   };
 }

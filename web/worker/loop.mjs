@@ -11,17 +11,22 @@ import { postSnapshot } from './snapshot.mjs';
 
 /** @typedef {import('./worker-state.mjs').Session} Session */
 
-const SLICE_MS = 30;          // train this long (all running sessions together), then yield to the message queue
+const SLICE_MS = 30; // train this long (all running sessions together), then yield to the message queue
 
 const tick = new MessageChannel();
-tick.port1.onmessage = () => { loop(); };
+tick.port1.onmessage = () => {
+  loop();
+};
 let queued = false;
 /** @type {ReturnType<typeof setTimeout> | null} a wake-up for speed-limited sessions */
 let timer = null;
 
 /** Run the loop soon (once, however often it is asked). */
 export function wake() {
-  if (timer) { clearTimeout(timer); timer = null; }
+  if (timer) {
+    clearTimeout(timer);
+    timer = null;
+  }
   if (queued) return;
   queued = true;
   tick.port2.postMessage(0);
@@ -100,7 +105,12 @@ export function trainingFailed(s, err) {
   const hint = nonfinite
     ? `Training paused at step ${s.engine?.step ?? 0} (learning rate ${settings.lr}, clipping ${settings.clip > 0 ? settings.clip : 'off'}): lower the learning rate (it changes live) and press Train to go on, or press Reset to start again from the seed.`
     : 'Training paused.';
-  post({ type: 'fault', session: s.id, kind: nonfinite ? 'nonfinite' : 'error', message: `${sentence(err?.message ?? String(err))} ${hint}` });
+  post({
+    type: 'fault',
+    session: s.id,
+    kind: nonfinite ? 'nonfinite' : 'error',
+    message: `${sentence(err?.message ?? String(err))} ${hint}`,
+  });
 }
 
 /** One round: each running session trains for its share of the slice, then reports. */
@@ -143,7 +153,14 @@ async function loop() {
   }
   if (![...W.sessions.values()].some((s) => s.running && s.engine)) return;
   if (trained || !Number.isFinite(wait)) wake();
-  else timer = setTimeout(() => { timer = null; wake(); }, Math.max(1, Math.ceil(wait)));
+  else
+    timer = setTimeout(
+      () => {
+        timer = null;
+        wake();
+      },
+      Math.max(1, Math.ceil(wait)),
+    );
 }
 
 /** `until` reached: stop, validate at the last step, and say why in the snapshot. @param {Session} s */

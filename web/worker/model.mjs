@@ -11,7 +11,7 @@ import { postSnapshot } from './snapshot.mjs';
 /** @typedef {import('../settings.mjs').Settings} Settings */
 /** @typedef {import('./worker-state.mjs').Session} Session */
 
-const VAL_TOKENS = 6000;      // validation subset (the same tokens every time)
+const VAL_TOKENS = 6000; // validation subset (the same tokens every time)
 export const HELD_OUT_MIN = 2000; // shorter texts are trained and validated on the whole text
 
 /** Split at 90% of the text, never inside a surrogate pair. @param {string} text */
@@ -63,13 +63,24 @@ export async function setCorpus(s, { name, text }) {
     s.bigram?.dispose();
     s.vocab?.dispose();
     Object.assign(s, {
-      corpusName: String(name ?? '').slice(0, 80), vocab, bigram, trainText, valText, trainIds, valIds, heldOut,
-      tokens: vocab.toJSON().tokens, bigramLoss: evaluation.loss,
+      corpusName: String(name ?? '').slice(0, 80),
+      vocab,
+      bigram,
+      trainText,
+      valText,
+      trainIds,
+      valIds,
+      heldOut,
+      tokens: vocab.toJSON().tokens,
+      bigramLoss: evaluation.loss,
     });
     s.tokenIndex = new Map(s.tokens.map((token, id) => [token, id]));
     return {
-      chars: trainIds.length + (heldOut ? valIds.length : 0), vocabSize: vocab.size,
-      trainTokens: trainIds.length, valTokens: valIds.length, heldOut,
+      chars: trainIds.length + (heldOut ? valIds.length : 0),
+      vocabSize: vocab.size,
+      trainTokens: trainIds.length,
+      valTokens: valIds.length,
+      heldOut,
       bigram: { loss: evaluation.loss, perplexity: evaluation.perplexity, bitsPerToken: evaluation.bitsPerToken },
     };
   } catch (err) {
@@ -91,8 +102,12 @@ export function modelInfo(s, note) {
   return {
     kind,
     config: {
-      vocabSize: vocab.size, hidden: settings.hidden, embed: settings.embed, layers: settings.layers,
-      window: settings.window, gru: settings.gru,
+      vocabSize: vocab.size,
+      hidden: settings.hidden,
+      embed: settings.embed,
+      layers: settings.layers,
+      window: settings.window,
+      gru: settings.gru,
     },
     parameterCount: s.model ? s.model.parameterCount : vocab.size * vocab.size,
     params: s.params.map(({ name, shape }) => ({ name, shape })),
@@ -137,8 +152,13 @@ export async function configure(s, { settings: given }) {
   }
   /** @type {import('lmlab').ModelConfig} */
   const config = {
-    cell: settings.model, vocabSize: vocab.size, embedding: settings.embed, hidden: settings.hidden,
-    layers: settings.layers, window: settings.model === 'window' ? settings.window : 0, seed: settings.seed,
+    cell: settings.model,
+    vocabSize: vocab.size,
+    embedding: settings.embed,
+    hidden: settings.hidden,
+    layers: settings.layers,
+    window: settings.model === 'window' ? settings.window : 0,
+    seed: settings.seed,
     ...(settings.model === 'gru' ? { gruVariant: settings.gru } : {}),
   };
   const model = lm.Model.create(config);
@@ -198,7 +218,8 @@ export function evaluateValidation(s) {
  * @returns {Promise<{ result: Requests['save']['result'], transfer: Transferable[] }>}
  */
 export async function save(s) {
-  if (!s.model || !s.engine) throw new Error('the bigram is rebuilt from the corpus in an instant; choose a neural model to save one');
+  if (!s.model || !s.engine)
+    throw new Error('the bigram is rebuilt from the corpus in an instant; choose a neural model to save one');
   if (s.inflight) await s.inflight.catch(() => {});
   s.model.metadata = {
     ...s.model.metadata,
@@ -233,22 +254,45 @@ export async function load(s, { bytes, name }) {
     /** @type {string[] | null} the tokens of the vocabulary the file was trained with */
     let savedVocab = null;
     if (meta['lmlab.vocab']) {
-      try { savedVocab = JSON.parse(meta['lmlab.vocab']).tokens; } catch { savedVocab = null; }
+      try {
+        savedVocab = JSON.parse(meta['lmlab.vocab']).tokens;
+      } catch {
+        savedVocab = null;
+      }
     }
     if (!savedVocab || savedVocab.length !== s.tokens.length || savedVocab.some((t, i) => t !== s.tokens[i])) {
       const from = meta['lmlab.corpus'] ? ` (it was trained on the '${meta['lmlab.corpus']}' corpus)` : '';
-      throw new Error(`${name} has a different vocabulary from the loaded corpus${from}: load that corpus first, then the model.`);
+      throw new Error(
+        `${name} has a different vocabulary from the loaded corpus${from}: load that corpus first, then the model.`,
+      );
     }
     /** @type {Record<string, unknown>} the settings the file carries, each checked (a bad one is dropped) */
     let saved = {};
-    try { saved = JSON.parse(meta['lmlab.settings'] ?? '{}') ?? {}; } catch { saved = {}; }
-    const fromFile = Object.fromEntries(Object.entries(saved).filter(([key, value]) => {
-      try { resolveSettings({ [key]: value }); return true; } catch { return false; }
-    }));
+    try {
+      saved = JSON.parse(meta['lmlab.settings'] ?? '{}') ?? {};
+    } catch {
+      saved = {};
+    }
+    const fromFile = Object.fromEntries(
+      Object.entries(saved).filter(([key, value]) => {
+        try {
+          resolveSettings({ [key]: value });
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+    );
     const { cell, hidden, embedding, layers, window, gruVariant } = model.config;
     const { settings } = resolveSettings({
-      ...(s.settings ?? {}), ...fromFile, model: cell, hidden, embed: embedding, layers: layers ?? 1,
-      ...(cell === 'window' ? { window } : {}), ...(cell === 'gru' && gruVariant ? { gru: gruVariant } : {}),
+      ...(s.settings ?? {}),
+      ...fromFile,
+      model: cell,
+      hidden,
+      embed: embedding,
+      layers: layers ?? 1,
+      ...(cell === 'window' ? { window } : {}),
+      ...(cell === 'gru' && gruVariant ? { gru: gruVariant } : {}),
     });
     engine = await createEngine(lm, { model, trainIds: /** @type {Int32Array} */ (s.trainIds), settings });
     let note;

@@ -8,10 +8,10 @@ import { encodeKnown, requireCorpus, softmax, topK } from './worker-state.mjs';
 /** @typedef {import('./worker-state.mjs').Session} Session */
 /** @typedef {import('lmlab').Model} Model */
 
-const PREDICT_CONTEXT = 256;  // characters of context for next-character predictions
-const SURPRISAL_CHARS = 400;  // longest text coloured by surprisal
-const PROBE_CHARS = 300;      // longest probe text (one heatmap column per character)
-const PROBE_NEXT = 5;         // the likeliest next characters reported per probe position
+const PREDICT_CONTEXT = 256; // characters of context for next-character predictions
+const SURPRISAL_CHARS = 400; // longest text coloured by surprisal
+const PROBE_CHARS = 300; // longest probe text (one heatmap column per character)
+const PROBE_NEXT = 5; // the likeliest next characters reported per probe position
 
 /**
  * Per-character surprisal in bits, -log2 P(c_t | c_<t), for t ≥ 1; bits[0] is NaN.
@@ -63,10 +63,17 @@ export function predict(s, { text }) {
  */
 export function sample(s, { prime = '', temperature = 0.8, seed = 1, length = 200 }) {
   requireCorpus(s);
-  if (!(Number.isInteger(length) && length >= 1 && length <= 10000)) throw new Error(`sample length must be a whole number from 1 to 10000, got ${length}`);
-  if (!(temperature >= 0 && temperature <= 10)) throw new Error(`temperature must be between 0 and 10, got ${temperature}`);
+  if (!(Number.isInteger(length) && length >= 1 && length <= 10000))
+    throw new Error(`sample length must be a whole number from 1 to 10000, got ${length}`);
+  if (!(temperature >= 0 && temperature <= 10))
+    throw new Error(`temperature must be between 0 and 10, got ${temperature}`);
   if (!s.model) {
-    const lines = /** @type {import('lmlab').Bigram} */ (s.bigram).generate({ seed, temperature, maxLength: length, count: 8 });
+    const lines = /** @type {import('lmlab').Bigram} */ (s.bigram).generate({
+      seed,
+      temperature,
+      maxLength: length,
+      count: 8,
+    });
     return { text: lines.join('\n').slice(0, length), source: 'bigram' };
   }
   const { ids } = encodeKnown(s, String(prime));
@@ -108,7 +115,10 @@ export function probe(s, { text }) {
   // the gates are packed (T, G·H) in gateNames' order: gate g is columns g·H … (g+1)·H − 1
   const G = result.gateNames.length;
   result.gateNames.forEach((name, g) => {
-    quantities.push({ key: name, data: neuronsByTime(/** @type {import('lmlab').Tensor} */ (result.gates).data, T, H, G * H, g * H) });
+    quantities.push({
+      key: name,
+      data: neuronsByTime(/** @type {import('lmlab').Tensor} */ (result.gates).data, T, H, G * H, g * H),
+    });
   });
   // x_t of the first layer: the embedding row of each character (one-hot needs no numbers: its id says it)
   const { embedding, layers = 1, cell } = model.config;
@@ -129,7 +139,19 @@ export function probe(s, { text }) {
   const transfer = quantities.map((q) => q.data.buffer);
   if (inputs) transfer.push(inputs.buffer);
   return {
-    result: { chars: ids.map((id) => s.tokens[id]), ids, T, H, E: embedding, cell, quantities, inputs, next, dropped, cut },
+    result: {
+      chars: ids.map((id) => s.tokens[id]),
+      ids,
+      T,
+      H,
+      E: embedding,
+      cell,
+      quantities,
+      inputs,
+      next,
+      dropped,
+      cut,
+    },
     transfer,
   };
 }
@@ -141,9 +163,13 @@ export function probe(s, { text }) {
  */
 export function bigramMatrix(s, { topN = 28 }) {
   requireCorpus(s);
-  if (!(Number.isInteger(topN) && topN >= 1 && topN <= 256)) throw new Error(`topN must be a whole number from 1 to 256, got ${topN}`);
+  if (!(Number.isInteger(topN) && topN >= 1 && topN <= 256))
+    throw new Error(`topN must be a whole number from 1 to 256, got ${topN}`);
   const vocab = /** @type {import('lmlab').Vocab} */ (s.vocab);
-  const { tokens, values } = /** @type {import('lmlab').Bigram} */ (s.bigram).matrix({ topN: Math.min(topN, vocab.size), kind: 'probs' });
+  const { tokens, values } = /** @type {import('lmlab').Bigram} */ (s.bigram).matrix({
+    topN: Math.min(topN, vocab.size),
+    kind: 'probs',
+  });
   const copy = Float32Array.from(values);
   return { result: { tokens, values: copy }, transfer: [copy.buffer] };
 }

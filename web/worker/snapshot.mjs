@@ -6,7 +6,7 @@ import { SNAPSHOT_MS, post, l2 } from './worker-state.mjs';
 
 /** @typedef {import('./worker-state.mjs').Session} Session */
 
-const PROBE_WINDOWS = 6;      // held-out windows averaged for the last-step gradient probe
+const PROBE_WINDOWS = 6; // held-out windows averaged for the last-step gradient probe
 
 /**
  * ||∂L_T/∂h_t|| of the last layer for the last step's loss alone (Model.gradFlowLastStep, C), averaged
@@ -73,24 +73,27 @@ export function postSnapshot(s, stopped = '') {
       transfer.push(watched.data.buffer, watched.grad.buffer);
     }
   }
-  post({
-    type: 'snapshot',
-    session: s.id,
-    step: s.engine ? s.engine.step : 0,
-    running: s.running,
-    stopped,
-    firstStep: s.pendingFirst,
-    losses,
-    val: s.pendingVal,
-    gradNorm: s.lastStats?.gradNorm ?? NaN,
-    clipEvents: s.lastStats?.clipEvents ?? 0,
-    msPerStep: s.msPerStep,
-    charsPerSec: s.charsPerSec,
-    paramGrads,
-    gradFlow,
-    gradLast,
-    watched,
-  }, transfer);
+  post(
+    {
+      type: 'snapshot',
+      session: s.id,
+      step: s.engine ? s.engine.step : 0,
+      running: s.running,
+      stopped,
+      firstStep: s.pendingFirst,
+      losses,
+      val: s.pendingVal,
+      gradNorm: s.lastStats?.gradNorm ?? NaN,
+      clipEvents: s.lastStats?.clipEvents ?? 0,
+      msPerStep: s.msPerStep,
+      charsPerSec: s.charsPerSec,
+      paramGrads,
+      gradFlow,
+      gradLast,
+      watched,
+    },
+    transfer,
+  );
   s.pendingLosses = [];
   s.pendingVal = [];
 }

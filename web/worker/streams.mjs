@@ -36,14 +36,16 @@ export function plainTargets(len, N, T) {
  */
 export function layoutStreams(ids, N, T) {
   const len = ids.length;
-  if (!(Number.isInteger(N) && N >= 1 && Number.isInteger(T) && T >= 1)) throw new Error(`streams need a batch ≥ 1 and a sequence length ≥ 1, got ${N} and ${T}`);
+  if (!(Number.isInteger(N) && N >= 1 && Number.isInteger(T) && T >= 1))
+    throw new Error(`streams need a batch ≥ 1 and a sequence length ≥ 1, got ${N} and ${T}`);
   if (len < 2) throw new Error(`the training text has ${len} characters; it needs at least 2`);
   // One stream the windows cover exactly (e.g. the lecture's "hello" as one window of four): leave
   // it alone, so no seam is added where none is needed; only its first character, which nothing
   // precedes, is not a target. (With more streams, the ring also makes each stream's first
   // character a target of the stream before.)
-  if (N === 1 && (len - 1) % T === 0) return { ids, streams: 1, streamLength: len, ring: false, coverage: (len - 1) / len };
-  const span = Math.ceil(len / N);          // the most characters between two stream starts
+  if (N === 1 && (len - 1) % T === 0)
+    return { ids, streams: 1, streamLength: len, ring: false, coverage: (len - 1) / len };
+  const span = Math.ceil(len / N); // the most characters between two stream starts
   const k = Math.max(1, Math.ceil(span / T)); // windows per stream: k·T targets reach the next start
   const S = k * T + 1;
   const out = new Int32Array(N * S);

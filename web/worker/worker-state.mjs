@@ -7,8 +7,8 @@
 /** @typedef {import('lmlab').Lmlab} Lmlab */
 /** @typedef {import('../protocol.mjs').WorkerMessage} WorkerMessage */
 
-export const SNAPSHOT_MS = 100;      // at most 10 snapshots per second per session
-export const VAL_EVERY_MS = 1000;    // validation loss cadence while running (longer for big models)
+export const SNAPSHOT_MS = 100; // at most 10 snapshots per second per session
+export const VAL_EVERY_MS = 1000; // validation loss cadence while running (longer for big models)
 
 /** What the worker holds once, whatever the number of sessions. */
 export const W = {
@@ -129,7 +129,9 @@ export function encodeKnown(s, text) {
   let dropped = '';
   for (const ch of text) {
     const id = s.tokenIndex.get(ch);
-    if (id === undefined) { if (!dropped.includes(ch)) dropped += ch; } else ids.push(id);
+    if (id === undefined) {
+      if (!dropped.includes(ch)) dropped += ch;
+    } else ids.push(id);
   }
   return { ids, dropped };
 }
@@ -152,7 +154,9 @@ export function l2(array) {
  * @returns {import('../protocol.mjs').TokenProb[]}
  */
 export function topK(s, probs, k = 10) {
-  const order = Array.from({ length: probs.length }, (_, i) => i).sort((a, b) => probs[b] - probs[a]).slice(0, k);
+  const order = Array.from({ length: probs.length }, (_, i) => i)
+    .sort((a, b) => probs[b] - probs[a])
+    .slice(0, k);
   return order.map((id) => ({ token: s.tokens[id], p: probs[id] }));
 }
 

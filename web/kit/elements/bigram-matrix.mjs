@@ -25,7 +25,10 @@ export class LmBigramMatrixElement extends LmView {
     const host = LmView.part('div', 'lm-bigram-heatmap');
     this.append(host);
     this.heatmap = new Heatmap(host, {
-      colormap: VIRIDIS, label: this.getAttribute('aria-label') ?? 'Bigram probability matrix: row = previous character, column = next', square: true, gamma: 0.5,
+      colormap: VIRIDIS,
+      label: this.getAttribute('aria-label') ?? 'Bigram probability matrix: row = previous character, column = next',
+      square: true,
+      gamma: 0.5,
       describe: (r, c, v) => `P('${showChar(this.tokens[c])}' | '${showChar(this.tokens[r])}') = ${fmt(v)}`,
     });
   }
@@ -35,7 +38,11 @@ export class LmBigramMatrixElement extends LmView {
     if (!trainer) return;
     this.listen(trainer, 'corpus', () => this.refresh());
     if (trainer.corpus) this.refresh();
-    else trainer.start().then(() => this.refresh(), () => {});
+    else
+      trainer.start().then(
+        () => this.refresh(),
+        () => {},
+      );
   }
 
   /**
@@ -44,9 +51,17 @@ export class LmBigramMatrixElement extends LmView {
    */
   set(tokens, values) {
     this.tokens = tokens;
-    this.heatmap.set({ values, rows: tokens.length, cols: tokens.length, rowLabels: tokens.map(showChar), colLabels: tokens.map(showChar) });
+    this.heatmap.set({
+      values,
+      rows: tokens.length,
+      cols: tokens.length,
+      rowLabels: tokens.map(showChar),
+      colLabels: tokens.map(showChar),
+    });
     this.invalidate();
   }
 
-  draw() { this.heatmap.draw(); }
+  draw() {
+    this.heatmap.draw();
+  }
 }

@@ -34,7 +34,9 @@ export class LmEquationsElement extends LmView {
     this.refresh = coalesce(async () => {
       const trainer = this.trainer;
       if (!trainer?.model?.trainable) return;
-      const text = this.getAttribute('probe') ?? (trainer.lastProbe ? trainer.lastProbe.chars.join('') : defaultProbe(trainer.text ?? ''));
+      const text =
+        this.getAttribute('probe') ??
+        (trainer.lastProbe ? trainer.lastProbe.chars.join('') : defaultProbe(trainer.text ?? ''));
       await trainer.probe(text);
     });
   }
@@ -44,7 +46,7 @@ export class LmEquationsElement extends LmView {
     this.heading = part('p', 'lm-caption lm-eq-heading');
     this.math = part('div', 'lm-math');
     this.math.setAttribute('role', 'group');
-    this.math.setAttribute('aria-label', 'The cell\'s equations: focus a symbol for its live values');
+    this.math.setAttribute('aria-label', "The cell's equations: focus a symbol for its live values");
     const row = part('div', 'lm-row');
     const id = `lm-eq-t-${Math.random().toString(36).slice(2, 8)}`;
     const label = part('label', 'lm-small', 'Character');
@@ -56,7 +58,11 @@ export class LmEquationsElement extends LmView {
     row.append(label, this.slider, this.charLabel);
     this.panel = part('div', 'lm-tensor lm-eq-panel');
     this.panel.setAttribute('aria-live', 'polite');
-    this.loss = part('p', 'lm-caption', 'Training lowers ℓ_t = −log p_t[c_{t+1}], the surprise at the true next character, summed over each window and averaged over the streams.');
+    this.loss = part(
+      'p',
+      'lm-caption',
+      'Training lowers ℓ_t = −log p_t[c_{t+1}], the surprise at the true next character, summed over each window and averaged over the streams.',
+    );
     this.append(this.heading, this.math, row, this.panel, this.loss);
     this.slider.addEventListener('input', () => {
       this.setT(Number(this.slider.value));
@@ -65,21 +71,39 @@ export class LmEquationsElement extends LmView {
     this.math.addEventListener('mouseover', (e) => this.point(e.target));
     this.math.addEventListener('focusin', (e) => this.point(e.target));
     this.math.addEventListener('mouseleave', () => this.point(null));
-    this.math.addEventListener('focusout', (e) => { if (!this.math.contains(/** @type {Node | null} */ (e.relatedTarget))) this.point(null); });
+    this.math.addEventListener('focusout', (e) => {
+      if (!this.math.contains(/** @type {Node | null} */ (e.relatedTarget))) this.point(null);
+    });
     this.showPanel();
   }
 
   /** @param {import('../trainer.mjs').Trainer[]} trainers */
   bound([trainer]) {
     if (!trainer) return;
-    this.listen(trainer, 'model', (info) => { this.setModel(info); if (info?.trainable) this.refresh(); });
-    this.listen(trainer, 'probe', (probe) => { this.probe = probe; this.probeAt = performance.now(); this.setT(Math.min(this.t, probe.T - 1)); });
-    this.listen(trainer, 'select', (sel) => { if (sel) this.setT(sel.t); });
-    this.listen(trainer, 'step', () => { if (!trainer.running) this.refresh(); });
+    this.listen(trainer, 'model', (info) => {
+      this.setModel(info);
+      if (info?.trainable) this.refresh();
+    });
+    this.listen(trainer, 'probe', (probe) => {
+      this.probe = probe;
+      this.probeAt = performance.now();
+      this.setT(Math.min(this.t, probe.T - 1));
+    });
+    this.listen(trainer, 'select', (sel) => {
+      if (sel) this.setT(sel.t);
+    });
+    this.listen(trainer, 'step', () => {
+      if (!trainer.running) this.refresh();
+    });
     // while training, probe only if no other view does (their probes arrive as 'probe' events)
-    whileTraining(this, trainer, PROBE_EVERY_MS, () => { if (performance.now() - this.probeAt > 2 * PROBE_EVERY_MS) this.refresh(); });
+    whileTraining(this, trainer, PROBE_EVERY_MS, () => {
+      if (performance.now() - this.probeAt > 2 * PROBE_EVERY_MS) this.refresh();
+    });
     if (trainer.model) this.setModel(trainer.model);
-    if (trainer.lastProbe) { this.probe = trainer.lastProbe; this.probeAt = performance.now(); }
+    if (trainer.lastProbe) {
+      this.probe = trainer.lastProbe;
+      this.probeAt = performance.now();
+    }
     if (trainer.model?.trainable && !trainer.lastProbe) this.refresh();
   }
 
@@ -92,9 +116,27 @@ export class LmEquationsElement extends LmView {
       return;
     }
     const k = info.config;
-    this.config = { cell: /** @type {import('../equations.mjs').CellConfig['cell']} */ (info.kind), gru: k.gru, vocabSize: k.vocabSize, embed: k.embed, hidden: k.hidden, layers: k.layers, window: k.window };
-    const variant = info.kind === 'gru' ? (k.gru === 'lecture' ? ' (the lecture\'s: reset before the matmul)' : ' (torch.nn.GRU: reset after the matmul, its own b_hn)') : '';
-    const input = k.layers > 1 ? `layer ${k.layers} of ${k.layers} (its input x_t is h_t of the layer below)` : k.embed > 0 ? `embedding E = ${k.embed}` : `one-hot input (V = ${k.vocabSize})`;
+    this.config = {
+      cell: /** @type {import('../equations.mjs').CellConfig['cell']} */ (info.kind),
+      gru: k.gru,
+      vocabSize: k.vocabSize,
+      embed: k.embed,
+      hidden: k.hidden,
+      layers: k.layers,
+      window: k.window,
+    };
+    const variant =
+      info.kind === 'gru'
+        ? k.gru === 'lecture'
+          ? " (the lecture's: reset before the matmul)"
+          : ' (torch.nn.GRU: reset after the matmul, its own b_hn)'
+        : '';
+    const input =
+      k.layers > 1
+        ? `layer ${k.layers} of ${k.layers} (its input x_t is h_t of the layer below)`
+        : k.embed > 0
+          ? `embedding E = ${k.embed}`
+          : `one-hot input (V = ${k.vocabSize})`;
     this.heading.textContent = `${NAMES[info.kind]}${variant}: H = ${k.hidden}, ${input}${info.kind === 'window' ? `, window W = ${k.window}` : ''}. σ is the logistic sigmoid, ⊙ the element-wise product; vectors are rows.`;
     // MathML from our own data (no user text inside): parsed by the browser's HTML parser.
     this.math.innerHTML = toMathML(this.config).join('');
@@ -142,7 +184,10 @@ export class LmEquationsElement extends LmView {
   /** The panel: what the pointed-at symbol is, its shape, its values at character t. */
   showPanel() {
     const panel = this.panel;
-    if (!this.config) { panel.textContent = ''; return; }
+    if (!this.config) {
+      panel.textContent = '';
+      return;
+    }
     const id = this.symbol;
     if (!id) {
       panel.textContent = 'Hover or focus a symbol (Tab) to see its shape and its values at the chosen character.';
@@ -164,13 +209,22 @@ export class LmEquationsElement extends LmView {
         const H = probe.H;
         const values = new Float32Array(H);
         if (at >= 0) for (let h = 0; h < H; h++) values[h] = q.data[h * probe.T + at];
-        parts.push(this.strip(values, SIGMOID.has(src.key)), this.numbers(values, at >= 0 ? `at '${showChar(probe.chars[at])}' (#${at})` : 'before the first character: zeros'));
+        parts.push(
+          this.strip(values, SIGMOID.has(src.key)),
+          this.numbers(
+            values,
+            at >= 0 ? `at '${showChar(probe.chars[at])}' (#${at})` : 'before the first character: zeros',
+          ),
+        );
       }
     } else if (probe && src.kind === 'input') {
       if (probe.inputs) {
         const values = new Float32Array(probe.E);
         for (let e = 0; e < probe.E; e++) values[e] = probe.inputs[e * probe.T + t];
-        parts.push(this.strip(values, false), this.numbers(values, `the embedding row of '${showChar(probe.chars[t])}' (id ${probe.ids[t]})`));
+        parts.push(
+          this.strip(values, false),
+          this.numbers(values, `the embedding row of '${showChar(probe.chars[t])}' (id ${probe.ids[t]})`),
+        );
       } else {
         const p = document.createElement('p');
         p.textContent = `One-hot: 1 at id ${probe.ids[t]} ('${showChar(probe.chars[t])}'), 0 elsewhere — so x_t W_x is row ${probe.ids[t]} of W_x.`;
@@ -183,7 +237,7 @@ export class LmEquationsElement extends LmView {
     } else if (src.kind === 'param') {
       const p = document.createElement('p');
       p.className = 'lm-muted';
-      p.textContent = 'A parameter: the same for every character (the page\'s weight view shows it).';
+      p.textContent = "A parameter: the same for every character (the page's weight view shows it).";
       parts.push(p);
     }
     panel.replaceChildren(...parts);
@@ -198,7 +252,10 @@ export class LmEquationsElement extends LmView {
     let scale = 0;
     for (const v of values) scale = Math.max(scale, Math.abs(v));
     const map = gate ? VIRIDIS : RDBU;
-    canvas.setAttribute('aria-label', gate ? 'gate values from 0 (dark) to 1 (yellow)' : `values from −${fmt(scale)} (blue) to +${fmt(scale)} (red)`);
+    canvas.setAttribute(
+      'aria-label',
+      gate ? 'gate values from 0 (dark) to 1 (yellow)' : `values from −${fmt(scale)} (blue) to +${fmt(scale)} (red)`,
+    );
     const ctx = canvas.getContext('2d');
     if (!ctx) return canvas;
     const image = ctx.createImageData(values.length, 1);
@@ -218,7 +275,10 @@ export class LmEquationsElement extends LmView {
     code.textContent = `[${shown}${values.length > 8 ? ', …' : ''}]`;
     let min = Infinity;
     let max = -Infinity;
-    for (const v of values) { min = Math.min(min, v); max = Math.max(max, v); }
+    for (const v of values) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
     p.append(`${where}: `, code, ` (min ${fmt(min)}, max ${fmt(max)})`);
     return p;
   }

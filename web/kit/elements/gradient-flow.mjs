@@ -49,7 +49,10 @@ export class LmGradientFlowElement extends LmView {
     const [first, ...others] = this.trainers;
     if (first) {
       this.chart.set(first.gradFlow.total, first.gradFlow.last);
-      this.chart.setOthers(others.length ? first.name : '', others.map((t) => ({ label: t.name, values: t.gradFlow.last })));
+      this.chart.setOthers(
+        others.length ? first.name : '',
+        others.map((t) => ({ label: t.name, values: t.gradFlow.last })),
+      );
       const neural = Boolean(first.model?.trainable);
       if (this.pinButton) this.pinButton.disabled = !neural;
     }
@@ -58,8 +61,18 @@ export class LmGradientFlowElement extends LmView {
 
   // ---- fed directly ----
   /** @param {Float32Array | null} total (T,) @param {Float32Array | null} last (T,) */
-  set(total, last) { this.chart.set(total, last); this.invalidate(); }
+  set(total, last) {
+    this.chart.set(total, last);
+    this.invalidate();
+  }
   /** @param {string} label */
-  pin(label) { const ok = this.chart.pin(label); this.invalidate(); return ok; }
-  unpinAll() { this.chart.unpinAll(); this.invalidate(); }
+  pin(label) {
+    const ok = this.chart.pin(label);
+    this.invalidate();
+    return ok;
+  }
+  unpinAll() {
+    this.chart.unpinAll();
+    this.invalidate();
+  }
 }

@@ -12,11 +12,13 @@ import { defaultProbe } from '../corpora.mjs';
 import { HiddenStatesView, QUANTITIES } from '../../views/hidden-states.mjs';
 import { showChar } from '../../corpus-check.mjs';
 
-const PROBE_EVERY_MS = 1500;   // while training: new hidden states
+const PROBE_EVERY_MS = 1500; // while training: new hidden states
 const DEFAULT_PARTS = 'quantity heatmap text note';
 
 export class LmHiddenStatesElement extends LmView {
-  static get observedAttributes() { return ['trainer', 'probe', 'quantity']; }
+  static get observedAttributes() {
+    return ['trainer', 'probe', 'quantity'];
+  }
 
   constructor() {
     super();
@@ -24,12 +26,17 @@ export class LmHiddenStatesElement extends LmView {
     this.probeOverride = null;
     /** the quantity the reader chose (a highlight shows another one for a while) */
     this.chosen = 'h';
-    this.refresh = coalesce(() => this.probeNow(), (err) => this.sayNote(err.message));
+    this.refresh = coalesce(
+      () => this.probeNow(),
+      (err) => this.sayNote(err.message),
+    );
   }
 
   /** The text the states are shown over. */
   get probeText() {
-    return this.probeOverride ?? this.getAttribute('probe') ?? (this.trainer?.text ? defaultProbe(this.trainer.text) : '');
+    return (
+      this.probeOverride ?? this.getAttribute('probe') ?? (this.trainer?.text ? defaultProbe(this.trainer.text) : '')
+    );
   }
   set probeText(text) {
     this.probeOverride = String(text);
@@ -58,7 +65,10 @@ export class LmHiddenStatesElement extends LmView {
     const rankRow = part('div', 'lm-row lm-hs-rank-row');
     const from = /** @type {HTMLInputElement} */ (part('input', 'lm-hs-from'));
     const to = /** @type {HTMLInputElement} */ (part('input', 'lm-hs-to'));
-    for (const [input, value, label] of [[from, '0', 'Span from'], [to, '10', 'to']]) {
+    for (const [input, value, label] of [
+      [from, '0', 'Span from'],
+      [to, '10', 'to'],
+    ]) {
       Object.assign(input, { type: 'number', min: '0', value });
       input.style.width = '5rem';
       const l = part('label', '', /** @type {string} */ (label));
@@ -73,7 +83,9 @@ export class LmHiddenStatesElement extends LmView {
     const ranking = part('div', 'lm-hs-ranking');
     this.note = part('p', 'lm-caption lm-hs-note');
     this.note.setAttribute('aria-live', 'polite');
-    const show = (/** @type {string} */ name, /** @type {HTMLElement[]} */ els) => { if (parts.has(name)) this.append(...els); };
+    const show = (/** @type {string} */ name, /** @type {HTMLElement[]} */ els) => {
+      if (parts.has(name)) this.append(...els);
+    };
     show('quantity', [this.quantityRow]);
     show('heatmap', [heatmap]);
     show('text', [heading, text]);
@@ -94,9 +106,16 @@ export class LmHiddenStatesElement extends LmView {
       if (!info?.trainable) this.clear('The bigram has no hidden state: choose RNN, LSTM or GRU to look inside.');
       else this.refresh();
     });
-    this.listen(trainer, 'step', () => { if (!trainer.running) this.refresh(); });
-    this.listen(trainer, 'state', ({ running }) => { if (!running) this.refresh(); });
-    this.listen(trainer, 'select', (sel) => { this.view.highlight(sel ? sel.t : -1); this.invalidate(); });
+    this.listen(trainer, 'step', () => {
+      if (!trainer.running) this.refresh();
+    });
+    this.listen(trainer, 'state', ({ running }) => {
+      if (!running) this.refresh();
+    });
+    this.listen(trainer, 'select', (sel) => {
+      this.view.highlight(sel ? sel.t : -1);
+      this.invalidate();
+    });
     this.listen(trainer, 'highlight', (target) => this.onHighlight(target));
     whileTraining(this, trainer, PROBE_EVERY_MS, this.refresh);
     if (trainer.model) this.refresh();
@@ -112,14 +131,19 @@ export class LmHiddenStatesElement extends LmView {
     const probe = await trainer.probe(this.probeText);
     this.set(probe);
     const notes = [`Hidden states at step ${trainer.steps}.`];
-    if (probe.cell === 'window') notes.push('The window MLP has no recurrence: each column is its hidden layer for the window of characters ending there.');
+    if (probe.cell === 'window')
+      notes.push(
+        'The window MLP has no recurrence: each column is its hidden layer for the window of characters ending there.',
+      );
     if (probe.dropped) notes.push(`Not in the vocabulary, skipped: ${[...probe.dropped].map(showChar).join(' ')}.`);
     if (probe.cut) notes.push(`Only the first ${probe.T} characters are probed (${probe.cut} more left out).`);
     this.sayNote(notes.join(' '));
   }
 
   /** @param {string} text */
-  sayNote(text) { this.note.textContent = text; }
+  sayNote(text) {
+    this.note.textContent = text;
+  }
 
   /** @param {string} message */
   clear(message) {
@@ -158,7 +182,12 @@ export class LmHiddenStatesElement extends LmView {
   onHighlight(target) {
     if (!this.view.probe) return;
     const keys = this.view.keys();
-    const key = target?.quantity && keys.includes(target.quantity) ? target.quantity : keys.includes(this.chosen) ? this.chosen : 'h';
+    const key =
+      target?.quantity && keys.includes(target.quantity)
+        ? target.quantity
+        : keys.includes(this.chosen)
+          ? this.chosen
+          : 'h';
     if (key !== this.view.quantity) {
       this.view.show(key);
       this.renderQuantities();
@@ -195,7 +224,9 @@ export class LmHiddenStatesElement extends LmView {
     this.scaleNote.textContent = this.view.quantity === 'c' ? `colour range ±${this.view.scale.toFixed(2)}` : '';
   }
 
-  draw() { this.view.draw(); }
+  draw() {
+    this.view.draw();
+  }
 
   /** @param {string} name */
   attributeChanged(name) {

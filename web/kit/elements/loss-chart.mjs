@@ -19,7 +19,11 @@ export class LmLossChartElement extends LmView {
   build() {
     this.host = LmView.part('div', 'lm-chart');
     this.host.setAttribute('role', 'img');
-    this.host.setAttribute('aria-label', this.getAttribute('aria-label') ?? 'Loss curve: training loss, smoothed training loss and validation loss against steps, and the bigram\'s held-out loss as the line to beat.');
+    this.host.setAttribute(
+      'aria-label',
+      this.getAttribute('aria-label') ??
+        "Loss curve: training loss, smoothed training loss and validation loss against steps, and the bigram's held-out loss as the line to beat.",
+    );
     this.summary = LmView.part('p', 'lm-sr-only');
     this.summary.setAttribute('aria-live', 'off');
     this.append(this.host, this.summary);
@@ -33,27 +37,48 @@ export class LmLossChartElement extends LmView {
       chart.setRuns(trainers.map((t) => ({ label: t.name, history: t.history })));
       this.chart = chart;
       // names are known once the models are built
-      for (const t of trainers) this.listen(t, 'model', () => chart.setRuns(trainers.map((u) => ({ label: u.name, history: u.history }))));
+      for (const t of trainers)
+        this.listen(t, 'model', () => chart.setRuns(trainers.map((u) => ({ label: u.name, history: u.history }))));
     } else {
       this.chart = new LossChart(this.host, trainers[0]?.history ?? this.own);
     }
-    for (const t of trainers) for (const type of ['snapshot', 'model', 'corpus']) this.listen(t, type, () => this.invalidate());
+    for (const t of trainers)
+      for (const type of ['snapshot', 'model', 'corpus']) this.listen(t, type, () => this.invalidate());
   }
 
   draw() {
     if (!this.chart) this.bound([]);
     const chart = /** @type {LossChart | LossCompareChart} */ (this.chart);
     chart.draw();
-    const runs = this.trainers.length ? this.trainers.map((t) => ({ label: t.name, h: t.history })) : [{ label: '', h: this.own }];
-    this.summary.textContent = runs.map(({ label, h }) => `${label} step ${h.steps.at(-1) ?? 0}: training loss ${Number.isFinite(h.lastSmoothed) ? h.lastSmoothed.toFixed(3) : 'none yet'}, validation ${Number.isFinite(h.lastValidation) ? h.lastValidation.toFixed(3) : 'none yet'}.`).join(' ');
+    const runs = this.trainers.length
+      ? this.trainers.map((t) => ({ label: t.name, h: t.history }))
+      : [{ label: '', h: this.own }];
+    this.summary.textContent = runs
+      .map(
+        ({ label, h }) =>
+          `${label} step ${h.steps.at(-1) ?? 0}: training loss ${Number.isFinite(h.lastSmoothed) ? h.lastSmoothed.toFixed(3) : 'none yet'}, validation ${Number.isFinite(h.lastValidation) ? h.lastValidation.toFixed(3) : 'none yet'}.`,
+      )
+      .join(' ');
   }
 
   // ---- fed directly ----
   /** @param {number} firstStep @param {ArrayLike<number>} losses training losses of steps firstStep, firstStep + 1, … */
-  appendLosses(firstStep, losses) { this.own.append(firstStep, losses); this.invalidate(); }
+  appendLosses(firstStep, losses) {
+    this.own.append(firstStep, losses);
+    this.invalidate();
+  }
   /** @param {{ step: number, loss: number }[]} points */
-  addValidation(points) { this.own.addValidation(points); this.invalidate(); }
+  addValidation(points) {
+    this.own.addValidation(points);
+    this.invalidate();
+  }
   /** @param {number} loss */
-  setBigram(loss) { this.own.setBigram(loss); this.invalidate(); }
-  reset() { this.own.reset(); this.invalidate(); }
+  setBigram(loss) {
+    this.own.setBigram(loss);
+    this.invalidate();
+  }
+  reset() {
+    this.own.reset();
+    this.invalidate();
+  }
 }

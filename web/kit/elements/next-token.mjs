@@ -14,7 +14,9 @@ const PREDICT_EVERY_MS = 1500;
 const DEFAULT_PARTS = 'input neural bigram surprisal';
 
 export class LmNextTokenElement extends LmView {
-  static get observedAttributes() { return ['trainer', 'text']; }
+  static get observedAttributes() {
+    return ['trainer', 'text'];
+  }
 
   constructor() {
     super();
@@ -31,12 +33,20 @@ export class LmNextTokenElement extends LmView {
     const part = LmView.part;
     const parts = new Set((this.getAttribute('parts') ?? DEFAULT_PARTS).split(/\s+/));
     const id = `lm-nt-${Math.random().toString(36).slice(2, 8)}`;
-    const label = part('label', 'lm-nt-label', this.getAttribute('label') ?? 'Type, and watch the models guess what comes next');
+    const label = part(
+      'label',
+      'lm-nt-label',
+      this.getAttribute('label') ?? 'Type, and watch the models guess what comes next',
+    );
     label.setAttribute('for', id);
     const multiline = this.hasAttribute('multiline');
     this.input = /** @type {HTMLInputElement} */ (part(multiline ? 'textarea' : 'input', 'lm-input lm-nt-input'));
     Object.assign(this.input, { id, value: this.getAttribute('text') ?? '', autocomplete: 'off', spellcheck: false });
-    if (multiline) /** @type {HTMLTextAreaElement} */ (/** @type {unknown} */ (this.input)).rows = Math.min(6, (this.input.value.match(/\n/g)?.length ?? 0) + 1);
+    if (multiline)
+      /** @type {HTMLTextAreaElement} */ (/** @type {unknown} */ (this.input)).rows = Math.min(
+        6,
+        (this.input.value.match(/\n/g)?.length ?? 0) + 1,
+      );
     else this.input.type = 'text';
     this.input.addEventListener('input', () => this.refresh());
     const two = part('div', 'lm-two');
@@ -53,7 +63,11 @@ export class LmNextTokenElement extends LmView {
     this.bigramHost = bigram.host;
     if (parts.has('neural')) two.append(neural.box);
     if (parts.has('bigram')) two.append(bigram.box);
-    this.surprisalTitle = part('p', 'lm-caption', 'Surprisal (−log₂ p per character; pale = expected, deep red = 8 bits or more; hover for values)');
+    this.surprisalTitle = part(
+      'p',
+      'lm-caption',
+      'Surprisal (−log₂ p per character; pale = expected, deep red = 8 bits or more; hover for values)',
+    );
     this.surprisal = part('div', 'coloured-text lm-nt-surprisal');
     this.note = part('p', 'lm-caption lm-nt-note');
     if (parts.has('input')) this.append(label, this.input);
@@ -63,7 +77,9 @@ export class LmNextTokenElement extends LmView {
   }
 
   /** The text the guesses follow. */
-  get text() { return this.input.value; }
+  get text() {
+    return this.input.value;
+  }
   set text(value) {
     this.input.value = String(value);
     if (this.active) this.refresh();
@@ -74,8 +90,12 @@ export class LmNextTokenElement extends LmView {
     if (!trainer) return;
     this.listen(trainer, 'model', () => this.refresh());
     this.listen(trainer, 'corpus', () => this.refresh());
-    this.listen(trainer, 'step', () => { if (!trainer.running) this.refresh(); });
-    this.listen(trainer, 'state', ({ running }) => { if (!running) this.refresh(); });
+    this.listen(trainer, 'step', () => {
+      if (!trainer.running) this.refresh();
+    });
+    this.listen(trainer, 'state', ({ running }) => {
+      if (!running) this.refresh();
+    });
     whileTraining(this, trainer, PREDICT_EVERY_MS, this.refresh);
     if (trainer.corpus) this.refresh();
   }
@@ -90,17 +110,27 @@ export class LmNextTokenElement extends LmView {
     const result = this.prediction;
     if (!result) return;
     const trainable = Boolean(this.trainer?.model?.trainable ?? result.neural);
-    renderBars(this.neuralHost, result.neural, trainable ? 'Type something the vocabulary knows.' : 'Choose RNN, LSTM or GRU for the neural model.');
+    renderBars(
+      this.neuralHost,
+      result.neural,
+      trainable ? 'Type something the vocabulary knows.' : 'Choose RNN, LSTM or GRU for the neural model.',
+    );
     renderBars(this.bigramHost, result.bigram, 'Type something the vocabulary knows.');
     const { surprisal } = result;
     this.surprisalTitle.dataset.model = result.neural ? 'neural model' : 'bigram';
     if (surprisal) {
       renderColoredText(this.surprisal, surprisal.chars, surprisal.bits, {
-        colormap: HEAT, scale: 8,
-        describe: (i, v) => (Number.isFinite(v) ? `'${showChar(surprisal.chars[i])}': ${v.toFixed(2)} bits` : 'first character: no context'),
+        colormap: HEAT,
+        scale: 8,
+        describe: (i, v) =>
+          Number.isFinite(v)
+            ? `'${showChar(surprisal.chars[i])}': ${v.toFixed(2)} bits`
+            : 'first character: no context',
       });
     } else this.surprisal.replaceChildren();
-    this.note.textContent = result.dropped ? `Not in the vocabulary, skipped: ${[...result.dropped].map(showChar).join(' ')}` : '';
+    this.note.textContent = result.dropped
+      ? `Not in the vocabulary, skipped: ${[...result.dropped].map(showChar).join(' ')}`
+      : '';
   }
 
   /** @param {string} name */

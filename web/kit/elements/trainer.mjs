@@ -11,15 +11,28 @@ import { registerTrainer, unregisterTrainer } from '../registry.mjs';
 
 /** attribute → createTrainer option */
 const SETTING_ATTRIBUTES = /** @type {const} */ ({
-  cell: 'cell', hidden: 'hidden', embed: 'embed', layers: 'layers', window: 'window', gru: 'gru', seq: 'seq',
-  batch: 'batch', optimizer: 'optimizer', lr: 'lr', clip: 'clip', 'clip-mode': 'clipMode', seed: 'seed',
+  cell: 'cell',
+  hidden: 'hidden',
+  embed: 'embed',
+  layers: 'layers',
+  window: 'window',
+  gru: 'gru',
+  seq: 'seq',
+  batch: 'batch',
+  optimizer: 'optimizer',
+  lr: 'lr',
+  clip: 'clip',
+  'clip-mode': 'clipMode',
+  seed: 'seed',
 });
 const NUMERIC = new Set(['hidden', 'embed', 'layers', 'window', 'seq', 'batch', 'lr', 'clip', 'seed']);
 
 let unnamed = 0;
 
 export class LmTrainerElement extends LmView {
-  static get observedAttributes() { return [...Object.keys(SETTING_ATTRIBUTES), 'max-steps', 'speed']; }
+  static get observedAttributes() {
+    return [...Object.keys(SETTING_ATTRIBUTES), 'max-steps', 'speed'];
+  }
 
   constructor() {
     super();
@@ -34,7 +47,8 @@ export class LmTrainerElement extends LmView {
     const options = {};
     for (const [attr, key] of Object.entries(SETTING_ATTRIBUTES)) {
       const raw = this.getAttribute(attr);
-      if (raw !== null) options[key] = NUMERIC.has(attr) && raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+      if (raw !== null)
+        options[key] = NUMERIC.has(attr) && raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
     }
     for (const key of ['text', 'corpus', 'src', 'label', 'name']) {
       const raw = this.getAttribute(key);
@@ -70,8 +84,12 @@ export class LmTrainerElement extends LmView {
   }
 
   /** The trainer client this element made. */
-  get trainer() { return this.client; }
-  set trainer(_value) { throw new Error('<lm-trainer> makes its own trainer; bind views to it with trainer="id"'); }
+  get trainer() {
+    return this.client;
+  }
+  set trainer(_value) {
+    throw new Error('<lm-trainer> makes its own trainer; bind views to it with trainer="id"');
+  }
 
   build() {
     const part = LmView.part;
@@ -81,7 +99,10 @@ export class LmTrainerElement extends LmView {
     this.runButton = /** @type {HTMLButtonElement} */ (part('button', 'lm-primary', 'Train'));
     this.stepButton = /** @type {HTMLButtonElement} */ (part('button', '', 'Step'));
     this.resetButton = /** @type {HTMLButtonElement} */ (part('button', '', 'Reset'));
-    for (const b of [this.runButton, this.stepButton, this.resetButton]) { b.type = 'button'; b.disabled = true; }
+    for (const b of [this.runButton, this.stepButton, this.resetButton]) {
+      b.type = 'button';
+      b.disabled = true;
+    }
     this.runButton.setAttribute('aria-pressed', 'false');
     this.stepButton.title = 'Exactly one optimizer update';
     this.resetButton.title = 'Rebuild the model from its seed';
@@ -93,7 +114,12 @@ export class LmTrainerElement extends LmView {
     this.numbers.setAttribute('aria-label', 'Training numbers');
     /** @type {Record<string, HTMLElement>} */
     this.values = {};
-    for (const [key, label] of [['step', 'step'], ['loss', 'train loss'], ['val', 'val loss'], ['speed', 'steps/s']]) {
+    for (const [key, label] of [
+      ['step', 'step'],
+      ['loss', 'train loss'],
+      ['val', 'val loss'],
+      ['speed', 'steps/s'],
+    ]) {
       const dt = part('dt', '', label);
       const dd = part('dd', '', '–');
       this.values[key] = dd;
@@ -101,7 +127,10 @@ export class LmTrainerElement extends LmView {
       pair.append(dt, dd);
       this.numbers.append(pair);
     }
-    if (this.getAttribute('controls') === 'none') { bar.hidden = true; this.numbers.hidden = true; }
+    if (this.getAttribute('controls') === 'none') {
+      bar.hidden = true;
+      this.numbers.hidden = true;
+    }
     this.append(bar, this.numbers);
     this.runButton.addEventListener('click', () => this.act(() => this.client?.toggle()));
     this.stepButton.addEventListener('click', () => this.act(() => this.client?.step()));
@@ -127,16 +156,26 @@ export class LmTrainerElement extends LmView {
   bound([trainer]) {
     const group = () => `Training: ${trainer.name}`;
     this.say('Starting…');
-    trainer.start().then(() => {
-      this.titleEl.textContent = this.getAttribute('label') ?? trainer.name;
-      this.querySelector('[role="group"]')?.setAttribute('aria-label', group());
-      this.render();
-      if (this.hasAttribute('autoplay') && !trainer.running && !trainer.steps) this.act(() => trainer.run());
-    }, (err) => this.say(err.message, true));
+    trainer.start().then(
+      () => {
+        this.titleEl.textContent = this.getAttribute('label') ?? trainer.name;
+        this.querySelector('[role="group"]')?.setAttribute('aria-label', group());
+        this.render();
+        if (this.hasAttribute('autoplay') && !trainer.running && !trainer.steps) this.act(() => trainer.run());
+      },
+      (err) => this.say(err.message, true),
+    );
     for (const type of ['state', 'model', 'step', 'snapshot']) this.listen(trainer, type, () => this.invalidate());
     this.listen(trainer, 'done', ({ step }) => this.say(`Stopped at step ${step} (max-steps).`));
     this.listen(trainer, 'fault', (fault) => this.say(fault.message, true));
-    this.listen(trainer, 'restart', ({ reason, gaveUp }) => this.say(gaveUp ? `The worker crashed (${reason}); reload the page.` : `The worker crashed (${reason}) and was restarted.`, gaveUp));
+    this.listen(trainer, 'restart', ({ reason, gaveUp }) =>
+      this.say(
+        gaveUp
+          ? `The worker crashed (${reason}); reload the page.`
+          : `The worker crashed (${reason}) and was restarted.`,
+        gaveUp,
+      ),
+    );
   }
 
   render() {
@@ -150,17 +189,21 @@ export class LmTrainerElement extends LmView {
     this.runButton.setAttribute('aria-pressed', String(trainer.running));
     if (!this.status.classList.contains('lm-error') || trainer.running) {
       if (trainer.running) this.say('Training…');
-      else if (trainer.model && !/^Stopped/.test(this.status.textContent ?? '')) this.say(trainer.steps ? `Paused at step ${trainer.steps}.` : 'Ready: press Train.');
+      else if (trainer.model && !/^Stopped/.test(this.status.textContent ?? ''))
+        this.say(trainer.steps ? `Paused at step ${trainer.steps}.` : 'Ready: press Train.');
     }
     const h = trainer.history;
     this.values.step.textContent = String(trainer.steps);
     this.values.loss.textContent = Number.isFinite(h.lastSmoothed) ? h.lastSmoothed.toFixed(3) : '–';
     this.values.val.textContent = Number.isFinite(h.lastValidation) ? h.lastValidation.toFixed(3) : '–';
     const ms = trainer.last?.msPerStep;
-    this.values.speed.textContent = trainer.running && ms ? String(Math.round(Math.min(1000 / ms, trainer.speed || Infinity))) : '–';
+    this.values.speed.textContent =
+      trainer.running && ms ? String(Math.round(Math.min(1000 / ms, trainer.speed || Infinity))) : '–';
   }
 
-  draw() { this.render(); }
+  draw() {
+    this.render();
+  }
 
   /** A setting attribute changed after the model was built: rebuild with it. @param {string} name */
   attributeChanged(name) {
