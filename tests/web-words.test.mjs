@@ -88,7 +88,10 @@ test('the word level: the vocabulary the page reports is the tokenizer’s, and 
   // min count 3: rarer words become <unk>, the vocabulary shrinks to what the tokenizer says
   await setControl('minCount', '3');
   await page.waitForFunction((n) => window.lmlab.trainer.corpus.vocabSize === n, expectedRare);
-  assert.match(await text('#vocab-info'), new RegExp(`Vocabulary: ${expectedRare} tokens .* ([1-9]\\d*\\.\\d)% of the`));
+  assert.match(
+    await text('#vocab-info'),
+    new RegExp(`Vocabulary: ${expectedRare} tokens .* ([1-9]\\d*\\.\\d)% of the`),
+  );
   assert.equal(new URL(page.url()).searchParams.get('minCount'), '3');
   await setControl('minCount', '1');
   await page.waitForFunction((n) => window.lmlab.trainer.corpus.vocabSize === n, expected);
@@ -103,18 +106,25 @@ test('an RNN on words learns; next-word bars, surprisal per word, states over a 
   await page.click('#train');
   await page.waitForFunction(() => window.lmlab.running && window.lmlab.step > 5);
   const frames = await page.evaluate(frameRate, 2000);
-  console.log(`# word level, training: ${frames.fps.toFixed(1)} frames/s (longest gap ${frames.worstGapMs.toFixed(0)} ms)`);
+  console.log(
+    `# word level, training: ${frames.fps.toFixed(1)} frames/s (longest gap ${frames.worstGapMs.toFixed(0)} ms)`,
+  );
   if (frames.fps < 30) {
     // only excusable when this shared machine cannot draw 30 frames/s with training paused either
     await page.click('#train');
     await page.evaluate(() => window.lmlab.settle());
     const idle = await page.evaluate(frameRate, 2000);
     console.log(`# the machine is busy: ${idle.fps.toFixed(1)} frames/s with training paused`);
-    assert.ok(idle.fps < 33 && frames.fps >= 0.9 * idle.fps, `frame rate ${frames.fps} while training, ${idle.fps} paused`);
+    assert.ok(
+      idle.fps < 33 && frames.fps >= 0.9 * idle.fps,
+      `frame rate ${frames.fps} while training, ${idle.fps} paused`,
+    );
     await page.click('#train');
   }
   // the held-out loss falls well below ln V (it rises again later: 4 KB of text is learnt by heart)
-  await page.waitForFunction((s) => Math.min(...window.lmlab.lossChart.val.map((p) => p.loss)) < s - 1, start, { timeout: 60000 });
+  await page.waitForFunction((s) => Math.min(...window.lmlab.lossChart.val.map((p) => p.loss)) < s - 1, start, {
+    timeout: 60000,
+  });
   await page.click('#train');
   await page.evaluate(() => window.lmlab.settle());
   await waitDrawn('#loss-chart', 50);
@@ -134,12 +144,15 @@ test('an RNN on words learns; next-word bars, surprisal per word, states over a 
   await shot('next-word', page.locator('#card-predict'));
   // an unknown word is read as <unk> and named
   await page.locator('#predict input').fill('the zyzzyva opened');
-  await page.waitForFunction(() => /read as <unk>: zyzzyva/.test(document.querySelector('#predict .lm-nt-note').textContent));
+  await page.waitForFunction(() =>
+    /read as <unk>: zyzzyva/.test(document.querySelector('#predict .lm-nt-note').textContent),
+  );
 
   // hidden states over a sentence: <s> … </s>, one column per word
   await page.locator('#probe-text').fill('The cat slept on the warm stones near the pond.');
   await page.waitForFunction(
-    () => [...document.querySelectorAll('#hidden-states .coloured-text span')].map((s) => s.textContent).join(' ') ===
+    () =>
+      [...document.querySelectorAll('#hidden-states .coloured-text span')].map((s) => s.textContent).join(' ') ===
       '<s> the cat slept on the warm stones near the pond . </s>',
   );
   await waitDrawn('#hidden-states .lm-hs-heatmap', 50);
@@ -151,7 +164,10 @@ test('an RNN on words learns; next-word bars, surprisal per word, states over a 
   const lines = (await text('#sample')).split('\n').filter(Boolean);
   const ended = lines.filter((line) => !line.endsWith('…')).length;
   assert.ok(ended >= lines.length - 1, `sentences that reached </s>: ${ended} of ${lines.length}`);
-  assert.ok(lines.every((line) => / /.test(line)), 'word-level lines have spaces between words');
+  assert.ok(
+    lines.every((line) => / /.test(line)),
+    'word-level lines have spaces between words',
+  );
   await shot('samples', page.locator('#card-samples'));
   assert.deepEqual(page.errors, []);
 });
@@ -159,7 +175,9 @@ test('an RNN on words learns; next-word bars, surprisal per word, states over a 
 test('the bigram at word level samples sentences; back to characters rebuilds a character vocabulary', async () => {
   await setControl('model', 'bigram');
   await page.click('#sample-now');
-  await page.waitForFunction(() => /each word depends only on the one before/.test(document.querySelector('#sample-note').textContent));
+  await page.waitForFunction(() =>
+    /each word depends only on the one before/.test(document.querySelector('#sample-note').textContent),
+  );
   await setControl('level', 'char');
   await page.waitForFunction(() => window.lmlab.trainer.corpus.level === 'char');
   assert.match(await text('#vocab-info'), /^Vocabulary: \d+ characters/);

@@ -286,7 +286,12 @@ export class Trainer extends EventTarget {
     if (!info) return;
     const before = this.corpus;
     this.corpus = info;
-    if (before && before.level === info.level && before.vocabSize === info.vocabSize && before.bigram.loss === info.bigram.loss)
+    if (
+      before &&
+      before.level === info.level &&
+      before.vocabSize === info.vocabSize &&
+      before.bigram.loss === info.bigram.loss
+    )
       return;
     this.history.setBigram(info.bigram.loss);
     this.emit('corpus', info);

@@ -81,7 +81,8 @@ export function sample(s, { prime = '', temperature = 0.8, seed = 1, length = 20
     return { text: lines.join('\n').slice(0, length), source: 'bigram' };
   }
   const vocab = /** @type {import('lmlab').Vocab} */ (s.vocab);
-  if (vocab.level === 'word') return { text: sampleSentences(s, s.model, { prime, temperature, seed, length }), source: 'model' };
+  if (vocab.level === 'word')
+    return { text: sampleSentences(s, s.model, { prime, temperature, seed, length }), source: 'model' };
   const { ids } = encodeUserText(s, String(prime));
   const start = ids.length ? ids : [s.tokenIndex.get('\n') ?? s.tokenIndex.get(' ') ?? 0];
   const out = s.model.sample(start, { length, temperature, seed });
@@ -139,7 +140,9 @@ export function probe(s, { text }) {
   const ids = known.ids.slice(0, PROBE_CHARS);
   if (ids.length < 2)
     throw new Error(
-      level === 'word' ? 'the probe text needs at least one word' : 'the probe text needs at least two characters the vocabulary knows',
+      level === 'word'
+        ? 'the probe text needs at least one word'
+        : 'the probe text needs at least two characters the vocabulary knows',
     );
   const result = model.probe(ids);
   const [T, H] = result.h.shape;

@@ -70,13 +70,27 @@ export function encodeCorpus(lm, text, settings, heldOutMin) {
     const valText = heldOut ? text.slice(cut) : text;
     const trainIds = vocab.encode(trainText);
     const valIds = vocab.encode(valText);
-    if (trainIds.length < 2) throw new Error(`the corpus has fewer than 2 ${level === 'word' ? 'words' : 'characters'}`);
+    if (trainIds.length < 2)
+      throw new Error(`the corpus has fewer than 2 ${level === 'word' ? 'words' : 'characters'}`);
     bigram = lm.Bigram.train(vocab, trainText, { k: 1 });
     const evaluation = bigram.evaluate(valText);
     const tokens = vocab.tokens().slice();
     let unknown = 0;
     if (level === 'word' && vocab.unk >= 0) for (const id of trainIds) if (id === vocab.unk) unknown++;
-    return { vocab, bigram, trainText, valText, trainIds, valIds, heldOut, evaluation, tokens, unknown, level, key: settings ? tokenKey(settings) : 'char' };
+    return {
+      vocab,
+      bigram,
+      trainText,
+      valText,
+      trainIds,
+      valIds,
+      heldOut,
+      evaluation,
+      tokens,
+      unknown,
+      level,
+      key: settings ? tokenKey(settings) : 'char',
+    };
   } catch (err) {
     bigram?.dispose();
     vocab.dispose();

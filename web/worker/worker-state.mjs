@@ -57,7 +57,12 @@ export function createSession(id) {
     /** the bigram's loss on valText */
     bigramLoss: NaN,
     /** @type {import('lmlab').EvalResult} the bigram on valText: loss, perplexity, bits per token */
-    bigramEval: /** @type {import('lmlab').EvalResult} */ ({ loss: NaN, perplexity: NaN, bitsPerToken: NaN, tokens: 0 }),
+    bigramEval: /** @type {import('lmlab').EvalResult} */ ({
+      loss: NaN,
+      perplexity: NaN,
+      bitsPerToken: NaN,
+      tokens: 0,
+    }),
 
     // ---- the model (configure, load) ----
     /** @type {import('../settings.mjs').Settings | null} the complete settings the model was built from */
