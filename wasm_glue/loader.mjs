@@ -8,7 +8,7 @@ import { defaultWasmUrl } from './wasm-url.mjs';
 /** The code of a failure outside C (reading or fetching the .wasm): 0, which no failing C call returns. */
 const GLUE_FAILURE = STATUS.OK;
 
-const IS_NODE = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+const IS_NODE = typeof process !== 'undefined' && !!process.versions?.node && !('window' in globalThis);
 
 /** Error thrown for every failing C call; `code` is the C status (STATUS of constants.mjs, lm_status of lmlab.h). */
 export class LmlabError extends Error {
@@ -83,7 +83,7 @@ export async function instantiateCore(options = {}) {
   };
   const fileName = options.seq2seq === true ? 'lmlab-seq2seq.wasm' : 'lmlab.wasm';
   const instance = await instantiateModule(source, imports, fileName);
-  const exports = instance.exports;
+  const exports = /** @type {any} */ (instance.exports); // the C exports: functions and memory
   exports._initialize?.();
   return makeCore(exports, () => {
     const buffer = exports.memory.buffer;
