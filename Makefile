@@ -50,7 +50,8 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 .SECONDARY:
 
 help:
-	@echo 'make wasm          build/lmlab.wasm (the page and glue) and build/lmlab-kernels.wasm (+ kernel test exports)'
+	@echo 'make wasm          build/lmlab.wasm (the page and glue), build/lmlab-seq2seq.wasm (+ seq2seq, attention)'
+	@echo '                   and build/lmlab-kernels.wasm (+ kernel test exports)'
 	@echo 'make native        every native library flavour and test binary (build/<flavour>/)'
 	@echo 'make check         the quick loop: native suites under ASan+UBSan (float, and'
 	@echo '                   double for the gradient-check suites), node tests without Chromium or PyTorch, typecheck'
@@ -101,9 +102,14 @@ WASM_FLAGS := -Os -msimd128 --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH -
 # src/kernels_api.c exports the bare kernels for their tests and benchmark only: it goes into a second
 # file, build/lmlab-kernels.wasm (the same objects plus it), so the page's .wasm does not carry it.
 WASM_TEST_ONLY_SRC := src/kernels_api.c
-WASM_OBJ := $(patsubst src/%.c,build/wasm-obj/%.o,$(filter-out $(WASM_TEST_ONLY_SRC),$(SRC)))
+# Sequence to sequence (the attention pair, the encoder-decoder) goes into a third file,
+# build/lmlab-seq2seq.wasm (the same objects plus these), loaded only when seq2seq is used
+# (loadLmlab({ seq2seq: true })): with it, the page's .wasm would be ~188 KB, over its 150 KB.
+WASM_SEQ2SEQ_SRC := src/layers_attention.c src/layers_attention_api.c $(wildcard src/seq2seq*.c)
+WASM_OBJ := $(patsubst src/%.c,build/wasm-obj/%.o,$(filter-out $(WASM_TEST_ONLY_SRC) $(WASM_SEQ2SEQ_SRC),$(SRC)))
+WASM_SEQ2SEQ_OBJ := $(patsubst src/%.c,build/wasm-obj/%.o,$(WASM_SEQ2SEQ_SRC))
 
-wasm: build/lmlab.wasm build/lmlab-kernels.wasm
+wasm: build/lmlab.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm
 build/wasm-obj/flags: FORCE
 	$(call write_flags,emcc $(WARN) -msimd128 O3=$(WASM_O3_SRC) O2=$(WASM_O2_SRC) link=$(WASM_FLAGS))
 build/wasm-obj/%.o: src/%.c build/wasm-obj/flags | setup-emcc
@@ -113,6 +119,8 @@ build/wasm-obj/sources: FORCE
 build/lmlab.wasm: $(WASM_OBJ) build/wasm-obj/sources
 	emcc $(WASM_FLAGS) $(filter %.o,$^) -o $@
 build/lmlab-kernels.wasm: $(WASM_OBJ) build/wasm-obj/kernels_api.o build/wasm-obj/sources
+	emcc $(WASM_FLAGS) $(filter %.o,$^) -o $@
+build/lmlab-seq2seq.wasm: $(WASM_OBJ) $(WASM_SEQ2SEQ_OBJ) build/wasm-obj/sources
 	emcc $(WASM_FLAGS) $(filter %.o,$^) -o $@
 
 # wasm_glue/constants.mjs: the C constants for the glue, generated from the public header (committed,
@@ -213,8 +221,8 @@ run_node = $(if $(strip $(1)),true \
   echo "$(2): T=$(T) names none of its node tests")
 # Inside `make test` / `make check` the runs wait for every build of the goal (order-only), so no
 # compiler line lands in the middle of a suite's output and the node tests start after the native ones.
-TEST_BUILDS := build/lmlab.wasm build/lmlab-kernels.wasm web $(NATIVE_DRIVERS) $(FUZZ:%=build/fuzz/fuzz_%)
-CHECK_BUILDS := build/lmlab.wasm build/lmlab-kernels.wasm $(NATIVE_DRIVERS)
+TEST_BUILDS := build/lmlab.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm web $(NATIVE_DRIVERS) $(FUZZ:%=build/fuzz/fuzz_%)
+CHECK_BUILDS := build/lmlab.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm $(NATIVE_DRIVERS)
 IN_GOAL = $(if $(filter $(1),$(MAKECMDGOALS)),$(2))
 
 # typecheck: tsc --checkJs over wasm_glue/ and web/ against index.d.ts (tsconfig*.json); quick, so
@@ -266,11 +274,11 @@ fuzz: $(FUZZ:%=build/fuzz/fuzz_%)
 test-fuzz: $(FUZZ:%=build/fuzz/fuzz_%) | $(call IN_GOAL,test,test-node)
 	@echo "== fuzz: the first $(FUZZ_TEST_RUNS) inputs (at most $(FUZZ_TEST_SECONDS) s) of each harness from its seeds, seed 1"
 	@FUZZ_RUNS=$(FUZZ_TEST_RUNS) scripts/fuzz.sh $(FUZZ_TEST_SECONDS) $(JOBS) $(FUZZ)
-fuzz-seeds: build/lmlab.wasm | setup-node
+fuzz-seeds: build/lmlab-seq2seq.wasm | setup-node
 	node tests/fuzz/make-seeds.mjs
 
 # ---- web ---------------------------------------------------------------------------------------
-web: build/lmlab.wasm | setup-node
+web: build/lmlab.wasm build/lmlab-seq2seq.wasm | setup-node
 	node scripts/build-web.mjs
 
 demo: web
@@ -280,7 +288,7 @@ demo: web
 # Native drivers (scripts/bench/*.c) in two builds: -march=native (the native library), and 128-bit
 # vectors only (-msse4.2 -mno-avx), the fair baseline for WASM's 128-bit SIMD.
 # MAKEFLAGS is cleared for it: the benchmarks call make themselves, outside this make's job server.
-bench: build/lmlab.wasm build/lmlab-kernels.wasm $(BENCH_NAMES:%=build/bench/%) $(BENCH_NAMES:%=build/bench-sse/%) | setup-node
+bench: build/lmlab.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm $(BENCH_NAMES:%=build/bench/%) $(BENCH_NAMES:%=build/bench-sse/%) | setup-node
 	MAKEFLAGS= node scripts/bench.mjs
 
 build/bench/flags: FORCE

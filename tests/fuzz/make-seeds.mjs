@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { loadLmlab, buildVocabularies } from '../../wasm_glue/index.mjs';
 
 const OUT = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), 'corpus');
-const lm = await loadLmlab();
+const lm = await loadLmlab({ seq2seq: true });
 const corpus = new Map(); // harness → Map(name → bytes)
 const put = (harness, name, data) => {
   if (!corpus.has(harness)) corpus.set(harness, new Map());
