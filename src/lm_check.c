@@ -128,9 +128,10 @@ lm_status lm_check_stored_values(const char *where, const char *what, const lm_f
                                  int nonneg) {
     for (size_t i = 0; i < n; i++) {
         double x = (double)p[i];
-        const char *why = !isfinite(x)              ? "not a finite number"
-                          : fabs(x) > limit         ? "beyond the range a model computes with"
-                          : nonneg && x < 0 ? "negative, but it is a sum of squares" : NULL;
+        const char *why = !isfinite(x)      ? "not a finite number"
+                          : fabs(x) > limit ? "beyond the range a model computes with"
+                          : nonneg && x < 0 ? "negative, but it is a sum of squares"
+                                            : NULL;
         if (why) return lm_fail(LM_ERR_FORMAT, "%s: tensor '%s' holds %g at index %zu, %s", where, what, x, i, why);
     }
     return LM_OK;

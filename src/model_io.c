@@ -327,8 +327,9 @@ static lm_status load_into(lm_model *m, const lm_st_file *f) {
         s = tmp ? expect_tensor(f, c, name, 1, shape, &e) : lm_fail(LM_ERR_NOMEM, "out of memory loading %s", name);
         if (!s) s = lm_st_load(f, e, tmp, 0);
         for (int j = 0; !s && j < GH; j++) tmp[j] += m->b[l][j];
-        if (!s) s = lm_check_stored_values("model file: rnn.bias_ih + rnn.bias_hh (one bias here)", name, tmp,
-                                           (size_t)GH, REACH_LIMIT, 0);
+        if (!s)
+            s = lm_check_stored_values("model file: rnn.bias_ih + rnn.bias_hh (one bias here)", name, tmp, (size_t)GH,
+                                       REACH_LIMIT, 0);
         if (!s) memcpy(m->b[l], tmp, (size_t)GH * sizeof(lm_float));
         free(tmp);
     }
@@ -532,7 +533,8 @@ lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
         for (int p = 0; p < parts && !s; p++) s = lm_st_load(&f, state[p], carry + p * part_count, 0);
         /* h is a tanh or a gated mix of tanhs: |h| <= 1; the LSTM's cell c within the reach limit */
         for (int p = 0; p < parts && !s && !window; p++)
-            s = lm_check_stored_values(where, state_names[p], carry + p * part_count, part_count, p ? REACH_LIMIT : 1, 0);
+            s = lm_check_stored_values(where, state_names[p], carry + p * part_count, part_count, p ? REACH_LIMIT : 1,
+                                       0);
     }
     for (size_t i = 0; !s && window && carry && i < part_count; i++) { /* ids become array indices: check them */
         lm_float id = carry[i];

@@ -3,6 +3,7 @@
  * refused non-finite steps, safetensors round trips and malformed files, the JSON parser, sampling,
  * training convergence, and the API's error sentences. */
 #include "check.h"
+#include "file_edit.h"
 #include "handles.h"
 #include "json.h"
 #include "lmlab.h"
@@ -533,39 +534,6 @@ static void test_api_errors(void) {
     CHECK(lm_trainer_free(t) == LM_OK, "free trainer after its model");
 }
 
-
-/* A copy of a model file with the trainer field `key`'s number replaced by `value` (the header is
- * rebuilt with its new length; tensor offsets are relative to the data, so the data is unchanged). */
-static uint8_t *with_trainer_field(const uint8_t *bytes, size_t len, const char *key, const char *value,
-                                   size_t *out_len) {
-    uint64_t hl = 0;
-    for (int i = 7; i >= 0; i--) hl = hl << 8 | bytes[i];
-    char pattern[64];
-    snprintf(pattern, sizeof pattern, "\\\"%s\\\":", key); /* \"step\": inside the escaped trainer string */
-    char *header = malloc(hl + 1);
-    memcpy(header, bytes + 8, hl);
-    header[hl] = 0;
-    char *at = strstr(header, pattern);
-    CHECK(at != NULL, "field %s in the header", key);
-    if (!at) {
-        free(header);
-        return NULL;
-    }
-    char *num = at + strlen(pattern), *end = num + strcspn(num, ",}");
-    size_t before = (size_t)(num - header), after = hl - (size_t)(end - header);
-    size_t nl = before + strlen(value) + after, padded = (nl + 7) / 8 * 8;
-    uint8_t *out = malloc(8 + padded + (len - 8 - hl));
-    for (int i = 0; i < 8; i++) out[i] = (uint8_t)(padded >> (8 * i));
-    memcpy(out + 8, header, before);
-    memcpy(out + 8 + before, value, strlen(value));
-    memcpy(out + 8 + before + strlen(value), end, after);
-    memset(out + 8 + nl, ' ', padded - nl);
-    memcpy(out + 8 + padded, bytes + 8 + hl, len - 8 - hl);
-    *out_len = 8 + padded + (len - 8 - hl);
-    free(header);
-    return out;
-}
-
 /* The loader refuses files that would load as a non-finite or out-of-range model or trainer, checked
  * after every transform (issue #11): a one-hot embedding.weight that is not the identity and overflows
  * when folded into Wx; finite but huge weights; PyTorch's two biases overflowing when added; trainer
@@ -658,7 +626,7 @@ static void test_file_ranges(void) {
     };
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         size_t n;
-        uint8_t *edited = with_trainer_field(bytes, len, bad[k].key, bad[k].value, &n);
+        uint8_t *edited = edit_trainer_field(bytes, len, bad[k].key, bad[k].value, &n);
         if (!edited) continue;
         lm_status s = trainer_restore(tb, edited, n);
         CHECK(s == LM_ERR_FORMAT && strstr(lm_error_message(), "model file training state") &&
