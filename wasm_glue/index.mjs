@@ -12,6 +12,7 @@ import { install as installLayersGated } from './layers-gated.mjs';
 import { install as installModel } from './model.mjs';
 import { install as installLayersAttention } from './layers-attention.mjs';
 import { install as installSeq2Seq } from './seq2seq.mjs';
+import { install as installSentenceQueries } from './sentence-queries.mjs';
 
 const MODULES = [
   installCore,
@@ -22,6 +23,7 @@ const MODULES = [
   installLayersAttention,
   installModel,
   installSeq2Seq,
+  installSentenceQueries,
 ];
 
 /**
