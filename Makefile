@@ -50,9 +50,9 @@ help:
 	@echo 'make wasm          build/lmlab.wasm (the page and glue) and build/lmlab-kernels.wasm (+ kernel test exports)'
 	@echo 'make native        every native library flavour and test binary (build/<flavour>/)'
 	@echo 'make check         the quick loop: native suites under ASan+UBSan (float, and'
-	@echo '                   double for the gradient-check suites), node tests without Chromium or PyTorch'
+	@echo '                   double for the gradient-check suites), node tests without Chromium or PyTorch, typecheck'
 	@echo 'make test          the full suite: native float+double under ASan+UBSan, valgrind, -march=native,'
-	@echo '                   then every node test (headless Chromium, PyTorch parity); installs what is missing'
+	@echo '                   then every node test (headless Chromium, PyTorch parity), typecheck; installs what is missing'
 	@echo 'make web           the static site in dist/        make demo   make web, then serve it on 127.0.0.1:$(PORT)'
 	@echo 'make bench         speed and memory figures        make clean  remove build/ and dist/'
 	@echo 'make pack          the npm package, build/lmlab-<version>.tgz (its prepack builds and checks what it carries)'
@@ -211,8 +211,10 @@ TEST_BUILDS := build/lmlab.wasm build/lmlab-kernels.wasm web $(NATIVE_DRIVERS)
 CHECK_BUILDS := build/lmlab.wasm build/lmlab-kernels.wasm $(NATIVE_DRIVERS)
 IN_GOAL = $(if $(filter $(1),$(MAKECMDGOALS)),$(2))
 
-test: test-native test-node
-check: check-native check-node
+# typecheck: tsc --checkJs over wasm_glue/ and web/ against index.d.ts (tsconfig*.json); quick, so
+# both goals run it.
+test: test-native test-node typecheck
+check: check-native check-node typecheck
 
 test-native: $(call run_bins,$(TEST_NATIVE_RUNS)) | $(call IN_GOAL,test,$(TEST_BUILDS))
 	@$(call run_native,$(TEST_NATIVE_RUNS),test-native)

@@ -400,7 +400,7 @@ test('CLI: bad input is one clear line', () => {
     writeFileSync(bad, Buffer.from('not a model file at all'));
     r = cli(['eval', '--model', bad, '--data', data]);
     assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /^lmlab: model file is truncated or not a safetensors file/);
+    assert.match(r.stderr, /^lmlab: --model .*bad.safetensors: model file is truncated or not a safetensors file/);
     r = cli(['sample', '--length', '5']);
     assert.match(r.stderr, /sample needs --model FILE/);
   } finally {

@@ -16,6 +16,7 @@ export declare class LmlabError extends Error {
   /** The C status, a value of STATUS (ARG, NOMEM, UTF8, HANDLE, FORMAT, NONFINITE, EMPTY); 0 (STATUS.OK)
    *  for a failure outside C (reading or fetching the .wasm). */
   code: number;
+  constructor(message: string, code: number);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -630,7 +631,7 @@ export declare class Model {
     ids: Int32Array,
     N: number,
     T: number,
-    options?: { samples?: number; eps?: number },
+    options?: { samples?: number; eps?: number; seed?: number },
   ): { name: string; relError: number }[];
   /** safetensors bytes: parameters (PyTorch names/layout), config, metadata, and the trainer's state if given. */
   save(trainer?: Trainer): Uint8Array;

@@ -476,9 +476,15 @@ export function install(core) {
       const g = gruOptions(fn, options, s, false);
       const r = gruBackward(fn, a, s, g);
       const { N, T, E, H } = s;
-      const out = { dx: tensor(r.dx, [N, T, E]), dh0: tensor(r.dh0, [N, H]), dWx: r.dWx, dWh: r.dWh, db: r.db };
+      const out = {
+        dx: tensor(r.dx, [N, T, E]),
+        dh0: tensor(r.dh0, [N, H]),
+        dWx: r.dWx,
+        dWh: r.dWh,
+        db: r.db,
+        dh_norms: r.dh_norms,
+      };
       if (r.dbhn) out.dbhn = r.dbhn;
-      out.dh_norms = r.dh_norms;
       return out;
     },
 

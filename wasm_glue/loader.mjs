@@ -8,7 +8,7 @@ import { defaultWasmUrl } from './wasm-url.mjs';
 /** The code of a failure outside C (reading or fetching the .wasm): 0, which no failing C call returns. */
 const GLUE_FAILURE = STATUS.OK;
 
-const IS_NODE = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+const IS_NODE = typeof process !== 'undefined' && !!process.versions?.node && !('window' in globalThis);
 
 /** Error thrown for every failing C call; `code` is the C status (STATUS of constants.mjs, lm_status of lmlab.h). */
 export class LmlabError extends Error {
@@ -82,7 +82,7 @@ export async function instantiateCore(options = {}) {
     wasi_snapshot_preview1: new Proxy({}, { get: (_, name) => trap(String(name)) }),
   };
   const instance = await instantiateModule(source, imports);
-  const exports = instance.exports;
+  const exports = /** @type {any} */ (instance.exports); // the C exports: functions and memory
   exports._initialize?.();
   return makeCore(exports, () => {
     const buffer = exports.memory.buffer;

@@ -451,8 +451,8 @@ export function install(core) {
           exclude: options.exclude,
         });
         const rank = ranked.findIndex((c) => c.id === ids[pos]);
-        top1 += rank === 0;
-        top5 += rank >= 0 && rank < 5;
+        if (rank === 0) top1++;
+        if (rank >= 0 && rank < 5) top5++;
         scored++;
       });
       if (scored === 0) throw new LmlabError('the held-out text has no sentence with a token to mask', STATUS.EMPTY);
@@ -609,7 +609,7 @@ export function install(core) {
   }
 
   /** Evaluate any model on held-out ids: batch 1 (default) reads one stream from a zero state. */
-  Model.prototype.evaluate = function evaluate(ids, options = {}) {
+  /** @type {any} */ (Model.prototype).evaluate = function evaluate(ids, options = {}) {
     const B = wholeNumber('batch', options.batch ?? 1);
     const T = wholeNumber('seq', options.seq ?? 100);
     return evaluateModel(this, ids, B, T);

@@ -5,6 +5,8 @@
 // reader of a user's pairs file (one `source<TAB>target` per line, UTF-8), which names every bad line;
 // and char- or word-level tokenization. Imported by the Seq2Seq glue, the CLI, the benchmark and the page.
 
+import { decodeStrictUtf8 } from './utf8.mjs';
+
 /** The built-in tasks. `lengths` is the default [min, max] source length in characters. */
 export const TASKS = Object.freeze({
   reverse: Object.freeze({
@@ -188,30 +190,7 @@ export function detokenize(tokens, level) {
  * A leading byte-order mark is dropped. @param {Uint8Array} bytes @param {string} [name]
  */
 export function decodeUtf8(bytes, name = 'the file') {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    // the longest prefix a streaming decoder accepts ends where the input stops being UTF-8 …
-    let lo = 0;
-    for (let hi = bytes.length; lo < hi;) {
-      const mid = (lo + hi + 1) >> 1;
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
-        lo = mid;
-      } catch {
-        hi = mid - 1;
-      }
-    }
-    // … and an unfinished character just before that point is where the bad sequence starts
-    let start = lo;
-    while (start > 0 && lo - start < 3 && (bytes[start - 1] & 0xc0) === 0x80) start--;
-    const lead = bytes[start - 1],
-      declared = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-    const offset = start > 0 && lead >= 0xc0 && start - 1 + declared > lo ? start - 1 : lo;
-    return fail(
-      `${name} is not valid UTF-8: the first bad byte is at offset ${offset} (0x${bytes[offset].toString(16).padStart(2, '0')})`,
-    );
-  }
+  return decodeStrictUtf8(bytes, name); // the one rule for every text read from bytes (utf8.mjs)
 }
 
 /**

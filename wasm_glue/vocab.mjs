@@ -106,6 +106,8 @@ export function install(core) {
     constructor(ptr, owned = true) {
       super('Vocab', ptr, owned ? (p) => core.check(X.lm_vocab_free(p)) : noFree);
       this._owned = owned;
+      /** @type {object | null} the model that owns a borrowed vocabulary (kept alive by this reference) */
+      this._owner = null;
       this._info = core.scoped((s) => {
         // by VOCAB_INFO
         const out = s.i32(VOCAB_INFO.COUNT);

@@ -2,6 +2,7 @@
 // empty, too large for the page's memory budget, invalid UTF-8 or binary input each get one clear
 // sentence naming the problem and the limit; good input comes back as a string with its statistics.
 // Pure functions (no DOM, no WASM): the C core validates again at its own edge.
+import { firstInvalidUtf8 } from '../wasm_glue/utf8.mjs';
 
 /** The largest text the page accepts: it keeps the text, its UTF-16 copy, ids (4 bytes per
  * character) and the model in one tab, and WebAssembly memory is capped at 2 GB. */
@@ -26,40 +27,8 @@ export function formatBytes(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** Offset of the first byte that breaks UTF-8 (the same rules as a fatal TextDecoder), or -1. @param {Uint8Array} bytes */
-export function firstInvalidUtf8(bytes) {
-  let i = 0;
-  const n = bytes.length;
-  while (i < n) {
-    const b = bytes[i];
-    if (b < 0x80) {
-      i++;
-      continue;
-    }
-    let need;
-    let min;
-    if (b >= 0xc2 && b <= 0xdf) {
-      need = 1;
-      min = 0x80;
-    } else if (b >= 0xe0 && b <= 0xef) {
-      need = 2;
-      min = 0x800;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      need = 3;
-      min = 0x10000;
-    } else return i;
-    if (i + need >= n) return i; // a sequence cut off by the end of the file
-    let cp = b & (0x3f >> need);
-    for (let k = 1; k <= need; k++) {
-      const c = bytes[i + k];
-      if ((c & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += need + 1;
-  }
-  return -1;
-}
+/** The one UTF-8 rule, shared with the CLI (wasm_glue/utf8.mjs). */
+export { firstInvalidUtf8 };
 
 /**
  * Check raw bytes and decode them. Throws CorpusError with a sentence for the page.

@@ -123,7 +123,7 @@ export function lessonFromQuery(search) {
   const lesson = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (defaultLesson()));
   for (const [key, raw] of new URLSearchParams(search)) {
     if (!Object.hasOwn(LESSON_FIELDS, key)) continue;
-    const { value, error } = LESSON_FIELDS[/** @type {keyof LESSON_FIELDS} */ (key)](raw);
+    const { value, error } = LESSON_FIELDS[/** @type {keyof typeof LESSON_FIELDS} */ (key)](raw);
     if (error) errors.push(`ignored the link's ${error}`);
     else {
       lesson[key] = value;

@@ -1,5 +1,7 @@
 // _args.mjs — one strict flag parser for every CLI command: each flag is declared with its type and
-// default; an unknown flag or a malformed value is an error that names it (no silent defaults).
+// default; an unknown flag, a repeated flag or a malformed value is an error that names it (no silent
+// defaults, no "last one wins"). Numbers are plain decimals only: `0x10`, `0b101`, `+8`, `1_000` and,
+// for whole-number flags, `1e3` and `8.0` are refused, so what the user typed is what the run uses.
 
 /** A user-facing error: printed as one line, exit code 2. */
 export class UsageError extends Error {
@@ -9,6 +11,11 @@ export class UsageError extends Error {
   }
 }
 
+/** A whole number as typed: optional minus, digits. */
+const INTEGER = /^-?\d+$/;
+/** A decimal number as typed: optional minus, digits with an optional fraction, an optional exponent. */
+const DECIMAL = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+
 /**
  * @param {string[]} argv
  * @param {Record<string, {type: 'string'|'int'|'number'|'bool', default?: any, choices?: string[], min?: number, max?: number}>} spec
@@ -16,6 +23,7 @@ export class UsageError extends Error {
  */
 export function parseFlags(argv, spec, { positional = 0 } = {}) {
   const values = {};
+  const seen = new Set();
   for (const [name, flag] of Object.entries(spec)) values[name] = flag.default;
   const rest = [];
   for (let i = 0; i < argv.length; i++) {
@@ -26,10 +34,16 @@ export function parseFlags(argv, spec, { positional = 0 } = {}) {
     }
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}'`);
     let [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    const flag = spec[name];
+    const flag = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (!flag) throw new UsageError(`unknown flag --${name} (see --help)`);
+    if (seen.has(name)) throw new UsageError(`--${name} is given twice: give each flag once`);
+    seen.add(name);
     if (flag.type === 'bool') {
-      values[name] = inline === undefined ? true : inline !== 'false';
+      if (inline !== undefined && inline !== 'true' && inline !== 'false')
+        throw new UsageError(
+          `--${name} is a switch: write --${name} (or --${name}=true / --${name}=false), got '${arg}'`,
+        );
+      values[name] = inline !== 'false';
       continue;
     }
     const raw = inline ?? argv[++i];
@@ -47,13 +61,16 @@ function convert(name, raw, flag) {
     }
     return raw;
   }
+  if (flag.type === 'int' && !INTEGER.test(raw))
+    throw new UsageError(`--${name} must be a whole number written in decimal digits, got '${raw}'`);
+  if (flag.type === 'number' && !DECIMAL.test(raw))
+    throw new UsageError(`--${name} must be a decimal number (like 0.002 or 2e-3), got '${raw}'`);
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} must be a number, got '${raw}'`);
-  if (flag.type === 'int' && !Number.isInteger(value))
-    throw new UsageError(`--${name} must be a whole number, got '${raw}'`);
+  if (!Number.isFinite(value)) throw new UsageError(`--${name} is too large, got '${raw}'`);
+  if (flag.type === 'int' && !Number.isSafeInteger(value)) throw new UsageError(`--${name} is too large, got '${raw}'`);
   if (flag.min !== undefined && value < flag.min)
-    throw new UsageError(`--${name} must be at least ${flag.min}, got ${value}`);
+    throw new UsageError(`--${name} must be at least ${flag.min}, got ${raw}`);
   if (flag.max !== undefined && value > flag.max)
-    throw new UsageError(`--${name} must be at most ${flag.max}, got ${value}`);
+    throw new UsageError(`--${name} must be at most ${flag.max}, got ${raw}`);
   return value;
 }

@@ -3,17 +3,13 @@
 // a file's header (config and training state), atomic writes, and number formatting.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { UsageError } from './_args.mjs';
+import { decodeText, readBytes, readTextFile } from './_text.mjs';
 
 /** The corpus text: --data FILE, or the Brown corpus made by scripts/brown-corpus.mjs. */
 export async function readCorpus(path) {
-  if (path) {
-    try {
-      return { text: readFileSync(path, 'utf8'), name: path };
-    } catch (err) {
-      throw new UsageError(`cannot read --data ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-    }
-  }
-  return { text: readFileSync(await builtInCorpusPath(), 'utf8'), name: 'the Brown corpus (built in)' };
+  if (path) return { text: readTextFile(path, '--data'), name: path };
+  const brown = await builtInCorpusPath();
+  return { text: decodeText(readFileSync(brown), brown), name: 'the Brown corpus (built in)' };
 }
 
 /** The built-in Brown text (made once, in a cache, by scripts/brown-corpus.mjs), or a UsageError naming --data. */
@@ -50,25 +46,53 @@ export function readHeader(bytes, path) {
   }
 }
 
-/** Load a model file: { model, vocab, bytes, header }. The vocabulary comes from the metadata. */
-export function openModel(lm, path) {
-  let bytes;
+/** Load a model file: { model, vocab, bytes, header }. The vocabulary comes from the metadata. `flag`
+ * names the flag the path came from (--model, --resume) in every message. */
+export function openModel(lm, path, flag = '--model') {
+  const bytes = readBytes(path, flag);
+  let model;
   try {
-    bytes = new Uint8Array(readFileSync(path));
+    model = lm.Model.load(bytes); // the C core's sentence for a bad file
   } catch (err) {
-    throw new UsageError(`cannot read --model ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    throw new UsageError(`${flag} ${path}: ${err.message}`);
   }
-  const model = lm.Model.load(bytes); // throws the C core's sentence for a bad file
   const header = readHeader(bytes, path);
   if (!model.metadata.vocab)
     throw new UsageError(`${path} has no vocabulary in its metadata (not saved by lmlab train)`);
-  const vocab = lm.Vocab.fromJSON(JSON.parse(model.metadata.vocab));
+  let vocab;
+  try {
+    vocab = lm.Vocab.fromJSON(JSON.parse(model.metadata.vocab));
+  } catch (err) {
+    throw new UsageError(`${path}: the metadata field "vocab" is not a vocabulary saved by lmlab (${err.message})`);
+  }
   if (vocab.size !== model.config.vocabSize) {
     throw new UsageError(
       `${path}: its vocabulary has ${vocab.size} tokens but the model expects ${model.config.vocabSize}`,
     );
   }
   return { model, vocab, bytes, header };
+}
+
+/** A JSON metadata field of a model file, parsed, or a UsageError naming the field. */
+export function metadataJSON(path, header, field) {
+  const raw = header.__metadata__?.[field];
+  if (raw === undefined) return undefined;
+  try {
+    const value = JSON.parse(raw);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+    return value;
+  } catch (err) {
+    throw new UsageError(`${path}: the metadata field "${field}" is not valid (${err.message})`);
+  }
+}
+
+/** The text has at least two distinct tokens (a model predicts one of V >= 2), said in the user's terms. */
+export function checkVocabularySize(vocab, name) {
+  if (vocab.size >= 2) return;
+  const what = vocab.level === 'char' ? 'distinct character' : 'word type';
+  throw new UsageError(
+    `${name} has only ${vocab.size} ${what}: a language model chooses among at least 2, so give it a longer, varied text`,
+  );
 }
 
 /** Write a file through a temporary name, so an interrupted write never leaves half a model. */

@@ -2,8 +2,8 @@
 // and report vocabulary size, train and held-out perplexity, generated sentences and masked-word
 // accuracy. The held-out split is by lines: line i is held out when i % 10 == 9 (so about 10%, spread
 // over the whole file), unless --eval names a separate held-out file.
-import { readFileSync } from 'node:fs';
 import { parseFlags, UsageError } from './_args.mjs';
+import { readTextBytes } from './_text.mjs';
 
 export const summary = 'train and evaluate the bigram language model (counts + add-k smoothing)';
 
@@ -88,13 +88,7 @@ export function splitHeldOut(bytes) {
   return { train: train.subarray(0, nTrain), heldOut: held.subarray(0, nHeld), lines: line };
 }
 
-function readText(path, flag) {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new UsageError(`${flag} ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-  }
-}
+const readText = readTextBytes; // strict UTF-8, no NUL (_text.mjs): the one rule of every command
 
 const fmt = (x, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 const percent = (x) => `${(100 * x).toFixed(1)}%`;

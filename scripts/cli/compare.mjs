@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { LIMITS } from '../../wasm_glue/constants.mjs';
 import { parseFlags, UsageError } from './_args.mjs';
-import { describeModel, fmt, modelConfig, readCorpus, splitText } from './_neural.mjs';
+import { checkVocabularySize, describeModel, fmt, modelConfig, readCorpus, splitText } from './_neural.mjs';
 import { programName } from './_program.mjs';
 
 export const summary =
@@ -94,6 +94,7 @@ export async function run(argv) {
   const [trainText, valTextAll] = splitText(corpus.text, f['val-fraction']);
   if (!valTextAll) throw new UsageError('the held-out part of the text is empty: use a larger --val-fraction');
   const vocab = lm.Vocab.build(corpus.text, word ? { level: 'word', minCount: f['min-count'] } : { level: 'char' });
+  checkVocabularySize(vocab, corpus.name);
   const trainIds = vocab.encode(trainText);
   const valText = heldOutText(vocab, valTextAll, f['val-tokens']);
   const valIds = vocab.encode(valText);

@@ -1,5 +1,6 @@
 // sample.mjs — `lmlab sample`: generate text from a model file after a prime text, seeded and
 // reproducible; temperature (0 = greedy), top-k; word-level models stop at </s>.
+import { LIMITS } from '../../wasm_glue/constants.mjs';
 import { parseFlags, UsageError } from './_args.mjs';
 import { decodeIds, openModel, primeIds } from './_neural.mjs';
 
@@ -18,11 +19,11 @@ export const usage = `usage: node scripts/lmlab.mjs sample --model FILE [flags]
 const spec = {
   model: { type: 'string' },
   prime: { type: 'string', default: '' },
-  length: { type: 'int', default: 300, min: 1, max: 1000000 },
+  length: { type: 'int', default: 300, min: 1, max: LIMITS.MAX_GEN_LENGTH },
   temperature: { type: 'number', default: 0.8, min: 0 },
-  'top-k': { type: 'int', default: 0, min: 0 },
+  'top-k': { type: 'int', default: 0, min: 0, max: LIMITS.MAX_TOP_K },
   seed: { type: 'int', default: 1, min: 0, max: 4294967295 },
-  count: { type: 'int', default: 1, min: 1, max: 10000 },
+  count: { type: 'int', default: 1, min: 1, max: LIMITS.MAX_GEN_COUNT },
 };
 
 export async function run(argv) {

@@ -9,6 +9,7 @@ import { LIMITS } from '../../wasm_glue/constants.mjs';
 import { buildVocabularies } from '../../wasm_glue/seq2seq-vocab.mjs';
 import { parseFlags, UsageError } from './_args.mjs';
 import { duration, fmt, writeAtomic } from './_neural.mjs';
+import { decodeText } from './_text.mjs';
 import { attentionText, dataOptions, lengthTable, loadPairs, openSeq2Seq } from './_seq2seq.mjs';
 
 export const summary =
@@ -389,7 +390,7 @@ async function translate(argv) {
   let lines = sources;
   if (!lines.length) {
     if (process.stdin.isTTY) throw new UsageError('give sources as arguments or one per line on stdin');
-    lines = readFileSync(0, 'utf8')
+    lines = decodeText(new Uint8Array(readFileSync(0)), 'stdin')
       .split('\n')
       .map((l) => l.replace(/\r$/, ''));
     if (lines.at(-1) === '') lines.pop();

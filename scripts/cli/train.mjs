@@ -6,10 +6,12 @@ import { LIMITS } from '../../wasm_glue/constants.mjs';
 import { parseFlags, UsageError } from './_args.mjs';
 import { linearDecay } from './_schedule.mjs';
 import {
+  checkVocabularySize,
   decodeIds,
   describeModel,
   duration,
   fmt,
+  metadataJSON,
   modelConfig,
   openModel,
   primeIds,
@@ -76,7 +78,7 @@ const spec = {
   'val-fraction': { type: 'number', default: 0.1, min: 0, max: 0.5 },
   every: { type: 'int', default: 200, min: 1 },
   'val-tokens': { type: 'int', default: 20000, min: 2 },
-  'sample-length': { type: 'int', default: 200, min: 1 },
+  'sample-length': { type: 'int', default: 200, min: 1, max: LIMITS.MAX_GEN_LENGTH },
   out: { type: 'string', default: 'model.safetensors' },
   resume: { type: 'string' },
   quiet: { type: 'bool', default: false },
@@ -107,15 +109,15 @@ export async function run(argv) {
   let saved = null; // the checkpoint's training options
   let resumeBytes = null;
   if (f.resume) {
-    const opened = openModel(lm, f.resume);
+    const opened = openModel(lm, f.resume, '--resume');
     ({ model, vocab } = opened);
     resumeBytes = opened.bytes;
-    const trainer = opened.header.__metadata__?.trainer;
-    if (!trainer) throw new UsageError(`${f.resume} has no training state to resume (it was saved without a trainer)`);
-    saved = JSON.parse(trainer);
+    saved = metadataJSON(f.resume, opened.header, 'trainer');
+    if (!saved) throw new UsageError(`${f.resume} has no training state to resume (it was saved without a trainer)`);
   } else {
     const options = f.level === 'word' ? { level: 'word', minCount: f['min-count'] } : { level: 'char' };
     vocab = lm.Vocab.build(corpus.text, options); // the type inventory of all the text; counts as well
+    checkVocabularySize(vocab, corpus.name);
     // the same rule as C's model_check_config, said in the CLI's flags
     if (f.level === 'char' && vocab.size > LIMITS.MAX_DIM && f.embedding === 0) {
       throw new UsageError(

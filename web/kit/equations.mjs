@@ -201,7 +201,7 @@ export function symbolsFor(c) {
     s[gate] = {
       base: gate,
       sub: 't',
-      about: GATE_ABOUT[/** @type {keyof GATE_ABOUT} */ (gate)],
+      about: GATE_ABOUT[/** @type {keyof typeof GATE_ABOUT} */ (gate)],
       shape: () => [H],
       source: { kind: 'quantity', key: gate, dt: 0 },
     };

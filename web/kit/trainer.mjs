@@ -82,7 +82,7 @@ export function splitOptions(options) {
     else if (key === 'corpus') {
       client.corpus = value;
       if (/^[a-z0-9-]{1,40}$/.test(String(value))) settings.corpus = value;
-    } else if (Object.hasOwn(ALIASES, key)) settings[ALIASES[/** @type {keyof ALIASES} */ (key)]] = value;
+    } else if (Object.hasOwn(ALIASES, key)) settings[ALIASES[/** @type {keyof typeof ALIASES} */ (key)]] = value;
     else if (Object.hasOwn(FIELDS, key)) settings[key] = value;
     else
       throw new Error(

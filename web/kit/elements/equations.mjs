@@ -198,6 +198,7 @@ export class LmEquationsElement extends LmView {
     const name = `${info.base}${info.sub ? `_${info.sub}` : ''}`;
     const shape = info.shape(this.config);
     title.textContent = `${name}: ${info.about}. Shape (${shape.join(', ')}${shape.length === 1 ? ',' : ''}).`;
+    /** @type {HTMLElement[]} */
     const parts = [title];
     const probe = this.probe;
     const t = this.t;

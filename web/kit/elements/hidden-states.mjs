@@ -65,14 +65,16 @@ export class LmHiddenStatesElement extends LmView {
     const rankRow = part('div', 'lm-row lm-hs-rank-row');
     const from = /** @type {HTMLInputElement} */ (part('input', 'lm-hs-from'));
     const to = /** @type {HTMLInputElement} */ (part('input', 'lm-hs-to'));
-    for (const [input, value, label] of [
+    /** @type {[HTMLInputElement, string, string][]} */
+    const spanFields = [
       [from, '0', 'Span from'],
       [to, '10', 'to'],
-    ]) {
+    ];
+    for (const [input, value, label] of spanFields) {
       Object.assign(input, { type: 'number', min: '0', value });
       input.style.width = '5rem';
-      const l = part('label', '', /** @type {string} */ (label));
-      l.append(' ', /** @type {HTMLInputElement} */ (input));
+      const l = part('label', '', label);
+      l.append(' ', input);
       rankRow.append(l);
     }
     this.rankButton = /** @type {HTMLButtonElement} */ (part('button', 'lm-hs-rank', 'Rank neurons for this span'));

@@ -213,7 +213,7 @@ export class LmTrainerElement extends LmView {
     if (name === 'max-steps') this.act(() => client.setMaxSteps(Number(value ?? 0)));
     else if (name === 'speed') this.act(() => client.setSpeed(Number(value ?? 0)));
     else if (Object.hasOwn(SETTING_ATTRIBUTES, name) && value !== null && client.model) {
-      const key = SETTING_ATTRIBUTES[/** @type {keyof SETTING_ATTRIBUTES} */ (name)];
+      const key = SETTING_ATTRIBUTES[/** @type {keyof typeof SETTING_ATTRIBUTES} */ (name)];
       this.act(() => client.configure({ [key]: NUMERIC.has(name) ? Number(value) : value }));
     }
   }

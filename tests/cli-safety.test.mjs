@@ -1,0 +1,232 @@
+// cli-safety.test.mjs — the CLI's promises of docs/guarantees.md, each a finding of issue #11 that
+// failed before its fix: strict flag parsing (no hex, binary, signs, exponents for whole numbers, no
+// repeated flag, switches only bare or =true/=false), one strict UTF-8 reader for every command (invalid
+// UTF-8 and NUL refused with the byte offset), messages in the user's terms (a 1-character text, a
+// missing --resume file, a malformed vocabulary in a file), limits from the C constants at the flag check.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadLmlab } from '../wasm_glue/index.mjs';
+import { parseFlags } from '../scripts/cli/_args.mjs';
+import { decodeStrictUtf8, firstInvalidUtf8, textProblem } from '../wasm_glue/utf8.mjs';
+
+let lm;
+before(async () => {
+  lm = await loadLmlab();
+});
+
+const cli = (args, options = {}) =>
+  spawnSync(process.execPath, ['scripts/lmlab.mjs', ...args], { encoding: 'utf8', ...options });
+
+function withDir(fn) {
+  const dir = mkdtempSync(join(tmpdir(), 'lmlab-safety-'));
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A model file with its JSON header changed by `edit` (tensor data unchanged; offsets are data-relative). */
+export function rewriteHeader(bytes, edit) {
+  const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  edit(header);
+  let json = new TextEncoder().encode(JSON.stringify(header));
+  const padded = new Uint8Array(Math.ceil(json.length / 8) * 8).fill(0x20);
+  padded.set(json);
+  json = padded;
+  const out = new Uint8Array(8 + json.length + bytes.length - 8 - n);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  out.set(bytes.subarray(8 + n), 8 + json.length);
+  return out;
+}
+
+const SPEC = {
+  hidden: { type: 'int', default: 128, min: 1, max: 4096 },
+  lr: { type: 'number' },
+  quiet: { type: 'bool', default: false },
+  out: { type: 'string' },
+};
+
+test('flags: numbers are plain decimals; 0x10, 0b101, +8, 1e3 and 8.0 are refused for a whole-number flag', () => {
+  assert.equal(parseFlags(['--hidden', '16'], SPEC).hidden, 16);
+  assert.equal(parseFlags(['--lr=2e-3'], SPEC).lr, 0.002);
+  assert.equal(parseFlags(['--lr', '.5'], SPEC).lr, 0.5);
+  for (const raw of ['0x10', '0b101', '0o7', '+8', '1e3', '8.0', ' 8', '8 ', '', '1_000', 'Infinity']) {
+    assert.throws(
+      () => parseFlags(['--hidden', raw], SPEC),
+      /--hidden must be a whole number written in decimal digits/,
+      raw,
+    );
+  }
+  for (const raw of ['0x10', '+1', 'Infinity', 'NaN', '1e', '--1', '']) {
+    assert.throws(() => parseFlags(['--lr', raw], SPEC), /--lr must be a decimal number/, raw);
+  }
+  assert.throws(() => parseFlags(['--lr', '1e999'], SPEC), /--lr is too large/);
+  assert.throws(() => parseFlags(['--hidden', '99999999999999999999'], SPEC), /--hidden is too large/);
+});
+
+test('flags: a repeated flag is an error; a switch takes only its bare form or =true / =false', () => {
+  assert.throws(() => parseFlags(['--hidden', '8', '--hidden', '16'], SPEC), /--hidden is given twice/);
+  assert.throws(() => parseFlags(['--quiet', '--quiet=false'], SPEC), /--quiet is given twice/);
+  assert.equal(parseFlags(['--quiet'], SPEC).quiet, true);
+  assert.equal(parseFlags(['--quiet=true'], SPEC).quiet, true);
+  assert.equal(parseFlags(['--quiet=false'], SPEC).quiet, false);
+  for (const raw of ['no', 'yes', '0', '1', 'False', '']) {
+    assert.throws(() => parseFlags([`--quiet=${raw}`], SPEC), /--quiet is a switch/, raw);
+  }
+  assert.throws(() => parseFlags(['--constructor', 'x'], SPEC), /unknown flag --constructor/);
+});
+
+test('CLI: strict flags end to end (exit 2, one line naming the flag)', () => {
+  let r = cli(['train', '--hidden', '0x10', '--steps', '1']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^lmlab: --hidden must be a whole number written in decimal digits, got '0x10'\n$/);
+  r = cli(['train', '--quiet=no']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--quiet is a switch/);
+  r = cli(['train', '--steps', '5', '--steps', '6']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--steps is given twice/);
+  // limits from the C constants, at the flag check (before any corpus is read or model built)
+  r = cli(['train', '--sample-length', '1e9']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--sample-length must be a whole number/);
+  r = cli(['train', '--sample-length', '1000000000']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--sample-length must be at most 100000/);
+  r = cli(['sample', '--model', 'x', '--length', '100001']);
+  assert.match(r.stderr, /--length must be at most 100000/);
+});
+
+test('UTF-8: one rule (utf8.mjs) with the byte offset; NUL refused; a BOM dropped', () => {
+  const enc = (s) => new TextEncoder().encode(s);
+  assert.equal(firstInvalidUtf8(enc('héllo')), -1);
+  assert.equal(firstInvalidUtf8(Uint8Array.of(0x61, 0xc3)), 1); // cut off by the end
+  assert.equal(firstInvalidUtf8(Uint8Array.of(0x61, 0xc0, 0x80)), 1); // overlong
+  assert.equal(firstInvalidUtf8(Uint8Array.of(0xed, 0xa0, 0x80)), 0); // a surrogate
+  assert.equal(
+    textProblem(Uint8Array.of(0x61, 0x62, 0, 0x63), 'f'),
+    'f contains a NUL byte at offset 2: it looks like a binary file, not text',
+  );
+  assert.equal(
+    textProblem(Uint8Array.of(0x61, 0xff, 0), 'f'),
+    'f is not valid UTF-8: the first bad byte is at offset 1 (0xff)',
+  );
+  assert.equal(decodeStrictUtf8(Uint8Array.of(0xef, 0xbb, 0xbf, 0x61)), 'a');
+  // the rule agrees with a fatal TextDecoder on random bytes
+  let x = 7;
+  for (let trial = 0; trial < 2000; trial++) {
+    const bytes = Uint8Array.from({ length: 1 + (trial % 9) }, () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x >>> 24 < 160 ? 0x20 + ((x >>> 8) % 90) : (x >>> 8) & 0xff;
+    });
+    let fatal = true;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      fatal = false;
+    }
+    assert.equal(firstInvalidUtf8(bytes) < 0, fatal, Array.from(bytes).join(','));
+  }
+});
+
+test('CLI: every command refuses invalid UTF-8 and NUL bytes with the byte offset (no U+FFFD trained on)', () =>
+  withDir((dir) => {
+    const good = 'the cat sat on the mat .\nthe dog sat on the rug .\n'.repeat(40);
+    const latin1 = join(dir, 'latin1.txt');
+    writeFileSync(latin1, Buffer.concat([Buffer.from(good), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a])]));
+    const nul = join(dir, 'nul.txt');
+    writeFileSync(nul, Buffer.concat([Buffer.from(good), Buffer.from([0x61, 0x00, 0x62])]));
+    const offset = Buffer.byteLength(good);
+    const model = join(dir, 'm.safetensors');
+    const trained = cli(['train', '--data', join(dir, 'ok.txt'), '--steps', '1']);
+    assert.match(trained.stderr, /cannot read --data .*no such file/);
+    writeFileSync(join(dir, 'ok.txt'), good);
+    const ok = cli([
+      'train',
+      '--data',
+      join(dir, 'ok.txt'),
+      '--hidden',
+      '8',
+      '--batch',
+      '2',
+      '--seq',
+      '8',
+      '--steps',
+      '2',
+      '--quiet',
+      '--out',
+      model,
+    ]);
+    assert.equal(ok.status, 0, ok.stderr);
+    const commands = [
+      ['train', '--steps', '1', '--out', join(dir, 'never.safetensors')],
+      ['compare', '--steps', '1', '--cells', 'bigram'],
+      ['eval', '--model', model],
+      ['bigram'],
+    ];
+    for (const args of commands) {
+      let r = cli([...args, '--data', latin1]);
+      assert.equal(r.status, 2, `${args[0]}: ${r.stderr}`);
+      assert.match(
+        r.stderr,
+        new RegExp(`--data .*latin1.txt is not valid UTF-8: the first bad byte is at offset ${offset + 3} \\(0xe9\\)`),
+        args[0],
+      );
+      r = cli([...args, '--data', nul]);
+      assert.equal(r.status, 2, `${args[0]}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`nul.txt contains a NUL byte at offset ${offset + 1}`), args[0]);
+    }
+    const r = cli(['bigram', '--data', join(dir, 'ok.txt'), '--eval', nul]);
+    assert.match(r.stderr, /--eval .*nul.txt contains a NUL byte/);
+  }));
+
+test("CLI: messages in the user's terms: a 1-character text, --resume of a missing file, a malformed vocabulary", () =>
+  withDir((dir) => {
+    const one = join(dir, 'one.txt');
+    writeFileSync(one, 'a');
+    let r = cli(['train', '--data', one, '--steps', '1']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /one.txt has only 1 distinct character: a language model chooses among at least 2/);
+    assert.doesNotMatch(r.stderr, /vocabSize/);
+    writeFileSync(one, 'aaaa');
+    r = cli(['compare', '--data', one, '--steps', '1']);
+    assert.match(r.stderr, /has only 1 distinct character/);
+    r = cli(['train', '--resume', join(dir, 'missing.safetensors'), '--steps', '1']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^lmlab: cannot read --resume .*missing.safetensors: no such file\n$/);
+    // a file whose vocabulary metadata is not a vocabulary: the field is named
+    const vocab = lm.Vocab.build('abcabc', { level: 'char' });
+    const m = lm.Model.create({ cell: 'rnn', vocabSize: vocab.size, embedding: 0, hidden: 4, seed: 1 });
+    for (const [bad, why] of [
+      ['{"level": "char", "tokens": [', /the metadata field "vocab" is not a vocabulary saved by lmlab \(.*JSON/],
+      ['{"level": "char"}', /the metadata field "vocab" is not a vocabulary saved by lmlab/],
+    ]) {
+      m.metadata = { vocab: bad };
+      const file = join(dir, 'badvocab.safetensors');
+      writeFileSync(file, m.save());
+      r = cli(['sample', '--model', file, '--length', '3']);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, why);
+    }
+    m.metadata = { vocab: JSON.stringify(vocab.toJSON()) };
+    const file = join(dir, 'badtrainer.safetensors');
+    writeFileSync(
+      file,
+      rewriteHeader(m.save(), (h) => {
+        h.__metadata__.trainer = '{oops';
+      }),
+    );
+    writeFileSync(join(dir, 't.txt'), 'abcabc'.repeat(50));
+    r = cli(['train', '--data', join(dir, 't.txt'), '--resume', file, '--steps', '1']);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /the metadata field "trainer" is not valid/);
+    m.dispose();
+    vocab.dispose();
+  }));
