@@ -16,7 +16,8 @@ const TEXT = 'the cat sat on the mat .\nthe dog sat on the rug .\na cat ate the 
 const vocab = lm.Vocab.build(TEXT, { level: 'word' });
 const bigram = lm.Bigram.train(vocab, TEXT, { k: 1 });
 const model = lm.Model.create({ cell: 'gru', vocabSize: vocab.size, embedding: 6, hidden: 8, seed: 3 });
-const close = (a, b, tol, what) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+const close = (a, b, tol, what) =>
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
 
 test('scoreSentence (bigram): each factor is P(w_t | w_t-1), the sum is logProb, perplexity exp(-sum/T)', () => {
   const r = lm.scoreSentence(bigram, 'the cat ate the mat .');
@@ -34,7 +35,9 @@ test('scoreSentence (bigram): each factor is P(w_t | w_t-1), the sum is logProb,
 test('scoreSentence (neural): each factor is P(w_t | w_<t) from nextLogProbs of the prefix; the sum is sequenceLogProbs', () => {
   const ids = vocab.encode('the dog sat on the rug .');
   const r = lm.scoreSentence(model, 'the dog sat on the rug .', { vocab });
-  r.steps.forEach((s, t) => close(s.logProb, model.nextLogProbs(ids.subarray(0, t + 1))[ids[t + 1]], 1e-4, `factor ${t}`));
+  r.steps.forEach((s, t) =>
+    close(s.logProb, model.nextLogProbs(ids.subarray(0, t + 1))[ids[t + 1]], 1e-4, `factor ${t}`),
+  );
   close(r.logProb, model.sequenceLogProbs(ids, 1, ids.length - 1)[0], 1e-4, 'sum');
   assert.equal(r.unknown, 0);
   assert.equal(lm.scoreSentence(model, 'the zebra sat .', { vocab }).unknown, 1);
@@ -166,7 +169,10 @@ test('CLI: predict, score and mask for a bigram and a model file, --json, eval -
     close(n.logProb, lm.scoreSentence(model, 'the cat sat .', { vocab }).logProb, 1e-9, 'CLI model score');
     const zero = json(['score', '--bigram', '--data', data, '--add-k', '0', 'the fish sat .']);
     assert.equal(zero.perplexity, null); // JSON has no Infinity; the text output names it
-    assert.match(cli(['score', '--bigram', '--data', data, '--add-k', '0', 'the fish sat .']).stdout, /perplexity Infinity/);
+    assert.match(
+      cli(['score', '--bigram', '--data', data, '--add-k', '0', 'the fish sat .']).stdout,
+      /perplexity Infinity/,
+    );
     const p = json(['predict', '--model', file, 'the', '--top-k', '3']);
     assert.equal(p.candidates.length, 3);
     assert.equal(json(['predict', '--bigram', '--data', data, 'the']).candidates[0].token, 'dog');

@@ -106,7 +106,8 @@ export function predictNext(model, context, options = {}) {
 export function scoreSentence(model, sentence, options = {}) {
   const { kind, vocab } = kindOf(model, options, 'scoreSentence');
   const ids = vocab.encode(text(sentence, 'the sentence', 'scoreSentence'));
-  if (ids.length < 2) fail('scoreSentence: the sentence is empty; give at least one word (two characters at char level)');
+  if (ids.length < 2)
+    fail('scoreSentence: the sentence is empty; give at least one word (two characters at char level)');
   requireKnown(vocab, ids, sentence, 'scoreSentence');
   const tokens = vocab.tokens();
   const T = ids.length - 1; // predicted tokens
@@ -140,8 +141,7 @@ export function scoreSentence(model, sentence, options = {}) {
 export function splitMask(sentence) {
   const marks = [...sentence.matchAll(MASK)];
   if (marks.length === 0) fail('the sentence has no [MASK] (or ___) to predict; mark one word, e.g. "the [MASK] sat"');
-  if (marks.length > 1)
-    fail(`the sentence has ${marks.length} masks; mark exactly one word with [MASK] or ___`);
+  if (marks.length > 1) fail(`the sentence has ${marks.length} masks; mark exactly one word with [MASK] or ___`);
   const at = marks[0].index;
   return { left: sentence.slice(0, at), right: sentence.slice(at + marks[0][0].length) };
 }

@@ -2,9 +2,9 @@
 // a neural model file (--model FILE) or a bigram counted on the fly (--bigram, from --data or the
 // built-in Brown text, all of it counted), and the one text argument. A bigram has no model file: it is
 // its counts, which take about a second to make from Brown (docs/cli.md).
-import { readFileSync } from 'node:fs';
 import { UsageError } from './_args.mjs';
 import { builtInCorpusPath, openModel } from './_neural.mjs';
+import { readTextBytes } from './_text.mjs';
 
 /** The flags every query command takes. */
 export const MODEL_FLAGS = {
@@ -40,12 +40,7 @@ export async function openQueryModel(f, command) {
     return { lm, model, vocab, name: f.model, kind: 'neural' };
   }
   const path = f.data ?? (await builtInCorpusPath());
-  let text;
-  try {
-    text = readFileSync(path);
-  } catch (err) {
-    throw new UsageError(`cannot read --data ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-  }
+  const text = readTextBytes(path, '--data'); // strict UTF-8, no NUL (_text.mjs)
   const options = { level: f.level, minCount: f['min-count'] };
   if (f.level === 'word') options.lowercase = f.lowercase;
   else options.unk = true;
@@ -57,7 +52,8 @@ export async function openQueryModel(f, command) {
 
 /** The one text argument of a command. */
 export function oneText(f, what, command) {
-  if (f._.length !== 1) throw new UsageError(`${command} needs exactly one ${what} in quotes, e.g. ${command} --bigram "the jury said"`);
+  if (f._.length !== 1)
+    throw new UsageError(`${command} needs exactly one ${what} in quotes, e.g. ${command} --bigram "the jury said"`);
   return f._[0];
 }
 

@@ -67,7 +67,8 @@ export async function run(argv) {
     if (vocab.level !== 'word') throw new UsageError('--masked needs a word-level model');
     const sentences = vocab.encodeSentences(text).slice(0, f['masked-sentences']);
     const specials = [vocab.bos, vocab.eos, vocab.unk].filter((id) => id >= 0);
-    const count = candidates === 'all' ? vocab.size - specials.length : Math.min(candidates, vocab.size - specials.length);
+    const count =
+      candidates === 'all' ? vocab.size - specials.length : Math.min(candidates, vocab.size - specials.length);
     const m0 = performance.now();
     out.masked = model.maskedAccuracy(sentences, { seed: f.seed, exclude: specials, candidates: count });
     out.masked.candidates = count;

@@ -31,7 +31,8 @@ const spec = {
 export function candidatesOf(raw) {
   if (raw === 'all') return 'all';
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--candidates must be a whole number ≥ 1 or all, got '${raw}'`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--candidates must be a whole number ≥ 1 or all, got '${raw}'`);
   return n;
 }
 
@@ -50,7 +51,9 @@ export async function run(argv) {
   console.log(`${name}: ${answer.left.join(' ')} [MASK] ${answer.right.join(' ')}`);
   console.log(`ranked by ${answer.method}; ${answer.candidateSet} candidates, ${fmt(seconds, 3)} s`);
   answer.candidates.forEach((c, i) =>
-    console.log(`${String(i + 1).padStart(4)}. ${c.token.padEnd(16)} P = ${fmtProb(c.prob)}   log score ${fmt(c.logProb)}`),
+    console.log(
+      `${String(i + 1).padStart(4)}. ${c.token.padEnd(16)} P = ${fmtProb(c.prob)}   log score ${fmt(c.logProb)}`,
+    ),
   );
   return 0;
 }
