@@ -190,6 +190,9 @@ export interface LoadOptions {
   /** Where the .wasm is: URL, file path (Node), bytes, or a compiled module. Default: ../build/lmlab.wasm next to the glue;
    * in a bundle made by a bundler that does not copy it (esbuild), lmlab.wasm beside the bundle (wasm_glue/wasm-url.mjs). */
   wasm?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+  /** Load build/lmlab-seq2seq.wasm (lmlab-seq2seq.wasm beside a bundle) by default: the same core plus
+   * Seq2Seq, Seq2SeqTrainer and layers.attention_*. Without it those throw a sentence saying to pass this. */
+  seq2seq?: boolean;
 }
 
 export declare function loadLmlab(options?: LoadOptions): Promise<Lmlab>;
@@ -470,6 +473,7 @@ export interface Layers {
   // (N, H) for one decoder step or (N, Tq, H); keys = values k (N, Tk, H), the encoder states. The results
   // drop the Tq axis when q does. e_ij = q_i·k_j ('dot') or vᵀ tanh(q_i·Wq + k_j·Wk) ('additive');
   // α_i = softmax over the real keys (options.mask: 1 real, 0 padding → exactly 0); c_i = Σ_j α_ij k_j.
+  // In build/lmlab-seq2seq.wasm only: load with loadLmlab({ seq2seq: true }), else they throw saying so.
   attention_forward(
     q: TensorLike,
     k: TensorLike,
@@ -946,8 +950,11 @@ export interface Lmlab {
   Bigram: typeof Bigram;
   Model: typeof Model;
   Trainer: typeof Trainer;
+  /** Sequence to sequence (loadLmlab({ seq2seq: true })); without it Seq2Seq and Seq2SeqTrainer throw. */
   Seq2Seq: typeof Seq2Seq;
   Seq2SeqTrainer: typeof Seq2SeqTrainer;
+  /** True when this instance has sequence to sequence and the attention pair (loaded with { seq2seq: true }). */
+  seq2seq: boolean;
   layers: Layers;
   predictNext: typeof predictNext;
   scoreSentence: typeof scoreSentence;
