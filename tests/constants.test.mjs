@@ -49,7 +49,7 @@ test('the generator reads the header as the C compiler does', () => {
 });
 
 test('the .wasm was compiled with the values of constants.mjs', async () => {
-  for (const file of ['lmlab.wasm', 'lmlab-kernels.wasm']) {
+  for (const file of ['lmlab.wasm', 'lmlab-kernels.wasm', 'lmlab-seq2seq.wasm']) {
     const core = await instantiateCore({ wasm: new URL(`../build/${file}`, import.meta.url) });
     const values = core.scoped((s) => {
       const count = s.out();

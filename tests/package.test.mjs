@@ -106,11 +106,14 @@ test('npm pack builds first and packs what the API and the CLI load, and nothing
       : files.includes(path);
     assert.ok(present, `${why}: ${path} is not in the tarball`);
   }
-  assert.ok(files.includes('build/lmlab.wasm'));
-  // The .wasm is the one just built, and a valid module.
-  const wasm = readFileSync(join(ROOT, 'build/lmlab.wasm'));
-  assert.equal(packed.files.find((f) => f.path === 'build/lmlab.wasm').size, wasm.length);
-  assert.ok(WebAssembly.validate(wasm));
+  // Both .wasm files are the ones just built, and valid modules: lmlab.wasm, and lmlab-seq2seq.wasm
+  // (the same core plus sequence to sequence, loaded by loadLmlab({ seq2seq: true }) only).
+  for (const name of ['build/lmlab.wasm', 'build/lmlab-seq2seq.wasm']) {
+    assert.ok(files.includes(name), `${name} is not in the tarball`);
+    const wasm = readFileSync(join(ROOT, name));
+    assert.equal(packed.files.find((f) => f.path === name).size, wasm.length);
+    assert.ok(WebAssembly.validate(wasm));
+  }
   // The whole glue, the CLI and its commands.
   const wanted = [
     ...readdirSync(join(ROOT, 'wasm_glue')).map((f) => `wasm_glue/${f}`),
@@ -139,6 +142,7 @@ test('npm pack builds first and packs what the API and the CLI load, and nothing
     f === 'package.json' ||
     f === 'LICENSE' ||
     f === 'build/lmlab.wasm' ||
+    f === 'build/lmlab-seq2seq.wasm' ||
     targets.some((x) => x.path === f) ||
     exported.some((dir) => f.startsWith(dir));
   assert.deepEqual(
@@ -255,7 +259,7 @@ test('a fresh project installs the tarball offline and trains from Node without 
   writeFileSync(
     join(dir, 'train.mjs'),
     `
-import { loadLmlab } from 'lmlab';
+import { loadLmlab, buildVocabularies } from 'lmlab';
 const lm = await loadLmlab();
 const text = 'the cat sat on the mat. '.repeat(100);
 const vocab = lm.Vocab.build(text, { level: 'char' });
@@ -263,10 +267,22 @@ const model = lm.Model.create({ cell: 'lstm', vocabSize: vocab.size, embedding: 
 const trainer = new lm.Trainer(model, vocab.encode(text), { batch: 4, seq: 16, optimizer: 'adam', lr: 0.01, clip: 5 });
 const first = trainer.train(1).loss;
 const later = trainer.train(60).loss;
-console.log(JSON.stringify({ from: import.meta.resolve('lmlab'), first, later }));
+// Sequence to sequence is in the second .wasm: absent from this instance, present with { seq2seq: true }.
+let absent = '';
+try { lm.Seq2Seq.create({}); } catch (err) { absent = err.message; }
+const s2s = await loadLmlab({ seq2seq: true });
+const { src, tgt } = buildVocabularies([{ source: 'ab', target: 'ba' }], { level: 'char' });
+const m = s2s.Seq2Seq.create({ srcVocab: src, tgtVocab: tgt, cell: 'gru', hidden: 8, embedding: 4, seed: 1 });
+console.log(JSON.stringify({ from: import.meta.resolve('lmlab'), first, later, seq2seq: [lm.seq2seq, s2s.seq2seq], absent, translated: typeof m.translate('ab').output }));
 `,
   );
   const out = JSON.parse(run(process.execPath, ['train.mjs'], { cwd: dir }).stdout);
+  assert.deepEqual(out.seq2seq, [false, true]);
+  assert.match(
+    out.absent,
+    /^Seq2Seq\.create needs the sequence-to-sequence module: load lmlab with loadLmlab\(\{ seq2seq: true \}\)/,
+  );
+  assert.equal(out.translated, 'string');
   assert.equal(fileURLToPath(out.from), join(realpathSync(modules), 'lmlab/wasm_glue/index.mjs'));
   assert.ok(
     Number.isFinite(out.first) && out.later < out.first - 0.25,

@@ -21,7 +21,7 @@ const skip =
 
 let lm;
 before(async () => {
-  lm = await loadLmlab();
+  lm = await loadLmlab({ seq2seq: true });
 });
 
 const CASES = [

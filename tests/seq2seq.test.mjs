@@ -10,8 +10,28 @@ import { loadLmlab, LmlabError, STATUS, taskSplit, buildVocabularies, PairVocab 
 let lm;
 let L;
 before(async () => {
-  lm = await loadLmlab();
+  lm = await loadLmlab({ seq2seq: true });
   L = lm.layers;
+});
+
+test('sequence to sequence is in build/lmlab-seq2seq.wasm only: the default instance names the option', async () => {
+  const plain = await loadLmlab();
+  assert.equal(plain.seq2seq, false);
+  assert.equal(lm.seq2seq, true);
+  const needs = (what) =>
+    new RegExp(
+      `^LmlabError: ${what} needs the sequence-to-sequence module: load lmlab with loadLmlab\\(\\{ seq2seq: true \\}\\)`,
+    );
+  assert.throws(() => plain.Seq2Seq.create({}), needs('Seq2Seq\\.create'));
+  assert.throws(() => plain.Seq2Seq.load(new Uint8Array(8)), needs('Seq2Seq\\.load'));
+  assert.throws(() => new plain.Seq2SeqTrainer(), needs('Seq2SeqTrainer'));
+  assert.throws(() => plain.layers.attention_forward(), needs('attention_forward'));
+  assert.throws(() => plain.layers.attention_backward(), needs('attention_backward'));
+  // The smaller instance lacks exactly the seq2seq and attention exports.
+  const extra = Object.keys(lm.core.exports).filter((name) => !(name in plain.core.exports));
+  assert.ok(extra.length > 0 && extra.every((name) => /^lm_(seq2seq|layer_attention)_/.test(name)), extra.join(' '));
+  // The rest of the API is the same.
+  assert.deepEqual(Object.keys(plain).sort(), Object.keys(lm).sort());
 });
 
 /** Deterministic normal-ish numbers (Mulberry32 + Box-Muller). */

@@ -12,6 +12,7 @@ import { install as installLayersGated } from './layers-gated.mjs';
 import { install as installModel } from './model.mjs';
 import { install as installLayersAttention } from './layers-attention.mjs';
 import { install as installSeq2Seq } from './seq2seq.mjs';
+import { install as installSentenceQueries } from './sentence-queries.mjs';
 
 const MODULES = [
   installCore,
@@ -19,22 +20,50 @@ const MODULES = [
   installBigram,
   installLayers,
   installLayersGated,
-  installLayersAttention,
   installModel,
-  installSeq2Seq,
+  installSentenceQueries,
 ];
+// Sequence to sequence and the attention pair live in build/lmlab-seq2seq.wasm only (the page's
+// lmlab.wasm stays small): installed when the instance has them, else the names say how to get them.
+const SEQ2SEQ_MODULES = [installLayersAttention, installSeq2Seq];
+
+/** Without the seq2seq module: Seq2Seq, Seq2SeqTrainer and layers.attention_* throw one sentence saying how to load it. */
+function installSeq2SeqAbsent() {
+  const absent = (what) => () => {
+    throw new LmlabError(
+      `${what} needs the sequence-to-sequence module: load lmlab with loadLmlab({ seq2seq: true }) (build/lmlab-seq2seq.wasm)`,
+      STATUS.OK,
+    );
+  };
+  class Seq2Seq {
+    static create = absent('Seq2Seq.create');
+    static load = absent('Seq2Seq.load');
+    constructor() {
+      absent('Seq2Seq')();
+    }
+  }
+  class Seq2SeqTrainer {
+    constructor() {
+      absent('Seq2SeqTrainer')();
+    }
+  }
+  const layers = { attention_forward: absent('attention_forward'), attention_backward: absent('attention_backward') };
+  return { Seq2Seq, Seq2SeqTrainer, layers };
+}
 
 /**
  * Load lmlab. Works in Node (reads build/lmlab.wasm next to this package), in a page and in a
  * Web Worker (fetches it relative to this file, or beside the bundle: wasm-url.mjs). Pass `{ wasm }`
- * to use another URL, path, bytes or compiled WebAssembly.Module.
- * @param {{ wasm?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module }} [options]
+ * to use another URL, path, bytes or compiled WebAssembly.Module. `{ seq2seq: true }` loads
+ * build/lmlab-seq2seq.wasm instead: the same core plus Seq2Seq, Seq2SeqTrainer and layers.attention_*.
+ * @param {{ wasm?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module, seq2seq?: boolean }} [options]
  * @returns {Promise<import('./index').Lmlab>}
  */
 export async function loadLmlab(options = {}) {
   const core = await instantiateCore(options);
-  const api = { core, LmlabError, STATUS, STATUS_NAMES, LIMITS };
-  for (const install of MODULES) {
+  const seq2seq = typeof core.exports.lm_seq2seq_create === 'function';
+  const api = { core, LmlabError, STATUS, STATUS_NAMES, LIMITS, seq2seq };
+  for (const install of [...MODULES, ...(seq2seq ? SEQ2SEQ_MODULES : [installSeq2SeqAbsent])]) {
     const part = install(core);
     // Several modules add functions to the one `layers` object (layers.mjs, layers-gated.mjs, layers-attention.mjs).
     if (part.layers && api.layers) part.layers = Object.freeze({ ...api.layers, ...part.layers });

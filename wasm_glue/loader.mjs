@@ -20,7 +20,7 @@ export class LmlabError extends Error {
   }
 }
 
-async function readWasmBytes(source) {
+async function readWasmBytes(source, fileName) {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source;
   if (IS_NODE) {
@@ -40,15 +40,15 @@ async function readWasmBytes(source) {
   const response = await fetch(source);
   if (!response.ok) {
     throw new LmlabError(
-      `cannot fetch the WebAssembly module at ${source}: HTTP ${response.status} (put lmlab.wasm there, it is build/lmlab.wasm in the lmlab package, or pass loadLmlab({ wasm: url }))`,
+      `cannot fetch the WebAssembly module at ${source}: HTTP ${response.status} (put ${fileName} there, it is build/${fileName} in the lmlab package, or pass loadLmlab({ wasm: url }))`,
       GLUE_FAILURE,
     );
   }
   return response;
 }
 
-async function instantiateModule(source, imports) {
-  const loaded = await readWasmBytes(source);
+async function instantiateModule(source, imports, fileName) {
+  const loaded = await readWasmBytes(source, fileName);
   if (typeof Response !== 'undefined' && loaded instanceof Response) {
     if (WebAssembly.instantiateStreaming) {
       try {
@@ -65,10 +65,10 @@ async function instantiateModule(source, imports) {
 
 /**
  * Instantiate the module and build the `core` used by the API modules.
- * @param {{ wasm?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module }} [options]
+ * @param {{ wasm?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module, seq2seq?: boolean }} [options]
  */
 export async function instantiateCore(options = {}) {
-  const source = options.wasm ?? defaultWasmUrl();
+  const source = options.wasm ?? defaultWasmUrl(options.seq2seq === true);
   if (source instanceof Error) throw new LmlabError(source.message, GLUE_FAILURE);
   let views = null;
   const refreshViews = () => {
@@ -81,7 +81,8 @@ export async function instantiateCore(options = {}) {
     env: { emscripten_notify_memory_growth: refreshViews },
     wasi_snapshot_preview1: new Proxy({}, { get: (_, name) => trap(String(name)) }),
   };
-  const instance = await instantiateModule(source, imports);
+  const fileName = options.seq2seq === true ? 'lmlab-seq2seq.wasm' : 'lmlab.wasm';
+  const instance = await instantiateModule(source, imports, fileName);
   const exports = /** @type {any} */ (instance.exports); // the C exports: functions and memory
   exports._initialize?.();
   return makeCore(exports, () => {

@@ -10,7 +10,7 @@ if (!configJson || !['--steps', '--seconds'].includes(flag) || !(Number(value) >
   console.error('usage: node _seq2seq-node.mjs CONFIG_JSON (--steps S | --seconds X)');
   process.exit(2);
 }
-const lm = await loadLmlab();
+const lm = await loadLmlab({ seq2seq: true });
 const cpuNow = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;

@@ -4,7 +4,7 @@
 import { loadLmlab } from '../../wasm_glue/index.mjs';
 import { seq2seqRun } from './_seq2seq-run.mjs';
 
-const ready = loadLmlab();
+const ready = loadLmlab({ seq2seq: true });
 self.onmessage = async ({ data }) => {
   try {
     const lm = await ready;

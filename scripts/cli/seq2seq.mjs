@@ -126,7 +126,7 @@ export async function run(argv) {
 
 async function loadApi() {
   const { loadLmlab } = await import('../../wasm_glue/index.mjs');
-  return loadLmlab();
+  return loadLmlab({ seq2seq: true }); // build/lmlab-seq2seq.wasm: only this command needs it
 }
 
 /** The model's saved metadata entry `key` parsed as JSON (or null). */
