@@ -37,6 +37,7 @@ import { drawStats } from './page/status.mjs';
 import { changeSetting, resetModel, startTrainer, startTraining, stepOnce, toggleTraining } from './page/training.mjs';
 import { createPageViews } from './page/views.mjs';
 import { initSentences } from './page/sentences.mjs';
+import { initTokensPanel } from './page/tokens-panel.mjs';
 
 const DRAW_MS = 100; // redraw the page's own views ten times a second, whatever training does
 const SAMPLE_EVERY_MS = 3000; // while training: a new sample
@@ -179,6 +180,7 @@ async function main() {
   applyLessonLayout(app);
   wireControls();
   initSentences(app);
+  initTokensPanel(app);
   fillPresetSelect();
   writeControls(app);
   if (linked.errors.length) banner(linked.errors.join('; ') + '.');
