@@ -7,6 +7,7 @@
 import { LmlabError } from './loader.mjs';
 import { STATUS } from './constants.mjs';
 
+/** @param {string} message @param {number} [code] @returns {never} */
 const fail = (message, code = STATUS.ARG) => {
   throw new LmlabError(message, code);
 };
@@ -144,124 +145,122 @@ function best(scores, topK, exclude) {
     .map((id) => ({ id, cosine: scores[id] }));
 }
 
-/** Adds the embedding methods of index.d.ts to Model (called by model.mjs's install). */
-export function addEmbeddingMethods(Model) {
-  /** The tensor whose rows are the token vectors: embedding.weight (V, E), or for one-hot input layer 0's Wx (V, G·H). */
-  function wordTensor(model) {
-    const params = model.parameters();
-    return params.find((p) => p.lecture === 'W_embed') ?? params[0];
+// The Model methods of index.d.ts: model.mjs's Model calls these with itself.
+
+/** The tensor whose rows are the token vectors: embedding.weight (V, E), or for one-hot input layer 0's Wx (V, G·H). */
+function wordTensor(model) {
+  const params = model.parameters();
+  return params.find((p) => p.lecture === 'W_embed') ?? params[0];
+}
+
+function topKOf(options) {
+  const k = options.topK ?? 10;
+  if (!Number.isInteger(k) || k < 1) fail(`topK must be a whole number ≥ 1, got ${String(k)}`);
+  return k;
+}
+
+function idOf(model, id, what) {
+  if (!Number.isInteger(id) || id < 0 || id >= model.config.vocabSize)
+    fail(`${what} must be a token id in [0, ${model.config.vocabSize}), got ${String(id)}`);
+  return id;
+}
+
+/** A copy of the token vectors (V, D) and which tensor they are. */
+export function embeddingMatrix(model) {
+  const t = wordTensor(model);
+  return { data: t.data.slice(), shape: [...t.shape], tensor: t.name };
+}
+
+/**
+ * Set the embedding from parsed vectors (parseEmbeddingText; needs options.vocab: a token of the
+ * vocabulary takes the vector of the same word, else of its lower-case form) or from a Tensor (V, E).
+ * Words without a vector keep their initialisation. freeze: true = the trainer leaves the embedding as
+ * set, false (default) = it is fine-tuned. Everything is checked before the model is written.
+ */
+export function setEmbedding(model, vectors, options = {}) {
+  const E = model.config.embedding;
+  if (E === 0)
+    fail(
+      'the model has one-hot input (embedding 0): there is no embedding matrix to set; create it with an embedding size equal to the vectors',
+    );
+  const freeze = options.freeze ?? false;
+  if (typeof freeze !== 'boolean') fail(`freeze must be true or false, got ${String(freeze)}`);
+  const V = model.config.vocabSize;
+  const name = wordTensor(model).name; // embedding.weight (V, E)
+  const fresh = () => model.parameters().find((p) => p.name === name).data; // a view after any growth
+  if (vectors && vectors.data instanceof Float32Array && Array.isArray(vectors.shape)) {
+    const [rows, cols] = vectors.shape;
+    if (rows !== V || cols !== E || vectors.data.length !== V * E)
+      fail(
+        `the embedding must be (${V}, ${E}) (V, E), got (${vectors.shape.join(', ')}) of ${vectors.data.length} values`,
+      );
+    if (!vectors.data.every(Number.isFinite)) fail('the embedding holds a non-finite value', STATUS.NONFINITE);
+    fresh().set(vectors.data);
+    model.setFrozen(name, freeze);
+    return { found: V, lowercased: 0, missing: 0, missingExamples: [], dim: E };
   }
-
-  const topKOf = (options) => {
-    const k = options.topK ?? 10;
-    if (!Number.isInteger(k) || k < 1) fail(`topK must be a whole number ≥ 1, got ${String(k)}`);
-    return k;
-  };
-  const idOf = (model, id, what) => {
-    if (!Number.isInteger(id) || id < 0 || id >= model.config.vocabSize)
-      fail(`${what} must be a token id in [0, ${model.config.vocabSize}), got ${String(id)}`);
-    return id;
-  };
-
-  Object.assign(Model.prototype, {
-    /** A copy of the token vectors (V, D) and which tensor they are. */
-    embeddingMatrix() {
-      const t = wordTensor(this);
-      return { data: t.data.slice(), shape: [...t.shape], tensor: t.name };
-    },
-
-    /**
-     * Set the embedding from parsed vectors (parseEmbeddingText; needs options.vocab: a token of the
-     * vocabulary takes the vector of the same word, else of its lower-case form) or from a Tensor
-     * (V, E). Words without a vector keep their initialisation. freeze: true = the trainer leaves the
-     * embedding as set, false (default) = it is fine-tuned.
-     */
-    setEmbedding(vectors, options = {}) {
-      const E = this.config.embedding;
-      if (E === 0)
-        fail(
-          'the model has one-hot input (embedding 0): there is no embedding matrix to set; create it with an embedding size equal to the vectors',
-        );
-      const freeze = options.freeze ?? false;
-      if (typeof freeze !== 'boolean') fail(`freeze must be true or false, got ${String(freeze)}`);
-      const V = this.config.vocabSize;
-      const target = wordTensor(this); // embedding.weight (V, E)
-      if (vectors && vectors.data instanceof Float32Array && Array.isArray(vectors.shape)) {
-        const [rows, cols] = vectors.shape;
-        if (rows !== V || cols !== E || vectors.data.length !== V * E)
-          fail(
-            `the embedding must be (${V}, ${E}) (V, E), got (${vectors.shape.join(', ')}) of ${vectors.data.length} values`,
-          );
-        if (!vectors.data.every(Number.isFinite)) fail('the embedding holds a non-finite value', STATUS.NONFINITE);
-        target.data.set(vectors.data);
-        this.setFrozen(target.name, freeze);
-        return { found: V, lowercased: 0, missing: 0, missingExamples: [], dim: E };
-      }
-      if (!vectors || !Array.isArray(vectors.words) || !(vectors.vectors instanceof Float32Array))
-        fail('setEmbedding needs parseEmbeddingText(text) output or a Tensor (V, E)');
-      const vocab = options.vocab;
-      if (!vocab || typeof vocab.tokens !== 'function')
-        fail('setEmbedding(vectors) needs { vocab } to match words to ids');
-      if (vocab.size !== V) fail(`the vocabulary has ${vocab.size} tokens but the model expects ${V}`);
-      if (vectors.dim !== E)
-        fail(
-          `the vectors have ${vectors.dim} numbers per word but the model's embedding has ${E} (E): create the model with embedding ${vectors.dim}`,
-        );
-      const index = new Map(vectors.words.map((w, i) => [w, i]));
-      const rows = new Int32Array(V).fill(-1); // (V,) the file's row for each id, -1 none
-      let lowercased = 0;
-      const missing = [];
-      vocab.tokens().forEach((token, id) => {
-        let row = index.get(token);
-        if (row === undefined && token.toLowerCase() !== token) {
-          row = index.get(token.toLowerCase());
-          if (row !== undefined) lowercased++;
-        }
-        if (row === undefined) missing.push(token);
-        else rows[id] = row;
-      });
-      if (missing.length === V) fail(`none of the ${V} words of the vocabulary has a vector in the file`, STATUS.EMPTY);
-      const data = this.parameters().find((p) => p.name === target.name).data; // fresh view
-      rows.forEach((row, id) => {
-        if (row >= 0) data.set(vectors.vectors.subarray(row * E, (row + 1) * E), id * E);
-      });
-      this.setFrozen(target.name, freeze);
-      return {
-        found: V - missing.length,
-        lowercased,
-        missing: missing.length,
-        missingExamples: missing.slice(0, 10),
-        dim: E,
-      };
-    },
-
-    /** The token vectors in the text format (word2vec header line), one line per token of `vocab`. */
-    exportEmbeddingText(vocab) {
-      if (!vocab || typeof vocab.tokens !== 'function') fail("exportEmbeddingText needs the model's vocabulary");
-      if (vocab.size !== this.config.vocabSize)
-        fail(`the vocabulary has ${vocab.size} tokens but the model expects ${this.config.vocabSize}`);
-      const { data, shape } = this.embeddingMatrix();
-      return formatEmbeddingText(vocab.tokens(), data, shape[1]);
-    },
-
-    /** The topK (default 10) tokens nearest to token `id` by cosine similarity of their vectors, itself excluded. */
-    neighbors(id, options = {}) {
-      idOf(this, id, 'id');
-      const { data, shape } = this.embeddingMatrix();
-      const [V, D] = shape;
-      return best(cosines(data, V, D, data.subarray(id * D, (id + 1) * D)), topKOf(options), new Set([id]));
-    },
-
-    /** The analogy a − b + c (king − man + woman ≈ queen): the topK (default 10) tokens whose vectors are nearest by cosine, a, b and c excluded. */
-    analogy(a, b, c, options = {}) {
-      [a, b, c].forEach((id, i) => idOf(this, id, 'abc'[i]));
-      const { data, shape } = this.embeddingMatrix();
-      const [V, D] = shape;
-      const q = new Float64Array(D);
-      for (let i = 0; i < D; i++) q[i] = data[a * D + i] - data[b * D + i] + data[c * D + i];
-      return best(cosines(data, V, D, q), topKOf(options), new Set([a, b, c]));
-    },
+  if (!vectors || !Array.isArray(vectors.words) || !(vectors.vectors instanceof Float32Array))
+    fail('setEmbedding needs parseEmbeddingText(text) output or a Tensor (V, E)');
+  const vocab = options.vocab;
+  if (!vocab || typeof vocab.tokens !== 'function') fail('setEmbedding(vectors) needs { vocab } to match words to ids');
+  if (vocab.size !== V) fail(`the vocabulary has ${vocab.size} tokens but the model expects ${V}`);
+  if (vectors.dim !== E)
+    fail(
+      `the vectors have ${vectors.dim} numbers per word but the model's embedding has ${E} (E): create the model with embedding ${vectors.dim}`,
+    );
+  const index = new Map(vectors.words.map((w, i) => [w, i]));
+  const rows = new Int32Array(V).fill(-1); // (V,) the file's row for each id, -1 none
+  let lowercased = 0;
+  const missing = [];
+  vocab.tokens().forEach((token, id) => {
+    let row = index.get(token);
+    if (row === undefined && token.toLowerCase() !== token) {
+      row = index.get(token.toLowerCase());
+      if (row !== undefined) lowercased++;
+    }
+    if (row === undefined) missing.push(token);
+    else rows[id] = row;
   });
+  if (missing.length === V) fail(`none of the ${V} words of the vocabulary has a vector in the file`, STATUS.EMPTY);
+  const data = fresh();
+  rows.forEach((row, id) => {
+    if (row >= 0) data.set(vectors.vectors.subarray(row * E, (row + 1) * E), id * E);
+  });
+  model.setFrozen(name, freeze);
+  return {
+    found: V - missing.length,
+    lowercased,
+    missing: missing.length,
+    missingExamples: missing.slice(0, 10),
+    dim: E,
+  };
+}
+
+/** The token vectors in the text format (word2vec header line), one line per token of `vocab`. */
+export function exportEmbeddingText(model, vocab) {
+  if (!vocab || typeof vocab.tokens !== 'function') fail("exportEmbeddingText needs the model's vocabulary");
+  if (vocab.size !== model.config.vocabSize)
+    fail(`the vocabulary has ${vocab.size} tokens but the model expects ${model.config.vocabSize}`);
+  const { data, shape } = embeddingMatrix(model);
+  return formatEmbeddingText(vocab.tokens(), data, shape[1]);
+}
+
+/** The topK (default 10) tokens nearest to token `id` by cosine similarity of their vectors, itself excluded. */
+export function neighbors(model, id, options = {}) {
+  idOf(model, id, 'id');
+  const { data, shape } = embeddingMatrix(model);
+  const [V, D] = shape;
+  return best(cosines(data, V, D, data.subarray(id * D, (id + 1) * D)), topKOf(options), new Set([id]));
+}
+
+/** The analogy a − b + c (king − man + woman ≈ queen): the topK (default 10) tokens nearest by cosine, a, b and c excluded. */
+export function analogy(model, a, b, c, options = {}) {
+  [a, b, c].forEach((id, i) => idOf(model, id, 'abc'[i]));
+  const { data, shape } = embeddingMatrix(model);
+  const [V, D] = shape;
+  const q = new Float64Array(D);
+  for (let i = 0; i < D; i++) q[i] = data[a * D + i] - data[b * D + i] + data[c * D + i];
+  return best(cosines(data, V, D, q), topKOf(options), new Set([a, b, c]));
 }
 
 export function install() {

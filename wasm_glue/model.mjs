@@ -7,7 +7,7 @@
 // option once (src/model_api.c) and its sentence is passed through unchanged. Shapes: N streams,
 // T window, V vocabulary, E embedding (0 = one-hot), H hidden, L layers, G gates, W window.
 import { Handle, LmlabError } from './loader.mjs';
-import { addEmbeddingMethods } from './embeddings.mjs';
+import * as embeddings from './embeddings.mjs';
 import {
   CELL,
   CLIP_MODE,
@@ -215,6 +215,24 @@ export function install(core) {
       return this.parameters()
         .filter((p) => p.frozen)
         .map((p) => p.name);
+    }
+
+    // Word vectors (wasm_glue/embeddings.mjs): the token vectors (V, D), set from word2vec/GloVe text,
+    // exported to it, and their nearest neighbours and analogies by cosine similarity.
+    embeddingMatrix() {
+      return embeddings.embeddingMatrix(this);
+    }
+    setEmbedding(vectors, options = {}) {
+      return embeddings.setEmbedding(this, vectors, options);
+    }
+    exportEmbeddingText(vocab) {
+      return embeddings.exportEmbeddingText(this, vocab);
+    }
+    neighbors(id, options = {}) {
+      return embeddings.neighbors(this, id, options);
+    }
+    analogy(a, b, c, options = {}) {
+      return embeddings.analogy(this, a, b, c, options);
     }
 
     /** ids (N, T+1) as an Int32Array of that length (N and T themselves are C's to check). */
@@ -629,8 +647,6 @@ export function install(core) {
     const loss = sum / count;
     return { loss, perplexity: Math.exp(loss), bitsPerToken: loss / Math.LN2, tokens: count };
   }
-
-  addEmbeddingMethods(Model);
 
   /** Evaluate any model on held-out ids: batch 1 (default) reads one stream from a zero state. */
   /** @type {any} */ (Model.prototype).evaluate = function evaluate(ids, options = {}) {
