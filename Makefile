@@ -29,6 +29,9 @@ NODE_ONLY_IN_TEST := tests/web.test.mjs tests/torch-parity.test.mjs tests/torch-
   tests/torch-bridge-page.test.mjs tests/package.test.mjs tests/seq2seq-parity.test.mjs \
   tests/seq2seq-page.test.mjs
 BENCH_NAMES := $(notdir $(basename $(wildcard scripts/bench/*.c)))
+# The libFuzzer harnesses tests/fuzz/fuzz_<name>.c (see "fuzzing" below); FUZZ=<names> narrows them.
+FUZZ_ALL := $(patsubst fuzz_%,%,$(notdir $(basename $(wildcard tests/fuzz/fuzz_*.c))))
+FUZZ ?= $(FUZZ_ALL)
 
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter
 # -MMD -MP: each object records the headers it read (build/…/*.d, included at the end), so touching a
@@ -57,6 +60,9 @@ help:
 	@echo '                   then every node test (headless Chromium, PyTorch parity), typecheck; installs what is missing'
 	@echo 'make web           the static site in dist/        make demo   make web, then serve it on 127.0.0.1:$(PORT)'
 	@echo 'make bench         speed and memory figures        make clean  remove build/ and dist/'
+	@echo 'make fuzz          every libFuzzer harness for FUZZ_SECONDS (default 60; FUZZ=model_load for one)'
+	@echo 'make test-fuzz     the first 4000 inputs (at most 3 s) of each harness from the seeds (part of make test)'
+	@echo 'make fuzz-seeds    regenerate the seed corpus tests/fuzz/corpus/ from the WASM build'
 	@echo 'make pack          the npm package, build/lmlab-<version>.tgz (its prepack builds and checks what it carries)'
 	@echo 'make typecheck     tsc --noEmit over wasm_glue/ and web/ (JSDoc, checkJs) against wasm_glue/index.d.ts'
 	@echo 'make format-check  report C (clang-format) and JS (Prettier) files that are not formatted'
@@ -216,13 +222,13 @@ run_node = $(if $(strip $(1)),true \
   echo "$(2): T=$(T) names none of its node tests")
 # Inside `make test` / `make check` the runs wait for every build of the goal (order-only), so no
 # compiler line lands in the middle of a suite's output and the node tests start after the native ones.
-TEST_BUILDS := build/lmlab.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm web $(NATIVE_DRIVERS)
+TEST_BUILDS := build/lmlab.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm web $(NATIVE_DRIVERS) $(FUZZ:%=build/fuzz/fuzz_%)
 CHECK_BUILDS := build/lmlab.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm $(NATIVE_DRIVERS)
 IN_GOAL = $(if $(filter $(1),$(MAKECMDGOALS)),$(2))
 
 # typecheck: tsc --checkJs over wasm_glue/ and web/ against index.d.ts (tsconfig*.json); quick, so
-# both goals run it.
-test: test-native test-node typecheck
+# both goals run it. test-fuzz: a few seconds of each libFuzzer harness (see "fuzzing" below).
+test: test-native test-node typecheck test-fuzz
 check: check-native check-node typecheck
 
 test-native: $(call run_bins,$(TEST_NATIVE_RUNS)) | $(call IN_GOAL,test,$(TEST_BUILDS))
@@ -235,6 +241,42 @@ test-node: $(TEST_BUILDS) | $(call IN_GOAL,test,test-native)
 	@$(call run_node,$(TEST_NODE_FILES),test-node)
 check-node: $(CHECK_BUILDS) | setup-node $(call IN_GOAL,check,check-native)
 	@$(call run_node,$(CHECK_NODE_FILES),check-node)
+
+# ---- fuzzing ------------------------------------------------------------------------------------
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c) over the same sources, built with clang-14 under
+# ASan+UBSan and coverage. `make fuzz` runs each for FUZZ_SECONDS (default 60; FUZZ_JOBS at a time,
+# default one per core), growing its corpus in build/fuzz/corpus/; `make test-fuzz` (part of `make
+# test`) replays the first FUZZ_TEST_RUNS inputs of each (at most FUZZ_TEST_SECONDS) from the committed
+# seeds with a fixed seed: the same inputs on every machine, a few seconds. FUZZ=<names> narrows
+# both (FUZZ=model_load). The seeds (tests/fuzz/corpus/) come from `make fuzz-seeds`.
+FUZZ_CC := clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= $(JOBS)
+FUZZ_TEST_SECONDS := 3
+FUZZ_TEST_RUNS := 4000
+FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer $(SAN)
+.PHONY: fuzz test-fuzz fuzz-seeds setup-fuzz
+setup-fuzz:
+	@scripts/setup.sh fuzz
+build/fuzz/flags: FORCE
+	$(call write_flags,$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link)
+build/fuzz/obj/%.o: src/%.c build/fuzz/flags | setup-fuzz
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(DEPFLAGS) -c $< -o $@
+build/fuzz/sources: FORCE
+	$(call write_flags,$(SRC))
+build/fuzz/liblmlab.a: $(SRC:src/%.c=build/fuzz/obj/%.o) build/fuzz/sources
+	@rm -f $@
+	ar rcs $@ $(filter %.o,$^)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h build/fuzz/liblmlab.a build/fuzz/flags
+	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc -Itests/fuzz $< build/fuzz/liblmlab.a -o $@ -lm
+fuzz: $(FUZZ:%=build/fuzz/fuzz_%)
+	@FUZZ_WORK=keep scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_JOBS) $(FUZZ)
+test-fuzz: $(FUZZ:%=build/fuzz/fuzz_%) | $(call IN_GOAL,test,test-node)
+	@echo "== fuzz: the first $(FUZZ_TEST_RUNS) inputs (at most $(FUZZ_TEST_SECONDS) s) of each harness from its seeds, seed 1"
+	@FUZZ_RUNS=$(FUZZ_TEST_RUNS) scripts/fuzz.sh $(FUZZ_TEST_SECONDS) $(JOBS) $(FUZZ)
+fuzz-seeds: build/lmlab-seq2seq.wasm | setup-node
+	node tests/fuzz/make-seeds.mjs
 
 # ---- web ---------------------------------------------------------------------------------------
 web: build/lmlab.wasm build/lmlab-seq2seq.wasm | setup-node
@@ -278,7 +320,7 @@ data: | setup-node
 # tsc checks the JSDoc types of the glue and the page (tsconfig.json: the page's DOM; tsconfig.worker.json:
 # the worker's scope) and that the glue gives what wasm_glue/index.d.ts declares (tests/types/).
 # clang-format (.clang-format) formats the C; Prettier (.prettierrc.json) the JS, TS and JSON.
-C_FORMAT_FILES = $(wildcard src/*.c src/*.h tests/native/*.c tests/native/*.h scripts/bench/*.c)
+C_FORMAT_FILES = $(wildcard src/*.c src/*.h tests/native/*.c tests/native/*.h tests/fuzz/*.c tests/fuzz/*.h scripts/bench/*.c)
 JS_FORMAT_FILES := '**/*.{mjs,js,ts,json}'
 typecheck: | setup-node
 	@rc=0; for p in tsconfig.json tsconfig.worker.json; do echo "tsc -p $$p"; node_modules/.bin/tsc -p $$p || rc=1; done; exit $$rc

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # setup.sh — install what a build or test step needs, only when it is missing (idempotent, quiet
-# when everything is there). Usage: scripts/setup.sh emcc|node|chromium|torch|clang-format|all-tests
+# when everything is there). Usage: scripts/setup.sh emcc|node|chromium|torch|clang-format|fuzz|all-tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +22,11 @@ need_chromium() { [ -x /usr/bin/chromium ] || apt_install chromium; }
 need_torch() {
   /usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1 || apt_install python3-numpy python3-torch
 }
+# libFuzzer: clang-14 with its runtime (Debian's libclang-rt-14-dev), for the harnesses of tests/fuzz/.
+need_fuzz() {
+  command -v clang-14 >/dev/null 2>&1 && compgen -G '/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a' >/dev/null ||
+    apt_install clang-14 libclang-rt-14-dev
+}
 need_clang_format() { command -v clang-format >/dev/null 2>&1 || apt_install clang-format; }
 need_node() {
   # npm ci when node_modules is missing or older than the lock file. A symlinked node_modules (a git
@@ -40,7 +45,8 @@ for what in "$@"; do
     chromium) need_chromium ;;
     torch) need_torch ;;
     clang-format) need_clang_format ;;
-    all-tests) need_emcc; need_node; need_chromium; need_torch ;;
-    *) echo "setup.sh: unknown target '$what' (emcc|node|chromium|torch|clang-format|all-tests)" >&2; exit 2 ;;
+    fuzz) need_fuzz ;;
+    all-tests) need_emcc; need_node; need_chromium; need_torch; need_fuzz ;;
+    *) echo "setup.sh: unknown target '$what' (emcc|node|chromium|torch|clang-format|fuzz|all-tests)" >&2; exit 2 ;;
   esac
 done

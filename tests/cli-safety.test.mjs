@@ -5,12 +5,22 @@
 // missing --resume file, a malformed vocabulary in a file), limits from the C constants at the flag check.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLmlab } from '../wasm_glue/index.mjs';
 import { parseFlags } from '../scripts/cli/_args.mjs';
+import { checkOutPath, saveAtomic } from '../scripts/cli/_out-file.mjs';
 import { decodeStrictUtf8, firstInvalidUtf8, textProblem } from '../wasm_glue/utf8.mjs';
 
 let lm;
@@ -230,3 +240,145 @@ test("CLI: messages in the user's terms: a 1-character text, --resume of a missi
     m.dispose();
     vocab.dispose();
   }));
+
+// ---- safe files: the output checked before training, atomic saves, checkpoints, signals -------------------
+
+const TEXT = 'the cat sat on the mat .\nthe dog sat on the rug .\n'.repeat(40);
+const SMALL = ['--hidden', '8', '--batch', '2', '--seq', '8'];
+
+test('--out: never an input, never a file that is not a model file, never a folder; checked before training', () =>
+  withDir((dir) => {
+    const data = join(dir, 't.txt');
+    writeFileSync(data, TEXT);
+    let r = cli(['train', '--data', data, ...SMALL, '--steps', '2', '--out', data]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--out .*t.txt is the same file as --data .*t.txt: it would be overwritten/);
+    assert.equal(readFileSync(data, 'utf8'), TEXT);
+    linkSync(data, join(dir, 'link.txt')); // the same inode under another name
+    r = cli(['train', '--data', data, ...SMALL, '--steps', '2', '--out', join(dir, 'link.txt')]);
+    assert.match(r.stderr, /is the same file as --data/);
+    assert.equal(readFileSync(data, 'utf8'), TEXT);
+    const notes = join(dir, 'notes.md');
+    writeFileSync(notes, '# my notes\n');
+    r = cli(['train', '--data', data, ...SMALL, '--steps', '2', '--out', notes]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--out .*notes.md exists and is not a model file: lmlab overwrites only model files/);
+    assert.equal(readFileSync(notes, 'utf8'), '# my notes\n');
+    // a missing folder, a folder, an unwritable folder: refused at once (no step taken, nothing written)
+    const t0 = Date.now();
+    r = cli(['train', '--data', data, ...SMALL, '--steps', '100000', '--out', join(dir, 'nope', 'm.safetensors')]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^lmlab: --out .*nope\/m.safetensors: the folder .*nope does not exist\n$/);
+    r = cli(['train', '--data', data, ...SMALL, '--steps', '100000', '--out', dir]);
+    assert.match(r.stderr, /--out .* is a folder: name a file inside it/);
+    r = cli(['train', '--data', data, ...SMALL, '--steps', '100000', '--out', '/proc/lmlab.safetensors']);
+    assert.match(r.stderr, /--out \/proc\/lmlab.safetensors: cannot write in the folder \/proc/);
+    assert.ok(Date.now() - t0 < 20000, 'refused before 100000 steps of training');
+    r = cli(['compare', '--data', data, '--steps', '1', '--cells', 'bigram', '--json-out', data]);
+    assert.match(r.stderr, /--json-out .* is the same file as --data/);
+    assert.deepEqual(readdirSync(dir).sort(), ['link.txt', 'notes.md', 't.txt']); // no temporary file anywhere
+    // an existing model file is replaced (the usual --resume X --out X)
+    const model = join(dir, 'm.safetensors');
+    r = cli(['train', '--data', data, ...SMALL, '--steps', '2', '--quiet', '--out', model]);
+    assert.equal(r.status, 0, r.stderr);
+    r = cli(['train', '--data', data, '--resume', model, '--steps', '2', '--quiet', '--out', model]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /at step 4/);
+  }));
+
+test('saveAtomic: the target is whole or untouched; a failed save leaves no temporary file; stale ones are removed', () =>
+  withDir((dir) => {
+    const target = join(dir, 'm.safetensors');
+    saveAtomic(target, Uint8Array.of(1, 2, 3));
+    assert.deepEqual([...readFileSync(target)], [1, 2, 3]);
+    saveAtomic(target, 'text');
+    assert.equal(readFileSync(target, 'utf8'), 'text');
+    const folder = join(dir, 'busy');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'keep'), 'x');
+    assert.throws(() => saveAtomic(folder, Uint8Array.of(1)), /could not save .*busy: (EISDIR|ENOTEMPTY)/);
+    assert.deepEqual(readdirSync(dir).sort(), ['busy', 'm.safetensors']);
+    // a temporary file of a process that is gone (killed in the middle of a save) is removed by the next check
+    const stale = join(dir, '.m.safetensors.2147483646.tmp');
+    writeFileSync(stale, 'half a model');
+    const other = join(dir, '.other.safetensors.2147483646.tmp');
+    writeFileSync(other, 'not ours');
+    checkOutPath(target, { kind: 'any' });
+    assert.equal(existsSync(stale), false);
+    assert.equal(existsSync(other), true);
+  }));
+
+/** Start `lmlab train` in a child, send `signal` once `when` appears in its output; { code, stdout }. */
+function trainUntil(args, when, signal) {
+  const child = spawn(process.execPath, ['scripts/lmlab.mjs', 'train', ...args]);
+  let stdout = '';
+  let stderr = '';
+  let sent = false;
+  return new Promise((resolve) => {
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (!sent && when.test(stdout)) {
+        sent = true;
+        child.kill(signal);
+      }
+    });
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code, killedBy) => resolve({ code, killedBy, stdout, stderr }));
+  });
+}
+
+test('signals: SIGTERM and SIGHUP save a checkpoint like Ctrl-C (exit 128 + the signal number)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lmlab-safety-'));
+  try {
+    const data = join(dir, 't.txt');
+    writeFileSync(data, TEXT);
+    for (const [signal, code] of [
+      ['SIGTERM', 143],
+      ['SIGHUP', 129],
+    ]) {
+      const out = join(dir, `${signal}.safetensors`);
+      const r = await trainUntil(
+        ['--data', data, ...SMALL, '--minutes', '2', '--every', '10', '--out', out],
+        /step 10 /,
+        signal,
+      );
+      assert.equal(r.code, code, r.stdout + r.stderr);
+      assert.match(r.stdout, new RegExp(`interrupted \\(${signal}\\): checkpoint .* at step \\d+`));
+      const m = lm.Model.load(new Uint8Array(readFileSync(out)));
+      assert.equal(m.config.hidden, 8);
+      m.dispose();
+    }
+    assert.deepEqual(readdirSync(dir).sort(), ['SIGHUP.safetensors', 'SIGTERM.safetensors', 't.txt']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('checkpoints: --checkpoint-minutes saves --out while training, so even SIGKILL leaves a loadable model', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lmlab-safety-'));
+  try {
+    const data = join(dir, 't.txt');
+    writeFileSync(data, TEXT);
+    const out = join(dir, 'm.safetensors');
+    const r = await trainUntil(
+      ['--data', data, ...SMALL, '--minutes', '2', '--every', '1000000', '--checkpoint-minutes', '0.005', '--out', out],
+      /checkpoint: .* at step \d+\n(.|\n)*checkpoint: /,
+      'SIGKILL',
+    );
+    assert.equal(r.killedBy, 'SIGKILL');
+    const steps = [...r.stdout.matchAll(/checkpoint: .* at step (\d+)/g)].map((m) => Number(m[1]));
+    assert.ok(steps.length >= 2 && steps[1] > steps[0], r.stdout);
+    const bytes = new Uint8Array(readFileSync(out));
+    const m = lm.Model.load(bytes);
+    const trainer = JSON.parse(m.metadata.trainer ?? readHeaderMeta(bytes).trainer);
+    assert.ok(trainer.step >= steps[0], `saved step ${trainer.step}`);
+    m.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function readHeaderMeta(bytes) {
+  const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+  return JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))).__metadata__;
+}

@@ -360,7 +360,7 @@ test('CLI: word level with masked-word accuracy; Ctrl-C saves a checkpoint', asy
       child.on('exit', (c) => resolve(c));
     });
     assert.equal(code, 130, stdout);
-    assert.match(stdout, /interrupted: checkpoint .* at step \d+/);
+    assert.match(stdout, /interrupted \(SIGINT\): checkpoint .* at step \d+/);
     const model = lm.Model.load(new Uint8Array(readFileSync(ckpt)));
     assert.equal(model.config.hidden, 16);
     model.dispose();

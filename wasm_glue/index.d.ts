@@ -883,6 +883,68 @@ export declare class Seq2SeqTrainer {
   dispose(): void;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Lab 2's single questions, asked alike of a Bigram and a neural Model (wasm_glue/sentence-queries.mjs).
+// A Bigram carries its vocabulary; a Model needs { vocab } (Vocab.fromJSON(JSON.parse(model.metadata.vocab))).
+
+export interface QueryOptions {
+  /** the Model's vocabulary (ignored for a Bigram) */
+  vocab?: Vocab;
+}
+export interface TokenProb {
+  token: string;
+  id: number;
+  prob: number;
+  logProb: number;
+}
+/** predictNext: the context's tokens (word level: <s> first, no </s>) and the likeliest next tokens (never <s>). */
+export interface NextTokens {
+  context: string[];
+  candidates: TokenProb[];
+}
+/** scoreSentence: the chain rule. Every token after the first is predicted (word level: w1 … wn and </s>). */
+export interface SentenceScore {
+  /** every token, word level <s> w1 … wn </s> */
+  tokens: string[];
+  /** one factor P(token | tokens before) per predicted token; `given` is the token before it */
+  steps: (TokenProb & { given: string })[];
+  /** Σ log factors (natural log); -Infinity when a factor is 0 (a bigram with k = 0 and an unseen pair) */
+  logProb: number;
+  /** exp(−logProb / predicted); Infinity when a factor is 0 */
+  perplexity: number;
+  predicted: number;
+  /** tokens read as <unk> */
+  unknown: number;
+}
+/** rankMasked: best first; prob normalised over the candidate set, so the two models compare. */
+export interface MaskedRanking {
+  candidates: TokenProb[];
+  /** how the model ranked, in words */
+  method: string;
+  /** candidates considered: bigram V − 2 (every word but <s> </s>); neural `candidates` or V − 2 for 'all' */
+  candidateSet: number;
+  /** tokens left of the mask (word level from <s>) and right of it (to </s>) */
+  left: string[];
+  right: string[];
+}
+/** The likeliest next tokens: the bigram's P(· | last token), the model's P(· | whole context) from a zero state (topK default 10). */
+export declare function predictNext(
+  model: Bigram | Model,
+  context: string,
+  options?: QueryOptions & { topK?: number },
+): NextTokens;
+/** Each factor P(w_t | w_<t) of a sentence (the bigram: P(w_t | w_t−1)), log P and perplexity. The model's factors are teacher-forced: it is given the true previous tokens. */
+export declare function scoreSentence(model: Bigram | Model, sentence: string, options?: QueryOptions): SentenceScore;
+/** Candidates for the one [MASK] (or ___). Bigram: every word but <s> </s> by P(w | prev)·P(next | w) (the lab's method).
+ *  Model: log P(whole sentence with w in place) over the `candidates` (default 50) likeliest next words after the left
+ *  context, or 'all' (every word but <s> </s>; one forward pass of the sentence per word). Errors name a missing or
+ *  repeated mask and a sentence of unknown words. topK default 10. */
+export declare function rankMasked(
+  model: Bigram | Model,
+  sentence: string,
+  options?: QueryOptions & { candidates?: number | 'all'; topK?: number },
+): MaskedRanking;
+
 export interface Lmlab {
   Vocab: typeof Vocab;
   Bigram: typeof Bigram;
@@ -894,6 +956,9 @@ export interface Lmlab {
   /** True when this instance has sequence to sequence and the attention pair (loaded with { seq2seq: true }). */
   seq2seq: boolean;
   layers: Layers;
+  predictNext: typeof predictNext;
+  scoreSentence: typeof scoreSentence;
+  rankMasked: typeof rankMasked;
   LmlabError: typeof LmlabError;
   STATUS: typeof STATUS;
   STATUS_NAMES: typeof STATUS_NAMES;

@@ -12,8 +12,17 @@ import { install as installLayersGated } from './layers-gated.mjs';
 import { install as installModel } from './model.mjs';
 import { install as installLayersAttention } from './layers-attention.mjs';
 import { install as installSeq2Seq } from './seq2seq.mjs';
+import { install as installSentenceQueries } from './sentence-queries.mjs';
 
-const MODULES = [installCore, installVocab, installBigram, installLayers, installLayersGated, installModel];
+const MODULES = [
+  installCore,
+  installVocab,
+  installBigram,
+  installLayers,
+  installLayersGated,
+  installModel,
+  installSentenceQueries,
+];
 // Sequence to sequence and the attention pair live in build/lmlab-seq2seq.wasm only (the page's
 // lmlab.wasm stays small): installed when the instance has them, else the names say how to get them.
 const SEQ2SEQ_MODULES = [installLayersAttention, installSeq2Seq];

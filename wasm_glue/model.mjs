@@ -390,17 +390,23 @@ export function install(core) {
       if (T === 0) {
         totals = order.map((id) => first[id]);
       } else {
-        const rows = new Int32Array(order.length * (T + 1));
-        order.forEach((id, n) => {
-          rows.set(l, n * (T + 1));
-          rows[n * (T + 1) + l.length] = id;
-          rows.set(r, n * (T + 1) + l.length + 1);
-        });
-        const sums = this.sequenceLogProbs(rows, order.length, T);
+        // one row per candidate, scored in chunks so the (rows, T, V) scores stay near 4M floats (16 MB)
+        const chunk = Math.max(1, Math.floor(2 ** 22 / (T * V)));
+        const sums = new Float64Array(order.length);
+        for (let start = 0; start < order.length; start += chunk) {
+          const part = order.slice(start, start + chunk);
+          const rows = new Int32Array(part.length * (T + 1));
+          part.forEach((id, n) => {
+            rows.set(l, n * (T + 1));
+            rows[n * (T + 1) + l.length] = id;
+            rows.set(r, n * (T + 1) + l.length + 1);
+          });
+          sums.set(this.sequenceLogProbs(rows, part.length, T), start);
+        }
         // the first id of a row is not predicted: with an empty left context that is the candidate itself
         totals = order.map((id, n) => sums[n] + (l.length === 0 ? first[id] : 0));
       }
-      const max = Math.max(...totals);
+      const max = totals.reduce((a, b) => (b > a ? b : a), -Infinity);
       const z = totals.reduce((acc, t) => acc + Math.exp(t - max), 0);
       return order
         .map((id, n) => ({ id, logProb: totals[n], prob: Math.exp(totals[n] - max) / z }))

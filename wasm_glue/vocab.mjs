@@ -172,7 +172,13 @@ export function install(core) {
      * @param {import('./index').VocabJSON} json
      */
     static fromJSON(json) {
-      if (typeof json === 'string') json = JSON.parse(json);
+      if (typeof json === 'string') {
+        try {
+          json = JSON.parse(json);
+        } catch (e) {
+          throw argError(`Vocab.fromJSON needs the JSON of vocab.toJSON(): ${e instanceof Error ? e.message : e}`);
+        }
+      }
       if (!json || typeof json !== 'object') throw argError('Vocab.fromJSON needs an object from vocab.toJSON()');
       const level = pick(LEVELS, json.level, 'vocabulary level');
       const { tokens, counts } = json;

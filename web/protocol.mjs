@@ -21,7 +21,9 @@
  * The reply to setCorpus: the corpus as the worker split it, and its bigram baseline.
  * @typedef {object} CorpusInfo
  * @property {number} chars characters trained and validated on
- * @property {number} vocabSize
+ * @property {'char' | 'word'} level what a token is (settings level, lower, minCount, sentences)
+ * @property {number} vocabSize tokens in the vocabulary (word level: <unk> <s> </s> and the words)
+ * @property {number} unknownRate the fraction of training tokens that are <unk> (word level; 0 for characters)
  * @property {number} trainTokens
  * @property {number} valTokens
  * @property {boolean} heldOut false: too short to hold text out, validation uses the training text
@@ -50,6 +52,8 @@
  * @property {number} step optimizer steps taken
  * @property {boolean} trainable false for the bigram (counted, not trained)
  * @property {number} bigramLoss the corpus's bigram validation loss
+ * @property {CorpusInfo} corpus the corpus as encoded for this model (configure re-encodes it when the
+ *   level or a word option changed)
  * @property {string} [note] what loading a file could not restore
  */
 
@@ -60,7 +64,9 @@
  * @property {TokenProb[] | null} bigram top 10 after the last known character
  * @property {string} context the text used (its last 256 characters)
  * @property {string} dropped characters the vocabulary does not know, each once
- * @property {{ chars: string[], bits: Float32Array } | null} surprisal -log2 p per character (bits[0] NaN)
+ * @property {string[]} unknown word level: the words read as <unk> (each once); [] for characters
+ * @property {'char' | 'word'} level word level: the tokens are words (joined by spaces when shown)
+ * @property {{ chars: string[], bits: Float32Array } | null} surprisal -log2 p per token (bits[0] NaN)
  */
 
 /**
@@ -80,6 +86,8 @@
  * @property {Float32Array | null} inputs (E, T) or null
  * @property {TokenProb[][]} next (T,) lists of the 5 likeliest next characters
  * @property {string} dropped characters the vocabulary does not know, each once
+ * @property {string[]} unknown word level: the words read as <unk> (each once); [] for characters
+ * @property {'char' | 'word'} level word level: chars are words, from <s> to </s>
  * @property {number} cut characters left out beyond the longest probe
  */
 

@@ -11,7 +11,8 @@
  * @typedef {{
  *   corpus: string, model: ModelKind, hidden: number, embed: number, layers: number, window: number,
  *   gru: 'torch'|'lecture', seq: number, batch: number, opt: 'sgd'|'adagrad'|'adam', lr: number, clip: number,
- *   clipMode: 'norm'|'value', seed: number, temp: number, prime: string
+ *   clipMode: 'norm'|'value', seed: number, temp: number, prime: string,
+ *   level: 'char'|'word', lower: number, minCount: number, sentences: 'lines'|'punctuation'
  * }} Settings
  */
 
@@ -49,7 +50,16 @@ export const FIELDS = Object.freeze({
   seed: { kind: 'int', def: 1, min: 0, max: 2147483647, label: 'seed' },
   temp: { kind: 'number', def: 0.8, min: 0, max: 3, label: 'temperature' },
   prime: { kind: 'text', def: '', maxLength: 200, label: 'prime text' },
+  // The tokens (web/worker/tokens.mjs): characters, or the word tokenizer's words with its options.
+  // lower, minCount and sentences are the word tokenizer's (character level ignores them).
+  level: { kind: 'choice', def: 'char', choices: ['char', 'word'], label: 'level' },
+  lower: { kind: 'int', def: 1, min: 0, max: 1, label: 'lower-case (1 = yes)' },
+  minCount: { kind: 'int', def: 10, min: 1, max: 100000, label: 'minimum count (rarer words become <unk>)' },
+  sentences: { kind: 'choice', def: 'lines', choices: ['lines', 'punctuation'], label: 'sentence splitting' },
 });
+
+/** Settings that change the tokens: changing one re-encodes the corpus (and rebuilds the model). */
+export const TOKEN_SETTINGS = Object.freeze(['level', 'lower', 'minCount', 'sentences']);
 
 /** Settings that change the model or its trainer: changing one rebuilds the model. */
 export const STRUCTURAL = Object.freeze([
@@ -65,6 +75,7 @@ export const STRUCTURAL = Object.freeze([
   'clip',
   'clipMode',
   'seed',
+  ...TOKEN_SETTINGS,
 ]);
 
 /** The window MLP's embedding when the settings had none (it concatenates embeddings, so one-hot is out). */

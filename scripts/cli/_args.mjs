@@ -19,13 +19,19 @@ const DECIMAL = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 /**
  * @param {string[]} argv
  * @param {Record<string, {type: 'string'|'int'|'number'|'bool', default?: any, choices?: string[], min?: number, max?: number}>} spec
+ * @param {{ positional?: number }} [options] up to this many arguments without -- are collected in values._
  */
-export function parseFlags(argv, spec) {
+export function parseFlags(argv, spec, { positional = 0 } = {}) {
   const values = {};
   const seen = new Set();
   for (const [name, flag] of Object.entries(spec)) values[name] = flag.default;
+  const rest = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (!arg.startsWith('--') && rest.length < positional) {
+      rest.push(arg);
+      continue;
+    }
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}'`);
     let [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
     const flag = Object.hasOwn(spec, name) ? spec[name] : undefined;
@@ -44,6 +50,7 @@ export function parseFlags(argv, spec) {
     if (raw === undefined) throw new UsageError(`--${name} needs a value`);
     values[name] = convert(name, raw, flag);
   }
+  if (positional) values._ = rest;
   return values;
 }
 

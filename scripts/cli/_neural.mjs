@@ -1,7 +1,7 @@
 // _neural.mjs — what the train, eval and sample commands share: reading the corpus (a file, or the
 // built-in Brown text), the train/validation split, opening a model file with its vocabulary, reading
-// a file's header (config and training state), atomic writes, and number formatting.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+// a file's header (config and training state), and number formatting.
+import { readFileSync } from 'node:fs';
 import { UsageError } from './_args.mjs';
 import { decodeText, readBytes, readTextFile } from './_text.mjs';
 
@@ -93,13 +93,6 @@ export function checkVocabularySize(vocab, name) {
   throw new UsageError(
     `${name} has only ${vocab.size} ${what}: a language model chooses among at least 2, so give it a longer, varied text`,
   );
-}
-
-/** Write a file through a temporary name, so an interrupted write never leaves half a model. */
-export function writeAtomic(path, bytes) {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, bytes);
-  renameSync(temporary, path);
 }
 
 /** Token ids of a prime text: word level drops the closing </s> so generation continues the sentence. */

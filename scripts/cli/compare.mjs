@@ -3,9 +3,9 @@
 // wall-clock budget (or the same step budget), scores each on the same held-out text, and prints one
 // table (parameters, training chars/s, held-out loss, perplexity, bits/char, masked-word top-1 at
 // word level), also written as JSON with --json-out.
-import { writeFileSync } from 'node:fs';
 import { LIMITS } from '../../wasm_glue/constants.mjs';
 import { parseFlags, UsageError } from './_args.mjs';
+import { checkOutPath, saveAtomic } from './_out-file.mjs';
 import { checkVocabularySize, describeModel, fmt, modelConfig, readCorpus, splitText } from './_neural.mjs';
 import { programName } from './_program.mjs';
 
@@ -88,6 +88,7 @@ export async function run(argv) {
   for (const c of cells) if (!ALL.includes(c)) throw new UsageError(`--cells: '${c}' is not one of ${ALL.join(', ')}`);
   if (cells.length === 0) throw new UsageError('--cells names no model');
   const word = f.level === 'word';
+  if (f['json-out']) checkOutPath(f['json-out'], { flag: '--json-out', inputs: [['--data', f.data]], kind: 'any' });
   const { loadLmlab } = await import('../../wasm_glue/index.mjs');
   const lm = await loadLmlab();
   const corpus = await readCorpus(f.data);
@@ -132,7 +133,7 @@ export async function run(argv) {
       budget,
       rows,
     };
-    writeFileSync(f['json-out'], `${JSON.stringify(out, null, 2)}\n`);
+    saveAtomic(f['json-out'], `${JSON.stringify(out, null, 2)}\n`);
     log(`wrote ${f['json-out']}`);
   }
   vocab.dispose();

@@ -4,6 +4,7 @@
 // masked-word accuracy (word level), comparable with the bigram's on the same seed.
 import { parseFlags, UsageError } from './_args.mjs';
 import { fmt, openModel, readCorpus, splitText } from './_neural.mjs';
+import { candidatesOf } from './mask.mjs';
 
 export const summary = 'evaluate a model file: loss, perplexity, bits per char/token';
 
@@ -16,6 +17,8 @@ export const usage = `usage: node scripts/lmlab.mjs eval --model FILE [flags]
   --seq T             window length (default 100; the state is carried across windows)
   --masked            also mask one word per sentence and report top-1/top-5 accuracy (word level)
   --masked-sentences K  at most this many sentences for --masked (default 500)
+  --candidates K|all  --masked: the candidate set, the K likeliest next words after the left context
+                      re-ranked by the whole sentence, or all (every word but <s> </s> <unk>; default 50)
   --seed S            masking seed (default 1)
   --json              print the result as JSON`;
 
@@ -27,6 +30,7 @@ const spec = {
   seq: { type: 'int', default: 100, min: 1 },
   masked: { type: 'bool', default: false },
   'masked-sentences': { type: 'int', default: 500, min: 1 },
+  candidates: { type: 'string', default: '50' },
   seed: { type: 'int', default: 1, min: 0, max: 4294967295 },
   json: { type: 'bool', default: false },
 };
@@ -34,6 +38,7 @@ const spec = {
 export async function run(argv) {
   const f = parseFlags(argv, spec);
   if (!f.model) throw new UsageError('eval needs --model FILE');
+  const candidates = candidatesOf(f.candidates);
   const { loadLmlab } = await import('../../wasm_glue/index.mjs');
   const lm = await loadLmlab();
   const { model, vocab } = openModel(lm, f.model);
@@ -62,7 +67,12 @@ export async function run(argv) {
     if (vocab.level !== 'word') throw new UsageError('--masked needs a word-level model');
     const sentences = vocab.encodeSentences(text).slice(0, f['masked-sentences']);
     const specials = [vocab.bos, vocab.eos, vocab.unk].filter((id) => id >= 0);
-    out.masked = model.maskedAccuracy(sentences, { seed: f.seed, exclude: specials });
+    const count =
+      candidates === 'all' ? vocab.size - specials.length : Math.min(candidates, vocab.size - specials.length);
+    const m0 = performance.now();
+    out.masked = model.maskedAccuracy(sentences, { seed: f.seed, exclude: specials, candidates: count });
+    out.masked.candidates = count;
+    out.masked.seconds = (performance.now() - m0) / 1000;
   }
   if (f.json) {
     console.log(JSON.stringify(out, null, 2));
@@ -76,7 +86,7 @@ export async function run(argv) {
   );
   if (out.masked)
     console.log(
-      `masked word: top-1 ${fmt(100 * out.masked.top1, 1)}%   top-5 ${fmt(100 * out.masked.top5, 1)}%   (${out.masked.sentences} sentences, seed ${f.seed})`,
+      `masked word: top-1 ${fmt(100 * out.masked.top1, 1)}%   top-5 ${fmt(100 * out.masked.top5, 1)}%   (${out.masked.sentences} sentences, seed ${f.seed}; ${out.masked.candidates} candidates each, ${fmt(out.masked.seconds, 1)} s)`,
     );
   return 0;
 }

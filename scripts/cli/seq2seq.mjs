@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { LIMITS } from '../../wasm_glue/constants.mjs';
 import { buildVocabularies } from '../../wasm_glue/seq2seq-vocab.mjs';
 import { parseFlags, UsageError } from './_args.mjs';
-import { duration, fmt, writeAtomic } from './_neural.mjs';
+import { duration, fmt } from './_neural.mjs';
+import { checkOutPath, saveAtomic, signalExitCode, STOP_SIGNALS } from './_out-file.mjs';
 import { decodeText } from './_text.mjs';
 import { attentionText, dataOptions, lengthTable, loadPairs, openSeq2Seq } from './_seq2seq.mjs';
 
@@ -146,6 +147,7 @@ async function train(argv) {
     throw new UsageError('the built-in tasks are char level; --level applies to --data');
   if (f['gru-variant'] && (f.cell ?? 'lstm') !== 'gru')
     throw new UsageError(`--gru-variant applies to --cell gru, not ${f.cell ?? 'lstm'}`);
+  checkOutPath(f.out, { inputs: [['--data', f.data]] }); // before any work
   const lm = await loadApi();
   let model,
     resumeBytes = null,
@@ -240,14 +242,14 @@ async function train(argv) {
   const deadline = f.minutes !== undefined ? Date.now() + f.minutes * 60000 : Infinity;
   let smooth = null,
     last = { loss: NaN, clipEvents: 0 },
-    interrupted = false,
+    interrupted = null,
     pairsDone = 0,
     trainSeconds = 0,
     chunk = 1;
-  const onSigint = () => {
-    interrupted = true;
+  const onSignal = (signal) => {
+    interrupted = signal;
   };
-  process.on('SIGINT', onSigint);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   const t0 = performance.now();
   const progress = (val) => {
     const steps = trainer.step - startStep,
@@ -281,17 +283,17 @@ async function train(argv) {
       } else if (tty) {
         process.stdout.write(`\r\x1b[K${progress(null)}`);
       }
-      await new Promise((resolve) => setImmediate(resolve)); // lets Ctrl-C through between calls
+      await new Promise((resolve) => setImmediate(resolve)); // lets a signal through between calls
     }
   } catch (err) {
-    writeAtomic(f.out, model.save(trainer));
+    saveAtomic(f.out, model.save(trainer));
     err.message += ` (the last finite parameters were saved to ${f.out})`;
     throw err;
   } finally {
     if (tty) process.stdout.write('\n');
   }
-  writeAtomic(f.out, model.save(trainer));
-  process.off('SIGINT', onSigint);
+  saveAtomic(f.out, model.save(trainer));
+  for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   const seconds = (performance.now() - t0) / 1000,
     steps = trainer.step - startStep;
   const final = check(pairs.test);
@@ -299,12 +301,12 @@ async function train(argv) {
     ? `held-out loss ${fmt(final.loss)}, exact match ${(100 * final.accuracy.exactMatch).toFixed(1)}% of ${pairs.test.length}, `
     : '';
   console.log(
-    `${interrupted ? 'interrupted: checkpoint' : 'saved'} ${f.out} at step ${trainer.step}: train loss ${fmt(last.loss)}, ${held}` +
+    `${interrupted ? `interrupted (${interrupted}): checkpoint` : 'saved'} ${f.out} at step ${trainer.step}: train loss ${fmt(last.loss)}, ${held}` +
       `${steps} steps in ${duration(seconds)} (${Math.round(pairsDone / Math.max(trainSeconds, 1e-9))} pairs/s training)`,
   );
   trainer.dispose();
   model.dispose();
-  return interrupted ? 130 : 0;
+  return interrupted ? signalExitCode(interrupted) : 0;
 }
 
 async function evaluate(argv) {

@@ -1,7 +1,8 @@
 // train.mjs — `lmlab train`: train a neural language model (RNN, LSTM, GRU or fixed window) on a text file (or the built-in Brown text)
 // with N parallel streams and truncated BPTT, printing a live progress line (step, loss, smoothed
 // loss, validation loss every K steps, chars/s, ETA) and a sample every K steps; saves a model file
-// with the optimizer state so `--resume` continues exactly; Ctrl-C saves a checkpoint before exiting.
+// with the optimizer state so `--resume` continues exactly; checkpoints every --checkpoint-minutes, and
+// SIGINT (Ctrl-C), SIGTERM and SIGHUP save a checkpoint before exiting (_out-file.mjs writes it safely).
 import { LIMITS } from '../../wasm_glue/constants.mjs';
 import { parseFlags, UsageError } from './_args.mjs';
 import { linearDecay } from './_schedule.mjs';
@@ -17,8 +18,8 @@ import {
   primeIds,
   readCorpus,
   splitText,
-  writeAtomic,
 } from './_neural.mjs';
+import { checkOutPath, saveAtomic, signalExitCode, STOP_SIGNALS } from './_out-file.mjs';
 
 export const summary =
   'train a neural language model (rnn, lstm, gru, window; char or word level) and save a model file';
@@ -50,7 +51,10 @@ export const usage = `usage: node scripts/lmlab.mjs train [flags]
   --every K            validation loss and a sample every K steps (default 200)
   --val-tokens K       tokens of held-out text scored at each check (default 20000; all at the end)
   --sample-length K    length of the periodic samples (default 200)
-  --out FILE           model file to write (default model.safetensors)
+  --out FILE           model file to write (default model.safetensors); checked before training: not
+                       an input, an existing file only if it is a model file, in a writable folder
+  --checkpoint-minutes M  save --out every M minutes while training; 0 = only at the end (default 5).
+                       SIGINT (Ctrl-C), SIGTERM and SIGHUP also save before exiting
   --resume FILE        continue training from a model file saved by train (same data)
   --quiet              no progress line and no samples, only the final summary`;
 
@@ -80,6 +84,7 @@ const spec = {
   'val-tokens': { type: 'int', default: 20000, min: 2 },
   'sample-length': { type: 'int', default: 200, min: 1, max: LIMITS.MAX_GEN_LENGTH },
   out: { type: 'string', default: 'model.safetensors' },
+  'checkpoint-minutes': { type: 'number', default: 5, min: 0 },
   resume: { type: 'string' },
   quiet: { type: 'bool', default: false },
 };
@@ -98,6 +103,7 @@ export async function run(argv) {
   if (f.cell === 'window' && f.embedding === 0)
     throw new UsageError('the window model needs a trainable embedding: --embedding must be at least 1');
   f.embedding ??= f.cell === 'window' ? 32 : 0;
+  checkOutPath(f.out, { inputs: [['--data', f.data]] }); // before any work: never after an hour of training
   const { loadLmlab } = await import('../../wasm_glue/index.mjs');
   const lm = await loadLmlab();
   const corpus = await readCorpus(f.data);
@@ -186,12 +192,14 @@ export async function run(argv) {
   const perStep = options.batch * options.seq;
   let smooth = Math.log(V);
   let lastVal = null;
-  let interrupted = false;
+  let interrupted = null; // the signal's name once one arrives
   let last = { loss: NaN };
-  const onSigint = () => {
-    interrupted = true;
+  const onSignal = (signal) => {
+    interrupted = signal;
   };
-  process.on('SIGINT', onSigint);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  const checkpointMs = f['checkpoint-minutes'] * 60000;
+  let lastCheckpoint = Date.now();
   const t0 = performance.now();
   let chunk = 1;
   try {
@@ -226,25 +234,31 @@ export async function run(argv) {
           `\r\x1b[Kstep ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth)}  val ${lastVal ? fmt(lastVal.loss) : '-'}  ${Math.round(rate)} ${unit}/s  ETA ${duration(eta)}`,
         );
       }
-      await new Promise((resolve) => setImmediate(resolve)); // lets Ctrl-C through between calls
+      if (checkpointMs > 0 && Date.now() - lastCheckpoint >= checkpointMs) {
+        saveAtomic(f.out, model.save(trainer));
+        lastCheckpoint = Date.now();
+        if (tty) process.stdout.write('\r\x1b[K');
+        log(`checkpoint: ${f.out} at step ${trainer.step}`);
+      }
+      await new Promise((resolve) => setImmediate(resolve)); // lets a signal through between calls
     }
   } catch (err) {
-    writeAtomic(f.out, model.save(trainer));
+    saveAtomic(f.out, model.save(trainer));
     err.message += ` (the last finite parameters were saved to ${f.out})`;
     throw err;
   } finally {
     if (tty) process.stdout.write('\n');
   }
-  writeAtomic(f.out, model.save(trainer));
-  process.off('SIGINT', onSigint); // a second Ctrl-C during the save above is ignored; now it stops us
+  saveAtomic(f.out, model.save(trainer));
+  for (const signal of STOP_SIGNALS) process.off(signal, onSignal); // a second signal during the save above is ignored; now it stops us
   const seconds = (performance.now() - t0) / 1000;
   const steps = trainer.step - startStep;
   const final = validate(valIds);
   const rate = (steps * perStep) / Math.max(seconds, 1e-9);
   const summaryLine =
-    `${interrupted ? 'interrupted: checkpoint' : 'saved'} ${f.out} at step ${trainer.step}: train loss ${fmt(last.loss)}, ` +
+    `${interrupted ? `interrupted (${interrupted}): checkpoint` : 'saved'} ${f.out} at step ${trainer.step}: train loss ${fmt(last.loss)}, ` +
     `${final ? `val loss ${fmt(final.loss)} (perplexity ${fmt(final.perplexity, 2)}, ${fmt(final.bitsPerToken, 3)} bits/${vocab.level === 'char' ? 'char' : 'token'}), ` : ''}` +
     `${steps} steps in ${duration(seconds)} (${Math.round(rate)} ${unit}/s, ${fmt((1000 * seconds) / Math.max(steps, 1), 2)} ms/step)`;
   console.log(summaryLine);
-  return interrupted ? 130 : 0;
+  return interrupted ? signalExitCode(interrupted) : 0;
 }

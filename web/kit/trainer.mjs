@@ -264,6 +264,7 @@ export class Trainer extends EventTarget {
     this.last = null;
     try {
       const info = await this.call('configure', { settings: /** @type {any} */ (given) });
+      this.adoptCorpus(info.corpus);
       this.model = info;
       this.settings = info.settings;
       this.steps = info.step;
@@ -274,6 +275,26 @@ export class Trainer extends EventTarget {
       this.emit('model', null);
       throw err;
     }
+  }
+
+  /**
+   * The corpus as the worker encoded it for the model (a change of level or word options re-encodes
+   * it): when the tokens changed, the bigram line follows and 'corpus' is emitted.
+   * @param {CorpusInfo | undefined} info
+   */
+  adoptCorpus(info) {
+    if (!info) return;
+    const before = this.corpus;
+    this.corpus = info;
+    if (
+      before &&
+      before.level === info.level &&
+      before.vocabSize === info.vocabSize &&
+      before.bigram.loss === info.bigram.loss
+    )
+      return;
+    this.history.setBigram(info.bigram.loss);
+    this.emit('corpus', info);
   }
 
   /** Rebuild the model from the seed. */
@@ -432,6 +453,7 @@ export class Trainer extends EventTarget {
     await this.pause();
     const keep = bytes.slice(0);
     const info = await this.call('load', { bytes, name }, [bytes]);
+    this.adoptCorpus(info.corpus);
     this.checkpoint = { bytes: keep, step: info.step };
     this.model = info;
     this.settings = info.settings;
@@ -508,6 +530,7 @@ export class Trainer extends EventTarget {
         this.corpus = await this.call('setCorpus', { name: this.corpusName, text: this.text });
         // not this.configure(): the curves so far stay on screen until the checkpoint replaces them
         const info = await this.call('configure', { settings: /** @type {any} */ (this.given) });
+        this.adoptCorpus(info.corpus);
         this.model = info;
         this.steps = info.step;
         if (checkpoint) await this.load(checkpoint.bytes.slice(0), 'the last checkpoint');

@@ -48,7 +48,7 @@ export function refreshSample(app) {
     $('sample').dataset.source = source;
     let note =
       source === 'bigram'
-        ? 'Sampled from the bigram: each character depends only on the one before.'
+        ? `Sampled from the bigram: each ${trainer.corpus?.level === 'word' ? 'word' : 'character'} depends only on the one before.`
         : `Sampled at step ${trainer.steps} with seed ${settings.seed}; refreshed every few seconds while training.`;
     if (app.corpus?.presetId === 'brackets') {
       // The task's real score: does each closer match its opener? (Loss barely shows it.)

@@ -6,6 +6,7 @@ import { FIELDS, fitSettingsToModel, parseField } from '../settings.mjs';
 import { lessonToQuery } from '../lesson.mjs';
 import { $, banner, showError } from './dom.mjs';
 import { refreshSample } from './readouts.mjs';
+import { writeTokenControls } from './tokens-panel.mjs';
 
 /** @typedef {import('../app.mjs').AppState} AppState */
 /** @typedef {import('../settings.mjs').Settings} Settings */
@@ -39,6 +40,7 @@ export function writeControls(app) {
   for (const id of ['hidden', 'embed', 'seq', 'batch', 'opt', 'lr', 'clip', 'clipMode']) {
     /** @type {HTMLInputElement | HTMLSelectElement} */ ($(id)).disabled = kind === 'bigram';
   }
+  writeTokenControls(app);
 }
 
 /**

@@ -11,6 +11,7 @@ import { highlightParam, refreshAll } from './readouts.mjs';
 import { adoptSettings, readSettingControl, showAvailableCells, writeControls, writeUrl } from './settings-form.mjs';
 import { renderModelInfo, renderRunState } from './status.mjs';
 import { compareSettings, trainers } from './lesson.mjs';
+import { renderTokens } from './tokens-panel.mjs';
 
 /** @typedef {import('../app.mjs').AppState} AppState */
 
@@ -37,7 +38,9 @@ export async function startTrainer(app) {
     app.pointedFrom = null;
     renderModelInfo(app);
     renderRunState(app);
+    renderTokens(app);
   });
+  trainer.on('corpus', () => renderTokens(app));
   trainer.on('highlight', (target) => highlightParam(app, target));
   if (app.compare) {
     app.compare.on('state', () => renderRunState(app));

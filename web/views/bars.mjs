@@ -19,11 +19,14 @@ export function renderBars(host, items, emptyMessage) {
   const top = items[0].p || 1;
   const list = document.createElement('ol');
   list.className = 'bars';
+  // words need a wider label column than single characters
+  if (items.some(({ token }) => [...token].length > 1)) list.classList.add('words');
   for (const { token, p } of items) {
     const row = document.createElement('li');
     const label = document.createElement('span');
     label.className = 'bar-token';
     label.textContent = showChar(token);
+    label.title = token;
     const track = document.createElement('span');
     track.className = 'bar-track';
     const fill = document.createElement('span');

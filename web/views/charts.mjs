@@ -75,7 +75,7 @@ export class LossChart {
         legend: { live: true },
         cursor: { drag: { x: true, y: false } },
         scales: { x: { time: false } },
-        axes: [axis('step'), axis('loss (nats / char)', { size: 56 })],
+        axes: [axis('step'), axis('loss (nats / token)', { size: 56 })],
         series: [
           { label: 'step' },
           { label: 'train', stroke: 'rgba(74, 144, 226, 0.35)', width: 1, points: { show: false } },
@@ -172,7 +172,7 @@ export class LossCompareChart {
       {
         legend: { live: true },
         scales: { x: { time: false } },
-        axes: [axis('step'), axis('loss (nats / char)', { size: 56 })],
+        axes: [axis('step'), axis('loss (nats / token)', { size: 56 })],
         series,
       },
       this.data(),

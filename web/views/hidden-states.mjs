@@ -47,7 +47,8 @@ export class HiddenStatesView {
       cellHeight: 'auto',
       maxHeight: 380,
       rowTicks: true,
-      describe: (r, c, v) => `neuron ${r}, char ${c} '${showChar(this.probe.chars[c])}': ${this.quantity} = ${fmt(v)}`,
+      describe: (r, c, v) =>
+        `neuron ${r}, ${this.probe.level === 'word' ? 'token' : 'char'} ${c} '${showChar(this.probe.chars[c])}': ${this.quantity} = ${fmt(v)}`,
       onSelect: (r) => this.selectNeuron(r),
       onCursor: (_r, c) => options.onCursor?.(c),
     });
@@ -56,7 +57,7 @@ export class HiddenStatesView {
   }
 
   /**
-   * @param {{ chars: string[], T: number, H: number, quantities: { key: string, data: Float32Array }[] }} probe
+   * @param {{ chars: string[], T: number, H: number, quantities: { key: string, data: Float32Array }[], level?: 'char' | 'word' }} probe
    *   every quantity's data is (H, T), rows = neurons; the first is h
    */
   set(probe) {
@@ -225,6 +226,7 @@ export class HiddenStatesView {
       renderColoredText(this.els.text, this.probe.chars, col, {
         colormap: this.colormap,
         scale: this.scale,
+        gap: this.probe.level === 'word' ? ' ' : '',
         describe: (i, v) => `'${showChar(this.probe.chars[i])}' (#${i}): ${this.quantity}[${this.neuron}] = ${fmt(v)}`,
       });
     }

@@ -5,6 +5,7 @@
 import { resolveSettings } from '../settings.mjs';
 import { createEngine } from './engine.mjs';
 import { W, VAL_EVERY_MS, requireCorpus } from './worker-state.mjs';
+import { encodeCorpus, tokenKey } from './tokens.mjs';
 import { postSnapshot } from './snapshot.mjs';
 
 /** @typedef {import('../protocol.mjs').Requests} Requests */
@@ -12,15 +13,11 @@ import { postSnapshot } from './snapshot.mjs';
 /** @typedef {import('./worker-state.mjs').Session} Session */
 
 const VAL_TOKENS = 6000; // validation subset (the same tokens every time)
+// A word vocabulary makes every token's softmax V wide: validate on fewer tokens then, so one
+// validation stays near 2·10⁸ multiply-adds of the output layer (about 0.1–0.3 s in WASM).
+const VAL_WORK = 2e8;
+const VAL_TOKENS_MIN = 500;
 export const HELD_OUT_MIN = 2000; // shorter texts are trained and validated on the whole text
-
-/** Split at 90% of the text, never inside a surrogate pair. @param {string} text */
-function splitPoint(text) {
-  let cut = Math.floor(text.length * 0.9);
-  const code = text.charCodeAt(cut);
-  if (code >= 0xdc00 && code <= 0xdfff) cut++;
-  return cut;
-}
 
 /**
  * Free the model and its engine (the bigram stays: it belongs to the corpus). Waits for an engine call
@@ -48,46 +45,50 @@ export async function setCorpus(s, { name, text }) {
     throw new Error('the corpus needs at least 2 characters of text');
   }
   const lm = /** @type {import('lmlab').Lmlab} */ (W.lm);
-  const vocab = lm.Vocab.build(text, { level: 'char' });
-  let bigram = null;
-  try {
-    const heldOut = text.length >= HELD_OUT_MIN;
-    const cut = heldOut ? splitPoint(text) : text.length;
-    const trainText = text.slice(0, cut);
-    const valText = heldOut ? text.slice(cut) : text;
-    const trainIds = vocab.encode(trainText);
-    const valIds = vocab.encode(valText);
-    bigram = lm.Bigram.train(vocab, trainText, { k: 1 });
-    const evaluation = bigram.evaluate(valText);
-    await disposeModel(s);
-    s.bigram?.dispose();
-    s.vocab?.dispose();
-    Object.assign(s, {
-      corpusName: String(name ?? '').slice(0, 80),
-      vocab,
-      bigram,
-      trainText,
-      valText,
-      trainIds,
-      valIds,
-      heldOut,
-      tokens: vocab.toJSON().tokens,
-      bigramLoss: evaluation.loss,
-    });
-    s.tokenIndex = new Map(s.tokens.map((token, id) => [token, id]));
-    return {
-      chars: trainIds.length + (heldOut ? valIds.length : 0),
-      vocabSize: vocab.size,
-      trainTokens: trainIds.length,
-      valTokens: valIds.length,
-      heldOut,
-      bigram: { loss: evaluation.loss, perplexity: evaluation.perplexity, bitsPerToken: evaluation.bitsPerToken },
-    };
-  } catch (err) {
-    bigram?.dispose();
-    vocab.dispose();
-    throw err;
-  }
+  // the tokens of the last configure (characters before any): configure re-encodes when they change
+  const encoded = encodeCorpus(lm, text, s.settings, HELD_OUT_MIN);
+  await disposeModel(s);
+  adoptCorpus(s, encoded);
+  s.corpusName = String(name ?? '').slice(0, 80);
+  s.text = text;
+  return corpusInfo(s);
+}
+
+/**
+ * Make an encoded corpus the session's (freeing the old vocabulary and bigram).
+ * @param {Session} s @param {ReturnType<typeof encodeCorpus>} encoded
+ */
+function adoptCorpus(s, encoded) {
+  s.bigram?.dispose();
+  s.vocab?.dispose();
+  const { vocab, bigram, trainText, valText, trainIds, valIds, heldOut, evaluation, tokens, unknown, key } = encoded;
+  Object.assign(s, { vocab, bigram, trainText, valText, trainIds, valIds, heldOut, tokens });
+  s.bigramLoss = evaluation.loss;
+  s.bigramEval = evaluation;
+  s.tokenKey = key;
+  s.unknownTokens = unknown;
+  s.tokenIndex = new Map(s.tokens.map((token, id) => [token, id]));
+}
+
+/**
+ * The corpus as the session has encoded it (the reply to setCorpus; configure's too, in ModelInfo).
+ * @param {Session} s @returns {import('../protocol.mjs').CorpusInfo}
+ */
+export function corpusInfo(s) {
+  const vocab = /** @type {import('lmlab').Vocab} */ (s.vocab);
+  const trainIds = /** @type {Int32Array} */ (s.trainIds);
+  const valIds = /** @type {Int32Array} */ (s.valIds);
+  const evaluation = s.bigramEval;
+  return {
+    chars: s.text.length,
+    level: vocab.level,
+    vocabSize: vocab.size,
+    trainTokens: trainIds.length,
+    valTokens: valIds.length,
+    unknownRate: trainIds.length ? s.unknownTokens / trainIds.length : 0,
+    heldOut: s.heldOut,
+    bigram: { loss: evaluation.loss, perplexity: evaluation.perplexity, bitsPerToken: evaluation.bitsPerToken },
+  };
 }
 
 /**
@@ -117,6 +118,7 @@ export function modelInfo(s, note) {
     layout: s.engine ? { ...s.engine.layout, heldOut: s.heldOut, trainTokens: s.trainIds?.length ?? 0 } : null,
     threads: s.engine ? s.engine.threads : 0,
     settings: { ...settings },
+    corpus: corpusInfo(s),
     note,
   };
 }
@@ -142,8 +144,8 @@ export async function configure(s, { settings: given }) {
   requireCorpus(s);
   const { settings, notes } = resolveSettings(given ?? {});
   const lm = /** @type {import('lmlab').Lmlab} */ (W.lm);
-  const vocab = /** @type {import('lmlab').Vocab} */ (s.vocab);
   await disposeModel(s);
+  if (tokenKey(settings) !== s.tokenKey) adoptCorpus(s, encodeCorpus(lm, s.text, settings, HELD_OUT_MIN));
   s.settings = settings;
   s.trainable = false;
   if (settings.model === 'bigram') {
@@ -153,7 +155,7 @@ export async function configure(s, { settings: given }) {
   /** @type {import('lmlab').ModelConfig} */
   const config = {
     cell: settings.model,
-    vocabSize: vocab.size,
+    vocabSize: /** @type {import('lmlab').Vocab} */ (s.vocab).size,
     embedding: settings.embed,
     hidden: settings.hidden,
     layers: settings.layers,
@@ -190,7 +192,10 @@ function pickDefaultWatch(s) {
 function validationSlice(s) {
   const { seq } = /** @type {Settings} */ (s.settings);
   const valIds = /** @type {Int32Array} */ (s.valIds);
-  const ids = valIds.length > VAL_TOKENS ? valIds.subarray(0, VAL_TOKENS) : valIds;
+  const V = s.vocab?.size ?? 1;
+  const { hidden } = /** @type {Settings} */ (s.settings);
+  const most = Math.max(VAL_TOKENS_MIN, Math.min(VAL_TOKENS, Math.floor(VAL_WORK / (V * hidden))));
+  const ids = valIds.length > most ? valIds.subarray(0, most) : valIds;
   const batch = Math.max(1, Math.min(8, Math.floor((ids.length - 1) / (seq + 1))));
   const useSeq = Math.max(1, Math.min(seq, ids.length - 1));
   return { ids, batch, seq: useSeq };
@@ -249,22 +254,25 @@ export async function load(s, { bytes, name }) {
     throw new Error(`${name} is not a model file this page can load: ${err.message}`);
   }
   let engine = null;
+  /** @type {ReturnType<typeof encodeCorpus> | null} the corpus at the file's tokens, when they differ */
+  let encoded = null;
   try {
     const meta = model.metadata ?? {};
     /** @type {string[] | null} the tokens of the vocabulary the file was trained with */
     let savedVocab = null;
+    /** @type {Record<string, unknown>} the tokenizer settings its vocabulary says it used */
+    let savedTokens = {};
     if (meta['lmlab.vocab']) {
       try {
-        savedVocab = JSON.parse(meta['lmlab.vocab']).tokens;
+        const json = JSON.parse(meta['lmlab.vocab']);
+        savedVocab = json.tokens;
+        savedTokens =
+          json.level === 'word'
+            ? { level: 'word', lower: json.lowercase ? 1 : 0, ...(json.sentences ? { sentences: json.sentences } : {}) }
+            : { level: 'char' };
       } catch {
         savedVocab = null;
       }
-    }
-    if (!savedVocab || savedVocab.length !== s.tokens.length || savedVocab.some((t, i) => t !== s.tokens[i])) {
-      const from = meta['lmlab.corpus'] ? ` (it was trained on the '${meta['lmlab.corpus']}' corpus)` : '';
-      throw new Error(
-        `${name} has a different vocabulary from the loaded corpus${from}: load that corpus first, then the model.`,
-      );
     }
     /** @type {Record<string, unknown>} the settings the file carries, each checked (a bad one is dropped) */
     let saved = {};
@@ -287,6 +295,7 @@ export async function load(s, { bytes, name }) {
     const { settings } = resolveSettings({
       ...(s.settings ?? {}),
       ...fromFile,
+      ...savedTokens,
       model: cell,
       hidden,
       embed: embedding,
@@ -294,7 +303,18 @@ export async function load(s, { bytes, name }) {
       ...(cell === 'window' ? { window } : {}),
       ...(cell === 'gru' && gruVariant ? { gru: gruVariant } : {}),
     });
-    engine = await createEngine(lm, { model, trainIds: /** @type {Int32Array} */ (s.trainIds), settings });
+    // A file made at another level (or with other word options) gets the corpus encoded its way first;
+    // the session adopts that encoding only once the file is accepted.
+    if (tokenKey(settings) !== s.tokenKey) encoded = encodeCorpus(lm, s.text, settings, HELD_OUT_MIN);
+    const tokens = encoded ? encoded.tokens : s.tokens;
+    if (!savedVocab || savedVocab.length !== tokens.length || savedVocab.some((t, i) => t !== tokens[i])) {
+      const from = meta['lmlab.corpus'] ? ` (it was trained on the '${meta['lmlab.corpus']}' corpus)` : '';
+      throw new Error(
+        `${name} has a different vocabulary from the loaded corpus${from}: load that corpus first, then the model.`,
+      );
+    }
+    const trainIds = /** @type {Int32Array} */ (encoded ? encoded.trainIds : s.trainIds);
+    engine = await createEngine(lm, { model, trainIds, settings });
     let note;
     try {
       engine.restore(data);
@@ -302,6 +322,7 @@ export async function load(s, { bytes, name }) {
       note = `optimizer state not restored (${err.message}); training continues with a fresh optimizer`;
     }
     await disposeModel(s);
+    if (encoded) adoptCorpus(s, encoded);
     s.model = model;
     s.engine = engine;
     s.settings = settings;
@@ -313,6 +334,8 @@ export async function load(s, { bytes, name }) {
   } catch (err) {
     engine?.dispose();
     model.dispose();
+    encoded?.bigram.dispose();
+    encoded?.vocab.dispose();
     throw err;
   }
 }

@@ -2,7 +2,8 @@
 // distributions and surprisal, samples, hidden states (and the LSTM's c, the gates, the input) over a
 // probe text, the bigram matrix, and the numerical gradient check. Each takes the session and returns
 // plain data (and transferable buffers), typed by the request of the same name in ../protocol.mjs.
-import { encodeKnown, requireCorpus, softmax, topK } from './worker-state.mjs';
+import { requireCorpus, softmax, topK } from './worker-state.mjs';
+import { encodeUserText } from './tokens.mjs';
 
 /** @typedef {import('../protocol.mjs').Requests} Requests */
 /** @typedef {import('./worker-state.mjs').Session} Session */
@@ -42,9 +43,12 @@ function surprisal(s, ids) {
  */
 export function predict(s, { text }) {
   requireCorpus(s);
-  const context = [...String(text ?? '')].slice(-PREDICT_CONTEXT).join('');
-  const { ids, dropped } = encodeKnown(s, context);
-  if (ids.length === 0) return { neural: null, bigram: null, context, dropped, surprisal: null };
+  const level = /** @type {import('lmlab').Vocab} */ (s.vocab).level;
+  const context = [...String(text ?? '')].slice(-PREDICT_CONTEXT * (level === 'word' ? 8 : 1)).join('');
+  const encoded = encodeUserText(s, context);
+  const { dropped, unknown } = encoded;
+  const ids = encoded.ids.slice(-PREDICT_CONTEXT);
+  if (ids.length === 0) return { neural: null, bigram: null, context, dropped, unknown, level, surprisal: null };
   const neural = s.model ? topK(s, s.model.nextLogProbs(ids).map(Math.exp)) : null;
   const bigram = topK(s, /** @type {import('lmlab').Bigram} */ (s.bigram).distribution(ids[ids.length - 1]));
   let surprisalResult = null;
@@ -53,7 +57,7 @@ export function predict(s, { text }) {
     const bits = surprisal(s, tail);
     surprisalResult = { chars: tail.map((id) => s.tokens[id]), bits };
   }
-  return { neural, bigram, context, dropped, surprisal: surprisalResult };
+  return { neural, bigram, context, dropped, unknown, level, surprisal: surprisalResult };
 }
 
 /**
@@ -76,10 +80,36 @@ export function sample(s, { prime = '', temperature = 0.8, seed = 1, length = 20
     });
     return { text: lines.join('\n').slice(0, length), source: 'bigram' };
   }
-  const { ids } = encodeKnown(s, String(prime));
+  const vocab = /** @type {import('lmlab').Vocab} */ (s.vocab);
+  if (vocab.level === 'word')
+    return { text: sampleSentences(s, s.model, { prime, temperature, seed, length }), source: 'model' };
+  const { ids } = encodeUserText(s, String(prime));
   const start = ids.length ? ids : [s.tokenIndex.get('\n') ?? s.tokenIndex.get(' ') ?? 0];
   const out = s.model.sample(start, { length, temperature, seed });
-  return { text: /** @type {import('lmlab').Vocab} */ (s.vocab).decode(out), source: 'model' };
+  return { text: vocab.decode(out), source: 'model' };
+}
+
+/**
+ * Word level: sentences generated until </s>, each from <s> (the first after the prime's words), one
+ * per line, until about `length` characters are written (at most 12 sentences, 60 words each).
+ * @param {Session} s @param {Model} model
+ * @param {{ prime: string, temperature: number, seed: number, length: number }} options
+ */
+function sampleSentences(s, model, { prime, temperature, seed, length }) {
+  const vocab = /** @type {import('lmlab').Vocab} */ (s.vocab);
+  const lines = [];
+  let written = 0;
+  for (let k = 0; k < 12 && written < length; k++) {
+    const start = k === 0 && prime.trim() ? encodeUserText(s, prime).ids : [vocab.bos];
+    const out = Array.from(model.sample(start, { length: 60, temperature, seed: seed + k, stopId: vocab.eos }));
+    const ended = out[out.length - 1] === vocab.eos;
+    if (ended) out.pop();
+    // the first line continues the prime (the page writes the prime before it)
+    const line = (k === 0 && prime.trim() ? ' ' : '') + vocab.decode(out) + (ended ? '' : ' …');
+    lines.push(line);
+    written += line.length + 1;
+  }
+  return lines.join('\n');
 }
 
 /**
@@ -104,10 +134,16 @@ function neuronsByTime(data, T, H, stride = H, offset = 0) {
 export function probe(s, { text }) {
   if (!s.model) throw new Error('the bigram has no hidden state: choose RNN, LSTM or GRU to look inside');
   const model = s.model;
-  const known = encodeKnown(s, String(text ?? ''));
-  const { dropped } = known;
+  const known = encodeUserText(s, String(text ?? ''), { close: true });
+  const { dropped, unknown } = known;
+  const level = /** @type {import('lmlab').Vocab} */ (s.vocab).level;
   const ids = known.ids.slice(0, PROBE_CHARS);
-  if (ids.length < 2) throw new Error('the probe text needs at least two characters the vocabulary knows');
+  if (ids.length < 2)
+    throw new Error(
+      level === 'word'
+        ? 'the probe text needs at least one word'
+        : 'the probe text needs at least two characters the vocabulary knows',
+    );
   const result = model.probe(ids);
   const [T, H] = result.h.shape;
   const quantities = [{ key: 'h', data: neuronsByTime(result.h.data, T, H) }];
@@ -150,6 +186,8 @@ export function probe(s, { text }) {
       inputs,
       next,
       dropped,
+      unknown,
+      level,
       cut,
     },
     transfer,

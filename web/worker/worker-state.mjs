@@ -30,7 +30,13 @@ export function createSession(id) {
     // ---- the corpus (setCorpus) ----
     /** the corpus's name, written into saved model files */
     corpusName: '',
-    /** @type {import('lmlab').Vocab | null} characters of the whole text */
+    /** the whole text (kept: a change of level or tokenizer options re-encodes it) */
+    text: '',
+    /** the tokenizer settings the ids were made with (tokens.mjs tokenKey): 'char' or the word options */
+    tokenKey: 'char',
+    /** training tokens that are <unk> (word level) */
+    unknownTokens: 0,
+    /** @type {import('lmlab').Vocab | null} the tokens (characters or words) of the whole text */
     vocab: null,
     /** @type {string[]} the vocabulary's tokens by id */
     tokens: /** @type {string[]} */ ([]),
@@ -50,6 +56,13 @@ export function createSession(id) {
     bigram: /** @type {import('lmlab').Bigram | null} */ (null),
     /** the bigram's loss on valText */
     bigramLoss: NaN,
+    /** @type {import('lmlab').EvalResult} the bigram on valText: loss, perplexity, bits per token */
+    bigramEval: /** @type {import('lmlab').EvalResult} */ ({
+      loss: NaN,
+      perplexity: NaN,
+      bitsPerToken: NaN,
+      tokens: 0,
+    }),
 
     // ---- the model (configure, load) ----
     /** @type {import('../settings.mjs').Settings | null} the complete settings the model was built from */

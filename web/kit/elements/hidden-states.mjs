@@ -138,7 +138,9 @@ export class LmHiddenStatesElement extends LmView {
         'The window MLP has no recurrence: each column is its hidden layer for the window of characters ending there.',
       );
     if (probe.dropped) notes.push(`Not in the vocabulary, skipped: ${[...probe.dropped].map(showChar).join(' ')}.`);
-    if (probe.cut) notes.push(`Only the first ${probe.T} characters are probed (${probe.cut} more left out).`);
+    if (probe.unknown?.length) notes.push(`Not in the vocabulary, read as <unk>: ${probe.unknown.join(', ')}.`);
+    const unit = probe.level === 'word' ? 'tokens' : 'characters';
+    if (probe.cut) notes.push(`Only the first ${probe.T} ${unit} are probed (${probe.cut} more left out).`);
     this.sayNote(notes.join(' '));
   }
 

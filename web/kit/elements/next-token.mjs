@@ -122,15 +122,19 @@ export class LmNextTokenElement extends LmView {
       renderColoredText(this.surprisal, surprisal.chars, surprisal.bits, {
         colormap: HEAT,
         scale: 8,
+        gap: result.level === 'word' ? ' ' : '',
         describe: (i, v) =>
           Number.isFinite(v)
             ? `'${showChar(surprisal.chars[i])}': ${v.toFixed(2)} bits`
-            : 'first character: no context',
+            : `first ${result.level === 'word' ? 'token' : 'character'}: no context`,
       });
     } else this.surprisal.replaceChildren();
+    this.surprisalTitle.textContent = `Surprisal (−log₂ p per ${result.level === 'word' ? 'word' : 'character'}; pale = expected, deep red = 8 bits or more; hover for values)`;
     this.note.textContent = result.dropped
       ? `Not in the vocabulary, skipped: ${[...result.dropped].map(showChar).join(' ')}`
-      : '';
+      : result.unknown?.length
+        ? `Not in the vocabulary, read as <unk>: ${result.unknown.join(', ')}`
+        : '';
   }
 
   /** @param {string} name */
