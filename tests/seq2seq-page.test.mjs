@@ -85,7 +85,11 @@ test('the language-model page loads no seq2seq file; the mode switch opens the m
   assert.equal(info.testPairs, 500);
   assert.match(await page.innerText('#s2s-data-note'), /20,000 training pairs, 500 held out/);
   assert.match(await page.innerText('#s2s-status'), /Ready: LSTM, attention dot/);
-  assert.equal(await page.innerText('#s2s-stat-params'), info.params.toLocaleString('en-US'));
+  // The numbers are drawn in the next animation frame.
+  await page.waitForFunction(
+    (want) => document.querySelector('#s2s-stat-params').textContent === want,
+    info.params.toLocaleString('en-US'),
+  );
 });
 
 test('training reverse with dot attention: the page stays smooth, the charts draw, exact match rises', async () => {

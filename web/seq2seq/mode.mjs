@@ -145,7 +145,7 @@ function setButtons() {
   train.setAttribute('aria-pressed', String(mode.running));
   $('s2s-reset', HTMLButtonElement).disabled =
     mode.configuring !== null || (!mode.configured && mode.settings.task === 'pairs' && !mode.pairsText);
-  document.body.classList.toggle('running', mode.running && mode.visible);
+  if (mode.visible) document.body.classList.toggle('running', mode.running);
 }
 
 /** Build the run of the current settings in the worker (the old one keeps working if this fails). */
@@ -265,9 +265,24 @@ function frame(now) {
 
 // ---- the mode switch ------------------------------------------------------------------------------
 
+/**
+ * Put the mode's markup (index.html's #s2s-template) into the page and wire it, once: its run group
+ * into the top bar, its layout before the footer. Until then the language-model page's queries
+ * (.controls, .card, lessons) see nothing of it.
+ */
+function ensureMarkup() {
+  if (document.getElementById('s2s-mode')) return;
+  const content = /** @type {DocumentFragment} */ ($('s2s-template', HTMLTemplateElement).content.cloneNode(true));
+  $('lm-run').after(/** @type {HTMLElement} */ (content.querySelector('#s2s-run')));
+  /** @type {HTMLElement} */ (document.querySelector('body > footer')).before(content);
+  wireMarkup();
+  writeForm();
+}
+
 /** Show the mode the address says (#seq2seq) and hide the other. */
 function followHash() {
   const show = location.hash === '#seq2seq';
+  if (show) ensureMarkup();
   if (show) {
     $('mode-lm').removeAttribute('aria-current');
     $('mode-s2s').setAttribute('aria-current', 'page');
@@ -276,7 +291,10 @@ function followHash() {
     $('mode-lm').setAttribute('aria-current', 'page');
   }
   for (const id of ['lm-mode', 'lm-run']) $(id).hidden = show;
-  for (const id of ['s2s-mode', 's2s-run']) $(id).hidden = !show;
+  for (const id of ['s2s-mode', 's2s-run']) {
+    const el = document.getElementById(id);
+    if (el) el.hidden = !show;
+  }
   document.body.dataset.mode = show ? 'seq2seq' : 'lm';
   if (show === mode.visible) return;
   mode.visible = show;
@@ -303,15 +321,11 @@ function followHash() {
   } else if (mode.running) {
     run(false); // the language models have the machine to themselves again
   }
-  setButtons();
+  if (document.getElementById('s2s-mode')) setButtons();
 }
 
-/**
- * Wire the mode (once, from app.mjs). `onEnter` runs each time the mode opens.
- * @param {{ onEnter?: () => void }} [options]
- */
-export function setupSeq2SeqMode({ onEnter = () => {} } = {}) {
-  mode.onEnter = onEnter;
+/** Attach the listeners of the mode's controls (once, when its markup is put in). */
+function wireMarkup() {
   for (const el of /** @type {NodeListOf<HTMLInputElement | HTMLSelectElement>} */ (
     document.querySelectorAll('[data-s2s]')
   ))
@@ -335,8 +349,16 @@ export function setupSeq2SeqMode({ onEnter = () => {} } = {}) {
   });
   $('s2s-train').addEventListener('click', () => run(!mode.running));
   $('s2s-reset').addEventListener('click', () => configure());
+}
+
+/**
+ * Wire the mode switch (once, from app.mjs); the mode's own markup waits until it is first opened.
+ * `onEnter` runs each time the mode opens.
+ * @param {{ onEnter?: () => void }} [options]
+ */
+export function setupSeq2SeqMode({ onEnter = () => {} } = {}) {
+  mode.onEnter = onEnter;
   window.addEventListener('hashchange', followHash);
-  writeForm();
   followHash();
   Object.assign(window, {
     lmlabSeq2Seq: {

@@ -52,7 +52,7 @@ function fail(message) {
   throw new RangeError(message);
 }
 
-/** @param {unknown} v @param {string} name @param {readonly [number, number]} range */
+/** @param {unknown} v @param {string} name @param {readonly number[]} range [min, max] */
 function whole(v, name, [min, max]) {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
     fail(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(v) ?? String(v)}`);
