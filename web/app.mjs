@@ -13,6 +13,8 @@
 //   lesson.mjs         a lesson link's cards, hidden or locked panels, note, layout, comparison
 //                      (the link's schema: ../lesson.mjs)
 //   status.mjs         run buttons, status line, the numbers above the loss chart
+//   sentences.mjs      score a sentence (the chain rule), the masked word (both models ranked)
+//   tokens-panel.mjs   the level and the word tokenizer's options, the vocabulary line
 // Every page function takes `app` as its first argument; only this file creates it.
 import { lessonFromQuery } from './lesson.mjs';
 import { createTrainer, registerTrainer } from './kit/index.mjs';
@@ -44,6 +46,7 @@ import {
 } from './page/training.mjs';
 import { setupSeq2SeqMode } from './seq2seq/mode.mjs';
 import { createPageViews } from './page/views.mjs';
+import { initSentences } from './page/sentences.mjs';
 
 const DRAW_MS = 100; // redraw the page's own views ten times a second, whatever training does
 const SAMPLE_EVERY_MS = 3000; // while training: a new sample
@@ -188,6 +191,7 @@ async function main() {
   // The sequence-to-sequence mode (#seq2seq): its own worker, started when it is first opened; the
   // language model pauses while it is shown.
   setupSeq2SeqMode({ onEnter: () => void (anyRunning(app) && pauseTraining(app)) });
+  initSentences(app);
   fillPresetSelect();
   writeControls(app);
   if (linked.errors.length) banner(linked.errors.join('; ') + '.');
