@@ -10,6 +10,7 @@ import { postSnapshot } from './worker/snapshot.mjs';
 import { setCorpus, configure, evaluateValidation, disposeModel, save, load } from './worker/model.mjs';
 import { predict, sample, probe, bigramMatrix, gradCheck } from './worker/questions.mjs';
 import { trainSteps, trainingFailed, wake } from './worker/loop.mjs';
+import { mask, score } from './worker/sentences.mjs';
 
 /** @typedef {import('./worker/worker-state.mjs').Session} Session */
 
@@ -107,6 +108,8 @@ const handlers = {
   predict,
   probe,
   bigramMatrix,
+  score,
+  mask,
   gradCheck,
   save,
   load,
