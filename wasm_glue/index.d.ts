@@ -90,6 +90,7 @@ export declare const TENSOR_INFO: Readonly<{
   OFFSET: number;
   ELEMS: number;
   TRANSPOSED: number;
+  FROZEN: number;
   COUNT: number;
 }>;
 /** Indices of lm_model_evaluate's array. */
@@ -582,7 +583,44 @@ export interface ParameterView {
   readonly data: Float32Array;
   /** the gradient, the same way */
   readonly grad: Float32Array;
+  /** Model only: a Trainer leaves it bit-identical (Model.setFrozen) */
+  frozen?: boolean;
 }
+
+/** parseEmbeddingText: word vectors of the word2vec/GloVe text format. */
+export interface EmbeddingVectors {
+  words: string[];
+  /** (count, dim) row-major */
+  vectors: Float32Array;
+  dim: number;
+  count: number;
+  /** the file began with a word2vec "count dim" line */
+  header: boolean;
+  /** repeated words (the first vector kept) */
+  duplicates: number;
+}
+/** Model.setEmbedding's report. */
+export interface EmbeddingReport {
+  /** tokens of the vocabulary that got a vector (lowercased included) */
+  found: number;
+  /** of them, found only through their lower-case form */
+  lowercased: number;
+  /** tokens without a vector: left as initialised */
+  missing: number;
+  /** up to 10 of them */
+  missingExamples: string[];
+  dim: number;
+}
+/** One neighbour: a token id and its cosine similarity. */
+export interface Neighbor {
+  id: number;
+  cosine: number;
+}
+/** Parse `token x1 … xD` lines (spaces or tabs; optional word2vec header "count D"; <U+0020> for white-space tokens).
+ *  A malformed or non-finite number, a line of another length, a header that disagrees: an LmlabError naming the line. */
+export declare function parseEmbeddingText(text: string): EmbeddingVectors;
+/** The text format with a "count dim" header; 9 significant digits, so float32 round-trips exactly. */
+export declare function formatEmbeddingText(words: string[], vectors: Float32Array, dim: number): string;
 
 export declare class Model {
   static create(config: ModelConfig): Model;
@@ -642,6 +680,23 @@ export declare class Model {
   ): { name: string; relError: number }[];
   /** safetensors bytes: parameters (PyTorch names/layout), config, metadata, and the trainer's state if given. */
   save(trainer?: Trainer): Uint8Array;
+  /** Freeze (true, default) or fine-tune (false) a tensor by PyTorch or lecture name: a Trainer leaves a frozen one
+   *  bit-identical (its gradient zeroed before the norm and clipping). Saved in the training state of save(trainer). */
+  setFrozen(name: string, frozen?: boolean): void;
+  /** PyTorch names of the frozen tensors. */
+  frozen(): string[];
+  /** A copy of the token vectors (V, D): embedding.weight (V, E), or for one-hot input layer 0's Wx rows (V, G·H). */
+  embeddingMatrix(): Tensor & { tensor: string };
+  /** Set embedding.weight from parsed vectors (needs { vocab }; a token takes its word's vector, else its lower-case
+   *  form's; the others keep their initialisation) or from a Tensor (V, E). freeze (default false) is applied with
+   *  setFrozen. Checked before anything is written: a bad input leaves the model untouched. */
+  setEmbedding(vectors: EmbeddingVectors | Tensor, options?: { vocab?: Vocab; freeze?: boolean }): EmbeddingReport;
+  /** embeddingMatrix() in the text format, one line per token of `vocab`. */
+  exportEmbeddingText(vocab: Vocab): string;
+  /** The topK (default 10) tokens nearest to token `id` by cosine similarity of their vectors, itself excluded. */
+  neighbors(id: number, options?: { topK?: number }): Neighbor[];
+  /** The analogy a − b + c (king − man + woman ≈ queen): nearest tokens by cosine, a, b, c excluded. */
+  analogy(a: number, b: number, c: number, options?: { topK?: number }): Neighbor[];
   dispose(): void;
 }
 
@@ -962,6 +1017,8 @@ export interface Lmlab {
   predictNext: typeof predictNext;
   scoreSentence: typeof scoreSentence;
   rankMasked: typeof rankMasked;
+  parseEmbeddingText: typeof parseEmbeddingText;
+  formatEmbeddingText: typeof formatEmbeddingText;
   LmlabError: typeof LmlabError;
   STATUS: typeof STATUS;
   STATUS_NAMES: typeof STATUS_NAMES;

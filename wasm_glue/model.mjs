@@ -7,6 +7,7 @@
 // option once (src/model_api.c) and its sentence is passed through unchanged. Shapes: N streams,
 // T window, V vocabulary, E embedding (0 = one-hot), H hidden, L layers, G gates, W window.
 import { describe, Handle, LmlabError } from './loader.mjs';
+import * as embeddings from './embeddings.mjs';
 import {
   CELL,
   CLIP_MODE,
@@ -204,6 +205,7 @@ export function install(core) {
             name: core.readCString(u32At(names)),
             lecture: core.readCString(u32At(names + 4)),
             shape: ndim === 2 ? [r, c] : [r],
+            frozen: t[TENSOR_INFO.FROZEN] === 1,
             get data() {
               model.ptr;
               return new Float32Array(core.memory().buffer, params + 4 * offset, count);
@@ -216,6 +218,44 @@ export function install(core) {
         }
         return views;
       });
+    }
+
+    /**
+     * Freeze (true) or fine-tune (false) a parameter tensor, by its PyTorch or lecture name: a Trainer
+     * leaves a frozen tensor bit-identical (its gradient is zeroed before the norm and clipping). Saved
+     * in the model file's training state (model.save(trainer)) and restored by trainer.restore.
+     */
+    setFrozen(name, frozen = true) {
+      if (typeof frozen !== 'boolean') fail(`frozen must be true or false, got ${String(frozen)}`);
+      const params = this.parameters();
+      const k = params.findIndex((p) => p.name === name || p.lecture === name);
+      if (k < 0) fail(`the model has no parameter '${name}' (it has ${params.map((p) => p.name).join(', ')})`);
+      check(X.lm_model_set_frozen(this.ptr, k, frozen ? 1 : 0));
+    }
+
+    /** The PyTorch names of the frozen tensors. */
+    frozen() {
+      return this.parameters()
+        .filter((p) => p.frozen)
+        .map((p) => p.name);
+    }
+
+    // Word vectors (wasm_glue/embeddings.mjs): the token vectors (V, D), set from word2vec/GloVe text,
+    // exported to it, and their nearest neighbours and analogies by cosine similarity.
+    embeddingMatrix() {
+      return embeddings.embeddingMatrix(this);
+    }
+    setEmbedding(vectors, options = {}) {
+      return embeddings.setEmbedding(this, vectors, options);
+    }
+    exportEmbeddingText(vocab) {
+      return embeddings.exportEmbeddingText(this, vocab);
+    }
+    neighbors(id, options = {}) {
+      return embeddings.neighbors(this, id, options);
+    }
+    analogy(a, b, c, options = {}) {
+      return embeddings.analogy(this, a, b, c, options);
     }
 
     /** ids (N, T+1) as an Int32Array of that length (N and T themselves are C's to check). */

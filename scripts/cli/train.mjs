@@ -21,6 +21,7 @@ import {
   splitText,
 } from './_neural.mjs';
 import { checkOutPath, saveAtomic, signalExitCode, STOP_SIGNALS } from './_out-file.mjs';
+import { readTextFile } from './_text.mjs';
 
 /** A run has diverged when its smoothed loss exceeds this many times log V (the uniform guess's loss). */
 const DIVERGENCE_FACTOR = 3;
@@ -43,7 +44,13 @@ export const usage = `usage: node scripts/lmlab.mjs train [flags]
   --min-count K        word level: rarer words become <unk> (default 1)
   --cell NAME          rnn | lstm | gru | window (default rnn)
   --hidden H           hidden size (default 128)
-  --embedding E        embedding size, 0 = one-hot input (default 0; the window model: 32)
+  --embedding E        embedding size, 0 = one-hot input (default 0; the window model: 32;
+                       with --embeddings: the vectors' size)
+  --embeddings FILE    start the embedding from pre-trained word vectors (word2vec/GloVe text:
+                       a word and its numbers per line, optional "count dim" header); words
+                       without a vector are initialised as usual and reported
+  --freeze NAMES       parameters the optimizer leaves bit-identical, by PyTorch or lecture name,
+                       comma-separated (e.g. W_embed, or embedding.weight); saved for --resume
   --layers L           stacked recurrent layers, 1-4 (default 1)
   --window W           window model: previous tokens seen, 1-64 (default 8)
   --gru-variant V      torch (default; exports exactly to torch.nn.GRU) | lecture
@@ -101,6 +108,8 @@ const spec = {
   out: { type: 'string', default: 'model.safetensors' },
   'checkpoint-minutes': { type: 'number', default: 5, min: 0 },
   resume: { type: 'string' },
+  embeddings: { type: 'string' },
+  freeze: { type: 'string' },
   'new-text': { type: 'bool', default: false },
   quiet: { type: 'bool', default: false },
 };
@@ -125,6 +134,27 @@ export async function run(argv) {
         `--resume continues the model saved in ${f.resume} as it is: --${given.join(', --')} would shape a new model; leave ${given.length > 1 ? 'them' : 'it'} out, or train a new model without --resume`,
       );
   } else if (f['new-text']) throw new UsageError('--new-text applies to --resume');
+  if (f.embeddings && f.resume)
+    throw new UsageError('--embeddings starts a new model: it cannot be used with --resume');
+  if (f.embeddings && f.embedding === 0)
+    throw new UsageError(
+      '--embeddings needs an embedding matrix: leave --embedding out (the vectors set it) or give their size',
+    );
+  let pretrained = null;
+  if (f.embeddings) {
+    const { parseEmbeddingText } = await import('../../wasm_glue/embeddings.mjs');
+    try {
+      pretrained = parseEmbeddingText(readTextFile(f.embeddings, '--embeddings'));
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      throw new UsageError(`--embeddings ${f.embeddings}: ${err.message}`);
+    }
+    if (f.embedding !== undefined && f.embedding !== pretrained.dim)
+      throw new UsageError(
+        `--embeddings ${f.embeddings} has ${pretrained.dim} numbers per word but --embedding is ${f.embedding}: leave --embedding out or make them equal`,
+      );
+    f.embedding = pretrained.dim;
+  }
   f.embedding ??= f.cell === 'window' ? 32 : 0;
   checkOutPath(f.out, { inputs: [['--data', f.data]] }); // before any work: never after an hour of training
   const { loadLmlab } = await import('../../wasm_glue/index.mjs');
@@ -173,6 +203,8 @@ export async function run(argv) {
     }
     model = lm.Model.create(modelConfig(f, vocab.size));
   }
+  let embeddingReport = null;
+  if (pretrained) embeddingReport = model.setEmbedding(pretrained, { vocab });
   const optimizer = f.optimizer ?? saved?.optimizer ?? 'adam';
   const options = {
     batch: f.batch ?? saved?.batch ?? 32,
@@ -186,7 +218,14 @@ export async function run(argv) {
   const trainIds = vocab.encode(trainText);
   const valIds = valText ? vocab.encode(valText) : new Int32Array(0);
   const trainer = new lm.Trainer(model, trainIds, options);
-  if (resumeBytes) trainer.restore(resumeBytes);
+  if (resumeBytes) trainer.restore(resumeBytes); // the frozen set too
+  for (const name of f.freeze ? f.freeze.split(',').map((s) => s.trim()) : []) {
+    try {
+      model.setFrozen(name, true);
+    } catch (err) {
+      throw new UsageError(`--freeze: ${err.message}`);
+    }
+  }
   model.metadata = {
     ...model.metadata,
     vocab: JSON.stringify(vocab.toJSON()),
@@ -204,6 +243,13 @@ export async function run(argv) {
     `data: ${corpus.name}: ${trainIds.length} training ${unit}, ${valIds.length} held out; vocabulary ${V} (${vocab.level})`,
   );
   log(`model: ${describeModel(model)}, ${model.parameterCount} parameters`);
+  if (embeddingReport) {
+    const r = embeddingReport;
+    log(
+      `embeddings: ${r.found} of ${V} tokens have a vector in ${f.embeddings} (${pretrained.count} words, dim ${r.dim}${r.lowercased ? `; ${r.lowercased} found lower-cased` : ''}); ${r.missing} missing, initialised as usual${r.missing ? ` (e.g. ${r.missingExamples.slice(0, 8).join(' ')})` : ''}`,
+    );
+  }
+  if (model.frozen().length) log(`frozen (left as they are): ${model.frozen().join(', ')}`);
   log(
     `training: ${options.optimizer} lr ${options.lr}${f['lr-decay'] === 'linear' ? ' decaying linearly to 1/50' : ''}, clip ${options.clip} (${options.clipMode}), batch ${options.batch} x seq ${options.seq}${resumeBytes ? `, resumed at step ${trainer.step}${textNote}` : ''}`,
   );
