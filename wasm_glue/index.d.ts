@@ -577,9 +577,12 @@ export interface ParameterView {
   lecture: string;
   /** our layout's shape, e.g. Wh (H, H) */
   shape: number[];
-  /** zero-copy view into WASM memory; refetch after any call that may grow memory */
-  data: Float32Array;
-  grad: Float32Array;
+  /** zero-copy view into WASM memory, made when read (so fresh after memory growth); reading it after the
+   *  model's dispose() throws (LM_ERR_HANDLE) instead of giving a view of memory the next model may use.
+   *  A Float32Array kept from an earlier read is not revoked: keep the ParameterView, read .data again. */
+  readonly data: Float32Array;
+  /** the gradient, the same way */
+  readonly grad: Float32Array;
   /** Model only: a Trainer leaves it bit-identical (Model.setFrozen) */
   frozen?: boolean;
 }

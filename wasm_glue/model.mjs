@@ -6,7 +6,7 @@
 // out-of-int32 numbers, non-numbers; array lengths against N and T); C checks every range, id and
 // option once (src/model_api.c) and its sentence is passed through unchanged. Shapes: N streams,
 // T window, V vocabulary, E embedding (0 = one-hot), H hidden, L layers, G gates, W window.
-import { Handle, LmlabError } from './loader.mjs';
+import { describe, Handle, LmlabError } from './loader.mjs';
 import * as embeddings from './embeddings.mjs';
 import {
   CELL,
@@ -36,7 +36,10 @@ const fail = (message) => {
 
 /** One of the option strings of `table`. */
 function choice(name, value, table) {
-  if (!Object.hasOwn(table, value)) fail(`${name} must be one of ${Object.keys(table).join(', ')}, got '${value}'`);
+  if (typeof value !== 'string' || !Object.hasOwn(table, value))
+    fail(
+      `${name} must be one of ${Object.keys(table).join(', ')}, got ${typeof value === 'string' ? `'${value}'` : describe(value)}`,
+    );
   return table[value];
 }
 
@@ -44,7 +47,7 @@ function choice(name, value, table) {
 function wholeNumber(name, value, { unsigned = false } = {}) {
   const [lo, hi] = unsigned ? [0, 2 ** 32 - 1] : [-(2 ** 31), 2 ** 31 - 1];
   if (typeof value !== 'number' || !Number.isInteger(value) || value < lo || value > hi) {
-    fail(`${name} must be a whole number${unsigned ? ' from 0 to 4294967295' : ''}, got ${String(value)}`);
+    fail(`${name} must be a whole number${unsigned ? ' from 0 to 4294967295' : ''}, got ${describe(value)}`);
   }
   return value;
 }
@@ -58,21 +61,23 @@ function inRange(name, value, lo, hi) {
 
 /** A JS number for a C double (C checks its range; NaN reaches C and is refused there). */
 function number(name, value) {
-  if (typeof value !== 'number') fail(`${name} must be a number, got ${String(value)}`);
+  if (typeof value !== 'number') fail(`${name} must be a number, got ${describe(value)}`);
   return value;
 }
 
-/** ids → Int32Array of whole numbers (no silent truncation); `length` checked when given and
- *  meaningful (a negative or zero size is C's to report). */
+/** ids → Int32Array of whole numbers that an int32 holds (no silent truncation or wrapping: 2^32 + 3
+ *  is refused, not read as 3); `length` checked when given and meaningful (a negative or zero size is
+ *  C's to report). Whether each id is in [0, V) is C's check. */
 function toIds(name, value, length) {
   if (!(value instanceof Int32Array) && !Array.isArray(value) && !ArrayBuffer.isView(value)) {
-    fail(`${name} must be an Int32Array or an array of token ids, got ${value === null ? 'null' : typeof value}`);
+    fail(`${name} must be an Int32Array or an array of token ids, got ${describe(value)}`);
   }
   const ids =
     value instanceof Int32Array
       ? value
       : Int32Array.from(value, (v, i) => {
-          if (!Number.isInteger(v)) fail(`${name}[${i}] must be a whole token id, got ${v}`);
+          if (typeof v !== 'number' || !Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31)
+            fail(`${name}[${i}] must be a whole token id (an int32), got ${describe(v)}`);
           return v;
         });
   if (length !== undefined && length > 0 && ids.length !== length)
@@ -110,8 +115,7 @@ export function install(core) {
       };
       if (config.cell === 'gru') config.gruVariant = nameOf(GRU_VARIANTS, i[MODEL_INFO.GRU_VARIANT]);
       this._config = Object.freeze(config);
-      /** string metadata stored with the model (vocabulary JSON, training options, …) */
-      this.metadata = scoped((s) => {
+      this._metadata = scoped((s) => {
         const out = s.out();
         check(X.lm_model_metadata(ptr, out));
         return JSON.parse(core.readCString(u32At(out)));
@@ -161,10 +165,21 @@ export function install(core) {
     }
 
     get config() {
+      this.ptr; // every property throws after dispose(), as index.d.ts says
       return this._config;
     }
     get parameterCount() {
+      this.ptr;
       return this._info[MODEL_INFO.PARAMS];
+    }
+    /** string metadata stored with the model (vocabulary JSON, training options, …) */
+    get metadata() {
+      this.ptr;
+      return this._metadata;
+    }
+    set metadata(value) {
+      this.ptr;
+      this._metadata = value;
     }
 
     /** Zero-copy views of every parameter tensor and its gradient; refetch after calls that may grow memory. */
@@ -183,14 +198,22 @@ export function install(core) {
           const t = core.memory().u32.subarray(info >> 2, (info >> 2) + TENSOR_INFO.COUNT);
           const [ndim, r, c] = [t[TENSOR_INFO.NDIM], t[TENSOR_INFO.ROWS], t[TENSOR_INFO.COLS]];
           const [offset, count] = [t[TENSOR_INFO.OFFSET], t[TENSOR_INFO.ELEMS]];
-          const buffer = core.memory().buffer;
+          // data and grad are views made when read: they throw once the model is disposed (its memory
+          // may hold the next model by then) and are fresh after memory growth
+          const model = this;
           views.push({
             name: core.readCString(u32At(names)),
             lecture: core.readCString(u32At(names + 4)),
             shape: ndim === 2 ? [r, c] : [r],
             frozen: t[TENSOR_INFO.FROZEN] === 1,
-            data: new Float32Array(buffer, params + 4 * offset, count),
-            grad: new Float32Array(buffer, grads + 4 * offset, count),
+            get data() {
+              model.ptr;
+              return new Float32Array(core.memory().buffer, params + 4 * offset, count);
+            },
+            get grad() {
+              model.ptr;
+              return new Float32Array(core.memory().buffer, grads + 4 * offset, count);
+            },
           });
         }
         return views;
@@ -506,6 +529,9 @@ export function install(core) {
       for (const [k, v] of Object.entries(meta)) {
         if (typeof v !== 'string')
           fail(`metadata '${k}' must be a string (JSON.stringify objects first), got ${typeof v}`);
+        const nul = `${k}\0${v}`.indexOf('\0');
+        if (nul !== k.length || v.includes('\0'))
+          fail(`metadata ${JSON.stringify(k)} contains a NUL character (U+0000), which a model file cannot keep`);
       }
       const ptr = this.ptr;
       return scoped((s) => {
@@ -549,20 +575,29 @@ export function install(core) {
         return u32At(out);
       });
       super('trainer', ptr, (p) => X.lm_trainer_free(p));
-      this.model = model;
-      this.options = Object.freeze({ batch: N, seq: T, optimizer, lr, momentum, clip, clipMode });
+      this._model = model;
+      this._options = Object.freeze({ batch: N, seq: T, optimizer, lr, momentum, clip, clipMode });
       this._step = 0;
       this._clipEvents = 0;
     }
 
     get step() {
+      this.ptr; // every property throws after dispose(), as index.d.ts says
       return this._step;
+    }
+    get model() {
+      this.ptr;
+      return this._model;
+    }
+    get options() {
+      this.ptr;
+      return this._options;
     }
 
     setLearningRate(lr) {
       number('lr', lr);
       check(X.lm_trainer_set_lr(this.ptr, lr));
-      this.options = Object.freeze({ ...this.options, lr });
+      this._options = Object.freeze({ ...this._options, lr });
     }
 
     /**
