@@ -296,7 +296,7 @@ export function install(core) {
           let best = 0;
           for (let v = 1; v < V; v++) if (row[v] > row[best]) best = v;
           argmax[t - prime + 1] = best;
-          right += best === targets[t];
+          if (best === targets[t]) right++;
         }
         const n = T - prime + 1;
         return { loss: nats / n, accuracy: right / n, argmax };
