@@ -59,6 +59,13 @@ function inRange(name, value, lo, hi) {
   return value;
 }
 
+/** A finite number > 0, for options the glue itself applies. */
+function positive(name, value) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    fail(`${name} must be a finite number > 0, got ${String(value)}`);
+  return value;
+}
+
 /** A JS number for a C double (C checks its range; NaN reaches C and is refused there). */
 function number(name, value) {
   if (typeof value !== 'number') fail(`${name} must be a number, got ${describe(value)}`);
@@ -83,6 +90,17 @@ function toIds(name, value, length) {
   if (length !== undefined && length > 0 && ids.length !== length)
     fail(`${name} has ${ids.length} ids but ${length} are needed`);
   return ids;
+}
+
+/** softmax of scores (V,) in float64, stably: (V,) */
+function softmax(row) {
+  let max = -Infinity;
+  for (const x of row) max = x > max ? x : max;
+  const out = new Float64Array(row.length);
+  let z = 0;
+  for (let i = 0; i < row.length; i++) z += out[i] = Math.exp(row[i] - max);
+  for (let i = 0; i < row.length; i++) out[i] /= z;
+  return out;
 }
 
 /**
@@ -140,12 +158,37 @@ export function install(core) {
         fail(`gruVariant applies to the GRU only, not to cell '${cell}'`);
       const variant = choice('gruVariant', config.gruVariant ?? 'torch', GRU_VARIANTS);
       const seed = wholeNumber('seed', config.seed ?? 0, { unsigned: true });
+      // the teaching knobs of the initialisation, applied in JS to C's draws (checked before creating)
+      const scale = config.initScale === undefined ? undefined : positive('initScale', config.initScale);
+      const gain = config.recurrentGain === undefined ? undefined : positive('recurrentGain', config.recurrentGain);
+      if (gain !== undefined && cell === 'window')
+        fail('recurrentGain applies to recurrent cells, not the window model');
       const ptr = scoped((s) => {
         const out = s.out();
         check(X.lm_model_create(c, V, E, H, L, W, cell === 'gru' ? variant : GRU_VARIANT.LECTURE, seed, out));
         return u32At(out);
       });
-      return new Model(ptr);
+      const model = new Model(ptr);
+      if (scale !== undefined || gain !== undefined) model._scaleInit(scale ?? 1, gain);
+      return model;
+    }
+
+    /**
+     * initScale s multiplies every weight matrix but the embedding (N(0, 0.01²) → N(0, (0.01·s)²));
+     * recurrentGain g sets each Wh's entries to N(0, g²/H) (the same draws, rescaled), so its spectral
+     * radius is about g: g > 1 lets ||dL/dh_t|| grow back through time (exploding gradients), g < 1
+     * shrink. Recorded in metadata.init.
+     */
+    _scaleInit(scale, gain) {
+      const H = this._config.hidden;
+      for (const p of this.parameters()) {
+        if (p.shape.length !== 2 || p.lecture === 'W_embed') continue;
+        const factor = p.lecture === 'Wh' && gain !== undefined ? gain / (0.01 * Math.sqrt(H)) : scale;
+        for (let i = 0; i < p.data.length; i++) p.data[i] *= factor;
+      }
+      const init = { initScale: scale };
+      if (gain !== undefined) init.recurrentGain = gain;
+      this.metadata = { ...this.metadata, init: JSON.stringify(init) };
     }
 
     /**
@@ -231,6 +274,66 @@ export function install(core) {
       const k = params.findIndex((p) => p.name === name || p.lecture === name);
       if (k < 0) fail(`the model has no parameter '${name}' (it has ${params.map((p) => p.name).join(', ')})`);
       check(X.lm_model_set_frozen(this.ptr, k, frozen ? 1 : 0));
+    }
+
+    /**
+     * One step written out (the "hello" figure of the min-char-rnn notes): over ids (T+1,) from a zero
+     * state, for each t the input ids[t], the target ids[t+1], ŷ_t = softmax of the scores over the
+     * vocabulary (V,) and J_t = −log ŷ_t[target]. Teacher forcing: step t is given the true ids[≤t].
+     */
+    stepReadout(ids) {
+      const data = toIds('ids', ids);
+      if (data.length < 2) fail(`stepReadout needs at least 2 ids (an input and its target), got ${data.length}`);
+      const T = data.length - 1;
+      const V = this._config.vocabSize;
+      const { data: scores } = this.logits(data.subarray(0, T), 1, T); // (1, T, V)
+      return Array.from({ length: T }, (_, t) => {
+        const row = scores.subarray(t * V, (t + 1) * V);
+        const probs = softmax(row);
+        return { t, input: data[t], target: data[t + 1], probs, loss: -Math.log(probs[data[t + 1]]) };
+      });
+    }
+
+    /**
+     * Free-running against teacher-forced evaluation of one sequence ids (T+1,): teacher forcing feeds
+     * the true ids[t] at every step; free-running feeds the first `prime` (default 1) true ids, then the
+     * model's own greedy prediction of the step before. Both are scored on the same targets ids[prime …
+     * T]: loss (mean −log P(target), nats) and accuracy (argmax = target). `predicted` (T+1−prime,) are
+     * the free-running model's greedy outputs at those steps.
+     */
+    freeRunning(ids, options = {}) {
+      const data = toIds('ids', ids);
+      const prime = inRange('prime', options.prime ?? 1, 1, Math.max(1, data.length - 1));
+      if (data.length < 2) fail(`freeRunning needs at least 2 ids, got ${data.length}`);
+      const T = data.length - 1;
+      const V = this._config.vocabSize;
+      const targets = data.subarray(1);
+      const score = (inputs) => {
+        const { data: scores } = this.logits(inputs, 1, T); // (1, T, V)
+        let nats = 0;
+        let right = 0;
+        const argmax = new Int32Array(T - prime + 1);
+        for (let t = prime - 1; t < T; t++) {
+          const row = scores.subarray(t * V, (t + 1) * V);
+          nats -= Math.log(softmax(row)[targets[t]]);
+          let best = 0;
+          for (let v = 1; v < V; v++) if (row[v] > row[best]) best = v;
+          argmax[t - prime + 1] = best;
+          if (best === targets[t]) right++;
+        }
+        const n = T - prime + 1;
+        return { loss: nats / n, accuracy: right / n, argmax };
+      };
+      const teacher = score(data.subarray(0, T));
+      // greedy continuation of the prime: the next input is always the argmax of the step before
+      const generated = this.sample(data.subarray(0, prime), { length: T - prime, temperature: 0 });
+      const free = score(Int32Array.from([...data.subarray(0, prime), ...generated]));
+      return {
+        teacherForced: { loss: teacher.loss, accuracy: teacher.accuracy },
+        freeRunning: { loss: free.loss, accuracy: free.accuracy },
+        predicted: free.argmax,
+        tokens: T - prime + 1,
+      };
     }
 
     /** The PyTorch names of the frozen tensors. */

@@ -47,6 +47,7 @@ import {
 import { setupSeq2SeqMode } from './seq2seq/mode.mjs';
 import { createPageViews } from './page/views.mjs';
 import { initSentences } from './page/sentences.mjs';
+import { initTokensPanel } from './page/tokens-panel.mjs';
 
 const DRAW_MS = 100; // redraw the page's own views ten times a second, whatever training does
 const SAMPLE_EVERY_MS = 3000; // while training: a new sample
@@ -192,6 +193,7 @@ async function main() {
   // language model pauses while it is shown.
   setupSeq2SeqMode({ onEnter: () => void (anyRunning(app) && pauseTraining(app)) });
   initSentences(app);
+  initTokensPanel(app);
   fillPresetSelect();
   writeControls(app);
   if (linked.errors.length) banner(linked.errors.join('; ') + '.');

@@ -25,7 +25,20 @@ import { createDivergenceGuard, divergenceError } from './_divergence.mjs';
 import { readTextFile } from './_text.mjs';
 
 /** The flags that shape a new model: with --resume the file's model continues as it is, so they are refused. */
-const SHAPING = ['level', 'min-count', 'cell', 'hidden', 'embedding', 'layers', 'window', 'gru-variant', 'seed'];
+const SHAPING = [
+  'level',
+  'min-count',
+  'cell',
+  'hidden',
+  'embedding',
+  'layers',
+  'window',
+  'gru-variant',
+  'seed',
+  'init-scale',
+  'recurrent-gain',
+  'embeddings',
+];
 
 /** What identifies the training text in a model file's metadata (`trainText`): its SHA-256 and length. */
 function textFingerprint(text) {
@@ -52,6 +65,9 @@ export const usage = `usage: node scripts/lmlab.mjs train [flags]
   --layers L           stacked recurrent layers, 1-4 (default 1)
   --window W           window model: previous tokens seen, 1-64 (default 8)
   --gru-variant V      torch (default; exports exactly to torch.nn.GRU) | lecture
+  --init-scale S       multiply the initial weight matrices (not the embedding) by S > 0: N(0, (0.01 S)^2)
+  --recurrent-gain G   initial Wh ~ N(0, G^2/H), spectral radius about G: G > 1 makes gradients grow
+                       back through time (exploding; clipping is the cure), G < 1 vanish
   --seq T              truncated-BPTT window (default 25)
   --batch N            parallel streams (default 32)
   --optimizer NAME     sgd | adagrad | adam (default adam; adagrad 0.1 is min-char-rnn's setting)
@@ -107,6 +123,8 @@ const spec = {
   'checkpoint-minutes': { type: 'number', default: 5, min: 0 },
   resume: { type: 'string' },
   embeddings: { type: 'string' },
+  'init-scale': { type: 'number', min: 0 },
+  'recurrent-gain': { type: 'number', min: 0 },
   freeze: { type: 'string' },
   'new-text': { type: 'bool', default: false },
   quiet: { type: 'bool', default: false },
@@ -132,8 +150,10 @@ export async function run(argv) {
         `--resume continues the model saved in ${f.resume} as it is: --${given.join(', --')} would shape a new model; leave ${given.length > 1 ? 'them' : 'it'} out, or train a new model without --resume`,
       );
   } else if (f['new-text']) throw new UsageError('--new-text applies to --resume');
-  if (f.embeddings && f.resume)
-    throw new UsageError('--embeddings starts a new model: it cannot be used with --resume');
+  for (const knob of ['init-scale', 'recurrent-gain'])
+    if (f[knob] === 0) throw new UsageError(`--${knob} must be greater than 0`);
+  if (f['recurrent-gain'] !== undefined && f.cell === 'window')
+    throw new UsageError('--recurrent-gain applies to recurrent cells, not --cell window');
   if (f.embeddings && f.embedding === 0)
     throw new UsageError(
       '--embeddings needs an embedding matrix: leave --embedding out (the vectors set it) or give their size',
