@@ -435,6 +435,8 @@ test('--resume: model-shaping flags are refused by name; another text is refused
       r.stderr,
       /--resume continues the model saved in .*m.safetensors as it is: --level, --cell, --hidden would shape a new model/,
     );
+    r = cli(['train', '--data', data, '--resume', out, '--init-scale', '2', '--steps', '5']);
+    assert.match(r.stderr, /--init-scale would shape a new model; leave it out/);
     r = cli(['train', '--data', other, '--resume', out, '--steps', '5', '--quiet', '--out', out]);
     assert.equal(r.status, 2);
     assert.match(
