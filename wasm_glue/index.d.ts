@@ -524,6 +524,33 @@ export interface ModelConfig {
   /** GRU only: 'torch' (default; torch.nn.GRU exactly, files export to it) or 'lecture' (reset before the matmul). */
   gruVariant?: 'torch' | 'lecture';
   seed: number;
+  /** Teaching knob: multiply every initial weight matrix but the embedding by this (> 0; default 1: N(0, 0.01²)). In metadata.init. */
+  initScale?: number;
+  /** Teaching knob, recurrent cells: initial Wh ~ N(0, g²/H), spectral radius about g; g > 1 lets gradients grow back
+   *  through time (exploding; clipping is the cure), g < 1 vanish. In metadata.init. */
+  recurrentGain?: number;
+}
+
+/** Model.stepReadout: one step t written out. */
+export interface StepReadout {
+  t: number;
+  input: number;
+  target: number;
+  /** ŷ_t = softmax(scores_t) over the vocabulary: (V,) */
+  probs: Float64Array;
+  /** J_t = −log ŷ_t[target] */
+  loss: number;
+}
+/** Model.freeRunning: the same targets scored with teacher forcing and free-running. */
+export interface FreeRunning {
+  /** every step given the true previous token */
+  teacherForced: { loss: number; accuracy: number };
+  /** after the prime, every step given the model's own greedy prediction of the step before */
+  freeRunning: { loss: number; accuracy: number };
+  /** the free-running greedy outputs at the scored steps */
+  predicted: Int32Array;
+  /** scored targets: ids[prime … T] */
+  tokens: number;
 }
 
 /** Model.probe(): the last layer over a probe sequence from a zero state. */
@@ -577,9 +604,12 @@ export interface ParameterView {
   lecture: string;
   /** our layout's shape, e.g. Wh (H, H) */
   shape: number[];
-  /** zero-copy view into WASM memory; refetch after any call that may grow memory */
-  data: Float32Array;
-  grad: Float32Array;
+  /** zero-copy view into WASM memory, made when read (so fresh after memory growth); reading it after the
+   *  model's dispose() throws (LM_ERR_HANDLE) instead of giving a view of memory the next model may use.
+   *  A Float32Array kept from an earlier read is not revoked: keep the ParameterView, read .data again. */
+  readonly data: Float32Array;
+  /** the gradient, the same way */
+  readonly grad: Float32Array;
   /** Model only: a Trainer leaves it bit-identical (Model.setFrozen) */
   frozen?: boolean;
 }
@@ -628,7 +658,8 @@ export declare class Model {
   /** string metadata stored with the model (vocabulary JSON, training options, …) */
   metadata: Record<string, string>;
   parameters(): ParameterView[];
-  /** Forward + backward on ids (N, T+1): inputs [:, :T], targets [:, 1:]. Carries the hidden state.
+  /** Forward + backward on ids (N, T+1): inputs [:, :T], targets [:, 1:] — teacher forcing: every step is given the
+   *  true previous token, not the model's own prediction (see freeRunning). Carries the hidden state.
    *  Returns the mean cross-entropy per token; the gradients are of min-char-rnn's objective, the loss
    *  summed over the window and averaged over the N streams (T times the returned mean). */
   lossAndGrads(ids: Int32Array, N: number, T: number): number;
@@ -677,6 +708,12 @@ export declare class Model {
   ): { name: string; relError: number }[];
   /** safetensors bytes: parameters (PyTorch names/layout), config, metadata, and the trainer's state if given. */
   save(trainer?: Trainer): Uint8Array;
+  /** One step written out over ids (T+1,) from a zero state (teacher forcing): per t the input, the target, ŷ_t (V,)
+   *  and J_t = −log ŷ_t[target] — the "hello" figure of the min-char-rnn notes. */
+  stepReadout(ids: ArrayLike<number>): StepReadout[];
+  /** Teacher-forced against free-running evaluation of ids (T+1,): free-running feeds the first `prime` (default 1)
+   *  true ids, then the model's own greedy predictions; both scored on the targets ids[prime … T]. */
+  freeRunning(ids: ArrayLike<number>, options?: { prime?: number }): FreeRunning;
   /** Freeze (true, default) or fine-tune (false) a tensor by PyTorch or lecture name: a Trainer leaves a frozen one
    *  bit-identical (its gradient zeroed before the norm and clipping). Saved in the training state of save(trainer). */
   setFrozen(name: string, frozen?: boolean): void;

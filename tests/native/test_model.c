@@ -680,6 +680,13 @@ static void test_file_ranges(void) {
           "%s", lm_error_message());
     free(bytes);
 
+    /* a NUL (\u0000) in a metadata value would cut the C string short: refused when set */
+    lm_model *plain = make(3, 0, 2, 1, 1);
+    CHECK(model_set_metadata(plain, "{\"note\":\"a\\u0000b\"}") == LM_ERR_ARG &&
+              strstr(lm_error_message(), "contains a NUL character"),
+          "%s", lm_error_message());
+    model_delete(plain);
+
     /* the trainer's fields: range-checked before any cast, the trainer unchanged on failure */
     enum { LEN = 200 };
     int32_t ids[LEN];
