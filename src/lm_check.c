@@ -118,6 +118,25 @@ lm_status lm_check_whole(const char *fn, const char *what, double x, double max)
     return LM_OK;
 }
 
+lm_status lm_check_stored_whole(const char *where, const char *what, double x, double max) {
+    if (!(x >= 0 && x <= max) || x != floor(x))
+        return lm_fail(LM_ERR_FORMAT, "%s: '%s' must be a whole number from 0 to %.0f, got %g", where, what, max, x);
+    return LM_OK;
+}
+
+lm_status lm_check_stored_values(const char *where, const char *what, const lm_float *p, size_t n, double limit,
+                                 int nonneg) {
+    for (size_t i = 0; i < n; i++) {
+        double x = (double)p[i];
+        const char *why = !isfinite(x)      ? "not a finite number"
+                          : fabs(x) > limit ? "beyond the range a model computes with"
+                          : nonneg && x < 0 ? "negative, but it is a sum of squares"
+                                            : NULL;
+        if (why) return lm_fail(LM_ERR_FORMAT, "%s: tensor '%s' holds %g at index %zu, %s", where, what, x, i, why);
+    }
+    return LM_OK;
+}
+
 lm_float *lm_check_workspace(const char *fn, size_t n) {
     size_t bytes = lm_size_mul(n, sizeof(lm_float));
     lm_float *p = bytes ? lm_alloc(bytes) : NULL;

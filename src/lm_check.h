@@ -51,6 +51,16 @@ lm_status lm_check_fraction(const char *fn, const char *what, double x);
  * that carry integers, like the bigram's 53-bit seeds). */
 lm_status lm_check_whole(const char *fn, const char *what, double x, double max);
 
+/* Values read from a file (a model file, a checkpoint): the same kind of rules, but LM_ERR_FORMAT,
+ * because a bad file is not a bad argument. `where` names the file part ("model file training state").
+ * A stored count or step: a whole number in [0, max]: "where: 'what' must be a whole number from 0 to
+ * <max>, got <x>" (checked before any cast, so 1e30 or -1 never reach an integer). */
+lm_status lm_check_stored_whole(const char *where, const char *what, double x, double max);
+/* Every one of p (n,) finite, |p[i]| <= limit, and with nonneg also >= 0 (an optimizer's squared-gradient
+ * sums): "where: tensor 'what' holds <x> at index <i>, <why>" where why says which rule it breaks. */
+lm_status lm_check_stored_values(const char *where, const char *what, const lm_float *p, size_t n, double limit,
+                                 int nonneg);
+
 /* The edge's workspace: n lm_floats (malloc'ed; free with lm_free), or NULL with LM_ERR_NOMEM recorded
  * as "fn: out of memory for a workspace of n values". */
 lm_float *lm_check_workspace(const char *fn, size_t n);

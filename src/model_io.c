@@ -8,6 +8,7 @@
 #include "model_io.h"
 
 #include "json.h"
+#include "lm_check.h"
 #include "serialize.h"
 
 #include <math.h>
@@ -16,6 +17,15 @@
 #include <string.h>
 
 #define FORMAT_TAG "lmlab-1"
+
+/* The largest value a loaded model may compute with before a nonlinearity: every column of a weight
+ * matrix, summed in absolute value and times the largest input it can see (|h| <= 1 after tanh and the
+ * gates; the largest |embedding| or 1 for one-hot input), plus its bias, stays below this. float32 ends
+ * at 3.4e38, so sums of such terms stay finite, and so do the logits, the loss and the first gradients. */
+#define REACH_LIMIT 1e30
+/* Counters of a checkpoint (step, clips, positions, token counts) are whole numbers a double holds
+ * exactly and an int64_t / size_t takes without undefined behaviour. */
+#define COUNTER_MAX 9007199254740991.0 /* 2^53 - 1 */
 
 static const char *reserved_keys[] = {"format", "config", "trainer"};
 
@@ -278,7 +288,10 @@ static lm_status fold_embedding(lm_model *m, const lm_st_file *f, const lm_st_en
                 if (a == 0) continue;
                 for (int k = 0; k < H; k++) wx[(size_t)v * H + k] += a * m->Wx[0][(size_t)j * H + k];
             }
-        memcpy(m->Wx[0], wx, (size_t)V * H * sizeof(lm_float));
+        /* the folded product is what the model computes with: it must be finite and in range too */
+        s = lm_check_stored_values("model file: embedding.weight (not the identity) folded into rnn.weight_ih_l0",
+                                   "rnn.weight_ih_l0", wx, (size_t)V * H, REACH_LIMIT, 0);
+        if (!s) memcpy(m->Wx[0], wx, (size_t)V * H * sizeof(lm_float));
     }
     free(emb);
     free(wx);
@@ -313,7 +326,11 @@ static lm_status load_into(lm_model *m, const lm_st_file *f) {
         lm_float *tmp = malloc((size_t)GH * sizeof(lm_float));
         s = tmp ? expect_tensor(f, c, name, 1, shape, &e) : lm_fail(LM_ERR_NOMEM, "out of memory loading %s", name);
         if (!s) s = lm_st_load(f, e, tmp, 0);
-        for (int j = 0; !s && j < GH; j++) m->b[l][j] += tmp[j];
+        for (int j = 0; !s && j < GH; j++) tmp[j] += m->b[l][j];
+        if (!s)
+            s = lm_check_stored_values("model file: rnn.bias_ih + rnn.bias_hh (one bias here)", name, tmp, (size_t)GH,
+                                       REACH_LIMIT, 0);
+        if (!s) memcpy(m->b[l], tmp, (size_t)GH * sizeof(lm_float));
         free(tmp);
     }
     if (!s && c->E == 0) {
@@ -358,6 +375,38 @@ static lm_status keep_metadata(lm_model *m, const lm_st_file *f) {
     return LM_OK;
 }
 
+/* After every transform (the one-hot embedding folded, PyTorch's second bias added), the parameters the
+ * model computes with must keep a forward pass finite: each weight column's reach (sum of |W| times the
+ * largest input) and each bias within REACH_LIMIT. Finite but huge weights (1e38) pass the file's own
+ * finiteness check yet make every prediction NaN; this refuses them with the tensor's name. */
+static lm_status check_reach(const lm_model *m) {
+    double input = 1; /* one-hot input, and |h| <= 1 everywhere after the first layer */
+    for (int k = 0; k < m->n_tensors; k++)
+        if (strcmp(m->table[k].lecture, "W_embed") == 0)
+            for (size_t i = 0; i < m->table[k].count; i++) {
+                double a = fabs((double)m->params[m->table[k].offset + i]);
+                if (a > input) input = a;
+            }
+    for (int k = 0; k < m->n_tensors; k++) {
+        const lm_param_info *p = &m->table[k];
+        const lm_float *w = m->params + p->offset;
+        LM_TRY(lm_check_stored_values("model file", p->name, w, p->count, REACH_LIMIT, 0));
+        if (p->ndim != 2 || strcmp(p->lecture, "W_embed") == 0) continue; /* a lookup, not a sum */
+        const int rows = p->shape[0], cols = p->shape[1];                 /* our layout: (in, out) */
+        for (int j = 0; j < cols; j++) {
+            double reach = 0;
+            for (int i = 0; i < rows; i++) reach += fabs((double)w[(size_t)i * cols + j]);
+            if (reach * input > REACH_LIMIT)
+                return lm_fail(LM_ERR_FORMAT,
+                               "model file: tensor '%s' is out of range: a forward pass can reach %g in its output "
+                               "%d (the sum of |weights| times the largest input, %g), beyond the %g a float "
+                               "model computes with; the file's parameters are not those of a trained model",
+                               p->name, reach * input, j, input, REACH_LIMIT);
+        }
+    }
+    return LM_OK;
+}
+
 lm_status model_load(lm_model **out, const uint8_t *bytes, size_t len) {
     *out = NULL;
     lm_st_file f;
@@ -388,6 +437,7 @@ lm_status model_load(lm_model **out, const uint8_t *bytes, size_t len) {
     }
     if (!s) s = model_new(&m, &c);
     if (!s) s = load_into(m, &f);
+    if (!s) s = check_reach(m);
     if (!s) s = keep_metadata(m, &f);
     lm_st_free(&f);
     if (s) {
@@ -432,6 +482,14 @@ lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
     if (!s) s = trainer_number(&j, "position", &position);
     if (!s) s = trainer_number(&j, "tokens", &tokens);
     if (!s) s = trainer_number(&j, "wraps", &wraps);
+    const char *where = "model file training state";
+    if (!s) s = lm_check_stored_whole(where, "batch", batch, LM_MAX_CALL_ELEMS);
+    if (!s) s = lm_check_stored_whole(where, "seq", seq, LM_MAX_CALL_ELEMS);
+    if (!s) s = lm_check_stored_whole(where, "step", step, COUNTER_MAX);
+    if (!s) s = lm_check_stored_whole(where, "clip_events", clips, COUNTER_MAX);
+    if (!s) s = lm_check_stored_whole(where, "tokens", tokens, COUNTER_MAX);
+    if (!s) s = lm_check_stored_whole(where, "position", position, tokens);
+    if (!s) s = lm_check_stored_whole(where, "wraps", wraps, COUNTER_MAX);
     if (!s && (batch != t->N || seq != t->T))
         s = lm_fail(LM_ERR_ARG,
                     "the checkpoint was trained with batch %.0f and sequence length %.0f, this trainer has %d and %d",
@@ -451,6 +509,10 @@ lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
             const lm_st_entry *e;
             s = expect_tensor(&f, &m->cfg, name, p->ndim, shape, &e);
             if (!s) s = lm_st_load(&f, e, tmp[v] + p->offset, p->transposed);
+            /* Adagrad's sums of squares (its one state) and Adam's second moment (v) are never negative:
+             * a negative one is a square root of a negative number at the next step */
+            int squares = t->opt.cfg.kind == LM_OPT_ADAGRAD || (t->opt.cfg.kind == LM_OPT_ADAM && v == 1);
+            if (!s) s = lm_check_stored_values(where, name, tmp[v] + p->offset, p->count, REACH_LIMIT, squares);
         }
     }
     /* the carried state: h (and the LSTM's c) or the window model's previous ids, all or none */
@@ -469,6 +531,10 @@ lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
         carry = malloc((parts * part_count + 1) * sizeof(lm_float));
         if (!carry) s = lm_fail(LM_ERR_NOMEM, "out of memory resuming");
         for (int p = 0; p < parts && !s; p++) s = lm_st_load(&f, state[p], carry + p * part_count, 0);
+        /* h is a tanh or a gated mix of tanhs: |h| <= 1; the LSTM's cell c within the reach limit */
+        for (int p = 0; p < parts && !s && !window; p++)
+            s = lm_check_stored_values(where, state_names[p], carry + p * part_count, part_count, p ? REACH_LIMIT : 1,
+                                       0);
     }
     for (size_t i = 0; !s && window && carry && i < part_count; i++) { /* ids become array indices: check them */
         lm_float id = carry[i];

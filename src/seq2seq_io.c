@@ -6,6 +6,7 @@
 #include "seq2seq_io.h"
 
 #include "json.h"
+#include "lm_check.h"
 #include "serialize.h"
 
 #include <math.h>
@@ -374,6 +375,16 @@ lm_status seq2seq_trainer_restore(lm_s2s_trainer *t, const uint8_t *bytes, size_
     if (!s) s = trainer_number(&j, "cursor", &cursor);
     if (!s) s = trainer_number(&j, "pairs", &pairs);
     if (!s) s = trainer_number(&j, "seed", &seed);
+    /* range-checked before any cast: 1e30 or -1 in an integer conversion is undefined behaviour */
+    const char *where = "seq2seq file training state";
+    const double counter_max = 9007199254740991.0; /* 2^53 - 1: exact in a double, fits int64_t and size_t */
+    if (!s) s = lm_check_stored_whole(where, "batch", batch, LM_MAX_CALL_ELEMS);
+    if (!s) s = lm_check_stored_whole(where, "step", step, counter_max);
+    if (!s) s = lm_check_stored_whole(where, "clip_events", clips, counter_max);
+    if (!s) s = lm_check_stored_whole(where, "epoch", epoch, counter_max);
+    if (!s) s = lm_check_stored_whole(where, "pairs", pairs, counter_max);
+    if (!s) s = lm_check_stored_whole(where, "cursor", cursor, pairs);
+    if (!s) s = lm_check_stored_whole(where, "seed", seed, 4294967295.0);
     if (!s && batch != t->N)
         s = lm_fail(LM_ERR_ARG,
                     "the checkpoint was trained with batch %.0f, this trainer has %d: use the same batch to "
@@ -393,13 +404,16 @@ lm_status seq2seq_trainer_restore(lm_s2s_trainer *t, const uint8_t *bytes, size_
             const lm_st_entry *e;
             s = expect_tensor(&f, name, p->ndim, shape, &e);
             if (!s) s = lm_st_load(&f, e, tmp[v] + p->offset, p->transposed);
+            /* Adagrad's sums of squares and Adam's v are never negative (a square root comes next) */
+            int squares = t->opt.cfg.kind == LM_OPT_ADAGRAD || (t->opt.cfg.kind == LM_OPT_ADAM && v == 1);
+            if (!s) s = lm_check_stored_values(where, name, tmp[v] + p->offset, p->count, 1e30, squares);
         }
     if (!s) { /* commit */
         if (tmp[0]) memcpy(t->opt.m, tmp[0], m->n_params * sizeof(lm_float));
         if (tmp[1]) memcpy(t->opt.v, tmp[1], m->n_params * sizeof(lm_float));
         t->opt.step = (int64_t)step;
         t->opt.clip_events = (int64_t)clips;
-        if (pairs == (double)t->P && cursor <= pairs && seed <= 4294967295.0) { /* the same data: continue in place */
+        if (pairs == (double)t->P) { /* the same data: continue in place */
             t->seed = (uint32_t)seed;
             seq2seq_trainer_seek(t, (uint64_t)epoch, (size_t)cursor);
         }

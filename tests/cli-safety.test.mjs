@@ -382,3 +382,116 @@ function readHeaderMeta(bytes) {
   const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
   return JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))).__metadata__;
 }
+
+// ---- divergence, resuming, the final validation ----------------------------------------------------------
+
+test('divergence is a failure: --lr 1e6 ends with exit 1 and advice, --out keeps the last healthy parameters', () =>
+  withDir((dir) => {
+    const data = join(dir, 't.txt');
+    writeFileSync(data, TEXT);
+    const out = join(dir, 'm.safetensors');
+    const r = cli(['train', '--data', data, ...SMALL, '--steps', '200', '--lr', '1e6', '--quiet', '--out', out]);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(
+      r.stderr,
+      /^lmlab: training diverged at step \d+: the smoothed training loss [\d.]+ is above 3·log V = [\d.]+ \(a uniform guess over the \d+ tokens costs [\d.]+\)\. .*m.safetensors holds the parameters of step 0, the last healthy ones\. Try a lower --lr \(this run: 1000000\)/,
+    );
+    assert.doesNotMatch(r.stdout, /saved/);
+    const bytes = new Uint8Array(readFileSync(out));
+    assert.equal(JSON.parse(readHeaderMeta(bytes).trainer).step, 0);
+    const m = lm.Model.load(bytes); // the kept parameters are a working model
+    m.dispose();
+    // an ordinary rate on the same text is not called divergence
+    const ok = cli(['train', '--data', data, ...SMALL, '--steps', '200', '--lr', '0.01', '--quiet', '--out', out]);
+    assert.equal(ok.status, 0, ok.stderr);
+  }));
+
+test('--resume: model-shaping flags are refused by name; another text is refused unless --new-text', () =>
+  withDir((dir) => {
+    const data = join(dir, 't.txt');
+    writeFileSync(data, TEXT);
+    const other = join(dir, 'u.txt');
+    writeFileSync(other, TEXT.replaceAll('cat', 'dog'));
+    const out = join(dir, 'm.safetensors');
+    let r = cli(['train', '--data', data, ...SMALL, '--steps', '5', '--quiet', '--out', out]);
+    assert.equal(r.status, 0, r.stderr);
+    r = cli([
+      'train',
+      '--data',
+      data,
+      '--resume',
+      out,
+      '--cell',
+      'lstm',
+      '--hidden',
+      '8',
+      '--level',
+      'char',
+      '--steps',
+      '5',
+    ]);
+    assert.equal(r.status, 2);
+    assert.match(
+      r.stderr,
+      /--resume continues the model saved in .*m.safetensors as it is: --level, --cell, --hidden would shape a new model/,
+    );
+    r = cli(['train', '--data', other, '--resume', out, '--steps', '5', '--quiet', '--out', out]);
+    assert.equal(r.status, 2);
+    assert.match(
+      r.stderr,
+      /u.txt is not the text .*m.safetensors was trained on .*--new-text to continue on this text/,
+    );
+    r = cli([
+      'train',
+      '--data',
+      data,
+      '--val-fraction',
+      '0.2',
+      '--resume',
+      out,
+      '--steps',
+      '5',
+      '--quiet',
+      '--out',
+      out,
+    ]);
+    assert.match(r.stderr, /is not the text/, 'another split is another training text');
+    r = cli(['train', '--data', other, '--resume', out, '--steps', '5', '--new-text', '--out', out]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /resumed at step 5, on a new text \(--new-text\)/);
+    r = cli(['train', '--data', other, '--resume', out, '--steps', '5', '--out', out]);
+    assert.equal(r.status, 0, r.stderr); // the file now records the new text
+    assert.match(r.stdout, /resumed at step 10\n/);
+    r = cli(['train', '--data', data, '--new-text', '--steps', '5']);
+    assert.match(r.stderr, /--new-text applies to --resume/);
+  }));
+
+test('the final validation covers every held-out token with progress, or --val-tokens of them when given', () =>
+  withDir((dir) => {
+    const data = join(dir, 't.txt');
+    writeFileSync(data, TEXT.repeat(30)); // 60,000 chars, about 30,000 held out at --val-fraction 0.5
+    const out = join(dir, 'm.safetensors');
+    const base = [
+      'train',
+      '--data',
+      data,
+      ...SMALL,
+      '--steps',
+      '3',
+      '--every',
+      '1000',
+      '--val-fraction',
+      '0.5',
+      '--out',
+      out,
+    ];
+    let r = cli([...base]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /final validation: \d+ of 29\d\d\d held-out chars \(\d+%\), ETA/);
+    assert.match(r.stdout, /val loss [\d.]+ \(perplexity [\d.]+, [\d.]+ bits\/char, 29\d\d\d held-out chars\)/);
+    r = cli([...base, '--val-tokens', '500']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /final validation:/);
+    const scored = Number(/, (\d+) held-out chars\)/.exec(r.stdout)[1]);
+    assert.ok(scored <= 500 && scored > 400, `scored ${scored}`);
+  }));

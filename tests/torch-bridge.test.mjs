@@ -13,6 +13,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -226,6 +227,7 @@ before(async () => {
       rows,
       bytesIn,
       ids: vocab.encode(c.word ? wordText : charText),
+      text: c.word ? wordText : charText,
       out: path(`${c.name}.out.safetensors`),
       run: command(
         trainFlags(`${c.name}.safetensors`, data, `${c.name}.out.safetensors`, STEPS, [
@@ -396,6 +398,11 @@ for (const c of cases) {
       assert.equal(after_.metadata.vocab, JSON.stringify(w.vocab.toJSON()), 'the vocabulary is carried over');
       assert.equal(after_.metadata.note, 'made by torch-bridge.test.mjs', 'the user metadata is carried over');
       assert.equal(JSON.parse(after_.metadata.torch_bridge)[0].steps, STEPS);
+      // the text the bridge trained on, as `lmlab train --resume` checks it (--val-fraction 0: the whole text)
+      assert.deepEqual(JSON.parse(after_.metadata.trainText), {
+        sha256: createHash('sha256').update(w.text).digest('hex'),
+        chars: w.text.length,
+      });
       const ours = flatLogits(after_, w.rows);
       const moved = maxDiff(ours, flatLogits(before_, w.rows));
       assert.ok(moved > 1e-3, `training changed the logits by only ${moved}`);

@@ -3,7 +3,9 @@
 // one lm.Vocab.build gives for the same text and options), the word bigram and its matrix of the most
 // frequent words, an RNN on words that learns, next-word bars, surprisal per word, hidden states over
 // a sentence from <s> to </s>, sentences generated until </s>, unknown words named, the frame rate
-// while training, and back to characters. Screenshots go to test-artifacts/words-*.png (git-ignored).
+// while training; a sentence's factors and sums by both models (the bigram's equal to Bigram.logProb),
+// a clicked word masked and ranked by both models (50 candidates, then the whole vocabulary), bad
+// sentences named with the model untouched; and back to characters. Screenshots go to test-artifacts/words-*.png (git-ignored).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -172,6 +174,104 @@ test('an RNN on words learns; next-word bars, surprisal per word, states over a 
   assert.deepEqual(page.errors, []);
 });
 
+test("score a sentence: both models' factors and sums; click a word to mask it; bad sentences are named", async () => {
+  // the page's bigram is counted on the training part of the text, as worker/tokens.mjs splits it
+  const { encodeCorpus } = await import('../web/worker/tokens.mjs');
+  const lm = await loadLmlab();
+  const garden = await readFile(join(ROOT, 'web/corpora/garden.txt'), 'utf8');
+  const split = encodeCorpus(lm, garden, { level: 'word', lower: 1, minCount: 1, sentences: 'lines' }, 2000);
+  const sentence = 'The cat slept on the warm stones near the pond.';
+  const expected = split.bigram.logProb(sentence);
+  split.bigram.dispose();
+  split.vocab.dispose();
+  await page.locator('#score-text').fill(sentence);
+  await page.waitForFunction(() => document.querySelectorAll('#score-result tbody tr').length === 13);
+  const tokens = await page.$$eval('#score-result tbody td.token', (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(tokens, [
+    '<s>',
+    'the',
+    'cat',
+    'slept',
+    'on',
+    'the',
+    'warm',
+    'stones',
+    'near',
+    'the',
+    'pond',
+    '.',
+    '</s>',
+  ]);
+  const sums = await page.$$eval('#score-result tfoot tr', (rows) =>
+    rows.map((r) => [...r.querySelectorAll('td')].map((td) => Number(td.textContent))),
+  );
+  assert.ok(Math.abs(sums[0][0] - expected) < 2e-3, `bigram log P ${sums[0][0]}, Bigram.logProb ${expected}`);
+  assert.ok(
+    sums[0][1] > sums[0][0],
+    `the trained RNN (${sums[0][1]}) beats the bigram (${sums[0][0]}) on a training sentence`,
+  );
+  assert.ok(Math.abs(sums[1][0] - Math.exp(-sums[0][0] / 12)) < 0.01 * sums[1][0], 'perplexity = exp(-log P / n)');
+  await shot('score', page.locator('#card-score'));
+
+  // click "slept": the mask box gets the sentence with [MASK] there, both rankings appear
+  const sampleBefore = await page.evaluate(() =>
+    window.lmlab.trainer.sample({ seed: 5, length: 40 }).then((r) => r.text),
+  );
+  await page.locator('#score-result button.word', { hasText: 'slept' }).click();
+  assert.equal(await page.inputValue('#mask-text'), 'the cat [MASK] on the warm stones near the pond .');
+  await page.waitForFunction(
+    () =>
+      document.querySelectorAll('#mask-bigram tbody tr').length === 10 &&
+      document.querySelectorAll('#mask-neural tbody tr').length === 10,
+  );
+  // the neural column's log P(sentence) is the sentence's score with that word in the gap
+  const [word, logP] = await page.$eval('#mask-neural tbody tr', (tr) => [
+    tr.cells[1].textContent,
+    Number(tr.cells[3].textContent),
+  ]);
+  const filled = await page.evaluate(
+    (w) => window.lmlab.trainer.score(`the cat ${w} on the warm stones near the pond .`).then((r) => r.neural.logProb),
+    word,
+  );
+  assert.ok(Math.abs(filled - logP) < 0.006, `'${word}': ranked with log P ${logP}, scored ${filled}`);
+  const probs = await page.$$eval('#mask-neural tbody td.prob', (tds) => tds.map((td) => parseFloat(td.textContent)));
+  assert.ok(
+    probs.every((p, i) => i === 0 || p <= probs[i - 1]),
+    `best first: ${probs.join(' ')}`,
+  );
+  assert.match(await text('#mask-cost'), /Neural: 50 candidate sentences of 13 tokens/);
+  await page.selectOption('#mask-candidates', 'all');
+  const V = await page.evaluate(() => window.lmlab.trainer.corpus.vocabSize);
+  await page.waitForFunction(
+    (n) => document.querySelector('#mask-cost').textContent.includes(`Neural: ${n} candidate sentences`),
+    V - 2,
+  );
+  console.log(`# ${await text('#mask-cost')}`);
+  await shot('mask', page.locator('#card-mask'));
+
+  // bad sentences: named under the box, and the model is untouched
+  for (const [bad, message] of [
+    ['the cat slept', /no \[MASK\]/],
+    ['the [MASK] slept on the [MASK]', /2 \[MASK\]s: mask exactly one word/],
+    ['zyzzyva [MASK] quux', /none of the words of this sentence is in the vocabulary \(zyzzyva, quux\)/],
+  ]) {
+    await page.locator('#mask-text').fill(bad);
+    await page.click('#mask-run');
+    await page.waitForFunction(
+      (m) => new RegExp(m, 'i').test(document.querySelector('#mask-error').textContent),
+      message.source,
+    );
+  }
+  await shot('mask-error', page.locator('#card-mask'));
+  await page.locator('#score-text').fill('zyzzyva quux');
+  await page.waitForFunction(() => /None of the words/.test(document.querySelector('#score-error').textContent));
+  const sampleAfter = await page.evaluate(() =>
+    window.lmlab.trainer.sample({ seed: 5, length: 40 }).then((r) => r.text),
+  );
+  assert.equal(sampleAfter, sampleBefore);
+  assert.deepEqual(page.errors, []);
+});
+
 test('the bigram at word level samples sentences; back to characters rebuilds a character vocabulary', async () => {
   await setControl('model', 'bigram');
   await page.click('#sample-now');
@@ -184,6 +284,11 @@ test('the bigram at word level samples sentences; back to characters rebuilds a 
   assert.equal(await text('#predict-h'), 'Next character');
   assert.equal(await page.locator('#minCount').isDisabled(), true);
   assert.equal(new URL(page.url()).searchParams.get('level'), 'char');
+  // at character level a sentence is scored per character; a masked word asks for word level
+  await page.locator('#score-text').fill('the cat');
+  await page.waitForFunction(() => document.querySelectorAll('#score-result tbody tr').length === 7);
+  await page.click('#mask-run');
+  await page.waitForFunction(() => /Choose Level "words"/.test(document.querySelector('#mask-bigram').textContent));
   await shot('back-to-chars', page.locator('[data-panel="corpus"]'));
   assert.deepEqual(page.errors, []);
 });

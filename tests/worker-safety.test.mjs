@@ -93,7 +93,9 @@ test('a file whose finite weights make the predictions non-finite is refused; th
     before = snapshot();
   await assert.rejects(
     call('load', { bytes: fileFor(s, { scale: 3e38 }), name: 'overflow.safetensors' }),
-    (err) => /overflow\.safetensors/.test(err.message) && /non-finite|overflow/.test(err.message),
+    // the C loader names the tensor beyond the range a model computes with; the worker's own trial on the
+    // held-out text (for whatever the loader lets through) says the predictions are non-finite
+    (err) => /^overflow\.safetensors /.test(err.message) && /beyond the range|non-finite/.test(err.message),
   );
   assert.equal(session().model, model, 'the model was replaced');
   assert.equal(session().engine, engine, 'the engine was replaced');

@@ -13,6 +13,8 @@
 //   lesson.mjs         a lesson link's cards, hidden or locked panels, note, layout, comparison
 //                      (the link's schema: ../lesson.mjs)
 //   status.mjs         run buttons, status line, the numbers above the loss chart
+//   sentences.mjs      score a sentence (the chain rule), the masked word (both models ranked)
+//   tokens-panel.mjs   the level and the word tokenizer's options, the vocabulary line
 // Every page function takes `app` as its first argument; only this file creates it.
 import { lessonFromQuery } from './lesson.mjs';
 import { createTrainer, registerTrainer } from './kit/index.mjs';
@@ -34,6 +36,7 @@ import { applyLessonLayout, createCompare } from './page/lesson.mjs';
 import { drawStats } from './page/status.mjs';
 import { changeSetting, resetModel, startTrainer, startTraining, stepOnce, toggleTraining } from './page/training.mjs';
 import { createPageViews } from './page/views.mjs';
+import { initSentences } from './page/sentences.mjs';
 
 const DRAW_MS = 100; // redraw the page's own views ten times a second, whatever training does
 const SAMPLE_EVERY_MS = 3000; // while training: a new sample
@@ -175,6 +178,7 @@ const hooks = {
 async function main() {
   applyLessonLayout(app);
   wireControls();
+  initSentences(app);
   fillPresetSelect();
   writeControls(app);
   if (linked.errors.length) banner(linked.errors.join('; ') + '.');

@@ -12,6 +12,8 @@ export const CARDS = Object.freeze([
   'learning',
   'samples',
   'predict',
+  'score',
+  'mask',
   'hidden',
   'equations',
   'gradients',

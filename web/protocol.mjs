@@ -104,6 +104,36 @@
  */
 
 /**
+ * The reply to score: the chain rule over a sentence. Word level: the tokens are <s> w1 … wn </s> and
+ * `first` is <s> (given, not scored); character level: the characters. factors: (n,) one per predicted
+ * token, P(token | all before) by the neural model (null without one) and P(token | the one before)
+ * by the bigram (add-k with this k; 0 where k = 0 never saw the pair). logProb: the sum of the
+ * factors' natural logs (−Infinity when one is 0); perplexity: exp(−logProb / n).
+ * @typedef {object} SentenceScore
+ * @property {'char' | 'word'} level
+ * @property {string} first
+ * @property {{ token: string, bigram: number, neural: number | null }[]} factors
+ * @property {{ logProb: number, perplexity: number }} bigram
+ * @property {{ logProb: number, perplexity: number } | null} neural
+ * @property {number} k the bigram's add-k
+ * @property {string} dropped characters the vocabulary does not know (skipped)
+ * @property {string[]} unknown words read as <unk>
+ */
+
+/**
+ * The reply to mask: candidates for the [MASK], best first. bigram: P(w | prev)·P(next | w),
+ * normalised over every word (the lab's method); neural: the whole sentence's log-likelihood with w
+ * in place, normalised over its `candidates` (null without a neural model), `sentenceTokens` ids
+ * each, scored in `ms`.
+ * @typedef {object} MaskRanking
+ * @property {string[]} tokens the sentence as read: <s> … [MASK] … </s>
+ * @property {{ token: string, p: number }[]} bigram
+ * @property {number} bigramMs
+ * @property {{ ranked: { token: string, p: number, logProb: number }[], candidates: number, sentenceTokens: number, ms: number } | null} neural
+ * @property {string[]} unknown words read as <unk>
+ */
+
+/**
  * The reply to load: the new model; its settings are the file's, merged over the current ones.
  * @typedef {ModelInfo} LoadedModel
  */
@@ -136,6 +166,10 @@
  * @property {{ payload: { text: string }, result: Probe }} probe
  * @property {{ payload: { topN: number }, result: { tokens: string[], values: Float32Array } }} bigramMatrix
  *   P(next | previous) of the topN most frequent tokens: values (n, n), rows = previous
+ * @property {{ payload: { text: string }, result: SentenceScore }} score the chain rule over a sentence
+ *   (worker/sentences.mjs): each factor by both models, the log-probability, the perplexity
+ * @property {{ payload: { text: string, candidates?: number | 'all', topK?: number }, result: MaskRanking }} mask
+ *   rank the words for the one [MASK] of a sentence by the bigram and by the neural model
  * @property {{ payload: {}, result: GradCheck }} gradCheck
  * @property {{ payload: {}, result: { bytes: ArrayBuffer, step: number } }} save the model file
  *   (safetensors, optimizer state included)

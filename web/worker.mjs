@@ -11,6 +11,7 @@ import { postSnapshot } from './worker/snapshot.mjs';
 import { setCorpus, configure, evaluateValidation, disposeModel, save, load } from './worker/model.mjs';
 import { predict, sample, probe, bigramMatrix, gradCheck } from './worker/questions.mjs';
 import { trainSteps, trainingFailed, wake } from './worker/loop.mjs';
+import { mask, score } from './worker/sentences.mjs';
 
 /** @typedef {import('./worker/worker-state.mjs').Session} Session */
 
@@ -108,6 +109,8 @@ const handlers = {
   predict,
   probe,
   bigramMatrix,
+  score,
+  mask,
   gradCheck,
   save,
   load,

@@ -5,6 +5,7 @@ on one device or under torchrun with DistributedDataParallel (gloo on CPU, nccl 
 trains N / world streams, DDP averages the gradients over the ranks, which gives exactly the
 gradient of the whole batch, and every rank applies the same update. Rank 0 logs and writes the file.
 Shapes: N streams (N_local per rank), T window, V vocabulary."""
+import hashlib
 import json
 import math
 import os
@@ -137,7 +138,8 @@ def _train(o, run, say):
     vocab = from_metadata(loaded.metadata)
     if vocab.size != loaded.config.V:
         raise ValueError(f"{o.model}: its vocabulary has {vocab.size} tokens but the model expects {loaded.config.V}")
-    ids = vocab.encode(data.read_text(o.data))  # (len,)
+    text = data.read_text(o.data)
+    ids = vocab.encode(text)  # (len,)
     s = settings(o, loaded.trainer)
     model, changes = grown(loaded.model, o)
     model.to(run.device)
@@ -214,7 +216,11 @@ def _train(o, run, say):
         history = json.loads(loaded.metadata.get("torch_bridge", "[]"))
         history.append({"from": os.path.basename(o.model), "data": os.path.basename(o.data), "steps": done,
                         "processes": run.world, "device": run.device.type, "grown": changes})
-        metadata = {**loaded.metadata, "torch_bridge": json.dumps(history)}
+        # what `lmlab train --resume` checks: this run's training text (SHA-256 of its UTF-8, length in
+        # UTF-16 units as JS counts), so `--data text.txt --val-fraction 0` continues without --new-text
+        fingerprint = {"sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                       "chars": len(text.encode("utf-16-le")) // 2}
+        metadata = {**loaded.metadata, "torch_bridge": json.dumps(history), "trainText": json.dumps(fingerprint)}
         modelfile.save(o.out, model, metadata, trainer=trainer, moments=opt.moments(), state=state)
     say(f"trained {done} steps in {elapsed:.1f} s ({1000 * elapsed / max(done, 1):.1f} ms/step, "
         f"{s['batch'] * T * done / max(elapsed, 1e-9):,.0f} tokens/s); wrote {o.out}")

@@ -11,6 +11,9 @@ export class UsageError extends Error {
   }
 }
 
+/** The key of the Set of flags the user gave (the others hold their defaults): `values[GIVEN].has('hidden')`. */
+export const GIVEN = Symbol('flags given');
+
 /** A whole number as typed: optional minus, digits. */
 const INTEGER = /^-?\d+$/;
 /** A decimal number as typed: optional minus, digits with an optional fraction, an optional exponent. */
@@ -24,6 +27,7 @@ const DECIMAL = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 export function parseFlags(argv, spec, { positional = 0 } = {}) {
   const values = {};
   const seen = new Set();
+  values[GIVEN] = seen;
   for (const [name, flag] of Object.entries(spec)) values[name] = flag.default;
   const rest = [];
   for (let i = 0; i < argv.length; i++) {

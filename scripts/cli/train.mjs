@@ -4,7 +4,8 @@
 // with the optimizer state so `--resume` continues exactly; checkpoints every --checkpoint-minutes, and
 // SIGINT (Ctrl-C), SIGTERM and SIGHUP save a checkpoint before exiting (_out-file.mjs writes it safely).
 import { LIMITS } from '../../wasm_glue/constants.mjs';
-import { parseFlags, UsageError } from './_args.mjs';
+import { createHash } from 'node:crypto';
+import { GIVEN, parseFlags, UsageError } from './_args.mjs';
 import { linearDecay } from './_schedule.mjs';
 import {
   checkVocabularySize,
@@ -20,6 +21,17 @@ import {
   splitText,
 } from './_neural.mjs';
 import { checkOutPath, saveAtomic, signalExitCode, STOP_SIGNALS } from './_out-file.mjs';
+
+/** A run has diverged when its smoothed loss exceeds this many times log V (the uniform guess's loss). */
+const DIVERGENCE_FACTOR = 3;
+
+/** The flags that shape a new model: with --resume the file's model continues as it is, so they are refused. */
+const SHAPING = ['level', 'min-count', 'cell', 'hidden', 'embedding', 'layers', 'window', 'gru-variant', 'seed'];
+
+/** What identifies the training text in a model file's metadata (`trainText`): its SHA-256 and length. */
+function textFingerprint(text) {
+  return { sha256: createHash('sha256').update(text).digest('hex'), chars: text.length };
+}
 
 export const summary =
   'train a neural language model (rnn, lstm, gru, window; char or word level) and save a model file';
@@ -49,13 +61,16 @@ export const usage = `usage: node scripts/lmlab.mjs train [flags]
   --seed S             initialisation seed (default 1)
   --val-fraction F     held-out share of the text, its end (default 0.1)
   --every K            validation loss and a sample every K steps (default 200)
-  --val-tokens K       tokens of held-out text scored at each check (default 20000; all at the end)
+  --val-tokens K       tokens of held-out text scored at each check (default 20000); at the end all of
+                       them, or K when given, with a progress line
   --sample-length K    length of the periodic samples (default 200)
   --out FILE           model file to write (default model.safetensors); checked before training: not
                        an input, an existing file only if it is a model file, in a writable folder
   --checkpoint-minutes M  save --out every M minutes while training; 0 = only at the end (default 5).
                        SIGINT (Ctrl-C), SIGTERM and SIGHUP also save before exiting
-  --resume FILE        continue training from a model file saved by train (same data)
+  --resume FILE        continue training from a model file saved by train: the same text (checked by
+                       its fingerprint) and no model-shaping flag (--cell, --hidden, --level, …)
+  --new-text           with --resume: continue on a different text than the file was trained on
   --quiet              no progress line and no samples, only the final summary`;
 
 const spec = {
@@ -86,6 +101,7 @@ const spec = {
   out: { type: 'string', default: 'model.safetensors' },
   'checkpoint-minutes': { type: 'number', default: 5, min: 0 },
   resume: { type: 'string' },
+  'new-text': { type: 'bool', default: false },
   quiet: { type: 'bool', default: false },
 };
 
@@ -102,6 +118,13 @@ export async function run(argv) {
     throw new UsageError('the window model has one hidden layer: --layers must be 1');
   if (f.cell === 'window' && f.embedding === 0)
     throw new UsageError('the window model needs a trainable embedding: --embedding must be at least 1');
+  if (f.resume) {
+    const given = SHAPING.filter((k) => f[GIVEN].has(k));
+    if (given.length)
+      throw new UsageError(
+        `--resume continues the model saved in ${f.resume} as it is: --${given.join(', --')} would shape a new model; leave ${given.length > 1 ? 'them' : 'it'} out, or train a new model without --resume`,
+      );
+  } else if (f['new-text']) throw new UsageError('--new-text applies to --resume');
   f.embedding ??= f.cell === 'window' ? 32 : 0;
   checkOutPath(f.out, { inputs: [['--data', f.data]] }); // before any work: never after an hour of training
   const { loadLmlab } = await import('../../wasm_glue/index.mjs');
@@ -114,12 +137,25 @@ export async function run(argv) {
   let vocab;
   let saved = null; // the checkpoint's training options
   let resumeBytes = null;
+  let textNote = '';
   if (f.resume) {
     const opened = openModel(lm, f.resume, '--resume');
     ({ model, vocab } = opened);
     resumeBytes = opened.bytes;
     saved = metadataJSON(f.resume, opened.header, 'trainer');
     if (!saved) throw new UsageError(`${f.resume} has no training state to resume (it was saved without a trainer)`);
+    const was = metadataJSON(f.resume, opened.header, 'trainText');
+    const now = textFingerprint(trainText);
+    if (was && was.sha256 !== now.sha256 && !f['new-text']) {
+      throw new UsageError(
+        `${corpus.name} is not the text ${f.resume} was trained on (its training part had ${was.chars} characters, sha256 ${String(was.sha256).slice(0, 12)}…; now ${now.chars}, ${now.sha256.slice(0, 12)}…, with --val-fraction ${f['val-fraction']}): give the same --data and --val-fraction, or --new-text to continue on this text from its start`,
+      );
+    }
+    textNote = was
+      ? was.sha256 === now.sha256
+        ? ''
+        : ', on a new text (--new-text)'
+      : ', text not checked (the file records no fingerprint)';
   } else {
     const options = f.level === 'word' ? { level: 'word', minCount: f['min-count'] } : { level: 'char' };
     vocab = lm.Vocab.build(corpus.text, options); // the type inventory of all the text; counts as well
@@ -157,6 +193,7 @@ export async function run(argv) {
     level: vocab.level,
     data: corpus.name,
     training: JSON.stringify({ ...options, lrDecay: f['lr-decay'], valFraction: f['val-fraction'] }),
+    trainText: JSON.stringify(textFingerprint(trainText)),
   };
 
   const log = f.quiet ? () => {} : (line) => process.stdout.write(`${line}\n`);
@@ -168,7 +205,7 @@ export async function run(argv) {
   );
   log(`model: ${describeModel(model)}, ${model.parameterCount} parameters`);
   log(
-    `training: ${options.optimizer} lr ${options.lr}${f['lr-decay'] === 'linear' ? ' decaying linearly to 1/50' : ''}, clip ${options.clip} (${options.clipMode}), batch ${options.batch} x seq ${options.seq}${resumeBytes ? `, resumed at step ${trainer.step}` : ''}`,
+    `training: ${options.optimizer} lr ${options.lr}${f['lr-decay'] === 'linear' ? ' decaying linearly to 1/50' : ''}, clip ${options.clip} (${options.clipMode}), batch ${options.batch} x seq ${options.seq}${resumeBytes ? `, resumed at step ${trainer.step}${textNote}` : ''}`,
   );
 
   const valSlice = valIds.subarray(0, Math.min(valIds.length, f['val-tokens']));
@@ -186,6 +223,44 @@ export async function run(argv) {
     return decodeIds(vocab, Int32Array.from([...prime, ...ids]));
   };
 
+  /** The error of a diverged run: what happened, what --out holds, what to try. */
+  const divergenceError = (step, what, goodStep) => {
+    const err = new Error(
+      `training diverged at step ${step}: ${what}. ${f.out} holds the parameters of step ${goodStep}, the last healthy ones. Try a lower --lr (this run: ${options.lr})${options.clip > 0 && options.clipMode === 'value' ? ' or --clip-mode norm' : options.clip > 0 ? '' : ' or --clip 5'}`,
+    );
+    err.exitCode = 1;
+    return err;
+  };
+  /** The final held-out score: every held-out token, or --val-tokens of them when given; in pieces of
+   * about two seconds with a progress line, so a huge vocabulary never means minutes of silence. */
+  const finalValidation = () => {
+    const ids = f[GIVEN].has('val-tokens') ? valSlice : valIds;
+    if (ids.length < 2) return null;
+    const minPiece = Math.max(2, options.seq + 1);
+    if (ids.length <= Math.max(f['val-tokens'], minPiece)) return validate(ids);
+    let piece = Math.max(minPiece, Math.min(f['val-tokens'], ids.length)); // the first piece: one periodic check's work
+    let sum = 0;
+    let tokens = 0;
+    const start = performance.now();
+    for (let at = 0; at < ids.length;) {
+      if (ids.length - at - piece < minPiece) piece = ids.length - at; // no scrap too short to score
+      const c0 = performance.now();
+      const r = validate(ids.subarray(at, at + piece));
+      at += piece;
+      sum += r.loss * r.tokens;
+      tokens += r.tokens;
+      const ms = performance.now() - c0;
+      const eta = ((performance.now() - start) / at) * (ids.length - at);
+      if (at < ids.length)
+        log(
+          `final validation: ${at} of ${ids.length} held-out ${unit} (${Math.floor((100 * at) / ids.length)}%), ETA ${duration(eta / 1000)}`,
+        );
+      piece = Math.max(minPiece, Math.round((piece * 2000) / Math.max(ms, 1)));
+    }
+    const loss = sum / tokens;
+    return { loss, perplexity: Math.exp(loss), bitsPerToken: loss / Math.LN2, tokens };
+  };
+
   const startStep = trainer.step;
   const target = f.minutes !== undefined ? Infinity : (f.steps ?? 1000);
   const deadline = f.minutes !== undefined ? Date.now() + f.minutes * 60000 : Infinity;
@@ -200,10 +275,17 @@ export async function run(argv) {
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   const checkpointMs = f['checkpoint-minutes'] * 60000;
   let lastCheckpoint = Date.now();
+  // Divergence (docs/training.md): the smoothed loss above 3·log V, three times what a uniform guess over
+  // the V tokens costs, or a non-finite held-out loss. The run then ends with exit code 1, and --out gets
+  // the last healthy parameters, kept in memory (a snapshot at most every 10 s while the loss is healthy).
+  const ceiling = DIVERGENCE_FACTOR * Math.log(V);
+  const healthy = () => smooth <= ceiling && (!lastVal || Number.isFinite(lastVal.loss));
+  let good = { bytes: model.save(trainer), step: trainer.step, time: Date.now() };
+  let diverged = null;
   const t0 = performance.now();
   let chunk = 1;
   try {
-    while (!interrupted && trainer.step - startStep < target && Date.now() < deadline) {
+    while (!interrupted && !diverged && trainer.step - startStep < target && Date.now() < deadline) {
       const done = trainer.step - startStep;
       const untilCheck = f.every - (trainer.step % f.every);
       // with --steps and a decay, at most 1/200 of the run between rate changes (chunks follow time otherwise)
@@ -234,6 +316,14 @@ export async function run(argv) {
           `\r\x1b[Kstep ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth)}  val ${lastVal ? fmt(lastVal.loss) : '-'}  ${Math.round(rate)} ${unit}/s  ETA ${duration(eta)}`,
         );
       }
+      if (!healthy()) {
+        diverged =
+          lastVal && !Number.isFinite(lastVal.loss)
+            ? `the held-out loss is ${lastVal.loss} (infinite perplexity)`
+            : `the smoothed training loss ${fmt(smooth)} is above 3·log V = ${fmt(ceiling)} (a uniform guess over the ${V} tokens costs ${fmt(Math.log(V))})`;
+        break;
+      }
+      if (Date.now() - good.time >= 10000) good = { bytes: model.save(trainer), step: trainer.step, time: Date.now() };
       if (checkpointMs > 0 && Date.now() - lastCheckpoint >= checkpointMs) {
         saveAtomic(f.out, model.save(trainer));
         lastCheckpoint = Date.now();
@@ -249,15 +339,23 @@ export async function run(argv) {
   } finally {
     if (tty) process.stdout.write('\n');
   }
+  if (diverged) {
+    saveAtomic(f.out, good.bytes);
+    throw divergenceError(trainer.step, diverged, good.step);
+  }
   saveAtomic(f.out, model.save(trainer));
   for (const signal of STOP_SIGNALS) process.off(signal, onSignal); // a second signal during the save above is ignored; now it stops us
   const seconds = (performance.now() - t0) / 1000;
   const steps = trainer.step - startStep;
-  const final = validate(valIds);
+  const final = finalValidation();
+  if (final && !Number.isFinite(final.loss)) {
+    saveAtomic(f.out, good.bytes);
+    throw divergenceError(trainer.step, `the held-out loss is ${final.loss} (infinite perplexity)`, good.step);
+  }
   const rate = (steps * perStep) / Math.max(seconds, 1e-9);
   const summaryLine =
     `${interrupted ? `interrupted (${interrupted}): checkpoint` : 'saved'} ${f.out} at step ${trainer.step}: train loss ${fmt(last.loss)}, ` +
-    `${final ? `val loss ${fmt(final.loss)} (perplexity ${fmt(final.perplexity, 2)}, ${fmt(final.bitsPerToken, 3)} bits/${vocab.level === 'char' ? 'char' : 'token'}), ` : ''}` +
+    `${final ? `val loss ${fmt(final.loss)} (perplexity ${fmt(final.perplexity, 2)}, ${fmt(final.bitsPerToken, 3)} bits/${vocab.level === 'char' ? 'char' : 'token'}, ${final.tokens} held-out ${unit}), ` : ''}` +
     `${steps} steps in ${duration(seconds)} (${Math.round(rate)} ${unit}/s, ${fmt((1000 * seconds) / Math.max(steps, 1), 2)} ms/step)`;
   console.log(summaryLine);
   return interrupted ? signalExitCode(interrupted) : 0;

@@ -3,6 +3,7 @@
  * refused non-finite steps, safetensors round trips and malformed files, the JSON parser, sampling,
  * training convergence, and the API's error sentences. */
 #include "check.h"
+#include "file_edit.h"
 #include "handles.h"
 #include "json.h"
 #include "lmlab.h"
@@ -533,6 +534,126 @@ static void test_api_errors(void) {
     CHECK(lm_trainer_free(t) == LM_OK, "free trainer after its model");
 }
 
+/* The loader refuses files that would load as a non-finite or out-of-range model or trainer, checked
+ * after every transform (issue #11): a one-hot embedding.weight that is not the identity and overflows
+ * when folded into Wx; finite but huge weights; PyTorch's two biases overflowing when added; trainer
+ * counters out of range (step 1e30 was undefined behaviour in the cast, -1 broke every Adam step);
+ * a negative second moment. Each with LM_ERR_FORMAT and the field's name; UBSan watches the casts. */
+static void test_file_ranges(void) {
+    lm_float wx[12], wh[16], b[4], wy[12], by[3], emb[9], bhh[4];
+    for (int i = 0; i < 12; i++) wx[i] = wy[i] = (lm_float)(0.1 * (i % 5) - 0.2);
+    for (int i = 0; i < 16; i++) wh[i] = (lm_float)(0.05 * (i % 3));
+    for (int i = 0; i < 4; i++) b[i] = bhh[i] = 0;
+    for (int i = 0; i < 3; i++) by[i] = 0;
+    lm_st_tensor t[] = {
+        {"rnn.weight_ih_l0", 2, {4, 3}, LM_ST_COPY, wx}, {"rnn.weight_hh_l0", 2, {4, 4}, LM_ST_COPY, wh},
+        {"rnn.bias_ih_l0", 1, {4}, LM_ST_COPY, b},       {"decoder.weight", 2, {3, 4}, LM_ST_COPY, wy},
+        {"decoder.bias", 1, {3}, LM_ST_COPY, by},        {"embedding.weight", 2, {3, 3}, LM_ST_COPY, emb},
+        {"rnn.bias_hh_l0", 1, {4}, LM_ST_COPY, bhh}};
+    lm_st_meta meta[] = {{"config", "{\"cell\":\"rnn\",\"vocab_size\":3,\"embedding\":0,\"hidden\":4,\"layers\":1}"}};
+    uint8_t *bytes;
+    size_t len;
+    lm_model *x = NULL;
+    /* a non-identity one-hot embedding that folds to finite, moderate weights still loads (2·I) */
+    for (int i = 0; i < 9; i++) emb[i] = i % 4 == 0 ? 2 : 0;
+    lm_st_write(&bytes, &len, t, 7, meta, 1);
+    CHECK(model_load(&x, bytes, len) == LM_OK && check_close(x->Wx[0][0], 2 * wx[0], 1e-6), "2·I folds: %s",
+          lm_error_message());
+    model_delete(x);
+    x = NULL;
+    free(bytes);
+    /* finite in the file, infinite once folded: 3e38 · 1 summed over three entries */
+    for (int i = 0; i < 9; i++) emb[i] = (lm_float)3e38;
+    lm_float wx_saved[12];
+    memcpy(wx_saved, wx, sizeof wx);
+    for (int i = 0; i < 12; i++) wx[i] = 1;
+    lm_st_write(&bytes, &len, t, 7, meta, 1);
+    memcpy(wx, wx_saved, sizeof wx);
+    CHECK(model_load(&x, bytes, len) == LM_ERR_FORMAT && x == NULL &&
+              strstr(lm_error_message(), "embedding.weight (not the identity) folded into rnn.weight_ih_l0") &&
+              (strstr(lm_error_message(), "not a finite number") || /* float; 9e38 is a double */
+               (sizeof(lm_float) == 8 && strstr(lm_error_message(), "beyond the range"))),
+          "%s", lm_error_message());
+    free(bytes);
+    /* finite once folded but out of range: every prediction would be NaN */
+    for (int i = 0; i < 9; i++) emb[i] = i % 4 == 0 ? (lm_float)1e31 : 0;
+    lm_st_write(&bytes, &len, t, 7, meta, 1);
+    CHECK(model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "rnn.weight_ih_l0") &&
+              strstr(lm_error_message(), "beyond the range"),
+          "%s", lm_error_message());
+    free(bytes);
+    for (int i = 0; i < 9; i++) emb[i] = i % 4 == 0 ? 1 : 0;
+    /* finite, but huge decoder weights: a forward pass reaches 2e38 + … */
+    wy[5] = (lm_float)1e38;
+    wy[9] = (lm_float)1e38;
+    lm_st_write(&bytes, &len, t, 7, meta, 1);
+    CHECK(model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "decoder.weight"), "%s",
+          lm_error_message());
+    free(bytes);
+    wy[5] = wy[9] = (lm_float)0.1;
+    /* PyTorch's two biases, each finite, overflow when added into our one */
+    b[2] = bhh[2] = (lm_float)3e38;
+    lm_st_write(&bytes, &len, t, 7, meta, 1);
+    CHECK(model_load(&x, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "rnn.bias_hh_l0") &&
+              strstr(lm_error_message(), "index 2"),
+          "%s", lm_error_message());
+    free(bytes);
+
+    /* the trainer's fields: range-checked before any cast, the trainer unchanged on failure */
+    enum { LEN = 200 };
+    int32_t ids[LEN];
+    for (int i = 0; i < LEN; i++) ids[i] = (i * 7 + i / 13) % 5;
+    lm_model *a = make(5, 0, 6, 1, 3);
+    lm_optim_config c = lm_optim_defaults(LM_OPT_ADAM);
+    lm_trainer *ta, *tb;
+    trainer_new(&ta, a, ids, LEN, 4, 6, &c);
+    lm_train_stats st;
+    trainer_train(ta, 3, &st);
+    model_save(a, ta, &bytes, &len);
+    trainer_new(&tb, a, ids, LEN, 4, 6, &c);
+    const struct {
+        const char *key, *value, *want;
+    } bad[] = {
+        {"step", "1e30", "'step' must be a whole number from 0 to 9007199254740991, got 1e+30"},
+        {"step", "-1", "'step' must be a whole number from 0 to 9007199254740991, got -1"},
+        {"step", "2.5", "'step' must be a whole number"},
+        {"clip_events", "-3", "'clip_events' must be a whole number"},
+        {"clip_events", "0.5", "'clip_events' must be a whole number"},
+        {"tokens", "1e300", "'tokens' must be a whole number"},
+        {"wraps", "-1", "'wraps' must be a whole number"},
+        {"position", "99999", "'position' must be a whole number from 0 to"},
+        {"batch", "1e30", "'batch' must be a whole number"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        size_t n;
+        uint8_t *edited = edit_trainer_field(bytes, len, bad[k].key, bad[k].value, &n);
+        if (!edited) continue;
+        lm_status s = trainer_restore(tb, edited, n);
+        CHECK(s == LM_ERR_FORMAT && strstr(lm_error_message(), "model file training state") &&
+                  strstr(lm_error_message(), bad[k].want),
+              "%s = %s: %s", bad[k].key, bad[k].value, lm_error_message());
+        CHECK(tb->opt.step == 0, "the trainer is unchanged after %s = %s", bad[k].key, bad[k].value);
+        free(edited);
+    }
+    /* a negative second moment (Adam's v) would be the square root of a negative number */
+    lm_st_file f;
+    CHECK(lm_st_read(&f, bytes, len) == LM_OK, "read");
+    size_t at = 0;
+    for (int i = 0; i < f.n_tensors; i++)
+        if (strcmp(f.tensors[i].name, "optim.decoder.bias.v") == 0) at = f.tensors[i].offset;
+    lm_st_free(&f);
+    CHECK(at > 0, "optim.decoder.bias.v in the file");
+    float minus = -1.0f;
+    memcpy(bytes + at, &minus, 4);
+    CHECK(trainer_restore(tb, bytes, len) == LM_ERR_FORMAT && strstr(lm_error_message(), "optim.decoder.bias.v") &&
+              strstr(lm_error_message(), "negative"),
+          "%s", lm_error_message());
+    free(bytes);
+    trainer_delete(ta);
+    trainer_delete(tb);
+    model_delete(a);
+}
+
 int main(void) {
     test_gradient_check();
     test_truncated_bptt();
@@ -540,6 +661,7 @@ int main(void) {
     test_json();
     test_save_load();
     test_resume();
+    test_file_ranges();
     test_training();
     test_sampling();
     test_api_errors();

@@ -6,6 +6,7 @@
  * 1 equals greedy, beam search finds the best hypothesis by log-probability (against an exhaustive
  * search) and reports its score; and the batch, config and pair errors with their sentences. */
 #include "check.h"
+#include "file_edit.h"
 #include "lm_common.h"
 #include "rng.h"
 #include "seq2seq.h"
@@ -388,6 +389,19 @@ static void test_files(void) {
     /* a truncated file, and a file without its tensors, are refused with a sentence */
     back = NULL;
     CHECK(seq2seq_load(&back, bytes, len - 10) == LM_ERR_FORMAT && !back, "truncated: %s", lm_error_message());
+    /* the training state's counters are range-checked before any cast (1e30, -1: undefined behaviour before) */
+    const char *bad[][2] = {{"step", "1e30"}, {"step", "-1"}, {"seed", "-1"}, {"epoch", "2.5"}, {"cursor", "1e9"}};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        size_t n;
+        uint8_t *edited = edit_trainer_field(bytes, len, bad[k][0], bad[k][1], &n);
+        lm_s2s_trainer *t5;
+        seq2seq_trainer_new(&t5, m, src, sl, tgt, tl, 40, 6, &oc, 4);
+        CHECK(edited && seq2seq_trainer_restore(t5, edited, n) == LM_ERR_FORMAT &&
+                  message_has("seq2seq file training state") && message_has(bad[k][0]) && t5->opt.step == 0,
+              "%s = %s: %s", bad[k][0], bad[k][1], lm_error_message());
+        seq2seq_trainer_delete(t5);
+        free(edited);
+    }
     seq2seq_trainer_delete(t);
     free(bytes);
     CHECK(seq2seq_save(m, NULL, &bytes, &len) == LM_OK, "%s", lm_error_message());

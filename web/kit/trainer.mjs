@@ -420,6 +420,19 @@ export class Trainer extends EventTarget {
     return this.call('bigramMatrix', { topN });
   }
 
+  /** The chain rule over a sentence: each factor by both models, the log-probability, the perplexity. @param {string} text */
+  score(text) {
+    return this.call('score', { text });
+  }
+
+  /**
+   * Rank the words for the one [MASK] of a sentence, by the bigram and by the neural model.
+   * @param {string} text @param {{ candidates?: number | 'all', topK?: number }} [options]
+   */
+  mask(text, { candidates = 50, topK = 10 } = {}) {
+    return this.call('mask', { text, candidates, topK });
+  }
+
   /** The backward pass against centred differences, per tensor. */
   gradCheck() {
     return this.call('gradCheck');

@@ -67,7 +67,9 @@ export function postSnapshot(s, stopped = '') {
       s.flowEveryMs = Math.max(SNAPSHOT_MS, 10 * (s.lastFlow - now));
       if (gradLast) transfer.push(gradLast.buffer);
     }
-    const view = views.find((p) => p.name === s.watch);
+    // refetched: the probe above may have grown WASM memory, which detaches the views taken before it
+    // (a word-level model's V-wide buffers do)
+    const view = s.model.parameters().find((p) => p.name === s.watch);
     if (view) {
       watched = { name: view.name, shape: view.shape, data: view.data.slice(), grad: view.grad.slice() };
       transfer.push(watched.data.buffer, watched.grad.buffer);
