@@ -26,7 +26,8 @@ NODE_TESTS := $(wildcard tests/*.test.mjs)
 # Node tests that only `make test` runs: the page in Chromium, the PyTorch parity and bridge, and the npm
 # package (packs, installs into a temporary project, loads a bundle in Chromium).
 NODE_ONLY_IN_TEST := tests/web.test.mjs tests/torch-parity.test.mjs tests/torch-bridge.test.mjs \
-  tests/torch-bridge-page.test.mjs tests/package.test.mjs tests/seq2seq-parity.test.mjs
+  tests/torch-bridge-page.test.mjs tests/package.test.mjs tests/seq2seq-parity.test.mjs \
+  tests/seq2seq-page.test.mjs
 BENCH_NAMES := $(notdir $(basename $(wildcard scripts/bench/*.c)))
 # The libFuzzer harnesses tests/fuzz/fuzz_<name>.c (see "fuzzing" below); FUZZ=<names> narrows them.
 FUZZ_ALL := $(patsubst fuzz_%,%,$(notdir $(basename $(wildcard tests/fuzz/fuzz_*.c))))
@@ -213,7 +214,7 @@ CHECK_NODE_FILES := $(filter-out $(NODE_ONLY_IN_TEST),$(T_NODE))
 run_bins = $(foreach r,$(1),build/$(subst :,/,$(r)))
 run_native = $(if $(strip $(1)),scripts/run-ordered.sh $(JOBS) $(foreach r,$(1),'$(call RUN_$(word 1,$(subst :, ,$(r))),$(word 2,$(subst :, ,$(r))))'),\
   echo "$(2): T=$(T) names none of its native suites")
-NODE_ALONE := tests/web.test.mjs
+NODE_ALONE := tests/web.test.mjs tests/seq2seq-page.test.mjs
 NODE_TEST_ENV := LMLAB_NATIVE_DRIVERS=$(CURDIR)/build/drivers
 run_node = $(if $(strip $(1)),true \
   $(if $(filter-out $(NODE_ALONE),$(1)),&& $(NODE_TEST_ENV) node --test --test-concurrency=$(JOBS) $(filter-out $(NODE_ALONE),$(1))) \

@@ -96,6 +96,8 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
   const log = quiet ? () => {} : (line) => console.log(line);
   const wasm = join(ROOT, 'build/lmlab.wasm');
   if (!(await exists(wasm))) throw new Error('build/lmlab.wasm is missing: run `make wasm` first');
+  const seq2seqWasm = join(ROOT, 'build/lmlab-seq2seq.wasm');
+  if (!(await exists(seq2seqWasm))) throw new Error('build/lmlab-seq2seq.wasm is missing: run `make wasm` first');
   const wasmBytes = (await stat(wasm)).size;
   if (wasmBytes > WASM_BUDGET_BYTES)
     throw new Error(
@@ -113,6 +115,11 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
     },
     outdir: outDir,
   });
+  // The seq2seq mode's worker and its .wasm, in seq2seq/: the page loads them only when that mode is
+  // opened, so they are not counted in the page weight (printed on their own).
+  const seq2seqDir = join(outDir, 'seq2seq');
+  await build({ ...COMMON, entryPoints: { worker: join(ROOT, 'web/worker/seq2seq-worker.mjs') }, outdir: seq2seqDir });
+  await copyFile(seq2seqWasm, join(seq2seqDir, 'lmlab-seq2seq.wasm'));
   // The kit: one module for authors' pages, the worker and the .wasm beside it (their URLs are
   // relative to the module: import.meta.url).
   const kitDir = join(outDir, 'kit');
@@ -161,19 +168,24 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
       );
   }
 
-  const notPage = new Set(['corpora', 'kit', 'tutorials'].map((d) => join(outDir, d)));
+  const notPage = new Set(['corpora', 'kit', 'tutorials', 'seq2seq'].map((d) => join(outDir, d)));
   const page = await sizeOfTree(outDir, (path) => notPage.has(path));
   const kit = await sizeOfTree(kitDir, () => false);
+  const seq2seq = await sizeOfTree(seq2seqDir, () => false);
   const corpora = await sizeOfTree(join(outDir, 'corpora'), () => false);
   await writeFile(
     join(outDir, 'build-info.json'),
-    JSON.stringify({ pageBytes: page.total, kitBytes: kit.total, corporaBytes: corpora.total }, null, 2),
+    JSON.stringify(
+      { pageBytes: page.total, kitBytes: kit.total, seq2seqBytes: seq2seq.total, corporaBytes: corpora.total },
+      null,
+      2,
+    ),
   );
   log(`web: built ${relative(process.cwd(), outDir) || '.'}/`);
-  for (const f of [...page.files, ...kit.files])
+  for (const f of [...page.files, ...kit.files, ...seq2seq.files])
     log(`  ${relative(outDir, f.path).padEnd(20)} ${(f.size / 1024).toFixed(1).padStart(7)} KB`);
   log(
-    `  page weight ${(page.total / 1024).toFixed(1)} KB (budget ${PAGE_BUDGET_BYTES / 1024} KB); kit ${(kit.total / 1024).toFixed(1)} KB; corpora ${(corpora.total / 1024 / 1024).toFixed(2)} MB`,
+    `  page weight ${(page.total / 1024).toFixed(1)} KB (budget ${PAGE_BUDGET_BYTES / 1024} KB); kit ${(kit.total / 1024).toFixed(1)} KB; seq2seq mode ${(seq2seq.total / 1024).toFixed(1)} KB (loaded when opened); corpora ${(corpora.total / 1024 / 1024).toFixed(2)} MB`,
   );
   if (page.total > PAGE_BUDGET_BYTES)
     throw new Error(`page weight ${page.total} bytes is over the ${PAGE_BUDGET_BYTES}-byte budget`);

@@ -93,6 +93,7 @@ static const int32_t values[] = {
     LM_TENSOR_INFO_OFFSET,
     LM_TENSOR_INFO_ELEMS,
     LM_TENSOR_INFO_TRANSPOSED,
+    LM_TENSOR_INFO_FROZEN,
     LM_TENSOR_INFO_COUNT,
     /* lm_model_eval_index */
     LM_MODEL_EVAL_NATS,

@@ -115,6 +115,7 @@ typedef enum { /* lm_model_tensor (uint32): shape (ROWS,) or (ROWS, COLS); OFFSE
                LM_TENSOR_INFO_OFFSET,
                LM_TENSOR_INFO_ELEMS,
                LM_TENSOR_INFO_TRANSPOSED,
+               LM_TENSOR_INFO_FROZEN, /* 1: the trainer leaves it bit-identical (lm_model_set_frozen) */
                LM_TENSOR_INFO_COUNT
 } lm_tensor_info_index;
 typedef enum { /* lm_model_evaluate (double) */
@@ -359,6 +360,10 @@ LM_API lm_status lm_model_buffers(const lm_model *m, lm_float **params, lm_float
 /* Tensor k in [0, n_tensors): info (LM_TENSOR_INFO_COUNT,) by lm_tensor_info_index; *name (PyTorch's)
  * and *lecture (the lecture's) point into the model (either may be NULL). */
 LM_API lm_status lm_model_tensor(const lm_model *m, int k, uint32_t *info, const char **name, const char **lecture);
+/* Freeze (frozen 1) or fine-tune (0) tensor k: a trainer of m leaves a frozen tensor bit-identical (its
+ * gradient is zeroed before the norm and clipping; its optimizer moments stay as they were). Saved in the
+ * model file's training state and restored by lm_trainer_restore. */
+LM_API lm_status lm_model_set_frozen(lm_model *m, int k, int frozen);
 /* Forward + backward on ids (N, T+1) (inputs [:, :T], targets [:, 1:]), from and to the carried state;
  * *loss = mean cross-entropy per token; the gradients (overwritten) are of the window sum averaged over
  * the N streams. */

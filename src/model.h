@@ -52,6 +52,8 @@ typedef struct lm_model {
     lm_float *U, *dU;         /* (H, V) */
     lm_float *b2, *db2;       /* (V,) */
     int G;                    /* gates per layer: 1 RNN and window, 4 LSTM, 3 GRU */
+    /* (n_tensors,) 1 = frozen: the trainer's optimizer leaves the tensor bit-identical (optim.h) */
+    unsigned char frozen[LM_MODEL_MAX_TENSORS];
 
     int carry_N;     /* streams of the carried state (0: none yet) */
     lm_float *carry; /* (model_state_count(N)) the state at the end of the last training window */

@@ -108,8 +108,18 @@ lm_status lm_model_tensor(const lm_model *m, int k, uint32_t *info, const char *
     info[LM_TENSOR_INFO_OFFSET] = (uint32_t)t->offset;
     info[LM_TENSOR_INFO_ELEMS] = (uint32_t)t->count;
     info[LM_TENSOR_INFO_TRANSPOSED] = (uint32_t)t->transposed;
+    info[LM_TENSOR_INFO_FROZEN] = m->frozen[k];
     if (name) *name = t->name;
     if (lecture) *lecture = t->lecture;
+    return LM_OK;
+}
+
+lm_status lm_model_set_frozen(lm_model *m, int k, int frozen) {
+    const char *fn = "model_set_frozen";
+    LM_TRY(check_model(fn, m));
+    LM_TRY(lm_check_range(fn, "k (tensor index)", k, 0, m->n_tensors - 1));
+    LM_TRY(lm_check_range(fn, "frozen (0 or 1)", frozen, 0, 1));
+    m->frozen[k] = (unsigned char)frozen;
     return LM_OK;
 }
 

@@ -50,6 +50,9 @@ lm_status model_set_metadata(lm_model *m, const char *json) {
             s = lm_fail(LM_ERR_ARG, "model metadata '%s' must be a string", v.keys[i]);
         else if (is_reserved(v.keys[i]))
             s = lm_fail(LM_ERR_ARG, "model metadata key '%s' is reserved for lmlab itself", v.keys[i]);
+        else if (strlen(v.items[i].string) != v.items[i].length) /* \u0000: a C string would end there */
+            s = lm_fail(LM_ERR_ARG, "model metadata '%s' contains a NUL character (U+0000), which a file cannot keep",
+                        v.keys[i]);
     }
     lm_json_free(&v);
     if (s) return s;
@@ -85,7 +88,32 @@ static void trainer_json(lm_strbuf *sb, const lm_trainer *t) {
     lm_sb_printf(sb, "\"batch\":%d,\"seq\":%d,\"step\":%lld,", t->N, t->T, (long long)t->opt.step);
     lm_sb_printf(sb, "\"clip_events\":%lld,\"position\":%llu,", (long long)t->opt.clip_events,
                  (unsigned long long)t->pos);
-    lm_sb_printf(sb, "\"tokens\":%llu,\"wraps\":%llu}", (unsigned long long)t->len, (unsigned long long)t->wraps);
+    lm_sb_printf(sb, "\"tokens\":%llu,\"wraps\":%llu,\"frozen\":[", (unsigned long long)t->len,
+                 (unsigned long long)t->wraps);
+    for (int k = 0, first = 1; k < t->model->n_tensors; k++) /* tensor names are plain ASCII: no escaping */
+        if (t->model->frozen[k]) lm_sb_printf(sb, "%s\"%s\"", first ? "" : ",", t->model->table[k].name), first = 0;
+    lm_sb_printf(sb, "]}");
+}
+
+/* The frozen tensors of a training state ("frozen": [names], absent in files from before freezing: none)
+ * into frozen (n_tensors,). */
+static lm_status frozen_of(const lm_json *j, const lm_model *m, unsigned char *frozen) {
+    memset(frozen, 0, LM_MODEL_MAX_TENSORS);
+    const lm_json *list = lm_json_get(j, "frozen");
+    if (!list) return LM_OK;
+    if (list->type != LM_JSON_ARRAY)
+        return lm_fail(LM_ERR_FORMAT, "model file training state: 'frozen' must be a list of tensor names");
+    for (size_t i = 0; i < list->length; i++) {
+        const lm_json *name = &list->items[i];
+        int k = -1;
+        for (int q = 0; name->type == LM_JSON_STRING && q < m->n_tensors; q++)
+            if (strcmp(m->table[q].name, name->string) == 0) k = q;
+        if (k < 0)
+            return lm_fail(LM_ERR_FORMAT, "model file training state: frozen entry %zu is not a tensor of this model",
+                           i);
+        frozen[k] = 1;
+    }
+    return LM_OK;
 }
 
 /* Tensor entry for a table slice of `base` (params or an optimizer state vector) in the file layout. */
@@ -360,6 +388,11 @@ static lm_status keep_metadata(lm_model *m, const lm_st_file *f) {
     int first = 1;
     for (size_t i = 0; i < f->meta->length; i++) {
         if (is_reserved(f->meta->keys[i])) continue;
+        if (strlen(f->meta->items[i].string) != f->meta->items[i].length) { /* \u0000 would cut it short */
+            free(sb.data);
+            return lm_fail(LM_ERR_FORMAT, "model file metadata '%s' contains a NUL character (U+0000)",
+                           f->meta->keys[i]);
+        }
         if (!first) lm_sb_append(&sb, ",", 1);
         first = 0;
         lm_sb_json_string(&sb, f->meta->keys[i]);
@@ -490,6 +523,8 @@ lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
     if (!s) s = lm_check_stored_whole(where, "tokens", tokens, COUNTER_MAX);
     if (!s) s = lm_check_stored_whole(where, "position", position, tokens);
     if (!s) s = lm_check_stored_whole(where, "wraps", wraps, COUNTER_MAX);
+    unsigned char frozen[LM_MODEL_MAX_TENSORS];
+    if (!s) s = frozen_of(&j, m, frozen);
     if (!s && (batch != t->N || seq != t->T))
         s = lm_fail(LM_ERR_ARG,
                     "the checkpoint was trained with batch %.0f and sequence length %.0f, this trainer has %d and %d",
@@ -551,6 +586,7 @@ lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
         int same_text = tokens == (double)t->len && position <= (double)t->stream_len;
         t->pos = same_text ? (size_t)position : 0;
         t->wraps = (uint64_t)wraps;
+        memcpy(m->frozen, frozen, sizeof frozen);
         if (carry && same_text) memcpy(m->carry, carry, parts * part_count * sizeof(lm_float));
         else model_reset_state(m);
     }

@@ -161,11 +161,14 @@ static int provably_finite(const lm_optim_config *c, double bc1, double gmax, do
 /* The fast path: the update rule of update() written once per kind, in one pass (grads receive the
  * applied gradient, as in the checked path). The same lm_float arithmetic, so the same results. */
 static void apply_all(lm_optimizer *opt, lm_float *restrict params, lm_float *restrict grads, lm_float scale,
-                      lm_float lim, const constants *k) {
+                      lm_float lim, const constants *k, size_t lo, size_t hi) {
+    /* the slice [lo, hi) of every buffer (all of them, or one tensor that is not frozen) */
     const lm_optim_config *c = &opt->cfg;
-    const size_t n = opt->n;
+    const size_t n = hi - lo;
     const lm_float lr = k->lr;
-    lm_float *restrict m = opt->m, *restrict v = opt->v;
+    params += lo;
+    grads += lo;
+    lm_float *restrict m = opt->m ? opt->m + lo : NULL, *restrict v = opt->v ? opt->v + lo : NULL;
     if (scale != 1)
         for (size_t i = 0; i < n; i++) grads[i] *= scale;
     if (lim > 0)
@@ -204,6 +207,16 @@ lm_status lm_optim_step(lm_optimizer *opt, lm_float *params, lm_float *grads, co
                         int n_tensors) {
     const lm_optim_config *c = &opt->cfg;
     size_t n = opt->n;
+    /* frozen tensors: a zero gradient (so the norm, clipping and bounds see only what trains), then
+     * their slices are skipped below, so values and moments stay bit-identical */
+    int any_frozen = 0;
+    for (int k = 0; opt->frozen && k < n_tensors; k++)
+        if (opt->frozen[k]) {
+            any_frozen = 1;
+            memset(grads + table[k].offset, 0, table[k].count * sizeof(lm_float));
+        }
+    /* the slices to update: all of the buffer, or each tensor that is not frozen */
+    const int segments = any_frozen ? n_tensors : 1;
     /* one read pass: the squared norm (partial sums), and the largest |g|, |p| and moments for
      * the fast path's bound; a non-finite gradient makes the sum non-finite and is located only then.
      * An absent moment reads the gradient instead (its bound is then unused or only looser). */
@@ -266,23 +279,30 @@ lm_status lm_optim_step(lm_optimizer *opt, lm_float *params, lm_float *grads, co
     const constants k = constants_of(c, bc1, bc2);
     const lm_float fscale = (lm_float)scale, flim = c->clip_mode == LM_CLIP_VALUE ? (lm_float)lim : 0;
     if (provably_finite(c, bc1, gbound, pmax, mmax, vmax)) {
-        apply_all(opt, params, grads, fscale, flim, &k);
+        for (int sg = 0; sg < segments; sg++)
+            if (!any_frozen) apply_all(opt, params, grads, fscale, flim, &k, 0, n);
+            else if (!opt->frozen[sg])
+                apply_all(opt, params, grads, fscale, flim, &k, table[sg].offset, table[sg].offset + table[sg].count);
     } else {
         for (int pass = 0; pass < 2; pass++) { /* 0: prove finite; 1: write */
-            for (i = 0; i < n; i++) {
-                lm_float g = fscale != 1 ? grads[i] * fscale : grads[i];
-                if (flim > 0) g = g > flim ? flim : g < -flim ? -flim : g;
-                element e = update(c, &k, params[i], g, opt->m ? opt->m[i] : 0, opt->v ? opt->v[i] : 0);
-                if (pass == 0) {
-                    if (!isfinite(e.p)) return refuse(opt, table, n_tensors, i, "the updated value");
-                    if (!isfinite(e.m) || !isfinite(e.v))
-                        return refuse(opt, table, n_tensors, i, "the optimizer state");
-                    continue;
+            for (int sg = 0; sg < segments; sg++) {
+                if (any_frozen && opt->frozen[sg]) continue;
+                const size_t lo = any_frozen ? table[sg].offset : 0, hi = any_frozen ? lo + table[sg].count : n;
+                for (i = lo; i < hi; i++) {
+                    lm_float g = fscale != 1 ? grads[i] * fscale : grads[i];
+                    if (flim > 0) g = g > flim ? flim : g < -flim ? -flim : g;
+                    element e = update(c, &k, params[i], g, opt->m ? opt->m[i] : 0, opt->v ? opt->v[i] : 0);
+                    if (pass == 0) {
+                        if (!isfinite(e.p)) return refuse(opt, table, n_tensors, i, "the updated value");
+                        if (!isfinite(e.m) || !isfinite(e.v))
+                            return refuse(opt, table, n_tensors, i, "the optimizer state");
+                        continue;
+                    }
+                    grads[i] = g; /* what was applied, for the gradient views */
+                    params[i] = e.p;
+                    if (opt->m) opt->m[i] = e.m;
+                    if (opt->v) opt->v[i] = e.v;
                 }
-                grads[i] = g; /* what was applied, for the gradient views */
-                params[i] = e.p;
-                if (opt->m) opt->m[i] = e.m;
-                if (opt->v) opt->v[i] = e.v;
             }
         }
     }

@@ -28,6 +28,10 @@ typedef struct {
     int64_t clip_events;   /* steps in which clipping changed the gradient */
     double last_grad_norm; /* global norm of the last gradient before clipping */
     int last_clipped;
+    /* (n_tensors,) of the table given to lm_optim_step, 1 = frozen, or NULL (none; not owned): a frozen
+     * tensor's gradient is zeroed first (so the norm and clipping see only what trains) and its values
+     * and moments are left bit-identical. */
+    const unsigned char *frozen;
 } lm_optimizer;
 
 /* Defaults for a kind: lr 0.1 (adagrad), 0.01 (sgd), 0.002 (adam); eps 1e-8; betas 0.9/0.999. */

@@ -122,6 +122,7 @@ lm_status lm_seq2seq_tensor(const lm_seq2seq *m, int k, uint32_t *info, const ch
     info[LM_TENSOR_INFO_OFFSET] = (uint32_t)t->offset;
     info[LM_TENSOR_INFO_ELEMS] = (uint32_t)t->count;
     info[LM_TENSOR_INFO_TRANSPOSED] = (uint32_t)t->transposed;
+    info[LM_TENSOR_INFO_FROZEN] = 0; /* seq2seq tensors cannot be frozen */
     if (name) *name = t->name;
     if (lecture) *lecture = t->lecture;
     return LM_OK;

@@ -38,6 +38,9 @@ lm_status seq2seq_set_metadata(lm_seq2seq *m, const char *json) {
             s = lm_fail(LM_ERR_ARG, "seq2seq metadata '%s' must be a string", v.keys[i]);
         else if (is_reserved(v.keys[i]))
             s = lm_fail(LM_ERR_ARG, "seq2seq metadata key '%s' is reserved for lmlab itself", v.keys[i]);
+        else if (strlen(v.items[i].string) != v.items[i].length) /* \u0000: a C string would end there */
+            s = lm_fail(LM_ERR_ARG, "seq2seq metadata '%s' contains a NUL character (U+0000), which a file cannot keep",
+                        v.keys[i]);
     }
     lm_json_free(&v);
     if (s) return s;
@@ -291,6 +294,11 @@ static lm_status keep_metadata(lm_seq2seq *m, const lm_st_file *f) {
     int first = 1;
     for (size_t i = 0; i < f->meta->length; i++) {
         if (is_reserved(f->meta->keys[i])) continue;
+        if (strlen(f->meta->items[i].string) != f->meta->items[i].length) { /* \u0000 would cut it short */
+            free(sb.data);
+            return lm_fail(LM_ERR_FORMAT, "seq2seq file metadata '%s' contains a NUL character (U+0000)",
+                           f->meta->keys[i]);
+        }
         if (!first) lm_sb_append(&sb, ",", 1);
         first = 0;
         lm_sb_json_string(&sb, f->meta->keys[i]);

@@ -20,6 +20,7 @@ lm_status trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, siz
         free(t);
         return s;
     }
+    t->opt.frozen = model->frozen; /* read at every step: freezing applies from the next one */
     t->ids = malloc(len * sizeof(int32_t));
     t->window = malloc((size_t)N * ((size_t)T + 1) * sizeof(int32_t));
     if (!t->ids || !t->window) {

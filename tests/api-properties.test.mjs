@@ -37,6 +37,8 @@ function outcome(fn) {
 const hostile = fc.oneof(
   fc.constantFrom(NaN, Infinity, -Infinity, -0, -1, 0, 0.5, 1e30, -1e30, 2 ** 31, 2 ** 32 + 3, -(2 ** 31) - 1),
   fc.constantFrom(null, undefined, true, false, '', 'rnn', '3', ' 3', '0x10', [], {}, [1, 2], { length: 3 }),
+  fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+  fc.constant(Symbol('hostile')),
   fc.double(),
   fc.integer(),
   fc.string({ maxLength: 8 }),

@@ -309,8 +309,8 @@ test('saveAtomic: the target is whole or untouched; a failed save leaves no temp
   }));
 
 /** Start `lmlab train` in a child, send `signal` once `when` appears in its output; { code, stdout }. */
-function trainUntil(args, when, signal) {
-  const child = spawn(process.execPath, ['scripts/lmlab.mjs', 'train', ...args]);
+function trainUntil(args, when, signal, command = ['train']) {
+  const child = spawn(process.execPath, ['scripts/lmlab.mjs', ...command, ...args]);
   let stdout = '';
   let stderr = '';
   let sent = false;
@@ -435,6 +435,8 @@ test('--resume: model-shaping flags are refused by name; another text is refused
       r.stderr,
       /--resume continues the model saved in .*m.safetensors as it is: --level, --cell, --hidden would shape a new model/,
     );
+    r = cli(['train', '--data', data, '--resume', out, '--init-scale', '2', '--steps', '5']);
+    assert.match(r.stderr, /--init-scale would shape a new model; leave it out/);
     r = cli(['train', '--data', other, '--resume', out, '--steps', '5', '--quiet', '--out', out]);
     assert.equal(r.status, 2);
     assert.match(
@@ -495,3 +497,30 @@ test('the final validation covers every held-out token with progress, or --val-t
     const scored = Number(/, (\d+) held-out chars\)/.exec(r.stdout)[1]);
     assert.ok(scored <= 500 && scored > 400, `scored ${scored}`);
   }));
+
+test('seq2seq train: the same divergence rule, periodic checkpoints and signals', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lmlab-safety-'));
+  try {
+    const small = ['--task', 'reverse', '--hidden', '16', '--embedding', '8'];
+    const out = join(dir, 's.safetensors');
+    const r = cli(['seq2seq', 'train', ...small, '--lr', '1e6', '--steps', '200', '--quiet', '--out', out]);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(
+      r.stderr,
+      /^lmlab: training diverged at step \d+: the smoothed training loss [\d.]+ is above 3·log V = [\d.]+ .*holds the parameters of step 0, the last healthy ones/,
+    );
+    assert.equal(JSON.parse(readHeaderMeta(new Uint8Array(readFileSync(out))).trainer).step, 0);
+    const k = await trainUntil(
+      [...small, '--minutes', '2', '--every', '1000000', '--checkpoint-minutes', '0.005', '--out', out],
+      /checkpoint: .* at step \d+/,
+      'SIGTERM',
+      ['seq2seq', 'train'],
+    );
+    assert.equal(k.code, 143, k.stdout + k.stderr);
+    assert.match(k.stdout, /interrupted \(SIGTERM\): checkpoint/);
+    assert.ok(JSON.parse(readHeaderMeta(new Uint8Array(readFileSync(out))).trainer).step > 0);
+    assert.deepEqual(readdirSync(dir), ['s.safetensors']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

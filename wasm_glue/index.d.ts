@@ -90,6 +90,7 @@ export declare const TENSOR_INFO: Readonly<{
   OFFSET: number;
   ELEMS: number;
   TRANSPOSED: number;
+  FROZEN: number;
   COUNT: number;
 }>;
 /** Indices of lm_model_evaluate's array. */
@@ -523,6 +524,33 @@ export interface ModelConfig {
   /** GRU only: 'torch' (default; torch.nn.GRU exactly, files export to it) or 'lecture' (reset before the matmul). */
   gruVariant?: 'torch' | 'lecture';
   seed: number;
+  /** Teaching knob: multiply every initial weight matrix but the embedding by this (> 0; default 1: N(0, 0.01²)). In metadata.init. */
+  initScale?: number;
+  /** Teaching knob, recurrent cells: initial Wh ~ N(0, g²/H), spectral radius about g; g > 1 lets gradients grow back
+   *  through time (exploding; clipping is the cure), g < 1 vanish. In metadata.init. */
+  recurrentGain?: number;
+}
+
+/** Model.stepReadout: one step t written out. */
+export interface StepReadout {
+  t: number;
+  input: number;
+  target: number;
+  /** ŷ_t = softmax(scores_t) over the vocabulary: (V,) */
+  probs: Float64Array;
+  /** J_t = −log ŷ_t[target] */
+  loss: number;
+}
+/** Model.freeRunning: the same targets scored with teacher forcing and free-running. */
+export interface FreeRunning {
+  /** every step given the true previous token */
+  teacherForced: { loss: number; accuracy: number };
+  /** after the prime, every step given the model's own greedy prediction of the step before */
+  freeRunning: { loss: number; accuracy: number };
+  /** the free-running greedy outputs at the scored steps */
+  predicted: Int32Array;
+  /** scored targets: ids[prime … T] */
+  tokens: number;
 }
 
 /** Model.probe(): the last layer over a probe sequence from a zero state. */
@@ -576,10 +604,50 @@ export interface ParameterView {
   lecture: string;
   /** our layout's shape, e.g. Wh (H, H) */
   shape: number[];
-  /** zero-copy view into WASM memory; refetch after any call that may grow memory */
-  data: Float32Array;
-  grad: Float32Array;
+  /** zero-copy view into WASM memory, made when read (so fresh after memory growth); reading it after the
+   *  model's dispose() throws (LM_ERR_HANDLE) instead of giving a view of memory the next model may use.
+   *  A Float32Array kept from an earlier read is not revoked: keep the ParameterView, read .data again. */
+  readonly data: Float32Array;
+  /** the gradient, the same way */
+  readonly grad: Float32Array;
+  /** Model only: a Trainer leaves it bit-identical (Model.setFrozen) */
+  frozen?: boolean;
 }
+
+/** parseEmbeddingText: word vectors of the word2vec/GloVe text format. */
+export interface EmbeddingVectors {
+  words: string[];
+  /** (count, dim) row-major */
+  vectors: Float32Array;
+  dim: number;
+  count: number;
+  /** the file began with a word2vec "count dim" line */
+  header: boolean;
+  /** repeated words (the first vector kept) */
+  duplicates: number;
+}
+/** Model.setEmbedding's report. */
+export interface EmbeddingReport {
+  /** tokens of the vocabulary that got a vector (lowercased included) */
+  found: number;
+  /** of them, found only through their lower-case form */
+  lowercased: number;
+  /** tokens without a vector: left as initialised */
+  missing: number;
+  /** up to 10 of them */
+  missingExamples: string[];
+  dim: number;
+}
+/** One neighbour: a token id and its cosine similarity. */
+export interface Neighbor {
+  id: number;
+  cosine: number;
+}
+/** Parse `token x1 … xD` lines (spaces or tabs; optional word2vec header "count D"; <U+0020> for white-space tokens).
+ *  A malformed or non-finite number, a line of another length, a header that disagrees: an LmlabError naming the line. */
+export declare function parseEmbeddingText(text: string): EmbeddingVectors;
+/** The text format with a "count dim" header; 9 significant digits, so float32 round-trips exactly. */
+export declare function formatEmbeddingText(words: string[], vectors: Float32Array, dim: number): string;
 
 export declare class Model {
   static create(config: ModelConfig): Model;
@@ -590,7 +658,8 @@ export declare class Model {
   /** string metadata stored with the model (vocabulary JSON, training options, …) */
   metadata: Record<string, string>;
   parameters(): ParameterView[];
-  /** Forward + backward on ids (N, T+1): inputs [:, :T], targets [:, 1:]. Carries the hidden state.
+  /** Forward + backward on ids (N, T+1): inputs [:, :T], targets [:, 1:] — teacher forcing: every step is given the
+   *  true previous token, not the model's own prediction (see freeRunning). Carries the hidden state.
    *  Returns the mean cross-entropy per token; the gradients are of min-char-rnn's objective, the loss
    *  summed over the window and averaged over the N streams (T times the returned mean). */
   lossAndGrads(ids: Int32Array, N: number, T: number): number;
@@ -639,6 +708,29 @@ export declare class Model {
   ): { name: string; relError: number }[];
   /** safetensors bytes: parameters (PyTorch names/layout), config, metadata, and the trainer's state if given. */
   save(trainer?: Trainer): Uint8Array;
+  /** One step written out over ids (T+1,) from a zero state (teacher forcing): per t the input, the target, ŷ_t (V,)
+   *  and J_t = −log ŷ_t[target] — the "hello" figure of the min-char-rnn notes. */
+  stepReadout(ids: ArrayLike<number>): StepReadout[];
+  /** Teacher-forced against free-running evaluation of ids (T+1,): free-running feeds the first `prime` (default 1)
+   *  true ids, then the model's own greedy predictions; both scored on the targets ids[prime … T]. */
+  freeRunning(ids: ArrayLike<number>, options?: { prime?: number }): FreeRunning;
+  /** Freeze (true, default) or fine-tune (false) a tensor by PyTorch or lecture name: a Trainer leaves a frozen one
+   *  bit-identical (its gradient zeroed before the norm and clipping). Saved in the training state of save(trainer). */
+  setFrozen(name: string, frozen?: boolean): void;
+  /** PyTorch names of the frozen tensors. */
+  frozen(): string[];
+  /** A copy of the token vectors (V, D): embedding.weight (V, E), or for one-hot input layer 0's Wx rows (V, G·H). */
+  embeddingMatrix(): Tensor & { tensor: string };
+  /** Set embedding.weight from parsed vectors (needs { vocab }; a token takes its word's vector, else its lower-case
+   *  form's; the others keep their initialisation) or from a Tensor (V, E). freeze (default false) is applied with
+   *  setFrozen. Checked before anything is written: a bad input leaves the model untouched. */
+  setEmbedding(vectors: EmbeddingVectors | Tensor, options?: { vocab?: Vocab; freeze?: boolean }): EmbeddingReport;
+  /** embeddingMatrix() in the text format, one line per token of `vocab`. */
+  exportEmbeddingText(vocab: Vocab): string;
+  /** The topK (default 10) tokens nearest to token `id` by cosine similarity of their vectors, itself excluded. */
+  neighbors(id: number, options?: { topK?: number }): Neighbor[];
+  /** The analogy a − b + c (king − man + woman ≈ queen): nearest tokens by cosine, a, b, c excluded. */
+  analogy(a: number, b: number, c: number, options?: { topK?: number }): Neighbor[];
   dispose(): void;
 }
 
@@ -959,6 +1051,8 @@ export interface Lmlab {
   predictNext: typeof predictNext;
   scoreSentence: typeof scoreSentence;
   rankMasked: typeof rankMasked;
+  parseEmbeddingText: typeof parseEmbeddingText;
+  formatEmbeddingText: typeof formatEmbeddingText;
   LmlabError: typeof LmlabError;
   STATUS: typeof STATUS;
   STATUS_NAMES: typeof STATUS_NAMES;

@@ -13,6 +13,7 @@ import { install as installModel } from './model.mjs';
 import { install as installLayersAttention } from './layers-attention.mjs';
 import { install as installSeq2Seq } from './seq2seq.mjs';
 import { install as installSentenceQueries } from './sentence-queries.mjs';
+import { install as installEmbeddings } from './embeddings.mjs';
 
 const MODULES = [
   installCore,
@@ -22,6 +23,7 @@ const MODULES = [
   installLayersGated,
   installModel,
   installSentenceQueries,
+  installEmbeddings,
 ];
 // Sequence to sequence and the attention pair live in build/lmlab-seq2seq.wasm only (the page's
 // lmlab.wasm stays small): installed when the instance has them, else the names say how to get them.

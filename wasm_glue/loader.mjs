@@ -10,6 +10,33 @@ const GLUE_FAILURE = STATUS.OK;
 
 const IS_NODE = typeof process !== 'undefined' && !!process.versions?.node && !('window' in globalThis);
 
+/** Any value as a short phrase for an error message; never throws (a Symbol or a BigInt in a template
+ * literal would: `${Symbol()}` is a TypeError). */
+export function describe(value) {
+  switch (typeof value) {
+    case 'number':
+      return String(value);
+    case 'bigint':
+      return `${value}n (a BigInt)`;
+    case 'symbol':
+      return `${value.toString()} (a Symbol)`;
+    case 'string':
+      return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    case 'undefined':
+      return 'undefined';
+    case 'function':
+      return 'a function';
+    default:
+      return value === null
+        ? 'null'
+        : Array.isArray(value)
+          ? 'an array'
+          : typeof value === 'boolean'
+            ? String(value)
+            : 'an object';
+  }
+}
+
 /** Error thrown for every failing C call; `code` is the C status (STATUS of constants.mjs, lm_status of lmlab.h). */
 export class LmlabError extends Error {
   /** @param {string} message @param {number} code */
@@ -144,6 +171,18 @@ function makeCore(exports, memory) {
     };
     const copyIn = (Type, key) => (source) => {
       const length = typeof source === 'number' ? source : source.length;
+      // Int32Array.set wraps what does not fit (2^32 + 3 → 3, 1.5 → 1): every value that reaches a C int
+      // array is a whole number in range, whatever the caller's array type (the callers name their
+      // argument first; this is the net under all of them)
+      if (Type === Int32Array && typeof source !== 'number' && !(source instanceof Int32Array))
+        for (let i = 0; i < length; i++) {
+          const v = source[i];
+          if (typeof v !== 'number' || !Number.isInteger(v) || v < -2147483648 || v > 2147483647)
+            throw new LmlabError(
+              `an id or size at index ${i} is ${describe(v)}, not a whole number from -2147483648 to 2147483647`,
+              STATUS.ARG,
+            );
+        }
       const ptr = alloc(length * Type.BYTES_PER_ELEMENT);
       const view = memory()[key];
       const start = ptr / Type.BYTES_PER_ELEMENT;

@@ -6,7 +6,8 @@
 // out-of-int32 numbers, non-numbers; array lengths against N and T); C checks every range, id and
 // option once (src/model_api.c) and its sentence is passed through unchanged. Shapes: N streams,
 // T window, V vocabulary, E embedding (0 = one-hot), H hidden, L layers, G gates, W window.
-import { Handle, LmlabError } from './loader.mjs';
+import { describe, Handle, LmlabError } from './loader.mjs';
+import * as embeddings from './embeddings.mjs';
 import {
   CELL,
   CLIP_MODE,
@@ -35,7 +36,10 @@ const fail = (message) => {
 
 /** One of the option strings of `table`. */
 function choice(name, value, table) {
-  if (!Object.hasOwn(table, value)) fail(`${name} must be one of ${Object.keys(table).join(', ')}, got '${value}'`);
+  if (typeof value !== 'string' || !Object.hasOwn(table, value))
+    fail(
+      `${name} must be one of ${Object.keys(table).join(', ')}, got ${typeof value === 'string' ? `'${value}'` : describe(value)}`,
+    );
   return table[value];
 }
 
@@ -43,7 +47,7 @@ function choice(name, value, table) {
 function wholeNumber(name, value, { unsigned = false } = {}) {
   const [lo, hi] = unsigned ? [0, 2 ** 32 - 1] : [-(2 ** 31), 2 ** 31 - 1];
   if (typeof value !== 'number' || !Number.isInteger(value) || value < lo || value > hi) {
-    fail(`${name} must be a whole number${unsigned ? ' from 0 to 4294967295' : ''}, got ${String(value)}`);
+    fail(`${name} must be a whole number${unsigned ? ' from 0 to 4294967295' : ''}, got ${describe(value)}`);
   }
   return value;
 }
@@ -55,28 +59,48 @@ function inRange(name, value, lo, hi) {
   return value;
 }
 
-/** A JS number for a C double (C checks its range; NaN reaches C and is refused there). */
-function number(name, value) {
-  if (typeof value !== 'number') fail(`${name} must be a number, got ${String(value)}`);
+/** A finite number > 0, for options the glue itself applies. */
+function positive(name, value) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    fail(`${name} must be a finite number > 0, got ${String(value)}`);
   return value;
 }
 
-/** ids → Int32Array of whole numbers (no silent truncation); `length` checked when given and
- *  meaningful (a negative or zero size is C's to report). */
+/** A JS number for a C double (C checks its range; NaN reaches C and is refused there). */
+function number(name, value) {
+  if (typeof value !== 'number') fail(`${name} must be a number, got ${describe(value)}`);
+  return value;
+}
+
+/** ids → Int32Array of whole numbers that an int32 holds (no silent truncation or wrapping: 2^32 + 3
+ *  is refused, not read as 3); `length` checked when given and meaningful (a negative or zero size is
+ *  C's to report). Whether each id is in [0, V) is C's check. */
 function toIds(name, value, length) {
   if (!(value instanceof Int32Array) && !Array.isArray(value) && !ArrayBuffer.isView(value)) {
-    fail(`${name} must be an Int32Array or an array of token ids, got ${value === null ? 'null' : typeof value}`);
+    fail(`${name} must be an Int32Array or an array of token ids, got ${describe(value)}`);
   }
   const ids =
     value instanceof Int32Array
       ? value
       : Int32Array.from(value, (v, i) => {
-          if (!Number.isInteger(v)) fail(`${name}[${i}] must be a whole token id, got ${v}`);
+          if (typeof v !== 'number' || !Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31)
+            fail(`${name}[${i}] must be a whole token id (an int32), got ${describe(v)}`);
           return v;
         });
   if (length !== undefined && length > 0 && ids.length !== length)
     fail(`${name} has ${ids.length} ids but ${length} are needed`);
   return ids;
+}
+
+/** softmax of scores (V,) in float64, stably: (V,) */
+function softmax(row) {
+  let max = -Infinity;
+  for (const x of row) max = x > max ? x : max;
+  const out = new Float64Array(row.length);
+  let z = 0;
+  for (let i = 0; i < row.length; i++) z += out[i] = Math.exp(row[i] - max);
+  for (let i = 0; i < row.length; i++) out[i] /= z;
+  return out;
 }
 
 /**
@@ -109,8 +133,7 @@ export function install(core) {
       };
       if (config.cell === 'gru') config.gruVariant = nameOf(GRU_VARIANTS, i[MODEL_INFO.GRU_VARIANT]);
       this._config = Object.freeze(config);
-      /** string metadata stored with the model (vocabulary JSON, training options, …) */
-      this.metadata = scoped((s) => {
+      this._metadata = scoped((s) => {
         const out = s.out();
         check(X.lm_model_metadata(ptr, out));
         return JSON.parse(core.readCString(u32At(out)));
@@ -135,12 +158,37 @@ export function install(core) {
         fail(`gruVariant applies to the GRU only, not to cell '${cell}'`);
       const variant = choice('gruVariant', config.gruVariant ?? 'torch', GRU_VARIANTS);
       const seed = wholeNumber('seed', config.seed ?? 0, { unsigned: true });
+      // the teaching knobs of the initialisation, applied in JS to C's draws (checked before creating)
+      const scale = config.initScale === undefined ? undefined : positive('initScale', config.initScale);
+      const gain = config.recurrentGain === undefined ? undefined : positive('recurrentGain', config.recurrentGain);
+      if (gain !== undefined && cell === 'window')
+        fail('recurrentGain applies to recurrent cells, not the window model');
       const ptr = scoped((s) => {
         const out = s.out();
         check(X.lm_model_create(c, V, E, H, L, W, cell === 'gru' ? variant : GRU_VARIANT.LECTURE, seed, out));
         return u32At(out);
       });
-      return new Model(ptr);
+      const model = new Model(ptr);
+      if (scale !== undefined || gain !== undefined) model._scaleInit(scale ?? 1, gain);
+      return model;
+    }
+
+    /**
+     * initScale s multiplies every weight matrix but the embedding (N(0, 0.01²) → N(0, (0.01·s)²));
+     * recurrentGain g sets each Wh's entries to N(0, g²/H) (the same draws, rescaled), so its spectral
+     * radius is about g: g > 1 lets ||dL/dh_t|| grow back through time (exploding gradients), g < 1
+     * shrink. Recorded in metadata.init.
+     */
+    _scaleInit(scale, gain) {
+      const H = this._config.hidden;
+      for (const p of this.parameters()) {
+        if (p.shape.length !== 2 || p.lecture === 'W_embed') continue;
+        const factor = p.lecture === 'Wh' && gain !== undefined ? gain / (0.01 * Math.sqrt(H)) : scale;
+        for (let i = 0; i < p.data.length; i++) p.data[i] *= factor;
+      }
+      const init = { initScale: scale };
+      if (gain !== undefined) init.recurrentGain = gain;
+      this.metadata = { ...this.metadata, init: JSON.stringify(init) };
     }
 
     /**
@@ -160,10 +208,21 @@ export function install(core) {
     }
 
     get config() {
+      this.ptr; // every property throws after dispose(), as index.d.ts says
       return this._config;
     }
     get parameterCount() {
+      this.ptr;
       return this._info[MODEL_INFO.PARAMS];
+    }
+    /** string metadata stored with the model (vocabulary JSON, training options, …) */
+    get metadata() {
+      this.ptr;
+      return this._metadata;
+    }
+    set metadata(value) {
+      this.ptr;
+      this._metadata = value;
     }
 
     /** Zero-copy views of every parameter tensor and its gradient; refetch after calls that may grow memory. */
@@ -182,17 +241,124 @@ export function install(core) {
           const t = core.memory().u32.subarray(info >> 2, (info >> 2) + TENSOR_INFO.COUNT);
           const [ndim, r, c] = [t[TENSOR_INFO.NDIM], t[TENSOR_INFO.ROWS], t[TENSOR_INFO.COLS]];
           const [offset, count] = [t[TENSOR_INFO.OFFSET], t[TENSOR_INFO.ELEMS]];
-          const buffer = core.memory().buffer;
+          // data and grad are views made when read: they throw once the model is disposed (its memory
+          // may hold the next model by then) and are fresh after memory growth
+          const model = this;
           views.push({
             name: core.readCString(u32At(names)),
             lecture: core.readCString(u32At(names + 4)),
             shape: ndim === 2 ? [r, c] : [r],
-            data: new Float32Array(buffer, params + 4 * offset, count),
-            grad: new Float32Array(buffer, grads + 4 * offset, count),
+            frozen: t[TENSOR_INFO.FROZEN] === 1,
+            get data() {
+              model.ptr;
+              return new Float32Array(core.memory().buffer, params + 4 * offset, count);
+            },
+            get grad() {
+              model.ptr;
+              return new Float32Array(core.memory().buffer, grads + 4 * offset, count);
+            },
           });
         }
         return views;
       });
+    }
+
+    /**
+     * Freeze (true) or fine-tune (false) a parameter tensor, by its PyTorch or lecture name: a Trainer
+     * leaves a frozen tensor bit-identical (its gradient is zeroed before the norm and clipping). Saved
+     * in the model file's training state (model.save(trainer)) and restored by trainer.restore.
+     */
+    setFrozen(name, frozen = true) {
+      if (typeof frozen !== 'boolean') fail(`frozen must be true or false, got ${String(frozen)}`);
+      const params = this.parameters();
+      const k = params.findIndex((p) => p.name === name || p.lecture === name);
+      if (k < 0) fail(`the model has no parameter '${name}' (it has ${params.map((p) => p.name).join(', ')})`);
+      check(X.lm_model_set_frozen(this.ptr, k, frozen ? 1 : 0));
+    }
+
+    /**
+     * One step written out (the "hello" figure of the min-char-rnn notes): over ids (T+1,) from a zero
+     * state, for each t the input ids[t], the target ids[t+1], ŷ_t = softmax of the scores over the
+     * vocabulary (V,) and J_t = −log ŷ_t[target]. Teacher forcing: step t is given the true ids[≤t].
+     */
+    stepReadout(ids) {
+      const data = toIds('ids', ids);
+      if (data.length < 2) fail(`stepReadout needs at least 2 ids (an input and its target), got ${data.length}`);
+      const T = data.length - 1;
+      const V = this._config.vocabSize;
+      const { data: scores } = this.logits(data.subarray(0, T), 1, T); // (1, T, V)
+      return Array.from({ length: T }, (_, t) => {
+        const row = scores.subarray(t * V, (t + 1) * V);
+        const probs = softmax(row);
+        return { t, input: data[t], target: data[t + 1], probs, loss: -Math.log(probs[data[t + 1]]) };
+      });
+    }
+
+    /**
+     * Free-running against teacher-forced evaluation of one sequence ids (T+1,): teacher forcing feeds
+     * the true ids[t] at every step; free-running feeds the first `prime` (default 1) true ids, then the
+     * model's own greedy prediction of the step before. Both are scored on the same targets ids[prime …
+     * T]: loss (mean −log P(target), nats) and accuracy (argmax = target). `predicted` (T+1−prime,) are
+     * the free-running model's greedy outputs at those steps.
+     */
+    freeRunning(ids, options = {}) {
+      const data = toIds('ids', ids);
+      const prime = inRange('prime', options.prime ?? 1, 1, Math.max(1, data.length - 1));
+      if (data.length < 2) fail(`freeRunning needs at least 2 ids, got ${data.length}`);
+      const T = data.length - 1;
+      const V = this._config.vocabSize;
+      const targets = data.subarray(1);
+      const score = (inputs) => {
+        const { data: scores } = this.logits(inputs, 1, T); // (1, T, V)
+        let nats = 0;
+        let right = 0;
+        const argmax = new Int32Array(T - prime + 1);
+        for (let t = prime - 1; t < T; t++) {
+          const row = scores.subarray(t * V, (t + 1) * V);
+          nats -= Math.log(softmax(row)[targets[t]]);
+          let best = 0;
+          for (let v = 1; v < V; v++) if (row[v] > row[best]) best = v;
+          argmax[t - prime + 1] = best;
+          if (best === targets[t]) right++;
+        }
+        const n = T - prime + 1;
+        return { loss: nats / n, accuracy: right / n, argmax };
+      };
+      const teacher = score(data.subarray(0, T));
+      // greedy continuation of the prime: the next input is always the argmax of the step before
+      const generated = this.sample(data.subarray(0, prime), { length: T - prime, temperature: 0 });
+      const free = score(Int32Array.from([...data.subarray(0, prime), ...generated]));
+      return {
+        teacherForced: { loss: teacher.loss, accuracy: teacher.accuracy },
+        freeRunning: { loss: free.loss, accuracy: free.accuracy },
+        predicted: free.argmax,
+        tokens: T - prime + 1,
+      };
+    }
+
+    /** The PyTorch names of the frozen tensors. */
+    frozen() {
+      return this.parameters()
+        .filter((p) => p.frozen)
+        .map((p) => p.name);
+    }
+
+    // Word vectors (wasm_glue/embeddings.mjs): the token vectors (V, D), set from word2vec/GloVe text,
+    // exported to it, and their nearest neighbours and analogies by cosine similarity.
+    embeddingMatrix() {
+      return embeddings.embeddingMatrix(this);
+    }
+    setEmbedding(vectors, options = {}) {
+      return embeddings.setEmbedding(this, vectors, options);
+    }
+    exportEmbeddingText(vocab) {
+      return embeddings.exportEmbeddingText(this, vocab);
+    }
+    neighbors(id, options = {}) {
+      return embeddings.neighbors(this, id, options);
+    }
+    analogy(a, b, c, options = {}) {
+      return embeddings.analogy(this, a, b, c, options);
     }
 
     /** ids (N, T+1) as an Int32Array of that length (N and T themselves are C's to check). */
@@ -466,6 +632,9 @@ export function install(core) {
       for (const [k, v] of Object.entries(meta)) {
         if (typeof v !== 'string')
           fail(`metadata '${k}' must be a string (JSON.stringify objects first), got ${typeof v}`);
+        const nul = `${k}\0${v}`.indexOf('\0');
+        if (nul !== k.length || v.includes('\0'))
+          fail(`metadata ${JSON.stringify(k)} contains a NUL character (U+0000), which a model file cannot keep`);
       }
       const ptr = this.ptr;
       return scoped((s) => {
@@ -509,20 +678,29 @@ export function install(core) {
         return u32At(out);
       });
       super('trainer', ptr, (p) => X.lm_trainer_free(p));
-      this.model = model;
-      this.options = Object.freeze({ batch: N, seq: T, optimizer, lr, momentum, clip, clipMode });
+      this._model = model;
+      this._options = Object.freeze({ batch: N, seq: T, optimizer, lr, momentum, clip, clipMode });
       this._step = 0;
       this._clipEvents = 0;
     }
 
     get step() {
+      this.ptr; // every property throws after dispose(), as index.d.ts says
       return this._step;
+    }
+    get model() {
+      this.ptr;
+      return this._model;
+    }
+    get options() {
+      this.ptr;
+      return this._options;
     }
 
     setLearningRate(lr) {
       number('lr', lr);
       check(X.lm_trainer_set_lr(this.ptr, lr));
-      this.options = Object.freeze({ ...this.options, lr });
+      this._options = Object.freeze({ ...this._options, lr });
     }
 
     /**

@@ -96,11 +96,10 @@ export function install(core) {
       if (config.cell === 'gru') config.gruVariant = nameOf(GRU_VARIANTS, i[SEQ2SEQ_INFO.GRU_VARIANT]);
       this._config = Object.freeze(config);
       /** @type {PairVocab} */
-      this.srcVocab = vocabs.src;
+      this._srcVocab = vocabs.src;
       /** @type {PairVocab} */
-      this.tgtVocab = vocabs.tgt;
-      /** the caller's string metadata, saved with the model (task, options, …) */
-      this.metadata = vocabs.metadata ?? {};
+      this._tgtVocab = vocabs.tgt;
+      this._metadata = vocabs.metadata ?? {};
     }
 
     /**
@@ -208,14 +207,37 @@ export function install(core) {
       }
     }
 
+    // every property throws after dispose(), as index.d.ts says (this.ptr checks)
     get config() {
+      this.ptr;
       return this._config;
     }
     get level() {
+      this.ptr;
       return this._config.level;
     }
     get parameterCount() {
+      this.ptr;
       return this._info[SEQ2SEQ_INFO.PARAMS];
+    }
+    /** @type {PairVocab} */
+    get srcVocab() {
+      this.ptr;
+      return this._srcVocab;
+    }
+    /** @type {PairVocab} */
+    get tgtVocab() {
+      this.ptr;
+      return this._tgtVocab;
+    }
+    /** the caller's string metadata, saved with the model (task, options, …) */
+    get metadata() {
+      this.ptr;
+      return this._metadata;
+    }
+    set metadata(value) {
+      this.ptr;
+      this._metadata = value;
     }
 
     /** Zero-copy views of every parameter tensor and its gradient; refetch after calls that may grow memory. */
@@ -239,13 +261,20 @@ export function install(core) {
             t[TENSOR_INFO.OFFSET],
             t[TENSOR_INFO.ELEMS],
           ];
-          const buffer = core.memory().buffer;
+          // views made when read: they throw once the model is disposed, and are fresh after memory growth
+          const model = this;
           views.push({
             name: core.readCString(u32At(names)),
             lecture: core.readCString(u32At(names + 4)),
             shape: ndim === 2 ? [r, c] : [r],
-            data: new Float32Array(buffer, params + 4 * offset, count),
-            grad: new Float32Array(buffer, grads + 4 * offset, count),
+            get data() {
+              model.ptr;
+              return new Float32Array(core.memory().buffer, params + 4 * offset, count);
+            },
+            get grad() {
+              model.ptr;
+              return new Float32Array(core.memory().buffer, grads + 4 * offset, count);
+            },
           });
         }
         return views;
@@ -502,6 +531,8 @@ export function install(core) {
         if (OWN_KEYS.has(k)) fail(`metadata '${k}' is written by Seq2Seq itself`);
         if (typeof v !== 'string')
           fail(`metadata '${k}' must be a string (JSON.stringify objects first), got ${typeof v}`);
+        if (k.includes('\0') || v.includes('\0'))
+          fail(`metadata ${JSON.stringify(k)} contains a NUL character (U+0000), which a model file cannot keep`);
       }
       // the vocabularies as JSON strings; a shared one once (no tgt_vocab)
       const meta = { ...this.metadata, level: this.level, src_vocab: JSON.stringify(this.srcVocab.toJSON()) };
@@ -574,22 +605,40 @@ export function install(core) {
         return u32At(out);
       });
       super('seq2seq trainer', ptr, (p) => X.lm_seq2seq_trainer_free(p));
-      this.model = model;
-      this.pairs = pairs.length;
-      /** tokens of the pairs not in the model's vocabularies (trained on as <unk>) */
-      this.unknownTokens = e.unknown;
-      this.options = Object.freeze({ batch: N, optimizer, lr, momentum, clip, clipMode, seed });
+      this._model = model;
+      this._pairs = pairs.length;
+      this._unknownTokens = e.unknown;
+      this._options = Object.freeze({ batch: N, optimizer, lr, momentum, clip, clipMode, seed });
       this._step = 0;
     }
 
+    // every property throws after dispose(), as index.d.ts says
     get step() {
+      this.ptr;
       return this._step;
+    }
+    get model() {
+      this.ptr;
+      return this._model;
+    }
+    get pairs() {
+      this.ptr;
+      return this._pairs;
+    }
+    /** tokens of the pairs not in the model's vocabularies (trained on as <unk>) */
+    get unknownTokens() {
+      this.ptr;
+      return this._unknownTokens;
+    }
+    get options() {
+      this.ptr;
+      return this._options;
     }
 
     setLearningRate(lr) {
       number('lr', lr);
       check(X.lm_seq2seq_trainer_set_lr(this.ptr, lr));
-      this.options = Object.freeze({ ...this.options, lr });
+      this._options = Object.freeze({ ...this._options, lr });
     }
 
     /**

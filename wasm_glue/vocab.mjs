@@ -2,7 +2,7 @@
 // encode text to ids (the heavy work happens in C: a 1 MB text is a few milliseconds), decode ids, look
 // tokens up. Here only what C cannot see is checked (option names and strings, JS types, options given
 // at the wrong level); C checks the values (src/vocab.c) and its sentence is passed through.
-import { Handle, LmlabError } from './loader.mjs';
+import { describe, Handle, LmlabError } from './loader.mjs';
 import { LEVEL, SENTENCES, STATUS, TOKENIZER_KIND, UNK_RULE, VOCAB_INFO } from './constants.mjs';
 
 /** JS option strings → the C choices of lmlab.h. */
@@ -307,7 +307,7 @@ export function install(core) {
       for (let i = 0; i < ids.length; i++) {
         const id = ids[i];
         if (!Number.isInteger(id) || id < 0 || id >= V)
-          throw argError(`id ${id} at position ${i} is outside the vocabulary [0, ${V})`);
+          throw argError(`id ${describe(id)} at position ${i} is outside the vocabulary [0, ${V})`);
         bytes += offsets[id + 1] - offsets[id] + (word ? 1 : 0); // + a space or newline
       }
       const out = new Uint8Array(bytes);
@@ -355,7 +355,7 @@ export function install(core) {
     tokenOf(id) {
       const tokens = this.tokens();
       if (!Number.isInteger(id) || id < 0 || id >= tokens.length)
-        throw argError(`id ${id} is outside the vocabulary [0, ${tokens.length})`);
+        throw argError(`id ${describe(id)} is outside the vocabulary [0, ${tokens.length})`);
       return tokens[id];
     }
 

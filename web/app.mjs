@@ -34,9 +34,20 @@ import { changeProbeText, refreshSample, runGradCheck, watchParam } from './page
 import { changePrime, changeTemperature, writeControls } from './page/settings-form.mjs';
 import { applyLessonLayout, createCompare } from './page/lesson.mjs';
 import { drawStats } from './page/status.mjs';
-import { changeSetting, resetModel, startTrainer, startTraining, stepOnce, toggleTraining } from './page/training.mjs';
+import {
+  anyRunning,
+  changeSetting,
+  pauseTraining,
+  resetModel,
+  startTrainer,
+  startTraining,
+  stepOnce,
+  toggleTraining,
+} from './page/training.mjs';
+import { setupSeq2SeqMode } from './seq2seq/mode.mjs';
 import { createPageViews } from './page/views.mjs';
 import { initSentences } from './page/sentences.mjs';
+import { initTokensPanel } from './page/tokens-panel.mjs';
 
 const DRAW_MS = 100; // redraw the page's own views ten times a second, whatever training does
 const SAMPLE_EVERY_MS = 3000; // while training: a new sample
@@ -178,7 +189,11 @@ const hooks = {
 async function main() {
   applyLessonLayout(app);
   wireControls();
+  // The sequence-to-sequence mode (#seq2seq): its own worker, started when it is first opened; the
+  // language model pauses while it is shown.
+  setupSeq2SeqMode({ onEnter: () => void (anyRunning(app) && pauseTraining(app)) });
   initSentences(app);
+  initTokensPanel(app);
   fillPresetSelect();
   writeControls(app);
   if (linked.errors.length) banner(linked.errors.join('; ') + '.');

@@ -24,6 +24,7 @@
  * @property {'char' | 'word'} level what a token is (settings level, lower, minCount, sentences)
  * @property {number} vocabSize tokens in the vocabulary (word level: <unk> <s> </s> and the words)
  * @property {number} unknownRate the fraction of training tokens that are <unk> (word level; 0 for characters)
+ * @property {number} k the bigram's add-k (0: unseen pairs have probability 0; the loss may be infinite)
  * @property {number} trainTokens
  * @property {number} valTokens
  * @property {boolean} heldOut false: too short to hold text out, validation uses the training text
@@ -164,8 +165,10 @@
  *   result: { text: string, source: 'bigram' | 'model' } }} sample text after the prime (not included)
  * @property {{ payload: { text: string }, result: Prediction }} predict
  * @property {{ payload: { text: string }, result: Probe }} probe
- * @property {{ payload: { topN: number }, result: { tokens: string[], values: Float32Array } }} bigramMatrix
- *   P(next | previous) of the topN most frequent tokens: values (n, n), rows = previous
+ * @property {{ payload: { topN: number, kind?: 'probs' | 'counts' }, result: { tokens: string[], values: Float32Array } }} bigramMatrix
+ *   P(next | previous) (or the training counts) of the topN most frequent tokens: values (n, n), rows = previous
+ * @property {{ payload: { k: number }, result: CorpusInfo }} setAddK count the bigram again with add-k
+ *   smoothing k (0 to 100; the model stays)
  * @property {{ payload: { text: string }, result: SentenceScore }} score the chain rule over a sentence
  *   (worker/sentences.mjs): each factor by both models, the log-probability, the perplexity
  * @property {{ payload: { text: string, candidates?: number | 'all', topK?: number }, result: MaskRanking }} mask

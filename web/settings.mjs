@@ -12,7 +12,7 @@
  *   corpus: string, model: ModelKind, hidden: number, embed: number, layers: number, window: number,
  *   gru: 'torch'|'lecture', seq: number, batch: number, opt: 'sgd'|'adagrad'|'adam', lr: number, clip: number,
  *   clipMode: 'norm'|'value', seed: number, temp: number, prime: string,
- *   level: 'char'|'word', lower: number, minCount: number, sentences: 'lines'|'punctuation'
+ *   level: 'char'|'word', lower: number, minCount: number, sentences: 'lines'|'punctuation', addK: number
  * }} Settings
  */
 
@@ -56,6 +56,8 @@ export const FIELDS = Object.freeze({
   lower: { kind: 'int', def: 1, min: 0, max: 1, label: 'lower-case (1 = yes)' },
   minCount: { kind: 'int', def: 10, min: 1, max: 100000, label: 'minimum count (rarer words become <unk>)' },
   sentences: { kind: 'choice', def: 'lines', choices: ['lines', 'punctuation'], label: 'sentence splitting' },
+  // the bigram's add-k smoothing: 1 is Laplace; 0 leaves unseen pairs at probability 0 (infinite perplexity)
+  addK: { kind: 'number', def: 1, min: 0, max: 100, label: 'bigram add-k' },
 });
 
 /** Settings that change the tokens: changing one re-encodes the corpus (and rebuilds the model). */

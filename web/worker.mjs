@@ -8,7 +8,7 @@ import { loadLmlab } from '../wasm_glue/index.mjs';
 import { resolveSettings } from './settings.mjs';
 import { W, createSession, post } from './worker/worker-state.mjs';
 import { postSnapshot } from './worker/snapshot.mjs';
-import { setCorpus, configure, evaluateValidation, disposeModel, save, load } from './worker/model.mjs';
+import { setCorpus, configure, evaluateValidation, disposeModel, save, load, recountBigram } from './worker/model.mjs';
 import { predict, sample, probe, bigramMatrix, gradCheck } from './worker/questions.mjs';
 import { trainSteps, trainingFailed, wake } from './worker/loop.mjs';
 import { mask, score } from './worker/sentences.mjs';
@@ -92,6 +92,9 @@ const handlers = {
     }
     postSnapshot(s);
     return { step: engine.step };
+  },
+  setAddK(s, { k }) {
+    return recountBigram(s, k);
   },
   setLr(s, { lr }) {
     // the settings form's rule (settings.mjs), whatever the page sent: one rule for every way in

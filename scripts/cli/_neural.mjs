@@ -115,6 +115,8 @@ export function modelConfig(f, vocabSize) {
   const config = { cell: f.cell, vocabSize, embedding: f.embedding, hidden: f.hidden, layers: f.layers, seed: f.seed };
   if (f.cell === 'window') config.window = f.window ?? 8;
   if (f.cell === 'gru') config.gruVariant = f['gru-variant'] ?? 'torch';
+  if (f['init-scale'] !== undefined) config.initScale = f['init-scale'];
+  if (f['recurrent-gain'] !== undefined) config.recurrentGain = f['recurrent-gain'];
   return config;
 }
 

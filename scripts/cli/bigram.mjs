@@ -25,8 +25,9 @@ generated sentences and masked-word top-1/top-5 accuracy.
   --lowercase          word level: lower-case the text first
   --min-count N        words seen fewer than N times become <unk> (default 1)
   --max-size N         keep at most N types, <unk> <s> </s> included (default 0: no limit)
-  --k K                add-k smoothing, K >= 0 (default 1: Laplace; 0: maximum likelihood, unseen
-                       pairs get probability 0 and the perplexity can be infinite)
+  --add-k K            add-k smoothing, K >= 0 (default 1: Laplace; 0: maximum likelihood, unseen
+                       pairs get probability 0 and the perplexity can be infinite); --k K is the same
+  --matrix K           also print the counts C(prev, next) of the K most frequent tokens (K x K)
   --dense-limit BYTES  largest dense V x V count matrix (default 64 MiB; 0 forces sparse counts)
   --generate N         sentences to generate (default 5)
   --seed N             seed for generation and for choosing the masked words (default 1)
@@ -51,7 +52,9 @@ const FLAGS = {
   lowercase: { type: 'bool', default: false },
   'min-count': { type: 'int', default: 1, min: 1 },
   'max-size': { type: 'int', default: 0, min: 0 },
-  k: { type: 'number', default: 1, min: 0 },
+  k: { type: 'number', min: 0 },
+  'add-k': { type: 'number', min: 0 },
+  matrix: { type: 'int', min: 1, max: 200 },
   'dense-limit': { type: 'number', min: 0 },
   generate: { type: 'int', default: 5, min: 0, max: 1000 },
   seed: { type: 'int', default: 1, min: 0 },
@@ -90,12 +93,19 @@ export function splitHeldOut(bytes) {
 
 const readText = readTextBytes; // strict UTF-8, no NUL (_text.mjs): the one rule of every command
 
+/** A token as printed in the matrix: white space (char level) written as \n, ␣. */
+const show = (t) => t.replace(/\n/g, '\\n').replace(/ /g, '␣');
+/** rows (n, n) of a Float32Array as arrays of numbers, for JSON. */
+const chunkRows = (values, n) => Array.from({ length: n }, (_, r) => Array.from(values.subarray(r * n, (r + 1) * n)));
+
 const fmt = (x, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 const percent = (x) => `${(100 * x).toFixed(1)}%`;
 
 /** @param {string[]} argv */
 export async function run(argv) {
   const flags = parseFlags(argv, FLAGS);
+  if (flags.k !== undefined && flags['add-k'] !== undefined) throw new UsageError('give --add-k or --k, not both');
+  flags.k = flags['add-k'] ?? flags.k ?? 1;
   if (!(flags.temperature > 0))
     throw new UsageError(`--temperature must be > 0, got ${flags.temperature} (use --greedy for argmax)`);
   if (flags.level === 'char' && (flags.tokenizer || flags.sentences || flags.lowercase)) {
@@ -150,6 +160,7 @@ export async function run(argv) {
   const t3 = performance.now();
   const masked = flags['skip-masked'] ? null : model.maskedAccuracy(heldOut, { seed: flags.seed });
   const t4 = performance.now();
+  const matrix = flags.matrix ? model.matrix({ topN: flags.matrix, kind: 'counts' }) : null;
 
   const result = {
     data: dataPath,
@@ -163,6 +174,7 @@ export async function run(argv) {
     heldOut: heldEval,
     generated,
     masked,
+    ...(matrix ? { matrix: { tokens: matrix.tokens, counts: chunkRows(matrix.values, matrix.tokens.length) } } : {}),
     seconds: {
       train: (t1 - t0) / 1000,
       evaluate: (t2 - t1) / 1000,
@@ -191,6 +203,21 @@ export async function run(argv) {
     out.push(
       `masked-word accuracy (one random token masked in each of ${masked.sentences} held-out sentences): top-1 ${percent(masked.top1)}, top-5 ${percent(masked.top5)}`,
     );
+  }
+  if (!Number.isFinite(heldEval.perplexity))
+    out.push(
+      `held-out perplexity is infinite: with k = ${result.k} a held-out pair never seen in training has probability 0 (use k > 0)`,
+    );
+  if (matrix) {
+    const n = matrix.tokens.length;
+    const cell = (x) => String(x).padStart(7);
+    out.push(`counts C(prev, next) of the ${n} most frequent tokens (rows: prev, columns: next):`);
+    out.push(' '.repeat(10) + matrix.tokens.map((t) => cell(show(t).slice(0, 7))).join(''));
+    for (let r = 0; r < n; r++)
+      out.push(
+        show(matrix.tokens[r]).slice(0, 9).padEnd(10) +
+          Array.from(matrix.values.subarray(r * n, (r + 1) * n), cell).join(''),
+      );
   }
   const s = result.seconds;
   out.push(

@@ -10,6 +10,7 @@ import { buildVocabularies } from '../../wasm_glue/seq2seq-vocab.mjs';
 import { parseFlags, UsageError } from './_args.mjs';
 import { duration, fmt } from './_neural.mjs';
 import { checkOutPath, saveAtomic, signalExitCode, STOP_SIGNALS } from './_out-file.mjs';
+import { createDivergenceGuard, divergenceError } from './_divergence.mjs';
 import { decodeText } from './_text.mjs';
 import { attentionText, dataOptions, lengthTable, loadPairs, openSeq2Seq } from './_seq2seq.mjs';
 
@@ -43,7 +44,8 @@ seq2seq train (--task reverse|sort|dates | --data PAIRS.tsv) [flags]
   --every K            held-out loss, exact match and examples every K steps (default 200)
   --val-pairs K        held-out pairs scored at each check (default 200; all at the end)
   --examples K         decoded examples shown at each check (default 3)
-  --out FILE           model file to write (default seq2seq.safetensors)
+  --out FILE           model file to write (default seq2seq.safetensors); checked before training
+  --checkpoint-minutes M  save --out every M minutes while training; 0 = only at the end (default 5)
   --resume FILE        continue training from a model file saved by seq2seq train (same data by default)
   --quiet              only the final summary
 
@@ -88,6 +90,7 @@ const trainSpec = {
   'val-pairs': { type: 'int', default: 200, min: 1 },
   examples: { type: 'int', default: 3, min: 0, max: 100 },
   out: { type: 'string', default: 'seq2seq.safetensors' },
+  'checkpoint-minutes': { type: 'number', default: 5, min: 0 },
   resume: { type: 'string' },
   quiet: { type: 'bool', default: false },
 };
@@ -250,6 +253,12 @@ async function train(argv) {
     interrupted = signal;
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  const checkpointMs = f['checkpoint-minutes'] * 60000;
+  let lastCheckpoint = Date.now();
+  // divergence: the rule of _divergence.mjs over the target vocabulary (what the decoder predicts)
+  const guard = createDivergenceGuard(model.tgtVocab.size, () => ({ bytes: model.save(trainer), step: trainer.step }));
+  let diverged = null;
+  let lastVal = null;
   const t0 = performance.now();
   const progress = (val) => {
     const steps = trainer.step - startStep,
@@ -259,7 +268,7 @@ async function train(argv) {
     return `step ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth ?? last.loss)}${v}  ${Math.round(rate)} pairs/s  ETA ${duration(eta)}  clips ${last.clipEvents}`;
   };
   try {
-    while (!interrupted && trainer.step - startStep < target && Date.now() < deadline) {
+    while (!interrupted && !diverged && trainer.step - startStep < target && Date.now() < deadline) {
       const untilCheck = f.every - (trainer.step % f.every);
       const count = Math.max(1, Math.min(chunk, target - (trainer.step - startStep), untilCheck));
       const c0 = performance.now();
@@ -271,6 +280,7 @@ async function train(argv) {
       smooth = smooth === null ? last.loss : smooth * 0.95 ** count + last.loss * (1 - 0.95 ** count);
       if (trainer.step % f.every === 0) {
         const val = check(valSlice);
+        lastVal = val;
         if (tty) process.stdout.write('\r\x1b[K');
         log(progress(val));
         for (let i = 0; val && i < Math.min(f.examples, valSlice.length); i++) {
@@ -283,6 +293,14 @@ async function train(argv) {
       } else if (tty) {
         process.stdout.write(`\r\x1b[K${progress(null)}`);
       }
+      diverged = guard.check(smooth, lastVal?.loss);
+      if (diverged) break;
+      if (checkpointMs > 0 && Date.now() - lastCheckpoint >= checkpointMs) {
+        saveAtomic(f.out, model.save(trainer));
+        lastCheckpoint = Date.now();
+        if (tty) process.stdout.write('\r\x1b[K');
+        log(`checkpoint: ${f.out} at step ${trainer.step}`);
+      }
       await new Promise((resolve) => setImmediate(resolve)); // lets a signal through between calls
     }
   } catch (err) {
@@ -292,11 +310,17 @@ async function train(argv) {
   } finally {
     if (tty) process.stdout.write('\n');
   }
+  const failed = (why) => {
+    saveAtomic(f.out, guard.good.bytes);
+    return divergenceError({ step: trainer.step, why, out: f.out, goodStep: guard.good.step, ...options });
+  };
+  if (diverged) throw failed(diverged);
   saveAtomic(f.out, model.save(trainer));
   for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   const seconds = (performance.now() - t0) / 1000,
     steps = trainer.step - startStep;
   const final = check(pairs.test);
+  if (final && !Number.isFinite(final.loss)) throw failed(`the held-out loss is ${final.loss} (infinite perplexity)`);
   const held = final
     ? `held-out loss ${fmt(final.loss)}, exact match ${(100 * final.accuracy.exactMatch).toFixed(1)}% of ${pairs.test.length}, `
     : '';

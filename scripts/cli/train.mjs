@@ -21,12 +21,24 @@ import {
   splitText,
 } from './_neural.mjs';
 import { checkOutPath, saveAtomic, signalExitCode, STOP_SIGNALS } from './_out-file.mjs';
-
-/** A run has diverged when its smoothed loss exceeds this many times log V (the uniform guess's loss). */
-const DIVERGENCE_FACTOR = 3;
+import { createDivergenceGuard, divergenceError } from './_divergence.mjs';
+import { readTextFile } from './_text.mjs';
 
 /** The flags that shape a new model: with --resume the file's model continues as it is, so they are refused. */
-const SHAPING = ['level', 'min-count', 'cell', 'hidden', 'embedding', 'layers', 'window', 'gru-variant', 'seed'];
+const SHAPING = [
+  'level',
+  'min-count',
+  'cell',
+  'hidden',
+  'embedding',
+  'layers',
+  'window',
+  'gru-variant',
+  'seed',
+  'init-scale',
+  'recurrent-gain',
+  'embeddings',
+];
 
 /** What identifies the training text in a model file's metadata (`trainText`): its SHA-256 and length. */
 function textFingerprint(text) {
@@ -43,10 +55,19 @@ export const usage = `usage: node scripts/lmlab.mjs train [flags]
   --min-count K        word level: rarer words become <unk> (default 1)
   --cell NAME          rnn | lstm | gru | window (default rnn)
   --hidden H           hidden size (default 128)
-  --embedding E        embedding size, 0 = one-hot input (default 0; the window model: 32)
+  --embedding E        embedding size, 0 = one-hot input (default 0; the window model: 32;
+                       with --embeddings: the vectors' size)
+  --embeddings FILE    start the embedding from pre-trained word vectors (word2vec/GloVe text:
+                       a word and its numbers per line, optional "count dim" header); words
+                       without a vector are initialised as usual and reported
+  --freeze NAMES       parameters the optimizer leaves bit-identical, by PyTorch or lecture name,
+                       comma-separated (e.g. W_embed, or embedding.weight); saved for --resume
   --layers L           stacked recurrent layers, 1-4 (default 1)
   --window W           window model: previous tokens seen, 1-64 (default 8)
   --gru-variant V      torch (default; exports exactly to torch.nn.GRU) | lecture
+  --init-scale S       multiply the initial weight matrices (not the embedding) by S > 0: N(0, (0.01 S)^2)
+  --recurrent-gain G   initial Wh ~ N(0, G^2/H), spectral radius about G: G > 1 makes gradients grow
+                       back through time (exploding; clipping is the cure), G < 1 vanish
   --seq T              truncated-BPTT window (default 25)
   --batch N            parallel streams (default 32)
   --optimizer NAME     sgd | adagrad | adam (default adam; adagrad 0.1 is min-char-rnn's setting)
@@ -101,6 +122,10 @@ const spec = {
   out: { type: 'string', default: 'model.safetensors' },
   'checkpoint-minutes': { type: 'number', default: 5, min: 0 },
   resume: { type: 'string' },
+  embeddings: { type: 'string' },
+  'init-scale': { type: 'number', min: 0 },
+  'recurrent-gain': { type: 'number', min: 0 },
+  freeze: { type: 'string' },
   'new-text': { type: 'bool', default: false },
   quiet: { type: 'bool', default: false },
 };
@@ -125,6 +150,29 @@ export async function run(argv) {
         `--resume continues the model saved in ${f.resume} as it is: --${given.join(', --')} would shape a new model; leave ${given.length > 1 ? 'them' : 'it'} out, or train a new model without --resume`,
       );
   } else if (f['new-text']) throw new UsageError('--new-text applies to --resume');
+  for (const knob of ['init-scale', 'recurrent-gain'])
+    if (f[knob] === 0) throw new UsageError(`--${knob} must be greater than 0`);
+  if (f['recurrent-gain'] !== undefined && f.cell === 'window')
+    throw new UsageError('--recurrent-gain applies to recurrent cells, not --cell window');
+  if (f.embeddings && f.embedding === 0)
+    throw new UsageError(
+      '--embeddings needs an embedding matrix: leave --embedding out (the vectors set it) or give their size',
+    );
+  let pretrained = null;
+  if (f.embeddings) {
+    const { parseEmbeddingText } = await import('../../wasm_glue/embeddings.mjs');
+    try {
+      pretrained = parseEmbeddingText(readTextFile(f.embeddings, '--embeddings'));
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      throw new UsageError(`--embeddings ${f.embeddings}: ${err.message}`);
+    }
+    if (f.embedding !== undefined && f.embedding !== pretrained.dim)
+      throw new UsageError(
+        `--embeddings ${f.embeddings} has ${pretrained.dim} numbers per word but --embedding is ${f.embedding}: leave --embedding out or make them equal`,
+      );
+    f.embedding = pretrained.dim;
+  }
   f.embedding ??= f.cell === 'window' ? 32 : 0;
   checkOutPath(f.out, { inputs: [['--data', f.data]] }); // before any work: never after an hour of training
   const { loadLmlab } = await import('../../wasm_glue/index.mjs');
@@ -173,6 +221,8 @@ export async function run(argv) {
     }
     model = lm.Model.create(modelConfig(f, vocab.size));
   }
+  let embeddingReport = null;
+  if (pretrained) embeddingReport = model.setEmbedding(pretrained, { vocab });
   const optimizer = f.optimizer ?? saved?.optimizer ?? 'adam';
   const options = {
     batch: f.batch ?? saved?.batch ?? 32,
@@ -186,7 +236,14 @@ export async function run(argv) {
   const trainIds = vocab.encode(trainText);
   const valIds = valText ? vocab.encode(valText) : new Int32Array(0);
   const trainer = new lm.Trainer(model, trainIds, options);
-  if (resumeBytes) trainer.restore(resumeBytes);
+  if (resumeBytes) trainer.restore(resumeBytes); // the frozen set too
+  for (const name of f.freeze ? f.freeze.split(',').map((s) => s.trim()) : []) {
+    try {
+      model.setFrozen(name, true);
+    } catch (err) {
+      throw new UsageError(`--freeze: ${err.message}`);
+    }
+  }
   model.metadata = {
     ...model.metadata,
     vocab: JSON.stringify(vocab.toJSON()),
@@ -204,6 +261,13 @@ export async function run(argv) {
     `data: ${corpus.name}: ${trainIds.length} training ${unit}, ${valIds.length} held out; vocabulary ${V} (${vocab.level})`,
   );
   log(`model: ${describeModel(model)}, ${model.parameterCount} parameters`);
+  if (embeddingReport) {
+    const r = embeddingReport;
+    log(
+      `embeddings: ${r.found} of ${V} tokens have a vector in ${f.embeddings} (${pretrained.count} words, dim ${r.dim}${r.lowercased ? `; ${r.lowercased} found lower-cased` : ''}); ${r.missing} missing, initialised as usual${r.missing ? ` (e.g. ${r.missingExamples.slice(0, 8).join(' ')})` : ''}`,
+    );
+  }
+  if (model.frozen().length) log(`frozen (left as they are): ${model.frozen().join(', ')}`);
   log(
     `training: ${options.optimizer} lr ${options.lr}${f['lr-decay'] === 'linear' ? ' decaying linearly to 1/50' : ''}, clip ${options.clip} (${options.clipMode}), batch ${options.batch} x seq ${options.seq}${resumeBytes ? `, resumed at step ${trainer.step}${textNote}` : ''}`,
   );
@@ -223,14 +287,6 @@ export async function run(argv) {
     return decodeIds(vocab, Int32Array.from([...prime, ...ids]));
   };
 
-  /** The error of a diverged run: what happened, what --out holds, what to try. */
-  const divergenceError = (step, what, goodStep) => {
-    const err = new Error(
-      `training diverged at step ${step}: ${what}. ${f.out} holds the parameters of step ${goodStep}, the last healthy ones. Try a lower --lr (this run: ${options.lr})${options.clip > 0 && options.clipMode === 'value' ? ' or --clip-mode norm' : options.clip > 0 ? '' : ' or --clip 5'}`,
-    );
-    err.exitCode = 1;
-    return err;
-  };
   /** The final held-out score: every held-out token, or --val-tokens of them when given; in pieces of
    * about two seconds with a progress line, so a huge vocabulary never means minutes of silence. */
   const finalValidation = () => {
@@ -275,12 +331,9 @@ export async function run(argv) {
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   const checkpointMs = f['checkpoint-minutes'] * 60000;
   let lastCheckpoint = Date.now();
-  // Divergence (docs/training.md): the smoothed loss above 3·log V, three times what a uniform guess over
-  // the V tokens costs, or a non-finite held-out loss. The run then ends with exit code 1, and --out gets
-  // the last healthy parameters, kept in memory (a snapshot at most every 10 s while the loss is healthy).
-  const ceiling = DIVERGENCE_FACTOR * Math.log(V);
-  const healthy = () => smooth <= ceiling && (!lastVal || Number.isFinite(lastVal.loss));
-  let good = { bytes: model.save(trainer), step: trainer.step, time: Date.now() };
+  // Divergence (docs/training.md, _divergence.mjs): the run ends with exit code 1 and --out gets the
+  // last healthy parameters, kept in memory.
+  const guard = createDivergenceGuard(V, () => ({ bytes: model.save(trainer), step: trainer.step }));
   let diverged = null;
   const t0 = performance.now();
   let chunk = 1;
@@ -316,14 +369,8 @@ export async function run(argv) {
           `\r\x1b[Kstep ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth)}  val ${lastVal ? fmt(lastVal.loss) : '-'}  ${Math.round(rate)} ${unit}/s  ETA ${duration(eta)}`,
         );
       }
-      if (!healthy()) {
-        diverged =
-          lastVal && !Number.isFinite(lastVal.loss)
-            ? `the held-out loss is ${lastVal.loss} (infinite perplexity)`
-            : `the smoothed training loss ${fmt(smooth)} is above 3·log V = ${fmt(ceiling)} (a uniform guess over the ${V} tokens costs ${fmt(Math.log(V))})`;
-        break;
-      }
-      if (Date.now() - good.time >= 10000) good = { bytes: model.save(trainer), step: trainer.step, time: Date.now() };
+      diverged = guard.check(smooth, lastVal?.loss);
+      if (diverged) break;
       if (checkpointMs > 0 && Date.now() - lastCheckpoint >= checkpointMs) {
         saveAtomic(f.out, model.save(trainer));
         lastCheckpoint = Date.now();
@@ -339,19 +386,17 @@ export async function run(argv) {
   } finally {
     if (tty) process.stdout.write('\n');
   }
-  if (diverged) {
-    saveAtomic(f.out, good.bytes);
-    throw divergenceError(trainer.step, diverged, good.step);
-  }
+  const failed = (why) => {
+    saveAtomic(f.out, guard.good.bytes);
+    return divergenceError({ step: trainer.step, why, out: f.out, goodStep: guard.good.step, ...options });
+  };
+  if (diverged) throw failed(diverged);
   saveAtomic(f.out, model.save(trainer));
   for (const signal of STOP_SIGNALS) process.off(signal, onSignal); // a second signal during the save above is ignored; now it stops us
   const seconds = (performance.now() - t0) / 1000;
   const steps = trainer.step - startStep;
   const final = finalValidation();
-  if (final && !Number.isFinite(final.loss)) {
-    saveAtomic(f.out, good.bytes);
-    throw divergenceError(trainer.step, `the held-out loss is ${final.loss} (infinite perplexity)`, good.step);
-  }
+  if (final && !Number.isFinite(final.loss)) throw failed(`the held-out loss is ${final.loss} (infinite perplexity)`);
   const rate = (steps * perStep) / Math.max(seconds, 1e-9);
   const summaryLine =
     `${interrupted ? `interrupted (${interrupted}): checkpoint` : 'saved'} ${f.out} at step ${trainer.step}: train loss ${fmt(last.loss)}, ` +

@@ -534,6 +534,87 @@ static void test_api_errors(void) {
     CHECK(lm_trainer_free(t) == LM_OK, "free trainer after its model");
 }
 
+/* Freezing: with every optimizer and both clip modes a frozen tensor stays byte-identical over training
+ * (and its moments too) while the others move; the norm and clipping see only what trains; the frozen
+ * set is saved in the training state and restored; a bad index or flag is refused. */
+static void test_freeze(void) {
+    enum { LEN = 300 };
+    int32_t ids[LEN];
+    for (int i = 0; i < LEN; i++) ids[i] = (i * 5 + i / 7) % 6;
+    const lm_opt_kind kinds[] = {LM_OPT_SGD, LM_OPT_SGD, LM_OPT_ADAGRAD, LM_OPT_ADAM};
+    for (int c = 0; c < 8; c++) {
+        lm_model *m = make(6, 4, 5, 1, 11);
+        const int frozen_k = 0; /* embedding.weight */
+        const int other_k = 1;
+        CHECK(strcmp(m->table[frozen_k].name, "embedding.weight") == 0, "%s", m->table[frozen_k].name);
+        m->frozen[frozen_k] = 1; /* what lm_model_set_frozen does (checked on a registered model below) */
+        lm_optim_config o = lm_optim_defaults(kinds[c % 4]);
+        if (c % 4 == 1) o.momentum = 0.9;
+        o.clip = c < 4 ? 0.01 : 0.5; /* small limits, so clipping is active */
+        o.clip_mode = c < 4 ? LM_CLIP_VALUE : LM_CLIP_NORM;
+        const lm_param_info *f = &m->table[frozen_k], *t = &m->table[other_k];
+        size_t fb = f->count * sizeof(lm_float), tb = t->count * sizeof(lm_float);
+        lm_float *before = malloc(fb), *other = malloc(tb);
+        memcpy(before, m->params + f->offset, fb);
+        memcpy(other, m->params + t->offset, tb);
+        lm_trainer *tr;
+        CHECK(trainer_new(&tr, m, ids, LEN, 3, 5, &o) == LM_OK, "%s", lm_error_message());
+        lm_train_stats st;
+        CHECK(trainer_train(tr, 12, &st) == LM_OK, "%s", lm_error_message());
+        CHECK(memcmp(before, m->params + f->offset, fb) == 0, "config %d: the frozen tensor changed", c);
+        CHECK(memcmp(other, m->params + t->offset, tb) != 0, "config %d: the trained tensor did not change", c);
+        for (size_t i = 0; tr->opt.m && i < f->count; i++)
+            CHECK(tr->opt.m[f->offset + i] == 0, "config %d: a frozen moment moved", c);
+        /* the norm is of the trainable gradient: recompute it from a fresh backward */
+        double loss, sq = 0;
+        model_loss_and_grads_from(m, tr->window, 3, 5, m->carry, &loss);
+        for (size_t i = 0; i < m->n_params; i++)
+            if (i < f->offset || i >= f->offset + f->count) sq += (double)m->grads[i] * m->grads[i];
+        lm_optim_config plain = lm_optim_defaults(LM_OPT_SGD);
+        lm_optimizer probe;
+        lm_optim_init(&probe, &plain, m->n_params);
+        probe.frozen = m->frozen;
+        lm_float *copy = malloc(m->n_params * sizeof(lm_float));
+        memcpy(copy, m->params, m->n_params * sizeof(lm_float));
+        lm_optim_step(&probe, copy, m->grads, m->table, m->n_tensors);
+        CHECK(check_close(probe.last_grad_norm, sqrt(sq), 1e-6), "config %d: norm %g vs trainable %g", c,
+              probe.last_grad_norm, sqrt(sq));
+        lm_optim_free(&probe);
+        free(copy);
+        if (c == 7) { /* saved and restored with the training state */
+            uint8_t *bytes;
+            size_t len;
+            CHECK(model_save(m, tr, &bytes, &len) == LM_OK, "%s", lm_error_message());
+            lm_model *b = NULL;
+            CHECK(model_load(&b, bytes, len) == LM_OK, "%s", lm_error_message());
+            CHECK(b->frozen[frozen_k] == 0, "a model alone loads unfrozen");
+            lm_trainer *resumed;
+            trainer_new(&resumed, b, ids, LEN, 3, 5, &o);
+            CHECK(trainer_restore(resumed, bytes, len) == LM_OK, "%s", lm_error_message());
+            CHECK(b->frozen[frozen_k] == 1 && b->frozen[other_k] == 0, "frozen set restored");
+            trainer_delete(resumed);
+            model_delete(b);
+            free(bytes);
+        }
+        /* unfrozen again: it trains */
+        m->frozen[frozen_k] = 0;
+        trainer_train(tr, 3, &st);
+        CHECK(memcmp(before, m->params + f->offset, fb) != 0, "config %d: fine-tuning did not change it", c);
+        trainer_delete(tr);
+        free(before);
+        free(other);
+        model_delete(m);
+    }
+    lm_model *m = NULL;
+    CHECK(lm_model_create(LM_CELL_RNN, 4, 2, 3, 1, 0, 0, 1, &m) == LM_OK, "%s", lm_error_message());
+    CHECK(lm_model_set_frozen(m, 1, 1) == LM_OK && m->frozen[1] == 1, "%s", lm_error_message());
+    uint32_t info[LM_TENSOR_INFO_COUNT];
+    CHECK(lm_model_tensor(m, 1, info, NULL, NULL) == LM_OK && info[LM_TENSOR_INFO_FROZEN] == 1, "info FROZEN");
+    CHECK_FAILS(lm_model_set_frozen(m, 9, 1), LM_ERR_ARG, "k (tensor index)");
+    CHECK_FAILS(lm_model_set_frozen(m, 0, 2), LM_ERR_ARG, "frozen (0 or 1)");
+    lm_model_free(m);
+}
+
 /* The loader refuses files that would load as a non-finite or out-of-range model or trainer, checked
  * after every transform (issue #11): a one-hot embedding.weight that is not the identity and overflows
  * when folded into Wx; finite but huge weights; PyTorch's two biases overflowing when added; trainer
@@ -599,6 +680,13 @@ static void test_file_ranges(void) {
           "%s", lm_error_message());
     free(bytes);
 
+    /* a NUL (\u0000) in a metadata value would cut the C string short: refused when set */
+    lm_model *plain = make(3, 0, 2, 1, 1);
+    CHECK(model_set_metadata(plain, "{\"note\":\"a\\u0000b\"}") == LM_ERR_ARG &&
+              strstr(lm_error_message(), "contains a NUL character"),
+          "%s", lm_error_message());
+    model_delete(plain);
+
     /* the trainer's fields: range-checked before any cast, the trainer unchanged on failure */
     enum { LEN = 200 };
     int32_t ids[LEN];
@@ -661,6 +749,7 @@ int main(void) {
     test_json();
     test_save_load();
     test_resume();
+    test_freeze();
     test_file_ranges();
     test_training();
     test_sampling();

@@ -238,7 +238,7 @@ export class Trainer extends EventTarget {
     this.corpusName = name;
     this.corpus = info;
     this.model = null;
-    this.history.setBigram(info.bigram.loss);
+    this.history.setBigram(Number.isFinite(info.bigram.loss) ? info.bigram.loss : NaN);
     this.emit('corpus', info);
     if (configure) await this.configure();
     return info;
@@ -290,10 +290,12 @@ export class Trainer extends EventTarget {
       before &&
       before.level === info.level &&
       before.vocabSize === info.vocabSize &&
+      before.k === info.k &&
       before.bigram.loss === info.bigram.loss
     )
       return;
-    this.history.setBigram(info.bigram.loss);
+    // k = 0 can make the bigram's loss infinite: no line to beat then (the numbers say ∞)
+    this.history.setBigram(Number.isFinite(info.bigram.loss) ? info.bigram.loss : NaN);
     this.emit('corpus', info);
   }
 
@@ -415,9 +417,24 @@ export class Trainer extends EventTarget {
     return this.call('sample', { prime, temperature, seed, length });
   }
 
-  /** P(next | previous) of the topN most frequent characters: values (n, n). @param {number} [topN] */
-  bigramMatrix(topN = 28) {
-    return this.call('bigramMatrix', { topN });
+  /**
+   * P(next | previous) of the topN most frequent tokens, or their training counts: values (n, n).
+   * @param {number} [topN] @param {'probs' | 'counts'} [kind]
+   */
+  bigramMatrix(topN = 28, kind = 'probs') {
+    return this.call('bigramMatrix', { topN, kind });
+  }
+
+  /**
+   * Count the bigram again with add-k smoothing k (the neural model stays); 'corpus' follows.
+   * @param {number} k 0 to 100 (0: unseen pairs have probability 0)
+   */
+  async setAddK(k) {
+    const info = await this.call('setAddK', { k });
+    this.given = { ...this.given, addK: k };
+    if (this.settings) this.settings = { ...this.settings, addK: k };
+    this.adoptCorpus(info);
+    return info;
   }
 
   /** The chain rule over a sentence: each factor by both models, the log-probability, the perplexity. @param {string} text */

@@ -74,16 +74,19 @@ export function drawStats(app) {
   const bigram = trainer.corpus?.bigram.loss;
   const neural = trainer.model?.trainable;
   const val = neural ? history.lastValidation : bigram;
-  const shown = Number.isFinite(val) ? val : history.lastSmoothed;
+  // the bigram with k = 0 can give +∞ (a held-out pair it never saw): shown as ∞, not as a blank
+  const shown = Number.isFinite(val) || val === Infinity ? val : history.lastSmoothed;
+  const loss = (/** @type {number | undefined} */ x, /** @type {number} */ digits) =>
+    x === Infinity ? '∞' : x !== undefined && Number.isFinite(x) ? x.toFixed(digits) : '–';
   const show = (/** @type {string} */ id, /** @type {string} */ text) => {
     $(id).textContent = text;
   };
   show('stat-step', String(trainer.steps));
   show('stat-loss', neural && Number.isFinite(history.lastSmoothed) ? history.lastSmoothed.toFixed(3) : '–');
-  show('stat-val', val !== undefined && Number.isFinite(val) ? val.toFixed(3) : '–');
-  show('stat-ppl', Number.isFinite(shown) ? Math.exp(shown).toFixed(2) : '–');
-  show('stat-bpc', Number.isFinite(shown) ? (shown / Math.LN2).toFixed(3) : '–');
-  show('stat-bigram', bigram !== undefined && Number.isFinite(bigram) ? `${bigram.toFixed(3)}` : '–');
+  show('stat-val', loss(val, 3));
+  show('stat-ppl', loss(Math.exp(shown), 2));
+  show('stat-bpc', loss(shown / Math.LN2, 3));
+  show('stat-bigram', loss(bigram, 3));
   show('stat-speed', neural && s?.charsPerSec ? Math.round(s.charsPerSec).toLocaleString() : '–');
   show('stat-ms', neural && s?.msPerStep ? s.msPerStep.toFixed(2) : '–');
   show('stat-params', trainer.model ? trainer.model.parameterCount.toLocaleString() : '–');

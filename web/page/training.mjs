@@ -11,7 +11,7 @@ import { highlightParam, refreshAll } from './readouts.mjs';
 import { adoptSettings, readSettingControl, showAvailableCells, writeControls, writeUrl } from './settings-form.mjs';
 import { renderModelInfo, renderRunState } from './status.mjs';
 import { compareSettings, trainers } from './lesson.mjs';
-import { renderTokens } from './tokens-panel.mjs';
+import { renderTokens, renderVariant } from './tokens-panel.mjs';
 
 /** @typedef {import('../app.mjs').AppState} AppState */
 
@@ -39,6 +39,7 @@ export async function startTrainer(app) {
     renderModelInfo(app);
     renderRunState(app);
     renderTokens(app);
+    renderVariant(app);
   });
   trainer.on('corpus', () => renderTokens(app));
   trainer.on('highlight', (target) => highlightParam(app, target));
@@ -204,6 +205,12 @@ export async function resetModel(app) {
 export async function changeSetting(app, el) {
   const change = readSettingControl(app, el);
   if (!change) return;
+  if (change.key === 'addK') {
+    await Promise.all(trainers(app).map((t) => t.setAddK(app.settings.addK))).catch((err) =>
+      showError($('settings-error'), err.message),
+    );
+    return;
+  }
   if (change.key === 'lr') {
     await Promise.all(trainers(app).map((t) => t.setLr(app.settings.lr))).catch((err) =>
       showError($('settings-error'), err.message),

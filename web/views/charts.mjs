@@ -13,7 +13,7 @@ import { LossHistory } from '../kit/history.mjs';
  * @param {HTMLElement} host @param {Omit<uPlot.Options, 'width' | 'height'>} options
  * @param {uPlot.AlignedData} data @param {number} height
  */
-function makePlot(host, options, data, height) {
+export function makePlot(host, options, data, height) {
   const plot = new uPlot({ ...options, width: Math.max(200, host.clientWidth), height }, data, host);
   new ResizeObserver(() => {
     const width = Math.max(200, host.clientWidth);
@@ -28,7 +28,7 @@ function cssVar(name, fallback) {
 }
 
 /** An axis in the page's colours. @param {string} label @param {Partial<uPlot.Axis>} [extra] @returns {uPlot.Axis} */
-function axis(label, extra = {}) {
+export function axis(label, extra = {}) {
   const ink = cssVar('--lm-muted', '#666');
   const grid = cssVar('--lm-grid', '#eee');
   return {

@@ -108,9 +108,12 @@ export class Heatmap {
       : ticks
         ? Math.ceil(ctx.measureText(String(rows - 1)).width) + 8
         : 0;
-    const top = colLabels ? 16 : 0;
-    const legend = 26;
     const cellW = Math.max(1, (width - left - 2) / cols);
+    // column labels wider than their column (words) stand upright, at most 80 px tall
+    const labelW = colLabels ? Math.max(0, ...colLabels.map((l) => ctx.measureText(l).width)) : 0;
+    const upright = Boolean(colLabels) && labelW > cellW - 2;
+    const top = colLabels ? (upright ? Math.min(80, Math.ceil(labelW) + 6) : 16) : 0;
+    const legend = 26;
     const wanted = this.options.cellHeight ?? 6;
     // 'auto': square-ish cells, but never thinner than 4 px or taller than 10 px.
     let cellH = this.options.square ? cellW : wanted === 'auto' ? Math.max(4, Math.min(10, cellW)) : wanted;
@@ -166,7 +169,16 @@ export class Heatmap {
       for (let r = 0; r < rows; r += k) ctx.fillText(String(r), left - 4, top + (r + 0.5) * cellH);
       ctx.fillStyle = ink;
     }
-    if (colLabels && cellW >= 7) {
+    if (colLabels && cellW >= 7 && upright) {
+      ctx.textAlign = 'left';
+      colLabels.forEach((label, c) => {
+        ctx.save();
+        ctx.translate(left + (c + 0.5) * cellW, top - 3);
+        ctx.rotate(-Math.PI / 2);
+        ctx.fillText(label, 0, 0, top - 6);
+        ctx.restore();
+      });
+    } else if (colLabels && cellW >= 7) {
       ctx.textAlign = 'center';
       colLabels.forEach((label, c) => ctx.fillText(label, left + (c + 0.5) * cellW, top / 2));
     }

@@ -71,6 +71,25 @@ function adoptCorpus(s, encoded) {
 }
 
 /**
+ * Count the bigram again with add-k smoothing k (the vocabulary and ids stay); k = 0 leaves the pairs
+ * training never saw at probability 0, so the held-out loss can be infinite.
+ * @param {Session} s @param {number} k
+ */
+export function recountBigram(s, k) {
+  requireCorpus(s);
+  if (!(typeof k === 'number' && Number.isFinite(k) && k >= 0 && k <= 100))
+    throw new Error(`the bigram's add-k must be a number from 0 to 100, got ${k}`);
+  const lm = /** @type {import('lmlab').Lmlab} */ (W.lm);
+  const bigram = lm.Bigram.train(/** @type {import('lmlab').Vocab} */ (s.vocab), s.trainText, { k });
+  s.bigram?.dispose();
+  s.bigram = bigram;
+  s.bigramEval = bigram.evaluate(s.valText);
+  s.bigramLoss = s.bigramEval.loss;
+  if (s.settings) s.settings.addK = k;
+  return corpusInfo(s);
+}
+
+/**
  * The corpus as the session has encoded it (the reply to setCorpus; configure's too, in ModelInfo).
  * @param {Session} s @returns {import('../protocol.mjs').CorpusInfo}
  */
@@ -86,6 +105,7 @@ export function corpusInfo(s) {
     trainTokens: trainIds.length,
     valTokens: valIds.length,
     unknownRate: trainIds.length ? s.unknownTokens / trainIds.length : 0,
+    k: /** @type {import('lmlab').Bigram} */ (s.bigram).k,
     heldOut: s.heldOut,
     bigram: { loss: evaluation.loss, perplexity: evaluation.perplexity, bitsPerToken: evaluation.bitsPerToken },
   };
@@ -146,6 +166,7 @@ export async function configure(s, { settings: given }) {
   const lm = /** @type {import('lmlab').Lmlab} */ (W.lm);
   await disposeModel(s);
   if (tokenKey(settings) !== s.tokenKey) adoptCorpus(s, encodeCorpus(lm, s.text, settings, HELD_OUT_MIN));
+  else if (/** @type {import('lmlab').Bigram} */ (s.bigram).k !== settings.addK) recountBigram(s, settings.addK);
   s.settings = settings;
   s.trainable = false;
   if (settings.model === 'bigram') {

@@ -195,18 +195,20 @@ export function probe(s, { text }) {
 }
 
 /**
- * P(next | previous) among the topN most frequent tokens.
+ * P(next | previous) (kind 'probs', add-k smoothed) or the training counts of each pair (kind 'counts')
+ * among the topN most frequent tokens.
  * @param {Session} s @param {Requests['bigramMatrix']['payload']} payload
  * @returns {{ result: Requests['bigramMatrix']['result'], transfer: Transferable[] }}
  */
-export function bigramMatrix(s, { topN = 28 }) {
+export function bigramMatrix(s, { topN = 28, kind = 'probs' }) {
   requireCorpus(s);
   if (!(Number.isInteger(topN) && topN >= 1 && topN <= 256))
     throw new Error(`topN must be a whole number from 1 to 256, got ${topN}`);
+  if (kind !== 'probs' && kind !== 'counts') throw new Error(`the matrix shows 'probs' or 'counts', got '${kind}'`);
   const vocab = /** @type {import('lmlab').Vocab} */ (s.vocab);
   const { tokens, values } = /** @type {import('lmlab').Bigram} */ (s.bigram).matrix({
     topN: Math.min(topN, vocab.size),
-    kind: 'probs',
+    kind,
   });
   const copy = Float32Array.from(values);
   return { result: { tokens, values: copy }, transfer: [copy.buffer] };

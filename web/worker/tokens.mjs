@@ -72,7 +72,7 @@ export function encodeCorpus(lm, text, settings, heldOutMin) {
     const valIds = vocab.encode(valText);
     if (trainIds.length < 2)
       throw new Error(`the corpus has fewer than 2 ${level === 'word' ? 'words' : 'characters'}`);
-    bigram = lm.Bigram.train(vocab, trainText, { k: 1 });
+    bigram = lm.Bigram.train(vocab, trainText, { k: settings?.addK ?? 1 });
     const evaluation = bigram.evaluate(valText);
     const tokens = vocab.tokens().slice();
     let unknown = 0;

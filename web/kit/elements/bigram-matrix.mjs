@@ -1,6 +1,7 @@
 // bigram-matrix.mjs — <lm-bigram-matrix>: P(next | previous) among the corpus's most frequent
-// characters (attribute top, default 28), add-one smoothed, as a heatmap: row = previous, column =
-// next, colour ∝ √p so small probabilities stay visible; hover or the arrow keys give each value.
+// tokens (attribute top, default 28), add-k smoothed, as a heatmap: row = previous, column = next,
+// colour ∝ √p so small probabilities stay visible; kind="counts" shows how often each pair occurs in
+// the training text instead; hover or the arrow keys give each value.
 // Fetched when it comes into view and whenever its trainer's text changes. Fed directly
 // (trainer="none"): set(tokens, values (n, n)).
 import { LmView, coalesce } from '../element.mjs';
@@ -9,14 +10,22 @@ import { VIRIDIS } from '../../views/colormap.mjs';
 import { showChar } from '../../corpus-check.mjs';
 
 export class LmBigramMatrixElement extends LmView {
+  static get observedAttributes() {
+    return ['trainer', 'kind'];
+  }
+
   constructor() {
     super();
     /** @type {string[]} the matrix's tokens, for its tooltips */
     this.tokens = [];
+    /** @type {'probs' | 'counts'} what the values are */
+    this.shownKind = 'probs';
     this.refresh = coalesce(async () => {
       const trainer = this.trainer;
       if (!trainer?.corpus) return;
-      const { tokens, values } = await trainer.bigramMatrix(Number(this.getAttribute('top') ?? 28));
+      const kind = this.kind;
+      const { tokens, values } = await trainer.bigramMatrix(Number(this.getAttribute('top') ?? 28), kind);
+      this.shownKind = kind;
       this.set(tokens, values);
     });
   }
@@ -29,7 +38,10 @@ export class LmBigramMatrixElement extends LmView {
       label: this.getAttribute('aria-label') ?? 'Bigram probability matrix: row = previous character, column = next',
       square: true,
       gamma: 0.5,
-      describe: (r, c, v) => `P('${showChar(this.tokens[c])}' | '${showChar(this.tokens[r])}') = ${fmt(v)}`,
+      describe: (r, c, v) =>
+        this.shownKind === 'counts'
+          ? `count('${showChar(this.tokens[r])}' '${showChar(this.tokens[c])}') = ${v}`
+          : `P('${showChar(this.tokens[c])}' | '${showChar(this.tokens[r])}') = ${fmt(v)}`,
     });
   }
 
@@ -43,6 +55,16 @@ export class LmBigramMatrixElement extends LmView {
         () => this.refresh(),
         () => {},
       );
+  }
+
+  /** What the matrix shows: 'probs' (default) or 'counts'. @returns {'probs' | 'counts'} */
+  get kind() {
+    return this.getAttribute('kind') === 'counts' ? 'counts' : 'probs';
+  }
+
+  /** @param {string} name */
+  attributeChanged(name) {
+    if (name === 'kind' && this.trainer?.corpus) this.refresh();
   }
 
   /**

@@ -18,6 +18,16 @@ const PROBE_EVERY_MS = 1500;
 const NAMES = { rnn: 'Vanilla RNN', lstm: 'LSTM', gru: 'GRU', window: 'Window MLP' };
 const SIGMOID = new Set(['i', 'f', 'o', 'r', 'z']);
 
+/**
+ * The text a probe was made from: characters joined, or words joined by spaces without the <s> and
+ * </s> the tokenizer adds again.
+ * @param {import('../../protocol.mjs').Probe} probe
+ */
+function probeSource(probe) {
+  if (probe.level !== 'word') return probe.chars.join('');
+  return probe.chars.filter((t) => t !== '<s>' && t !== '</s>').join(' ');
+}
+
 export class LmEquationsElement extends LmView {
   constructor() {
     super();
@@ -36,7 +46,7 @@ export class LmEquationsElement extends LmView {
       if (!trainer?.model?.trainable) return;
       const text =
         this.getAttribute('probe') ??
-        (trainer.lastProbe ? trainer.lastProbe.chars.join('') : defaultProbe(trainer.text ?? ''));
+        (trainer.lastProbe ? probeSource(trainer.lastProbe) : defaultProbe(trainer.text ?? ''));
       await trainer.probe(text);
     });
   }
@@ -51,6 +61,7 @@ export class LmEquationsElement extends LmView {
     const id = `lm-eq-t-${Math.random().toString(36).slice(2, 8)}`;
     const label = part('label', 'lm-small', 'Character');
     label.setAttribute('for', id);
+    this.tokenLabel = label;
     this.slider = /** @type {HTMLInputElement} */ (part('input', 'lm-eq-t'));
     Object.assign(this.slider, { id, type: 'range', min: '0', max: '0', value: '0' });
     this.slider.style.flex = '1 1 10rem';
@@ -177,6 +188,7 @@ export class LmEquationsElement extends LmView {
       this.t = Math.min(this.t, probe.T - 1);
       this.slider.value = String(this.t);
       this.charLabel.textContent = `'${showChar(probe.chars[this.t])}' (#${this.t} of ${probe.T})`;
+      this.tokenLabel.textContent = probe.level === 'word' ? 'Token' : 'Character';
     }
     this.showPanel();
   }
