@@ -119,7 +119,8 @@ test('Model calls with hostile ids and options: a result or an LmlabError, the p
         sample: () => model.sample(a, { length: n, temperature: h, seed: 1 }),
         hiddenStates: () => model.hiddenStates(a),
         probe: () => model.probe(a),
-        logits: () => model.logits(Int32Array.from(Array.isArray(a) ? a.map(Number) : []), n, n),
+        logits: () =>
+          model.logits(Int32Array.from(Array.isArray(a) ? a.map((x) => (typeof x === 'number' ? x : 0)) : []), n, n),
         evaluate: () => model.evaluate(a, { batch: h, seq: n }),
         predictMasked: () => model.predictMasked(a, b, { topK: n, candidates: h }),
         metadata: () => {
