@@ -37,6 +37,8 @@ function outcome(fn) {
 const hostile = fc.oneof(
   fc.constantFrom(NaN, Infinity, -Infinity, -0, -1, 0, 0.5, 1e30, -1e30, 2 ** 31, 2 ** 32 + 3, -(2 ** 31) - 1),
   fc.constantFrom(null, undefined, true, false, '', 'rnn', '3', ' 3', '0x10', [], {}, [1, 2], { length: 3 }),
+  fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+  fc.constant(Symbol('hostile')),
   fc.double(),
   fc.integer(),
   fc.string({ maxLength: 8 }),
@@ -117,7 +119,8 @@ test('Model calls with hostile ids and options: a result or an LmlabError, the p
         sample: () => model.sample(a, { length: n, temperature: h, seed: 1 }),
         hiddenStates: () => model.hiddenStates(a),
         probe: () => model.probe(a),
-        logits: () => model.logits(Int32Array.from(Array.isArray(a) ? a.map(Number) : []), n, n),
+        logits: () =>
+          model.logits(Int32Array.from(Array.isArray(a) ? a.map((x) => (typeof x === 'number' ? x : 0)) : []), n, n),
         evaluate: () => model.evaluate(a, { batch: h, seq: n }),
         predictMasked: () => model.predictMasked(a, b, { topK: n, candidates: h }),
         metadata: () => {

@@ -4,7 +4,7 @@
 // the vocabulary (bigram.vocab), so disposing the vocabulary it was trained with is harmless.
 // Here only what C cannot see is checked (option names, JS types, token strings); C checks the values
 // (src/bigram.c, src/bigram_apps.c) and its sentence is passed through.
-import { Handle } from './loader.mjs';
+import { describe, Handle } from './loader.mjs';
 import { BIGRAM_EVAL, BIGRAM_INFO, LIMITS, MASKED } from './constants.mjs';
 import { argError, utf8Of, vocabClassFor } from './vocab.mjs';
 
@@ -94,7 +94,7 @@ export function install(core) {
     _id(token, what) {
       if (typeof token === 'number') return numberOf(token, `${what} id`, 0, true);
       const id = this.vocab.idOf(token);
-      if (id < 0) throw argError(`${what} ${JSON.stringify(token)} is not in the vocabulary (and it has no <unk>)`);
+      if (id < 0) throw argError(`${what} ${describe(token)} is not in the vocabulary (and it has no <unk>)`);
       return id;
     }
 
@@ -218,7 +218,7 @@ export function install(core) {
       const topN = numberOf(o.topN, 'topN', 20, true),
         kind = o.kind ?? 'counts';
       if (kind !== 'counts' && kind !== 'probs')
-        throw argError(`kind must be 'counts' or 'probs', got ${JSON.stringify(kind)}`);
+        throw argError(`kind must be 'counts' or 'probs', got ${describe(kind)}`);
       const ptr = this.ptr,
         tokens = this.vocab.tokens(),
         m = Math.min(topN, tokens.length);

@@ -31,7 +31,7 @@ function pick(table, value, name, fallback) {
     throw argError(
       `${name} must be one of ${Object.keys(table)
         .map((k) => `'${k}'`)
-        .join(', ')}, got ${JSON.stringify(value)}`,
+        .join(', ')}, got ${describe(value)}`,
     );
   }
   return table[value];
@@ -73,7 +73,7 @@ function unkRule(value) {
   if (value === undefined || value === false || value === 'auto') return UNK_RULE.AUTO;
   if (value === true || value === 'always') return UNK_RULE.ALWAYS;
   if (value === 'never') return UNK_RULE.NEVER;
-  throw argError(`unk must be 'auto', 'always' or 'never' (or true / false), got ${JSON.stringify(value)}`);
+  throw argError(`unk must be 'auto', 'always' or 'never' (or true / false), got ${describe(value)}`);
 }
 
 /** @param {ReturnType<typeof import('./loader.mjs').instantiateCore> extends Promise<infer C> ? C : never} core */
@@ -341,7 +341,7 @@ export function install(core) {
 
     /** Id of a token; unknown tokens give <unk> (or -1 when the vocabulary has none). @param {string} token */
     idOf(token) {
-      if (typeof token !== 'string') throw argError(`a token must be a string, got ${JSON.stringify(token)}`);
+      if (typeof token !== 'string') throw argError(`a token must be a string, got ${describe(token)}`);
       const ptr = this.ptr;
       return core.scoped((s) => {
         const bytes = textBytes(token, 'the token'),

@@ -5,6 +5,7 @@
 // throttled snapshots (≤10 per second per session) with transferable buffers. It never touches the
 // DOM; protocol.mjs types every message, and `handlers` below is checked against it.
 import { loadLmlab } from '../wasm_glue/index.mjs';
+import { resolveSettings } from './settings.mjs';
 import { W, createSession, post } from './worker/worker-state.mjs';
 import { postSnapshot } from './worker/snapshot.mjs';
 import { setCorpus, configure, evaluateValidation, disposeModel, save, load, recountBigram } from './worker/model.mjs';
@@ -96,10 +97,10 @@ const handlers = {
     return recountBigram(s, k);
   },
   setLr(s, { lr }) {
-    if (!(typeof lr === 'number' && lr > 0 && Number.isFinite(lr)))
-      throw new Error(`learning rate must be a positive number, got ${lr}`);
-    if (s.settings) s.settings.lr = lr;
-    s.engine?.setLr(lr);
+    // the settings form's rule (settings.mjs), whatever the page sent: one rule for every way in
+    const checked = resolveSettings({ lr: typeof lr === 'number' ? lr : String(lr) }).settings.lr;
+    s.engine?.setLr(checked);
+    if (s.settings) s.settings.lr = checked;
     return {};
   },
   watch(s, { param }) {

@@ -36,12 +36,16 @@ export async function loadModelFile(app) {
   if (!file) return;
   await pauseTraining(app);
   const status = $('file-status');
+  const before = app.trainer.model; // replaced only once the worker has accepted the file
   try {
     const info = await loadModelBytes(app, await file.arrayBuffer(), file.name);
     status.classList.remove('error-text');
     status.textContent = `Loaded ${file.name}: ${info.kind.toUpperCase()}, ${info.parameterCount.toLocaleString()} parameters, step ${info.step}.${info.note ? ` (${info.note})` : ''}`;
   } catch (err) {
-    status.textContent = `${err.message.replace(/\.?\s*$/, '.')} The current model is unchanged.`;
+    // Say what is true: the worker refused the file (the model is as it was), or it took the file and a
+    // later step failed (the loaded model is in place).
+    const kept = app.trainer.model === before ? 'The current model is unchanged.' : `${file.name} is loaded.`;
+    status.textContent = `${err.message.replace(/\.?\s*$/, '.')} ${kept}`;
     status.classList.add('error-text');
   }
 }

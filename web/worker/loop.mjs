@@ -17,6 +17,9 @@ const tick = new MessageChannel();
 tick.port1.onmessage = () => {
   loop();
 };
+// Under Node (tests/worker-safety.test.mjs drives these modules) an open port would keep the process
+// alive after the last test; browsers have no unref and need none.
+/** @type {any} */ (tick.port1).unref?.();
 let queued = false;
 /** @type {ReturnType<typeof setTimeout> | null} a wake-up for speed-limited sessions */
 let timer = null;

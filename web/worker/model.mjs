@@ -335,6 +335,19 @@ export async function load(s, { bytes, name }) {
       );
     }
     const trainIds = /** @type {Int32Array} */ (encoded ? encoded.trainIds : s.trainIds);
+    // Finite numbers can still make a non-finite model (huge weights overflow the scores): try it on
+    // the held-out text before it replaces anything.
+    const valIds = /** @type {Int32Array} */ (encoded ? encoded.valIds : s.valIds);
+    let trial;
+    try {
+      trial = model.evaluate(valIds.subarray(0, Math.min(valIds.length, VAL_TOKENS_MIN)), { batch: 1 }).loss;
+    } catch (err) {
+      trial = err instanceof Error ? err.message : String(err);
+    }
+    if (typeof trial !== 'number' || !Number.isFinite(trial)) {
+      const why = typeof trial === 'number' ? `held-out loss ${trial}` : trial;
+      throw new Error(`${name} makes the model's predictions non-finite (${why}), so it was not loaded`);
+    }
     engine = await createEngine(lm, { model, trainIds, settings });
     let note;
     try {
