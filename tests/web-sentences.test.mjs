@@ -17,7 +17,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 globalThis.self ??= /** @type {any} */ ({ postMessage() {} });
 const { W, createSession } = await import('../web/worker/worker-state.mjs');
 const { setCorpus, configure } = await import('../web/worker/model.mjs');
-const { score, mask, splitAtMask } = await import('../web/worker/sentences.mjs');
+const { score, mask, splitAtMask, readout } = await import('../web/worker/sentences.mjs');
 
 const WORDS = { level: 'word', lower: 1, minCount: 1, sentences: 'lines' };
 let lm;
@@ -110,4 +110,35 @@ test('character level: sentences are scored per character; a masked word needs w
   assert.equal(out.factors.length, 6);
   assert.equal(out.neural, null);
   await assert.rejects(() => mask(s, { text: 'the [MASK] sat' }), /word-level tokens/);
+});
+
+test("readout: x_t, y_t, ŷ_t over the vocabulary and J_t, summing to the sentence's negative log-likelihood", async () => {
+  const s = await session({ ...WORDS, model: 'lstm', hidden: 16, embed: 8, seed: 6 });
+  const sentence = 'the gardener opened the gate .';
+  const r = readout(s, { text: sentence });
+  const ids = Array.from(s.vocab.encode(sentence));
+  assert.equal(r.steps.length, ids.length - 1);
+  assert.deepEqual(
+    r.steps.map((st) => [st.input, st.target]),
+    ids.slice(0, -1).map((id, t) => [s.vocab.tokenOf(id), s.vocab.tokenOf(ids[t + 1])]),
+  );
+  const nll = -s.model.sequenceLogProbs(Int32Array.from(ids), 1, ids.length - 1)[0];
+  assert.ok(Math.abs(r.sum - nll) < 1e-3, `Σ J_t ${r.sum} vs ${nll}`);
+  for (const st of r.steps) {
+    assert.ok(Math.abs(st.loss + Math.log(st.targetP)) < 1e-9);
+    assert.equal(st.top.length, 12);
+    const inTop = st.top.findIndex((x) => x.token === st.target);
+    if (inTop >= 0) assert.equal(st.rank, inTop + 1);
+    else assert.ok(st.rank > 12);
+  }
+  // a small vocabulary is listed whole; without a neural model the bigram's P(· | x_t) is shown
+  const hello = createSession(2);
+  await setCorpus(hello, { name: 'hello', text: 'hello' });
+  await configure(hello, { settings: { model: 'bigram' } });
+  const b = readout(hello, { text: 'hello' });
+  assert.equal(b.source, 'bigram');
+  assert.equal(b.steps.length, 4);
+  assert.ok(b.steps.every((st) => st.top.length === 4));
+  assert.ok(Math.abs(b.steps[0].targetP - hello.bigram.prob('h', 'e')) < 1e-6);
+  assert.throws(() => readout(hello, { text: 'h' }), /at least two tokens/);
 });

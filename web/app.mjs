@@ -15,6 +15,7 @@
 //   status.mjs         run buttons, status line, the numbers above the loss chart
 //   sentences.mjs      score a sentence (the chain rule), the masked word (both models ranked)
 //   tokens-panel.mjs   the level and the word tokenizer's options, the vocabulary line
+//   one-step.mjs       one step written out: x_t, ŷ_t over the vocabulary, the target, J_t
 // Every page function takes `app` as its first argument; only this file creates it.
 import { lessonFromQuery } from './lesson.mjs';
 import { createTrainer, registerTrainer } from './kit/index.mjs';
@@ -48,6 +49,7 @@ import { setupSeq2SeqMode } from './seq2seq/mode.mjs';
 import { createPageViews } from './page/views.mjs';
 import { initSentences } from './page/sentences.mjs';
 import { initTokensPanel } from './page/tokens-panel.mjs';
+import { initOneStep } from './page/one-step.mjs';
 
 const DRAW_MS = 100; // redraw the page's own views ten times a second, whatever training does
 const SAMPLE_EVERY_MS = 3000; // while training: a new sample
@@ -194,6 +196,7 @@ async function main() {
   setupSeq2SeqMode({ onEnter: () => void (anyRunning(app) && pauseTraining(app)) });
   initSentences(app);
   initTokensPanel(app);
+  initOneStep(app);
   fillPresetSelect();
   writeControls(app);
   if (linked.errors.length) banner(linked.errors.join('; ') + '.');

@@ -16,6 +16,7 @@ export const CARDS = Object.freeze([
   'mask',
   'hidden',
   'equations',
+  'onestep',
   'gradients',
   'bigram',
   'gradcheck',

@@ -135,6 +135,23 @@
  */
 
 /**
+ * The reply to readout: one entry per step t of a text (from a zero state; word level <s> … </s>):
+ * input x_t, target y_t (the next token), ŷ_t's likeliest tokens (every token when V ≤ 32), ŷ_t[y_t],
+ * its rank among all V, and J_t = −log ŷ_t[y_t]; sum and mean of J_t. source 'bigram': P(· | x_t) of
+ * the bigram (no neural model).
+ * @typedef {object} Readout
+ * @property {{ t: number, input: string, target: string, targetP: number, rank: number, loss: number, top: { token: string, p: number }[] }[]} steps
+ * @property {number} V
+ * @property {'char' | 'word'} level
+ * @property {'model' | 'bigram'} source
+ * @property {number} sum Σ_t J_t
+ * @property {number} mean the mean J_t (the loss the trainer reports, per token)
+ * @property {string} dropped characters skipped
+ * @property {string[]} unknown words read as <unk>
+ * @property {number} cut tokens left out beyond the longest text written out
+ */
+
+/**
  * The reply to load: the new model; its settings are the file's, merged over the current ones.
  * @typedef {ModelInfo} LoadedModel
  */
@@ -173,6 +190,8 @@
  *   (worker/sentences.mjs): each factor by both models, the log-probability, the perplexity
  * @property {{ payload: { text: string, candidates?: number | 'all', topK?: number }, result: MaskRanking }} mask
  *   rank the words for the one [MASK] of a sentence by the bigram and by the neural model
+ * @property {{ payload: { text: string }, result: Readout }} readout each step of a text written out:
+ *   x_t, y_t, ŷ_t over the vocabulary, J_t
  * @property {{ payload: {}, result: GradCheck }} gradCheck
  * @property {{ payload: {}, result: { bytes: ArrayBuffer, step: number } }} save the model file
  *   (safetensors, optimizer state included)

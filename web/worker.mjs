@@ -11,7 +11,7 @@ import { postSnapshot } from './worker/snapshot.mjs';
 import { setCorpus, configure, evaluateValidation, disposeModel, save, load, recountBigram } from './worker/model.mjs';
 import { predict, sample, probe, bigramMatrix, gradCheck } from './worker/questions.mjs';
 import { trainSteps, trainingFailed, wake } from './worker/loop.mjs';
-import { mask, score } from './worker/sentences.mjs';
+import { mask, readout, score } from './worker/sentences.mjs';
 
 /** @typedef {import('./worker/worker-state.mjs').Session} Session */
 
@@ -114,6 +114,7 @@ const handlers = {
   bigramMatrix,
   score,
   mask,
+  readout,
   gradCheck,
   save,
   load,

@@ -450,6 +450,11 @@ export class Trainer extends EventTarget {
     return this.call('mask', { text, candidates, topK });
   }
 
+  /** Each step of a text written out: x_t, y_t, ŷ_t over the vocabulary, J_t. @param {string} text */
+  readout(text) {
+    return this.call('readout', { text });
+  }
+
   /** The backward pass against centred differences, per tensor. */
   gradCheck() {
     return this.call('gradCheck');

@@ -200,3 +200,60 @@ async function rankNeural(s, model, leftIds, rightIds, candidates, topK) {
     .map(({ id, logProb }) => ({ token: s.tokens[id], p: Math.exp(logProb - max) / z, logProb }));
   return { ranked, candidates: order.length, sentenceTokens: T + 1, ms: performance.now() - t0 };
 }
+
+const READOUT_TOKENS = 64; // longest text written out step by step
+const READOUT_TOP = 12; // tokens listed per step (all of them for a small vocabulary)
+
+/**
+ * One step at a time, as the min-char-rnn notes draw "hello": for every position t of the text (from
+ * a zero state), the input x_t, the target y_t (the next token), the model's ŷ_t over the vocabulary
+ * (its likeliest tokens, every token when V ≤ 32) and J_t = −log ŷ_t[y_t]; the bigram's P(· | x_t)
+ * when there is no neural model. Word level: <s> w1 … wn </s>.
+ * @param {Session} s @param {Requests['readout']['payload']} payload
+ * @returns {Requests['readout']['result']}
+ */
+export function readout(s, { text }) {
+  requireCorpus(s);
+  const vocab = vocabOf(s);
+  const encoded = encodeUserText(s, String(text ?? ''), { close: true });
+  const { dropped, unknown } = encoded;
+  const ids = encoded.ids.slice(0, READOUT_TOKENS + 1);
+  if (vocab.level === 'word') requireKnownWords(s, ids, unknown);
+  if (ids.length < 2)
+    throw new Error('the text needs at least two tokens the vocabulary knows: an input and its target');
+  const T = ids.length - 1; // steps: x_t = ids[t], y_t = ids[t + 1]
+  const V = vocab.size;
+  const scores = s.model ? s.model.logits(Int32Array.from(ids.slice(0, T)), 1, T).data : null; // (1, T, V)
+  const bigram = /** @type {import('lmlab').Bigram} */ (s.bigram);
+  const top = V <= 32 ? V : READOUT_TOP;
+  const steps = [];
+  let sum = 0;
+  for (let t = 0; t < T; t++) {
+    const probs = scores ? softmax(scores.subarray(t * V, (t + 1) * V)) : bigram.distribution(ids[t]);
+    const target = ids[t + 1];
+    const order = Array.from({ length: V }, (_, i) => i).sort((a, b) => probs[b] - probs[a] || a - b);
+    const rank = order.indexOf(target) + 1;
+    const loss = -Math.log(probs[target]);
+    sum += loss;
+    steps.push({
+      t,
+      input: s.tokens[ids[t]],
+      target: s.tokens[target],
+      targetP: probs[target],
+      rank,
+      loss,
+      top: order.slice(0, top).map((id) => ({ token: s.tokens[id], p: probs[id] })),
+    });
+  }
+  return {
+    steps,
+    V,
+    level: vocab.level,
+    source: scores ? 'model' : 'bigram',
+    sum,
+    mean: sum / T,
+    dropped,
+    unknown,
+    cut: Math.max(0, encoded.ids.length - 1 - T),
+  };
+}
