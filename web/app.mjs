@@ -16,6 +16,7 @@
 //   sentences.mjs      score a sentence (the chain rule), the masked word (both models ranked)
 //   tokens-panel.mjs   the level and the word tokenizer's options, the vocabulary line
 //   one-step.mjs       one step written out: x_t, ŷ_t over the vocabulary, the target, J_t
+//   knobs.mjs          teacher forcing against free-running beside the loss
 // Every page function takes `app` as its first argument; only this file creates it.
 import { lessonFromQuery } from './lesson.mjs';
 import { createTrainer, registerTrainer } from './kit/index.mjs';
@@ -50,6 +51,7 @@ import { createPageViews } from './page/views.mjs';
 import { initSentences } from './page/sentences.mjs';
 import { initTokensPanel } from './page/tokens-panel.mjs';
 import { initOneStep } from './page/one-step.mjs';
+import { initKnobs } from './page/knobs.mjs';
 
 const DRAW_MS = 100; // redraw the page's own views ten times a second, whatever training does
 const SAMPLE_EVERY_MS = 3000; // while training: a new sample
@@ -197,6 +199,7 @@ async function main() {
   initSentences(app);
   initTokensPanel(app);
   initOneStep(app);
+  initKnobs(app);
   fillPresetSelect();
   writeControls(app);
   if (linked.errors.length) banner(linked.errors.join('; ') + '.');

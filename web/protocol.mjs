@@ -152,6 +152,20 @@
  */
 
 /**
+ * The reply to freeRunning: the first held-out tokens' targets scored with teacher forcing (the true
+ * previous token fed) and free-running (after the prime, the model's own greedy prediction fed);
+ * loss in nats per token, accuracy of the greedy choice; the first predicted and true tokens.
+ * @typedef {object} FreeRunningResult
+ * @property {{ loss: number, accuracy: number }} teacherForced
+ * @property {{ loss: number, accuracy: number }} freeRunning
+ * @property {number} tokens targets scored
+ * @property {string[]} prime
+ * @property {string[]} predicted free-running greedy outputs (the first 24)
+ * @property {string[]} truth the true tokens at those steps
+ * @property {'char' | 'word'} level
+ */
+
+/**
  * The reply to load: the new model; its settings are the file's, merged over the current ones.
  * @typedef {ModelInfo} LoadedModel
  */
@@ -192,6 +206,8 @@
  *   rank the words for the one [MASK] of a sentence by the bigram and by the neural model
  * @property {{ payload: { text: string }, result: Readout }} readout each step of a text written out:
  *   x_t, y_t, ŷ_t over the vocabulary, J_t
+ * @property {{ payload: {}, result: FreeRunningResult }} freeRunning teacher forcing against free-running
+ *   on the first held-out tokens
  * @property {{ payload: {}, result: GradCheck }} gradCheck
  * @property {{ payload: {}, result: { bytes: ArrayBuffer, step: number } }} save the model file
  *   (safetensors, optimizer state included)

@@ -12,7 +12,8 @@
  *   corpus: string, model: ModelKind, hidden: number, embed: number, layers: number, window: number,
  *   gru: 'torch'|'lecture', seq: number, batch: number, opt: 'sgd'|'adagrad'|'adam', lr: number, clip: number,
  *   clipMode: 'norm'|'value', seed: number, temp: number, prime: string,
- *   level: 'char'|'word', lower: number, minCount: number, sentences: 'lines'|'punctuation', addK: number
+ *   level: 'char'|'word', lower: number, minCount: number, sentences: 'lines'|'punctuation', addK: number,
+ *   initScale: number, gain: number
  * }} Settings
  */
 
@@ -56,6 +57,11 @@ export const FIELDS = Object.freeze({
   lower: { kind: 'int', def: 1, min: 0, max: 1, label: 'lower-case (1 = yes)' },
   minCount: { kind: 'int', def: 10, min: 1, max: 100000, label: 'minimum count (rarer words become <unk>)' },
   sentences: { kind: 'choice', def: 'lines', choices: ['lines', 'punctuation'], label: 'sentence splitting' },
+  // Teaching knobs of the initialisation (Model.create): every initial weight matrix but the
+  // embedding times initScale; recurrentGain g > 0: Wh ~ N(0, g²/H), spectral radius about g (g > 1
+  // makes gradients grow back through time, clipping is the cure); 0 keeps the default N(0, 0.01²).
+  initScale: { kind: 'number', def: 1, min: 0.001, max: 100, label: 'init scale' },
+  gain: { kind: 'number', def: 0, min: 0, max: 10, label: 'recurrent gain (0 = default init)' },
   // the bigram's add-k smoothing: 1 is Laplace; 0 leaves unseen pairs at probability 0 (infinite perplexity)
   addK: { kind: 'number', def: 1, min: 0, max: 100, label: 'bigram add-k' },
 });
@@ -77,6 +83,8 @@ export const STRUCTURAL = Object.freeze([
   'clip',
   'clipMode',
   'seed',
+  'initScale',
+  'gain',
   ...TOKEN_SETTINGS,
 ]);
 

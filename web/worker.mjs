@@ -11,7 +11,7 @@ import { postSnapshot } from './worker/snapshot.mjs';
 import { setCorpus, configure, evaluateValidation, disposeModel, save, load, recountBigram } from './worker/model.mjs';
 import { predict, sample, probe, bigramMatrix, gradCheck } from './worker/questions.mjs';
 import { trainSteps, trainingFailed, wake } from './worker/loop.mjs';
-import { mask, readout, score } from './worker/sentences.mjs';
+import { freeRunning, mask, readout, score } from './worker/sentences.mjs';
 
 /** @typedef {import('./worker/worker-state.mjs').Session} Session */
 
@@ -115,6 +115,7 @@ const handlers = {
   score,
   mask,
   readout,
+  freeRunning,
   gradCheck,
   save,
   load,

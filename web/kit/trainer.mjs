@@ -455,6 +455,11 @@ export class Trainer extends EventTarget {
     return this.call('readout', { text });
   }
 
+  /** Teacher forcing against free-running on the first held-out tokens. */
+  freeRunning() {
+    return this.call('freeRunning');
+  }
+
   /** The backward pass against centred differences, per tensor. */
   gradCheck() {
     return this.call('gradCheck');

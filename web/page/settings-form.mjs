@@ -37,7 +37,8 @@ export function writeControls(app) {
   layers.disabled = kind === 'bigram' || kind === 'window';
   $('embed', HTMLInputElement).min = kind === 'window' ? '1' : '0';
   layers.title = kind === 'window' ? 'The window MLP has exactly one hidden layer' : '';
-  for (const id of ['hidden', 'embed', 'seq', 'batch', 'opt', 'lr', 'clip', 'clipMode']) {
+  $('gain', HTMLInputElement).disabled = kind === 'bigram' || kind === 'window';
+  for (const id of ['hidden', 'embed', 'seq', 'batch', 'opt', 'lr', 'clip', 'clipMode', 'initScale']) {
     /** @type {HTMLInputElement | HTMLSelectElement} */ ($(id)).disabled = kind === 'bigram';
   }
   writeTokenControls(app);

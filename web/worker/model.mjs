@@ -183,6 +183,8 @@ export async function configure(s, { settings: given }) {
     window: settings.model === 'window' ? settings.window : 0,
     seed: settings.seed,
     ...(settings.model === 'gru' ? { gruVariant: settings.gru } : {}),
+    ...(settings.initScale !== 1 ? { initScale: settings.initScale } : {}),
+    ...(settings.gain > 0 && settings.model !== 'window' ? { recurrentGain: settings.gain } : {}),
   };
   const model = lm.Model.create(config);
   let engine;

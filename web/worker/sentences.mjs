@@ -257,3 +257,32 @@ export function readout(s, { text }) {
     cut: Math.max(0, encoded.ids.length - 1 - T),
   };
 }
+
+const FREE_TOKENS = 64; // held-out tokens scored both ways
+
+/**
+ * Teacher forcing against free-running on the first held-out tokens: the same targets scored with the
+ * true previous token fed at every step, and with the model's own greedy prediction of the step
+ * before fed instead (after a prime: <s> and the first word, or 8 characters). Model.freeRunning.
+ * @param {Session} s
+ * @returns {Requests['freeRunning']['result']}
+ */
+export function freeRunning(s) {
+  requireCorpus(s);
+  if (!s.model) throw new Error('free-running needs a neural model: the bigram has nothing to feed back');
+  const level = vocabOf(s).level;
+  const valIds = /** @type {Int32Array} */ (s.valIds);
+  const ids = valIds.subarray(0, Math.min(FREE_TOKENS + 1, valIds.length));
+  const prime = Math.min(level === 'word' ? 2 : 8, ids.length - 1);
+  if (ids.length < 3) throw new Error('the held-out text is too short to compare free-running with teacher forcing');
+  const r = s.model.freeRunning(ids, { prime });
+  return {
+    teacherForced: r.teacherForced,
+    freeRunning: r.freeRunning,
+    tokens: r.tokens,
+    prime: Array.from(ids.subarray(0, prime), (id) => s.tokens[id]),
+    predicted: Array.from(r.predicted.subarray(0, 24), (id) => s.tokens[id]),
+    truth: Array.from(ids.subarray(prime, prime + 24), (id) => s.tokens[id]),
+    level,
+  };
+}
