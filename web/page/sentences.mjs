@@ -25,7 +25,9 @@ const num = (x, digits) => (Number.isFinite(x) ? x.toFixed(digits) : x > 0 ? 'âˆ
 
 /**
  * An element with a class and text.
- * @param {string} tag @param {string} [cls] @param {string} [text]
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag @param {string} [cls] @param {string} [text]
+ * @returns {HTMLElementTagNameMap[K]}
  */
 function el(tag, cls = '', text = '') {
   const node = document.createElement(tag);
@@ -213,9 +215,9 @@ async function maskNow(app) {
   }
 }
 
-/** @type {(() => Promise<void>) | null} */
+/** @type {(() => void) | null} */
 let scoreRun = null;
-/** @type {(() => Promise<void>) | null} */
+/** @type {(() => void) | null} */
 let maskRun = null;
 
 /** Score the sentence in the box (coalesced: one request at a time). @param {AppState} app */
