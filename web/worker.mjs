@@ -12,6 +12,15 @@ import { setCorpus, configure, evaluateValidation, disposeModel, save, load, rec
 import { predict, sample, probe, bigramMatrix, gradCheck } from './worker/questions.mjs';
 import { trainSteps, trainingFailed, wake } from './worker/loop.mjs';
 import { freeRunning, mask, readout, score } from './worker/sentences.mjs';
+import {
+  analogy,
+  clearVectors,
+  exportEmbedding,
+  freezeEmbedding,
+  neighbors,
+  projection,
+  setVectors,
+} from './worker/embeddings.mjs';
 
 /** @typedef {import('./worker/worker-state.mjs').Session} Session */
 
@@ -119,6 +128,13 @@ const handlers = {
   gradCheck,
   save,
   load,
+  setVectors,
+  freezeEmbedding,
+  clearVectors,
+  exportEmbedding,
+  neighbors,
+  analogy,
+  projection,
   evaluate(s) {
     evaluateValidation(s);
     postSnapshot(s);

@@ -7,6 +7,7 @@ import { createEngine } from './engine.mjs';
 import { W, VAL_EVERY_MS, requireCorpus } from './worker-state.mjs';
 import { encodeCorpus, tokenKey } from './tokens.mjs';
 import { postSnapshot } from './snapshot.mjs';
+import { applyStoredVectors } from './embeddings.mjs';
 
 /** @typedef {import('../protocol.mjs').Requests} Requests */
 /** @typedef {import('../settings.mjs').Settings} Settings */
@@ -140,6 +141,7 @@ export function modelInfo(s, note) {
     settings: { ...settings },
     corpus: corpusInfo(s),
     note,
+    vectors: s.vectors ? { ...s.vectors.info } : null,
   };
 }
 
@@ -170,6 +172,7 @@ export async function configure(s, { settings: given }) {
   s.settings = settings;
   s.trainable = false;
   if (settings.model === 'bigram') {
+    applyStoredVectors(s); // not applied: says why
     resetStats(s);
     return modelInfo(s, notes.join('; ') || undefined);
   }
@@ -199,6 +202,7 @@ export async function configure(s, { settings: given }) {
   s.trainable = true;
   s.params = model.parameters().map(({ name, shape }) => ({ name, shape }));
   if (!s.params.some((p) => p.name === s.watch)) s.watch = pickDefaultWatch(s);
+  applyStoredVectors(s); // pre-trained vectors the page loaded start every rebuilt model that fits them
   resetStats(s);
   evaluateValidation(s);
   postSnapshot(s);
@@ -365,6 +369,12 @@ export async function load(s, { bytes, name }) {
     s.trainable = true;
     s.params = model.parameters().map(({ name: n, shape }) => ({ name: n, shape }));
     if (!s.params.some((p) => p.name === s.watch)) s.watch = pickDefaultWatch(s);
+    if (s.vectors)
+      s.vectors.info = {
+        ...s.vectors.info,
+        applied: false,
+        why: `${name} brought its own embedding (Reset sets the vectors again)`,
+      };
     resetStats(s);
     return modelInfo(s, note);
   } catch (err) {
