@@ -246,6 +246,11 @@ test('freeze: the embedding stays bit-identical while training, moves once fine-
   const gru = await call('configure', { settings: { model: 'gru', hidden: 8, embed: 4, seed: 5, ...WORDS } });
   assert.equal(gru.vectors.applied, true);
   assert.deepEqual(row('woman'), [0, 0, 1, 0]);
+  // characters: no token has a vector in a file of words; the model builds all the same, the vectors wait
+  const chars = await call('configure', { settings: { model: 'rnn', hidden: 8, embed: 4, level: 'char' } });
+  assert.equal(chars.vectors.applied, false);
+  assert.match(chars.vectors.why, /none of the \d+ words of the vocabulary has a vector in the file/);
+  assert.ok(session().model);
   await call('clearVectors');
   const plain = await call('configure', { settings: { model: 'gru', hidden: 8, embed: 4, seed: 5, ...WORDS } });
   assert.equal(plain.vectors, null);

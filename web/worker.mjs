@@ -12,15 +12,9 @@ import { setCorpus, configure, evaluateValidation, disposeModel, save, load, rec
 import { predict, sample, probe, bigramMatrix, gradCheck } from './worker/questions.mjs';
 import { trainSteps, trainingFailed, wake } from './worker/loop.mjs';
 import { freeRunning, mask, readout, score } from './worker/sentences.mjs';
-import {
-  analogy,
-  clearVectors,
-  exportEmbedding,
-  freezeEmbedding,
-  neighbors,
-  projection,
-  setVectors,
-} from './worker/embeddings.mjs';
+
+/** Word vectors (worker/embeddings.mjs) load on their first request: the page's start does not carry them. */
+const vectorsModule = () => import('./worker/embeddings.mjs');
 
 /** @typedef {import('./worker/worker-state.mjs').Session} Session */
 
@@ -128,13 +122,28 @@ const handlers = {
   gradCheck,
   save,
   load,
-  setVectors,
-  freezeEmbedding,
-  clearVectors,
-  exportEmbedding,
-  neighbors,
-  analogy,
-  projection,
+  async setVectors(s, payload) {
+    return (await vectorsModule()).setVectors(s, payload);
+  },
+  async freezeEmbedding(s, payload) {
+    return (await vectorsModule()).freezeEmbedding(s, payload);
+  },
+  clearVectors(s) {
+    s.vectors = null;
+    return {};
+  },
+  async exportEmbedding(s) {
+    return (await vectorsModule()).exportEmbedding(s);
+  },
+  async neighbors(s, payload) {
+    return (await vectorsModule()).neighbors(s, payload);
+  },
+  async analogy(s, payload) {
+    return (await vectorsModule()).analogy(s, payload);
+  },
+  async projection(s, payload) {
+    return (await vectorsModule()).projection(s, payload);
+  },
   evaluate(s) {
     evaluateValidation(s);
     postSnapshot(s);

@@ -504,30 +504,12 @@ export class Trainer extends EventTarget {
     return result;
   }
 
-  /** Forget the loaded vectors: the next rebuild initialises the embedding as usual. */
+  /** Forget the loaded vectors: the next rebuild initialises the embedding as usual. (The questions
+   *  about vectors — exportEmbedding, neighbors, analogy, projection — are plain call()s, typed by
+   *  protocol.mjs.) */
   async clearVectors() {
     await this.call('clearVectors');
     this.vectors = null;
-  }
-
-  /** The model's token vectors in the word2vec text format (header line "count dim"). */
-  exportEmbedding() {
-    return this.call('exportEmbedding');
-  }
-
-  /** The tokens nearest to `word` by cosine similarity. @param {string} word @param {number} [topK] */
-  neighbors(word, topK = 10) {
-    return this.call('neighbors', { word, topK });
-  }
-
-  /** The tokens nearest to a − b + c by cosine (a, b, c excluded). @param {string} a @param {string} b @param {string} c @param {number} [topK] */
-  analogy(a, b, c, topK = 10) {
-    return this.call('analogy', { a, b, c, topK });
-  }
-
-  /** The 2-D PCA projection of the `top` most frequent tokens' vectors. @param {number} [top] */
-  projection(top = 150) {
-    return this.call('projection', { top });
   }
 
   // ---- model files --------------------------------------------------------------------------------

@@ -51,10 +51,26 @@ export function applyStoredVectors(s) {
     return;
   }
   const model = /** @type {import('lmlab').Model} */ (s.model);
-  const report = model.setEmbedding(stored.parsed, {
-    vocab: /** @type {import('lmlab').Vocab} */ (s.vocab),
-    freeze: stored.freeze,
-  });
+  let report;
+  try {
+    report = model.setEmbedding(stored.parsed, {
+      vocab: /** @type {import('lmlab').Vocab} */ (s.vocab),
+      freeze: stored.freeze,
+    });
+  } catch (err) {
+    // another vocabulary (characters now, say) may share no token with the file: the model keeps its
+    // initialisation, the vectors stay for a vocabulary that fits
+    stored.info = {
+      ...stored.info,
+      applied: false,
+      why: /** @type {Error} */ (err).message,
+      found: 0,
+      missing: 0,
+      missingExamples: [],
+      lowercased: 0,
+    };
+    return;
+  }
   stored.info = {
     ...stored.info,
     applied: true,
@@ -147,12 +163,6 @@ export function freezeEmbedding(s, { freeze }) {
     s.vectors.info = { ...s.vectors.info, frozen: freeze };
   }
   return { frozen: freeze };
-}
-
-/** Forget the stored vectors (the next rebuild initialises the embedding as usual). @param {Session} s */
-export function clearVectors(s) {
-  s.vectors = null;
-  return {};
 }
 
 /**

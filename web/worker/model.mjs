@@ -7,7 +7,6 @@ import { createEngine } from './engine.mjs';
 import { W, VAL_EVERY_MS, requireCorpus } from './worker-state.mjs';
 import { encodeCorpus, tokenKey } from './tokens.mjs';
 import { postSnapshot } from './snapshot.mjs';
-import { applyStoredVectors } from './embeddings.mjs';
 
 /** @typedef {import('../protocol.mjs').Requests} Requests */
 /** @typedef {import('../settings.mjs').Settings} Settings */
@@ -172,7 +171,7 @@ export async function configure(s, { settings: given }) {
   s.settings = settings;
   s.trainable = false;
   if (settings.model === 'bigram') {
-    applyStoredVectors(s); // not applied: says why
+    await applyStoredVectors(s); // not applied: says why
     resetStats(s);
     return modelInfo(s, notes.join('; ') || undefined);
   }
@@ -202,11 +201,20 @@ export async function configure(s, { settings: given }) {
   s.trainable = true;
   s.params = model.parameters().map(({ name, shape }) => ({ name, shape }));
   if (!s.params.some((p) => p.name === s.watch)) s.watch = pickDefaultWatch(s);
-  applyStoredVectors(s); // pre-trained vectors the page loaded start every rebuilt model that fits them
+  await applyStoredVectors(s); // pre-trained vectors the page loaded start every rebuilt model that fits them
   resetStats(s);
   evaluateValidation(s);
   postSnapshot(s);
   return modelInfo(s, notes.join('; ') || undefined);
+}
+
+/**
+ * Set the word vectors the page loaded (if any) into a model just built; their module loads only
+ * once there are some (worker/embeddings.mjs, a chunk of its own in the built site).
+ * @param {Session} s
+ */
+async function applyStoredVectors(s) {
+  if (s.vectors) (await import('./embeddings.mjs')).applyStoredVectors(s);
 }
 
 /** The recurrent weight matrix is the most telling one to watch first. @param {Session} s */
