@@ -431,9 +431,9 @@ static lm_status loss_sum(lm_model *m, const int32_t *ids, const uint8_t *mask, 
     split_windows(m, ids, N, T);
     forward_scores(m, N, T, state);
     /* the unmasked sum as the mean times N·T, as it always was (evaluation numbers stay bit-identical) */
-    double value = mask ? temporal_softmax_loss(NULL, m->scores, m->targets, mask, N, T, m->cfg.V, LM_LOSS_SUM_OVER_N)
-                        : temporal_softmax_loss(NULL, m->scores, m->targets, NULL, N, T, m->cfg.V,
-                                                LM_LOSS_MEAN_UNMASKED);
+    double value =
+        mask ? temporal_softmax_loss(NULL, m->scores, m->targets, mask, N, T, m->cfg.V, LM_LOSS_SUM_OVER_N)
+             : temporal_softmax_loss(NULL, m->scores, m->targets, NULL, N, T, m->cfg.V, LM_LOSS_MEAN_UNMASKED);
     if (!isfinite(value)) return nonfinite_loss(m, value);
     if (state) lm_cells_final_state(m, N, T, state);
     *loss_sum = mask ? value * N : value * N * T;

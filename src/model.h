@@ -119,8 +119,7 @@ lm_status model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int 
  * sentence's cross-entropy summed over its real tokens, averaged over the N rows (cs231n's masked
  * loss; the streams' objective when nothing is masked); padding adds nothing to it or to any gradient.
  * *loss is the mean cross-entropy per real token (0 when every position is masked). */
-lm_status model_loss_and_grads_masked(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T,
-                                      double *loss);
+lm_status model_loss_and_grads_masked(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T, double *loss);
 /* Forward only: summed cross-entropy over ids (N, T+1). state (state_count(N)) in/out, or NULL = zeros. */
 lm_status model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_float *state, double *loss_sum);
 void model_reset_state(lm_model *m);

@@ -370,8 +370,8 @@ lm_status lm_trainer_create(lm_model *m, const int32_t *ids, uint32_t len, int N
 static lm_status check_starts(const char *fn, const int32_t *starts, int S, uint32_t len) {
     LM_TRY(lm_check_min(fn, "S (sentences)", S, 1));
     LM_TRY(lm_check_ptr(fn, "starts", starts));
-    if (starts[0] != 0) return lm_fail(LM_ERR_ARG, "%s: starts[0] must be 0 (the first sentence's offset), got %d", fn,
-                                       (int)starts[0]);
+    if (starts[0] != 0)
+        return lm_fail(LM_ERR_ARG, "%s: starts[0] must be 0 (the first sentence's offset), got %d", fn, (int)starts[0]);
     for (int i = 1; i <= S; i++)
         if (starts[i] < starts[i - 1] || (uint32_t)starts[i] > len)
             return lm_fail(LM_ERR_ARG,
@@ -379,8 +379,8 @@ static lm_status check_starts(const char *fn, const int32_t *starts, int S, uint
                            "offsets never go back)",
                            fn, i, (int)starts[i], i - 1, (int)starts[i - 1], (unsigned)len);
     if ((uint32_t)starts[S] != len)
-        return lm_fail(LM_ERR_ARG, "%s: starts[%d] = %d must be the token count %u (the end of the last sentence)", fn, S,
-                       (int)starts[S], (unsigned)len);
+        return lm_fail(LM_ERR_ARG, "%s: starts[%d] = %d must be the token count %u (the end of the last sentence)", fn,
+                       S, (int)starts[S], (unsigned)len);
     return LM_OK;
 }
 

@@ -90,7 +90,8 @@ static void trainer_json(lm_strbuf *sb, const lm_trainer *t) {
                  (unsigned long long)t->pos);
     lm_sb_printf(sb, "\"tokens\":%llu,\"wraps\":%llu,", (unsigned long long)t->len, (unsigned long long)t->wraps);
     /* sentences: position counts pieces (trainer.h), and nothing is carried */
-    if (t->sentences) lm_sb_printf(sb, "\"batching\":\"sentences\",\"sentences\":%llu,", (unsigned long long)t->n_pieces);
+    if (t->sentences)
+        lm_sb_printf(sb, "\"batching\":\"sentences\",\"sentences\":%llu,", (unsigned long long)t->n_pieces);
     lm_sb_printf(sb, "\"frozen\":[");
     for (int k = 0, first = 1; k < t->model->n_tensors; k++) /* tensor names are plain ASCII: no escaping */
         if (t->model->frozen[k]) lm_sb_printf(sb, "%s\"%s\"", first ? "" : ",", t->model->table[k].name), first = 0;
@@ -530,11 +531,13 @@ lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
     const lm_json *batching = lm_json_get(&j, "batching");
     const int sentences = batching && batching->type == LM_JSON_STRING && strcmp(batching->string, "sentences") == 0;
     double pieces = 0;
-    if (!s && batching && (batching->type != LM_JSON_STRING || (!sentences && strcmp(batching->string, "streams") != 0)))
+    if (!s && batching &&
+        (batching->type != LM_JSON_STRING || (!sentences && strcmp(batching->string, "streams") != 0)))
         s = lm_fail(LM_ERR_FORMAT, "model file training state: 'batching' must be \"streams\" or \"sentences\"");
     if (!s && sentences != t->sentences)
-        s = lm_fail(LM_ERR_ARG, "the checkpoint was trained on %s but this trainer batches %s: use the same batching to "
-                                "resume",
+        s = lm_fail(LM_ERR_ARG,
+                    "the checkpoint was trained on %s but this trainer batches %s: use the same batching to "
+                    "resume",
                     sentences ? "batches of sentences" : "streams", t->sentences ? "sentences" : "streams");
     if (!s && sentences) s = trainer_number(&j, "sentences", &pieces);
     if (!s && sentences) s = lm_check_stored_whole(where, "sentences", pieces, COUNTER_MAX);
@@ -599,7 +602,7 @@ lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
         t->opt.step = (int64_t)step;
         t->opt.clip_events = (int64_t)clips;
         int same_text = tokens == (double)t->len && (t->sentences ? pieces == (double)t->n_pieces && position < pieces
-                                                                   : position <= (double)t->stream_len);
+                                                                  : position <= (double)t->stream_len);
         t->pos = same_text ? (size_t)position : 0;
         t->wraps = (uint64_t)wraps;
         memcpy(m->frozen, frozen, sizeof frozen);

@@ -120,7 +120,7 @@ static int next_sentences(const lm_trainer *t, size_t *next) {
         size_t k = (t->pos + (size_t)n) % t->n_pieces;
         const int32_t len = t->piece_len[k];
         int32_t *row = t->window + (size_t)n * (Tb + 1); /* (Tb+1,) */
-        uint8_t *real = t->mask + (size_t)n * Tb;         /* (Tb,) */
+        uint8_t *real = t->mask + (size_t)n * Tb;        /* (Tb,) */
         memcpy(row, t->ids + t->piece_start[k], (size_t)len * sizeof(int32_t));
         for (int i = len; i <= Tb; i++) row[i] = 0;
         for (int i = 0; i < Tb; i++) real[i] = i < len - 1;

@@ -36,7 +36,9 @@ function pad(sentences, extra, padId) {
 const grads = (model) => model.parameters().map((p) => Float64Array.from(p.grad));
 function assertSameGrads(a, b, tol, what) {
   a.forEach((g, k) =>
-    g.forEach((x, i) => assert.ok(Math.abs(x - b[k][i]) <= tol * Math.max(1, Math.abs(x)), `${what}: tensor ${k}[${i}]`)),
+    g.forEach((x, i) =>
+      assert.ok(Math.abs(x - b[k][i]) <= tol * Math.max(1, Math.abs(x)), `${what}: tensor ${k}[${i}]`),
+    ),
   );
 }
 
@@ -44,11 +46,21 @@ for (const cell of ['rnn', 'lstm', 'gru', 'window']) {
   test(`${cell}: padding has no effect — extra padded columns and another pad id give the same loss and gradients`, () => {
     const vocab = lm.Vocab.build(WORDS, { level: 'word' });
     const sentences = vocab.trainingSentences(WORDS).slice(0, 4);
-    const model = lm.Model.create({ cell, vocabSize: vocab.size, embedding: 6, hidden: 8, seed: 3, ...(cell === 'window' ? { window: 3 } : {}) });
+    const model = lm.Model.create({
+      cell,
+      vocabSize: vocab.size,
+      embedding: 6,
+      hidden: 8,
+      seed: 3,
+      ...(cell === 'window' ? { window: 3 } : {}),
+    });
     const tight = pad(sentences, 0, 0);
     const loss = model.lossAndGrads(tight.ids, 4, tight.T, { mask: tight.mask });
     const base = grads(model);
-    assert.ok(base.some((g) => g.some((x) => x !== 0)), 'a gradient at all');
+    assert.ok(
+      base.some((g) => g.some((x) => x !== 0)),
+      'a gradient at all',
+    );
     for (const [extra, padId] of [
       [5, 0],
       [3, vocab.size - 1],
@@ -67,7 +79,11 @@ for (const cell of ['rnn', 'lstm', 'gru', 'window']) {
     }
     assert.ok(Math.abs(nats / targets - loss) <= 1e-5 * loss, `per-sentence ${nats / targets} vs batch ${loss}`);
     // and the masked gradients check numerically (float32: the rel-error bound of the other float checks)
-    for (const { name, relError } of model.gradientCheck(tight.ids, 4, tight.T, { mask: tight.mask, samples: 8, eps: 1e-2 }))
+    for (const { name, relError } of model.gradientCheck(tight.ids, 4, tight.T, {
+      mask: tight.mask,
+      samples: 8,
+      eps: 1e-2,
+    }))
       assert.ok(relError < 5e-2, `${name}: ${relError}`);
     model.dispose();
     vocab.dispose();
@@ -147,7 +163,10 @@ test('the sentence Trainer: N sentences a step in order, epochs, per-sentence ev
   const r = trainer.evaluate(held);
   let nats = 0;
   for (const s of held) nats -= model.sequenceLogProbs(s, 1, s.length - 1)[0];
-  assert.equal(r.tokens, held.reduce((n, s) => n + s.length - 1, 0));
+  assert.equal(
+    r.tokens,
+    held.reduce((n, s) => n + s.length - 1, 0),
+  );
   assert.ok(Math.abs(r.loss - nats / r.tokens) <= 1e-9 * r.loss);
   assert.deepEqual(model.evaluateSentences(held), r);
   // save with the trainer and resume: the same next steps
@@ -170,17 +189,43 @@ test('bad input: each gets a sentence naming the problem, and the model is untou
   const model = lm.Model.create({ cell: 'rnn', vocabSize: vocab.size, embedding: 4, hidden: 6, seed: 1 });
   const before = model.parameters().map((p) => Float64Array.from(p.data));
   const opts = { batch: 2, seq: 10, optimizer: 'adam', lr: 0.01, batching: 'sentences' };
-  throwsLike(() => new lm.Trainer(model, sentences, { ...opts, batching: 'sentence' }), /batching must be one of streams, sentences, got 'sentence'/);
-  throwsLike(() => new lm.Trainer(model, vocab.encode(WORDS), opts), /batching 'sentences' needs an array of sentences/);
+  throwsLike(
+    () => new lm.Trainer(model, sentences, { ...opts, batching: 'sentence' }),
+    /batching must be one of streams, sentences, got 'sentence'/,
+  );
+  throwsLike(
+    () => new lm.Trainer(model, vocab.encode(WORDS), opts),
+    /batching 'sentences' needs an array of sentences/,
+  );
   throwsLike(() => new lm.Trainer(model, [], opts), /at least one sentence/);
   throwsLike(() => new lm.Trainer(model, [[1, 2.5]], opts), /sentences\[0\]\[1\] must be a whole token id/);
-  throwsLike(() => new lm.Trainer(model, [[1, 2], [3, vocab.size]], opts), new RegExp(`ids\\[3\\] = ${vocab.size} is not a token id`));
+  throwsLike(
+    () =>
+      new lm.Trainer(
+        model,
+        [
+          [1, 2],
+          [3, vocab.size],
+        ],
+        opts,
+      ),
+    new RegExp(`ids\\[3\\] = ${vocab.size} is not a token id`),
+  );
   // five sentences, the third of 12 tokens cut into two pieces at seq 10: six
-  throwsLike(() => new lm.Trainer(model, sentences, { ...opts, batch: 9 }), /has 6 sentences of two or more tokens .*fewer than the batch of 9/);
+  throwsLike(
+    () => new lm.Trainer(model, sentences, { ...opts, batch: 9 }),
+    /has 6 sentences of two or more tokens .*fewer than the batch of 9/,
+  );
   throwsLike(() => new lm.Trainer(model, [[1], [2], [3, 4]], opts), /has 1 sentences of two or more tokens/);
   const { ids, mask, T } = pad(sentences.slice(0, 2), 0, 0);
-  throwsLike(() => model.lossAndGrads(ids, 2, T, { mask: mask.subarray(1) }), /mask has .* entries but N·T = .* are needed/);
-  throwsLike(() => model.lossAndGrads(ids, 2, T, { mask: Array.from(mask, (x) => x * 2) }), /mask\[0\] must be 1 \(a real target\) or 0 \(padding\), got 2/);
+  throwsLike(
+    () => model.lossAndGrads(ids, 2, T, { mask: mask.subarray(1) }),
+    /mask has .* entries but N·T = .* are needed/,
+  );
+  throwsLike(
+    () => model.lossAndGrads(ids, 2, T, { mask: Array.from(mask, (x) => x * 2) }),
+    /mask\[0\] must be 1 \(a real target\) or 0 \(padding\), got 2/,
+  );
   throwsLike(() => model.lossAndGrads(ids, 2, T, { mask: 'yes' }), /mask must be a Uint8Array/);
   throwsLike(() => lm.Model.prototype.evaluateSentences.call(model, [[1]]), /no sentence of two or more tokens/);
   model.parameters().forEach((p, k) => assert.deepEqual(Float64Array.from(p.data), before[k], p.name));
@@ -196,19 +241,94 @@ test('lmlab train --batching sentences, word and char level; --sentences; a resu
     const data = join(dir, 'text.txt');
     writeFileSync(data, `${WORDS}\n`.repeat(12));
     const word = join(dir, 'word.safetensors');
-    let r = cli(['train', '--data', data, '--level', 'word', '--batching', 'sentences', '--batch', '4', '--seq', '16', '--hidden', '16', '--embedding', '8', '--steps', '30', '--every', '10', '--out', word, '--quiet']);
+    let r = cli([
+      'train',
+      '--data',
+      data,
+      '--level',
+      'word',
+      '--batching',
+      'sentences',
+      '--batch',
+      '4',
+      '--seq',
+      '16',
+      '--hidden',
+      '16',
+      '--embedding',
+      '8',
+      '--steps',
+      '30',
+      '--every',
+      '10',
+      '--out',
+      word,
+      '--quiet',
+    ]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /saved .* at step 30: train loss [\d.]+, val loss [\d.]+/);
     const meta = JSON.parse(lm.Model.load(new Uint8Array(readFileSync(word))).metadata.training);
     assert.equal(meta.batching, 'sentences');
-    r = cli(['train', '--data', data, '--batching', 'sentences', '--batch', '4', '--seq', '12', '--hidden', '16', '--steps', '20', '--every', '10', '--out', join(dir, 'char.safetensors')]);
+    r = cli([
+      'train',
+      '--data',
+      data,
+      '--batching',
+      'sentences',
+      '--batch',
+      '4',
+      '--seq',
+      '12',
+      '--hidden',
+      '16',
+      '--steps',
+      '20',
+      '--every',
+      '10',
+      '--out',
+      join(dir, 'char.safetensors'),
+    ]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /sentences: \d+ for training \(\d+ pieces of at most 13 tokens\), \d+ held out/);
     assert.match(r.stdout, /batches of 4 sentences \(padded, masked; at most 12 steps\)/);
-    r = cli(['train', '--data', data, '--level', 'word', '--sentences', 'punctuation', '--batching', 'sentences', '--batch', '2', '--hidden', '8', '--embedding', '4', '--steps', '5', '--out', join(dir, 'p.safetensors'), '--quiet']);
+    r = cli([
+      'train',
+      '--data',
+      data,
+      '--level',
+      'word',
+      '--sentences',
+      'punctuation',
+      '--batching',
+      'sentences',
+      '--batch',
+      '2',
+      '--hidden',
+      '8',
+      '--embedding',
+      '4',
+      '--steps',
+      '5',
+      '--out',
+      join(dir, 'p.safetensors'),
+      '--quiet',
+    ]);
     assert.equal(r.status, 0, r.stderr);
     // resuming with the other batching names both
-    r = cli(['train', '--data', data, '--resume', word, '--batching', 'streams', '--steps', '5', '--out', join(dir, 'again.safetensors'), '--quiet']);
+    r = cli([
+      'train',
+      '--data',
+      data,
+      '--resume',
+      word,
+      '--batching',
+      'streams',
+      '--steps',
+      '5',
+      '--out',
+      join(dir, 'again.safetensors'),
+      '--quiet',
+    ]);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /trained on batches of sentences but this trainer batches streams/);
     assert.ok(!existsSync(join(dir, 'again.safetensors')), 'nothing written');
@@ -218,7 +338,19 @@ test('lmlab train --batching sentences, word and char level; --sentences; a resu
     assert.match(r.stderr, /--batching must be one of streams, sentences/);
     r = cli(['train', '--data', data, '--sentences', 'lines', '--out', join(dir, 'x.safetensors')]);
     assert.match(r.stderr, /--sentences applies to --level word/);
-    r = cli(['train', '--data', data, '--level', 'word', '--batching', 'sentences', '--batch', '500', '--out', join(dir, 'x.safetensors')]);
+    r = cli([
+      'train',
+      '--data',
+      data,
+      '--level',
+      'word',
+      '--batching',
+      'sentences',
+      '--batch',
+      '500',
+      '--out',
+      join(dir, 'x.safetensors'),
+    ]);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /fewer than the batch of 500: use a smaller batch or more text/);
     assert.ok(!existsSync(join(dir, 'x.safetensors')));

@@ -109,8 +109,10 @@ function toMask(value, length) {
 /** Sentences (an array of token-id arrays) → the concatenated ids and the sentence starts (S+1,). */
 function toSentences(value) {
   if (!Array.isArray(value))
-    fail(`batching 'sentences' needs an array of sentences (Int32Array of ids each, e.g. vocab.trainingSentences(text)), got ${describe(value)}`);
-  if (value.length === 0) fail('batching \'sentences\' needs at least one sentence, got an empty array');
+    fail(
+      `batching 'sentences' needs an array of sentences (Int32Array of ids each, e.g. vocab.trainingSentences(text)), got ${describe(value)}`,
+    );
+  if (value.length === 0) fail("batching 'sentences' needs at least one sentence, got an empty array");
   const lists = value.map((s, i) => toIds(`sentences[${i}]`, s));
   const starts = new Int32Array(lists.length + 1);
   for (let i = 0; i < lists.length; i++) starts[i + 1] = starts[i] + lists[i].length;
@@ -717,7 +719,19 @@ export function install(core) {
           const S = sentences.starts.length - 1;
           check(
             X.lm_trainer_create_sentences(
-              model.ptr, s.i32(data), data.length, s.i32(sentences.starts), S, N, T, kind, lr, momentum, clip, mode, out,
+              model.ptr,
+              s.i32(data),
+              data.length,
+              s.i32(sentences.starts),
+              S,
+              N,
+              T,
+              kind,
+              lr,
+              momentum,
+              clip,
+              mode,
+              out,
             ),
           );
         } else {

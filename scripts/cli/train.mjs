@@ -304,7 +304,8 @@ export async function run(argv) {
   /** Sentences: the first held-out sentences holding about `tokens` tokens, each scored from a zero state. */
   const firstSentences = (tokens) => {
     const out = [];
-    for (let n = 0, i = 0; i < valSentences.length && n < tokens; i++) out.push(valSentences[i]), (n += valSentences[i].length);
+    for (let n = 0, i = 0; i < valSentences.length && n < tokens; i++)
+      (out.push(valSentences[i]), (n += valSentences[i].length));
     return out;
   };
   const valSentenceSlice = firstSentences(f['val-tokens']);
@@ -356,7 +357,8 @@ export async function run(argv) {
   const deadline = f.minutes !== undefined ? Date.now() + f.minutes * 60000 : Infinity;
   // tokens predicted per step: streams batch·seq; sentences batch times a piece's mean targets
   const perStep = bySentence
-    ? (options.batch * trainSentences.reduce((n, s) => n + Math.max(0, s.length - 1), 0)) / Math.max(1, trainer.sentences)
+    ? (options.batch * trainSentences.reduce((n, s) => n + Math.max(0, s.length - 1), 0)) /
+      Math.max(1, trainer.sentences)
     : options.batch * options.seq;
   let smooth = Math.log(V);
   let lastVal = null;

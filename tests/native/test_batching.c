@@ -73,8 +73,8 @@ static void test_gradient_checks(void) {
         if (!m) return;
         int T = padded(ids, mask, 1, 0); /* a padded column beyond every sentence too */
         double rel[LM_MODEL_MAX_TENSORS];
-        CHECK(model_gradient_check_masked(m, ids, mask, NS, T, 30, GRAD_EPS, 3, rel) == LM_OK, "%s: %s",
-              cases[c].label, lm_error_message());
+        CHECK(model_gradient_check_masked(m, ids, mask, NS, T, 30, GRAD_EPS, 3, rel) == LM_OK, "%s: %s", cases[c].label,
+              lm_error_message());
         for (int k = 0; k < m->n_tensors; k++)
             CHECK(rel[k] < GRAD_TOL, "%s: %s (%s) relative error %.3g", cases[c].label, m->table[k].name,
                   m->table[k].lecture, rel[k]);
@@ -124,7 +124,8 @@ static void test_padding_changes_nothing(void) {
                   loss, loss0);
             double worst = 0;
             for (size_t i = 0; i < m->n_params; i++) {
-                double d = fabs((double)m->grads[i] - base[i]) / (fabs((double)base[i]) > 1 ? fabs((double)base[i]) : 1);
+                double d =
+                    fabs((double)m->grads[i] - base[i]) / (fabs((double)base[i]) > 1 ? fabs((double)base[i]) : 1);
                 worst = d > worst ? d : worst;
             }
             CHECK(worst <= SAME_TOL, "%s variant %d: gradients differ by %.3g", cases[c].label, variant, worst);
@@ -285,8 +286,7 @@ static void test_resume(void) {
     CHECK(model_save(back, streams, &stream_bytes, &stream_len) == LM_OK, "%s", lm_error_message());
     CHECK(trainer_new_sentences(&u, back, ids, 17, starts, 5, 2, 3, &o) == LM_OK, "%s", lm_error_message());
     s = trainer_restore(u, stream_bytes, stream_len);
-    CHECK(s == LM_ERR_ARG && strstr(lm_error_message(), "trained on streams"), "status %d: %s", s,
-          lm_error_message());
+    CHECK(s == LM_ERR_ARG && strstr(lm_error_message(), "trained on streams"), "status %d: %s", s, lm_error_message());
     trainer_delete(u);
     trainer_delete(streams);
     trainer_delete(t);
