@@ -113,6 +113,7 @@ export declare const TRAINER_INFO: Readonly<{
   CLIP_EVENTS: number;
   POSITION: number;
   WRAPS: number;
+  SENTENCES: number;
   COUNT: number;
 }>;
 /** Indices of lm_vocab_info's array. */
