@@ -285,6 +285,11 @@ test('bad vector files are refused with a sentence; the model and the stored vec
   );
   const nul = Uint8Array.from([0x6b, 0x00, 0x20, 0x31]).buffer;
   await assert.rejects(call('setVectors', { bytes: nul, name: 'b.bin', freeze: false }), /b\.bin is binary/);
+  // too big: refused before a byte is decoded (the buffer is never touched, so never resident)
+  await assert.rejects(
+    call('setVectors', { bytes: new ArrayBuffer(256 * 1024 * 1024 + 1), name: 'huge.txt', freeze: false }),
+    /huge\.txt is 256 MB; the page reads at most 256 MB of vectors/,
+  );
   await assert.rejects(
     call('setVectors', { bytes: bytesOf(VECTORS), name: 'v', freeze: 'yes' }),
     /freeze must be true or false/,

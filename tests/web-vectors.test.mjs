@@ -263,6 +263,12 @@ test('the embedding map: labelled points, a hovered token, updates while trainin
   await page.waitForSelector('#embedding-map .tooltip:not([hidden])');
   assert.match(await text('#embedding-map .tooltip'), /^the · #1, \d+× in training/);
   await shot('map', page.locator('#card-embedmap'));
+  // the keyboard walks the points, most frequent first
+  await page.mouse.move(0, 0);
+  await page.focus('#embedding-map canvas');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  assert.match(await text('#embedding-map .tooltip'), /· #2, \d+× in training/);
   // training: the map follows (the caption's step moves on), and the page keeps its frame rate
   await page.click('#train');
   await page.waitForFunction(() => window.lmlab.running && window.lmlab.step > 5);

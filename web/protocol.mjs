@@ -357,6 +357,13 @@
 
 // ---- the page's side ----------------------------------------------------------------------------
 
+/** The largest word-vector file setVectors reads (a 400 000-word, 100-number file is ~160 MB). */
+export const MAX_VECTOR_BYTES = 256 * 1024 * 1024;
+
+/** The sentence for a vector file over MAX_VECTOR_BYTES (the page says it before reading the file). @param {string} name @param {number} bytes */
+export const vectorFileTooBig = (name, bytes) =>
+  `${name} is ${(bytes / 2 ** 20).toFixed(0)} MB; the page reads at most ${MAX_VECTOR_BYTES / 2 ** 20} MB of vectors: keep the words you need (e.g. the first 100 000 lines) or use the CLI`;
+
 /** A request that failed in the worker: carries the worker's sentence and its LmlabError code. */
 export class WorkerError extends Error {
   /** @param {string} message @param {number} [code] 0 unless the C library gave a status */

@@ -9,6 +9,7 @@ import { coalesce } from '../kit/element.mjs';
 import { formatBytes, showChar } from '../corpus-check.mjs';
 import { $, showError } from './dom.mjs';
 import { VECTORS_CARD } from './vectors-card.mjs';
+import { MAX_VECTOR_BYTES, vectorFileTooBig } from '../protocol.mjs';
 
 /** @typedef {import('../app.mjs').AppState} AppState */
 /**
@@ -134,6 +135,11 @@ async function loadVectorsFile(app) {
   if (!file) return;
   const { trainer } = app;
   const error = $('vectors-error');
+  if (file.size > MAX_VECTOR_BYTES) {
+    // said before reading a gigabyte into the page
+    showError(error, `${vectorFileTooBig(file.name, file.size)}. The model is unchanged.`);
+    return;
+  }
   const resume = run.anyRunning(app);
   if (resume) await run.pauseTraining(app);
   $('vectors-status').textContent = `Reading ${file.name} (${formatBytes(file.size)}) in the worker…`;

@@ -9,12 +9,12 @@
 // neighbours, analogies and the map work on those too; loading vectors needs an embedding.
 import { W, requireCorpus } from './worker-state.mjs';
 import { pca2 } from './pca.mjs';
+import { MAX_VECTOR_BYTES, vectorFileTooBig } from '../protocol.mjs';
 
 /** @typedef {import('./worker-state.mjs').Session} Session */
 /** @typedef {import('../protocol.mjs').Requests} Requests */
 /** @typedef {import('../protocol.mjs').VectorsInfo} VectorsInfo */
 
-export const MAX_VECTOR_BYTES = 256 * 1024 * 1024; // a 400 000-word, 100-number file is ~160 MB
 const MAX_TOP = 500; // tokens on the map at most
 
 /** The session's neural model, or the sentence saying why there is none. @param {Session} s @param {string} what */
@@ -97,10 +97,7 @@ export async function setVectors(s, { bytes, name, freeze }) {
   const file = String(name ?? 'the vector file').slice(0, 120);
   if (typeof freeze !== 'boolean') throw new Error(`freeze must be true or false, got ${String(freeze)}`);
   if (!(bytes instanceof ArrayBuffer)) throw new Error(`${file}: the vectors must come as the file's bytes`);
-  if (bytes.byteLength > MAX_VECTOR_BYTES)
-    throw new Error(
-      `${file} is ${(bytes.byteLength / 2 ** 20).toFixed(0)} MB; the page reads at most ${MAX_VECTOR_BYTES / 2 ** 20} MB of vectors: keep the words you need (e.g. the first 100 000 lines) or use the CLI`,
-    );
+  if (bytes.byteLength > MAX_VECTOR_BYTES) throw new Error(vectorFileTooBig(file, bytes.byteLength));
   const t0 = performance.now();
   let text;
   try {
