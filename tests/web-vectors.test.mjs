@@ -349,5 +349,14 @@ test('the embedding map: labelled points, a hovered token, updates while trainin
     await text('#vectors-status'),
     /garden-vectors\.txt: .* Not in the current model: none of the \d+ words of the vocabulary has a vector in the file\./,
   );
+  // Forget vectors: dropped, the model rebuilt without them
+  const withVectors = await page.evaluate(() => window.lmlab.model);
+  await page.click('#vectors-forget');
+  await page.waitForFunction((m) => window.lmlab.model !== m, withVectors);
+  await page.waitForFunction(() =>
+    /^No pre-trained vectors/.test(document.querySelector('#vectors-status').textContent),
+  );
+  assert.equal(await page.locator('#vectors-forget').isDisabled(), true);
+  assert.equal(await page.evaluate(() => window.lmlab.model.vectors), null);
   assert.deepEqual(page.errors, []);
 });
