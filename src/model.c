@@ -336,6 +336,11 @@ static lm_status nonfinite_loss(const lm_model *m, double loss) {
 
 lm_status model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
                                     double *loss) {
+    return model_loss_and_grads_scaled(m, ids, N, T, h_start, 1.0, loss);
+}
+
+lm_status model_loss_and_grads_scaled(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
+                                      double grad_scale, double *loss) {
     lm_status s = model_ensure_caches(m, N, T);
     if (s) return s;
     split_windows(m, ids, N, T);
@@ -346,9 +351,11 @@ lm_status model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int 
     /* The objective is min-char-rnn's: the cross-entropy summed over the window, averaged over the N
      * streams, i.e. T times the per-token mean the softmax loss returns. Its gradients keep the scale
      * of the min-char-rnn notes, so Adagrad's eps (1e-8 inside the square root) and clip 5 mean what
-     * they mean there; with N = 1 a step is exactly a min-char-rnn step. */
+     * they mean there; with N = 1 a step is exactly a min-char-rnn step. grad_scale (n/N for a shard
+     * of n of N streams) makes a shard's gradient its share of the whole batch's; 1.0 leaves it T. */
     const size_t NTV = (size_t)N * T * m->cfg.V;
-    for (size_t i = 0; i < NTV; i++) m->dscores[i] *= (lm_float)T;
+    const lm_float factor = (lm_float)((double)T * grad_scale);
+    for (size_t i = 0; i < NTV; i++) m->dscores[i] *= factor;
     lm_cells_backward(m, N, T);
     const lm_param_info *bad = first_nonfinite(m, m->grads);
     if (bad)

@@ -114,6 +114,10 @@ lm_status model_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T, do
  * touching the carry. */
 lm_status model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
                                     double *loss);
+/* The same with the gradients multiplied by grad_scale (a shard of n of N streams: n / N, so the shards'
+ * gradients sum to the whole batch's); *loss stays the shard's own mean. */
+lm_status model_loss_and_grads_scaled(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
+                                      double grad_scale, double *loss);
 /* Forward only: summed cross-entropy over ids (N, T+1). state (state_count(N)) in/out, or NULL = zeros. */
 lm_status model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_float *state, double *loss_sum);
 void model_reset_state(lm_model *m);

@@ -586,6 +586,7 @@ lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
         int same_text = tokens == (double)t->len && position <= (double)t->stream_len;
         t->pos = same_text ? (size_t)position : 0;
         t->wraps = (uint64_t)wraps;
+        t->pending_step = 0;
         memcpy(m->frozen, frozen, sizeof frozen);
         if (carry && same_text) memcpy(m->carry, carry, parts * part_count * sizeof(lm_float));
         else model_reset_state(m);

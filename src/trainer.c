@@ -34,6 +34,11 @@ lm_status trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, siz
     t->T = T;
     t->stream_len = len / (size_t)N;
     model_reset_state(model);
+    s = trainer_set_shards(t, 1, 0, 1);
+    if (s) {
+        trainer_delete(t);
+        return s;
+    }
     *out = t;
     return LM_OK;
 }
@@ -43,11 +48,13 @@ void trainer_delete(lm_trainer *t) {
     lm_optim_free(&t->opt);
     free(t->ids);
     free(t->window);
+    free(t->shard_start);
+    free(t->pending);
+    free(t->start);
     free(t);
 }
 
-/* Fill window (N, T+1) from position pos of every stream, wrapping first if it would not fit. */
-static void next_window(lm_trainer *t) {
+void trainer_next_window(lm_trainer *t) {
     if (t->pos + (size_t)t->T + 1 > t->stream_len) {
         t->pos = 0;
         t->wraps++;
@@ -66,7 +73,8 @@ lm_status trainer_train(lm_trainer *t, int count, lm_train_stats *stats) {
     int done = 0;
     lm_status s = LM_OK;
     for (; done < count; done++) {
-        next_window(t);
+        trainer_next_window(t);
+        t->pending_step = 0;
         /* the carry changes only once the step is accepted, so a refused step leaves it as it was */
         double loss;
         s = model_ensure_carry(m, t->N);
