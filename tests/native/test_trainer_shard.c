@@ -134,8 +134,7 @@ static run_result run_replicas(lm_cell cell, int L, int W, const int *owners, in
         for (int j = 1; j < S; j++) /* shard order: ((row0 + row1) + row2) + row3 */
             for (size_t i = 0; i < P; i++) rows[i] += rows[(size_t)j * P + i];
         double loss = 0;
-        for (int j = 0; j < S; j++)
-            loss += (double)(t[0]->shard_start[j + 1] - t[0]->shard_start[j]) / N * losses[j];
+        for (int j = 0; j < S; j++) loss += (double)(t[0]->shard_start[j + 1] - t[0]->shard_start[j]) / N * losses[j];
         out.losses[k] = loss;
         for (int r = 0; r < R; r++) CHECK(trainer_apply(t[r], rows) == LM_OK, "%s", lm_error_message());
         int same = 1;
@@ -172,11 +171,13 @@ static void test_replicas_agree(lm_cell cell, int L, int W) {
     lm_model *m = make_model(cell, L, W);
     const size_t P = m->n_params, states = model_state_count(m, N);
     model_delete(m);
-    CHECK(memcmp(a.params, b.params, P * sizeof(lm_float)) == 0 && memcmp(a.params, c.params, P * sizeof(lm_float)) == 0,
+    CHECK(memcmp(a.params, b.params, P * sizeof(lm_float)) == 0 &&
+              memcmp(a.params, c.params, P * sizeof(lm_float)) == 0,
           "%s: 1, 2 and 3 replicas end with bit-identical parameters", model_cell_name(cell));
     CHECK(memcmp(a.losses, b.losses, sizeof a.losses) == 0 && memcmp(a.losses, c.losses, sizeof a.losses) == 0,
           "%s: and bit-identical losses", model_cell_name(cell));
-    CHECK(memcmp(a.carry, b.carry, states * sizeof(lm_float)) == 0 && memcmp(a.carry, c.carry, states * sizeof(lm_float)) == 0,
+    CHECK(memcmp(a.carry, b.carry, states * sizeof(lm_float)) == 0 &&
+              memcmp(a.carry, c.carry, states * sizeof(lm_float)) == 0,
           "%s: the gathered carried state equals the one replica's", model_cell_name(cell));
     free(a.params), free(b.params), free(c.params);
     free(a.carry), free(b.carry), free(c.carry);
