@@ -6,9 +6,14 @@
 
 #include <math.h>
 
+/* A live trainer of a live model, over streams (batches of sentences have no streams to shard). */
 static lm_status check_trainer(const char *fn, const lm_trainer *t) {
     LM_TRY(lm_check_handle(fn, "trainer", t, LM_KIND_TRAINER));
-    return lm_check_handle(fn, "the trainer's model (dispose the trainer before its model)", t->model, LM_KIND_MODEL);
+    LM_TRY(lm_check_handle(fn, "the trainer's model (dispose the trainer before its model)", t->model, LM_KIND_MODEL));
+    if (t->sentences)
+        return lm_fail(LM_ERR_ARG, "%s: this trainer takes batches of sentences; data-parallel training needs streams",
+                       fn);
+    return LM_OK;
 }
 
 lm_status lm_trainer_set_shards(lm_trainer *t, int shards, int first, int count) {

@@ -137,6 +137,7 @@ test('bad options are refused with a sentence, before any worker starts', async 
     [{ threads: 0 }, /threads must be a whole number of at least 1, got 0/],
     [{ threads: '2' }, /threads must be a whole number of at least 1, got "2"/],
     [{ batch: 0 }, /batch/],
+    [{ batching: 'sentences' }, /ParallelTrainer trains on streams \(batching 'streams'\); got batching "sentences"/],
   ];
   for (const [extra, message] of bad)
     await assert.rejects(lm.ParallelTrainer.create(model, ids, { ...OPTIONS, ...extra }), (err) => {

@@ -142,6 +142,8 @@ export function install(core, { Model, Trainer }) {
     static async create(model, ids, options) {
       if (!(model instanceof Model)) fail('ParallelTrainer needs a Model');
       if (!options || typeof options !== 'object') fail('ParallelTrainer needs options { batch, seq, optimizer, lr }');
+      if ((options.batching ?? 'streams') !== 'streams')
+        fail(`ParallelTrainer trains on streams (batching 'streams'); got batching ${describe(options.batching)}`);
       const trainer = new Trainer(model, ids, options); // checks every option and the ids
       try {
         const N = trainer.options.batch;

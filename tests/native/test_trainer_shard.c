@@ -291,6 +291,16 @@ static void test_api_errors(void) {
     h[9] = (lm_float)NAN;
     CHECK_FAILS(lm_trainer_set_state_rows(t, 1, 1, h), LM_ERR_NONFINITE, "state[9] is nan, not finite");
     delete_handles(m, t);
+    /* batches of sentences have no streams to shard */
+    m = make_model(LM_CELL_RNN, 1, 0);
+    const int32_t starts[] = {0, 5, 9, 14};
+    lm_optim_config c = lm_optim_defaults(LM_OPT_ADAM);
+    CHECK(trainer_new_sentences(&t, m, ids, 14, starts, 3, 2, 4, &c) == LM_OK, "%s", lm_error_message());
+    add_handles(m, t);
+    CHECK_FAILS(lm_trainer_set_shards(t, 1, 0, 1), LM_ERR_ARG,
+                "trainer_set_shards: this trainer takes batches of sentences");
+    CHECK_FAILS(lm_trainer_grads(t, grads, losses, NULL), LM_ERR_ARG, "data-parallel training needs streams");
+    delete_handles(m, t);
 }
 
 int main(void) {
