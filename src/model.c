@@ -607,7 +607,7 @@ static lm_status gradient_check(lm_model *m, const int32_t *ids, const uint8_t *
     if (m->carry_N == N && !mask) memcpy(start, m->carry, state_count * sizeof(lm_float));
     else empty_state(m, start, state_count);
     double loss;
-    lm_status s = loss_and_grads(m, ids, mask, N, T, start, &loss);
+    lm_status s = loss_and_grads(m, ids, mask, N, T, start, 1.0, &loss);
     if (!s) memcpy(analytic, m->grads, m->n_params * sizeof(lm_float));
     lm_rng rng;
     lm_rng_seed(&rng, seed);
