@@ -166,6 +166,12 @@
  */
 
 /**
+ * The reply to checkCorpus: the text, decoded and checked, and its statistics (code points, UTF-8
+ * bytes, distinct characters, the most frequent ones).
+ * @typedef {{ text: string, stats: ReturnType<typeof import('./corpus-check.mjs').corpusStats> }} CheckedCorpus
+ */
+
+/**
  * The reply to load: the new model; its settings are the file's, merged over the current ones.
  * @typedef {ModelInfo} LoadedModel
  */
@@ -179,6 +185,10 @@
  * @property {{ payload: { testHooks?: boolean }, result: { cells: CellKind[], threads: number } }} init
  *   load lmlab.wasm (once per worker) and say which cells it has; testHooks allows the debug requests
  *   (a page opened with ?testhooks=1)
+ * @property {{ payload: { name: string, bytes?: ArrayBuffer, text?: string }, result: CheckedCorpus }} checkCorpus
+ *   check a file's bytes (transfer them) or a string as training text (corpus-check.mjs: empty, too
+ *   large, NUL, invalid UTF-8 are refused with a sentence naming `name`) and count its statistics; off
+ *   the page's main thread. The session's corpus is not changed (setCorpus does that)
  * @property {{ payload: { name: string, text: string }, result: CorpusInfo }} setCorpus split and encode
  *   a checked text, count its bigram; drops the model
  * @property {{ payload: { settings: Partial<Record<keyof Settings, number | string>> }, result: ModelInfo }} configure

@@ -2,9 +2,9 @@
 // (generated, the long-range test that tells a vanilla RNN from an LSTM: closers 12–48 characters
 // after their openers, as the page's preset; or 8–24, which a 32-unit LSTM learns in a few hundred to
 // a couple of thousand updates) and the lecture's "hello". Other texts come inline (`text`) or from a
-// URL (`src`, checked like any upload); and the probe excerpt views show by default. No DOM beyond fetch.
+// URL (`src`, checked like any upload, in the worker: trainer.mjs); and the probe excerpt views show by
+// default. No DOM beyond fetch.
 import { bracketCorpus } from '../corpora/synthetic.mjs';
-import { checkText, decodeCorpus } from '../corpus-check.mjs';
 
 /** @type {Readonly<Record<string, () => string>>} generated corpora by name */
 export const BUILT_IN = Object.freeze({
@@ -14,12 +14,13 @@ export const BUILT_IN = Object.freeze({
 });
 
 /**
- * The training text of a trainer's options: inline text, a built-in corpus, or a fetched file.
+ * The training text of a trainer's options: inline text or a fetched file's bytes, not yet checked
+ * (`label` names them in the check's messages), or a built-in corpus's text (generated, known good).
  * @param {{ text?: string, corpus?: string, src?: string | URL }} options
- * @returns {Promise<{ text: string, name: string }>}
+ * @returns {Promise<{ text: string, name: string } | { unchecked: string | ArrayBuffer, label: string, name: string }>}
  */
 export async function resolveText({ text, corpus, src }) {
-  if (typeof text === 'string') return { text: checkText(text, "The trainer's text"), name: 'text' };
+  if (typeof text === 'string') return { unchecked: text, label: "The trainer's text", name: 'text' };
   if (corpus) {
     const make = Object.hasOwn(BUILT_IN, corpus) ? BUILT_IN[corpus] : null;
     if (!make)
@@ -33,7 +34,7 @@ export async function resolveText({ text, corpus, src }) {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`could not fetch ${url.pathname}: HTTP ${response.status}`);
     const name = url.pathname.split('/').pop() || 'text';
-    return { text: decodeCorpus(new Uint8Array(await response.arrayBuffer()), name), name };
+    return { unchecked: await response.arrayBuffer(), label: name, name };
   }
   throw new Error(`a trainer needs a text: give text, corpus (${Object.keys(BUILT_IN).join(', ')}) or src (a URL)`);
 }

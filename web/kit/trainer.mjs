@@ -199,8 +199,10 @@ export class Trainer extends EventTarget {
     this.starting ??= (async () => {
       await this.hub.start();
       if (this.source.text !== undefined || this.source.corpus || this.source.src) {
-        const { text, name } = await resolveText(this.source);
-        await this.setText(text, { name: this.source.name ?? name, configure: false });
+        const resolved = await resolveText(this.source);
+        const text =
+          'text' in resolved ? resolved.text : (await this.checkCorpus(resolved.unchecked, resolved.label)).text;
+        await this.setText(text, { name: this.source.name ?? resolved.name, configure: false });
         await this.configure();
       }
       this.emit('ready', this);
@@ -223,6 +225,20 @@ export class Trainer extends EventTarget {
   }
 
   // ---- corpus and model ---------------------------------------------------------------------------
+
+  /**
+   * Check a training text in the worker, off the page's main thread: a file's bytes (an ArrayBuffer
+   * moves to the worker and is empty here afterwards; a Uint8Array is copied) or a string. Resolves
+   * with the decoded text and its statistics, or rejects with the sentence naming the problem (empty,
+   * over 32 MB, a NUL byte, invalid UTF-8 with its offset). The current corpus is not changed.
+   * @param {ArrayBuffer | Uint8Array | string} input @param {string} [name] what to call it in messages
+   * @returns {Promise<import('../protocol.mjs').CheckedCorpus>}
+   */
+  async checkCorpus(input, name = 'The text') {
+    if (typeof input === 'string') return this.call('checkCorpus', { text: input, name });
+    const bytes = input instanceof ArrayBuffer ? input : new Uint8Array(input).buffer;
+    return this.call('checkCorpus', { bytes, name }, [bytes]);
+  }
 
   /**
    * Make `text` the training text (checked by the worker, split, its bigram counted); the model is

@@ -1,8 +1,8 @@
-// corpus-panel.mjs — the corpus panel's pieces that need no worker: the preset list, fetching or
-// generating a preset's text (checked like any other input) and the statistics under the inputs.
-// corpus.mjs uses them to handle a new corpus.
+// corpus-panel.mjs — the corpus panel's pieces: the preset list, fetching or generating a preset's
+// text (checked like any other input, by the function it is given: the worker's check) and the
+// statistics under the inputs. corpus.mjs uses them to handle a new corpus.
 import { $ } from './dom.mjs';
-import { CorpusError, decodeCorpus, formatBytes, showChar } from '../corpus-check.mjs';
+import { CorpusError, formatBytes, showChar } from '../corpus-check.mjs';
 import { PRESETS, presetById } from '../presets.mjs';
 
 /**
@@ -12,6 +12,12 @@ import { PRESETS, presetById } from '../presets.mjs';
  * @property {string} text
  * @property {string | null} presetId the built-in corpus it is, null for the user's own text (not in links)
  * @property {string} [note] shown under the statistics
+ * @property {CorpusStats} stats its size and characters (counted with the check)
+ */
+/** @typedef {import('../protocol.mjs').CheckedCorpus['stats']} CorpusStats */
+/**
+ * Checks a text (bytes or a string) and counts it, off the main thread: the trainer's checkCorpus.
+ * @typedef {(input: ArrayBuffer | string, name: string) => Promise<import('../protocol.mjs').CheckedCorpus>} CheckCorpus
  */
 
 /** Fill the preset drop-down (plus a disabled entry shown for the user's own text). */
@@ -23,26 +29,28 @@ export function fillPresetSelect() {
 }
 
 /**
- * The text of preset `id`: generated, or fetched next to the page and validated.
- * @param {string} id
+ * The text of preset `id`: generated, or fetched next to the page; checked and counted by `check`.
+ * @param {string} id @param {CheckCorpus} check
  * @returns {Promise<Corpus>}
  */
-export async function loadPreset(id) {
+export async function loadPreset(id, check) {
   const preset = presetById(id);
   if (!preset) throw new CorpusError(`there is no built-in corpus '${id}'`);
-  let text;
-  if (preset.generate) text = preset.generate();
+  /** @type {ArrayBuffer | string} */
+  let input;
+  if (preset.generate) input = preset.generate();
   else if (preset.file) {
     const response = await fetch(new URL(preset.file, document.baseURI));
     if (!response.ok) throw new CorpusError(`could not fetch ${preset.file}: HTTP ${response.status}`);
-    text = decodeCorpus(new Uint8Array(await response.arrayBuffer()), preset.title);
+    input = await response.arrayBuffer();
   } else throw new CorpusError(`built-in corpus '${id}' has neither a file nor a generator`);
-  return { name: preset.id, text, presetId: preset.id, note: preset.note };
+  const { text, stats } = await check(input, preset.title);
+  return { name: preset.id, text, presetId: preset.id, note: preset.note, stats };
 }
 
 /**
  * Size, vocabulary, held-out split and the most frequent characters, under the corpus inputs.
- * @param {ReturnType<typeof import('../corpus-check.mjs').corpusStats>} stats
+ * @param {CorpusStats} stats
  * @param {{ note?: string }} corpus @param {{ heldOut: boolean, valTokens: number }} info from the worker
  *   (setCorpus)
  */

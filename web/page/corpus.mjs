@@ -1,8 +1,9 @@
 // corpus.mjs — handling a new training text: a built-in preset (with the settings it suggests), pasted
-// text, an opened or dropped file. Each is checked first (../corpus-check.mjs: empty, too large,
+// text, an opened or dropped file. Each is checked first, in the training worker (the trainer's
+// checkCorpus runs ../corpus-check.mjs there, so 32 MB never freezes the page: empty, too large,
 // binary, broken UTF-8 get one sentence and the old corpus stays); a good one goes to the trainer,
 // the statistics and probe text follow, and a fresh model is built. corpus-panel.mjs has the pieces.
-import { checkText, corpusStats, decodeCorpus, formatBytes, MAX_CORPUS_BYTES } from '../corpus-check.mjs';
+import { MAX_CORPUS_BYTES, tooLarge } from '../corpus-check.mjs';
 import { defaultSettings } from '../settings.mjs';
 import { presetById } from '../presets.mjs';
 import { $, banner, setStatus, showError } from './dom.mjs';
@@ -15,10 +16,13 @@ import { locked } from './lesson.mjs';
 /** @typedef {import('../app.mjs').AppState} AppState */
 /** @typedef {import('./corpus-panel.mjs').Corpus} Corpus */
 
-/** loadPreset with a status line while it runs. @param {string} id */
-function fetchPreset(id) {
+/** The worker's check, for loadPreset. @param {AppState} app @returns {import('./corpus-panel.mjs').CheckCorpus} */
+const checker = (app) => (input, name) => app.trainer.checkCorpus(input, name);
+
+/** loadPreset with a status line while it runs. @param {AppState} app @param {string} id */
+function fetchPreset(app, id) {
   setStatus(`Loading ${presetById(id)?.title ?? id}…`);
-  return loadPreset(id);
+  return loadPreset(id, checker(app));
 }
 
 /**
@@ -27,7 +31,7 @@ function fetchPreset(id) {
  */
 async function useCorpus(app, corpus) {
   showError($('corpus-error'), '');
-  const stats = corpusStats(corpus.text);
+  const { stats } = corpus;
   app.corpus = corpus;
   setStatus('Counting bigrams…');
   const probeText = $('probe-text', HTMLTextAreaElement);
@@ -46,17 +50,19 @@ async function useCorpus(app, corpus) {
 /**
  * The user's own text (pasted, or a file's bytes): checked, then trained on; a bad one is refused
  * with a sentence and the previous corpus stays.
- * @param {AppState} app @param {string | Uint8Array} bytesOrText @param {string} name for messages
+ * @param {AppState} app @param {string | ArrayBuffer} bytesOrText (bytes move to the worker) @param {string} name for messages
  */
 async function userCorpus(app, bytesOrText, name) {
   try {
-    const text = typeof bytesOrText === 'string' ? checkText(bytesOrText, name) : decodeCorpus(bytesOrText, name);
+    setStatus(`Checking ${name}…`);
+    const { text, stats } = await app.trainer.checkCorpus(bytesOrText, name);
     await pauseTraining(app);
     await useCorpus(app, {
       name: name.slice(0, 60),
       text,
       presetId: null,
       note: `${name}: not part of the link (links carry only built-in corpora).`,
+      stats,
     });
     setStatus(`Loaded ${name}.`);
   } catch (err) {
@@ -69,13 +75,10 @@ async function userCorpus(app, bytesOrText, name) {
 async function readUserFile(app, file) {
   if (locked(app, 'corpus')) return;
   if (file.size > MAX_CORPUS_BYTES) {
-    showError(
-      $('corpus-error'),
-      `${file.name} is ${formatBytes(file.size)}; the page holds at most ${formatBytes(MAX_CORPUS_BYTES)} of text in memory. Use an excerpt.`,
-    );
+    showError($('corpus-error'), tooLarge(file.name, file.size));
     return;
   }
-  await userCorpus(app, new Uint8Array(await file.arrayBuffer()), file.name);
+  await userCorpus(app, await file.arrayBuffer(), file.name);
 }
 
 /** The preset list changed: load it, take its suggested settings. @param {AppState} app */
@@ -85,7 +88,7 @@ export async function choosePreset(app) {
   if (!preset) return;
   try {
     await pauseTraining(app);
-    const corpus = await fetchPreset(id);
+    const corpus = await fetchPreset(app, id);
     if (preset.suggest) Object.assign(app.settings, preset.suggest);
     app.settings.corpus = id;
     writeControls(app);
@@ -138,10 +141,10 @@ export async function loadStartCorpus(app, given) {
   if (app.lesson.text !== null) {
     // the lesson's own text (checked like a pasted one; a bad one falls back to the link's corpus)
     try {
-      const text = checkText(app.lesson.text, "The link's text");
+      const { text, stats } = await app.trainer.checkCorpus(app.lesson.text, "The link's text");
       writeControls(app);
       writeUrl(app);
-      await useCorpus(app, { name: 'lesson', text, presetId: null, note: 'The text this lesson link carries.' });
+      await useCorpus(app, { name: 'lesson', text, presetId: null, note: 'The text this lesson link carries.', stats });
       return;
     } catch (err) {
       banner(`${err.message}; loading the link's corpus instead.`);
@@ -153,11 +156,11 @@ export async function loadStartCorpus(app, given) {
   writeControls(app);
   let corpus;
   try {
-    corpus = await fetchPreset(settings.corpus);
+    corpus = await fetchPreset(app, settings.corpus);
   } catch (err) {
     banner(`${err.message}; loading the Brown corpus instead.`);
     settings.corpus = defaultSettings().corpus;
-    corpus = await fetchPreset(settings.corpus);
+    corpus = await fetchPreset(app, settings.corpus);
   }
   writeUrl(app);
   await useCorpus(app, corpus);
