@@ -110,7 +110,8 @@ export function utf8Length(text) {
  * (a pair is one character, counted by its code point beside it): a loop over the string, no
  * string per character.
  * @param {string} text @param {number} [top]
- * @returns {{ chars: number, bytes: number, vocabSize: number, top: { char: string, count: number }[] }}
+ * @returns {{ chars: number, bytes: number, vocabSize: number, top: { char: string, count: number }[], alphabet: string }}
+ *   alphabet: every distinct character, the most frequent first
  */
 export function corpusStats(text, top = 12) {
   const bmp = new Float64Array(0x10000); // counts of the characters below U+10000
@@ -144,17 +145,33 @@ export function corpusStats(text, top = 12) {
     bytes,
     vocabSize: counts.length,
     top: sorted.slice(0, top).map(([char, count]) => ({ char, count })),
+    alphabet: sorted.map(([char]) => char).join(''),
   };
 }
 
 /**
  * A text checked and counted in one go: bytes (a file's) or a string (pasted, a link's); throws
- * CorpusError with the sentence. What the worker's 'checkCorpus' request runs.
+ * CorpusError with the sentence. The training worker runs it on every corpus it is sent (setCorpus),
+ * and answers with the statistics and the probe excerpt: the page never holds the whole text.
  * @param {Uint8Array | string} input @param {string} name what to call the input in messages
  */
 export function checkCorpus(input, name) {
   const text = typeof input === 'string' ? checkText(input, name) : decodeCorpus(input, name);
-  return { text, stats: corpusStats(text) };
+  return { text, stats: { ...corpusStats(text), probe: defaultProbe(text) } };
+}
+
+/**
+ * A probe excerpt from the held-out part of a text: starts at a line or sentence, about 100
+ * characters (tiny texts: their beginning).
+ * @param {string} text the corpus
+ */
+export function defaultProbe(text) {
+  const from = Math.floor(text.length * 0.92);
+  let start = text.indexOf('\n', from);
+  if (start < 0 || start > from + 400) start = from;
+  let excerpt = text.slice(start + 1, start + 1 + 160);
+  if (excerpt.trim().length < 20) excerpt = text.slice(0, 160);
+  return [...excerpt].slice(0, 100).join('').replace(/\s+$/, '');
 }
 
 /** How a character is shown in labels: visible stand-ins for space, newline and tab. @param {string} ch */

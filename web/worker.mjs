@@ -6,7 +6,6 @@
 // DOM; protocol.mjs types every message, and `handlers` below is checked against it.
 import { loadLmlab } from '../wasm_glue/index.mjs';
 import { resolveSettings } from './settings.mjs';
-import { checkCorpus } from './corpus-check.mjs';
 import { W, createSession, post } from './worker/worker-state.mjs';
 import { postSnapshot } from './worker/snapshot.mjs';
 import { setCorpus, configure, evaluateValidation, disposeModel, save, load, recountBigram } from './worker/model.mjs';
@@ -49,13 +48,6 @@ const handlers = {
       }
     }
     return { cells, threads: 1 };
-  },
-  checkCorpus(_s, { bytes, text, name }) {
-    // the page's corpus check, here so that 32 MB of decoding and counting never blocks the page
-    const label = String(name ?? 'The text').slice(0, 200);
-    if (bytes instanceof ArrayBuffer) return checkCorpus(new Uint8Array(bytes), label);
-    if (typeof text === 'string') return checkCorpus(text, label);
-    throw new Error('checkCorpus needs the bytes of a file (an ArrayBuffer) or a text (a string)');
   },
   setCorpus,
   configure,

@@ -1,23 +1,17 @@
-// corpus-panel.mjs — the corpus panel's pieces: the preset list, fetching or generating a preset's
-// text (checked like any other input, by the function it is given: the worker's check) and the
-// statistics under the inputs. corpus.mjs uses them to handle a new corpus.
+// corpus-panel.mjs — the corpus panel's pieces that need no worker: the preset list, fetching or
+// generating a preset's text (the worker checks it like any other input) and the statistics under
+// the inputs. corpus.mjs uses them to handle a new corpus.
 import { $ } from './dom.mjs';
 import { CorpusError, formatBytes, showChar } from '../corpus-check.mjs';
 import { PRESETS, presetById } from '../presets.mjs';
 
 /**
- * A checked training text and where it came from.
+ * Where the training text came from (the text itself is in the worker; the page keeps no copy).
  * @typedef {object} Corpus
  * @property {string} name what the worker and saved model files call it
- * @property {string} text
+ * @property {string} label what messages call it ("notes.txt", "The pasted text")
  * @property {string | null} presetId the built-in corpus it is, null for the user's own text (not in links)
  * @property {string} [note] shown under the statistics
- * @property {CorpusStats} stats its size and characters (counted with the check)
- */
-/** @typedef {import('../protocol.mjs').CheckedCorpus['stats']} CorpusStats */
-/**
- * Checks a text (bytes or a string) and counts it, off the main thread: the trainer's checkCorpus.
- * @typedef {(input: ArrayBuffer | string, name: string) => Promise<import('../protocol.mjs').CheckedCorpus>} CheckCorpus
  */
 
 /** Fill the preset drop-down (plus a disabled entry shown for the user's own text). */
@@ -29,11 +23,12 @@ export function fillPresetSelect() {
 }
 
 /**
- * The text of preset `id`: generated, or fetched next to the page; checked and counted by `check`.
- * @param {string} id @param {CheckCorpus} check
- * @returns {Promise<Corpus>}
+ * Preset `id` and its text: generated, or a file fetched next to the page (its bytes, unchecked: the
+ * worker checks them).
+ * @param {string} id
+ * @returns {Promise<{ corpus: Corpus, input: ArrayBuffer | string }>}
  */
-export async function loadPreset(id, check) {
+export async function loadPreset(id) {
   const preset = presetById(id);
   if (!preset) throw new CorpusError(`there is no built-in corpus '${id}'`);
   /** @type {ArrayBuffer | string} */
@@ -44,13 +39,12 @@ export async function loadPreset(id, check) {
     if (!response.ok) throw new CorpusError(`could not fetch ${preset.file}: HTTP ${response.status}`);
     input = await response.arrayBuffer();
   } else throw new CorpusError(`built-in corpus '${id}' has neither a file nor a generator`);
-  const { text, stats } = await check(input, preset.title);
-  return { name: preset.id, text, presetId: preset.id, note: preset.note, stats };
+  return { corpus: { name: preset.id, label: preset.title, presetId: preset.id, note: preset.note }, input };
 }
 
 /**
  * Size, vocabulary, held-out split and the most frequent characters, under the corpus inputs.
- * @param {CorpusStats} stats
+ * @param {import('../protocol.mjs').TextStats} stats
  * @param {{ note?: string }} corpus @param {{ heldOut: boolean, valTokens: number }} info from the worker
  *   (setCorpus)
  */
