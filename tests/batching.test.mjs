@@ -314,6 +314,18 @@ test('lmlab train --batching sentences, word and char level; --sentences; a resu
       '--quiet',
     ]);
     assert.equal(r.status, 0, r.stderr);
+    // eval --per-sentence: every held-out sentence from a zero state, the sum the API gives
+    r = cli(['eval', '--model', word, '--data', data, '--per-sentence', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const scored = JSON.parse(r.stdout);
+    const m = lm.Model.load(new Uint8Array(readFileSync(word)));
+    const v = lm.Vocab.fromJSON(JSON.parse(m.metadata.vocab));
+    const want = m.evaluateSentences(v.trainingSentences(`${WORDS}\n`.repeat(12)));
+    assert.equal(scored.tokens, want.tokens);
+    assert.ok(Math.abs(scored.loss - want.loss) < 1e-9, `${scored.loss} vs ${want.loss}`);
+    assert.equal(scored.perSentence, true);
+    r = cli(['eval', '--model', word, '--data', data, '--per-sentence', '--batch', '4']);
+    assert.match(r.stderr, /--per-sentence scores whole sentences: --batch and --seq do not apply/);
     // resuming with the other batching names both
     r = cli([
       'train',
