@@ -48,6 +48,29 @@ const cssAsText = {
   },
 };
 
+/**
+ * esbuild plugin for the language-model worker: the lmlab.wasm it loads has no sequence to sequence,
+ * so the glue's seq2seq parts (about 19 KB minified: Seq2Seq, its vocabularies and pairs, the
+ * attention layers) would never run there. wasm_glue/index.mjs installs them only for an instance
+ * that has them; here they are replaced by an install() that says so, should one ever have them.
+ * The seq2seq mode's own worker is built without this plugin.
+ * @type {import('esbuild').Plugin}
+ */
+const withoutSeq2SeqGlue = {
+  name: 'without-seq2seq-glue',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(seq2seq|layers-attention)\.mjs$/ }, (args) =>
+      args.importer.endsWith(join('wasm_glue', 'index.mjs'))
+        ? { path: args.path, namespace: 'absent-glue' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'absent-glue' }, (args) => ({
+      contents: `export function install() { throw new Error('this bundle of lmlab leaves out ${args.path.slice(2)}: use the seq2seq worker'); }`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** esbuild options every bundle shares. @type {import('esbuild').BuildOptions} */
 const COMMON = {
   bundle: true,
@@ -149,14 +172,15 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
   // embedding map's plot, the worker's embedding questions) becomes a chunk of its own in chunks/,
   // loaded when first used. The page weight counts what the page loads at start: each entry and the
   // chunks it imports statically (esbuild's metafile says which).
+  const lmWorker = { ...COMMON, plugins: [...(COMMON.plugins ?? []), withoutSeq2SeqGlue] };
   /** @type {Set<string>} output files the page loads when it starts (absolute paths) */
   const atStart = new Set();
-  for (const entryPoints of [
-    { app: join(ROOT, 'web/app.mjs'), style: join(ROOT, 'web/style.css') },
-    { worker: join(ROOT, 'web/worker.mjs') },
-  ]) {
+  for (const [options, entryPoints] of /** @type {[import('esbuild').BuildOptions, Record<string, string>][]} */ ([
+    [COMMON, { app: join(ROOT, 'web/app.mjs'), style: join(ROOT, 'web/style.css') }],
+    [lmWorker, { worker: join(ROOT, 'web/worker.mjs') }],
+  ])) {
     const { metafile } = await build({
-      ...COMMON,
+      ...options,
       entryPoints,
       outdir: outDir,
       splitting: true,
@@ -173,11 +197,8 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
   // The kit: one module for authors' pages, the worker and the .wasm beside it (their URLs are
   // relative to the module: import.meta.url).
   const kitDir = join(outDir, 'kit');
-  await build({
-    ...COMMON,
-    entryPoints: { 'lmlab-kit': join(ROOT, 'web/kit/index.mjs'), worker: join(ROOT, 'web/worker.mjs') },
-    outdir: kitDir,
-  });
+  await build({ ...COMMON, entryPoints: { 'lmlab-kit': join(ROOT, 'web/kit/index.mjs') }, outdir: kitDir });
+  await build({ ...lmWorker, entryPoints: { worker: join(ROOT, 'web/worker.mjs') }, outdir: kitDir });
   await copyFile(wasm, join(kitDir, 'lmlab.wasm'));
   // The tutorials: plain pages over the kit (../../kit/lmlab-kit.js).
   const tutorials = join(ROOT, 'web/tutorials');

@@ -218,12 +218,12 @@ function refreshQuestions(app) {
 }
 
 /**
- * A token to start the neighbours with: a frequent word of four letters or more from the corpus's first
- * lines (characters: 'e', or the first letter there is).
+ * A token to start the neighbours with: the most frequent word of four letters or more in the
+ * corpus's probe excerpt (characters: 'e', or the first letter there is).
  * @param {AppState} app
  */
 function defaultToken(app) {
-  const text = app.corpus?.text.slice(0, 4000) ?? '';
+  const text = app.trainer.probeExcerpt ?? '';
   if (app.trainer.corpus?.level === 'word') {
     const counts = new Map();
     for (const w of text.toLowerCase().match(/\p{L}{4,}/gu) ?? []) counts.set(w, (counts.get(w) ?? 0) + 1);
