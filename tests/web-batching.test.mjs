@@ -56,9 +56,14 @@ test('batching=sentences: the worker trains on whole sentences, validates per se
   const start = await page.evaluate(() => window.lmlab.lossChart.firstValidation);
   assert.ok(Math.abs(start - Math.log(V)) < 0.3, `first validation ${start}, ln V ${Math.log(V)}`);
   await page.click('#train');
-  await page.waitForFunction((s) => Math.min(...window.lmlab.lossChart.val.map((p) => p.loss)) < s - 1, start, {
-    timeout: 90000,
-  });
+  // 4 KB is learnt by heart: the held-out loss dips within a few hundred steps, then rises
+  let val = [];
+  for (const end = Date.now() + 90000; Date.now() < end; await page.waitForTimeout(500)) {
+    val = await page.evaluate(() => window.lmlab.lossChart.val.map((p) => [p.step, p.loss]));
+    if (Math.min(...val.map(([, loss]) => loss)) < start - 1) break;
+  }
+  const best = Math.min(...val.map(([, loss]) => loss));
+  assert.ok(best < start - 1, `held-out loss never fell below ${start - 1}: ${JSON.stringify(val.slice(0, 20))}`);
   const steps = await page.evaluate(() => window.lmlab.step);
   assert.ok(steps > 10, `${steps} steps`);
   await page.click('#train');
