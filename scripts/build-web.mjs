@@ -138,10 +138,17 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
   });
   const lmWorker = { ...COMMON, plugins: [...(COMMON.plugins ?? []), withoutSeq2SeqGlue] };
   await build({ ...lmWorker, entryPoints: { worker: join(ROOT, 'web/worker.mjs') }, outdir: outDir });
-  // The seq2seq mode's worker and its .wasm, in seq2seq/: the page loads them only when that mode is
-  // opened, so they are not counted in the page weight (printed on their own).
+  // The seq2seq mode's page code, worker and .wasm, in seq2seq/: the page loads them only when that
+  // mode is opened, so they are not counted in the page weight (printed on their own).
   const seq2seqDir = join(outDir, 'seq2seq');
   await build({ ...COMMON, entryPoints: { worker: join(ROOT, 'web/worker/seq2seq-worker.mjs') }, outdir: seq2seqDir });
+  // …and the mode's page code with its markup (web/seq2seq/switch.mjs imports it when first opened).
+  await build({
+    ...COMMON,
+    entryPoints: { mode: join(ROOT, 'web/seq2seq/mode.mjs') },
+    loader: { '.html': 'text' },
+    outdir: seq2seqDir,
+  });
   await copyFile(seq2seqWasm, join(seq2seqDir, 'lmlab-seq2seq.wasm'));
   // The kit: one module for authors' pages, the worker and the .wasm beside it (their URLs are
   // relative to the module: import.meta.url).
