@@ -6,7 +6,8 @@
 // self-contained ES module with uPlot and d3 inside, and the worker and lmlab.wasm beside it) and the
 // tutorials (web/tutorials/* → tutorials/, pages that use only the kit). Relative URLs only, so any
 // static host and sub-path works. Prints the page weight (the page's own files, without corpora, kit
-// and tutorials) and fails above the 500 KB budget, or when lmlab.wasm alone is above 150 KB; prints
+// and tutorials; of lmlab.wasm and lmlab-fma.wasm, only the larger: a browser loads one) and fails above
+// the 500 KB budget, or when lmlab.wasm or lmlab-fma.wasm alone is above 150 KB; prints
 // the kit's weight too.
 import { build } from 'esbuild';
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -98,11 +99,19 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
   if (!(await exists(wasm))) throw new Error('build/lmlab.wasm is missing: run `make wasm` first');
   const seq2seqWasm = join(ROOT, 'build/lmlab-seq2seq.wasm');
   if (!(await exists(seq2seqWasm))) throw new Error('build/lmlab-seq2seq.wasm is missing: run `make wasm` first');
-  const wasmBytes = (await stat(wasm)).size;
-  if (wasmBytes > WASM_BUDGET_BYTES)
-    throw new Error(
-      `build/lmlab.wasm is ${wasmBytes} bytes, over the ${WASM_BUDGET_BYTES}-byte budget of the page's .wasm (move code the page does not load at start into a module of its own, as build/lmlab-seq2seq.wasm)`,
-    );
+  // The fused multiply-add builds (relaxed SIMD), which the workers load where the browser has it.
+  const fmaWasm = join(ROOT, 'build/lmlab-fma.wasm');
+  const seq2seqFmaWasm = join(ROOT, 'build/lmlab-seq2seq-fma.wasm');
+  for (const file of [fmaWasm, seq2seqFmaWasm])
+    if (!(await exists(file))) throw new Error(`${relative(ROOT, file)} is missing: run \`make wasm\` first`);
+  // Each .wasm the page may load at start (one of the two) stays within the budget.
+  for (const file of [wasm, fmaWasm]) {
+    const bytes = (await stat(file)).size;
+    if (bytes > WASM_BUDGET_BYTES)
+      throw new Error(
+        `${relative(ROOT, file)} is ${bytes} bytes, over the ${WASM_BUDGET_BYTES}-byte budget of the page's .wasm (move code the page does not load at start into a module of its own, as build/lmlab-seq2seq.wasm)`,
+      );
+  }
   await rm(outDir, { recursive: true, force: true });
   await mkdir(join(outDir, 'corpora'), { recursive: true });
 
@@ -120,6 +129,7 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
   const seq2seqDir = join(outDir, 'seq2seq');
   await build({ ...COMMON, entryPoints: { worker: join(ROOT, 'web/worker/seq2seq-worker.mjs') }, outdir: seq2seqDir });
   await copyFile(seq2seqWasm, join(seq2seqDir, 'lmlab-seq2seq.wasm'));
+  await copyFile(seq2seqFmaWasm, join(seq2seqDir, 'lmlab-seq2seq-fma.wasm'));
   // The kit: one module for authors' pages, the worker and the .wasm beside it (their URLs are
   // relative to the module: import.meta.url).
   const kitDir = join(outDir, 'kit');
@@ -129,6 +139,7 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
     outdir: kitDir,
   });
   await copyFile(wasm, join(kitDir, 'lmlab.wasm'));
+  await copyFile(fmaWasm, join(kitDir, 'lmlab-fma.wasm'));
   // The tutorials: plain pages over the kit (../../kit/lmlab-kit.js).
   const tutorials = join(ROOT, 'web/tutorials');
   await mkdir(join(outDir, 'tutorials'), { recursive: true });
@@ -140,6 +151,7 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
 
   await copyFile(join(ROOT, 'web/index.html'), join(outDir, 'index.html'));
   await copyFile(wasm, join(outDir, 'lmlab.wasm'));
+  await copyFile(fmaWasm, join(outDir, 'lmlab-fma.wasm'));
   for (const name of await readdir(join(ROOT, 'web/corpora'))) {
     if (name.endsWith('.txt')) await copyFile(join(ROOT, 'web/corpora', name), join(outDir, 'corpora', name));
   }
@@ -168,8 +180,12 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
       );
   }
 
-  const notPage = new Set(['corpora', 'kit', 'tutorials', 'seq2seq'].map((d) => join(outDir, d)));
+  // A browser loads one of lmlab.wasm and lmlab-fma.wasm: the page weighs the larger of the two.
+  const notPage = new Set(['corpora', 'kit', 'tutorials', 'seq2seq', 'lmlab-fma.wasm'].map((d) => join(outDir, d)));
   const page = await sizeOfTree(outDir, (path) => notPage.has(path));
+  const fmaBytes = (await stat(fmaWasm)).size;
+  page.total += Math.max(0, fmaBytes - (await stat(wasm)).size);
+  page.files.push({ path: join(outDir, 'lmlab-fma.wasm'), size: fmaBytes });
   const kit = await sizeOfTree(kitDir, () => false);
   const seq2seq = await sizeOfTree(seq2seqDir, () => false);
   const corpora = await sizeOfTree(join(outDir, 'corpora'), () => false);

@@ -53,6 +53,9 @@ export async function startTrainer(app) {
   await Promise.all(trainers(app).map((t) => t.start()));
   app.cells = trainer.cells;
   showAvailableCells(trainer.cells);
+  $('engine-note').textContent = trainer.fma
+    ? 'Kernels: relaxed SIMD (fused multiply-add).'
+    : 'Kernels: SIMD128 (no relaxed SIMD here, so no fused multiply-add).';
 }
 
 /**
