@@ -5,16 +5,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_updated=0
+# Wait for another apt/dpkg (a second make, the system's own updates) instead of failing at once.
+APT_WAIT=(-o DPkg::Lock::Timeout=600)
 apt_install() {
   local sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
   if [ "$apt_updated" = 0 ]; then
     echo "setup: apt-get update" >&2
-    $sudo apt-get update -qq >&2
+    $sudo apt-get "${APT_WAIT[@]}" update -qq >&2
     apt_updated=1
   fi
   echo "setup: apt-get install $*" >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get "${APT_WAIT[@]}" install -y -qq "$@" >/dev/null
 }
 
 need_emcc() { command -v emcc >/dev/null 2>&1 || apt_install emscripten; }
