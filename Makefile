@@ -27,7 +27,7 @@ NODE_TESTS := $(wildcard tests/*.test.mjs)
 # package (packs, installs into a temporary project, loads a bundle in Chromium).
 NODE_ONLY_IN_TEST := tests/web.test.mjs tests/torch-parity.test.mjs tests/torch-bridge.test.mjs \
   tests/torch-bridge-page.test.mjs tests/package.test.mjs tests/seq2seq-parity.test.mjs \
-  tests/seq2seq-page.test.mjs
+  tests/seq2seq-page.test.mjs tests/kernels-browser.test.mjs
 BENCH_NAMES := $(notdir $(basename $(wildcard scripts/bench/*.c)))
 # The libFuzzer harnesses tests/fuzz/fuzz_<name>.c (see "fuzzing" below); FUZZ=<names> narrows them.
 FUZZ_ALL := $(patsubst fuzz_%,%,$(notdir $(basename $(wildcard tests/fuzz/fuzz_*.c))))

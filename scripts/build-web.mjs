@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // build-web.mjs — `node scripts/build-web.mjs [outDir]`: build the static site (default dist/). esbuild
 // bundles the page (web/app.mjs) and the training worker (web/worker.mjs, a separate ES module) and
-// the stylesheet; it copies index.html, lmlab.wasm and the built-in corpora (the Brown text comes
-// from scripts/brown-corpus.mjs). It also builds the kit (web/kit/index.mjs → kit/lmlab-kit.js, a
-// self-contained ES module with uPlot and d3 inside, and the worker and lmlab.wasm beside it) and the
+// the stylesheet; it copies index.html (unindented: unindentHtml), lmlab.wasm, lmlab-fma.wasm and the
+// built-in corpora (the Brown text comes from scripts/brown-corpus.mjs). It also builds the kit
+// (web/kit/index.mjs → kit/lmlab-kit.js, a self-contained ES module with uPlot and d3 inside, and the
+// worker, lmlab.wasm and lmlab-fma.wasm beside it) and the
 // tutorials (web/tutorials/* → tutorials/, pages that use only the kit). Relative URLs only, so any
 // static host and sub-path works. Prints the page weight (the page's own files, without corpora, kit
 // and tutorials; of lmlab.wasm and lmlab-fma.wasm, only the larger: a browser loads one) and fails above
@@ -62,6 +63,19 @@ const COMMON = {
   logLevel: 'warning',
   plugins: [cssAsText],
 };
+
+/**
+ * The page's HTML without the indentation of its lines (about 4 KB of the page weight): a line break
+ * still separates what it separated, so the layout is unchanged; <pre> and <textarea>, where white
+ * space is content, are kept as written.
+ * @param {string} html
+ */
+export function unindentHtml(html) {
+  return html
+    .split(/(<(pre|textarea)\b[^>]*>[\s\S]*?<\/\2>)/)
+    .map((part, i) => (i % 3 === 0 ? part.replace(/\n[ \t]+/g, '\n') : i % 3 === 1 ? part : ''))
+    .join('');
+}
 
 async function sizeOfTree(dir, skip) {
   let total = 0;
@@ -149,7 +163,7 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
       await copyFile(join(tutorials, name, file), join(outDir, 'tutorials', name, file));
   }
 
-  await copyFile(join(ROOT, 'web/index.html'), join(outDir, 'index.html'));
+  await writeFile(join(outDir, 'index.html'), unindentHtml(await readFile(join(ROOT, 'web/index.html'), 'utf8')));
   await copyFile(wasm, join(outDir, 'lmlab.wasm'));
   await copyFile(fmaWasm, join(outDir, 'lmlab-fma.wasm'));
   for (const name of await readdir(join(ROOT, 'web/corpora'))) {
