@@ -114,6 +114,7 @@ static const int32_t values[] = {
     LM_TRAINER_INFO_CLIP_EVENTS,
     LM_TRAINER_INFO_POSITION,
     LM_TRAINER_INFO_WRAPS,
+    LM_TRAINER_INFO_SENTENCES,
     LM_TRAINER_INFO_COUNT,
     /* lm_vocab_info_index */
     LM_VOCAB_INFO_SIZE,

@@ -139,6 +139,7 @@ typedef enum { /* lm_trainer_info (double) */
                LM_TRAINER_INFO_CLIP_EVENTS,
                LM_TRAINER_INFO_POSITION,
                LM_TRAINER_INFO_WRAPS,
+               LM_TRAINER_INFO_SENTENCES, /* sentence batching: the pieces cycled through (0: streams) */
                LM_TRAINER_INFO_COUNT
 } lm_trainer_info_index;
 typedef enum { /* lm_vocab_info (int32): absent specials are -1 */
@@ -369,6 +370,12 @@ LM_API lm_status lm_model_set_frozen(lm_model *m, int k, int frozen);
  * *loss = mean cross-entropy per token; the gradients (overwritten) are of the window sum averaged over
  * the N streams. */
 LM_API lm_status lm_model_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T, double *loss);
+/* Padded sentences: the same on ids (N, T+1), every row from the empty state (the carried state untouched);
+ * mask (N, T): nonzero where the target ids[n, t+1] is real, 0 at padding (whose ids must still be token
+ * ids: they pass through the cells). *loss = mean cross-entropy per real token; the gradients are of each
+ * row's sum over its real tokens averaged over the N rows; padding changes neither. */
+LM_API lm_status lm_model_loss_and_grads_masked(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T,
+                                                double *loss);
 /* Forget the carried state. */
 LM_API lm_status lm_model_reset_state(lm_model *m);
 /* out (V,) = log P(next | ids (n,)) from a zero state; n ≥ 0 (0: the empty context). */
@@ -395,6 +402,9 @@ LM_API lm_status lm_model_generate(lm_model *m, const int32_t *prime, int n_prim
  * centered finite differences (step eps > 0) against lm_model_loss_and_grads on ids (N, T+1). */
 LM_API lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps,
                                          uint32_t seed, double *out);
+/* The same against lm_model_loss_and_grads_masked. */
+LM_API lm_status lm_model_gradient_check_masked(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T,
+                                                int samples, double eps, uint32_t seed, double *out);
 /* Held-out ids (len,) read as N streams with windows of T from a zero state: out (LM_MODEL_EVAL_COUNT,)
  * by lm_model_eval_index (summed nats, predicted tokens). */
 LM_API lm_status lm_model_evaluate(lm_model *m, const int32_t *ids, uint32_t len, int N, int T, double *out);
@@ -416,6 +426,14 @@ LM_API lm_status lm_model_load(const uint8_t *bytes, uint32_t len, lm_model **ou
  * clip_mode an lm_clip_mode. */
 LM_API lm_status lm_trainer_create(lm_model *m, const int32_t *ids, uint32_t len, int N, int T, int optimizer,
                                    double lr, double momentum, double clip, int clip_mode, lm_trainer **out);
+/* *out = a trainer on whole sentences: ids (len,) split by starts (S+1,) (0 = starts[0] ≤ … ≤ starts[S] =
+ * len); each step takes the next N sentences in order (cyclically), each from the empty state, padded to
+ * the longest with the padding masked (lm_model_loss_and_grads_masked). A sentence longer than T+1 tokens
+ * is cut into pieces of T+1 sharing one token; one-token sentences have nothing to predict and are
+ * skipped; fewer pieces than N is LM_ERR_EMPTY. The other arguments as lm_trainer_create. */
+LM_API lm_status lm_trainer_create_sentences(lm_model *m, const int32_t *ids, uint32_t len, const int32_t *starts,
+                                             int S, int N, int T, int optimizer, double lr, double momentum,
+                                             double clip, int clip_mode, lm_trainer **out);
 LM_API lm_status lm_trainer_free(lm_trainer *t);
 /* count (1 … LM_MAX_TRAIN_STEPS) steps; stats (LM_TRAIN_STATS_COUNT,) by lm_train_stats_index, written
  * also when a step is refused (LM_ERR_NONFINITE: the parameters keep their last finite values). */

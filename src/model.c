@@ -334,21 +334,34 @@ static lm_status nonfinite_loss(const lm_model *m, double loss) {
                    loss, big->name, big->lecture, largest);
 }
 
-lm_status model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
-                                    double *loss) {
+/* Forward and backward on ids (N, T+1) from h_start; mask (N, T) or NULL (see model.h). */
+static lm_status loss_and_grads(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T,
+                                const lm_float *h_start, double *loss) {
     lm_status s = model_ensure_caches(m, N, T);
     if (s) return s;
     split_windows(m, ids, N, T);
     lm_cells_forward(m, N, T, h_start);
-    double value =
-        temporal_softmax_loss(m->dscores, m->scores, m->targets, NULL, N, T, m->cfg.V, LM_LOSS_MEAN_UNMASKED);
+    double value;
+    if (mask) {
+        /* Padded sentences: the objective is each sentence's cross-entropy summed over its real tokens,
+         * averaged over the N sentences (cs231n's masked temporal softmax loss, and the streams' objective
+         * when every position is real). The softmax gives that sum over N with dscores = 0 at padding, so
+         * padding adds nothing to the loss or to any gradient; the loss reported is per real token. */
+        size_t real = 0;
+        for (size_t i = 0; i < (size_t)N * T; i++) real += mask[i] != 0;
+        double over_n =
+            temporal_softmax_loss(m->dscores, m->scores, m->targets, mask, N, T, m->cfg.V, LM_LOSS_SUM_OVER_N);
+        value = real ? over_n * N / (double)real : 0;
+    } else {
+        value = temporal_softmax_loss(m->dscores, m->scores, m->targets, NULL, N, T, m->cfg.V, LM_LOSS_MEAN_UNMASKED);
+        /* The objective is min-char-rnn's: the cross-entropy summed over the window, averaged over the N
+         * streams, i.e. T times the per-token mean the softmax loss returns. Its gradients keep the scale
+         * of the min-char-rnn notes, so Adagrad's eps (1e-8 inside the square root) and clip 5 mean what
+         * they mean there; with N = 1 a step is exactly a min-char-rnn step. */
+        const size_t NTV = (size_t)N * T * m->cfg.V;
+        for (size_t i = 0; i < NTV; i++) m->dscores[i] *= (lm_float)T;
+    }
     if (!isfinite(value)) return nonfinite_loss(m, value);
-    /* The objective is min-char-rnn's: the cross-entropy summed over the window, averaged over the N
-     * streams, i.e. T times the per-token mean the softmax loss returns. Its gradients keep the scale
-     * of the min-char-rnn notes, so Adagrad's eps (1e-8 inside the square root) and clip 5 mean what
-     * they mean there; with N = 1 a step is exactly a min-char-rnn step. */
-    const size_t NTV = (size_t)N * T * m->cfg.V;
-    for (size_t i = 0; i < NTV; i++) m->dscores[i] *= (lm_float)T;
     lm_cells_backward(m, N, T);
     const lm_param_info *bad = first_nonfinite(m, m->grads);
     if (bad)
@@ -359,6 +372,16 @@ lm_status model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int 
     m->last_loss = value;
     *loss = value;
     return LM_OK;
+}
+
+lm_status model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
+                                    double *loss) {
+    return loss_and_grads(m, ids, NULL, N, T, h_start, loss);
+}
+
+lm_status model_loss_and_grads_masked(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T,
+                                      double *loss) {
+    return loss_and_grads(m, ids, mask, N, T, NULL, loss);
 }
 
 lm_status model_ensure_carry(lm_model *m, int N) {
@@ -400,16 +423,25 @@ static lm_status forward_scores(lm_model *m, int N, int T, const lm_float *state
     return LM_OK;
 }
 
-lm_status model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_float *state, double *loss_sum) {
+/* Forward only: the summed cross-entropy over the positions mask (N, T) keeps (NULL: all). */
+static lm_status loss_sum(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T, lm_float *state,
+                          double *loss_sum) {
     lm_status s = model_ensure_caches(m, N, T);
     if (s) return s;
     split_windows(m, ids, N, T);
     forward_scores(m, N, T, state);
-    double mean = temporal_softmax_loss(NULL, m->scores, m->targets, NULL, N, T, m->cfg.V, LM_LOSS_MEAN_UNMASKED);
-    if (!isfinite(mean)) return nonfinite_loss(m, mean);
+    /* the unmasked sum as the mean times N·T, as it always was (evaluation numbers stay bit-identical) */
+    double value =
+        mask ? temporal_softmax_loss(NULL, m->scores, m->targets, mask, N, T, m->cfg.V, LM_LOSS_SUM_OVER_N)
+             : temporal_softmax_loss(NULL, m->scores, m->targets, NULL, N, T, m->cfg.V, LM_LOSS_MEAN_UNMASKED);
+    if (!isfinite(value)) return nonfinite_loss(m, value);
     if (state) lm_cells_final_state(m, N, T, state);
-    *loss_sum = mean * N * T;
+    *loss_sum = mask ? value * N : value * N * T;
     return LM_OK;
+}
+
+lm_status model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_float *state, double *loss_sum_out) {
+    return loss_sum(m, ids, NULL, N, T, state, loss_sum_out);
 }
 
 lm_status model_evaluate(lm_model *m, const int32_t *ids, size_t len, int B, int T, double *loss_sum, double *count) {
@@ -553,8 +585,9 @@ lm_status model_step(lm_model *m, int32_t id, lm_float *state, lm_float *logits)
 
 /* ---- gradient check ----------------------------------------------------------------------------- */
 
-lm_status model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps, uint32_t seed,
-                               double *rel_error) {
+/* mask (N, T) or NULL: with a mask the batch is sentences, each from the empty state (see model.h). */
+static lm_status gradient_check(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T, int samples,
+                                double eps, uint32_t seed, double *rel_error) {
     size_t state_count = model_state_count(m, N);
     lm_float *start = calloc(state_count + 1, sizeof(lm_float)), *state = calloc(state_count + 1, sizeof(lm_float));
     lm_float *analytic = malloc(m->n_params * sizeof(lm_float));
@@ -564,14 +597,15 @@ lm_status model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, in
         free(analytic);
         return lm_fail(LM_ERR_NOMEM, "out of memory for the gradient check");
     }
-    if (m->carry_N == N) memcpy(start, m->carry, state_count * sizeof(lm_float));
-    else if (start) empty_state(m, start, state_count);
+    if (m->carry_N == N && !mask) memcpy(start, m->carry, state_count * sizeof(lm_float));
+    else empty_state(m, start, state_count);
     double loss;
-    lm_status s = model_loss_and_grads_from(m, ids, N, T, start, &loss);
+    lm_status s = loss_and_grads(m, ids, mask, N, T, start, &loss);
     if (!s) memcpy(analytic, m->grads, m->n_params * sizeof(lm_float));
     lm_rng rng;
     lm_rng_seed(&rng, seed);
-    /* the gradients are of the objective sum over T, mean over N (see loss_and_grads); loss_sum sums all */
+    /* the gradients are of the objective sum over T (the real positions), mean over N (see loss_and_grads);
+     * loss_sum sums all (the real positions) */
     const double scale = 1.0 / (double)N;
     for (int k = 0; k < m->n_tensors && !s; k++) {
         const lm_param_info *t = &m->table[k];
@@ -582,10 +616,10 @@ lm_status model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, in
             double plus = 0, minus = 0;
             m->params[i] = (lm_float)(saved + eps);
             memcpy(state, start, state_count * sizeof(lm_float));
-            s = model_loss_sum(m, ids, N, T, state, &plus);
+            s = loss_sum(m, ids, mask, N, T, state, &plus);
             m->params[i] = (lm_float)(saved - eps);
             memcpy(state, start, state_count * sizeof(lm_float));
-            if (!s) s = model_loss_sum(m, ids, N, T, state, &minus);
+            if (!s) s = loss_sum(m, ids, mask, N, T, state, &minus);
             /* the step actually taken, after rounding to lm_float */
             double step = (double)(lm_float)(saved + eps) - (double)(lm_float)(saved - eps);
             m->params[i] = saved;
@@ -603,4 +637,14 @@ lm_status model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, in
     free(state);
     free(analytic);
     return s;
+}
+
+lm_status model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps, uint32_t seed,
+                               double *rel_error) {
+    return gradient_check(m, ids, NULL, N, T, samples, eps, seed, rel_error);
+}
+
+lm_status model_gradient_check_masked(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T, int samples,
+                                      double eps, uint32_t seed, double *rel_error) {
+    return gradient_check(m, ids, mask, N, T, samples, eps, seed, rel_error);
 }

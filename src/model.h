@@ -114,6 +114,12 @@ lm_status model_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T, do
  * touching the carry. */
 lm_status model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
                                     double *loss);
+/* Padded sentences: forward and backward on ids (N, T+1) from the empty state (each row a sentence), the
+ * carry untouched; mask (N, T) marks the real targets (1) and the padding (0). The objective is each
+ * sentence's cross-entropy summed over its real tokens, averaged over the N rows (cs231n's masked
+ * loss; the streams' objective when nothing is masked); padding adds nothing to it or to any gradient.
+ * *loss is the mean cross-entropy per real token (0 when every position is masked). */
+lm_status model_loss_and_grads_masked(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T, double *loss);
 /* Forward only: summed cross-entropy over ids (N, T+1). state (state_count(N)) in/out, or NULL = zeros. */
 lm_status model_loss_sum(lm_model *m, const int32_t *ids, int N, int T, lm_float *state, double *loss_sum);
 void model_reset_state(lm_model *m);
@@ -152,5 +158,8 @@ lm_status model_empty_logits(lm_model *m, lm_float *logits);
  * `samples` random entries. */
 lm_status model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps, uint32_t seed,
                                double *rel_error);
+/* The same against model_loss_and_grads_masked: sentences from the empty state, padding masked. */
+lm_status model_gradient_check_masked(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T, int samples,
+                                      double eps, uint32_t seed, double *rel_error);
 
 #endif

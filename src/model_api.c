@@ -132,6 +132,17 @@ lm_status lm_model_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T,
     return model_loss_and_grads(m, ids, N, T, loss);
 }
 
+lm_status lm_model_loss_and_grads_masked(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T,
+                                         double *loss) {
+    const char *fn = "model_loss_and_grads_masked";
+    LM_TRY(check_model(fn, m));
+    LM_TRY(check_window(fn, m, N, T));
+    LM_TRY(lm_check_ptr(fn, "loss", loss));
+    LM_TRY(lm_check_ptr(fn, "mask", mask));
+    LM_TRY(check_windows(fn, m, ids, N, T)); /* padding too: it still passes through the cells */
+    return model_loss_and_grads_masked(m, ids, mask, N, T, loss);
+}
+
 lm_status lm_model_reset_state(lm_model *m) {
     LM_TRY(check_model("model_reset_state", m));
     model_reset_state(m);
@@ -254,6 +265,19 @@ lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, int N, int T,
     return model_gradient_check(m, ids, N, T, samples, eps, seed, out);
 }
 
+lm_status lm_model_gradient_check_masked(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T,
+                                         int samples, double eps, uint32_t seed, double *out) {
+    const char *fn = "model_gradient_check_masked";
+    LM_TRY(check_model(fn, m));
+    LM_TRY(check_window(fn, m, N, T));
+    LM_TRY(lm_check_ptr(fn, "out", out));
+    LM_TRY(lm_check_ptr(fn, "mask", mask));
+    LM_TRY(check_windows(fn, m, ids, N, T));
+    LM_TRY(lm_check_range(fn, "samples", samples, 1, LM_MAX_GRAD_SAMPLES));
+    LM_TRY(lm_check_positive(fn, "eps (finite-difference step)", eps));
+    return model_gradient_check_masked(m, ids, mask, N, T, samples, eps, seed, out);
+}
+
 lm_status lm_model_evaluate(lm_model *m, const int32_t *ids, uint32_t len, int N, int T, double *out) {
     const char *fn = "model_evaluate";
     LM_TRY(check_model(fn, m));
@@ -342,6 +366,54 @@ lm_status lm_trainer_create(lm_model *m, const int32_t *ids, uint32_t len, int N
     return LM_OK;
 }
 
+/* starts (S+1,): 0 = starts[0] ≤ starts[1] ≤ … ≤ starts[S] = len, named at the first break. */
+static lm_status check_starts(const char *fn, const int32_t *starts, int S, uint32_t len) {
+    LM_TRY(lm_check_min(fn, "S (sentences)", S, 1));
+    LM_TRY(lm_check_ptr(fn, "starts", starts));
+    if (starts[0] != 0)
+        return lm_fail(LM_ERR_ARG, "%s: starts[0] must be 0 (the first sentence's offset), got %d", fn, (int)starts[0]);
+    for (int i = 1; i <= S; i++)
+        if (starts[i] < starts[i - 1] || (uint32_t)starts[i] > len)
+            return lm_fail(LM_ERR_ARG,
+                           "%s: starts[%d] = %d must be between starts[%d] = %d and the token count %u (sentence "
+                           "offsets never go back)",
+                           fn, i, (int)starts[i], i - 1, (int)starts[i - 1], (unsigned)len);
+    if ((uint32_t)starts[S] != len)
+        return lm_fail(LM_ERR_ARG, "%s: starts[%d] = %d must be the token count %u (the end of the last sentence)", fn,
+                       S, (int)starts[S], (unsigned)len);
+    return LM_OK;
+}
+
+lm_status lm_trainer_create_sentences(lm_model *m, const int32_t *ids, uint32_t len, const int32_t *starts, int S,
+                                      int N, int T, int optimizer, double lr, double momentum, double clip,
+                                      int clip_mode, lm_trainer **out) {
+    const char *fn = "trainer_create_sentences";
+    LM_TRY(check_model(fn, m));
+    LM_TRY(lm_check_ptr(fn, "out", out));
+    *out = NULL;
+    LM_TRY(check_window(fn, m, N, T));
+    lm_optim_config c = lm_optim_defaults((lm_opt_kind)optimizer);
+    c.lr = lr;
+    c.momentum = momentum;
+    c.clip = clip;
+    c.clip_mode = (lm_clip_mode)clip_mode;
+    LM_TRY(lm_optim_validate(&c, fn));
+    if (len > 0) {
+        LM_TRY(lm_check_ptr(fn, "ids", ids));
+        LM_TRY(lm_check_ids(fn, "ids", ids, len, 0, m->cfg.V, NULL, 0));
+    }
+    LM_TRY(check_starts(fn, starts, S, len));
+    lm_trainer *t;
+    LM_TRY(trainer_new_sentences(&t, m, ids, len, starts, (size_t)S, N, T, &c));
+    lm_status s = lm_handle_add(t, LM_KIND_TRAINER);
+    if (s) {
+        trainer_delete(t);
+        return s;
+    }
+    *out = t;
+    return LM_OK;
+}
+
 lm_status lm_trainer_free(lm_trainer *t) {
     LM_TRY(lm_check_handle("trainer_free", "trainer", t, LM_KIND_TRAINER));
     lm_handle_remove(t);
@@ -390,6 +462,7 @@ lm_status lm_trainer_info(const lm_trainer *t, double *info) {
     info[LM_TRAINER_INFO_CLIP_EVENTS] = (double)t->opt.clip_events;
     info[LM_TRAINER_INFO_POSITION] = (double)t->pos;
     info[LM_TRAINER_INFO_WRAPS] = (double)t->wraps;
+    info[LM_TRAINER_INFO_SENTENCES] = (double)t->n_pieces;
     return LM_OK;
 }
 

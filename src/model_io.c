@@ -88,8 +88,11 @@ static void trainer_json(lm_strbuf *sb, const lm_trainer *t) {
     lm_sb_printf(sb, "\"batch\":%d,\"seq\":%d,\"step\":%lld,", t->N, t->T, (long long)t->opt.step);
     lm_sb_printf(sb, "\"clip_events\":%lld,\"position\":%llu,", (long long)t->opt.clip_events,
                  (unsigned long long)t->pos);
-    lm_sb_printf(sb, "\"tokens\":%llu,\"wraps\":%llu,\"frozen\":[", (unsigned long long)t->len,
-                 (unsigned long long)t->wraps);
+    lm_sb_printf(sb, "\"tokens\":%llu,\"wraps\":%llu,", (unsigned long long)t->len, (unsigned long long)t->wraps);
+    /* sentences: position counts pieces (trainer.h), and nothing is carried */
+    if (t->sentences)
+        lm_sb_printf(sb, "\"batching\":\"sentences\",\"sentences\":%llu,", (unsigned long long)t->n_pieces);
+    lm_sb_printf(sb, "\"frozen\":[");
     for (int k = 0, first = 1; k < t->model->n_tensors; k++) /* tensor names are plain ASCII: no escaping */
         if (t->model->frozen[k]) lm_sb_printf(sb, "%s\"%s\"", first ? "" : ",", t->model->table[k].name), first = 0;
     lm_sb_printf(sb, "]}");
@@ -165,7 +168,8 @@ lm_status model_save(const lm_model *m, const lm_trainer *tr, uint8_t **out, siz
                 n++;
             }
         }
-        if (m->carry && m->carry_N == tr->N && c->cell != LM_CELL_WINDOW) {
+        const int carried = m->carry && m->carry_N == tr->N && !tr->sentences;
+        if (carried && c->cell != LM_CELL_WINDOW) {
             for (int part = 0; part < (c->cell == LM_CELL_LSTM ? 2 : 1); part++) { /* h, then the LSTM's c */
                 memset(&tensors[n], 0, sizeof tensors[n]);
                 tensors[n].name = part ? "state.c" : "state.h";
@@ -177,7 +181,7 @@ lm_status model_save(const lm_model *m, const lm_trainer *tr, uint8_t **out, siz
                 tensors[n++].data = m->carry + (size_t)part * c->L * tr->N * c->H;
             }
         }
-        if (m->carry && m->carry_N == tr->N && c->cell == LM_CELL_WINDOW && c->W > 1) {
+        if (carried && c->cell == LM_CELL_WINDOW && c->W > 1) {
             memset(&tensors[n], 0, sizeof tensors[n]);
             tensors[n].name = "state.context"; /* the previous W-1 ids of every stream, -1 = none */
             tensors[n].ndim = 2;
@@ -523,6 +527,20 @@ lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
     if (!s) s = lm_check_stored_whole(where, "tokens", tokens, COUNTER_MAX);
     if (!s) s = lm_check_stored_whole(where, "position", position, tokens);
     if (!s) s = lm_check_stored_whole(where, "wraps", wraps, COUNTER_MAX);
+    /* the batching must match ("batching" absent: a streams trainer, as every file before it) */
+    const lm_json *batching = lm_json_get(&j, "batching");
+    const int sentences = batching && batching->type == LM_JSON_STRING && strcmp(batching->string, "sentences") == 0;
+    double pieces = 0;
+    if (!s && batching &&
+        (batching->type != LM_JSON_STRING || (!sentences && strcmp(batching->string, "streams") != 0)))
+        s = lm_fail(LM_ERR_FORMAT, "model file training state: 'batching' must be \"streams\" or \"sentences\"");
+    if (!s && sentences != t->sentences)
+        s = lm_fail(LM_ERR_ARG,
+                    "the checkpoint was trained on %s but this trainer batches %s: use the same batching to "
+                    "resume",
+                    sentences ? "batches of sentences" : "streams", t->sentences ? "sentences" : "streams");
+    if (!s && sentences) s = trainer_number(&j, "sentences", &pieces);
+    if (!s && sentences) s = lm_check_stored_whole(where, "sentences", pieces, COUNTER_MAX);
     unsigned char frozen[LM_MODEL_MAX_TENSORS];
     if (!s) s = frozen_of(&j, m, frozen);
     if (!s && (batch != t->N || seq != t->T))
@@ -559,7 +577,7 @@ lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
     for (int p = 0; p < parts && !s && have_state; p++)
         s = window ? expect_tensor(&f, &m->cfg, state_names[p], 2, context_shape, &state[p])
                    : expect_tensor(&f, &m->cfg, state_names[p], 3, state_shape, &state[p]);
-    if (!s) s = model_ensure_carry(m, t->N);
+    if (!s && !t->sentences) s = model_ensure_carry(m, t->N);
     size_t part_count = window ? (size_t)t->N * (m->cfg.W - 1) : (size_t)m->cfg.L * t->N * m->cfg.H;
     lm_float *carry = NULL;
     if (!s && have_state) {
@@ -583,12 +601,13 @@ lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
         if (tmp[1]) memcpy(t->opt.v, tmp[1], m->n_params * sizeof(lm_float));
         t->opt.step = (int64_t)step;
         t->opt.clip_events = (int64_t)clips;
-        int same_text = tokens == (double)t->len && position <= (double)t->stream_len;
+        int same_text = tokens == (double)t->len && (t->sentences ? pieces == (double)t->n_pieces && position < pieces
+                                                                  : position <= (double)t->stream_len);
         t->pos = same_text ? (size_t)position : 0;
         t->wraps = (uint64_t)wraps;
         memcpy(m->frozen, frozen, sizeof frozen);
-        if (carry && same_text) memcpy(m->carry, carry, parts * part_count * sizeof(lm_float));
-        else model_reset_state(m);
+        if (carry && same_text && !t->sentences) memcpy(m->carry, carry, parts * part_count * sizeof(lm_float));
+        else if (!t->sentences) model_reset_state(m);
     }
     free(carry);
     free(tmp[0]);

@@ -113,6 +113,7 @@ export declare const TRAINER_INFO: Readonly<{
   CLIP_EVENTS: number;
   POSITION: number;
   WRAPS: number;
+  SENTENCES: number;
   COUNT: number;
 }>;
 /** Indices of lm_vocab_info's array. */
@@ -262,6 +263,9 @@ export declare class Vocab {
   encode(text: string | Uint8Array): Int32Array;
   /** Word level: one Int32Array per sentence, each padded with <s> … </s>. Char level: one per line. */
   encodeSentences(text: string | Uint8Array): Int32Array[];
+  /** The sentences batching 'sentences' trains on. Word level: encodeSentences. Char level: lines, each
+   *  from the newline before it through its own newline (the newlines play <s> and </s>). */
+  trainingSentences(text: string | Uint8Array): Int32Array[];
   /** Char level: the characters concatenated. Word level: words joined by spaces, <s> dropped,
    *  </s> ends a line (no trailing newline). */
   decode(ids: ArrayLike<number>): string;
@@ -573,10 +577,18 @@ export interface Probe {
 }
 
 export interface TrainOptions {
-  /** N parallel streams */
+  /** N parallel streams, or N sentences a step (batching 'sentences') */
   batch: number;
-  /** T, the truncated-BPTT window */
+  /** T, the truncated-BPTT window; with batching 'sentences' the most time steps of one piece: a longer
+   *  sentence is cut into pieces of seq+1 tokens sharing one token (the state restarts at each) */
   seq: number;
+  /** 'streams' (default): N contiguous streams of one token stream, windows of seq, the hidden state carried
+   *  across windows (teacher forcing throughout). 'sentences': the ids are an array of sentences
+   *  (vocab.trainingSentences(text)); each step takes the next N in order, each from the empty state, padded
+   *  to the batch's longest with the padding masked (no loss, no gradient; the loss is the mean per real
+   *  token; the gradients are of each sentence's summed loss averaged over N). docs/training.md says when
+   *  each is right. */
+  batching?: 'streams' | 'sentences';
   optimizer: 'sgd' | 'adagrad' | 'adam';
   lr: number;
   momentum?: number;
@@ -593,7 +605,7 @@ export interface StepStats {
   loss: number;
   /** loss of the last step of the call */
   lastLoss: number;
-  /** offset of the next window inside every stream */
+  /** offset of the next window inside every stream (batching 'sentences': index of the next sentence piece) */
   position: number;
   /** times the streams wrapped to their starts (the state resets then) */
   epochs: number;
@@ -668,8 +680,11 @@ export declare class Model {
   /** Forward + backward on ids (N, T+1): inputs [:, :T], targets [:, 1:] — teacher forcing: every step is given the
    *  true previous token, not the model's own prediction (see freeRunning). Carries the hidden state.
    *  Returns the mean cross-entropy per token; the gradients are of min-char-rnn's objective, the loss
-   *  summed over the window and averaged over the N streams (T times the returned mean). */
-  lossAndGrads(ids: Int32Array, N: number, T: number): number;
+   *  summed over the window and averaged over the N streams (T times the returned mean).
+   *  options.mask (N, T): 1 where the target ids[n, t+1] is real, 0 at padding — the rows are padded sentences,
+   *  each from the empty state (the carried state untouched); the loss is the mean per real token, the
+   *  gradients are of each row's sum over its real tokens averaged over N; padding changes neither. */
+  lossAndGrads(ids: Int32Array, N: number, T: number, options?: { mask?: ArrayLike<number | boolean> }): number;
   /** Forget the carried hidden state (the next window starts from zeros). */
   resetState(): void;
   /** Scores for the next token after `context` ids, from a zero state: (V,) log-probabilities. */
@@ -680,6 +695,9 @@ export declare class Model {
   sequenceLogProbs(ids: Int32Array, N: number, T: number): Float64Array;
   /** Held-out loss: ids read as `batch` streams (default 1: one stream from a zero state, every token after the first predicted), windows of `seq` (default 100). */
   evaluate(ids: Int32Array, options?: { batch?: number; seq?: number }): EvalResult;
+  /** Held-out sentences (e.g. vocab.trainingSentences(text)), each from the empty state, as batching 'sentences'
+   *  trains: every token after a sentence's first predicted; one-token sentences skipped. */
+  evaluateSentences(sentences: ArrayLike<number>[]): EvalResult;
   /** One masked token between `left` and `right` ids: the `candidates` (default 50) likeliest next tokens after `left`, re-ranked by the whole sentence's log-likelihood; prob normalised over the candidates. */
   predictMasked(
     left: ArrayLike<number>,
@@ -706,12 +724,12 @@ export declare class Model {
    *  L_T = the last position's cross-entropy (mean over the N streams); norms (T,) = ||∂L_T/∂h_t|| of the last
    *  layer, t = 0 … T-1. Leaves the gradients, the carried state and gradFlow() unchanged. */
   gradFlowLastStep(ids: Int32Array, N: number, T: number): { norms: Float32Array; loss: number };
-  /** Numerical gradient check on a small batch: max relative error per parameter tensor. */
+  /** Numerical gradient check on a small batch (options.mask as in lossAndGrads): max relative error per parameter tensor. */
   gradientCheck(
     ids: Int32Array,
     N: number,
     T: number,
-    options?: { samples?: number; eps?: number; seed?: number },
+    options?: { samples?: number; eps?: number; seed?: number; mask?: ArrayLike<number | boolean> },
   ): { name: string; relError: number }[];
   /** safetensors bytes: parameters (PyTorch names/layout), config, metadata, and the trainer's state if given. */
   save(trainer?: Trainer): Uint8Array;
@@ -743,7 +761,8 @@ export declare class Model {
 
 export declare class Trainer {
   /** Train `model` on token stream `ids` with N streams of windows T. */
-  constructor(model: Model, ids: Int32Array, options: TrainOptions);
+  /** ids: the token stream, or with batching 'sentences' an array of sentences. */
+  constructor(model: Model, ids: Int32Array | ArrayLike<number>[], options: TrainOptions);
   readonly model: Model;
   /** the options in force (defaults filled in) */
   readonly options: Readonly<Required<Omit<TrainOptions, 'seed'>>>;
@@ -753,8 +772,12 @@ export declare class Trainer {
   train(count: number): StepStats;
   /** Loss over held-out ids read as N streams (default: the trainer's batch and seq) with the state carried across windows (batch 1: one stream, every token after the first predicted). */
   evaluate(ids: Int32Array, options?: { batch?: number; seq?: number }): EvalResult;
-  /** Restore optimizer state and step from a model file made by model.save(trainer). */
+  /** A sentence trainer (batching 'sentences') given an array of sentences: model.evaluateSentences(sentences). */
+  evaluate(sentences: ArrayLike<number>[]): EvalResult;
+  /** Restore optimizer state and step from a model file made by model.save(trainer) (the same batching). */
   restore(bytes: Uint8Array): void;
+  /** Batching 'sentences': the pieces cycled through (sentences of two or more tokens, long ones cut); 0 for streams. */
+  readonly sentences: number;
   dispose(): void;
 }
 

@@ -26,6 +26,7 @@ const CELLS = { rnn: CELL.RNN, lstm: CELL.LSTM, gru: CELL.GRU, window: CELL.WIND
 const GRU_VARIANTS = { lecture: GRU_VARIANT.LECTURE, torch: GRU_VARIANT.TORCH };
 const OPTIMIZERS = { sgd: OPT_KIND.SGD, adagrad: OPT_KIND.ADAGRAD, adam: OPT_KIND.ADAM };
 const CLIP_MODES = { value: CLIP_MODE.VALUE, norm: CLIP_MODE.NORM };
+const BATCHINGS = { streams: 0, sentences: 1 };
 const GATE_NAMES = { lstm: ['i', 'f', 'g', 'o'], gru: ['r', 'z', 'g'] };
 /** The option string of a C choice value. */
 const nameOf = (table, value) => Object.keys(table).find((k) => table[k] === value);
@@ -90,6 +91,34 @@ function toIds(name, value, length) {
   if (length !== undefined && length > 0 && ids.length !== length)
     fail(`${name} has ${ids.length} ids but ${length} are needed`);
   return ids;
+}
+
+/** A mask (N, T) of 1 (a real target) and 0 (padding) → Uint8Array of `length`. */
+function toMask(value, length) {
+  if (!(value instanceof Uint8Array) && !Array.isArray(value) && !ArrayBuffer.isView(value))
+    fail(`mask must be a Uint8Array or an array of 0 and 1 (one per target), got ${describe(value)}`);
+  const mask = Uint8Array.from(/** @type {ArrayLike<unknown>} */ (value), (v, i) => {
+    if (v !== 0 && v !== 1 && v !== true && v !== false)
+      fail(`mask[${i}] must be 1 (a real target) or 0 (padding), got ${describe(v)}`);
+    return v ? 1 : 0;
+  });
+  if (length > 0 && mask.length !== length) fail(`mask has ${mask.length} entries but N·T = ${length} are needed`);
+  return mask;
+}
+
+/** Sentences (an array of token-id arrays) → the concatenated ids and the sentence starts (S+1,). */
+function toSentences(value) {
+  if (!Array.isArray(value))
+    fail(
+      `batching 'sentences' needs an array of sentences (Int32Array of ids each, e.g. vocab.trainingSentences(text)), got ${describe(value)}`,
+    );
+  if (value.length === 0) fail("batching 'sentences' needs at least one sentence, got an empty array");
+  const lists = value.map((s, i) => toIds(`sentences[${i}]`, s));
+  const starts = new Int32Array(lists.length + 1);
+  for (let i = 0; i < lists.length; i++) starts[i + 1] = starts[i] + lists[i].length;
+  const ids = new Int32Array(starts[lists.length]);
+  lists.forEach((s, i) => ids.set(s, starts[i]));
+  return { ids, starts };
 }
 
 /** softmax of scores (V,) in float64, stably: (V,) */
@@ -369,13 +398,18 @@ export function install(core) {
     }
 
     /** Forward + backward on ids (N, T+1): inputs [:, :T], targets [:, 1:]. Carries the hidden state.
-     *  Returns the mean loss per token; the gradients are of the window sum averaged over streams (T times it). */
-    lossAndGrads(ids, N, T) {
+     *  Returns the mean loss per token; the gradients are of the window sum averaged over streams (T times it).
+     *  With options.mask (N, T) (1 a real target, 0 padding) the rows are padded sentences: each starts from
+     *  the empty state (the carried state untouched), the loss is the mean per real token, and the gradients
+     *  are of each row's sum over its real tokens averaged over N; padding changes neither. */
+    lossAndGrads(ids, N, T, options = {}) {
       const data = this._window(ids, N, T);
+      const mask = options.mask === undefined ? null : toMask(options.mask, N * T);
       const ptr = this.ptr;
       return scoped((s) => {
         const loss = s.out();
-        check(X.lm_model_loss_and_grads(ptr, s.i32(data), N, T, loss));
+        if (mask) check(X.lm_model_loss_and_grads_masked(ptr, s.i32(data), s.u8(mask), N, T, loss));
+        else check(X.lm_model_loss_and_grads(ptr, s.i32(data), N, T, loss));
         return core.readF64At(loss);
       });
     }
@@ -516,17 +550,19 @@ export function install(core) {
       });
     }
 
-    /** Numerical gradient check against lossAndGrads: max relative error per parameter tensor. */
+    /** Numerical gradient check against lossAndGrads (options.mask as there): max relative error per parameter tensor. */
     gradientCheck(ids, N, T, options = {}) {
       const data = this._window(ids, N, T);
       const samples = wholeNumber('samples', options.samples ?? 5);
       const eps = number('eps', options.eps ?? 1e-2);
       const seed = wholeNumber('seed', options.seed ?? 1, { unsigned: true });
+      const mask = options.mask === undefined ? null : toMask(options.mask, N * T);
       const ptr = this.ptr;
       const count = this._info[MODEL_INFO.TENSORS];
       const errors = scoped((s) => {
         const out = s.out(count);
-        check(X.lm_model_gradient_check(ptr, s.i32(data), N, T, samples, eps, seed, out));
+        if (mask) check(X.lm_model_gradient_check_masked(ptr, s.i32(data), s.u8(mask), N, T, samples, eps, seed, out));
+        else check(X.lm_model_gradient_check(ptr, s.i32(data), N, T, samples, eps, seed, out));
         return f64s(out, count);
       });
       return this.parameters().map((p, k) => ({ name: p.name, relError: errors[k] }));
@@ -656,8 +692,10 @@ export function install(core) {
   class Trainer extends Handle {
     /**
      * Train `model` on token stream `ids` with N parallel streams (stream n starts at n·floor(len/N))
-     * and windows of T, the hidden state carried from window to window.
-     * @param {Model} model @param {Int32Array} ids @param {import('./index.d.ts').TrainOptions} options
+     * and windows of T, the hidden state carried from window to window; or, with batching 'sentences',
+     * on `ids` = an array of sentences, N a step in order, each from the empty state, padded to the
+     * batch's longest with the padding masked (T: the most time steps of one piece of a sentence).
+     * @param {Model} model @param {Int32Array | ArrayLike<number>[]} ids @param {import('./index.d.ts').TrainOptions} options
      */
     constructor(model, ids, options) {
       if (!(model instanceof Model)) fail('Trainer needs a Model');
@@ -671,15 +709,39 @@ export function install(core) {
       const clip = number('clip', options.clip ?? 0);
       const clipMode = options.clipMode ?? 'value';
       const mode = choice('clipMode', clipMode, CLIP_MODES);
-      const data = toIds('ids', ids);
+      const batching = options.batching ?? 'streams';
+      choice('batching', batching, BATCHINGS);
+      const sentences = batching === 'sentences' ? toSentences(ids) : null;
+      const data = sentences ? sentences.ids : toIds('ids', ids);
       const ptr = scoped((s) => {
         const out = s.out();
-        check(X.lm_trainer_create(model.ptr, s.i32(data), data.length, N, T, kind, lr, momentum, clip, mode, out));
+        if (sentences) {
+          const S = sentences.starts.length - 1;
+          check(
+            X.lm_trainer_create_sentences(
+              model.ptr,
+              s.i32(data),
+              data.length,
+              s.i32(sentences.starts),
+              S,
+              N,
+              T,
+              kind,
+              lr,
+              momentum,
+              clip,
+              mode,
+              out,
+            ),
+          );
+        } else {
+          check(X.lm_trainer_create(model.ptr, s.i32(data), data.length, N, T, kind, lr, momentum, clip, mode, out));
+        }
         return u32At(out);
       });
       super('trainer', ptr, (p) => X.lm_trainer_free(p));
       this._model = model;
-      this._options = Object.freeze({ batch: N, seq: T, optimizer, lr, momentum, clip, clipMode });
+      this._options = Object.freeze({ batch: N, seq: T, optimizer, lr, momentum, clip, clipMode, batching });
       this._step = 0;
       this._clipEvents = 0;
     }
@@ -741,6 +803,7 @@ export function install(core) {
      * @returns {import('./index.d.ts').EvalResult}
      */
     evaluate(ids, options = {}) {
+      if (this.options.batching === 'sentences' && Array.isArray(ids)) return evaluateSentences(this.model, ids);
       const B = wholeNumber('batch', options.batch ?? this.options.batch);
       const T = wholeNumber('seq', options.seq ?? this.options.seq);
       return evaluateModel(this.model, ids, B, T);
@@ -769,7 +832,13 @@ export function install(core) {
         clipEvents: v[TRAINER_INFO.CLIP_EVENTS],
         position: v[TRAINER_INFO.POSITION],
         epochs: v[TRAINER_INFO.WRAPS],
+        sentences: v[TRAINER_INFO.SENTENCES],
       };
+    }
+
+    /** Sentence batching: the pieces cycled through (sentences of two or more tokens, long ones cut at seq+1 tokens); 0 for streams. */
+    get sentences() {
+      return this._readInfo().sentences;
     }
   }
 
@@ -785,6 +854,44 @@ export function install(core) {
     const loss = sum / count;
     return { loss, perplexity: Math.exp(loss), bitsPerToken: loss / Math.LN2, tokens: count };
   }
+
+  /** Held-out sentences, each from the empty state (as batching 'sentences' trains): every token after a
+   *  sentence's first predicted. Sentences of one length go through sequenceLogProbs together. */
+  function evaluateSentences(model, sentences) {
+    if (!Array.isArray(sentences))
+      fail(`evaluateSentences needs an array of sentences (Int32Array of ids each), got ${describe(sentences)}`);
+    /** @type {Map<number, Int32Array[]>} */
+    const byLength = new Map();
+    sentences.forEach((s, i) => {
+      const ids = toIds(`sentences[${i}]`, s);
+      if (ids.length < 2) return; // nothing to predict
+      const list = byLength.get(ids.length) ?? [];
+      list.push(ids);
+      byLength.set(ids.length, list);
+    });
+    if (byLength.size === 0)
+      throw new LmlabError('the held-out text has no sentence of two or more tokens to score', STATUS.EMPTY);
+    const V = model.config.vocabSize;
+    let nats = 0;
+    let tokens = 0;
+    for (const [len, list] of byLength) {
+      const rows = Math.max(1, Math.floor(2 ** 22 / (len * V))); // scores (rows, len-1, V) of a few MB a call
+      for (let a = 0; a < list.length; a += rows) {
+        const chunk = list.slice(a, a + rows);
+        const ids = new Int32Array(chunk.length * len); // (rows, len)
+        chunk.forEach((s, n) => ids.set(s, n * len));
+        for (const logProb of model.sequenceLogProbs(ids, chunk.length, len - 1)) nats -= logProb;
+        tokens += chunk.length * (len - 1);
+      }
+    }
+    const loss = nats / tokens;
+    return { loss, perplexity: Math.exp(loss), bitsPerToken: loss / Math.LN2, tokens };
+  }
+
+  /** Evaluate any model on held-out sentences, each from the empty state. */
+  /** @type {any} */ (Model.prototype).evaluateSentences = function (sentences) {
+    return evaluateSentences(this, sentences);
+  };
 
   /** Evaluate any model on held-out ids: batch 1 (default) reads one stream from a zero state. */
   /** @type {any} */ (Model.prototype).evaluate = function evaluate(ids, options = {}) {

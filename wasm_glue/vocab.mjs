@@ -294,6 +294,26 @@ export function install(core) {
       return sentences;
     }
 
+    /** The sentences that batching 'sentences' trains on. Word level: encodeSentences (<s> … </s>, split
+     *  by the vocabulary's sentences option). Char level: lines, each from the newline before it (its
+     *  start, as <s>) through its own newline (its end, as </s>), so every character but the text's first
+     *  is predicted once, newlines included; text without a newline is one sentence.
+     *  @param {string | Uint8Array} text */
+    trainingSentences(text) {
+      if (this.level === 'word') return this.encodeSentences(text);
+      const ids = this.encode(text);
+      const newline = this.tokens().indexOf('\n');
+      const sentences = [];
+      let start = 0;
+      for (let i = 0; i < ids.length; i++) {
+        if (ids[i] !== newline || i === start) continue;
+        sentences.push(ids.subarray(start, i + 1));
+        start = i;
+      }
+      if (ids.length - start > 1 || sentences.length === 0) sentences.push(ids.subarray(start));
+      return sentences;
+    }
+
     /** Ids to text: char level concatenates; word level joins words with spaces, one sentence per line.
      *  Works on UTF-8 bytes (one TextDecoder call), so a million ids take milliseconds. */
     decode(ids) {

@@ -1,6 +1,7 @@
 // eval.mjs — `lmlab eval`: held-out loss (mean cross-entropy in nats), perplexity and bits per
 // char/token of a model file on a text, read as --batch streams with the state carried across windows
-// (--batch 1: one stream from a zero state, every token after the first predicted); --masked adds the
+// (--batch 1: one stream from a zero state, every token after the first predicted), or with
+// --per-sentence each sentence from a zero state (as train --batching sentences trains); --masked adds the
 // masked-word accuracy (word level), comparable with the bigram's on the same seed.
 import { parseFlags, UsageError } from './_args.mjs';
 import { fmt, openModel, readCorpus, splitText } from './_neural.mjs';
@@ -15,6 +16,8 @@ export const usage = `usage: node scripts/lmlab.mjs eval --model FILE [flags]
   --val-fraction F    without --data: the share of Brown held out by train (default 0.1)
   --batch N           parallel streams (default 1: one stream, every token after the first predicted)
   --seq T             window length (default 100; the state is carried across windows)
+  --per-sentence      score each sentence from a zero state instead (word level <s> … </s>, char level
+                      lines), as train --batching sentences trains: no state crosses a sentence end
   --masked            also mask one word per sentence and report top-1/top-5 accuracy (word level)
   --masked-sentences K  at most this many sentences for --masked (default 500)
   --candidates K|all  --masked: the candidate set, the K likeliest next words after the left context
@@ -28,6 +31,7 @@ const spec = {
   'val-fraction': { type: 'number', default: 0.1, min: 0, max: 1 },
   batch: { type: 'int', default: 1, min: 1 },
   seq: { type: 'int', default: 100, min: 1 },
+  'per-sentence': { type: 'bool', default: false },
   masked: { type: 'bool', default: false },
   'masked-sentences': { type: 'int', default: 500, min: 1 },
   candidates: { type: 'string', default: '50' },
@@ -44,11 +48,22 @@ export async function run(argv) {
   const { model, vocab } = openModel(lm, f.model);
   const corpus = await readCorpus(f.data);
   const text = f.data ? corpus.text : splitText(corpus.text, f['val-fraction'])[1];
+  const perSentence = f['per-sentence'];
+  if (perSentence && (f.batch !== 1 || f.seq !== 100))
+    throw new UsageError('--per-sentence scores whole sentences: --batch and --seq do not apply');
   const ids = vocab.encode(text);
-  if (ids.length < 2 * f.batch)
+  if (!perSentence && ids.length < 2 * f.batch)
     throw new UsageError(`the text has ${ids.length} tokens: too few for ${f.batch} streams`);
   const t0 = performance.now();
-  const result = model.evaluate(ids, { batch: f.batch, seq: f.seq });
+  let result;
+  try {
+    result = perSentence
+      ? model.evaluateSentences(vocab.trainingSentences(text))
+      : model.evaluate(ids, { batch: f.batch, seq: f.seq });
+  } catch (err) {
+    if (err instanceof lm.LmlabError && err.code === lm.STATUS.EMPTY) throw new UsageError(err.message);
+    throw err;
+  }
   const seconds = (performance.now() - t0) / 1000;
   const unit = vocab.level === 'char' ? 'char' : 'token';
   const out = {
@@ -59,8 +74,7 @@ export async function run(argv) {
     perplexity: result.perplexity,
     [`bitsPer${unit === 'char' ? 'Char' : 'Token'}`]: result.bitsPerToken,
     tokens: result.tokens,
-    batch: f.batch,
-    seq: f.seq,
+    ...(perSentence ? { perSentence: true } : { batch: f.batch, seq: f.seq }),
     seconds,
   };
   if (f.masked) {
@@ -79,7 +93,7 @@ export async function run(argv) {
     return 0;
   }
   console.log(
-    `${f.model} on ${corpus.name}${f.data ? '' : ' (held-out part)'}: ${result.tokens} ${unit}s predicted (batch ${f.batch}, seq ${f.seq})`,
+    `${f.model} on ${corpus.name}${f.data ? '' : ' (held-out part)'}: ${result.tokens} ${unit}s predicted (${perSentence ? 'each sentence from a zero state' : `batch ${f.batch}, seq ${f.seq}`})`,
   );
   console.log(
     `loss ${fmt(result.loss)} nats/${unit}   perplexity ${fmt(result.perplexity, 3)}   ${fmt(result.bitsPerToken)} bits/${unit}   (${fmt(seconds, 1)} s)`,

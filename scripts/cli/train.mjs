@@ -1,5 +1,5 @@
 // train.mjs — `lmlab train`: train a neural language model (RNN, LSTM, GRU or fixed window) on a text file (or the built-in Brown text)
-// with N parallel streams and truncated BPTT, printing a live progress line (step, loss, smoothed
+// with N parallel streams and truncated BPTT (or batches of whole sentences, padded and masked), printing a live progress line (step, loss, smoothed
 // loss, validation loss every K steps, chars/s, ETA) and a sample every K steps; saves a model file
 // with the optimizer state so `--resume` continues exactly; checkpoints every --checkpoint-minutes, and
 // SIGINT (Ctrl-C), SIGTERM and SIGHUP save a checkpoint before exiting (_out-file.mjs writes it safely).
@@ -38,6 +38,7 @@ const SHAPING = [
   'init-scale',
   'recurrent-gain',
   'embeddings',
+  'sentences',
 ];
 
 /** What identifies the training text in a model file's metadata (`trainText`): its SHA-256 and length. */
@@ -68,8 +69,16 @@ export const usage = `usage: node scripts/lmlab.mjs train [flags]
   --init-scale S       multiply the initial weight matrices (not the embedding) by S > 0: N(0, (0.01 S)^2)
   --recurrent-gain G   initial Wh ~ N(0, G^2/H), spectral radius about G: G > 1 makes gradients grow
                        back through time (exploding; clipping is the cure), G < 1 vanish
-  --seq T              truncated-BPTT window (default 25)
-  --batch N            parallel streams (default 32)
+  --sentences lines|punctuation  word level: a sentence is a line (default) or ends at . ! ? and
+                       at a blank line (the vocabulary's tokenizer option; <s> … </s> around each)
+  --batching MODE      streams (default): --batch contiguous streams of the text, windows of --seq,
+                       the hidden state carried across windows | sentences: --batch whole sentences
+                       a step (word level <s> … </s>; char level lines, newlines included), each from
+                       a zero state, padded to the step's longest with the padding masked in the loss;
+                       a sentence longer than --seq+1 tokens is cut into pieces. Held-out loss then
+                       scores every held-out sentence from a zero state. docs/training.md: which when
+  --seq T              truncated-BPTT window (default 25; --batching sentences: the longest piece)
+  --batch N            parallel streams, or sentences a step (default 32)
   --optimizer NAME     sgd | adagrad | adam (default adam; adagrad 0.1 is min-char-rnn's setting)
   --lr X               learning rate (default: adagrad 0.1, adam 0.002, sgd 0.01)
   --lr-decay none|linear  linear: the rate falls from --lr to --lr/50 over --steps or --minutes
@@ -104,6 +113,8 @@ const spec = {
   layers: { type: 'int', default: 1, min: 1, max: LIMITS.MAX_LAYERS },
   window: { type: 'int', min: 1, max: LIMITS.MAX_WINDOW },
   'gru-variant': { type: 'string', choices: ['torch', 'lecture'] },
+  sentences: { type: 'string', choices: ['lines', 'punctuation'] },
+  batching: { type: 'string', choices: ['streams', 'sentences'] },
   seq: { type: 'int', min: 1, max: 100000 },
   batch: { type: 'int', min: 1, max: 100000 },
   optimizer: { type: 'string', choices: ['sgd', 'adagrad', 'adam'] },
@@ -137,6 +148,8 @@ export async function run(argv) {
   if (f.minutes === 0) throw new UsageError('--minutes must be positive');
   if (f.window !== undefined && f.cell !== 'window')
     throw new UsageError(`--window applies to --cell window, not ${f.cell}`);
+  if (f.sentences !== undefined && f.level !== 'word')
+    throw new UsageError('--sentences applies to --level word (char level: a sentence is a line)');
   if (f['gru-variant'] !== undefined && f.cell !== 'gru')
     throw new UsageError(`--gru-variant applies to --cell gru, not ${f.cell}`);
   if (f.cell === 'window' && f.layers !== 1)
@@ -205,7 +218,10 @@ export async function run(argv) {
         : ', on a new text (--new-text)'
       : ', text not checked (the file records no fingerprint)';
   } else {
-    const options = f.level === 'word' ? { level: 'word', minCount: f['min-count'] } : { level: 'char' };
+    const options =
+      f.level === 'word'
+        ? { level: 'word', minCount: f['min-count'], sentences: f.sentences ?? 'lines' }
+        : { level: 'char' };
     vocab = lm.Vocab.build(corpus.text, options); // the type inventory of all the text; counts as well
     checkVocabularySize(vocab, corpus.name);
     // the same rule as C's model_check_config, said in the CLI's flags
@@ -232,10 +248,15 @@ export async function run(argv) {
     momentum: f.momentum ?? saved?.momentum ?? 0,
     clip: f.clip ?? saved?.clip ?? 5,
     clipMode: f['clip-mode'] ?? saved?.clip_mode ?? 'value',
+    batching: f.batching ?? saved?.batching ?? 'streams',
   };
+  const bySentence = options.batching === 'sentences';
   const trainIds = vocab.encode(trainText);
   const valIds = valText ? vocab.encode(valText) : new Int32Array(0);
-  const trainer = new lm.Trainer(model, trainIds, options);
+  // batching sentences: the vocabulary's sentences (word level) or lines (char level), train and held out
+  const trainSentences = bySentence ? vocab.trainingSentences(trainText) : null;
+  const valSentences = bySentence && valText ? vocab.trainingSentences(valText) : [];
+  const trainer = new lm.Trainer(model, trainSentences ?? trainIds, options);
   if (resumeBytes) trainer.restore(resumeBytes); // the frozen set too
   for (const name of f.freeze ? f.freeze.split(',').map((s) => s.trim()) : []) {
     try {
@@ -260,6 +281,10 @@ export async function run(argv) {
   log(
     `data: ${corpus.name}: ${trainIds.length} training ${unit}, ${valIds.length} held out; vocabulary ${V} (${vocab.level})`,
   );
+  if (trainSentences)
+    log(
+      `sentences: ${trainSentences.length} for training (${trainer.sentences} pieces of at most ${options.seq + 1} tokens), ${valSentences.length} held out`,
+    );
   log(`model: ${describeModel(model)}, ${model.parameterCount} parameters`);
   if (embeddingReport) {
     const r = embeddingReport;
@@ -269,13 +294,22 @@ export async function run(argv) {
   }
   if (model.frozen().length) log(`frozen (left as they are): ${model.frozen().join(', ')}`);
   log(
-    `training: ${options.optimizer} lr ${options.lr}${f['lr-decay'] === 'linear' ? ' decaying linearly to 1/50' : ''}, clip ${options.clip} (${options.clipMode}), batch ${options.batch} x seq ${options.seq}${resumeBytes ? `, resumed at step ${trainer.step}${textNote}` : ''}`,
+    `training: ${options.optimizer} lr ${options.lr}${f['lr-decay'] === 'linear' ? ' decaying linearly to 1/50' : ''}, clip ${options.clip} (${options.clipMode}), ${bySentence ? `batches of ${options.batch} sentences (padded, masked; at most ${options.seq} steps)` : `batch ${options.batch} x seq ${options.seq}`}${resumeBytes ? `, resumed at step ${trainer.step}${textNote}` : ''}`,
   );
 
   const valSlice = valIds.subarray(0, Math.min(valIds.length, f['val-tokens']));
   const valBatch = (ids) => Math.max(1, Math.min(options.batch, Math.floor(ids.length / (options.seq + 1))));
   const validate = (ids) =>
     ids.length >= 2 ? trainer.evaluate(ids, { batch: valBatch(ids), seq: options.seq }) : null;
+  /** Sentences: the first held-out sentences holding about `tokens` tokens, each scored from a zero state. */
+  const firstSentences = (tokens) => {
+    const out = [];
+    for (let n = 0, i = 0; i < valSentences.length && n < tokens; i++)
+      (out.push(valSentences[i]), (n += valSentences[i].length));
+    return out;
+  };
+  const valSentenceSlice = firstSentences(f['val-tokens']);
+  const validateSentences = (list) => (list.some((s) => s.length >= 2) ? trainer.evaluate(list) : null);
   const sampleText = () => {
     const prime = primeIds(vocab, vocab.level === 'char' ? trainText.slice(0, 1) : '');
     const ids = model.sample(prime, {
@@ -290,6 +324,7 @@ export async function run(argv) {
   /** The final held-out score: every held-out token, or --val-tokens of them when given; in pieces of
    * about two seconds with a progress line, so a huge vocabulary never means minutes of silence. */
   const finalValidation = () => {
+    if (bySentence) return validateSentences(f[GIVEN].has('val-tokens') ? valSentenceSlice : valSentences);
     const ids = f[GIVEN].has('val-tokens') ? valSlice : valIds;
     if (ids.length < 2) return null;
     const minPiece = Math.max(2, options.seq + 1);
@@ -320,7 +355,11 @@ export async function run(argv) {
   const startStep = trainer.step;
   const target = f.minutes !== undefined ? Infinity : (f.steps ?? 1000);
   const deadline = f.minutes !== undefined ? Date.now() + f.minutes * 60000 : Infinity;
-  const perStep = options.batch * options.seq;
+  // tokens predicted per step: streams batch·seq; sentences batch times a piece's mean targets
+  const perStep = bySentence
+    ? (options.batch * trainSentences.reduce((n, s) => n + Math.max(0, s.length - 1), 0)) /
+      Math.max(1, trainer.sentences)
+    : options.batch * options.seq;
   let smooth = Math.log(V);
   let lastVal = null;
   let interrupted = null; // the signal's name once one arrives
@@ -358,7 +397,7 @@ export async function run(argv) {
       const rate = (steps * perStep) / seconds;
       const eta = f.minutes !== undefined ? (deadline - Date.now()) / 1000 : ((target - steps) * perStep) / rate;
       if (trainer.step % f.every === 0) {
-        lastVal = validate(valSlice);
+        lastVal = bySentence ? validateSentences(valSentenceSlice) : validate(valSlice);
         if (tty) process.stdout.write('\r\x1b[K');
         log(
           `step ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth)}  val ${lastVal ? fmt(lastVal.loss) : '-'}  ${Math.round(rate)} ${unit}/s  ETA ${duration(eta)}  clips ${last.clipEvents}`,
