@@ -50,6 +50,29 @@ const cssAsText = {
   },
 };
 
+/**
+ * esbuild plugin for the language-model worker: the lmlab.wasm it loads has no sequence to sequence,
+ * so the glue's seq2seq parts (about 19 KB minified: Seq2Seq, its vocabularies and pairs, the
+ * attention layers) would never run there. wasm_glue/index.mjs installs them only for an instance
+ * that has them; here they are replaced by an install() that says so, should one ever have them.
+ * The seq2seq mode's own worker is built without this plugin.
+ * @type {import('esbuild').Plugin}
+ */
+const withoutSeq2SeqGlue = {
+  name: 'without-seq2seq-glue',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(seq2seq|layers-attention)\.mjs$/ }, (args) =>
+      args.importer.endsWith(join('wasm_glue', 'index.mjs'))
+        ? { path: args.path, namespace: 'absent-glue' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'absent-glue' }, (args) => ({
+      contents: `export function install() { throw new Error('this bundle of lmlab leaves out ${args.path.slice(2)}: use the seq2seq worker'); }`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** esbuild options every bundle shares. @type {import('esbuild').BuildOptions} */
 const COMMON = {
   bundle: true,
@@ -131,13 +154,11 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
 
   await build({
     ...COMMON,
-    entryPoints: {
-      app: join(ROOT, 'web/app.mjs'),
-      worker: join(ROOT, 'web/worker.mjs'),
-      style: join(ROOT, 'web/style.css'),
-    },
+    entryPoints: { app: join(ROOT, 'web/app.mjs'), style: join(ROOT, 'web/style.css') },
     outdir: outDir,
   });
+  const lmWorker = { ...COMMON, plugins: [...(COMMON.plugins ?? []), withoutSeq2SeqGlue] };
+  await build({ ...lmWorker, entryPoints: { worker: join(ROOT, 'web/worker.mjs') }, outdir: outDir });
   // The seq2seq mode's worker and its .wasm, in seq2seq/: the page loads them only when that mode is
   // opened, so they are not counted in the page weight (printed on their own).
   const seq2seqDir = join(outDir, 'seq2seq');
@@ -147,11 +168,8 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
   // The kit: one module for authors' pages, the worker and the .wasm beside it (their URLs are
   // relative to the module: import.meta.url).
   const kitDir = join(outDir, 'kit');
-  await build({
-    ...COMMON,
-    entryPoints: { 'lmlab-kit': join(ROOT, 'web/kit/index.mjs'), worker: join(ROOT, 'web/worker.mjs') },
-    outdir: kitDir,
-  });
+  await build({ ...COMMON, entryPoints: { 'lmlab-kit': join(ROOT, 'web/kit/index.mjs') }, outdir: kitDir });
+  await build({ ...lmWorker, entryPoints: { worker: join(ROOT, 'web/worker.mjs') }, outdir: kitDir });
   await copyFile(wasm, join(kitDir, 'lmlab.wasm'));
   await copyFile(fmaWasm, join(kitDir, 'lmlab-fma.wasm'));
   // The tutorials: plain pages over the kit (../../kit/lmlab-kit.js).

@@ -443,6 +443,21 @@ LM_API lm_status lm_trainer_set_lr(lm_trainer *t, double lr);
 LM_API lm_status lm_trainer_restore(lm_trainer *t, const uint8_t *bytes, uint32_t len);
 /* info (LM_TRAINER_INFO_COUNT,) by lm_trainer_info_index. */
 LM_API lm_status lm_trainer_info(const lm_trainer *t, double *info);
+/* Data-parallel training (replicas of one model, each with a trainer over the same ids, N, T and
+ * optimizer, owning some of the shards): split the N streams into `shards` (1 … N) fixed shards of
+ * contiguous streams (the first N mod shards one stream longer); t computes shards [first, first+count). */
+LM_API lm_status lm_trainer_set_shards(lm_trainer *t, int shards, int first, int count);
+/* The next window's gradients of t's shards without applying them: grads (count, P) one row per shard,
+ * each divided by N so the rows of all shards sum to the batch's gradient; losses (count,) each shard's
+ * mean loss per token; state (state of t's streams) or NULL: their final states (layout of the carried
+ * state for those streams: (L, n, H), LSTM (2, L, n, H), window (n, W-1)). LM_ERR_NONFINITE as train. */
+LM_API lm_status lm_trainer_grads(lm_trainer *t, lm_float *grads, double *losses, lm_float *state);
+/* Apply grad (P,), the sum of all shards' rows in shard order, with t's optimizer (clipping sees the
+ * sum), carry t's streams and advance; stats as lm_trainer_train (LOSS, LAST_LOSS NaN: the caller has
+ * them). Needs a pending lm_trainer_grads; a refused step changes nothing. */
+LM_API lm_status lm_trainer_apply(lm_trainer *t, const lm_float *grad, double *stats);
+/* The carried state of streams [first_stream, first_stream + n) from state (layout as above). */
+LM_API lm_status lm_trainer_set_state_rows(lm_trainer *t, int first_stream, int n, const lm_float *state);
 /* The bigram's masked-accuracy positions, so both models are scored alike: per sentence (lengths (n,))
  * one draw of a PCG32 stream seeded by seed picks a real token (skip_ends: not <s> or </s>):
  * positions (n,), -1 for a sentence without one. */

@@ -336,7 +336,7 @@ static lm_status nonfinite_loss(const lm_model *m, double loss) {
 
 /* Forward and backward on ids (N, T+1) from h_start; mask (N, T) or NULL (see model.h). */
 static lm_status loss_and_grads(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T,
-                                const lm_float *h_start, double *loss) {
+                                const lm_float *h_start, double grad_scale, double *loss) {
     lm_status s = model_ensure_caches(m, N, T);
     if (s) return s;
     split_windows(m, ids, N, T);
@@ -357,9 +357,11 @@ static lm_status loss_and_grads(lm_model *m, const int32_t *ids, const uint8_t *
         /* The objective is min-char-rnn's: the cross-entropy summed over the window, averaged over the N
          * streams, i.e. T times the per-token mean the softmax loss returns. Its gradients keep the scale
          * of the min-char-rnn notes, so Adagrad's eps (1e-8 inside the square root) and clip 5 mean what
-         * they mean there; with N = 1 a step is exactly a min-char-rnn step. */
+         * they mean there; with N = 1 a step is exactly a min-char-rnn step. grad_scale (n/N for a shard
+         * of n of N streams) makes a shard's gradient its share of the whole batch's; 1.0 leaves it T. */
         const size_t NTV = (size_t)N * T * m->cfg.V;
-        for (size_t i = 0; i < NTV; i++) m->dscores[i] *= (lm_float)T;
+        const lm_float factor = (lm_float)((double)T * grad_scale);
+        for (size_t i = 0; i < NTV; i++) m->dscores[i] *= factor;
     }
     if (!isfinite(value)) return nonfinite_loss(m, value);
     lm_cells_backward(m, N, T);
@@ -376,12 +378,17 @@ static lm_status loss_and_grads(lm_model *m, const int32_t *ids, const uint8_t *
 
 lm_status model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
                                     double *loss) {
-    return loss_and_grads(m, ids, NULL, N, T, h_start, loss);
+    return loss_and_grads(m, ids, NULL, N, T, h_start, 1.0, loss);
+}
+
+lm_status model_loss_and_grads_scaled(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
+                                      double grad_scale, double *loss) {
+    return loss_and_grads(m, ids, NULL, N, T, h_start, grad_scale, loss);
 }
 
 lm_status model_loss_and_grads_masked(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T,
                                       double *loss) {
-    return loss_and_grads(m, ids, mask, N, T, NULL, loss);
+    return loss_and_grads(m, ids, mask, N, T, NULL, 1.0, loss);
 }
 
 lm_status model_ensure_carry(lm_model *m, int N) {
@@ -600,7 +607,7 @@ static lm_status gradient_check(lm_model *m, const int32_t *ids, const uint8_t *
     if (m->carry_N == N && !mask) memcpy(start, m->carry, state_count * sizeof(lm_float));
     else empty_state(m, start, state_count);
     double loss;
-    lm_status s = loss_and_grads(m, ids, mask, N, T, start, &loss);
+    lm_status s = loss_and_grads(m, ids, mask, N, T, start, 1.0, &loss);
     if (!s) memcpy(analytic, m->grads, m->n_params * sizeof(lm_float));
     lm_rng rng;
     lm_rng_seed(&rng, seed);

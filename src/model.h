@@ -114,6 +114,10 @@ lm_status model_loss_and_grads(lm_model *m, const int32_t *ids, int N, int T, do
  * touching the carry. */
 lm_status model_loss_and_grads_from(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
                                     double *loss);
+/* The same with the gradients multiplied by grad_scale (a shard of n of N streams: n / N, so the shards'
+ * gradients sum to the whole batch's); *loss stays the shard's own mean. */
+lm_status model_loss_and_grads_scaled(lm_model *m, const int32_t *ids, int N, int T, const lm_float *h_start,
+                                      double grad_scale, double *loss);
 /* Padded sentences: forward and backward on ids (N, T+1) from the empty state (each row a sentence), the
  * carry untouched; mask (N, T) marks the real targets (1) and the padding (0). The objective is each
  * sentence's cross-entropy summed over its real tokens, averaged over the N rows (cs231n's masked

@@ -605,6 +605,7 @@ lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
                                                                   : position <= (double)t->stream_len);
         t->pos = same_text ? (size_t)position : 0;
         t->wraps = (uint64_t)wraps;
+        t->pending_step = 0;
         memcpy(m->frozen, frozen, sizeof frozen);
         if (carry && same_text && !t->sentences) memcpy(m->carry, carry, parts * part_count * sizeof(lm_float));
         else if (!t->sentences) model_reset_state(m);

@@ -35,6 +35,11 @@ lm_status trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, siz
     t->T = T;
     t->stream_len = len / (size_t)N;
     model_reset_state(model);
+    s = trainer_set_shards(t, 1, 0, 1);
+    if (s) {
+        trainer_delete(t);
+        return s;
+    }
     *out = t;
     return LM_OK;
 }
@@ -104,6 +109,9 @@ void trainer_delete(lm_trainer *t) {
     free(t->mask);
     free(t->piece_start);
     free(t->piece_len);
+    free(t->shard_start);
+    free(t->pending);
+    free(t->start);
     free(t);
 }
 
@@ -129,8 +137,7 @@ static int next_sentences(const lm_trainer *t, size_t *next) {
     return Tb;
 }
 
-/* Fill window (N, T+1) from position pos of every stream, wrapping first if it would not fit. */
-static void next_window(lm_trainer *t) {
+void trainer_next_window(lm_trainer *t) {
     if (t->pos + (size_t)t->T + 1 > t->stream_len) {
         t->pos = 0;
         t->wraps++;
@@ -162,7 +169,8 @@ lm_status trainer_train(lm_trainer *t, int count, lm_train_stats *stats) {
             stats->last_loss = loss;
             continue;
         }
-        next_window(t);
+        trainer_next_window(t);
+        t->pending_step = 0;
         /* the carry changes only once the step is accepted, so a refused step leaves it as it was */
         double loss;
         s = model_ensure_carry(m, t->N);

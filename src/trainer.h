@@ -29,6 +29,14 @@ struct lm_trainer {
     size_t *piece_start; /* (n_pieces,) offset into ids */
     int32_t *piece_len;  /* (n_pieces,) tokens, 2 … T+1 */
     uint8_t *mask;       /* (N, T) 1 = a real target, 0 = padding */
+    /* Shards (trainer_shard.c, data-parallel training; streams only): the N streams split into S fixed
+     * shards of contiguous streams, shard j = streams [shard_start[j], shard_start[j+1]); this trainer
+     * computes the gradients of shards [first, first + count) only. trainer_new sets S = 1 (the batch). */
+    int S, first, count;
+    int *shard_start;  /* (S+1,) */
+    lm_float *pending; /* (state_count(N)) final states of the own shards after trainer_grads */
+    lm_float *start;   /* (state_count(largest shard)) one shard's state, contiguous */
+    int pending_step;  /* 1 from a successful trainer_grads until trainer_apply */
 };
 
 typedef struct {
@@ -52,5 +60,25 @@ lm_status trainer_new_sentences(lm_trainer **out, lm_model *model, const int32_t
 void trainer_delete(lm_trainer *t);
 /* Run `count` (≥ 1) steps; on a refused step returns LM_ERR_NONFINITE with the stats of the steps done. */
 lm_status trainer_train(lm_trainer *t, int count, lm_train_stats *stats);
+/* Fill t->window (N, T+1) from the current position, wrapping first (state reset) if it would not fit. */
+void trainer_next_window(lm_trainer *t);
+
+/* ---- data-parallel steps (trainer_shard.c), streams only; the edge (trainer_shard_api.c) checks the
+ * arguments ---- */
+/* Split the N streams into S (1 ≤ S ≤ N) shards, the first N mod S of them one stream longer; this
+ * trainer owns shards [first, first + count). Drops a pending step. */
+lm_status trainer_set_shards(lm_trainer *t, int S, int first, int count);
+/* The next window's gradient of each own shard, without applying it: grads (count, n_params), shard j's
+ * row = the gradient of the cross-entropy summed over the window and over the shard's streams, divided
+ * by N (all streams), so the rows of all S shards sum to the whole batch's gradient; losses (count,) the
+ * mean cross-entropy per token of each shard; state (state_count(own streams)) or NULL: the own
+ * streams' final states (layout of model_state_count for those streams). Carry and position change only
+ * in trainer_apply; a non-finite loss or gradient is LM_ERR_NONFINITE with no step pending. */
+lm_status trainer_grads(lm_trainer *t, lm_float *grads, double *losses, lm_float *state);
+/* Apply grad (n_params,), the sum of every shard's row, with the optimizer (clipping sees the sum), then
+ * carry the own streams' states and advance. A refused step (LM_ERR_NONFINITE) changes nothing. */
+lm_status trainer_apply(lm_trainer *t, const lm_float *grad);
+/* Overwrite the carried state of streams [n0, n0 + n) with state (state_count(n)); values checked. */
+lm_status trainer_set_state_rows(lm_trainer *t, int n0, int n, const lm_float *state);
 
 #endif

@@ -732,7 +732,7 @@ export declare class Model {
     options?: { samples?: number; eps?: number; seed?: number; mask?: ArrayLike<number | boolean> },
   ): { name: string; relError: number }[];
   /** safetensors bytes: parameters (PyTorch names/layout), config, metadata, and the trainer's state if given. */
-  save(trainer?: Trainer): Uint8Array;
+  save(trainer?: Trainer | ParallelTrainer): Uint8Array;
   /** One step written out over ids (T+1,) from a zero state (teacher forcing): per t the input, the target, ŷ_t (V,)
    *  and J_t = −log ŷ_t[target] — the "hello" figure of the min-char-rnn notes. */
   stepReadout(ids: ArrayLike<number>): StepReadout[];
@@ -778,6 +778,38 @@ export declare class Trainer {
   restore(bytes: Uint8Array): void;
   /** Batching 'sentences': the pieces cycled through (sentences of two or more tokens, long ones cut); 0 for streams. */
   readonly sentences: number;
+  dispose(): void;
+}
+
+export interface ParallelTrainOptions extends TrainOptions {
+  /** threads to train on, this one included (default: the cores the machine or browser reports); at most `shards` are used */
+  threads?: number;
+  /** the fixed split of the N streams (1 … batch) that decides the arithmetic (default: defaultShards(P, N, T));
+   *  any thread count gives bit-identical results for the same shards */
+  shards?: number;
+}
+
+/** Data-parallel training on Node worker_threads or Web Workers (docs/training.md, "Every core"): each
+ *  worker owns a replica of the model and some shards of the N streams; the shards' gradients are summed in
+ *  shard order and every replica applies the sum. Change the model only through the trainer while it lives
+ *  (freezing excepted). Batch 1 has one shard: it stays on one thread. */
+export declare class ParallelTrainer {
+  /** Starts the workers and resolves once each has its replica. */
+  static create(model: Model, ids: Int32Array, options: ParallelTrainOptions): Promise<ParallelTrainer>;
+  readonly model: Model;
+  readonly options: Readonly<Required<Omit<TrainOptions, 'seed'>>>;
+  readonly step: number;
+  /** threads in use (this one included) */
+  readonly threads: number;
+  readonly shards: number;
+  readonly disposed: boolean;
+  setLearningRate(lr: number): void;
+  /** As Trainer.train, over every thread; a failed worker rejects with an LmlabError. One call at a time. */
+  train(count?: number): Promise<StepStats>;
+  evaluate(ids: Int32Array, options?: { batch?: number; seq?: number }): EvalResult;
+  /** Restore from model.save(trainer) bytes (of a Trainer or a ParallelTrainer with the same batch), everywhere. */
+  restore(bytes: Uint8Array): Promise<void>;
+  /** Stops the workers (pending calls reject) and frees this trainer (not the model). */
   dispose(): void;
 }
 
@@ -1072,6 +1104,7 @@ export interface Lmlab {
   Bigram: typeof Bigram;
   Model: typeof Model;
   Trainer: typeof Trainer;
+  ParallelTrainer: typeof ParallelTrainer;
   /** Sequence to sequence (loadLmlab({ seq2seq: true })); without it Seq2Seq and Seq2SeqTrainer throw. */
   Seq2Seq: typeof Seq2Seq;
   Seq2SeqTrainer: typeof Seq2SeqTrainer;

@@ -14,6 +14,7 @@ import { install as installLayersAttention } from './layers-attention.mjs';
 import { install as installSeq2Seq } from './seq2seq.mjs';
 import { install as installSentenceQueries } from './sentence-queries.mjs';
 import { install as installEmbeddings } from './embeddings.mjs';
+import { install as installParallel } from './parallel.mjs';
 
 const MODULES = [
   installCore,
@@ -77,6 +78,7 @@ export async function loadLmlab(options = {}) {
     if (part.layers && api.layers) part.layers = Object.freeze({ ...api.layers, ...part.layers });
     Object.assign(api, part);
   }
+  Object.assign(api, installParallel(core, /** @type {any} */ (api))); // over Model and Trainer
   // Assembled part by part, so tsc cannot follow it: index.d.ts's Lmlab is the contract, and
   // tests/types/glue-matches-api.ts with the API tests hold each part to it.
   return /** @type {any} */ (Object.freeze(api));

@@ -75,20 +75,23 @@ async function readWasmBytes(source, fileName) {
   return response;
 }
 
+/** { instance, module }: the compiled module is kept so parallel trainers (parallel.mjs) can hand the
+ * very same one to their workers. */
 async function instantiateModule(source, imports, fileName) {
   const loaded = await readWasmBytes(source, fileName);
   if (typeof Response !== 'undefined' && loaded instanceof Response) {
     if (WebAssembly.instantiateStreaming) {
       try {
-        return (await WebAssembly.instantiateStreaming(loaded.clone(), imports)).instance;
+        return await WebAssembly.instantiateStreaming(loaded.clone(), imports);
       } catch {
         // Wrong MIME type from a static host: fall back to compiling the bytes ourselves.
       }
     }
-    return (await WebAssembly.instantiate(await loaded.arrayBuffer(), imports)).instance;
+    return WebAssembly.instantiate(await loaded.arrayBuffer(), imports);
   }
-  if (loaded instanceof WebAssembly.Module) return WebAssembly.instantiate(loaded, imports);
-  return (await WebAssembly.instantiate(loaded, imports)).instance;
+  if (loaded instanceof WebAssembly.Module)
+    return { instance: await WebAssembly.instantiate(loaded, imports), module: loaded };
+  return WebAssembly.instantiate(loaded, imports);
 }
 
 /**
@@ -142,10 +145,10 @@ export async function instantiateCore(options = {}) {
     env: { emscripten_notify_memory_growth: refreshViews },
     wasi_snapshot_preview1: new Proxy({}, { get: (_, name) => trap(String(name)) }),
   };
-  let instance;
+  let instance, module;
   for (const [i, { source, fileName }] of sources.entries()) {
     try {
-      instance = await instantiateModule(source, imports, fileName);
+      ({ instance, module } = await instantiateModule(source, imports, fileName));
       break;
     } catch (err) {
       if (i === sources.length - 1) throw err; // the last choice: its own error
@@ -153,7 +156,7 @@ export async function instantiateCore(options = {}) {
   }
   const exports = /** @type {any} */ (instance.exports); // the C exports: functions and memory
   exports._initialize?.();
-  return makeCore(exports, () => {
+  return makeCore(exports, module, () => {
     const buffer = exports.memory.buffer;
     if (!views || views.buffer !== buffer) {
       views = {
@@ -172,7 +175,7 @@ export async function instantiateCore(options = {}) {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
-function makeCore(exports, memory) {
+function makeCore(exports, module, memory) {
   const errorMessage = () => {
     const ptr = exports.lm_error_message();
     const u8 = memory().u8;
@@ -259,6 +262,7 @@ function makeCore(exports, memory) {
 
   return {
     exports,
+    module, // the compiled WebAssembly.Module (parallel.mjs's workers instantiate the same one)
     memory,
     check,
     errorMessage,

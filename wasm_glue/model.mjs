@@ -663,7 +663,10 @@ export function install(core) {
 
     /** safetensors bytes: parameters (PyTorch names/layout), config, metadata, and the trainer's state if given. */
     save(trainer) {
-      if (trainer !== undefined && !(trainer instanceof Trainer)) fail('save(trainer) needs a Trainer or nothing');
+      // a ParallelTrainer (parallel.mjs) saves through its own thread's Trainer, which holds every stream's state
+      if (trainer?._trainer instanceof Trainer) trainer = trainer._trainer;
+      if (trainer !== undefined && !(trainer instanceof Trainer))
+        fail('save(trainer) needs a Trainer, a ParallelTrainer or nothing');
       const meta = this.metadata ?? {};
       for (const [k, v] of Object.entries(meta)) {
         if (typeof v !== 'string')

@@ -29,6 +29,13 @@
  * @property {number} valTokens
  * @property {boolean} heldOut false: too short to hold text out, validation uses the training text
  * @property {{ loss: number, perplexity: number, bitsPerToken: number }} bigram on the validation text
+ * @property {TextStats} text the whole text's statistics and the probe excerpt (the page keeps no copy of it)
+ */
+
+/**
+ * A text's statistics (corpus-check.mjs): code points, UTF-8 bytes, distinct characters, the most
+ * frequent ones, every distinct character (most frequent first) and the probe excerpt views start with.
+ * @typedef {ReturnType<typeof import('./corpus-check.mjs').checkCorpus>['stats']} TextStats
  */
 
 /**
@@ -179,8 +186,10 @@
  * @property {{ payload: { testHooks?: boolean }, result: { cells: CellKind[], threads: number, fma: boolean } }} init
  *   load lmlab.wasm (once per worker; lmlab-fma.wasm where the browser has relaxed SIMD: fma) and say
  *   which cells it has; testHooks allows the debug requests (a page opened with ?testhooks=1)
- * @property {{ payload: { name: string, text: string }, result: CorpusInfo }} setCorpus split and encode
- *   a checked text, count its bigram; drops the model
+ * @property {{ payload: { name: string, text?: string, bytes?: ArrayBuffer, label?: string }, result: CorpusInfo }} setCorpus
+ *   check a text (a string, or a file's UTF-8 bytes: transfer them) by the page's rules (corpus-check.mjs:
+ *   empty, over 32 MB, NUL, invalid UTF-8 refused with a sentence naming `label`, default `name`), split
+ *   and encode it, count its bigram; drops the model. `name` is what saved model files call it
  * @property {{ payload: { settings: Partial<Record<keyof Settings, number | string>> }, result: ModelInfo }} configure
  *   build the model and its engine (a reset): an open settings object, missing fields get their
  *   defaults, a bad or unknown one is refused with a sentence; posts a first snapshot

@@ -2,9 +2,9 @@
 // (generated, the long-range test that tells a vanilla RNN from an LSTM: closers 12–48 characters
 // after their openers, as the page's preset; or 8–24, which a 32-unit LSTM learns in a few hundred to
 // a couple of thousand updates) and the lecture's "hello". Other texts come inline (`text`) or from a
-// URL (`src`, checked like any upload); and the probe excerpt views show by default. No DOM beyond fetch.
+// URL (`src`, checked like any upload, in the worker: trainer.mjs); and the probe excerpt views show by
+// default. No DOM beyond fetch.
 import { bracketCorpus } from '../corpora/synthetic.mjs';
-import { checkText, decodeCorpus } from '../corpus-check.mjs';
 
 /** @type {Readonly<Record<string, () => string>>} generated corpora by name */
 export const BUILT_IN = Object.freeze({
@@ -14,40 +14,30 @@ export const BUILT_IN = Object.freeze({
 });
 
 /**
- * The training text of a trainer's options: inline text, a built-in corpus, or a fetched file.
+ * The training text of a trainer's options: inline text, a built-in corpus's (generated), or a fetched
+ * file's bytes; the worker checks each (`label` names it in the check's sentences).
  * @param {{ text?: string, corpus?: string, src?: string | URL }} options
- * @returns {Promise<{ text: string, name: string }>}
+ * @returns {Promise<{ input: string | ArrayBuffer, label: string, name: string }>}
  */
 export async function resolveText({ text, corpus, src }) {
-  if (typeof text === 'string') return { text: checkText(text, "The trainer's text"), name: 'text' };
+  if (typeof text === 'string') return { input: text, label: "The trainer's text", name: 'text' };
   if (corpus) {
     const make = Object.hasOwn(BUILT_IN, corpus) ? BUILT_IN[corpus] : null;
     if (!make)
       throw new Error(
         `there is no built-in corpus '${corpus}' (built in: ${Object.keys(BUILT_IN).join(', ')}; use src="file.txt" or text="…" for others)`,
       );
-    return { text: make(), name: corpus };
+    return { input: make(), label: corpus, name: corpus };
   }
   if (src) {
     const url = new URL(String(src), document.baseURI);
     const response = await fetch(url);
     if (!response.ok) throw new Error(`could not fetch ${url.pathname}: HTTP ${response.status}`);
     const name = url.pathname.split('/').pop() || 'text';
-    return { text: decodeCorpus(new Uint8Array(await response.arrayBuffer()), name), name };
+    return { input: await response.arrayBuffer(), label: name, name };
   }
   throw new Error(`a trainer needs a text: give text, corpus (${Object.keys(BUILT_IN).join(', ')}) or src (a URL)`);
 }
 
-/**
- * A probe excerpt from the held-out part of a text: starts at a line or sentence, about 100
- * characters (tiny texts: their beginning).
- * @param {string} text the corpus
- */
-export function defaultProbe(text) {
-  const from = Math.floor(text.length * 0.92);
-  let start = text.indexOf('\n', from);
-  if (start < 0 || start > from + 400) start = from;
-  let excerpt = text.slice(start + 1, start + 1 + 160);
-  if (excerpt.trim().length < 20) excerpt = text.slice(0, 160);
-  return [...excerpt].slice(0, 100).join('').replace(/\s+$/, '');
-}
+/** The probe excerpt (../corpus-check.mjs; the worker sends it with the corpus's statistics). */
+export { defaultProbe } from '../corpus-check.mjs';

@@ -100,6 +100,13 @@ export function splitOptions(options) {
   return { settings, client };
 }
 
+/** Bytes as an ArrayBuffer: the one given (kept as it is), or a view's bytes copied. @param {ArrayBuffer | Uint8Array} bytes */
+function asBuffer(bytes) {
+  if (bytes instanceof ArrayBuffer) return bytes;
+  if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength).slice().buffer;
+  throw new Error(`setText needs a string or the bytes of a UTF-8 text, got ${Object.prototype.toString.call(bytes)}`);
+}
+
 export class Trainer extends EventTarget {
   /** @param {TrainerOptions} [options] */
   constructor(options = {}) {
@@ -128,8 +135,10 @@ export class Trainer extends EventTarget {
     this.speed = /** @type {number} */ (client.speed ?? 0);
     this.checkpointEveryMs = /** @type {number} */ (client.checkpointEveryMs ?? CHECKPOINT_EVERY_MS);
 
-    /** @type {string | null} the training text the worker holds */
-    this.text = null;
+    /** @type {string | ArrayBuffer | null} the training text the worker holds, as it was given (bytes: UTF-8) */
+    this.input = null;
+    /** @type {string | null} bytes given as the text, decoded (only when `text` is read) */
+    this.decoded = null;
     /** @type {string} its name */
     this.corpusName = '';
     /** @type {CorpusInfo | null} */
@@ -203,8 +212,8 @@ export class Trainer extends EventTarget {
     this.starting ??= (async () => {
       await this.hub.start();
       if (this.source.text !== undefined || this.source.corpus || this.source.src) {
-        const { text, name } = await resolveText(this.source);
-        await this.setText(text, { name: this.source.name ?? name, configure: false });
+        const { input, label, name } = await resolveText(this.source);
+        await this.setText(input, { name: this.source.name ?? name, label, configure: false });
         await this.configure();
       }
       this.emit('ready', this);
@@ -229,16 +238,24 @@ export class Trainer extends EventTarget {
   // ---- corpus and model ---------------------------------------------------------------------------
 
   /**
-   * Make `text` the training text (checked by the worker, split, its bigram counted); the model is
-   * rebuilt for it unless configure is false.
-   * @param {string} text @param {{ name?: string, configure?: boolean }} [options]
+   * Make a text the training text: a string, or a file's UTF-8 bytes (an ArrayBuffer, which the
+   * trainer keeps for a replay after a crash: do not change it afterwards; or a Uint8Array, copied). The worker checks it (empty, over 32 MB, a NUL byte, invalid
+   * UTF-8 at an offset: refused with a sentence naming `label`, default `name`, and the current corpus
+   * and model kept), splits it and counts its bigram; the model is rebuilt for it unless configure is
+   * false. Bytes are decoded only in the worker: a 32 MB file never blocks the page (the reply's
+   * `text` carries the statistics and the probe excerpt).
+   * @param {string | ArrayBuffer | Uint8Array} text
+   * @param {{ name?: string, label?: string, configure?: boolean }} [options] name: what saved model
+   *   files call the corpus
    * @returns {Promise<CorpusInfo>}
    */
-  async setText(text, { name = 'text', configure = true } = {}) {
+  async setText(text, { name = 'text', label, configure = true } = {}) {
+    const input = typeof text === 'string' ? text : asBuffer(text);
     await this.pause();
     await this.hub.start();
-    const info = await this.call('setCorpus', { name, text });
-    this.text = text;
+    const info = await this.sendText(input, name, label);
+    this.input = input;
+    this.decoded = null;
     this.corpusName = name;
     this.corpus = info;
     this.model = null;
@@ -246,6 +263,29 @@ export class Trainer extends EventTarget {
     this.emit('corpus', info);
     if (configure) await this.configure();
     return info;
+  }
+
+  /**
+   * The setCorpus request: a string as it is, bytes as a copy moved to the worker (the trainer keeps
+   * its own for a replay after a crash).
+   * @param {string | ArrayBuffer} input @param {string} name @param {string} [label]
+   */
+  sendText(input, name, label) {
+    if (typeof input === 'string') return this.call('setCorpus', { name, label, text: input });
+    const bytes = input.slice(0);
+    return this.call('setCorpus', { name, label, bytes }, [bytes]);
+  }
+
+  /** The training text (null before one); bytes given to setText are decoded on first use (the page never asks). */
+  get text() {
+    if (this.input === null || typeof this.input === 'string') return this.input;
+    this.decoded ??= new TextDecoder().decode(this.input);
+    return this.decoded;
+  }
+
+  /** The probe excerpt of the training text that views start with ('' before one). */
+  get probeExcerpt() {
+    return this.corpus?.text.probe ?? '';
   }
 
   /**
@@ -570,8 +610,8 @@ export class Trainer extends EventTarget {
     this.running = false;
     if (wasRunning) this.emit('state', { running: false });
     try {
-      if (this.text !== null) {
-        this.corpus = await this.call('setCorpus', { name: this.corpusName, text: this.text });
+      if (this.input !== null) {
+        this.corpus = await this.sendText(this.input, this.corpusName);
         // not this.configure(): the curves so far stay on screen until the checkpoint replaces them
         const info = await this.call('configure', { settings: /** @type {any} */ (this.given) });
         this.adoptCorpus(info.corpus);

@@ -1,15 +1,15 @@
 // corpus-panel.mjs — the corpus panel's pieces that need no worker: the preset list, fetching or
-// generating a preset's text (checked like any other input) and the statistics under the inputs.
-// corpus.mjs uses them to handle a new corpus.
+// generating a preset's text (the worker checks it like any other input) and the statistics under
+// the inputs. corpus.mjs uses them to handle a new corpus.
 import { $ } from './dom.mjs';
-import { CorpusError, decodeCorpus, formatBytes, showChar } from '../corpus-check.mjs';
+import { CorpusError, formatBytes, showChar } from '../corpus-check.mjs';
 import { PRESETS, presetById } from '../presets.mjs';
 
 /**
- * A checked training text and where it came from.
+ * Where the training text came from (the text itself is in the worker; the page keeps no copy).
  * @typedef {object} Corpus
  * @property {string} name what the worker and saved model files call it
- * @property {string} text
+ * @property {string} label what messages call it ("notes.txt", "The pasted text")
  * @property {string | null} presetId the built-in corpus it is, null for the user's own text (not in links)
  * @property {string} [note] shown under the statistics
  */
@@ -23,26 +23,28 @@ export function fillPresetSelect() {
 }
 
 /**
- * The text of preset `id`: generated, or fetched next to the page and validated.
+ * Preset `id` and its text: generated, or a file fetched next to the page (its bytes, unchecked: the
+ * worker checks them).
  * @param {string} id
- * @returns {Promise<Corpus>}
+ * @returns {Promise<{ corpus: Corpus, input: ArrayBuffer | string }>}
  */
 export async function loadPreset(id) {
   const preset = presetById(id);
   if (!preset) throw new CorpusError(`there is no built-in corpus '${id}'`);
-  let text;
-  if (preset.generate) text = preset.generate();
+  /** @type {ArrayBuffer | string} */
+  let input;
+  if (preset.generate) input = preset.generate();
   else if (preset.file) {
     const response = await fetch(new URL(preset.file, document.baseURI));
     if (!response.ok) throw new CorpusError(`could not fetch ${preset.file}: HTTP ${response.status}`);
-    text = decodeCorpus(new Uint8Array(await response.arrayBuffer()), preset.title);
+    input = await response.arrayBuffer();
   } else throw new CorpusError(`built-in corpus '${id}' has neither a file nor a generator`);
-  return { name: preset.id, text, presetId: preset.id, note: preset.note };
+  return { corpus: { name: preset.id, label: preset.title, presetId: preset.id, note: preset.note }, input };
 }
 
 /**
  * Size, vocabulary, held-out split and the most frequent characters, under the corpus inputs.
- * @param {ReturnType<typeof import('../corpus-check.mjs').corpusStats>} stats
+ * @param {import('../protocol.mjs').TextStats} stats
  * @param {{ note?: string }} corpus @param {{ heldOut: boolean, valTokens: number }} info from the worker
  *   (setCorpus)
  */

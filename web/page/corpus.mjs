@@ -1,13 +1,14 @@
 // corpus.mjs — handling a new training text: a built-in preset (with the settings it suggests), pasted
-// text, an opened or dropped file. Each is checked first (../corpus-check.mjs: empty, too large,
-// binary, broken UTF-8 get one sentence and the old corpus stays); a good one goes to the trainer,
+// text, an opened or dropped file. Each goes to the trainers as it is (a file as bytes), and the
+// training worker checks it (../corpus-check.mjs: empty, too large, binary, broken UTF-8 get one
+// sentence and the old corpus stays), counts it and answers with its statistics and probe excerpt:
+// the page's main thread never decodes or scans the text, so a 32 MB file does not freeze it. Then
 // the statistics and probe text follow, and a fresh model is built. corpus-panel.mjs has the pieces.
-import { checkText, corpusStats, decodeCorpus, formatBytes, MAX_CORPUS_BYTES } from '../corpus-check.mjs';
+import { MAX_CORPUS_BYTES, tooLarge } from '../corpus-check.mjs';
 import { defaultSettings } from '../settings.mjs';
 import { presetById } from '../presets.mjs';
 import { $, banner, setStatus, showError } from './dom.mjs';
 import { loadPreset, renderCorpusStats } from './corpus-panel.mjs';
-import { defaultProbe } from '../kit/corpora.mjs';
 import { writeControls, writeUrl } from './settings-form.mjs';
 import { configure, pauseTraining, sendCorpus } from './training.mjs';
 import { locked } from './lesson.mjs';
@@ -22,42 +23,43 @@ function fetchPreset(id) {
 }
 
 /**
- * Make `corpus` the training text: stats, the trainer (the elements follow it), a fresh model.
- * @param {AppState} app @param {Corpus} corpus
+ * Make a text the training text: the trainers check it in the worker (a refusal throws its sentence
+ * and nothing changed), then the statistics, the probe text and a fresh model follow.
+ * @param {AppState} app @param {Corpus} corpus @param {string | ArrayBuffer} input the text, or a file's bytes
  */
-async function useCorpus(app, corpus) {
+async function useCorpus(app, corpus, input) {
+  setStatus(`Checking and counting ${corpus.label}…`);
+  await sendCorpus(app, corpus, input);
   showError($('corpus-error'), '');
-  const stats = corpusStats(corpus.text);
   app.corpus = corpus;
-  setStatus('Counting bigrams…');
+  const info = /** @type {import('../protocol.mjs').CorpusInfo} */ (app.trainer.corpus);
   const probeText = $('probe-text', HTMLTextAreaElement);
-  probeText.value = app.lesson.probe ?? defaultProbe(corpus.text);
+  probeText.value = app.lesson.probe ?? info.text.probe;
   app.views.hidden.probeText = probeText.value;
   // The prediction box keeps its text when the new corpus knows every character of it.
   const predict = app.views.predict;
-  const known = new Set(corpus.text.slice(0, 200000));
-  if (![...predict.text].every((ch) => known.has(ch))) predict.text = [...probeText.value].slice(0, 40).join('');
-  await sendCorpus(app);
-  renderCorpusStats(stats, corpus, /** @type {import('../protocol.mjs').CorpusInfo} */ (app.trainer.corpus));
+  if (![...predict.text].every((ch) => info.text.alphabet.includes(ch)))
+    predict.text = [...probeText.value].slice(0, 40).join('');
+  renderCorpusStats(info.text, corpus, info);
   $('corpus', HTMLSelectElement).value = corpus.presetId ?? 'custom';
   await configure(app);
 }
 
 /**
- * The user's own text (pasted, or a file's bytes): checked, then trained on; a bad one is refused
- * with a sentence and the previous corpus stays.
- * @param {AppState} app @param {string | Uint8Array} bytesOrText @param {string} name for messages
+ * The user's own text (pasted, or a file's bytes): checked in the worker, then trained on; a bad one
+ * is refused with a sentence and the previous corpus stays.
+ * @param {AppState} app @param {string | ArrayBuffer} input @param {string} name for messages
  */
-async function userCorpus(app, bytesOrText, name) {
+async function userCorpus(app, input, name) {
   try {
-    const text = typeof bytesOrText === 'string' ? checkText(bytesOrText, name) : decodeCorpus(bytesOrText, name);
     await pauseTraining(app);
-    await useCorpus(app, {
+    const corpus = {
       name: name.slice(0, 60),
-      text,
+      label: name,
       presetId: null,
       note: `${name}: not part of the link (links carry only built-in corpora).`,
-    });
+    };
+    await useCorpus(app, corpus, input);
     setStatus(`Loaded ${name}.`);
   } catch (err) {
     showError($('corpus-error'), err.message);
@@ -69,13 +71,10 @@ async function userCorpus(app, bytesOrText, name) {
 async function readUserFile(app, file) {
   if (locked(app, 'corpus')) return;
   if (file.size > MAX_CORPUS_BYTES) {
-    showError(
-      $('corpus-error'),
-      `${file.name} is ${formatBytes(file.size)}; the page holds at most ${formatBytes(MAX_CORPUS_BYTES)} of text in memory. Use an excerpt.`,
-    );
+    showError($('corpus-error'), tooLarge(file.name, file.size));
     return;
   }
-  await userCorpus(app, new Uint8Array(await file.arrayBuffer()), file.name);
+  await userCorpus(app, await file.arrayBuffer(), file.name);
 }
 
 /** The preset list changed: load it, take its suggested settings. @param {AppState} app */
@@ -85,12 +84,12 @@ export async function choosePreset(app) {
   if (!preset) return;
   try {
     await pauseTraining(app);
-    const corpus = await fetchPreset(id);
+    const { corpus, input } = await fetchPreset(id);
     if (preset.suggest) Object.assign(app.settings, preset.suggest);
     app.settings.corpus = id;
     writeControls(app);
     writeUrl(app);
-    await useCorpus(app, corpus);
+    await useCorpus(app, corpus, input);
   } catch (err) {
     showError($('corpus-error'), err.message);
   }
@@ -138,10 +137,15 @@ export async function loadStartCorpus(app, given) {
   if (app.lesson.text !== null) {
     // the lesson's own text (checked like a pasted one; a bad one falls back to the link's corpus)
     try {
-      const text = checkText(app.lesson.text, "The link's text");
       writeControls(app);
       writeUrl(app);
-      await useCorpus(app, { name: 'lesson', text, presetId: null, note: 'The text this lesson link carries.' });
+      const corpus = {
+        name: 'lesson',
+        label: "The link's text",
+        presetId: null,
+        note: 'The text this lesson link carries.',
+      };
+      await useCorpus(app, corpus, app.lesson.text);
       return;
     } catch (err) {
       banner(`${err.message}; loading the link's corpus instead.`);
@@ -151,14 +155,14 @@ export async function loadStartCorpus(app, given) {
     if (!given.has(key)) /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (settings))[key] = value;
   }
   writeControls(app);
-  let corpus;
+  let preset;
   try {
-    corpus = await fetchPreset(settings.corpus);
+    preset = await fetchPreset(settings.corpus);
   } catch (err) {
     banner(`${err.message}; loading the Brown corpus instead.`);
     settings.corpus = defaultSettings().corpus;
-    corpus = await fetchPreset(settings.corpus);
+    preset = await fetchPreset(settings.corpus);
   }
   writeUrl(app);
-  await useCorpus(app, corpus);
+  await useCorpus(app, preset.corpus, preset.input);
 }

@@ -4,7 +4,6 @@
 // the neural ranking). The worker answers (worker/sentences.mjs); a refused sentence is shown under
 // its box and nothing else changes. Both follow the model: rebuilt, stepped, paused.
 import { coalesce } from '../kit/element.mjs';
-import { defaultProbe } from '../kit/corpora.mjs';
 import { showChar } from '../corpus-check.mjs';
 import { $, showError } from './dom.mjs';
 import { anyRunning, pauseTraining, startTraining } from './training.mjs';
@@ -51,13 +50,10 @@ function probCell(p) {
 
 /**
  * The sentence's first words as a default (the probe excerpt's first line, at most 12 words).
- * @param {string} text
+ * @param {string} excerpt the corpus's probe excerpt
  */
-function firstSentence(text) {
-  const line =
-    defaultProbe(text)
-      .split('\n')
-      .find((l) => l.trim().split(/\s+/).length >= 4) ?? 'the cat sat on the mat .';
+function firstSentence(excerpt) {
+  const line = excerpt.split('\n').find((l) => l.trim().split(/\s+/).length >= 4) ?? 'the cat sat on the mat .';
   return line.trim().split(/\s+/).slice(0, 12).join(' ');
 }
 
@@ -257,7 +253,7 @@ export function initSentences(app) {
     if ($('mask-candidates', HTMLSelectElement).value !== 'all') refreshMask(app);
   };
   trainer.on('corpus', () => {
-    const sentence = firstSentence(app.corpus?.text ?? '');
+    const sentence = firstSentence(trainer.probeExcerpt);
     if (!scoreText.dataset.typed) scoreText.value = sentence;
     if (!maskText.dataset.typed) {
       const words = sentence.split(' ');

@@ -74,10 +74,14 @@ function onSnapshot(app, s) {
 
 // ---- corpus and model ---------------------------------------------------------------------------
 
-/** Send app.corpus to the trainer (no model yet: configure builds it). @param {AppState} app */
-export async function sendCorpus(app) {
-  const corpus = /** @type {import('./corpus-panel.mjs').Corpus} */ (app.corpus);
-  await Promise.all(trainers(app).map((t) => t.setText(corpus.text, { name: corpus.name, configure: false })));
+/**
+ * Send a text to every trainer (no model yet: configure builds it); the worker checks it, and a
+ * refusal rejects with its sentence (the trainers keep their corpus and model).
+ * @param {AppState} app @param {import('./corpus-panel.mjs').Corpus} corpus @param {string | ArrayBuffer} input
+ */
+export async function sendCorpus(app, corpus, input) {
+  const options = { name: corpus.name, label: corpus.label, configure: false };
+  await Promise.all(trainers(app).map((t) => t.setText(input, options)));
   app.statsDirty = true;
 }
 

@@ -3,6 +3,7 @@
 // only the fields it cares about), evaluate the held-out loss, save the model file and load one back
 // (refusing a bad file without touching the current model).
 import { resolveSettings } from '../settings.mjs';
+import { checkCorpus } from '../corpus-check.mjs';
 import { createEngine } from './engine.mjs';
 import { W, VAL_EVERY_MS, requireCorpus } from './worker-state.mjs';
 import { encodeCorpus, tokenKey } from './tokens.mjs';
@@ -35,22 +36,28 @@ export async function disposeModel(s) {
 }
 
 /**
- * Make `text` the session's corpus: split, encode, count the bigram; the old corpus and model are
- * freed only once the new one is built.
+ * Make a text the session's corpus: checked by the page's rules (../corpus-check.mjs: a file's bytes
+ * or a string; a refusal names `label`), split, encoded, its bigram counted; the old corpus and model
+ * are freed only once the new one is built. The reply carries the text's statistics and probe
+ * excerpt, so the page never needs the whole text on its main thread.
  * @param {Session} s @param {Requests['setCorpus']['payload']} payload
  * @returns {Promise<Requests['setCorpus']['result']>}
  */
-export async function setCorpus(s, { name, text }) {
-  if (typeof text !== 'string' || (text.length < 8 && [...text].length < 2)) {
-    throw new Error('the corpus needs at least 2 characters of text');
-  }
+export async function setCorpus(s, { name, text, bytes, label }) {
+  const what = String(label ?? name ?? 'The text').slice(0, 200);
+  let input;
+  if (bytes instanceof ArrayBuffer) input = new Uint8Array(bytes);
+  else if (typeof text === 'string') input = text;
+  else throw new Error('setCorpus needs a text (a string) or the bytes of one (an ArrayBuffer of UTF-8)');
+  const checked = checkCorpus(input, what);
   const lm = /** @type {import('lmlab').Lmlab} */ (W.lm);
   // the tokens of the last configure (characters before any): configure re-encodes when they change
-  const encoded = encodeCorpus(lm, text, s.settings, HELD_OUT_MIN);
+  const encoded = encodeCorpus(lm, checked.text, s.settings, HELD_OUT_MIN);
   await disposeModel(s);
   adoptCorpus(s, encoded);
   s.corpusName = String(name ?? '').slice(0, 80);
-  s.text = text;
+  s.text = checked.text;
+  s.textStats = checked.stats;
   return corpusInfo(s);
 }
 
@@ -108,6 +115,7 @@ export function corpusInfo(s) {
     k: /** @type {import('lmlab').Bigram} */ (s.bigram).k,
     heldOut: s.heldOut,
     bigram: { loss: evaluation.loss, perplexity: evaluation.perplexity, bitsPerToken: evaluation.bitsPerToken },
+    text: /** @type {import('../protocol.mjs').TextStats} */ (s.textStats),
   };
 }
 

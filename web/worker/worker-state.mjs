@@ -32,6 +32,8 @@ export function createSession(id) {
     corpusName: '',
     /** the whole text (kept: a change of level or tokenizer options re-encodes it) */
     text: '',
+    /** @type {import('../protocol.mjs').TextStats | null} its statistics and probe excerpt (corpus-check.mjs) */
+    textStats: /** @type {import('../protocol.mjs').TextStats | null} */ (null),
     /** the tokenizer settings the ids were made with (tokens.mjs tokenKey): 'char' or the word options */
     tokenKey: 'char',
     /** training tokens that are <unk> (word level) */

@@ -8,7 +8,6 @@
 // of <lm-hidden-states>) or the slider here. Attribute probe: the text (default: the probe another
 // view asked for, else an excerpt of the trainer's text).
 import { LmView, coalesce, whileTraining } from '../element.mjs';
-import { defaultProbe } from '../corpora.mjs';
 import { symbolsFor, toMathML } from '../equations.mjs';
 import { RDBU, VIRIDIS, colorIndex } from '../../views/colormap.mjs';
 import { fmt } from '../../views/heatmap.mjs';
@@ -45,8 +44,7 @@ export class LmEquationsElement extends LmView {
       const trainer = this.trainer;
       if (!trainer?.model?.trainable) return;
       const text =
-        this.getAttribute('probe') ??
-        (trainer.lastProbe ? probeSource(trainer.lastProbe) : defaultProbe(trainer.text ?? ''));
+        this.getAttribute('probe') ?? (trainer.lastProbe ? probeSource(trainer.lastProbe) : trainer.probeExcerpt);
       await trainer.probe(text);
     });
   }

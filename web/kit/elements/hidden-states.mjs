@@ -8,7 +8,6 @@
 // trainer's selection (the formula view shows its values); a highlight from the formula view shows
 // that quantity and outlines the character. Fed directly (trainer="none"): set(probe).
 import { LmView, coalesce, whileTraining } from '../element.mjs';
-import { defaultProbe } from '../corpora.mjs';
 import { HiddenStatesView, QUANTITIES } from '../../views/hidden-states.mjs';
 import { showChar } from '../../corpus-check.mjs';
 
@@ -34,9 +33,7 @@ export class LmHiddenStatesElement extends LmView {
 
   /** The text the states are shown over. */
   get probeText() {
-    return (
-      this.probeOverride ?? this.getAttribute('probe') ?? (this.trainer?.text ? defaultProbe(this.trainer.text) : '')
-    );
+    return this.probeOverride ?? this.getAttribute('probe') ?? this.trainer?.probeExcerpt ?? '';
   }
   set probeText(text) {
     this.probeOverride = String(text);
