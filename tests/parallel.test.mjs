@@ -5,6 +5,10 @@
 // steps, a failing worker and dispose during a step all end in an LmlabError, never a hung promise.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadLmlab, LmlabError, STATUS } from '../wasm_glue/index.mjs';
 import { defaultShards, MIN_PARALLEL_WORK } from '../wasm_glue/parallel.mjs';
 
@@ -188,4 +192,54 @@ test('defaultShards: one shard for small work or batches, floor(N / 8) up to 8 o
   assert.equal(defaultShards(Math.ceil(MIN_PARALLEL_WORK / 800), 32, 25), 4);
   assert.equal(defaultShards(1e6, 7, 25), 1);
   assert.equal(defaultShards(1e6, 100, 25), 8);
+});
+
+test('lmlab train --threads: 1 and 2 threads write the same model file; a small model says it trains on one', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lmlab-threads-'));
+  try {
+    const text = Array.from(
+      { length: 400 },
+      (_, i) => `line ${i % 37} of the ${['cat', 'dog', 'bird'][i % 3]} text.`,
+    ).join('\n');
+    writeFileSync(join(dir, 'text.txt'), text);
+    const train = (threads, extra) => {
+      const out = join(dir, `m${threads}${extra.join('')}.safetensors`);
+      const r = spawnSync(
+        process.execPath,
+        [
+          'scripts/lmlab.mjs',
+          'train',
+          '--data',
+          join(dir, 'text.txt'),
+          '--steps',
+          '4',
+          '--every',
+          '2',
+          '--out',
+          out,
+          '--threads',
+          String(threads),
+          '--batch',
+          '16',
+          ...extra,
+        ],
+        { encoding: 'utf8' },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      return { out: r.stdout, bytes: readFileSync(out) };
+    };
+    // N·T·P = 16 · 25 · ~64k: above the threshold, 2 shards
+    const big = ['--cell', 'lstm', '--hidden', '112', '--embedding', '16'];
+    const one = train(1, big);
+    const two = train(2, big);
+    assert.match(two.out, /, 2 threads, batch 16 x seq 25/);
+    assert.match(two.out, /chars\/s {2}threads 2 {2}ETA/);
+    assert.match(one.out, /, 1 thread, batch 16/);
+    assert.ok(one.bytes.equals(two.bytes), 'the same model file, bit for bit');
+    const small = train(2, ['--hidden', '8']);
+    assert.match(small.out, /1 thread \(model too small to gain: batch x seq x parameters = .* < 2e\+7\)/);
+    assert.match(small.out, /threads 1 \(model too small\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

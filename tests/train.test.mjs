@@ -201,7 +201,7 @@ test('CLI: train, eval (--json, --batch 1), sample (reproducible), resume', () =
     assert.equal(train.status, 0, train.stderr);
     assert.match(
       train.stdout,
-      /step 30 {2}loss [\d.]+ {2}smooth [\d.]+ {2}val [\d.]+ {2}\d+ chars\/s {2}ETA \d+s {2}clips \d+/,
+      /step 30 {2}loss [\d.]+ {2}smooth [\d.]+ {2}val [\d.]+ {2}\d+ chars\/s {2}threads 1 \(batch too small\) {2}ETA \d+s {2}clips \d+/,
     );
     assert.match(train.stdout, /---- sample at step 60:/);
     assert.match(train.stdout, /saved .* at step 60: train loss [\d.]+, val loss [\d.]+ \(perplexity/);

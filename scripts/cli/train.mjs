@@ -23,6 +23,7 @@ import {
 import { checkOutPath, saveAtomic, signalExitCode, STOP_SIGNALS } from './_out-file.mjs';
 import { createDivergenceGuard, divergenceError } from './_divergence.mjs';
 import { readTextFile } from './_text.mjs';
+import { availableCores, MIN_PARALLEL_WORK, MIN_SHARD_STREAMS } from '../../wasm_glue/parallel.mjs';
 
 /** The flags that shape a new model: with --resume the file's model continues as it is, so they are refused. */
 const SHAPING = [
@@ -79,6 +80,10 @@ export const usage = `usage: node scripts/lmlab.mjs train [flags]
                        scores every held-out sentence from a zero state. docs/training.md: which when
   --seq T              truncated-BPTT window (default 25; --batching sentences: the longest piece)
   --batch N            parallel streams, or sentences a step (default 32)
+  --threads N          threads to train on (default: every core the machine reports). The streams are
+                       cut into fixed shards whatever N is, so any N gives the same numbers; a model
+                       too small to gain (or batch < 16, or --batching sentences) trains on one and
+                       says so (docs/training.md, "Every core")
   --optimizer NAME     sgd | adagrad | adam (default adam; adagrad 0.1 is min-char-rnn's setting)
   --lr X               learning rate (default: adagrad 0.1, adam 0.002, sgd 0.01)
   --lr-decay none|linear  linear: the rate falls from --lr to --lr/50 over --steps or --minutes
@@ -117,6 +122,7 @@ const spec = {
   batching: { type: 'string', choices: ['streams', 'sentences'] },
   seq: { type: 'int', min: 1, max: 100000 },
   batch: { type: 'int', min: 1, max: 100000 },
+  threads: { type: 'int', min: 1, max: 256 },
   optimizer: { type: 'string', choices: ['sgd', 'adagrad', 'adam'] },
   lr: { type: 'number' },
   'lr-decay': { type: 'string', default: 'none', choices: ['none', 'linear'] },
@@ -256,8 +262,25 @@ export async function run(argv) {
   // batching sentences: the vocabulary's sentences (word level) or lines (char level), train and held out
   const trainSentences = bySentence ? vocab.trainingSentences(trainText) : null;
   const valSentences = bySentence && valText ? vocab.trainingSentences(valText) : [];
-  const trainer = new lm.Trainer(model, trainSentences ?? trainIds, options);
-  if (resumeBytes) trainer.restore(resumeBytes); // the frozen set too
+  // streams train on every core (ParallelTrainer: fixed shards, so the thread count changes no number)
+  const wantThreads = f.threads ?? availableCores();
+  const trainer = bySentence
+    ? new lm.Trainer(model, trainSentences, options)
+    : await lm.ParallelTrainer.create(model, trainIds, { ...options, threads: wantThreads });
+  if (resumeBytes) await trainer.restore(resumeBytes); // the frozen set too
+  const threads = trainer.threads ?? 1;
+  // why fewer threads than asked for, said on the training line and the progress line
+  const work = options.batch * options.seq * model.parameterCount;
+  const oneThreadWhy =
+    threads >= wantThreads || threads > 1
+      ? ''
+      : bySentence
+        ? 'batches of sentences train on one'
+        : options.batch < 2 * MIN_SHARD_STREAMS
+          ? `batch ${options.batch} < ${2 * MIN_SHARD_STREAMS} is too small to split`
+          : `model too small to gain: batch x seq x parameters = ${work.toExponential(1)} < ${MIN_PARALLEL_WORK.toExponential(0)}`;
+  const threadNote = oneThreadWhy ? `1 thread (${oneThreadWhy})` : `${threads} thread${threads > 1 ? 's' : ''}`;
+  const threadShort = `threads ${threads}${oneThreadWhy ? ` (${bySentence ? 'sentences' : options.batch < 2 * MIN_SHARD_STREAMS ? 'batch too small' : 'model too small'})` : ''}`;
   for (const name of f.freeze ? f.freeze.split(',').map((s) => s.trim()) : []) {
     try {
       model.setFrozen(name, true);
@@ -294,7 +317,7 @@ export async function run(argv) {
   }
   if (model.frozen().length) log(`frozen (left as they are): ${model.frozen().join(', ')}`);
   log(
-    `training: ${options.optimizer} lr ${options.lr}${f['lr-decay'] === 'linear' ? ' decaying linearly to 1/50' : ''}, clip ${options.clip} (${options.clipMode}), ${bySentence ? `batches of ${options.batch} sentences (padded, masked; at most ${options.seq} steps)` : `batch ${options.batch} x seq ${options.seq}`}${resumeBytes ? `, resumed at step ${trainer.step}${textNote}` : ''}`,
+    `training: ${options.optimizer} lr ${options.lr}${f['lr-decay'] === 'linear' ? ' decaying linearly to 1/50' : ''}, clip ${options.clip} (${options.clipMode}), ${threadNote}, ${bySentence ? `batches of ${options.batch} sentences (padded, masked; at most ${options.seq} steps)` : `batch ${options.batch} x seq ${options.seq}`}${resumeBytes ? `, resumed at step ${trainer.step}${textNote}` : ''}`,
   );
 
   const valSlice = valIds.subarray(0, Math.min(valIds.length, f['val-tokens']));
@@ -388,7 +411,7 @@ export async function run(argv) {
         trainer.setLearningRate(options.lr * linearDecay(spent));
       }
       const c0 = performance.now();
-      last = trainer.train(count);
+      last = await trainer.train(count);
       const ms = performance.now() - c0;
       chunk = Math.max(1, Math.min(1000, Math.round((count * 100) / Math.max(ms, 1)))); // ~0.1 s per call
       smooth = smooth * 0.99 ** count + last.loss * (1 - 0.99 ** count);
@@ -400,12 +423,12 @@ export async function run(argv) {
         lastVal = bySentence ? validateSentences(valSentenceSlice) : validate(valSlice);
         if (tty) process.stdout.write('\r\x1b[K');
         log(
-          `step ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth)}  val ${lastVal ? fmt(lastVal.loss) : '-'}  ${Math.round(rate)} ${unit}/s  ETA ${duration(eta)}  clips ${last.clipEvents}`,
+          `step ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth)}  val ${lastVal ? fmt(lastVal.loss) : '-'}  ${Math.round(rate)} ${unit}/s  ${threadShort}  ETA ${duration(eta)}  clips ${last.clipEvents}`,
         );
         log(`---- sample at step ${trainer.step}:\n${sampleText()}\n----`);
       } else if (tty) {
         process.stdout.write(
-          `\r\x1b[Kstep ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth)}  val ${lastVal ? fmt(lastVal.loss) : '-'}  ${Math.round(rate)} ${unit}/s  ETA ${duration(eta)}`,
+          `\r\x1b[Kstep ${trainer.step}  loss ${fmt(last.loss)}  smooth ${fmt(smooth)}  val ${lastVal ? fmt(lastVal.loss) : '-'}  ${Math.round(rate)} ${unit}/s  ${threadShort}  ETA ${duration(eta)}`,
         );
       }
       diverged = guard.check(smooth, lastVal?.loss);
@@ -440,7 +463,8 @@ export async function run(argv) {
   const summaryLine =
     `${interrupted ? `interrupted (${interrupted}): checkpoint` : 'saved'} ${f.out} at step ${trainer.step}: train loss ${fmt(last.loss)}, ` +
     `${final ? `val loss ${fmt(final.loss)} (perplexity ${fmt(final.perplexity, 2)}, ${fmt(final.bitsPerToken, 3)} bits/${vocab.level === 'char' ? 'char' : 'token'}, ${final.tokens} held-out ${unit}), ` : ''}` +
-    `${steps} steps in ${duration(seconds)} (${Math.round(rate)} ${unit}/s, ${fmt((1000 * seconds) / Math.max(steps, 1), 2)} ms/step)`;
+    `${steps} steps in ${duration(seconds)} (${Math.round(rate)} ${unit}/s on ${threads} thread${threads > 1 ? 's' : ''}, ${fmt((1000 * seconds) / Math.max(steps, 1), 2)} ms/step)`;
   console.log(summaryLine);
+  trainer.dispose(); // stops the training workers
   return interrupted ? signalExitCode(interrupted) : 0;
 }
