@@ -95,7 +95,7 @@ test('the rewrite fails loudly: no fma, an unknown instruction, a body that over
 });
 
 test('the built *-fma.wasm files hold only standard opcodes and validate where relaxed SIMD runs', () => {
-  for (const name of ['lmlab-fma.wasm', 'lmlab-kernels-fma.wasm', 'lmlab-seq2seq-fma.wasm']) {
+  for (const name of ['lmlab-fma.wasm', 'lmlab-page-fma.wasm', 'lmlab-kernels-fma.wasm', 'lmlab-seq2seq-fma.wasm']) {
     const bytes = readFileSync(new URL(`../build/${name}`, import.meta.url));
     // the rewrite finds nothing left to rewrite…
     assert.throws(() => patchRelaxedFma(bytes), /no f32x4 fused multiply-add found/, name);
