@@ -365,6 +365,11 @@ static lm_status load_into(lm_model *m, const lm_st_file *f) {
         if (!s) memcpy(m->b[l], tmp, (size_t)GH * sizeof(lm_float));
         free(tmp);
     }
+    /* One zero: a folded bias of -0 (from -0 + -0, or a -0 with no bias_hh) would load back as +0 once
+     * our save's zero bias_hh is added to it, so save -> load -> save would change the file. */
+    for (int l = 0; l < c->L && !s && c->cell != LM_CELL_WINDOW && !m->bh[0]; l++)
+        for (int j = 0; j < m->G * c->H; j++)
+            if (m->b[l][j] == 0) m->b[l][j] = 0;
     if (!s && c->E == 0) {
         int64_t shape[2] = {c->V, c->V};
         const lm_st_entry *e;
