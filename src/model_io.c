@@ -532,18 +532,15 @@ lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
     if (!s) s = lm_check_stored_whole(where, "tokens", tokens, COUNTER_MAX);
     if (!s) s = lm_check_stored_whole(where, "position", position, tokens);
     if (!s) s = lm_check_stored_whole(where, "wraps", wraps, COUNTER_MAX);
-    /* the batching must match ("batching" absent: a streams trainer, as every file before it) */
+    /* the batching must match: only sentence trainers write "batching" (files before it: streams) */
     const lm_json *batching = lm_json_get(&j, "batching");
-    const int sentences = batching && batching->type == LM_JSON_STRING && strcmp(batching->string, "sentences") == 0;
+    const int sentences = batching != NULL;
     double pieces = 0;
-    if (!s && batching &&
-        (batching->type != LM_JSON_STRING || (!sentences && strcmp(batching->string, "streams") != 0)))
-        s = lm_fail(LM_ERR_FORMAT, "model file training state: 'batching' must be \"streams\" or \"sentences\"");
+    if (!s && sentences && (batching->type != LM_JSON_STRING || strcmp(batching->string, "sentences") != 0))
+        s = lm_fail(LM_ERR_FORMAT, "model file training state: unknown 'batching'");
     if (!s && sentences != t->sentences)
-        s = lm_fail(LM_ERR_ARG,
-                    "the checkpoint was trained on %s but this trainer batches %s: use the same batching to "
-                    "resume",
-                    sentences ? "batches of sentences" : "streams", t->sentences ? "sentences" : "streams");
+        s = lm_fail(LM_ERR_ARG, "the checkpoint was trained on %s but this trainer batches %s: use the same batching",
+                    sentences ? "sentences" : "streams", t->sentences ? "sentences" : "streams");
     if (!s && sentences) s = trainer_number(&j, "sentences", &pieces);
     if (!s && sentences) s = lm_check_stored_whole(where, "sentences", pieces, COUNTER_MAX);
     unsigned char frozen[LM_MODEL_MAX_TENSORS];
