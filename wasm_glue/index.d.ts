@@ -796,6 +796,9 @@ export declare class ParallelTrainer {
   readonly threads: number;
   readonly shards: number;
   readonly disposed: boolean;
+  /** where this thread's time went (ms summed over steps): its own shards, waiting for the workers, the serial rest
+   *  (summing the gradients, the messages, the update) — the scaling benchmark's sync cost */
+  readonly timings: { steps: number; ownMs: number; waitMs: number; serialMs: number };
   setLearningRate(lr: number): void;
   /** As Trainer.train, over every thread; a failed worker rejects with an LmlabError. One call at a time. */
   train(count?: number): Promise<StepStats>;

@@ -2,10 +2,11 @@
 // browser (a module Web Worker): its own lmlab instance (the coordinator's compiled .wasm), a replica of
 // the model and a C trainer over the same ids owning some of the shards. Messages, answered in order:
 //   init { module, modelBytes, frozen, ids, options, shards, first, count } → ready
-//   grads → { grads (count, P), losses (count,), state (its streams' final states), applied }
+//   grads → { grads (count, P), losses (count,), state (its streams' final states), applied, spare }
 //   restore { bytes } → ready
-// and without an answer: apply { grad (P,) }, lr { lr }, frozen { names }. applied is the status of the
-// last apply, so the coordinator can tell replicas that would drift apart. Failures answer
+// and without an answer: apply { grad (P,), spare }, lr { lr }, frozen { names }. applied is the status
+// of the last apply, so the coordinator can tell replicas that would drift apart; spare hands back the
+// other side's buffer of the step before, so nothing large is allocated per step. Failures answer
 // { type: 'error', message, code } (the LmlabError's).
 import { loadLmlab } from './index.mjs';
 
@@ -49,18 +50,32 @@ async function init(m) {
   return { type: 'ready' };
 }
 
+/** Buffers that came back from the coordinator, reused instead of allocating 1 MB or so per step:
+ * rows (count·P) for the next gradients, sum (P) the last summed gradient, returned with them. */
+let spareRows = null;
+let spareSum = null;
+
 function computeGrads() {
   lm.core.check(X.lm_trainer_grads(trainer.ptr, grads, losses, state));
   const mem = lm.core.memory();
-  const g = mem.f32.slice(grads >> 2, (grads >> 2) + own.count * own.P);
+  const size = own.count * own.P;
+  const g = spareRows?.length === size ? spareRows : new Float32Array(size);
+  g.set(mem.f32.subarray(grads >> 2, (grads >> 2) + size));
+  spareRows = null;
   const l = mem.f64.slice(losses >> 3, (losses >> 3) + own.count);
   const s = mem.f32.slice(state >> 2, (state >> 2) + own.states);
-  return [{ type: 'grads', grads: g, losses: l, state: s, applied }, [g.buffer, l.buffer, s.buffer]];
+  const transfer = [g.buffer, l.buffer, s.buffer];
+  const message = { type: 'grads', grads: g, losses: l, state: s, applied, spare: spareSum };
+  if (spareSum) transfer.push(spareSum.buffer);
+  spareSum = null;
+  return [message, transfer];
 }
 
-function apply(grad) {
-  lm.core.memory().f32.set(grad, grads >> 2); // row 0 holds the sum now
+function apply(m) {
+  lm.core.memory().f32.set(m.grad, grads >> 2); // row 0 holds the sum now
   applied = X.lm_trainer_apply(trainer.ptr, grads, stats);
+  spareSum = m.grad;
+  spareRows = m.spare ?? null;
 }
 
 async function handle(m) {
@@ -73,7 +88,7 @@ async function handle(m) {
         reply(...computeGrads());
         return;
       case 'apply':
-        apply(m.grad);
+        apply(m);
         return;
       case 'lr':
         trainer.setLearningRate(m.lr);
