@@ -52,7 +52,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 .SECONDARY:
 
 help:
-	@echo 'make wasm          build/lmlab.wasm (the page and glue), build/lmlab-seq2seq.wasm (+ seq2seq, attention)'
+	@echo 'make wasm          build/lmlab.wasm (the glue), lmlab-page.wasm (the page: no layer functions), lmlab-seq2seq.wasm (+ seq2seq, attention)'
 	@echo '                   and build/lmlab-kernels.wasm (+ kernel test exports)'
 	@echo 'make native        every native library flavour and test binary (build/<flavour>/)'
 	@echo 'make check         the quick loop: native suites under ASan+UBSan (float, and'
@@ -111,8 +111,13 @@ WASM_TEST_ONLY_SRC := src/kernels_api.c
 WASM_SEQ2SEQ_SRC := src/layers_attention.c src/layers_attention_api.c $(wildcard src/seq2seq*.c)
 WASM_OBJ := $(patsubst src/%.c,build/wasm-obj/%.o,$(filter-out $(WASM_TEST_ONLY_SRC) $(WASM_SEQ2SEQ_SRC),$(SRC)))
 WASM_SEQ2SEQ_OBJ := $(patsubst src/%.c,build/wasm-obj/%.o,$(WASM_SEQ2SEQ_SRC))
+# The page's own file, build/lmlab-page.wasm (served as lmlab.wasm by `make web`): build/lmlab.wasm
+# without the layer reference functions (lm.layers.*, for graders and tutorials in Node or with the
+# package), which the page never calls; it keeps the page's .wasm under its 150 KB.
+WASM_LAYER_API_SRC := src/layers_api.c src/layers_gated_api.c
+WASM_PAGE_OBJ := $(filter-out $(patsubst src/%.c,build/wasm-obj/%.o,$(WASM_LAYER_API_SRC)),$(WASM_OBJ))
 
-wasm: build/lmlab.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm
+wasm: build/lmlab.wasm build/lmlab-page.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm
 build/wasm-obj/flags: FORCE
 	$(call write_flags,emcc $(WARN) -msimd128 O3=$(WASM_O3_SRC) O2=$(WASM_O2_SRC) link=$(WASM_FLAGS))
 build/wasm-obj/%.o: src/%.c build/wasm-obj/flags | setup-emcc
@@ -120,6 +125,8 @@ build/wasm-obj/%.o: src/%.c build/wasm-obj/flags | setup-emcc
 build/wasm-obj/sources: FORCE
 	$(call write_flags,$(SRC))
 build/lmlab.wasm: $(WASM_OBJ) build/wasm-obj/sources
+	emcc $(WASM_FLAGS) $(filter %.o,$^) -o $@
+build/lmlab-page.wasm: $(WASM_PAGE_OBJ) build/wasm-obj/sources
 	emcc $(WASM_FLAGS) $(filter %.o,$^) -o $@
 build/lmlab-kernels.wasm: $(WASM_OBJ) build/wasm-obj/kernels_api.o build/wasm-obj/sources
 	emcc $(WASM_FLAGS) $(filter %.o,$^) -o $@
@@ -224,8 +231,8 @@ run_node = $(if $(strip $(1)),true \
   echo "$(2): T=$(T) names none of its node tests")
 # Inside `make test` / `make check` the runs wait for every build of the goal (order-only), so no
 # compiler line lands in the middle of a suite's output and the node tests start after the native ones.
-TEST_BUILDS := build/lmlab.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm web $(NATIVE_DRIVERS) $(FUZZ:%=build/fuzz/fuzz_%)
-CHECK_BUILDS := build/lmlab.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm $(NATIVE_DRIVERS)
+TEST_BUILDS := build/lmlab.wasm build/lmlab-page.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm web $(NATIVE_DRIVERS) $(FUZZ:%=build/fuzz/fuzz_%)
+CHECK_BUILDS := build/lmlab.wasm build/lmlab-page.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm $(NATIVE_DRIVERS)
 IN_GOAL = $(if $(filter $(1),$(MAKECMDGOALS)),$(2))
 
 # typecheck: tsc --checkJs over wasm_glue/ and web/ against index.d.ts (tsconfig*.json); quick, so
@@ -281,7 +288,7 @@ fuzz-seeds: build/lmlab-seq2seq.wasm | setup-node
 	node tests/fuzz/make-seeds.mjs
 
 # ---- web ---------------------------------------------------------------------------------------
-web: build/lmlab.wasm build/lmlab-seq2seq.wasm | setup-node
+web: build/lmlab-page.wasm build/lmlab-seq2seq.wasm | setup-node
 	node scripts/build-web.mjs
 
 demo: web

@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const PAGE_BUDGET_BYTES = 500 * 1024;
-/** The page's lmlab.wasm alone (sequence to sequence is in build/lmlab-seq2seq.wasm, loaded when used). */
+/** The page's lmlab.wasm alone (build/lmlab-page.wasm; sequence to sequence is in build/lmlab-seq2seq.wasm, loaded when used). */
 export const WASM_BUDGET_BYTES = 150 * 1024;
 
 async function exists(path) {
@@ -117,14 +117,16 @@ async function brownCorpus() {
  */
 export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = {}) {
   const log = quiet ? () => {} : (line) => console.log(line);
-  const wasm = join(ROOT, 'build/lmlab.wasm');
-  if (!(await exists(wasm))) throw new Error('build/lmlab.wasm is missing: run `make wasm` first');
+  // The page's file: build/lmlab.wasm without the layer reference functions (Makefile: lmlab-page.wasm),
+  // served as lmlab.wasm.
+  const wasm = join(ROOT, 'build/lmlab-page.wasm');
+  if (!(await exists(wasm))) throw new Error('build/lmlab-page.wasm is missing: run `make wasm` first');
   const seq2seqWasm = join(ROOT, 'build/lmlab-seq2seq.wasm');
   if (!(await exists(seq2seqWasm))) throw new Error('build/lmlab-seq2seq.wasm is missing: run `make wasm` first');
   const wasmBytes = (await stat(wasm)).size;
   if (wasmBytes > WASM_BUDGET_BYTES)
     throw new Error(
-      `build/lmlab.wasm is ${wasmBytes} bytes, over the ${WASM_BUDGET_BYTES}-byte budget of the page's .wasm (move code the page does not load at start into a module of its own, as build/lmlab-seq2seq.wasm)`,
+      `build/lmlab-page.wasm is ${wasmBytes} bytes, over the ${WASM_BUDGET_BYTES}-byte budget of the page's .wasm (move code the page does not load at start into a module of its own, as build/lmlab-seq2seq.wasm)`,
     );
   await rm(outDir, { recursive: true, force: true });
   await mkdir(join(outDir, 'corpora'), { recursive: true });
@@ -136,10 +138,17 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
   });
   const lmWorker = { ...COMMON, plugins: [...(COMMON.plugins ?? []), withoutSeq2SeqGlue] };
   await build({ ...lmWorker, entryPoints: { worker: join(ROOT, 'web/worker.mjs') }, outdir: outDir });
-  // The seq2seq mode's worker and its .wasm, in seq2seq/: the page loads them only when that mode is
-  // opened, so they are not counted in the page weight (printed on their own).
+  // The seq2seq mode's page code, worker and .wasm, in seq2seq/: the page loads them only when that
+  // mode is opened, so they are not counted in the page weight (printed on their own).
   const seq2seqDir = join(outDir, 'seq2seq');
   await build({ ...COMMON, entryPoints: { worker: join(ROOT, 'web/worker/seq2seq-worker.mjs') }, outdir: seq2seqDir });
+  // …and the mode's page code with its markup (web/seq2seq/switch.mjs imports it when first opened).
+  await build({
+    ...COMMON,
+    entryPoints: { mode: join(ROOT, 'web/seq2seq/mode.mjs') },
+    loader: { '.html': 'text' },
+    outdir: seq2seqDir,
+  });
   await copyFile(seq2seqWasm, join(seq2seqDir, 'lmlab-seq2seq.wasm'));
   // The kit: one module for authors' pages, the worker and the .wasm beside it (their URLs are
   // relative to the module: import.meta.url).

@@ -2,9 +2,12 @@
 // built, the language-model page loads no seq2seq file until the mode is opened (#seq2seq), the
 // default run (reverse, dot attention) trains in its worker while the page keeps drawing (≥ 30
 // frames/s, no long task, a click handled at once), the loss and exact-match charts draw and exact
-// match rises; a pairs file with bad lines trains and names them with their line numbers, a file of
-// invalid UTF-8 is refused naming the byte, a bad setting is named and the run kept. Screenshots go
-// to test-artifacts/ (git-ignored); look at them.
+// match rises; the decode box shows greedy and beam outputs of a typed source, decoded again as the
+// model trains, with the alignment heatmap (hover: α); accuracy by length draws, and a rebuilt run's
+// curve is kept beside the next; the worked example runs the C layer on edited scores; a pairs file
+// with bad lines trains and names them with their line numbers, a file of invalid UTF-8 is refused
+// naming the byte, a bad setting is named and the run kept. Screenshots go to test-artifacts/
+// (git-ignored); look at them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
@@ -90,16 +93,67 @@ test('the language-model page loads no seq2seq file; the mode switch opens the m
     (want) => document.querySelector('#s2s-stat-params').textContent === want,
     info.params.toLocaleString('en-US'),
   );
+  // The decode box starts with a held-out source and decodes it with the untrained model.
+  assert.equal(await page.inputValue('#s2s-source'), info.examples[0].source);
+  await page.waitForFunction(() => Boolean(window.lmlabSeq2Seq.decode?.result));
+  assert.notEqual(await page.innerText('#s2s-greedy'), '–');
+  assert.match(await page.innerText('#s2s-beam-logp'), /^log p = -\d+\.\d\d$/);
+  const reversed = [...info.examples[0].source].reverse().join('');
+  assert.equal(await page.innerText('#s2s-expected'), reversed);
+});
+
+test("the worked example: the notes' scores through the C layer, edited scores, a bad score named", async () => {
+  await page.waitForFunction(() => window.lmlabSeq2Seq.example !== null);
+  const alphas = () => page.$$eval('[id^="s2s-ex-a"]', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(await alphas(), ['0.50', '0.28', '0.15', '0.07']);
+  assert.equal(await page.innerText('#s2s-ex-sum'), '1.00');
+  const first = await s2s(() => window.lmlabSeq2Seq.example);
+  // c = Σ α_j h_j, the states as the card shows them.
+  const states = await page.$$eval('[id^="s2s-ex-h"]', (els) =>
+    els.map((e) =>
+      e.textContent
+        .replace(/[()]/g, '')
+        .split(', ')
+        .map((t) => Number(t.replace('−', '-'))),
+    ),
+  );
+  first.context.forEach((c, i) =>
+    assert.ok(Math.abs(c - first.alpha.reduce((a, w, j) => a + w * states[j][i], 0)) < 1e-6),
+  );
+  assert.match(await page.innerText('#s2s-ex-c'), /^\((−?\d\.\d\d, ){2}−?\d\.\d\d\)$/);
+  await shot('example', page.locator('#s2s-card-example'));
+  // Equal scores: equal weights.
+  for (let j = 1; j <= 4; j++) await page.fill(`#s2s-ex-e${j}`, '2');
+  await page.waitForFunction(() => window.lmlabSeq2Seq.example.alpha.every((a) => Math.abs(a - 0.25) < 1e-6));
+  assert.deepEqual(await alphas(), ['0.25', '0.25', '0.25', '0.25']);
+  // A score that is no number is named; the last result stays.
+  await page.fill('#s2s-ex-e3', 'x');
+  assert.match(await page.innerText('#s2s-ex-error'), /score e_3 must be a number from −100 to 100, got "x"/);
+  assert.deepEqual(await alphas(), ['0.25', '0.25', '0.25', '0.25']);
+  await page.fill('#s2s-ex-e3', '−8');
+  await page.waitForFunction(() => window.lmlabSeq2Seq.example.scores[2] === -8);
+  assert.equal(await page.isVisible('#s2s-ex-error'), false);
+  assert.equal(await page.innerText('#s2s-ex-a3'), '0.00');
+  await page.click('#s2s-ex-reset');
+  await page.waitForFunction(() => window.lmlabSeq2Seq.example.scores[0] === 1.5);
+  assert.deepEqual(await alphas(), ['0.50', '0.28', '0.15', '0.07']);
 });
 
 test('training reverse with dot attention: the page stays smooth, the charts draw, exact match rises', async () => {
   await page.click('#s2s-train');
   await page.waitForFunction(() => window.lmlabSeq2Seq.running && window.lmlabSeq2Seq.stats.step > 5);
+  // Measured with everything the mode draws while training: the charts, and the decode box's source
+  // decoded again as the model moves, its heatmap redrawn (it draws only on screen: scrolled to).
+  await page.locator('#s2s-card-decode').scrollIntoViewIfNeeded();
   const WINDOW_MS = 3000;
+  const decodesBefore = await s2s(() => window.lmlabSeq2Seq.decode.decodes);
   const [frames, longTasks] = await Promise.all([
     page.evaluate(frameRate, WINDOW_MS),
     page.evaluate(longTasksDuring, WINDOW_MS),
   ]);
+  const decodes = (await s2s(() => window.lmlabSeq2Seq.decode.decodes)) - decodesBefore;
+  assert.ok(decodes >= 2, `the typed source was decoded ${decodes} times in ${WINDOW_MS} ms of training`);
+  await waitDrawn('#s2s-alignment', 5);
   // A click on a control that changes nothing (the mode switch of the mode already open).
   await page.evaluate(armClickLatency, '#mode-s2s');
   await page.click('#mode-s2s');
@@ -107,7 +161,7 @@ test('training reverse with dot attention: the page stays smooth, the charts dra
   const blocked = longTasks.reduce((a, b) => a + b, 0);
   console.log(
     `# seq2seq training: ${frames.fps.toFixed(1)} frames/s (longest gap ${frames.worstGapMs.toFixed(0)} ms), ` +
-      `long tasks ${JSON.stringify(longTasks)} ms, click handled after ${latency?.toFixed(1)} ms; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
+      `long tasks ${JSON.stringify(longTasks)} ms, click handled after ${latency?.toFixed(1)} ms, ${decodes} live decodes; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
   );
   if (frames.fps < 30) {
     // Only excusable if this (shared) machine cannot draw 30 frames/s even with training paused: then
@@ -133,6 +187,7 @@ test('training reverse with dot attention: the page stays smooth, the charts dra
 });
 
 test('…and the loss falls, exact match rises, both charts draw', async () => {
+  if (!(await s2s(() => window.lmlabSeq2Seq.running))) await page.click('#s2s-train'); // the test above may have paused it
   await page.waitForFunction(() => window.lmlabSeq2Seq.history.exactMatch.length >= 2, null, { timeout: 60000 });
   await page.waitForFunction(() => window.lmlabSeq2Seq.stats.exactMatch >= 0.3, null, {
     timeout: 120000,
@@ -151,9 +206,79 @@ test('…and the loss falls, exact match rises, both charts draw', async () => {
   await waitDrawn('#s2s-acc-chart');
   assert.match(await page.innerText('#s2s-stat-exact'), /^\d+\.\d %$/);
   await shot('learning', page.locator('#s2s-card-learning'));
-  await shot('page');
   await page.click('#s2s-train');
   await page.waitForFunction(() => !window.lmlabSeq2Seq.running);
+  // Pausing measures accuracy by length on every held-out pair.
+  await page.waitForFunction((step) => window.lmlabSeq2Seq.lengthCurves.at(-1)?.step >= step, stats.step);
+  const curve = await s2s(() => window.lmlabSeq2Seq.lengthCurves.at(-1));
+  assert.match(curve.label, /^reverse · LSTM · dot$/);
+  assert.deepEqual(
+    curve.byLength.map((g) => g.length),
+    Array.from({ length: 21 }, (_, i) => 5 + i),
+  );
+  assert.equal(
+    curve.byLength.reduce((a, g) => a + g.pairs, 0),
+    500,
+  );
+  await waitDrawn('#s2s-length-chart');
+  assert.match(await page.innerText('#s2s-length-note'), /^step [\d,]+: \d+\.\d % of 500 held-out pairs$/);
+  await shot('length', page.locator('#s2s-card-length'));
+});
+
+test('the decode box: greedy and beam outputs of a typed source, the alignment heatmap with α on hover', async () => {
+  await page.fill('#s2s-source', 'attention');
+  await page.waitForFunction(() => window.lmlabSeq2Seq.decode.result?.source === 'attention');
+  const { result } = await s2s(() => window.lmlabSeq2Seq.decode);
+  assert.equal(await page.innerText('#s2s-expected'), 'noitnetta');
+  for (const [id, out] of [
+    ['#s2s-greedy', result.greedy],
+    ['#s2s-beam', result.beam],
+  ]) {
+    const text = await page.innerText(id);
+    assert.ok(text.startsWith(out.output || '(nothing)'), `${id} shows ${text}`);
+    assert.match(text, out.ended && out.output === 'noitnetta' ? /✓$/ : /✗$/);
+    assert.deepEqual(out.sourceTokens, [...'attention', '</s>']);
+  }
+  assert.ok(result.beam.logProb >= result.greedy.logProb - 1e-4, 'the beam found at least the greedy score');
+  console.log(`# 'attention' → greedy '${result.greedy.output}', beam '${result.beam.output}'`);
+  // The heatmap: one row per output token (and </s>), one column per source token and </s>.
+  const canvas = page.locator('#s2s-alignment canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  await waitDrawn('#s2s-alignment', 5);
+  const box = await canvas.boundingBox();
+  assert.ok(box.width <= 10 * 30 + 12 + 8 * 4 + 1, `cells at most 30 px: ${box.width} px for 10 columns`);
+  assert.ok(box.height <= 420 + 16 + 26 + 1, `rows flatten past 420 px: ${box.height} px`);
+  // Hover the last column's first cell (below the 16 px of column labels): the tooltip names it.
+  const tooltip = page.locator('#s2s-alignment .tooltip');
+  let tip = '';
+  for (let y = 18; y < 60 && !tip; y += 4) {
+    await page.mouse.move(box.x + box.width - 6, box.y + y);
+    if (await tooltip.isVisible()) tip = await tooltip.innerText();
+  }
+  assert.match(tip, /^output 1 '.+' ← source 10 '<\/s>': α = \d\.\d{3}$/);
+  const first = await s2s(() => window.lmlabSeq2Seq.decode.result.greedy.alpha.data[9]);
+  assert.equal(tip.slice(-5), first.toFixed(3), 'the tooltip shows the cell’s α');
+  // The keyboard reaches every cell too: focus, then arrows.
+  await canvas.focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
+  assert.match(await tooltip.innerText(), /^output 2 '.+' ← source 2 't': α = \d\.\d{3}$/);
+  await shot('decode', page.locator('#s2s-card-decode'));
+  // The beam's weights instead; an unknown character is counted; too long a source is refused.
+  await page.selectOption('#s2s-align-which', 'beam');
+  await waitDrawn('#s2s-alignment', 5);
+  await page.fill('#s2s-source', 'ab!');
+  await page.waitForFunction(() => window.lmlabSeq2Seq.decode.result?.source === 'ab!');
+  assert.match(await page.innerText('#s2s-unknown'), /1 source token is not in the vocabulary/);
+  await page.fill('#s2s-source', 'a'.repeat(61));
+  await page.waitForSelector('#s2s-decode-error', { state: 'visible' });
+  assert.match(await page.innerText('#s2s-decode-error'), /the source has 61 tokens; the box decodes up to 60/);
+  assert.equal(await page.innerText('#s2s-greedy'), '–');
+  await page.fill('#s2s-source', 'attention');
+  await page.waitForFunction(() => window.lmlabSeq2Seq.decode.result?.source === 'attention');
+  assert.equal(await page.isVisible('#s2s-decode-error'), false);
+  await page.selectOption('#s2s-align-which', 'greedy');
+  await shot('page');
 });
 
 test('a pairs file: bad lines are named with their line numbers, the good ones train; invalid UTF-8 is refused', async () => {
@@ -223,5 +348,21 @@ test('a bad setting is named and nothing is rebuilt; a good one rebuilds the run
   assert.equal(settings.attention, 'none');
   assert.equal(settings.hidden, 64, 'the refused hidden size was not used');
   assert.equal(await page.isVisible('#s2s-settings-error'), false);
+  // The earlier runs' by-length curves are kept for comparison (the dot run's among them).
+  const curves = await s2s(() => window.lmlabSeq2Seq.lengthCurves);
+  assert.ok(
+    curves.some((c) => /^reverse · LSTM · dot, step [\d]+$/.test(c.label)),
+    curves.map((c) => c.label).join('; '),
+  );
+  // Without attention there is no alignment to draw, and the card says why.
+  await page.waitForFunction(() => window.lmlabSeq2Seq.decode.decodedStep === 0);
+  await page.waitForFunction(() => /No attention/.test(document.querySelector('#s2s-align-note').textContent));
+  assert.equal(await page.isVisible('#s2s-alignment'), false);
+  // The lengths field still has focus: leaving it fires its change (a rebuild, whose status line can
+  // move the button under a click), so leave it first.
+  await page.evaluate(() => /** @type {HTMLElement} */ (document.activeElement)?.blur());
+  await waitConfigured();
+  await page.click('#s2s-length-forget');
+  await page.waitForFunction(() => window.lmlabSeq2Seq.keptCurves === 0);
   assert.deepEqual(page.errors, [], 'the page logged errors');
 });

@@ -2,12 +2,22 @@
 // field's check and sentence, the "5-25" length parser), and the worker's run (web/worker/
 // seq2seq-session.mjs) on the WASM build — a task's split, training for a time budget that lowers
 // the loss, held-out checks, accuracy by length over every held-out pair, greedy and beam decoding
-// with α rows that sum to one, a pairs file whose bad lines are named, and the refusals.
+// with α rows that sum to one, a pairs file whose bad lines are named, and the refusals; the worked
+// example through the C attention layer; the decode box's expected outputs.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadLmlab } from '../wasm_glue/index.mjs';
 import { parseLengths, resolveS2SSettings, S2S_DEFAULTS } from '../web/seq2seq/settings.mjs';
 import { createS2SSession, MAX_TYPED_TOKENS, MIN_FILE_PAIRS, s2sData } from '../web/worker/seq2seq-session.mjs';
+import {
+  EXAMPLE_SCORES,
+  EXAMPLE_STATES,
+  MAX_SCORE,
+  checkScores,
+  parseScore,
+  workedExample,
+} from '../web/seq2seq/worked-example.mjs';
+import { expectedOutput } from '../web/seq2seq/decode.mjs';
 
 let lm;
 before(async () => {
@@ -155,4 +165,51 @@ test('the session needs the seq2seq instance', async () => {
     () => createS2SSession(plain, { settings: {} }),
     /needs an instance loaded with loadLmlab\(\{ seq2seq: true \}\)/,
   );
+});
+
+test("the worked example: the C layer's α is the softmax of the typed scores, c the α-weighted sum of the states", () => {
+  const r = workedExample(lm.layers, [...EXAMPLE_SCORES]);
+  // The notes' scores: softmax gives 0.5037, 0.2764, 0.1517, 0.0682 (the slide prints 0.51, 0.28, 0.14, 0.07).
+  assert.deepEqual(
+    r.alpha.map((a) => a.toFixed(2)),
+    ['0.50', '0.28', '0.15', '0.07'],
+  );
+  const softmax = (e) => {
+    const m = Math.max(...e);
+    const x = e.map((v) => Math.exp(v - m));
+    const z = x.reduce((a, b) => a + b, 0);
+    return x.map((v) => v / z);
+  };
+  for (const scores of [[...EXAMPLE_SCORES], [0, 0, 0, 0], [-3, 7.5, 2, 2], [MAX_SCORE, -MAX_SCORE, 0, 1]]) {
+    const { alpha, context } = workedExample(lm.layers, scores);
+    const want = softmax(scores);
+    alpha.forEach((a, j) => assert.ok(Math.abs(a - want[j]) < 1e-6, `α_${j + 1} ${a} vs ${want[j]} for ${scores}`));
+    assert.equal(context.length, EXAMPLE_STATES[0].length);
+    context.forEach((c, i) => {
+      const sum = alpha.reduce((acc, a, j) => acc + a * EXAMPLE_STATES[j][i], 0);
+      assert.ok(Math.abs(c - sum) < 1e-6, `c_${i} ${c} vs Σ α_j h_j ${sum}`);
+    });
+  }
+  assert.deepEqual(
+    workedExample(lm.layers, [0, 0, 0, 0]).alpha.map((a) => a.toFixed(4)),
+    ['0.2500', '0.2500', '0.2500', '0.2500'],
+  );
+  assert.throws(() => checkScores([1, 2, 3]), /the worked example needs 4 scores e_1 … e_4/);
+  assert.throws(() => checkScores('1,2,3,4'), /needs 4 scores/);
+  assert.throws(() => checkScores([1, NaN, 3, 4]), /score e_2 must be a number from −100 to 100, got NaN/);
+  assert.throws(() => checkScores([1, 2, 3, 101]), /score e_4 must be a number from −100 to 100, got 101/);
+  assert.throws(() => checkScores([1, 2, '3', 4]), /score e_3 must be a number from −100 to 100, got string/);
+  assert.throws(() => workedExample(lm.layers, [Infinity, 0, 0, 0]), /score e_1/);
+  assert.equal(parseScore(' −0.5 ', 3), -0.5);
+  assert.equal(parseScore('1.5', 0), 1.5);
+  assert.throws(() => parseScore('', 1), /score e_2 must be a number from −100 to 100, got ""/);
+  assert.throws(() => parseScore('abc', 0), /score e_1 must be a number from −100 to 100, got "abc"/);
+  assert.throws(() => parseScore('1e9', 2), /score e_3 .* got "1e9"/);
+});
+
+test("the decode box's expected output: reverse and sort are known, dates and pairs files are not", () => {
+  assert.equal(expectedOutput('reverse', 'hello'), 'olleh');
+  assert.equal(expectedOutput('sort', 'hello'), 'ehllo');
+  assert.equal(expectedOutput('dates', '21 November 2026'), null);
+  assert.equal(expectedOutput('pairs', 'abc'), null);
 });

@@ -55,6 +55,26 @@ function installSeq2SeqAbsent() {
 }
 
 /**
+ * Without the layer reference functions (the page's build/lmlab-page.wasm leaves them out): each
+ * lm.layers.* function throws one sentence saying where they are, instead of a TypeError from a
+ * missing export.
+ * @param {any} part what installLayers or installLayersGated gave
+ */
+function layersAbsent(part) {
+  /** @type {Record<string, () => never>} */
+  const layers = {};
+  for (const name of Object.keys(part.layers)) {
+    layers[name] = () => {
+      throw new LmlabError(
+        `layers.${name} is not in this build of lmlab (the page's lmlab.wasm leaves out the layer functions): load build/lmlab.wasm, the package's default, to call them`,
+        STATUS.OK,
+      );
+    };
+  }
+  return { ...part, layers };
+}
+
+/**
  * Load lmlab. Works in Node (reads build/lmlab.wasm next to this package), in a page and in a
  * Web Worker (fetches it relative to this file, or beside the bundle: wasm-url.mjs). Pass `{ wasm }`
  * to use another URL, path, bytes or compiled WebAssembly.Module. `{ seq2seq: true }` loads
@@ -66,8 +86,10 @@ export async function loadLmlab(options = {}) {
   const core = await instantiateCore(options);
   const seq2seq = typeof core.exports.lm_seq2seq_create === 'function';
   const api = { core, LmlabError, STATUS, STATUS_NAMES, LIMITS, seq2seq };
+  const layerFunctions = typeof core.exports.lm_layer_embedding_forward === 'function';
   for (const install of [...MODULES, ...(seq2seq ? SEQ2SEQ_MODULES : [installSeq2SeqAbsent])]) {
-    const part = install(core);
+    let part = install(core);
+    if (!layerFunctions && (install === installLayers || install === installLayersGated)) part = layersAbsent(part);
     // Several modules add functions to the one `layers` object (layers.mjs, layers-gated.mjs, layers-attention.mjs).
     if (part.layers && api.layers) part.layers = Object.freeze({ ...api.layers, ...part.layers });
     Object.assign(api, part);

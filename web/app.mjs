@@ -46,7 +46,7 @@ import {
   stepOnce,
   toggleTraining,
 } from './page/training.mjs';
-import { setupSeq2SeqMode } from './seq2seq/mode.mjs';
+import { setupSeq2SeqMode } from './seq2seq/switch.mjs';
 import { createPageViews } from './page/views.mjs';
 import { initSentences } from './page/sentences.mjs';
 import { initTokensPanel } from './page/tokens-panel.mjs';

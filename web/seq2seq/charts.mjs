@@ -115,3 +115,107 @@ export class S2SAccuracyChart {
     this.plot.setData([h.checkSteps, h.exactMatch.map((v) => 100 * v)]);
   }
 }
+
+/** How many earlier runs' by-length curves are kept beside the current one. */
+export const KEPT_RUNS = 4;
+
+/**
+ * @typedef {{ length: number, pairs: number, exact: number, accuracy: number }} LengthGroup
+ * @typedef {{ label: string, step: number, byLength: LengthGroup[] }} LengthCurve
+ */
+
+/**
+ * Held-out exact match (%) against source length: the current run's curve (thick, with points) and
+ * up to KEPT_RUNS earlier runs' last curves (thin), so a bottleneck model's fall-off with length can
+ * be compared with an attention model's flat line. The plot is rebuilt only when the set of curves
+ * changes, otherwise its data are replaced.
+ */
+export class S2SLengthChart {
+  /** @param {HTMLElement} host */
+  constructor(host) {
+    this.host = host;
+    /** @type {LengthCurve | null} the current run's latest curve */
+    this.current = null;
+    /** @type {LengthCurve[]} earlier runs, oldest first */
+    this.kept = [];
+    this.version = 0;
+    this.drawn = -1;
+    this.shape = '';
+    /** @type {uPlot | null} */
+    this.plot = null;
+  }
+
+  /** The current run's newest measurement. @param {string} label @param {number} step @param {LengthGroup[]} byLength */
+  setCurrent(label, step, byLength) {
+    this.current = { label, step, byLength };
+    this.version++;
+  }
+
+  /** The run is replaced: keep its last curve (if it has one) for comparison, dropping the oldest beyond KEPT_RUNS. */
+  keepCurrent() {
+    if (this.current?.byLength.length) {
+      this.kept.push({ ...this.current, label: `${this.current.label}, step ${this.current.step}` });
+      if (this.kept.length > KEPT_RUNS) this.kept.shift();
+    }
+    this.current = null;
+    this.version++;
+  }
+
+  forgetKept() {
+    this.kept = [];
+    this.version++;
+  }
+
+  /** Every curve drawn, oldest first, the current one last. @returns {LengthCurve[]} */
+  curves() {
+    return this.current ? [...this.kept, this.current] : [...this.kept];
+  }
+
+  /** @returns {uPlot.AlignedData} one x per source length any curve has, null where a curve has none */
+  data() {
+    const curves = this.curves();
+    const xs = [...new Set(curves.flatMap((c) => c.byLength.map((g) => g.length)))].sort((a, b) => a - b);
+    const columns = curves.map((c) => {
+      const at = new Map(c.byLength.map((g) => [g.length, 100 * g.accuracy]));
+      return xs.map((x) => at.get(x) ?? null);
+    });
+    return /** @type {uPlot.AlignedData} */ ([xs, ...columns]);
+  }
+
+  draw() {
+    if (this.drawn === this.version) return;
+    this.drawn = this.version;
+    const curves = this.curves();
+    const shape = curves.map((c, i) => (c === this.current ? `now:${c.label}` : `${i}:${c.label}`)).join('|');
+    if (!this.plot || shape !== this.shape) {
+      this.shape = shape;
+      this.plot?.destroy();
+      /** @type {uPlot.Series[]} */
+      const series = [{ label: 'source length' }];
+      curves.forEach((c, i) => {
+        const now = c === this.current;
+        series.push({
+          label: now ? `${c.label} (now)` : c.label,
+          stroke: now ? CATEGORICAL[2] : CATEGORICAL[(4 + i) % 10],
+          width: now ? 2.5 : 1.5,
+          dash: now ? undefined : [5, 3],
+          spanGaps: true,
+          points: { show: true, size: now ? 6 : 4 },
+        });
+      });
+      this.plot = makePlot(
+        this.host,
+        {
+          legend: { live: true },
+          scales: { x: { time: false }, y: { range: [0, 100] } },
+          axes: [axis('source length (tokens)'), axis('exact match (%)', { size: 48 })],
+          series,
+        },
+        this.data(),
+        220,
+      );
+      return;
+    }
+    this.plot.setData(this.data());
+  }
+}

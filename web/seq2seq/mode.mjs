@@ -1,14 +1,18 @@
-// mode.mjs — the page's sequence-to-sequence mode (index.html #s2s-mode, opened by the top bar's mode
-// switch or a link ending in #seq2seq): a task or a pairs file, attention none/dot/additive and the
+// mode.mjs — the page's sequence-to-sequence mode (mode.html, bundled as seq2seq/mode.js and imported
+// by switch.mjs when the top bar's switch or a link ending in #seq2seq first opens it): a task or a pairs file, attention none/dot/additive and the
 // cell, trained in its own worker (client.mjs → web/worker/seq2seq-worker.mjs, started only when the
-// mode is first opened); the numbers, the loss and exact-match charts (charts.mjs), redrawn in
-// animation frames at most ten times a second. Settings are checked by settings.mjs before they are
+// mode is first opened); the numbers, the loss, exact-match and by-length charts (charts.mjs), the
+// decode box with its alignment heatmap (decode.mjs) and the worked example (example-panel.mjs),
+// redrawn in animation frames at most ten times a second. Settings are checked by settings.mjs before they are
 // sent, and again in the worker. window.lmlabSeq2Seq exposes the state to the browser tests.
 import { decodeUtf8, TASKS } from '../../wasm_glue/seq2seq-data.mjs';
 import { $, banner, showError } from '../page/dom.mjs';
-import { S2SAccuracyChart, S2SHistory, S2SLossChart } from './charts.mjs';
+import { S2SAccuracyChart, S2SHistory, S2SLengthChart, S2SLossChart } from './charts.mjs';
 import { createS2SClient } from './client.mjs';
+import { createDecodeView } from './decode.mjs';
+import { createExamplePanel } from './example-panel.mjs';
 import { parseLengths, resolveS2SSettings, S2S_DEFAULTS } from './settings.mjs';
+import MARKUP from './mode.html';
 
 const DRAW_MS = 100; // redraw at most ten times a second
 const MAX_FILE_BYTES = 16 * 1024 * 1024; // a pairs file larger than this is refused before reading it
@@ -24,6 +28,10 @@ const mode = {
   pairsName: '',
   /** a run is configured in the worker */
   configured: false,
+  /** counts the runs configured: a reply about an older run is dropped */
+  generation: 0,
+  /** the configured run in a few words (the form's settings may already be the next run's) */
+  runLabel: '',
   running: false,
   /** @type {Promise<void> | null} the configure request in flight */
   configuring: /** @type {Promise<void> | null} */ (null),
@@ -33,12 +41,14 @@ const mode = {
   /** the latest numbers for the stats row */
   stats: { step: 0, loss: NaN, valLoss: NaN, exactMatch: NaN, pairsPerSecond: NaN },
   statsDirty: true,
-  /** @type {{ loss: S2SLossChart, accuracy: S2SAccuracyChart } | null} made when the mode is first shown */
-  charts: /** @type {{ loss: S2SLossChart, accuracy: S2SAccuracyChart } | null} */ (null),
+  /** @type {{ loss: S2SLossChart, accuracy: S2SAccuracyChart, length: S2SLengthChart } | null} made when the mode is first shown */
+  charts: /** @type {{ loss: S2SLossChart, accuracy: S2SAccuracyChart, length: S2SLengthChart } | null} */ (null),
+  /** @type {ReturnType<typeof createDecodeView> | null} the decode box and alignment heatmap */
+  decode: /** @type {ReturnType<typeof createDecodeView> | null} */ (null),
+  /** @type {ReturnType<typeof createExamplePanel> | null} the worked example */
+  example: /** @type {ReturnType<typeof createExamplePanel> | null} */ (null),
   visible: false,
   lastDraw: 0,
-  /** @type {() => void} what the page does when the mode opens (pause the language model) */
-  onEnter: () => {},
 };
 
 // ---- formatting -----------------------------------------------------------------------------------
@@ -53,6 +63,26 @@ const count = (v) => (Number.isFinite(v) ? WHOLE.format(v) : '–');
 
 function setStatus(/** @type {string} */ text) {
   $('s2s-status').textContent = text;
+}
+
+/**
+ * A run in a few words, for the by-length chart's legend.
+ * @param {import('./settings.mjs').S2SSettings} s @param {string} pairsName
+ */
+function runLabel(s, pairsName) {
+  const task = s.task === 'pairs' ? pairsName || 'pairs' : s.task;
+  return `${task} · ${s.cell.toUpperCase()} · ${s.attention === 'none' ? 'no attention' : s.attention}`;
+}
+
+/**
+ * Accuracy by length measured by the worker: the current run's curve and the line under the chart.
+ * @param {{ step: number, exactMatch: number, byLength: import('./charts.mjs').LengthGroup[] }} r
+ */
+function onByLength(r) {
+  mode.charts?.length.setCurrent(mode.runLabel, r.step, r.byLength);
+  const pairs = r.byLength.reduce((a, g) => a + g.pairs, 0);
+  $('s2s-length-note').textContent =
+    `step ${count(r.step)}: ${percent(r.exactMatch)} of ${count(pairs)} held-out pairs`;
 }
 
 // ---- the form -------------------------------------------------------------------------------------
@@ -163,6 +193,10 @@ function configure() {
       pairsText: mode.settings.task === 'pairs' ? mode.pairsText : null,
     })
     .then(({ info, settings }) => {
+      mode.generation++;
+      mode.charts?.length.keepCurrent(); // the old run's last curve, labelled with its own settings
+      mode.runLabel = runLabel(settings, mode.pairsName);
+      $('s2s-length-note').textContent = '';
       mode.settings = settings;
       mode.info = info;
       mode.configured = true;
@@ -176,6 +210,7 @@ function configure() {
         `; vocabularies ${info.srcVocab} → ${info.tgtVocab} tokens` +
         (info.skipped ? `. ${mode.pairsName || 'The file'}: ${info.skipped}.` : '.');
       setStatus(`Ready: ${settings.cell.toUpperCase()}, attention ${settings.attention}. Press Train.`);
+      mode.decode?.setRun(info, settings);
       if (wasRunning) return run(true);
       return undefined;
     })
@@ -201,6 +236,13 @@ async function run(on) {
   try {
     await mode.client.request('run', { on });
     setStatus(on ? 'Training…' : 'Paused.');
+    if (!on) {
+      // The model stopped moving: its by-length curve and the typed source's outputs as they are now.
+      mode.decode?.refresh(mode.stats.step);
+      const generation = mode.generation;
+      const result = await mode.client.request('byLength');
+      if (generation === mode.generation) onByLength(result);
+    }
   } catch (err) {
     mode.running = false;
     setButtons();
@@ -225,6 +267,7 @@ function onSnapshot(s) {
     mode.stats.exactMatch = s.validation.exactMatch;
     mode.history.addCheck(s.validation);
   }
+  if (s.byLength) onByLength(s.byLength);
   if (s.fault) {
     mode.running = false;
     setButtons();
@@ -258,6 +301,8 @@ function frame(now) {
     drawStats();
     mode.charts?.loss.draw();
     mode.charts?.accuracy.draw();
+    mode.charts?.length.draw();
+    mode.decode?.tick(mode.stats.step, now);
   } catch (err) {
     console.error(err);
   }
@@ -266,48 +311,49 @@ function frame(now) {
 // ---- the mode switch ------------------------------------------------------------------------------
 
 /**
- * Put the mode's markup (index.html's #s2s-template) into the page and wire it, once: its run group
- * into the top bar, its layout before the footer. Until then the language-model page's queries
- * (.controls, .card, lessons) see nothing of it.
+ * Put the mode's markup (mode.html) into the page and wire it, once: its run group into the top bar,
+ * its layout before the footer. Until then the language-model page's queries (.controls, .card,
+ * lessons) see nothing of it.
  */
 function ensureMarkup() {
   if (document.getElementById('s2s-mode')) return;
-  const content = /** @type {DocumentFragment} */ ($('s2s-template', HTMLTemplateElement).content.cloneNode(true));
+  const template = document.createElement('template');
+  template.innerHTML = MARKUP;
+  const content = template.content;
   $('lm-run').after(/** @type {HTMLElement} */ (content.querySelector('#s2s-run')));
   /** @type {HTMLElement} */ (document.querySelector('body > footer')).before(content);
   wireMarkup();
   writeForm();
 }
 
-/** Show the mode the address says (#seq2seq) and hide the other. */
-function followHash() {
-  const show = location.hash === '#seq2seq';
+/**
+ * Show or hide the mode (switch.mjs has already hidden or shown the language model's panels).
+ * `onEnter` runs each time the mode opens (the page pauses the language model).
+ * @param {boolean} show @param {{ onEnter?: () => void }} [options]
+ */
+export function showSeq2SeqMode(show, { onEnter = () => {} } = {}) {
   if (show) ensureMarkup();
-  if (show) {
-    $('mode-lm').removeAttribute('aria-current');
-    $('mode-s2s').setAttribute('aria-current', 'page');
-  } else {
-    $('mode-s2s').removeAttribute('aria-current');
-    $('mode-lm').setAttribute('aria-current', 'page');
-  }
-  for (const id of ['lm-mode', 'lm-run']) $(id).hidden = show;
   for (const id of ['s2s-mode', 's2s-run']) {
     const el = document.getElementById(id);
     if (el) el.hidden = !show;
   }
-  document.body.dataset.mode = show ? 'seq2seq' : 'lm';
   if (show === mode.visible) return;
   mode.visible = show;
   if (show) {
-    mode.onEnter();
+    onEnter();
     mode.charts ??= {
       loss: new S2SLossChart($('s2s-loss-chart'), mode.history),
       accuracy: new S2SAccuracyChart($('s2s-acc-chart'), mode.history),
+      length: new S2SLengthChart($('s2s-length-chart')),
     };
     if (!mode.client) {
       mode.client = createS2SClient();
       mode.client.onSnapshot(onSnapshot);
+      mode.decode = createDecodeView(mode.client);
+      mode.example = createExamplePanel(mode.client);
+      mode.example.compute();
       mode.client.onCrash((message) => {
+        mode.decode?.unready();
         mode.configured = false;
         mode.running = false;
         setButtons();
@@ -349,35 +395,39 @@ function wireMarkup() {
   });
   $('s2s-train').addEventListener('click', () => run(!mode.running));
   $('s2s-reset').addEventListener('click', () => configure());
+  $('s2s-length-forget').addEventListener('click', () => mode.charts?.length.forgetKept());
 }
 
-/**
- * Wire the mode switch (once, from app.mjs); the mode's own markup waits until it is first opened.
- * `onEnter` runs each time the mode opens.
- * @param {{ onEnter?: () => void }} [options]
- */
-export function setupSeq2SeqMode({ onEnter = () => {} } = {}) {
-  mode.onEnter = onEnter;
-  window.addEventListener('hashchange', followHash);
-  followHash();
-  Object.assign(window, {
-    lmlabSeq2Seq: {
-      get settings() {
-        return mode.settings;
-      },
-      get info() {
-        return mode.info;
-      },
-      get running() {
-        return mode.running;
-      },
-      get configured() {
-        return mode.configured && mode.configuring === null;
-      },
-      get stats() {
-        return { ...mode.stats };
-      },
-      history: mode.history,
+// The state for the browser tests.
+Object.assign(window, {
+  lmlabSeq2Seq: {
+    get settings() {
+      return mode.settings;
     },
-  });
-}
+    get info() {
+      return mode.info;
+    },
+    get running() {
+      return mode.running;
+    },
+    get configured() {
+      return mode.configured && mode.configuring === null;
+    },
+    get stats() {
+      return { ...mode.stats };
+    },
+    history: mode.history,
+    get decode() {
+      return mode.decode?.state ?? null;
+    },
+    get example() {
+      return mode.example?.result ?? null;
+    },
+    get lengthCurves() {
+      return mode.charts?.length.curves() ?? [];
+    },
+    get keptCurves() {
+      return mode.charts?.length.kept.length ?? 0;
+    },
+  },
+});

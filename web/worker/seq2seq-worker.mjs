@@ -8,7 +8,9 @@
 // Requests { id, type, ...payload } → replies { id, ok: true, result } or { id, ok: false, error }:
 //   configure { settings, pairsText? } → the run's info     run { on }      translate { source }
 //   byLength → accuracy by length now                         (snapshots: { type: 'snapshot', … })
+//   example { scores } → the notes' worked example through the C attention layer (α and the context)
 import { loadLmlab } from '../../wasm_glue/index.mjs';
+import { workedExample } from '../seq2seq/worked-example.mjs';
 import { createS2SSession } from './seq2seq-session.mjs';
 
 const SLICE_MS = 40; // train this long, then answer what arrived
@@ -130,6 +132,10 @@ const handlers = {
   byLength() {
     if (!session) throw new Error('no model to score yet');
     return session.byLength();
+  },
+  async example({ scores }) {
+    const lm = await instance(); // needs no run: the layer alone
+    return workedExample(lm.layers, scores);
   },
 };
 
