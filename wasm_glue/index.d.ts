@@ -780,6 +780,9 @@ export interface ParallelTrainOptions extends TrainOptions {
   /** the fixed split of the N streams (1 … batch) that decides the arithmetic (default: defaultShards(P, N, T));
    *  any thread count gives bit-identical results for the same shards */
   shards?: number;
+  /** the workers' script (default wasm_glue/parallel-worker.mjs beside the glue): any worker script that calls
+   *  serveReplica() of parallel-replica.mjs, e.g. a bundled page's own training worker */
+  workerUrl?: string | URL;
 }
 
 /** Data-parallel training on Node worker_threads or Web Workers (docs/training.md, "Every core"): each

@@ -64,8 +64,9 @@ const ownedBy = (i, threads, S) => [Math.floor((i * S) / threads), Math.floor(((
  * pending reply with an LmlabError, and later requests too.
  */
 class Replica {
-  constructor() {
-    const url = new URL('./parallel-worker.mjs', import.meta.url);
+  /** @param {string | URL} [workerUrl] a script serving parallel-replica.mjs (default parallel-worker.mjs) */
+  constructor(workerUrl) {
+    const url = workerUrl ?? new URL('./parallel-worker.mjs', import.meta.url);
     /** @type {{ resolve: (v: any) => void, reject: (e: Error) => void }[]} */
     this.pending = [];
     this.failure = null;
@@ -157,6 +158,7 @@ export function install(core, { Model, Trainer }) {
         const [, end0] = ownedBy(0, threads, S);
         scopedCheck((s) => X.lm_trainer_set_shards(trainer.ptr, S, 0, end0));
         const pt = new ParallelTrainer(trainer, S, threads);
+        pt._workerUrl = options.workerUrl;
         try {
           await pt._start(ids instanceof Int32Array ? ids : Int32Array.from(ids));
         } catch (err) {
@@ -182,6 +184,8 @@ export function install(core, { Model, Trainer }) {
       this._own = end0;
       /** @type {Replica[]} */
       this._replicas = [];
+      /** @type {string | URL | undefined} the workers' script (create's workerUrl) */
+      this._workerUrl = undefined;
       this._frozen = '';
       this._lastApply = STATUS.OK;
       this._busy = false;
@@ -211,7 +215,7 @@ export function install(core, { Model, Trainer }) {
         options: this._trainer.options,
         shards: this.shards,
       };
-      for (let i = 1; i < this.threads; i++) this._replicas.push(new Replica());
+      for (let i = 1; i < this.threads; i++) this._replicas.push(new Replica(this._workerUrl));
       await Promise.all(
         this._replicas.map((r, k) => {
           const [first, end] = ownedBy(k + 1, this.threads, this.shards);
