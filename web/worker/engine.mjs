@@ -1,14 +1,17 @@
-// engine.mjs — the training engine: the one object through which the worker trains a model. It wraps
-// lm.ParallelTrainer: this worker's instance plus, on several cores, nested workers (helper workers each
-// owning a replica and a shard of the streams), without touching the training loop, the probes or the
-// views. The contract (docs/architecture.md, "The training engine"):
-//   const engine = await createEngine(lm, { model, trainIds, settings });
+// engine.mjs — the training engine: the one object through which the worker trains a model. Over
+// streams it wraps lm.ParallelTrainer: this worker's instance plus, on several cores, nested workers
+// (helper workers each owning a replica and a shard of the streams), without touching the training loop,
+// the probes or the views. The contract (docs/architecture.md, "The training engine"):
+//   const engine = await createEngine(lm, { model, trainIds, trainSentences, settings });
 //   await engine.train(count)  → { stats, losses }: the last step's statistics, every step's loss (async:
 //                                the engine awaits its helpers); a refused step throws, its error's
 //                                `partial` holds the steps before it
 //   engine.step, engine.threads, engine.threadNote (why one thread when more were allowed), engine.layout,
 //   engine.model (replica 0 on this instance: probes, sampling and predictions read it), engine.setLr(lr),
 //   engine.save() / await engine.restore(bytes), engine.dispose() (the model stays the caller's).
+// With settings.batching 'sentences' the trainer takes trainSentences (vocab.trainingSentences) instead:
+// N whole sentences a step, each from a zero state, padded and the padding masked (src/trainer.c), on
+// this worker alone (sentence batches have no streams to shard).
 // Shapes: len training tokens, N streams (batch), T window (seq).
 import { layoutStreams } from './streams.mjs';
 
@@ -23,8 +26,9 @@ import { layoutStreams } from './streams.mjs';
  * @property {string} threadNote why one thread when the cores setting allowed more ('' otherwise)
  * @property {number} step optimizer steps taken
  * @property {Model} model the model probes, samples and predictions read (replica 0)
- * @property {{ streams: number, streamLength: number, ring: boolean, coverage: number }} layout how the
- *   training text is cut into streams (streams.mjs)
+ * @property {{ streams: number, streamLength: number, ring: boolean, coverage: number, sentences: number }} layout
+ *   how the training text is cut into streams (streams.mjs); sentences: the pieces batching 'sentences'
+ *   cycles through (0 for streams)
  * @property {(count: number) => Promise<{ stats: StepStats, losses: Float32Array }>} train `count` steps
  *   (≥ 1); a refused step (non-finite loss, LmlabError code 6) throws with the model as before it
  * @property {(lr: number) => void} setLr the learning rate from the next step on
@@ -47,6 +51,7 @@ export function trainOptions(settings) {
     clip: settings.clip,
     clipMode: settings.clipMode,
     seed: settings.seed,
+    batching: settings.batching,
   };
 }
 
@@ -55,31 +60,50 @@ export function threadsFor(cores) {
   return cores > 0 ? cores : Math.max(1, Math.min(8, globalThis.navigator?.hardwareConcurrency || 1));
 }
 
+/** This worker's own script with ?replica: web/worker.mjs then serves a ParallelTrainer's replica. @param {string} here */
+function replicaUrl(here) {
+  const url = new URL(here);
+  url.searchParams.set('replica', '1');
+  return url.href;
+}
+
 /**
- * The engine: a ParallelTrainer over the streams of layoutStreams, on settings.cores threads (this worker
- * and workers it starts: this worker's own script with ?replica, which serves the replicas). The shards
- * fix the numbers, so any cores setting trains the same; a model too small to gain gets one shard and
- * trains here alone (threadNote says why).
+ * The engine: over the streams of layoutStreams a ParallelTrainer on settings.cores threads (this worker
+ * and workers it starts from its own script with ?replica). The shards fix the numbers, so any cores
+ * setting trains the same; a model too small to gain gets one shard and trains here alone (threadNote
+ * says why). Over trainSentences, lm.Trainer on this worker.
  * @param {Lmlab} lm
- * @param {{ model: Model, trainIds: Int32Array, settings: Settings }} options
+ * @param {{ model: Model, trainIds: Int32Array, trainSentences?: Int32Array[] | null, settings: Settings }} options
  * @returns {Promise<Engine>}
  */
-export async function createEngine(lm, { model, trainIds, settings }) {
-  const { ids, streams, streamLength, ring, coverage } = layoutStreams(trainIds, settings.batch, settings.seq);
+export async function createEngine(lm, { model, trainIds, trainSentences, settings }) {
+  /** @type {any} */
+  let trainer;
+  let layout;
+  let threadNote = '';
   const wanted = threadsFor(settings.cores ?? 0);
-  const here = globalThis.location?.href;
-  const trainer = await lm.ParallelTrainer.create(model, ids, {
-    ...trainOptions(settings),
-    threads: wanted,
-    ...(here ? { workerUrl: replicaUrl(here) } : {}),
-  });
-  const threadNote =
-    trainer.threads < wanted ? (settings.batch < 16 ? 'batch below 16' : 'model too small to gain') : '';
+  if (settings.batching === 'sentences') {
+    if (!trainSentences) throw new Error("batching 'sentences' needs the training text's sentences");
+    trainer = new lm.Trainer(model, trainSentences, trainOptions(settings));
+    const sentences = trainer.sentences;
+    layout = { streams: settings.batch, streamLength: 0, ring: false, coverage: 1, sentences };
+    if (wanted > 1) threadNote = 'sentence batches';
+  } else {
+    const { ids, streams, streamLength, ring, coverage } = layoutStreams(trainIds, settings.batch, settings.seq);
+    const here = globalThis.location?.href;
+    trainer = await lm.ParallelTrainer.create(model, ids, {
+      ...trainOptions(settings),
+      threads: wanted,
+      ...(here ? { workerUrl: replicaUrl(here) } : {}),
+    });
+    layout = { streams, streamLength, ring, coverage, sentences: 0 };
+    if (trainer.threads < wanted) threadNote = settings.batch < 16 ? 'batch below 16' : 'model too small to gain';
+  }
   return {
-    threads: trainer.threads,
+    threads: trainer.threads ?? 1,
     threadNote,
     model,
-    layout: { streams, streamLength, ring, coverage },
+    layout,
     get step() {
       return trainer.step;
     },
@@ -105,18 +129,11 @@ export async function createEngine(lm, { model, trainIds, settings }) {
     save() {
       return model.save(trainer);
     },
-    restore(bytes) {
-      return trainer.restore(bytes);
+    async restore(bytes) {
+      await trainer.restore(bytes);
     },
     dispose() {
       trainer.dispose();
     },
   };
-}
-
-/** This worker's own script with ?replica: web/worker.mjs then serves a ParallelTrainer's replica. @param {string} here */
-function replicaUrl(here) {
-  const url = new URL(here);
-  url.searchParams.set('replica', '1');
-  return url.href;
 }
