@@ -239,7 +239,8 @@ LM_API void lm_free(void *p);
  * (capacity,) receives the first min(capacity, *count). tests/constants.test.mjs compares them with
  * wasm_glue/constants.mjs, generated from this file. */
 LM_API lm_status lm_constants(int32_t *values, int capacity, int *count);
-/* Which fast kernel path this build uses: "wasm-simd128", "avx2-fma", "sse2" or "portable". */
+/* Which fast kernel path this build uses: "wasm-simd128", "wasm-relaxed-simd" (build/lmlab-fma.wasm),
+ * "avx2-fma", "sse2" or "portable". */
 LM_API const char *lm_kernel_path(void);
 
 /* ---- layers (the lecture's functions, src/layers.h and layers_gated.h, behind a validating edge) ----

@@ -185,9 +185,9 @@
  * Every request the worker answers, by type: what the page sends with it and what the reply carries.
  * All but init concern the request's session.
  * @typedef {object} Requests
- * @property {{ payload: { testHooks?: boolean }, result: { cells: CellKind[], threads: number } }} init
- *   load lmlab.wasm (once per worker) and say which cells it has; testHooks allows the debug requests
- *   (a page opened with ?testhooks=1)
+ * @property {{ payload: { testHooks?: boolean }, result: { cells: CellKind[], threads: number, fma: boolean } }} init
+ *   load lmlab.wasm (once per worker; lmlab-fma.wasm where the browser has relaxed SIMD: fma) and say
+ *   which cells it has; testHooks allows the debug requests (a page opened with ?testhooks=1)
  * @property {{ payload: { name: string, text?: string, bytes?: ArrayBuffer, label?: string }, result: CorpusInfo }} setCorpus
  *   check a text (a string, or a file's UTF-8 bytes: transfer them) by the page's rules (corpus-check.mjs:
  *   empty, over 32 MB, NUL, invalid UTF-8 refused with a sentence naming `label`, default `name`), split
