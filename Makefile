@@ -24,11 +24,11 @@ NATIVE_TEST_NAMES := $(notdir $(basename $(NATIVE_TEST_SRC)))
 GRADCHECK_TESTS := $(notdir $(basename $(shell grep -l LM_DOUBLE $(NATIVE_TEST_SRC) /dev/null)))
 NODE_TESTS := $(wildcard tests/*.test.mjs)
 # Node tests that only `make test` runs: the page in Chromium, the PyTorch parity and bridge, the npm
-# package (packs, installs into a temporary project, loads a bundle in Chromium), and docs/lab2.md's
-# commands run as written (a few small trainings).
+# package (packs, installs into a temporary project, loads a bundle in Chromium), docs/lab2.md's
+# commands run as written (a few small trainings), and both kernel builds in Chromium.
 NODE_ONLY_IN_TEST := tests/web.test.mjs tests/torch-parity.test.mjs tests/torch-bridge.test.mjs \
   tests/torch-bridge-page.test.mjs tests/package.test.mjs tests/seq2seq-parity.test.mjs \
-  tests/seq2seq-page.test.mjs tests/lab2-doc.test.mjs
+  tests/seq2seq-page.test.mjs tests/lab2-doc.test.mjs tests/kernels-browser.test.mjs
 BENCH_NAMES := $(notdir $(basename $(wildcard scripts/bench/*.c)))
 # The libFuzzer harnesses tests/fuzz/fuzz_<name>.c (see "fuzzing" below); FUZZ=<names> narrows them.
 FUZZ_ALL := $(patsubst fuzz_%,%,$(notdir $(basename $(wildcard tests/fuzz/fuzz_*.c))))
@@ -53,7 +53,8 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 
 help:
 	@echo 'make wasm          build/lmlab.wasm (the glue), lmlab-page.wasm (the page: no layer functions), lmlab-seq2seq.wasm (+ seq2seq, attention)'
-	@echo '                   and build/lmlab-kernels.wasm (+ kernel test exports)'
+	@echo '                   and build/lmlab-kernels.wasm (+ kernel test exports); each also as *-fma.wasm'
+	@echo '                   (fused multiply-add: relaxed SIMD, loaded where the engine has it)'
 	@echo 'make native        every native library flavour and test binary (build/<flavour>/)'
 	@echo 'make check         the quick loop: native suites under ASan+UBSan (float, and'
 	@echo '                   double for the gradient-check suites), node tests without Chromium or PyTorch, typecheck'
@@ -116,7 +117,17 @@ WASM_SEQ2SEQ_OBJ := $(patsubst src/%.c,build/wasm-obj/%.o,$(WASM_SEQ2SEQ_SRC))
 WASM_LAYER_API_SRC := src/layers_api.c src/layers_gated_api.c
 WASM_PAGE_OBJ := $(filter-out $(patsubst src/%.c,build/wasm-obj/%.o,$(WASM_LAYER_API_SRC)),$(WASM_OBJ))
 
-wasm: build/lmlab.wasm build/lmlab-page.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm
+# Fused multiply-add: the *-fma.wasm variants are the same objects with kernels.c (the only user of
+# vmadd) compiled with -mrelaxed-simd, so its products use f32x4.relaxed_madd. Emscripten 3.1.6 emits
+# the draft opcode of that instruction; scripts/relaxed-fma.mjs rewrites it to the standard one after
+# linking and validates the result (it needs a Node with relaxed SIMD: NODE_RELAXED below). The glue
+# loads them where the engine validates relaxed SIMD (wasm_glue/features.mjs), else the plain files.
+WASM_FMA_SRC := src/kernels.c
+WASM_FMA_OBJ := $(WASM_FMA_SRC:src/%.c=build/wasm-fma-obj/%.o)
+NODE_RELAXED := node $(shell node --experimental-wasm-relaxed-simd -e 0 >/dev/null 2>&1 && echo --experimental-wasm-relaxed-simd)
+FMA_WASM := build/lmlab-fma.wasm build/lmlab-page-fma.wasm build/lmlab-kernels-fma.wasm build/lmlab-seq2seq-fma.wasm
+
+wasm: build/lmlab.wasm build/lmlab-page.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm $(FMA_WASM)
 build/wasm-obj/flags: FORCE
 	$(call write_flags,emcc $(WARN) -msimd128 O3=$(WASM_O3_SRC) O2=$(WASM_O2_SRC) link=$(WASM_FLAGS))
 build/wasm-obj/%.o: src/%.c build/wasm-obj/flags | setup-emcc
@@ -130,6 +141,20 @@ build/lmlab-page.wasm: $(WASM_PAGE_OBJ) build/wasm-obj/sources
 build/lmlab-kernels.wasm: $(WASM_OBJ) build/wasm-obj/kernels_api.o build/wasm-obj/sources
 	emcc $(WASM_FLAGS) $(filter %.o,$^) -o $@
 build/lmlab-seq2seq.wasm: $(WASM_OBJ) $(WASM_SEQ2SEQ_OBJ) build/wasm-obj/sources
+	emcc $(WASM_FLAGS) $(filter %.o,$^) -o $@
+build/wasm-fma-obj/%.o: src/%.c build/wasm-obj/flags | setup-emcc
+	@mkdir -p $(@D)
+	emcc $(WASM_CFLAGS) -mrelaxed-simd $(DEPFLAGS) -c $< -o $@
+# Linked to build/<name>.draft.wasm, then rewritten into build/<name>.wasm
+build/%-fma.wasm: build/%-fma.draft.wasm scripts/relaxed-fma.mjs wasm_glue/features.mjs
+	$(NODE_RELAXED) scripts/relaxed-fma.mjs $< $@
+build/lmlab-fma.draft.wasm: $(filter-out $(WASM_FMA_SRC:src/%.c=build/wasm-obj/%.o),$(WASM_OBJ)) $(WASM_FMA_OBJ) build/wasm-obj/sources
+	emcc $(WASM_FLAGS) $(filter %.o,$^) -o $@
+build/lmlab-page-fma.draft.wasm: $(filter-out $(WASM_FMA_SRC:src/%.c=build/wasm-obj/%.o),$(WASM_PAGE_OBJ)) $(WASM_FMA_OBJ) build/wasm-obj/sources
+	emcc $(WASM_FLAGS) $(filter %.o,$^) -o $@
+build/lmlab-kernels-fma.draft.wasm: $(filter-out $(WASM_FMA_SRC:src/%.c=build/wasm-obj/%.o),$(WASM_OBJ)) $(WASM_FMA_OBJ) build/wasm-obj/kernels_api.o build/wasm-obj/sources
+	emcc $(WASM_FLAGS) $(filter %.o,$^) -o $@
+build/lmlab-seq2seq-fma.draft.wasm: $(filter-out $(WASM_FMA_SRC:src/%.c=build/wasm-obj/%.o),$(WASM_OBJ)) $(WASM_FMA_OBJ) $(WASM_SEQ2SEQ_OBJ) build/wasm-obj/sources
 	emcc $(WASM_FLAGS) $(filter %.o,$^) -o $@
 
 # wasm_glue/constants.mjs: the C constants for the glue, generated from the public header (committed,
@@ -230,8 +255,8 @@ run_node = $(if $(strip $(1)),true \
   echo "$(2): T=$(T) names none of its node tests")
 # Inside `make test` / `make check` the runs wait for every build of the goal (order-only), so no
 # compiler line lands in the middle of a suite's output and the node tests start after the native ones.
-TEST_BUILDS := build/lmlab.wasm build/lmlab-page.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm web $(NATIVE_DRIVERS) $(FUZZ:%=build/fuzz/fuzz_%)
-CHECK_BUILDS := build/lmlab.wasm build/lmlab-page.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm $(NATIVE_DRIVERS)
+TEST_BUILDS := build/lmlab.wasm build/lmlab-page.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm $(FMA_WASM) web $(NATIVE_DRIVERS) $(FUZZ:%=build/fuzz/fuzz_%)
+CHECK_BUILDS := build/lmlab.wasm build/lmlab-page.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm $(FMA_WASM) $(NATIVE_DRIVERS)
 IN_GOAL = $(if $(filter $(1),$(MAKECMDGOALS)),$(2))
 
 # typecheck: tsc --checkJs over wasm_glue/ and web/ against index.d.ts (tsconfig*.json); quick, so
@@ -287,7 +312,7 @@ fuzz-seeds: build/lmlab-seq2seq.wasm | setup-node
 	node tests/fuzz/make-seeds.mjs
 
 # ---- web ---------------------------------------------------------------------------------------
-web: build/lmlab-page.wasm build/lmlab-seq2seq.wasm | setup-node
+web: build/lmlab-page.wasm build/lmlab-seq2seq.wasm build/lmlab-page-fma.wasm build/lmlab-seq2seq-fma.wasm | setup-node
 	node scripts/build-web.mjs
 
 demo: web
@@ -297,7 +322,7 @@ demo: web
 # Native drivers (scripts/bench/*.c) in two builds: -march=native (the native library), and 128-bit
 # vectors only (-msse4.2 -mno-avx), the fair baseline for WASM's 128-bit SIMD.
 # MAKEFLAGS is cleared for it: the benchmarks call make themselves, outside this make's job server.
-bench: build/lmlab.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm $(BENCH_NAMES:%=build/bench/%) $(BENCH_NAMES:%=build/bench-sse/%) | setup-node
+bench: build/lmlab.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm $(FMA_WASM) $(BENCH_NAMES:%=build/bench/%) $(BENCH_NAMES:%=build/bench-sse/%) | setup-node
 	MAKEFLAGS= node scripts/bench.mjs
 
 build/bench/flags: FORCE
@@ -341,4 +366,4 @@ format: | setup-node setup-clang-format
 	clang-format -i $(C_FORMAT_FILES)
 	node_modules/.bin/prettier --write --log-level warn $(JS_FORMAT_FILES)
 
--include $(wildcard build/*/obj/*.d build/*/tests/*.d build/wasm-obj/*.d build/drivers/*.d build/bench/*.d build/bench-sse/*.d)
+-include $(wildcard build/*/obj/*.d build/*/tests/*.d build/wasm-obj/*.d build/wasm-fma-obj/*.d build/drivers/*.d build/bench/*.d build/bench-sse/*.d)

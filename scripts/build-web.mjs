@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // build-web.mjs — `node scripts/build-web.mjs [outDir]`: build the static site (default dist/). esbuild
 // bundles the page (web/app.mjs) and the training worker (web/worker.mjs, a separate ES module) and
-// the stylesheet; it copies index.html, lmlab.wasm and the built-in corpora (the Brown text comes
-// from scripts/brown-corpus.mjs). It also builds the kit (web/kit/index.mjs → kit/lmlab-kit.js, a
-// self-contained ES module with uPlot and d3 inside, and the worker and lmlab.wasm beside it) and the
+// the stylesheet; it copies index.html (unindented: unindentHtml), lmlab.wasm, lmlab-fma.wasm and the
+// built-in corpora (the Brown text comes from scripts/brown-corpus.mjs). It also builds the kit
+// (web/kit/index.mjs → kit/lmlab-kit.js, a self-contained ES module with uPlot and d3 inside, and the
+// worker, lmlab.wasm and lmlab-fma.wasm beside it) and the
 // tutorials (web/tutorials/* → tutorials/, pages that use only the kit). Relative URLs only, so any
 // static host and sub-path works. Prints the page weight (the page's own files, without corpora, kit
-// and tutorials) and fails above the 500 KB budget, or when lmlab.wasm alone is above 150 KB; prints
+// and tutorials; of lmlab.wasm and lmlab-fma.wasm, only the larger: a browser loads one) and fails above
+// the 500 KB budget, or when lmlab.wasm or lmlab-fma.wasm alone is above 150 KB; prints
 // the kit's weight too.
 import { build } from 'esbuild';
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -85,6 +87,19 @@ const COMMON = {
   plugins: [cssAsText],
 };
 
+/**
+ * The page's HTML without the indentation of its lines (about 4 KB of the page weight): a line break
+ * still separates what it separated, so the layout is unchanged; <pre> and <textarea>, where white
+ * space is content, are kept as written.
+ * @param {string} html
+ */
+export function unindentHtml(html) {
+  return html
+    .split(/(<(pre|textarea)\b[^>]*>[\s\S]*?<\/\2>)/)
+    .map((part, i) => (i % 3 === 0 ? part.replace(/\n[ \t]+/g, '\n') : i % 3 === 1 ? part : ''))
+    .join('');
+}
+
 async function sizeOfTree(dir, skip) {
   let total = 0;
   const files = [];
@@ -123,11 +138,19 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
   if (!(await exists(wasm))) throw new Error('build/lmlab-page.wasm is missing: run `make wasm` first');
   const seq2seqWasm = join(ROOT, 'build/lmlab-seq2seq.wasm');
   if (!(await exists(seq2seqWasm))) throw new Error('build/lmlab-seq2seq.wasm is missing: run `make wasm` first');
-  const wasmBytes = (await stat(wasm)).size;
-  if (wasmBytes > WASM_BUDGET_BYTES)
-    throw new Error(
-      `build/lmlab-page.wasm is ${wasmBytes} bytes, over the ${WASM_BUDGET_BYTES}-byte budget of the page's .wasm (move code the page does not load at start into a module of its own, as build/lmlab-seq2seq.wasm)`,
-    );
+  // The fused multiply-add builds (relaxed SIMD), which the workers load where the browser has it.
+  const fmaWasm = join(ROOT, 'build/lmlab-page-fma.wasm');
+  const seq2seqFmaWasm = join(ROOT, 'build/lmlab-seq2seq-fma.wasm');
+  for (const file of [fmaWasm, seq2seqFmaWasm])
+    if (!(await exists(file))) throw new Error(`${relative(ROOT, file)} is missing: run \`make wasm\` first`);
+  // Each .wasm the page may load at start (one of the two) stays within the budget.
+  for (const file of [wasm, fmaWasm]) {
+    const bytes = (await stat(file)).size;
+    if (bytes > WASM_BUDGET_BYTES)
+      throw new Error(
+        `${relative(ROOT, file)} is ${bytes} bytes, over the ${WASM_BUDGET_BYTES}-byte budget of the page's .wasm (move code the page does not load at start into a module of its own, as build/lmlab-seq2seq.wasm)`,
+      );
+  }
   await rm(outDir, { recursive: true, force: true });
   await mkdir(join(outDir, 'corpora'), { recursive: true });
 
@@ -150,12 +173,14 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
     outdir: seq2seqDir,
   });
   await copyFile(seq2seqWasm, join(seq2seqDir, 'lmlab-seq2seq.wasm'));
+  await copyFile(seq2seqFmaWasm, join(seq2seqDir, 'lmlab-seq2seq-fma.wasm'));
   // The kit: one module for authors' pages, the worker and the .wasm beside it (their URLs are
   // relative to the module: import.meta.url).
   const kitDir = join(outDir, 'kit');
   await build({ ...COMMON, entryPoints: { 'lmlab-kit': join(ROOT, 'web/kit/index.mjs') }, outdir: kitDir });
   await build({ ...lmWorker, entryPoints: { worker: join(ROOT, 'web/worker.mjs') }, outdir: kitDir });
   await copyFile(wasm, join(kitDir, 'lmlab.wasm'));
+  await copyFile(fmaWasm, join(kitDir, 'lmlab-fma.wasm'));
   // The tutorials: plain pages over the kit (../../kit/lmlab-kit.js).
   const tutorials = join(ROOT, 'web/tutorials');
   await mkdir(join(outDir, 'tutorials'), { recursive: true });
@@ -165,8 +190,9 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
       await copyFile(join(tutorials, name, file), join(outDir, 'tutorials', name, file));
   }
 
-  await copyFile(join(ROOT, 'web/index.html'), join(outDir, 'index.html'));
+  await writeFile(join(outDir, 'index.html'), unindentHtml(await readFile(join(ROOT, 'web/index.html'), 'utf8')));
   await copyFile(wasm, join(outDir, 'lmlab.wasm'));
+  await copyFile(fmaWasm, join(outDir, 'lmlab-fma.wasm'));
   for (const name of await readdir(join(ROOT, 'web/corpora'))) {
     if (name.endsWith('.txt')) await copyFile(join(ROOT, 'web/corpora', name), join(outDir, 'corpora', name));
   }
@@ -195,8 +221,12 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
       );
   }
 
-  const notPage = new Set(['corpora', 'kit', 'tutorials', 'seq2seq'].map((d) => join(outDir, d)));
+  // A browser loads one of lmlab.wasm and lmlab-fma.wasm: the page weighs the larger of the two.
+  const notPage = new Set(['corpora', 'kit', 'tutorials', 'seq2seq', 'lmlab-fma.wasm'].map((d) => join(outDir, d)));
   const page = await sizeOfTree(outDir, (path) => notPage.has(path));
+  const fmaBytes = (await stat(fmaWasm)).size;
+  page.total += Math.max(0, fmaBytes - (await stat(wasm)).size);
+  page.files.push({ path: join(outDir, 'lmlab-fma.wasm'), size: fmaBytes });
   const kit = await sizeOfTree(kitDir, () => false);
   const seq2seq = await sizeOfTree(seq2seqDir, () => false);
   const corpora = await sizeOfTree(join(outDir, 'corpora'), () => false);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # fuzz.sh — `scripts/fuzz.sh SECONDS JOBS NAME…`: run each libFuzzer harness build/fuzz/fuzz_<NAME> for
-# SECONDS, JOBS at a time, from its committed seeds (tests/fuzz/corpus/<NAME>/), and print one line per
+# SECONDS, JOBS at a time, from its committed seeds (tests/fuzz/corpus/<NAME>/, and the inputs of past
+# findings in tests/fuzz/regressions/<NAME>/), and print one line per
 # harness: executions, corpus size, findings. The Makefile's `fuzz` (long, FUZZ_SECONDS) and `test-fuzz`
 # (a few seconds each, part of `make test`) call it.
 #   FUZZ_WORK=keep  grow build/fuzz/corpus/<NAME>/ across runs (make fuzz); otherwise a fresh temporary
@@ -30,13 +31,16 @@ run_one() {
     seed_flag=(-seed=1)
   fi
   mkdir -p "$work"
+  # past findings (tests/fuzz/regressions/<NAME>/): replayed first in every run, make test's too
+  local regressions=()
+  [ -d "tests/fuzz/regressions/$name" ] && regressions=("tests/fuzz/regressions/$name")
   rm -rf "build/fuzz/findings/$name"
   mkdir -p "build/fuzz/findings/$name"
   # -max_len: model files of the seeds are ≤ 6 KB; room to grow, small enough to stay fast.
   # -timeout: one input in more than 10 s is a finding (a hang); -rss_limit_mb: so is more than 2 GB.
   "build/fuzz/fuzz_$name" "${seed_flag[@]}" "${runs_flag[@]}" -max_total_time="$seconds" -max_len=16384 -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="build/fuzz/findings/$name/" \
-    "$work" "tests/fuzz/corpus/$name" >"build/fuzz/logs/$name.log" 2>&1
+    "$work" "tests/fuzz/corpus/$name" "${regressions[@]}" >"build/fuzz/logs/$name.log" 2>&1
   echo $? >"$tmp/$name.rc"
 }
 

@@ -1,7 +1,8 @@
 /* kernels_simd.h — private to the kernels: the vector vocabulary of this build, chosen at compile time.
- * WASM SIMD128 (-msimd128), AVX2+FMA, SSE2, or "portable" (a vector of one lm_float: the LM_DOUBLE
- * gradient-check build and any other target). kernels.c writes the matmul tile once over these words;
- * kernels_act.c writes the activations once over them (LM_SIMD_ACT: float builds with real vectors). */
+ * WASM SIMD128 (-msimd128; with -mrelaxed-simd, its multiply-add is fused), AVX2+FMA, SSE2, or
+ * "portable" (a vector of one lm_float: the LM_DOUBLE gradient-check build and any other target).
+ * kernels.c writes the matmul tile once over these words; kernels_act.c writes the activations once
+ * over them (LM_SIMD_ACT: float builds with real vectors). */
 #ifndef LM_KERNELS_SIMD_H
 #define LM_KERNELS_SIMD_H
 
@@ -21,7 +22,11 @@
  * vpow2_of_magic) exist where LM_SIMD_ACT is defined. */
 #if !defined(LM_DOUBLE) && defined(__wasm_simd128__)
 #include <wasm_simd128.h>
+#ifdef __wasm_relaxed_simd__ /* -mrelaxed-simd: build/lmlab-fma.wasm (Makefile) */
+#define LM_PATH "wasm-relaxed-simd"
+#else
 #define LM_PATH "wasm-simd128"
+#endif
 #define VW 4
 /* 2 rows × 4 vectors: 8 accumulators, 4 B vectors, 2 broadcasts, 1 product within V8's 15 allocatable
  * x86-64 vector registers; measured faster than 4×2, 3×3, 3×4 (spills) and 1×8 in Node 20 */
@@ -37,8 +42,15 @@ static inline void vstore(lm_float *p, vec v) { wasm_v128_store(p, v); }
 static inline vec vbcast(const lm_float *p) { return wasm_v128_load32_splat(p); }
 static inline vec vzero(void) { return wasm_f32x4_splat(0.0f); }
 static inline vec vadd(vec a, vec b) { return wasm_f32x4_add(a, b); }
-/* no fused multiply-add in this WASM (no relaxed SIMD): multiply, then add */
+#ifdef __wasm_relaxed_simd__
+/* c + a·b as f32x4.relaxed_madd: fused (one rounding) where the CPU has FMA, else multiply then add;
+ * clang 14 names it __builtin_wasm_fma_f32x4(a, b, c) = a·b + c and emits the draft opcode, which
+ * scripts/relaxed-fma.mjs rewrites after linking */
+static inline vec vmadd(vec c, vec a, vec b) { return __builtin_wasm_fma_f32x4(a, b, c); }
+#else
+/* no fused multiply-add in plain SIMD128: multiply, then add */
 static inline vec vmadd(vec c, vec a, vec b) { return wasm_f32x4_add(c, wasm_f32x4_mul(a, b)); }
+#endif
 /* words of the activations */
 #define LM_SIMD_ACT 1
 static inline vec vset(float c) { return wasm_f32x4_splat(c); }

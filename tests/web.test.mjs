@@ -28,6 +28,8 @@ const RUN =
 
 let browser;
 let built;
+/** @type {string[]} every URL the page requested */
+const requested = [];
 let page;
 
 const shot = (name, locator = page) => locator.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
@@ -64,7 +66,7 @@ before(async () => {
   built = await buildWeb({ outDir: SITE, quiet: true });
   // LMLAB_WEB_SITE serves an already built site instead (e.g. dist/ after `make web`).
   browser = await openBrowser(process.env.LMLAB_WEB_SITE ?? SITE);
-  page = await browser.newPage(RUN);
+  page = await browser.newPage(RUN, undefined, (p) => p.on('request', (r) => requested.push(r.url())));
 });
 
 after(async () => {
@@ -87,6 +89,13 @@ test('the site is small, loads fast and shows the bigram before any training', a
   await page.waitForFunction(() => document.querySelectorAll('#predict .lm-nt-bigram li').length === 10);
   await waitDrawn('#bigram-heatmap', 100);
   assert.deepEqual(page.errors, []);
+});
+
+test('Chromium has relaxed SIMD: the worker loads lmlab-fma.wasm (not lmlab.wasm) and the footer says so', async () => {
+  await waitReady(page);
+  assert.match(await text('.footer'), /browser\. Kernels: relaxed SIMD \(fused multiply-add\)\.$/);
+  const wasm = requested.filter((u) => u.endsWith('.wasm')).map((u) => basename(new URL(u).pathname));
+  assert.deepEqual(wasm, ['lmlab-fma.wasm']);
 });
 
 test('training the RNN lowers the validation loss while the page stays responsive', async () => {

@@ -195,9 +195,16 @@ export interface LoadOptions {
   /** Load build/lmlab-seq2seq.wasm (lmlab-seq2seq.wasm beside a bundle) by default: the same core plus
    * Seq2Seq, Seq2SeqTrainer and layers.attention_*. Without it those throw a sentence saying to pass this. */
   seq2seq?: boolean;
+  /** The fused multiply-add build (build/lmlab-fma.wasm or build/lmlab-seq2seq-fma.wasm: relaxed SIMD)
+   * or the plain SIMD128 one. Left out: the FMA build where relaxedSimdSupported(), falling back to the
+   * plain file if the FMA file cannot be read. true: the FMA build, an error where the engine lacks relaxed
+   * SIMD (Node 20 needs --experimental-wasm-relaxed-simd). false: the plain build. Not with `wasm`. */
+  fma?: boolean;
 }
 
 export declare function loadLmlab(options?: LoadOptions): Promise<Lmlab>;
+/** Whether this WebAssembly engine validates f32x4.relaxed_madd (relaxed SIMD), so the FMA build can run. */
+export declare function relaxedSimdSupported(): boolean;
 
 /** A dense float32 array with a shape, row-major, batch-first: h is (N, T, H). */
 export interface Tensor {
@@ -1103,6 +1110,8 @@ export interface Lmlab {
   Seq2SeqTrainer: typeof Seq2SeqTrainer;
   /** True when this instance has sequence to sequence and the attention pair (loaded with { seq2seq: true }). */
   seq2seq: boolean;
+  /** True when this instance is a fused multiply-add build (its kernels use f32x4.relaxed_madd). */
+  fma: boolean;
   layers: Layers;
   predictNext: typeof predictNext;
   scoreSentence: typeof scoreSentence;

@@ -79,13 +79,19 @@ function layersAbsent(part) {
  * Web Worker (fetches it relative to this file, or beside the bundle: wasm-url.mjs). Pass `{ wasm }`
  * to use another URL, path, bytes or compiled WebAssembly.Module. `{ seq2seq: true }` loads
  * build/lmlab-seq2seq.wasm instead: the same core plus Seq2Seq, Seq2SeqTrainer and layers.attention_*.
- * @param {{ wasm?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module, seq2seq?: boolean }} [options]
+ * Where the engine has relaxed SIMD (wasm_glue/features.mjs) the default is the fused multiply-add
+ * build of that file (build/lmlab-fma.wasm, build/lmlab-seq2seq-fma.wasm), else the plain SIMD128 one;
+ * `{ fma: true }` demands the former (an error where the engine lacks it), `{ fma: false }` the latter.
+ * The result's `fma` says which was loaded.
+ * @param {{ wasm?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module, seq2seq?: boolean, fma?: boolean }} [options]
  * @returns {Promise<import('./index').Lmlab>}
  */
 export async function loadLmlab(options = {}) {
   const core = await instantiateCore(options);
   const seq2seq = typeof core.exports.lm_seq2seq_create === 'function';
-  const api = { core, LmlabError, STATUS, STATUS_NAMES, LIMITS, seq2seq };
+  // The kernels say which build this is: "wasm-relaxed-simd" in the *-fma.wasm files.
+  const fma = core.readCString(core.exports.lm_kernel_path()) === 'wasm-relaxed-simd';
+  const api = { core, LmlabError, STATUS, STATUS_NAMES, LIMITS, seq2seq, fma };
   const layerFunctions = typeof core.exports.lm_layer_embedding_forward === 'function';
   for (const install of [...MODULES, ...(seq2seq ? SEQ2SEQ_MODULES : [installSeq2SeqAbsent])]) {
     let part = install(core);
@@ -101,6 +107,7 @@ export async function loadLmlab(options = {}) {
 }
 
 export { LmlabError };
+export { relaxedSimdSupported } from './features.mjs';
 export * from './constants.mjs';
 // Sequence-to-sequence data and vocabularies are plain JS: usable without loading the .wasm.
 export {

@@ -4,6 +4,7 @@
 // It knows nothing about models or pages.
 import { STATUS } from './constants.mjs';
 import { defaultWasmUrl } from './wasm-url.mjs';
+import { relaxedSimdSupported } from './features.mjs';
 
 /** The code of a failure outside C (reading or fetching the .wasm): 0, which no failing C call returns. */
 const GLUE_FAILURE = STATUS.OK;
@@ -94,12 +95,45 @@ async function instantiateModule(source, imports, fileName) {
 }
 
 /**
+ * Which file to load: `{ wasm }` as given; else the default file, its fused multiply-add build where
+ * the engine has relaxed SIMD (or `fma: true` demands it), the plain SIMD128 build otherwise. Returns
+ * the sources to try in order: an automatic choice of the FMA file falls back to the plain one if the
+ * FMA file cannot be read (a copy of the package or site that carries only lmlab.wasm).
+ * @param {{ wasm?: unknown, seq2seq?: boolean, fma?: boolean }} options
+ * @returns {{ source: any, fileName: string }[]}
+ */
+function wasmSources(options) {
+  const { fma } = options;
+  if (fma !== undefined && typeof fma !== 'boolean')
+    throw new LmlabError(`loadLmlab: fma must be true, false or left out, got ${describe(fma)}`, GLUE_FAILURE);
+  if (options.wasm !== undefined) {
+    if (fma !== undefined)
+      throw new LmlabError('loadLmlab: fma chooses a default .wasm, so it cannot go with { wasm }', GLUE_FAILURE);
+    return [{ source: options.wasm, fileName: 'lmlab.wasm' }];
+  }
+  const seq2seq = options.seq2seq === true;
+  const supported = relaxedSimdSupported();
+  if (fma === true && !supported)
+    throw new LmlabError(
+      'loadLmlab({ fma: true }): this WebAssembly engine has no relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)',
+      GLUE_FAILURE,
+    );
+  const plain = { source: defaultWasmUrl(seq2seq, false), fileName: seq2seq ? 'lmlab-seq2seq.wasm' : 'lmlab.wasm' };
+  if (!(fma ?? supported)) return [plain];
+  const fused = {
+    source: defaultWasmUrl(seq2seq, true),
+    fileName: seq2seq ? 'lmlab-seq2seq-fma.wasm' : 'lmlab-fma.wasm',
+  };
+  return fma === true ? [fused] : [fused, plain];
+}
+
+/**
  * Instantiate the module and build the `core` used by the API modules.
- * @param {{ wasm?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module, seq2seq?: boolean }} [options]
+ * @param {{ wasm?: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module, seq2seq?: boolean, fma?: boolean }} [options]
  */
 export async function instantiateCore(options = {}) {
-  const source = options.wasm ?? defaultWasmUrl(options.seq2seq === true);
-  if (source instanceof Error) throw new LmlabError(source.message, GLUE_FAILURE);
+  const sources = wasmSources(options);
+  for (const { source } of sources) if (source instanceof Error) throw new LmlabError(source.message, GLUE_FAILURE);
   let views = null;
   const refreshViews = () => {
     views = null;
@@ -111,8 +145,15 @@ export async function instantiateCore(options = {}) {
     env: { emscripten_notify_memory_growth: refreshViews },
     wasi_snapshot_preview1: new Proxy({}, { get: (_, name) => trap(String(name)) }),
   };
-  const fileName = options.seq2seq === true ? 'lmlab-seq2seq.wasm' : 'lmlab.wasm';
-  const { instance, module } = await instantiateModule(source, imports, fileName);
+  let instance, module;
+  for (const [i, { source, fileName }] of sources.entries()) {
+    try {
+      ({ instance, module } = await instantiateModule(source, imports, fileName));
+      break;
+    } catch (err) {
+      if (i === sources.length - 1) throw err; // the last choice: its own error
+    }
+  }
   const exports = /** @type {any} */ (instance.exports); // the C exports: functions and memory
   exports._initialize?.();
   return makeCore(exports, module, () => {

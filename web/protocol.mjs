@@ -42,8 +42,9 @@
  * How the training text is cut (worker/streams.mjs): N streams of streamLength tokens; ring: the
  * streams wrap past the text's end so every character is a target; coverage: the fraction of the
  * training text that is a target each epoch; heldOut false: the text is too short to hold text out
- * and validation reads the training text.
- * @typedef {{ streams: number, streamLength: number, ring: boolean, coverage: number, heldOut: boolean, trainTokens: number }} StreamInfo
+ * and validation reads the training text. sentences: with batching 'sentences', the pieces of sentences
+ * trained on in turn, N a step (0 for streams).
+ * @typedef {{ streams: number, streamLength: number, ring: boolean, coverage: number, sentences: number, heldOut: boolean, trainTokens: number }} StreamInfo
  */
 
 /**
@@ -183,9 +184,9 @@
  * Every request the worker answers, by type: what the page sends with it and what the reply carries.
  * All but init concern the request's session.
  * @typedef {object} Requests
- * @property {{ payload: { testHooks?: boolean }, result: { cells: CellKind[], threads: number } }} init
- *   load lmlab.wasm (once per worker) and say which cells it has; testHooks allows the debug requests
- *   (a page opened with ?testhooks=1)
+ * @property {{ payload: { testHooks?: boolean }, result: { cells: CellKind[], threads: number, fma: boolean } }} init
+ *   load lmlab.wasm (once per worker; lmlab-fma.wasm where the browser has relaxed SIMD: fma) and say
+ *   which cells it has; testHooks allows the debug requests (a page opened with ?testhooks=1)
  * @property {{ payload: { name: string, text?: string, bytes?: ArrayBuffer, label?: string }, result: CorpusInfo }} setCorpus
  *   check a text (a string, or a file's UTF-8 bytes: transfer them) by the page's rules (corpus-check.mjs:
  *   empty, over 32 MB, NUL, invalid UTF-8 refused with a sentence naming `label`, default `name`), split

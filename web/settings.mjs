@@ -13,7 +13,7 @@
  *   gru: 'torch'|'lecture', seq: number, batch: number, opt: 'sgd'|'adagrad'|'adam', lr: number, clip: number,
  *   clipMode: 'norm'|'value', seed: number, temp: number, prime: string,
  *   level: 'char'|'word', lower: number, minCount: number, sentences: 'lines'|'punctuation', addK: number,
- *   initScale: number, gain: number
+ *   initScale: number, gain: number, batching: 'streams'|'sentences'
  * }} Settings
  */
 
@@ -43,6 +43,9 @@ export const FIELDS = Object.freeze({
   gru: { kind: 'choice', def: 'torch', choices: ['torch', 'lecture'], label: 'GRU variant' },
   seq: { kind: 'int', def: 32, min: 2, max: 512, label: 'sequence length' },
   batch: { kind: 'int', def: 16, min: 1, max: 256, label: 'batch' },
+  // streams: N contiguous streams, the state carried across windows; sentences: N whole sentences a step
+  // (word level <s> … </s>, char level lines), each from a zero state, padded and the padding masked
+  batching: { kind: 'choice', def: 'streams', choices: ['streams', 'sentences'], label: 'batching' },
   opt: { kind: 'choice', def: 'adam', choices: ['sgd', 'adagrad', 'adam'], label: 'optimizer' },
   lr: { kind: 'number', def: 0.005, min: 1e-6, max: 100, label: 'learning rate' },
   clip: { kind: 'number', def: 5, min: 0, max: 1e4, label: 'clipping (0 = off)' },
@@ -79,6 +82,7 @@ export const STRUCTURAL = Object.freeze([
   'gru',
   'seq',
   'batch',
+  'batching',
   'opt',
   'clip',
   'clipMode',

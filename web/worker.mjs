@@ -29,7 +29,9 @@ function needEngine(s, what) {
 const handlers = {
   async init(_s, { testHooks = false } = {}) {
     W.testHooks = testHooks === true; // the debug requests below answer only a page opened with ?testhooks=1
-    W.lm ??= await loadLmlab({ wasm: new URL('./lmlab.wasm', import.meta.url) });
+    // Bundled, the glue finds the .wasm beside this worker: lmlab-fma.wasm where the browser has relaxed
+    // SIMD (lmlab.wasm if that file is missing), else lmlab.wasm (wasm_glue/wasm-url.mjs, loader.mjs).
+    W.lm ??= await loadLmlab();
     /** @type {import('./protocol.mjs').CellKind[]} */
     const cells = [];
     for (const cell of /** @type {const} */ (['rnn', 'lstm', 'gru', 'window'])) {
@@ -47,7 +49,7 @@ const handlers = {
         /* not built into this lmlab.wasm */
       }
     }
-    return { cells, threads: 1 };
+    return { cells, threads: 1, fma: W.lm.fma };
   },
   setCorpus,
   configure,

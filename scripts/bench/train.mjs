@@ -3,10 +3,13 @@
 // ../shared/data/tinyshakespeare.txt when present (else the Brown text), trained on its first 90%:
 // the same C training loop natively (build/bench/train -O3 -march=native, build/bench-sse/train
 // -msse4.2 -mno-avx), as WASM in Node (a child process per run: _train-node.mjs) and as WASM in a
-// headless-Chromium module Web Worker (_train-worker.mjs), interleaved run by run, medians of rounds.
+// headless-Chromium module Web Worker (_train-worker.mjs), each WASM both as the plain SIMD128 build
+// and as the fused multiply-add build (relaxed SIMD: build/lmlab-fma.wasm; Node 20 runs it with
+// --experimental-wasm-relaxed-simd), interleaved run by run, medians of rounds.
 // Then (unless --quick) the quality runs: held-out loss (last 10%, one stream, batch 1) after a
 // CPU-time budget of WASM training in Node for the RNN H 128 and the LSTM H 256.
-// Flags: --quick (no quality runs), --rounds R (3), --budget S (60), --no-browser.
+// Flags: --quick (no quality runs), --rounds R (3), --budget S (60), --no-browser, --rows a,b (only
+// those speed rows, by name: rnn100-b1, rnn128, rnn256, lstm256, gru256).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -53,7 +56,12 @@ const QUALITY = [
   { name: 'lstm256', label: 'LSTM H 256, E 32, Adam 8e-3 decayed', hidden: 256, lr: 0.008 },
   { name: 'lstm256', label: 'LSTM H 128, E 32, Adam 8e-3 decayed', hidden: 128, lr: 0.008 },
 ];
-const BUILDS = ['native', 'sse', 'wasm', 'browser'];
+const BUILDS = ['native', 'sse', 'wasm', 'wasmFma', 'browser', 'browserFma'];
+/** The Node flag that turns relaxed SIMD on, where this Node needs one (Node 20); [] where it is on already. */
+const RELAXED_FLAG = (() => {
+  const probe = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', '0']);
+  return probe.status === 0 ? ['--experimental-wasm-relaxed-simd'] : [];
+})();
 
 export const title =
   'Training: chars/s native vs WASM (Node, Chromium worker), T 25, char level; held-out loss after a budget';
@@ -105,11 +113,20 @@ function nativeRun(binary, path, c, steps) {
   };
 }
 
-/** One WASM run in a fresh Node: chars/s of min(CPU, wall) (CPU time also counts V8's helper threads). */
-function nodeRun(path, c, steps) {
+/** One WASM run in a fresh Node (fma: the relaxed-SIMD build): chars/s of min(CPU, wall) (CPU time
+ * also counts V8's helper threads). */
+function nodeRun(path, c, steps, fma = false) {
   const r = runJson(
     process.execPath,
-    [join(ROOT, 'scripts/bench/_train-node.mjs'), path, JSON.stringify(c), '--steps', String(steps)],
+    [
+      ...(fma ? RELAXED_FLAG : []),
+      join(ROOT, 'scripts/bench/_train-node.mjs'),
+      path,
+      JSON.stringify(c),
+      '--steps',
+      String(steps),
+      ...(fma ? ['--fma'] : []),
+    ],
     'WASM run',
   );
   const seconds = Math.min(r.cpuSeconds, r.wallSeconds);
@@ -129,9 +146,9 @@ async function openWorker(text, log) {
   if (!worker) return null;
   return {
     version: worker.version,
-    /** One run in the worker; its CPU time is estimated as in openBenchWorker's call(). */
-    async run(c, steps) {
-      const { result: r, share } = await worker.call({ config: c, steps });
+    /** One run in the worker (fma: the relaxed-SIMD build); its CPU time is estimated as in openBenchWorker's call(). */
+    async run(c, steps, fma = false) {
+      const { result: r, share } = await worker.call({ config: c, steps, fma });
       const seconds = r.wallSeconds * share;
       return {
         charsPerSecond: r.chars / seconds,
@@ -183,13 +200,16 @@ export async function run({ log, args = [] }) {
       log(`${b} missing: run make bench (native ${k} not measured)`);
       bins[k] = null;
     }
+  const rowsIndex = args.indexOf('--rows');
+  const configs = rowsIndex >= 0 ? CONFIGS.filter((x) => args[rowsIndex + 1].split(',').includes(x.name)) : CONFIGS;
+  if (!configs.length) throw new Error(`--rows names none of ${CONFIGS.map((x) => x.name).join(', ')}`);
   const worker = args.includes('--no-browser') ? null : await openWorker(text, log);
   const loads = [];
-  const samples = Object.fromEntries(CONFIGS.map((x) => [x.name, Object.fromEntries(BUILDS.map((b) => [b, []]))]));
+  const samples = Object.fromEntries(configs.map((x) => [x.name, Object.fromEntries(BUILDS.map((b) => [b, []]))]));
   try {
     for (let r = 0; r < rounds; r++) {
       loads.push((await import('node:os')).loadavg()[0]);
-      for (const x of CONFIGS) {
+      for (const x of configs) {
         const steps = Math.max(1, Math.round(x.chars / (x.config.batch * x.config.seq)));
         // rotate the order of the builds from round to round, so none always runs first
         const order = BUILDS.map((_, i) => BUILDS[(i + r) % BUILDS.length]);
@@ -197,14 +217,16 @@ export async function run({ log, args = [] }) {
           if (b === 'native' && bins.native) samples[x.name][b].push(nativeRun(bins.native, path, x.config, steps));
           if (b === 'sse' && bins.sse) samples[x.name][b].push(nativeRun(bins.sse, path, x.config, steps));
           if (b === 'wasm') samples[x.name][b].push(nodeRun(path, x.config, steps));
+          if (b === 'wasmFma') samples[x.name][b].push(nodeRun(path, x.config, steps, true));
           if (b === 'browser' && worker) samples[x.name][b].push(await worker.run(x.config, steps));
+          if (b === 'browserFma' && worker) samples[x.name][b].push(await worker.run(x.config, steps, true));
         }
       }
     }
   } finally {
     await worker?.close();
   }
-  const rows = CONFIGS.map((x) => {
+  const rows = configs.map((x) => {
     const s = samples[x.name];
     const med = (b, key) => median(s[b].map((v) => v[key]));
     const row = {
@@ -216,7 +238,9 @@ export async function run({ log, args = [] }) {
       sse: med('sse', 'charsPerSecond'),
       wasm: med('wasm', 'charsPerSecond'),
       wasmWall: med('wasm', 'wallCharsPerSecond'),
+      wasmFma: med('wasmFma', 'charsPerSecond'),
       browser: med('browser', 'charsPerSecond'),
+      browserFma: med('browserFma', 'charsPerSecond'),
       browserWall: med('browser', 'wallCharsPerSecond'),
       msPerStep: med('wasm', 'msPerStep'),
       nativePeakBytes: med('native', 'peakBytes'),
@@ -228,6 +252,8 @@ export async function run({ log, args = [] }) {
     row.wasmOverNative = row.native ? row.wasm / row.native : null;
     row.browserOverNode = row.browser ? row.browser / row.wasm : null;
     row.browserOverNodeWall = row.browserWall ? row.browserWall / row.wasmWall : null;
+    row.fmaOverSimd = row.wasmFma && row.wasm ? row.wasmFma / row.wasm : null;
+    row.browserFmaOverSimd = row.browserFma && row.browser ? row.browserFma / row.browser : null;
     return row;
   });
   const quality = [];
@@ -255,6 +281,7 @@ export function targets({ rows, quality }) {
     out.push({ target, value, met: value === null || value === undefined ? null : met(value) });
   for (const r of rows) add(`${r.model}: WASM in Node ≥ 0.7 × native 128-bit`, r.wasmOverSse, (v) => v >= 0.7);
   for (const r of rows) add(`${r.model}: Chromium worker ≥ 0.9 × Node WASM`, r.browserOverNode, (v) => v >= 0.9);
+  for (const r of rows) add(`${r.model}: FMA build ≥ 1.0 × SIMD128 in Node`, r.fmaOverSimd, (v) => v >= 1);
   add('RNN H 128, N 32, WASM ≥ 115,000 chars/s', row('rnn128').wasm, (v) => v >= 115000);
   add('LSTM H 256, N 32, WASM ≥ 16,000 chars/s', row('lstm256').wasm, (v) => v >= 16000);
   add('RNN H 100, N 1, WASM ≥ 90,000 chars/s', row('rnn100-b1').wasm, (v) => v >= 90000);
@@ -283,6 +310,15 @@ export function formatTables(result) {
       `| ${w.model} | ${fmt(w.params)} | ${fmt(w.native)} | ${fmt(w.sse)} | ${fmt(w.wasm)} | ${fmt(w.wasmOverSse, 2)} | ${fmt(w.wasmOverNative, 2)} | ${fmt(w.msPerStep, 2)} | ${fmt(w.browser)} | ${fmt(w.browserOverNode, 2)} (${fmt(w.browserOverNodeWall, 2)}) | ${mib(w.nativePeakBytes)} / ${mib(w.nodePeakBytes)} / ${mib(w.wasmMemoryBytes)} |`,
     );
   }
+  lines.push('');
+  lines.push(
+    '| model | WASM SIMD128, Node | WASM FMA (relaxed SIMD), Node | FMA / SIMD128 | Chromium worker SIMD128 | Chromium worker FMA | FMA / SIMD128 |',
+  );
+  lines.push('|---|---:|---:|---:|---:|---:|---:|');
+  for (const w of rows)
+    lines.push(
+      `| ${w.model} | ${fmt(w.wasm)} | ${fmt(w.wasmFma)} | ${fmt(w.fmaOverSimd, 2)} | ${fmt(w.browser)} | ${fmt(w.browserFma)} | ${fmt(w.browserFmaOverSimd, 2)} |`,
+    );
   if (quality.length) {
     lines.push('');
     lines.push(

@@ -21,7 +21,8 @@ const FLAGS = [
 
 /**
  * Serve `root` and launch a browser. Returns { url, browser, newPage(path?), close() }.
- * newPage(path) opens url+path (path may carry a query) and records console errors in page.errors.
+ * newPage(path, viewport?, listen?) opens url+path (path may carry a query) and records console errors in
+ * page.errors; listen(page) runs before the page loads (to watch its requests).
  * @param {string} root
  */
 export async function openBrowser(root) {
@@ -37,8 +38,9 @@ export async function openBrowser(root) {
   return {
     url,
     context,
-    async newPage(path = '', viewport) {
+    async newPage(path = '', viewport = undefined, listen = undefined) {
       const page = await context.newPage();
+      listen?.(page);
       if (viewport) await page.setViewportSize(viewport);
       page.errors = [];
       page.on('pageerror', (err) => page.errors.push(`pageerror: ${err.message}`));

@@ -48,6 +48,8 @@ export class Hub {
     this.rpc = null;
     /** @type {CellKind[]} the neural cells this lmlab.wasm has */
     this.cells = [];
+    /** whether the worker loaded the fused multiply-add build (lmlab-fma.wasm: relaxed SIMD) */
+    this.fma = false;
     /** @type {Promise<void> | null} the running start, or the finished one */
     this.started = null;
     this.restarting = false;
@@ -84,8 +86,9 @@ export class Hub {
       event.preventDefault();
       if (worker === this.worker) this.restart(event.message || 'an uncaught error');
     });
-    const { cells } = await this.rpc.call(0, 'init', { testHooks: this.testHooks });
+    const { cells, fma } = await this.rpc.call(0, 'init', { testHooks: this.testHooks });
     this.cells = cells;
+    this.fma = fma;
   }
 
   /**

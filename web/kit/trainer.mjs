@@ -179,6 +179,10 @@ export class Trainer extends EventTarget {
   get cells() {
     return this.hub.cells;
   }
+  /** Whether the worker runs the fused multiply-add build of lmlab (relaxed SIMD; after start). */
+  get fma() {
+    return this.hub.fma;
+  }
   /** What views call this trainer. */
   get name() {
     return this.label || (this.model?.kind ?? this.settings.model).toUpperCase();

@@ -53,6 +53,12 @@ export async function startTrainer(app) {
   await Promise.all(trainers(app).map((t) => t.start()));
   app.cells = trainer.cells;
   showAvailableCells(trainer.cells);
+  // the footer says which build trains (lmlab-fma.wasm where the browser has relaxed SIMD)
+  document
+    .querySelector('.footer p')
+    ?.append(
+      ` Kernels: ${trainer.fma ? 'relaxed SIMD (fused multiply-add)' : 'SIMD128 (no fused multiply-add here)'}.`,
+    );
 }
 
 /**

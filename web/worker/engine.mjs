@@ -2,13 +2,15 @@
 // multi-core engine (helper workers each owning a replica and a shard of the streams) can replace this
 // single-thread one without touching the training loop, the probes or the views. This one wraps
 // lm.Trainer on the worker's own instance. The contract (docs/architecture.md, "The training engine"):
-//   const engine = await createEngine(lm, { model, trainIds, settings });
+//   const engine = await createEngine(lm, { model, trainIds, trainSentences, settings });
 //   await engine.train(count)  → { stats, losses }: the last step's statistics, every step's loss (async:
 //                                a multi-core engine awaits its helpers; the loop awaits it either way);
 //                                a refused step throws, its error's `partial` holds the steps before it
 //   engine.step, engine.threads, engine.layout, engine.model (replica 0 on this instance: probes,
 //   sampling and predictions read it), engine.setLr(lr), engine.save() / engine.restore(bytes),
 //   engine.dispose() (the model stays the caller's).
+// With settings.batching 'sentences' the trainer takes trainSentences (vocab.trainingSentences) instead:
+// N whole sentences a step, each from a zero state, padded and the padding masked (src/trainer.c).
 // Shapes: len training tokens, N streams (batch), T window (seq).
 import { layoutStreams } from './streams.mjs';
 
@@ -22,8 +24,9 @@ import { layoutStreams } from './streams.mjs';
  * @property {number} threads cores training (1 here)
  * @property {number} step optimizer steps taken
  * @property {Model} model the model probes, samples and predictions read (replica 0)
- * @property {{ streams: number, streamLength: number, ring: boolean, coverage: number }} layout how the
- *   training text is cut into streams (streams.mjs)
+ * @property {{ streams: number, streamLength: number, ring: boolean, coverage: number, sentences: number }} layout
+ *   how the training text is cut into streams (streams.mjs); sentences: the pieces batching 'sentences'
+ *   cycles through (0 for streams)
  * @property {(count: number) => Promise<{ stats: StepStats, losses: Float32Array }>} train `count` steps
  *   (≥ 1); a refused step (non-finite loss, LmlabError code 6) throws with the model as before it
  * @property {(lr: number) => void} setLr the learning rate from the next step on
@@ -46,22 +49,32 @@ export function trainOptions(settings) {
     clip: settings.clip,
     clipMode: settings.clipMode,
     seed: settings.seed,
+    batching: settings.batching,
   };
 }
 
 /**
- * The single-thread engine: lm.Trainer over the streams of layoutStreams.
+ * The single-thread engine: lm.Trainer over the streams of layoutStreams, or over trainSentences.
  * @param {Lmlab} lm
- * @param {{ model: Model, trainIds: Int32Array, settings: Settings }} options
+ * @param {{ model: Model, trainIds: Int32Array, trainSentences?: Int32Array[] | null, settings: Settings }} options
  * @returns {Promise<Engine>}
  */
-export async function createEngine(lm, { model, trainIds, settings }) {
-  const { ids, streams, streamLength, ring, coverage } = layoutStreams(trainIds, settings.batch, settings.seq);
-  const trainer = new lm.Trainer(model, ids, trainOptions(settings));
+export async function createEngine(lm, { model, trainIds, trainSentences, settings }) {
+  let trainer, layout;
+  if (settings.batching === 'sentences') {
+    if (!trainSentences) throw new Error("batching 'sentences' needs the training text's sentences");
+    trainer = new lm.Trainer(model, trainSentences, trainOptions(settings));
+    const sentences = trainer.sentences;
+    layout = { streams: settings.batch, streamLength: 0, ring: false, coverage: 1, sentences };
+  } else {
+    const { ids, streams, streamLength, ring, coverage } = layoutStreams(trainIds, settings.batch, settings.seq);
+    trainer = new lm.Trainer(model, ids, trainOptions(settings));
+    layout = { streams, streamLength, ring, coverage, sentences: 0 };
+  }
   return {
     threads: 1,
     model,
-    layout: { streams, streamLength, ring, coverage },
+    layout,
     get step() {
       return trainer.step;
     },

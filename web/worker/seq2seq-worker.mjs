@@ -34,7 +34,9 @@ let lastSnapshot = 0,
 const post = (message, transfer = []) => self.postMessage(message, transfer);
 
 function instance() {
-  ready ??= loadLmlab({ seq2seq: true, wasm: new URL('./lmlab-seq2seq.wasm', import.meta.url) });
+  // Bundled, the glue finds the .wasm beside this worker: lmlab-seq2seq-fma.wasm where the browser has
+  // relaxed SIMD (lmlab-seq2seq.wasm if that file is missing), else lmlab-seq2seq.wasm.
+  ready ??= loadLmlab({ seq2seq: true });
   return ready;
 }
 
