@@ -205,5 +205,6 @@ const onRequest = async (event) => {
   }
 };
 
-if (new URL(self.location.href).searchParams.has('replica')) serveReplica();
+// (Node tests drive this module through a stand-in `self` without a location: a page's worker then.)
+if (self.location && new URL(self.location.href).searchParams.has('replica')) serveReplica();
 else self.onmessage = onRequest;
