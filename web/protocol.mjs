@@ -56,6 +56,7 @@
  * @property {Settings} settings the complete settings it was built with (defaults filled in)
  * @property {StreamInfo | null} layout null for the bigram
  * @property {number} threads cores its engine trains on (0: nothing to train)
+ * @property {string} [threadNote] why one when the settings allowed more (the model is too small to gain, …)
  * @property {number} parameterCount
  * @property {ParamInfo[]} params in the order of Snapshot.paramGrads
  * @property {number} step optimizer steps taken

@@ -13,7 +13,7 @@
  *   gru: 'torch'|'lecture', seq: number, batch: number, opt: 'sgd'|'adagrad'|'adam', lr: number, clip: number,
  *   clipMode: 'norm'|'value', seed: number, temp: number, prime: string,
  *   level: 'char'|'word', lower: number, minCount: number, sentences: 'lines'|'punctuation', addK: number,
- *   initScale: number, gain: number, batching: 'streams'|'sentences'
+ *   initScale: number, gain: number, batching: 'streams'|'sentences', cores: number
  * }} Settings
  */
 
@@ -67,6 +67,9 @@ export const FIELDS = Object.freeze({
   gain: { kind: 'number', def: 0, min: 0, max: 10, label: 'recurrent gain (0 = default init)' },
   // the bigram's add-k smoothing: 1 is Laplace; 0 leaves unseen pairs at probability 0 (infinite perplexity)
   addK: { kind: 'number', def: 1, min: 0, max: 100, label: 'bigram add-k' },
+  // Threads the training worker trains on (ParallelTrainer: the worker and nested workers); 0 = the cores
+  // the browser reports, at most 8. Any number gives the same numbers (fixed shards): a speed knob only.
+  cores: { kind: 'int', def: 0, min: 0, max: 64, label: 'cores (0 = all the browser reports)' },
 });
 
 /** Settings that change the tokens: changing one re-encodes the corpus (and rebuilds the model). */
@@ -89,6 +92,7 @@ export const STRUCTURAL = Object.freeze([
   'seed',
   'initScale',
   'gain',
+  'cores',
   ...TOKEN_SETTINGS,
 ]);
 

@@ -146,6 +146,7 @@ export function modelInfo(s, note) {
     bigramLoss: s.bigramLoss,
     layout: s.engine ? { ...s.engine.layout, heldOut: s.heldOut, trainTokens: s.trainIds?.length ?? 0 } : null,
     threads: s.engine ? s.engine.threads : 0,
+    ...(s.engine?.threadNote ? { threadNote: s.engine.threadNote } : {}),
     settings: { ...settings },
     corpus: corpusInfo(s),
     note,
@@ -395,7 +396,7 @@ export async function load(s, { bytes, name }) {
     engine = await createEngine(lm, { model, trainIds, trainSentences, settings });
     let note;
     try {
-      engine.restore(data);
+      await engine.restore(data);
     } catch (err) {
       note = `optimizer state not restored (${err.message}); training continues with a fresh optimizer`;
     }
