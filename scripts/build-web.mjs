@@ -6,9 +6,10 @@
 // (web/kit/index.mjs → kit/lmlab-kit.js, a self-contained ES module with uPlot and d3 inside, and the
 // worker, lmlab.wasm and lmlab-fma.wasm beside it) and the
 // tutorials (web/tutorials/* → tutorials/, pages that use only the kit). Relative URLs only, so any
-// static host and sub-path works. Prints the page weight (the page's own files, without corpora, kit
-// and tutorials; of lmlab.wasm and lmlab-fma.wasm, only the larger: a browser loads one) and fails above
-// the 500 KB budget, or when lmlab.wasm or lmlab-fma.wasm alone is above 150 KB; prints
+// static host and sub-path works. Prints the page weight (the page's own files loaded at start, without
+// corpora, kit, tutorials and the chunks loaded on demand; of lmlab.wasm and lmlab-fma.wasm, only the
+// larger: a browser loads one) and fails above the 500 KB budget, or when lmlab.wasm or lmlab-fma.wasm
+// alone is above 150 KB; prints
 // the kit's weight too.
 import { build } from 'esbuild';
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -119,6 +120,31 @@ async function sizeOfTree(dir, skip) {
   return { total, files };
 }
 
+/**
+ * Add to `into` the output files loaded at start: the entry points' outputs and, transitively, the
+ * chunks they import statically (an import() target is loaded on demand, not at start, though the
+ * metafile calls it an entry point too).
+ * @param {import('esbuild').Metafile} metafile @param {string[]} entries the build's entry files
+ * @param {Set<string>} into absolute paths
+ */
+function startClosure(metafile, entries, into) {
+  const outputs = metafile.outputs;
+  const wanted = new Set(entries.map((e) => resolve(e)));
+  const queue = Object.keys(outputs).filter((file) => {
+    const entry = outputs[file].entryPoint;
+    return entry !== undefined && wanted.has(resolve(entry));
+  });
+  while (queue.length) {
+    const file = /** @type {string} */ (queue.pop());
+    const path = resolve(file);
+    if (into.has(path)) continue;
+    into.add(path);
+    for (const imported of outputs[file].imports ?? [])
+      if (imported.kind === 'import-statement' && !imported.external && outputs[imported.path])
+        queue.push(imported.path);
+  }
+}
+
 /** Write the Brown text to build/corpora/brown.txt (once) with the corpus script, return its path. */
 async function brownCorpus() {
   const script = join(ROOT, 'scripts/brown-corpus.mjs');
@@ -154,13 +180,27 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
   await rm(outDir, { recursive: true, force: true });
   await mkdir(join(outDir, 'corpora'), { recursive: true });
 
-  await build({
-    ...COMMON,
-    entryPoints: { app: join(ROOT, 'web/app.mjs'), style: join(ROOT, 'web/style.css') },
-    outdir: outDir,
-  });
+  // The page and its worker, each split: what they import() on demand (the word-vectors card, the
+  // embedding map's plot, the worker's embedding questions) becomes a chunk of its own in chunks/,
+  // loaded when first used. The page weight counts what the page loads at start: each entry and the
+  // chunks it imports statically (esbuild's metafile says which).
   const lmWorker = { ...COMMON, plugins: [...(COMMON.plugins ?? []), withoutSeq2SeqGlue] };
-  await build({ ...lmWorker, entryPoints: { worker: join(ROOT, 'web/worker.mjs') }, outdir: outDir });
+  /** @type {Set<string>} output files the page loads when it starts (absolute paths) */
+  const atStart = new Set();
+  for (const [options, entryPoints] of /** @type {[import('esbuild').BuildOptions, Record<string, string>][]} */ ([
+    [COMMON, { app: join(ROOT, 'web/app.mjs'), style: join(ROOT, 'web/style.css') }],
+    [lmWorker, { worker: join(ROOT, 'web/worker.mjs') }],
+  ])) {
+    const { metafile } = await build({
+      ...options,
+      entryPoints,
+      outdir: outDir,
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+      metafile: true,
+    });
+    startClosure(/** @type {import('esbuild').Metafile} */ (metafile), Object.values(entryPoints), atStart);
+  }
   // The seq2seq mode's page code, worker and .wasm, in seq2seq/: the page loads them only when that
   // mode is opened, so they are not counted in the page weight (printed on their own).
   const seq2seqDir = join(outDir, 'seq2seq');
@@ -221,32 +261,50 @@ export async function buildWeb({ outDir = join(ROOT, 'dist'), quiet = false } = 
       );
   }
 
-  // A browser loads one of lmlab.wasm and lmlab-fma.wasm: the page weighs the larger of the two.
+  // A browser loads one of lmlab.wasm and lmlab-fma.wasm: the page weighs the larger of the two. A
+  // chunk counts when the page loads it at start (one its entry imports), else apart (on demand).
   const notPage = new Set(['corpora', 'kit', 'tutorials', 'seq2seq', 'lmlab-fma.wasm'].map((d) => join(outDir, d)));
-  const page = await sizeOfTree(outDir, (path) => notPage.has(path));
+  const chunks = join(outDir, 'chunks');
+  const page = await sizeOfTree(
+    outDir,
+    (path) => notPage.has(path) || (dirname(path) === chunks && !atStart.has(path)),
+  );
   const fmaBytes = (await stat(fmaWasm)).size;
   page.total += Math.max(0, fmaBytes - (await stat(wasm)).size);
   page.files.push({ path: join(outDir, 'lmlab-fma.wasm'), size: fmaBytes });
+  const lazy = (await exists(chunks)) ? await sizeOfTree(chunks, (path) => atStart.has(path)) : { total: 0, files: [] };
   const kit = await sizeOfTree(kitDir, () => false);
   const seq2seq = await sizeOfTree(seq2seqDir, () => false);
   const corpora = await sizeOfTree(join(outDir, 'corpora'), () => false);
   await writeFile(
     join(outDir, 'build-info.json'),
     JSON.stringify(
-      { pageBytes: page.total, kitBytes: kit.total, seq2seqBytes: seq2seq.total, corporaBytes: corpora.total },
+      {
+        pageBytes: page.total,
+        lazyBytes: lazy.total,
+        kitBytes: kit.total,
+        seq2seqBytes: seq2seq.total,
+        corporaBytes: corpora.total,
+      },
       null,
       2,
     ),
   );
   log(`web: built ${relative(process.cwd(), outDir) || '.'}/`);
-  for (const f of [...page.files, ...kit.files, ...seq2seq.files])
+  for (const f of [...page.files, ...lazy.files, ...kit.files, ...seq2seq.files])
     log(`  ${relative(outDir, f.path).padEnd(20)} ${(f.size / 1024).toFixed(1).padStart(7)} KB`);
   log(
-    `  page weight ${(page.total / 1024).toFixed(1)} KB (budget ${PAGE_BUDGET_BYTES / 1024} KB); kit ${(kit.total / 1024).toFixed(1)} KB; seq2seq mode ${(seq2seq.total / 1024).toFixed(1)} KB (loaded when opened); corpora ${(corpora.total / 1024 / 1024).toFixed(2)} MB`,
+    `  page weight ${(page.total / 1024).toFixed(1)} KB (budget ${PAGE_BUDGET_BYTES / 1024} KB); loaded on demand (chunks/) ${(lazy.total / 1024).toFixed(1)} KB; kit ${(kit.total / 1024).toFixed(1)} KB; seq2seq mode ${(seq2seq.total / 1024).toFixed(1)} KB (loaded when opened); corpora ${(corpora.total / 1024 / 1024).toFixed(2)} MB`,
   );
   if (page.total > PAGE_BUDGET_BYTES)
     throw new Error(`page weight ${page.total} bytes is over the ${PAGE_BUDGET_BYTES}-byte budget`);
-  return { pageBytes: page.total, kitBytes: kit.total, corporaBytes: corpora.total, files: page.files };
+  return {
+    pageBytes: page.total,
+    lazyBytes: lazy.total,
+    kitBytes: kit.total,
+    corporaBytes: corpora.total,
+    files: page.files,
+  };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

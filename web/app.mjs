@@ -2,7 +2,7 @@
 // pieces (web/kit/, docs/kit.md): a trainer client (createTrainer; it owns the shared training worker,
 // replays it after a crash and keeps the loss history) registered as the page's default trainer, and
 // view elements in index.html bound to it (<lm-loss-chart>, <lm-hidden-states>, <lm-gradient-flow>,
-// <lm-bigram-matrix>, <lm-next-token>), which draw themselves. This file declares the page's whole
+// <lm-bigram-matrix>, <lm-next-token>, <lm-embedding-map>), which draw themselves. This file declares the page's whole
 // state (`app`), attaches every control's listener (wireControls), runs the 10 Hz timer of the page's
 // own views (frame) and starts the page (main). What the controls do lives in page/:
 //   training.mjs       the model, run/pause/step, snapshots, faults, crash notices
@@ -17,6 +17,8 @@
 //   tokens-panel.mjs   the level and the word tokenizer's options, the vocabulary line
 //   one-step.mjs       one step written out: x_t, ŷ_t over the vocabulary, the target, J_t
 //   knobs.mjs          teacher forcing against free-running beside the loss
+//   vectors.mjs        word vectors: load (freeze / fine-tune), forget, download; neighbours, analogy
+//                      (loaded when its card comes near the screen: lazyVectors below)
 // Every page function takes `app` as its first argument; only this file creates it.
 import { lessonFromQuery } from './lesson.mjs';
 import { createTrainer, registerTrainer } from './kit/index.mjs';
@@ -30,7 +32,7 @@ import {
   usePastedText,
 } from './page/corpus.mjs';
 import { fillPresetSelect } from './page/corpus-panel.mjs';
-import { banner, hideBanner, on, setStatus } from './page/dom.mjs';
+import { $, banner, hideBanner, on, setStatus } from './page/dom.mjs';
 import { downloadModel, loadModelFile } from './page/model-files.mjs';
 import { changeProbeText, refreshSample, runGradCheck, watchParam } from './page/readouts.mjs';
 import { changePrime, changeTemperature, writeControls } from './page/settings-form.mjs';
@@ -137,6 +139,36 @@ function wireControls() {
   // gradients
   on('weight-param', 'change', () => watchParam(app));
   on('grad-check', 'click', () => runGradCheck(app));
+  // the embedding map: how many tokens
+  on('embedmap-top', 'change', (event) =>
+    $('embedding-map').setAttribute('top', /** @type {HTMLSelectElement} */ (event.target).value),
+  );
+}
+
+/**
+ * The Word vectors card's code (page/vectors.mjs, a chunk of its own in the built site) loads when the
+ * card comes within a screen of the viewport, so the page's start does not carry it.
+ */
+function lazyVectors() {
+  const card = document.getElementById('card-vectors');
+  if (!card) return;
+  const load = () =>
+    import('./page/vectors.mjs').then(({ initVectors }) =>
+      initVectors(app, { anyRunning, pauseTraining, startTraining }),
+    );
+  if (typeof IntersectionObserver === 'undefined') {
+    load();
+    return;
+  }
+  const observer = new IntersectionObserver(
+    (entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      observer.disconnect();
+      load().catch((err) => banner(`The word-vectors card could not load: ${err.message}`));
+    },
+    { rootMargin: '100% 0px' },
+  );
+  observer.observe(card);
 }
 
 // ---- drawing (10 Hz, decoupled from training) ---------------------------------------------------
@@ -203,6 +235,7 @@ async function main() {
   initTokensPanel(app);
   initOneStep(app);
   initKnobs(app);
+  lazyVectors();
   fillPresetSelect();
   writeControls(app);
   if (linked.errors.length) banner(linked.errors.join('; ') + '.');

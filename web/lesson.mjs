@@ -14,6 +14,8 @@ export const CARDS = Object.freeze([
   'predict',
   'score',
   'mask',
+  'vectors',
+  'embedmap',
   'hidden',
   'equations',
   'onestep',

@@ -65,6 +65,8 @@
  * @property {CorpusInfo} corpus the corpus as encoded for this model (configure re-encodes it when the
  *   level or a word option changed)
  * @property {string} [note] what loading a file could not restore
+ * @property {VectorsInfo | null} vectors the pre-trained word vectors the session holds, and whether this
+ *   model took them
  */
 
 /**
@@ -175,6 +177,48 @@
  */
 
 /**
+ * Pre-trained word vectors the session holds (setVectors): the file, and how they were set into the
+ * model. applied false: the current model could not take them (`why`: the bigram, one-hot input, another
+ * size, a loaded model file); they are set again at the next rebuild that fits. found: tokens of the
+ * vocabulary with a vector (lowercased: through their lower-case form); missing: tokens left as
+ * initialised, up to 10 named; frozen: the trainer leaves the embedding as set.
+ * @typedef {object} VectorsInfo
+ * @property {string} name the file's name
+ * @property {number} words word vectors in the file
+ * @property {number} dim numbers per word
+ * @property {boolean} header the file began with a word2vec "count dim" line
+ * @property {number} duplicates repeated words (the first vector kept)
+ * @property {boolean} applied
+ * @property {string} why why not applied ('' when applied)
+ * @property {number} found
+ * @property {number} missing
+ * @property {string[]} missingExamples
+ * @property {number} lowercased
+ * @property {boolean} frozen
+ * @property {number} ms time to decode, parse and set
+ */
+
+/** @typedef {{ token: string, cosine: number }} Similar  a token and its cosine similarity */
+
+/**
+ * The reply to projection: the `top` most frequent training tokens' vectors on their first two
+ * principal axes (worker/pca.mjs). xy: (n, 2); variance: along each axis; total: in all D directions;
+ * tensor: the matrix whose rows are the vectors (embedding.weight, or layer 0's input weights for
+ * one-hot input), D its row length.
+ * @typedef {object} EmbeddingProjection
+ * @property {string[]} tokens (n,) most frequent first
+ * @property {number[]} counts (n,) their training counts
+ * @property {Float32Array} xy (n, 2)
+ * @property {[number, number]} variance
+ * @property {number} total
+ * @property {number} iterations power (subspace) iterations this update took
+ * @property {string} tensor
+ * @property {number} D
+ * @property {number} step the model's step when projected
+ * @property {number} ms time taken in the worker
+ */
+
+/**
  * The reply to load: the new model; its settings are the file's, merged over the current ones.
  * @typedef {ModelInfo} LoadedModel
  */
@@ -224,6 +268,22 @@
  *   (safetensors, optimizer state included)
  * @property {{ payload: { bytes: ArrayBuffer, name: string }, result: LoadedModel }} load a model file
  *   (transfer the bytes); a bad file is refused and the current model kept
+ * @property {{ payload: { bytes: ArrayBuffer, name: string, freeze: boolean }, result: VectorsInfo }} setVectors
+ *   word vectors from a word2vec/GloVe text file (transfer the bytes), parsed in the worker and set into
+ *   the embedding (kept for later rebuilds); a bad file, another size or no embedding is refused with a
+ *   sentence and the model left as it was
+ * @property {{ payload: { freeze: boolean }, result: { frozen: boolean } }} freezeEmbedding freeze or
+ *   fine-tune the embedding from the next step on
+ * @property {{ payload: {}, result: {} }} clearVectors forget the loaded vectors (the next rebuild
+ *   initialises the embedding as usual)
+ * @property {{ payload: {}, result: { text: string, tokens: number, dim: number, tensor: string } }} exportEmbedding
+ *   the model's token vectors in the same text format (word2vec header)
+ * @property {{ payload: { word: string, topK?: number }, result: { token: string, neighbors: Similar[], tensor: string } }} neighbors
+ *   the tokens nearest to a typed one by cosine similarity
+ * @property {{ payload: { a: string, b: string, c: string, topK?: number }, result: { tokens: string[], results: Similar[], tensor: string } }} analogy
+ *   the tokens nearest to a − b + c by cosine (a, b, c excluded)
+ * @property {{ payload: { top: number }, result: EmbeddingProjection }} projection the 2-D PCA projection of
+ *   the most frequent tokens' vectors
  * @property {{ payload: {}, result: {} }} evaluate validation loss now; posts a snapshot
  * @property {{ payload: {}, result: {} }} debugPoison test hook: one weight becomes NaN
  * @property {{ payload: {}, result: {} }} debugCrash test hook: the worker throws outside any request
@@ -307,6 +367,13 @@
  */
 
 // ---- the page's side ----------------------------------------------------------------------------
+
+/** The largest word-vector file setVectors reads (a 400 000-word, 100-number file is ~160 MB). */
+export const MAX_VECTOR_BYTES = 256 * 1024 * 1024;
+
+/** The sentence for a vector file over MAX_VECTOR_BYTES (the page says it before reading the file). @param {string} name @param {number} bytes */
+export const vectorFileTooBig = (name, bytes) =>
+  `${name} is ${(bytes / 2 ** 20).toFixed(0)} MB; the page reads at most ${MAX_VECTOR_BYTES / 2 ** 20} MB of vectors: keep the words you need (e.g. the first 100 000 lines) or use the CLI`;
 
 /** A request that failed in the worker: carries the worker's sentence and its LmlabError code. */
 export class WorkerError extends Error {

@@ -14,6 +14,9 @@ import { trainSteps, trainingFailed, wake } from './worker/loop.mjs';
 import { freeRunning, mask, readout, score } from './worker/sentences.mjs';
 import { serveReplica } from '../wasm_glue/parallel-replica.mjs';
 
+/** Word vectors (worker/embeddings.mjs) load on their first request: the page's start does not carry them. */
+const vectorsModule = () => import('./worker/embeddings.mjs');
+
 /** @typedef {import('./worker/worker-state.mjs').Session} Session */
 
 /** A request that needs a neural model, before there is one. @param {Session} s @param {string} what */
@@ -122,6 +125,28 @@ const handlers = {
   gradCheck,
   save,
   load,
+  async setVectors(s, payload) {
+    return (await vectorsModule()).setVectors(s, payload);
+  },
+  async freezeEmbedding(s, payload) {
+    return (await vectorsModule()).freezeEmbedding(s, payload);
+  },
+  clearVectors(s) {
+    s.vectors = null;
+    return {};
+  },
+  async exportEmbedding(s) {
+    return (await vectorsModule()).exportEmbedding(s);
+  },
+  async neighbors(s, payload) {
+    return (await vectorsModule()).neighbors(s, payload);
+  },
+  async analogy(s, payload) {
+    return (await vectorsModule()).analogy(s, payload);
+  },
+  async projection(s, payload) {
+    return (await vectorsModule()).projection(s, payload);
+  },
   evaluate(s) {
     evaluateValidation(s);
     postSnapshot(s);
@@ -180,5 +205,6 @@ const onRequest = async (event) => {
   }
 };
 
-if (new URL(self.location.href).searchParams.has('replica')) serveReplica();
+// (Node tests drive this module through a stand-in `self` without a location: a page's worker then.)
+if (self.location && new URL(self.location.href).searchParams.has('replica')) serveReplica();
 else self.onmessage = onRequest;

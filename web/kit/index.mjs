@@ -1,7 +1,7 @@
 // index.mjs — the lmlab kit, the one module an author's page loads (built to dist/kit/lmlab-kit.js,
 // with worker.js and lmlab.wasm beside it): it defines the view elements — <lm-trainer>,
 // <lm-loss-chart>, <lm-gradient-flow>, <lm-hidden-states>, <lm-bigram-matrix>, <lm-next-token>,
-// <lm-equations> — and exports the trainer client and the registry underneath them. The API is
+// <lm-equations>, <lm-embedding-map> — and exports the trainer client and the registry underneath them. The API is
 // documented and versioned in docs/kit.md (KIT_VERSION). The full page (web/app.mjs) is built on
 // these same pieces.
 import { LmTrainerElement } from './elements/trainer.mjs';
@@ -11,6 +11,7 @@ import { LmHiddenStatesElement } from './elements/hidden-states.mjs';
 import { LmBigramMatrixElement } from './elements/bigram-matrix.mjs';
 import { LmNextTokenElement } from './elements/next-token.mjs';
 import { LmEquationsElement } from './elements/equations.mjs';
+import { LmEmbeddingMapElement } from './elements/embedding-map.mjs';
 
 export { createTrainer, Trainer, KIT_VERSION } from './trainer.mjs';
 export { registerTrainer, findTrainer, whenTrainer } from './registry.mjs';
@@ -27,6 +28,7 @@ export const ELEMENTS = Object.freeze({
   'lm-bigram-matrix': LmBigramMatrixElement,
   'lm-next-token': LmNextTokenElement,
   'lm-equations': LmEquationsElement,
+  'lm-embedding-map': LmEmbeddingMapElement,
 });
 
 /** Define the elements (once; a page that loads the kit twice keeps the first definitions). */

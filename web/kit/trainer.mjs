@@ -5,7 +5,7 @@
 // files; it keeps the loss history and the latest gradient curves, so a view that appears late draws
 // the whole run, and replays itself into a replaced worker after a crash. It is an EventTarget:
 // 'ready' 'corpus' 'model' 'snapshot' 'step' 'state' 'done' 'fault' 'restart' 'probe' 'select'
-// 'highlight' 'error' (each a CustomEvent; on(type, fn) returns an unsubscribe function). Nothing
+// 'highlight' 'vectors' 'error' (each a CustomEvent; on(type, fn) returns an unsubscribe function). Nothing
 // starts until start() or the first request: a page full of trainers costs nothing until used.
 import { FIELDS, resolveSettings } from '../settings.mjs';
 import { LossHistory } from './history.mjs';
@@ -161,6 +161,8 @@ export class Trainer extends EventTarget {
     this.lastProbe = null;
     /** @type {{ t: number } | null} the character the views point at (select) */
     this.selection = null;
+    /** @type {{ bytes: ArrayBuffer, name: string, freeze: boolean } | null} word vectors loaded: replayed after a crash */
+    this.vectors = null;
     /** @type {{ bytes: ArrayBuffer, step: number } | null} the model as last saved or loaded: replayed after a crash */
     this.checkpoint = null;
     this.lastCheckpoint = 0;
@@ -521,6 +523,41 @@ export class Trainer extends EventTarget {
     return this.call('evaluate');
   }
 
+  // ---- word vectors -------------------------------------------------------------------------------
+
+  /**
+   * Word vectors from a word2vec/GloVe text file (the bytes move to the worker, which parses them),
+   * set into the embedding, frozen or fine-tuned; the worker keeps them for every rebuild that fits
+   * (Reset, a new setting). A bad file, another size or no embedding is refused with the worker's
+   * sentence and the model kept. A validation snapshot follows.
+   * @param {ArrayBuffer} bytes @param {string} name @param {{ freeze?: boolean }} [options]
+   */
+  async loadVectors(bytes, name, { freeze = false } = {}) {
+    const keep = bytes.slice(0);
+    const info = await this.call('setVectors', { bytes, name, freeze }, [bytes]);
+    this.vectors = { bytes: keep, name, freeze };
+    if (this.model) this.model = { ...this.model, vectors: info };
+    this.emit('vectors', info);
+    await this.call('evaluate');
+    return info;
+  }
+
+  /** Freeze (true) or fine-tune (false) the embedding from the next step on. @param {boolean} freeze */
+  async freezeEmbedding(freeze) {
+    const result = await this.call('freezeEmbedding', { freeze });
+    if (this.vectors) this.vectors.freeze = freeze;
+    if (this.model?.vectors) this.model = { ...this.model, vectors: { ...this.model.vectors, frozen: freeze } };
+    return result;
+  }
+
+  /** Forget the loaded vectors: the next rebuild initialises the embedding as usual. (The questions
+   *  about vectors — exportEmbedding, neighbors, analogy, projection — are plain call()s, typed by
+   *  protocol.mjs.) */
+  async clearVectors() {
+    await this.call('clearVectors');
+    this.vectors = null;
+  }
+
   // ---- model files --------------------------------------------------------------------------------
 
   /** The model file (safetensors, optimizer state included); it also becomes the crash checkpoint. */
@@ -619,8 +656,18 @@ export class Trainer extends EventTarget {
         this.adoptCorpus(info.corpus);
         this.model = info;
         this.steps = info.step;
+        // the vectors first (the worker keeps them for later rebuilds), then the checkpoint's weights
+        const vectors = this.vectors;
+        if (vectors) {
+          const { name, freeze } = vectors;
+          const again = await this.call('setVectors', { bytes: vectors.bytes.slice(0), name, freeze }).catch(
+            () => null,
+          );
+          if (again) this.model = { ...info, vectors: again };
+          else this.vectors = null;
+        }
         if (checkpoint) await this.load(checkpoint.bytes.slice(0), 'the last checkpoint');
-        else this.emit('model', info);
+        else this.emit('model', this.model);
       }
       this.emit('restart', { reason, gaveUp: false, step: checkpoint ? checkpoint.step : null });
     } catch (err) {

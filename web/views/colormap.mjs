@@ -1,35 +1,26 @@
-// colormap.mjs — colour maps as 256-entry lookup tables (built once from d3-scale-chromatic), so
-// heatmaps fill thousands of cells without calling an interpolator per cell. Sequential maps take a
-// value in [0, 1]; the diverging map takes [-1, 1] with 0 white-ish (blue negative, red positive).
-import { interpolateViridis, interpolateRdBu, interpolateYlOrRd, schemeTableau10 } from 'd3-scale-chromatic';
+// colormap.mjs — colour maps as 256-entry lookup tables (sampled from d3-scale-chromatic by
+// scripts/gen-colormaps.mjs into colormap-tables.mjs), so heatmaps fill thousands of cells without
+// calling an interpolator per cell. Sequential maps take a value in [0, 1]; the diverging map takes
+// [-1, 1] with 0 white-ish (blue negative, red positive).
+import { VIRIDIS_RGB, YLORRD_RGB, RDBU_RGB, TABLEAU10 } from './colormap-tables.mjs';
 
-/** @param {(t: number) => string} interpolate a colour ('rgb(…)' or '#rrggbb') for t in [0, 1] */
-function lut(interpolate) {
-  const table = new Uint8ClampedArray(256 * 3);
-  for (let i = 0; i < 256; i++) {
-    const m = /rgb\((\d+), ?(\d+), ?(\d+)\)/.exec(interpolate(i / 255)) ?? hexToRgb(interpolate(i / 255));
-    table[3 * i] = Number(m[1]);
-    table[3 * i + 1] = Number(m[2]);
-    table[3 * i + 2] = Number(m[3]);
-  }
+/** A table of 256 (r, g, b) byte triples from its base64. @param {string} base64 */
+function lut(base64) {
+  const raw = atob(base64);
+  const table = new Uint8ClampedArray(raw.length);
+  for (let i = 0; i < raw.length; i++) table[i] = raw.charCodeAt(i);
   return table;
-}
-
-/** @param {string} hex '#rrggbb' @returns {[string, number, number, number]} shaped like a regex match */
-function hexToRgb(hex) {
-  const v = parseInt(hex.slice(1), 16);
-  return [hex, (v >> 16) & 255, (v >> 8) & 255, v & 255];
 }
 
 /** @typedef {{ table: Uint8ClampedArray, diverging: boolean }} Colormap */
 /** Probabilities, counts: dark purple (low) to yellow (high). */
-export const VIRIDIS = { table: lut(interpolateViridis), diverging: false };
+export const VIRIDIS = { table: lut(VIRIDIS_RGB), diverging: false };
 /** Surprisal: pale yellow (expected) to deep red (surprising); dark text stays readable on most of it. */
-export const HEAT = { table: lut(interpolateYlOrRd), diverging: false };
+export const HEAT = { table: lut(YLORRD_RGB), diverging: false };
 /** Activations, weights, gradients: blue (negative), near white (0), red (positive). */
-export const RDBU = { table: lut((/** @type {number} */ t) => interpolateRdBu(1 - t)), diverging: true };
+export const RDBU = { table: lut(RDBU_RGB), diverging: true };
 /** Categorical colours for one line per parameter tensor. */
-export const CATEGORICAL = schemeTableau10;
+export const CATEGORICAL = TABLEAU10;
 
 /**
  * Index into a table for `value` scaled by `scale` (sequential: value/scale in [0,1]; diverging:

@@ -150,6 +150,7 @@ export function modelInfo(s, note) {
     settings: { ...settings },
     corpus: corpusInfo(s),
     note,
+    vectors: s.vectors ? { ...s.vectors.info } : null,
   };
 }
 
@@ -180,6 +181,7 @@ export async function configure(s, { settings: given }) {
   s.settings = settings;
   s.trainable = false;
   if (settings.model === 'bigram') {
+    await applyStoredVectors(s); // not applied: says why
     resetStats(s);
     return modelInfo(s, notes.join('; ') || undefined);
   }
@@ -217,10 +219,20 @@ export async function configure(s, { settings: given }) {
   s.valSentences = validationSentences(s, settings);
   s.params = model.parameters().map(({ name, shape }) => ({ name, shape }));
   if (!s.params.some((p) => p.name === s.watch)) s.watch = pickDefaultWatch(s);
+  await applyStoredVectors(s); // pre-trained vectors the page loaded start every rebuilt model that fits them
   resetStats(s);
   evaluateValidation(s);
   postSnapshot(s);
   return modelInfo(s, notes.join('; ') || undefined);
+}
+
+/**
+ * Set the word vectors the page loaded (if any) into a model just built; their module loads only
+ * once there are some (worker/embeddings.mjs, a chunk of its own in the built site).
+ * @param {Session} s
+ */
+async function applyStoredVectors(s) {
+  if (s.vectors) (await import('./embeddings.mjs')).applyStoredVectors(s);
 }
 
 /** The recurrent weight matrix is the most telling one to watch first. @param {Session} s */
@@ -409,6 +421,12 @@ export async function load(s, { bytes, name }) {
     s.valSentences = validationSentences(s, settings);
     s.params = model.parameters().map(({ name: n, shape }) => ({ name: n, shape }));
     if (!s.params.some((p) => p.name === s.watch)) s.watch = pickDefaultWatch(s);
+    if (s.vectors)
+      s.vectors.info = {
+        ...s.vectors.info,
+        applied: false,
+        why: `${name} brought its own embedding (Reset sets the vectors again)`,
+      };
     resetStats(s);
     return modelInfo(s, note);
   } catch (err) {

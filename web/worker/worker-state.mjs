@@ -80,6 +80,18 @@ export function createSession(id) {
     /** @type {import('../protocol.mjs').ParamInfo[]} the model's parameter tensors */
     params: /** @type {import('../protocol.mjs').ParamInfo[]} */ ([]),
 
+    // ---- word vectors (embeddings.mjs) ----
+    /** @type {{ parsed: import('lmlab').EmbeddingVectors, freeze: boolean, info: import('../protocol.mjs').VectorsInfo } | null}
+     *  pre-trained vectors the page loaded: set into every model built while their size fits */
+    vectors:
+      /** @type {{ parsed: import('lmlab').EmbeddingVectors, freeze: boolean, info: import('../protocol.mjs').VectorsInfo } | null} */ (
+        null
+      ),
+    /** @type {{ model: import('lmlab').Model, D: number, axes: Float64Array } | null} the embedding map's last axes (2, D) */
+    pca: /** @type {{ model: import('lmlab').Model, D: number, axes: Float64Array } | null} */ (null),
+    /** @type {{ of: Int32Array, order: number[], counts: Float64Array } | null} token ids by training frequency */
+    frequent: /** @type {{ of: Int32Array, order: number[], counts: Float64Array } | null} */ (null),
+
     // ---- training and what the next snapshot reports ----
     /** the training loop trains this session */
     running: false,
