@@ -47,7 +47,7 @@ define write_flags
 endef
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: FORCE help wasm native test test-native test-node check check-native check-node web demo bench pack clean \
+.PHONY: FORCE help wasm native test test-native test-node check check-native check-node web demo bench bench-scaling pack clean \
   typecheck format format-check setup-emcc setup-node setup-clang-format
 .SECONDARY:
 
@@ -62,6 +62,7 @@ help:
 	@echo '                   then every node test (headless Chromium, PyTorch parity), typecheck; installs what is missing'
 	@echo 'make web           the static site in dist/        make demo   make web, then serve it on 127.0.0.1:$(PORT)'
 	@echo 'make bench         speed and memory figures        make clean  remove build/ and dist/'
+	@echo 'make bench-scaling the multi-core section of make bench alone (ARGS='"'"'--rounds 5 --seconds 5'"'"')'
 	@echo 'make fuzz          every libFuzzer harness for FUZZ_SECONDS (default 60; FUZZ=model_load for one)'
 	@echo 'make test-fuzz     the first 4000 inputs (at most 3 s) of each harness from the seeds (part of make test)'
 	@echo 'make fuzz-seeds    regenerate the seed corpus tests/fuzz/corpus/ from the WASM build'
@@ -324,6 +325,11 @@ demo: web
 # MAKEFLAGS is cleared for it: the benchmarks call make themselves, outside this make's job server.
 bench: build/lmlab.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm $(FMA_WASM) $(BENCH_NAMES:%=build/bench/%) $(BENCH_NAMES:%=build/bench-sse/%) | setup-node
 	MAKEFLAGS= node scripts/bench.mjs
+
+# The scaling section alone (threads: ParallelTrainer in Node and a Chromium worker), to rerun on a quiet
+# machine; flags after --: make bench-scaling ARGS='--rounds 5 --seconds 5'.
+bench-scaling: build/lmlab.wasm | setup-node
+	node scripts/bench.mjs --only scaling $(ARGS)
 
 build/bench/flags: FORCE
 	$(call write_flags,$(CC) $(WARN) $(FLAGS_native) build/native/liblmlab.a)

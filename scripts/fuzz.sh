@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # fuzz.sh — `scripts/fuzz.sh SECONDS JOBS NAME…`: run each libFuzzer harness build/fuzz/fuzz_<NAME> for
-# SECONDS, JOBS at a time, from its committed seeds (tests/fuzz/corpus/<NAME>/), and print one line per
+# SECONDS, JOBS at a time, from its committed seeds (tests/fuzz/corpus/<NAME>/, and the inputs of past
+# findings in tests/fuzz/regressions/<NAME>/), and print one line per
 # harness: executions, corpus size, findings. The Makefile's `fuzz` (long, FUZZ_SECONDS) and `test-fuzz`
 # (a few seconds each, part of `make test`) call it.
 #   FUZZ_WORK=keep  grow build/fuzz/corpus/<NAME>/ across runs (make fuzz); otherwise a fresh temporary
 #                   corpus and a fixed seed, so a short run replays the same inputs every time (make test)
 #   FUZZ_RUNS=n     stop after n inputs if SECONDS have not passed first: with the fixed seed, the same
 #                   inputs on a fast machine as on a slow one (a prefix of them)
+#   FUZZ_TIMEOUT=s  an input running longer than s seconds of wall time is a hang (default 10); raise it
+#                   under `nice` on a busy machine, where a process can wait that long for a core
 # A finding (crash, sanitizer report, leak, timeout, out-of-memory, broken REQUIRE) is saved in
 # build/fuzz/findings/<NAME>/ with the log in build/fuzz/logs/<NAME>.log; replay one with
 # `build/fuzz/fuzz_<NAME> build/fuzz/findings/<NAME>/<file>`. Exit status 1 when any harness found something.
@@ -30,13 +33,18 @@ run_one() {
     seed_flag=(-seed=1)
   fi
   mkdir -p "$work"
+  # past findings (tests/fuzz/regressions/<NAME>/): replayed first in every run, make test's too
+  local regressions=()
+  [ -d "tests/fuzz/regressions/$name" ] && regressions=("tests/fuzz/regressions/$name")
   rm -rf "build/fuzz/findings/$name"
   mkdir -p "build/fuzz/findings/$name"
   # -max_len: model files of the seeds are ≤ 6 KB; room to grow, small enough to stay fast.
-  # -timeout: one input in more than 10 s is a finding (a hang); -rss_limit_mb: so is more than 2 GB.
-  "build/fuzz/fuzz_$name" "${seed_flag[@]}" "${runs_flag[@]}" -max_total_time="$seconds" -max_len=16384 -timeout=10 \
+  # -timeout: one input in more than FUZZ_TIMEOUT s (default 10) is a finding (a hang); libFuzzer's clock
+  # is wall time, so at low priority on a loaded machine give it more. -rss_limit_mb: more than 2 GB is one too.
+  "build/fuzz/fuzz_$name" "${seed_flag[@]}" "${runs_flag[@]}" -max_total_time="$seconds" -max_len=16384 \
+    -timeout="${FUZZ_TIMEOUT:-10}" \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="build/fuzz/findings/$name/" \
-    "$work" "tests/fuzz/corpus/$name" >"build/fuzz/logs/$name.log" 2>&1
+    "$work" "tests/fuzz/corpus/$name" "${regressions[@]}" >"build/fuzz/logs/$name.log" 2>&1
   echo $? >"$tmp/$name.rc"
 }
 

@@ -399,12 +399,10 @@ LM_API lm_status lm_model_grad_flow_last(lm_model *m, const int32_t *ids, int N,
 LM_API lm_status lm_model_generate(lm_model *m, const int32_t *prime, int n_prime, int length, double temperature,
                                    int top_k, uint32_t seed, int stop_id, int32_t *out, int *n_out);
 /* out (n_tensors,) = per tensor the largest relative error of `samples` (1 … LM_MAX_GRAD_SAMPLES)
- * centered finite differences (step eps > 0) against lm_model_loss_and_grads on ids (N, T+1). */
-LM_API lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps,
-                                         uint32_t seed, double *out);
-/* The same against lm_model_loss_and_grads_masked. */
-LM_API lm_status lm_model_gradient_check_masked(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T,
-                                                int samples, double eps, uint32_t seed, double *out);
+ * centered finite differences (step eps > 0) against lm_model_loss_and_grads on ids (N, T+1), or with a
+ * mask (N, T) (NULL: none) against lm_model_loss_and_grads_masked. */
+LM_API lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T,
+                                         int samples, double eps, uint32_t seed, double *out);
 /* Held-out ids (len,) read as N streams with windows of T from a zero state: out (LM_MODEL_EVAL_COUNT,)
  * by lm_model_eval_index (summed nats, predicted tokens). */
 LM_API lm_status lm_model_evaluate(lm_model *m, const int32_t *ids, uint32_t len, int N, int T, double *out);

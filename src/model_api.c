@@ -253,8 +253,8 @@ lm_status lm_model_generate(lm_model *m, const int32_t *prime, int n_prime, int 
     return model_generate(m, prime, n_prime, length, temperature, top_k, seed, stop_id, out, n_out);
 }
 
-lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, int N, int T, int samples, double eps, uint32_t seed,
-                                  double *out) {
+lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T, int samples,
+                                  double eps, uint32_t seed, double *out) {
     const char *fn = "model_gradient_check";
     LM_TRY(check_model(fn, m));
     LM_TRY(check_window(fn, m, N, T));
@@ -262,20 +262,8 @@ lm_status lm_model_gradient_check(lm_model *m, const int32_t *ids, int N, int T,
     LM_TRY(check_windows(fn, m, ids, N, T));
     LM_TRY(lm_check_range(fn, "samples", samples, 1, LM_MAX_GRAD_SAMPLES));
     LM_TRY(lm_check_positive(fn, "eps (finite-difference step)", eps));
-    return model_gradient_check(m, ids, N, T, samples, eps, seed, out);
-}
-
-lm_status lm_model_gradient_check_masked(lm_model *m, const int32_t *ids, const uint8_t *mask, int N, int T,
-                                         int samples, double eps, uint32_t seed, double *out) {
-    const char *fn = "model_gradient_check_masked";
-    LM_TRY(check_model(fn, m));
-    LM_TRY(check_window(fn, m, N, T));
-    LM_TRY(lm_check_ptr(fn, "out", out));
-    LM_TRY(lm_check_ptr(fn, "mask", mask));
-    LM_TRY(check_windows(fn, m, ids, N, T));
-    LM_TRY(lm_check_range(fn, "samples", samples, 1, LM_MAX_GRAD_SAMPLES));
-    LM_TRY(lm_check_positive(fn, "eps (finite-difference step)", eps));
-    return model_gradient_check_masked(m, ids, mask, N, T, samples, eps, seed, out);
+    return mask ? model_gradient_check_masked(m, ids, mask, N, T, samples, eps, seed, out)
+                : model_gradient_check(m, ids, N, T, samples, eps, seed, out);
 }
 
 lm_status lm_model_evaluate(lm_model *m, const int32_t *ids, uint32_t len, int N, int T, double *out) {
@@ -338,9 +326,24 @@ lm_status lm_model_load(const uint8_t *bytes, uint32_t len, lm_model **out) {
 
 /* ---- trainer ------------------------------------------------------------------------------------ */
 
-lm_status lm_trainer_create(lm_model *m, const int32_t *ids, uint32_t len, int N, int T, int optimizer, double lr,
-                            double momentum, double clip, int clip_mode, lm_trainer **out) {
-    const char *fn = "trainer_create";
+/* starts (S+1,): 0 = starts[0] ≤ starts[1] ≤ … ≤ starts[S] = len, named at the first break. */
+static lm_status check_starts(const char *fn, const int32_t *starts, int S, uint32_t len) {
+    LM_TRY(lm_check_min(fn, "S (sentences)", S, 1));
+    LM_TRY(lm_check_ptr(fn, "starts", starts));
+    for (int i = 0; i <= S; i++) {
+        int32_t lo = i ? starts[i - 1] : 0, v = starts[i];
+        if (v < lo || (uint32_t)v > len || (i == 0 && v != 0) || (i == S && (uint32_t)v != len))
+            return lm_fail(LM_ERR_ARG,
+                           "%s: sentence offsets must rise from 0 to the token count %u, but starts[%d] = %d", fn,
+                           (unsigned)len, i, (int)v);
+    }
+    return LM_OK;
+}
+
+/* Both trainers: streams, or with `sentences` sentences split by starts (S+1,); every rule checked here. */
+static lm_status create_trainer(const char *fn, lm_model *m, const int32_t *ids, uint32_t len, int sentences,
+                                const int32_t *starts, int S, int N, int T, int optimizer, double lr, double momentum,
+                                double clip, int clip_mode, lm_trainer **out) {
     LM_TRY(check_model(fn, m));
     LM_TRY(lm_check_ptr(fn, "out", out));
     *out = NULL;
@@ -355,8 +358,10 @@ lm_status lm_trainer_create(lm_model *m, const int32_t *ids, uint32_t len, int N
         LM_TRY(lm_check_ptr(fn, "ids", ids));
         LM_TRY(lm_check_ids(fn, "ids", ids, len, 0, m->cfg.V, NULL, 0));
     }
+    if (sentences) LM_TRY(check_starts(fn, starts, S, len));
     lm_trainer *t;
-    LM_TRY(trainer_new(&t, m, ids, len, N, T, &c));
+    LM_TRY(sentences ? trainer_new_sentences(&t, m, ids, len, starts, (size_t)S, N, T, &c)
+                     : trainer_new(&t, m, ids, len, N, T, &c));
     lm_status s = lm_handle_add(t, LM_KIND_TRAINER);
     if (s) {
         trainer_delete(t);
@@ -366,52 +371,17 @@ lm_status lm_trainer_create(lm_model *m, const int32_t *ids, uint32_t len, int N
     return LM_OK;
 }
 
-/* starts (S+1,): 0 = starts[0] ≤ starts[1] ≤ … ≤ starts[S] = len, named at the first break. */
-static lm_status check_starts(const char *fn, const int32_t *starts, int S, uint32_t len) {
-    LM_TRY(lm_check_min(fn, "S (sentences)", S, 1));
-    LM_TRY(lm_check_ptr(fn, "starts", starts));
-    if (starts[0] != 0)
-        return lm_fail(LM_ERR_ARG, "%s: starts[0] must be 0 (the first sentence's offset), got %d", fn, (int)starts[0]);
-    for (int i = 1; i <= S; i++)
-        if (starts[i] < starts[i - 1] || (uint32_t)starts[i] > len)
-            return lm_fail(LM_ERR_ARG,
-                           "%s: starts[%d] = %d must be between starts[%d] = %d and the token count %u (sentence "
-                           "offsets never go back)",
-                           fn, i, (int)starts[i], i - 1, (int)starts[i - 1], (unsigned)len);
-    if ((uint32_t)starts[S] != len)
-        return lm_fail(LM_ERR_ARG, "%s: starts[%d] = %d must be the token count %u (the end of the last sentence)", fn,
-                       S, (int)starts[S], (unsigned)len);
-    return LM_OK;
+lm_status lm_trainer_create(lm_model *m, const int32_t *ids, uint32_t len, int N, int T, int optimizer, double lr,
+                            double momentum, double clip, int clip_mode, lm_trainer **out) {
+    return create_trainer("trainer_create", m, ids, len, 0, NULL, 0, N, T, optimizer, lr, momentum, clip, clip_mode,
+                          out);
 }
 
 lm_status lm_trainer_create_sentences(lm_model *m, const int32_t *ids, uint32_t len, const int32_t *starts, int S,
                                       int N, int T, int optimizer, double lr, double momentum, double clip,
                                       int clip_mode, lm_trainer **out) {
-    const char *fn = "trainer_create_sentences";
-    LM_TRY(check_model(fn, m));
-    LM_TRY(lm_check_ptr(fn, "out", out));
-    *out = NULL;
-    LM_TRY(check_window(fn, m, N, T));
-    lm_optim_config c = lm_optim_defaults((lm_opt_kind)optimizer);
-    c.lr = lr;
-    c.momentum = momentum;
-    c.clip = clip;
-    c.clip_mode = (lm_clip_mode)clip_mode;
-    LM_TRY(lm_optim_validate(&c, fn));
-    if (len > 0) {
-        LM_TRY(lm_check_ptr(fn, "ids", ids));
-        LM_TRY(lm_check_ids(fn, "ids", ids, len, 0, m->cfg.V, NULL, 0));
-    }
-    LM_TRY(check_starts(fn, starts, S, len));
-    lm_trainer *t;
-    LM_TRY(trainer_new_sentences(&t, m, ids, len, starts, (size_t)S, N, T, &c));
-    lm_status s = lm_handle_add(t, LM_KIND_TRAINER);
-    if (s) {
-        trainer_delete(t);
-        return s;
-    }
-    *out = t;
-    return LM_OK;
+    return create_trainer("trainer_create_sentences", m, ids, len, 1, starts, S, N, T, optimizer, lr, momentum, clip,
+                          clip_mode, out);
 }
 
 lm_status lm_trainer_free(lm_trainer *t) {

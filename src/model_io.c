@@ -365,6 +365,11 @@ static lm_status load_into(lm_model *m, const lm_st_file *f) {
         if (!s) memcpy(m->b[l], tmp, (size_t)GH * sizeof(lm_float));
         free(tmp);
     }
+    /* One zero: a folded bias of -0 (from -0 + -0, or a -0 with no bias_hh) would load back as +0 once
+     * our save's zero bias_hh is added to it, so save -> load -> save would change the file. */
+    for (int l = 0; l < c->L && !s && c->cell != LM_CELL_WINDOW && !m->bh[0]; l++)
+        for (int j = 0; j < m->G * c->H; j++)
+            if (m->b[l][j] == 0) m->b[l][j] = 0;
     if (!s && c->E == 0) {
         int64_t shape[2] = {c->V, c->V};
         const lm_st_entry *e;
@@ -527,18 +532,15 @@ lm_status trainer_restore(lm_trainer *t, const uint8_t *bytes, size_t len) {
     if (!s) s = lm_check_stored_whole(where, "tokens", tokens, COUNTER_MAX);
     if (!s) s = lm_check_stored_whole(where, "position", position, tokens);
     if (!s) s = lm_check_stored_whole(where, "wraps", wraps, COUNTER_MAX);
-    /* the batching must match ("batching" absent: a streams trainer, as every file before it) */
+    /* the batching must match: only sentence trainers write "batching" (files before it: streams) */
     const lm_json *batching = lm_json_get(&j, "batching");
-    const int sentences = batching && batching->type == LM_JSON_STRING && strcmp(batching->string, "sentences") == 0;
+    const int sentences = batching != NULL;
     double pieces = 0;
-    if (!s && batching &&
-        (batching->type != LM_JSON_STRING || (!sentences && strcmp(batching->string, "streams") != 0)))
-        s = lm_fail(LM_ERR_FORMAT, "model file training state: 'batching' must be \"streams\" or \"sentences\"");
+    if (!s && sentences && (batching->type != LM_JSON_STRING || strcmp(batching->string, "sentences") != 0))
+        s = lm_fail(LM_ERR_FORMAT, "model file training state: unknown 'batching'");
     if (!s && sentences != t->sentences)
-        s = lm_fail(LM_ERR_ARG,
-                    "the checkpoint was trained on %s but this trainer batches %s: use the same batching to "
-                    "resume",
-                    sentences ? "batches of sentences" : "streams", t->sentences ? "sentences" : "streams");
+        s = lm_fail(LM_ERR_ARG, "the checkpoint was trained on %s but this trainer batches %s: use the same batching",
+                    sentences ? "sentences" : "streams", t->sentences ? "sentences" : "streams");
     if (!s && sentences) s = trainer_number(&j, "sentences", &pieces);
     if (!s && sentences) s = lm_check_stored_whole(where, "sentences", pieces, COUNTER_MAX);
     unsigned char frozen[LM_MODEL_MAX_TENSORS];

@@ -273,6 +273,14 @@ static lm_status load_into(lm_seq2seq *m, const lm_st_file *f) {
         for (size_t j = 0; !s && j < p->count; j++) m->params[p->offset + j] += tmp[j];
         free(tmp);
     }
+    /* One zero in a bias that takes bias_hh: -0 would load back as +0 once our save's zero bias_hh is
+     * added to it, so save -> load -> save would change the file (model_io.c does the same). */
+    for (int k = 0; k < m->n_tensors && !s && writes_zero_bias_hh(m); k++) {
+        const lm_param_info *p = &m->table[k];
+        if (!strstr(p->name, ".rnn.bias_ih_l")) continue;
+        for (size_t j = 0; j < p->count; j++)
+            if (m->params[p->offset + j] == 0) m->params[p->offset + j] = 0;
+    }
     for (int i = 0; i < f->n_tensors && !s; i++) { /* nothing unknown: a file of another config is refused */
         const char *name = f->tensors[i].name, *bias = strstr(name, ".rnn.bias_hh_l");
         int ours = strncmp(name, "optim.", 6) == 0;

@@ -6,14 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-lm_status trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, size_t len, int N, int T,
-                      const lm_optim_config *opt) {
-    *out = NULL;
-    if (len / (size_t)N < (size_t)T + 1)
-        return lm_fail(LM_ERR_EMPTY,
-                       "the training text has %zu tokens, too short for one window: %d streams of %d+1 tokens need at "
-                       "least %zu; use a smaller batch or sequence length, or more text",
-                       len, N, T, (size_t)N * ((size_t)T + 1));
+/* A trainer with its optimizer, a copy of ids (len,) and the (N, T+1) window; with `pieces`, sentence
+ * batching's piece table and mask too (filled by the caller). */
+static lm_status trainer_alloc(lm_trainer **out, lm_model *model, const int32_t *ids, size_t len, int N, int T,
+                               const lm_optim_config *opt, size_t pieces) {
     lm_trainer *t = calloc(1, sizeof *t);
     if (!t) return lm_fail(LM_ERR_NOMEM, "out of memory for a trainer");
     lm_status s = lm_optim_init(&t->opt, opt, model->n_params);
@@ -22,9 +18,16 @@ lm_status trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, siz
         return s;
     }
     t->opt.frozen = model->frozen; /* read at every step: freezing applies from the next one */
-    t->ids = malloc(len * sizeof(int32_t));
+    t->ids = malloc((len ? len : 1) * sizeof(int32_t));
     t->window = malloc((size_t)N * ((size_t)T + 1) * sizeof(int32_t));
-    if (!t->ids || !t->window) {
+    if (pieces) {
+        t->sentences = 1;
+        t->n_pieces = pieces;
+        t->mask = malloc((size_t)N * (size_t)T);
+        t->piece_start = malloc(pieces * sizeof(size_t));
+        t->piece_len = malloc(pieces * sizeof(int32_t));
+    }
+    if (!t->ids || !t->window || (pieces && (!t->mask || !t->piece_start || !t->piece_len))) {
         trainer_delete(t);
         return lm_fail(LM_ERR_NOMEM, "out of memory copying %zu training tokens", len);
     }
@@ -33,14 +36,28 @@ lm_status trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, siz
     t->len = len;
     t->N = N;
     t->T = T;
+    *out = t;
+    return LM_OK;
+}
+
+lm_status trainer_new(lm_trainer **out, lm_model *model, const int32_t *ids, size_t len, int N, int T,
+                      const lm_optim_config *opt) {
+    *out = NULL;
+    if (len / (size_t)N < (size_t)T + 1)
+        return lm_fail(LM_ERR_EMPTY,
+                       "the training text has %zu tokens, too short for one window: %d streams of %d+1 tokens need at "
+                       "least %zu; use a smaller batch or sequence length, or more text",
+                       len, N, T, (size_t)N * ((size_t)T + 1));
+    LM_TRY(trainer_alloc(out, model, ids, len, N, T, opt, 0));
+    lm_trainer *t = *out;
     t->stream_len = len / (size_t)N;
     model_reset_state(model);
-    s = trainer_set_shards(t, 1, 0, 1);
+    lm_status s = trainer_set_shards(t, 1, 0, 1);
     if (s) {
         trainer_delete(t);
+        *out = NULL;
         return s;
     }
-    *out = t;
     return LM_OK;
 }
 
@@ -69,35 +86,11 @@ lm_status trainer_new_sentences(lm_trainer **out, lm_model *model, const int32_t
     size_t pieces = cut_pieces(starts, S, T, NULL, NULL);
     if (pieces < (size_t)N)
         return lm_fail(LM_ERR_EMPTY,
-                       "the training text has %zu sentences of two or more tokens (after cutting at %d+1 tokens), "
-                       "fewer than the batch of %d: use a smaller batch or more text",
+                       "the training text has %zu sentences of two or more tokens (cut at %d+1), fewer than the batch "
+                       "of %d: use a smaller batch or more text",
                        pieces, T, N);
-    lm_trainer *t = calloc(1, sizeof *t);
-    if (!t) return lm_fail(LM_ERR_NOMEM, "out of memory for a trainer");
-    lm_status s = lm_optim_init(&t->opt, opt, model->n_params);
-    if (s) {
-        free(t);
-        return s;
-    }
-    t->opt.frozen = model->frozen;
-    t->sentences = 1;
-    t->ids = malloc((len ? len : 1) * sizeof(int32_t));
-    t->window = malloc((size_t)N * ((size_t)T + 1) * sizeof(int32_t));
-    t->mask = malloc((size_t)N * (size_t)T);
-    t->piece_start = malloc(pieces * sizeof(size_t));
-    t->piece_len = malloc(pieces * sizeof(int32_t));
-    if (!t->ids || !t->window || !t->mask || !t->piece_start || !t->piece_len) {
-        trainer_delete(t);
-        return lm_fail(LM_ERR_NOMEM, "out of memory copying %zu training tokens in %zu sentences", len, pieces);
-    }
-    memcpy(t->ids, ids, len * sizeof(int32_t));
-    cut_pieces(starts, S, T, t->piece_start, t->piece_len);
-    t->n_pieces = pieces;
-    t->model = model;
-    t->len = len;
-    t->N = N;
-    t->T = T;
-    *out = t;
+    LM_TRY(trainer_alloc(out, model, ids, len, N, T, opt, pieces));
+    cut_pieces(starts, S, T, (*out)->piece_start, (*out)->piece_len);
     return LM_OK;
 }
 

@@ -420,7 +420,13 @@ LM_API lm_status lm_vocab_from_tokens(lm_vocab **out, int level, int tokenizer, 
         nbytes += (size_t)lengths[i];
     }
     LM_TRY(lm_check_ptr(fn, "bytes", bytes));
-    lm_status st = lm_utf8_validate(bytes, nbytes, "the vocabulary's token text");
+    /* each token on its own: "it\xc3" and "\x89t\xc3\xa9" are valid UTF-8 only when concatenated */
+    lm_status st = LM_OK;
+    for (size_t i = 0, pos = 0; i < (size_t)V && !st; pos += (size_t)lengths[i++]) {
+        char what[48];
+        lm_snprintf(what, sizeof what, "%s: token %d", fn, (int)i);
+        st = lm_utf8_validate(bytes + pos, (size_t)lengths[i], what);
+    }
     if (st) return st;
     lm_vocab *v;
     if ((st = vocab_alloc(&v, V, nbytes))) return st;

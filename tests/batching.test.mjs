@@ -179,7 +179,7 @@ test('the sentence Trainer: N sentences a step in order, epochs, per-sentence ev
   assert.equal(resumed.train(3).lastLoss, next);
   // a streams trainer refuses the file, naming both batchings
   const streams = new lm.Trainer(back, vocab.encode(WORDS), { ...options, batching: 'streams', seq: 4 });
-  throwsLike(() => streams.restore(bytes), /trained on batches of sentences but this trainer batches streams/);
+  throwsLike(() => streams.restore(bytes), /trained on sentences but this trainer batches streams/);
   for (const x of [trainer, resumed, streams, model, ref, back, vocab]) x.dispose();
 });
 
@@ -342,7 +342,7 @@ test('lmlab train --batching sentences, word and char level; --sentences; a resu
       '--quiet',
     ]);
     assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /trained on batches of sentences but this trainer batches streams/);
+    assert.match(r.stderr, /trained on sentences but this trainer batches streams/);
     assert.ok(!existsSync(join(dir, 'again.safetensors')), 'nothing written');
     // bad flags
     r = cli(['train', '--data', data, '--batching', 'words', '--out', join(dir, 'x.safetensors')]);

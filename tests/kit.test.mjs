@@ -153,6 +153,8 @@ test('createTrainer checks its options before anything starts', () => {
   assert.throws(() => splitOptions({ hidden: 'lots' }), /hidden size must be a whole number, got 'lots'/);
   assert.throws(() => splitOptions({ maxSteps: 2.5 }), /maxSteps must be a whole number/);
   assert.throws(() => splitOptions({ speed: -1 }), /speed must be a number ≥ 0/);
+  assert.deepEqual(splitOptions({ batching: 'sentences' }).settings, { batching: 'sentences' });
+  assert.throws(() => splitOptions({ batching: 'lines' }), /batching must be one of streams, sentences, got 'lines'/);
 });
 
 test("the formula view's equations compute what the C cells compute (probe values, every cell)", async () => {

@@ -82,7 +82,12 @@ test('the language-model page loads no seq2seq file; the mode switch opens the m
   assert.equal(await page.getAttribute('#mode-s2s', 'aria-current'), 'page');
   await waitConfigured();
   assert.ok(fetched.some((u) => u.endsWith('/seq2seq/worker.js')));
-  assert.ok(fetched.some((u) => u.endsWith('/seq2seq/lmlab-seq2seq.wasm')));
+  // The fused multiply-add build where Chromium has relaxed SIMD, else the plain one (wasm_glue/index.mjs).
+  assert.ok(fetched.some((u) => /\/seq2seq\/lmlab-seq2seq(-fma)?\.wasm$/.test(u)));
+  assert.ok(
+    fetched.some((u) => u.endsWith('/seq2seq/mode.js')),
+    "the mode's code, loaded when opened",
+  );
   const info = await s2s(() => window.lmlabSeq2Seq.info);
   assert.equal(info.trainPairs, 20000);
   assert.equal(info.testPairs, 500);

@@ -787,6 +787,9 @@ export interface ParallelTrainOptions extends TrainOptions {
   /** the fixed split of the N streams (1 … batch) that decides the arithmetic (default: defaultShards(P, N, T));
    *  any thread count gives bit-identical results for the same shards */
   shards?: number;
+  /** the workers' script (default wasm_glue/parallel-worker.mjs beside the glue): any worker script that calls
+   *  serveReplica() of parallel-replica.mjs, e.g. a bundled page's own training worker */
+  workerUrl?: string | URL;
 }
 
 /** Data-parallel training on Node worker_threads or Web Workers (docs/training.md, "Every core"): each
@@ -803,6 +806,9 @@ export declare class ParallelTrainer {
   readonly threads: number;
   readonly shards: number;
   readonly disposed: boolean;
+  /** where this thread's time went (ms summed over steps): its own shards, waiting for the workers, the serial rest
+   *  (summing the gradients, the messages, the update) — the scaling benchmark's sync cost */
+  readonly timings: { steps: number; ownMs: number; waitMs: number; serialMs: number };
   setLearningRate(lr: number): void;
   /** As Trainer.train, over every thread; a failed worker rejects with an LmlabError. One call at a time. */
   train(count?: number): Promise<StepStats>;

@@ -64,8 +64,9 @@ const ownedBy = (i, threads, S) => [Math.floor((i * S) / threads), Math.floor(((
  * pending reply with an LmlabError, and later requests too.
  */
 class Replica {
-  constructor() {
-    const url = new URL('./parallel-worker.mjs', import.meta.url);
+  /** @param {string | URL} [workerUrl] a script serving parallel-replica.mjs (default parallel-worker.mjs) */
+  constructor(workerUrl) {
+    const url = workerUrl ?? new URL('./parallel-worker.mjs', import.meta.url);
     /** @type {{ resolve: (v: any) => void, reject: (e: Error) => void }[]} */
     this.pending = [];
     this.failure = null;
@@ -157,6 +158,7 @@ export function install(core, { Model, Trainer }) {
         const [, end0] = ownedBy(0, threads, S);
         scopedCheck((s) => X.lm_trainer_set_shards(trainer.ptr, S, 0, end0));
         const pt = new ParallelTrainer(trainer, S, threads);
+        pt._workerUrl = options.workerUrl;
         try {
           await pt._start(ids instanceof Int32Array ? ids : Int32Array.from(ids));
         } catch (err) {
@@ -182,9 +184,14 @@ export function install(core, { Model, Trainer }) {
       this._own = end0;
       /** @type {Replica[]} */
       this._replicas = [];
+      /** @type {string | URL | undefined} the workers' script (create's workerUrl) */
+      this._workerUrl = undefined;
       this._frozen = '';
       this._lastApply = STATUS.OK;
       this._busy = false;
+      // where a step's time goes on this thread (ms, summed; the scaling benchmark reads them): own shards,
+      // waiting for the workers after that, and the serial rest (the sum, the messages, the update)
+      this.timings = { steps: 0, ownMs: 0, waitMs: 0, serialMs: 0 };
       // this thread's rows (own, P), row 0 receiving the sum; losses (own,); stats
       this._grads = X.malloc(Math.max(8, this._own * this._P * 4));
       this._losses = X.malloc(Math.max(8, this._own * 8));
@@ -208,7 +215,7 @@ export function install(core, { Model, Trainer }) {
         options: this._trainer.options,
         shards: this.shards,
       };
-      for (let i = 1; i < this.threads; i++) this._replicas.push(new Replica());
+      for (let i = 1; i < this.threads; i++) this._replicas.push(new Replica(this._workerUrl));
       await Promise.all(
         this._replicas.map((r, k) => {
           const [first, end] = ownedBy(k + 1, this.threads, this.shards);
@@ -268,11 +275,14 @@ export function install(core, { Model, Trainer }) {
     /** One step: every thread's shard gradients, their sum in shard order, the update everywhere. */
     async _step() {
       const P = this._P;
+      const t0 = performance.now();
       const replies = this._replicas.map((r) => r.request({ type: 'grads' }));
       const ptr = this._trainer.ptr;
       const status = X.lm_trainer_grads(ptr, this._grads, this._losses, 0);
       const message = status === STATUS.OK ? '' : core.errorMessage();
+      const t1 = performance.now();
       const results = await Promise.allSettled(replies);
+      const t2 = performance.now();
       if (this._trainer.disposed) fail('this ParallelTrainer was disposed during train()', STATUS.HANDLE);
       // the first failure in shard order: this thread owns the first shards
       if (status !== STATUS.OK) throw new LmlabError(message, status);
@@ -299,10 +309,14 @@ export function install(core, { Model, Trainer }) {
           loss += ((this._starts[j + 1] - this._starts[j]) / this._N) * g.losses[j - first];
         }
       });
-      for (const r of this._replicas) {
-        const copy = acc.slice();
-        r.send({ type: 'apply', grad: copy }, [copy.buffer]);
-      }
+      // the buffers go back and forth instead of being allocated every step (a fresh 1 MB ArrayBuffer per
+      // message cost milliseconds here): each worker's rows return with the sum, its last sum with its rows
+      this._replicas.forEach((r, k) => {
+        const g = got[k];
+        const copy = g.spare?.length === P ? g.spare : new Float32Array(P);
+        copy.set(acc);
+        r.send({ type: 'apply', grad: copy, spare: g.grads }, [copy.buffer, g.grads.buffer]);
+      });
       this._lastApply = X.lm_trainer_apply(ptr, this._grads, this._stats);
       if (this._lastApply !== STATUS.OK) throw new LmlabError(core.errorMessage(), this._lastApply);
       // the workers' streams' final states, so a checkpoint (model.save(trainer)) holds every stream
@@ -313,6 +327,11 @@ export function install(core, { Model, Trainer }) {
         if (g.state.length) scopedCheck((s) => X.lm_trainer_set_state_rows(ptr, n0, n, s.f32(g.state)));
       });
       this._trainer._readInfo();
+      const t = this.timings;
+      t.steps++;
+      t.ownMs += t1 - t0;
+      t.waitMs += t2 - t1;
+      t.serialMs += performance.now() - t2;
       return loss;
     }
 

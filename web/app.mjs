@@ -143,6 +143,9 @@ function wireControls() {
 
 /** Redraw the page's own views; while training, refresh the sample on its cadence. */
 function frame() {
+  // The sequence-to-sequence mode hides these views: drawing them would only cost its frames (a
+  // hidden view's size read still forces a layout of what the mode just changed).
+  if (document.body.dataset.mode === 'seq2seq') return;
   try {
     drawStats(app);
     app.views.draw();

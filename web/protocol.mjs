@@ -42,8 +42,9 @@
  * How the training text is cut (worker/streams.mjs): N streams of streamLength tokens; ring: the
  * streams wrap past the text's end so every character is a target; coverage: the fraction of the
  * training text that is a target each epoch; heldOut false: the text is too short to hold text out
- * and validation reads the training text.
- * @typedef {{ streams: number, streamLength: number, ring: boolean, coverage: number, heldOut: boolean, trainTokens: number }} StreamInfo
+ * and validation reads the training text. sentences: with batching 'sentences', the pieces of sentences
+ * trained on in turn, N a step (0 for streams).
+ * @typedef {{ streams: number, streamLength: number, ring: boolean, coverage: number, sentences: number, heldOut: boolean, trainTokens: number }} StreamInfo
  */
 
 /**
@@ -55,6 +56,7 @@
  * @property {Settings} settings the complete settings it was built with (defaults filled in)
  * @property {StreamInfo | null} layout null for the bigram
  * @property {number} threads cores its engine trains on (0: nothing to train)
+ * @property {string} [threadNote] why one when the settings allowed more (the model is too small to gain, …)
  * @property {number} parameterCount
  * @property {ParamInfo[]} params in the order of Snapshot.paramGrads
  * @property {number} step optimizer steps taken

@@ -13,7 +13,7 @@
  *   gru: 'torch'|'lecture', seq: number, batch: number, opt: 'sgd'|'adagrad'|'adam', lr: number, clip: number,
  *   clipMode: 'norm'|'value', seed: number, temp: number, prime: string,
  *   level: 'char'|'word', lower: number, minCount: number, sentences: 'lines'|'punctuation', addK: number,
- *   initScale: number, gain: number
+ *   initScale: number, gain: number, batching: 'streams'|'sentences', cores: number
  * }} Settings
  */
 
@@ -43,6 +43,9 @@ export const FIELDS = Object.freeze({
   gru: { kind: 'choice', def: 'torch', choices: ['torch', 'lecture'], label: 'GRU variant' },
   seq: { kind: 'int', def: 32, min: 2, max: 512, label: 'sequence length' },
   batch: { kind: 'int', def: 16, min: 1, max: 256, label: 'batch' },
+  // streams: N contiguous streams, the state carried across windows; sentences: N whole sentences a step
+  // (word level <s> … </s>, char level lines), each from a zero state, padded and the padding masked
+  batching: { kind: 'choice', def: 'streams', choices: ['streams', 'sentences'], label: 'batching' },
   opt: { kind: 'choice', def: 'adam', choices: ['sgd', 'adagrad', 'adam'], label: 'optimizer' },
   lr: { kind: 'number', def: 0.005, min: 1e-6, max: 100, label: 'learning rate' },
   clip: { kind: 'number', def: 5, min: 0, max: 1e4, label: 'clipping (0 = off)' },
@@ -64,6 +67,9 @@ export const FIELDS = Object.freeze({
   gain: { kind: 'number', def: 0, min: 0, max: 10, label: 'recurrent gain (0 = default init)' },
   // the bigram's add-k smoothing: 1 is Laplace; 0 leaves unseen pairs at probability 0 (infinite perplexity)
   addK: { kind: 'number', def: 1, min: 0, max: 100, label: 'bigram add-k' },
+  // Threads the training worker trains on (ParallelTrainer: the worker and nested workers); 0 = the cores
+  // the browser reports, at most 8. Any number gives the same numbers (fixed shards): a speed knob only.
+  cores: { kind: 'int', def: 0, min: 0, max: 64, label: 'cores (0 = all the browser reports)' },
 });
 
 /** Settings that change the tokens: changing one re-encodes the corpus (and rebuilds the model). */
@@ -79,12 +85,14 @@ export const STRUCTURAL = Object.freeze([
   'gru',
   'seq',
   'batch',
+  'batching',
   'opt',
   'clip',
   'clipMode',
   'seed',
   'initScale',
   'gain',
+  'cores',
   ...TOKEN_SETTINGS,
 ]);
 

@@ -12,6 +12,7 @@ import { setCorpus, configure, evaluateValidation, disposeModel, save, load, rec
 import { predict, sample, probe, bigramMatrix, gradCheck } from './worker/questions.mjs';
 import { trainSteps, trainingFailed, wake } from './worker/loop.mjs';
 import { freeRunning, mask, readout, score } from './worker/sentences.mjs';
+import { serveReplica } from '../wasm_glue/parallel-replica.mjs';
 
 /** @typedef {import('./worker/worker-state.mjs').Session} Session */
 
@@ -149,7 +150,9 @@ const handlers = {
   },
 };
 
-self.onmessage = async (event) => {
+/** The page's requests (or, opened with ?replica, a ParallelTrainer's: web/worker/engine.mjs starts its
+ * helpers from this same script, so the page ships the glue once). */
+const onRequest = async (event) => {
   const { id, session = 0, type, ...payload } = /** @type {import('./protocol.mjs').Request} */ (event.data);
   // Own properties only: a request named after an Object method is unknown, not a call to it.
   const handler = /** @type {((s: Session, payload: object) => unknown) | undefined} */ (
@@ -176,3 +179,6 @@ self.onmessage = async (event) => {
     }
   }
 };
+
+if (new URL(self.location.href).searchParams.has('replica')) serveReplica();
+else self.onmessage = onRequest;

@@ -1,12 +1,14 @@
-/* file_edit.h — test helper: a copy of a model file (lmlab's or seq2seq's) with one number of its
+/* file_edit.h — test helpers: a copy of a model file (lmlab's or seq2seq's) with one number of its
  * "trainer" metadata replaced, the header rebuilt with its new length (tensor offsets are relative to
- * the data section, so the data is unchanged). For the loader's range checks of the training state. */
+ * the data section, so the data is unchanged), for the loader's range checks of the training state;
+ * and one float of a tensor set in place. */
 #ifndef LM_TEST_FILE_EDIT_H
 #define LM_TEST_FILE_EDIT_H
 
 #include "check.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +42,26 @@ static inline uint8_t *edit_trainer_field(const uint8_t *bytes, size_t len, cons
     *out_len = 8 + padded + (len - 8 - hl);
     free(header);
     return out;
+}
+
+/* Set float j of tensor `name` in a model file (bytes, len) to `v`, in place (found by the header's
+ * data_offsets); 0 when the file has no such tensor. */
+static inline int set_file_float(uint8_t *bytes, size_t len, const char *name, int j, float v) {
+    uint64_t hl = 0;
+    for (int i = 7; i >= 0; i--) hl = hl << 8 | bytes[i];
+    char key[64];
+    snprintf(key, sizeof key, "\"%s\"", name);
+    char *header = malloc((size_t)hl + 1);
+    memcpy(header, bytes + 8, (size_t)hl);
+    header[hl] = '\0';
+    const char *at = strstr(header, key), *offsets = at ? strstr(at, "\"data_offsets\":[") : NULL;
+    long begin = -1;
+    if (offsets) begin = strtol(offsets + 16, NULL, 10);
+    free(header);
+    size_t pos = 8 + (size_t)hl + (size_t)begin + 4 * (size_t)j;
+    if (begin < 0 || pos + 4 > len) return 0;
+    memcpy(bytes + pos, &v, 4); /* little-endian F32, as the file stores it */
+    return 1;
 }
 
 #endif

@@ -277,7 +277,7 @@ static void test_resume(void) {
     lm_trainer *streams = NULL;
     CHECK(trainer_new(&streams, back, ids, 17, 2, 3, &o) == LM_OK, "%s", lm_error_message());
     lm_status s = trainer_restore(streams, bytes, len);
-    CHECK(s == LM_ERR_ARG && strstr(lm_error_message(), "batches of sentences") &&
+    CHECK(s == LM_ERR_ARG && strstr(lm_error_message(), "trained on sentences") &&
               strstr(lm_error_message(), "batches streams"),
           "status %d: %s", s, lm_error_message());
     CHECK(streams->pos == 0 && streams->opt.step == 0, "a refused restore leaves the trainer as it was");
@@ -304,18 +304,18 @@ static void test_api_errors(void) {
     const int32_t good[] = {0, 3, 6, 9}, first[] = {1, 3, 6, 9}, back[] = {0, 5, 4, 9}, short_end[] = {0, 3, 6, 8};
     lm_trainer *t = (lm_trainer *)&m; /* must be set to NULL on failure */
     CHECK_FAILS(lm_trainer_create_sentences(m, ids, 9, first, 3, 2, 4, LM_OPT_SGD, 0.1, 0, 0, 0, &t), LM_ERR_ARG,
-                "starts[0] must be 0");
+                "but starts[0] = 1");
     CHECK(t == NULL, "a refused trainer is NULL");
     CHECK_FAILS(lm_trainer_create_sentences(m, ids, 9, back, 3, 2, 4, LM_OPT_SGD, 0.1, 0, 0, 0, &t), LM_ERR_ARG,
-                "starts[2] = 4 must be between starts[1] = 5");
+                "must rise from 0 to the token count 9, but starts[2] = 4");
     CHECK_FAILS(lm_trainer_create_sentences(m, ids, 9, short_end, 3, 2, 4, LM_OPT_SGD, 0.1, 0, 0, 0, &t), LM_ERR_ARG,
-                "starts[3] = 8 must be the token count 9");
+                "but starts[3] = 8");
     CHECK_FAILS(lm_trainer_create_sentences(m, ids, 9, NULL, 3, 2, 4, LM_OPT_SGD, 0.1, 0, 0, 0, &t), LM_ERR_ARG,
                 "starts is NULL");
     CHECK_FAILS(lm_trainer_create_sentences(m, ids, 9, good, 0, 2, 4, LM_OPT_SGD, 0.1, 0, 0, 0, &t), LM_ERR_ARG,
                 "S (sentences) must be at least 1");
     CHECK_FAILS(lm_trainer_create_sentences(m, ids, 9, good, 3, 4, 4, LM_OPT_SGD, 0.1, 0, 0, 0, &t), LM_ERR_EMPTY,
-                "3 sentences of two or more tokens (after cutting at 4+1 tokens), fewer than the batch of 4");
+                "3 sentences of two or more tokens (cut at 4+1), fewer than the batch of 4");
     const int32_t bad_ids[] = {1, 2, 3, 4, 5, 6, 8, 1, 2};
     CHECK_FAILS(lm_trainer_create_sentences(m, bad_ids, 9, good, 3, 2, 4, LM_OPT_SGD, 0.1, 0, 0, 0, &t), LM_ERR_ARG,
                 "ids[6] = 8 is not a token id");
@@ -336,8 +336,7 @@ static void test_api_errors(void) {
     win[5] = 0;
     CHECK(lm_model_loss_and_grads_masked(m, win, mask, 2, 2, &loss) == LM_OK, "%s", lm_error_message());
     double rel[8];
-    CHECK_FAILS(lm_model_gradient_check_masked(m, win, NULL, 2, 2, 5, 1e-3, 1, rel), LM_ERR_ARG, "mask is NULL");
-    CHECK(lm_model_gradient_check_masked(m, win, mask, 2, 2, 5, 1e-3, 1, rel) == LM_OK, "%s", lm_error_message());
+    CHECK(lm_model_gradient_check(m, win, mask, 2, 2, 5, 1e-3, 1, rel) == LM_OK, "%s", lm_error_message());
     lm_model_free(m);
 }
 

@@ -390,6 +390,36 @@ static void test_save_load(void) {
 }
 
 /* Save with a trainer, resume, and get the same next loss as the run that kept going. */
+/* Fuzz finding (model_load, 2026-12-02; its input is tests/fuzz/regressions/model_load/): a file whose
+ * bias_ih and bias_hh hold -0 loaded as -0 + -0 = -0, our save wrote that -0 with bias_hh zeros, and
+ * loading that gave -0 + 0 = +0: save -> load -> save changed the file. A folded bias keeps one zero. */
+static void test_negative_zero_bias(void) {
+    lm_model *m = make(5, 0, 3, 2, 4);
+    if (!m) return;
+    for (int l = 0; l < 2; l++) m->b[l][1] = (lm_float)-0.0;
+    uint8_t *file, *first, *second;
+    size_t len, len1, len2;
+    CHECK(model_save(m, NULL, &file, &len) == LM_OK, "%s", lm_error_message());
+    model_delete(m);
+    CHECK(set_file_float(file, len, "rnn.bias_hh_l0", 1, -0.0f) &&
+              set_file_float(file, len, "rnn.bias_hh_l1", 1, -0.0f),
+          "no rnn.bias_hh in the saved file");
+    lm_model *a = NULL, *b = NULL;
+    CHECK(model_load(&a, file, len) == LM_OK, "%s", lm_error_message());
+    free(file);
+    if (!a) return;
+    CHECK(model_save(a, NULL, &first, &len1) == LM_OK, "%s", lm_error_message());
+    CHECK(model_load(&b, first, len1) == LM_OK, "%s", lm_error_message());
+    if (b) {
+        CHECK(model_save(b, NULL, &second, &len2) == LM_OK, "%s", lm_error_message());
+        CHECK(len1 == len2 && memcmp(first, second, len1) == 0, "save -> load -> save changed the file");
+        free(second);
+    }
+    free(first);
+    model_delete(b);
+    model_delete(a);
+}
+
 static void test_resume(void) {
     enum { LEN = 400 };
     int32_t ids[LEN];
@@ -751,6 +781,7 @@ int main(void) {
     test_resume();
     test_freeze();
     test_file_ranges();
+    test_negative_zero_bias();
     test_training();
     test_sampling();
     test_api_errors();

@@ -427,6 +427,41 @@ static void test_files(void) {
     seq2seq_delete(a);
 }
 
+/* Fuzz finding of the model file (model_load, 2026-12-02), here for the seq2seq file that folds bias_hh
+ * the same way: a -0 in bias_ih and bias_hh loaded as -0 and came back +0 after one more save and load. */
+static void test_negative_zero_bias(void) {
+    lm_seq2seq *m = make(LM_CELL_LSTM, LM_GRU_TORCH, LM_ATTN_DOT, 0, 1, 6, 7, 4, 5, 2);
+    if (!m) return;
+    char ih[LM_PARAM_NAME_MAX] = "", hh[LM_PARAM_NAME_MAX + 8];
+    for (int k = 0; k < m->n_tensors && !ih[0]; k++)
+        if (strstr(m->table[k].name, ".rnn.bias_ih_l")) {
+            lm_snprintf(ih, sizeof ih, "%s", m->table[k].name);
+            m->params[m->table[k].offset + 2] = (lm_float)-0.0;
+        }
+    const char *at = strstr(ih, "bias_ih");
+    lm_snprintf(hh, sizeof hh, "%.*sbias_hh%s", at ? (int)(at - ih) : 0, ih, at ? at + 7 : "");
+    uint8_t *file, *first, *second;
+    size_t len, len1, len2;
+    CHECK(at && seq2seq_save(m, NULL, &file, &len) == LM_OK, "%s", lm_error_message());
+    seq2seq_delete(m);
+    if (!at) return;
+    CHECK(set_file_float(file, len, hh, 2, -0.0f), "no %s in the saved file", hh);
+    lm_seq2seq *a = NULL, *b = NULL;
+    CHECK(seq2seq_load(&a, file, len) == LM_OK, "%s", lm_error_message());
+    free(file);
+    if (!a) return;
+    CHECK(seq2seq_save(a, NULL, &first, &len1) == LM_OK, "%s", lm_error_message());
+    CHECK(seq2seq_load(&b, first, len1) == LM_OK, "%s", lm_error_message());
+    if (b) {
+        CHECK(seq2seq_save(b, NULL, &second, &len2) == LM_OK, "%s", lm_error_message());
+        CHECK(len1 == len2 && memcmp(first, second, len1) == 0, "save -> load -> save changed the file");
+        free(second);
+    }
+    free(first);
+    seq2seq_delete(b);
+    seq2seq_delete(a);
+}
+
 /* ---- errors ----------------------------------------------------------------------------------- */
 
 /* The exported edge (seq2seq_api.c): every rule once, each failure one sentence naming the function. */
@@ -568,6 +603,7 @@ int main(void) {
     seq2seq_delete(trained);
     test_beam_is_best();
     test_files();
+    test_negative_zero_bias();
     test_errors();
     return check_summary("test_seq2seq");
 }

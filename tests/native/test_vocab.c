@@ -185,6 +185,11 @@ static void test_from_tokens_and_handles(void) {
     int32_t len2[2] = {2, 1};
     CHECK(lm_vocab_from_tokens(&copy, 0, 0, 0, 0, (const uint8_t *)"abc", len2, counts, 2) == LM_ERR_FORMAT,
           "char tokens are single characters");
+    /* fuzz finding (vocab_json, 2026-12-02; tests/fuzz/regressions/vocab_json/): tokens that are UTF-8 only
+     * when concatenated were accepted, and a token was then not UTF-8 on its own */
+    int32_t cut[5] = {5, 3, 4, 3, 4}, c5[5] = {0, 1, 1, 1, 1};
+    CHECK_FAILS(lm_vocab_from_tokens(&copy, 1, 0, 0, 0, (const uint8_t *)"<unk><s></s>it\xc3\x89t\xc3\xa9", cut, c5, 5),
+                LM_ERR_UTF8, "vocab_from_tokens: token 3 is not valid UTF-8");
     int32_t neg[1] = {-1}, one[1] = {1};
     CHECK(lm_vocab_from_tokens(&copy, 0, 0, 0, 0, (const uint8_t *)"a", one, neg, 1) == LM_ERR_FORMAT,
           "negative count");

@@ -53,7 +53,9 @@ const ALIASES = /** @type {const} */ ({ cell: 'model', optimizer: 'opt' });
  * @property {number} [window] W (the window MLP)
  * @property {'torch' | 'lecture'} [gru] the GRU's variant
  * @property {number} [seq] T, the truncated-BPTT window
- * @property {number} [batch] N, parallel streams
+ * @property {number} [batch] N, parallel streams (or sentences a step)
+ * @property {'streams' | 'sentences'} [batching] contiguous streams with the state carried, or whole sentences
+ *   (lines at character level), each from a zero state, padded and the padding masked
  * @property {'adam' | 'adagrad' | 'sgd'} [optimizer] (alias of the setting `opt`)
  * @property {number} [lr] learning rate
  * @property {number} [clip] clipping (0: off)

@@ -1,7 +1,8 @@
 // knobs.mjs — what the lectures' knobs show beside the loss: teacher forcing against free-running on
 // the first held-out tokens (the same targets, the model fed the true previous token or its own
 // greedy prediction), refreshed when the model changes, after a step, on pause, and every 3 s while
-// training. (The init scale and recurrent gain are settings: the gradient-flow plot shows them.)
+// training; and how the batches are made (streams or sentences) under the training settings. (The init
+// scale and recurrent gain are settings: the gradient-flow plot shows them.)
 import { coalesce } from '../kit/element.mjs';
 import { showChar } from '../corpus-check.mjs';
 import { $ } from './dom.mjs';
@@ -32,11 +33,26 @@ async function freeRunningNow(app) {
   }
 }
 
-/** Wire the free-running line to the model. @param {AppState} app */
+/** What a training step takes, from the model's layout (batching streams or sentences). @param {AppState} app */
+function batchingNote(app) {
+  const info = app.trainer.model;
+  const layout = info?.trainable ? info.layout : null;
+  const unit = info?.settings.level === 'word' ? 'sentences' : 'lines';
+  $('batching-note').textContent = !layout
+    ? ''
+    : layout.sentences > 0
+      ? `Each step: ${info.settings.batch} whole ${unit} in turn (of ${layout.sentences} in the training text), each from a zero state, padded to the longest; the padding is masked in the loss (no loss, no gradient).`
+      : `Each step: ${layout.streams} contiguous streams of the text, windows of ${info.settings.seq} tokens, the state carried from window to window.`;
+}
+
+/** Wire the free-running line and the batching note to the model. @param {AppState} app */
 export function initKnobs(app) {
   const refresh = coalesce(() => freeRunningNow(app));
   const { trainer } = app;
-  trainer.on('model', () => refresh());
+  trainer.on('model', () => {
+    refresh();
+    batchingNote(app);
+  });
   trainer.on('state', ({ running }) => {
     if (!running) refresh();
   });

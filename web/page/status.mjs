@@ -89,6 +89,10 @@ export function drawStats(app) {
   show('stat-bigram', loss(bigram, 3));
   show('stat-speed', neural && s?.charsPerSec ? Math.round(s.charsPerSec).toLocaleString() : '–');
   show('stat-ms', neural && s?.msPerStep ? s.msPerStep.toFixed(2) : '–');
+  // threads training, and why one when more were there (web/worker/engine.mjs)
+  const m = /** @type {any} */ (trainer.model);
+  show('stat-cores', neural && m?.threads ? `${m.threads}${m.threadNote ? ' (small)' : ''}` : '–');
+  $('stat-cores').title = neural && m?.threadNote ? `one core: ${m.threadNote}` : '';
   show('stat-params', trainer.model ? trainer.model.parameterCount.toLocaleString() : '–');
   show('clip-count', String(s?.clipEvents ?? 0));
   show('grad-norm', s && Number.isFinite(s.gradNorm) ? fmt(s.gradNorm) : '–');

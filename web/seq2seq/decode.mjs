@@ -71,7 +71,9 @@ export function createDecodeView(client) {
      * host's width, which forces a layout; done every frame that costs the page its frame rate) */
     needsDraw: false,
   };
-  new ResizeObserver(() => {
+  let width = 0; // the host's width, from the observer: Heatmap.draw would otherwise read it and force a layout
+  new ResizeObserver((entries) => {
+    width = entries[entries.length - 1].contentRect.width;
     view.needsDraw = true;
   }).observe(host);
   // Drawn only while on screen: a redraw costs the page a layout, wasted on a heatmap scrolled away.
@@ -230,7 +232,7 @@ export function createDecodeView(client) {
       if (view.ready && step !== view.decodedStep && now - view.lastDecode >= LIVE_EVERY_MS) decode(step);
       if (onScreen && (view.needsDraw || heatmap.dirty)) {
         view.needsDraw = false;
-        heatmap.draw();
+        heatmap.draw(width || undefined);
       }
     },
     /** Decode again now (after a pause, say). @param {number} step */

@@ -84,9 +84,12 @@ export class Heatmap {
     this.dirty = true;
   }
 
-  /** Redraw if something changed or the element was resized. */
-  draw() {
-    const width = this.host.clientWidth;
+  /**
+   * Redraw if something changed or the element was resized. An owner that knows the host's width (from a
+   * ResizeObserver) passes it: reading clientWidth after DOM changes forces a layout in the middle of a frame.
+   * @param {number} [width] the host's width in CSS pixels
+   */
+  draw(width = this.host.clientWidth) {
     if (!width) return;
     if (!this.dirty && this.layout?.width === width) return;
     this.dirty = false;
@@ -120,9 +123,13 @@ export class Heatmap {
     if (this.options.maxHeight && rows * cellH > this.options.maxHeight) cellH = this.options.maxHeight / rows;
     const gridH = rows * cellH;
     const height = Math.ceil(top + gridH + legend);
-    this.canvas.width = Math.round(width * dpr);
-    this.canvas.height = Math.round(height * dpr);
-    this.canvas.style.height = `${height}px`;
+    // Resized only when the size changed: assigning width or height reallocates the bitmap even when
+    // the value is the same, the larger part of a redraw's cost (clearRect below empties it).
+    const w = Math.round(width * dpr),
+      h = Math.round(height * dpr);
+    if (this.canvas.width !== w) this.canvas.width = w;
+    if (this.canvas.height !== h) this.canvas.height = h;
+    if (this.canvas.style.height !== `${height}px`) this.canvas.style.height = `${height}px`;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
 

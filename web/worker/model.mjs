@@ -32,6 +32,7 @@ export async function disposeModel(s) {
   s.model?.dispose();
   s.engine = null;
   s.model = null;
+  s.valSentences = null;
   s.params = [];
 }
 
@@ -145,6 +146,7 @@ export function modelInfo(s, note) {
     bigramLoss: s.bigramLoss,
     layout: s.engine ? { ...s.engine.layout, heldOut: s.heldOut, trainTokens: s.trainIds?.length ?? 0 } : null,
     threads: s.engine ? s.engine.threads : 0,
+    ...(s.engine?.threadNote ? { threadNote: s.engine.threadNote } : {}),
     settings: { ...settings },
     corpus: corpusInfo(s),
     note,
@@ -197,7 +199,14 @@ export async function configure(s, { settings: given }) {
   const model = lm.Model.create(config);
   let engine;
   try {
-    engine = await createEngine(lm, { model, trainIds: /** @type {Int32Array} */ (s.trainIds), settings });
+    const vocab = /** @type {import('lmlab').Vocab} */ (s.vocab);
+    const trainSentences = settings.batching === 'sentences' ? vocab.trainingSentences(s.trainText) : null;
+    engine = await createEngine(lm, {
+      model,
+      trainIds: /** @type {Int32Array} */ (s.trainIds),
+      trainSentences,
+      settings,
+    });
   } catch (err) {
     model.dispose();
     throw err;
@@ -205,6 +214,7 @@ export async function configure(s, { settings: given }) {
   s.model = model;
   s.engine = engine;
   s.trainable = true;
+  s.valSentences = validationSentences(s, settings);
   s.params = model.parameters().map(({ name, shape }) => ({ name, shape }));
   if (!s.params.some((p) => p.name === s.watch)) s.watch = pickDefaultWatch(s);
   resetStats(s);
@@ -219,13 +229,34 @@ function pickDefaultWatch(s) {
   return names.find((n) => /weight_hh/.test(n)) ?? s.params.find((p) => p.shape.length === 2)?.name ?? names[0] ?? '';
 }
 
+/** The most held-out tokens one validation scores (a big softmax scores fewer). @param {Session} s @param {Settings} settings */
+function validationTokens(s, settings) {
+  const V = s.vocab?.size ?? 1;
+  return Math.max(VAL_TOKENS_MIN, Math.min(VAL_TOKENS, Math.floor(VAL_WORK / (V * settings.hidden))));
+}
+
+/**
+ * Batching 'sentences': the first held-out sentences (about validationTokens of them), which validation
+ * scores each from a zero state, as the model trains; null for streams.
+ * @param {Session} s @param {Settings} settings
+ */
+function validationSentences(s, settings) {
+  if (settings.batching !== 'sentences') return null;
+  const all = /** @type {import('lmlab').Vocab} */ (s.vocab).trainingSentences(s.valText);
+  const most = validationTokens(s, settings);
+  const out = [];
+  for (let i = 0, n = 0; i < all.length && n < most; i++) {
+    out.push(all[i]);
+    n += all[i].length;
+  }
+  return out.some((x) => x.length >= 2) ? out : null;
+}
+
 /** @param {Session} s */
 function validationSlice(s) {
   const { seq } = /** @type {Settings} */ (s.settings);
   const valIds = /** @type {Int32Array} */ (s.valIds);
-  const V = s.vocab?.size ?? 1;
-  const { hidden } = /** @type {Settings} */ (s.settings);
-  const most = Math.max(VAL_TOKENS_MIN, Math.min(VAL_TOKENS, Math.floor(VAL_WORK / (V * hidden))));
+  const most = validationTokens(s, /** @type {Settings} */ (s.settings));
   const ids = valIds.length > most ? valIds.subarray(0, most) : valIds;
   const batch = Math.max(1, Math.min(8, Math.floor((ids.length - 1) / (seq + 1))));
   const useSeq = Math.max(1, Math.min(seq, ids.length - 1));
@@ -237,7 +268,8 @@ export function evaluateValidation(s) {
   if (!s.engine || !s.model) return;
   const { ids, batch, seq } = validationSlice(s);
   const t0 = performance.now();
-  const result = s.model.evaluate(ids, { batch, seq });
+  // sentences are scored as they are trained, each from a zero state; streams with the state carried
+  const result = s.valSentences ? s.model.evaluateSentences(s.valSentences) : s.model.evaluate(ids, { batch, seq });
   s.lastVal = performance.now();
   // Big models evaluate slowly: keep validation under a tenth of the training time.
   s.valCostMs = s.lastVal - t0;
@@ -358,10 +390,13 @@ export async function load(s, { bytes, name }) {
       const why = typeof trial === 'number' ? `held-out loss ${trial}` : trial;
       throw new Error(`${name} makes the model's predictions non-finite (${why}), so it was not loaded`);
     }
-    engine = await createEngine(lm, { model, trainIds, settings });
+    const vocab = /** @type {import('lmlab').Vocab} */ (encoded ? encoded.vocab : s.vocab);
+    const trainText = encoded ? encoded.trainText : s.trainText;
+    const trainSentences = settings.batching === 'sentences' ? vocab.trainingSentences(trainText) : null;
+    engine = await createEngine(lm, { model, trainIds, trainSentences, settings });
     let note;
     try {
-      engine.restore(data);
+      await engine.restore(data);
     } catch (err) {
       note = `optimizer state not restored (${err.message}); training continues with a fresh optimizer`;
     }
@@ -371,6 +406,7 @@ export async function load(s, { bytes, name }) {
     s.engine = engine;
     s.settings = settings;
     s.trainable = true;
+    s.valSentences = validationSentences(s, settings);
     s.params = model.parameters().map(({ name: n, shape }) => ({ name: n, shape }));
     if (!s.params.some((p) => p.name === s.watch)) s.watch = pickDefaultWatch(s);
     resetStats(s);

@@ -52,6 +52,8 @@ export function createSession(id) {
     trainIds: /** @type {Int32Array | null} */ (null),
     /** @type {Int32Array | null} valText as ids */
     valIds: /** @type {Int32Array | null} */ (null),
+    /** @type {Int32Array[] | null} batching 'sentences': the held-out sentences validation scores (a slice) */
+    valSentences: /** @type {Int32Array[] | null} */ (null),
     /** false: the text is too short to hold text out, validation uses the training text */
     heldOut: true,
     /** @type {import('lmlab').Bigram | null} counted on trainText, add-one smoothed */

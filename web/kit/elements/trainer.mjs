@@ -19,6 +19,7 @@ const SETTING_ATTRIBUTES = /** @type {const} */ ({
   gru: 'gru',
   seq: 'seq',
   batch: 'batch',
+  batching: 'batching',
   optimizer: 'optimizer',
   lr: 'lr',
   clip: 'clip',
