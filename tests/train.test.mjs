@@ -282,6 +282,37 @@ test('CLI: --lr-decay linear lowers the rate over --steps and records it; a bad 
   }
 });
 
+test('CLI: what the flags leave out is the per-cell recipe (scripts/cli/_defaults.mjs), recorded in the file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lmlab-defaults-'));
+  try {
+    const data = join(dir, 'tiny.txt');
+    writeFileSync(data, 'the cat sat on the mat.\n'.repeat(100));
+    const out = join(dir, 'm.safetensors');
+    const train = (...flags) => {
+      const run = cli(['train', '--data', data, '--hidden', '8', '--steps', '2', '--quiet', '--out', out, ...flags]);
+      assert.equal(run.status, 0, run.stderr);
+      const bytes = readFileSync(out);
+      const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8'));
+      const t = JSON.parse(header.__metadata__.training);
+      const [V, E] = header['embedding.weight'].shape; // one-hot input is stored as a (V, V) identity
+      const embedding = V === E ? 0 : E;
+      return [t.lr, t.lrDecay, t.clip, t.clipMode, embedding];
+    };
+    assert.deepEqual(train(), [0.004, 'linear', 125, 'norm', 32]); // rnn
+    assert.deepEqual(train('--cell', 'lstm'), [0.008, 'linear', 125, 'norm', 32]);
+    assert.deepEqual(train('--cell', 'gru', '--seq', '10'), [0.008, 'linear', 50, 'norm', 32]); // 5 per step
+    assert.deepEqual(train('--cell', 'window'), [0.002, 'none', 5, 'value', 32]);
+    // a flag given keeps its old meaning: --clip alone clips element-wise; another optimizer, no decay
+    assert.deepEqual(train('--clip', '3'), [0.004, 'linear', 3, 'value', 32]);
+    assert.deepEqual(train('--optimizer', 'adagrad', '--embedding', '0'), [0.1, 'none', 125, 'norm', 0]);
+    assert.deepEqual(train('--lr-decay', 'none', '--clip-mode', 'value'), [0.004, 'none', 5, 'value', 32]);
+    // batches of sentences (not measured for the new recipe) keep the old one
+    assert.deepEqual(train('--batching', 'sentences'), [0.002, 'none', 5, 'value', 32]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('CLI: word level with masked-word accuracy; Ctrl-C saves a checkpoint', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lmlab-cli-'));
   try {

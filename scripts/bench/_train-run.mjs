@@ -29,8 +29,9 @@ export function encodeCorpus(lm, text) {
  * @param {any} lm loaded lmlab
  * @param {{ V: number, train: Int32Array, held: Int32Array }} ids
  * @param {{ cell: string, hidden: number, embedding: number, batch: number, seq: number,
- *           optimizer: string, lr: number, clip: number, clipMode: string, lrDecay?: 'linear' }} config
- *   lrDecay 'linear' (budget mode): the rate falls linearly over the budget (linearDecay)
+ *           optimizer: string, lr: number, clip: number, clipMode: string, lrDecay?: 'linear', seed?: number }} config
+ *   lrDecay 'linear' (budget mode): the rate falls linearly over the budget (linearDecay); seed: the
+ *   model's initialisation (default 1)
  * @param {{ steps?: number, seconds?: number, wallNow: () => number, cpuNow?: () => number }} mode
  *   clocks in seconds; cpuNow (Node) is the process CPU time, absent in a browser
  */
@@ -41,7 +42,7 @@ export function trainRun(lm, ids, config, mode) {
     vocabSize: ids.V,
     embedding: config.embedding,
     hidden: config.hidden,
-    seed: 1,
+    seed: config.seed ?? 1,
   });
   const trainer = new lm.Trainer(model, ids.train, {
     batch: config.batch,

@@ -7,6 +7,7 @@ import { LIMITS } from '../../wasm_glue/constants.mjs';
 import { createHash } from 'node:crypto';
 import { GIVEN, parseFlags, UsageError } from './_args.mjs';
 import { linearDecay } from './_schedule.mjs';
+import { CLIP_NORM_PER_STEP, cellDefaults } from './_defaults.mjs';
 import {
   checkVocabularySize,
   decodeIds,
@@ -57,8 +58,8 @@ export const usage = `usage: node scripts/lmlab.mjs train [flags]
   --min-count K        word level: rarer words become <unk> (default 1)
   --cell NAME          rnn | lstm | gru | window (default rnn)
   --hidden H           hidden size (default 128)
-  --embedding E        embedding size, 0 = one-hot input (default 0; the window model: 32;
-                       with --embeddings: the vectors' size)
+  --embedding E        embedding size, 0 = one-hot input (default 32; with --embeddings: the
+                       vectors' size)
   --embeddings FILE    start the embedding from pre-trained word vectors (word2vec/GloVe text:
                        a word and its numbers per line, optional "count dim" header); words
                        without a vector are initialised as usual and reported
@@ -85,12 +86,16 @@ export const usage = `usage: node scripts/lmlab.mjs train [flags]
                        too small to gain (or batch < 16, or --batching sentences) trains on one and
                        says so (docs/training.md, "Every core")
   --optimizer NAME     sgd | adagrad | adam (default adam; adagrad 0.1 is min-char-rnn's setting)
-  --lr X               learning rate (default: adagrad 0.1, adam 0.002, sgd 0.01)
+  --lr X               learning rate (default: adagrad 0.1, sgd 0.01, adam by cell on streams: rnn
+                       0.004, lstm and gru 0.008; window and --batching sentences 0.002)
   --lr-decay none|linear  linear: the rate falls from --lr to --lr/50 over --steps or --minutes
-                       (default none; the best 60 s results used it, see docs/benchmarks.md)
+                       (default: linear with adam for rnn, lstm and gru on streams, else none)
   --momentum X         sgd only (default 0)
-  --clip C             clip gradients; 0 = off (default 5)
-  --clip-mode MODE     value (element-wise to [-C, C]) | norm (global norm) (default value)
+  --clip C             clip gradients; 0 = off (default: norm 5 per step of --seq, 125 at T 25, for
+                       rnn, lstm and gru on streams; else 5)
+  --clip-mode MODE     value (element-wise to [-C, C]) | norm (global norm) (default norm for rnn,
+                       lstm and gru on streams unless --clip is given; else value). The defaults are
+                       the best measured per cell for one minute: docs/benchmarks.md, Defaults
   --steps S            optimizer steps to run (default 1000 unless --minutes)
   --minutes M          train for this long instead (wall clock)
   --seed S             initialisation seed (default 1)
@@ -125,7 +130,7 @@ const spec = {
   threads: { type: 'int', min: 1, max: 256 },
   optimizer: { type: 'string', choices: ['sgd', 'adagrad', 'adam'] },
   lr: { type: 'number' },
-  'lr-decay': { type: 'string', default: 'none', choices: ['none', 'linear'] },
+  'lr-decay': { type: 'string', choices: ['none', 'linear'] },
   momentum: { type: 'number', min: 0, max: 0.999999 },
   clip: { type: 'number', min: 0 },
   'clip-mode': { type: 'string', choices: ['value', 'norm'] },
@@ -192,7 +197,7 @@ export async function run(argv) {
       );
     f.embedding = pretrained.dim;
   }
-  f.embedding ??= f.cell === 'window' ? 32 : 0;
+  f.embedding ??= cellDefaults(f.cell).embedding; // 32 for every cell
   checkOutPath(f.out, { inputs: [['--data', f.data]] }); // before any work: never after an hour of training
   const { loadLmlab } = await import('../../wasm_glue/index.mjs');
   const lm = await loadLmlab();
@@ -246,16 +251,28 @@ export async function run(argv) {
   let embeddingReport = null;
   if (pretrained) embeddingReport = model.setEmbedding(pretrained, { vocab });
   const optimizer = f.optimizer ?? saved?.optimizer ?? 'adam';
+  const seq = f.seq ?? saved?.seq ?? 25;
+  const batching = f.batching ?? saved?.batching ?? 'streams';
+  // What the flags leave out: the cell's measured-best recipe (_defaults.mjs), measured on streams; the
+  // global-norm clip is calibrated for their loss summed over T. Batches of sentences (a mean per
+  // token; not measured) keep the old recipe: Adam 0.002, clip ±5, no decay.
+  const streams = batching === 'streams';
+  const defaults = streams
+    ? cellDefaults(f.resume ? model.config.cell : f.cell, seq)
+    : { lr: 0.002, clipMode: 'value', lrDecay: 'none' };
+  const normDefault = defaults.clipMode === 'norm' && f.clip === undefined;
+  const clipMode = f['clip-mode'] ?? saved?.clip_mode ?? (normDefault ? 'norm' : 'value');
   const options = {
     batch: f.batch ?? saved?.batch ?? 32,
-    seq: f.seq ?? saved?.seq ?? 25,
+    seq,
     optimizer,
-    lr: f.lr ?? saved?.lr ?? (optimizer === 'adagrad' ? 0.1 : optimizer === 'adam' ? 0.002 : 0.01),
+    lr: f.lr ?? saved?.lr ?? (optimizer === 'adagrad' ? 0.1 : optimizer === 'adam' ? defaults.lr : 0.01),
     momentum: f.momentum ?? saved?.momentum ?? 0,
-    clip: f.clip ?? saved?.clip ?? 5,
-    clipMode: f['clip-mode'] ?? saved?.clip_mode ?? 'value',
-    batching: f.batching ?? saved?.batching ?? 'streams',
+    clip: f.clip ?? saved?.clip ?? (clipMode === 'norm' ? CLIP_NORM_PER_STEP * seq : 5),
+    clipMode,
+    batching,
   };
+  const lrDecay = f['lr-decay'] ?? (optimizer === 'adam' ? defaults.lrDecay : 'none');
   const bySentence = options.batching === 'sentences';
   const trainIds = vocab.encode(trainText);
   const valIds = valText ? vocab.encode(valText) : new Int32Array(0);
@@ -293,7 +310,7 @@ export async function run(argv) {
     vocab: JSON.stringify(vocab.toJSON()),
     level: vocab.level,
     data: corpus.name,
-    training: JSON.stringify({ ...options, lrDecay: f['lr-decay'], valFraction: f['val-fraction'] }),
+    training: JSON.stringify({ ...options, lrDecay, valFraction: f['val-fraction'] }),
     trainText: JSON.stringify(textFingerprint(trainText)),
   };
 
@@ -317,7 +334,7 @@ export async function run(argv) {
   }
   if (model.frozen().length) log(`frozen (left as they are): ${model.frozen().join(', ')}`);
   log(
-    `training: ${options.optimizer} lr ${options.lr}${f['lr-decay'] === 'linear' ? ' decaying linearly to 1/50' : ''}, clip ${options.clip} (${options.clipMode}), ${threadNote}, ${bySentence ? `batches of ${options.batch} sentences (padded, masked; at most ${options.seq} steps)` : `batch ${options.batch} x seq ${options.seq}`}${resumeBytes ? `, resumed at step ${trainer.step}${textNote}` : ''}`,
+    `training: ${options.optimizer} lr ${options.lr}${lrDecay === 'linear' ? ' decaying linearly to 1/50' : ''}, clip ${options.clip} (${options.clipMode}), ${threadNote}, ${bySentence ? `batches of ${options.batch} sentences (padded, masked; at most ${options.seq} steps)` : `batch ${options.batch} x seq ${options.seq}`}${resumeBytes ? `, resumed at step ${trainer.step}${textNote}` : ''}`,
   );
 
   const valSlice = valIds.subarray(0, Math.min(valIds.length, f['val-tokens']));
@@ -404,9 +421,9 @@ export async function run(argv) {
       const done = trainer.step - startStep;
       const untilCheck = f.every - (trainer.step % f.every);
       // with --steps and a decay, at most 1/200 of the run between rate changes (chunks follow time otherwise)
-      const decayCap = f['lr-decay'] === 'linear' && f.minutes === undefined ? Math.ceil(target / 200) : Infinity;
+      const decayCap = lrDecay === 'linear' && f.minutes === undefined ? Math.ceil(target / 200) : Infinity;
       const count = Math.max(1, Math.min(chunk, target - done, untilCheck, decayCap));
-      if (f['lr-decay'] === 'linear') {
+      if (lrDecay === 'linear') {
         const spent = f.minutes !== undefined ? 1 - (deadline - Date.now()) / (f.minutes * 60000) : done / target;
         trainer.setLearningRate(options.lr * linearDecay(spent));
       }
