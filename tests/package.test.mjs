@@ -443,7 +443,10 @@ try {
   const html =
     '<!doctype html><meta charset="utf-8"><title>lmlab</title><link rel="icon" href="data:,"><script type="module" src="app.js"></script>';
   writeFileSync(join(site, 'index.html'), html);
-  copyFileSync(join(dir, 'node_modules/lmlab/build/lmlab.wasm'), join(site, 'lmlab.wasm'));
+  // As README and docs/install.md say: both builds beside the bundle (without lmlab-fma.wasm, a browser
+  // with relaxed SIMD asks for it, logs a 404 and falls back to lmlab.wasm).
+  for (const name of ['lmlab.wasm', 'lmlab-fma.wasm'])
+    copyFileSync(join(dir, 'node_modules/lmlab/build', name), join(site, name));
   // The same bundle without its .wasm: the error says what to do.
   mkdirSync(join(dir, 'bare'));
   copyFileSync(join(site, 'app.js'), join(dir, 'bare/app.js'));
