@@ -8,28 +8,8 @@
 // analogy against cosines computed here; unknown words named; the map's tokens the most frequent ones.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { loadLmlab } from '../wasm_glue/index.mjs';
+import { lm, call, session } from './worker-harness.mjs';
 import { pca2 } from '../web/worker/pca.mjs';
-
-/** @type {any[]} everything the worker posted */
-const posted = [];
-globalThis.self = /** @type {any} */ ({ postMessage: (message) => posted.push(message) });
-const { W } = await import('../web/worker/worker-state.mjs');
-W.lm = await loadLmlab();
-await import('../web/worker.mjs');
-const lm = W.lm;
-
-let nextId = 1;
-/** Post one request as the page does; the reply's result, or its error thrown. */
-async function call(type, payload = {}, session = 1) {
-  const id = nextId++;
-  await /** @type {any} */ (globalThis.self).onmessage({ data: { id, session, type, ...payload } });
-  const reply = posted.find((m) => m.type === 'reply' && m.id === id);
-  assert.ok(reply, `no reply to ${type}`);
-  if (!reply.ok) throw Object.assign(new Error(reply.error), { code: reply.code });
-  return reply.result;
-}
-const session = () => W.sessions.get(1);
 const params = () =>
   session()
     .model.parameters()
