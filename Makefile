@@ -222,8 +222,10 @@ build/drivers/%: build/drivers/%.o build/san/liblmlab.a
 # `make test` is the full suite (the README's test command, and .ci/run's); `make check` the quick
 # loop. Both build everything they need in parallel first, then run the native suites JOBS at a time
 # with each one's output printed whole, in a fixed order (scripts/run-ordered.sh), then the node test
-# files JOBS at a time (node reports them in file order) and the page test alone, because it measures
-# frame rates and click latency. T=<name …> narrows them to the named suites:
+# files JOBS at a time (node reports them in file order) and then, one at a time with nothing else
+# running, the tests that measure the page's smoothness (frame rates, click latency, the longest
+# main-thread task): beside other suites on two cores they measured the other suites (CI once saw a
+# 633 ms task at load 5.5 where a quiet run sees none over 130 ms). T=<name …> narrows them to the named suites:
 # T=layers means tests/native/test_layers.c and tests/layers.test.mjs (T=test_layers or
 # T=tests/layers.test.mjs name just one of the two).
 RUN_san   = echo "== native $(1) (float, ASan+UBSan)" && ASAN_OPTIONS=detect_leaks=1 build/san/$(1)
@@ -248,7 +250,7 @@ CHECK_NODE_FILES := $(filter-out $(NODE_ONLY_IN_TEST),$(T_NODE))
 run_bins = $(foreach r,$(1),build/$(subst :,/,$(r)))
 run_native = $(if $(strip $(1)),scripts/run-ordered.sh $(JOBS) $(foreach r,$(1),'$(call RUN_$(word 1,$(subst :, ,$(r))),$(word 2,$(subst :, ,$(r))))'),\
   echo "$(2): T=$(T) names none of its native suites")
-NODE_ALONE := tests/web.test.mjs tests/seq2seq-page.test.mjs
+NODE_ALONE := tests/web.test.mjs tests/seq2seq-page.test.mjs tests/web-freeze.test.mjs
 NODE_TEST_ENV := LMLAB_NATIVE_DRIVERS=$(CURDIR)/build/drivers
 run_node = $(if $(strip $(1)),true \
   $(if $(filter-out $(NODE_ALONE),$(1)),&& $(NODE_TEST_ENV) node --test --test-concurrency=$(JOBS) $(filter-out $(NODE_ALONE),$(1))) \

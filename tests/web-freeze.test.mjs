@@ -6,7 +6,8 @@
 // and counts them (setCorpus) and answers with the statistics and the probe excerpt: the main thread
 // never holds the text. Before, a 32 MB file blocked the page for 15–30 s, Brown for 1.7–3.2 s.
 // The limit is for a machine with a core to spare: on a busier one (load average above the cores)
-// it scales by load/cores, and the numbers are printed (`# …`) with the load.
+// it scales by load/cores, and the numbers are printed (`# …`) with the load. `make test` runs this file
+// alone, after the parallel suites (NODE_ALONE in the Makefile).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
