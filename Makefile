@@ -326,11 +326,13 @@ demo: web
 # vectors only (-msse4.2 -mno-avx), the fair baseline for WASM's 128-bit SIMD.
 # MAKEFLAGS is cleared for it: the benchmarks call make themselves, outside this make's job server.
 bench: build/lmlab.wasm build/lmlab-kernels.wasm build/lmlab-seq2seq.wasm $(FMA_WASM) $(BENCH_NAMES:%=build/bench/%) $(BENCH_NAMES:%=build/bench-sse/%) | setup-node
+	@scripts/setup.sh bench
 	MAKEFLAGS= node scripts/bench.mjs
 
 # The scaling section alone (threads: ParallelTrainer in Node and a Chromium worker), to rerun on a quiet
 # machine; flags after --: make bench-scaling ARGS='--rounds 5 --seconds 5'.
-bench-scaling: build/lmlab.wasm | setup-node
+bench-scaling: build/lmlab.wasm $(FMA_WASM) | setup-node
+	@scripts/setup.sh bench
 	node scripts/bench.mjs --only scaling $(ARGS)
 
 build/bench/flags: FORCE
