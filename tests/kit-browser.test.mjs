@@ -94,6 +94,77 @@ test('the kit is one module with its worker and .wasm beside it', async () => {
   assert.doesNotMatch(kit, /import\s*\(?\s*["']\.\.?\/(?!worker)/, 'no other module is loaded');
 });
 
+test("<lm-attention>: fed a reversal's weights it draws the anti-diagonal, α on hover, bad weights refused and the old kept, no worker started", async () => {
+  await writeFile(
+    join(SITE, 'attention.html'),
+    '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>α</title>' +
+      '<script type="module" src="kit/lmlab-kit.js"></script><lm-attention id="a"></lm-attention>',
+  );
+  const page = await openPage(`${SUB}/attention.html`);
+  await page.waitForFunction(() => customElements.get('lm-attention'));
+  const refusals = await page.evaluate(() => {
+    const el = /** @type {any} */ (document.getElementById('a'));
+    const source = [...'hello', '</s>'];
+    const output = [...'olleh', '</s>'];
+    // α (6, 6): output step i looks at source position 4 - i, and </s> at </s>
+    const alpha = new Float32Array(36);
+    for (let i = 0; i < 5; i++) ((alpha[i * 6 + (4 - i)] = 0.9), (alpha[i * 6 + 5] = 0.1));
+    alpha[35] = 1;
+    el.set({ source, output, alpha });
+    const refused = [];
+    const attempt = (w) => {
+      try {
+        el.set(w);
+        refused.push(null);
+      } catch (err) {
+        refused.push(err.message);
+      }
+    };
+    attempt({ source, output, alpha: alpha.slice(1) });
+    attempt({ source, output, alpha: alpha.map((v, k) => (k === 0 ? NaN : v)) });
+    attempt({ source, output, alpha: alpha.map((v, k) => (k === 3 ? 0.5 : v)) });
+    attempt({ source: 'hello', output, alpha });
+    return { refused, kept: el.shown.output.join('') };
+  });
+  assert.match(refusals.refused[0], /alpha has 35 values, but 6 output × 6 source tokens need 36/);
+  assert.match(refusals.refused[1], /α\[0\]\[0\] = NaN is not a weight/);
+  assert.match(refusals.refused[2], /row 0 of α sums to 1\.5000, not 1/);
+  assert.match(refusals.refused[3], /source and output as arrays/);
+  assert.equal(refusals.kept, 'olleh</s>', 'a refused set() keeps the weights shown');
+  await waitDrawn(page, 'lm-attention');
+  // hover the first row's brightest cell (column 5 of 6: 'o' looks at the source's 'o')
+  const layout = await page.evaluate(() => {
+    const rect = document.querySelector('lm-attention canvas').getBoundingClientRect();
+    const L = /** @type {any} */ (document.getElementById('a')).heatmap.layout;
+    return { x: rect.left + L.left + 4.5 * L.cellW, y: rect.top + L.top + 0.5 * L.cellH };
+  });
+  await page.mouse.move(layout.x, layout.y);
+  const tooltip = page.locator('lm-attention .tooltip');
+  await tooltip.waitFor({ state: 'visible', timeout: 5000 });
+  assert.match(await tooltip.innerText(), /output 1 'o' ← source 5 'o': α = 0\.900/);
+  // the keyboard reaches every cell too: one step right is the source's </s>
+  await page.focus('lm-attention canvas');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForTimeout(100);
+  assert.match(await tooltip.innerText(), /output 1 'o' ← source [0-9] '.+': α = /);
+  // a Seq2Seq translation as translate() returns it: rows = tokens and </s> (it ended)
+  const fromTranslation = await page.evaluate(() => {
+    const el = /** @type {any} */ (document.getElementById('a'));
+    el.set({
+      sourceTokens: ['a', 'b', '</s>'],
+      tokens: ['b', 'a'],
+      ended: true,
+      alpha: { data: new Float32Array([0, 1, 0, 1, 0, 0, 0, 0, 1]), shape: [3, 3] },
+    });
+    return el.shown.output.join(' ');
+  });
+  assert.equal(fromTranslation, 'b a </s>');
+  await page.screenshot({ path: join(ARTIFACTS, 'kit-attention.png') });
+  assert.equal(await fetched(page, '/kit/worker.js'), 0, 'a view fed directly starts no worker');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test("an author's page of a dozen lines: the trainer trains, its three views draw", async () => {
   const page = await openPage(`${SUB}/author.html`);
   await page.waitForSelector('lm-trainer button.lm-primary:not([disabled])', { timeout: 30000 });

@@ -21,7 +21,7 @@
 //                      (loaded when its card comes near the screen: lazyVectors below)
 // Every page function takes `app` as its first argument; only this file creates it.
 import { lessonFromQuery } from './lesson.mjs';
-import { createTrainer, registerTrainer } from './kit/index.mjs';
+import { createTrainer, registerTrainer, setWorkerUrl } from './kit/index.mjs';
 import {
   choosePreset,
   dragLeave,
@@ -66,6 +66,9 @@ const TEST_HOOKS = query.get('testhooks') === '1';
 query.delete('testhooks');
 /** The link's settings and lesson; its errors (bad values of known fields) are shown once the page starts. */
 const linked = lessonFromQuery(query.toString());
+// The page's training worker is dist/worker.js, beside index.html. The kit would look beside its own
+// module, which the page's bundler may move into chunks/ (as any page that bundles the kit may).
+setWorkerUrl(new URL('./worker.js', document.baseURI));
 
 /** Everything the page holds. Fields are changed in place, never added. */
 const app = {

@@ -1,7 +1,7 @@
 // index.mjs — the lmlab kit, the one module an author's page loads (built to dist/kit/lmlab-kit.js,
 // with worker.js and lmlab.wasm beside it): it defines the view elements — <lm-trainer>,
 // <lm-loss-chart>, <lm-gradient-flow>, <lm-hidden-states>, <lm-bigram-matrix>, <lm-next-token>,
-// <lm-equations>, <lm-embedding-map> — and exports the trainer client and the registry underneath them. The API is
+// <lm-equations>, <lm-embedding-map>, <lm-attention> (a seq2seq model's α, fed directly) — and exports the trainer client and the registry underneath them. The API is
 // documented and versioned in docs/kit.md (KIT_VERSION). The full page (web/app.mjs) is built on
 // these same pieces.
 import { LmTrainerElement } from './elements/trainer.mjs';
@@ -12,11 +12,12 @@ import { LmBigramMatrixElement } from './elements/bigram-matrix.mjs';
 import { LmNextTokenElement } from './elements/next-token.mjs';
 import { LmEquationsElement } from './elements/equations.mjs';
 import { LmEmbeddingMapElement } from './elements/embedding-map.mjs';
+import { LmAttentionElement } from './elements/attention.mjs';
 
 export { createTrainer, Trainer, KIT_VERSION } from './trainer.mjs';
 export { registerTrainer, findTrainer, whenTrainer } from './registry.mjs';
 export { setWorkerUrl } from './hub.mjs';
-export { LmView } from './element.mjs';
+export { LmView, coalesce, whileTraining } from './element.mjs';
 export { LossHistory } from './history.mjs';
 
 /** Every element of the kit, by tag name. */
@@ -29,6 +30,7 @@ export const ELEMENTS = Object.freeze({
   'lm-next-token': LmNextTokenElement,
   'lm-equations': LmEquationsElement,
   'lm-embedding-map': LmEmbeddingMapElement,
+  'lm-attention': LmAttentionElement,
 });
 
 /** Define the elements (once; a page that loads the kit twice keeps the first definitions). */

@@ -3,7 +3,7 @@
 // greedy prediction), refreshed when the model changes, after a step, on pause, and every 3 s while
 // training; and how the batches are made (streams or sentences) under the training settings. (The init
 // scale and recurrent gain are settings: the gradient-flow plot shows them.)
-import { coalesce } from '../kit/element.mjs';
+import { coalesce } from '../kit/index.mjs';
 import { showChar } from '../corpus-check.mjs';
 import { $ } from './dom.mjs';
 

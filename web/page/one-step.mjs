@@ -3,7 +3,7 @@
 // vocabulary as bars with the target marked (its rank when it is not among them), and
 // J_t = −log ŷ_t[y_t]; beside it every step's J_t, clickable, and their sum and mean (the loss).
 // Steppable with ◀ ▶, the slider or the arrow keys; follows the model and the probe text.
-import { coalesce } from '../kit/element.mjs';
+import { coalesce } from '../kit/index.mjs';
 import { renderBars } from '../views/bars.mjs';
 import { showChar } from '../corpus-check.mjs';
 import { $ } from './dom.mjs';

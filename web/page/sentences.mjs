@@ -3,7 +3,7 @@
 // word" (candidates for [MASK] by the bigram and by the neural model, side by side, with the cost of
 // the neural ranking). The worker answers (worker/sentences.mjs); a refused sentence is shown under
 // its box and nothing else changes. Both follow the model: rebuilt, stepped, paused.
-import { coalesce } from '../kit/element.mjs';
+import { coalesce } from '../kit/index.mjs';
 import { showChar } from '../corpus-check.mjs';
 import { $, showError } from './dom.mjs';
 import { anyRunning, pauseTraining, startTraining } from './training.mjs';

@@ -5,7 +5,7 @@
 // after. A refused file is shown under the picker and the model is as it was (the worker checks
 // everything before it writes). The Embedding map card is the kit's <lm-embedding-map>, in index.html.
 // app.mjs loads this module when the card comes near the screen (a chunk of its own in the built site).
-import { coalesce } from '../kit/element.mjs';
+import { coalesce } from '../kit/index.mjs';
 import { formatBytes, showChar } from '../corpus-check.mjs';
 import { $, showError } from './dom.mjs';
 import { VECTORS_CARD } from './vectors-card.mjs';

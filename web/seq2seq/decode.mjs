@@ -1,23 +1,21 @@
 // decode.mjs — the seq2seq mode's "Try it" card: a box to type a source, its greedy and beam (width 4)
 // outputs from the worker's current model, decoded again as training goes on (at most once a second
-// while the step moves, one request in flight at a time), and the alignment heatmap of one of them:
-// rows the output tokens, columns the source tokens and </s>, α per cell (hover or arrow keys for the
-// value). For reverse and sort the expected output is known and shown beside.
+// while the step moves, one request in flight at a time), and the alignment heatmap of one of them in
+// the kit's <lm-attention> element: rows the output tokens, columns the source tokens and </s>, α per
+// cell (hover or arrow keys for the value). For reverse and sort the expected output is known and
+// shown beside.
 import { $, showError } from '../page/dom.mjs';
-import { Heatmap } from '../views/heatmap.mjs';
-import { HEAT } from '../views/colormap.mjs';
+import { LmAttentionElement } from '../kit/elements/attention.mjs';
+
+// The mode is a bundle of its own (seq2seq/mode.js); the page's kit has defined the tag already.
+if (!customElements.get('lm-attention')) customElements.define('lm-attention', LmAttentionElement);
 
 const TYPE_DELAY_MS = 120; // decode this long after the last keystroke
 const LIVE_EVERY_MS = 1000; // while training: decode again at most this often
-const CELL_PX = 30; // the heatmap's widest cell, so a short source is not blown up to the card's width
-const MAX_HEIGHT_PX = 420; // a long output (an untrained model runs to the length cap) gets flatter rows
 
 /** @typedef {{ output: string, tokens: string[], ended: boolean, logProb: number, sourceTokens: string[],
  *   unknown: number, alpha: { data: Float32Array, shape: number[] } }} Decoded */
 /** @typedef {{ source: string, unknown: number, greedy: Decoded, beam: Decoded, beamWidth: number }} Decoding */
-
-/** A token as a label: a space and control characters made visible. @param {string} t */
-const label = (t) => (t === ' ' ? '␣' : t === '\t' ? '⇥' : t);
 
 /**
  * The output a built-in task expects for `source`, or null when the page cannot know it.
@@ -35,19 +33,7 @@ export function expectedOutput(task, source) {
 export function createDecodeView(client) {
   const box = $('s2s-source', HTMLInputElement);
   const which = $('s2s-align-which', HTMLSelectElement);
-  const host = $('s2s-alignment');
-  const heatmap = new Heatmap(host, {
-    colormap: HEAT,
-    label: 'Attention weights α: one row per output token, one column per source token',
-    square: true,
-    maxHeight: MAX_HEIGHT_PX,
-    describe: (r, c, v) => {
-      const d = view.shown;
-      if (!d) return '';
-      const rows = rowLabels(d);
-      return `output ${r + 1} '${rows[r]}' ← source ${c + 1} '${label(d.sourceTokens[c])}': α = ${v.toFixed(3)}`;
-    },
-  });
+  const alignment = /** @type {LmAttentionElement} */ ($('s2s-alignment'));
 
   const view = {
     /** a run is configured, with its settings */
@@ -56,8 +42,6 @@ export function createDecodeView(client) {
     ready: false,
     /** @type {Decoding | null} the newest result */
     result: /** @type {Decoding | null} */ (null),
-    /** @type {Decoded | null} the output whose α the heatmap shows */
-    shown: /** @type {Decoded | null} */ (null),
     inFlight: false,
     again: false,
     decodedStep: -1,
@@ -67,25 +51,7 @@ export function createDecodeView(client) {
     /** the box still holds the example the page put there (replaced by the next run's) */
     exampleText: '',
     decodes: 0,
-    /** the heatmap has new data or a new width: draw it in the next frame (Heatmap.draw reads the
-     * host's width, which forces a layout; done every frame that costs the page its frame rate) */
-    needsDraw: false,
   };
-  let width = 0; // the host's width, from the observer: Heatmap.draw would otherwise read it and force a layout
-  new ResizeObserver((entries) => {
-    width = entries[entries.length - 1].contentRect.width;
-    view.needsDraw = true;
-  }).observe(host);
-  // Drawn only while on screen: a redraw costs the page a layout, wasted on a heatmap scrolled away.
-  let onScreen = false;
-  new IntersectionObserver((entries) => {
-    onScreen = entries.some((e) => e.isIntersecting);
-  }).observe(host);
-
-  /** @param {Decoded} d */
-  function rowLabels(d) {
-    return [...d.tokens.map(label), ...(d.ended ? ['</s>'] : [])];
-  }
 
   /** @param {string} id @param {Decoded} d @param {string | null} expected */
   function writeOutput(id, d, expected) {
@@ -103,39 +69,27 @@ export function createDecodeView(client) {
   function showAlignment() {
     const r = view.result;
     const note = $('s2s-align-note');
-    view.needsDraw = true;
     if (!r) {
-      heatmap.clear();
-      host.hidden = true;
+      alignment.clear();
+      alignment.hidden = true;
       note.textContent = '';
       return;
     }
     const d = which.value === 'beam' ? r.beam : r.greedy;
-    view.shown = d;
-    const [rows, cols] = d.alpha.shape;
+    const rows = d.alpha.shape[0];
     if (view.attention === 'none') {
-      host.hidden = true;
+      alignment.hidden = true;
       note.textContent =
         'No attention: the decoder sees the source only through the encoder’s final state (the bottleneck), so there are no weights to draw. Choose dot or additive attention.';
       return;
     }
     if (rows === 0) {
-      host.hidden = true;
+      alignment.hidden = true;
       note.textContent = 'The output is empty: no step to draw.';
       return;
     }
-    host.hidden = false;
-    // Square cells at most CELL_PX wide: the row labels' width plus the columns.
-    const widest = Math.max(...rowLabels(d).map((t) => t.length));
-    host.style.maxWidth = `${cols * CELL_PX + 12 + 8 * Math.min(widest, 12)}px`;
-    heatmap.set({
-      values: d.alpha.data,
-      rows,
-      cols,
-      rowLabels: rowLabels(d),
-      colLabels: d.sourceTokens.map(label),
-      scale: 1,
-    });
+    alignment.hidden = false;
+    alignment.set(d);
     note.textContent =
       `Row i: how much output step i looked at each source position (α, each row sums to 1). ` +
       (view.task === 'reverse' ? 'Reversing, the weights should form an anti-diagonal.' : '');
@@ -230,10 +184,6 @@ export function createDecodeView(client) {
     /** From the animation frame: decode again when training moved the model. @param {number} step @param {number} now */
     tick(step, now) {
       if (view.ready && step !== view.decodedStep && now - view.lastDecode >= LIVE_EVERY_MS) decode(step);
-      if (onScreen && (view.needsDraw || heatmap.dirty)) {
-        view.needsDraw = false;
-        heatmap.draw(width || undefined);
-      }
     },
     /** Decode again now (after a pause, say). @param {number} step */
     refresh(step) {
