@@ -173,7 +173,7 @@ test('native and WASM agree on the same seed (the benchmark driver in --check mo
 
 const cli = (args) => spawnSync(process.execPath, ['scripts/lmlab.mjs', ...args], { encoding: 'utf8' });
 
-test('CLI: train, eval (--json, --batch 1), sample (reproducible), resume', () => {
+test('CLI: train, eval (--json, --batch 1, --free-running), sample (reproducible), resume', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lmlab-cli-'));
   try {
     const data = join(dir, 'tiny.txt');
@@ -215,6 +215,30 @@ test('CLI: train, eval (--json, --batch 1), sample (reproducible), resume', () =
     );
     const human = cli(['eval', '--model', out, '--data', data]);
     assert.match(human.stdout, /loss [\d.]+ nats\/char {3}perplexity [\d.]+ {3}[\d.]+ bits\/char/);
+    // teacher-forced vs free-running on the same targets: the same numbers as the JS API's freeRunning
+    const free = cli(['eval', '--model', out, '--data', data, '--free-running', '40', '--prime', '7', '--json']);
+    assert.equal(free.status, 0, free.stderr);
+    const fr = JSON.parse(free.stdout).freeRunning;
+    assert.equal(fr.tokens, 34);
+    assert.equal(fr.primeText, 'ROMEO: ');
+    assert.equal(fr.truth, readFileSync(data, 'utf8').slice(7, 41));
+    assert.equal([...fr.written].length, 34);
+    const reloaded = lm.Model.load(new Uint8Array(readFileSync(out)));
+    const reloadedVocab = lm.Vocab.fromJSON(JSON.parse(reloaded.metadata.vocab));
+    const api = reloaded.freeRunning(reloadedVocab.encode(readFileSync(data, 'utf8').slice(0, 41)), { prime: 7 });
+    assert.equal(fr.teacherForced.loss, api.teacherForced.loss);
+    assert.equal(fr.freeRunning.loss, api.freeRunning.loss);
+    reloaded.dispose();
+    reloadedVocab.dispose();
+    const said = cli(['eval', '--model', out, '--data', data, '--free-running', '40']).stdout;
+    assert.match(said, /teacher-forced \(the true previous token fed in\) loss [\d.]+ nats\/char, accuracy [\d.]+%/);
+    assert.match(said, /free-running wrote: {2}"R/);
+    const lonePrime = cli(['eval', '--model', out, '--data', data, '--prime', '3']);
+    assert.equal(lonePrime.status, 2);
+    assert.match(lonePrime.stderr, /--prime goes with --free-running N/);
+    const tooFew = cli(['eval', '--model', out, '--data', data, '--free-running', '5', '--prime', '5']);
+    assert.equal(tooFew.status, 2);
+    assert.match(tooFew.stderr, /--free-running needs more than --prime 5 \+ 1 tokens/);
     const s1 = cli(['sample', '--model', out, '--prime', 'ROMEO:', '--length', '40', '--seed', '3']);
     const s2 = cli(['sample', '--model', out, '--prime', 'ROMEO:', '--length', '40', '--seed', '3']);
     assert.equal(s1.status, 0, s1.stderr);

@@ -18,6 +18,7 @@ self.onmessage = async ({ data }) => {
     }
     const result = await scalingRun(lm, ids, data.config, data.threads, data.seconds);
     result.cores = navigator.hardwareConcurrency;
+    result.fma = Boolean(lm.fma); // Chromium with relaxed SIMD loads the fused multiply-add build
     result.totalWallSeconds = (performance.now() - t0) / 1000;
     self.postMessage({ id: data.id, result });
   } catch (err) {

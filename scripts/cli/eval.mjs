@@ -2,7 +2,10 @@
 // char/token of a model file on a text, read as --batch streams with the state carried across windows
 // (--batch 1: one stream from a zero state, every token after the first predicted), or with
 // --per-sentence each sentence from a zero state (as train --batching sentences trains); --masked adds the
-// masked-word accuracy (word level), comparable with the bigram's on the same seed.
+// masked-word accuracy (word level), comparable with the bigram's on the same seed; --free-running N
+// scores the text's first N tokens twice on the same targets, teacher-forced (the true previous token
+// fed at every step, as training and the loss above do) and free-running (the model fed its own greedy
+// predictions after --prime true tokens), and prints what the free-running model wrote.
 import { parseFlags, UsageError } from './_args.mjs';
 import { fmt, openModel, readCorpus, splitText } from './_neural.mjs';
 import { candidatesOf } from './mask.mjs';
@@ -23,6 +26,10 @@ export const usage = `usage: node scripts/lmlab.mjs eval --model FILE [flags]
   --candidates K|all  --masked: the candidate set, the K likeliest next words after the left context
                       re-ranked by the whole sentence, or all (every word but <s> </s> <unk>; default 50)
   --seed S            masking seed (default 1)
+  --free-running N    also score the text's first N tokens teacher-forced (the true previous token fed
+                      at every step) and free-running (the model's own greedy prediction fed back), on
+                      the same targets, and show what the free-running model wrote
+  --prime K           --free-running: the true tokens fed before it runs free (default 1)
   --json              print the result as JSON`;
 
 const spec = {
@@ -36,6 +43,8 @@ const spec = {
   'masked-sentences': { type: 'int', default: 500, min: 1 },
   candidates: { type: 'string', default: '50' },
   seed: { type: 'int', default: 1, min: 0, max: 4294967295 },
+  'free-running': { type: 'int', min: 2, max: 100000 },
+  prime: { type: 'int', min: 1 },
   json: { type: 'bool', default: false },
 };
 
@@ -88,6 +97,26 @@ export async function run(argv) {
     out.masked.candidates = count;
     out.masked.seconds = (performance.now() - m0) / 1000;
   }
+  const freeTokens = f['free-running'];
+  if (f.prime !== undefined && freeTokens === undefined) throw new UsageError('--prime goes with --free-running N');
+  if (freeTokens !== undefined) {
+    const prime = f.prime ?? 1;
+    const sequence = ids.subarray(0, freeTokens + 1);
+    if (sequence.length <= prime + 1)
+      throw new UsageError(
+        `--free-running needs more than --prime ${prime} + 1 tokens; the text has ${sequence.length}`,
+      );
+    const r = model.freeRunning(sequence, { prime });
+    out.freeRunning = {
+      tokens: r.tokens,
+      prime,
+      teacherForced: r.teacherForced,
+      freeRunning: r.freeRunning,
+      primeText: vocab.decode(sequence.subarray(0, prime)),
+      truth: vocab.decode(sequence.subarray(prime)),
+      written: vocab.decode(r.predicted),
+    };
+  }
   if (f.json) {
     console.log(JSON.stringify(out, null, 2));
     return 0;
@@ -102,5 +131,16 @@ export async function run(argv) {
     console.log(
       `masked word: top-1 ${fmt(100 * out.masked.top1, 1)}%   top-5 ${fmt(100 * out.masked.top5, 1)}%   (${out.masked.sentences} sentences, seed ${f.seed}; ${out.masked.candidates} candidates each, ${fmt(out.masked.seconds, 1)} s)`,
     );
+  const fr = out.freeRunning;
+  if (fr) {
+    const line = (name, r) => `${name} loss ${fmt(r.loss)} nats/${unit}, accuracy ${fmt(100 * r.accuracy, 1)}%`;
+    console.log(`the first ${fr.tokens} ${unit}s after a prime of ${fr.prime}, the same targets:`);
+    console.log(`  ${line('teacher-forced (the true previous token fed in)', fr.teacherForced)}`);
+    console.log(`  ${line('free-running   (its own prediction fed back)   ', fr.freeRunning)}`);
+    const gap = vocab.level === 'char' ? '' : ' ';
+    const show = (t) => JSON.stringify(t.length > 200 ? `${t.slice(0, 200)}…` : t);
+    console.log(`  the text:            ${show(fr.primeText + gap + fr.truth)}`);
+    console.log(`  free-running wrote:  ${show(fr.primeText + gap + fr.written)}`);
+  }
   return 0;
 }
