@@ -23,12 +23,11 @@ NATIVE_TEST_NAMES := $(notdir $(basename $(NATIVE_TEST_SRC)))
 # The suites whose checks change with the precision of lm_float (gradient checks at 1e-6 in double).
 GRADCHECK_TESTS := $(notdir $(basename $(shell grep -l LM_DOUBLE $(NATIVE_TEST_SRC) /dev/null)))
 NODE_TESTS := $(wildcard tests/*.test.mjs)
-# Node tests that only `make test` runs: the page in Chromium, the PyTorch parity and bridge, the npm
-# package (packs, installs into a temporary project, loads a bundle in Chromium), docs/lab2.md's
-# commands run as written (a few small trainings), and both kernel builds in Chromium.
-NODE_ONLY_IN_TEST := tests/web.test.mjs tests/torch-parity.test.mjs tests/torch-bridge.test.mjs \
-  tests/torch-bridge-page.test.mjs tests/package.test.mjs tests/seq2seq-parity.test.mjs \
-  tests/seq2seq-page.test.mjs tests/lab2-doc.test.mjs tests/kernels-browser.test.mjs
+# Node tests that only `make test` runs: every test that opens Chromium (the page, the kit, both kernel
+# builds: the files that call openBrowser), the PyTorch parity and bridge, the npm package (packs,
+# installs into a temporary project), docs/lab2.md's commands run as written (a few small trainings).
+NODE_ONLY_IN_TEST := $(shell grep -l openBrowser $(NODE_TESTS) /dev/null) tests/torch-parity.test.mjs \
+  tests/torch-bridge.test.mjs tests/seq2seq-parity.test.mjs tests/package.test.mjs tests/lab2-doc.test.mjs
 BENCH_NAMES := $(notdir $(basename $(wildcard scripts/bench/*.c)))
 # The libFuzzer harnesses tests/fuzz/fuzz_<name>.c (see "fuzzing" below); FUZZ=<names> narrows them.
 FUZZ_ALL := $(patsubst fuzz_%,%,$(notdir $(basename $(wildcard tests/fuzz/fuzz_*.c))))

@@ -7,7 +7,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadLmlab } from '../wasm_glue/index.mjs';
-import { parseLengths, resolveS2SSettings, S2S_DEFAULTS } from '../web/seq2seq/settings.mjs';
+import { expectedOutput, parseLengths, resolveS2SSettings, S2S_DEFAULTS } from '../web/seq2seq/settings.mjs';
 import { createS2SSession, MAX_TYPED_TOKENS, MIN_FILE_PAIRS, s2sData } from '../web/worker/seq2seq-session.mjs';
 import {
   EXAMPLE_SCORES,
@@ -17,7 +17,6 @@ import {
   parseScore,
   workedExample,
 } from '../web/seq2seq/worked-example.mjs';
-import { expectedOutput } from '../web/seq2seq/decode.mjs';
 
 let lm;
 before(async () => {

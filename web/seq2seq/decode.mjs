@@ -6,6 +6,7 @@
 // shown beside.
 import { $, showError } from '../page/dom.mjs';
 import { LmAttentionElement } from '../kit/elements/attention.mjs';
+import { expectedOutput } from './settings.mjs';
 
 // The mode is a bundle of its own (seq2seq/mode.js); the page's kit has defined the tag already.
 if (!customElements.get('lm-attention')) customElements.define('lm-attention', LmAttentionElement);
@@ -16,16 +17,6 @@ const LIVE_EVERY_MS = 1000; // while training: decode again at most this often
 /** @typedef {{ output: string, tokens: string[], ended: boolean, logProb: number, sourceTokens: string[],
  *   unknown: number, alpha: { data: Float32Array, shape: number[] } }} Decoded */
 /** @typedef {{ source: string, unknown: number, greedy: Decoded, beam: Decoded, beamWidth: number }} Decoding */
-
-/**
- * The output a built-in task expects for `source`, or null when the page cannot know it.
- * @param {string} task @param {string} source
- */
-export function expectedOutput(task, source) {
-  if (task === 'reverse') return [...source].reverse().join('');
-  if (task === 'sort') return [...source].sort().join('');
-  return null;
-}
 
 /**
  * @param {{ request: (type: string, payload?: Record<string, unknown>) => Promise<any> }} client

@@ -1,6 +1,7 @@
 // settings.mjs — the sequence-to-sequence mode's settings: defaults, limits and one strict check, the
 // same in the page (the form) and in the seq2seq worker (which checks every open object it is sent, so
-// a program posting to it gets a sentence, never a crash). Pure, no DOM; tested under Node.
+// a program posting to it gets a sentence, never a crash), and the output a built-in task expects.
+// Pure, no DOM; tested under Node.
 // The defaults are the CLI's and the benchmark's (docs/seq2seq.md): reverse, source lengths 5–25,
 // an LSTM with H 64 and E 32, dot attention, batch 32, Adam 3e-3.
 
@@ -119,4 +120,14 @@ export function parseLengths(text, name) {
   const m = /^\s*(\d+)\s*(?:[-–]\s*(\d+)\s*)?$/.exec(text);
   if (!m) fail(`${name} must be a length or a range like 5-25, got ${JSON.stringify(text)}`);
   return range([Number(m[1]), Number(m[2] ?? m[1])], name);
+}
+
+/**
+ * The output a built-in task expects for `source`, or null when the page cannot know it.
+ * @param {string} task @param {string} source
+ */
+export function expectedOutput(task, source) {
+  if (task === 'reverse') return [...source].reverse().join('');
+  if (task === 'sort') return [...source].sort().join('');
+  return null;
 }
