@@ -165,6 +165,43 @@ test("<lm-attention>: fed a reversal's weights it draws the anti-diagonal, α on
   await page.close();
 });
 
+test('views fed directly (trainer="none"): a loss chart, a gradient-flow curve and a bigram matrix draw data the page gives them, and no worker starts', async () => {
+  await writeFile(
+    join(SITE, 'fed.html'),
+    '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>fed</title>' +
+      '<script type="module" src="kit/lmlab-kit.js"></script>' +
+      '<lm-loss-chart trainer="none"></lm-loss-chart><lm-gradient-flow trainer="none"></lm-gradient-flow>' +
+      '<lm-bigram-matrix trainer="none"></lm-bigram-matrix>',
+  );
+  const page = await openPage(`${SUB}/fed.html`);
+  await page.waitForFunction(() => customElements.get('lm-loss-chart') && customElements.get('lm-bigram-matrix'));
+  await page.evaluate(() => {
+    const chart = /** @type {any} */ (document.querySelector('lm-loss-chart'));
+    // a loss falling from log 27 towards 1.2 over 300 steps, validation every 50, the bigram's line
+    const losses = Array.from({ length: 300 }, (_, t) => 1.2 + (Math.log(27) - 1.2) * Math.exp(-t / 60));
+    chart.appendLosses(1, losses);
+    chart.addValidation([50, 100, 150, 200, 250, 300].map((step) => ({ step, loss: 1.4 + Math.exp(-step / 60) })));
+    chart.setBigram(2.1);
+    const flow = /** @type {any} */ (document.querySelector('lm-gradient-flow'));
+    const T = 25; // ||dL/dh_t|| over t, vanishing back in time
+    flow.set(
+      Float32Array.from({ length: T }, (_, t) => Math.exp(t - T)),
+      Float32Array.from({ length: T }, (_, t) => Math.exp(2 * (t - T))),
+    );
+    const matrix = /** @type {any} */ (document.querySelector('lm-bigram-matrix'));
+    const tokens = ['a', 'b', 'c', ' '];
+    const values = Float32Array.from({ length: 16 }, (_, k) => ((k * 7) % 16) / 16);
+    matrix.set(tokens, values);
+  });
+  await waitDrawn(page, 'lm-loss-chart');
+  await waitDrawn(page, 'lm-gradient-flow');
+  await waitDrawn(page, 'lm-bigram-matrix');
+  await page.screenshot({ path: join(ARTIFACTS, 'kit-fed-directly.png'), fullPage: true });
+  assert.equal(await fetched(page, '/kit/worker.js'), 0, 'views fed directly start no worker');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test("an author's page of a dozen lines: the trainer trains, its three views draw", async () => {
   const page = await openPage(`${SUB}/author.html`);
   await page.waitForSelector('lm-trainer button.lm-primary:not([disabled])', { timeout: 30000 });

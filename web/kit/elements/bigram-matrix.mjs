@@ -9,6 +9,8 @@ import { Heatmap, fmt } from '../../views/heatmap.mjs';
 import { VIRIDIS } from '../../views/colormap.mjs';
 import { showChar } from '../../corpus-check.mjs';
 
+const CELL_MAX_PX = 40; // the widest cell: 28 tokens still fill a card, 4 stay a small picture
+
 export class LmBigramMatrixElement extends LmView {
   static get observedAttributes() {
     return ['trainer', 'kind'];
@@ -32,6 +34,7 @@ export class LmBigramMatrixElement extends LmView {
 
   build() {
     const host = LmView.part('div', 'lm-bigram-heatmap');
+    this.host = host;
     this.append(host);
     this.heatmap = new Heatmap(host, {
       colormap: VIRIDIS,
@@ -73,6 +76,9 @@ export class LmBigramMatrixElement extends LmView {
    */
   set(tokens, values) {
     this.tokens = tokens;
+    // square cells at most CELL_MAX_PX wide: a few tokens are not blown up to the page's width
+    const labels = 12 + 8 * Math.min(12, Math.max(1, ...tokens.map((t) => showChar(t).length)));
+    /** @type {HTMLElement} */ (this.host).style.maxWidth = `${tokens.length * CELL_MAX_PX + labels}px`;
     this.heatmap.set({
       values,
       rows: tokens.length,
