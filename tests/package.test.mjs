@@ -480,3 +480,55 @@ try {
     /^cannot fetch the WebAssembly module at http:\/\/127\.0\.0\.1:\d+\/bare\/lmlab\.wasm: HTTP 404 \(put lmlab\.wasm there, it is build\/lmlab\.wasm in the lmlab package, or pass loadLmlab\(\{ wasm: url \}\)\)$/,
   );
 });
+
+test("import 'lmlab/kit' bundles with esbuild; the worker and .wasm copied where setWorkerUrl says, a trainer trains and a view draws", async (t) => {
+  const dir = fresh();
+  const site = join(dir, 'kit-site');
+  mkdirSync(join(site, 'static/lmlab'), { recursive: true });
+  // docs/kit.md, "Bundlers, other paths": import the ./kit export, copy worker.js and the .wasm, say where
+  const app = `import { createTrainer, setWorkerUrl } from 'lmlab/kit';
+setWorkerUrl(new URL('static/lmlab/worker.js', document.baseURI));
+try {
+  const trainer = createTrainer({ text: 'the cat sat on the mat. '.repeat(40), cell: 'rnn', hidden: 16, seq: 8, batch: 4 });
+  document.querySelector('lm-loss-chart').trainer = trainer;
+  const done = new Promise((resolve) => trainer.on('done', resolve));
+  await trainer.run({ maxSteps: 30 });
+  await done;
+  window.result = { steps: trainer.steps };
+} catch (err) {
+  window.result = { error: err.message };
+}
+`;
+  writeFileSync(join(site, 'app.mjs'), app);
+  const bundled = await build({
+    entryPoints: [join(site, 'app.mjs')],
+    outfile: join(site, 'app.js'),
+    bundle: true,
+    format: 'esm',
+    absWorkingDir: dir,
+    logLevel: 'silent',
+  });
+  assert.deepEqual([...bundled.errors, ...bundled.warnings], []);
+  for (const name of ['worker.js', 'lmlab.wasm', 'lmlab-fma.wasm'])
+    copyFileSync(join(dir, 'node_modules/lmlab/dist/kit', name), join(site, 'static/lmlab', name));
+  writeFileSync(
+    join(site, 'index.html'),
+    '<!doctype html><meta charset="utf-8"><title>kit</title><link rel="icon" href="data:,"><lm-loss-chart trainer="none"></lm-loss-chart><script type="module" src="app.js"></script>',
+  );
+  const browser = await openBrowser(dir);
+  t.after(() => browser.close());
+  const page = await browser.newPage('kit-site/');
+  await page.waitForFunction(() => window.result, null, { timeout: 60000 });
+  const result = await page.evaluate(() => window.result);
+  assert.equal(result.error, undefined, result.error);
+  assert.equal(result.steps, 30, 'maxSteps exactly');
+  await page.waitForFunction(
+    () => {
+      const canvas = document.querySelector('lm-loss-chart canvas');
+      return canvas && canvas.width > 0;
+    },
+    null,
+    { timeout: 10000 },
+  );
+  assert.deepEqual(page.errors, [], 'the bundled kit page logged errors');
+});
