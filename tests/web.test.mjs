@@ -216,6 +216,31 @@ test('the controls and heatmaps work from the keyboard', async () => {
   );
 });
 
+test('the formula view with the mouse: hovering a weight symbol shows that parameter in the weight view, outlined; moving away restores the choice', async () => {
+  const chosen = await page.inputValue('#weight-param');
+  await page.locator('#equations').scrollIntoViewIfNeeded();
+  const symbols = page.locator('#equations [data-symbol]');
+  const count = await symbols.count();
+  assert.ok(count > 5, `${count} symbols in the formula view`);
+  let shown = null;
+  for (let i = 0; i < count && !shown; i++) {
+    await symbols.nth(i).hover();
+    await page.waitForTimeout(50);
+    if (await page.evaluate(() => document.querySelector('#weights').classList.contains('lm-lit')))
+      shown = {
+        symbol: await symbols.nth(i).getAttribute('data-symbol'),
+        param: await page.inputValue('#weight-param'),
+      };
+  }
+  assert.ok(shown, 'no symbol of the formula view pointed the weight view at its parameter');
+  console.log(`# hovering ${shown.symbol} shows ${shown.param} in the weight view`);
+  assert.match(shown.param, /^(rnn|embedding|decoder)\./);
+  await page.mouse.move(2, 2); // off the equations
+  await page.waitForFunction(() => !document.querySelector('#weights').classList.contains('lm-lit'));
+  assert.equal(await page.inputValue('#weight-param'), chosen, "the reader's choice is back");
+  assert.deepEqual(page.errors, []);
+});
+
 test('typing in the prediction box changes the bars', async () => {
   const input = page.locator('#predict .lm-nt-input');
   await input.fill('Th');
