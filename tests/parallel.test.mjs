@@ -187,11 +187,12 @@ test('a failing worker rejects the step with an LmlabError; dispose during a ste
   model.dispose();
 });
 
-test('defaultShards: one shard for small work or batches, floor(N / 8) up to 8 otherwise', () => {
+test('defaultShards: one shard for small work or batches, floor(N / 16) up to 8 otherwise', () => {
   assert.equal(defaultShards(1000, 32, 25), 1);
-  assert.equal(defaultShards(Math.ceil(MIN_PARALLEL_WORK / 800), 32, 25), 4);
-  assert.equal(defaultShards(1e6, 7, 25), 1);
-  assert.equal(defaultShards(1e6, 100, 25), 8);
+  assert.equal(defaultShards(Math.ceil(MIN_PARALLEL_WORK / 800), 32, 25), 2);
+  assert.equal(defaultShards(1e6, 64, 25), 4);
+  assert.equal(defaultShards(1e6, 31, 25), 1);
+  assert.equal(defaultShards(1e6, 200, 25), 8);
 });
 
 test('lmlab train --threads: 1 and 2 threads write the same model file; a small model says it trains on one', () => {
@@ -220,7 +221,7 @@ test('lmlab train --threads: 1 and 2 threads write the same model file; a small 
           '--threads',
           String(threads),
           '--batch',
-          '16',
+          '32',
           ...extra,
         ],
         { encoding: 'utf8' },
@@ -228,13 +229,13 @@ test('lmlab train --threads: 1 and 2 threads write the same model file; a small 
       assert.equal(r.status, 0, r.stderr);
       return { out: r.stdout, bytes: readFileSync(out) };
     };
-    // N·T·P = 16 · 25 · ~64k: above the threshold, 2 shards
+    // N·T·P = 32 · 25 · ~64k: above the threshold, 2 shards
     const big = ['--cell', 'lstm', '--hidden', '112', '--embedding', '16'];
     const one = train(1, big);
     const two = train(2, big);
-    assert.match(two.out, /, 2 threads, batch 16 x seq 25/);
+    assert.match(two.out, /, 2 threads, batch 32 x seq 25/);
     assert.match(two.out, /chars\/s {2}threads 2 {2}ETA/);
-    assert.match(one.out, /, 1 thread, batch 16/);
+    assert.match(one.out, /, 1 thread, batch 32/);
     assert.ok(one.bytes.equals(two.bytes), 'the same model file, bit for bit');
     const small = train(2, ['--hidden', '8']);
     assert.match(small.out, /1 thread \(model too small to gain: batch x seq x parameters = .* < 2e\+7\)/);

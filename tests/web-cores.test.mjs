@@ -14,8 +14,8 @@ import { openBrowser } from './browser/harness.mjs';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SITE = join(ROOT, 'build/web-cores-test/site');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
-// An LSTM big enough to split: batch 16 · seq 32 · ~117k parameters is above 2e7, so 2 shards.
-const RUN = '?corpus=brown&model=lstm&hidden=128&embed=0&layers=1&seq=32&batch=16&opt=adam&lr=0.01&clip=5&seed=7';
+// An LSTM big enough to split: batch 32 · seq 32 · ~117k parameters is above 2e7, so 2 shards of 16.
+const RUN = '?corpus=brown&model=lstm&hidden=128&embed=0&layers=1&seq=32&batch=32&opt=adam&lr=0.01&clip=5&seed=7';
 
 let browser;
 
@@ -65,7 +65,7 @@ test('2 cores train with the losses of 1 core, and the status line says how many
 });
 
 test('a model too small to gain trains on one core and says so', async () => {
-  const page = await open('?corpus=brown&model=rnn&hidden=16&embed=0&seq=16&batch=16&seed=3&cores=2');
+  const page = await open('?corpus=brown&model=rnn&hidden=16&embed=0&seq=16&batch=32&seed=3&cores=2');
   await page.waitForFunction(() => document.querySelector('#stat-cores').textContent !== '–');
   assert.equal(await page.locator('#stat-cores').innerText(), '1 (small)');
   assert.equal(await page.getAttribute('#stat-cores', 'title'), 'one core: model too small to gain');

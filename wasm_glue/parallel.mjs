@@ -10,10 +10,14 @@
 import { describe, LmlabError } from './loader.mjs';
 import { STATUS, TRAIN_STATS } from './constants.mjs';
 
-/** The most shards (and so threads) one trainer uses: past 8 a shard of a batch of 32 gets too small. */
+/** The most shards (and so threads) one trainer uses. */
 export const MAX_SHARDS = 8;
-/** Streams per shard below which a shard's products run badly (measured: docs/benchmarks.md). */
-export const MIN_SHARD_STREAMS = 8;
+/**
+ * Streams per shard below which a shard's products run badly. Measured (docs/benchmarks.md, "Scaling"):
+ * LSTM H 256 at batch 32 on 2 threads trains at 26,000–27,500 chars/s in 2 shards of 16 streams and at
+ * 21,000–22,000 in 4 shards of 8; on one thread 4 shards of 8 run 12–15 % below 2 of 16.
+ */
+export const MIN_SHARD_STREAMS = 16;
 /**
  * Work per step (N · T · P multiply-adds, roughly) below which splitting does not pay: the step is
  * then a few milliseconds and the per-step messages and gradient sum eat the gain (measured:
@@ -30,7 +34,7 @@ const fail = (message, code = STATUS.ARG) => {
 
 /**
  * The shards a model and batch get by default: 1 (no parallelism) when a step is too little work
- * (N·T·P < MIN_PARALLEL_WORK) or the batch too small to split, else floor(N / 8) up to 8. Depends on
+ * (N·T·P < MIN_PARALLEL_WORK) or the batch too small to split, else floor(N / 16) up to 8. Depends on
  * the model and the batch only, never on the machine, so a run's arithmetic does not either.
  * @param {number} parameters P @param {number} batch N @param {number} seq T
  */

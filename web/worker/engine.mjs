@@ -14,6 +14,7 @@
 // this worker alone (sentence batches have no streams to shard).
 // Shapes: len training tokens, N streams (batch), T window (seq).
 import { layoutStreams } from './streams.mjs';
+import { MIN_SHARD_STREAMS } from '../../wasm_glue/parallel.mjs';
 
 /** @typedef {import('lmlab').Lmlab} Lmlab */
 /** @typedef {import('lmlab').Model} Model */
@@ -97,7 +98,9 @@ export async function createEngine(lm, { model, trainIds, trainSentences, settin
       ...(here ? { workerUrl: replicaUrl(here) } : {}),
     });
     layout = { streams, streamLength, ring, coverage, sentences: 0 };
-    if (trainer.threads < wanted) threadNote = settings.batch < 16 ? 'batch below 16' : 'model too small to gain';
+    const splittable = 2 * MIN_SHARD_STREAMS;
+    if (trainer.threads < wanted)
+      threadNote = settings.batch < splittable ? `batch below ${splittable}` : 'model too small to gain';
   }
   return {
     threads: trainer.threads ?? 1,
