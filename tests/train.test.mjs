@@ -320,18 +320,22 @@ test('CLI: what the flags leave out is the per-cell recipe (scripts/cli/_default
       const t = JSON.parse(header.__metadata__.training);
       const [V, E] = header['embedding.weight'].shape; // one-hot input is stored as a (V, V) identity
       const embedding = V === E ? 0 : E;
-      return [t.lr, t.lrDecay, t.clip, t.clipMode, embedding];
+      const init = header.__metadata__.init ? JSON.parse(header.__metadata__.init).initScale : 1;
+      return [t.lr, t.lrDecay, t.clip, t.clipMode, embedding, init];
     };
-    assert.deepEqual(train(), [0.004, 'linear', 125, 'norm', 32]); // rnn
-    assert.deepEqual(train('--cell', 'lstm'), [0.008, 'linear', 125, 'norm', 32]);
-    assert.deepEqual(train('--cell', 'gru', '--seq', '10'), [0.008, 'linear', 50, 'norm', 32]); // 5 per step
-    assert.deepEqual(train('--cell', 'window'), [0.002, 'none', 5, 'value', 32]);
+    assert.deepEqual(train(), [0.004, 'linear', 125, 'norm', 32, 5]); // rnn: weights start at N(0, 0.05²)
+    assert.deepEqual(train('--cell', 'lstm'), [0.008, 'linear', 125, 'norm', 32, 1]);
+    assert.deepEqual(train('--cell', 'gru', '--seq', '10'), [0.008, 'linear', 50, 'norm', 32, 1]); // 5 per step
+    assert.deepEqual(train('--cell', 'window'), [0.002, 'none', 5, 'value', 32, 1]);
     // a flag given keeps its old meaning: --clip alone clips element-wise; another optimizer, no decay
-    assert.deepEqual(train('--clip', '3'), [0.004, 'linear', 3, 'value', 32]);
-    assert.deepEqual(train('--optimizer', 'adagrad', '--embedding', '0'), [0.1, 'none', 125, 'norm', 0]);
-    assert.deepEqual(train('--lr-decay', 'none', '--clip-mode', 'value'), [0.004, 'none', 5, 'value', 32]);
+    assert.deepEqual(train('--clip', '3'), [0.004, 'linear', 3, 'value', 32, 5]);
+    assert.deepEqual(train('--optimizer', 'adagrad', '--embedding', '0'), [0.1, 'none', 125, 'norm', 0, 5]);
+    assert.deepEqual(train('--lr-decay', 'none', '--clip-mode', 'value'), [0.004, 'none', 5, 'value', 32, 5]);
+    // the start's own flags win: --init-scale, or --recurrent-gain (the RNN's other weights at 1)
+    assert.deepEqual(train('--init-scale', '2'), [0.004, 'linear', 125, 'norm', 32, 2]);
+    assert.deepEqual(train('--recurrent-gain', '0.5'), [0.004, 'linear', 125, 'norm', 32, 1]);
     // batches of sentences (not measured for the new recipe) keep the old one
-    assert.deepEqual(train('--batching', 'sentences'), [0.002, 'none', 5, 'value', 32]);
+    assert.deepEqual(train('--batching', 'sentences'), [0.002, 'none', 5, 'value', 32, 1]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
