@@ -166,7 +166,7 @@ export async function run({ log, args = [] }) {
   }
   if (torchInfo) log(`PyTorch ${torchInfo.torch}, ${torchInfo.threads} thread, BLAS: ${torchInfo.blas}`);
   log(
-    `Chromium worker: ${worker ? `${worker.version}, ${browserFma ? 'FMA (relaxed SIMD) build' : 'SIMD128 build'}` : 'not measured'}; Node: SIMD128 build`,
+    `Chromium worker: ${worker ? `${worker.version}, ${browserFma === null ? 'no speed run' : browserFma ? 'FMA (relaxed SIMD) build' : 'SIMD128 build'}` : 'not measured'}; Node: SIMD128 build`,
   );
   log(
     `${rounds} rounds, ${seconds} s per lmlab run, medians, wall-clock chars/s; load average ${loads.map((l) => l.toFixed(1)).join(', ')}`,
