@@ -470,7 +470,10 @@ try {
   assert.ok(Number.isFinite(result.loss), `loss ${result.loss}`);
   assert.deepEqual(page.errors, [], 'the bundled page logged errors');
   const plainPage = await browser.newPage('plain/');
-  await plainPage.waitForFunction(() => document.body.textContent.includes('vocabulary'), null, { timeout: 30000 });
+  // the script's own text is in the body too (it says 'vocabulary'): wait for the body it writes
+  await plainPage.waitForFunction(() => /^vocabulary: \d+ characters$/.test(document.body.textContent.trim()), null, {
+    timeout: 30000,
+  });
   assert.equal(await plainPage.evaluate(() => document.body.textContent.trim()), 'vocabulary: 8 characters');
   assert.deepEqual(plainPage.errors, [], 'the plain page logged errors');
   const bare = await browser.newPage('bare/');
