@@ -13,13 +13,14 @@
 // --budget S (60), --quick (speed only), --sweep (PyTorch quality at every rate of TORCH_RATES, not only
 // the best), --no-browser.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadLmlab } from '../../wasm_glue/index.mjs';
 import { availableCores } from '../../wasm_glue/parallel.mjs';
 import { openBenchWorker } from './_bench-worker.mjs';
+import { benchCorpus, fmt, median, numberFlags } from './_common.mjs';
 import { scalingRun } from './_scaling-run.mjs';
 import { encodeCorpus, splitText } from './_train-run.mjs';
 import { CONFIGS } from './train.mjs';
@@ -28,8 +29,6 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PYTHON = '/usr/bin/python3';
 const TORCH_SCRIPT = join(ROOT, 'scripts/bench/_torch_train.py');
 const CLI = join(ROOT, 'scripts/lmlab.mjs');
-const SHAKESPEARE = join(ROOT, '..', '..', 'shared', 'data', 'tinyshakespeare.txt');
-const SHARED = existsSync(SHAKESPEARE) ? SHAKESPEARE : join(ROOT, '..', 'shared', 'data', 'tinyshakespeare.txt');
 const ROWS = ['rnn128', 'lstm256', 'gru256'];
 /** PyTorch speed runs: steps of about 3 s each on this machine. */
 const TORCH_STEPS = { rnn128: 600, lstm256: 120, gru256: 150 };
@@ -39,16 +38,6 @@ const TORCH_RATES = { rnn128: [0.004, 0.002, 0.008], lstm256: [0.008, 0.004, 0.0
 const WHERE = ['torch', 'nodeAll', 'browserAll', 'nodeOne', 'browserOne'];
 
 export const title = 'lmlab against PyTorch (one core, OpenBLAS): chars/s on every core, held-out loss per minute';
-
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (!s.length) return null;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmt = (x, digits = 0) =>
-  x === null || x === undefined
-    ? '-'
-    : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** Whether /usr/bin/python3 can import torch (the reason when not). */
 function torchStatus() {
@@ -105,22 +94,12 @@ function lmlabQuality(path, heldPath, dir, cell, hidden, budget) {
 }
 
 export async function run({ log, args = [] }) {
-  const flag = (name, fallback) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? Number(args[i + 1]) : fallback;
-  };
+  const flag = numberFlags(args);
   const rounds = flag('--rounds', 3);
   const seconds = flag('--seconds', 3);
   const budget = flag('--budget', 60);
   const quick = args.includes('--quick');
-  let path = SHARED;
-  let corpus = 'tinyshakespeare.txt';
-  if (!existsSync(path)) {
-    ({ brownCorpusPath: path } = await import('../brown-corpus.mjs'));
-    path = path();
-    corpus = 'Brown text';
-  }
-  const text = readFileSync(path, 'utf8');
+  const { path, corpus, text } = await benchCorpus();
   const noTorch = torchStatus();
   const cores = availableCores();
   log(`corpus: ${corpus}; this machine reports ${cpus().length} cores, lmlab trains on ${cores} ("every core")`);

@@ -10,20 +10,18 @@
 // own(1) is one thread computing every shard and serial(2) the coordinator's serial time with 2 (both
 // inflated alike by other load). Run it alone: `make bench-scaling` (= node scripts/bench.mjs --only
 // scaling). Flags: --rounds R (3), --seconds S per run (3), --no-browser.
-import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadLmlab } from '../../wasm_glue/index.mjs';
 import { availableCores } from '../../wasm_glue/parallel.mjs';
 import { openBenchWorker } from './_bench-worker.mjs';
+import { benchCorpus, median, numberFlags } from './_common.mjs';
 import { scalingRun } from './_scaling-run.mjs';
 import { encodeCorpus } from './_train-run.mjs';
 import { CONFIGS } from './train.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHAKESPEARE = join(ROOT, '..', '..', 'shared', 'data', 'tinyshakespeare.txt');
-const SHARED = existsSync(SHAKESPEARE) ? SHAKESPEARE : join(ROOT, '..', 'shared', 'data', 'tinyshakespeare.txt');
 const ROWS = ['rnn128', 'lstm256', 'gru256'];
 /** 0 = the plain Trainer (no shards), the reference a user had before */
 const THREADS = [0, 1, 2, 3, 4];
@@ -32,11 +30,6 @@ const TARGET = { row: 'lstm256', ratio: 1.7 };
 
 export const title = 'Scaling: chars/s on 1, 2, 3, 4 threads (ParallelTrainer), Node and Chromium worker, batch 32';
 
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (!s.length) return null;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const fmt = (x, digits = 0) => (x === null || x === undefined ? '-' : x.toFixed(digits));
 
 /** Amdahl's parallel fraction from the speed-up on 2 threads (clamped to [0, 1]). */
@@ -47,18 +40,10 @@ export function parallelFraction(speedup2) {
 export const amdahl = (p, n) => 1 / (1 - p + p / n);
 
 export async function run({ log, args = [] }) {
-  const flag = (name, fallback) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? Number(args[i + 1]) : fallback;
-  };
+  const flag = numberFlags(args);
   const rounds = flag('--rounds', 3);
   const seconds = flag('--seconds', 3);
-  let path = SHARED;
-  if (!existsSync(path)) {
-    ({ brownCorpusPath: path } = await import('../brown-corpus.mjs'));
-    path = path();
-  }
-  const text = readFileSync(path, 'utf8');
+  const { text } = await benchCorpus();
   const lm = await loadLmlab();
   const ids = encodeCorpus(lm, text);
   const worker = args.includes('--no-browser')

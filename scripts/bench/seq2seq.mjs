@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openBenchWorker } from './_bench-worker.mjs';
+import { fmt, median } from './_common.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BASE = {
@@ -42,15 +43,6 @@ const BINS = [
 export const title =
   'Sequence to sequence: reverse, lengths 5–25, LSTM H 64 — training pairs/s (Node, Chromium worker) and held-out exact match after a budget';
 
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (!s.length) return null;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmt = (x, digits = 0) =>
-  x === null || x === undefined
-    ? '-'
-    : x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const pct = (x) => (x === null || x === undefined ? '-' : `${(100 * x).toFixed(1)} %`);
 
 function runJson(args, what) {

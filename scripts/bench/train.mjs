@@ -11,14 +11,13 @@
 // Flags: --quick (no quality runs), --rounds R (3), --budget S (60), --no-browser, --rows a,b (only
 // those speed rows, by name: rnn100-b1, rnn128, rnn256, lstm256, gru256).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openBenchWorker } from './_bench-worker.mjs';
+import { benchCorpus, fmt, median, numberFlags } from './_common.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHAKESPEARE = join(ROOT, '..', '..', 'shared', 'data', 'tinyshakespeare.txt');
-const SHARED = existsSync(SHAKESPEARE) ? SHAKESPEARE : join(ROOT, '..', 'shared', 'data', 'tinyshakespeare.txt');
 
 // The batched speed rows train with embedding 32, Adam lr 2e-3 (the CLI's default rate; the rate does not change the speed), global-norm
 // clip 125 = 5·T (our gradients are of the loss summed over T = 25, PyTorch's of the mean: its clip 5).
@@ -65,12 +64,6 @@ const RELAXED_FLAG = (() => {
 
 export const title =
   'Training: chars/s native vs WASM (Node, Chromium worker), T 25, char level; held-out loss after a budget';
-
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (!s.length) return null;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 function cliArgs(c) {
   return [
@@ -171,29 +164,15 @@ function qualityRun(path, c, seconds) {
   );
 }
 
-const fmt = (x, digits = 0) =>
-  x === null || x === undefined
-    ? '-'
-    : x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const mib = (b) => (b ? `${(b / 1048576).toFixed(1)}` : '-');
 
 /** @param {{ log: (line: string) => void, args?: string[] }} options */
 export async function run({ log, args = [] }) {
-  const flag = (name, fallback) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? Number(args[i + 1]) : fallback;
-  };
+  const flag = numberFlags(args);
   const rounds = flag('--rounds', 3);
   const budget = flag('--budget', 60);
   const quick = args.includes('--quick');
-  let path = SHARED;
-  let corpus = 'tinyshakespeare.txt';
-  if (!existsSync(path)) {
-    ({ brownCorpusPath: path } = await import('../brown-corpus.mjs'));
-    path = path();
-    corpus = 'Brown text';
-  }
-  const text = readFileSync(path, 'utf8');
+  const { path, corpus, text } = await benchCorpus();
   const bins = { native: join(ROOT, 'build/bench/train'), sse: join(ROOT, 'build/bench-sse/train') };
   for (const [k, b] of Object.entries(bins))
     if (!existsSync(b)) {
