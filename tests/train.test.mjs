@@ -323,9 +323,9 @@ test('CLI: what the flags leave out is the per-cell recipe (scripts/cli/_default
       const init = header.__metadata__.init ? JSON.parse(header.__metadata__.init).initScale : 1;
       return [t.lr, t.lrDecay, t.clip, t.clipMode, embedding, init];
     };
-    assert.deepEqual(train(), [0.004, 'linear', 125, 'norm', 32, 5]); // rnn: weights start at N(0, 0.05²)
-    assert.deepEqual(train('--cell', 'lstm'), [0.008, 'linear', 125, 'norm', 32, 1]);
-    assert.deepEqual(train('--cell', 'gru', '--seq', '10'), [0.008, 'linear', 50, 'norm', 32, 1]); // 5 per step
+    assert.deepEqual(train(), [0.004, 'linear', 125, 'norm', 32, 5]); // rnn: weights start at N(0, 0.05²), as LSTM and GRU
+    assert.deepEqual(train('--cell', 'lstm'), [0.008, 'linear', 125, 'norm', 32, 5]);
+    assert.deepEqual(train('--cell', 'gru', '--seq', '10'), [0.008, 'linear', 50, 'norm', 32, 5]); // 5 per step
     assert.deepEqual(train('--cell', 'window'), [0.002, 'none', 5, 'value', 32, 1]);
     // a flag given keeps its old meaning: --clip alone clips element-wise; another optimizer, no decay
     assert.deepEqual(train('--clip', '3'), [0.004, 'linear', 3, 'value', 32, 5]);

@@ -14,15 +14,16 @@ export const CLIP_NORM_PER_STEP = 5;
 
 /** @typedef {{ embedding: number, lr: number, clip: number | null, clipMode: 'value' | 'norm', lrDecay: 'none' | 'linear', initScale: number }} CellDefaults
  * clip null: CLIP_NORM_PER_STEP · seq. initScale multiplies the initial weight matrices' N(0, 0.01²)
- * (Model.create's initScale): the RNN learns faster from N(0, 0.05²), close to PyTorch's U(±1/√H) at
- * H 128 (held-out after a minute, seeds 1 / 2: 1.706 / 1.690 → 1.686 / 1.670, docs/benchmarks.md);
- * for the LSTM a PyTorch-style start changed nothing (1.680 → 1.681), so the gated cells keep 1. */
+ * (Model.create's initScale): every recurrent cell learns faster from N(0, 0.05²), close to PyTorch's
+ * U(±1/√H) at H 128 (held-out after a minute on every core, docs/benchmarks.md "Defaults": RNN H 128
+ * seeds 1/2/3 1.706/1.690/1.687 → 1.686/1.670/1.672, GRU H 128 1.633/1.630/1.622 → 1.595/1.600/1.601,
+ * LSTM H 256 seeds 1/2 1.637/1.605 → 1.615/1.577). The window model keeps 1 (not measured). */
 
 /** @type {Record<string, CellDefaults>} */
 const DEFAULTS = {
   rnn: { embedding: 32, lr: 0.004, clip: null, clipMode: 'norm', lrDecay: 'linear', initScale: 5 },
-  lstm: { embedding: 32, lr: 0.008, clip: null, clipMode: 'norm', lrDecay: 'linear', initScale: 1 },
-  gru: { embedding: 32, lr: 0.008, clip: null, clipMode: 'norm', lrDecay: 'linear', initScale: 1 },
+  lstm: { embedding: 32, lr: 0.008, clip: null, clipMode: 'norm', lrDecay: 'linear', initScale: 5 },
+  gru: { embedding: 32, lr: 0.008, clip: null, clipMode: 'norm', lrDecay: 'linear', initScale: 5 },
   window: { embedding: 32, lr: 0.002, clip: 5, clipMode: 'value', lrDecay: 'none', initScale: 1 },
 };
 

@@ -69,7 +69,7 @@ export const usage = `usage: node scripts/lmlab.mjs train [flags]
   --window W           window model: previous tokens seen, 1-64 (default 8)
   --gru-variant V      torch (default; exports exactly to torch.nn.GRU) | lecture
   --init-scale S       multiply the initial weight matrices (not the embedding) by S > 0: N(0, (0.01 S)^2)
-                       (default on streams: 5 for rnn, measured best; 1 for the other cells)
+                       (default on streams: 5 for rnn, lstm, gru, measured best; 1 for window)
   --recurrent-gain G   initial Wh ~ N(0, G^2/H), spectral radius about G: G > 1 makes gradients grow
                        back through time (exploding; clipping is the cure), G < 1 vanish
   --sentences lines|punctuation  word level: a sentence is a line (default) or ends at . ! ? and
@@ -199,7 +199,7 @@ export async function run(argv) {
     f.embedding = pretrained.dim;
   }
   f.embedding ??= cellDefaults(f.cell).embedding; // 32 for every cell
-  // a new model trained on streams starts at its cell's measured initial scale (5 for the RNN), unless
+  // a new model trained on streams starts at its cell's measured initial scale (5 for the recurrent cells), unless
   // the flags shape the start themselves
   const initScale = cellDefaults(f.cell).initScale;
   if (!f.resume && (f.batching ?? 'streams') === 'streams' && initScale !== 1)
