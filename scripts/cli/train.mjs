@@ -202,8 +202,9 @@ export async function run(argv) {
   // a new model trained on streams starts at its cell's measured initial scale (5 for the recurrent cells), unless
   // the flags shape the start themselves
   const initScale = cellDefaults(f.cell).initScale;
-  if (!f.resume && (f.batching ?? 'streams') === 'streams' && initScale !== 1)
-    if (f['init-scale'] === undefined && f['recurrent-gain'] === undefined) f['init-scale'] = initScale;
+  const startGiven = f['init-scale'] !== undefined || f['recurrent-gain'] !== undefined;
+  if (!f.resume && (f.batching ?? 'streams') === 'streams' && !startGiven && initScale !== 1)
+    f['init-scale'] = initScale;
   checkOutPath(f.out, { inputs: [['--data', f.data]] }); // before any work: never after an hour of training
   const { loadLmlab } = await import('../../wasm_glue/index.mjs');
   const lm = await loadLmlab();
