@@ -454,6 +454,9 @@ LM_API lm_status lm_trainer_grads(lm_trainer *t, lm_float *grads, double *losses
  * sum), carry t's streams and advance; stats as lm_trainer_train (LOSS, LAST_LOSS NaN: the caller has
  * them). Needs a pending lm_trainer_grads; a refused step changes nothing. */
 LM_API lm_status lm_trainer_apply(lm_trainer *t, const lm_float *grad, double *stats);
+/* grads (rows, P), rows 1 … the shards: row 0 += row 1, then += row 2, … in that order (float32 adds),
+ * so row 0 holds the shard-order sum lm_trainer_apply wants; the other rows are left as they were. */
+LM_API lm_status lm_trainer_sum_grads(lm_trainer *t, lm_float *grads, int rows);
 /* The carried state of streams [first_stream, first_stream + n) from state (layout as above). */
 LM_API lm_status lm_trainer_set_state_rows(lm_trainer *t, int first_stream, int n, const lm_float *state);
 /* The bigram's masked-accuracy positions, so both models are scored alike: per sentence (lengths (n,))

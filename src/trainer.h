@@ -78,6 +78,9 @@ lm_status trainer_grads(lm_trainer *t, lm_float *grads, double *losses, lm_float
 /* Apply grad (n_params,), the sum of every shard's row, with the optimizer (clipping sees the sum), then
  * carry the own streams' states and advance. A refused step (LM_ERR_NONFINITE) changes nothing. */
 lm_status trainer_apply(lm_trainer *t, const lm_float *grad);
+/* grads (rows, n_params): row 0 += rows 1, 2, … in that order, in lm_float (the fixed-order sum of the
+ * shards, a vectorised loop instead of the coordinator's JavaScript one). */
+void trainer_sum_grads(const lm_trainer *t, lm_float *grads, int rows);
 /* Overwrite the carried state of streams [n0, n0 + n) with state (state_count(n)); values checked. */
 lm_status trainer_set_state_rows(lm_trainer *t, int n0, int n, const lm_float *state);
 

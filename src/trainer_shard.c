@@ -105,6 +105,15 @@ lm_status trainer_apply(lm_trainer *t, const lm_float *grad) {
     return LM_OK;
 }
 
+void trainer_sum_grads(const lm_trainer *t, lm_float *grads, int rows) {
+    const size_t P = t->model->n_params;
+    lm_float *restrict sum = grads;
+    for (int j = 1; j < rows; j++) {
+        const lm_float *restrict row = grads + (size_t)j * P;
+        for (size_t i = 0; i < P; i++) sum[i] += row[i];
+    }
+}
+
 lm_status trainer_set_state_rows(lm_trainer *t, int n0, int n, const lm_float *state) {
     lm_model *m = t->model;
     const size_t count = model_state_count(m, n);

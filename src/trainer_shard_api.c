@@ -52,6 +52,15 @@ lm_status lm_trainer_apply(lm_trainer *t, const lm_float *grad, double *stats) {
     return s;
 }
 
+lm_status lm_trainer_sum_grads(lm_trainer *t, lm_float *grads, int rows) {
+    const char *fn = "trainer_sum_grads";
+    LM_TRY(check_trainer(fn, t));
+    LM_TRY(lm_check_ptr(fn, "grads", grads));
+    LM_TRY(lm_check_range(fn, "rows", rows, 1, t->S));
+    trainer_sum_grads(t, grads, rows);
+    return LM_OK;
+}
+
 lm_status lm_trainer_set_state_rows(lm_trainer *t, int first_stream, int n, const lm_float *state) {
     const char *fn = "trainer_set_state_rows";
     LM_TRY(check_trainer(fn, t));

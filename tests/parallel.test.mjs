@@ -106,6 +106,23 @@ test('a checkpoint resumes on another thread count with the same losses', async 
   }
   assert.deepEqual(losses, straight.losses.slice(6));
   assert.ok(bitsEqual(flatParams(resumed), straight.params));
+  // restore on a trainer that has run on (its workers computed the next step ahead, which restore must
+  // drop): 1 thread (no workers) and 3 threads must still agree bit for bit
+  const rerun = async (threads) => {
+    const m = lm.Model.load(bytes);
+    const t = await lm.ParallelTrainer.create(m, ids, { ...OPTIONS, threads, shards: 6 });
+    await t.train(2);
+    await t.restore(bytes);
+    const out = [];
+    for (let k = 0; k < 2; k++) out.push((await t.train(3)).lastLoss);
+    const params = flatParams(m);
+    t.dispose();
+    m.dispose();
+    return { out, params };
+  };
+  const [one, three] = [await rerun(1), await rerun(3)];
+  assert.deepEqual(three.out, one.out);
+  assert.ok(bitsEqual(three.params, one.params), 'no stale step after restore');
   pr.dispose();
   resumed.dispose();
 });

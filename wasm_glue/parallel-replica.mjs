@@ -4,9 +4,12 @@
 //   init { module, modelBytes, frozen, ids, options, shards, first, count } → ready
 //   grads → { grads (count, P), losses (count,), state (its streams' final states), applied, spare }
 //   restore { bytes } → ready
-// and without an answer: apply { grad (P,), spare }, lr { lr }, frozen { names }. applied is the status
-// of the last apply, so the coordinator can tell replicas that would drift apart; spare hands back the
-// other side's buffer of the step before, so nothing large is allocated per step. Failures answer
+// and without an answer: apply { grad (P,), spare, next }, lr { lr }, frozen { names }. applied is the
+// status of the last apply, so the coordinator can tell replicas that would drift apart; spare hands back
+// the other side's buffer of the step before, so nothing large is allocated per step. next: compute the
+// next step's gradients right after applying (the coordinator will ask for them), so the answer is ready
+// when the request comes; what the request would have computed, bit for bit (a rate or frozen change in
+// between touches only the update; restore and any error drop it). Failures answer
 // { type: 'error', message, code } (the LmlabError's). parallel-worker.mjs is the worker script that only
 // does this; a bundled page's training worker can do it too (web/worker.mjs with ?replica), so the page
 // ships no second copy of the glue.
@@ -73,11 +76,29 @@ function computeGrads() {
   return [message, transfer];
 }
 
+/** The next step's answer, computed ahead (apply's next): { reply: [message, transfer] } or { error }. */
+let ahead = null;
+
 function apply(m) {
   lm.core.memory().f32.set(m.grad, grads >> 2); // row 0 holds the sum now
   applied = X.lm_trainer_apply(trainer.ptr, grads, stats);
   spareSum = m.grad;
   spareRows = m.spare ?? null;
+  if (!m.next || applied !== 0) return;
+  try {
+    ahead = { reply: computeGrads() };
+  } catch (err) {
+    ahead = { error: err };
+  }
+}
+
+/** The answer to a grads request: the one computed ahead, or a fresh one. */
+function answerGrads() {
+  const r = ahead;
+  ahead = null;
+  if (!r) return computeGrads();
+  if (r.error) throw r.error;
+  return r.reply;
 }
 
 async function handle(m) {
@@ -87,7 +108,7 @@ async function handle(m) {
         reply(await init(m));
         return;
       case 'grads':
-        reply(...computeGrads());
+        reply(...answerGrads());
         return;
       case 'apply':
         apply(m);
@@ -100,6 +121,7 @@ async function handle(m) {
         for (const name of m.names) model.setFrozen(name, true);
         return;
       case 'restore':
+        ahead = null;
         trainer.restore(m.bytes);
         applied = 0;
         reply({ type: 'ready' });
@@ -123,6 +145,7 @@ const onMessage = (m) => {
     if (pendingError && m.type !== 'apply' && m.type !== 'lr' && m.type !== 'frozen') {
       const e = pendingError;
       pendingError = null;
+      ahead = null;
       reply({ type: 'error', message: `a training worker failed: ${e?.message ?? e}`, code: e?.code ?? 0 });
       return;
     }

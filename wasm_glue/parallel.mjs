@@ -196,13 +196,14 @@ export function install(core, { Model, Trainer }) {
       // where a step's time goes on this thread (ms, summed; the scaling benchmark reads them): own shards,
       // waiting for the workers after that, and the serial rest (the sum, the messages, the update)
       this.timings = { steps: 0, ownMs: 0, waitMs: 0, serialMs: 0 };
-      // this thread's rows (own, P), row 0 receiving the sum; losses (own,); stats
-      this._grads = X.malloc(Math.max(8, this._own * this._P * 4));
+      // every shard's row (S, P): this thread's first, the workers' copied in, row 0 receiving the sum;
+      // this thread's losses (own,); stats
+      this._grads = X.malloc(Math.max(8, S * this._P * 4));
       this._losses = X.malloc(Math.max(8, this._own * 8));
       this._stats = X.malloc(TRAIN_STATS.COUNT * 8);
       if (!this._grads || !this._losses || !this._stats) {
         this._freeBuffers();
-        fail(`out of WebAssembly memory for ${this._own} gradient rows of ${this._P} parameters`, STATUS.NOMEM);
+        fail(`out of WebAssembly memory for ${S} gradient rows of ${this._P} parameters`, STATUS.NOMEM);
       }
     }
 
@@ -298,28 +299,34 @@ export function install(core, { Model, Trainer }) {
             `a training worker's last update ended with status ${g.applied}, this thread's with ${this._lastApply}: the replicas differ; dispose this trainer`,
             STATUS.OK,
           );
-      // sum the rows in shard order into row 0 (float32 adds: Float32Array stores round each one)
-      const f32 = core.memory().f32;
-      const acc = f32.subarray(this._grads >> 2, (this._grads >> 2) + P);
-      for (let j = 1; j < this._own; j++)
-        addInto(acc, f32.subarray((this._grads >> 2) + j * P, (this._grads >> 2) + (j + 1) * P));
+      // every shard's row in its place, then their sum in shard order into row 0 (float32, in C: the loop
+      // vectorises there)
+      let f32 = core.memory().f32;
+      got.forEach((g, k) => {
+        const [first] = ownedBy(k + 1, this.threads, this.shards);
+        f32.set(g.grads, (this._grads >> 2) + first * P);
+      });
+      core.check(X.lm_trainer_sum_grads(ptr, this._grads, this.shards));
       const losses = core.memory().f64.subarray(this._losses >> 3, (this._losses >> 3) + this._own);
       let loss = 0;
       for (let j = 0; j < this._own; j++) loss += ((this._starts[j + 1] - this._starts[j]) / this._N) * losses[j];
       got.forEach((g, k) => {
         const [first, end] = ownedBy(k + 1, this.threads, this.shards);
-        for (let j = first; j < end; j++) {
-          addInto(acc, g.grads.subarray((j - first) * P, (j - first + 1) * P));
+        for (let j = first; j < end; j++)
           loss += ((this._starts[j + 1] - this._starts[j]) / this._N) * g.losses[j - first];
-        }
       });
       // the buffers go back and forth instead of being allocated every step (a fresh 1 MB ArrayBuffer per
-      // message cost milliseconds here): each worker's rows return with the sum, its last sum with its rows
+      // message cost milliseconds here): each worker's rows return with the sum, its last sum with its rows.
+      // next: the worker computes the next step's gradients as soon as it has applied this one, instead of
+      // waiting for the next request (a message's round trip and this thread's update later); its answer
+      // then waits for that request
+      f32 = core.memory().f32;
+      const sum = f32.subarray(this._grads >> 2, (this._grads >> 2) + P);
       this._replicas.forEach((r, k) => {
         const g = got[k];
         const copy = g.spare?.length === P ? g.spare : new Float32Array(P);
-        copy.set(acc);
-        r.send({ type: 'apply', grad: copy, spare: g.grads }, [copy.buffer, g.grads.buffer]);
+        copy.set(sum);
+        r.send({ type: 'apply', grad: copy, spare: g.grads, next: true }, [copy.buffer, g.grads.buffer]);
       });
       this._lastApply = X.lm_trainer_apply(ptr, this._grads, this._stats);
       if (this._lastApply !== STATUS.OK) throw new LmlabError(core.errorMessage(), this._lastApply);
@@ -391,9 +398,4 @@ export function install(core, { Model, Trainer }) {
   }
 
   return { ParallelTrainer };
-}
-
-/** acc += row, element by element in float32 (the fixed-order sum). */
-function addInto(acc, row) {
-  for (let i = 0; i < acc.length; i++) acc[i] += row[i];
 }

@@ -257,6 +257,39 @@ static void test_refused(void) {
     delete_handles(m, t);
 }
 
+/* lm_trainer_sum_grads adds the rows in shard order, in float32: with values whose sum depends on the
+ * order, row 0 must equal ((row0 + row1) + row2) + row3 written out, bit for bit. */
+static void test_sum_grads(void) {
+    int32_t ids[LEN];
+    pattern_ids(ids, 9);
+    lm_model *m = make_model(LM_CELL_RNN, 1, 0);
+    lm_trainer *t = make_trainer(m, ids);
+    add_handles(m, t);
+    CHECK(lm_trainer_set_shards(t, 4, 0, 4) == LM_OK, "%s", lm_error_message());
+    const size_t P = m->n_params;
+    lm_float *rows = malloc(4 * P * sizeof(lm_float)), *expected = malloc(P * sizeof(lm_float));
+    const lm_float values[4] = {1e8f, 3.0f, -1e8f, 0.3f}; /* (1e8 + 3) - 1e8 is 0 in float32, not 3 */
+    for (int j = 0; j < 4; j++)
+        for (size_t i = 0; i < P; i++) rows[(size_t)j * P + i] = values[(j + i) % 4] * (lm_float)(1 + i % 7);
+    for (size_t i = 0; i < P; i++) {
+        lm_float sum = rows[i];
+        for (int j = 1; j < 4; j++) sum += rows[(size_t)j * P + i];
+        expected[i] = sum;
+    }
+    CHECK(lm_trainer_sum_grads(t, rows, 4) == LM_OK, "%s", lm_error_message());
+    CHECK(memcmp(rows, expected, P * sizeof(lm_float)) == 0, "row 0 is the shard-order float32 sum");
+    CHECK(rows[P] == values[1], "the other rows are left as they were");
+    CHECK(lm_trainer_sum_grads(t, rows, 1) == LM_OK && memcmp(rows, expected, P * sizeof(lm_float)) == 0,
+          "one row is its own sum");
+    CHECK_FAILS(lm_trainer_sum_grads(t, rows, 0), LM_ERR_ARG, "rows");
+    CHECK_FAILS(lm_trainer_sum_grads(t, rows, 5), LM_ERR_ARG, "rows");
+    CHECK_FAILS(lm_trainer_sum_grads(t, NULL, 2), LM_ERR_ARG, "grads");
+    CHECK_FAILS(lm_trainer_sum_grads(NULL, rows, 2), LM_ERR_HANDLE, "trainer");
+    free(rows);
+    free(expected);
+    delete_handles(m, t);
+}
+
 static void test_api_errors(void) {
     int32_t ids[LEN];
     pattern_ids(ids, 9);
@@ -315,6 +348,7 @@ int main(void) {
     test_replicas_agree(LM_CELL_WINDOW, 1, 4);
     test_checkpoint();
     test_refused();
+    test_sum_grads();
     test_api_errors();
     return check_summary("trainer_shard");
 }
