@@ -437,6 +437,10 @@ LM_API lm_status lm_trainer_free(lm_trainer *t);
  * also when a step is refused (LM_ERR_NONFINITE: the parameters keep their last finite values). */
 LM_API lm_status lm_trainer_train(lm_trainer *t, int count, double *stats);
 LM_API lm_status lm_trainer_set_lr(lm_trainer *t, double lr);
+/* Streams only: each window, each stream starts from the zero state instead of its carried one with
+ * probability p in [0, 1) (0, the default, = never), decided by a hash of (steps taken, stream), the
+ * same in every replica and after a resume. Guards against the one-stream latch (docs/training.md). */
+LM_API lm_status lm_trainer_set_state_resets(lm_trainer *t, double p);
 /* Restore optimizer state, step, stream position and carried state from lm_model_save(m, t) bytes. */
 LM_API lm_status lm_trainer_restore(lm_trainer *t, const uint8_t *bytes, uint32_t len);
 /* info (LM_TRAINER_INFO_COUNT,) by lm_trainer_info_index. */

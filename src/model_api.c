@@ -417,6 +417,16 @@ lm_status lm_trainer_set_lr(lm_trainer *t, double lr) {
     return LM_OK;
 }
 
+lm_status lm_trainer_set_state_resets(lm_trainer *t, double p) {
+    const char *fn = "trainer_set_state_resets";
+    LM_TRY(check_trainer(fn, t));
+    LM_TRY(lm_check_fraction(fn, "p (the chance a stream starts a window from the zero state)", p));
+    if (t->sentences && p > 0)
+        return lm_fail(LM_ERR_ARG,
+                       "%s: this trainer takes batches of sentences, which start from the zero state already", fn);
+    return trainer_set_state_resets(t, p);
+}
+
 lm_status lm_trainer_restore(lm_trainer *t, const uint8_t *bytes, uint32_t len) {
     const char *fn = "trainer_restore";
     LM_TRY(check_trainer(fn, t));

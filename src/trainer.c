@@ -94,6 +94,16 @@ lm_status trainer_new_sentences(lm_trainer **out, lm_model *model, const int32_t
     return LM_OK;
 }
 
+lm_status trainer_set_state_resets(lm_trainer *t, double p) {
+    if (p > 0 && !t->fresh) {
+        /* + 1: never a zero-size allocation (the window model with W = 1 has no state) */
+        t->fresh = malloc((model_state_count(t->model, t->N) + 1) * sizeof(lm_float));
+        if (!t->fresh) return lm_fail(LM_ERR_NOMEM, "out of memory for the state of %d streams", t->N);
+    }
+    t->state_reset = p;
+    return LM_OK;
+}
+
 void trainer_delete(lm_trainer *t) {
     if (!t) return;
     lm_optim_free(&t->opt);
@@ -105,6 +115,7 @@ void trainer_delete(lm_trainer *t) {
     free(t->shard_start);
     free(t->pending);
     free(t->start);
+    free(t->fresh);
     free(t);
 }
 
@@ -167,7 +178,13 @@ lm_status trainer_train(lm_trainer *t, int count, lm_train_stats *stats) {
         /* the carry changes only once the step is accepted, so a refused step leaves it as it was */
         double loss;
         s = model_ensure_carry(m, t->N);
-        if (!s) s = model_loss_and_grads_from(m, t->window, t->N, t->T, m->carry, &loss);
+        const lm_float *start = m->carry; /* (state of N streams) */
+        if (!s && t->fresh) {             /* state resets: a copy with the picked rows reset, the carry untouched */
+            memcpy(t->fresh, m->carry, model_state_count(m, t->N) * sizeof(lm_float));
+            trainer_reset_rows(t, t->fresh, 0, t->N);
+            start = t->fresh;
+        }
+        if (!s) s = model_loss_and_grads_from(m, t->window, t->N, t->T, start, &loss);
         if (!s) s = lm_optim_step(&t->opt, m->params, m->grads, m->table, m->n_tensors);
         if (s) break;
         model_commit_state(m, t->N, t->T);

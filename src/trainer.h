@@ -37,6 +37,12 @@ struct lm_trainer {
     lm_float *pending; /* (state_count(N)) final states of the own shards after trainer_grads */
     lm_float *start;   /* (state_count(largest shard)) one shard's state, contiguous */
     int pending_step;  /* 1 from a successful trainer_grads until trainer_apply */
+    /* State resets (streams only): each window, stream n starts from the zero state instead of its
+     * carried one with probability state_reset, decided by a hash of (steps taken, n), so every
+     * replica and a resumed run decide alike. The carry itself is never changed by the decision (a
+     * refused step leaves it as it was); fresh (state_count(N)) holds the start with the rows reset. */
+    double state_reset;
+    lm_float *fresh;
 };
 
 typedef struct {
@@ -62,6 +68,13 @@ void trainer_delete(lm_trainer *t);
 lm_status trainer_train(lm_trainer *t, int count, lm_train_stats *stats);
 /* Fill t->window (N, T+1) from the current position, wrapping first (state reset) if it would not fit. */
 void trainer_next_window(lm_trainer *t);
+/* Streams: the chance p in [0, 1) that a stream starts a window from the zero state (the edge checks it). */
+lm_status trainer_set_state_resets(lm_trainer *t, double p);
+/* Whether stream n starts the coming window (after t->opt.step steps) from the zero state. */
+int trainer_resets_stream(const lm_trainer *t, int n);
+/* Reset, in a state (A, n, X) of streams [n0, n0 + n), the rows of the streams trainer_resets_stream
+ * picks to the zero state (zeros; the window model's LM_WINDOW_PAD). */
+void trainer_reset_rows(const lm_trainer *t, lm_float *state, int n0, int n);
 
 /* ---- data-parallel steps (trainer_shard.c), streams only; the edge (trainer_shard_api.c) checks the
  * arguments ---- */

@@ -40,6 +40,27 @@ static void rows_put(const lm_model *m, lm_float *full, int N, int n0, int n, co
         memcpy(full + ((size_t)a * N + n0) * X, part + (size_t)a * n * X, (size_t)n * X * sizeof(lm_float));
 }
 
+int trainer_resets_stream(const lm_trainer *t, int n) {
+    if (!(t->state_reset > 0)) return 0;
+    /* splitmix64 of (step, stream): a fixed function, so the decision needs no random state to save */
+    uint64_t z = ((uint64_t)t->opt.step << 20 ^ (uint64_t)n) + 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    return (double)(z >> 11) * 0x1.0p-53 < t->state_reset;
+}
+
+void trainer_reset_rows(const lm_trainer *t, lm_float *state, int n0, int n) {
+    const lm_model *m = t->model;
+    int A, X;
+    state_dims(m, &A, &X);
+    const lm_float zero = m->cfg.cell == LM_CELL_WINDOW ? (lm_float)LM_WINDOW_PAD : 0;
+    for (int k = 0; k < n; k++)
+        if (trainer_resets_stream(t, n0 + k))
+            for (int a = 0; a < A; a++)
+                for (int x = 0; x < X; x++) state[((size_t)a * n + k) * X + x] = zero;
+}
+
 lm_status trainer_set_shards(lm_trainer *t, int S, int first, int count) {
     const int N = t->N;
     int *starts = malloc(((size_t)S + 1) * sizeof(int));
@@ -75,6 +96,7 @@ lm_status trainer_grads(lm_trainer *t, lm_float *grads, double *losses, lm_float
     for (int j = t->first; j < t->first + t->count && !s; j++) {
         const int n0 = t->shard_start[j], n = t->shard_start[j + 1] - n0;
         rows_get(m, m->carry, N, n0, n, t->start);
+        trainer_reset_rows(t, t->start, n0, n);
         double loss;
         s = model_loss_and_grads_scaled(m, t->window + (size_t)n0 * (T + 1), n, T, t->start, (double)n / N, &loss);
         if (s) break;

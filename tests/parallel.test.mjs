@@ -68,6 +68,51 @@ for (const cell of ['rnn', 'lstm', 'gru', 'window']) {
   });
 }
 
+test('state resets: 1, 2 and 3 threads still agree bit for bit, and the resets change the run', async () => {
+  const options = { ...OPTIONS, stateResets: 0.2 };
+  const [a, b, c] = [
+    await run('lstm', 1, { options }),
+    await run('lstm', 2, { options }),
+    await run('lstm', 3, { options }),
+  ];
+  assert.deepEqual(b.losses, a.losses);
+  assert.deepEqual(c.losses, a.losses);
+  assert.ok(bitsEqual(a.params, b.params) && bitsEqual(a.params, c.params), 'parameters bit-identical');
+  assert.deepEqual(c.bytes, a.bytes);
+  const none = await run('lstm', 1);
+  assert.notDeepEqual(none.losses, a.losses);
+});
+
+test('stateResets is checked at the edge: a chance in [0, 1), streams only', () => {
+  const model = makeModel('gru');
+  const bad = [
+    [
+      { stateResets: 1 },
+      /trainer_set_state_resets: p \(the chance a stream starts a window from the zero state\) must be in \[0, 1\), got 1/,
+    ],
+    [{ stateResets: -0.5 }, /must be in \[0, 1\), got -0.5/],
+    [{ stateResets: '0.1' }, /stateResets/],
+    [{ stateResets: NaN }, /must be in \[0, 1\), got nan/],
+  ];
+  for (const [extra, message] of bad)
+    assert.throws(
+      () => new lm.Trainer(model, ids, { ...OPTIONS, ...extra }),
+      (err) => {
+        assert.ok(err instanceof LmlabError && message.test(err.message), err.message);
+        return true;
+      },
+    );
+  const sentences = [Int32Array.of(1, 2, 3, 4), Int32Array.of(2, 3, 4, 5, 6)];
+  assert.throws(
+    () => new lm.Trainer(model, sentences, { ...OPTIONS, batch: 2, batching: 'sentences', stateResets: 0.1 }),
+    /batches of sentences, which start from the zero state already/,
+  );
+  const t = new lm.Trainer(model, ids, { ...OPTIONS, stateResets: 0.05 });
+  assert.equal(t.options.stateResets, 0.05);
+  t.dispose();
+  model.dispose();
+});
+
 test('one shard is the plain Trainer, bit for bit', async () => {
   const model = makeModel('lstm');
   const trainer = new lm.Trainer(model, ids, OPTIONS);

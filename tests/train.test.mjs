@@ -321,21 +321,36 @@ test('CLI: what the flags leave out is the per-cell recipe (scripts/cli/_default
       const [V, E] = header['embedding.weight'].shape; // one-hot input is stored as a (V, V) identity
       const embedding = V === E ? 0 : E;
       const init = header.__metadata__.init ? JSON.parse(header.__metadata__.init).initScale : 1;
-      return [t.lr, t.lrDecay, t.clip, t.clipMode, embedding, init];
+      return [t.lr, t.lrDecay, t.clip, t.clipMode, embedding, init, t.stateResets];
     };
-    assert.deepEqual(train(), [0.004, 'linear', 125, 'norm', 32, 5]); // rnn: weights start at N(0, 0.05²), as LSTM and GRU
-    assert.deepEqual(train('--cell', 'lstm'), [0.008, 'linear', 125, 'norm', 32, 5]);
-    assert.deepEqual(train('--cell', 'gru', '--seq', '10'), [0.008, 'linear', 50, 'norm', 32, 5]); // 5 per step
-    assert.deepEqual(train('--cell', 'window'), [0.002, 'none', 5, 'value', 32, 1]);
+    assert.deepEqual(train(), [0.004, 'linear', 125, 'norm', 32, 5, 0.01]); // rnn: weights start at N(0, 0.05²), as LSTM and GRU
+    assert.deepEqual(train('--cell', 'lstm'), [0.008, 'linear', 125, 'norm', 32, 5, 0.01]);
+    assert.deepEqual(train('--cell', 'gru', '--seq', '10'), [0.008, 'linear', 50, 'norm', 32, 5, 0.01]); // 5 per step
+    assert.deepEqual(train('--cell', 'window'), [0.002, 'none', 5, 'value', 32, 1, 0]);
     // a flag given keeps its old meaning: --clip alone clips element-wise; another optimizer, no decay
-    assert.deepEqual(train('--clip', '3'), [0.004, 'linear', 3, 'value', 32, 5]);
-    assert.deepEqual(train('--optimizer', 'adagrad', '--embedding', '0'), [0.1, 'none', 125, 'norm', 0, 5]);
-    assert.deepEqual(train('--lr-decay', 'none', '--clip-mode', 'value'), [0.004, 'none', 5, 'value', 32, 5]);
+    assert.deepEqual(train('--clip', '3'), [0.004, 'linear', 3, 'value', 32, 5, 0.01]);
+    assert.deepEqual(train('--optimizer', 'adagrad', '--embedding', '0'), [0.1, 'none', 125, 'norm', 0, 5, 0.01]);
+    assert.deepEqual(train('--lr-decay', 'none', '--clip-mode', 'value'), [0.004, 'none', 5, 'value', 32, 5, 0.01]);
     // the start's own flags win: --init-scale, or --recurrent-gain (the RNN's other weights at 1)
-    assert.deepEqual(train('--init-scale', '2'), [0.004, 'linear', 125, 'norm', 32, 2]);
-    assert.deepEqual(train('--recurrent-gain', '0.5'), [0.004, 'linear', 125, 'norm', 32, 1]);
-    // batches of sentences (not measured for the new recipe) keep the old one
-    assert.deepEqual(train('--batching', 'sentences'), [0.002, 'none', 5, 'value', 32, 1]);
+    assert.deepEqual(train('--init-scale', '2'), [0.004, 'linear', 125, 'norm', 32, 2, 0.01]);
+    assert.deepEqual(train('--recurrent-gain', '0.5'), [0.004, 'linear', 125, 'norm', 32, 1, 0.01]);
+    // batches of sentences (not measured for the new recipe) keep the old one, and start every piece from zeros
+    assert.deepEqual(train('--batching', 'sentences'), [0.002, 'none', 5, 'value', 32, 1, 0]);
+    // --state-resets: given, off, kept by --resume unless given again; refused for batches of sentences
+    assert.deepEqual(train('--state-resets', '0.05'), [0.004, 'linear', 125, 'norm', 32, 5, 0.05]);
+    const resumed = (...flags) => {
+      const again = join(dir, 'resumed.safetensors');
+      const run = cli(['train', '--data', data, '--steps', '2', '--quiet', '--resume', out, '--out', again, ...flags]);
+      assert.equal(run.status, 0, run.stderr);
+      const bytes = readFileSync(again);
+      const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8'));
+      return JSON.parse(header.__metadata__.training).stateResets;
+    };
+    assert.equal(resumed(), 0.05);
+    assert.equal(resumed('--state-resets', '0'), 0);
+    const refused = cli(['train', '--data', data, '--batching', 'sentences', '--state-resets', '0.1', '--out', out]);
+    assert.equal(refused.status, 2, refused.stderr);
+    assert.match(refused.stderr, /--state-resets applies to --batching streams/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -595,6 +595,10 @@ export interface TrainOptions {
   /** element-wise clip to [-clip, clip] ('value') or global norm ('norm'); 0 = off */
   clip?: number;
   clipMode?: 'value' | 'norm';
+  /** streams only: the chance, each window, that a stream starts from the zero state instead of its carried
+   *  one (0, the default, = never; below 1). Decided by a hash of (steps taken, stream), so every thread count
+   *  and a resumed run decide alike. Guards against the one-stream latch (docs/training.md, "State resets"). */
+  stateResets?: number;
   /** not used by the stateful trainer: windows are taken in stream order, and the model's seed fixes initialisation */
   seed?: number;
 }

@@ -713,6 +713,7 @@ export function install(core) {
       const mode = choice('clipMode', clipMode, CLIP_MODES);
       const batching = options.batching ?? 'streams';
       choice('batching', batching, BATCHINGS);
+      const stateResets = number('stateResets', options.stateResets ?? 0);
       const sentences = batching === 'sentences' ? toSentences(ids) : null;
       const data = sentences ? sentences.ids : toIds('ids', ids);
       const ptr = scoped((s) => {
@@ -742,8 +743,26 @@ export function install(core) {
         return u32At(out);
       });
       super('trainer', ptr, (p) => X.lm_trainer_free(p));
+      if (stateResets !== 0) {
+        try {
+          check(X.lm_trainer_set_state_resets(ptr, stateResets)); // C checks the range and the batching
+        } catch (err) {
+          this.dispose();
+          throw err;
+        }
+      }
       this._model = model;
-      this._options = Object.freeze({ batch: N, seq: T, optimizer, lr, momentum, clip, clipMode, batching });
+      this._options = Object.freeze({
+        batch: N,
+        seq: T,
+        optimizer,
+        lr,
+        momentum,
+        clip,
+        clipMode,
+        batching,
+        stateResets,
+      });
       this._step = 0;
       this._clipEvents = 0;
     }

@@ -72,6 +72,9 @@ export const usage = `usage: node scripts/lmlab.mjs train [flags]
                        (default on streams: 5 for rnn, lstm, gru, measured best; 1 for window)
   --recurrent-gain G   initial Wh ~ N(0, G^2/H), spectral radius about G: G > 1 makes gradients grow
                        back through time (exploding; clipping is the cure), G < 1 vanish
+  --state-resets P     streams: each window, a stream starts from the zero state instead of its carried
+                       one with chance P (0-0.5), so the model learns to start anywhere; the guard against
+                       the one-stream latch (default: see docs/training.md, State resets)
   --sentences lines|punctuation  word level: a sentence is a line (default) or ends at . ! ? and
                        at a blank line (the vocabulary's tokenizer option; <s> … </s> around each)
   --batching MODE      streams (default): --batch contiguous streams of the text, windows of --seq,
@@ -148,6 +151,7 @@ const spec = {
   embeddings: { type: 'string' },
   'init-scale': { type: 'number', min: 0 },
   'recurrent-gain': { type: 'number', min: 0 },
+  'state-resets': { type: 'number', min: 0, max: 0.5 },
   freeze: { type: 'string' },
   'new-text': { type: 'bool', default: false },
   quiet: { type: 'bool', default: false },
@@ -215,6 +219,7 @@ export async function run(argv) {
   let model;
   let vocab;
   let saved = null; // the checkpoint's training options
+  let savedTraining = null; // and the CLI's (the `training` metadata: state resets)
   let resumeBytes = null;
   let textNote = '';
   if (f.resume) {
@@ -222,6 +227,7 @@ export async function run(argv) {
     ({ model, vocab } = opened);
     resumeBytes = opened.bytes;
     saved = metadataJSON(f.resume, opened.header, 'trainer');
+    savedTraining = metadataJSON(f.resume, opened.header, 'training');
     if (!saved) throw new UsageError(`${f.resume} has no training state to resume (it was saved without a trainer)`);
     const was = metadataJSON(f.resume, opened.header, 'trainText');
     const now = textFingerprint(trainText);
@@ -278,7 +284,11 @@ export async function run(argv) {
     clip: f.clip ?? saved?.clip ?? (clipMode === 'norm' ? CLIP_NORM_PER_STEP * seq : 5),
     clipMode,
     batching,
+    // the chance a stream starts a window from zeros (streams only): the guard against the one-stream latch
+    stateResets: streams ? (f['state-resets'] ?? savedTraining?.stateResets ?? defaults.stateResets) : 0,
   };
+  if (!streams && f['state-resets'])
+    throw new UsageError('--state-resets applies to --batching streams: every sentence starts from the zero state');
   const lrDecay = f['lr-decay'] ?? (optimizer === 'adam' ? defaults.lrDecay : 'none');
   const bySentence = options.batching === 'sentences';
   const trainIds = vocab.encode(trainText);

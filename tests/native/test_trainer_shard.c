@@ -75,12 +75,14 @@ static void test_rows_sum_to_batch(void) {
     model_delete(m);
 }
 
-/* One shard owning everything: grads + apply is trainer_train, bit for bit, across a wrap. */
-static void test_one_shard_is_train(lm_cell cell, int L, int W) {
+/* One shard owning everything: grads + apply is trainer_train, bit for bit, across a wrap; with state
+ * resets too (both paths reset the same streams in the same windows). */
+static void test_one_shard_is_train(lm_cell cell, int L, int W, double reset) {
     int32_t ids[LEN];
     pattern_ids(ids, 9);
     lm_model *a = make_model(cell, L, W), *b = make_model(cell, L, W);
     lm_trainer *ta = make_trainer(a, ids), *tb = make_trainer(b, ids);
+    CHECK(trainer_set_state_resets(ta, reset) == LM_OK && trainer_set_state_resets(tb, reset) == LM_OK, "resets");
     const size_t P = a->n_params;
     lm_float *g = malloc(P * sizeof(lm_float));
     const int steps = LEN / N / T + 3; /* past one wrap */
@@ -93,7 +95,8 @@ static void test_one_shard_is_train(lm_cell cell, int L, int W) {
         CHECK(trainer_apply(tb, g) == LM_OK, "%s", lm_error_message());
         same &= loss == st.last_loss && memcmp(a->params, b->params, P * sizeof(lm_float)) == 0;
     }
-    CHECK(same, "%s: one shard's grads + apply equal trainer_train bit for bit", model_cell_name(cell));
+    CHECK(same, "%s (resets %g): one shard's grads + apply equal trainer_train bit for bit", model_cell_name(cell),
+          reset);
     CHECK(ta->wraps == 1 && tb->wraps == 1 && ta->pos == tb->pos && ta->opt.step == tb->opt.step, "wrapped alike");
     CHECK(memcmp(a->carry, b->carry, model_state_count(a, N) * sizeof(lm_float)) == 0, "same carried state");
     free(g);
@@ -112,7 +115,7 @@ typedef struct {
     lm_float *carry; /* (state_count(N)) the streams' states gathered into replica 0 */
 } run_result;
 
-static run_result run_replicas(lm_cell cell, int L, int W, const int *owners, int R, int steps) {
+static run_result run_replicas(lm_cell cell, int L, int W, const int *owners, int R, int steps, double reset) {
     enum { S = 4 };
     int32_t ids[LEN];
     pattern_ids(ids, 9);
@@ -122,6 +125,7 @@ static run_result run_replicas(lm_cell cell, int L, int W, const int *owners, in
         m[r] = make_model(cell, L, W);
         t[r] = make_trainer(m[r], ids);
         CHECK(trainer_set_shards(t[r], S, owners[r], owners[r + 1] - owners[r]) == LM_OK, "%s", lm_error_message());
+        CHECK(trainer_set_state_resets(t[r], reset) == LM_OK, "%s", lm_error_message());
     }
     const size_t P = m[0]->n_params, per_stream = model_state_count(m[0], 1);
     lm_float *rows = malloc(S * P * sizeof(lm_float)), *state = malloc((N * per_stream + 1) * sizeof(lm_float));
@@ -163,11 +167,11 @@ static run_result run_replicas(lm_cell cell, int L, int W, const int *owners, in
     return out;
 }
 
-static void test_replicas_agree(lm_cell cell, int L, int W) {
+static void test_replicas_agree(lm_cell cell, int L, int W, double reset) {
     const int one[] = {0, 4}, two[] = {0, 2, 4}, three[] = {0, 1, 3, 4};
     const int steps = LEN / N / T + 4; /* past one wrap */
-    run_result a = run_replicas(cell, L, W, one, 1, steps), b = run_replicas(cell, L, W, two, 2, steps),
-               c = run_replicas(cell, L, W, three, 3, steps);
+    run_result a = run_replicas(cell, L, W, one, 1, steps, reset), b = run_replicas(cell, L, W, two, 2, steps, reset),
+               c = run_replicas(cell, L, W, three, 3, steps, reset);
     lm_model *m = make_model(cell, L, W);
     const size_t P = m->n_params, states = model_state_count(m, N);
     model_delete(m);
@@ -257,6 +261,56 @@ static void test_refused(void) {
     delete_handles(m, t);
 }
 
+/* State resets: the decision is a fixed function of (steps taken, stream) that picks about p of them;
+ * they change the training (the losses differ from a run without) but never the carry in place; and
+ * the edge refuses p outside [0, 1) and batches of sentences. */
+static void test_state_resets(void) {
+    int32_t ids[LEN];
+    pattern_ids(ids, 9);
+    lm_model *m = make_model(LM_CELL_LSTM, 1, 0);
+    lm_trainer *t = make_trainer(m, ids);
+    add_handles(m, t);
+    int picked = 0, again = 0;
+    CHECK(lm_trainer_set_state_resets(t, 0.1) == LM_OK, "%s", lm_error_message());
+    for (int64_t k = 0; k < 1000; k++)
+        for (int n = 0; n < 32; n++) {
+            t->opt.step = k;
+            picked += trainer_resets_stream(t, n);
+            again += trainer_resets_stream(t, n);
+        }
+    /* 32,000 draws at p = 0.1: 3,200 expected, standard deviation 54 */
+    CHECK(picked > 3200 - 270 && picked < 3200 + 270 && again == picked, "picked %d of 32000 at p 0.1", picked);
+    t->opt.step = 0;
+    /* the losses of 20 steps with resets at 0.3 differ from those without; the carry stays the final states */
+    lm_model *plain = make_model(LM_CELL_LSTM, 1, 0);
+    lm_trainer *tp = make_trainer(plain, ids);
+    CHECK(lm_trainer_set_state_resets(t, 0.3) == LM_OK, "%s", lm_error_message());
+    int differ = 0;
+    for (int k = 0; k < 20; k++) {
+        lm_train_stats a, b;
+        CHECK(trainer_train(t, 1, &a) == LM_OK && trainer_train(tp, 1, &b) == LM_OK, "%s", lm_error_message());
+        differ |= a.last_loss != b.last_loss;
+    }
+    CHECK(differ, "resets change the training");
+    const size_t states = model_state_count(m, N);
+    lm_float *before = malloc(states * sizeof(lm_float));
+    memcpy(before, m->carry, states * sizeof(lm_float));
+    lm_float *g = malloc(m->n_params * sizeof(lm_float));
+    double loss;
+    CHECK(trainer_grads(t, g, &loss, NULL) == LM_OK, "%s", lm_error_message());
+    CHECK(memcmp(before, m->carry, states * sizeof(lm_float)) == 0, "trainer_grads leaves the carry as it was");
+    CHECK_FAILS(lm_trainer_set_state_resets(t, 1), LM_ERR_ARG, "p (the chance a stream starts a window");
+    CHECK_FAILS(lm_trainer_set_state_resets(t, -0.1), LM_ERR_ARG, "must be in [0, 1)");
+    CHECK_FAILS(lm_trainer_set_state_resets(t, NAN), LM_ERR_ARG, "must be in [0, 1)");
+    CHECK_FAILS(lm_trainer_set_state_resets(NULL, 0.1), LM_ERR_HANDLE, "trainer");
+    CHECK(lm_trainer_set_state_resets(t, 0) == LM_OK && !trainer_resets_stream(t, 0), "0 turns them off");
+    free(before);
+    free(g);
+    trainer_delete(tp);
+    model_delete(plain);
+    delete_handles(m, t);
+}
+
 /* lm_trainer_sum_grads adds the rows in shard order, in float32: with values whose sum depends on the
  * order, row 0 must equal ((row0 + row1) + row2) + row3 written out, bit for bit. */
 static void test_sum_grads(void) {
@@ -338,14 +392,19 @@ static void test_api_errors(void) {
 
 int main(void) {
     test_rows_sum_to_batch();
-    test_one_shard_is_train(LM_CELL_RNN, 1, 0);
-    test_one_shard_is_train(LM_CELL_LSTM, 2, 0);
-    test_one_shard_is_train(LM_CELL_GRU, 1, 0);
-    test_one_shard_is_train(LM_CELL_WINDOW, 1, 3);
-    test_replicas_agree(LM_CELL_RNN, 2, 0);
-    test_replicas_agree(LM_CELL_LSTM, 1, 0);
-    test_replicas_agree(LM_CELL_GRU, 1, 0);
-    test_replicas_agree(LM_CELL_WINDOW, 1, 4);
+    test_one_shard_is_train(LM_CELL_RNN, 1, 0, 0);
+    test_one_shard_is_train(LM_CELL_LSTM, 2, 0, 0);
+    test_one_shard_is_train(LM_CELL_GRU, 1, 0, 0);
+    test_one_shard_is_train(LM_CELL_WINDOW, 1, 3, 0);
+    test_one_shard_is_train(LM_CELL_LSTM, 2, 0, 0.3);
+    test_one_shard_is_train(LM_CELL_WINDOW, 1, 3, 0.3);
+    test_replicas_agree(LM_CELL_RNN, 2, 0, 0);
+    test_replicas_agree(LM_CELL_LSTM, 1, 0, 0);
+    test_replicas_agree(LM_CELL_GRU, 1, 0, 0);
+    test_replicas_agree(LM_CELL_WINDOW, 1, 4, 0);
+    test_replicas_agree(LM_CELL_LSTM, 1, 0, 0.3);
+    test_replicas_agree(LM_CELL_GRU, 1, 0, 0.3);
+    test_state_resets();
     test_checkpoint();
     test_refused();
     test_sum_grads();
