@@ -7,16 +7,8 @@
 #include "kernels.h"
 #include "layers_bptt.h"
 #include "layers_gated.h"
-#include "lm_math.h"
 
 #include <string.h>
-
-/* σ(a) without ever taking exp of a large positive number, so no overflow for any finite a. */
-static inline lm_float sigmoid(lm_float a) {
-    if (a >= 0) return 1 / (1 + lm_exp(-a));
-    lm_float e = lm_exp(a);
-    return e / (1 + e);
-}
 
 /* dst (rows, cols) = src[:, col0 : col0 + cols] of src (rows, src_cols) */
 static void copy_cols(lm_float *dst, const lm_float *src, int rows, int src_cols, int col0, int cols) {
@@ -46,44 +38,55 @@ void gru_forward_projected(lm_float *h, lm_float *cache, const lm_float *xw, con
         copy_cols(Wrz, Wh, H, (int)G, 0, 2 * H);
         copy_cols(Wg, Wh, H, (int)G, 2 * H, H);
     }
+    const size_t ld = (size_t)T * GRU_SLOTS * H; /* row stride of the cache at fixed t */
     for (int t = 0; t < T; t++) {
         bptt_previous_h(hp, h, h0, t, N, T, H);
         const size_t hw_cols = torch ? G : 2 * (size_t)H;
         memset(hw, 0, (size_t)N * hw_cols * sizeof *hw);
         lm_matmul_nn(hw, hp, torch ? Wh : Wrz, N, H, (int)hw_cols);
-        /* r = σ(x·Wxr + h_{t-1}·Whr + b_r), z = σ(x·Wxz + h_{t-1}·Whz + b_z) in both variants, and s */
+        /* the pre-activations of r and z into their (adjacent) cache slots, and s (torch); then
+         * r = σ(·), z = σ(·) in place over the N rows at once (kernels_act.c: vectorised, against a libm
+         * exp per element) */
+        lm_float *kt = cache + (size_t)t * GRU_SLOTS * H; /* row (n, t) at kt + n·ld (4H,) */
         for (int n = 0; n < N; n++) {
             size_t nt = (size_t)n * T + t;
             const lm_float *xWr = xw + nt * G, *xWz = xWr + H;              /* (H,) x·Wxr, x·Wxz */
             const lm_float *hWr = hw + (size_t)n * hw_cols, *hWz = hWr + H; /* (H,) h_{t-1}·Whr, ·Whz */
             const lm_float *hWg = hWr + 2 * H;                              /* (H,) h_{t-1}·Whg (torch) */
-            const lm_float *h_prev = hp + (size_t)n * H;                    /* (H,) */
             const gru_row k = gru_cache_row(cache, nt, H);                  /* r z g s of row (n, t) */
             for (int j = 0; j < H; j++) {
-                lm_float r = sigmoid(xWr[j] + hWr[j] + b_r[j]);
-                k.r[j] = r;
-                k.z[j] = sigmoid(xWz[j] + hWz[j] + b_z[j]);
-                if (torch) k.s[j] = hWg[j] + bhn[j];                 /* h_{t-1}·Whg + b_hn */
-                else rh[(size_t)n * H + j] = k.s[j] = r * h_prev[j]; /* r ⊙ h_{t-1} */
+                k.r[j] = xWr[j] + hWr[j] + b_r[j];
+                k.z[j] = xWz[j] + hWz[j] + b_z[j];
             }
+            if (torch)
+                for (int j = 0; j < H; j++) k.s[j] = hWg[j] + bhn[j]; /* h_{t-1}·Whg + b_hn */
         }
+        lm_sigmoid_ld(kt + GRU_R * H, (int)ld, N, 2 * H); /* r and z */
         if (!torch) {
+            for (int n = 0; n < N; n++) { /* s = r ⊙ h_{t-1}, and a contiguous copy for the product */
+                const gru_row k = gru_cache_row(cache, (size_t)n * T + t, H);
+                const lm_float *h_prev = hp + (size_t)n * H; /* (H,) */
+                for (int j = 0; j < H; j++) rh[(size_t)n * H + j] = k.s[j] = k.r[j] * h_prev[j];
+            }
             memset(rhW, 0, NH * sizeof *rhW);
             lm_matmul_nn(rhW, rh, Wg, N, H, H);
         }
         /* the candidate g = tanh(x·Wxg + b_g + r ⊙ s) (torch) or tanh(x·Wxg + b_g + (r ⊙ h_{t-1})·Whg)
-         * (lecture), and the new state h = z ⊙ h_{t-1} + (1 − z) ⊙ g */
+         * (lecture): its pre-activation into the g slot, tanh in place over the N rows */
         for (int n = 0; n < N; n++) {
             size_t nt = (size_t)n * T + t;
-            const lm_float *xWg = xw + nt * G + 2 * H, *h_prev = hp + (size_t)n * H; /* (H,) each */
+            const lm_float *xWg = xw + nt * G + 2 * H; /* (H,) */
+            const gru_row k = gru_cache_row(cache, nt, H);
+            for (int j = 0; j < H; j++) k.g[j] = xWg[j] + b_g[j] + (torch ? k.r[j] * k.s[j] : rhW[(size_t)n * H + j]);
+        }
+        lm_tanh_ld(kt + GRU_G * H, (int)ld, N, H);
+        /* the new state h = z ⊙ h_{t-1} + (1 − z) ⊙ g */
+        for (int n = 0; n < N; n++) {
+            size_t nt = (size_t)n * T + t;
+            const lm_float *h_prev = hp + (size_t)n * H; /* (H,) */
             const gru_row k = gru_cache_row(cache, nt, H);
             lm_float *hn = h + nt * H; /* (H,) */
-            for (int j = 0; j < H; j++) {
-                lm_float a_g = xWg[j] + b_g[j] + (torch ? k.r[j] * k.s[j] : rhW[(size_t)n * H + j]);
-                lm_float g = lm_tanh(a_g), z = k.z[j];
-                k.g[j] = g;
-                hn[j] = z * h_prev[j] + (1 - z) * g;
-            }
+            for (int j = 0; j < H; j++) hn[j] = k.z[j] * h_prev[j] + (1 - k.z[j]) * k.g[j];
         }
     }
 }

@@ -4,7 +4,6 @@
  * Shapes: N rows (predicted positions), W window, V vocabulary, E embedding, H hidden. */
 #include "kernels.h"
 #include "layers_gated.h"
-#include "lm_math.h"
 
 #include <string.h>
 
@@ -30,7 +29,7 @@ void window_forward(lm_float *scores, lm_float *e, lm_float *h, const int32_t *i
     memset(h, 0, (size_t)N * H * sizeof *h);
     lm_matmul_nn(h, e, Wh, N, (int)WE, H);
     lm_add_bias(h, b1, N, H);
-    for (size_t i = 0; i < (size_t)N * H; i++) h[i] = lm_tanh(h[i]);
+    lm_tanh_ld(h, H, N, H); /* vectorised (kernels_act.c), against a libm call per element */
     memset(scores, 0, (size_t)N * V * sizeof *scores);
     lm_matmul_nn(scores, h, U, N, H, V);
     lm_add_bias(scores, b2, N, V);
