@@ -338,7 +338,9 @@ test('the embedding map: labelled points, a hovered token, updates while trainin
   await page.waitForFunction(
     () =>
       /rows of embedding\.weight \(E = 8\)/.test(document.querySelector('#embedding-map .lm-caption').textContent) &&
-      document.querySelector('#embedding-map').last?.tokens.length > 20,
+      // the map of characters, not the word map it replaces (which has the same caption a moment longer)
+      document.querySelector('#embedding-map').last?.tokens.length > 20 &&
+      document.querySelector('#embedding-map').last.tokens.every((/** @type {string} */ t) => [...t].length === 1),
   );
   const chars = await page.evaluate(() => document.querySelector('#embedding-map').last);
   assert.equal(chars.tokens[0], ' ');
