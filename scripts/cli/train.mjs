@@ -74,7 +74,7 @@ export const usage = `usage: node scripts/lmlab.mjs train [flags]
                        back through time (exploding; clipping is the cure), G < 1 vanish
   --state-resets P     streams: each window, a stream starts from the zero state instead of its carried
                        one with chance P (0-0.5), so the model learns to start anywhere; the guard against
-                       the one-stream latch (default: see docs/training.md, State resets)
+                       the one-stream latch (default 0.01 for rnn, lstm, gru; 0 for window; docs/training.md)
   --sentences lines|punctuation  word level: a sentence is a line (default) or ends at . ! ? and
                        at a blank line (the vocabulary's tokenizer option; <s> … </s> around each)
   --batching MODE      streams (default): --batch contiguous streams of the text, windows of --seq,
