@@ -17,12 +17,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadLmlab } from '../../wasm_glue/index.mjs';
 import { availableCores } from '../../wasm_glue/parallel.mjs';
-import { openBenchWorker } from './_bench-worker.mjs';
 import { benchCorpus, fmt, median, numberFlags } from './_common.mjs';
 import { scalingRun } from './_scaling-run.mjs';
-import { encodeCorpus, splitText } from './_train-run.mjs';
+import { splitText } from './_train-run.mjs';
+import { openScalingRunners } from './scaling.mjs';
 import { CONFIGS } from './train.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -104,11 +103,7 @@ export async function run({ log, args = [] }) {
   const cores = availableCores();
   log(`corpus: ${corpus}; this machine reports ${cpus().length} cores, lmlab trains on ${cores} ("every core")`);
   if (noTorch) log(`PyTorch: not measured (${noTorch})`);
-  const lm = await loadLmlab();
-  const ids = encodeCorpus(lm, text);
-  const worker = args.includes('--no-browser')
-    ? null
-    : await openBenchWorker(ROOT, 'scripts/bench/_scaling-worker.mjs', { text }, log);
+  const { lm, ids, worker } = await openScalingRunners(text, args, log);
   const configs = CONFIGS.filter((c) => ROWS.includes(c.name));
   /** samples[row][where] = chars/s[] */
   const samples = Object.fromEntries(configs.map((c) => [c.name, Object.fromEntries(WHERE.map((w) => [w, []]))]));

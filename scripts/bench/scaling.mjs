@@ -39,16 +39,26 @@ export function parallelFraction(speedup2) {
 /** Amdahl's speed-up on n threads for a parallel fraction p. */
 export const amdahl = (p, n) => 1 / (1 - p + p / n);
 
-export async function run({ log, args = [] }) {
-  const flag = numberFlags(args);
-  const rounds = flag('--rounds', 3);
-  const seconds = flag('--seconds', 3);
-  const { text } = await benchCorpus();
+/**
+ * What runs scalingRun (_scaling-run.mjs) on `text` here and in Chromium: lmlab in Node with the text's
+ * ids, and the Chromium worker (null with --no-browser). pytorch.mjs measures its lmlab speeds with them too.
+ * @param {string} text @param {string[]} args @param {(line: string) => void} log
+ */
+export async function openScalingRunners(text, args, log) {
   const lm = await loadLmlab();
   const ids = encodeCorpus(lm, text);
   const worker = args.includes('--no-browser')
     ? null
     : await openBenchWorker(ROOT, 'scripts/bench/_scaling-worker.mjs', { text }, log);
+  return { lm, ids, worker };
+}
+
+export async function run({ log, args = [] }) {
+  const flag = numberFlags(args);
+  const rounds = flag('--rounds', 3);
+  const seconds = flag('--seconds', 3);
+  const { text } = await benchCorpus();
+  const { lm, ids, worker } = await openScalingRunners(text, args, log);
   const configs = CONFIGS.filter((c) => ROWS.includes(c.name));
   /** samples[row][where][threads] = { charsPerSecond, serialMs, ... }[] */
   const samples = {};
