@@ -227,6 +227,15 @@ static void add_handles(lm_model *m, lm_trainer *t) {
     CHECK(lm_handle_add(m, LM_KIND_MODEL) == LM_OK && lm_handle_add(t, LM_KIND_TRAINER) == LM_OK, "handles");
 }
 
+/* A trainer of m over the pattern ids, both registered as handles (for the lm_trainer_* edge). */
+static lm_trainer *handled_trainer(lm_model *m) {
+    int32_t ids[LEN];
+    pattern_ids(ids, 9);
+    lm_trainer *t = make_trainer(m, ids); /* it copies the ids */
+    add_handles(m, t);
+    return t;
+}
+
 static void delete_handles(lm_model *m, lm_trainer *t) {
     lm_handle_remove(t);
     lm_handle_remove(m);
@@ -235,11 +244,8 @@ static void delete_handles(lm_model *m, lm_trainer *t) {
 }
 
 static void test_refused(void) {
-    int32_t ids[LEN];
-    pattern_ids(ids, 9);
     lm_model *m = make_model(LM_CELL_RNN, 1, 0);
-    lm_trainer *t = make_trainer(m, ids);
-    add_handles(m, t);
+    lm_trainer *t = handled_trainer(m);
     const size_t P = m->n_params;
     lm_float *g = malloc(2 * P * sizeof(lm_float)), *before = malloc(P * sizeof(lm_float));
     double losses[2];
@@ -314,11 +320,8 @@ static void test_state_resets(void) {
 /* lm_trainer_sum_grads adds the rows in shard order, in float32: with values whose sum depends on the
  * order, row 0 must equal ((row0 + row1) + row2) + row3 written out, bit for bit. */
 static void test_sum_grads(void) {
-    int32_t ids[LEN];
-    pattern_ids(ids, 9);
     lm_model *m = make_model(LM_CELL_RNN, 1, 0);
-    lm_trainer *t = make_trainer(m, ids);
-    add_handles(m, t);
+    lm_trainer *t = handled_trainer(m);
     CHECK(lm_trainer_set_shards(t, 4, 0, 4) == LM_OK, "%s", lm_error_message());
     const size_t P = m->n_params;
     lm_float *rows = malloc(4 * P * sizeof(lm_float)), *expected = malloc(P * sizeof(lm_float));
