@@ -179,7 +179,7 @@ lm_status trainer_train(lm_trainer *t, int count, lm_train_stats *stats) {
         double loss;
         s = model_ensure_carry(m, t->N);
         const lm_float *start = m->carry; /* (state of N streams) */
-        if (!s && t->fresh) {             /* state resets: a copy with the picked rows reset, the carry untouched */
+        if (!s && t->state_reset > 0) {   /* state resets: a copy with the picked rows reset, the carry untouched */
             memcpy(t->fresh, m->carry, model_state_count(m, t->N) * sizeof(lm_float));
             trainer_reset_rows(t, t->fresh, 0, t->N);
             start = t->fresh;
