@@ -7,6 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { packageVersion, programName, USAGE_NAME } from './cli/_program.mjs';
+import { enableRelaxedSimd } from './cli/_relaxed-simd.mjs';
+
+// before any command compiles WebAssembly: Node 20's fused multiply-add is behind a V8 flag
+enableRelaxedSimd();
 
 const here = dirname(fileURLToPath(import.meta.url));
 const commandDir = join(here, 'cli');

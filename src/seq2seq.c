@@ -547,7 +547,7 @@ lm_status seq2seq_sequence_logprobs(lm_seq2seq *m, const lm_s2s_batch *b, double
 /* ---- gradient check ----------------------------------------------------------------------------- */
 
 static lm_status mean_loss(lm_seq2seq *m, const lm_s2s_batch *b, double *loss) {
-    double sum, count;
+    double sum = 0, count = 1; // set by seq2seq_loss_sum on success (initialised for -Wmaybe-uninitialized at -O3)
     LM_TRY(seq2seq_loss_sum(m, b, &sum, &count));
     *loss = sum / count;
     return LM_OK;

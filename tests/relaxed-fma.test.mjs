@@ -6,7 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { patchRelaxedFma } from '../scripts/relaxed-fma.mjs';
 import { loadLmlab, relaxedSimdSupported } from '../wasm_glue/index.mjs';
@@ -131,4 +133,41 @@ test('with --experimental-wasm-relaxed-simd, Node 20 detects relaxed SIMD and lo
   });
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual(JSON.parse(run.stdout), [true, true, false, true, true]);
+});
+
+test("the CLI turns Node 20's relaxed SIMD on for itself (a no of the feature probe is asked again), and trains on the FMA build", () => {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  // in a fresh Node: the probe says no (Node 20) or yes (newer); after enableRelaxedSimd it says yes
+  const script = `
+    import { relaxedSimdSupported } from ${JSON.stringify(new URL('../wasm_glue/features.mjs', import.meta.url).href)};
+    import { enableRelaxedSimd } from ${JSON.stringify(new URL('../scripts/cli/_relaxed-simd.mjs', import.meta.url).href)};
+    const before = relaxedSimdSupported();
+    console.log(JSON.stringify([before, enableRelaxedSimd(), relaxedSimdSupported()]));`;
+  const probe = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: root });
+  assert.equal(probe.status, 0, probe.stderr);
+  const [before, how, after] = JSON.parse(probe.stdout);
+  assert.deepEqual([how, after], before ? ['native', true] : ['enabled', true]);
+  // `lmlab train` says which kernels it trained on: the fused ones, here where the engine has them
+  const dir = mkdtempSync(join(tmpdir(), 'lmlab-fma-cli-'));
+  try {
+    writeFileSync(join(dir, 'text.txt'), 'the cat sat on the mat.\n'.repeat(200));
+    const train = spawnSync(
+      process.execPath,
+      [
+        'scripts/lmlab.mjs',
+        'train',
+        '--data',
+        join(dir, 'text.txt'),
+        '--steps',
+        '1',
+        '--out',
+        join(dir, 'm.safetensors'),
+      ],
+      { encoding: 'utf8', cwd: root },
+    );
+    assert.equal(train.status, 0, train.stderr);
+    assert.match(train.stdout, /^training: .*, fused multiply-add kernels, batch 32 x seq 25$/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -16,15 +16,17 @@ const RELAXED_MADD_PROBE = (() => {
   ]);
 })();
 
-let relaxedSimd;
+let relaxedSimd = false;
 
 /**
  * Whether this engine validates f32x4.relaxed_madd (WebAssembly relaxed SIMD), so that
- * build/lmlab-fma.wasm can run here. Cached after the first call.
+ * build/lmlab-fma.wasm can run here. A yes is kept; a no is asked again on the next call, because a
+ * Node 20 program may turn the engine's flag on after the first question (the lmlab CLI does:
+ * scripts/cli/_relaxed-simd.mjs).
  * @returns {boolean}
  */
 export function relaxedSimdSupported() {
-  if (relaxedSimd === undefined) {
+  if (!relaxedSimd) {
     try {
       relaxedSimd = typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_MADD_PROBE);
     } catch {

@@ -18,6 +18,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableCores } from '../../wasm_glue/parallel.mjs';
+import { matmulMacsPerChar, measurePeak } from './_ceiling.mjs';
 import { benchCorpus, fmt, median, numberFlags } from './_common.mjs';
 import { scalingRun } from './_scaling-run.mjs';
 import { splitText } from './_train-run.mjs';
@@ -140,7 +141,7 @@ export async function run({ log, args = [] }) {
   }
   if (torchInfo) log(`PyTorch ${torchInfo.torch}, ${torchInfo.threads} thread, BLAS: ${torchInfo.blas}`);
   log(
-    `Chromium worker: ${worker ? `${worker.version}, ${browserFma === null ? 'no speed run' : browserFma ? 'FMA (relaxed SIMD) build' : 'SIMD128 build'}` : 'not measured'}; Node: SIMD128 build`,
+    `Chromium worker: ${worker ? `${worker.version}, ${browserFma === null ? 'no speed run' : browserFma ? 'FMA (relaxed SIMD) build' : 'SIMD128 build'}` : 'not measured'}; Node: ${lm.fma ? 'FMA (relaxed SIMD)' : 'SIMD128'} build`,
   );
   log(
     `${rounds} rounds, ${seconds} s per lmlab run, medians, wall-clock chars/s; load average ${loads.map((l) => l.toFixed(1)).join(', ')}`,
@@ -164,6 +165,8 @@ export async function run({ log, args = [] }) {
     );
     return row;
   });
+
+  const ceiling = ceilingTable(rows, configs, ids.V, cores, log);
 
   const quality = [];
   if (!quick) {
@@ -234,5 +237,51 @@ export async function run({ log, args = [] }) {
     log(
       `- ${t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED'}: ${t.target} (${t.value === null || t.value === undefined ? '-' : t.value.toFixed(2)})`,
     );
-  return { corpus, rounds, seconds, loads, torch: torchInfo, browserFma, rows, quality, targets };
+  return { corpus, rounds, seconds, loads, torch: torchInfo, browserFma, rows, ceiling, quality, targets };
+}
+
+/**
+ * The speeds above as matrix work per second, against this CPU's 128-bit multiply-add peak per core
+ * (WebAssembly's vectors are 128 bits wide, so no .wasm build can pass it): what PyTorch reaches, what
+ * lmlab reaches, and what issue #15's speed targets ask of a 128-bit build.
+ */
+function ceilingTable(rows, configs, V, cores, log) {
+  const measured = measurePeak();
+  log('');
+  if ('error' in measured) {
+    log(`Ceiling: not measured (${measured.error})`);
+    return { error: measured.error };
+  }
+  const { peaks, simd128 } = measured;
+  log(
+    `Ceiling: one core's multiply-add peak, GMAC/s (build/bench/peak, this run): ${Object.entries(peaks)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ')}. A .wasm runs 128-bit vectors: its ceiling is ${simd128.toFixed(1)} per core.`,
+  );
+  log(
+    '| model | matrix MACs / char | PyTorch 1 core: GMAC/s (× 128-bit peak of 1 core) | lmlab Chromium 1 thread | lmlab Chromium every core (× peak of the cores) | 1 thread ≥ 0.8 × PyTorch needs | every core ≥ 1.0 × PyTorch needs |',
+  );
+  log('|---|---:|---:|---:|---:|---:|---:|');
+  const out = [];
+  for (const row of rows) {
+    const macs = matmulMacsPerChar(configs.find((c) => c.name === row.name).config, V);
+    const gmac = (charsPerSecond) => (charsPerSecond ? (charsPerSecond * macs) / 1e9 : null);
+    const ofPeak = (charsPerSecond, n) => (charsPerSecond ? gmac(charsPerSecond) / (n * simd128) : null);
+    const entry = {
+      name: row.name,
+      macsPerChar: macs,
+      torch: ofPeak(row.torch, 1),
+      browserOne: ofPeak(row.browserOne, 1),
+      browserAll: ofPeak(row.browserAll, cores),
+      oneThreadTarget: row.torch ? 0.8 * ofPeak(row.torch, 1) : null,
+      everyCoreTarget: ofPeak(row.torch, cores),
+    };
+    const cell = (charsPerSecond, share) =>
+      charsPerSecond ? `${gmac(charsPerSecond).toFixed(1)} (${share.toFixed(2)})` : '-';
+    log(
+      `| ${row.model} | ${fmt(macs)} | ${cell(row.torch, entry.torch)} | ${cell(row.browserOne, entry.browserOne)} | ${cell(row.browserAll, entry.browserAll)} | ${entry.oneThreadTarget?.toFixed(2) ?? '-'} × 1 core's peak | ${entry.everyCoreTarget?.toFixed(2) ?? '-'} × ${cores} cores' peak |`,
+    );
+    out.push(entry);
+  }
+  return { peaks, simd128, rows: out };
 }

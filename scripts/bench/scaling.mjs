@@ -87,7 +87,9 @@ export async function run({ log, args = [] }) {
   log(
     `${rounds} rounds of ${seconds} s per run, medians; wall-clock chars/s; this machine reports ${availableCores()} cores; load average ${loads.map((l) => l.toFixed(1)).join(', ')} at the rounds' starts`,
   );
-  log(`Chromium: ${worker ? worker.version : 'not measured'}`);
+  log(
+    `Node: ${lm.fma ? 'FMA (relaxed SIMD)' : 'SIMD128'} build; Chromium: ${worker ? worker.version : 'not measured'}`,
+  );
   log(
     '| model | where | plain Trainer | 1 thread | 2 threads | 3 threads | 4 threads | 2 vs 1 | 2 vs plain | serial ms/step (2 thr) | step ms (1 thr) |',
   );

@@ -351,7 +351,7 @@ export async function run(argv) {
   }
   if (model.frozen().length) log(`frozen (left as they are): ${model.frozen().join(', ')}`);
   log(
-    `training: ${options.optimizer} lr ${options.lr}${lrDecay === 'linear' ? ' decaying linearly to 1/50' : ''}, clip ${options.clip} (${options.clipMode}), ${threadNote}, ${bySentence ? `batches of ${options.batch} sentences (padded, masked; at most ${options.seq} steps)` : `batch ${options.batch} x seq ${options.seq}`}${resumeBytes ? `, resumed at step ${trainer.step}${textNote}` : ''}`,
+    `training: ${options.optimizer} lr ${options.lr}${lrDecay === 'linear' ? ' decaying linearly to 1/50' : ''}, clip ${options.clip} (${options.clipMode}), ${threadNote}, ${lm.fma ? 'fused multiply-add' : 'SIMD128'} kernels, ${bySentence ? `batches of ${options.batch} sentences (padded, masked; at most ${options.seq} steps)` : `batch ${options.batch} x seq ${options.seq}`}${resumeBytes ? `, resumed at step ${trainer.step}${textNote}` : ''}`,
   );
 
   const valSlice = valIds.subarray(0, Math.min(valIds.length, f['val-tokens']));
