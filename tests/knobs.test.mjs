@@ -2,11 +2,11 @@
 // gradient-flow probe decays with a small gain and grows with a large one), the one-step readout
 // (ŷ_t, target, J_t) against logits, free-running against teacher-forced evaluation recomputed by
 // hand, the bigram's add-k 0 (zeros, an infinite perplexity named as such) and its --matrix block, and
-// train --init-scale / --recurrent-gain.
+// train --init-scale / --recurrent-gain; the LSTM's forgetBias and train --forget-bias (0 by default).
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLmlab } from '../wasm_glue/index.mjs';
@@ -44,6 +44,32 @@ test('initScale multiplies the weight matrices, not the embedding or biases; rec
     /recurrent cells/,
   );
   for (const m of [base, scaled, gained]) m.dispose();
+});
+
+test("forgetBias sets the LSTM's forget-gate block of every layer's bias and nothing else; other cells and bad values are refused", () => {
+  const H = 6;
+  const config = { cell: 'lstm', vocabSize: vocab.size, embedding: 4, hidden: H, layers: 2, seed: 3 };
+  const base = lm.Model.create(config);
+  const biased = lm.Model.create({ ...config, forgetBias: -0.5 });
+  const values = (m) => Object.fromEntries(m.parameters().map((p) => [p.name, Array.from(p.data)]));
+  const [b, f] = [values(base), values(biased)];
+  for (const name of Object.keys(b)) {
+    if (!name.startsWith('rnn.bias_ih_l')) {
+      assert.deepEqual(f[name], b[name], name);
+      continue;
+    }
+    // gates i|f|g|o: C starts f at 1 and the rest at 0; only the f block moves
+    assert.deepEqual(b[name], [...Array(H).fill(0), ...Array(H).fill(1), ...Array(2 * H).fill(0)], name);
+    assert.deepEqual(f[name], [...Array(H).fill(0), ...Array(H).fill(-0.5), ...Array(2 * H).fill(0)], name);
+  }
+  assert.deepEqual(JSON.parse(biased.metadata.init), { initScale: 1, forgetBias: -0.5 });
+  assert.equal(lm.Model.load(biased.save()).metadata.init, biased.metadata.init);
+  throwsLike(
+    () => lm.Model.create({ ...config, cell: 'gru', forgetBias: 0 }),
+    /forgetBias applies to the LSTM only, not to cell 'gru'/,
+  );
+  throwsLike(() => lm.Model.create({ ...config, forgetBias: NaN }), /forgetBias must be a finite number, got NaN/);
+  throwsLike(() => lm.Model.create({ ...config, forgetBias: '1' }), /forgetBias must be a finite number, got 1/);
 });
 
 test('recurrentGain shows vanishing and exploding gradients in the gradient-flow probe', () => {
@@ -164,12 +190,33 @@ test('CLI: bigram --add-k 0 names the infinite perplexity, --matrix prints the t
     ];
     r = cli([...train, '--recurrent-gain', '2', '--init-scale', '0.5']);
     assert.equal(r.status, 0, r.stderr);
-    const m = lm.Model.load(new Uint8Array((await import('node:fs')).readFileSync(file)));
+    const m = lm.Model.load(new Uint8Array(readFileSync(file)));
     assert.deepEqual(JSON.parse(m.metadata.init), { initScale: 0.5, recurrentGain: 2 });
     r = cli([...train, '--recurrent-gain', '0']);
     assert.match(r.stderr, /--recurrent-gain must be greater than 0/);
     r = cli(['train', '--resume', file, '--init-scale', '2', '--data', data, '--out', file]);
     assert.match(r.stderr, /--init-scale would shape a new model/);
+    // the LSTM's recipe starts the forget gate at 0; --forget-bias chooses; only the LSTM has one. Three
+    // Adam steps of at most 8e-3 each move a bias by less than 0.03 from where it started.
+    const forgetOf = (path) => {
+      const model = lm.Model.load(new Uint8Array(readFileSync(path)));
+      const bias = model.parameters().find((p) => p.name === 'rnn.bias_ih_l0').data; // (4H,) i|f|g|o
+      return { f: Array.from(bias.subarray(8, 16)), init: JSON.parse(model.metadata.init) };
+    };
+    const near = (xs, x) => xs.every((v) => Math.abs(v - x) < 0.03);
+    r = cli([...train, '--cell', 'lstm']);
+    assert.equal(r.status, 0, r.stderr);
+    let started = forgetOf(file);
+    assert.deepEqual(started.init, { initScale: 5, forgetBias: 0 });
+    assert.ok(near(started.f, 0), `forget bias near 0: ${started.f}`);
+    r = cli([...train, '--cell', 'lstm', '--forget-bias', '1']);
+    assert.equal(r.status, 0, r.stderr);
+    started = forgetOf(file);
+    assert.ok(near(started.f, 1), `forget bias near 1: ${started.f}`);
+    r = cli([...train, '--cell', 'gru', '--forget-bias', '0']);
+    assert.match(r.stderr, /--forget-bias applies to --cell lstm only \(a forget gate\), not --cell gru/);
+    r = cli(['train', '--resume', file, '--forget-bias', '0', '--data', data, '--out', file]);
+    assert.match(r.stderr, /--forget-bias would shape a new model/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -540,6 +540,9 @@ export interface ModelConfig {
   /** Teaching knob, recurrent cells: initial Wh ~ N(0, g²/H), spectral radius about g; g > 1 lets gradients grow back
    *  through time (exploding; clipping is the cure), g < 1 vanish. In metadata.init. */
   recurrentGain?: number;
+  /** LSTM only: the forget gate's initial bias in every layer (finite; default 1, C's start). The CLI's LSTM
+   *  recipe starts it at 0 (docs/benchmarks.md, "Defaults"). In metadata.init. */
+  forgetBias?: number;
 }
 
 /** Model.stepReadout: one step t written out. */

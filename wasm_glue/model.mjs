@@ -67,6 +67,13 @@ function positive(name, value) {
   return value;
 }
 
+/** A finite number, for options the glue itself applies. */
+function finite(name, value) {
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    fail(`${name} must be a finite number, got ${String(value)}`);
+  return value;
+}
+
 /** A JS number for a C double (C checks its range; NaN reaches C and is refused there). */
 function number(name, value) {
   if (typeof value !== 'number') fail(`${name} must be a number, got ${describe(value)}`);
@@ -192,13 +199,15 @@ export function install(core) {
       const gain = config.recurrentGain === undefined ? undefined : positive('recurrentGain', config.recurrentGain);
       if (gain !== undefined && cell === 'window')
         fail('recurrentGain applies to recurrent cells, not the window model');
+      const forget = config.forgetBias === undefined ? undefined : finite('forgetBias', config.forgetBias);
+      if (forget !== undefined && cell !== 'lstm') fail(`forgetBias applies to the LSTM only, not to cell '${cell}'`);
       const ptr = scoped((s) => {
         const out = s.out();
         check(X.lm_model_create(c, V, E, H, L, W, cell === 'gru' ? variant : GRU_VARIANT.LECTURE, seed, out));
         return u32At(out);
       });
       const model = new Model(ptr);
-      if (scale !== undefined || gain !== undefined) model._scaleInit(scale ?? 1, gain);
+      if (scale !== undefined || gain !== undefined || forget !== undefined) model._scaleInit(scale ?? 1, gain, forget);
       return model;
     }
 
@@ -206,17 +215,23 @@ export function install(core) {
      * initScale s multiplies every weight matrix but the embedding (N(0, 0.01²) → N(0, (0.01·s)²));
      * recurrentGain g sets each Wh's entries to N(0, g²/H) (the same draws, rescaled), so its spectral
      * radius is about g: g > 1 lets ||dL/dh_t|| grow back through time (exploding gradients), g < 1
-     * shrink. Recorded in metadata.init.
+     * shrink. forgetBias b (LSTM) starts every layer's forget-gate bias at b instead of C's 1: the block f
+     * of bias_ih (gates i|f|g|o), so σ(b) of the cell state is kept at the start. Recorded in metadata.init.
      */
-    _scaleInit(scale, gain) {
+    _scaleInit(scale, gain, forget) {
       const H = this._config.hidden;
       for (const p of this.parameters()) {
+        if (p.shape.length === 1 && forget !== undefined && p.name.startsWith('rnn.bias_ih_l')) {
+          p.data.fill(forget, H, 2 * H); // b: (4H,) as i|f|g|o
+          continue;
+        }
         if (p.shape.length !== 2 || p.lecture === 'W_embed') continue;
         const factor = p.lecture === 'Wh' && gain !== undefined ? gain / (0.01 * Math.sqrt(H)) : scale;
         for (let i = 0; i < p.data.length; i++) p.data[i] *= factor;
       }
       const init = { initScale: scale };
       if (gain !== undefined) init.recurrentGain = gain;
+      if (forget !== undefined) init.forgetBias = forget;
       this.metadata = { ...this.metadata, init: JSON.stringify(init) };
     }
 

@@ -166,7 +166,7 @@ export async function run({ log, args = [] }) {
     return row;
   });
 
-  const ceiling = ceilingTable(rows, configs, ids.V, cores, log);
+  const ceiling = rounds > 0 ? ceilingTable(rows, configs, ids.V, cores, log) : null; // --rounds 0: quality only
 
   const quality = [];
   if (!quick) {
@@ -279,7 +279,7 @@ function ceilingTable(rows, configs, V, cores, log) {
     const cell = (charsPerSecond, share) =>
       charsPerSecond ? `${gmac(charsPerSecond).toFixed(1)} (${share.toFixed(2)})` : '-';
     log(
-      `| ${row.model} | ${fmt(macs)} | ${cell(row.torch, entry.torch)} | ${cell(row.browserOne, entry.browserOne)} | ${cell(row.browserAll, entry.browserAll)} | ${entry.oneThreadTarget?.toFixed(2) ?? '-'} × 1 core's peak | ${entry.everyCoreTarget?.toFixed(2) ?? '-'} × ${cores} cores' peak |`,
+      `| ${row.model} | ${fmt(macs)} | ${cell(row.torch, entry.torch)} | ${cell(row.browserOne, entry.browserOne)} | ${cell(row.browserAll, entry.browserAll)} | ${entry.oneThreadTarget === null ? '-' : `${entry.oneThreadTarget.toFixed(2)} × 1 core's peak`} | ${entry.everyCoreTarget === null ? '-' : `${entry.everyCoreTarget.toFixed(2)} × ${cores} cores' peak`} |`,
     );
     out.push(entry);
   }

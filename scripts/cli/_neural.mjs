@@ -110,13 +110,14 @@ export function decodeIds(vocab, ids) {
   return vocab.decode(Array.from(ids).filter((id) => id !== vocab.bos && id !== vocab.eos));
 }
 
-/** ModelConfig from train/compare flags: cell, hidden, embedding, layers, window, gru-variant, seed. */
+/** ModelConfig from train/compare flags: cell, hidden, embedding, layers, window, gru-variant, seed, the start's knobs. */
 export function modelConfig(f, vocabSize) {
   const config = { cell: f.cell, vocabSize, embedding: f.embedding, hidden: f.hidden, layers: f.layers, seed: f.seed };
   if (f.cell === 'window') config.window = f.window ?? 8;
   if (f.cell === 'gru') config.gruVariant = f['gru-variant'] ?? 'torch';
   if (f['init-scale'] !== undefined) config.initScale = f['init-scale'];
   if (f['recurrent-gain'] !== undefined) config.recurrentGain = f['recurrent-gain'];
+  if (f['forget-bias'] !== undefined) config.forgetBias = f['forget-bias'];
   return config;
 }
 
