@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLmlab, LmlabError } from '../wasm_glue/index.mjs';
 import { nativeDriver, nativeDriverMissing } from './native-driver.mjs';
+import { enableRelaxedSimd } from '../scripts/cli/_relaxed-simd.mjs';
 
 let lm;
 before(async () => {
@@ -173,7 +174,7 @@ test('native and WASM agree on the same seed (the benchmark driver in --check mo
 
 const cli = (args) => spawnSync(process.execPath, ['scripts/lmlab.mjs', ...args], { encoding: 'utf8' });
 
-test('CLI: train, eval (--json, --batch 1, --free-running), sample (reproducible), resume', () => {
+test('CLI: train, eval (--json, --batch 1, --free-running), sample (reproducible), resume', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lmlab-cli-'));
   try {
     const data = join(dir, 'tiny.txt');
@@ -223,8 +224,11 @@ test('CLI: train, eval (--json, --batch 1, --free-running), sample (reproducible
     assert.equal(fr.primeText, 'ROMEO: ');
     assert.equal(fr.truth, readFileSync(data, 'utf8').slice(7, 41));
     assert.equal([...fr.written].length, 34);
-    const reloaded = lm.Model.load(new Uint8Array(readFileSync(out)));
-    const reloadedVocab = lm.Vocab.fromJSON(JSON.parse(reloaded.metadata.vocab));
+    // the CLI computes on the fused multiply-add build where it can turn relaxed SIMD on (Node 20: a flag it
+    // sets for itself), so the same numbers come from the same build here
+    const cliLm = await loadLmlab({ fma: enableRelaxedSimd() !== 'unavailable' });
+    const reloaded = cliLm.Model.load(new Uint8Array(readFileSync(out)));
+    const reloadedVocab = cliLm.Vocab.fromJSON(JSON.parse(reloaded.metadata.vocab));
     const api = reloaded.freeRunning(reloadedVocab.encode(readFileSync(data, 'utf8').slice(0, 41)), { prime: 7 });
     assert.equal(fr.teacherForced.loss, api.teacherForced.loss);
     assert.equal(fr.freeRunning.loss, api.freeRunning.loss);
