@@ -69,7 +69,7 @@ test("forgetBias sets the LSTM's forget-gate block of every layer's bias and not
     /forgetBias applies to the LSTM only, not to cell 'gru'/,
   );
   throwsLike(() => lm.Model.create({ ...config, forgetBias: NaN }), /forgetBias must be a finite number, got NaN/);
-  throwsLike(() => lm.Model.create({ ...config, forgetBias: '1' }), /forgetBias must be a finite number, got 1/);
+  throwsLike(() => lm.Model.create({ ...config, forgetBias: '1' }), /forgetBias must be a finite number, got "1"/);
 });
 
 test('recurrentGain shows vanishing and exploding gradients in the gradient-flow probe', () => {

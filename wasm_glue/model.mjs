@@ -70,7 +70,7 @@ function positive(name, value) {
 /** A finite number, for options the glue itself applies. */
 function finite(name, value) {
   if (typeof value !== 'number' || !Number.isFinite(value))
-    fail(`${name} must be a finite number, got ${String(value)}`);
+    fail(`${name} must be a finite number, got ${describe(value)}`);
   return value;
 }
 

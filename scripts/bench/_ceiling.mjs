@@ -29,7 +29,7 @@ export function matmulMacsPerChar(config, V) {
 
 /**
  * One core's multiply-add peak in GMAC/s by vector width, from build/bench/peak (built by make bench;
- * built here with make when missing), or null with the reason when it cannot run.
+ * built here with make when missing), or { error } with the reason when it cannot run.
  * @returns {{ peaks: Record<string, number>, simd128: number } | { error: string }}
  */
 export function measurePeak() {
