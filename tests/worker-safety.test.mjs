@@ -3,7 +3,7 @@
 // learning rate, from setLr, configure or a loaded file's settings, passes the settings form's one rule
 // (web/settings.mjs) or is refused with its sentence; a model file whose numbers are finite but make the
 // model's predictions non-finite is refused before it replaces anything, and the model in place is
-// exactly as it was.
+// exactly as it was. The forget-gate bias setting reaches the LSTM the worker builds, and only an LSTM.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { lm, call, session } from './worker-harness.mjs';
@@ -92,4 +92,25 @@ test('the worker’s own save loads back (the finiteness check refuses nothing g
   const info = await call('load', { bytes, name: 'mine.safetensors' });
   assert.equal(info.step, 4);
   assert.equal(info.kind, 'rnn');
+});
+
+test("the page's forget-gate bias reaches the LSTM it builds (every layer's f block), and only an LSTM", async () => {
+  await call('setCorpus', { name: 'cats', text: TEXT });
+  const forgetBlocks = () =>
+    session()
+      .model.parameters()
+      .filter((p) => p.name.startsWith('rnn.bias_ih_l'))
+      .map((p) => Array.from(p.data.subarray(6, 12))); // b: (4H,) i|f|g|o at H 6
+  await call('configure', { settings: { model: 'lstm', hidden: 6, embed: 4, layers: 2, lr: 0.01 } });
+  assert.deepEqual(forgetBlocks(), [Array(6).fill(1), Array(6).fill(1)], "the default: C's start, 1");
+  await call('configure', { settings: { model: 'lstm', hidden: 6, embed: 4, layers: 2, lr: 0.01, forgetBias: 0 } });
+  assert.deepEqual(forgetBlocks(), [Array(6).fill(0), Array(6).fill(0)]);
+  assert.equal(JSON.parse(session().model.metadata.init).forgetBias, 0);
+  await assert.rejects(
+    call('configure', { settings: { model: 'lstm', hidden: 6, forgetBias: 50 } }),
+    /forget-gate bias \(LSTM\) must be between -20 and 20/,
+  );
+  // a GRU ignores it (no forget gate), as the form disables it
+  await call('configure', { settings: { model: 'gru', hidden: 6, embed: 4, lr: 0.01, forgetBias: 0 } });
+  assert.equal(session().model.metadata.init, undefined);
 });

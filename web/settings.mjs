@@ -13,7 +13,7 @@
  *   gru: 'torch'|'lecture', seq: number, batch: number, opt: 'sgd'|'adagrad'|'adam', lr: number, clip: number,
  *   clipMode: 'norm'|'value', seed: number, temp: number, prime: string,
  *   level: 'char'|'word', lower: number, minCount: number, sentences: 'lines'|'punctuation', addK: number,
- *   initScale: number, gain: number, batching: 'streams'|'sentences', cores: number
+ *   initScale: number, gain: number, forgetBias: number, batching: 'streams'|'sentences', cores: number
  * }} Settings
  */
 
@@ -65,6 +65,9 @@ export const FIELDS = Object.freeze({
   // makes gradients grow back through time, clipping is the cure); 0 keeps the default N(0, 0.01²).
   initScale: { kind: 'number', def: 1, min: 0.001, max: 100, label: 'init scale' },
   gain: { kind: 'number', def: 0, min: 0, max: 10, label: 'recurrent gain (0 = default init)' },
+  // The LSTM's forget-gate bias at the start: 1 (C's, the classic start) keeps the cell state and the
+  // gradient-flow lessons' long memory; 0 learned faster in a minute at these settings (docs/web-page.md).
+  forgetBias: { kind: 'number', def: 1, min: -20, max: 20, label: 'forget-gate bias (LSTM)' },
   // the bigram's add-k smoothing: 1 is Laplace; 0 leaves unseen pairs at probability 0 (infinite perplexity)
   addK: { kind: 'number', def: 1, min: 0, max: 100, label: 'bigram add-k' },
   // Threads the training worker trains on (ParallelTrainer: the worker and nested workers); 0 = the cores
@@ -92,6 +95,7 @@ export const STRUCTURAL = Object.freeze([
   'seed',
   'initScale',
   'gain',
+  'forgetBias',
   'cores',
   ...TOKEN_SETTINGS,
 ]);

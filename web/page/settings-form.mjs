@@ -38,6 +38,7 @@ export function writeControls(app) {
   $('embed', HTMLInputElement).min = kind === 'window' ? '1' : '0';
   layers.title = kind === 'window' ? 'The window MLP has exactly one hidden layer' : '';
   $('gain', HTMLInputElement).disabled = kind === 'bigram' || kind === 'window';
+  $('forgetBias', HTMLInputElement).disabled = kind !== 'lstm';
   for (const id of ['hidden', 'embed', 'seq', 'batch', 'batching', 'opt', 'lr', 'clip', 'clipMode', 'initScale']) {
     /** @type {HTMLInputElement | HTMLSelectElement} */ ($(id)).disabled = kind === 'bigram';
   }

@@ -197,6 +197,7 @@ export async function configure(s, { settings: given }) {
     ...(settings.model === 'gru' ? { gruVariant: settings.gru } : {}),
     ...(settings.initScale !== 1 ? { initScale: settings.initScale } : {}),
     ...(settings.gain > 0 && settings.model !== 'window' ? { recurrentGain: settings.gain } : {}),
+    ...(settings.model === 'lstm' && settings.forgetBias !== 1 ? { forgetBias: settings.forgetBias } : {}),
   };
   const model = lm.Model.create(config);
   let engine;
