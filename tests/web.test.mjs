@@ -101,6 +101,11 @@ test('Chromium has relaxed SIMD: the worker loads lmlab-fma.wasm (not lmlab.wasm
 test('training the RNN lowers the validation loss while the page stays responsive', async () => {
   const start = await page.evaluate(() => window.lmlab.lossChart.firstValidation);
   assert.ok(start > 3, `validation loss at step 0 is ${start}`);
+  // the score card's neural perplexity, as scored before training
+  const neuralPerplexity = () =>
+    page.$eval('#score-result tfoot tr:last-child', (tr) => tr.querySelectorAll('td')[1]?.textContent ?? '');
+  await page.waitForFunction(() => document.querySelectorAll('#score-result tbody tr').length > 1);
+  const scoredBefore = await neuralPerplexity();
   await page.click('#train');
   await page.waitForFunction(() => window.lmlab.running && window.lmlab.step > 5);
   // Responsiveness while the worker trains: frames keep coming, a click is handled at once.
@@ -132,6 +137,16 @@ test('training the RNN lowers the validation loss while the page stays responsiv
   const end = await page.evaluate(() => window.lmlab.lossChart.lastValidation);
   console.log(`# validation loss ${start.toFixed(3)} → ${end.toFixed(3)} by step ${await step()}`);
   assert.ok(end < start - 0.6);
+  // the score card follows the model while it trains, not only when it pauses
+  assert.equal(await page.evaluate(() => window.lmlab.running), true);
+  await page.waitForFunction(
+    (before) =>
+      window.lmlab.running &&
+      (document.querySelector('#score-result tfoot tr:last-child')?.querySelectorAll('td')[1]?.textContent ??
+        before) !== before,
+    scoredBefore,
+    { timeout: 10000 },
+  );
   assert.deepEqual(page.errors, []);
 });
 

@@ -2,7 +2,8 @@
 // rule by both models, the log-probability, the perplexity; clicking a word masks it) and "Masked
 // word" (candidates for [MASK] by the bigram and by the neural model, side by side, with the cost of
 // the neural ranking). The worker answers (worker/sentences.mjs); a refused sentence is shown under
-// its box and nothing else changes. Both follow the model: rebuilt, stepped, paused.
+// its box and nothing else changes. Both follow the model: rebuilt, stepped, paused; the score also
+// every few seconds while it trains.
 import { coalesce } from '../kit/index.mjs';
 import { showChar } from '../corpus-check.mjs';
 import { $, showError } from './dom.mjs';
@@ -11,6 +12,9 @@ import { anyRunning, pauseTraining, startTraining } from './training.mjs';
 /** @typedef {import('../app.mjs').AppState} AppState */
 /** @typedef {import('../protocol.mjs').SentenceScore} SentenceScore */
 /** @typedef {import('../protocol.mjs').MaskRanking} MaskRanking */
+
+/** How often the score card follows a model that is training. */
+const SCORE_REFRESH_MS = 3000;
 
 /** A probability as a short percentage or an exponent. @param {number} p */
 const pct = (p) => (p >= 0.001 ? `${(100 * p).toFixed(p >= 0.1 ? 1 : 2)}%` : p > 0 ? p.toExponential(1) : '0');
@@ -268,4 +272,9 @@ export function initSentences(app) {
   trainer.on('step', () => {
     if (!trainer.running) both();
   });
+  // while training, the score follows the model every few seconds as the free-running line does (one
+  // forward pass over one sentence); the masked ranking stays on request
+  setInterval(() => {
+    if (trainer.running) refreshScore(app);
+  }, SCORE_REFRESH_MS);
 }
