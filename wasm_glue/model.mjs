@@ -207,7 +207,8 @@ export function install(core) {
         return u32At(out);
       });
       const model = new Model(ptr);
-      if (scale !== undefined || gain !== undefined || forget !== undefined) model._scaleInit(scale ?? 1, gain, forget);
+      if (scale !== undefined || gain !== undefined || forget !== undefined)
+        model._applyInitKnobs(scale ?? 1, gain, forget);
       return model;
     }
 
@@ -218,7 +219,7 @@ export function install(core) {
      * shrink. forgetBias b (LSTM) starts every layer's forget-gate bias at b instead of C's 1: the block f
      * of bias_ih (gates i|f|g|o), so σ(b) of the cell state is kept at the start. Recorded in metadata.init.
      */
-    _scaleInit(scale, gain, forget) {
+    _applyInitKnobs(scale, gain, forget) {
       const H = this._config.hidden;
       for (const p of this.parameters()) {
         if (p.shape.length === 1 && forget !== undefined && p.name.startsWith('rnn.bias_ih_l')) {

@@ -209,21 +209,14 @@ export async function run(argv) {
     f.embedding = pretrained.dim;
   }
   f.embedding ??= cellDefaults(f.cell).embedding; // 32 for every cell
-  // a new model trained on streams starts at its cell's measured initial scale (5 for the recurrent cells), unless
-  // the flags shape the start themselves
-  const initScale = cellDefaults(f.cell).initScale;
-  const startGiven = f['init-scale'] !== undefined || f['recurrent-gain'] !== undefined;
-  if (!f.resume && (f.batching ?? 'streams') === 'streams' && !startGiven && initScale !== 1)
-    f['init-scale'] = initScale;
-  // and an LSTM's forget gate at its recipe's bias (0), unless given
-  const forgetBias = cellDefaults(f.cell).forgetBias;
-  if (
-    !f.resume &&
-    (f.batching ?? 'streams') === 'streams' &&
-    f['forget-bias'] === undefined &&
-    forgetBias !== undefined
-  )
-    f['forget-bias'] = forgetBias;
+  // a new model trained on streams starts as its cell's recipe says (the recurrent cells' initial scale 5,
+  // the LSTM's forget gate at 0), unless the flags shape the start themselves
+  const recipe = cellDefaults(f.cell);
+  if (!f.resume && (f.batching ?? 'streams') === 'streams') {
+    const startGiven = f['init-scale'] !== undefined || f['recurrent-gain'] !== undefined;
+    if (!startGiven && recipe.initScale !== 1) f['init-scale'] = recipe.initScale;
+    if (f['forget-bias'] === undefined && recipe.forgetBias !== undefined) f['forget-bias'] = recipe.forgetBias;
+  }
   checkOutPath(f.out, { inputs: [['--data', f.data]] }); // before any work: never after an hour of training
   const { loadLmlab } = await import('../../wasm_glue/index.mjs');
   const lm = await loadLmlab();
